@@ -1,0 +1,83 @@
+"""Loading configuration files (YAML) into validated pydantic models.
+
+Every failure is a ConfigError naming the file, the key path and what is wrong, e.g.
+``watchlist.yaml: agents.0.aliases.codes.1: Input should be a valid string``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from pipewatch.errors import ConfigError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# Environment variables that point at a replacement for a packaged data file.
+ENV_OVERRIDES = {
+    "watchlist.yaml": "PIPEWATCH_WATCHLIST",
+    "taxonomy.yaml": "PIPEWATCH_TAXONOMY",
+    "sources.yaml": "PIPEWATCH_SOURCES",
+}
+
+
+def _format_validation_error(path: str, exc: ValidationError) -> str:
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        problems.append(f"{path}: {loc}: {err['msg']}")
+    return "; ".join(problems)
+
+
+def load_yaml_model(path: str | Path, model: type[ModelT]) -> ModelT:
+    """Parse one YAML file into ``model``; raise ConfigError(file, key, problem) on any failure."""
+    text_path = str(path)
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{text_path}: cannot read: {exc.strerror or exc}") from exc
+    return parse_yaml_model(raw, model, origin=text_path)
+
+
+def parse_yaml_model(text: str, model: type[ModelT], *, origin: str) -> ModelT:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{origin}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: (top level): expected a mapping, got {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(origin, exc)) from exc
+
+
+def packaged_data_path(name: str) -> Path:
+    return Path(str(resources.files("pipewatch") / "data" / name))
+
+
+def resolve_data_path(name: str, explicit: str | Path | None = None) -> Path:
+    """An explicit path wins, then the file's env override, then the packaged default."""
+    if explicit:
+        return Path(explicit)
+    env_name = ENV_OVERRIDES.get(name)
+    override = os.environ.get(env_name, "") if env_name else ""
+    return Path(override) if override else packaged_data_path(name)
+
+
+@cache
+def _cached_load(path: Path, model: type[BaseModel]) -> BaseModel:
+    return load_yaml_model(path, model)
+
+
+def load_data_file(name: str, model: type[ModelT], explicit: str | Path | None = None) -> ModelT:
+    """Load (once per process per path) a data file; cached because Lambdas reuse warm processes."""
+    loaded = _cached_load(resolve_data_path(name, explicit), model)
+    assert isinstance(loaded, model)  # noqa: S101 - narrows the cached BaseModel back to its type
+    return loaded

@@ -1,0 +1,150 @@
+"""Domain models shared by every layer: what was fetched, how it was classified, what is stored and alerted.
+
+Pure data: no I/O. Enums are plain string literals so they travel unchanged through JSON, DynamoDB and SNS
+message attributes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EventType = Literal[
+    "trial_start",
+    "trial_status",
+    "trial_update",
+    "results",
+    "regulatory",
+    "safety",
+    "pipeline",
+    "corporate",
+    "publication",
+    "commentary",
+]
+Severity = Literal["high", "medium", "low"]
+
+# Taxonomy priority: the first that applies wins when an item carries several events.
+EVENT_PRIORITY: tuple[EventType, ...] = (
+    "safety",
+    "regulatory",
+    "results",
+    "trial_status",
+    "trial_start",
+    "pipeline",
+    "corporate",
+    "trial_update",
+    "publication",
+    "commentary",
+)
+SEVERITY_RANK: dict[Severity, int] = {"low": 0, "medium": 1, "high": 2}
+
+# What kind of document an item is; a journal article or congress abstract classifies as `publication`.
+DocType = Literal["news", "press_release", "publication", "filing", "registry", "regulator"]
+
+
+class FetchedItem(BaseModel):
+    """One normalised item from a source (a feed entry, a PubMed summary, a filing, a registry record)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source_id: str
+    title: str
+    summary: str = ""
+    url: str = ""
+    guid: str = ""
+    published: datetime | None = None
+    doc_type: DocType = "news"
+    source_name: str = ""
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class Classification(BaseModel):
+    """The taxonomy fields of one item (see the taxonomy: relevant, agents, indications, event, severity)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    relevant: bool
+    agents: tuple[str, ...] = ()
+    indications: tuple[str, ...] = ()
+    event_type: EventType | None = None
+    severity: Severity | None = None
+    reasons: tuple[str, ...] = ()
+
+    def as_output(self) -> dict[str, object]:
+        """The JSON shape `pipewatch classify` prints."""
+        return {
+            "relevant": self.relevant,
+            "agents": list(self.agents),
+            "indications": list(self.indications),
+            "event_type": self.event_type,
+            "severity": self.severity,
+            "reasons": list(self.reasons),
+        }
+
+
+class TrialChange(BaseModel):
+    """One meaningful change between two snapshots of a registry record."""
+
+    model_config = ConfigDict(frozen=True)
+
+    nct_id: str
+    acronym: str = ""
+    field: str
+    old: str | None = None
+    new: str | None = None
+    event_type: EventType
+    severity: Severity
+    summary: str
+
+
+class Update(BaseModel):
+    """A classified, stored, alertable update: the unit every subscriber hears about at most once."""
+
+    model_config = ConfigDict(frozen=True)
+
+    update_id: str
+    title: str
+    summary: str = ""
+    url: str = ""
+    source_id: str
+    source_name: str = ""
+    published: datetime | None = None
+    doc_type: DocType = "news"
+    classification: Classification
+    sources: tuple[str, ...] = ()
+    change: TrialChange | None = None
+    first_seen: datetime
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        return self.classification.agents
+
+
+class Alert(BaseModel):
+    """What the notifier publishes for one update: text plus the attributes filter policies route on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    update_id: str
+    subject: str
+    message: str
+    sms: str
+    agents: tuple[str, ...]
+    indications: tuple[str, ...]
+    event_type: EventType
+    severity: Severity
+
+
+class SourceState(BaseModel):
+    """What a source remembers between polls: validators for conditional GET, cursors, failure streak."""
+
+    source_id: str
+    etag: str = ""
+    last_modified: str = ""
+    cursor: dict[str, str] = Field(default_factory=dict)
+    last_success: datetime | None = None
+    last_attempt: datetime | None = None
+    consecutive_failures: int = 0
+    last_error: str = ""

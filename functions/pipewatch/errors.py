@@ -1,0 +1,34 @@
+"""Typed errors. Each carries what a log line, a metric and an operator need: the source, the reason."""
+
+from __future__ import annotations
+
+
+class PipewatchError(Exception):
+    """Base of every error pipewatch raises on purpose."""
+
+
+class ConfigError(PipewatchError):
+    """A configuration file is missing, unparsable or invalid. The message names file, key and problem."""
+
+
+class SourceError(PipewatchError):
+    """A source could not be fetched or parsed. The poll records it and carries on with the other sources."""
+
+    def __init__(self, source_id: str, reason: str, *, retryable: bool = True) -> None:
+        super().__init__(f"{source_id}: {reason}")
+        self.source_id = source_id
+        self.reason = reason
+        self.retryable = retryable
+
+
+class PayloadError(PipewatchError):
+    """A payload is not what its source promised (not a feed, not a study document, an HTML challenge)."""
+
+
+class PublishError(PipewatchError):
+    """Publishing one alert failed; the batch reports only this record as failed so it is retried."""
+
+    def __init__(self, update_id: str, reason: str) -> None:
+        super().__init__(f"publish {update_id}: {reason}")
+        self.update_id = update_id
+        self.reason = reason
