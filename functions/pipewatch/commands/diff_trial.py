@@ -1,0 +1,71 @@
+"""`pipewatch diff-trial OLD.json NEW.json`: changes between two ClinicalTrials.gov API v2 study documents.
+
+Prints one JSON object per change (`nct_id`, `field`, `old`, `new`, `event_type`, `severity`, `summary`) in
+the deterministic order of `pipewatch.domain.trials.diff_snapshots`; prints nothing when nothing changed.
+Exits 1 with one line on stderr when a file is unreadable, not JSON, not a study document, or when the two
+documents are different studies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+OUTPUT_KEYS = ("nct_id", "field", "old", "new", "event_type", "severity", "summary")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", metavar="OLD.json", help="the earlier API v2 study document")
+    parser.add_argument("new", metavar="NEW.json", help="the later API v2 study document")
+    parser.add_argument(
+        "--acronym",
+        metavar="NAME",
+        default=None,
+        help="name the study by this acronym in summaries (default: the document's acronym field)",
+    )
+
+
+class _InputError(Exception):
+    """One input file could not be used; the message is what the user sees."""
+
+
+def _load(path: str) -> object:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise _InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _InputError(f"{path} is not JSON: {exc}") from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipewatch.domain.trials import diff_snapshots, snapshot_from_study
+    from pipewatch.errors import PayloadError
+
+    snapshots = []
+    try:
+        for path in (args.old, args.new):
+            document = _load(path)
+            try:
+                snapshots.append(snapshot_from_study(document))
+            except PayloadError as exc:
+                raise _InputError(f"{path}: {exc}") from exc
+    except _InputError as exc:
+        print(f"pipewatch diff-trial: {exc}", file=sys.stderr)
+        return 1
+    old, new = snapshots
+    if old.nct_id != new.nct_id:
+        print(
+            f"pipewatch diff-trial: {args.old} is {old.nct_id} but {args.new} is {new.nct_id}; "
+            "compare two versions of the same study",
+            file=sys.stderr,
+        )
+        return 1
+    for change in diff_snapshots(old, new, acronym=args.acronym):
+        record = change.model_dump(include=set(OUTPUT_KEYS))
+        print(json.dumps({key: record[key] for key in OUTPUT_KEYS}, ensure_ascii=False))
+    return 0
