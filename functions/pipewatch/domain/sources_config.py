@@ -1,0 +1,257 @@
+"""Schema of ``data/sources.yaml``: what to poll, how often, and how politely.
+
+Sources are configuration: adding a feed (or an agent, via the watchlist) needs no code. Pure pydantic: the
+environment is never read here; settings that come from the environment (the EDGAR contact, the PubMed
+API key) are named here by their variable and resolved by the adapters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pipewatch.domain.models import DocType
+
+SourceKind = Literal["rss", "atom", "ctgov", "pubmed", "edgar", "google_news"]
+SourceClass = Literal["registry", "news"]
+
+# How often each class of source is polled (minutes). Registries change slowly and rate-limit hard.
+POLL_MINUTES: dict[SourceClass, int] = {"registry": 60, "news": 15}
+
+GOOGLE_NEWS_TERMS = (
+    "Google News RSS feeds may be used only for personal, non-commercial use in a feed reader; "
+    "enable a google_news source only if that covers your use and set terms_acknowledged: true"
+)
+DEFAULT_CTGOV_FIELDS = (
+    "NCTId",
+    "BriefTitle",
+    "OfficialTitle",
+    "Acronym",
+    "OrgStudyId",
+    "OverallStatus",
+    "WhyStopped",
+    "StatusVerifiedDate",
+    "StartDate",
+    "PrimaryCompletionDate",
+    "CompletionDate",
+    "StudyFirstPostDate",
+    "LastUpdatePostDate",
+    "ResultsFirstPostDate",
+    "LeadSponsorName",
+    "CollaboratorName",
+    "BriefSummary",
+    "Condition",
+    "StudyType",
+    "Phase",
+    "EnrollmentCount",
+    "EnrollmentType",
+    "InterventionType",
+    "InterventionName",
+    "InterventionOtherName",
+    "PrimaryOutcomeMeasure",
+    "HasResults",
+)
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
+_NCT = re.compile(r"^NCT\d{8}$")
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_FORM = re.compile(r"^[0-9A-Z][0-9A-Z/-]{0,15}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HostPolicy(_Strict):
+    """Politeness for one host: the minimum interval between request starts (one request in flight)."""
+
+    min_interval_s: float = Field(ge=0.0, le=60.0)
+
+
+class HttpDefaults(_Strict):
+    """Defaults for every request; a source may override timeouts and the body cap."""
+
+    project_url: str = ""
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    read_timeout_s: float = Field(default=20.0, gt=0, le=120)
+    max_body_bytes: int = Field(default=8_000_000, ge=1024, le=64_000_000)
+    max_retries: int = Field(default=3, ge=0, le=6)
+    backoff_base_s: float = Field(default=1.0, ge=0, le=30)
+    backoff_cap_s: float = Field(default=30.0, ge=0, le=300)
+
+
+class CtgovSettings(_Strict):
+    """ClinicalTrials.gov API v2 search. There is no ``filter.phase``: phases come back in ``Phase``."""
+
+    base_url: str = "https://clinicaltrials.gov/api/v2"
+    page_size: int = Field(default=100, ge=1, le=1000)
+    max_pages: int = Field(default=10, ge=1, le=100)
+    fields: tuple[str, ...] = DEFAULT_CTGOV_FIELDS
+    terms_per_query: int = Field(default=8, ge=1, le=50)
+    extra_terms: tuple[str, ...] = ()
+    extra_nct_ids: tuple[str, ...] = ()
+    use_watchlist: bool = True
+
+    @field_validator("extra_nct_ids")
+    @classmethod
+    def _nct_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [v for v in value if not _NCT.match(v)]
+        if bad:
+            raise ValueError(f"not NCT ids (NCT + 8 digits): {', '.join(bad)}")
+        return value
+
+
+class PubmedSettings(_Strict):
+    """NCBI E-utilities: esearch then esummary, JSON. NCBI asks every tool to send ``tool`` and ``email``."""
+
+    base_url: str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+    term: str = ""  # an explicit query; empty = built from the watchlist's search terms
+    field_tag: str = "tiab"
+    extra_terms: tuple[str, ...] = ()
+    use_watchlist: bool = True
+    tool: str = "pipewatch"
+    email: str = ""
+    email_env: str = "PIPEWATCH_CONTACT_EMAIL"
+    api_key_env: str = "NCBI_API_KEY"
+    retmax: int = Field(default=100, ge=1, le=500)
+    reldate_days: int = Field(default=60, ge=1, le=3650)
+    datetype: Literal["edat", "pdat", "mdat"] = "edat"
+
+    @field_validator("email_env", "api_key_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if not _ENV_NAME.match(value):
+            raise ValueError(f"not an environment variable name: {value!r}")
+        return value
+
+
+class EdgarSettings(_Strict):
+    """SEC EDGAR company Atom. The SEC requires a User-Agent naming the requester with a contact e-mail;
+    pipewatch refuses to poll EDGAR without one (``contact`` here, or the variable ``contact_env`` names)."""
+
+    base_url: str = "https://www.sec.gov/cgi-bin/browse-edgar"
+    cik: str
+    company: str = ""
+    forms: tuple[str, ...] = Field(min_length=1)
+    count: int = Field(default=40, ge=1, le=100)
+    contact: str = ""
+    contact_env: str = "PIPEWATCH_EDGAR_CONTACT"
+
+    @field_validator("cik")
+    @classmethod
+    def _cik(cls, value: str) -> str:
+        digits = value.strip()
+        if not digits.isdigit() or len(digits) > 10:
+            raise ValueError(f"CIK must be up to 10 digits, got {value!r}")
+        return digits.zfill(10)
+
+    @field_validator("forms")
+    @classmethod
+    def _forms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [v for v in value if not _FORM.match(v)]
+        if bad:
+            raise ValueError(f"not SEC form types: {', '.join(bad)}")
+        return value
+
+    @field_validator("contact_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if not _ENV_NAME.match(value):
+            raise ValueError(f"not an environment variable name: {value!r}")
+        return value
+
+
+class SourceConfig(_Strict):
+    id: str
+    name: str = ""
+    kind: SourceKind
+    enabled: bool = True
+    url: str = ""
+    params: dict[str, str] = Field(default_factory=dict)
+    doc_type: DocType = "news"
+    source_class: SourceClass = "news"
+    min_interval_s: float | None = Field(default=None, ge=0, le=60)  # host politeness override
+    timeout_s: float | None = Field(default=None, gt=0, le=120)
+    max_body_bytes: int | None = Field(default=None, ge=1024, le=64_000_000)
+    terms_acknowledged: bool = False  # google_news only: see GOOGLE_NEWS_TERMS
+    note: str = ""
+    ctgov: CtgovSettings | None = None
+    pubmed: PubmedSettings | None = None
+    edgar: EdgarSettings | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("id must be 2-64 chars of a-z, 0-9, '_', '.', '-'")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in {"http", "https"}:
+            raise ValueError(f"url must be http(s): {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _kind_settings(self) -> SourceConfig:
+        if self.kind in {"rss", "atom", "google_news"} and not self.url:
+            raise ValueError(f"a {self.kind} source needs a url")
+        if self.kind == "edgar" and self.edgar is None:
+            raise ValueError("an edgar source needs an `edgar:` block with cik and forms")
+        if self.kind == "google_news" and self.enabled and not self.terms_acknowledged:
+            raise ValueError(GOOGLE_NEWS_TERMS)
+        settings = {"ctgov": self.ctgov, "pubmed": self.pubmed, "edgar": self.edgar}
+        stray = [name for name, block in settings.items() if block is not None and name != self.kind]
+        if stray:
+            raise ValueError(f"a {self.kind} source cannot have settings for {', '.join(stray)}")
+        return self
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+    @property
+    def poll_minutes(self) -> int:
+        return POLL_MINUTES[self.source_class]
+
+    def ctgov_settings(self) -> CtgovSettings:
+        return self.ctgov or CtgovSettings()
+
+    def pubmed_settings(self) -> PubmedSettings:
+        return self.pubmed or PubmedSettings()
+
+
+class SourcesConfig(_Strict):
+    version: int = 1
+    http: HttpDefaults = HttpDefaults()
+    hosts: dict[str, HostPolicy] = Field(default_factory=dict)
+    sources: tuple[SourceConfig, ...]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> SourcesConfig:
+        counts = Counter(source.id for source in self.sources)
+        dupes = sorted(source_id for source_id, count in counts.items() if count > 1)
+        if dupes:
+            raise ValueError(f"duplicate source ids: {', '.join(dupes)}")
+        return self
+
+    def enabled(self, source_class: SourceClass | None = None) -> list[SourceConfig]:
+        """Enabled sources, optionally only one class (the 15-minute schedule polls "news" only)."""
+        return [
+            source
+            for source in self.sources
+            if source.enabled and (source_class is None or source.source_class == source_class)
+        ]
+
+    def get(self, source_id: str) -> SourceConfig:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)
+
+    def host_intervals(self) -> dict[str, float]:
+        return {host.lower(): policy.min_interval_s for host, policy in self.hosts.items()}
