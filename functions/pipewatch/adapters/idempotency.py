@@ -1,0 +1,53 @@
+"""Powertools Idempotency around the SNS publish, persisted in the pipewatch table (pk/sk, TTL `expiration`).
+
+One persistence layer per publisher: a layer keeps the first config it sees, so sharing one between
+differently configured functions would silently disable idempotency for the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+
+from pipewatch.domain.models import Alert
+
+
+@dataclass(frozen=True)
+class IdempotentPublisher:
+    publish_once: Callable[..., str]
+    config: IdempotencyConfig
+
+    def register_lambda_context(self, context: Any) -> None:
+        """Lets Powertools expire an in-progress record when this invocation would time out."""
+        if context is not None:
+            self.config.register_lambda_context(context)
+
+
+def make_idempotent_publish(
+    publish: Callable[[Alert], str],
+    *,
+    table_name: str,
+    dynamodb_client: Any,
+    ttl_seconds: int,
+) -> IdempotentPublisher:
+    persistence = DynamoDBPersistenceLayer(
+        table_name=table_name,
+        key_attr="pk",
+        sort_key_attr="sk",
+        expiry_attr="expiration",
+        boto3_client=dynamodb_client,
+    )
+    config = IdempotencyConfig(expires_after_seconds=ttl_seconds)
+
+    @idempotent_function(data_keyword_argument="update_id", persistence_store=persistence, config=config)
+    def publish_once(*, update_id: str, alert: Alert) -> str:
+        return publish(alert)
+
+    return IdempotentPublisher(publish_once=publish_once, config=config)

@@ -1,0 +1,243 @@
+"""DynamoDB single-table store. Every write that could repeat is conditional, so a re-poll, a retried Lambda
+or a replayed batch never duplicates an update; a trial snapshot and the updates it produced are written in
+one transaction, so a crash between them loses nothing and a retry adds nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from pipewatch.domain.models import Classification, SourceState, TrialChange, Update
+
+UPDATE_SK = "UPDATE"
+STATE_SK = "STATE"
+SNAPSHOT_SK = "SNAPSHOT"
+_TRANSACTION_LIMIT = 100
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _to_ddb(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None and v != "" and v != []}
+
+
+def _from_ddb(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def update_to_item(update: Update) -> dict[str, Any]:
+    c = update.classification
+    return {
+        "pk": f"UPDATE#{update.update_id}",
+        "sk": UPDATE_SK,
+        "kind": "update",
+        "update_id": update.update_id,
+        "title": update.title,
+        "summary": update.summary,
+        "url": update.url,
+        "source_id": update.source_id,
+        "source_name": update.source_name,
+        "published": _iso(update.published),
+        "doc_type": update.doc_type,
+        "relevant": c.relevant,
+        "agents": list(c.agents),
+        "indications": list(c.indications),
+        "event_type": c.event_type,
+        "severity": c.severity,
+        "reasons": list(c.reasons),
+        "sources": list(update.sources),
+        "change": update.change.model_dump_json() if update.change else None,
+        "first_seen": update.first_seen.isoformat(),
+    }
+
+
+def update_from_item(item: dict[str, Any]) -> Update:
+    """Inverse of update_to_item; accepts a plain (deserialised) item, e.g. a stream NewImage."""
+    change_json = item.get("change")
+    return Update(
+        update_id=str(item["update_id"]),
+        title=str(item.get("title", "")),
+        summary=str(item.get("summary", "")),
+        url=str(item.get("url", "")),
+        source_id=str(item.get("source_id", "")),
+        source_name=str(item.get("source_name", "")),
+        published=item.get("published") or None,
+        doc_type=item.get("doc_type", "news"),
+        classification=Classification(
+            relevant=bool(item.get("relevant", True)),
+            agents=tuple(item.get("agents", ())),
+            indications=tuple(item.get("indications", ())),
+            event_type=item.get("event_type"),
+            severity=item.get("severity"),
+            reasons=tuple(item.get("reasons", ())),
+        ),
+        sources=tuple(item.get("sources", ())),
+        change=TrialChange.model_validate_json(change_json) if change_json else None,
+        first_seen=item["first_seen"],
+    )
+
+
+def deserialize_image(image: dict[str, Any]) -> dict[str, Any]:
+    """A DynamoDB-JSON image (stream NewImage) as plain Python values."""
+    return _from_ddb(image)
+
+
+class Store:
+    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
+        self._ddb = dynamodb_client
+        self._table = table_name
+        self.writes = 0  # successful item writes, for benches and the "unchanged cycle writes nothing" check
+
+    # -- updates ---------------------------------------------------------------------------------------
+    def put_update(self, update: Update) -> bool:
+        """Store a new update. False if it was already stored (the write is conditional)."""
+        try:
+            self._ddb.put_item(
+                TableName=self._table,
+                Item=_to_ddb(update_to_item(update)),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        self.writes += 1
+        return True
+
+    def existing_update_ids(self, update_ids: Sequence[str]) -> set[str]:
+        """Which of these ids are already stored (BatchGetItem; a read, so re-polls cost no writes)."""
+        found: set[str] = set()
+        unique = list(dict.fromkeys(update_ids))
+        for start in range(0, len(unique), 100):
+            keys = [{"pk": {"S": f"UPDATE#{uid}"}, "sk": {"S": UPDATE_SK}} for uid in unique[start : start + 100]]
+            request: dict[str, Any] = {self._table: {"Keys": keys, "ProjectionExpression": "update_id"}}
+            while request:
+                response = self._ddb.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self._table, []):
+                    found.add(item["update_id"]["S"])
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def get_update(self, update_id: str) -> Update | None:
+        response = self._ddb.get_item(
+            TableName=self._table, Key={"pk": {"S": f"UPDATE#{update_id}"}, "sk": {"S": UPDATE_SK}}
+        )
+        item = response.get("Item")
+        return update_from_item(_from_ddb(item)) if item else None
+
+    def scan_updates(self) -> list[Update]:
+        """Every stored update (demo and tests; production reads go through the stream or a query)."""
+        updates: list[Update] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "FilterExpression": "#k = :u",
+            "ExpressionAttributeNames": {"#k": "kind"},
+            "ExpressionAttributeValues": {":u": {"S": "update"}},
+        }
+        while True:
+            response = self._ddb.scan(**kwargs)
+            updates.extend(update_from_item(_from_ddb(i)) for i in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return sorted(updates, key=lambda u: (u.first_seen, u.update_id))
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    # -- source state ----------------------------------------------------------------------------------
+    def get_source_state(self, source_id: str) -> SourceState:
+        response = self._ddb.get_item(
+            TableName=self._table, Key={"pk": {"S": f"SOURCE#{source_id}"}, "sk": {"S": STATE_SK}}
+        )
+        item = response.get("Item")
+        if not item:
+            return SourceState(source_id=source_id)
+        return SourceState.model_validate_json(_from_ddb(item)["state"])
+
+    def put_source_state(self, state: SourceState) -> None:
+        self._ddb.put_item(
+            TableName=self._table,
+            Item=_to_ddb(
+                {"pk": f"SOURCE#{state.source_id}", "sk": STATE_SK, "kind": "source_state",
+                 "state": state.model_dump_json()}
+            ),
+        )
+        self.writes += 1
+
+    # -- trial snapshots -------------------------------------------------------------------------------
+    def get_snapshot(self, nct_id: str) -> tuple[str, int] | None:
+        """The stored snapshot JSON and its version number, or None for a study never seen."""
+        response = self._ddb.get_item(
+            TableName=self._table, Key={"pk": {"S": f"TRIAL#{nct_id}"}, "sk": {"S": SNAPSHOT_SK}}
+        )
+        item = response.get("Item")
+        if not item:
+            return None
+        plain = _from_ddb(item)
+        return str(plain["snapshot"]), int(plain["version"])
+
+    def list_snapshot_ids(self) -> list[str]:
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "FilterExpression": "#k = :t",
+            "ExpressionAttributeNames": {"#k": "kind"},
+            "ExpressionAttributeValues": {":t": {"S": "trial_snapshot"}},
+            "ProjectionExpression": "nct_id",
+        }
+        ids: list[str] = []
+        while True:
+            response = self._ddb.scan(**kwargs)
+            ids.extend(i["nct_id"]["S"] for i in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return sorted(ids)
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def save_snapshot_with_updates(
+        self, nct_id: str, snapshot_json: str, previous_version: int | None, updates: Iterable[Update]
+    ) -> bool:
+        """Atomically move the snapshot to the next version and store the updates its diff produced.
+
+        The snapshot write is conditioned on the version read before diffing, so two concurrent polls cannot
+        both alert on the same change; False means another writer got there first (nothing was written).
+        """
+        new_version = (previous_version or 0) + 1
+        snapshot_put: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": _to_ddb(
+                {"pk": f"TRIAL#{nct_id}", "sk": SNAPSHOT_SK, "kind": "trial_snapshot", "nct_id": nct_id,
+                 "snapshot": snapshot_json, "version": new_version}
+            ),
+        }
+        if previous_version is None:
+            snapshot_put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            snapshot_put["ConditionExpression"] = "version = :v"
+            snapshot_put["ExpressionAttributeValues"] = {":v": {"N": str(previous_version)}}
+        actions: list[dict[str, Any]] = [{"Put": snapshot_put}]
+        for update in updates:
+            actions.append(
+                {"Put": {"TableName": self._table, "Item": _to_ddb(update_to_item(update)),
+                         "ConditionExpression": "attribute_not_exists(pk)"}}
+            )
+        if len(actions) > _TRANSACTION_LIMIT:
+            # A single registry record never yields this many field changes; keep the newest ones.
+            actions = actions[:_TRANSACTION_LIMIT]
+        try:
+            self._ddb.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                return False
+            raise
+        self.writes += len(actions)
+        return True
+
+
+def dumps_compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)

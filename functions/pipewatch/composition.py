@@ -1,0 +1,66 @@
+"""Composition root: builds each Lambda's service from settings and real clients (one function per Lambda).
+
+Tests and the demo build the same services with moto-backed clients through these functions, so the code
+they exercise is the code Lambda runs. Imports sit inside each builder so a Lambda loads only what it uses
+(the alert function never imports the classifier or the HTTP stack).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pipewatch.adapters.aws import client
+from pipewatch.settings import Settings
+
+if TYPE_CHECKING:
+    from pipewatch.services.alert import AlertService
+    from pipewatch.services.poll import MetricsSink, PollService
+
+
+def build_poll_service(
+    settings: Settings,
+    *,
+    fetcher: Any = None,
+    metrics: MetricsSink | None = None,
+    dynamodb_client: Any = None,
+) -> PollService:
+    from pipewatch.adapters.http import HttpFetcher
+    from pipewatch.adapters.store import Store
+    from pipewatch.config import load_data_file
+    from pipewatch.domain.classify import Classifier
+    from pipewatch.domain.sources_config import SourcesConfig
+    from pipewatch.domain.watchlist import Taxonomy, Watchlist
+    from pipewatch.observability import PowertoolsMetricsSink
+    from pipewatch.services.poll import PollService
+
+    watchlist = load_data_file("watchlist.yaml", Watchlist)
+    taxonomy = load_data_file("taxonomy.yaml", Taxonomy)
+    sources = load_data_file("sources.yaml", SourcesConfig)
+    return PollService(
+        store=Store(dynamodb_client or client("dynamodb", settings), settings.table_name),
+        fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
+        classifier=Classifier(watchlist, taxonomy),
+        watchlist=watchlist,
+        sources=sources,
+        metrics=metrics or PowertoolsMetricsSink(),
+    )
+
+
+def build_alert_service(
+    settings: Settings,
+    *,
+    dynamodb_client: Any = None,
+    sns_client: Any = None,
+) -> AlertService:
+    from pipewatch.adapters.idempotency import make_idempotent_publish
+    from pipewatch.adapters.notifier import SnsNotifier
+    from pipewatch.services.alert import AlertService
+
+    notifier = SnsNotifier(sns_client or client("sns", settings), settings.topic_arn)
+    publisher = make_idempotent_publish(
+        notifier.publish,
+        table_name=settings.table_name,
+        dynamodb_client=dynamodb_client or client("dynamodb", settings),
+        ttl_seconds=settings.idempotency_ttl_seconds,
+    )
+    return AlertService(notifier, publisher)

@@ -1,0 +1,320 @@
+"""The demo scenario behind `pipewatch demo` (and the e2e test): two poll cycles over recorded payloads,
+through the stack created from template.yaml in moto, with three example subscribers.
+
+Cycle 1 replays the recorded feeds; cycle 2 replays them again (unchanged feeds answer 304 and cost no
+write) plus a newer version of a registry record, which becomes a trial-change alert. Finally the last
+stream batch is delivered a second time, as a Lambda retry would, and must publish nothing.
+Call inside `moto.mock_aws()`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipewatch.adapters.local_stack import (
+    LambdaContext,
+    LocalStack,
+    ShadowSubscriber,
+    StreamPump,
+    add_shadow_subscriber,
+    create_local_stack,
+    use_stack_environment,
+)
+from pipewatch.adapters.replay_server import ReplayServer, Route
+from pipewatch.config import packaged_data_path
+
+# A registry record that is in the recorded fixtures. No recorded record of a myositis trial exists, so the
+# demo watches this one through an agent added by configuration (which is also how agents are added).
+DEMO_TRIAL = "NCT04280705"
+DEMO_AGENT = {
+    "id": "remdesivir",
+    "name": "remdesivir",
+    "sponsor": "Gilead",
+    "aliases": {"generic": ["remdesivir"], "codes": ["GS-5734"], "brands": ["Veklury"], "trials": ["ACTT-1"]},
+    "trials": [{"nct_id": DEMO_TRIAL, "acronym": "ACTT-1", "phase": "3", "indications": []}],
+}
+
+# Example subscribers: (name, channel, endpoint, filter policy over the alert's message attributes).
+SUBSCRIBERS: list[tuple[str, str, str, dict[str, Any] | None]] = [
+    ("CI analyst (email, everything)", "email", "ci.analyst@example.com", None),
+    ("Medical affairs (SMS, high only)", "sms", "+15555550123", {"severity": ["high"]}),
+    ("BD lead (email, brepocitinib)", "email", "bd.lead@example.com", {"agents": ["brepocitinib"]}),
+]
+
+
+@dataclass
+class SubscriberView:
+    name: str
+    channel: str
+    endpoint: str
+    filter_policy: dict[str, Any] | None
+    shadow: ShadowSubscriber
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class DemoResult:
+    stack_name: str
+    cycles: list[dict[str, Any]]
+    updates: list[dict[str, Any]]
+    subscribers: list[SubscriberView]
+    replayed_batch_new_messages: int
+    topic_publishes: int
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.updates) and self.replayed_batch_new_messages == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack_name,
+            "cycles": self.cycles,
+            "updates": self.updates,
+            "subscribers": [
+                {"name": s.name, "channel": s.channel, "endpoint": s.endpoint, "filter_policy": s.filter_policy,
+                 "alerts": s.messages}
+                for s in self.subscribers
+            ],
+            "replayed_batch_new_messages": self.replayed_batch_new_messages,
+            "topic_publishes": self.topic_publishes,
+        }
+
+    def render(self) -> str:
+        out: list[str] = [f"pipewatch demo - stack {self.stack_name} (template.yaml on moto, recorded payloads)", ""]
+        for cycle in self.cycles:
+            out.append(
+                f"poll cycle {cycle['cycle']}: {cycle['sources']} sources, {cycle['new_updates']} new updates, "
+                f"{cycle['not_modified']} unchanged (304), {len(cycle['failed'])} failed; "
+                f"{cycle['alerts_published']} alerts published"
+            )
+            for failure in cycle["failed"]:
+                out.append(f"  ! {failure['source']}: {failure['error']}")
+        out += ["", "Classified updates", _table(
+            ["#", "agents", "event", "sev", "indications", "title"],
+            [[str(i + 1), ",".join(u["agents"]), u["event_type"], u["severity"], ",".join(u["indications"]) or "-",
+              u["title"]] for i, u in enumerate(self.updates)],
+        )]
+        for sub in self.subscribers:
+            policy = json.dumps(sub.filter_policy) if sub.filter_policy else "all alerts"
+            out += ["", f"{sub.name} <{sub.endpoint}> - filter: {policy} - {len(sub.messages)} alerts"]
+            for message in sub.messages:
+                text = message["sms"] if sub.channel == "sms" else message["subject"]
+                out.append("  - " + text)
+        out += [
+            "",
+            f"Replayed the last stream batch (a Lambda retry): {self.replayed_batch_new_messages} new alerts "
+            f"(exactly-once: expected 0). SNS publishes in total: {self.topic_publishes}.",
+        ]
+        return "\n".join(out)
+
+
+def _table(headers: list[str], rows: list[list[str]], width: int = 150) -> str:
+    fixed = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers[:-1])]
+    fixed = [min(w, 28) for w in fixed]
+    last = max(20, width - sum(fixed) - 2 * len(fixed))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers[:-1], fixed, strict=True)) + "  " + headers[-1]]
+    for row in rows:
+        cells = [c[:w].ljust(w) for c, w in zip(row[:-1], fixed, strict=True)]
+        lines.append("  ".join(cells) + "  " + textwrap.shorten(row[-1], last, placeholder="..."))
+    return "\n".join(lines)
+
+
+def derive_one_field(document: dict[str, Any], path: list[str], value: Any) -> dict[str, Any]:
+    """A copy of a recorded document with exactly one field changed (named as derived wherever shown)."""
+    derived = copy.deepcopy(document)
+    node = derived
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return derived
+
+
+class DemoRun:
+    def __init__(self, *, fixtures: Path, events: Path, workdir: Path) -> None:
+        self.fixtures = fixtures
+        self.events = events
+        self.workdir = workdir
+
+    # -- configuration -----------------------------------------------------------------------------------
+    def _write_watchlist(self) -> Path:
+        data = yaml.safe_load(packaged_data_path("watchlist.yaml").read_text(encoding="utf-8"))
+        data["agents"].append(DEMO_AGENT)
+        path = self.workdir / "watchlist.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        return path
+
+    def _write_sources(self, base: str) -> Path:
+        sources = {
+            "version": 1,
+            "http": {"max_retries": 1, "backoff_base_s": 0, "backoff_cap_s": 0},
+            "hosts": {"127.0.0.1": {"min_interval_s": 0}},
+            "sources": [
+                {"id": "press-wire", "name": "Press wire (recorded headlines)", "kind": "rss",
+                 "url": f"{base}/press/feed.xml", "doc_type": "press_release"},
+                {"id": "sec-press", "name": "SEC newsroom", "kind": "rss", "url": f"{base}/sec/pressreleases.rss",
+                 "doc_type": "regulator"},
+                {"id": "ema-news", "name": "EMA news", "kind": "rss", "url": f"{base}/ema/news.xml",
+                 "doc_type": "regulator"},
+                {"id": "edgar-demo", "name": "SEC EDGAR 8-K", "kind": "edgar", "doc_type": "filing",
+                 "edgar": {"base_url": f"{base}/edgar/browse-edgar", "cik": "0001889983", "forms": ["8-K"]}},
+                {"id": "pubmed", "name": "PubMed", "kind": "pubmed", "doc_type": "publication",
+                 "source_class": "registry",
+                 "pubmed": {"base_url": f"{base}/pubmed", "email": "demo@example.com"}},
+                {"id": "ctgov", "name": "ClinicalTrials.gov", "kind": "ctgov", "doc_type": "registry",
+                 "source_class": "registry", "ctgov": {"base_url": f"{base}/ctgov/api/v2", "max_pages": 2}},
+            ],
+        }
+        path = self.workdir / "sources.yaml"
+        path.write_text(yaml.safe_dump(sources, sort_keys=False), encoding="utf-8")
+        return path
+
+    def _routes(self, server: ReplayServer, cycle: int) -> None:
+        f = self.fixtures
+        study = json.loads((f / "ctgov" / "v2_study_NCT04280705_full_2026-08-20_hkm30.json").read_text())
+        version = json.loads((f / "ctgov" / "v2_version_2026-08-20_hkm30.json").read_text())
+        if cycle == 1:
+            # Derived: the recorded record as it would have read before completion (one field edited).
+            study = derive_one_field(study, ["protocolSection", "statusModule", "overallStatus"],
+                                     "ACTIVE_NOT_RECRUITING")
+            version_body = (f / "ctgov" / "v2_version_2026-08-20_hkm30.json").read_bytes()
+        else:
+            # Derived: the registry's data timestamp moves forward; the study is the recorded one, unedited.
+            version = derive_one_field(version, ["dataTimestamp"], "2026-08-20T09:00:06")
+            version_body = json.dumps(version).encode()
+        server.routes.update({
+            "/press/feed.xml": Route.file(f / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml",
+                                          "application/rss+xml"),
+            "/sec/pressreleases.rss": Route.file(f / "rss" / "sec_press_releases_rss_2025-01-24_edgarkit.xml",
+                                                 "application/rss+xml"),
+            "/ema/news.xml": Route.file(f / "demo" / "html_challenge_page_HANDMADE.html", "text/html"),
+            "/edgar/browse-edgar": Route.file(f / "edgar" / "company_atom_keen-vision_8K_2025-01-25_edgarkit.xml",
+                                              "application/atom+xml"),
+            "/pubmed/esearch.fcgi": Route.file(f / "pubmed" / "esearch_uid_31452104_found_2026-08-20_hkm30.json",
+                                               "application/json"),
+            "/pubmed/esummary.fcgi": Route.file(f / "pubmed" / "esummary_31452104_found_2026-08-20_hkm30.json",
+                                                "application/json"),
+            "/ctgov/api/v2/version": Route(version_body, "application/json"),
+            "/ctgov/api/v2/studies": Route(json.dumps({"studies": [study]}).encode(), "application/json"),
+            f"/ctgov/api/v2/studies/{DEMO_TRIAL}": Route(json.dumps(study).encode(), "application/json"),
+        })
+
+    def _event(self, name: str) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads((self.events / name).read_text(encoding="utf-8"))
+        return loaded
+
+    # -- the run -------------------------------------------------------------------------------------------
+    def run(self) -> DemoResult:
+        stack = create_local_stack(name="pipewatch-demo")
+        with ReplayServer() as server:
+            use_stack_environment(stack, {
+                "PIPEWATCH_WATCHLIST": str(self._write_watchlist()),
+                "PIPEWATCH_SOURCES": str(self._write_sources(server.base_url)),
+            })
+            handlers = load_handlers()
+            subscribers = self._subscribe(stack)
+            pump = StreamPump.from_mapping(
+                stack, _stream_mapping(stack), handlers["alert"], function_name=stack.output("AlertFunctionName")
+            )
+            cycles = []
+            for cycle in (1, 2):
+                self._routes(server, cycle)
+                cycles.append(self._cycle(cycle, handlers["poll"], pump, stack))
+            for sub in subscribers:
+                sub.messages.extend(_alert_bodies(sub.shadow.received()))
+            replay = pump.invocations[-1]["Records"] if pump.invocations else []
+            before = _topic_publish_count(stack)
+            pump.deliver_batch(replay)
+            replayed_new = _topic_publish_count(stack) - before
+        from pipewatch.adapters.store import Store
+        from pipewatch.adapters.aws import client
+        from pipewatch.settings import Settings
+
+        store = Store(client("dynamodb", Settings.from_env()), stack.output("TableName"))
+        updates = [
+            {"update_id": u.update_id, "agents": list(u.classification.agents),
+             "event_type": u.classification.event_type or "", "severity": u.classification.severity or "",
+             "indications": list(u.classification.indications), "title": u.title, "sources": list(u.sources),
+             "reasons": list(u.classification.reasons)}
+            for u in store.scan_updates()
+        ]
+        return DemoResult(stack.name, cycles, updates, subscribers, replayed_new, _topic_publish_count(stack))
+
+    def _subscribe(self, stack: LocalStack) -> list[SubscriberView]:
+        from pipewatch.adapters.local_stack import aws_client
+
+        sns = aws_client("sns")
+        topic = stack.output("AlertsTopicArn")
+        views = []
+        for name, channel, endpoint, policy in SUBSCRIBERS:
+            attributes = {"FilterPolicy": json.dumps(policy)} if policy else {}
+            sns.subscribe(TopicArn=topic, Protocol=channel, Endpoint=endpoint, Attributes=attributes)
+            shadow = add_shadow_subscriber(topic, endpoint.strip("+").split("@")[0], policy)
+            views.append(SubscriberView(name, channel, endpoint, policy, shadow))
+        return views
+
+    def _cycle(
+        self, cycle: int, poll: Callable[[dict[str, Any], Any], dict[str, Any]], pump: StreamPump,
+        stack: LocalStack,
+    ) -> dict[str, Any]:
+        context = LambdaContext(stack.output("PollFunctionName"))
+        before = _topic_publish_count(stack)
+        reports = [poll(self._event(name), context) for name in ("poll_registry.json", "poll_news.json")]
+        pump.pump()
+        return {
+            "cycle": cycle,
+            "sources": sum(r["sources"] for r in reports),
+            "new_updates": sum(r["new_updates"] for r in reports),
+            "not_modified": sum(1 for r in reports for o in r["outcomes"] if o["not_modified"]),
+            "failed": [f for r in reports for f in r["failed"]],
+            "alerts_published": _topic_publish_count(stack) - before,
+        }
+
+
+def load_handlers() -> dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]]:
+    """The Lambda entry points, with their per-process caches cleared (settings may have changed)."""
+    from pipewatch.config import _cached_load
+    from pipewatch.handlers import alert, poll
+    from pipewatch.settings import get_settings
+
+    get_settings.cache_clear()
+    _cached_load.cache_clear()
+    poll._service.cache_clear()
+    alert._service.cache_clear()
+    return {"poll": poll.handler, "alert": alert.handler}
+
+
+def _stream_mapping(stack: LocalStack) -> dict[str, Any]:
+    for mapping in stack.mappings.values():
+        if "Stream" in json.dumps(mapping["Properties"].get("EventSourceArn", "")):
+            return mapping
+    raise KeyError("the template has no DynamoDB stream event source")
+
+
+def _topic_publish_count(stack: LocalStack) -> int:
+    from moto.sns.models import sns_backends
+
+    backend = sns_backends["123456789012"]["us-east-1"]
+    topic = backend.topics[stack.output("AlertsTopicArn")]
+    return len(topic.sent_notifications)
+
+
+def _alert_bodies(envelopes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """SNS-to-SQS envelopes -> what the subscriber's endpoint receives (subject, email body, SMS text)."""
+    bodies = []
+    for envelope in envelopes:
+        attributes = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
+        bodies.append({
+            "subject": envelope.get("Subject", ""),
+            "message": envelope.get("Message", ""),
+            "sms": attributes.get("sms_text", "") or envelope.get("Subject", ""),
+            "update_id": attributes.get("update_id", ""),
+        })
+    return bodies

@@ -1,0 +1,260 @@
+"""Poll use case: fetch each selected source, classify, dedupe by stable id, store; snapshot and diff trials.
+
+A failing source never stops the others: it is logged with its id and reason, counted (`SourceFailures` by
+source), and its state keeps the old validators so the next poll retries. Items are stored before the
+source's new validators, so a crash in between only means a re-fetch, never a lost item.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from pipewatch.adapters.sources import SourceResult, poll_source
+from pipewatch.adapters.store import Store
+from pipewatch.domain.classify import Classifier
+from pipewatch.domain.ids import trial_change_id, update_id
+from pipewatch.domain.models import Classification, FetchedItem, SourceState, TrialChange, Update
+from pipewatch.domain.sources_config import SourceConfig, SourcesConfig
+from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, snapshot_from_study
+from pipewatch.domain.watchlist import Watchlist
+from pipewatch.errors import PayloadError, SourceError
+from pipewatch.observability import logger
+
+CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
+
+
+def trial_text(snapshot: TrialSnapshot) -> str:
+    """The words of a registry record that name its drugs and diseases, for agent and indication matching."""
+    words: list[str] = [snapshot.acronym, *snapshot.conditions]
+    for intervention in snapshot.interventions:
+        words.append(intervention.name)
+        words.extend(intervention.other_names)
+    return ". ".join(w for w in words if w)
+
+
+class MetricsSink(Protocol):
+    def count(self, name: str, value: float = 1, **dimensions: str) -> None: ...
+
+
+class NullMetrics:
+    def count(self, name: str, value: float = 1, **dimensions: str) -> None:
+        return None
+
+
+@dataclass
+class SourceOutcome:
+    source_id: str
+    ok: bool
+    not_modified: bool = False
+    fetched: int = 0
+    relevant: int = 0
+    stored: int = 0
+    trial_changes: int = 0
+    error: str = ""
+
+
+@dataclass
+class PollReport:
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    new_updates: list[Update] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[SourceOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sources": len(self.outcomes),
+            "failed": [{"source": o.source_id, "error": o.error} for o in self.failed],
+            "new_updates": len(self.new_updates),
+            "outcomes": [o.__dict__ for o in self.outcomes],
+        }
+
+
+class PollService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        fetcher: Any,
+        classifier: Classifier,
+        watchlist: Watchlist,
+        sources: SourcesConfig,
+        metrics: MetricsSink | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store = store
+        self._fetcher = fetcher
+        self._classifier = classifier
+        self._watchlist = watchlist
+        self._sources = sources
+        self._metrics = metrics or NullMetrics()
+        self._clock = clock
+        self._monotonic = monotonic
+
+    def select(self, source_ids: Iterable[str] | None = None, source_class: str | None = None) -> list[SourceConfig]:
+        wanted = set(source_ids or ())
+        chosen = []
+        for source in self._sources.sources:
+            if wanted and source.id not in wanted:
+                continue
+            if not wanted and not source.enabled:
+                continue
+            if source_class and source.source_class != source_class:
+                continue
+            chosen.append(source)
+        unknown = wanted - {s.id for s in chosen}
+        if unknown:
+            raise SourceError(",".join(sorted(unknown)), "no such source in the configuration", retryable=False)
+        return chosen
+
+    def poll(
+        self,
+        source_ids: Iterable[str] | None = None,
+        *,
+        source_class: str | None = None,
+        budget_seconds: float = 240.0,
+    ) -> PollReport:
+        deadline = self._monotonic() + budget_seconds
+        report = PollReport()
+        for source in self.select(source_ids, source_class):
+            report.outcomes.append(self._poll_one(source, deadline, report))
+        return report
+
+    # -- one source ---------------------------------------------------------------------------------------
+    def _poll_one(self, source: SourceConfig, deadline: float, report: PollReport) -> SourceOutcome:
+        state = self._store.get_source_state(source.id)
+        now = self._clock()
+        try:
+            result = poll_source(source, state, self._fetcher, self._watchlist, now=now, deadline=deadline)
+            outcome = self._store_result(source, result, now, report)
+        except (SourceError, PayloadError) as exc:
+            reason = exc.reason if isinstance(exc, SourceError) else str(exc)
+            logger.warning("source failed", extra={"source": source.id, "reason": reason})
+            self._metrics.count("SourceFailures", 1, source=source.id)
+            self._store.put_source_state(
+                state.model_copy(
+                    update={
+                        "last_attempt": now,
+                        "consecutive_failures": state.consecutive_failures + 1,
+                        "last_error": reason[:500],
+                    }
+                )
+            )
+            return SourceOutcome(source_id=source.id, ok=False, error=reason)
+        # Validators move forward only after the items are stored; an unchanged feed writes nothing.
+        if not result.not_modified or state.consecutive_failures:
+            self._store.put_source_state(
+                result.new_state.model_copy(
+                    update={"last_success": now, "last_attempt": now, "consecutive_failures": 0, "last_error": ""}
+                )
+            )
+        self._metrics.count("ItemsFetched", outcome.fetched, source=source.id)
+        self._metrics.count("UpdatesStored", outcome.stored + outcome.trial_changes, source=source.id)
+        return outcome
+
+    def _store_result(
+        self, source: SourceConfig, result: SourceResult, now: datetime, report: PollReport
+    ) -> SourceOutcome:
+        outcome = SourceOutcome(source_id=source.id, ok=True, not_modified=result.not_modified)
+        if result.not_modified:
+            return outcome
+        if result.studies:
+            outcome.fetched = len(result.studies)
+            outcome.trial_changes = self._store_trials(source, result.studies, now, report)
+            return outcome
+        outcome.fetched = len(result.items)
+        candidates: dict[str, Update] = {}
+        for item in result.items:
+            classification = self._classifier.classify_item(item)
+            if not classification.relevant:
+                continue
+            update = self._to_update(item, classification, now)
+            candidates.setdefault(update.update_id, update)
+        outcome.relevant = len(candidates)
+        already = self._store.existing_update_ids(list(candidates))
+        for uid, update in candidates.items():
+            if uid not in already and self._store.put_update(update):
+                outcome.stored += 1
+                report.new_updates.append(update)
+        return outcome
+
+    @staticmethod
+    def _to_update(item: FetchedItem, classification: Classification, now: datetime) -> Update:
+        return Update(
+            update_id=update_id(item),
+            title=item.title,
+            summary=item.summary,
+            url=item.url,
+            source_id=item.source_id,
+            source_name=item.source_name or item.source_id,
+            published=item.published,
+            doc_type=item.doc_type,
+            classification=classification,
+            sources=(item.source_name or item.source_id,),
+            first_seen=now,
+        )
+
+    # -- trials -------------------------------------------------------------------------------------------
+    def _store_trials(
+        self, source: SourceConfig, studies: list[dict[str, Any]], now: datetime, report: PollReport
+    ) -> int:
+        stored = 0
+        for study in studies:
+            try:
+                snapshot = snapshot_from_study(study)
+            except PayloadError as exc:
+                logger.warning("skipping a registry record", extra={"source": source.id, "reason": str(exc)})
+                self._metrics.count("RecordsRejected", 1, source=source.id)
+                continue
+            previous = self._store.get_snapshot(snapshot.nct_id)
+            old = TrialSnapshot.model_validate_json(previous[0]) if previous else None
+            changes = diff_snapshots(old, snapshot)
+            if old is not None and not changes:
+                continue  # same content: no write at all
+            updates = [self._trial_update(snapshot, change, source, now) for change in changes]
+            saved = self._store.save_snapshot_with_updates(
+                snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, updates
+            )
+            if saved:
+                stored += len(updates)
+                report.new_updates.extend(updates)
+        return stored
+
+    def _trial_update(
+        self, snapshot: TrialSnapshot, change: TrialChange, source: SourceConfig, now: datetime
+    ) -> Update:
+        about = self._classifier.classify(snapshot.brief_title, trial_text(snapshot), doc_type="registry")
+        agents = about.agents
+        watched_agent = self._watchlist.agent_for_nct(snapshot.nct_id)
+        if watched_agent and watched_agent not in agents:
+            agents = (watched_agent, *agents)
+        classification = Classification(
+            relevant=True,
+            agents=agents,
+            indications=about.indications,
+            event_type=change.event_type,
+            severity=change.severity,
+            reasons=(f"registry change: {change.field}", *about.reasons),
+        )
+        version = snapshot.last_update_posted or now.date().isoformat()
+        url = CTGOV_STUDY_URL.format(nct_id=snapshot.nct_id)
+        return Update(
+            update_id=trial_change_id(change, version),
+            title=change.summary,
+            summary=snapshot.brief_title,
+            url=url,
+            source_id=source.id,
+            source_name="ClinicalTrials.gov",
+            published=now,
+            doc_type="registry",
+            classification=classification,
+            sources=("ClinicalTrials.gov",),
+            change=change,
+            first_seen=now,
+        )
