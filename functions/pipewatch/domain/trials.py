@@ -121,7 +121,12 @@ class _Item(_Frozen):
     """A list entry (arm, intervention, outcome) that renders itself for an alert."""
 
     def render(self) -> str:
+        """Short form for a summary."""
         raise NotImplementedError
+
+    def detail(self) -> str:
+        """Longer form for `TrialChange.old` / `.new`."""
+        return self.render()
 
 
 class DateValue(_Frozen):
@@ -153,6 +158,10 @@ class Arm(_Item):
 
     def render(self) -> str:
         return f"{self.label} ({_readable_enum(self.type)})" if self.type else self.label
+
+    def detail(self) -> str:
+        names = f": {', '.join(self.intervention_names)}" if self.intervention_names else ""
+        return f"{self.render()}{names}"
 
 
 class Intervention(_Item):
@@ -680,7 +689,8 @@ def _parse_partial(value: str) -> tuple[date, int] | None:
 def date_shift(old: str, new: str) -> tuple[str, int] | None:
     """("2026-06", "2027-01") -> ("+7 months", 214): readable shift and its size in days (anchored dates).
 
-    Both full dates -> days; otherwise months (years for two year-only dates). None when either is unparsable.
+    Both full dates -> days (with approximate months from 60 days on); otherwise calendar months (years for
+    two year-only dates). None when either is unparsable.
     """
     a, b = _parse_partial(old), _parse_partial(new)
     if a is None or b is None:
@@ -689,11 +699,16 @@ def date_shift(old: str, new: str) -> tuple[str, int] | None:
     days = (db - da).days
     precision = min(pa, pb)
     if precision == 3:
+        if abs(days) >= 60:
+            months = round(days / 30.4375)
+            return f"{days:+d} days, ~{abs(months)} months", days
         amount, unit = days, "day"
     elif precision == 2:
         amount, unit = (db.year - da.year) * 12 + (db.month - da.month), "month"
     else:
         amount, unit = db.year - da.year, "year"
+    if amount == 0:
+        return f"same {unit}", days
     plural = "" if abs(amount) == 1 else "s"
     return f"{amount:+d} {unit}{plural}", days
 
@@ -753,8 +768,8 @@ def _project(item: BaseModel, fields: Sequence[str]) -> tuple[object, ...]:
     return tuple(getattr(item, f) for f in fields)
 
 
-def _join(items: Sequence[str], sign: str) -> list[str]:
-    shown = [f"{sign}{_clip(i, _MAX_ITEM_CHARS)}" for i in items[:_MAX_LIST_ITEMS]]
+def _join(items: Sequence[str], sign: str, *, clip: bool = True) -> list[str]:
+    shown = [f"{sign}{_clip(i, _MAX_ITEM_CHARS) if clip else i}" for i in items[:_MAX_LIST_ITEMS]]
     if len(items) > _MAX_LIST_ITEMS:
         shown.append(f"{sign}{len(items) - _MAX_LIST_ITEMS} more")
     return shown
@@ -777,20 +792,54 @@ def _model_list_differ(
             return []
         removed = [old_set[k] for k in sorted(old_set.keys() - new_set.keys(), key=repr)]
         added = [new_set[k] for k in sorted(new_set.keys() - old_set.keys(), key=repr)]
-        removed_ids = {getattr(i, identity) for i in removed}
-        changed = sorted({getattr(i, identity) for i in added} & removed_ids)
+        by_id_old = {getattr(i, identity): i for i in removed}
+        by_id_new = {getattr(i, identity): i for i in added}
+        changed = sorted(by_id_old.keys() & by_id_new.keys())
         parts = [
             *_join([i.render() for i in added if getattr(i, identity) not in changed], "+"),
             *_join([i.render() for i in removed if getattr(i, identity) not in changed], "-"),
-            *_join(changed, "~"),
+            *_join([_item_delta(by_id_old[k], by_id_new[k], fields) for k in changed], "~", clip=False),
         ]
-        return [ctx.change(field, _render_items(old), _render_items(new), f"{words} {', '.join(parts)}")]
+        # old/new carry only the items that differ (removed or before, added or after), not the whole list
+        return [
+            ctx.change(field, _detail_items(removed), _detail_items(added), f"{words} {', '.join(parts)}")
+        ]
 
     return differ
 
 
-def _render_items(items: Sequence[_Item]) -> str:
-    return "; ".join(i.render() for i in items) or "(none)"
+_SUBFIELD_WORDS = {
+    "type": "type",
+    "intervention_names": "interventions",
+    "other_names": "other names",
+    "time_frame": "time frame",
+}
+
+
+def _item_delta(old: _Item, new: _Item, fields: Sequence[str]) -> str:
+    """ "Remdesivir (other names +GS-5734)" / "Time to Recovery (time frame Day 29 -> Day 60)"."""
+    notes: list[str] = []
+    for name in fields[1:]:
+        before, after = getattr(old, name), getattr(new, name)
+        if before == after:
+            continue
+        words = _SUBFIELD_WORDS.get(name, name)
+        if isinstance(before, tuple) and isinstance(after, tuple):
+            delta = [
+                *(f"+{x}" for x in after if x not in before),
+                *(f"-{x}" for x in before if x not in after),
+            ]
+            notes.append(f"{words} {' '.join(delta)}")
+        else:
+            notes.append(
+                f"{words} {_clip(str(before or '(none)'), 40)} -> {_clip(str(after or '(none)'), 40)}"
+            )
+    identity = _clip(str(getattr(new, fields[0])), _MAX_ITEM_CHARS)
+    return f"{identity} ({'; '.join(notes)})" if notes else identity
+
+
+def _detail_items(items: Sequence[_Item]) -> str:
+    return "; ".join(i.detail() for i in items) or "(none)"
 
 
 def _string_list_differ(
