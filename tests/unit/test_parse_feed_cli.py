@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipewatch.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("kind", "relative", "count"),
+    [
+        ("rss", "rss/sec_press_releases_rss_2025-01-24_edgarkit.xml", 25),
+        ("edgar", "edgar/company_atom_keen-vision_8K_2025-01-25_edgarkit.xml", 55),
+        ("pubmed", "pubmed/esummary_40642746.json", 1),
+        ("ctgov", "ctgov/v2_search_phelan-mcdermid_pageSize5_page1_2026-08-11_biomcp.json", 5),
+    ],
+)
+def test_prints_items_as_json_lines(
+    kind: str, relative: str, count: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["parse-feed", "--kind", kind, str(FIXTURES / relative)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == count
+    for line in lines:
+        item = json.loads(line)
+        assert item["title"] and item["source_id"] == "file"
+        assert item["published"] is None or item["published"].endswith("Z")
+
+
+@pytest.mark.parametrize(
+    ("kind", "relative"),
+    [
+        ("rss", "ctgov/v2_version_2026-08-20_hkm30.json"),
+        ("ctgov", "rss/sec_press_releases_rss_2025-01-24_edgarkit.xml"),
+        ("pubmed", "pubmed/esummary_ABC123_invalid_2026-08-20_hkm30.json"),
+        ("edgar", "ctgov/v2_error_400_search_filter-ids_ABC123_2026-08-20_hkm30.txt"),
+        ("rss", "does/not/exist.xml"),
+    ],
+)
+def test_bad_file_is_one_line_on_stderr_and_exit_1(
+    kind: str, relative: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["parse-feed", "--kind", kind, str(FIXTURES / relative)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1
+    assert captured.err.startswith("parse-feed: ") and "Traceback" not in captured.err

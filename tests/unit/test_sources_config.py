@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+
+from pipewatch.config import load_yaml_model, packaged_data_path, parse_yaml_model
+from pipewatch.domain.sources_config import GOOGLE_NEWS_TERMS, SourceConfig, SourcesConfig
+from pipewatch.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def packaged() -> SourcesConfig:
+    return load_yaml_model(packaged_data_path("sources.yaml"), SourcesConfig)
+
+
+def test_packaged_sources_cover_every_required_feed(packaged: SourcesConfig) -> None:
+    kinds = {s.kind for s in packaged.sources}
+    assert {"ctgov", "pubmed", "edgar", "rss", "google_news"} <= kinds
+    by_id = {s.id: s for s in packaged.sources}
+    assert by_id["ctgov"].source_class == "registry" and by_id["ctgov"].poll_minutes == 60
+    assert by_id["fda-press"].source_class == "news" and by_id["fda-press"].poll_minutes == 15
+    assert by_id["fda-press"].doc_type == "regulator"
+    assert by_id["ema-news"].url.startswith("https://www.ema.europa.eu/")
+    assert any("globenewswire.com" in s.url for s in packaged.sources)
+
+
+def test_packaged_edgar_sources(packaged: SourcesConfig) -> None:
+    edgar = {s.edgar.cik: s.edgar.forms for s in packaged.sources if s.edgar}
+    assert edgar == {"0001697862": ("6-K",), "0000078003": ("8-K",), "0001635088": ("8-K",)}
+    assert all(s.doc_type == "filing" for s in packaged.sources if s.kind == "edgar")
+
+
+def test_google_news_is_off_by_default_with_its_terms(packaged: SourcesConfig) -> None:
+    google = [s for s in packaged.sources if s.kind == "google_news"]
+    assert google and not any(s.enabled for s in google)
+    assert all("non-commercial" in s.note for s in google)
+    assert not any(s.kind == "google_news" for s in packaged.enabled())
+    text = packaged_data_path("sources.yaml").read_text(encoding="utf-8")
+    assert "personal, non-commercial" in text
+
+
+def test_enabling_google_news_requires_acknowledging_its_terms() -> None:
+    raw = {
+        "id": "gn",
+        "kind": "google_news",
+        "url": "https://news.google.com/rss/search?q=x",
+        "enabled": True,
+    }
+    with pytest.raises(ValueError, match="non-commercial"):
+        SourceConfig.model_validate(raw)
+    assert SourceConfig.model_validate({**raw, "terms_acknowledged": True}).enabled
+    assert "non-commercial" in GOOGLE_NEWS_TERMS
+
+
+def test_host_politeness(packaged: SourcesConfig) -> None:
+    hosts = packaged.host_intervals()
+    assert hosts["www.sec.gov"] >= 0.1  # <= 10 requests/second
+    assert hosts["eutils.ncbi.nlm.nih.gov"] >= 1 / 3  # <= 3/s without a key
+    assert hosts["clinicaltrials.gov"] >= 1.0
+
+
+def test_enabled_by_class(packaged: SourcesConfig) -> None:
+    assert {s.source_class for s in packaged.enabled("registry")} == {"registry"}
+    assert {s.id for s in packaged.enabled("registry")} == {"ctgov", "pubmed"}
+    assert packaged.get("pubmed").kind == "pubmed"
+    with pytest.raises(KeyError):
+        packaged.get("nope")
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "problem"),
+    [
+        ("sources: [{id: ab, kind: rss}]", "needs a url"),
+        ("sources: [{id: ab, kind: edgar}]", "edgar"),
+        ("sources: [{id: ab, kind: edgar, edgar: {cik: 'abc', forms: ['8-K']}}]", "CIK"),
+        ("sources: [{id: ab, kind: edgar, edgar: {cik: '1', forms: []}}]", "forms"),
+        ("sources: [{id: ab, kind: rss, url: 'ftp://x'}]", "http"),
+        ("sources: [{id: ab, kind: telnet, url: 'http://x'}]", "kind"),
+        (
+            "sources: [{id: ab, kind: rss, url: 'http://x'}, {id: ab, kind: rss, url: 'http://y'}]",
+            "duplicate",
+        ),
+        ("sources: [{id: ab, kind: rss, url: 'http://x', ctgov: {}}]", "cannot have settings"),
+        ("sources: [{id: ab, kind: ctgov, ctgov: {extra_nct_ids: [NCT1]}}]", "NCT"),
+        ("sources: [{id: ab, kind: pubmed, pubmed: {api_key_env: 'lower case'}}]", "environment variable"),
+        ("sources: [{id: ab, kind: rss, url: 'http://x', colour: red}]", "colour"),
+        ("sources: [{id: A B, kind: rss, url: 'http://x'}]", "id"),
+    ],
+)
+def test_invalid_configs_name_the_key_and_problem(yaml_text: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match=problem) as err:
+        parse_yaml_model(yaml_text, SourcesConfig, origin="sources.yaml")
+    assert str(err.value).startswith("sources.yaml: ")
+
+
+def test_cik_is_zero_padded() -> None:
+    cfg = parse_yaml_model(
+        "sources: [{id: ab, kind: edgar, edgar: {cik: '1635088', forms: ['8-K']}}]", SourcesConfig, origin="x"
+    )
+    assert cfg.sources[0].edgar is not None and cfg.sources[0].edgar.cik == "0001635088"
