@@ -1,0 +1,217 @@
+"""Classifier: title + summary (+ doc type and source) -> Classification (relevant, agents, indications, event
+type, severity, reasons), driven entirely by the watchlist and the taxonomy.
+
+Event type: a journal article or congress abstract is `publication`. Otherwise the strong cues of the title
+decide (a headline states the event; a summary adds background noise); only when the title has none do the
+summary's strong cues, then weak cues (title first), then the taxonomy's default. Within one tier the taxonomy
+priority picks (safety > regulatory > results > ...). A cue right after a hedge ("plans to file", "seek
+approval") is not an event. Severity: the first severity rule of the chosen event whose patterns match, title
+first, else the event's default rule.
+
+Pure and deterministic; never raises on any text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipewatch.domain.match import ALIAS_KIND_LABEL, MAX_FIELD_CHARS, Evidence, Matcher, normalize
+from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
+from pipewatch.domain.watchlist import Taxonomy, Watchlist
+
+_REASON_TERM_CHARS = 80
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    event: EventType
+    weak: bool
+    text: str
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
+class _SeverityRule:
+    event: EventType
+    severity: Severity
+    label: str
+    regex: re.Pattern[str] | None
+
+
+def _words(patterns: tuple[str, ...]) -> str:
+    """Alternation of patterns that must match whole words of the normalised text."""
+    return r"(?<!\S)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\S)"
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > _REASON_TERM_CHARS:
+        text = text[: _REASON_TERM_CHARS - 1] + "…"
+    return f'"{text}"'
+
+
+class Classifier:
+    def __init__(self, watchlist: Watchlist, taxonomy: Taxonomy) -> None:
+        self.watchlist = watchlist
+        self.taxonomy = taxonomy
+        self._matcher = Matcher(watchlist)
+        self._rank = {event: rank for rank, event in enumerate(taxonomy.priority)}
+        rules = taxonomy.events
+        self._rules = rules
+        groups = "|".join(
+            f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rule.patterns)})" for index, rule in enumerate(rules)
+        )
+        self._events = re.compile(rf"(?<!\S)(?:{groups})(?!\S)")
+        self._cancel = {
+            index: re.compile(_words(rule.cancel_before))
+            for index, rule in enumerate(rules)
+            if rule.cancel_before
+        }
+        self._hedge = re.compile(_words(taxonomy.hedges)) if taxonomy.hedges else None
+        self._window = taxonomy.hedge_window
+        self._severity: dict[str, list[_SeverityRule]] = {}
+        for rule in taxonomy.severity:
+            regex = re.compile(_words(rule.patterns)) if rule.patterns else None
+            self._severity.setdefault(rule.event, []).append(
+                _SeverityRule(rule.event, rule.severity, rule.label, regex)
+            )
+        pub = taxonomy.publication
+        self._pub_doc_types = frozenset(pub.doc_types)
+        self._pub_source = re.compile(_words(pub.source_patterns)) if pub.source_patterns else None
+        self._pub_title = (
+            re.compile("|".join(f"(?:{p})" for p in pub.title_patterns)) if pub.title_patterns else None
+        )
+        self._iim = watchlist.iim_ids()
+
+    @classmethod
+    def from_files(
+        cls, watchlist_path: str | Path | None = None, taxonomy_path: str | Path | None = None
+    ) -> Classifier:
+        """The explicit, env-overridden or packaged watchlist and taxonomy; ConfigError if invalid."""
+        from pipewatch.config import load_data_file
+
+        watchlist = load_data_file("watchlist.yaml", Watchlist, watchlist_path)
+        taxonomy = load_data_file("taxonomy.yaml", Taxonomy, taxonomy_path)
+        return cls(watchlist, taxonomy)
+
+    def is_iim(self, classification: Classification) -> bool:
+        return any(ind in self._iim for ind in classification.indications)
+
+    # ------------------------------------------------------------------------------------------ classify
+
+    def classify_item(self, item: FetchedItem) -> Classification:
+        source = " ".join(part for part in (item.source_name, item.source_id) if part)
+        return self.classify(item.title, item.summary, doc_type=item.doc_type, source=source)
+
+    def classify(
+        self, title: str, summary: str = "", *, doc_type: str = "news", source: str = ""
+    ) -> Classification:
+        title = title if isinstance(title, str) else ""
+        summary = summary if isinstance(summary, str) else ""
+        found = self._matcher.match(title, summary)
+        reasons = [_agent_reason(ev) for ev in found.agents]
+        reasons.extend(f"indication {ev.target}: {_quote(ev.term)} in {ev.field}" for ev in found.indications)
+        owners = set(found.agent_ids)
+        reasons.extend(
+            f"near-miss {_quote(ev.term)} in {ev.field} is not {ev.target}"
+            for ev in found.near_misses
+            if ev.target not in owners
+        )
+        if not found.agents:
+            reasons.append("not relevant: no watchlist agent named")
+            return Classification(relevant=False, indications=found.indication_ids, reasons=tuple(reasons))
+        event, event_reason = self._event(found.title, found.summary, title, doc_type, source)
+        severity, severity_reason = self._severity_for(event, found.title, found.summary)
+        reasons.extend((event_reason, severity_reason))
+        return Classification(
+            relevant=True,
+            agents=found.agent_ids,
+            indications=found.indication_ids,
+            event_type=event,
+            severity=severity,
+            reasons=tuple(reasons),
+        )
+
+    # ------------------------------------------------------------------------------------------- events
+
+    def _publication(self, raw_title: str, doc_type: str, source: str) -> str | None:
+        if doc_type in self._pub_doc_types:
+            return f"event publication: doc_type {doc_type}"
+        if self._pub_source is not None and source:
+            m = self._pub_source.search(normalize(source))
+            if m:
+                return f"event publication: source {_quote(source)} is a journal or abstract ({m.group()})"
+        if self._pub_title is not None and raw_title:
+            m = self._pub_title.search(raw_title[:MAX_FIELD_CHARS].lower())
+            if m:
+                return f"event publication: title reads like a journal article ({_quote(m.group())})"
+        return None
+
+    def _hedged(self, text: str, start: int) -> bool:
+        return (
+            self._hedge is not None
+            and self._hedge.search(text, max(0, start - self._window), start) is not None
+        )
+
+    def _cues(self, text: str, field: str) -> list[_Cue]:
+        cues: list[_Cue] = []
+        for m in self._events.finditer(text):
+            index = int((m.lastgroup or "r0")[1:])
+            start = m.start()
+            if self._hedged(text, start):
+                continue
+            cancel = self._cancel.get(index)
+            if cancel is not None and cancel.search(text, max(0, start - self._window), start):
+                continue
+            rule = self._rules[index]
+            cues.append(_Cue(rule.event, rule.weak, m.group(), field))
+        return cues
+
+    def _best(self, cues: list[_Cue]) -> _Cue | None:
+        return min(cues, key=lambda cue: self._rank[cue.event], default=None)
+
+    def _event(
+        self, title: str, summary: str, raw_title: str, doc_type: str, source: str
+    ) -> tuple[EventType, str]:
+        publication = self._publication(raw_title, doc_type, source)
+        if publication is not None:
+            return "publication", publication
+        title_cues = self._cues(title, "title")
+        chosen = self._best([cue for cue in title_cues if not cue.weak])
+        summary_cues: list[_Cue] = []
+        if chosen is None:
+            summary_cues = self._cues(summary, "summary")
+            chosen = (
+                self._best([cue for cue in summary_cues if not cue.weak])
+                or self._best([cue for cue in title_cues if cue.weak])
+                or self._best([cue for cue in summary_cues if cue.weak])
+            )
+        if chosen is None:
+            default = self.taxonomy.default_event
+            return default, f"event {default}: no event cue found (default)"
+        return chosen.event, f"event {chosen.event}: {_quote(chosen.text)} in {chosen.field}"
+
+    def _severity_for(self, event: EventType, title: str, summary: str) -> tuple[Severity, str]:
+        rules = self._severity.get(event, [])
+        for text, field in ((title, "title"), (summary, "summary")):
+            for rule in rules:
+                if rule.regex is None:
+                    continue
+                for m in rule.regex.finditer(text):
+                    if not self._hedged(text, m.start()):
+                        return (
+                            rule.severity,
+                            f"severity {rule.severity}: {rule.label} ({_quote(m.group())} in {field})",
+                        )
+        default = next((rule for rule in rules if rule.regex is None), None)
+        if default is None:  # the taxonomy validator guarantees a default; stay total anyway
+            return "low", f"severity low: no rule for {event}"
+        return default.severity, f"severity {default.severity}: {default.label}"
+
+
+def _agent_reason(ev: Evidence) -> str:
+    if ev.kind == "program":
+        return f"agent {ev.target}: {ev.term} (program reference) in {ev.field}"
+    return f"agent {ev.target}: {_quote(ev.term)} ({ALIAS_KIND_LABEL.get(ev.kind, ev.kind)}) in {ev.field}"

@@ -1,0 +1,343 @@
+"""Schemas of the watchlist (agents, aliases, trials, indications) and the taxonomy (events, severity).
+
+Both are configuration: `data/watchlist.yaml` and `data/taxonomy.yaml` are loaded through
+`pipewatch.config.load_data_file` and validated here, so adding an agent, an alias, an indication or a cue
+needs no code. What can be checked at load time is: ids unique and well formed, NCT ids, indication ids
+referenced by trials and programs, regular expressions compile, no alias claimed by two agents, every event
+type has a default severity.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from pipewatch.domain.match import match_key
+from pipewatch.domain.models import EVENT_PRIORITY, EventType, Severity
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+NctId = Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]
+Term = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+def _check_terms(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Every alias or term must keep at least one letter or digit once normalised for matching."""
+    for value in values:
+        if not match_key(value):
+            raise ValueError(f"term {value!r} has no letter or digit, it could never match")
+    return values
+
+
+def _check_patterns(values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        try:
+            compiled = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
+        if compiled.groupindex:
+            raise ValueError(f"regular expression {value!r} must not define named groups")
+        if compiled.match("") is not None:
+            raise ValueError(f"regular expression {value!r} matches the empty string")
+    return values
+
+
+# ------------------------------------------------------------------------------------------------ watchlist
+
+
+class Aliases(BaseModel):
+    """Every name an agent goes by, grouped by kind. Matching is by whole word, case- and accent-insensitive,
+    with hyphens, slashes and spaces treated alike (so ARGX-113, ARGX113 and argx 113 are one alias)."""
+
+    model_config = _FROZEN
+
+    generic: tuple[Term, ...] = ()
+    codes: tuple[Term, ...] = ()
+    brands: tuple[Term, ...] = ()
+    trials: tuple[Term, ...] = ()
+    # Trial acronyms that are ordinary words (ADAPT, ADVANCE, UNITY...): they count only when written as in
+    # the config (or in an all-lower-case slug) AND next to a trial word (study, trial...; see trial_context).
+    ambiguous_trials: tuple[Term, ...] = ()
+    other: tuple[Term, ...] = ()
+
+    @field_validator("generic", "codes", "brands", "trials", "ambiguous_trials", "other")
+    @classmethod
+    def _terms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_terms(value)
+
+    def by_kind(self) -> list[tuple[str, str]]:
+        """(kind, alias) pairs in a stable order."""
+        pairs: list[tuple[str, str]] = []
+        for kind in ("generic", "codes", "brands", "trials", "ambiguous_trials", "other"):
+            pairs.extend((kind, alias) for alias in getattr(self, kind))
+        return pairs
+
+
+class ProgramRef(BaseModel):
+    """A sponsor-and-program reference: one of `companies` AND (one of `cues` OR one of `cue_indications`)
+    must occur in the same field (title or summary) for the agent to count. A near-miss of the agent in
+    that field suppresses the reference."""
+
+    model_config = _FROZEN
+
+    companies: tuple[Term, ...] = Field(min_length=1)
+    cues: tuple[Term, ...] = ()
+    cue_indications: tuple[Id, ...] = ()
+
+    @field_validator("companies", "cues")
+    @classmethod
+    def _terms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_terms(value)
+
+    @model_validator(mode="after")
+    def _needs_a_cue(self) -> ProgramRef:
+        if not self.cues and not self.cue_indications:
+            raise ValueError(
+                "a program reference needs cues or cue_indications: the company alone never counts"
+            )
+        return self
+
+
+class WatchedTrial(BaseModel):
+    model_config = _FROZEN
+
+    nct_id: NctId
+    acronym: str = ""
+    phase: str = ""
+    indications: tuple[Id, ...] = ()
+    note: str = ""
+
+
+class Agent(BaseModel):
+    model_config = _FROZEN
+
+    id: Id
+    name: str = Field(min_length=1)
+    sponsor: str = Field(min_length=1)
+    partners: tuple[str, ...] = ()
+    aliases: Aliases
+    programs: tuple[ProgramRef, ...] = ()
+    near_misses: tuple[Term, ...] = ()
+    trials: tuple[WatchedTrial, ...] = ()
+
+    @field_validator("near_misses")
+    @classmethod
+    def _terms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_terms(value)
+
+    @model_validator(mode="after")
+    def _has_a_name(self) -> Agent:
+        if not self.aliases.by_kind():
+            raise ValueError(f"agent {self.id!r} has no alias")
+        own = {match_key(alias) for _, alias in self.aliases.by_kind()}
+        for miss in self.near_misses:
+            if match_key(miss) in own:
+                raise ValueError(f"near-miss {miss!r} of agent {self.id!r} is also one of its aliases")
+        return self
+
+    def search_terms(self) -> list[str]:
+        """Generic names, code names and brands for registry and PubMed queries (order kept, no repeats)."""
+        seen: set[str] = set()
+        terms: list[str] = []
+        for term in (*self.aliases.generic, *self.aliases.codes, *self.aliases.brands):
+            key = term.casefold()
+            if key not in seen:
+                seen.add(key)
+                terms.append(term)
+        return terms
+
+
+class IndicationTerms(BaseModel):
+    """Names of an indication by language, matched like aliases (any case or accents, whole words)."""
+
+    model_config = _FROZEN
+
+    en: tuple[Term, ...] = ()
+    it: tuple[Term, ...] = ()
+    fr: tuple[Term, ...] = ()
+    de: tuple[Term, ...] = ()
+    es: tuple[Term, ...] = ()
+    pt: tuple[Term, ...] = ()
+
+    @field_validator("en", "it", "fr", "de", "es", "pt")
+    @classmethod
+    def _terms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_terms(value)
+
+    def all(self) -> list[str]:
+        return [*self.en, *self.it, *self.fr, *self.de, *self.es, *self.pt]
+
+
+class Indication(BaseModel):
+    model_config = _FROZEN
+
+    id: Id
+    name: str = ""
+    iim: bool = False
+    terms: IndicationTerms
+    # Case-sensitive (DM, PM, IBM...), whole word, never right after a number ("4:30 PM"), and ignored in a
+    # field written all in capitals. Put an acronym that is never an ordinary word under `terms` instead.
+    abbreviations: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]{0,15}$")], ...] = ()
+
+    @model_validator(mode="after")
+    def _has_a_term(self) -> Indication:
+        if not self.terms.all() and not self.abbreviations:
+            raise ValueError(f"indication {self.id!r} has no term")
+        return self
+
+
+DEFAULT_TRIAL_CONTEXT = ("study", "studies", "trial", "trials", "ole", "extension", "readout", "cohort")
+
+
+class Watchlist(BaseModel):
+    model_config = _FROZEN
+
+    version: int = 1
+    trial_context: tuple[Term, ...] = DEFAULT_TRIAL_CONTEXT
+    trial_context_window: int = Field(default=40, ge=0, le=200)
+    agents: tuple[Agent, ...] = Field(min_length=1)
+    indications: tuple[Indication, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Watchlist:
+        _unique("agent id", [agent.id for agent in self.agents])
+        _unique("indication id", [ind.id for ind in self.indications])
+        known = {ind.id for ind in self.indications}
+        owner: dict[str, str] = {}
+        ncts: dict[str, str] = {}
+        for agent in self.agents:
+            for _, alias in agent.aliases.by_kind():
+                key = match_key(alias)
+                if owner.setdefault(key, agent.id) != agent.id:
+                    raise ValueError(f"alias {alias!r} is claimed by agents {owner[key]!r} and {agent.id!r}")
+            for trial in agent.trials:
+                if ncts.setdefault(trial.nct_id, agent.id) != agent.id:
+                    raise ValueError(
+                        f"trial {trial.nct_id} is listed under {ncts[trial.nct_id]!r} and {agent.id!r}"
+                    )
+                _known(known, trial.indications, f"agent {agent.id!r} trial {trial.nct_id}")
+            for program in agent.programs:
+                _known(known, program.cue_indications, f"agent {agent.id!r} program {program.companies[0]!r}")
+        return self
+
+    def agent(self, agent_id: str) -> Agent | None:
+        return next((agent for agent in self.agents if agent.id == agent_id), None)
+
+    def watched_trials(self) -> list[tuple[str, str, str]]:
+        """(nct_id, agent_id, acronym) of every watched study, in watchlist order."""
+        return [(trial.nct_id, agent.id, trial.acronym) for agent in self.agents for trial in agent.trials]
+
+    def agent_for_nct(self, nct_id: str) -> str | None:
+        wanted = nct_id.strip().upper()
+        for agent in self.agents:
+            if any(trial.nct_id == wanted for trial in agent.trials):
+                return agent.id
+        return None
+
+    def iim_ids(self) -> frozenset[str]:
+        return frozenset(ind.id for ind in self.indications if ind.iim)
+
+
+def _unique(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+def _known(known: set[str], ids: tuple[str, ...], where: str) -> None:
+    for ind in ids:
+        if ind not in known:
+            raise ValueError(f"{where}: unknown indication id {ind!r} (not in indications)")
+
+
+# ------------------------------------------------------------------------------------------------- taxonomy
+
+Pattern = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class EventRule(BaseModel):
+    """Cues of one event type. Patterns are regular expressions over the normalised text: lower case, accents
+    folded, every run of punctuation or space turned into one space (so write "phase 3", not "Phase-3").
+    They match whole words. A weak rule (update, mentions) counts only when no strong cue is found."""
+
+    model_config = _FROZEN
+
+    event: EventType
+    label: str = ""
+    patterns: tuple[Pattern, ...] = Field(min_length=1)
+    weak: bool = False
+    # Extra words that cancel a cue of this rule when they come just before it ("no safety signal").
+    cancel_before: tuple[Pattern, ...] = ()
+
+    @field_validator("patterns", "cancel_before")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_patterns(value)
+
+
+class SeverityRule(BaseModel):
+    """For items of `event`, the first rule whose patterns match (title first, then summary) sets the
+    severity; a rule without patterns is the default for the event type."""
+
+    model_config = _FROZEN
+
+    event: EventType
+    severity: Severity
+    label: str = Field(min_length=1)
+    patterns: tuple[Pattern, ...] = ()
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_patterns(value)
+
+
+class PublicationRule(BaseModel):
+    """What makes an item a journal article or congress abstract (event `publication`, whatever it says)."""
+
+    model_config = _FROZEN
+
+    doc_types: tuple[str, ...] = ("publication",)
+    # over the normalised source ("Lancet Rheumatology (PubMed 36923454)" -> "lancet rheumatology pubmed ...")
+    source_patterns: tuple[Pattern, ...] = ()
+    # over the lower-cased raw title, punctuation kept (journal titles: "...: a phase 2, randomised trial")
+    title_patterns: tuple[Pattern, ...] = ()
+
+    @field_validator("source_patterns", "title_patterns")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_patterns(value)
+
+
+class Taxonomy(BaseModel):
+    model_config = _FROZEN
+
+    version: int = 1
+    priority: tuple[EventType, ...] = EVENT_PRIORITY
+    default_event: EventType = "commentary"
+    # Words that make a cue a plan or a hope rather than an event ("plans to file", "seek approval").
+    hedges: tuple[Pattern, ...] = ()
+    hedge_window: int = Field(default=32, ge=0, le=200)
+    events: tuple[EventRule, ...] = Field(min_length=1)
+    severity: tuple[SeverityRule, ...] = Field(min_length=1)
+    publication: PublicationRule = PublicationRule()
+
+    @field_validator("hedges")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_patterns(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Taxonomy:
+        if sorted(self.priority) != sorted(EVENT_PRIORITY):
+            raise ValueError(f"priority must list every event type exactly once: {', '.join(EVENT_PRIORITY)}")
+        defaults = {rule.event for rule in self.severity if not rule.patterns}
+        missing = [event for event in EVENT_PRIORITY if event not in defaults]
+        if missing:
+            raise ValueError(f"severity: no default rule (a rule without patterns) for {', '.join(missing)}")
+        return self
