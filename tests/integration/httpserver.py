@@ -21,6 +21,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before sending headers (to trigger read timeouts)
     when: Callable[[dict[str, str]], bool] | None = None  # serve only if the request headers match
+    send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
 
 
 @dataclass
@@ -30,9 +31,15 @@ class Seen:
     headers: dict[str, str]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        return  # a client that timed out or hit the body cap closes early: expected here, not noise
+
+
 class ReplayServer:
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply]] = {}
+        self.handlers: dict[str, Callable[[str, dict[str, str]], Reply]] = {}
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
         server = self
@@ -53,7 +60,10 @@ class ReplayServer:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
-                    if "content-length" not in {k.lower() for k in reply.headers}:
+                    if not reply.send_length:
+                        self.send_header("Connection", "close")
+                        self.close_connection = True
+                    elif "content-length" not in {k.lower() for k in reply.headers}:
                         self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
                     if reply.status != 304:
@@ -61,9 +71,9 @@ class ReplayServer:
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout, body cap)
                     return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -77,12 +87,19 @@ class ReplayServer:
         with self._lock:
             self.routes[path] = list(replies)
 
+    def handle(self, path: str, responder: Callable[[str, dict[str, str]], Reply]) -> None:
+        """Answer ``path`` with ``responder(query, headers)`` (for responses that depend on the query)."""
+        with self._lock:
+            self.handlers[path] = responder
+
     def hits(self, path: str) -> list[Seen]:
         return [s for s in self.seen if s.path == path]
 
     def _next(self, path: str, query: str, headers: dict[str, str]) -> Reply:
         with self._lock:
             self.seen.append(Seen(path, query, headers))
+            if path in self.handlers:
+                return self.handlers[path](query, headers)
             queue = self.routes.get(path)
             if not queue:
                 return Reply(404, b"not found", {"Content-Type": "text/plain"})

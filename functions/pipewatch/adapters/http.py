@@ -346,6 +346,7 @@ class HttpFetcher:
             if status == 304:
                 return HttpResponse(url=url, status=304, headers=resp_headers, not_modified=True)
             if status in RETRY_STATUSES:
+                response.close()  # do not reuse a connection with an unread error body
                 return (f"{host}: HTTP {status}", resp_headers.get("retry-after", ""))
             if status >= 400:
                 snippet = self._read_capped(response, source_id, 512, deadline, truncate=True)
