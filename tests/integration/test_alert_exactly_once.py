@@ -58,7 +58,9 @@ def wired(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setattr(alert_handler, "_service", lambda: service)
     store = Store(client("dynamodb", settings), settings.table_name)
     pump = StreamPump(
-        settings.table_name, alert_handler.handler, function_name="alert",
+        settings.table_name,
+        alert_handler.handler,
+        function_name="alert",
         filters=[{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["update"]}}}}],
     )
     inbox = add_shadow_subscriber(settings.topic_arn, "all", None)
@@ -109,8 +111,13 @@ def test_given_a_put_of_a_stored_update_then_no_second_stream_record(wired: dict
 
 def test_given_non_update_records_then_the_handler_ignores_them(wired: dict[str, Any]) -> None:
     record = {
-        "eventID": "1", "eventName": "INSERT", "eventSource": "aws:dynamodb",
-        "dynamodb": {"SequenceNumber": "1", "NewImage": {"pk": {"S": "SOURCE#x"}, "kind": {"S": "source_state"}}},
+        "eventID": "1",
+        "eventName": "INSERT",
+        "eventSource": "aws:dynamodb",
+        "dynamodb": {
+            "SequenceNumber": "1",
+            "NewImage": {"pk": {"S": "SOURCE#x"}, "kind": {"S": "source_state"}},
+        },
     }
     answer = alert_handler.handler({"Records": [record]}, LambdaContext("alert"))
     assert answer == {"batchItemFailures": []}

@@ -21,19 +21,39 @@ from pipewatch.domain.models import Classification, FetchedItem, SourceState, Tr
 from pipewatch.domain.sources_config import SourceConfig, SourcesConfig
 from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, snapshot_from_study
 from pipewatch.domain.watchlist import Watchlist
-from pipewatch.errors import PayloadError, SourceError
+from pipewatch.errors import PayloadError, PipewatchError, SourceError
 from pipewatch.observability import logger
+from pipewatch.services.plan import PollTask
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 
 
 def trial_text(snapshot: TrialSnapshot) -> str:
     """The words of a registry record that name its drugs and diseases, for agent and indication matching."""
-    words: list[str] = [snapshot.acronym, *snapshot.conditions]
-    for intervention in snapshot.interventions:
-        words.append(intervention.name)
-        words.extend(intervention.other_names)
+    words: list[str] = [snapshot.acronym or "", *(snapshot.conditions or ())]
+    for intervention in snapshot.interventions or ():
+        words.append(intervention.name or "")
+        words.extend(intervention.other_names or ())
     return ". ".join(w for w in words if w)
+
+
+class PollTaskError(PipewatchError):
+    """A queued poll task failed (the source's reason is kept); the batch reports only that message."""
+
+    def __init__(self, task_id: str, reason: str) -> None:
+        super().__init__(f"poll task {task_id}: {reason}")
+        self.task_id = task_id
+        self.reason = reason
+
+
+def _without_extras(source: SourceConfig) -> SourceConfig:
+    if source.ctgov is not None:
+        return source.model_copy(
+            update={"ctgov": source.ctgov.model_copy(update={"extra_terms": (), "extra_nct_ids": ()})}
+        )
+    if source.pubmed is not None:
+        return source.model_copy(update={"pubmed": source.pubmed.model_copy(update={"extra_terms": ()})})
+    return source
 
 
 class MetricsSink(Protocol):
@@ -96,6 +116,7 @@ class PollService:
         self._metrics = metrics or NullMetrics()
         self._clock = clock
         self._monotonic = monotonic
+        self._watched_acronyms = {nct: acronym for nct, _agent, acronym in watchlist.watched_trials()}
 
     def select(self, source_ids: Iterable[str] | None = None, source_class: str | None = None) -> list[SourceConfig]:
         wanted = set(source_ids or ())
@@ -126,13 +147,47 @@ class PollService:
             report.outcomes.append(self._poll_one(source, deadline, report))
         return report
 
+    def poll_task(self, task: PollTask, *, budget_seconds: float = 240.0) -> SourceOutcome:
+        """Poll one (source, query) task from the poll queue. Its state lives under `task.state_id`; a split
+        task queries only its agents (configured extra terms go with part 0). Raises PollTaskError when the
+        source failed, so the queue retries the task (and, after the redrive limit, parks it in the DLQ)."""
+        source = self.select([task.source_id])[0]
+        watchlist = self._watchlist
+        if task.split:
+            wanted = set(task.agents)
+            watchlist = watchlist.model_copy(
+                update={"agents": [a for a in watchlist.agents if a.id in wanted]}
+            )
+            if not task.carries_extras:
+                source = _without_extras(source)
+        outcome = self._poll_one(
+            source,
+            self._monotonic() + budget_seconds,
+            PollReport(),
+            watchlist=watchlist,
+            state_id=task.state_id,
+        )
+        if not outcome.ok:
+            raise PollTaskError(task.state_id, outcome.error)
+        return outcome
+
     # -- one source ---------------------------------------------------------------------------------------
-    def _poll_one(self, source: SourceConfig, deadline: float, report: PollReport) -> SourceOutcome:
-        state = self._store.get_source_state(source.id)
+    def _poll_one(
+        self,
+        source: SourceConfig,
+        deadline: float,
+        report: PollReport,
+        *,
+        watchlist: Watchlist | None = None,
+        state_id: str | None = None,
+    ) -> SourceOutcome:
+        state = self._store.get_source_state(state_id or source.id)
         now = self._clock()
         try:
-            result = poll_source(source, state, self._fetcher, self._watchlist, now=now, deadline=deadline)
-            outcome = self._store_result(source, result, now, report)
+            result = poll_source(
+                source, state, self._fetcher, watchlist or self._watchlist, now=now, deadline=deadline
+            )
+            outcome = self._store_result(source, result, now, report, baseline=state.last_success is None)
         except (SourceError, PayloadError) as exc:
             reason = exc.reason if isinstance(exc, SourceError) else str(exc)
             logger.warning("source failed", extra={"source": source.id, "reason": reason})
@@ -159,14 +214,16 @@ class PollService:
         return outcome
 
     def _store_result(
-        self, source: SourceConfig, result: SourceResult, now: datetime, report: PollReport
+        self, source: SourceConfig, result: SourceResult, now: datetime, report: PollReport, *, baseline: bool
     ) -> SourceOutcome:
         outcome = SourceOutcome(source_id=source.id, ok=True, not_modified=result.not_modified)
         if result.not_modified:
             return outcome
         if result.studies:
             outcome.fetched = len(result.studies)
-            outcome.trial_changes = self._store_trials(source, result.studies, now, report)
+            # The first successful poll of a registry is a baseline: every study already registered would
+            # otherwise alert as "new study". Later polls alert on new studies and on changes.
+            outcome.trial_changes = self._store_trials(source, result.studies, now, report, baseline=baseline)
             return outcome
         outcome.fetched = len(result.items)
         candidates: dict[str, Update] = {}
@@ -202,7 +259,13 @@ class PollService:
 
     # -- trials -------------------------------------------------------------------------------------------
     def _store_trials(
-        self, source: SourceConfig, studies: list[dict[str, Any]], now: datetime, report: PollReport
+        self,
+        source: SourceConfig,
+        studies: list[dict[str, Any]],
+        now: datetime,
+        report: PollReport,
+        *,
+        baseline: bool,
     ) -> int:
         stored = 0
         for study in studies:
@@ -214,9 +277,12 @@ class PollService:
                 continue
             previous = self._store.get_snapshot(snapshot.nct_id)
             old = TrialSnapshot.model_validate_json(previous[0]) if previous else None
-            changes = diff_snapshots(old, snapshot)
+            acronym = self._watched_acronyms.get(snapshot.nct_id)
+            changes = diff_snapshots(old, snapshot, acronym=acronym or None)
             if old is not None and not changes:
                 continue  # same content: no write at all
+            if old is None and baseline:
+                changes = []  # baseline: remember the study, alert on what changes from here on
             updates = [self._trial_update(snapshot, change, source, now) for change in changes]
             saved = self._store.save_snapshot_with_updates(
                 snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, updates
@@ -229,7 +295,9 @@ class PollService:
     def _trial_update(
         self, snapshot: TrialSnapshot, change: TrialChange, source: SourceConfig, now: datetime
     ) -> Update:
-        about = self._classifier.classify(snapshot.brief_title, trial_text(snapshot), doc_type="registry")
+        about = self._classifier.classify(
+            snapshot.brief_title or "", trial_text(snapshot), doc_type="registry"
+        )
         agents = about.agents
         watched_agent = self._watchlist.agent_for_nct(snapshot.nct_id)
         if watched_agent and watched_agent not in agents:
