@@ -17,7 +17,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipewatch.domain.match import ALIAS_KIND_LABEL, MAX_FIELD_CHARS, Evidence, Matcher, normalize
+from pipewatch.domain.match import (
+    ALIAS_KIND_LABEL,
+    MAX_FIELD_CHARS,
+    Evidence,
+    Matcher,
+    MatchResult,
+    match_key,
+    normalize,
+)
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
 from pipewatch.domain.watchlist import Taxonomy, Watchlist
 
@@ -112,17 +120,12 @@ class Classifier:
         summary = summary if isinstance(summary, str) else ""
         found = self._matcher.match(title, summary)
         reasons = [_agent_reason(ev) for ev in found.agents]
-        reasons.extend(f"indication {ev.target}: {_quote(ev.term)} in {ev.field}" for ev in found.indications)
-        owners = set(found.agent_ids)
-        reasons.extend(
-            f"near-miss {_quote(ev.term)} in {ev.field} is not {ev.target}"
-            for ev in found.near_misses
-            if ev.target not in owners
-        )
+        reasons.extend(_indication_reason(ev) for ev in found.indications)
+        reasons.extend(_near_miss_reasons(found))
         if not found.agents:
             reasons.append("not relevant: no watchlist agent named")
             return Classification(relevant=False, indications=found.indication_ids, reasons=tuple(reasons))
-        event, event_reason = self._event(found.title, found.summary, title, doc_type, source)
+        event, event_reason = self._event(found, title, doc_type, source)
         severity, severity_reason = self._severity_for(event, found.title, found.summary)
         reasons.extend((event_reason, severity_reason))
         return Classification(
@@ -155,11 +158,13 @@ class Classifier:
             and self._hedge.search(text, max(0, start - self._window), start) is not None
         )
 
-    def _cues(self, text: str, field: str) -> list[_Cue]:
+    def _cues(self, text: str, field: str, alias_spans: tuple[tuple[int, int], ...]) -> list[_Cue]:
         cues: list[_Cue] = []
         for m in self._events.finditer(text):
             index = int((m.lastgroup or "r0")[1:])
             start = m.start()
+            if any(a_start <= start < a_end for a_start, a_end in alias_spans):
+                continue  # a cue that starts inside a name ("ADVANCE-NXT", "VALOR") is not an event
             if self._hedged(text, start):
                 continue
             cancel = self._cancel.get(index)
@@ -172,17 +177,15 @@ class Classifier:
     def _best(self, cues: list[_Cue]) -> _Cue | None:
         return min(cues, key=lambda cue: self._rank[cue.event], default=None)
 
-    def _event(
-        self, title: str, summary: str, raw_title: str, doc_type: str, source: str
-    ) -> tuple[EventType, str]:
+    def _event(self, found: MatchResult, raw_title: str, doc_type: str, source: str) -> tuple[EventType, str]:
         publication = self._publication(raw_title, doc_type, source)
         if publication is not None:
             return "publication", publication
-        title_cues = self._cues(title, "title")
+        title_cues = self._cues(found.title, "title", found.title_spans)
         chosen = self._best([cue for cue in title_cues if not cue.weak])
         summary_cues: list[_Cue] = []
         if chosen is None:
-            summary_cues = self._cues(summary, "summary")
+            summary_cues = self._cues(found.summary, "summary", found.summary_spans)
             chosen = (
                 self._best([cue for cue in summary_cues if not cue.weak])
                 or self._best([cue for cue in title_cues if cue.weak])
@@ -215,3 +218,24 @@ def _agent_reason(ev: Evidence) -> str:
     if ev.kind == "program":
         return f"agent {ev.target}: {ev.term} (program reference) in {ev.field}"
     return f"agent {ev.target}: {_quote(ev.term)} ({ALIAS_KIND_LABEL.get(ev.kind, ev.kind)}) in {ev.field}"
+
+
+def _indication_reason(ev: Evidence) -> str:
+    if ev.kind == "trial":
+        return f"indication {ev.target}: via trial {_quote(ev.term)} in {ev.field}"
+    return f"indication {ev.target}: {_quote(ev.term)} in {ev.field}"
+
+
+def _near_miss_reasons(found: MatchResult) -> list[str]:
+    """One line per near-miss term that is not itself a name of an agent found (merged across agents)."""
+    owners = set(found.agent_ids)
+    named = {match_key(ev.term) for ev in found.agents}
+    merged: dict[tuple[str, str], list[str]] = {}
+    for ev in found.near_misses:
+        if ev.target in owners or match_key(ev.term) in named:
+            continue
+        merged.setdefault((ev.term, ev.field), []).append(ev.target)
+    return [
+        f"near-miss {_quote(term)} in {field} is not {' or '.join(targets)}"
+        for (term, field), targets in merged.items()
+    ]

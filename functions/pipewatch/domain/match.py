@@ -159,6 +159,8 @@ class MatchResult:
     near_misses: tuple[Evidence, ...]  # one per near-miss term found
     title: str  # normalised title
     summary: str  # normalised summary
+    title_spans: tuple[tuple[int, int], ...] = ()  # agent aliases in the normalised title (start, end)
+    summary_spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def agent_ids(self) -> tuple[str, ...]:
@@ -181,6 +183,32 @@ class _FieldHits:
     cues: dict[str, str]  # program key -> cue as configured
     indications: dict[str, str]  # indication id -> term
     near_agents: set[str]
+    spans: list[tuple[int, int]]  # where agent aliases sit in the normalised field
+    trial_indications: dict[str, str]  # indication id -> trial acronym that implies it
+
+
+def _trial_indications(watchlist: Watchlist) -> dict[str, tuple[str, ...]]:
+    """A watched trial's acronym implies its indications ("ALKIVIA" -> myositis)."""
+    implied: dict[str, tuple[str, ...]] = {}
+    for agent in watchlist.agents:
+        for trial in agent.trials:
+            key = match_key(trial.acronym)
+            if key and trial.indications:
+                known = implied.get(key, ())
+                implied[key] = known + tuple(ind for ind in trial.indications if ind not in known)
+    return implied
+
+
+def _abbreviations(watchlist: Watchlist) -> tuple[dict[str, list[str]], re.Pattern[str] | None]:
+    """Case-sensitive abbreviation -> indication ids, and one regex: whole word, not right after a number."""
+    table: dict[str, list[str]] = {}
+    for ind in watchlist.indications:
+        for abbr in ind.abbreviations:
+            table.setdefault(abbr, []).append(ind.id)
+    if not table:
+        return table, None
+    alternation = "|".join(re.escape(a) for a in sorted(table, key=lambda a: (-len(a), a)))
+    return table, re.compile(rf"(?<![A-Za-z0-9])(?<![0-9][ :.])(?:{alternation})(?![A-Za-z0-9])")
 
 
 class Matcher:
@@ -193,9 +221,9 @@ class Matcher:
         self._entries: dict[str, list[_Entry]] = {}
         self._bounded: set[str] = set()
         self._unbounded: set[str] = set()
-        self._programs: list[
-            tuple[str, str, tuple[str, ...]]
-        ] = []  # (program key, agent id, cue indications)
+        # (program key, agent id, cue indications)
+        self._programs: list[tuple[str, str, tuple[str, ...]]] = []
+        self._trial_indications = _trial_indications(watchlist)
         for a_index, agent in enumerate(watchlist.agents):
             for kind, alias in agent.aliases.by_kind():
                 self._add(alias, (kind, agent.id, alias))
@@ -214,16 +242,7 @@ class Matcher:
         self._regex = re.compile(rf"(?<!\S)(?:{trie_regex(self._bounded)})s?(?!\S)")
         # Terms that start or end in a script written without spaces (Chinese names) match anywhere.
         self._regex_unbounded = re.compile(trie_regex(self._unbounded)) if self._unbounded else None
-        self._abbrev: dict[str, list[str]] = {}
-        for ind in watchlist.indications:
-            for abbr in ind.abbreviations:
-                self._abbrev.setdefault(abbr, []).append(ind.id)
-        alternation = "|".join(re.escape(a) for a in sorted(self._abbrev, key=lambda a: (-len(a), a)))
-        self._abbrev_regex = (
-            re.compile(rf"(?<![A-Za-z0-9])(?<![0-9][ :.])(?:{alternation})(?![A-Za-z0-9])")
-            if alternation
-            else None
-        )
+        self._abbrev, self._abbrev_regex = _abbreviations(watchlist)
         context = trie_regex(_pattern_key(word) for word in watchlist.trial_context)
         self._context = re.compile(rf"(?<!\S)(?:{context})(?!\S)")
         self._window = watchlist.trial_context_window
@@ -251,7 +270,7 @@ class Matcher:
         return found or []
 
     def _scan(self, raw: str, norm: str, field: str) -> _FieldHits:
-        hits = _FieldHits([], {}, {}, {}, set())
+        hits = _FieldHits([], {}, {}, {}, set(), [], {})
         if not norm:
             return hits
         matches = [(m.group(), m.start(), m.end()) for m in self._regex.finditer(norm)]
@@ -270,6 +289,9 @@ class Matcher:
                     hits.aliases.append(Evidence(target, kind, term, field))
                 elif kind != "ambiguous_trials" or self._ambiguous_ok(term, raw, norm, start, end):
                     hits.aliases.append(Evidence(target, kind, term, field))
+                    hits.spans.append((start, end))
+                    for ind_id in self._trial_indications.get(match_key(term), ()):
+                        hits.trial_indications.setdefault(ind_id, term)
         self._scan_abbreviations(raw, hits)
         return hits
 
@@ -322,10 +344,16 @@ class Matcher:
             for ind_id, term in hits.indications.items():
                 if ind_id not in indications:
                     indications[ind_id] = Evidence(ind_id, "indication", term, field)
+        for hits, field in ((in_title, "title"), (in_summary, "summary")):
+            for ind_id, term in hits.trial_indications.items():
+                if ind_id not in indications:
+                    indications[ind_id] = Evidence(ind_id, "trial", term, field)
         return MatchResult(
             agents=tuple(sorted(agents.values(), key=lambda ev: self._agent_order[ev.target])),
             indications=tuple(sorted(indications.values(), key=lambda ev: self._ind_order[ev.target])),
             near_misses=tuple(near.values()),
             title=norm_title,
             summary=norm_summary,
+            title_spans=tuple(in_title.spans),
+            summary_spans=tuple(in_summary.spans),
         )

@@ -1,0 +1,104 @@
+"""`pipewatch classify`: classify JSON lines from stdin, one JSON line out per input line, in input order."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, get_args
+
+if TYPE_CHECKING:
+    from pipewatch.domain.classify import Classifier
+
+DESCRIPTION = """\
+Read JSON lines on stdin, each an object with "title" (required string) and optional "summary", "source",
+"url", "published" and "doc_type" (news, press_release, publication, filing, registry, regulator). Write one
+JSON line per input line with relevant, agents, indications, event_type, severity and reasons, in input order.
+Blank lines are skipped silently. A line that is not a JSON object with a string title gets
+{"line": N, "error": "..."} in its place (N counts from 1) and a message on stderr; the other lines are still
+classified. Exit status 1 if any line failed, else 0.
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = DESCRIPTION
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "--watchlist", metavar="PATH", help="watchlist YAML (default: packaged or $PIPEWATCH_WATCHLIST)"
+    )
+    parser.add_argument(
+        "--taxonomy", metavar="PATH", help="taxonomy YAML (default: packaged or $PIPEWATCH_TAXONOMY)"
+    )
+
+
+def _lines() -> Iterator[tuple[int, str | None]]:
+    """(1-based line number, text or None when the bytes are not UTF-8)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        for number, text in enumerate(sys.stdin, start=1):
+            yield number, text
+        return
+    for number, raw in enumerate(buffer, start=1):
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield number, None
+
+
+def _optional_text(record: dict[str, object], key: str) -> str:
+    value = record.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f'"{key}" must be a string or null')
+    return value
+
+
+def _classify_line(classifier: Classifier, text: str) -> dict[str, object]:
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise ValueError("not valid JSON: nested too deeply") from exc
+    if not isinstance(record, dict):
+        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    title = record.get("title")
+    if not isinstance(title, str):
+        raise ValueError('"title" is missing or not a string')
+    doc_type = _optional_text(record, "doc_type") or "news"
+    from pipewatch.domain.models import DocType
+
+    if doc_type not in get_args(DocType):
+        raise ValueError(f'"doc_type" must be one of {", ".join(get_args(DocType))}')
+    summary = _optional_text(record, "summary")
+    source = _optional_text(record, "source")
+    return classifier.classify(title, summary, doc_type=doc_type, source=source).as_output()
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipewatch.domain.classify import Classifier
+    from pipewatch.errors import ConfigError
+
+    try:
+        classifier = Classifier.from_files(args.watchlist, args.taxonomy)
+    except ConfigError as exc:
+        print(f"pipewatch classify: {exc}", file=sys.stderr)
+        return 2
+    failed = 0
+    out = sys.stdout
+    for number, text in _lines():
+        if text is not None and not text.strip():
+            continue
+        try:
+            if text is None:
+                raise ValueError("not valid UTF-8")
+            result = _classify_line(classifier, text)
+        except ValueError as exc:
+            failed += 1
+            result = {"line": number, "error": str(exc)}
+            print(f"pipewatch classify: line {number}: {exc}", file=sys.stderr)
+        out.write(json.dumps(result) + "\n")
+    out.flush()
+    return 1 if failed else 0
