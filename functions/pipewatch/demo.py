@@ -28,8 +28,12 @@ from pipewatch.adapters.local_stack import (
     create_local_stack,
     use_stack_environment,
 )
+from pipewatch.adapters.aws import client
 from pipewatch.adapters.replay_server import ReplayServer, Route
+from pipewatch.adapters.store import Store
 from pipewatch.config import packaged_data_path
+from pipewatch.domain.render import render_alert
+from pipewatch.settings import Settings
 
 # A registry record that is in the recorded fixtures. No recorded record of a myositis trial exists, so the
 # demo watches this one through an agent added by configuration (which is also how agents are added).
@@ -227,17 +231,13 @@ class DemoRun:
             for cycle in (1, 2):
                 self._routes(server, cycle)
                 cycles.append(self._cycle(cycle, handlers["poll"], pump, stack))
+            store = Store(client("dynamodb", Settings.from_env()), stack.output("TableName"))
             for sub in subscribers:
-                sub.messages.extend(_alert_bodies(sub.shadow.received()))
+                sub.messages.extend(_alert_bodies(sub.shadow.received(), store))
             replay = pump.invocations[-1]["Records"] if pump.invocations else []
             before = _topic_publish_count(stack)
             pump.deliver_batch(replay)
             replayed_new = _topic_publish_count(stack) - before
-        from pipewatch.adapters.store import Store
-        from pipewatch.adapters.aws import client
-        from pipewatch.settings import Settings
-
-        store = Store(client("dynamodb", Settings.from_env()), stack.output("TableName"))
         updates = [
             {"update_id": u.update_id, "agents": list(u.classification.agents),
              "event_type": u.classification.event_type or "", "severity": u.classification.severity or "",
@@ -306,15 +306,17 @@ def _topic_publish_count(stack: LocalStack) -> int:
     return len(topic.sent_notifications)
 
 
-def _alert_bodies(envelopes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """SNS-to-SQS envelopes -> what the subscriber's endpoint receives (subject, email body, SMS text)."""
+def _alert_bodies(envelopes: list[dict[str, Any]], store: Store) -> list[dict[str, Any]]:
+    """SNS-to-SQS envelopes -> what the subscriber's endpoint receives. The shadow queue gets the topic's
+    default (email) body; the SMS text SNS would send is the same update rendered for SMS."""
     bodies = []
     for envelope in envelopes:
-        attributes = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
+        update_id = envelope.get("MessageAttributes", {}).get("update_id", {}).get("Value", "")
+        update = store.get_update(update_id)
         bodies.append({
+            "update_id": update_id,
             "subject": envelope.get("Subject", ""),
             "message": envelope.get("Message", ""),
-            "sms": attributes.get("sms_text", "") or envelope.get("Subject", ""),
-            "update_id": attributes.get("update_id", ""),
+            "sms": render_alert(update).sms if update else "",
         })
     return bodies

@@ -53,6 +53,9 @@ class PowertoolsMetricsSink:
     """Counts as CloudWatch EMF metrics, each with its own dimensions (e.g. SourceFailures by source)."""
 
     def count(self, name: str, value: float = 1, **dimensions: str) -> None:
+        # single_metric flushes at once and ignores the Metrics object's switch; honour the same variable.
+        if os.environ.get("POWERTOOLS_METRICS_DISABLED", "false").lower() == "true":
+            return
         from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
         with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=NAMESPACE) as metric:

@@ -12,6 +12,7 @@ import copy
 import io
 import json
 import os
+import re
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -29,6 +30,11 @@ CODE_KEY = "functions.zip"
 # moto creates these resource types for real; the rest of the template is checked on the translated
 # document instead (see tests/integration/test_stack.py).
 EVENT_SOURCE_MAPPING = "AWS::Lambda::EventSourceMapping"
+# Resources left out of the moto stack, with why. Each is still checked on the translated template.
+NOT_CREATED_IN_MOTO: dict[str, str] = {
+    EVENT_SOURCE_MAPPING: "moto's mappings consume stream records and queue messages; the pumps play them",
+    "AWS::ApiGateway::Deployment": "moto does not import the OpenAPI Body, so a deployment finds no methods",
+}
 
 _CLIENT_CONFIG = Config(account_id_endpoint_mode="disabled")
 
@@ -72,10 +78,14 @@ def translate_template(path: Path, parameters: dict[str, str] | None = None) -> 
 
 def strip_event_source_mappings(template: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """A copy of the template without event-source mappings, plus the removed mappings by logical id."""
+    stripped, removed = strip_resources(template, {EVENT_SOURCE_MAPPING})
+    return stripped, removed
+
+
+def strip_resources(template: dict[str, Any], types: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A copy of the template without resources of these types, plus the removed ones by logical id."""
     stripped = copy.deepcopy(template)
-    removed = {
-        name: res for name, res in stripped["Resources"].items() if res.get("Type") == EVENT_SOURCE_MAPPING
-    }
+    removed = {name: res for name, res in stripped["Resources"].items() if res.get("Type") in types}
     for name in removed:
         del stripped["Resources"][name]
     return stripped, removed
@@ -111,7 +121,8 @@ def create_local_stack(
     """Create the template's stack in moto (call inside `mock_aws`)."""
     path = template_path or repo_root() / "template.yaml"
     translated = translate_template(path, parameters)
-    stack_template, mappings = strip_event_source_mappings(translated)
+    stack_template, left_out = strip_resources(translated, set(NOT_CREATED_IN_MOTO))
+    mappings = {k: v for k, v in left_out.items() if v["Type"] == EVENT_SOURCE_MAPPING}
     s3 = aws_client("s3")
     s3.create_bucket(Bucket=CODE_BUCKET)
     s3.put_object(Bucket=CODE_BUCKET, Key=CODE_KEY, Body=_code_zip())
@@ -294,7 +305,8 @@ class ShadowSubscriber:
 
 def add_shadow_subscriber(topic_arn: str, name: str, filter_policy: dict[str, Any] | None) -> ShadowSubscriber:
     sqs = aws_client("sqs")
-    queue_url = sqs.create_queue(QueueName=f"shadow-{name}-{uuid.uuid4().hex[:6]}")["QueueUrl"]
+    safe = re.sub(r"[^A-Za-z0-9_-]", "-", name)[:40]
+    queue_url = sqs.create_queue(QueueName=f"shadow-{safe}-{uuid.uuid4().hex[:6]}")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     attributes = {"RawMessageDelivery": "false"}
     if filter_policy:
