@@ -79,5 +79,5 @@ def _cached_load(path: Path, model: type[BaseModel]) -> BaseModel:
 def load_data_file(name: str, model: type[ModelT], explicit: str | Path | None = None) -> ModelT:
     """Load (once per process per path) a data file; cached because Lambdas reuse warm processes."""
     loaded = _cached_load(resolve_data_path(name, explicit), model)
-    assert isinstance(loaded, model)  # noqa: S101 - narrows the cached BaseModel back to its type
+    assert isinstance(loaded, model)
     return loaded

@@ -46,7 +46,9 @@ def make_idempotent_publish(
     )
     config = IdempotencyConfig(expires_after_seconds=ttl_seconds)
 
-    @idempotent_function(data_keyword_argument="update_id", persistence_store=persistence, config=config)
+    @idempotent_function(  # type: ignore[untyped-decorator]  # Powertools ships the decorator untyped
+        data_keyword_argument="update_id", persistence_store=persistence, config=config
+    )
     def publish_once(*, update_id: str, alert: Alert) -> str:
         return publish(alert)
 

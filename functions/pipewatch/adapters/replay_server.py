@@ -56,7 +56,7 @@ class ReplayServer:
                 self.end_headers()
                 self.wfile.write(route.body)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - base-class signature
+            def log_message(self, format: str, *args: object) -> None:
                 return  # quiet: the demo prints its own table
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

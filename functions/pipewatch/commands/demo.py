@@ -40,8 +40,10 @@ def _prepare_environment() -> None:
 def run(args: argparse.Namespace) -> int:
     fixtures: Path = args.fixtures
     if not (fixtures / "demo").is_dir():
-        print(f"pipewatch demo: no recorded payloads at {fixtures} (run it from a clone of the repository)",
-              file=sys.stderr)
+        print(
+            f"pipewatch demo: no recorded payloads at {fixtures} (run it from a clone of the repository)",
+            file=sys.stderr,
+        )
         return 1
     _prepare_environment()
     import logging
@@ -62,4 +64,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(result.render())
     return 0 if result.ok else 1
-

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live", action="store_true", help="really poll the internet (required)")
-    parser.add_argument("--source", action="append", default=None, help="source id (repeatable); default all enabled")
+    parser.add_argument(
+        "--source", action="append", default=None, help="source id (repeatable); default all enabled"
+    )
     parser.add_argument("--source-class", choices=["registry", "news"], default=None)
     parser.add_argument("--store", action="store_true", help="store updates in the configured AWS table")
     parser.add_argument("--budget", type=float, default=240.0, help="seconds of HTTP in total")
@@ -28,8 +30,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not args.live:
-        print("pipewatch poll: add --live to poll the real sources (or run `pipewatch demo` offline)",
-              file=sys.stderr)
+        print(
+            "pipewatch poll: add --live to poll the real sources (or run `pipewatch demo` offline)",
+            file=sys.stderr,
+        )
         return 2
     from pipewatch.errors import ConfigError, SourceError
     from pipewatch.observability import CountingMetrics
@@ -66,5 +70,6 @@ def _dry_run_service(settings: Settings, metrics: CountingMetrics) -> PollServic
     mock.start()  # stays active for the life of this short CLI process
     stack = create_local_stack(name="pipewatch-dry-run")
     use_stack_environment(stack)
-    return build_poll_service(Settings.from_env().model_copy(update={"edgar_contact": settings.edgar_contact}),
-                              metrics=metrics)
+    return build_poll_service(
+        Settings.from_env().model_copy(update={"edgar_contact": settings.edgar_contact}), metrics=metrics
+    )
