@@ -284,7 +284,7 @@ def test_ctgov_version_gate_and_paging(server: ReplayServer, fixture_bytes: Read
     assert first.requests == 1 + 2 + 1  # version, two pages of the alias search, one NCT-id search
     assert any("query.intr=efgartigimod+OR+ARGX-113+OR+PF-06823859" in q for q in served)
     assert any("filter.ids=NCT05523167" in q for q in served)
-    assert all("fields=NCTId" in q for q in served) and not any("filter.phase" in q for q in served)
+    assert all("fields=protocolSection" in q for q in served) and not any("filter.phase" in q for q in served)
     assert first.notes and "stopped after 2 pages" in first.notes[0]
 
     second = poll(config, make_fetcher(sleeps), first.new_state, watchlist=FakeWatchlist())

@@ -101,7 +101,9 @@ def test_requests_by_intervention_alias_and_by_nct_id() -> None:
     assert requests[2]["filter.ids"] == "NCT05523167,NCT05979441"
     for request in requests:
         assert request["pageSize"] == "50" and request["format"] == "json"
-        assert "NCTId" in request["fields"].split(",") and "Phase" in request["fields"].split(",")
+        assert "protocolSection" in request["fields"].split(",") and "hasResults" in request["fields"].split(
+            ","
+        )
         assert not any(key.startswith("filter.phase") for key in request)  # the API has no filter.phase
 
 

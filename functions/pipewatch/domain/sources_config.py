@@ -26,35 +26,10 @@ GOOGLE_NEWS_TERMS = (
     "Google News RSS feeds may be used only for personal, non-commercial use in a feed reader; "
     "enable a google_news source only if that covers your use and set terms_acknowledged: true"
 )
-DEFAULT_CTGOV_FIELDS = (
-    "NCTId",
-    "BriefTitle",
-    "OfficialTitle",
-    "Acronym",
-    "OrgStudyId",
-    "OverallStatus",
-    "WhyStopped",
-    "StatusVerifiedDate",
-    "StartDate",
-    "PrimaryCompletionDate",
-    "CompletionDate",
-    "StudyFirstPostDate",
-    "LastUpdatePostDate",
-    "ResultsFirstPostDate",
-    "LeadSponsorName",
-    "CollaboratorName",
-    "BriefSummary",
-    "Condition",
-    "StudyType",
-    "Phase",
-    "EnrollmentCount",
-    "EnrollmentType",
-    "InterventionType",
-    "InterventionName",
-    "InterventionOtherName",
-    "PrimaryOutcomeMeasure",
-    "HasResults",
-)
+# Whole protocol section (every field the trial snapshot diffs: arms, outcomes, locations, collaborators...)
+# plus the small miscInfoModule and hasResults, which mark the document as complete so an absent key means
+# "empty" (see domain/trials.py). The results and document sections, the bulk of a record, are left out.
+DEFAULT_CTGOV_FIELDS = ("protocolSection", "derivedSection.miscInfoModule", "hasResults")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 _NCT = re.compile(r"^NCT\d{8}$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
