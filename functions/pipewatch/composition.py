@@ -14,6 +14,7 @@ from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
     from pipewatch.services.alert import AlertService
+    from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import MetricsSink, PollService
 
 
@@ -64,3 +65,20 @@ def build_alert_service(
         ttl_seconds=settings.idempotency_ttl_seconds,
     )
     return AlertService(notifier, publisher)
+
+
+def build_plan_service(settings: Settings, *, sqs_client: Any = None) -> PlanService:
+    """The plan Lambda: watchlist + sources -> poll tasks on the SQS poll queue (no classifier, no HTTP)."""
+    from pipewatch.adapters.task_queue import SqsTaskQueue
+    from pipewatch.config import load_data_file
+    from pipewatch.domain.sources_config import SourcesConfig
+    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.services.plan import PlanService
+
+    watchlist = load_data_file("watchlist.yaml", Watchlist)
+    sources = load_data_file("sources.yaml", SourcesConfig)
+    return PlanService(
+        sources=sources,
+        agent_ids=[agent.id for agent in watchlist.agents],
+        queue=SqsTaskQueue(sqs_client or client("sqs", settings), settings.poll_queue_url),
+    )

@@ -48,7 +48,7 @@ def repo_root() -> Path:
 
 
 def translate_template(path: Path, parameters: dict[str, str] | None = None) -> dict[str, Any]:
-    """SAM -> CloudFormation offline. Local CodeUri values become an S3 location (the translator wants one)."""
+    """SAM -> CloudFormation offline. A local CodeUri becomes an S3 location (the translator wants one)."""
     from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator
@@ -112,7 +112,9 @@ class LocalStack:
         try:
             return self.outputs[key]
         except KeyError as exc:
-            raise KeyError(f"stack {self.name} has no output {key!r}; outputs: {sorted(self.outputs)}") from exc
+            raise KeyError(
+                f"stack {self.name} has no output {key!r}; outputs: {sorted(self.outputs)}"
+            ) from exc
 
 
 def create_local_stack(
@@ -196,13 +198,21 @@ class StreamPump:
     """Plays the DynamoDB-stream event-source mapping for one table: filter, batch, retry failures."""
 
     def __init__(
-        self, table_name: str, handler: Callable[[dict[str, Any], Any], dict[str, Any]], *,
-        function_name: str, filters: list[dict[str, Any]] | None = None, batch_size: int = 25,
+        self,
+        table_name: str,
+        handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+        *,
+        function_name: str,
+        filters: list[dict[str, Any]] | None = None,
+        batch_size: int = 25,
         max_retries: int = 5,
+        on_failure_queue_url: str = "",
     ) -> None:
         self._streams = aws_client("dynamodbstreams")
-        table = aws_client("dynamodb").describe_table(TableName=table_name)["Table"]
-        self.stream_arn: str = table["LatestStreamArn"]
+        # As Lambda's mapping does: find the table's stream (ListStreams), then read it.
+        streams = self._streams.list_streams(TableName=table_name)["Streams"]
+        self.stream_arn: str = streams[0]["StreamArn"]
+        self.on_failure_queue_url = on_failure_queue_url
         self._handler = handler
         self._function_name = function_name
         self._filters = filters or []
@@ -214,22 +224,32 @@ class StreamPump:
 
     @classmethod
     def from_mapping(
-        cls, stack: LocalStack, mapping: dict[str, Any], handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+        cls,
+        stack: LocalStack,
+        mapping: dict[str, Any],
+        handler: Callable[[dict[str, Any], Any], dict[str, Any]],
         function_name: str,
     ) -> StreamPump:
         props = mapping["Properties"]
         filters = [json.loads(f["Pattern"]) for f in props.get("FilterCriteria", {}).get("Filters", [])]
         return cls(
-            stack.output("TableName"), handler, function_name=function_name, filters=filters,
-            batch_size=int(props.get("BatchSize", 100)), max_retries=int(props.get("MaximumRetryAttempts", 5)),
+            stack.output("TableName"),
+            handler,
+            function_name=function_name,
+            filters=filters,
+            batch_size=int(props.get("BatchSize", 100)),
+            max_retries=int(props.get("MaximumRetryAttempts", 5)),
+            on_failure_queue_url=_on_failure_queue_url(stack, props),
         )
 
     def _read_new(self) -> list[dict[str, Any]]:
         shard = self._streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"][0]
         if self._after:
             iterator = self._streams.get_shard_iterator(
-                StreamArn=self.stream_arn, ShardId=shard["ShardId"],
-                ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=self._after,
+                StreamArn=self.stream_arn,
+                ShardId=shard["ShardId"],
+                ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                SequenceNumber=self._after,
             )["ShardIterator"]
         else:
             iterator = self._streams.get_shard_iterator(
@@ -269,14 +289,45 @@ class StreamPump:
             failures = [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
             if not failures:
                 return
-            first = min(
-                i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in set(failures)
-            )
+            first = min(i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in set(failures))
             batch = batch[first:]
             attempts += 1
             if attempts > self._max_retries:
                 self.dropped.extend(batch)
+                self._send_to_on_failure_destination(batch)
                 return
+
+    def _send_to_on_failure_destination(self, batch: list[dict[str, Any]]) -> None:
+        """What Lambda sends the on-failure destination for a stream: where the records are, not the data."""
+        if not self.on_failure_queue_url:
+            return
+        sequence = [r["dynamodb"]["SequenceNumber"] for r in batch]
+        aws_client("sqs").send_message(
+            QueueUrl=self.on_failure_queue_url,
+            MessageBody=json.dumps(
+                {
+                    "requestContext": {
+                        "condition": "RetryAttemptsExhausted",
+                        "approximateInvokeCount": self._max_retries + 1,
+                    },
+                    "DDBStreamBatchInfo": {
+                        "streamArn": self.stream_arn,
+                        "startSequenceNumber": sequence[0],
+                        "endSequenceNumber": sequence[-1],
+                        "batchSize": len(batch),
+                    },
+                }
+            ),
+        )
+
+
+def _on_failure_queue_url(stack: LocalStack, props: dict[str, Any]) -> str:
+    destination = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+    if not isinstance(destination, dict) or "Fn::GetAtt" not in destination:
+        return ""
+    target = destination["Fn::GetAtt"]
+    logical = target[0] if isinstance(target, list) else target.split(".")[0]
+    return physical_ids(stack).get(logical, "")
 
 
 @dataclass
@@ -303,16 +354,255 @@ class ShadowSubscriber:
                 sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def add_shadow_subscriber(topic_arn: str, name: str, filter_policy: dict[str, Any] | None) -> ShadowSubscriber:
+def add_shadow_subscriber(
+    topic_arn: str, name: str, filter_policy: dict[str, Any] | None
+) -> ShadowSubscriber:
     sqs = aws_client("sqs")
     safe = re.sub(r"[^A-Za-z0-9_-]", "-", name)[:40]
     queue_url = sqs.create_queue(QueueName=f"shadow-{safe}-{uuid.uuid4().hex[:6]}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     attributes = {"RawMessageDelivery": "false"}
     if filter_policy:
         attributes["FilterPolicy"] = json.dumps(filter_policy)
         attributes["FilterPolicyScope"] = "MessageAttributes"
     arn = aws_client("sns").subscribe(
-        TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes=attributes, ReturnSubscriptionArn=True
+        TopicArn=topic_arn,
+        Protocol="sqs",
+        Endpoint=queue_arn,
+        Attributes=attributes,
+        ReturnSubscriptionArn=True,
     )["SubscriptionArn"]
     return ShadowSubscriber(name, queue_url, arn)
+
+
+# -- stack lookups -----------------------------------------------------------------------------------------
+
+
+def physical_ids(stack: LocalStack) -> dict[str, str]:
+    """Logical id -> physical id of every resource moto created."""
+    return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in stack.resources}
+
+
+def resolve(value: Any, stack: LocalStack) -> Any:
+    """Resolve Ref / Fn::GetAtt / Fn::Sub / Fn::Join in a template fragment against the created stack, so
+    policies can be evaluated on concrete ARNs. Unresolvable references become "UNRESOLVED:<what>"."""
+    return _Resolver(stack).resolve(value)
+
+
+class _Resolver:
+    def __init__(self, stack: LocalStack) -> None:
+        self._stack = stack
+        self._ids = physical_ids(stack)
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def resolve(self, value: Any) -> Any:  # noqa: PLR0911 - one return per intrinsic
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if set(value) == {"Ref"}:
+            return self.ref(value["Ref"])
+        if set(value) == {"Fn::GetAtt"}:
+            target = value["Fn::GetAtt"]
+            logical, attr = target if isinstance(target, list) else target.split(".", 1)
+            return self.get_att(logical, attr)
+        if set(value) == {"Fn::Sub"}:
+            return self.sub(value["Fn::Sub"])
+        if set(value) == {"Fn::Join"}:
+            sep, parts = value["Fn::Join"]
+            return sep.join(str(self.resolve(p)) for p in parts)
+        return {k: self.resolve(v) for k, v in value.items()}
+
+    def ref(self, name: str) -> str:
+        pseudo = {
+            "AWS::Region": REGION,
+            "AWS::AccountId": "123456789012",
+            "AWS::Partition": "aws",
+            "AWS::StackName": self._stack.name,
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+        if name in pseudo:
+            return pseudo[name]
+        return self._ids.get(name, f"UNRESOLVED:Ref:{name}")
+
+    def get_att(self, logical: str, attr: str) -> str:
+        key = (logical, attr)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(logical, attr)
+        return self._cache[key]
+
+    def _lookup(self, logical: str, attr: str) -> str:  # noqa: PLR0911 - one return per resource type
+        physical = self._ids.get(logical)
+        kind = self._stack.template["Resources"].get(logical, {}).get("Type", "")
+        if physical is None:
+            return f"UNRESOLVED:GetAtt:{logical}.{attr}"
+        if kind == "AWS::DynamoDB::Table":
+            table = aws_client("dynamodb").describe_table(TableName=physical)["Table"]
+            return str(table["TableArn"] if attr == "Arn" else table["LatestStreamArn"])
+        if kind == "AWS::SQS::Queue":
+            attrs = aws_client("sqs").get_queue_attributes(QueueUrl=physical, AttributeNames=["QueueArn"])
+            arn = str(attrs["Attributes"]["QueueArn"])
+            return arn if attr == "Arn" else arn.rsplit(":", 1)[-1]
+        if kind == "AWS::Logs::LogGroup":
+            return f"arn:aws:logs:{REGION}:123456789012:log-group:{physical}:*"
+        if kind == "AWS::Lambda::Function":
+            return f"arn:aws:lambda:{REGION}:123456789012:function:{physical}"
+        if kind == "AWS::IAM::Role":
+            return f"arn:aws:iam::123456789012:role/{physical}"
+        return f"UNRESOLVED:GetAtt:{logical}.{attr}"
+
+    def sub(self, spec: Any) -> str:
+        text, variables = (spec, {}) if isinstance(spec, str) else (spec[0], spec[1])
+
+        def one(match: Any) -> str:
+            name = match.group(1)
+            if name in variables:
+                return str(self.resolve(variables[name]))
+            if "." in name and not name.startswith("AWS::"):
+                logical, attr = name.split(".", 1)
+                return self.get_att(logical, attr)
+            return self.ref(name)
+
+        return re.sub(r"\$\{([^}!]+)\}", one, text)
+
+
+def function_role_policies(stack: LocalStack, function_logical_id: str) -> list[dict[str, Any]]:
+    """The identity policies of a function's role in the translated template, resolved to concrete ARNs."""
+    resources = stack.template["Resources"]
+    role_ref = resources[function_logical_id]["Properties"]["Role"]
+    role_logical = (
+        role_ref["Fn::GetAtt"][0]
+        if isinstance(role_ref["Fn::GetAtt"], list)
+        else (role_ref["Fn::GetAtt"].split(".")[0])
+    )
+    role = resources[role_logical]["Properties"]
+    if role.get("ManagedPolicyArns"):
+        raise ValueError(f"{role_logical} has managed policies; their documents are not in the template")
+    return [resolve(p["PolicyDocument"], stack) for p in role.get("Policies", [])]
+
+
+# -- the SQS event-source mapping ----------------------------------------------------------------------------
+
+
+class QueuePump:
+    """Plays an SQS event-source mapping: receive up to BatchSize messages, invoke the handler with a
+    Lambda-shaped event, delete the messages it did not report in `batchItemFailures`. A reported message
+    stays on the queue; moto counts its receives and moves it to the DLQ after the redrive policy's
+    maxReceiveCount, as SQS does. The pump does not wait for visibility timeouts to pass: it makes failed
+    messages visible again at once (time travel; ChangeMessageVisibility 0)."""
+
+    def __init__(
+        self,
+        queue_url: str,
+        handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+        *,
+        function_name: str,
+        batch_size: int = 10,
+    ) -> None:
+        self._sqs = aws_client("sqs")
+        self.queue_url = queue_url
+        self.queue_arn: str = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        self._handler = handler
+        self._function_name = function_name
+        self._batch_size = batch_size
+        self.invocations: list[dict[str, Any]] = []
+        self.failures: list[str] = []
+
+    @classmethod
+    def from_mapping(
+        cls,
+        stack: LocalStack,
+        mapping: dict[str, Any],
+        handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+        function_name: str,
+    ) -> QueuePump:
+        props = mapping["Properties"]
+        source = props["EventSourceArn"]["Fn::GetAtt"]
+        logical = source[0] if isinstance(source, list) else source.split(".")[0]
+        return cls(
+            physical_ids(stack)[logical],
+            handler,
+            function_name=function_name,
+            batch_size=int(props.get("BatchSize", 10)),
+        )
+
+    def _event_record(self, message: dict[str, Any]) -> dict[str, Any]:
+        attributes = message.get("Attributes", {})
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": {
+                "ApproximateReceiveCount": attributes.get("ApproximateReceiveCount", "1"),
+                "SentTimestamp": attributes.get("SentTimestamp", "0"),
+                "SenderId": attributes.get("SenderId", "AIDAEXAMPLE"),
+                "ApproximateFirstReceiveTimestamp": attributes.get("ApproximateFirstReceiveTimestamp", "0"),
+            },
+            "messageAttributes": {},
+            "md5OfBody": message["MD5OfBody"],
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.queue_arn,
+            "awsRegion": REGION,
+        }
+
+    def pump(self, max_batches: int = 100_000) -> int:
+        """Deliver until the queue is empty; returns the number of messages delivered (retries included)."""
+        delivered = 0
+        for _ in range(max_batches):
+            messages = self._receive()
+            if not messages:
+                return delivered
+            delivered += len(messages)
+            self._deliver(messages)
+        return delivered
+
+    def _receive(self) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        while len(messages) < self._batch_size:
+            response = self._sqs.receive_message(
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=min(10, self._batch_size - len(messages)),
+                AttributeNames=["All"],
+            )
+            batch = response.get("Messages", [])
+            if not batch:
+                break
+            messages.extend(batch)
+        return messages
+
+    def _deliver(self, messages: list[dict[str, Any]]) -> None:
+        event = {"Records": [self._event_record(m) for m in messages]}
+        self.invocations.append(event)
+        answer = self._handler(event, LambdaContext(self._function_name)) or {}
+        failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
+        self.failures.extend(sorted(failed))
+        done = [m for m in messages if m["MessageId"] not in failed]
+        retry = [m for m in messages if m["MessageId"] in failed]
+        for start in range(0, len(done), 10):
+            self._sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]}
+                    for n, m in enumerate(done[start : start + 10])
+                ],
+            )
+        for start in range(0, len(retry), 10):
+            self._sqs.change_message_visibility_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                    for n, m in enumerate(retry[start : start + 10])
+                ],
+            )
+
+
+def queue_depth(queue_url: str) -> int:
+    attrs = aws_client("sqs").get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
