@@ -67,13 +67,15 @@ def build_alert_service(
     return AlertService(notifier, publisher)
 
 
-def build_plan_service(settings: Settings, *, sqs_client: Any = None) -> PlanService:
+def build_plan_service(
+    settings: Settings, *, sqs_client: Any = None, agents_per_task: int = 0
+) -> PlanService:
     """The plan Lambda: watchlist + sources -> poll tasks on the SQS poll queue (no classifier, no HTTP)."""
     from pipewatch.adapters.task_queue import SqsTaskQueue
     from pipewatch.config import load_data_file
     from pipewatch.domain.sources_config import SourcesConfig
     from pipewatch.domain.watchlist import Watchlist
-    from pipewatch.services.plan import PlanService
+    from pipewatch.services.plan import DEFAULT_AGENTS_PER_TASK, PlanService
 
     watchlist = load_data_file("watchlist.yaml", Watchlist)
     sources = load_data_file("sources.yaml", SourcesConfig)
@@ -81,4 +83,5 @@ def build_plan_service(settings: Settings, *, sqs_client: Any = None) -> PlanSer
         sources=sources,
         agent_ids=[agent.id for agent in watchlist.agents],
         queue=SqsTaskQueue(sqs_client or client("sqs", settings), settings.poll_queue_url),
+        agents_per_task=agents_per_task or DEFAULT_AGENTS_PER_TASK,
     )

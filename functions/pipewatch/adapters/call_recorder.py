@@ -56,6 +56,11 @@ class CallRecorder:
             session = boto3.DEFAULT_SESSION
         session.events.register("before-parameter-build", self._on_call, unique_id="pipewatch-call-recorder")
 
+    def uninstall(self, session: Any = None) -> None:
+        target = session or boto3.DEFAULT_SESSION
+        if target is not None:
+            target.events.unregister("before-parameter-build", unique_id="pipewatch-call-recorder")
+
     def install_on(self, client: Any) -> None:
         """Hook one existing client (created before `install`)."""
         client.meta.events.register(

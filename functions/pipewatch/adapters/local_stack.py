@@ -285,8 +285,7 @@ class StreamPump:
         # Lambda's stream semantics with ReportBatchItemFailures: resume from the first failed record.
         attempts = 0
         while batch:
-            answer = self.deliver_batch(batch) or {}
-            failures = [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
+            failures = self._failed_items(batch)
             if not failures:
                 return
             first = min(i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in set(failures))
@@ -296,6 +295,17 @@ class StreamPump:
                 self.dropped.extend(batch)
                 self._send_to_on_failure_destination(batch)
                 return
+
+    def _failed_items(self, batch: list[dict[str, Any]]) -> list[str]:
+        """Deliver once; the sequence numbers to retry. A handler that raises (Powertools raises when every
+        record of a batch failed) is a function error: Lambda retries the whole batch."""
+        from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+        try:
+            answer = self.deliver_batch(batch) or {}
+        except BatchProcessingError:
+            return [r["dynamodb"]["SequenceNumber"] for r in batch]
+        return [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
 
     def _send_to_on_failure_destination(self, batch: list[dict[str, Any]]) -> None:
         """What Lambda sends the on-failure destination for a stream: where the records are, not the data."""
@@ -382,7 +392,11 @@ def add_shadow_subscriber(
 
 def physical_ids(stack: LocalStack) -> dict[str, str]:
     """Logical id -> physical id of every resource moto created."""
-    return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in stack.resources}
+    return {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in stack.resources
+        if r.get("PhysicalResourceId")
+    }
 
 
 def resolve(value: Any, stack: LocalStack) -> Any:

@@ -34,7 +34,11 @@ class PollRequest(BaseModel):
     source_class: str | None = None
 
 
-processor = BatchProcessor(event_type=EventType.SQS, model=PollTaskRecord)
+# A batch whose every task failed is still a partial response: SQS retries those messages only, and the
+# DLQ (not a function error) is where a persistently failing task surfaces.
+processor = BatchProcessor(
+    event_type=EventType.SQS, model=PollTaskRecord, raise_on_entire_batch_failure=False
+)
 
 
 @cache

@@ -1,0 +1,275 @@
+"""One offline run of the deployed shape: template.yaml created in moto, plan -> poll -> store -> alert driven
+by the test acting as the event sources, every AWS call recorded per function role.
+
+`stack_run()` runs once per test session (both test_stack.py and test_least_privilege.py read its result).
+Payloads are recorded fixtures served by a replay server on 127.0.0.1; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+POISON_BODY = '{"source_id": "", "not": "a poll task"}'
+FAILING_UPDATE = "u-stack-test-unpublishable"
+
+
+@dataclass
+class StackRun:
+    template: dict[str, Any]
+    outputs: dict[str, str]
+    created: dict[str, str]  # logical id -> resource type, as moto reports them
+    policies: dict[str, list[dict[str, Any]]]  # function logical id -> resolved identity policies
+    calls: dict[str, list[Any]]  # function logical id -> RecordedCall list
+    cycle_writes: list[int] = field(default_factory=list)  # poll item writes per cycle
+    tasks_per_cycle: list[int] = field(default_factory=list)
+    plan_reports: list[dict[str, Any]] = field(default_factory=list)
+    updates_stored: int = 0
+    alerts_published: int = 0
+    alerted_update_ids: list[str] = field(default_factory=list)
+    poll_dlq_bodies: list[str] = field(default_factory=list)
+    poll_queue_left: int = 0
+    alert_failure_messages: list[dict[str, Any]] = field(default_factory=list)
+    poll_failures_reported: int = 0
+
+
+def _routes(server: Any) -> None:
+    from pipewatch.adapters.replay_server import Route
+
+    f = FIXTURES
+    server.routes.update(
+        {
+            "/press/feed.xml": Route.file(
+                f / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml", "application/rss+xml"
+            ),
+            "/sec/pressreleases.rss": Route.file(
+                f / "rss" / "sec_press_releases_rss_2025-01-24_edgarkit.xml", "application/rss+xml"
+            ),
+            "/edgar/browse-edgar": Route.file(
+                f / "edgar" / "company_atom_keen-vision_8K_2025-01-25_edgarkit.xml", "application/atom+xml"
+            ),
+            "/pubmed/esearch.fcgi": Route.file(
+                f / "pubmed" / "esearch_uid_31452104_found_2026-08-20_hkm30.json", "application/json"
+            ),
+            "/pubmed/esummary.fcgi": Route.file(
+                f / "pubmed" / "esummary_31452104_found_2026-08-20_hkm30.json", "application/json"
+            ),
+            "/ctgov/api/v2/version": Route.file(
+                f / "ctgov" / "v2_version_2026-08-20_hkm30.json", "application/json"
+            ),
+            "/ctgov/api/v2/studies": Route(
+                json.dumps(
+                    {
+                        "studies": [
+                            json.loads(
+                                (f / "ctgov" / "v2_study_NCT04280705_full_2026-08-20_hkm30.json").read_text()
+                            )
+                        ]
+                    }
+                ).encode(),
+                "application/json",
+            ),
+        }
+    )
+
+
+def sources_yaml(base: str) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "http": {"max_retries": 0, "backoff_base_s": 0, "backoff_cap_s": 0},
+        "hosts": {"127.0.0.1": {"min_interval_s": 0}},
+        "sources": [
+            {"id": "press-wire", "kind": "rss", "url": f"{base}/press/feed.xml", "doc_type": "press_release"},
+            {"id": "sec-press", "kind": "rss", "url": f"{base}/sec/pressreleases.rss",
+             "doc_type": "regulator"},
+            {"id": "edgar-demo", "kind": "edgar", "doc_type": "filing",
+             "edgar": {"base_url": f"{base}/edgar/browse-edgar", "cik": "0001889983", "forms": ["8-K"],
+                       "contact": "pipewatch tests tests@example.com"}},
+            {"id": "pubmed", "kind": "pubmed", "doc_type": "publication", "source_class": "registry",
+             "pubmed": {"base_url": f"{base}/pubmed", "email": "tests@example.com"}},
+            {"id": "ctgov", "kind": "ctgov", "doc_type": "registry", "source_class": "registry",
+             "ctgov": {"base_url": f"{base}/ctgov/api/v2", "max_pages": 1}},
+        ],
+    }  # fmt: skip
+
+
+class _FailingSns:
+    """The real (moto) SNS client, except that publishing one chosen update always fails (throttled)."""
+
+    def __init__(self, real: Any, update_id: str) -> None:
+        self._real = real
+        self._update_id = update_id
+
+    def publish(self, **kwargs: Any) -> Any:
+        from botocore.exceptions import ClientError
+
+        if kwargs["MessageAttributes"]["update_id"]["StringValue"] == self._update_id:
+            raise ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "Publish")
+        return self._real.publish(**kwargs)
+
+
+def _mapping(stack: Any, source_logical_id: str) -> dict[str, Any]:
+    for mapping in stack.mappings.values():
+        if source_logical_id in json.dumps(mapping["Properties"]["EventSourceArn"]):
+            return dict(mapping)
+    raise KeyError(f"no event-source mapping reads {source_logical_id}")
+
+
+def _run(workdir: Path) -> StackRun:
+    from moto import mock_aws
+
+    from pipewatch.adapters.aws import client
+    from pipewatch.adapters.call_recorder import CallRecorder
+    from pipewatch.adapters.local_stack import (
+        QueuePump,
+        StreamPump,
+        add_shadow_subscriber,
+        create_local_stack,
+        function_role_policies,
+        queue_depth,
+        use_stack_environment,
+    )
+    from pipewatch.adapters.replay_server import ReplayServer
+    from pipewatch.adapters.store import Store
+    from pipewatch.composition import build_alert_service, build_plan_service, build_poll_service
+    from pipewatch.config import _cached_load
+    from pipewatch.domain.models import Classification, Update
+    from pipewatch.handlers import alert, plan, poll
+    from pipewatch.settings import Settings, get_settings
+
+    recorder = CallRecorder()
+    with mock_aws(), ReplayServer() as server:
+        recorder.install()
+        stack = create_local_stack(name="pipewatch-stack-test")
+        sources_path = workdir / "sources.yaml"
+        sources_path.write_text(yaml.safe_dump(sources_yaml(server.base_url)), encoding="utf-8")
+        use_stack_environment(stack, {"PIPEWATCH_SOURCES": str(sources_path)})
+        _routes(server)
+        get_settings.cache_clear()
+        _cached_load.cache_clear()
+        settings = Settings.from_env()
+        # Handlers as Lambda runs them, built by the composition root; plan splits agents two by two so the
+        # (source, query) fan-out is exercised with the packaged watchlist.
+        plan_service = build_plan_service(settings, agents_per_task=2)
+        poll_service = build_poll_service(settings)
+        alert_service = build_alert_service(
+            settings, sns_client=_FailingSns(client("sns", settings), FAILING_UPDATE)
+        )
+        saved = (plan._service, poll._service, alert._service)
+        plan._service = lambda: plan_service  # type: ignore[assignment]
+        poll._service = lambda: poll_service  # type: ignore[assignment]
+        alert._service = lambda: alert_service  # type: ignore[assignment]
+        try:
+            inbox = add_shadow_subscriber(stack.output("AlertsTopicArn"), "all-alerts", None)
+            with recorder.acting_as("PollFunction"):  # the SQS mapping acts with the function's role
+                queue_pump = QueuePump.from_mapping(
+                    stack, _mapping(stack, "PollQueue"), poll.handler, stack.output("PollFunctionName")
+                )
+            with recorder.acting_as("AlertFunction"):
+                stream_pump = StreamPump.from_mapping(
+                    stack, _mapping(stack, "UpdatesTable"), alert.handler, stack.output("AlertFunctionName")
+                )
+            from pipewatch.adapters.local_stack import LambdaContext
+
+            run = StackRun(
+                template=stack.template,
+                outputs=dict(stack.outputs),
+                created={
+                    r["LogicalResourceId"]: r["ResourceType"]
+                    for r in stack.resources
+                    if "LogicalResourceId" in r
+                },
+                policies={},
+                calls={},
+            )
+            for _cycle in (1, 2):
+                before = len([c for c in recorder.for_principal("PollFunction") if _is_item_write(c)])
+                tasks = 0
+                with recorder.acting_as("PlanFunction"):
+                    for source_class in ("registry", "news"):
+                        report = plan.handler({"source_class": source_class}, LambdaContext("plan"))
+                        run.plan_reports.append(report)
+                        tasks += int(report["tasks"])
+                run.tasks_per_cycle.append(tasks)
+                with recorder.acting_as("PollFunction"):
+                    queue_pump.pump()
+                with recorder.acting_as("AlertFunction"):
+                    stream_pump.pump()
+                after = len([c for c in recorder.for_principal("PollFunction") if _is_item_write(c)])
+                run.cycle_writes.append(after - before)
+
+            # A message that is not a poll task: reported failed on every receive, then redriven to the DLQ.
+            sqs = client("sqs", settings)
+            sqs.send_message(QueueUrl=stack.output("PollQueueUrl"), MessageBody=POISON_BODY)
+            with recorder.acting_as("PollFunction"):
+                queue_pump.pump()
+            run.poll_failures_reported = len(queue_pump.failures)
+            run.poll_queue_left = queue_depth(stack.output("PollQueueUrl"))
+            dlq = sqs.receive_message(QueueUrl=stack.output("PollDeadLetterQueueUrl"), MaxNumberOfMessages=10)
+            run.poll_dlq_bodies = [m["Body"] for m in dlq.get("Messages", [])]
+
+            # An update whose publish always fails: retried up to the cap, then its position goes to the
+            # on-failure destination.
+            store = Store(client("dynamodb", settings), settings.table_name)
+            store.put_update(
+                Update(
+                    update_id=FAILING_UPDATE, title="Hand-made update that SNS refuses", url="https://example.com/x",
+                    source_id="test", first_seen="2026-11-25T09:00:00+00:00",
+                    classification=Classification(
+                        relevant=True, agents=("brepocitinib",), event_type="regulatory", severity="high"
+                    ),
+                )
+            )  # fmt: skip
+            with recorder.acting_as("AlertFunction"):
+                stream_pump.pump()
+            failures = sqs.receive_message(
+                QueueUrl=stack.output("AlertFailuresQueueUrl"), MaxNumberOfMessages=10
+            )
+            run.alert_failure_messages = [json.loads(m["Body"]) for m in failures.get("Messages", [])]
+
+            run.updates_stored = len(store.scan_updates())
+            received = inbox.received()
+            run.alerts_published = len(received)
+            run.alerted_update_ids = [m["MessageAttributes"]["update_id"]["Value"] for m in received]
+            for function in (
+                "PlanFunction",
+                "PollFunction",
+                "AlertFunction",
+                "DigestFunction",
+                "ApiFunction",
+            ):
+                run.policies[function] = function_role_policies(stack, function)
+                run.calls[function] = recorder.for_principal(function)
+        finally:
+            plan._service, poll._service, alert._service = saved  # type: ignore[assignment]
+            recorder.uninstall()
+    return run
+
+
+def _is_item_write(call: Any) -> bool:
+    return call.request.action in {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+
+
+@cache
+def stack_run() -> StackRun:
+    import tempfile
+
+    saved = dict(os.environ)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            return _run(Path(tmp))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        from pipewatch.config import _cached_load
+        from pipewatch.settings import get_settings
+
+        get_settings.cache_clear()
+        _cached_load.cache_clear()

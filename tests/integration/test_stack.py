@@ -1,0 +1,213 @@
+"""Proof 2: the template is the one the code runs on.
+
+template.yaml is translated by the SAM translator and created as a stack in moto's CloudFormation (with the
+event-source mappings and the API deployment left out; see NOT_CREATED_IN_MOTO). Every resource moto created
+is compared with the translated template; every type moto skips is named here and asserted on the
+translated template instead. Then plan -> poll -> store -> alert ran against the stack's resources, found by
+its Outputs, with the test acting as the event sources (stack_run.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from stack_run import FAILING_UPDATE, POISON_BODY, StackRun, stack_run
+
+from pipewatch.adapters.local_stack import NOT_CREATED_IN_MOTO
+
+# Resource types moto's CloudFormation does not create (it logs "No Moto CloudFormation support for ...").
+MOTO_SKIPS = {
+    "AWS::CloudWatch::Alarm",
+    "AWS::Scheduler::Schedule",
+    "AWS::ApiGateway::Stage",
+    "AWS::SNS::TopicPolicy",
+    "AWS::SNS::Subscription",  # only with OperatorEmail set
+    "AWS::SQS::QueuePolicy",
+}
+FUNCTIONS = ("PlanFunction", "PollFunction", "AlertFunction", "DigestFunction", "ApiFunction")
+
+
+@pytest.fixture(scope="module")
+def run() -> StackRun:
+    return stack_run()
+
+
+def _resources(run: StackRun, kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in run.template["Resources"].items() if v["Type"] == kind}
+
+
+def _ref_name(value: Any) -> str:
+    if isinstance(value, dict) and "Ref" in value:
+        return str(value["Ref"])
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        target = value["Fn::GetAtt"]
+        return str(target[0] if isinstance(target, list) else target.split(".")[0])
+    return ""
+
+
+# -- the stack moto created vs the translated template ---------------------------------------------------
+
+
+def test_given_the_translated_template_then_moto_created_every_resource_except_named_skips(
+    run: StackRun,
+) -> None:
+    expected = {
+        k: v["Type"] for k, v in run.template["Resources"].items() if v["Type"] not in NOT_CREATED_IN_MOTO
+    }
+    missing = {k: t for k, t in expected.items() if k not in run.created}
+    assert {t for t in missing.values()} <= MOTO_SKIPS, f"skipped silently: {missing}"
+    for logical, kind in run.created.items():
+        assert expected[logical] == kind
+    # Everything the test relies on exists for real.
+    assert {"UpdatesTable", "PollQueue", "PollDeadLetterQueue", "AlertsTopic", "PollFunction"} <= set(
+        run.created
+    )
+
+
+def test_given_the_outputs_then_every_one_not_on_a_skipped_resource_is_readable(run: StackRun) -> None:
+    wanted = set(run.template["Outputs"])
+    assert wanted - set(run.outputs) <= {"OperatorEmailSubscriptionArn"}
+    assert run.outputs["PollQueueUrl"].endswith(run.outputs["PollQueueArn"].rsplit(":", 1)[-1])
+
+
+def test_given_the_mappings_then_they_are_the_ones_the_pumps_played(run: StackRun) -> None:
+    mappings = _resources(run, "AWS::Lambda::EventSourceMapping")
+    by_source = {json.dumps(m["Properties"]["EventSourceArn"]): m["Properties"] for m in mappings.values()}
+    stream = next(p for k, p in by_source.items() if "StreamArn" in k)
+    queue = next(p for k, p in by_source.items() if "PollQueue" in k)
+    assert stream["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert stream["BisectBatchOnFunctionError"] is True
+    assert stream["MaximumRetryAttempts"] == 5
+    assert "OnFailure" in stream["DestinationConfig"]
+    assert json.loads(stream["FilterCriteria"]["Filters"][0]["Pattern"])["eventName"] == ["INSERT"]
+    assert queue["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert queue["ScalingConfig"]["MaximumConcurrency"] == {"Ref": "PollConcurrency"}
+
+
+# -- skipped types, asserted on the translated template ------------------------------------------------------
+
+
+def test_given_alarms_then_each_function_each_dlq_and_the_stream_lag_page_the_operators(
+    run: StackRun,
+) -> None:
+    alarms = [a["Properties"] for a in _resources(run, "AWS::CloudWatch::Alarm").values()]
+    assert all(a["AlarmActions"] == [{"Ref": "OperatorTopic"}] for a in alarms)
+    errors = {_ref_name(a["Dimensions"][0]["Value"]) for a in alarms if a["MetricName"] == "Errors"}
+    assert errors == set(FUNCTIONS)
+    dlq_alarms = {
+        _ref_name(a["Dimensions"][0]["Value"])
+        for a in alarms
+        if a["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    }
+    dead_letter_targets = {"ScheduleDeadLetterQueue", "AlertFailuresQueue"} | {
+        _ref_name(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
+        for q in _resources(run, "AWS::SQS::Queue").values()
+        if "RedrivePolicy" in q["Properties"]
+    }
+    assert dlq_alarms == dead_letter_targets
+    assert any(a["MetricName"] == "IteratorAge" for a in alarms)
+
+
+def test_given_schedules_then_each_has_retries_a_dlq_and_an_explicit_role(run: StackRun) -> None:
+    schedules = [s["Properties"] for s in _resources(run, "AWS::Scheduler::Schedule").values()]
+    assert len(schedules) == 3
+    roles = _resources(run, "AWS::IAM::Role")
+    expressions = set()
+    for schedule in schedules:
+        target = schedule["Target"]
+        assert target["RetryPolicy"]["MaximumRetryAttempts"] == 2
+        assert _ref_name(target["DeadLetterConfig"]["Arn"]) == "ScheduleDeadLetterQueue"
+        assert _ref_name(target["RoleArn"]) in roles  # an explicit role, not a SAM-generated one
+        expressions.add(json.dumps(schedule["ScheduleExpression"]))
+    assert expressions == {
+        '{"Ref": "NewsSchedule"}',
+        '{"Ref": "RegistrySchedule"}',
+        '{"Ref": "DigestSchedule"}',
+    }
+
+
+def test_given_the_api_stage_and_topic_policy_then_they_are_traced_throttled_and_scoped(
+    run: StackRun,
+) -> None:
+    stage = next(iter(_resources(run, "AWS::ApiGateway::Stage").values()))["Properties"]
+    assert stage["TracingEnabled"] is True
+    assert stage["MethodSettings"][0]["ThrottlingRateLimit"] > 0
+    policy = next(iter(_resources(run, "AWS::SNS::TopicPolicy").values()))["Properties"]
+    statement = policy["PolicyDocument"]["Statement"][0]
+    assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert statement["Action"] == "sns:Publish"
+
+
+def test_given_the_template_then_it_is_production_shaped(run: StackRun) -> None:
+    functions = _resources(run, "AWS::Lambda::Function")
+    assert set(functions) == set(FUNCTIONS)
+    for name, fn in functions.items():
+        props = fn["Properties"]
+        assert props["Architectures"] == ["arm64"], name
+        assert props["TracingConfig"] == {"Mode": "Active"}, name
+        assert props["LoggingConfig"]["LogFormat"] == "JSON", name
+        log_group = _ref_name(props["LoggingConfig"]["LogGroup"])
+        assert "RetentionInDays" in run.template["Resources"][log_group]["Properties"], name
+        assert _ref_name(props["Role"]) == name.replace("Function", "Role")
+        assert "POWERTOOLS_SERVICE_NAME" in props["Environment"]["Variables"]
+    assert functions["PollFunction"]["Properties"]["ReservedConcurrentExecutions"] == {
+        "Ref": "PollConcurrency"
+    }
+    table = run.template["Resources"]["UpdatesTable"]["Properties"]
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
+    assert table["SSESpecification"]["SSEType"] == "KMS"
+    assert table["DeletionProtectionEnabled"] == {"Ref": "TableDeletionProtection"}
+    assert table["GlobalSecondaryIndexes"][0]["IndexName"] == "gsi1"
+    for queue in _resources(run, "AWS::SQS::Queue").values():
+        assert queue["Properties"].get("SqsManagedSseEnabled") is True
+    for topic in _resources(run, "AWS::SNS::Topic").values():
+        assert topic["Properties"].get("KmsMasterKeyId")
+
+
+def test_given_any_resource_then_no_physical_name_is_hard_coded(run: StackRun) -> None:
+    name_keys = {"TableName", "QueueName", "TopicName", "FunctionName", "RoleName", "LogGroupName",
+                 "AlarmName", "DashboardName", "ScheduleName", "KeyAlias"}  # fmt: skip
+    for logical, resource in run.template["Resources"].items():
+        for key in name_keys & set(resource.get("Properties", {})):
+            assert not isinstance(resource["Properties"][key], str), f"{logical}.{key} is a literal name"
+
+
+# -- the run: plan -> poll -> store -> alert on the stack's resources -------------------------------------
+
+
+def test_given_a_cycle_then_plan_fans_out_one_task_per_source_query(run: StackRun) -> None:
+    registry, news = run.plan_reports[0], run.plan_reports[1]
+    assert registry["sources"] == ["ctgov", "pubmed"] and registry["tasks"] > 2  # split by agent groups
+    assert news == {"tasks": 3, "sources": ["edgar-demo", "press-wire", "sec-press"]}
+
+
+def test_given_the_first_cycle_then_updates_are_stored_and_each_alerted_once(run: StackRun) -> None:
+    assert run.updates_stored > 0
+    assert run.alerts_published == run.updates_stored - 1  # all but the one SNS refuses
+    assert len(set(run.alerted_update_ids)) == len(run.alerted_update_ids)
+    assert FAILING_UPDATE not in run.alerted_update_ids
+
+
+def test_given_an_unchanged_second_cycle_then_poll_writes_no_item(run: StackRun) -> None:
+    assert run.cycle_writes[0] > 0
+    assert run.cycle_writes[1] == 0
+
+
+def test_given_a_poison_task_then_it_is_retried_to_the_redrive_limit_and_parked_in_the_dlq(
+    run: StackRun,
+) -> None:
+    assert run.poll_failures_reported == 3  # maxReceiveCount
+    assert run.poll_dlq_bodies == [POISON_BODY]
+    assert run.poll_queue_left == 0
+
+
+def test_given_an_update_sns_refuses_then_its_position_reaches_the_on_failure_destination(
+    run: StackRun,
+) -> None:
+    assert len(run.alert_failure_messages) == 1
+    info = run.alert_failure_messages[0]["DDBStreamBatchInfo"]
+    assert info["batchSize"] == 1
+    assert info["streamArn"] == run.outputs["TableStreamArn"]

@@ -1,0 +1,58 @@
+"""The planning decision: which poll tasks one scheduled cycle enqueues (pure)."""
+
+from __future__ import annotations
+
+from pipewatch.domain.sources_config import SourcesConfig
+from pipewatch.services.plan import PlanRequest, PlanService, PollTask, plan_tasks
+
+SOURCES = SourcesConfig.model_validate(
+    {
+        "sources": [
+            {"id": "feed", "kind": "rss", "url": "https://example.com/feed.xml"},
+            {"id": "off", "kind": "rss", "url": "https://example.com/off.xml", "enabled": False},
+            {"id": "ctgov", "kind": "ctgov", "source_class": "registry", "doc_type": "registry"},
+            {"id": "pubmed-q", "kind": "pubmed", "source_class": "registry", "pubmed": {"term": "myositis"}},
+        ]
+    }
+)
+
+
+def test_given_many_agents_then_watchlist_sources_split_and_feeds_do_not() -> None:
+    tasks = plan_tasks(SOURCES, [f"agent{n:02d}" for n in range(12)], agents_per_task=5)
+    by_source = {t.source_id: [u for u in tasks if u.source_id == t.source_id] for t in tasks}
+    assert [len(by_source[s]) for s in ("feed", "ctgov", "pubmed-q")] == [1, 3, 1]
+    assert [t.agents for t in by_source["ctgov"]][2] == ("agent10", "agent11")
+    assert len({t.state_id for t in tasks}) == len(tasks)  # each task keeps its own source state
+    assert [t.carries_extras for t in by_source["ctgov"]] == [True, False, False]
+
+
+def test_given_a_class_then_only_its_enabled_sources() -> None:
+    assert {t.source_id for t in plan_tasks(SOURCES, ["a"], source_class="news")} == {"feed"}
+    assert {t.source_id for t in plan_tasks(SOURCES, ["a"], source_ids=["off"])} == {"off"}
+
+
+def test_given_the_same_inputs_then_the_same_tasks_and_state_ids() -> None:
+    agents = ["b", "a", "c", "a"]
+    assert plan_tasks(SOURCES, agents, agents_per_task=2) == plan_tasks(
+        SOURCES, sorted(agents), agents_per_task=2
+    )
+    whole = PollTask(source_id="ctgov")
+    assert whole.state_id == "ctgov" and not whole.split
+
+
+class ListQueue:
+    def __init__(self) -> None:
+        self.sent: list[PollTask] = []
+
+    def send(self, tasks: list[PollTask]) -> int:
+        self.sent.extend(tasks)
+        return len(tasks)
+
+
+def test_given_a_plan_request_then_the_service_enqueues_the_tasks() -> None:
+    queue = ListQueue()
+    report = PlanService(sources=SOURCES, agent_ids=["a", "b", "c"], queue=queue, agents_per_task=2).plan(
+        PlanRequest(source_class="registry")
+    )
+    assert report.as_dict() == {"tasks": 3, "sources": ["ctgov", "pubmed-q"]}
+    assert PollTask.model_validate_json(queue.sent[0].model_dump_json()) == queue.sent[0]
