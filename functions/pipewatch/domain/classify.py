@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pipewatch.domain.match import (
     ALIAS_KIND_LABEL,
@@ -25,6 +26,7 @@ from pipewatch.domain.match import (
     MatchResult,
     match_key,
     normalize,
+    trie_regex,
 )
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
 from pipewatch.domain.watchlist import Taxonomy, Watchlist
@@ -32,8 +34,7 @@ from pipewatch.domain.watchlist import Taxonomy, Watchlist
 _REASON_TERM_CHARS = 80
 
 
-@dataclass(frozen=True, slots=True)
-class _Cue:
+class _Cue(NamedTuple):
     event: EventType
     weak: bool
     text: str
@@ -49,8 +50,72 @@ class _SeverityRule:
 
 
 def _words(patterns: tuple[str, ...]) -> str:
-    """Alternation of patterns that must match whole words of the normalised text."""
-    return r"(?<!\S)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\S)"
+    """Alternation of patterns matching whole words of padded normalised text (matches start at a space)."""
+    return r" (?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?= )"
+
+
+_META = frozenset("\\()[]{}?*+.|^$")
+
+
+def _split_alternatives(pattern: str) -> list[str] | None:
+    """Top-level alternatives of a regex (None if its brackets do not balance)."""
+    parts, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    if depth != 0 or in_class:
+        return None
+    parts.append(pattern[start:])
+    return parts
+
+
+def literal_stems(pattern: str) -> list[str] | None:
+    """The literal text every match of `pattern` starts with, one per alternative ("results?" -> "result",
+    "(?:halt|stop) ..." -> "halt", "stop"), or None when an alternative does not start with a literal."""
+    alternatives = _split_alternatives(pattern)
+    if alternatives is None:
+        return None
+    stems: list[str] = []
+    for alternative in alternatives:
+        if alternative.startswith("(?:"):
+            depth, close = 0, -1
+            for index, char in enumerate(alternative):
+                depth += (char == "(") - (char == ")")
+                if depth == 0:
+                    close = index
+                    break
+            if close < 0 or alternative[close + 1 : close + 2] in ("?", "*", "{"):
+                return None
+            inner = literal_stems(alternative[3:close])
+            if inner is None:
+                return None
+            stems.extend(inner)
+            continue
+        stem = ""
+        for char in alternative:
+            if char in _META:
+                if char in "?*{":
+                    stem = stem[:-1]
+                break
+            stem += char
+        if not stem.strip():
+            return None
+        stems.append(stem)
+    return stems
 
 
 def _quote(text: str) -> str:
@@ -71,7 +136,27 @@ class Classifier:
         groups = "|".join(
             f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rule.patterns)})" for index, rule in enumerate(rules)
         )
-        self._events = re.compile(rf"(?<!\S)(?:{groups})(?!\S)")
+        self._events = re.compile(rf" (?:{groups})(?= )")
+        # Gate: one trie of the literal words every cue starts with; the full cue alternation is then tried
+        # only where a gate word starts (a few places per title instead of every word).
+        rule_stems = [[literal_stems(p) for p in rule.patterns] for rule in rules]
+        gated = all(group is not None for stems in rule_stems for group in stems)
+        every_stem = {s for stems in rule_stems for group in stems if group for s in group}
+        self._gate = re.compile(f" (?:{trie_regex(every_stem)})") if gated else None
+        # gate word -> one regex of only the rules that can start with it (YAML order kept)
+        self._by_stem: dict[str, re.Pattern[str]] = {}
+        if gated:
+            for stem in every_stem:
+                candidates = [
+                    index
+                    for index, stems in enumerate(rule_stems)
+                    if any(stem.startswith(s) for group in stems if group for s in group)
+                ]
+                alternation = "|".join(
+                    f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rules[index].patterns)})"
+                    for index in candidates
+                )
+                self._by_stem[stem] = re.compile(rf" (?:{alternation})(?= )")
         self._cancel = {
             index: re.compile(_words(rule.cancel_before))
             for index, rule in enumerate(rules)
@@ -124,11 +209,19 @@ class Classifier:
         reasons.extend(_near_miss_reasons(found))
         if not found.agents:
             reasons.append("not relevant: no watchlist agent named")
-            return Classification(relevant=False, indications=found.indication_ids, reasons=tuple(reasons))
+            return Classification.model_construct(
+                relevant=False,
+                agents=(),
+                indications=found.indication_ids,
+                event_type=None,
+                severity=None,
+                reasons=tuple(reasons),
+            )
         event, event_reason = self._event(found, title, doc_type, source)
         severity, severity_reason = self._severity_for(event, found.title, found.summary)
         reasons.extend((event_reason, severity_reason))
-        return Classification(
+        # model_construct: valid by construction (ids from the config, literals from the taxonomy)
+        return Classification.model_construct(
             relevant=True,
             agents=found.agent_ids,
             indications=found.indication_ids,
@@ -143,9 +236,10 @@ class Classifier:
         if doc_type in self._pub_doc_types:
             return f"event publication: doc_type {doc_type}"
         if self._pub_source is not None and source:
-            m = self._pub_source.search(normalize(source))
+            m = self._pub_source.search(f" {normalize(source)} ")
             if m:
-                return f"event publication: source {_quote(source)} is a journal or abstract ({m.group()})"
+                cue = m.group().strip()
+                return f"event publication: source {_quote(source)} is a journal or abstract ({cue})"
         if self._pub_title is not None and raw_title:
             m = self._pub_title.search(raw_title[:MAX_FIELD_CHARS].lower())
             if m:
@@ -153,25 +247,41 @@ class Classifier:
         return None
 
     def _hedged(self, text: str, start: int) -> bool:
+        """`start` is the space before a cue in padded text; a hedge must end right before it or earlier."""
         return (
             self._hedge is not None
-            and self._hedge.search(text, max(0, start - self._window), start) is not None
+            and self._hedge.search(text, max(0, start - self._window), start + 1) is not None
         )
+
+    def _event_matches(self, text: str) -> list[re.Match[str]]:
+        if self._gate is None:
+            return list(self._events.finditer(text))
+        found: list[re.Match[str]] = []
+        end = 0
+        for gate in self._gate.finditer(text):
+            start = gate.start()
+            if start < end:
+                continue
+            m = self._by_stem[gate.group()[1:]].match(text, start)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+        return found
 
     def _cues(self, text: str, field: str, alias_spans: tuple[tuple[int, int], ...]) -> list[_Cue]:
         cues: list[_Cue] = []
-        for m in self._events.finditer(text):
+        for m in self._event_matches(text):
             index = int((m.lastgroup or "r0")[1:])
             start = m.start()
-            if any(a_start <= start < a_end for a_start, a_end in alias_spans):
+            if any(a_start <= start + 1 < a_end for a_start, a_end in alias_spans):
                 continue  # a cue that starts inside a name ("ADVANCE-NXT", "VALOR") is not an event
             if self._hedged(text, start):
                 continue
             cancel = self._cancel.get(index)
-            if cancel is not None and cancel.search(text, max(0, start - self._window), start):
+            if cancel is not None and cancel.search(text, max(0, start - self._window), start + 1):
                 continue
             rule = self._rules[index]
-            cues.append(_Cue(rule.event, rule.weak, m.group(), field))
+            cues.append(_Cue(rule.event, rule.weak, m.group().strip(), field))
         return cues
 
     def _best(self, cues: list[_Cue]) -> _Cue | None:

@@ -17,7 +17,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from pipewatch.domain.watchlist import Watchlist
@@ -46,6 +47,7 @@ _CONTINUATION = "".join(re.escape(ch) for ch, byte in _BYTE_OF.items() if byte <
 _MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
 # Symbol-font trademark residue glued to an all-caps brand: "VYVGARTÔ" (™), "LISRAYAÒ" (®), "...Ó" (©).
 _SYMBOL_RESIDUE = re.compile(r"(?<=[A-Z]{2})[ÔÒÓ](?![^\W\d_])")
+_SPECIAL = re.compile("[αβßæÆøØœŒłŁđĐı]")
 _TRANSLATE = str.maketrans(
     {"α": " alfa ", "β": " beta ", "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
      "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
@@ -53,6 +55,12 @@ _TRANSLATE = str.maketrans(
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _POSSESSIVE = re.compile(r"['’ʼ`´](?=s(?![^\W_]))")  # "Roivant's" -> "Roivants" (other apostrophes -> space)
 _NON_WORD = re.compile(r"[\W_]+")
+# ASCII fast path: one bytes.translate lower-cases and turns every non-alphanumeric byte into a space.
+_ASCII_TABLE = bytes(
+    byte + 32 if 65 <= byte <= 90 else byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32
+    for byte in range(256)
+)
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 def _repair_one(match: re.Match[str]) -> str:
@@ -67,7 +75,11 @@ def repair_mojibake(text: str) -> str:
     """Undo UTF-8-read-as-cp1252 sequences and drop Symbol-font trademark residue after brands."""
     if text.isascii():
         return text
-    return _SYMBOL_RESIDUE.sub(" ", _MOJIBAKE.sub(_repair_one, text))
+    if "Ã" in text or "Â" in text or "â" in text or "Å" in text:
+        text = _MOJIBAKE.sub(_repair_one, text)
+    if "Ô" in text or "Ò" in text or "Ó" in text:
+        text = _SYMBOL_RESIDUE.sub(" ", text)
+    return text
 
 
 def normalize(text: str) -> str:
@@ -76,12 +88,15 @@ def normalize(text: str) -> str:
         return ""
     if len(text) > MAX_FIELD_CHARS:
         text = text[:MAX_FIELD_CHARS]
-    if text.isascii():
-        text = _POSSESSIVE.sub("", text).lower()
-    else:
-        text = _POSSESSIVE.sub("", repair_mojibake(text).translate(_TRANSLATE)).lower()
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return _NON_WORD.sub(" ", text).strip()
+    if not text.isascii():
+        text = repair_mojibake(text)
+        if _SPECIAL.search(text):
+            text = text.translate(_TRANSLATE)
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", _POSSESSIVE.sub("", text)))
+        if not text.isascii():  # a script without an ASCII folding (Chinese, Greek...)
+            return _NON_WORD.sub(" ", text.lower()).strip()
+    data = text.encode("ascii").replace(b"'s", b"s").replace(b"`s", b"s").translate(_ASCII_TABLE)
+    return " ".join(data.decode("ascii").split())
 
 
 _JUNCTION = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
@@ -94,6 +109,7 @@ def _pattern_key(term: str) -> str:
     return _SEP.join(_JUNCTION.sub(_SEP, word) for word in words if word)
 
 
+@lru_cache(maxsize=4096)
 def match_key(term: str) -> str:
     """The dict key of a term or a matched string: normalised with every space removed ("" if no word)."""
     return normalize(term).replace(" ", "")
@@ -142,8 +158,7 @@ ALIAS_KIND_LABEL = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """Why one agent, indication or near-miss was found: the term (as configured) and where."""
 
     target: str  # agent id or indication id
@@ -157,9 +172,11 @@ class MatchResult:
     agents: tuple[Evidence, ...]  # one per agent found, watchlist order
     indications: tuple[Evidence, ...]  # one per indication found, vocabulary order
     near_misses: tuple[Evidence, ...]  # one per near-miss term found
-    title: str  # normalised title
-    summary: str  # normalised summary
-    title_spans: tuple[tuple[int, int], ...] = ()  # agent aliases in the normalised title (start, end)
+    # Normalised title and summary padded with one space at each end (every word sits between spaces,
+    # so a regex can start with a literal space and run at word starts only).
+    title: str
+    summary: str
+    title_spans: tuple[tuple[int, int], ...] = ()  # agent aliases in the padded title (start, end)
     summary_spans: tuple[tuple[int, int], ...] = ()
 
     @property
@@ -208,7 +225,8 @@ def _abbreviations(watchlist: Watchlist) -> tuple[dict[str, list[str]], re.Patte
     if not table:
         return table, None
     alternation = "|".join(re.escape(a) for a in sorted(table, key=lambda a: (-len(a), a)))
-    return table, re.compile(rf"(?<![A-Za-z0-9])(?<![0-9][ :.])(?:{alternation})(?![A-Za-z0-9])")
+    # no leading look-behind, so the engine can skip to candidate first letters; the start is checked after
+    return table, re.compile(rf"(?:{alternation})(?![A-Za-z0-9])")
 
 
 class Matcher:
@@ -223,7 +241,14 @@ class Matcher:
         self._unbounded: set[str] = set()
         # (program key, agent id, cue indications)
         self._programs: list[tuple[str, str, tuple[str, ...]]] = []
-        self._trial_indications = _trial_indications(watchlist)
+        by_acronym = _trial_indications(watchlist)
+        # alias as configured -> indications its trial implies (precomputed: no normalising per hit)
+        self._implied: dict[str, tuple[str, ...]] = {
+            alias: by_acronym[match_key(alias)]
+            for agent in watchlist.agents
+            for _, alias in agent.aliases.by_kind()
+            if match_key(alias) in by_acronym
+        }
         for a_index, agent in enumerate(watchlist.agents):
             for kind, alias in agent.aliases.by_kind():
                 self._add(alias, (kind, agent.id, alias))
@@ -239,12 +264,13 @@ class Matcher:
         for ind in watchlist.indications:
             for term in ind.terms.all():
                 self._add(term, ("indication", ind.id, term))
-        self._regex = re.compile(rf"(?<!\S)(?:{trie_regex(self._bounded)})s?(?!\S)")
+        # A leading literal space lets the engine jump from word start to word start (padded text).
+        self._regex = re.compile(rf" (?:{trie_regex(self._bounded)})s?(?= )")
         # Terms that start or end in a script written without spaces (Chinese names) match anywhere.
         self._regex_unbounded = re.compile(trie_regex(self._unbounded)) if self._unbounded else None
         self._abbrev, self._abbrev_regex = _abbreviations(watchlist)
         context = trie_regex(_pattern_key(word) for word in watchlist.trial_context)
-        self._context = re.compile(rf"(?<!\S)(?:{context})(?!\S)")
+        self._context = re.compile(rf" (?:{context})(?= )")
         self._window = watchlist.trial_context_window
 
     def _add(self, term: str, entry: _Entry) -> None:
@@ -262,22 +288,20 @@ class Matcher:
 
     # ------------------------------------------------------------------------------------------------ scan
 
-    def _lookup(self, matched: str) -> list[_Entry]:
-        key = matched.replace(" ", "")
-        found = self._entries.get(key)
-        if found is None and key.endswith("s"):
-            found = self._entries.get(key[:-1])
-        return found or []
-
     def _scan(self, raw: str, norm: str, field: str) -> _FieldHits:
         hits = _FieldHits([], {}, {}, {}, set(), [], {})
-        if not norm:
+        if len(norm) <= 2:  # padded empty field
             return hits
-        matches = [(m.group(), m.start(), m.end()) for m in self._regex.finditer(norm)]
+        matches = [(m.group()[1:], m.start() + 1, m.end()) for m in self._regex.finditer(norm)]
         if self._regex_unbounded is not None and not norm.isascii():
             matches.extend((m.group(), m.start(), m.end()) for m in self._regex_unbounded.finditer(norm))
+        entries = self._entries
         for matched, start, end in matches:
-            for kind, target, term in self._lookup(matched):
+            key = matched.replace(" ", "")
+            found = entries.get(key)
+            if found is None and key.endswith("s"):
+                found = entries.get(key[:-1])
+            for kind, target, term in found or ():
                 if kind == "company":
                     hits.companies.setdefault(target, term)
                 elif kind == "cue":
@@ -290,7 +314,7 @@ class Matcher:
                 elif kind != "ambiguous_trials" or self._ambiguous_ok(term, raw, norm, start, end):
                     hits.aliases.append(Evidence(target, kind, term, field))
                     hits.spans.append((start, end))
-                    for ind_id in self._trial_indications.get(match_key(term), ()):
+                    for ind_id in self._implied.get(term, ()):
                         hits.trial_indications.setdefault(ind_id, term)
         self._scan_abbreviations(raw, hits)
         return hits
@@ -300,6 +324,12 @@ class Matcher:
         if self._abbrev_regex is None or raw.isupper():
             return
         for m in self._abbrev_regex.finditer(raw[:MAX_FIELD_CHARS]):
+            start = m.start()
+            if start and (
+                raw[start - 1] in _ASCII_ALNUM
+                or (raw[start - 1] in " :." and raw[start - 2 : start - 1].isdigit())
+            ):
+                continue  # inside a word, or a time/quantity ("4:30 PM")
             for ind_id in self._abbrev[m.group()]:
                 hits.indications.setdefault(ind_id, m.group())
 
@@ -326,7 +356,7 @@ class Matcher:
         return found
 
     def match(self, title: str, summary: str = "") -> MatchResult:
-        norm_title, norm_summary = normalize(title), normalize(summary)
+        norm_title, norm_summary = f" {normalize(title)} ", f" {normalize(summary)} "
         in_title = self._scan(title, norm_title, "title")
         in_summary = self._scan(summary, norm_summary, "summary")
         agents: dict[str, Evidence] = {}

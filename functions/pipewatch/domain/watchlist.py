@@ -180,7 +180,8 @@ class Indication(BaseModel):
     terms: IndicationTerms
     # Case-sensitive (DM, PM, IBM...), whole word, never right after a number ("4:30 PM"), and ignored in a
     # field written all in capitals. Put an acronym that is never an ordinary word under `terms` instead.
-    abbreviations: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]{0,15}$")], ...] = ()
+    # Start them with a capital letter: the scan then only stops at capitals.
+    abbreviations: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z0-9]{0,15}$")], ...] = ()
 
     @model_validator(mode="after")
     def _has_a_term(self) -> Indication:
