@@ -1,6 +1,7 @@
 """SNS notifier: one publish per alert, with the message attributes that subscription filter policies
-route on (`agents`, `indications` as String.Array; `event_type`, `severity` as String; `severity_rank`
-as Number so a policy can say "medium or above")."""
+route on (`delivery` = "instant"; `agents`, `indications` as String.Array; `event_type`, `severity` as
+String; `severity_rank` as Number so a policy can say "medium or above"), and one publish per digest
+(`delivery` = "digest", `subscription_id`), which only that subscriber's filter policy accepts."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pipewatch.errors import PublishError
 
 def message_attributes(alert: Alert) -> dict[str, dict[str, str]]:
     attributes = {
+        "delivery": {"DataType": "String", "StringValue": "instant"},
         "agents": {"DataType": "String.Array", "StringValue": json.dumps(list(alert.agents))},
         "event_type": {"DataType": "String", "StringValue": alert.event_type},
         "severity": {"DataType": "String", "StringValue": alert.severity},
@@ -48,4 +50,25 @@ class SnsNotifier:
             )
         except (ClientError, BotoCoreError) as exc:
             raise PublishError(alert.update_id, str(exc)) from exc
+        return str(response["MessageId"])
+
+    def publish_digest(
+        self, *, subscription_id: str, digest_key: str, subject: str, email: str, sms: str
+    ) -> str:
+        """Publish one subscriber's digest; only that subscriber's filter policy accepts it."""
+        body = {"default": email, "email": email, "sms": sms, "sqs": email}
+        try:
+            response = self._sns.publish(
+                TopicArn=self._topic_arn,
+                Subject=subject,
+                Message=json.dumps(body),
+                MessageStructure="json",
+                MessageAttributes={
+                    "delivery": {"DataType": "String", "StringValue": "digest"},
+                    "subscription_id": {"DataType": "String", "StringValue": subscription_id},
+                    "digest_key": {"DataType": "String", "StringValue": digest_key},
+                },
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise PublishError(digest_key, str(exc)) from exc
         return str(response["MessageId"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -35,9 +35,17 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def day_key(moment: datetime) -> str:
+    """gsi1 partition of an update: the UTC day it was first seen (digests and dedupe query by day)."""
+    return f"DAY#{moment.astimezone(UTC).date().isoformat()}"
+
+
 def update_to_item(update: Update) -> dict[str, Any]:
     c = update.classification
     return {
+        "gsi1pk": day_key(update.first_seen),
+        "gsi1sk": f"{update.first_seen.astimezone(UTC).isoformat()}#{update.update_id}",
+        "story_urls": [update.url] if update.url else None,
         "pk": f"UPDATE#{update.update_id}",
         "sk": UPDATE_SK,
         "kind": "update",
@@ -133,7 +141,84 @@ class Store:
             TableName=self._table, Key={"pk": {"S": f"UPDATE#{update_id}"}, "sk": {"S": UPDATE_SK}}
         )
         item = response.get("Item")
-        return update_from_item(_from_ddb(item)) if item else None
+        if not item or item.get("kind", {}).get("S") != "update":
+            return None
+        return update_from_item(_from_ddb(item))
+
+    def updates_between(self, start: datetime, end: datetime) -> list[Update]:
+        """Updates first seen in [start, end), by the gsi1 day index (one Query per UTC day)."""
+        updates: list[Update] = []
+        low = f"{start.astimezone(UTC).isoformat()}#"
+        high = f"{end.astimezone(UTC).isoformat()}#"
+        day = start.astimezone(UTC).date()
+        while day <= end.astimezone(UTC).date():
+            kwargs: dict[str, Any] = {
+                "TableName": self._table,
+                "IndexName": "gsi1",
+                "KeyConditionExpression": "gsi1pk = :d AND gsi1sk BETWEEN :lo AND :hi",
+                "ExpressionAttributeValues": {
+                    ":d": {"S": f"DAY#{day.isoformat()}"}, ":lo": {"S": low}, ":hi": {"S": high},
+                },
+            }
+            while True:
+                response = self._ddb.query(**kwargs)
+                updates.extend(
+                    update_from_item(_from_ddb(i))
+                    for i in response.get("Items", [])
+                    if i.get("kind", {}).get("S") == "update" and i["gsi1sk"]["S"] < high
+                )
+                if "LastEvaluatedKey" not in response:
+                    break
+                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            day += timedelta(days=1)
+        return sorted(updates, key=lambda u: (u.first_seen, u.update_id))
+
+    def merge_source(self, story_id: str, duplicate: Update) -> bool:
+        """Record that `duplicate` (another outlet's copy) reports the stored update `story_id`: append its
+        source and URL with a conditional UpdateItem (a MODIFY stream record, which never alerts), then keep
+        an alias item under the duplicate's own id so the next poll skips it with a plain read.
+        False when this URL was merged already (nothing written)."""
+        label = duplicate.source_name or duplicate.source_id
+        url = duplicate.url or f"id:{duplicate.update_id}"
+        merged = True
+        try:
+            self._ddb.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": f"UPDATE#{story_id}"}, "sk": {"S": UPDATE_SK}},
+                UpdateExpression=(
+                    "SET sources = list_append(if_not_exists(sources, :empty), :label), "
+                    "story_urls = list_append(if_not_exists(story_urls, :empty), :url)"
+                ),
+                ConditionExpression=(
+                    "attribute_exists(pk) AND "
+                    "(attribute_not_exists(story_urls) OR NOT contains(story_urls, :u))"
+                ),
+                ExpressionAttributeValues={
+                    ":empty": {"L": []},
+                    ":label": {"L": [{"S": label}]},
+                    ":url": {"L": [{"S": url}]},
+                    ":u": {"S": url},
+                },
+            )
+            self.writes += 1
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            merged = False
+        try:
+            self._ddb.put_item(
+                TableName=self._table,
+                Item=_to_ddb(
+                    {"pk": f"UPDATE#{duplicate.update_id}", "sk": UPDATE_SK, "kind": "alias",
+                     "update_id": duplicate.update_id, "alias_of": story_id, "url": duplicate.url}
+                ),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+            self.writes += 1
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+        return merged
 
     def scan_updates(self) -> list[Update]:
         """Every stored update (demo and tests; production reads go through the stream or a query)."""

@@ -1,15 +1,31 @@
-"""Turning an update into alert text: an SMS line, an email subject and a plain-text email body.
+"""Turning an update into what a subscriber reads: one GSM-7 SMS of at most 160 characters, an ASCII email
+subject of at most 100 characters and a plain-text email body.
 
-First version; the delivery work refines formats (GSM-7, 160 characters, unsubscribe text).
+Pure: no I/O, no clock. Feed text was cleaned by the source adapters already; everything that reaches a
+message is cleaned again here (markup, control and invisible characters), so a message never carries markup,
+script or control characters whatever the update holds.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable
 
 from pipewatch.domain.models import Alert, Update
 
-_EVENT_WORDS = {
+SMS_LIMIT = 160
+SUBJECT_LIMIT = 100
+SUMMARY_LIMIT = 600
+DEFAULT_LINK_BASE = "https://pipewatch.example/u"
+DEFAULT_MANAGE_HINT = (
+    "To stop these alerts: run `pipewatch unsubscribe <your address>`, or send DELETE "
+    "/subscriptions/<subscription id> to the pipewatch subscription API "
+    "(`pipewatch subscriptions` lists ids). "
+    "It takes effect at once."
+)
+
+EVENT_WORDS = {
     "trial_start": "trial start",
     "trial_status": "trial status",
     "trial_update": "trial update",
@@ -22,50 +38,227 @@ _EVENT_WORDS = {
     "commentary": "commentary",
 }
 
+# Characters GSM-7 lacks (or holds only in its 2-septet extension table), mapped to basic-table ones.
+_TRANSLITERATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u2122": "(TM)",
+        "\u00ae": "(R)",
+        "\u00a9": "(C)",
+        "\u00b0": " deg",
+        "\u00b5": "u",
+        "\u00d7": "x",
+        "\u2022": "-",
+        "\u00b7": "-",
+        "\u00a0": " ",
+        "\u00df": "ss",
+        "\u00e6": "ae",
+        "\u00c6": "AE",
+        "\u00f8": "o",
+        "\u00d8": "O",
+        "\u0142": "l",
+        "\u0141": "L",
+        "\u2264": "<=",
+        "\u2265": ">=",
+        "\u00b1": "+/-",
+        "[": "(",
+        "]": ")",
+        "{": "(",
+        "}": ")",
+        "\\": "/",
+        "|": "/",
+        "~": "-",
+        "^": "",
+    }
+)
+# The GSM 03.38 basic table restricted to ASCII (every character costs one septet); `[]{}\\|~^` and the
+# backtick are absent on purpose: they are extension characters (two septets) or not in GSM-7 at all.
+_GSM7_ASCII = frozenset(
+    "@$_!\"#%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz \n"
+)
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>?")
+_JS_URL = re.compile(r"\b(?:java|vb)script\s*:", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
 
-def ascii_subject(text: str, limit: int = 100) -> str:
-    """SNS subjects must be ASCII, single-line and at most 100 characters."""
+
+def clean_line(text: str | None) -> str:
+    """One line of displayable text: no tags, no script URLs, no control or invisible characters."""
+    if not text:
+        return ""
+    text = _TAG.sub(" ", text)
+    text = _JS_URL.sub("", text)
+    text = "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
+        for ch in text
+        if unicodedata.category(ch) not in {"Cf", "Co", "Cs", "Cn"}
+    )
+    return _SPACE.sub(" ", text).strip()
+
+
+def to_ascii(text: str) -> str:
+    """Fold to printable ASCII: transliterate quotes and dashes, drop accents, drop the rest."""
+    text = text.translate(_TRANSLITERATE)
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    folded = " ".join(folded.split())
-    return folded if len(folded) <= limit else folded[: limit - 3].rstrip() + "..."
+    return "".join(ch for ch in folded if 32 <= ord(ch) < 127 or ch == "\n")
 
 
-def _agent_label(update: Update) -> str:
-    return "/".join(update.classification.agents) or "watchlist"
+def to_gsm7(text: str) -> str:
+    """Text every character of which is one septet of the GSM-7 basic table (no emoji, no curly quotes)."""
+    return _SPACE.sub(" ", "".join(ch for ch in to_ascii(clean_line(text)) if ch in _GSM7_ASCII)).strip()
 
 
-def render_alert(update: Update) -> Alert:
+def is_gsm7(text: str) -> bool:
+    return all(ch in _GSM7_ASCII for ch in text)
+
+
+def fit_words(text: str, limit: int, ellipsis: str = "...") -> str:
+    """`text` if it fits in `limit` characters, else its longest whole-word prefix plus an ellipsis."""
+    if len(text) <= limit:
+        return text
+    room = limit - len(ellipsis)
+    if room <= 0:
+        return ""
+    cut = text[: room + 1]
+    space = cut.rfind(" ")
+    head = cut[:space] if space > 0 else ""
+    head = head.rstrip(" ,;:-(/")
+    return f"{head}{ellipsis}" if head else ""
+
+
+def ascii_subject(text: str, limit: int = SUBJECT_LIMIT) -> str:
+    """SNS subjects must be ASCII, single-line, start with a printable character and be at most 100 long."""
+    folded = _SPACE.sub(" ", to_ascii(clean_line(text))).strip()
+    return fit_words(folded, limit) or folded[:limit]
+
+
+def agent_label(agents: Iterable[str]) -> str:
+    return "/".join(agents) or "watchlist"
+
+
+def event_word(event_type: str | None) -> str:
+    return EVENT_WORDS.get(event_type or "", "update")
+
+
+def headline(update: Update) -> str:
+    """What happened, in one line: the registry change for trial updates, else the title."""
+    return clean_line(update.change.summary if update.change else update.title)
+
+
+def short_link(update: Update, link_base: str = DEFAULT_LINK_BASE) -> str:
+    """The shortest honest link: the canonical URL when it is no longer than `<link_base>/<update id>`
+    (a redirect the operator serves), else that redirect."""
+    redirect = f"{link_base.rstrip('/')}/{update.update_id}"
+    url = clean_line(update.url)
+    if url and " " not in url and is_gsm7(url) and len(url) <= len(redirect):
+        return url
+    return redirect
+
+
+def render_sms(update: Update, link_base: str = DEFAULT_LINK_BASE) -> str:
+    """`<agent> <event> (<SEV>): <headline> <link>` in GSM-7, at most 160 characters, cut between words."""
     c = update.classification
-    event_type = c.event_type or "commentary"
-    severity = c.severity or "low"
-    agent = _agent_label(update)
-    event = _EVENT_WORDS[event_type]
-    headline = update.change.summary if update.change else update.title
-    subject = ascii_subject(f"[{severity.upper()}] {agent}: {event} - {headline}")
-    sms = f"{agent} {event}: {headline}"
-    if update.url:
-        sms = f"{sms} {update.url}"
+    link = short_link(update, link_base)
+    severity = (c.severity or "low").upper()
+    lead = to_gsm7(f"{agent_label(c.agents)} {event_word(c.event_type)} ({severity}):")
+    room = SMS_LIMIT - len(lead) - len(link) - 2
+    if room < 12:  # several agents: keep the first, so the headline still has room
+        lead = to_gsm7(
+            f"{c.agents[0] if c.agents else 'watchlist'}+ {event_word(c.event_type)} ({severity}):"
+        )
+        room = SMS_LIMIT - len(lead) - len(link) - 2
+    text = fit_words(to_gsm7(headline(update)), max(room, 0))
+    return " ".join(part for part in (lead, text, link) if part)
+
+
+def _date_line(update: Update) -> str:
+    if update.published:
+        return update.published.date().isoformat()
+    return f"seen {update.first_seen.date().isoformat()}"
+
+
+def _words(ids: Iterable[str]) -> str:
+    return ", ".join(i.replace("_", " ") for i in ids) or "-"
+
+
+def render_email_subject(update: Update) -> str:
+    c = update.classification
+    return ascii_subject(
+        f"[{(c.severity or 'low').upper()}] {agent_label(c.agents)}: "
+        f"{event_word(c.event_type)} - {headline(update)}"
+    )
+
+
+def render_email_body(update: Update, manage_hint: str = DEFAULT_MANAGE_HINT) -> str:
+    """Plain text (SNS email has no markup): headline, source and date, indications, what changed, link,
+    why it was sent, how to unsubscribe."""
+    c = update.classification
+    sources = [clean_line(s) for s in update.sources if clean_line(s)]
+    primary = clean_line(update.source_name or update.source_id)
     lines = [
-        headline,
+        headline(update),
         "",
-        f"Source: {update.source_name or update.source_id}"
-        + (f", {update.published.date().isoformat()}" if update.published else ""),
-        f"Agents: {', '.join(c.agents)}",
-        f"Indications: {', '.join(c.indications) or '-'}",
-        f"Event: {event} ({severity})",
+        f"Source: {primary}, {_date_line(update)}",
+    ]
+    others = [s for s in sources if s != primary]
+    if others:
+        lines.append(f"Also reported by: {', '.join(others)}")
+    lines += [
+        f"Agents: {_words(c.agents)}",
+        f"Indications: {_words(c.indications)}",
+        f"Event: {event_word(c.event_type)} (severity {c.severity or 'low'})",
     ]
     if update.change:
-        lines.append(f"What changed: {update.change.field}: {update.change.old} -> {update.change.new}")
-    if update.url:
-        lines.append(f"Link: {update.url}")
-    lines += ["", "Why you got this:"] + [f"- {r}" for r in c.reasons]
+        change = update.change
+        lines.append(
+            f"What changed: {clean_line(change.summary)} "
+            f"({clean_line(change.field)}: "
+            f"{clean_line(change.old) or '-'} -> {clean_line(change.new) or '-'})"
+        )
+    summary = clean_line(update.summary)
+    if summary and summary != headline(update):
+        lines += ["", fit_words(summary, SUMMARY_LIMIT)]
+    url = clean_line(update.url)
+    if url:
+        lines += ["", f"Link: {url}"]
+    lines += ["", "Why you got this:"]
+    lines += [f"- {clean_line(r)}" for r in c.reasons if clean_line(r)] or ["- it matches your subscription"]
+    lines += ["", clean_line(manage_hint)]
+    return "\n".join(lines)
+
+
+def render_alert(
+    update: Update, *, link_base: str = DEFAULT_LINK_BASE, manage_hint: str = DEFAULT_MANAGE_HINT
+) -> Alert:
+    c = update.classification
+    body = render_email_body(update, manage_hint)
     return Alert(
         update_id=update.update_id,
-        subject=subject,
-        message="\n".join(lines),
-        sms=sms,
+        subject=render_email_subject(update),
+        message=body,
+        sms=render_sms(update, link_base),
         agents=c.agents,
         indications=c.indications,
-        event_type=event_type,
-        severity=severity,
+        event_type=c.event_type or "commentary",
+        severity=c.severity or "low",
     )

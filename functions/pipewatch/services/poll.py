@@ -10,12 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pipewatch.adapters.sources import SourceResult, poll_source
 from pipewatch.adapters.store import Store
 from pipewatch.domain.classify import Classifier
+from pipewatch.domain.dedupe import find_same_story
 from pipewatch.domain.ids import trial_change_id, update_id
 from pipewatch.domain.models import Classification, FetchedItem, SourceState, TrialChange, Update
 from pipewatch.domain.sources_config import SourceConfig, SourcesConfig
@@ -26,6 +27,8 @@ from pipewatch.observability import logger
 from pipewatch.services.plan import PollTask
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
+# How far back (by first-seen day) a new item is compared with stored stories for syndicated copies.
+DEDUPE_LOOKBACK_DAYS = 7
 
 
 def trial_text(snapshot: TrialSnapshot) -> str:
@@ -73,6 +76,7 @@ class SourceOutcome:
     fetched: int = 0
     relevant: int = 0
     stored: int = 0
+    merged: int = 0  # copies of a stored story from other outlets, merged into it (no alert)
     trial_changes: int = 0
     error: str = ""
 
@@ -235,10 +239,18 @@ class PollService:
             candidates.setdefault(update.update_id, update)
         outcome.relevant = len(candidates)
         already = self._store.existing_update_ids(list(candidates))
-        for uid, update in candidates.items():
-            if uid not in already and self._store.put_update(update):
+        fresh = [u for uid, u in candidates.items() if uid not in already]
+        # The same story from another outlet (or twice in this feed) merges into the stored update.
+        window = (now - timedelta(days=DEDUPE_LOOKBACK_DAYS), now + timedelta(seconds=1))
+        recent = self._store.updates_between(*window) if fresh else []
+        for update in fresh:
+            story = find_same_story(update, recent)
+            if story is not None:
+                outcome.merged += int(self._store.merge_source(story.update_id, update))
+            elif self._store.put_update(update):
                 outcome.stored += 1
                 report.new_updates.append(update)
+                recent.append(update)
         return outcome
 
     @staticmethod

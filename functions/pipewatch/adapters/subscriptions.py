@@ -1,0 +1,191 @@
+"""Subscription records in the pipewatch table and their SNS subscriptions on the alerts topic.
+
+Table items (single table, not `kind=update`, so the alert stream filter never sees them):
+  - `SUBSCRIPTION#<id>` / `SUBSCRIPTION`: the subscription, its SNS subscription ARN, status and the exact
+    SNS attributes last requested (so a half-done call can be repeated with identical attributes, which SNS
+    answers with the existing subscription instead of a new one). gsi1: `SUBSCRIPTIONS` / `<mode>#<id>`.
+  - `SUBSCRIPTION#<id>` / `DIGEST`: when the last digest was sent (written by the digest function only, so a
+    preference change never resets it).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
+
+from pipewatch.adapters.store import _from_ddb, _to_ddb
+from pipewatch.domain.subscriptions import Subscription
+
+SUBSCRIPTION_SK = "SUBSCRIPTION"
+DIGEST_SK = "DIGEST"
+SUBSCRIPTIONS_GSI_PK = "SUBSCRIPTIONS"
+GSI = "gsi1"
+
+Status = Literal["pending", "active", "deleting"]
+
+
+class SnsSubscriptionError(Exception):
+    """SNS refused a subscription change; the message is SNS's reason."""
+
+
+class SubscriptionRecord(BaseModel):
+    subscription: Subscription
+    status: Status
+    sns_arn: str = ""
+    sns_attributes: dict[str, str]
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def subscription_id(self) -> str:
+        return self.subscription.subscription_id
+
+    def as_output(self) -> dict[str, Any]:
+        return {
+            "subscription_id": self.subscription_id,
+            "endpoint": self.subscription.endpoint,
+            "protocol": self.subscription.protocol,
+            **self.subscription.preferences.model_dump(mode="json"),
+            "status": self.status,
+            "filter_policy": json.loads(self.sns_attributes.get("FilterPolicy", "{}")),
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+class DigestState(BaseModel):
+    last_digest_at: datetime
+    last_digest_date: str
+
+
+def _key(subscription_id: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": f"SUBSCRIPTION#{subscription_id}"}, "sk": {"S": sk}}
+
+
+class SubscriptionTable:
+    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
+        self._ddb = dynamodb_client
+        self._table = table_name
+
+    def get(self, subscription_id: str) -> SubscriptionRecord | None:
+        item = self._ddb.get_item(TableName=self._table, Key=_key(subscription_id, SUBSCRIPTION_SK)).get(
+            "Item"
+        )
+        return SubscriptionRecord.model_validate_json(_from_ddb(item)["record"]) if item else None
+
+    def put(self, record: SubscriptionRecord) -> None:
+        sid = record.subscription_id
+        self._ddb.put_item(
+            TableName=self._table,
+            Item=_to_ddb(
+                {
+                    "pk": f"SUBSCRIPTION#{sid}",
+                    "sk": SUBSCRIPTION_SK,
+                    "kind": "subscription",
+                    "gsi1pk": SUBSCRIPTIONS_GSI_PK,
+                    "gsi1sk": f"{record.subscription.mode}#{sid}",
+                    "record": record.model_dump_json(),
+                }
+            ),
+        )
+
+    def delete(self, subscription_id: str) -> None:
+        self._ddb.delete_item(TableName=self._table, Key=_key(subscription_id, DIGEST_SK))
+        self._ddb.delete_item(TableName=self._table, Key=_key(subscription_id, SUBSCRIPTION_SK))
+
+    def list(self, mode: str | None = None) -> list[SubscriptionRecord]:
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": GSI,
+            "KeyConditionExpression": "gsi1pk = :p" + (" AND begins_with(gsi1sk, :m)" if mode else ""),
+            "ExpressionAttributeValues": {":p": {"S": SUBSCRIPTIONS_GSI_PK}}
+            | ({":m": {"S": f"{mode}#"}} if mode else {}),
+        }
+        records: list[SubscriptionRecord] = []
+        while True:
+            response = self._ddb.query(**kwargs)
+            records.extend(
+                SubscriptionRecord.model_validate_json(_from_ddb(i)["record"])
+                for i in response.get("Items", [])
+            )
+            if "LastEvaluatedKey" not in response:
+                return records
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    # -- digest state ------------------------------------------------------------------------------------
+    def get_digest_state(self, subscription_id: str) -> DigestState | None:
+        item = self._ddb.get_item(TableName=self._table, Key=_key(subscription_id, DIGEST_SK)).get("Item")
+        return DigestState.model_validate_json(_from_ddb(item)["state"]) if item else None
+
+    def put_digest_state(self, subscription_id: str, state: DigestState) -> None:
+        self._ddb.put_item(
+            TableName=self._table,
+            Item=_to_ddb(
+                {
+                    "pk": f"SUBSCRIPTION#{subscription_id}",
+                    "sk": DIGEST_SK,
+                    "kind": "digest_state",
+                    "state": state.model_dump_json(),
+                }
+            ),
+        )
+
+
+class SnsSubscriptions:
+    """The SNS side: one subscription per endpoint on the alerts topic, with a MessageAttributes policy."""
+
+    def __init__(self, sns_client: Any, topic_arn: str) -> None:
+        self._sns = sns_client
+        self._topic_arn = topic_arn
+
+    @staticmethod
+    def attributes(policy: dict[str, Any]) -> dict[str, str]:
+        return {"FilterPolicy": json.dumps(policy, sort_keys=True), "FilterPolicyScope": "MessageAttributes"}
+
+    def subscribe(self, protocol: str, endpoint: str, attributes: dict[str, str]) -> str:
+        """Create (or, with identical attributes, find) the endpoint's subscription; returns its ARN."""
+        try:
+            response = self._sns.subscribe(
+                TopicArn=self._topic_arn,
+                Protocol=protocol,
+                Endpoint=endpoint,
+                Attributes=attributes,
+                ReturnSubscriptionArn=True,
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "InvalidParameter":
+                raise SnsSubscriptionError(exc.response["Error"].get("Message", str(exc))) from exc
+            raise
+        return str(response["SubscriptionArn"])
+
+    def set_attributes(self, arn: str, attributes: dict[str, str]) -> bool:
+        """Apply the filter policy to an existing subscription. False when SNS no longer has it."""
+        try:
+            # The scope first: SNS validates the policy against the scope it holds.
+            for name in ("FilterPolicyScope", "FilterPolicy"):
+                self._sns.set_subscription_attributes(
+                    SubscriptionArn=arn, AttributeName=name, AttributeValue=attributes[name]
+                )
+        except ClientError as exc:
+            code = exc.response["Error"]["Code"]
+            if code in {"NotFound", "NotFoundException"}:
+                return False
+            if code == "InvalidParameter":
+                raise SnsSubscriptionError(exc.response["Error"].get("Message", str(exc))) from exc
+            raise
+        return True
+
+    def unsubscribe(self, arn: str) -> None:
+        """Remove a subscription; one already gone is fine (a repeated or repaired call)."""
+        try:
+            self._sns.unsubscribe(SubscriptionArn=arn)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] not in {"NotFound", "NotFoundException"}:
+                raise
+
+
+AWS_ERRORS = (ClientError, BotoCoreError)

@@ -1,0 +1,203 @@
+"""Same story, several outlets: decide whether two updates report one event, so it is stored (and alerted)
+once and lists every source.
+
+Two updates are the same story when
+  1. their canonical URLs are equal; or
+  2. they are about a common agent, have the same event type and severity, are dated within
+     `window_days` of each other (when both are dated), do not name disjoint indications, are not registry
+     changes (those have exact ids), and their words agree: the titles share most of their content words
+     (`TITLE_THRESHOLD`), or title and lead together do (`TEXT_THRESHOLD`).
+Agent + event + window alone is not enough: argenx's Japan ITP approval and its US gMG approval are both
+"efgartigimod regulatory" but different events (the indication check and the words separate them).
+
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+
+from pipewatch.domain.models import Update
+from pipewatch.domain.text import canonical_url
+
+WINDOW_DAYS = 3
+TITLE_THRESHOLD = 0.6
+TEXT_THRESHOLD = 0.45
+LEAD_CHARS = 300
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "will",
+        "with",
+        "after",
+        "over",
+        "under",
+        "new",
+        "news",
+        "update",
+        "updates",
+        "provides",
+        "announces",
+        "announced",
+        "reports",
+        "reported",
+        "says",
+        "said",
+        "today",
+        "inc",
+        "ltd",
+        "plc",
+        "se",
+        "co",
+        "corp",
+        "company",
+        "press",
+        "release",
+    }
+)
+# A few synonyms and British spellings newsrooms use for the same fact.
+_CANON = {
+    "studies": "study",
+    "trials": "trial",
+    "halts": "stop",
+    "halt": "stop",
+    "halted": "stop",
+    "stops": "stop",
+    "stopped": "stop",
+    "discontinues": "stop",
+    "discontinued": "stop",
+    "discontinue": "stop",
+    "discontinuation": "stop",
+    "approves": "approv",
+    "approved": "approv",
+    "approval": "approv",
+    "wins": "win",
+    "won": "win",
+    "nod": "approv",
+    "generalised": "generalized",
+    "subcutaneous": "sc",
+    "iii": "3",
+    "ii": "2",
+}
+
+_PHRASES = (
+    ("food and drug administration", "fda"),
+    ("u.s.", "us"),
+    ("european medicines agency", "ema"),
+    ("phase iii", "phase 3"),
+    ("phase ii", "phase 2"),
+)
+
+
+def _stem(word: str) -> str:
+    word = _CANON.get(word, word)
+    for suffix in ("ing", "es", "s"):
+        if len(word) > 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Lower-cased, accent-free content words; stop words and long numeric ids (syndication ids) dropped."""
+    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode("ascii")
+    for phrase, short in _PHRASES:
+        folded = folded.replace(phrase, short)
+    words = set()
+    for word in _WORD.findall(folded):
+        if word in _STOP or (word.isdigit() and len(word) > 4):
+            continue
+        words.add(_stem(word))
+    return frozenset(words)
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Overlap coefficient |a & b| / min(|a|, |b|): a short rewrite of a long headline still scores high."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def story_date(update: Update) -> date:
+    return (update.published or update.first_seen).date()
+
+
+def title_similarity(a: Update, b: Update) -> float:
+    return overlap(content_words(a.title), content_words(b.title))
+
+
+def text_similarity(a: Update, b: Update) -> float:
+    return overlap(
+        content_words(f"{a.title} {a.summary[:LEAD_CHARS]}"),
+        content_words(f"{b.title} {b.summary[:LEAD_CHARS]}"),
+    )
+
+
+def comparable(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
+    """The gate: common agent, same event type and severity, dates within the window, indications not
+    disjoint, neither a registry change."""
+    ca, cb = a.classification, b.classification
+    if a.change is not None or b.change is not None:
+        return False
+    if not set(ca.agents) & set(cb.agents) or ca.event_type != cb.event_type or ca.event_type is None:
+        return False
+    if ca.severity != cb.severity:  # a filing (medium) and the approval (high) are two events
+        return False
+    # An undated copy cannot be placed in time (its first-seen day says when we polled, not when it was
+    # published): only its words decide.
+    if a.published and b.published and abs((story_date(a) - story_date(b)).days) > window_days:
+        return False
+    return not (ca.indications and cb.indications and not set(ca.indications) & set(cb.indications))
+
+
+def same_story(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
+    if a.url and b.url and canonical_url(a.url) == canonical_url(b.url):
+        return True
+    if not comparable(a, b, window_days=window_days):
+        return False
+    return title_similarity(a, b) >= TITLE_THRESHOLD or text_similarity(a, b) >= TEXT_THRESHOLD
+
+
+def find_same_story(
+    candidate: Update, stored: Iterable[Update], *, window_days: int = WINDOW_DAYS
+) -> Update | None:
+    """The earliest stored update that reports the same story as `candidate`, if any."""
+    matches = [
+        s
+        for s in stored
+        if s.update_id != candidate.update_id and same_story(candidate, s, window_days=window_days)
+    ]
+    return min(matches, key=lambda u: (u.first_seen, u.update_id)) if matches else None
+
+
+def source_label(update: Update) -> str:
+    return update.source_name or update.source_id

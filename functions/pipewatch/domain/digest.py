@@ -1,0 +1,143 @@
+"""A subscriber's daily digest: the matching updates since the last digest, grouped by agent and ordered by
+severity, as an email (subject + plain-text body) and a one-message SMS summary. Pure: time is passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from pipewatch.domain.models import SEVERITY_RANK, Update
+from pipewatch.domain.render import (
+    DEFAULT_LINK_BASE,
+    SMS_LIMIT,
+    ascii_subject,
+    clean_line,
+    event_word,
+    fit_words,
+    headline,
+    short_link,
+    to_gsm7,
+)
+from pipewatch.domain.subscriptions import Subscription, matches
+
+
+@dataclass(frozen=True)
+class DigestMessage:
+    subscription_id: str
+    digest_date: str
+    until: str  # ISO time the digest covers up to (exclusive): the next digest starts here
+    update_ids: tuple[str, ...]
+    subject: str
+    email: str
+    sms: str
+
+    @property
+    def key(self) -> str:
+        """Idempotency key: one digest per subscriber per local date."""
+        return f"{self.subscription_id}#{self.digest_date}"
+
+
+def _rank(update: Update) -> int:
+    return SEVERITY_RANK[update.classification.severity or "low"]
+
+
+def select(
+    subscription: Subscription, updates: Sequence[Update], since: datetime, until: datetime
+) -> list[Update]:
+    """The updates first seen in [since, until) that the subscription's preferences select."""
+    return [u for u in updates if since <= u.first_seen < until and matches(subscription.preferences, u)]
+
+
+def group_by_agent(subscription: Subscription, updates: Sequence[Update]) -> list[tuple[str, list[Update]]]:
+    """Each update under its first agent the subscriber asked for (or its first agent); groups with the most
+    severe update first, and within a group by severity, then by when it was first seen."""
+    wanted = subscription.preferences.agents
+    groups: dict[str, list[Update]] = {}
+    for update in updates:
+        agents = update.classification.agents
+        agent = next((a for a in agents if a in wanted), None) or (agents[0] if agents else "other")
+        groups.setdefault(agent, []).append(update)
+    for items in groups.values():
+        items.sort(key=lambda u: (-_rank(u), u.first_seen, u.update_id))
+    return sorted(groups.items(), key=lambda kv: (-_rank(kv[1][0]), -len(kv[1]), kv[0]))
+
+
+def _sources(update: Update) -> str:
+    labels = list(
+        dict.fromkeys(clean_line(s) for s in (update.source_name or update.source_id, *update.sources))
+    )
+    day = (update.published or update.first_seen).date().isoformat()
+    return f"{', '.join(label for label in labels if label)}, {day}"
+
+
+def build_digest(
+    subscription: Subscription,
+    updates: Sequence[Update],
+    *,
+    digest_date: str,
+    since: datetime,
+    until: datetime,
+    link_base: str = DEFAULT_LINK_BASE,
+    manage_hint: str = "",
+) -> DigestMessage | None:
+    """The digest of `updates` (already selected), or None when there is nothing to send."""
+    if not updates:
+        return None
+    groups = group_by_agent(subscription, updates)
+    ordered = [u for _, items in groups for u in items]
+    high = sum(1 for u in ordered if u.classification.severity == "high")
+    count = f"{len(ordered)} update{'s' if len(ordered) != 1 else ''}"
+    subject = ascii_subject(f"pipewatch digest {digest_date}: {count} ({high} high)")
+    prefs = subscription.preferences
+    lines = [
+        f"pipewatch daily digest for {subscription.endpoint}, {digest_date} ({prefs.timezone})",
+        f"{count} since {since.isoformat(timespec='minutes')}, grouped by agent, most severe first.",
+    ]
+    for agent, items in groups:
+        lines += ["", f"== {agent} ({len(items)}) =="]
+        for update in items:
+            c = update.classification
+            lines.append(
+                f"- [{(c.severity or 'low').upper()}] {event_word(c.event_type)}: {headline(update)}"
+            )
+            lines.append(f"  {_sources(update)}")
+            if c.indications:
+                lines.append(f"  indications: {', '.join(i.replace('_', ' ') for i in c.indications)}")
+            if update.change:
+                lines.append(f"  what changed: {clean_line(update.change.summary)}")
+            if update.url:
+                lines.append(f"  {clean_line(update.url)}")
+
+    def any_of(values: Sequence[str]) -> str:
+        return ", ".join(values) or "any"
+
+    lines += [
+        "",
+        f"Why you got this: your subscription {subscription.subscription_id} selects "
+        f"agents {any_of(prefs.agents)}; indications {any_of(prefs.indications)}; "
+        f"events {any_of(prefs.event_types)}; severity {prefs.min_severity} or above; "
+        f"one digest a day at {prefs.digest_hour:02d}:00 {prefs.timezone}.",
+        clean_line(manage_hint)
+        or (
+            f"To unsubscribe: `pipewatch unsubscribe {subscription.endpoint}` or DELETE "
+            f"/subscriptions/{subscription.subscription_id} on the subscription API. It takes effect at once."
+        ),
+    ]
+    top = ordered[0]
+    link = short_link(top, link_base)
+    per_agent = ", ".join(f"{agent} {len(items)}" for agent, items in groups)
+    lead = to_gsm7(f"pipewatch digest {digest_date}: {count}, {high} high. {per_agent}.")
+    lead = fit_words(lead, SMS_LIMIT - len(link) - 20)
+    room = SMS_LIMIT - len(lead) - len(link) - 7
+    top_text = fit_words(to_gsm7(headline(top)), room) if room > 10 else ""
+    sms = " ".join(part for part in (lead, f"Top: {top_text}" if top_text else "", link) if part)
+    return DigestMessage(
+        subscription_id=subscription.subscription_id,
+        digest_date=digest_date,
+        until=until.isoformat(),
+        update_ids=tuple(u.update_id for u in ordered),
+        subject=subject,
+        email="\n".join(lines),
+        sms=sms,
+    )

@@ -1,0 +1,249 @@
+"""Subscriptions: who wants what, how, and the SNS filter policy that expresses it.
+
+One subscription per endpoint (SNS keeps one subscription per topic, protocol and endpoint, so a second
+`subscribe` for the same address changes its preferences). The id is derived from the endpoint, so a caller
+who knows the address can always find, repair or remove it.
+
+Routing: every publish on the alerts topic carries a `delivery` attribute. Instant alerts carry
+`delivery=instant` plus `agents`, `indications`, `event_type`, `severity` and `severity_rank`; a digest
+carries `delivery=digest` and the `subscription_id` it is for. An instant subscriber's policy requires
+`delivery=instant` and its preferences; a digest subscriber's policy requires `delivery=digest` and its own
+id, so it never receives instant traffic nor anyone else's digest, and SNS (email is only deliverable through
+a topic subscription) still does the delivery.
+
+Pure: no I/O, no clock (times are passed in).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Update
+
+Mode = Literal["instant", "digest"]
+Protocol = Literal["email", "sms"]
+
+# SNS limits: at most 5 attribute names per filter policy and at most 150 value combinations.
+MAX_POLICY_KEYS = 5
+MAX_POLICY_COMBINATIONS = 150
+
+_E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_DOMAIN_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_TLD = re.compile(r"^[A-Za-z]{2,63}$|^xn--[A-Za-z0-9-]{1,59}$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+class SubscriptionError(ValueError):
+    """A subscription request is invalid; the message says which field and what is accepted."""
+
+
+def validate_email(value: str) -> str:
+    """An addr-spec as mail servers accept it (no display name, no comments, no quoted local part).
+    The domain is lower-cased; the local part is kept as written."""
+    if value != value.strip() or any(ch.isspace() for ch in value):
+        raise SubscriptionError(f"email {value!r}: no spaces allowed")
+    if not value.isascii():
+        raise SubscriptionError(f"email {value!r}: only ASCII addresses are accepted")
+    if len(value) > 254 or value.count("@") != 1:
+        raise SubscriptionError(f"email {value!r}: expected exactly one @ and at most 254 characters")
+    local, domain = value.split("@")
+    if not local or len(local) > 64 or not _EMAIL_LOCAL.match(local):
+        raise SubscriptionError(f"email {value!r}: invalid local part before @")
+    labels = domain.split(".")
+    if (
+        len(labels) < 2
+        or not all(_DOMAIN_LABEL.match(label) for label in labels)
+        or not _TLD.match(labels[-1])
+    ):
+        raise SubscriptionError(f"email {value!r}: invalid domain (expected e.g. name@example.com)")
+    return f"{local}@{domain.lower()}"
+
+
+def validate_phone(value: str) -> str:
+    """E.164: `+`, a country code that does not start with 0, 8 to 15 digits in all, nothing else."""
+    if not _E164.match(value):
+        raise SubscriptionError(
+            f"phone {value!r}: expected E.164, a + then 8 to 15 digits with no spaces or dashes, "
+            "e.g. +15555550123"
+        )
+    return value
+
+
+def parse_endpoint(value: str) -> tuple[Protocol, str]:
+    """(protocol, normalised endpoint). A value starting with + is a phone number, one with @ an email."""
+    if value.startswith("+"):
+        return "sms", validate_phone(value)
+    if "@" in value:
+        return "email", validate_email(value)
+    raise SubscriptionError(
+        f"endpoint {value!r}: expected an email address (name@example.com) "
+        "or an E.164 phone number (+15555550123)"
+    )
+
+
+def subscription_id_for(endpoint: str) -> str:
+    """Stable id of the subscription of an endpoint (case-insensitive for emails)."""
+    protocol, normalised = parse_endpoint(endpoint)
+    key = normalised.lower() if protocol == "email" else normalised
+    return "sub-" + hashlib.sha256(f"{protocol}:{key}".encode()).hexdigest()[:16]
+
+
+def validate_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SubscriptionError(
+            f"time zone {value!r}: not an IANA time zone name (e.g. Europe/Brussels)"
+        ) from exc
+    return value
+
+
+class Preferences(BaseModel):
+    """What a subscriber wants. An empty list means "any"."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    agents: tuple[str, ...] = ()
+    indications: tuple[str, ...] = ()
+    event_types: tuple[EventType, ...] = ()
+    min_severity: Severity = "low"
+    mode: Mode = "instant"
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    timezone: str = "UTC"
+
+    @field_validator("agents", "indications")
+    @classmethod
+    def _ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not _ID.match(item):
+                raise ValueError(f"{item!r} is not an id (lower-case letters, digits, underscores)")
+        return tuple(sorted(set(value)))
+
+    @field_validator("event_types")
+    @classmethod
+    def _unique_events(cls, value: tuple[EventType, ...]) -> tuple[EventType, ...]:
+        return tuple(sorted(set(value)))
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        return validate_timezone(value)
+
+
+class Subscription(BaseModel):
+    """A validated subscription: its id, endpoint (email or E.164 phone) and preferences."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    subscription_id: str = ""
+    endpoint: str
+    protocol: Protocol = "email"
+    preferences: Preferences = Field(default_factory=Preferences)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _endpoint(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("endpoint"), str):
+            protocol, endpoint = parse_endpoint(data["endpoint"])
+            data = {**data, "endpoint": endpoint, "protocol": protocol}
+            data["subscription_id"] = subscription_id_for(endpoint)
+        return data
+
+    @property
+    def mode(self) -> Mode:
+        return self.preferences.mode
+
+    def check_known(self, agents: Collection[str], indications: Collection[str]) -> None:
+        """Reject agents and indications the watchlist does not know (a typo would silently match nothing)."""
+        unknown_agents = sorted(set(self.preferences.agents) - set(agents))
+        if unknown_agents:
+            raise SubscriptionError(f"unknown agents {unknown_agents}; known: {sorted(agents)}")
+        unknown_indications = sorted(set(self.preferences.indications) - set(indications))
+        if unknown_indications:
+            raise SubscriptionError(
+                f"unknown indications {unknown_indications}; known: {sorted(indications)}"
+            )
+
+    def filter_policy(self) -> dict[str, list[Any]]:
+        return filter_policy(self)
+
+    def wants(self, update: Update) -> bool:
+        return matches(self.preferences, update)
+
+
+def filter_policy(subscription: Subscription) -> dict[str, list[Any]]:
+    """The SNS filter policy (scope MessageAttributes) that selects exactly what the subscription wants."""
+    prefs = subscription.preferences
+    if prefs.mode == "digest":
+        return {"delivery": ["digest"], "subscription_id": [subscription.subscription_id]}
+    policy: dict[str, list[Any]] = {"delivery": ["instant"]}
+    if prefs.agents:
+        policy["agents"] = list(prefs.agents)
+    if prefs.indications:
+        policy["indications"] = list(prefs.indications)
+    if prefs.event_types:
+        policy["event_type"] = list(prefs.event_types)
+    rank = SEVERITY_RANK[prefs.min_severity]
+    if rank > 0:
+        policy["severity_rank"] = [{"numeric": [">=", rank]}]
+    combinations = 1
+    for values in policy.values():
+        combinations *= len(values)
+    if len(policy) > MAX_POLICY_KEYS or combinations > MAX_POLICY_COMBINATIONS:
+        raise SubscriptionError(
+            f"too many choices for one SNS filter policy: {combinations} combinations of "
+            "agents x indications x "
+            f"event types (SNS allows {MAX_POLICY_COMBINATIONS}); leave a list empty to mean 'any'"
+        )
+    return policy
+
+
+def matches(prefs: Preferences, update: Update) -> bool:
+    """The filter policy's semantics on an update (used for digests, which SNS does not filter)."""
+    c = update.classification
+    if not c.relevant or c.event_type is None:
+        return False
+    if prefs.agents and not set(prefs.agents) & set(c.agents):
+        return False
+    if prefs.indications and not set(prefs.indications) & set(c.indications):
+        return False
+    if prefs.event_types and c.event_type not in prefs.event_types:
+        return False
+    return SEVERITY_RANK[c.severity or "low"] >= SEVERITY_RANK[prefs.min_severity]
+
+
+def local_digest_date(prefs: Preferences, now: datetime) -> str:
+    """The subscriber's calendar date at `now` (aware), which names its digest."""
+    return now.astimezone(ZoneInfo(prefs.timezone)).date().isoformat()
+
+
+def digest_due(prefs: Preferences, now: datetime, last_digest_date: str | None) -> bool:
+    """Due once per local day, at or after the local digest hour (a late or missed run still sends it)."""
+    if prefs.mode != "digest":
+        return False
+    local = now.astimezone(ZoneInfo(prefs.timezone))
+    if local.hour < prefs.digest_hour:
+        return False
+    return last_digest_date is None or last_digest_date < local.date().isoformat()
+
+
+def describe(subscription: Subscription) -> str:
+    p = subscription.preferences
+
+    def any_of(values: Iterable[str]) -> str:
+        return ",".join(values) or "any"
+
+    how = f"digest at {p.digest_hour:02d}:00 {p.timezone}" if p.mode == "digest" else "instant"
+    return (
+        f"{subscription.subscription_id} {subscription.protocol} {subscription.endpoint}: "
+        f"agents={any_of(p.agents)} indications={any_of(p.indications)} events={any_of(p.event_types)} "
+        f"min_severity={p.min_severity} {how}"
+    )

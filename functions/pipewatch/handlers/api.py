@@ -1,0 +1,159 @@
+"""Subscription API (API Gateway REST, IAM auth): list, subscribe (create or change), unsubscribe.
+
+Powertools event handler with request validation from the pydantic models below; the same models generate
+the OpenAPI document (`openapi_document()`, committed as docs/openapi.json and checked by a test).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pipewatch.adapters.subscriptions import SnsSubscriptionError, SubscriptionRecord
+from pipewatch.delivery_composition import build_subscription_service
+from pipewatch.domain.models import EventType, Severity
+from pipewatch.domain.subscriptions import Mode, SubscriptionError, parse_endpoint, validate_timezone
+from pipewatch.observability import logger, metrics, traced_handler
+from pipewatch.services.subscriptions import SubscriptionNotFound, SubscriptionService
+from pipewatch.settings import get_settings
+
+API_TITLE = "pipewatch subscriptions"
+API_VERSION = "1.0.0"
+
+app = APIGatewayRestResolver(enable_validation=True)
+
+
+class SubscribeRequest(BaseModel):
+    """A subscription: where to send, what to send, how. Empty lists mean "any". Subscribing an endpoint
+    that already has a subscription replaces its preferences."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    endpoint: str = Field(
+        description="An email address, or an E.164 phone number for SMS (+ then 8 to 15 digits).",
+        examples=["ci.analyst@example.com", "+15555550123"],
+    )
+    agents: list[str] = Field(default_factory=list, description="Watchlist agent ids, e.g. efgartigimod.")
+    indications: list[str] = Field(default_factory=list, description="Indication ids, e.g. dermatomyositis.")
+    event_types: list[EventType] = Field(default_factory=list)
+    min_severity: Severity = "low"
+    mode: Mode = Field(default="instant", description="instant alerts, or one daily digest")
+    digest_hour: int = Field(default=7, ge=0, le=23, description="Local hour of the daily digest.")
+    timezone: str = Field(
+        default="UTC", description="IANA time zone of the digest hour.", examples=["Europe/Brussels"]
+    )
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str) -> str:
+        return parse_endpoint(value)[1]
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        return validate_timezone(value)
+
+    def as_subscription(self) -> dict[str, Any]:
+        data = self.model_dump()
+        return {"endpoint": data.pop("endpoint"), "preferences": data}
+
+
+class SubscriptionOut(BaseModel):
+    subscription_id: str
+    endpoint: str
+    protocol: Literal["email", "sms"]
+    agents: list[str]
+    indications: list[str]
+    event_types: list[EventType]
+    min_severity: Severity
+    mode: Mode
+    digest_hour: int
+    timezone: str
+    status: Literal["pending", "active", "deleting"]
+    filter_policy: dict[str, Any]
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, record: SubscriptionRecord) -> SubscriptionOut:
+        return cls.model_validate(record.as_output())
+
+
+class SubscriptionList(BaseModel):
+    subscriptions: list[SubscriptionOut]
+
+
+class ErrorOut(BaseModel):
+    message: str
+
+
+@cache
+def _service() -> SubscriptionService:
+    return build_subscription_service(get_settings())
+
+
+@app.get("/subscriptions", summary="List subscriptions", response_description="All subscriptions")
+def list_subscriptions(
+    mode: Annotated[Mode | None, Query(description="only instant or only digest subscriptions")] = None,
+) -> SubscriptionList:
+    return SubscriptionList(subscriptions=[SubscriptionOut.of(r) for r in _service().list(mode)])
+
+
+@app.post(
+    "/subscriptions",
+    summary="Subscribe, or change the preferences of an endpoint's subscription",
+    responses={
+        201: {"description": "Subscribed; SNS now routes by the returned filter policy"},
+        400: {"description": "Rejected (unknown agent or indication, too many choices for SNS)"},
+        422: {"description": "Invalid request (e.g. not an email or E.164 phone number)"},
+    },
+)
+def subscribe(request: SubscribeRequest) -> Response[SubscriptionOut]:
+    record = _service().subscribe(request.as_subscription())
+    return Response(status_code=201, content_type="application/json", body=SubscriptionOut.of(record))
+
+
+@app.delete(
+    "/subscriptions/<subscription_id>",
+    summary="Unsubscribe (takes effect at once)",
+    responses={
+        200: {"description": "Removed"},
+        404: {"description": "No such subscription"},
+    },
+)
+def unsubscribe(
+    subscription_id: Annotated[str, Path(description="subscription id (sub-...) or the endpoint itself")],
+) -> SubscriptionOut:
+    return SubscriptionOut.of(_service().unsubscribe(subscription_id))
+
+
+@app.exception_handler(SubscriptionNotFound)  # type: ignore[untyped-decorator]
+def _not_found(exc: SubscriptionNotFound) -> Response[str]:
+    return Response(404, "application/json", json.dumps({"message": str(exc)}))
+
+
+@app.exception_handler(SubscriptionError)  # type: ignore[untyped-decorator]
+def _rejected(exc: SubscriptionError) -> Response[str]:
+    return Response(400, "application/json", json.dumps({"message": str(exc)}))
+
+
+@app.exception_handler(SnsSubscriptionError)  # type: ignore[untyped-decorator]
+def _sns_rejected(exc: SnsSubscriptionError) -> Response[str]:
+    return Response(400, "application/json", json.dumps({"message": f"SNS refused the subscription: {exc}"}))
+
+
+def openapi_document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION))
+    return document
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced_handler
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,127 @@
+"""Digest use case: for each digest subscriber whose local digest hour has come and who has not had today's
+digest, send the matching updates first seen since its last digest; an empty digest is not sent.
+
+Exactly once: the publish is idempotent on subscriber + local digest date (Powertools, DynamoDB), and the
+last-digest time is recorded only after the publish succeeded. A retried run re-publishes nothing (the stored
+result is returned) and records what an interrupted run had not recorded yet. A failed publish is retried by
+the next run (the run raises at the end so the scheduler retries it; the other subscribers are not held up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from pipewatch.adapters.store import Store
+from pipewatch.adapters.subscriptions import DigestState, SubscriptionTable
+from pipewatch.domain.digest import DigestMessage, build_digest, select
+from pipewatch.domain.render import DEFAULT_LINK_BASE
+from pipewatch.domain.subscriptions import digest_due, local_digest_date
+from pipewatch.errors import PipewatchError, PublishError
+from pipewatch.observability import logger
+
+# A digest covers at most this far back (a subscriber silent for months gets the last week, not everything).
+MAX_LOOKBACK = timedelta(days=8)
+
+
+class DigestPublisher(Protocol):
+    def publish_once(self, message: DigestMessage) -> dict[str, str]: ...
+
+    def register_lambda_context(self, context: Any) -> None: ...
+
+
+class DigestRunError(PipewatchError):
+    """Some digests could not be published; the run is retried and sends only those."""
+
+
+@dataclass
+class DigestReport:
+    now: str
+    subscribers: int = 0
+    due: int = 0
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "now": self.now,
+            "subscribers": self.subscribers,
+            "due": self.due,
+            "sent": self.sent,
+            "empty": self.empty,
+            "failed": self.failed,
+        }
+
+
+class DigestService:
+    def __init__(
+        self,
+        *,
+        table: SubscriptionTable,
+        store: Store,
+        publisher: DigestPublisher,
+        link_base: str = DEFAULT_LINK_BASE,
+    ) -> None:
+        self._table = table
+        self._store = store
+        self._publisher = publisher
+        self._link_base = link_base
+
+    def start_invocation(self, context: Any) -> None:
+        self._publisher.register_lambda_context(context)
+
+    def run(self, now: datetime, *, raise_on_failure: bool = True) -> DigestReport:
+        report = DigestReport(now=now.isoformat())
+        records = [r for r in self._table.list("digest") if r.status == "active"]
+        report.subscribers = len(records)
+        due: list[tuple[Any, datetime, DigestState | None]] = []
+        for record in records:
+            state = self._table.get_digest_state(record.subscription_id)
+            prefs = record.subscription.preferences
+            if not digest_due(prefs, now, state.last_digest_date if state else None):
+                continue
+            since = max(state.last_digest_at if state else record.created_at, now - MAX_LOOKBACK)
+            due.append((record, since, state))
+        report.due = len(due)
+        if not due:
+            return report
+        updates: Sequence[Any] = self._store.updates_between(min(since for _, since, _ in due), now)
+        for record, since, _state in due:
+            subscription = record.subscription
+            digest_date = local_digest_date(subscription.preferences, now)
+            message = build_digest(
+                subscription,
+                select(subscription, updates, since, now),
+                digest_date=digest_date,
+                since=since,
+                until=now,
+                link_base=self._link_base,
+            )
+            if message is None:
+                report.empty.append(subscription.subscription_id)
+                continue
+            try:
+                published = self._publisher.publish_once(message)
+            except PublishError as exc:
+                logger.warning("digest publish failed", extra={"key": message.key, "reason": exc.reason})
+                report.failed.append({"subscription_id": subscription.subscription_id, "error": exc.reason})
+                continue
+            # Only after a successful publish; a retried run records the time the first publish covered.
+            until = datetime.fromisoformat(published["until"])
+            self._table.put_digest_state(
+                subscription.subscription_id, DigestState(last_digest_at=until, last_digest_date=digest_date)
+            )
+            report.sent.append(
+                {
+                    "subscription_id": subscription.subscription_id,
+                    "digest_date": digest_date,
+                    "updates": len(message.update_ids),
+                    "message_id": published["message_id"],
+                }
+            )
+        if report.failed and raise_on_failure:
+            raise DigestRunError(f"{len(report.failed)} digests not sent: {report.failed}")
+        return report
