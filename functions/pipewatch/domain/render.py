@@ -19,10 +19,8 @@ SUBJECT_LIMIT = 100
 SUMMARY_LIMIT = 600
 DEFAULT_LINK_BASE = "https://pipewatch.example/u"
 DEFAULT_MANAGE_HINT = (
-    "To stop these alerts: run `pipewatch unsubscribe <your address>`, or send DELETE "
-    "/subscriptions/<subscription id> to the pipewatch subscription API "
-    "(`pipewatch subscriptions` lists ids). "
-    "It takes effect at once."
+    "To stop these alerts: run `pipewatch unsubscribe YOUR-ADDRESS`, or send DELETE "
+    "/subscriptions/YOUR-ADDRESS to the pipewatch subscription API. It takes effect at once."
 )
 
 EVENT_WORDS = {
@@ -46,7 +44,6 @@ _TRANSLITERATE = str.maketrans(
         "\u201a": "'",
         "\u201b": "'",
         "\u2032": "'",
-        "`": "'",
         "\u00b4": "'",
         "\u201c": '"',
         "\u201d": '"',
@@ -82,15 +79,11 @@ _TRANSLITERATE = str.maketrans(
         "\u2264": "<=",
         "\u2265": ">=",
         "\u00b1": "+/-",
-        "[": "(",
-        "]": ")",
-        "{": "(",
-        "}": ")",
-        "\\": "/",
-        "|": "/",
-        "~": "-",
-        "^": "",
     }
+)
+# GSM-7 extension-table characters (two septets each) and the backtick (not in GSM-7), for SMS only.
+_GSM_BASIC = str.maketrans(
+    {"[": "(", "]": ")", "{": "(", "}": ")", "\\": "/", "|": "/", "~": "-", "^": "", "`": "'"}
 )
 # The GSM 03.38 basic table restricted to ASCII (every character costs one septet); `[]{}\\|~^` and the
 # backtick are absent on purpose: they are extension characters (two septets) or not in GSM-7 at all.
@@ -125,7 +118,8 @@ def to_ascii(text: str) -> str:
 
 def to_gsm7(text: str) -> str:
     """Text every character of which is one septet of the GSM-7 basic table (no emoji, no curly quotes)."""
-    return _SPACE.sub(" ", "".join(ch for ch in to_ascii(clean_line(text)) if ch in _GSM7_ASCII)).strip()
+    ascii_text = to_ascii(clean_line(text)).translate(_GSM_BASIC)
+    return _SPACE.sub(" ", "".join(ch for ch in ascii_text if ch in _GSM7_ASCII)).strip()
 
 
 def is_gsm7(text: str) -> bool:

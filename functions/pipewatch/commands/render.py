@@ -1,0 +1,125 @@
+"""`pipewatch render --channel {sms,email}`: classified updates (JSON lines) -> messages (JSON lines)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+DESCRIPTION = """\
+Read JSON lines on stdin: the output of `pipewatch classify` (relevant, agents, indications, event_type,
+severity, reasons) plus "title" (required), "url", "source", "published" (ISO date or time) and optionally
+"summary". Write one JSON line per input line, in input order: {"subject": ..., "body": ...} for email,
+{"body": ...} for SMS (GSM-7, at most 160 characters). Lines with relevant=false or no event_type are rendered
+as commentary so every format can be inspected. A bad line gets {"line": N, "error": "..."} and a message on
+stderr; exit status 1 if any line failed, else 0. Blank lines are skipped.
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = DESCRIPTION
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("--channel", choices=("sms", "email"), required=True)
+    parser.add_argument(
+        "--link-base",
+        default=None,
+        help="base of the SMS short link <base>/<update id> (default $PIPEWATCH_LINK_BASE or https://pipewatch.example/u)",
+    )
+
+
+def _text(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f'"{key}" must be a string or null')
+    return value
+
+
+def _strings(record: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = record.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f'"{key}" must be a list of strings')
+    return tuple(value)
+
+
+def _render_line(text: str, channel: str, link_base: str, now: datetime) -> dict[str, str]:
+    from pydantic import ValidationError
+
+    from pipewatch.domain.ids import update_id
+    from pipewatch.domain.models import Classification, FetchedItem, Update
+    from pipewatch.domain.render import render_email_body, render_email_subject, render_sms
+    from pipewatch.domain.text import to_utc
+
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise ValueError("not valid JSON: nested too deeply") from exc
+    if not isinstance(record, dict):
+        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    title = record.get("title")
+    if not isinstance(title, str):
+        raise ValueError('"title" is missing or not a string')
+    published = to_utc(_text(record, "published")) if record.get("published") else None
+    source = _text(record, "source")
+    try:
+        classification = Classification(
+            relevant=bool(record.get("relevant", True)),
+            agents=_strings(record, "agents"),
+            indications=_strings(record, "indications"),
+            event_type=record.get("event_type") or "commentary",
+            severity=record.get("severity") or "low",
+            reasons=_strings(record, "reasons"),
+        )
+        item = FetchedItem(
+            source_id=source or "stdin", title=title, url=_text(record, "url"), published=published
+        )
+        update = Update(
+            update_id=update_id(item),
+            title=title,
+            summary=_text(record, "summary"),
+            url=item.url,
+            source_id=item.source_id,
+            source_name=source,
+            published=published,
+            classification=classification,
+            sources=(source,) if source else (),
+            first_seen=now,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ValueError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from exc
+    if channel == "sms":
+        return {"body": render_sms(update, link_base)}
+    return {"subject": render_email_subject(update), "body": render_email_body(update)}
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipewatch.delivery_composition import link_base
+
+    base = args.link_base or link_base()
+    now = datetime.now(UTC)
+    failed = 0
+    out = sys.stdout
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and not text.strip():
+            continue
+        try:
+            if text is None:
+                raise ValueError("not valid UTF-8")
+            result: dict[str, Any] = _render_line(text, args.channel, base, now)
+        except ValueError as exc:
+            failed += 1
+            result = {"line": number, "error": str(exc)}
+            print(f"pipewatch render: line {number}: {exc}", file=sys.stderr)
+        out.write(json.dumps(result) + "\n")
+    out.flush()
+    return 1 if failed else 0
