@@ -122,7 +122,8 @@ def main() -> int:  # noqa: C901 - a flat report
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print(f"rows: {len(rows)} ({args.data.name})")
     print(
-        f"relevance: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  (tp {tp} fp {fp} fn {fn} tn {tn})"
+        f"relevance: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
+        f"(tp {tp} fp {fp} fn {fn} tn {tn})"
     )
     print(f"agent-set accuracy (relevant rows): {ratio(agent_ok, agent_n)}")
     print(f"IIM accuracy: {ratio(iim_ok, iim_n)}")

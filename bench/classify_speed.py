@@ -77,7 +77,8 @@ def main() -> int:
     relevant = sum(classifier.classify(t, s, source=src).relevant for t, s, src in items[: min(n, 5000)])
     print(f"items: {n} (relevant in the first {min(n, 5000)}: {relevant})")
     print(
-        f"classifier: {n / t_classify:,.0f} items/s ({t_classify * 1e6 / n:.1f} us/item, best of {args.repeat})"
+        f"classifier: {n / t_classify:,.0f} items/s "
+        f"({t_classify * 1e6 / n:.1f} us/item, best of {args.repeat})"
     )
     print(f"single alias-regex scan: {n / t_regex:,.0f} items/s ({t_regex * 1e6 / n:.1f} us/item)")
     print(f"ratio classifier / single regex (time): {t_classify / t_regex:.2f}x")

@@ -47,10 +47,11 @@ _CONTINUATION = "".join(re.escape(ch) for ch, byte in _BYTE_OF.items() if byte <
 _MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
 # Symbol-font trademark residue glued to an all-caps brand: "VYVGARTÔ" (™), "LISRAYAÒ" (®), "...Ó" (©).
 _SYMBOL_RESIDUE = re.compile(r"(?<=[A-Z]{2})[ÔÒÓ](?![^\W\d_])")
-_SPECIAL = re.compile("[αβßæÆøØœŒłŁđĐı]")
+_SPECIAL = re.compile("[αβßæÆøØœŒłŁđĐı™®©℠]")
 _TRANSLATE = str.maketrans(
     {"α": " alfa ", "β": " beta ", "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
-     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i",
+     "™": " ", "®": " ", "©": " ", "℠": " "}  # NFKD would glue "TM" to the brand
 )  # fmt: skip
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _POSSESSIVE = re.compile(r"['’ʼ`´](?=s(?![^\W_]))")  # "Roivant's" -> "Roivants" (other apostrophes -> space)

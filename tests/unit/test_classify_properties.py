@@ -1,0 +1,42 @@
+"""Property tests: the classifier never raises and is deterministic on arbitrary text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipewatch.domain.classify import Classifier
+from pipewatch.domain.match import normalize
+
+CLASSIFIER = Classifier.from_files()
+VOCAB = st.sampled_from(
+    ["VYVGART", "Ã”", "ARGX-113", "Roivant", "TYK2/JAK1", "approves", "phase 3", "DM", "4:30 PM", "™", "α",
+     "'s",
+     "ADAPT", "study", "艾加莫德", "\x00", "\u0301", " ", "-", "results", "seek", "no", "death", "PubMed"]
+)  # fmt: skip
+TEXT = st.one_of(st.text(max_size=300), st.lists(VOCAB, max_size=40).map(" ".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=TEXT, summary=TEXT, source=TEXT, doc_type=st.sampled_from(["news", "publication", "whatever"]))
+def test_never_raises_and_is_deterministic(title: str, summary: str, source: str, doc_type: str) -> None:
+    first = CLASSIFIER.classify(title, summary, doc_type=doc_type, source=source)
+    second = CLASSIFIER.classify(title, summary, doc_type=doc_type, source=source)
+    assert first == second
+    assert first.relevant == bool(first.agents)
+    assert (first.event_type is None) == (not first.relevant)
+    assert (first.severity is None) == (not first.relevant)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=200))
+def test_normalize_output_is_plain_words(text: str) -> None:
+    out = normalize(text)
+    assert out == out.strip() and "  " not in out and out == normalize(out)
+
+
+def test_huge_and_control_text() -> None:
+    huge = "VYVGART approved " * 50_000
+    assert CLASSIFIER.classify(huge, huge).relevant
+    assert not CLASSIFIER.classify("", "").relevant
+    assert not CLASSIFIER.classify("\x00\x01\x02\ud800", "\ufeff").relevant
