@@ -14,11 +14,14 @@ import json
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
+from pipewatch.adapters.aws import client
 from pipewatch.adapters.local_stack import (
     LambdaContext,
     LocalStack,
@@ -28,7 +31,6 @@ from pipewatch.adapters.local_stack import (
     create_local_stack,
     use_stack_environment,
 )
-from pipewatch.adapters.aws import client
 from pipewatch.adapters.replay_server import ReplayServer, Route
 from pipewatch.adapters.store import Store
 from pipewatch.config import packaged_data_path
@@ -46,12 +48,30 @@ DEMO_AGENT = {
     "trials": [{"nct_id": DEMO_TRIAL, "acronym": "ACTT-1", "phase": "3", "indications": []}],
 }
 
-# Example subscribers: (name, channel, endpoint, filter policy over the alert's message attributes).
-SUBSCRIBERS: list[tuple[str, str, str, dict[str, Any] | None]] = [
-    ("CI analyst (email, everything)", "email", "ci.analyst@example.com", None),
-    ("Medical affairs (SMS, high only)", "sms", "+15555550123", {"severity": ["high"]}),
-    ("BD lead (email, brepocitinib)", "email", "bd.lead@example.com", {"agents": ["brepocitinib"]}),
+# Example subscribers: (name, subscription request), created through the subscription service (as the API
+# and `pipewatch subscribe` do); the filter policy each gets is the one the service derived.
+SUBSCRIBERS: list[tuple[str, dict[str, Any]]] = [
+    ("CI analyst (email, instant, everything)", {"endpoint": "ci.analyst@example.com"}),
+    (
+        "Medical affairs (SMS, instant, high severity only)",
+        {"endpoint": "+15555550123", "preferences": {"min_severity": "high"}},
+    ),
+    (
+        "BD lead (email, daily digest 08:00 Europe/Brussels, brepocitinib + efgartigimod, medium and above)",
+        {
+            "endpoint": "bd.lead@example.com",
+            "preferences": {
+                "mode": "digest",
+                "digest_hour": 8,
+                "timezone": "Europe/Brussels",
+                "agents": ["brepocitinib", "efgartigimod"],
+                "min_severity": "medium",
+            },
+        },
+    ),
 ]
+DIGEST_ZONE = "Europe/Brussels"
+DIGEST_HOUR = 8
 
 
 @dataclass
@@ -61,7 +81,10 @@ class SubscriberView:
     endpoint: str
     filter_policy: dict[str, Any] | None
     shadow: ShadowSubscriber
+    mode: str = "instant"
+    subscription_id: str = ""
     messages: list[dict[str, Any]] = field(default_factory=list)
+    digests: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +95,8 @@ class DemoResult:
     subscribers: list[SubscriberView]
     replayed_batch_new_messages: int
     topic_publishes: int
+    digest_runs: list[dict[str, Any]] = field(default_factory=list)
+    merged_copies: int = 0
 
     @property
     def ok(self) -> bool:
@@ -83,35 +108,85 @@ class DemoResult:
             "cycles": self.cycles,
             "updates": self.updates,
             "subscribers": [
-                {"name": s.name, "channel": s.channel, "endpoint": s.endpoint, "filter_policy": s.filter_policy,
-                 "alerts": s.messages}
+                {
+                    "name": s.name,
+                    "channel": s.channel,
+                    "endpoint": s.endpoint,
+                    "mode": s.mode,
+                    "subscription_id": s.subscription_id,
+                    "filter_policy": s.filter_policy,
+                    "alerts": s.messages,
+                    "digests": s.digests,
+                }
                 for s in self.subscribers
             ],
             "replayed_batch_new_messages": self.replayed_batch_new_messages,
             "topic_publishes": self.topic_publishes,
+            "digest_runs": self.digest_runs,
+            "merged_copies": self.merged_copies,
         }
 
     def render(self) -> str:
-        out: list[str] = [f"pipewatch demo - stack {self.stack_name} (template.yaml on moto, recorded payloads)", ""]
+        out: list[str] = [
+            f"pipewatch demo - stack {self.stack_name} (template.yaml on moto, recorded payloads)",
+            "",
+        ]
         for cycle in self.cycles:
             out.append(
-                f"poll cycle {cycle['cycle']}: {cycle['sources']} sources, {cycle['new_updates']} new updates, "
-                f"{cycle['not_modified']} unchanged (304), {len(cycle['failed'])} failed; "
+                f"poll cycle {cycle['cycle']}: {cycle['sources']} sources, "
+                f"{cycle['new_updates']} new updates, "
+                f"{cycle['not_modified']} unchanged (304), {cycle['merged']} syndicated copies merged, "
+                f"{len(cycle['failed'])} failed; "
                 f"{cycle['alerts_published']} alerts published"
             )
             for failure in cycle["failed"]:
                 out.append(f"  ! {failure['source']}: {failure['error']}")
-        out += ["", "Classified updates", _table(
-            ["#", "agents", "event", "sev", "indications", "title"],
-            [[str(i + 1), ",".join(u["agents"]), u["event_type"], u["severity"], ",".join(u["indications"]) or "-",
-              u["title"]] for i, u in enumerate(self.updates)],
-        )]
+        out += [
+            "",
+            "Classified updates",
+            _table(
+                ["#", "agents", "event", "sev", "indications", "title"],
+                [
+                    [
+                        str(i + 1),
+                        ",".join(u["agents"]),
+                        u["event_type"],
+                        u["severity"],
+                        ",".join(u["indications"]) or "-",
+                        u["title"],
+                    ]
+                    for i, u in enumerate(self.updates)
+                ],
+            ),
+        ]
+        with_sources = [u for u in self.updates if len(u["sources"]) > 1]
+        if with_sources:
+            out += [
+                "",
+                f"Syndicated copies merged into one update ({self.merged_copies} copies, no extra alert):",
+            ]
+            out += [f"  - {u['title'][:90]}: {'; '.join(u['sources'])}" for u in with_sources]
         for sub in self.subscribers:
-            policy = json.dumps(sub.filter_policy) if sub.filter_policy else "all alerts"
-            out += ["", f"{sub.name} <{sub.endpoint}> - filter: {policy} - {len(sub.messages)} alerts"]
+            policy = json.dumps(sub.filter_policy, sort_keys=True)
+            out += [
+                "",
+                f"{sub.name} <{sub.endpoint}>",
+                f"  SNS filter policy: {policy}",
+                f"  {len(sub.messages)} instant alerts, {len(sub.digests)} digests",
+            ]
             for message in sub.messages:
-                text = message["sms"] if sub.channel == "sms" else message["subject"]
-                out.append("  - " + text)
+                if sub.channel == "sms":
+                    out.append(f"  - SMS ({len(message['sms'])} chars): {message['sms']}")
+                else:
+                    out.append("  - " + message["subject"])
+            for digest in sub.digests:
+                out.append(f"  digest: {digest['subject']}")
+                out += ["    | " + line for line in digest["message"].splitlines()]
+        for run in self.digest_runs:
+            out.append(
+                f"\ndigest run at {run['now']} ({run['label']}): {len(run['sent'])} sent, "
+                f"{len(run['empty'])} empty (not sent), {run['due']} due"
+            )
         out += [
             "",
             f"Replayed the last stream batch (a Lambda retry): {self.replayed_batch_new_messages} new alerts "
@@ -161,19 +236,54 @@ class DemoRun:
             "http": {"max_retries": 1, "backoff_base_s": 0, "backoff_cap_s": 0},
             "hosts": {"127.0.0.1": {"min_interval_s": 0}},
             "sources": [
-                {"id": "press-wire", "name": "Press wire (recorded headlines)", "kind": "rss",
-                 "url": f"{base}/press/feed.xml", "doc_type": "press_release"},
-                {"id": "sec-press", "name": "SEC newsroom", "kind": "rss", "url": f"{base}/sec/pressreleases.rss",
-                 "doc_type": "regulator"},
-                {"id": "ema-news", "name": "EMA news", "kind": "rss", "url": f"{base}/ema/news.xml",
-                 "doc_type": "regulator"},
-                {"id": "edgar-demo", "name": "SEC EDGAR 8-K", "kind": "edgar", "doc_type": "filing",
-                 "edgar": {"base_url": f"{base}/edgar/browse-edgar", "cik": "0001889983", "forms": ["8-K"]}},
-                {"id": "pubmed", "name": "PubMed", "kind": "pubmed", "doc_type": "publication",
-                 "source_class": "registry",
-                 "pubmed": {"base_url": f"{base}/pubmed", "email": "demo@example.com"}},
-                {"id": "ctgov", "name": "ClinicalTrials.gov", "kind": "ctgov", "doc_type": "registry",
-                 "source_class": "registry", "ctgov": {"base_url": f"{base}/ctgov/api/v2", "max_pages": 2}},
+                {
+                    "id": "press-wire",
+                    "name": "Press wire (recorded headlines)",
+                    "kind": "rss",
+                    "url": f"{base}/press/feed.xml",
+                    "doc_type": "press_release",
+                },
+                {
+                    "id": "sec-press",
+                    "name": "SEC newsroom",
+                    "kind": "rss",
+                    "url": f"{base}/sec/pressreleases.rss",
+                    "doc_type": "regulator",
+                },
+                {
+                    "id": "ema-news",
+                    "name": "EMA news",
+                    "kind": "rss",
+                    "url": f"{base}/ema/news.xml",
+                    "doc_type": "regulator",
+                },
+                {
+                    "id": "edgar-demo",
+                    "name": "SEC EDGAR 8-K",
+                    "kind": "edgar",
+                    "doc_type": "filing",
+                    "edgar": {
+                        "base_url": f"{base}/edgar/browse-edgar",
+                        "cik": "0001889983",
+                        "forms": ["8-K"],
+                    },
+                },
+                {
+                    "id": "pubmed",
+                    "name": "PubMed",
+                    "kind": "pubmed",
+                    "doc_type": "publication",
+                    "source_class": "registry",
+                    "pubmed": {"base_url": f"{base}/pubmed", "email": "demo@example.com"},
+                },
+                {
+                    "id": "ctgov",
+                    "name": "ClinicalTrials.gov",
+                    "kind": "ctgov",
+                    "doc_type": "registry",
+                    "source_class": "registry",
+                    "ctgov": {"base_url": f"{base}/ctgov/api/v2", "max_pages": 2},
+                },
             ],
         }
         path = self.workdir / "sources.yaml"
@@ -186,29 +296,38 @@ class DemoRun:
         version = json.loads((f / "ctgov" / "v2_version_2026-08-20_hkm30.json").read_text())
         if cycle == 1:
             # Derived: the recorded record as it would have read before completion (one field edited).
-            study = derive_one_field(study, ["protocolSection", "statusModule", "overallStatus"],
-                                     "ACTIVE_NOT_RECRUITING")
+            study = derive_one_field(
+                study, ["protocolSection", "statusModule", "overallStatus"], "ACTIVE_NOT_RECRUITING"
+            )
             version_body = (f / "ctgov" / "v2_version_2026-08-20_hkm30.json").read_bytes()
         else:
             # Derived: the registry's data timestamp moves forward; the study is the recorded one, unedited.
             version = derive_one_field(version, ["dataTimestamp"], "2026-08-20T09:00:06")
             version_body = json.dumps(version).encode()
-        server.routes.update({
-            "/press/feed.xml": Route.file(f / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml",
-                                          "application/rss+xml"),
-            "/sec/pressreleases.rss": Route.file(f / "rss" / "sec_press_releases_rss_2025-01-24_edgarkit.xml",
-                                                 "application/rss+xml"),
-            "/ema/news.xml": Route.file(f / "demo" / "html_challenge_page_HANDMADE.html", "text/html"),
-            "/edgar/browse-edgar": Route.file(f / "edgar" / "company_atom_keen-vision_8K_2025-01-25_edgarkit.xml",
-                                              "application/atom+xml"),
-            "/pubmed/esearch.fcgi": Route.file(f / "pubmed" / "esearch_uid_31452104_found_2026-08-20_hkm30.json",
-                                               "application/json"),
-            "/pubmed/esummary.fcgi": Route.file(f / "pubmed" / "esummary_31452104_found_2026-08-20_hkm30.json",
-                                                "application/json"),
-            "/ctgov/api/v2/version": Route(version_body, "application/json"),
-            "/ctgov/api/v2/studies": Route(json.dumps({"studies": [study]}).encode(), "application/json"),
-            f"/ctgov/api/v2/studies/{DEMO_TRIAL}": Route(json.dumps(study).encode(), "application/json"),
-        })
+        server.routes.update(
+            {
+                "/press/feed.xml": Route.file(
+                    f / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml", "application/rss+xml"
+                ),
+                "/sec/pressreleases.rss": Route.file(
+                    f / "rss" / "sec_press_releases_rss_2025-01-24_edgarkit.xml", "application/rss+xml"
+                ),
+                "/ema/news.xml": Route.file(f / "demo" / "html_challenge_page_HANDMADE.html", "text/html"),
+                "/edgar/browse-edgar": Route.file(
+                    f / "edgar" / "company_atom_keen-vision_8K_2025-01-25_edgarkit.xml",
+                    "application/atom+xml",
+                ),
+                "/pubmed/esearch.fcgi": Route.file(
+                    f / "pubmed" / "esearch_uid_31452104_found_2026-08-20_hkm30.json", "application/json"
+                ),
+                "/pubmed/esummary.fcgi": Route.file(
+                    f / "pubmed" / "esummary_31452104_found_2026-08-20_hkm30.json", "application/json"
+                ),
+                "/ctgov/api/v2/version": Route(version_body, "application/json"),
+                "/ctgov/api/v2/studies": Route(json.dumps({"studies": [study]}).encode(), "application/json"),
+                f"/ctgov/api/v2/studies/{DEMO_TRIAL}": Route(json.dumps(study).encode(), "application/json"),
+            }
+        )
 
     def _event(self, name: str) -> dict[str, Any]:
         loaded: dict[str, Any] = json.loads((self.events / name).read_text(encoding="utf-8"))
@@ -218,50 +337,109 @@ class DemoRun:
     def run(self) -> DemoResult:
         stack = create_local_stack(name="pipewatch-demo")
         with ReplayServer() as server:
-            use_stack_environment(stack, {
-                "PIPEWATCH_WATCHLIST": str(self._write_watchlist()),
-                "PIPEWATCH_SOURCES": str(self._write_sources(server.base_url)),
-            })
+            use_stack_environment(
+                stack,
+                {
+                    "PIPEWATCH_WATCHLIST": str(self._write_watchlist()),
+                    "PIPEWATCH_SOURCES": str(self._write_sources(server.base_url)),
+                },
+            )
             handlers = load_handlers()
             subscribers = self._subscribe(stack)
             pump = StreamPump.from_mapping(
-                stack, _stream_mapping(stack), handlers["alert"], function_name=stack.output("AlertFunctionName")
+                stack,
+                _stream_mapping(stack),
+                handlers["alert"],
+                function_name=stack.output("AlertFunctionName"),
             )
             cycles = []
             for cycle in (1, 2):
                 self._routes(server, cycle)
                 cycles.append(self._cycle(cycle, handlers["poll"], pump, stack))
             store = Store(client("dynamodb", Settings.from_env()), stack.output("TableName"))
-            for sub in subscribers:
-                sub.messages.extend(_alert_bodies(sub.shadow.received(), store))
             replay = pump.invocations[-1]["Records"] if pump.invocations else []
             before = _topic_publish_count(stack)
             pump.deliver_batch(replay)
             replayed_new = _topic_publish_count(stack) - before
+            digest_runs = self._digests(handlers["digest"], stack)
+            for sub in subscribers:
+                received = sub.shadow.received()
+                sub.messages.extend(_alert_bodies([e for e in received if _delivery(e) == "instant"], store))
+                sub.digests.extend(
+                    {
+                        "subject": e.get("Subject", ""),
+                        "message": e.get("Message", ""),
+                        "digest_key": e["MessageAttributes"]["digest_key"]["Value"],
+                    }
+                    for e in received
+                    if _delivery(e) == "digest"
+                )
         updates = [
-            {"update_id": u.update_id, "agents": list(u.classification.agents),
-             "event_type": u.classification.event_type or "", "severity": u.classification.severity or "",
-             "indications": list(u.classification.indications), "title": u.title, "sources": list(u.sources),
-             "reasons": list(u.classification.reasons)}
+            {
+                "update_id": u.update_id,
+                "agents": list(u.classification.agents),
+                "event_type": u.classification.event_type or "",
+                "severity": u.classification.severity or "",
+                "indications": list(u.classification.indications),
+                "title": u.title,
+                "sources": list(u.sources),
+                "reasons": list(u.classification.reasons),
+            }
             for u in store.scan_updates()
         ]
-        return DemoResult(stack.name, cycles, updates, subscribers, replayed_new, _topic_publish_count(stack))
+        merged = sum(c["merged"] for c in cycles)
+        return DemoResult(
+            stack.name,
+            cycles,
+            updates,
+            subscribers,
+            replayed_new,
+            _topic_publish_count(stack),
+            digest_runs,
+            merged,
+        )
 
     def _subscribe(self, stack: LocalStack) -> list[SubscriberView]:
-        from pipewatch.adapters.local_stack import aws_client
+        from pipewatch.delivery_composition import build_subscription_service
 
-        sns = aws_client("sns")
+        service = build_subscription_service(Settings.from_env())
         topic = stack.output("AlertsTopicArn")
         views = []
-        for name, channel, endpoint, policy in SUBSCRIBERS:
-            attributes = {"FilterPolicy": json.dumps(policy)} if policy else {}
-            sns.subscribe(TopicArn=topic, Protocol=channel, Endpoint=endpoint, Attributes=attributes)
-            shadow = add_shadow_subscriber(topic, endpoint.strip("+").split("@")[0], policy)
-            views.append(SubscriberView(name, channel, endpoint, policy, shadow))
+        for name, request in SUBSCRIBERS:
+            record = service.subscribe(request)
+            policy = record.as_output()["filter_policy"]
+            sub = record.subscription
+            # moto records no email/SMS delivery: an SQS queue with the same policy receives what they would.
+            shadow = add_shadow_subscriber(topic, sub.endpoint.strip("+").split("@")[0], policy)
+            views.append(
+                SubscriberView(
+                    name, sub.protocol, sub.endpoint, policy, shadow, sub.mode, sub.subscription_id
+                )
+            )
         return views
 
+    def _digests(
+        self, digest: Callable[[dict[str, Any], Any], dict[str, Any]], stack: LocalStack
+    ) -> list[dict[str, Any]]:
+        """The scheduled digest at the next 08:00 Brussels, then the same run again (a scheduler retry)."""
+        zone = ZoneInfo(DIGEST_ZONE)
+        local = datetime.now(UTC).astimezone(zone)
+        at = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+        if at <= local:
+            at += timedelta(days=1)
+        event = {"scheduled_time": at.astimezone(UTC).isoformat()}
+        context = LambdaContext(stack.output("DigestFunctionName"))
+        runs = []
+        for label in ("scheduled run", "retried run"):
+            report = digest(event, context)
+            runs.append({"label": label, **report})
+        return runs
+
     def _cycle(
-        self, cycle: int, poll: Callable[[dict[str, Any], Any], dict[str, Any]], pump: StreamPump,
+        self,
+        cycle: int,
+        poll: Callable[[dict[str, Any], Any], dict[str, Any]],
+        pump: StreamPump,
         stack: LocalStack,
     ) -> dict[str, Any]:
         context = LambdaContext(stack.output("PollFunctionName"))
@@ -273,6 +451,7 @@ class DemoRun:
             "sources": sum(r["sources"] for r in reports),
             "new_updates": sum(r["new_updates"] for r in reports),
             "not_modified": sum(1 for r in reports for o in r["outcomes"] if o["not_modified"]),
+            "merged": sum(o.get("merged", 0) for r in reports for o in r["outcomes"]),
             "failed": [f for r in reports for f in r["failed"]],
             "alerts_published": _topic_publish_count(stack) - before,
         }
@@ -281,20 +460,23 @@ class DemoRun:
 def load_handlers() -> dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]]:
     """The Lambda entry points, with their per-process caches cleared (settings may have changed)."""
     from pipewatch.config import _cached_load
-    from pipewatch.handlers import alert, poll
+    from pipewatch.handlers import alert, api, digest, poll
     from pipewatch.settings import get_settings
 
     get_settings.cache_clear()
     _cached_load.cache_clear()
     poll._service.cache_clear()
     alert._service.cache_clear()
-    return {"poll": poll.handler, "alert": alert.handler}
+    digest._service.cache_clear()
+    api._service.cache_clear()
+    return {"poll": poll.handler, "alert": alert.handler, "digest": digest.handler, "api": api.handler}
 
 
 def _stream_mapping(stack: LocalStack) -> dict[str, Any]:
     for mapping in stack.mappings.values():
         if "Stream" in json.dumps(mapping["Properties"].get("EventSourceArn", "")):
-            return mapping
+            found: dict[str, Any] = mapping
+            return found
     raise KeyError("the template has no DynamoDB stream event source")
 
 
@@ -306,6 +488,10 @@ def _topic_publish_count(stack: LocalStack) -> int:
     return len(topic.sent_notifications)
 
 
+def _delivery(envelope: dict[str, Any]) -> str:
+    return str(envelope.get("MessageAttributes", {}).get("delivery", {}).get("Value", ""))
+
+
 def _alert_bodies(envelopes: list[dict[str, Any]], store: Store) -> list[dict[str, Any]]:
     """SNS-to-SQS envelopes -> what the subscriber's endpoint receives. The shadow queue gets the topic's
     default (email) body; the SMS text SNS would send is the same update rendered for SMS."""
@@ -313,10 +499,12 @@ def _alert_bodies(envelopes: list[dict[str, Any]], store: Store) -> list[dict[st
     for envelope in envelopes:
         update_id = envelope.get("MessageAttributes", {}).get("update_id", {}).get("Value", "")
         update = store.get_update(update_id)
-        bodies.append({
-            "update_id": update_id,
-            "subject": envelope.get("Subject", ""),
-            "message": envelope.get("Message", ""),
-            "sms": render_alert(update).sms if update else "",
-        })
+        bodies.append(
+            {
+                "update_id": update_id,
+                "subject": envelope.get("Subject", ""),
+                "message": envelope.get("Message", ""),
+                "sms": render_alert(update).sms if update else "",
+            }
+        )
     return bodies

@@ -178,7 +178,7 @@ class Store:
         source and URL with a conditional UpdateItem (a MODIFY stream record, which never alerts), then keep
         an alias item under the duplicate's own id so the next poll skips it with a plain read.
         False when this URL was merged already (nothing written)."""
-        label = duplicate.source_name or duplicate.source_id
+        label = duplicate.sources[0] if duplicate.sources else duplicate.source_name or duplicate.source_id
         url = duplicate.url or f"id:{duplicate.update_id}"
         merged = True
         try:

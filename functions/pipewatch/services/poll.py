@@ -265,7 +265,8 @@ class PollService:
             published=item.published,
             doc_type=item.doc_type,
             classification=classification,
-            sources=(item.source_name or item.source_id,),
+            # The outlet when the feed names it (Google News, syndicated wires), so merged copies list outlets.
+            sources=(item.extra.get("publisher") or item.source_name or item.source_id,),
             first_seen=now,
         )
 
