@@ -56,6 +56,9 @@ test: $(STAMP) $(SAMSTAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/classify_eval.py
 	$(BIN)/python bench/classify_speed.py
+	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/cost.py
+	$(BIN)/python bench/cold_start.py
 
 clean:
 	rm -rf $(VENV) $(SAMVENV) .pytest_cache .mypy_cache .ruff_cache .coverage
