@@ -1,6 +1,6 @@
-"""Delivery through the stack on moto: preferences -> SNS filter policy -> what each subscriber receives (SNS ->
-SQS shadow queues with the same policy, since moto records no email/SMS delivery), table and SNS kept in step,
-syndicated copies merged without an alert, and digests sent exactly once."""
+"""Delivery through the stack on moto: preferences -> SNS filter policy -> what each subscriber receives
+(SNS -> SQS shadow queues with the same policy, since moto records no email/SMS delivery), table and SNS
+kept in step, syndicated copies merged without an alert, and digests sent exactly once."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _labelled(ids: set[str]) -> list[Update]:
 
 
 class FailingSns:
-    """A real (moto) SNS client whose chosen operation fails once, as a throttled or interrupted call would."""
+    """A real (moto) client whose chosen operation fails once, as a throttled or interrupted call would."""
 
     def __init__(self, real: Any, fail_once: set[str]) -> None:
         self._real = real
@@ -112,7 +112,7 @@ def _topic_subscriptions(env: dict[str, Any], protocol: str) -> list[dict[str, A
     return [s for s in listed if s["Protocol"] == protocol]
 
 
-# -- preferences -> filter policy -> delivered messages ------------------------------------------------------
+# -- preferences -> filter policy -> delivered messages ---------------------------------------
 
 
 def test_given_three_subscribers_when_real_headlines_are_alerted_then_each_receives_exactly_its_selection(
@@ -206,7 +206,7 @@ def test_given_sanitize_payloads_from_a_feed_then_no_markup_or_control_character
             assert not any(ord(ch) < 32 and ch != "\n" for ch in text)
 
 
-# -- table and SNS in step -------------------------------------------------------------------------------------
+# -- table and SNS in step ---------------------------------------
 
 
 def test_given_unsubscribe_then_the_sns_subscription_is_gone_and_later_alerts_do_not_reach_it(
@@ -297,7 +297,7 @@ def test_given_sns_failing_on_subscribe_then_a_retry_leaves_one_active_subscript
     assert json.loads(attributes["FilterPolicy"])["agents"] == ["brepocitinib"]
 
 
-# -- syndicated copies ---------------------------------------------------------------------------------------
+# -- syndicated copies ---------------------------------------
 
 
 def test_given_syndicated_copies_merged_into_the_stored_story_then_one_alert_lists_every_outlet(
@@ -329,7 +329,7 @@ def test_given_syndicated_copies_merged_into_the_stored_story_then_one_alert_lis
     assert "Also reported by: ResearchPool" in render_alert(merged).message
 
 
-# -- digests -------------------------------------------------------------------------------------------------
+# -- digests ---------------------------------------
 
 
 def _digest_env(env: dict[str, Any], sns_client: Any = None) -> Any:
