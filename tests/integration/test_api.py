@@ -1,0 +1,139 @@
+"""The subscription API handler on the stack in moto: request validation, status codes, SNS in step, and the
+committed OpenAPI document generated from the code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipewatch.adapters.aws import client
+from pipewatch.adapters.local_stack import LambdaContext
+from pipewatch.handlers import api
+from pipewatch.settings import Settings
+
+OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+
+
+def _event(method: str, path: str, body: Any = None, query: dict[str, str] | None = None) -> dict[str, Any]:
+    resource = "/subscriptions/{subscription_id}" if path.count("/") > 1 else "/subscriptions"
+    path_parameters = {"subscription_id": path.rsplit("/", 1)[1]} if resource.endswith("}") else None
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {},
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
+        "pathParameters": path_parameters,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": f"/dev{path}",
+            "stage": "dev",
+            "requestId": "test",
+            "identity": {"sourceIp": "127.0.0.1"},
+        },
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+
+
+@pytest.fixture
+def call(local_stack: Any) -> Any:
+    api._service.cache_clear()
+    from pipewatch.settings import get_settings
+
+    get_settings.cache_clear()
+
+    def invoke(
+        method: str, path: str, body: Any = None, query: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
+        answer = api.handler(_event(method, path, body, query), LambdaContext("api"))
+        return answer["statusCode"], json.loads(answer["body"]) if answer.get("body") else None
+
+    yield invoke
+    api._service.cache_clear()
+    get_settings.cache_clear()
+
+
+def test_given_a_valid_request_when_posted_then_201_and_sns_holds_the_policy(call: Any) -> None:
+    status, body = call(
+        "POST",
+        "/subscriptions",
+        {"endpoint": "+15555550123", "min_severity": "high", "agents": ["efgartigimod"]},
+    )
+
+    assert status == 201
+    assert body["protocol"] == "sms" and body["status"] == "active"
+    assert body["filter_policy"] == {
+        "delivery": ["instant"],
+        "agents": ["efgartigimod"],
+        "severity_rank": [{"numeric": [">=", 2]}],
+    }
+    sns = client("sns", Settings.from_env())
+    listed = sns.list_subscriptions_by_topic(TopicArn=Settings.from_env().topic_arn)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in listed] == [("sms", "+15555550123")]
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        {"endpoint": "not-an-address"},
+        {"endpoint": "+1 555 0123"},
+        {"endpoint": "x@localhost"},
+        {"endpoint": "x@example.com", "min_severity": "urgent"},
+        {"endpoint": "x@example.com", "timezone": "Mars/Olympus"},
+        {"endpoint": "x@example.com", "digest_hour": 24},
+        {"endpoint": "x@example.com", "surprise": True},
+    ],
+)
+def test_given_an_invalid_request_then_422_names_the_problem_and_nothing_is_subscribed(
+    call: Any, request_body: dict[str, Any]
+) -> None:
+    status, body = call("POST", "/subscriptions", request_body)
+
+    assert status == 422
+    assert body["detail"]
+    assert call("GET", "/subscriptions") == (200, {"subscriptions": []})
+
+
+def test_given_an_unknown_agent_then_400_lists_the_known_ones(call: Any) -> None:
+    status, body = call("POST", "/subscriptions", {"endpoint": "x@example.com", "agents": ["aspirin"]})
+
+    assert status == 400
+    assert "unknown agents ['aspirin']" in body["message"] and "efgartigimod" in body["message"]
+
+
+def test_given_subscriptions_when_listed_and_deleted_then_the_list_and_sns_follow_at_once(call: Any) -> None:
+    call("POST", "/subscriptions", {"endpoint": "a@example.com"})
+    _, digest = call("POST", "/subscriptions", {"endpoint": "b@example.com", "mode": "digest"})
+
+    assert [s["endpoint"] for s in call("GET", "/subscriptions")[1]["subscriptions"]] == [
+        "a@example.com",
+        "b@example.com",
+    ]
+    assert [
+        s["endpoint"] for s in call("GET", "/subscriptions", query={"mode": "digest"})[1]["subscriptions"]
+    ] == ["b@example.com"]
+    status, removed = call("DELETE", f"/subscriptions/{digest['subscription_id']}")
+    assert (status, removed["endpoint"]) == (200, "b@example.com")
+    assert call("DELETE", f"/subscriptions/{digest['subscription_id']}")[0] == 404
+    sns = client("sns", Settings.from_env())
+    listed = sns.list_subscriptions_by_topic(TopicArn=Settings.from_env().topic_arn)["Subscriptions"]
+    assert [s["Endpoint"] for s in listed] == ["a@example.com"]
+
+
+def test_given_the_code_then_the_committed_openapi_document_is_in_sync() -> None:
+    generated = api.openapi_document()
+
+    assert json.loads(OPENAPI.read_text(encoding="utf-8")) == generated, (
+        "regenerate: python -c 'import json; from pipewatch.handlers.api import openapi_document; "
+        "print(json.dumps(openapi_document(), indent=2))' > docs/openapi.json"
+    )
+    assert set(generated["paths"]) == {"/subscriptions", "/subscriptions/{subscription_id}"}
+    assert set(generated["paths"]["/subscriptions"]) == {"get", "post"}
