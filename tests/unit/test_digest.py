@@ -1,0 +1,95 @@
+"""Digest content: selection window and preferences, grouping by agent, severity order, formats, empty."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from pipewatch.domain.digest import build_digest, group_by_agent, select
+from pipewatch.domain.models import Classification, Update
+from pipewatch.domain.render import SMS_LIMIT, is_gsm7
+from pipewatch.domain.subscriptions import Subscription
+
+NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+SINCE = NOW - timedelta(days=1)
+
+
+def _update(
+    n: int, agents: tuple[str, ...], severity: str, *, hours_ago: float = 1, event: str = "results"
+) -> Update:
+    return Update(
+        update_id=f"u-{n}",
+        title=f"Headline number {n} about {agents[0]}",
+        url=f"https://example.com/{n}",
+        source_id="s",
+        source_name="Wire",
+        classification=Classification.model_validate(
+            {"relevant": True, "agents": agents, "event_type": event, "severity": severity}
+        ),
+        first_seen=NOW - timedelta(hours=hours_ago),
+    )
+
+
+SUB = Subscription.model_validate(
+    {
+        "endpoint": "bd@example.com",
+        "preferences": {
+            "mode": "digest",
+            "agents": ["brepocitinib", "efgartigimod"],
+            "min_severity": "medium",
+            "timezone": "Europe/Brussels",
+        },
+    }
+)
+
+
+def test_given_updates_then_the_digest_selects_the_window_and_the_preferences() -> None:
+    updates = [
+        _update(1, ("efgartigimod",), "high"),
+        _update(2, ("efgartigimod",), "low"),  # below the minimum severity
+        _update(3, ("dazukibart",), "high"),  # another agent
+        _update(4, ("brepocitinib",), "medium", hours_ago=30),  # before the last digest
+        _update(5, ("brepocitinib",), "medium", hours_ago=0),  # at the run time: the next digest's
+        _update(6, ("brepocitinib",), "medium"),
+    ]
+
+    assert [u.update_id for u in select(SUB, updates, SINCE, NOW)] == ["u-1", "u-6"]
+
+
+def test_given_several_agents_then_groups_are_ordered_by_severity_then_size() -> None:
+    updates = [
+        _update(1, ("efgartigimod",), "medium"),
+        _update(2, ("brepocitinib",), "medium"),
+        _update(3, ("brepocitinib", "efgartigimod"), "high"),
+        _update(4, ("efgartigimod",), "high", hours_ago=3),
+        _update(5, ("efgartigimod",), "medium", hours_ago=2),
+    ]
+
+    groups = group_by_agent(SUB, updates)
+
+    assert [(agent, [u.update_id for u in items]) for agent, items in groups] == [
+        ("efgartigimod", ["u-4", "u-5", "u-1"]),
+        ("brepocitinib", ["u-3", "u-2"]),
+    ]
+
+
+def test_given_selected_updates_then_email_and_sms_are_well_formed() -> None:
+    updates = [
+        _update(n, ("efgartigimod",) if n % 2 else ("brepocitinib",), "high" if n < 3 else "medium")
+        for n in range(1, 9)
+    ]
+
+    digest = build_digest(SUB, updates, digest_date="2026-11-25", since=SINCE, until=NOW)
+
+    assert digest is not None
+    assert digest.key == f"{SUB.subscription_id}#2026-11-25"
+    assert digest.subject == "pipewatch digest 2026-11-25: 8 updates (2 high)"
+    assert "== efgartigimod (4) ==" in digest.email and "== brepocitinib (4) ==" in digest.email
+    assert "- [HIGH] results: Headline number 1 about efgartigimod" in digest.email
+    assert f"pipewatch unsubscribe {SUB.endpoint}" in digest.email
+    assert len(digest.sms) <= SMS_LIMIT and is_gsm7(digest.sms)
+    assert digest.sms.startswith("pipewatch digest 2026-11-25: 8 updates, 2 high.")
+    assert digest.until == NOW.isoformat()
+
+
+def test_given_nothing_selected_then_there_is_no_digest() -> None:
+    assert build_digest(SUB, [], digest_date="2026-11-25", since=SINCE, until=NOW) is None
