@@ -1,0 +1,91 @@
+"""`pipewatch demo --json` end to end in a subprocess: what each example subscriber received, syndicated
+copies merged, the replayed batch adding nothing, the digest retried without a second send, the failing
+source."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "pipewatch.cli", "demo", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded: dict[str, Any] = json.loads(result.stdout)
+    return loaded
+
+
+def _subscriber(demo: dict[str, Any], endpoint: str) -> dict[str, Any]:
+    return next(s for s in demo["subscribers"] if s["endpoint"] == endpoint)
+
+
+def test_given_the_demo_then_the_instant_email_subscriber_gets_every_update_once(
+    demo: dict[str, Any],
+) -> None:
+    analyst = _subscriber(demo, "ci.analyst@example.com")
+
+    assert analyst["mode"] == "instant" and analyst["digests"] == []
+    assert sorted(a["update_id"] for a in analyst["alerts"]) == sorted(
+        u["update_id"] for u in demo["updates"]
+    )
+
+
+def test_given_the_demo_then_the_sms_subscriber_gets_only_high_severity_in_160_characters(
+    demo: dict[str, Any],
+) -> None:
+    sms = _subscriber(demo, "+15555550123")
+    high = sorted(u["update_id"] for u in demo["updates"] if u["severity"] == "high")
+
+    assert sorted(a["update_id"] for a in sms["alerts"]) == high and high
+    assert all(len(a["sms"]) <= 160 for a in sms["alerts"])
+
+
+def test_given_the_demo_then_the_digest_subscriber_gets_one_digest_and_no_instant_alert(
+    demo: dict[str, Any],
+) -> None:
+    digest = _subscriber(demo, "bd.lead@example.com")
+    wanted = [
+        u
+        for u in demo["updates"]
+        if set(u["agents"]) & {"brepocitinib", "efgartigimod"} and u["severity"] in {"medium", "high"}
+    ]
+
+    assert digest["alerts"] == [] and len(digest["digests"]) == 1
+    body = digest["digests"][0]["message"]
+    assert all(u["title"][:60] in body for u in wanted)
+    assert "remdesivir" not in body.split("Why you got this")[0]
+    scheduled, retried = demo["digest_runs"]
+    assert len(scheduled["sent"]) == 1 and retried["sent"] == [] and retried["due"] == 0
+
+
+def test_given_syndicated_copies_then_one_update_lists_their_outlets(demo: dict[str, Any]) -> None:
+    stop = next(u for u in demo["updates"] if "UplighTED" in u["title"])
+
+    assert demo["merged_copies"] == 4
+    assert len(stop["sources"]) == 4 and "Ophthalmology Times" in stop["sources"]
+    assert sum("UplighTED" in u["title"] or "Thyroid Eye" in u["title"] for u in demo["updates"]) == 1
+
+
+def test_given_the_demo_then_the_replayed_batch_adds_no_alert_and_the_failing_source_is_reported(
+    demo: dict[str, Any],
+) -> None:
+    assert demo["replayed_batch_new_messages"] == 0
+    failed = {f["source"] for c in demo["cycles"] for f in c["failed"]}
+    assert failed == {"ema-news"}
+    instant = len(demo["updates"])
+    assert demo["topic_publishes"] == instant + 1  # one publish per update, plus the one digest
