@@ -24,7 +24,7 @@ _deserializer = TypeDeserializer()
 
 
 def _to_ddb(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None and v != "" and v != []}
+    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None and v not in ("", [])}
 
 
 def _from_ddb(item: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +127,9 @@ class Store:
         found: set[str] = set()
         unique = list(dict.fromkeys(update_ids))
         for start in range(0, len(unique), 100):
-            keys = [{"pk": {"S": f"UPDATE#{uid}"}, "sk": {"S": UPDATE_SK}} for uid in unique[start : start + 100]]
+            keys = [
+                {"pk": {"S": f"UPDATE#{uid}"}, "sk": {"S": UPDATE_SK}} for uid in unique[start : start + 100]
+            ]
             request: dict[str, Any] = {self._table: {"Keys": keys, "ProjectionExpression": "update_id"}}
             while request:
                 response = self._ddb.batch_get_item(RequestItems=request)
@@ -157,7 +159,9 @@ class Store:
                 "IndexName": "gsi1",
                 "KeyConditionExpression": "gsi1pk = :d AND gsi1sk BETWEEN :lo AND :hi",
                 "ExpressionAttributeValues": {
-                    ":d": {"S": f"DAY#{day.isoformat()}"}, ":lo": {"S": low}, ":hi": {"S": high},
+                    ":d": {"S": f"DAY#{day.isoformat()}"},
+                    ":lo": {"S": low},
+                    ":hi": {"S": high},
                 },
             }
             while True:
@@ -209,8 +213,14 @@ class Store:
             self._ddb.put_item(
                 TableName=self._table,
                 Item=_to_ddb(
-                    {"pk": f"UPDATE#{duplicate.update_id}", "sk": UPDATE_SK, "kind": "alias",
-                     "update_id": duplicate.update_id, "alias_of": story_id, "url": duplicate.url}
+                    {
+                        "pk": f"UPDATE#{duplicate.update_id}",
+                        "sk": UPDATE_SK,
+                        "kind": "alias",
+                        "update_id": duplicate.update_id,
+                        "alias_of": story_id,
+                        "url": duplicate.url,
+                    }
                 ),
                 ConditionExpression="attribute_not_exists(pk)",
             )
@@ -250,8 +260,12 @@ class Store:
         self._ddb.put_item(
             TableName=self._table,
             Item=_to_ddb(
-                {"pk": f"SOURCE#{state.source_id}", "sk": STATE_SK, "kind": "source_state",
-                 "state": state.model_dump_json()}
+                {
+                    "pk": f"SOURCE#{state.source_id}",
+                    "sk": STATE_SK,
+                    "kind": "source_state",
+                    "state": state.model_dump_json(),
+                }
             ),
         )
         self.writes += 1
@@ -296,8 +310,14 @@ class Store:
         snapshot_put: dict[str, Any] = {
             "TableName": self._table,
             "Item": _to_ddb(
-                {"pk": f"TRIAL#{nct_id}", "sk": SNAPSHOT_SK, "kind": "trial_snapshot", "nct_id": nct_id,
-                 "snapshot": snapshot_json, "version": new_version}
+                {
+                    "pk": f"TRIAL#{nct_id}",
+                    "sk": SNAPSHOT_SK,
+                    "kind": "trial_snapshot",
+                    "nct_id": nct_id,
+                    "snapshot": snapshot_json,
+                    "version": new_version,
+                }
             ),
         }
         if previous_version is None:
@@ -308,8 +328,13 @@ class Store:
         actions: list[dict[str, Any]] = [{"Put": snapshot_put}]
         for update in updates:
             actions.append(
-                {"Put": {"TableName": self._table, "Item": _to_ddb(update_to_item(update)),
-                         "ConditionExpression": "attribute_not_exists(pk)"}}
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": _to_ddb(update_to_item(update)),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                }
             )
         if len(actions) > _TRANSACTION_LIMIT:
             # A single registry record never yields this many field changes; keep the newest ones.

@@ -18,7 +18,7 @@ from pipewatch.adapters.store import Store
 from pipewatch.domain.classify import Classifier
 from pipewatch.domain.dedupe import find_same_story
 from pipewatch.domain.ids import trial_change_id, update_id
-from pipewatch.domain.models import Classification, FetchedItem, SourceState, TrialChange, Update
+from pipewatch.domain.models import Classification, FetchedItem, TrialChange, Update
 from pipewatch.domain.sources_config import SourceConfig, SourcesConfig
 from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, snapshot_from_study
 from pipewatch.domain.watchlist import Watchlist
@@ -122,7 +122,9 @@ class PollService:
         self._monotonic = monotonic
         self._watched_acronyms = {nct: acronym for nct, _agent, acronym in watchlist.watched_trials()}
 
-    def select(self, source_ids: Iterable[str] | None = None, source_class: str | None = None) -> list[SourceConfig]:
+    def select(
+        self, source_ids: Iterable[str] | None = None, source_class: str | None = None
+    ) -> list[SourceConfig]:
         wanted = set(source_ids or ())
         chosen = []
         for source in self._sources.sources:
@@ -135,7 +137,9 @@ class PollService:
             chosen.append(source)
         unknown = wanted - {s.id for s in chosen}
         if unknown:
-            raise SourceError(",".join(sorted(unknown)), "no such source in the configuration", retryable=False)
+            raise SourceError(
+                ",".join(sorted(unknown)), "no such source in the configuration", retryable=False
+            )
         return chosen
 
     def poll(
@@ -210,7 +214,12 @@ class PollService:
         if not result.not_modified or state.consecutive_failures:
             self._store.put_source_state(
                 result.new_state.model_copy(
-                    update={"last_success": now, "last_attempt": now, "consecutive_failures": 0, "last_error": ""}
+                    update={
+                        "last_success": now,
+                        "last_attempt": now,
+                        "consecutive_failures": 0,
+                        "last_error": "",
+                    }
                 )
             )
         self._metrics.count("ItemsFetched", outcome.fetched, source=source.id)
@@ -265,7 +274,7 @@ class PollService:
             published=item.published,
             doc_type=item.doc_type,
             classification=classification,
-            # The outlet when the feed names it (Google News, syndicated wires), so merged copies list outlets.
+            # The outlet when the feed names it (Google News, wires), so merged copies list their outlets.
             sources=(item.extra.get("publisher") or item.source_name or item.source_id,),
             first_seen=now,
         )
