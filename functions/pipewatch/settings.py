@@ -1,33 +1,48 @@
-"""Runtime settings: one validated model read from the environment (once per cold start, via `get_settings`).
+"""Runtime settings: one validated record read from the environment (once per cold start, via `get_settings`).
 
-Domain code never reads the environment; handlers and the CLI pass settings down.
+Domain code never reads the environment; handlers and the CLI pass settings down. A plain frozen dataclass
+(not a pydantic model): every Lambda reads it at cold start, and nine fields with two range checks do not need
+a validation framework's import cost (~25 ms) on the path of handlers that otherwise never touch pydantic.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from pydantic import BaseModel, Field
 
-
-class Settings(BaseModel):
-    table_name: str = Field(default="pipewatch", min_length=1)
+@dataclass(frozen=True, slots=True)
+class Settings:
+    table_name: str = "pipewatch"
     topic_arn: str = ""
     poll_queue_url: str = ""
     region: str = "us-east-1"
     # Moto server or LocalStack; empty means the real AWS endpoints.
     endpoint_url: str = ""
     # Seconds a poll may spend on HTTP in total; kept below the Lambda timeout so state is always saved.
-    poll_budget_seconds: float = Field(default=240.0, gt=0)
+    poll_budget_seconds: float = 240.0
     edgar_contact: str = ""
-    idempotency_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    idempotency_ttl_seconds: int = 7 * 24 * 3600
     function_name: str = "pipewatch-local"
 
+    def __post_init__(self) -> None:
+        if not self.table_name:
+            raise ValueError("table_name: should have at least 1 character")
+        if not self.poll_budget_seconds > 0:
+            raise ValueError(f"poll_budget_seconds: should be greater than 0, got {self.poll_budget_seconds}")
+        if not self.idempotency_ttl_seconds > 0:
+            raise ValueError(
+                f"idempotency_ttl_seconds: should be greater than 0, got {self.idempotency_ttl_seconds}"
+            )
+
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        values: dict[str, object] = {
+        values: dict[str, Any] = {
             "table_name": env.get("PIPEWATCH_TABLE", "pipewatch"),
             "topic_arn": env.get("PIPEWATCH_TOPIC_ARN", ""),
             "poll_queue_url": env.get("PIPEWATCH_POLL_QUEUE_URL", ""),
@@ -37,10 +52,21 @@ class Settings(BaseModel):
             "function_name": env.get("AWS_LAMBDA_FUNCTION_NAME", "pipewatch-local"),
         }
         if "PIPEWATCH_POLL_BUDGET_SECONDS" in env:
-            values["poll_budget_seconds"] = env["PIPEWATCH_POLL_BUDGET_SECONDS"]
+            values["poll_budget_seconds"] = _number(env, "PIPEWATCH_POLL_BUDGET_SECONDS", float)
         if "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS" in env:
-            values["idempotency_ttl_seconds"] = env["PIPEWATCH_IDEMPOTENCY_TTL_SECONDS"]
-        return cls.model_validate(values)
+            values["idempotency_ttl_seconds"] = _number(env, "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS", int)
+        return cls(**values)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Settings:
+        """A copy with some fields replaced (validated again); the name the CLI commands call."""
+        return dataclasses.replace(self, **(update or {}))
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[float] | type[int]) -> Any:
+    try:
+        return kind(env[name])
+    except ValueError:
+        raise ValueError(f"${name}: not a valid {kind.__name__}: {env[name]!r}") from None
 
 
 @cache

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from pipewatch.composition import build_alert_service
 from pipewatch.observability import logger, metrics, traced_handler
-from pipewatch.services.alert import AlertService
 from pipewatch.settings import get_settings
+
+if TYPE_CHECKING:  # the service (domain models, store, renderer) is imported when it is built
+    from pipewatch.services.alert import AlertService
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

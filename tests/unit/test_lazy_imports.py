@@ -1,0 +1,75 @@
+"""Cold-start guard: importing a handler module loads only what every invocation of it needs.
+
+Each check runs in a fresh interpreter (sys.modules in this process is shared by every test). What is
+deferred and why is in bench/cold_start.py and the handler modules; this pins it so a top-level import
+added later shows up here rather than as a slower cold start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+# Loaded later (when the service is built or tracing is on), never by importing the handler module.
+NEVER_AT_IMPORT = {
+    "alert": [
+        "aws_xray_sdk",
+        "aws_lambda_powertools.utilities.idempotency",
+        "aws_lambda_powertools.utilities.parser",
+        "pydantic",
+        "pipewatch.services.alert",
+        "pipewatch.adapters.store",
+    ],
+    "poll": [
+        "aws_xray_sdk",
+        "aws_lambda_powertools.utilities.parser",
+        "feedparser",
+        "pipewatch.services.poll",
+        "pipewatch.domain.classify",
+        "pipewatch.adapters.http",
+    ],
+    "plan": [
+        "aws_xray_sdk",
+        "aws_lambda_powertools.utilities.batch",
+        "aws_lambda_powertools.utilities.parser",
+        "feedparser",
+        "pipewatch.domain.classify",
+        "pipewatch.adapters.http",
+    ],
+}
+
+
+def _loaded_after(statement: str, candidates: list[str]) -> list[str]:
+    code = (
+        f"import json, sys; {statement}; print(json.dumps([m for m in {candidates!r} if m in sys.modules]))"
+    )
+    env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "PIPEWATCH_XRAY_SDK": "false"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+@pytest.mark.parametrize("name", sorted(NEVER_AT_IMPORT))
+def test_given_a_handler_module_when_imported_then_deferred_modules_stay_unloaded(name: str) -> None:
+    assert _loaded_after(f"import pipewatch.handlers.{name}", NEVER_AT_IMPORT[name]) == []
+
+
+def test_given_settings_when_imported_and_read_then_pydantic_is_not_needed() -> None:
+    statement = "from pipewatch.settings import get_settings; get_settings()"
+    assert _loaded_after(statement, ["pydantic", "boto3"]) == []
+
+
+def test_given_the_alert_service_when_built_then_its_dependencies_load_then() -> None:
+    """The deferral is a move, not a removal: building the service (first invocation) loads them."""
+    statement = (
+        "import pipewatch.handlers.alert as h; "
+        "from pipewatch.composition import build_alert_service; from pipewatch.settings import Settings; "
+        "build_alert_service(Settings(topic_arn='arn:aws:sns:us-east-1:123456789012:t'), "
+        "dynamodb_client=object(), sns_client=object())"
+    )
+    wanted = ["pipewatch.services.alert", "aws_lambda_powertools.utilities.idempotency", "aws_xray_sdk"]
+    assert _loaded_after(statement, wanted) == wanted[:2]
