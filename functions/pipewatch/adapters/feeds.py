@@ -11,8 +11,6 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-import feedparser
-
 from pipewatch.domain.models import DocType, FetchedItem
 from pipewatch.domain.text import canonical_url, clean_text, to_utc
 from pipewatch.errors import PayloadError
@@ -42,6 +40,8 @@ def parse_document(data: bytes, *, content_type: str = "") -> Any:
     if _sniff_html(data):
         raise PayloadError("an HTML page, not an RSS/Atom feed (a challenge or error page?)")
     headers = {"content-type": content_type} if content_type else None
+    import feedparser  # ~40 ms: loaded by the first feed, not by containers that poll only registries
+
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     entries = parsed.get("entries") or []
     if parsed.get("bozo") and not entries:
