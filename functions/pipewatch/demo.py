@@ -1,6 +1,14 @@
 """The demo scenario behind `pipewatch demo` (and the e2e test): two poll cycles over recorded payloads,
 through the stack created from template.yaml in moto, with three example subscribers.
 
+It runs the deployed shape: the subscribers are created through the subscription API handler with API
+Gateway events; each cycle invokes the plan handler with its schedule's input, which enqueues one task per
+(source, query) on the stack's poll queue (found by its Outputs); a QueuePump plays the SQS event-source
+mapping (batches of the mapping's BatchSize, `batchItemFailures` honoured, failed tasks redriven to the poll
+DLQ after the queue's maxReceiveCount); a StreamPump plays the stream mapping into the alert handler; the
+digest handler runs on its schedule's input. The cycle figures are read from what an operator sees: the
+table, the poll DLQ, the topic.
+
 Cycle 1 replays the recorded feeds; cycle 2 replays them again (unchanged feeds answer 304 and cost no
 write) plus a newer version of a registry record, which becomes a trial-change alert. Finally the last
 stream batch is delivered a second time, as a Lambda retry would, and must publish nothing.
@@ -25,17 +33,23 @@ from pipewatch.adapters.aws import client
 from pipewatch.adapters.local_stack import (
     LambdaContext,
     LocalStack,
+    QueuePump,
     ShadowSubscriber,
     StreamPump,
     add_shadow_subscriber,
+    api_gateway_event,
     create_local_stack,
     use_stack_environment,
 )
 from pipewatch.adapters.replay_server import ReplayServer, Route
 from pipewatch.adapters.store import Store
 from pipewatch.config import packaged_data_path
+from pipewatch.domain.models import SourceState
 from pipewatch.domain.render import render_alert
+from pipewatch.services.plan import PollTask
 from pipewatch.settings import Settings
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 # A registry record that is in the recorded fixtures. No recorded record of a myositis trial exists, so the
 # demo watches this one through an agent added by configuration (which is also how agents are added).
@@ -48,8 +62,9 @@ DEMO_AGENT = {
     "trials": [{"nct_id": DEMO_TRIAL, "acronym": "ACTT-1", "phase": "3", "indications": []}],
 }
 
-# Example subscribers: (name, subscription request), created through the subscription service (as the API
-# and `pipewatch subscribe` do); the filter policy each gets is the one the service derived.
+# Example subscribers: (name, subscription request), created through the subscription API (POST
+# /subscriptions, whose body is the endpoint plus the preferences); the filter policy each gets is the one
+# the API returned.
 SUBSCRIBERS: list[tuple[str, dict[str, Any]]] = [
     ("CI analyst (email, instant, everything)", {"endpoint": "ci.analyst@example.com"}),
     (
@@ -133,14 +148,18 @@ class DemoResult:
         ]
         for cycle in self.cycles:
             out.append(
-                f"poll cycle {cycle['cycle']}: {cycle['sources']} sources, "
+                f"poll cycle {cycle['cycle']}: {cycle['sources']} sources planned as {cycle['tasks']} queue "
+                f"tasks ({cycle['deliveries']} deliveries in {cycle['batches']} batches), "
                 f"{cycle['new_updates']} new updates, "
-                f"{cycle['not_modified']} unchanged (304), {cycle['merged']} syndicated copies merged, "
+                f"{cycle['not_modified']} tasks unchanged (304), {cycle['merged']} syndicated copies merged, "
                 f"{len(cycle['failed'])} failed; "
                 f"{cycle['alerts_published']} alerts published"
             )
             for failure in cycle["failed"]:
-                out.append(f"  ! {failure['source']}: {failure['error']}")
+                out.append(
+                    f"  ! {failure['source']} (task {failure['task']}, parked in the poll DLQ after "
+                    f"{failure['receives']} receives): {failure['error']}"
+                )
         out += [
             "",
             "Classified updates",
@@ -345,18 +364,26 @@ class DemoRun:
                 },
             )
             handlers = load_handlers()
-            subscribers = self._subscribe(stack)
+            subscribers = self._subscribe(stack, handlers["api"])
+            store = Store(client("dynamodb", Settings.from_env()), stack.output("TableName"))
+            queue = QueuePump.from_mapping(
+                stack,
+                _mapping(stack, "PollQueue"),
+                handlers["poll"],
+                function_name=stack.output("PollFunctionName"),
+            )
             pump = StreamPump.from_mapping(
                 stack,
-                _stream_mapping(stack),
+                _mapping(stack, "Stream"),
                 handlers["alert"],
                 function_name=stack.output("AlertFunctionName"),
             )
             cycles = []
             for cycle in (1, 2):
                 self._routes(server, cycle)
-                cycles.append(self._cycle(cycle, handlers["poll"], pump, stack))
-            store = Store(client("dynamodb", Settings.from_env()), stack.output("TableName"))
+                cycles.append(
+                    self._cycle(cycle, handlers["plan"], queue=queue, pump=pump, stack=stack, store=store)
+                )
             replay = pump.invocations[-1]["Records"] if pump.invocations else []
             before = _topic_publish_count(stack)
             pump.deliver_batch(replay)
@@ -399,28 +426,34 @@ class DemoRun:
             merged,
         )
 
-    def _subscribe(self, stack: LocalStack) -> list[SubscriberView]:
-        from pipewatch.delivery_composition import build_subscription_service
-
-        service = build_subscription_service(Settings.from_env())
+    def _subscribe(self, stack: LocalStack, api: Handler) -> list[SubscriberView]:
         topic = stack.output("AlertsTopicArn")
+        context = LambdaContext(stack.output("ApiFunctionName"))
         views = []
         for name, request in SUBSCRIBERS:
-            record = service.subscribe(request)
-            policy = record.as_output()["filter_policy"]
-            sub = record.subscription
+            body = {"endpoint": request["endpoint"], **request.get("preferences", {})}
+            answer = api(api_gateway_event("POST", "/subscriptions", body=body), context)
+            created = json.loads(answer.get("body") or "{}")
+            if answer["statusCode"] != 201:
+                raise RuntimeError(f"subscribing {name}: {answer['statusCode']} {created}")
+            policy = created["filter_policy"]
+            endpoint = created["endpoint"]
             # moto records no email/SMS delivery: an SQS queue with the same policy receives what they would.
-            shadow = add_shadow_subscriber(topic, sub.endpoint.strip("+").split("@")[0], policy)
+            shadow = add_shadow_subscriber(topic, endpoint.strip("+").split("@")[0], policy)
             views.append(
                 SubscriberView(
-                    name, sub.protocol, sub.endpoint, policy, shadow, sub.mode, sub.subscription_id
+                    name,
+                    created["protocol"],
+                    endpoint,
+                    policy,
+                    shadow,
+                    created["mode"],
+                    created["subscription_id"],
                 )
             )
         return views
 
-    def _digests(
-        self, digest: Callable[[dict[str, Any], Any], dict[str, Any]], stack: LocalStack
-    ) -> list[dict[str, Any]]:
+    def _digests(self, digest: Handler, stack: LocalStack) -> list[dict[str, Any]]:
         """The scheduled digest at the next 08:00 Brussels, then the same run again (a scheduler retry)."""
         zone = ZoneInfo(DIGEST_ZONE)
         local = datetime.now(UTC).astimezone(zone)
@@ -438,46 +471,112 @@ class DemoRun:
     def _cycle(
         self,
         cycle: int,
-        poll: Callable[[dict[str, Any], Any], dict[str, Any]],
+        plan: Handler,
+        *,
+        queue: QueuePump,
         pump: StreamPump,
         stack: LocalStack,
+        store: Store,
     ) -> dict[str, Any]:
-        context = LambdaContext(stack.output("PollFunctionName"))
-        before = _topic_publish_count(stack)
-        reports = [poll(self._event(name), context) for name in ("poll_registry.json", "poll_news.json")]
+        """One scheduled cycle as deployed: plan enqueues, the queue mapping delivers, the stream alerts."""
+        started = datetime.now(UTC)
+        published_before = _topic_publish_count(stack)
+        updates_before = store.scan_updates()
+        invocations_before = len(queue.invocations)
+        context = LambdaContext(stack.output("PlanFunctionName"))
+        reports = [plan(self._event(name), context) for name in ("poll_registry.json", "poll_news.json")]
+        queue.pump()
         pump.pump()
+        batches = queue.invocations[invocations_before:]
+        records = [r for event in batches for r in event["Records"]]
+        tasks = {r["messageId"]: PollTask.model_validate_json(r["body"]) for r in records}
+        failed = self._parked_tasks(stack, store, records)
+        failed_ids = {f["task"] for f in failed}
+        updates_after = store.scan_updates()
+        unchanged = [
+            task
+            for task in {t.state_id: t for t in tasks.values()}.values()
+            if task.state_id not in failed_ids
+            and _untouched_since(store.get_source_state(task.state_id), started)
+        ]
         return {
             "cycle": cycle,
-            "sources": sum(r["sources"] for r in reports),
-            "new_updates": sum(r["new_updates"] for r in reports),
-            "not_modified": sum(1 for r in reports for o in r["outcomes"] if o["not_modified"]),
-            "merged": sum(o.get("merged", 0) for r in reports for o in r["outcomes"]),
-            "failed": [f for r in reports for f in r["failed"]],
-            "alerts_published": _topic_publish_count(stack) - before,
+            "sources": sum(len(r["sources"]) for r in reports),
+            "tasks": sum(int(r["tasks"]) for r in reports),
+            "deliveries": len(records),
+            "batches": len(batches),
+            "new_updates": len(updates_after) - len(updates_before),
+            "not_modified": len(unchanged),
+            "merged": _copies(updates_after) - _copies(updates_before),
+            "failed": failed,
+            "alerts_published": _topic_publish_count(stack) - published_before,
         }
 
+    @staticmethod
+    def _parked_tasks(stack: LocalStack, store: Store, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Tasks the poll queue redrove to its DLQ this cycle (read and cleared, as an operator would), with
+        the reason their source state recorded and how often they were delivered."""
+        sqs = client("sqs", Settings.from_env())
+        dlq = stack.output("PollDeadLetterQueueUrl")
+        parked: list[dict[str, Any]] = []
+        while True:
+            messages = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                break
+            for message in messages:
+                task = PollTask.model_validate_json(message["Body"])
+                state = store.get_source_state(task.state_id)
+                parked.append(
+                    {
+                        "source": task.source_id,
+                        "task": task.state_id,
+                        "receives": sum(1 for r in records if r["messageId"] == message["MessageId"]),
+                        "error": state.last_error,
+                    }
+                )
+                sqs.delete_message(QueueUrl=dlq, ReceiptHandle=message["ReceiptHandle"])
+        return sorted(parked, key=lambda p: p["task"])
 
-def load_handlers() -> dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]]:
+
+def _untouched_since(state: SourceState, moment: datetime) -> bool:
+    """A task whose source answered 304 writes no state: its last attempt predates the cycle."""
+    return state.last_attempt is not None and state.last_attempt < moment
+
+
+def _copies(updates: list[Any]) -> int:
+    """Syndicated copies merged so far: each merge appends one outlet to the stored update's sources."""
+    return sum(max(0, len(u.sources) - 1) for u in updates)
+
+
+def load_handlers() -> dict[str, Handler]:
     """The Lambda entry points, with their per-process caches cleared (settings may have changed)."""
     from pipewatch.config import _cached_load
-    from pipewatch.handlers import alert, api, digest, poll
+    from pipewatch.handlers import alert, api, digest, plan, poll
     from pipewatch.settings import get_settings
 
     get_settings.cache_clear()
     _cached_load.cache_clear()
+    plan._service.cache_clear()
     poll._service.cache_clear()
     alert._service.cache_clear()
     digest._service.cache_clear()
     api._service.cache_clear()
-    return {"poll": poll.handler, "alert": alert.handler, "digest": digest.handler, "api": api.handler}
+    return {
+        "plan": plan.handler,
+        "poll": poll.handler,
+        "alert": alert.handler,
+        "digest": digest.handler,
+        "api": api.handler,
+    }
 
 
-def _stream_mapping(stack: LocalStack) -> dict[str, Any]:
+def _mapping(stack: LocalStack, source: str) -> dict[str, Any]:
+    """The template's event-source mapping whose source (a queue or the table stream) names `source`."""
     for mapping in stack.mappings.values():
-        if "Stream" in json.dumps(mapping["Properties"].get("EventSourceArn", "")):
+        if source in json.dumps(mapping["Properties"].get("EventSourceArn", "")):
             found: dict[str, Any] = mapping
             return found
-    raise KeyError("the template has no DynamoDB stream event source")
+    raise KeyError(f"the template has no event-source mapping reading {source}")
 
 
 def _topic_publish_count(stack: LocalStack) -> int:

@@ -1,6 +1,6 @@
 """`pipewatch demo --json` end to end in a subprocess: what each example subscriber received, syndicated
 copies merged, the replayed batch adding nothing, the digest retried without a second send, the failing
-source."""
+source, and the deployed path (plan -> poll queue -> poll in batches, failed tasks parked in the DLQ)."""
 
 from __future__ import annotations
 
@@ -89,3 +89,24 @@ def test_given_the_demo_then_the_replayed_batch_adds_no_alert_and_the_failing_so
     assert failed == {"ema-news"}
     instant = len(demo["updates"])
     assert demo["topic_publishes"] == instant + 1  # one publish per update, plus the one digest
+
+
+def test_given_the_demo_then_polling_ran_through_the_plan_and_the_poll_queue_in_batches(
+    demo: dict[str, Any],
+) -> None:
+    for cycle in demo["cycles"]:
+        assert cycle["tasks"] >= cycle["sources"] == 6
+        # The failing task is delivered until the redrive policy parks it; every other task once.
+        (failure,) = cycle["failed"]
+        assert failure["receives"] == 3
+        assert cycle["deliveries"] == cycle["tasks"] + failure["receives"] - 1
+        assert 1 < cycle["batches"] < cycle["deliveries"]  # SQS batches (BatchSize 4), not one call per task
+    first, second = demo["cycles"]
+    assert first["not_modified"] == 0 and second["not_modified"] >= 3  # unchanged feeds answer 304
+    assert first["merged"] == demo["merged_copies"] and second["merged"] == 0
+
+
+def test_given_the_demo_then_the_subscribers_were_created_through_the_api(demo: dict[str, Any]) -> None:
+    for subscriber in demo["subscribers"]:
+        assert subscriber["subscription_id"].startswith("sub-")
+        assert subscriber["filter_policy"]["delivery"] == [subscriber["mode"]]

@@ -1,5 +1,6 @@
 """One offline run of the deployed shape: template.yaml created in moto, plan -> poll -> store -> alert driven
-by the test acting as the event sources, every AWS call recorded per function role.
+by the test acting as the event sources, the subscription API driven with API Gateway REST events and the
+digest with its schedule's input, every AWS call recorded per function role.
 
 `stack_run()` runs once per test session (both test_stack.py and test_least_privilege.py read its result).
 Payloads are recorded fixtures served by a replay server on 127.0.0.1; nothing leaves the machine.
@@ -10,15 +11,37 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 POISON_BODY = '{"source_id": "", "not": "a poll task"}'
 FAILING_UPDATE = "u-stack-test-unpublishable"
+ANALYST = "analyst@example.com"
+SMS = "+15555550123"
+DIGEST_READER = "digest.reader@example.com"
+LEAVER = "leaving@example.com"
+DIGEST_ZONE = "Europe/Brussels"
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    method: str
+    resource: str
+    status: int
+    body: Any
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    label: str
+    report: dict[str, Any] | None  # None when the invocation raised
+    error: str = ""
 
 
 @dataclass
@@ -38,6 +61,13 @@ class StackRun:
     poll_queue_left: int = 0
     alert_failure_messages: list[dict[str, Any]] = field(default_factory=list)
     poll_failures_reported: int = 0
+    merged_story_sources: dict[str, list[str]] = field(default_factory=dict)  # title -> outlets (>1)
+    api_responses: list[ApiCall] = field(default_factory=list)
+    digest_subscription_id: str = ""
+    digest_runs: list[DigestRun] = field(default_factory=list)
+    digest_inbox: list[dict[str, Any]] = field(default_factory=list)  # what the digest subscriber got
+    analyst_inbox: list[dict[str, Any]] = field(default_factory=list)  # what the instant subscriber got
+    inbox_digests: int = 0  # digests seen by the unfiltered all-alerts queue
 
 
 def _routes(server: Any) -> None:
@@ -115,6 +145,109 @@ class _FailingSns:
         return self._real.publish(**kwargs)
 
 
+class _FailingFirstDigestSns:
+    """The real (moto) SNS client, except that the first digest publish fails (throttled), as a transient
+    SNS error would: the digest run raises, the scheduler retries it."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self.failed = 0
+
+    def publish(self, **kwargs: Any) -> Any:
+        from botocore.exceptions import ClientError
+
+        if kwargs["MessageAttributes"]["delivery"]["StringValue"] == "digest" and not self.failed:
+            self.failed += 1
+            raise ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "Publish")
+        return self._real.publish(**kwargs)
+
+
+def _recorder() -> Any:
+    """The call recorder, plus `dynamodb:Attributes` (the item's top-level attribute names) on PutItem, so
+    a policy that holds a write to some attributes is checked on the real items, never vacuously."""
+    from pipewatch.adapters.call_recorder import CallRecorder
+    from pipewatch.adapters.policy_eval import Request
+
+    class AttributeRecorder(CallRecorder):
+        def requests_for(self, service: str, operation: str, params: dict[str, Any]) -> list[Request]:
+            requests = super().requests_for(service, operation, params)
+            if service != "dynamodb":
+                return requests
+            if operation == "PutItem":
+                items = [params.get("Item")]
+            elif operation == "TransactWriteItems":  # one request per entry, in order
+                items = [(entry.get("Put") or {}).get("Item") for entry in params.get("TransactItems", [])]
+            else:
+                return requests
+            return [
+                Request(r.action, r.resource, {**r.context, "dynamodb:Attributes": sorted(item)})
+                if r.action == "dynamodb:PutItem" and item
+                else r
+                for r, item in zip(requests, items, strict=True)
+            ]
+
+    return AttributeRecorder()
+
+
+def _api(handler: Any, method: str, resource: str, **kwargs: Any) -> ApiCall:
+    from pipewatch.adapters.local_stack import LambdaContext, api_gateway_event
+
+    answer = handler(api_gateway_event(method, resource, **kwargs), LambdaContext("api"))
+    body = json.loads(answer["body"]) if answer.get("body") else None
+    return ApiCall(method, resource, int(answer["statusCode"]), body)
+
+
+def _drive_api(handler: Any, digest_at: datetime) -> list[ApiCall]:
+    """Every route the API serves, as API Gateway invokes it: subscribe (create and change), list (all and
+    by mode), unsubscribe (known and unknown), and a request the validation rejects."""
+    local = digest_at.astimezone(ZoneInfo(DIGEST_ZONE))
+    calls = [
+        _api(handler, "POST", "/subscriptions", body={"endpoint": ANALYST}),
+        _api(handler, "POST", "/subscriptions", body={"endpoint": SMS, "min_severity": "high"}),
+        _api(
+            handler,
+            "POST",
+            "/subscriptions",
+            body={
+                "endpoint": DIGEST_READER,
+                "mode": "digest",
+                "digest_hour": local.hour,
+                "timezone": DIGEST_ZONE,
+            },
+        ),
+        _api(handler, "POST", "/subscriptions", body={"endpoint": LEAVER}),
+        # The same endpoint again: its preferences change (the SNS filter policy is replaced in place).
+        _api(
+            handler,
+            "POST",
+            "/subscriptions",
+            body={"endpoint": SMS, "min_severity": "high", "agents": ["efgartigimod", "brepocitinib"]},
+        ),
+        _api(handler, "POST", "/subscriptions", body={"endpoint": "call me maybe"}),
+        _api(handler, "GET", "/subscriptions"),
+        _api(handler, "GET", "/subscriptions", query={"mode": "digest"}),
+    ]
+    leaver = next(
+        c.body["subscription_id"] for c in calls if c.status == 201 and c.body["endpoint"] == LEAVER
+    )
+    calls += [
+        _api(
+            handler,
+            "DELETE",
+            "/subscriptions/{subscription_id}",
+            path_parameters={"subscription_id": leaver},
+        ),
+        _api(
+            handler,
+            "DELETE",
+            "/subscriptions/{subscription_id}",
+            path_parameters={"subscription_id": "sub-0000000000000000"},
+        ),
+        _api(handler, "GET", "/subscriptions"),
+    ]
+    return calls
+
+
 def _mapping(stack: Any, source_logical_id: str) -> dict[str, Any]:
     for mapping in stack.mappings.values():
         if source_logical_id in json.dumps(mapping["Properties"]["EventSourceArn"]):
@@ -126,7 +259,6 @@ def _run(workdir: Path) -> StackRun:
     from moto import mock_aws
 
     from pipewatch.adapters.aws import client
-    from pipewatch.adapters.call_recorder import CallRecorder
     from pipewatch.adapters.local_stack import (
         QueuePump,
         StreamPump,
@@ -140,11 +272,13 @@ def _run(workdir: Path) -> StackRun:
     from pipewatch.adapters.store import Store
     from pipewatch.composition import build_alert_service, build_plan_service, build_poll_service
     from pipewatch.config import _cached_load
+    from pipewatch.delivery_composition import build_digest_service, build_subscription_service
     from pipewatch.domain.models import Classification, Update
-    from pipewatch.handlers import alert, plan, poll
+    from pipewatch.handlers import alert, api, digest, plan, poll
+    from pipewatch.services.digest import DigestRunError
     from pipewatch.settings import Settings, get_settings
 
-    recorder = CallRecorder()
+    recorder = _recorder()
     with mock_aws(), ReplayServer() as server:
         recorder.install()
         stack = create_local_stack(name="pipewatch-stack-test")
@@ -162,10 +296,16 @@ def _run(workdir: Path) -> StackRun:
         alert_service = build_alert_service(
             settings, sns_client=_FailingSns(client("sns", settings), FAILING_UPDATE)
         )
-        saved = (plan._service, poll._service, alert._service)
+        subscription_service = build_subscription_service(settings)
+        digest_service = build_digest_service(
+            settings, sns_client=_FailingFirstDigestSns(client("sns", settings))
+        )
+        saved = (plan._service, poll._service, alert._service, api._service, digest._service)
         plan._service = lambda: plan_service  # type: ignore[assignment]
         poll._service = lambda: poll_service  # type: ignore[assignment]
         alert._service = lambda: alert_service  # type: ignore[assignment]
+        api._service = lambda: subscription_service  # type: ignore[assignment]
+        digest._service = lambda: digest_service  # type: ignore[assignment]
         try:
             inbox = add_shadow_subscriber(stack.output("AlertsTopicArn"), "all-alerts", None)
             with recorder.acting_as("PollFunction"):  # the SQS mapping acts with the function's role
@@ -188,6 +328,20 @@ def _run(workdir: Path) -> StackRun:
                 },
                 policies={},
                 calls={},
+            )
+            # Analysts subscribe through the API before any update exists (a digest covers what follows).
+            # The digest subscriber's hour is the next full hour, when the scheduled digest run fires.
+            digest_at = (datetime.now(UTC) + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+            with recorder.acting_as("ApiFunction"):
+                run.api_responses = _drive_api(api.handler, digest_at)
+            created = {c.body["endpoint"]: c.body for c in run.api_responses if c.status == 201}
+            run.digest_subscription_id = created[DIGEST_READER]["subscription_id"]
+            # moto records no email delivery: SQS queues with the policies the API derived receive it instead.
+            analyst = add_shadow_subscriber(
+                stack.output("AlertsTopicArn"), "analyst", created[ANALYST]["filter_policy"]
+            )
+            reader = add_shadow_subscriber(
+                stack.output("AlertsTopicArn"), "digest-reader", created[DIGEST_READER]["filter_policy"]
             )
             for _cycle in (1, 2):
                 before = len([c for c in recorder.for_principal("PollFunction") if _is_item_write(c)])
@@ -234,10 +388,29 @@ def _run(workdir: Path) -> StackRun:
             )
             run.alert_failure_messages = [json.loads(m["Body"]) for m in failures.get("Messages", [])]
 
-            run.updates_stored = len(store.scan_updates())
+            stored = store.scan_updates()
+            run.updates_stored = len(stored)
+            run.merged_story_sources = {u.title: list(u.sources) for u in stored if len(u.sources) > 1}
             received = inbox.received()
             run.alerts_published = len(received)
             run.alerted_update_ids = [m["MessageAttributes"]["update_id"]["Value"] for m in received]
+
+            # The digest schedule fires at the subscriber's hour: the first publish fails (the run raises,
+            # the scheduler retries), the retry sends it, a further retry sends nothing.
+            event = {"scheduled_time": digest_at.isoformat()}
+            with recorder.acting_as("DigestFunction"):
+                for label in ("scheduled", "scheduler retry", "second retry"):
+                    try:
+                        report = digest.handler(event, LambdaContext("digest"))
+                    except DigestRunError as exc:
+                        run.digest_runs.append(DigestRun(label, None, str(exc)))
+                    else:
+                        run.digest_runs.append(DigestRun(label, report))
+            run.inbox_digests = sum(
+                1 for m in inbox.received() if m["MessageAttributes"]["delivery"]["Value"] == "digest"
+            )
+            run.digest_inbox = reader.received()
+            run.analyst_inbox = analyst.received()
             for function in (
                 "PlanFunction",
                 "PollFunction",
@@ -248,7 +421,7 @@ def _run(workdir: Path) -> StackRun:
                 run.policies[function] = function_role_policies(stack, function)
                 run.calls[function] = recorder.for_principal(function)
         finally:
-            plan._service, poll._service, alert._service = saved  # type: ignore[assignment]
+            plan._service, poll._service, alert._service, api._service, digest._service = saved  # type: ignore[assignment]
             recorder.uninstall()
     return run
 

@@ -1,22 +1,22 @@
 """Proof 3: least privilege, on the calls the handlers really make.
 
 stack_run.py records every AWS call each function makes (and the calls its event-source mapping makes with
-its role) while plan -> poll -> store -> alert runs on the stack. Each call is evaluated against that
-function's identity policies from the translated template, resolved to the stack's real ARNs.
+its role) while plan -> poll -> store -> alert runs on the stack, the subscription API serves API Gateway
+events and the digest runs on its schedule's input. Each call is evaluated against that function's identity
+policies from the translated template, resolved to the stack's real ARNs; every action each Allow statement
+grants must be used by a call that statement allows; and named refusals hold.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from stack_run import StackRun, stack_run
 
-from pipewatch.adapters.policy_eval import Decision, Request, evaluate, granted_actions
+from pipewatch.adapters.policy_eval import Decision, Request, evaluate, granted_actions, statements
 
-EXERCISED = ("PlanFunction", "PollFunction", "AlertFunction")
-PENDING = {
-    "DigestFunction": "pipewatch.handlers.digest",
-    "ApiFunction": "pipewatch.handlers.api",
-}
+FUNCTIONS = ("PlanFunction", "PollFunction", "AlertFunction", "DigestFunction", "ApiFunction")
 # Granted, but used by the Lambda runtime rather than by a call the code makes.
 RUNTIME_ACTIONS = {
     "logs:CreateLogStream",
@@ -24,17 +24,25 @@ RUNTIME_ACTIONS = {
     "xray:PutTraceSegments",
     "xray:PutTelemetryRecords",
 }
-# Granted, used by a library fallback that moto never takes (named, with the reason).
+_IDEMPOTENCY_READ_FALLBACK = (
+    "Powertools idempotency reads the record when a conditional put fails without returning the old item;"
+    " DynamoDB and moto return it (ReturnValuesOnConditionCheckFailure=ALL_OLD): a fallback"
+)
+# (function, statement Sid, action) granted but never exercisable offline, with the reason.
 KNOWN_UNEXERCISED = {
-    ("AlertFunction", "dynamodb:GetItem"): (
-        "Powertools idempotency reads the record when a conditional put fails without returning the old"
-        " item; DynamoDB and moto return it (ReturnValuesOnConditionCheckFailure=ALL_OLD): a fallback"
-    ),
-    ("PollFunction", "dynamodb:UpdateItem"): (
-        "Store.merge_source (a syndicated copy merged into the stored story) comes with cross-outlet dedupe;"
-        " add a syndicated copy to stack_run.py and drop this entry"
-    ),
+    ("AlertFunction", "IdempotencyRecordsOnly", "dynamodb:GetItem"): _IDEMPOTENCY_READ_FALLBACK,
+    ("DigestFunction", "DigestIdempotencyRecordsOnly", "dynamodb:GetItem"): _IDEMPOTENCY_READ_FALLBACK,
 }
+ITEM_ACTIONS = {
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchGetItem",
+}
+WRITES = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+# A subscription record as the subscription code writes it (adapters/subscriptions.py).
+SUBSCRIPTION_ATTRIBUTES = ["gsi1pk", "gsi1sk", "kind", "pk", "record", "sk"]
 
 
 @pytest.fixture(scope="module")
@@ -42,35 +50,81 @@ def run() -> StackRun:
     return stack_run()
 
 
-@pytest.mark.parametrize("function", EXERCISED)
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _decision(run: StackRun, function: str, request: Request) -> Decision:
+    return evaluate(run.policies[function], request)
+
+
+# -- every call allowed, every grant used -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
 def test_given_each_recorded_call_then_the_functions_policy_allows_it(run: StackRun, function: str) -> None:
     calls = run.calls[function]
     assert calls, f"no call recorded for {function}"
-    denied = [c for c in calls if evaluate(run.policies[function], c.request) is not Decision.ALLOW]
+    denied = [c for c in calls if _decision(run, function, c.request) is not Decision.ALLOW]
     assert not denied, [(c.operation, c.request) for c in denied[:5]]
 
 
-@pytest.mark.parametrize("function", EXERCISED)
-def test_given_each_granted_action_then_some_call_used_it(run: StackRun, function: str) -> None:
-    used = {c.request.action for c in run.calls[function]}
-    granted = granted_actions(run.policies[function]) - RUNTIME_ACTIONS
-    unused = {a for a in granted - used if (function, a) not in KNOWN_UNEXERCISED}
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_given_each_allow_statement_then_each_of_its_actions_is_used_by_a_call_it_allows(
+    run: StackRun, function: str
+) -> None:
+    unused = []
+    for n, statement in enumerate(statements(run.policies[function])):
+        if statement.get("Effect") != "Allow":
+            continue
+        sid = statement.get("Sid", f"statement {n}")
+        alone = [{"Statement": [statement]}]
+        for action in set(_as_list(statement.get("Action", []))) - RUNTIME_ACTIONS:
+            used = any(
+                c.request.action == action and evaluate(alone, c.request) is Decision.ALLOW
+                for c in run.calls[function]
+            )
+            if not used and (function, sid, action) not in KNOWN_UNEXERCISED:
+                unused.append((sid, action))
     assert not unused, f"{function} is granted actions no test uses: {sorted(unused)}"
 
 
-@pytest.mark.parametrize("function", sorted(PENDING))
-def test_given_a_pending_handler_then_its_calls_are_checked_once_it_is_driven(
-    run: StackRun, function: str
+def test_given_the_known_unexercised_grants_then_each_is_still_granted_and_still_unused(
+    run: StackRun,
 ) -> None:
-    if not run.calls[function]:
-        pytest.skip(
-            f"pending: {PENDING[function]} (issue 7, delivery) is not driven by stack_run.py yet; drive it"
-            " there (digest: a scheduled event; api: API Gateway events) and move it to EXERCISED"
-        )
-    denied = [
-        c for c in run.calls[function] if evaluate(run.policies[function], c.request) is not Decision.ALLOW
+    # An entry that became exercised (or was revoked) must be removed, so the list never hides anything.
+    for function, sid, action in KNOWN_UNEXERCISED:
+        statement = next(s for s in statements(run.policies[function]) if s.get("Sid") == sid)
+        assert action in _as_list(statement["Action"]), (function, sid, action)
+        alone = [{"Statement": [statement]}]
+        assert not any(
+            c.request.action == action and evaluate(alone, c.request) is Decision.ALLOW
+            for c in run.calls[function]
+        ), (function, sid, action)
+
+
+def test_given_the_calls_then_key_conditions_were_checked_on_real_keys_never_vacuously(
+    run: StackRun,
+) -> None:
+    # ForAllValues conditions are true on an absent key: every item call must carry its partition keys,
+    # and every PutItem its attribute names, or the conditions above would prove nothing.
+    for function in FUNCTIONS:
+        for call in run.calls[function]:
+            if call.request.action in ITEM_ACTIONS:
+                assert call.request.context.get("dynamodb:LeadingKeys"), (function, call.operation)
+            if call.request.action == "dynamodb:PutItem":
+                assert call.request.context.get("dynamodb:Attributes"), (function, call.operation)
+
+
+def test_given_the_poll_function_then_merging_a_syndicated_copy_is_a_real_update_item(run: StackRun) -> None:
+    merges = [
+        c
+        for c in run.calls["PollFunction"]
+        if c.request.action == "dynamodb:UpdateItem"
+        and all(str(k).startswith("UPDATE#") for k in c.request.context["dynamodb:LeadingKeys"])
     ]
-    assert not denied, [(c.operation, c.request) for c in denied[:5]]
+    assert merges
+    assert any(len(outlets) >= 3 for outlets in run.merged_story_sources.values())
 
 
 def test_given_any_policy_then_no_action_is_a_wildcard(run: StackRun) -> None:
@@ -78,39 +132,108 @@ def test_given_any_policy_then_no_action_is_a_wildcard(run: StackRun) -> None:
         assert not [a for a in granted_actions(policies) if "*" in a], function
 
 
+def test_given_the_item_statements_then_each_is_held_to_key_prefixes(run: StackRun) -> None:
+    # Every statement that grants item actions on the table carries a LeadingKeys condition.
+    for function in FUNCTIONS:
+        for statement in statements(run.policies[function]):
+            if set(_as_list(statement.get("Action", []))) & ITEM_ACTIONS:
+                condition = statement.get("Condition", {}).get("ForAllValues:StringLike", {})
+                assert condition.get("dynamodb:LeadingKeys"), (function, statement.get("Sid"))
+
+
 # -- named refusals -----------------------------------------------------------------------------------------
+
+
+def test_given_any_function_then_it_cannot_delete_the_table(run: StackRun) -> None:
+    for function in FUNCTIONS:
+        request = Request("dynamodb:DeleteTable", run.outputs["TableArn"])
+        assert _decision(run, function, request) is Decision.IMPLICIT_DENY, function
 
 
 def test_given_the_poll_function_then_it_cannot_publish_alerts(run: StackRun) -> None:
     request = Request("sns:Publish", run.outputs["AlertsTopicArn"])
-    assert evaluate(run.policies["PollFunction"], request) is Decision.IMPLICIT_DENY
+    assert _decision(run, "PollFunction", request) is Decision.IMPLICIT_DENY
 
 
 def test_given_the_alert_function_then_it_cannot_write_subscriptions_or_updates(run: StackRun) -> None:
     table = run.outputs["TableArn"]
-    for key in ("SUB#analyst@example.com", "UPDATE#u-1", "SOURCE#ctgov"):
-        for action in ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"):
+    subscription_key = f"SUBSCRIPTION#{run.digest_subscription_id}"
+    for key in (subscription_key, "UPDATE#u-1", "SOURCE#ctgov"):
+        for action in WRITES:
             request = Request(action, table, {"dynamodb:LeadingKeys": [key]})
-            assert evaluate(run.policies["AlertFunction"], request) is Decision.IMPLICIT_DENY, (action, key)
+            assert _decision(run, "AlertFunction", request) is Decision.IMPLICIT_DENY, (action, key)
+    # The very writes the API made are refused to the alert function.
+    api_writes = [c.request for c in run.calls["ApiFunction"] if c.request.action in WRITES]
+    assert api_writes
+    assert all(_decision(run, "AlertFunction", r) is Decision.IMPLICIT_DENY for r in api_writes)
     own = Request("dynamodb:PutItem", table, {"dynamodb:LeadingKeys": ["idempotency#alert"]})
-    assert evaluate(run.policies["AlertFunction"], own) is Decision.ALLOW
+    assert _decision(run, "AlertFunction", own) is Decision.ALLOW
 
 
 def test_given_the_poll_function_then_it_cannot_write_idempotency_or_subscription_items(
     run: StackRun,
 ) -> None:
-    for key in ("idempotency#alert", "SUB#analyst@example.com"):
+    for key in ("idempotency#alert", f"SUBSCRIPTION#{run.digest_subscription_id}"):
         request = Request("dynamodb:PutItem", run.outputs["TableArn"], {"dynamodb:LeadingKeys": [key]})
-        assert evaluate(run.policies["PollFunction"], request) is Decision.IMPLICIT_DENY
+        assert _decision(run, "PollFunction", request) is Decision.IMPLICIT_DENY
 
 
-def test_given_any_function_then_it_cannot_delete_the_table(run: StackRun) -> None:
-    for function, policies in run.policies.items():
-        request = Request("dynamodb:DeleteTable", run.outputs["TableArn"])
-        assert evaluate(policies, request) is Decision.IMPLICIT_DENY, function
+def test_given_the_api_function_then_it_cannot_write_updates_source_state_or_idempotency_records(
+    run: StackRun,
+) -> None:
+    table = run.outputs["TableArn"]
+    for key in ("UPDATE#u-1", "SOURCE#press-wire", "TRIAL#NCT04280705", "idempotency#alert"):
+        for action in WRITES:
+            request = Request(action, table, {"dynamodb:LeadingKeys": [key]})
+            assert _decision(run, "ApiFunction", request) is Decision.IMPLICIT_DENY, (action, key)
+    # The very update writes poll made are refused to the API function.
+    poll_writes = [c.request for c in run.calls["PollFunction"] if c.request.action in WRITES]
+    assert poll_writes
+    assert all(_decision(run, "ApiFunction", r) is Decision.IMPLICIT_DENY for r in poll_writes)
+    for action, resource in (
+        ("sns:Publish", run.outputs["AlertsTopicArn"]),
+        ("dynamodb:Query", table),  # the index only, never the base table
+        ("dynamodb:Scan", table),
+    ):
+        assert _decision(run, "ApiFunction", Request(action, resource)) is Decision.IMPLICIT_DENY, action
+
+
+def test_given_the_digest_function_then_it_cannot_write_subscription_records(run: StackRun) -> None:
+    table = run.outputs["TableArn"]
+    key = f"SUBSCRIPTION#{run.digest_subscription_id}"
+    record = Request(
+        "dynamodb:PutItem",
+        table,
+        {"dynamodb:LeadingKeys": [key], "dynamodb:Attributes": SUBSCRIPTION_ATTRIBUTES},
+    )
+    assert _decision(run, "DigestFunction", record) is Decision.IMPLICIT_DENY
+    for action in ("dynamodb:UpdateItem", "dynamodb:DeleteItem"):
+        request = Request(action, table, {"dynamodb:LeadingKeys": [key]})
+        assert _decision(run, "DigestFunction", request) is Decision.IMPLICIT_DENY, action
+    # The very subscription writes the API made (records, unsubscribes) are refused to the digest function.
+    api_writes = [c.request for c in run.calls["ApiFunction"] if c.request.action in WRITES]
+    assert {r.action for r in api_writes} == {"dynamodb:PutItem", "dynamodb:DeleteItem"}
+    assert all(_decision(run, "DigestFunction", r) is Decision.IMPLICIT_DENY for r in api_writes)
+    for action in ("sns:Subscribe", "sns:Unsubscribe", "sns:SetSubscriptionAttributes"):
+        request = Request(action, run.outputs["AlertsTopicArn"])
+        assert _decision(run, "DigestFunction", request) is Decision.IMPLICIT_DENY, action
+    # What it may write there is its own digest state, as the recorded call shows.
+    states = [
+        c.request
+        for c in run.calls["DigestFunction"]
+        if c.request.action == "dynamodb:PutItem" and c.request.context["dynamodb:LeadingKeys"] == [key]
+    ]
+    assert states and all(r.context["dynamodb:Attributes"] == ["kind", "pk", "sk", "state"] for r in states)
+
+
+def test_given_the_digest_function_then_it_cannot_write_updates_or_source_state(run: StackRun) -> None:
+    for key in ("UPDATE#u-1", "SOURCE#press-wire", "TRIAL#NCT04280705"):
+        for action in WRITES:
+            request = Request(action, run.outputs["TableArn"], {"dynamodb:LeadingKeys": [key]})
+            assert _decision(run, "DigestFunction", request) is Decision.IMPLICIT_DENY, (action, key)
 
 
 def test_given_the_plan_function_then_it_can_only_enqueue(run: StackRun) -> None:
     assert granted_actions(run.policies["PlanFunction"]) - RUNTIME_ACTIONS == {"sqs:SendMessage"}
     table_read = Request("dynamodb:GetItem", run.outputs["TableArn"])
-    assert evaluate(run.policies["PlanFunction"], table_read) is Decision.IMPLICIT_DENY
+    assert _decision(run, "PlanFunction", table_read) is Decision.IMPLICIT_DENY

@@ -4,7 +4,8 @@ template.yaml is translated by the SAM translator and created as a stack in moto
 event-source mappings and the API deployment left out; see NOT_CREATED_IN_MOTO). Every resource moto created
 is compared with the translated template; every type moto skips is named here and asserted on the
 translated template instead. Then plan -> poll -> store -> alert ran against the stack's resources, found by
-its Outputs, with the test acting as the event sources (stack_run.py).
+its Outputs, with the test acting as the event sources (stack_run.py); the subscription API answered API
+Gateway REST events and the digest ran on its schedule's input, on the same stack.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ import json
 from typing import Any
 
 import pytest
-from stack_run import FAILING_UPDATE, POISON_BODY, StackRun, stack_run
+from stack_run import (
+    ANALYST,
+    DIGEST_READER,
+    FAILING_UPDATE,
+    LEAVER,
+    POISON_BODY,
+    SMS,
+    StackRun,
+    stack_run,
+)
 
 from pipewatch.adapters.local_stack import NOT_CREATED_IN_MOTO
 
@@ -211,3 +221,57 @@ def test_given_an_update_sns_refuses_then_its_position_reaches_the_on_failure_de
     info = run.alert_failure_messages[0]["DDBStreamBatchInfo"]
     assert info["batchSize"] == 1
     assert info["streamArn"] == run.outputs["TableStreamArn"]
+
+
+def test_given_syndicated_copies_in_the_feed_then_they_merge_into_one_update_listing_the_outlets(
+    run: StackRun,
+) -> None:
+    stop = next(outlets for title, outlets in run.merged_story_sources.items() if "UplighTED" in title)
+    assert len(stop) == 4 and "Ophthalmology Times" in stop
+
+
+# -- the subscription API and the digest on the stack -------------------------------------------------------
+
+
+def test_given_api_gateway_events_then_each_route_answers_as_documented(run: StackRun) -> None:
+    answers = [(c.method, c.resource, c.status) for c in run.api_responses]
+    assert answers == [
+        ("POST", "/subscriptions", 201),
+        ("POST", "/subscriptions", 201),
+        ("POST", "/subscriptions", 201),
+        ("POST", "/subscriptions", 201),
+        ("POST", "/subscriptions", 201),  # the same endpoint again: preferences changed
+        ("POST", "/subscriptions", 422),  # not an email or E.164 number
+        ("GET", "/subscriptions", 200),
+        ("GET", "/subscriptions", 200),
+        ("DELETE", "/subscriptions/{subscription_id}", 200),
+        ("DELETE", "/subscriptions/{subscription_id}", 404),
+        ("GET", "/subscriptions", 200),
+    ]
+    listed, digests, _, _, after = (c.body for c in run.api_responses[6:])
+    assert {s["endpoint"] for s in listed["subscriptions"]} == {ANALYST, SMS, DIGEST_READER, LEAVER}
+    assert [s["endpoint"] for s in digests["subscriptions"]] == [DIGEST_READER]
+    assert {s["endpoint"] for s in after["subscriptions"]} == {ANALYST, SMS, DIGEST_READER}
+    sms = next(s for s in after["subscriptions"] if s["endpoint"] == SMS)
+    assert sorted(sms["agents"]) == ["brepocitinib", "efgartigimod"] and sms["status"] == "active"
+    assert all(s["status"] == "active" for s in after["subscriptions"])
+
+
+def test_given_a_digest_whose_publish_fails_then_the_retried_run_sends_it_once(run: StackRun) -> None:
+    scheduled, retry, second = run.digest_runs
+    assert scheduled.report is None and "Throttling" in scheduled.error
+    assert retry.report is not None and [s["subscription_id"] for s in retry.report["sent"]] == [
+        run.digest_subscription_id
+    ]
+    assert retry.report["sent"][0]["updates"] > 0
+    assert second.report is not None and second.report["due"] == 0 and second.report["sent"] == []
+    assert run.inbox_digests == 1  # three runs, one digest on the topic
+
+
+def test_given_the_policies_the_api_derived_then_each_subscriber_gets_only_its_delivery(
+    run: StackRun,
+) -> None:
+    assert [m["MessageAttributes"]["delivery"]["Value"] for m in run.digest_inbox] == ["digest"]
+    assert run.digest_inbox[0]["MessageAttributes"]["subscription_id"]["Value"] == run.digest_subscription_id
+    deliveries = {m["MessageAttributes"]["delivery"]["Value"] for m in run.analyst_inbox}
+    assert deliveries == {"instant"} and len(run.analyst_inbox) == run.alerts_published

@@ -170,6 +170,44 @@ class LambdaContext:
         return self._deadline_ms
 
 
+def api_gateway_event(
+    method: str,
+    resource: str,
+    *,
+    path_parameters: dict[str, str] | None = None,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    stage: str = "dev",
+) -> dict[str, Any]:
+    """An API Gateway REST (proxy integration) event as Lambda receives it, for `resource` (the template
+    path, e.g. "/subscriptions/{subscription_id}") with its path parameters filled in."""
+    path = resource
+    for name, value in (path_parameters or {}).items():
+        path = path.replace("{" + name + "}", value)
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "queryStringParameters": query or None,
+        "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
+        "pathParameters": path_parameters or None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": f"/{stage}{path}",
+            "stage": stage,
+            "requestId": str(uuid.uuid4()),
+            "accountId": "123456789012",
+            "identity": {"sourceIp": "127.0.0.1", "userArn": "arn:aws:iam::123456789012:user/local"},
+        },
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+
+
 # -- event-source emulation ------------------------------------------------------------------------------
 
 
