@@ -368,7 +368,7 @@ def test_given_digest_subscribers_then_each_gets_one_digest_of_its_updates_and_a
     table = SubscriptionTable(env["ddb"], env["settings"].table_name)
     table._ddb.delete_item(  # as if the run died after publishing, before recording the digest
         TableName=env["settings"].table_name,
-        Key={"pk": {"S": f"SUBSCRIPTION#{brussels.subscription_id}"}, "sk": {"S": "DIGEST"}},
+        Key={"pk": {"S": f"DIGEST#{brussels.subscription_id}"}, "sk": {"S": "DIGEST"}},
     )
     retried = service.run(run_at)
     later_same_day = service.run(run_at + timedelta(hours=3))

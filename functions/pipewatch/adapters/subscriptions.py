@@ -4,8 +4,9 @@ Table items (single table, not `kind=update`, so the alert stream filter never s
   - `SUBSCRIPTION#<id>` / `SUBSCRIPTION`: the subscription, its SNS subscription ARN, status and the exact
     SNS attributes last requested (so a half-done call can be repeated with identical attributes, which SNS
     answers with the existing subscription instead of a new one). gsi1: `SUBSCRIPTIONS` / `<mode>#<id>`.
-  - `SUBSCRIPTION#<id>` / `DIGEST`: when the last digest was sent (written by the digest function only, so a
-    preference change never resets it).
+  - `DIGEST#<id>` / `DIGEST`: when the last digest was sent (written by the digest function only, so a
+    preference change never resets it). Its own partition key lets IAM give the digest role this item and
+    nothing of the subscription's (IAM conditions see partition keys, not sort keys).
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ def _key(subscription_id: str, sk: str) -> dict[str, Any]:
     return {"pk": {"S": f"SUBSCRIPTION#{subscription_id}"}, "sk": {"S": sk}}
 
 
+def _digest_key(subscription_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"DIGEST#{subscription_id}"}, "sk": {"S": DIGEST_SK}}
+
+
 class SubscriptionTable:
     def __init__(self, dynamodb_client: Any, table_name: str) -> None:
         self._ddb = dynamodb_client
@@ -94,7 +99,7 @@ class SubscriptionTable:
         )
 
     def delete(self, subscription_id: str) -> None:
-        self._ddb.delete_item(TableName=self._table, Key=_key(subscription_id, DIGEST_SK))
+        self._ddb.delete_item(TableName=self._table, Key=_digest_key(subscription_id))
         self._ddb.delete_item(TableName=self._table, Key=_key(subscription_id, SUBSCRIPTION_SK))
 
     def list(self, mode: str | None = None) -> list[SubscriptionRecord]:
@@ -118,7 +123,7 @@ class SubscriptionTable:
 
     # -- digest state ------------------------------------------------------------------------------------
     def get_digest_state(self, subscription_id: str) -> DigestState | None:
-        item = self._ddb.get_item(TableName=self._table, Key=_key(subscription_id, DIGEST_SK)).get("Item")
+        item = self._ddb.get_item(TableName=self._table, Key=_digest_key(subscription_id)).get("Item")
         return DigestState.model_validate_json(_from_ddb(item)["state"]) if item else None
 
     def put_digest_state(self, subscription_id: str, state: DigestState) -> None:
@@ -126,7 +131,7 @@ class SubscriptionTable:
             TableName=self._table,
             Item=_to_ddb(
                 {
-                    "pk": f"SUBSCRIPTION#{subscription_id}",
+                    "pk": f"DIGEST#{subscription_id}",
                     "sk": DIGEST_SK,
                     "kind": "digest_state",
                     "state": state.model_dump_json(),
