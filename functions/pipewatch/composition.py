@@ -14,8 +14,10 @@ from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
     from pipewatch.services.alert import AlertService
+    from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import MetricsSink, PollService
+    from pipewatch.services.subscriptions import SubscriptionService
 
 
 def build_poll_service(
@@ -64,7 +66,7 @@ def build_alert_service(
         dynamodb_client=dynamodb_client or client("dynamodb", settings),
         ttl_seconds=settings.idempotency_ttl_seconds,
     )
-    return AlertService(notifier, publisher)
+    return AlertService(notifier, publisher, link_base=settings.link_base)
 
 
 def build_plan_service(
@@ -84,4 +86,63 @@ def build_plan_service(
         agent_ids=[agent.id for agent in watchlist.agents],
         queue=SqsTaskQueue(sqs_client or client("sqs", settings), settings.poll_queue_url),
         agents_per_task=agents_per_task or DEFAULT_AGENTS_PER_TASK,
+    )
+
+
+def build_subscription_service(
+    settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None, check_watchlist: bool = True
+) -> SubscriptionService:
+    from pipewatch.adapters.subscriptions import SnsSubscriptions, SubscriptionTable
+    from pipewatch.services.subscriptions import SubscriptionService
+
+    agents: list[str] | None = None
+    indications: list[str] | None = None
+    if check_watchlist:
+        from pipewatch.config import load_data_file
+        from pipewatch.domain.watchlist import Watchlist
+
+        watchlist = load_data_file("watchlist.yaml", Watchlist)
+        agents = [a.id for a in watchlist.agents]
+        indications = [i.id for i in watchlist.indications]
+    return SubscriptionService(
+        table=SubscriptionTable(dynamodb_client or client("dynamodb", settings), settings.table_name),
+        sns=SnsSubscriptions(sns_client or client("sns", settings), settings.topic_arn),
+        known_agents=agents,
+        known_indications=indications,
+    )
+
+
+def build_digest_service(
+    settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None
+) -> DigestService:
+    from pipewatch.adapters.digest_publisher import IdempotentDigestPublisher
+    from pipewatch.adapters.notifier import SnsNotifier
+    from pipewatch.adapters.store import Store
+    from pipewatch.adapters.subscriptions import SubscriptionTable
+    from pipewatch.domain.digest import DigestMessage
+    from pipewatch.services.digest import DigestService
+
+    ddb = dynamodb_client or client("dynamodb", settings)
+    notifier = SnsNotifier(sns_client or client("sns", settings), settings.topic_arn)
+
+    def publish(message: DigestMessage) -> str:
+        return notifier.publish_digest(
+            subscription_id=message.subscription_id,
+            digest_key=message.key,
+            subject=message.subject,
+            email=message.email,
+            sms=message.sms,
+        )
+
+    publisher = IdempotentDigestPublisher(
+        publish,
+        table_name=settings.table_name,
+        dynamodb_client=ddb,
+        ttl_seconds=settings.idempotency_ttl_seconds,
+    )
+    return DigestService(
+        table=SubscriptionTable(ddb, settings.table_name),
+        store=Store(ddb, settings.table_name),
+        publisher=publisher,
+        link_base=settings.link_base,
     )

@@ -1,7 +1,7 @@
 """Runtime settings: one validated record read from the environment (once per cold start, via `get_settings`).
 
 Domain code never reads the environment; handlers and the CLI pass settings down. A plain frozen dataclass
-(not a pydantic model): every Lambda reads it at cold start, and nine fields with two range checks do not need
+(not a pydantic model): every Lambda reads it at cold start, and ten fields with a few range checks need no
 a validation framework's import cost (~25 ms) on the path of handlers that otherwise never touch pydantic.
 """
 
@@ -28,6 +28,8 @@ class Settings:
     edgar_contact: str = ""
     idempotency_ttl_seconds: int = 7 * 24 * 3600
     function_name: str = "pipewatch-local"
+    # Base of the short links in SMS (`<base>/<update id>`), a redirect the operator serves.
+    link_base: str = "https://pipewatch.example/u"
 
     def __post_init__(self) -> None:
         if not self.table_name:
@@ -51,6 +53,8 @@ class Settings:
             "edgar_contact": env.get("PIPEWATCH_EDGAR_CONTACT", ""),
             "function_name": env.get("AWS_LAMBDA_FUNCTION_NAME", "pipewatch-local"),
         }
+        if env.get("PIPEWATCH_LINK_BASE"):
+            values["link_base"] = env["PIPEWATCH_LINK_BASE"].rstrip("/")
         if "PIPEWATCH_POLL_BUDGET_SECONDS" in env:
             values["poll_budget_seconds"] = _number(env, "PIPEWATCH_POLL_BUDGET_SECONDS", float)
         if "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS" in env:

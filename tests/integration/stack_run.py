@@ -270,9 +270,14 @@ def _run(workdir: Path) -> StackRun:
     )
     from pipewatch.adapters.replay_server import ReplayServer
     from pipewatch.adapters.store import Store
-    from pipewatch.composition import build_alert_service, build_plan_service, build_poll_service
+    from pipewatch.composition import (
+        build_alert_service,
+        build_digest_service,
+        build_plan_service,
+        build_poll_service,
+        build_subscription_service,
+    )
     from pipewatch.config import _cached_load
-    from pipewatch.delivery_composition import build_digest_service, build_subscription_service
     from pipewatch.domain.models import Classification, Update
     from pipewatch.handlers import alert, api, digest, plan, poll
     from pipewatch.services.digest import DigestRunError

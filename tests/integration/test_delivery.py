@@ -17,8 +17,7 @@ from pipewatch.adapters.feeds import parse_feed
 from pipewatch.adapters.local_stack import LambdaContext, StreamPump, add_shadow_subscriber
 from pipewatch.adapters.store import Store
 from pipewatch.adapters.subscriptions import DigestState, SnsSubscriptions, SubscriptionTable
-from pipewatch.composition import build_alert_service
-from pipewatch.delivery_composition import build_digest_service, build_subscription_service
+from pipewatch.composition import build_alert_service, build_digest_service, build_subscription_service
 from pipewatch.domain.classify import Classifier
 from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.render import SMS_LIMIT, is_gsm7, render_alert

@@ -99,9 +99,9 @@ def _render_line(text: str, channel: str, link_base: str, now: datetime) -> dict
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipewatch.delivery_composition import link_base
+    from pipewatch.settings import Settings
 
-    base = args.link_base or link_base()
+    base = args.link_base or Settings.from_env().link_base
     now = datetime.now(UTC)
     failed = 0
     out = sys.stdout

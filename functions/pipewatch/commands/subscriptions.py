@@ -54,7 +54,7 @@ def add_subscriptions_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _service(args: argparse.Namespace) -> SubscriptionService:
-    from pipewatch.delivery_composition import build_subscription_service
+    from pipewatch.composition import build_subscription_service
     from pipewatch.settings import Settings
 
     settings = Settings.from_env()

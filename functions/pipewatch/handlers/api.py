@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipewatch.adapters.subscriptions import SnsSubscriptionError, SubscriptionRecord
-from pipewatch.delivery_composition import build_subscription_service
+from pipewatch.composition import build_subscription_service
 from pipewatch.domain.models import EventType, Severity
 from pipewatch.domain.subscriptions import Mode, SubscriptionError, parse_endpoint, validate_timezone
 from pipewatch.observability import logger, metrics, traced_handler

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from pipewatch.delivery_composition import build_digest_service
+from pipewatch.composition import build_digest_service
 from pipewatch.observability import logger, metrics, traced_handler
 from pipewatch.services.digest import DigestService
 from pipewatch.settings import get_settings

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from pipewatch.adapters.store import deserialize_image, update_from_item
 from pipewatch.domain.models import Alert, Update
-from pipewatch.domain.render import render_alert
+from pipewatch.domain.render import DEFAULT_LINK_BASE, render_alert
 from pipewatch.observability import logger
 
 
@@ -41,9 +41,12 @@ class Publisher(Protocol):
 
 
 class AlertService:
-    def __init__(self, notifier: Notifier, publisher: Publisher) -> None:
+    def __init__(
+        self, notifier: Notifier, publisher: Publisher, *, link_base: str = DEFAULT_LINK_BASE
+    ) -> None:
         self._notifier = notifier
         self._publisher = publisher
+        self._link_base = link_base
 
     def start_invocation(self, context: Any) -> None:
         self._publisher.register_lambda_context(context)
@@ -55,7 +58,7 @@ class AlertService:
         if not update.classification.relevant or update.classification.event_type is None:
             logger.info("not alertable", extra={"update_id": update.update_id})
             return None
-        alert = render_alert(update)
+        alert = render_alert(update, link_base=self._link_base)
         message_id = self._publisher.publish_once(update_id=update.update_id, alert=alert)
         logger.info("alert published", extra={"update_id": update.update_id, "message_id": message_id})
         return message_id
