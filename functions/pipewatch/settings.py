@@ -1,8 +1,8 @@
 """Runtime settings: one validated record read from the environment (once per cold start, via `get_settings`).
 
 Domain code never reads the environment; handlers and the CLI pass settings down. A plain frozen dataclass
-(not a pydantic model): every Lambda reads it at cold start, and ten fields with a few range checks need no
-a validation framework's import cost (~25 ms) on the path of handlers that otherwise never touch pydantic.
+(not a pydantic model): every Lambda reads it at cold start, and a few range checks do not justify a
+validation framework's import cost (~25 ms) on the path of handlers that otherwise never touch pydantic.
 """
 
 from __future__ import annotations
