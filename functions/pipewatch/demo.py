@@ -484,7 +484,7 @@ class DemoRun:
         updates_before = store.scan_updates()
         invocations_before = len(queue.invocations)
         context = LambdaContext(stack.output("PlanFunctionName"))
-        reports = [plan(self._event(name), context) for name in ("poll_registry.json", "poll_news.json")]
+        reports = [plan(self._event(name), context) for name in ("plan_registry.json", "plan_news.json")]
         queue.pump()
         pump.pump()
         batches = queue.invocations[invocations_before:]

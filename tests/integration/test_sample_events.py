@@ -1,0 +1,115 @@
+"""Every sample event in events/ drives its handler against the template's stack in moto: the files that
+`sam local invoke` uses are proven to parse and to do what they say."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pipewatch.adapters.local_stack import LambdaContext, add_shadow_subscriber, aws_client
+from pipewatch.adapters.replay_server import ReplayServer, Route
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "events"
+PRESS_FEED = ROOT / "tests" / "fixtures" / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml"
+
+
+def _event(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((EVENTS / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+@pytest.fixture
+def handlers(local_stack: Any, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """The stack's environment plus a sources file whose `fda-press` (the id the sample poll task names)
+    is served from a recorded feed on 127.0.0.1."""
+    from pipewatch.demo import load_handlers
+
+    with ReplayServer() as server:
+        server.routes["/fda/press.xml"] = Route.file(PRESS_FEED, "application/rss+xml")
+        sources = {
+            "version": 1,
+            "http": {"max_retries": 0},
+            "hosts": {"127.0.0.1": {"min_interval_s": 0}},
+            "sources": [
+                {
+                    "id": "fda-press",
+                    "name": "FDA press releases",
+                    "kind": "rss",
+                    "doc_type": "regulator",
+                    "url": f"{server.base_url}/fda/press.xml",
+                },
+            ],
+        }
+        path = tmp_path / "sources.yaml"
+        path.write_text(yaml.safe_dump(sources), encoding="utf-8")
+        os.environ["PIPEWATCH_SOURCES"] = str(path)
+        try:
+            yield {"stack": local_stack, **load_handlers()}
+        finally:
+            os.environ.pop("PIPEWATCH_SOURCES", None)
+            load_handlers()  # drop caches built on this stack
+
+
+def test_given_the_plan_events_then_tasks_are_enqueued(handlers: dict[str, Any]) -> None:
+    report = handlers["plan"](_event("plan_news.json"), LambdaContext("plan"))
+    queue = handlers["stack"].output("PollQueueUrl")
+    attributes = aws_client("sqs").get_queue_attributes(
+        QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    # The test's sources file has one news source (fda-press) and no registry source.
+    assert report == {"tasks": 1, "sources": ["fda-press"]}
+    assert int(attributes["ApproximateNumberOfMessages"]) == 1
+    registry = handlers["plan"](_event("plan_registry.json"), LambdaContext("plan"))
+    assert registry == {"tasks": 0, "sources": []}
+
+
+def test_given_the_poll_task_event_then_the_feed_is_stored_and_no_item_fails(
+    handlers: dict[str, Any],
+) -> None:
+    answer = handlers["poll"](_event("poll_sqs_task.json"), LambdaContext("poll"))
+    assert answer == {"batchItemFailures": []}
+    table = handlers["stack"].output("TableName")
+    items = aws_client("dynamodb").scan(
+        TableName=table,
+        FilterExpression="#k = :u",
+        ExpressionAttributeNames={"#k": "kind"},
+        ExpressionAttributeValues={":u": {"S": "update"}},
+    )["Items"]
+    assert {i["agents"]["L"][0]["S"] for i in items} >= {"efgartigimod", "brepocitinib"}
+
+
+def test_given_the_direct_poll_event_then_it_polls_the_news_sources(handlers: dict[str, Any]) -> None:
+    report = handlers["poll"](_event("poll_direct_news.json"), LambdaContext("poll"))
+    assert report["sources"] == 1 and report["failed"] == []
+
+
+def test_given_the_stream_event_twice_then_one_alert(handlers: dict[str, Any]) -> None:
+    inbox = add_shadow_subscriber(handlers["stack"].output("AlertsTopicArn"), "events", None)
+    first = handlers["alert"](_event("alert_stream.json"), LambdaContext("alert"))
+    again = handlers["alert"](_event("alert_stream.json"), LambdaContext("alert"))
+    assert first == again == {"batchItemFailures": []}
+    received = inbox.received()
+    assert [m["MessageAttributes"]["update_id"]["Value"] for m in received] == ["u-sample-events-0001"]
+    assert received[0]["Subject"].startswith("[HIGH] efgartigimod")
+
+
+def test_given_the_api_events_then_a_subscription_is_created_and_listed(handlers: dict[str, Any]) -> None:
+    created = handlers["api"](_event("api_post_subscription.json"), LambdaContext("api"))
+    assert created["statusCode"] == 201, created
+    listed = handlers["api"](_event("api_list_subscriptions.json"), LambdaContext("api"))
+    assert listed["statusCode"] == 200
+    assert [s["endpoint"] for s in json.loads(listed["body"])["subscriptions"]] == ["analyst@example.com"]
+
+
+def test_given_the_digest_event_with_no_digest_subscriber_then_nothing_is_sent(
+    handlers: dict[str, Any],
+) -> None:
+    report = handlers["digest"](_event("digest_schedule.json"), LambdaContext("digest"))
+    assert report["sent"] == []
