@@ -14,7 +14,7 @@ Pure and deterministic; never raises on any text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,21 +32,6 @@ from pipewatch.domain.models import Classification, EventType, FetchedItem, Seve
 from pipewatch.domain.watchlist import Taxonomy, Watchlist
 
 _REASON_TERM_CHARS = 80
-
-
-class _Cue(NamedTuple):
-    event: EventType
-    weak: bool
-    text: str
-    field: str
-
-
-@dataclass(frozen=True, slots=True)
-class _SeverityRule:
-    event: EventType
-    severity: Severity
-    label: str
-    regex: re.Pattern[str] | None
 
 
 def _words(patterns: tuple[str, ...]) -> str:
@@ -125,6 +110,19 @@ def _quote(text: str) -> str:
     return f'"{text}"'
 
 
+class _RuleInfo(NamedTuple):
+    """What a cue of one event rule means, looked up by the rule's group name (m.lastgroup)."""
+
+    event: EventType
+    weak: bool
+    rank: int  # taxonomy priority: lower wins
+    cancel: re.Pattern[str] | None
+
+
+# (event, matched cue text) of the best cue of one tier in one field
+_Best = tuple[EventType, str]
+
+
 class Classifier:
     def __init__(self, watchlist: Watchlist, taxonomy: Taxonomy) -> None:
         self.watchlist = watchlist
@@ -143,7 +141,8 @@ class Classifier:
         gated = all(group is not None for stems in rule_stems for group in stems)
         every_stem = {s for stems in rule_stems for group in stems if group for s in group}
         self._gate = re.compile(f" (?:{trie_regex(every_stem)})") if gated else None
-        # gate word -> one regex of only the rules that can start with it (YAML order kept)
+        # gate word (with its leading space, as matched) -> one regex of only the rules that can start with it
+        # (YAML order kept)
         self._by_stem: dict[str, re.Pattern[str]] = {}
         if gated:
             for stem in every_stem:
@@ -156,20 +155,30 @@ class Classifier:
                     f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rules[index].patterns)})"
                     for index in candidates
                 )
-                self._by_stem[stem] = re.compile(rf" (?:{alternation})(?= )")
+                self._by_stem[" " + stem] = re.compile(rf" (?:{alternation})(?= )")
         self._cancel = {
             index: re.compile(_words(rule.cancel_before))
             for index, rule in enumerate(rules)
             if rule.cancel_before
         }
+        self._rule_of = {
+            f"r{index}": _RuleInfo(rule.event, rule.weak, self._rank[rule.event], self._cancel.get(index))
+            for index, rule in enumerate(rules)
+        }
+        self._no_rank = len(self._rank)  # worse than any event
         self._hedge = re.compile(_words(taxonomy.hedges)) if taxonomy.hedges else None
         self._window = taxonomy.hedge_window
-        self._severity: dict[str, list[_SeverityRule]] = {}
+        # event -> (regex, severity, label) of its rules with patterns in order, and its default rule
+        self._severity: dict[str, list[tuple[re.Pattern[str], Severity, str]]] = {}
+        self._severity_default: dict[str, tuple[Severity, str]] = {}
         for rule in taxonomy.severity:
-            regex = re.compile(_words(rule.patterns)) if rule.patterns else None
-            self._severity.setdefault(rule.event, []).append(
-                _SeverityRule(rule.event, rule.severity, rule.label, regex)
-            )
+            if rule.patterns:
+                regex = re.compile(_words(rule.patterns))
+                self._severity.setdefault(rule.event, []).append((regex, rule.severity, rule.label))
+            else:
+                self._severity_default.setdefault(
+                    rule.event, (rule.severity, f"severity {rule.severity}: {rule.label}")
+                )
         pub = taxonomy.publication
         self._pub_doc_types = frozenset(pub.doc_types)
         self._pub_source = re.compile(_words(pub.source_patterns)) if pub.source_patterns else None
@@ -177,6 +186,7 @@ class Classifier:
             re.compile("|".join(f"(?:{p})" for p in pub.title_patterns)) if pub.title_patterns else None
         )
         self._iim = watchlist.iim_ids()
+        self._reasons = _configured_reasons(watchlist)
 
     @classmethod
     def from_files(
@@ -204,27 +214,31 @@ class Classifier:
         title = title if isinstance(title, str) else ""
         summary = summary if isinstance(summary, str) else ""
         found = self._matcher.match(title, summary)
-        reasons = [_agent_reason(ev) for ev in found.agents]
-        reasons.extend(_indication_reason(ev) for ev in found.indications)
-        reasons.extend(_near_miss_reasons(found))
+        known = self._reasons
+        reasons = [known.get(ev) or _agent_reason(ev) for ev in found.agents]
+        reasons.extend([known.get(ev) or _indication_reason(ev) for ev in found.indications])
+        if found.near_misses:
+            reasons.extend(_near_miss_reasons(found))
+        indications = tuple([ev.target for ev in found.indications])
         if not found.agents:
             reasons.append("not relevant: no watchlist agent named")
             return Classification.model_construct(
                 relevant=False,
                 agents=(),
-                indications=found.indication_ids,
+                indications=indications,
                 event_type=None,
                 severity=None,
                 reasons=tuple(reasons),
             )
         event, event_reason = self._event(found, title, doc_type, source)
         severity, severity_reason = self._severity_for(event, found.title, found.summary)
-        reasons.extend((event_reason, severity_reason))
+        reasons.append(event_reason)
+        reasons.append(severity_reason)
         # model_construct: valid by construction (ids from the config, literals from the taxonomy)
         return Classification.model_construct(
             relevant=True,
-            agents=found.agent_ids,
-            indications=found.indication_ids,
+            agents=tuple([ev.target for ev in found.agents]),
+            indications=indications,
             event_type=event,
             severity=severity,
             reasons=tuple(reasons),
@@ -253,75 +267,104 @@ class Classifier:
             and self._hedge.search(text, max(0, start - self._window), start + 1) is not None
         )
 
-    def _event_matches(self, text: str) -> list[re.Match[str]]:
+    def _event_matches(self, text: str) -> Iterator[re.Match[str]]:
+        """Cue matches left to right, never overlapping (the same as one scan of the full alternation)."""
         if self._gate is None:
-            return list(self._events.finditer(text))
-        found: list[re.Match[str]] = []
+            yield from self._events.finditer(text)
+            return
+        by_stem = self._by_stem
         end = 0
         for gate in self._gate.finditer(text):
             start = gate.start()
             if start < end:
                 continue
-            m = self._by_stem[gate.group()[1:]].match(text, start)
+            m = by_stem[gate.group()].match(text, start)
             if m is not None:
-                found.append(m)
+                yield m
                 end = m.end()
-        return found
 
-    def _cues(self, text: str, field: str, alias_spans: tuple[tuple[int, int], ...]) -> list[_Cue]:
-        cues: list[_Cue] = []
+    def _cues(self, text: str, alias_spans: tuple[tuple[int, int], ...]) -> tuple[_Best | None, _Best | None]:
+        """The best strong and the best weak cue of one field: the highest-priority event, the first such cue
+        on a tie. A cue is not an event when it starts inside a name ("ADVANCE-NXT", "VALOR"), follows a
+        hedge, or follows a word that cancels its rule. The checks run only for a cue that would become the
+        best so far; once a strong cue is found, weak ones cannot matter (the caller never uses them then)."""
+        strong: _Best | None = None
+        weak: _Best | None = None
+        strong_rank = weak_rank = self._no_rank
+        rule_of = self._rule_of
         for m in self._event_matches(text):
-            index = int((m.lastgroup or "r0")[1:])
+            rule = rule_of[m.lastgroup or "r0"]
+            if rule.weak:
+                if strong is not None or rule.rank >= weak_rank:
+                    continue  # cannot be chosen
+            elif rule.rank >= strong_rank:
+                continue  # cannot beat the best so far
             start = m.start()
-            if any(a_start <= start + 1 < a_end for a_start, a_end in alias_spans):
-                continue  # a cue that starts inside a name ("ADVANCE-NXT", "VALOR") is not an event
+            if alias_spans and any(a_start <= start + 1 < a_end for a_start, a_end in alias_spans):
+                continue
             if self._hedged(text, start):
                 continue
-            cancel = self._cancel.get(index)
+            cancel = rule.cancel
             if cancel is not None and cancel.search(text, max(0, start - self._window), start + 1):
                 continue
-            rule = self._rules[index]
-            cues.append(_Cue(rule.event, rule.weak, m.group().strip(), field))
-        return cues
-
-    def _best(self, cues: list[_Cue]) -> _Cue | None:
-        return min(cues, key=lambda cue: self._rank[cue.event], default=None)
+            if rule.weak:
+                weak, weak_rank = (rule.event, m.group()), rule.rank
+            else:
+                strong, strong_rank = (rule.event, m.group()), rule.rank
+                if strong_rank == 0:
+                    break  # the most important event: nothing later can change the choice
+        return strong, weak
 
     def _event(self, found: MatchResult, raw_title: str, doc_type: str, source: str) -> tuple[EventType, str]:
         publication = self._publication(raw_title, doc_type, source)
         if publication is not None:
             return "publication", publication
-        title_cues = self._cues(found.title, "title", found.title_spans)
-        chosen = self._best([cue for cue in title_cues if not cue.weak])
-        summary_cues: list[_Cue] = []
+        chosen, title_weak = self._cues(found.title, found.title_spans)
+        field = "title"
         if chosen is None:
-            summary_cues = self._cues(found.summary, "summary", found.summary_spans)
-            chosen = (
-                self._best([cue for cue in summary_cues if not cue.weak])
-                or self._best([cue for cue in title_cues if cue.weak])
-                or self._best([cue for cue in summary_cues if cue.weak])
-            )
+            summary_strong, summary_weak = self._cues(found.summary, found.summary_spans)
+            if summary_strong is not None:
+                chosen, field = summary_strong, "summary"
+            elif title_weak is not None:
+                chosen = title_weak
+            else:
+                chosen, field = summary_weak, "summary"
         if chosen is None:
             default = self.taxonomy.default_event
             return default, f"event {default}: no event cue found (default)"
-        return chosen.event, f"event {chosen.event}: {_quote(chosen.text)} in {chosen.field}"
+        event, text = chosen
+        return event, f"event {event}: {_quote(text)} in {field}"
 
     def _severity_for(self, event: EventType, title: str, summary: str) -> tuple[Severity, str]:
-        rules = self._severity.get(event, [])
+        rules = self._severity.get(event, ())
         for text, field in ((title, "title"), (summary, "summary")):
-            for rule in rules:
-                if rule.regex is None:
-                    continue
-                for m in rule.regex.finditer(text):
+            for regex, severity, label in rules:
+                for m in regex.finditer(text):
                     if not self._hedged(text, m.start()):
-                        return (
-                            rule.severity,
-                            f"severity {rule.severity}: {rule.label} ({_quote(m.group())} in {field})",
-                        )
-        default = next((rule for rule in rules if rule.regex is None), None)
+                        return severity, f"severity {severity}: {label} ({_quote(m.group())} in {field})"
+        default = self._severity_default.get(event)
         if default is None:  # the taxonomy validator guarantees a default; stay total anyway
             return "low", f"severity low: no rule for {event}"
-        return default.severity, f"severity {default.severity}: {default.label}"
+        return default
+
+
+def _configured_reasons(watchlist: Watchlist) -> dict[Evidence, str]:
+    """The reason line of every evidence the configuration can yield for an alias, an indication term, an
+    abbreviation or a trial-implied indication, built once (other evidence is formatted per item)."""
+    reasons: dict[Evidence, str] = {}
+    for field in ("title", "summary"):
+        for agent in watchlist.agents:
+            for kind, alias in agent.aliases.by_kind():
+                ev = Evidence(agent.id, kind, alias, field)
+                reasons[ev] = _agent_reason(ev)
+                for ind_id in {ind for trial in agent.trials for ind in trial.indications}:
+                    ev = Evidence(ind_id, "trial", alias, field)
+                    reasons[ev] = _indication_reason(ev)
+        for ind in watchlist.indications:
+            for term in (*ind.terms.all(), *ind.abbreviations):
+                ev = Evidence(ind.id, "indication", term, field)
+                reasons[ev] = _indication_reason(ev)
+    return reasons
 
 
 def _agent_reason(ev: Evidence) -> str:

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -84,7 +83,24 @@ def repair_mojibake(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Matching form: repaired, accents folded, lower case, words separated by single spaces."""
+    """Matching form: repaired, accents folded, lower case, words separated by single spaces.
+
+    Idempotent: a result outside ASCII (a script without an ASCII folding) is folded again until it is stable,
+    because lower-casing or decomposing can produce characters that folding maps further ("Α" -> "α" ->
+    "alfa", "ẞ" -> "ß" -> "ss"). An ASCII result is always stable."""
+    out = _fold(text)
+    if out.isascii():
+        return out
+    for _ in range(8):
+        again = _fold(out)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def _fold(text: str) -> str:
+    """One pass of `normalize`."""
     if not text:
         return ""
     if len(text) > MAX_FIELD_CHARS:
@@ -96,8 +112,12 @@ def normalize(text: str) -> str:
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", _POSSESSIVE.sub("", text)))
         if not text.isascii():  # a script without an ASCII folding (Chinese, Greek...)
             return _NON_WORD.sub(" ", text.lower()).strip()
-    data = text.encode("ascii").replace(b"'s", b"s").replace(b"`s", b"s").translate(_ASCII_TABLE)
-    return " ".join(data.decode("ascii").split())
+    data = text.encode("ascii")
+    if b"'" in data:  # the replaces only change text that has an apostrophe or a backtick
+        data = data.replace(b"'s", b"s")
+    if b"`" in data:
+        data = data.replace(b"`s", b"s")
+    return " ".join(data.translate(_ASCII_TABLE).decode("ascii").split())
 
 
 _JUNCTION = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
@@ -168,8 +188,9 @@ class Evidence(NamedTuple):
     field: str  # "title" or "summary"
 
 
-@dataclass(frozen=True, slots=True)
-class MatchResult:
+class MatchResult(NamedTuple):
+    """What one title and summary name (immutable; a named tuple is the cheapest such object to build)."""
+
     agents: tuple[Evidence, ...]  # one per agent found, watchlist order
     indications: tuple[Evidence, ...]  # one per indication found, vocabulary order
     near_misses: tuple[Evidence, ...]  # one per near-miss term found
@@ -189,20 +210,30 @@ class MatchResult:
         return tuple(ev.target for ev in self.indications)
 
 
-# An entry of the term dict: (kind, target, display term). For companies and cues the target is the
-# program key "<agent index>:<program index>".
-_Entry = tuple[str, str, str]
+# What a matched term does, decided once per configured term at build time (no string compares per hit).
+_ALIAS, _AMBIGUOUS, _NEAR_MISS, _COMPANY, _CUE, _INDICATION, _ABBREVIATION = range(7)
+_CODES = {
+    "abbreviation": _ABBREVIATION,
+    "ambiguous_trials": _AMBIGUOUS,
+    "near_miss": _NEAR_MISS,
+    "company": _COMPANY,
+    "cue": _CUE,
+    "indication": _INDICATION,
+}  # any other kind is an alias kind
 
 
-@dataclass(slots=True)
-class _FieldHits:
-    aliases: list[Evidence]
-    companies: dict[str, str]  # program key -> company as configured
-    cues: dict[str, str]  # program key -> cue as configured
-    indications: dict[str, str]  # indication id -> term
-    near_agents: set[str]
-    spans: list[tuple[int, int]]  # where agent aliases sit in the normalised field
-    trial_indications: dict[str, str]  # indication id -> trial acronym that implies it
+class _Entry(NamedTuple):
+    """One meaning of a term in the term dict. For companies and cues the target is the program key
+    "<agent index>:<program index>". The evidence for each field and the indications a trial acronym implies
+    are built once here, so a hit allocates nothing."""
+
+    code: int
+    kind: str
+    target: str
+    term: str
+    in_title: Evidence
+    in_summary: Evidence
+    implied: tuple[str, ...]
 
 
 def _trial_indications(watchlist: Watchlist) -> dict[str, tuple[str, ...]]:
@@ -225,9 +256,25 @@ def _abbreviations(watchlist: Watchlist) -> tuple[dict[str, list[str]], re.Patte
             table.setdefault(abbr, []).append(ind.id)
     if not table:
         return table, None
-    alternation = "|".join(re.escape(a) for a in sorted(table, key=lambda a: (-len(a), a)))
-    # no leading look-behind, so the engine can skip to candidate first letters; the start is checked after
-    return table, re.compile(rf"(?:{alternation})(?![A-Za-z0-9])")
+    # A trie of literals finds, at each start, the longest abbreviation followed by a non-alphanumeric, like
+    # a longest-first alternation, with fewer branches tried per capital letter. No leading look-behind, so
+    # the engine can skip to candidate first letters; the start is checked after.
+    return table, re.compile(rf"(?:{trie_regex(table)})(?![A-Za-z0-9])")
+
+
+_NO_SPANS: tuple[tuple[int, int], ...] = ()
+
+
+class _Found:
+    """What one item names so far: first evidence wins, title before summary."""
+
+    __slots__ = ("agents", "indications", "near", "trial")
+
+    def __init__(self) -> None:
+        self.agents: dict[str, Evidence] = {}
+        self.near: dict[tuple[str, str], Evidence] = {}
+        self.indications: dict[str, Evidence] = {}
+        self.trial: dict[str, Evidence] = {}  # implied by a trial acronym: weaker than a named indication
 
 
 class Matcher:
@@ -237,50 +284,68 @@ class Matcher:
         self._watchlist = watchlist
         self._agent_order = {agent.id: index for index, agent in enumerate(watchlist.agents)}
         self._ind_order = {ind.id: index for index, ind in enumerate(watchlist.indications)}
-        self._entries: dict[str, list[_Entry]] = {}
         self._bounded: set[str] = set()
         self._unbounded: set[str] = set()
         # (program key, agent id, cue indications)
         self._programs: list[tuple[str, str, tuple[str, ...]]] = []
-        by_acronym = _trial_indications(watchlist)
-        # alias as configured -> indications its trial implies (precomputed: no normalising per hit)
-        self._implied: dict[str, tuple[str, ...]] = {
-            alias: by_acronym[match_key(alias)]
-            for agent in watchlist.agents
-            for _, alias in agent.aliases.by_kind()
-            if match_key(alias) in by_acronym
-        }
+        entries: dict[str, list[_Entry]] = {}
+        implied = _trial_indications(watchlist)
         for a_index, agent in enumerate(watchlist.agents):
             for kind, alias in agent.aliases.by_kind():
-                self._add(alias, (kind, agent.id, alias))
+                self._add(entries, alias, kind, agent.id, implied.get(match_key(alias), ()))
             for miss in agent.near_misses:
-                self._add(miss, ("near_miss", agent.id, miss))
+                self._add(entries, miss, "near_miss", agent.id)
             for p_index, program in enumerate(agent.programs):
                 key = f"{a_index}:{p_index}"
                 self._programs.append((key, agent.id, program.cue_indications))
                 for company in program.companies:
-                    self._add(company, ("company", key, company))
+                    self._add(entries, company, "company", key)
                 for cue in program.cues:
-                    self._add(cue, ("cue", key, cue))
+                    self._add(entries, cue, "cue", key)
         for ind in watchlist.indications:
             for term in ind.terms.all():
-                self._add(term, ("indication", ind.id, term))
+                self._add(entries, term, "indication", ind.id)
+        self._abbrev, self._abbrev_regex = _abbreviations(watchlist)
+        # Gate of the case-sensitive abbreviation scan: every abbreviation, lower-cased, is also a term of the
+        # main scan that only says "an abbreviation may stand here" (see `_scan`). A term that is a whole word
+        # never changes what the scan finds elsewhere: longer terms are tried first at every branch of the
+        # trie, and the words that follow it still start at a space.
+        for abbr in self._abbrev:
+            self._add(entries, abbr.lower(), "abbreviation", "")
+        self._abbrev_words = frozenset(abbr.lower() for abbr in self._abbrev)
+        # One look-up per hit: a key, or a key with the trailing "s" the regex allows (possessives, slugs)
+        # when that is not itself a key.
+        self._entries: dict[str, tuple[_Entry, ...]] = {key: tuple(found) for key, found in entries.items()}
+        for key, found in entries.items():
+            self._entries.setdefault(key + "s", tuple(found))
+        # The same, keyed by a one-word hit as the main scan returns it (with the space before the word), so
+        # most hits need no string work before the look-up.
+        self._words = {f" {key}": found for key, found in self._entries.items()}
         # A leading literal space lets the engine jump from word start to word start (padded text).
         self._regex = re.compile(rf" (?:{trie_regex(self._bounded)})s?(?= )")
         # Terms that start or end in a script written without spaces (Chinese names) match anywhere.
         self._regex_unbounded = re.compile(trie_regex(self._unbounded)) if self._unbounded else None
-        self._abbrev, self._abbrev_regex = _abbreviations(watchlist)
         context = trie_regex(_pattern_key(word) for word in watchlist.trial_context)
         self._context = re.compile(rf" (?:{context})(?= )")
         self._window = watchlist.trial_context_window
 
-    def _add(self, term: str, entry: _Entry) -> None:
+    def _add(
+        self,
+        entries: dict[str, list[_Entry]],
+        term: str,
+        kind: str,
+        target: str,
+        implied: tuple[str, ...] = (),
+    ) -> None:
         pattern_key = _pattern_key(term)
         if not pattern_key:
             return
-        entries = self._entries.setdefault(pattern_key.replace(_SEP, ""), [])
-        if entry not in entries:
-            entries.append(entry)
+        code = _CODES.get(kind, _ALIAS)
+        title_ev, summary_ev = Evidence(target, kind, term, "title"), Evidence(target, kind, term, "summary")
+        entry = _Entry(code, kind, target, term, title_ev, summary_ev, implied)
+        found = entries.setdefault(pattern_key.replace(_SEP, ""), [])
+        if all(known[:4] != entry[:4] for known in found):
+            found.append(entry)
         first, last = pattern_key[0], pattern_key[-1]
         if first.isascii() and last.isascii():
             self._bounded.add(pattern_key)
@@ -289,41 +354,89 @@ class Matcher:
 
     # ------------------------------------------------------------------------------------------------ scan
 
-    def _scan(self, raw: str, norm: str, field: str) -> _FieldHits:
-        hits = _FieldHits([], {}, {}, {}, set(), [], {})
+    def _scan(self, raw: str, norm: str, in_title: bool, found: _Found) -> tuple[tuple[int, int], ...]:
+        """Adds what one field names to `found` and returns where agent aliases sit in the padded field."""
         if len(norm) <= 2:  # padded empty field
-            return hits
-        matches = [(m.group()[1:], m.start() + 1, m.end()) for m in self._regex.finditer(norm)]
+            return _NO_SPANS
+        field = "title" if in_title else "summary"
+        spans: list[tuple[int, int]] = []
+        companies: dict[str, str] = {}
+        cues: dict[str, str] = {}
+        found_inds: dict[str, str] = {}  # indication id -> first term in this field
+        near_agents: set[str] = set()
+        into = (spans, companies, cues, found_inds, near_agents)
+        maybe_abbreviation = self._record(self._regex.finditer(norm), 1, raw, norm, in_title, found, into)
         if self._regex_unbounded is not None and not norm.isascii():
-            matches.extend((m.group(), m.start(), m.end()) for m in self._regex_unbounded.finditer(norm))
-        entries = self._entries
-        for matched, start, end in matches:
-            key = matched.replace(" ", "")
-            found = entries.get(key)
-            if found is None and key.endswith("s"):
-                found = entries.get(key[:-1])
-            for kind, target, term in found or ():
-                if kind == "company":
-                    hits.companies.setdefault(target, term)
-                elif kind == "cue":
-                    hits.cues.setdefault(target, term)
-                elif kind == "indication":
-                    hits.indications.setdefault(target, term)
-                elif kind == "near_miss":
-                    hits.near_agents.add(target)
-                    hits.aliases.append(Evidence(target, kind, term, field))
-                elif kind != "ambiguous_trials" or self._ambiguous_ok(term, raw, norm, start, end):
-                    hits.aliases.append(Evidence(target, kind, term, field))
-                    hits.spans.append((start, end))
-                    for ind_id in self._implied.get(term, ()):
-                        hits.trial_indications.setdefault(ind_id, term)
-        self._scan_abbreviations(raw, hits)
-        return hits
+            self._record(self._regex_unbounded.finditer(norm), 0, raw, norm, in_title, found, into)
+        # Skipping the abbreviation scan is exact for an ASCII field without apostrophes or backticks: its
+        # normalised words are then exactly its runs of letters and digits, lower-cased, so an abbreviation
+        # that the scan would accept (a whole run) is a word of the normalised field, and the main scan has
+        # a hit that covers that word: the abbreviation's gate term alone, or a longer term of several words
+        # (`_record` looks for abbreviation words among them).
+        if (
+            self._abbrev_regex is not None
+            and not raw.isupper()
+            and (maybe_abbreviation or not raw.isascii() or "'" in raw or "`" in raw)
+        ):
+            self._scan_abbreviations(raw, found_inds)
+        if companies:
+            self._programs_in((companies, cues, found_inds, near_agents), field, found.agents)
+        indications = found.indications
+        for ind_id, term in found_inds.items():
+            if ind_id not in indications:
+                indications[ind_id] = Evidence(ind_id, "indication", term, field)
+        return tuple(spans)
 
-    def _scan_abbreviations(self, raw: str, hits: _FieldHits) -> None:
-        """Case-sensitive abbreviations (DM, IBM...) in the raw field, unless it is all in capitals."""
-        if self._abbrev_regex is None or raw.isupper():
-            return
+    def _record(  # noqa: PLR0917 - the hot loop takes its state as locals
+        self,
+        matches: Iterator[re.Match[str]],
+        offset: int,
+        raw: str,
+        norm: str,
+        in_title: bool,
+        found: _Found,
+        into: tuple[list[tuple[int, int]], dict[str, str], dict[str, str], dict[str, str], set[str]],
+    ) -> bool:
+        """Applies the term entries of one field's hits, in text order. `offset` is 1 when matches start with
+        the space before the word. True if an abbreviation may stand in the field (see `_scan`)."""
+        spans, companies, cues, found_inds, near_agents = into
+        agents, near, trial = found.agents, found.near, found.trial
+        words = self._words
+        maybe_abbreviation = False
+        for m in matches:
+            text = m.group()
+            meanings = words.get(text)  # a hit of one word (most hits)
+            if meanings is None:  # several words, or an unbounded hit (not an ASCII field: no gate)
+                maybe_abbreviation |= not offset or not self._abbrev_words.isdisjoint(text.split())
+                meanings = self._entries.get(text.replace(" ", ""), ())
+            for entry in meanings:
+                code = entry.code
+                if code == _INDICATION:
+                    found_inds.setdefault(entry.target, entry.term)
+                elif code == _COMPANY:
+                    companies.setdefault(entry.target, entry.term)
+                elif code == _CUE:
+                    cues.setdefault(entry.target, entry.term)
+                elif code == _NEAR_MISS:
+                    near_agents.add(entry.target)
+                    near.setdefault(
+                        (entry.target, entry.term), entry.in_title if in_title else entry.in_summary
+                    )
+                elif code == _ABBREVIATION:
+                    maybe_abbreviation = True
+                elif code == _ALIAS or self._ambiguous_ok(entry.term, raw, norm, m.start() + offset, m.end()):
+                    agents.setdefault(entry.target, entry.in_title if in_title else entry.in_summary)
+                    spans.append((m.start() + offset, m.end()))
+                    for ind_id in entry.implied:
+                        if ind_id not in trial:
+                            trial[ind_id] = Evidence(
+                                ind_id, "trial", entry.term, "title" if in_title else "summary"
+                            )
+        return maybe_abbreviation
+
+    def _scan_abbreviations(self, raw: str, found_inds: dict[str, str]) -> None:
+        """Case-sensitive abbreviations (DM, IBM...) in the raw field (not called on all-capitals fields)."""
+        assert self._abbrev_regex is not None
         for m in self._abbrev_regex.finditer(raw[:MAX_FIELD_CHARS]):
             start = m.start()
             if start and (
@@ -332,7 +445,7 @@ class Matcher:
             ):
                 continue  # inside a word, or a time/quantity ("4:30 PM")
             for ind_id in self._abbrev[m.group()]:
-                hits.indications.setdefault(ind_id, m.group())
+                found_inds.setdefault(ind_id, m.group())
 
     def _ambiguous_ok(self, term: str, raw: str, norm: str, start: int, end: int) -> bool:
         """An acronym that is also a word counts only as written in the config (or in a lower-case slug) and
@@ -341,50 +454,43 @@ class Matcher:
             return False
         return self._context.search(norm, max(0, start - self._window), end + self._window) is not None
 
-    def _programs_in(self, hits: _FieldHits, field: str) -> list[Evidence]:
-        found: list[Evidence] = []
-        if not hits.companies:
-            return found
+    def _programs_in(
+        self,
+        field_hits: tuple[dict[str, str], dict[str, str], dict[str, str], set[str]],
+        field: str,
+        agents: dict[str, Evidence],
+    ) -> None:
+        """Sponsor-and-program references of one field, after its aliases (an alias is better evidence)."""
+        companies, cues, found_inds, near_agents = field_hits
         for key, agent_id, cue_indications in self._programs:
-            company = hits.companies.get(key)
-            if company is None or agent_id in hits.near_agents:
-                continue
-            cue = hits.cues.get(key) or next(
-                (hits.indications[i] for i in cue_indications if i in hits.indications), None
-            )
+            company = companies.get(key)
+            if company is None or agent_id in agents or agent_id in near_agents:
+                continue  # (an agent found already keeps its first evidence)
+            cue = cues.get(key) or next((found_inds[i] for i in cue_indications if i in found_inds), None)
             if cue is not None:
-                found.append(Evidence(agent_id, "program", f'"{company}" + "{cue}"', field))
-        return found
+                agents[agent_id] = Evidence(agent_id, "program", f'"{company}" + "{cue}"', field)
 
     def match(self, title: str, summary: str = "") -> MatchResult:
         norm_title, norm_summary = f" {normalize(title)} ", f" {normalize(summary)} "
-        in_title = self._scan(title, norm_title, "title")
-        in_summary = self._scan(summary, norm_summary, "summary")
-        agents: dict[str, Evidence] = {}
-        near: dict[tuple[str, str], Evidence] = {}
-        for hits, field in ((in_title, "title"), (in_summary, "summary")):
-            for ev in hits.aliases:
-                if ev.kind == "near_miss":
-                    near.setdefault((ev.target, ev.term), ev)
-                else:
-                    agents.setdefault(ev.target, ev)
-            for ev in self._programs_in(hits, field):
-                agents.setdefault(ev.target, ev)
-        indications: dict[str, Evidence] = {}
-        for hits, field in ((in_title, "title"), (in_summary, "summary")):
-            for ind_id, term in hits.indications.items():
-                if ind_id not in indications:
-                    indications[ind_id] = Evidence(ind_id, "indication", term, field)
-        for hits, field in ((in_title, "title"), (in_summary, "summary")):
-            for ind_id, term in hits.trial_indications.items():
-                if ind_id not in indications:
-                    indications[ind_id] = Evidence(ind_id, "trial", term, field)
+        found = _Found()
+        title_spans = self._scan(title, norm_title, True, found)
+        summary_spans = self._scan(summary, norm_summary, False, found)
+        agents, indications = found.agents, found.indications
+        for ind_id, ev in found.trial.items():
+            if ind_id not in indications:
+                indications[ind_id] = ev
+        if len(agents) > 1:
+            order = self._agent_order
+            agents = {ag: agents[ag] for ag in sorted(agents, key=order.__getitem__)}
+        if len(indications) > 1:
+            order = self._ind_order
+            indications = {ind: indications[ind] for ind in sorted(indications, key=order.__getitem__)}
         return MatchResult(
-            agents=tuple(sorted(agents.values(), key=lambda ev: self._agent_order[ev.target])),
-            indications=tuple(sorted(indications.values(), key=lambda ev: self._ind_order[ev.target])),
-            near_misses=tuple(near.values()),
-            title=norm_title,
-            summary=norm_summary,
-            title_spans=tuple(in_title.spans),
-            summary_spans=tuple(in_summary.spans),
+            tuple(agents.values()),
+            tuple(indications.values()),
+            tuple(found.near.values()),
+            norm_title,
+            norm_summary,
+            title_spans,
+            summary_spans,
         )

@@ -1,0 +1,125 @@
+"""The classifier's fast paths give exactly the results of the full paths, on the development set and on
+generated text: the matcher's gate of the case-sensitive abbreviation scan, and the event choice that checks
+a cue only when it could become the best one (and stops at the most important event)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipewatch.domain.classify import Classifier, _Best
+from pipewatch.domain.match import Matcher
+
+FAST = Classifier.from_files()
+DEV = Path(__file__).resolve().parents[1] / "fixtures" / "labeled" / "headlines_dev.jsonl"
+
+
+class _UngatedMatcher(Matcher):
+    """The matcher with the abbreviation scan run on every field."""
+
+    def _record(self, *args: object, **kwargs: object) -> bool:
+        super()._record(*args, **kwargs)
+        return True
+
+
+class _FullClassifier(Classifier):
+    """Every cue checked, then the best of each tier picked (first of the highest priority)."""
+
+    def __init__(self) -> None:
+        super().__init__(FAST.watchlist, FAST.taxonomy)
+        self._matcher = _UngatedMatcher(FAST.watchlist)
+
+    def _cues(self, text: str, alias_spans: tuple[tuple[int, int], ...]) -> tuple[_Best | None, _Best | None]:
+        strong: list[tuple[int, _Best]] = []
+        weak: list[tuple[int, _Best]] = []
+        for m in self._event_matches(text):
+            rule = self._rule_of[m.lastgroup or "r0"]
+            start = m.start()
+            if any(a_start <= start + 1 < a_end for a_start, a_end in alias_spans):
+                continue
+            if self._hedged(text, start):
+                continue
+            if rule.cancel is not None and rule.cancel.search(text, max(0, start - self._window), start + 1):
+                continue
+            (weak if rule.weak else strong).append((rule.rank, (rule.event, m.group())))
+
+        def best(cues: list[tuple[int, _Best]]) -> _Best | None:
+            return min(cues, key=lambda cue: cue[0])[1] if cues else None
+
+        return best(strong), best(weak)
+
+
+FULL = _FullClassifier()
+
+
+def _same(title: str, summary: str, source: str = "", doc_type: str = "news") -> None:
+    assert FAST._matcher.match(title, summary) == FULL._matcher.match(title, summary)
+    fast = FAST.classify(title, summary, source=source, doc_type=doc_type)
+    full = FULL.classify(title, summary, source=source, doc_type=doc_type)
+    assert fast == full, (title, summary)
+
+
+def test_dev_set_fast_equals_full() -> None:
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for row in rows:
+        title, summary, source = row["title"], row.get("summary") or "", row.get("source") or ""
+        for t, s in (
+            (title, summary),
+            (title.upper(), summary),
+            (title.lower(), summary.lower()),
+            (summary, title),
+        ):
+            _same(t, s, source)
+            _same(re.sub(r"(\w)(\s)", r"\1'\2", t), s)  # apostrophes everywhere
+
+
+def test_abbreviation_gate_cases() -> None:
+    for text in [
+        "Data in DM and ASyS",
+        "DM's and IIMs",
+        "DM's's outlook",
+        "DM'sx",
+        "éDM and DMé",
+        "juvenile DM (JDM) trial",
+        "inclusion body myositis (IBM)",
+        "Call at 4:30 PM ET",
+        "EFFICACY IN DM PATIENTS",
+        "`DM`s",
+        "x_DM_y",
+        "DM-associated ILD",
+        "gMG and MG",
+        "Ted and TED",
+    ]:
+        _same(text, text)
+        _same(f"VYVGART {text}", "")
+
+
+VOCAB = st.sampled_from(
+    ["DM", "DM's", "dm", "IIMs", "IIM", "JDM", "CADM", "PM", "4:30 PM", "MG", "gMG", "ASyS", "ASS", "TED",
+     "SjD", "NIU", "dermatomyositis", "inclusion body myositis", "myasthenia gravis", "Sjögren's", "é", "Ô",
+     "Ã”", "'", "`", "’", "'s", "-", "(", ")", "/", ":", "_", "VYVGART", "efgartigimod", "ARGX-113",
+     "brepocitinib", "PF-06700841", "Pfizer", "Roivant", "Priovant", "argenx", "TYK2/JAK1", "FcRn blocker",
+     "abrocitinib", "ADAPT", "VALOR", "study", "trial", "ALKIVIA", "approves", "approval", "after", "no",
+     "safety", "death", "phase 3", "phase 2", "results", "data", "plans to", "seek", "files", "deal",
+     "terminated", "initiates", "update on", "analysis", "journal", "艾加莫德", "\x00", "\u0301", " "]
+)  # fmt: skip
+TEXT = st.one_of(
+    st.lists(VOCAB, max_size=30).map(" ".join),
+    st.lists(VOCAB, max_size=30).map("".join),
+    st.text(max_size=200),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    title=TEXT,
+    summary=TEXT,
+    source=st.sampled_from(["", "PubMed", "Reuters", "Lancet Rheumatology", "Wall Street Journal"]),
+    doc_type=st.sampled_from(["news", "publication"]),
+)
+def test_generated_text_fast_equals_full(title: str, summary: str, source: str, doc_type: str) -> None:
+    _same(title, summary, source, doc_type)
