@@ -3,8 +3,9 @@
 Each message body is parsed into a `PollTask` by the record handler under the Powertools batch processor; a
 message that fails to parse or whose source fails is reported in `batchItemFailures`, so SQS retries only it
 (and after the redrive limit moves it to the poll DLQ). A direct invocation with a schedule-shaped input
-(`{"source_class": "news"}`, as in events/poll_direct_news.json) polls those sources in one go: for `sam local invoke`
-and an operator's one-off manual poll (the demo and the stack test play the queue, as a deployment does).
+(`{"source_class": "news"}`, as in events/poll_direct_news.json) polls those sources in one go: for
+`sam local invoke` and an operator's one-off manual poll (the demo and the stack test play the queue, as a
+deployment does).
 """
 
 from __future__ import annotations
