@@ -115,7 +115,7 @@ def build_subscription_service(
 def build_digest_service(
     settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None
 ) -> DigestService:
-    from pipewatch.adapters.digest_publisher import IdempotentDigestPublisher
+    from pipewatch.adapters.idempotency import IdempotentDigestPublisher
     from pipewatch.adapters.notifier import SnsNotifier
     from pipewatch.adapters.store import Store
     from pipewatch.adapters.subscriptions import SubscriptionTable

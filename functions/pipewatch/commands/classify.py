@@ -8,6 +8,8 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, get_args
 
+from pipewatch.commands.jsonlines import parse_object_line
+
 if TYPE_CHECKING:
     from pipewatch.domain.classify import Classifier
 
@@ -56,17 +58,8 @@ def _optional_text(record: dict[str, object], key: str) -> str:
 
 
 def _classify_line(classifier: Classifier, text: str) -> dict[str, object]:
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
-    except RecursionError as exc:
-        raise ValueError("not valid JSON: nested too deeply") from exc
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
-    title = record.get("title")
-    if not isinstance(title, str):
-        raise ValueError('"title" is missing or not a string')
+    record = parse_object_line(text)
+    title: str = record["title"]
     doc_type = _optional_text(record, "doc_type") or "news"
     from pipewatch.domain.models import DocType
 

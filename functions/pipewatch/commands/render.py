@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from pipewatch.commands.jsonlines import parse_object_line
+
 DESCRIPTION = """\
 Read JSON lines on stdin: the output of `pipewatch classify` (relevant, agents, indications, event_type,
 severity, reasons) plus "title" (required), "url", "source", "published" (ISO date or time) and optionally
@@ -53,17 +55,8 @@ def _render_line(text: str, channel: str, link_base: str, now: datetime) -> dict
     from pipewatch.domain.render import render_email_body, render_email_subject, render_sms
     from pipewatch.domain.text import to_utc
 
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
-    except RecursionError as exc:
-        raise ValueError("not valid JSON: nested too deeply") from exc
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
-    title = record.get("title")
-    if not isinstance(title, str):
-        raise ValueError('"title" is missing or not a string')
+    record = parse_object_line(text)
+    title: str = record["title"]
     published = to_utc(_text(record, "published")) if record.get("published") else None
     source = _text(record, "source")
     try:

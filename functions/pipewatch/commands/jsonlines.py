@@ -1,0 +1,21 @@
+"""The input line format shared by `pipewatch classify` and `pipewatch render`: one JSON object per line with
+a string `title`. Errors are ValueErrors whose message is what the command prints for that line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def parse_object_line(text: str) -> dict[str, Any]:
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise ValueError("not valid JSON: nested too deeply") from exc
+    if not isinstance(record, dict):
+        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    if not isinstance(record.get("title"), str):
+        raise ValueError('"title" is missing or not a string')
+    return record
