@@ -123,3 +123,29 @@ TEXT = st.one_of(
 )
 def test_generated_text_fast_equals_full(title: str, summary: str, source: str, doc_type: str) -> None:
     _same(title, summary, source, doc_type)
+
+
+def test_classification_builder_equals_model_construct() -> None:
+    from pipewatch.domain.classify import _classification
+    from pipewatch.domain.models import Classification
+
+    for args in (
+        (False, (), (), None, None, ("not relevant: no watchlist agent named",)),
+        (True, ("efgartigimod",), ("gmg",), "results", "high", ("a", "b")),
+    ):
+        fast = _classification(*args)  # type: ignore[arg-type]
+        slow = Classification.model_construct(**dict(zip(Classification.model_fields, args, strict=True)))
+        assert fast == slow
+        assert fast.model_fields_set == slow.model_fields_set
+        assert fast.model_dump_json() == slow.model_dump_json()
+        assert fast.__pydantic_extra__ == slow.__pydantic_extra__
+        assert fast.__pydantic_private__ == slow.__pydantic_private__
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT)
+def test_padded_equals_normalize(text: str) -> None:
+    from pipewatch.domain.match import _padded, normalize
+
+    assert _padded(text) == f" {normalize(text)} "
+    assert _padded(text.upper()) == f" {normalize(text.upper())} "

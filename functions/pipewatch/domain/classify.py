@@ -103,6 +103,75 @@ def literal_stems(pattern: str) -> list[str] | None:
     return stems
 
 
+def _title_gate(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Literals of which every match of the publication title patterns contains one (a `\\b` matches no
+    text, so it is dropped before the stems are read), or None when some alternative has no literal start."""
+    stems: list[str] = []
+    for pattern in patterns:
+        found = literal_stems(re.sub(r"\\(.)", lambda m: "" if m.group(1) == "b" else m.group(), pattern))
+        if found is None:
+            return None
+        stems.extend(found)
+    return tuple(dict.fromkeys(stems))
+
+
+# Classification with every field given, as `model_construct` builds it (same __dict__, fields set, no extra,
+# no private attributes) without its per-field loop; used only when the model has nothing that loop or a
+# post-init hook would do differently.
+_FIELDS = tuple(Classification.model_fields)
+_PLAIN_MODEL = (
+    _FIELDS == ("relevant", "agents", "indications", "event_type", "severity", "reasons")
+    and all(
+        field.alias is None and field.validation_alias is None
+        for field in Classification.model_fields.values()
+    )
+    and Classification.__pydantic_post_init__ is None
+    and not Classification.__pydantic_root_model__
+    and Classification.model_config.get("extra") != "allow"
+)
+_FIELDS_SET = frozenset(_FIELDS)
+_new = Classification.__new__
+_set = object.__setattr__
+
+
+def _classification(  # noqa: PLR0917 - one argument per field
+    relevant: bool,
+    agents: tuple[str, ...],
+    indications: tuple[str, ...],
+    event_type: EventType | None,
+    severity: Severity | None,
+    reasons: tuple[str, ...],
+) -> Classification:
+    """`Classification.model_construct(...)` of all six fields: valid by construction (ids from the config,
+    literals from the taxonomy)."""
+    if not _PLAIN_MODEL:
+        return Classification.model_construct(
+            relevant=relevant,
+            agents=agents,
+            indications=indications,
+            event_type=event_type,
+            severity=severity,
+            reasons=reasons,
+        )
+    model = _new(Classification)
+    _set(
+        model,
+        "__dict__",
+        {
+            "relevant": relevant,
+            "agents": agents,
+            "indications": indications,
+            "event_type": event_type,
+            "severity": severity,
+            "reasons": reasons,
+        },
+    )
+    _set(model, "__pydantic_fields_set__", set(_FIELDS_SET))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
 def _quote(text: str) -> str:
     text = " ".join(text.split())
     if len(text) > _REASON_TERM_CHARS:
@@ -185,6 +254,8 @@ class Classifier:
         self._pub_title = (
             re.compile("|".join(f"(?:{p})" for p in pub.title_patterns)) if pub.title_patterns else None
         )
+        # A title without any literal the title patterns start with cannot match them: no regex search.
+        self._pub_title_gate = _title_gate(pub.title_patterns) if pub.title_patterns else None
         self._iim = watchlist.iim_ids()
         self._reasons = _configured_reasons(watchlist)
 
@@ -222,27 +293,13 @@ class Classifier:
         indications = tuple([ev.target for ev in found.indications])
         if not found.agents:
             reasons.append("not relevant: no watchlist agent named")
-            return Classification.model_construct(
-                relevant=False,
-                agents=(),
-                indications=indications,
-                event_type=None,
-                severity=None,
-                reasons=tuple(reasons),
-            )
+            return _classification(False, (), indications, None, None, tuple(reasons))
         event, event_reason = self._event(found, title, doc_type, source)
         severity, severity_reason = self._severity_for(event, found.title, found.summary)
         reasons.append(event_reason)
         reasons.append(severity_reason)
-        # model_construct: valid by construction (ids from the config, literals from the taxonomy)
-        return Classification.model_construct(
-            relevant=True,
-            agents=tuple([ev.target for ev in found.agents]),
-            indications=indications,
-            event_type=event,
-            severity=severity,
-            reasons=tuple(reasons),
-        )
+        agents = tuple([ev.target for ev in found.agents])
+        return _classification(True, agents, indications, event, severity, tuple(reasons))
 
     # ------------------------------------------------------------------------------------------- events
 
@@ -255,7 +312,13 @@ class Classifier:
                 cue = m.group().strip()
                 return f"event publication: source {_quote(source)} is a journal or abstract ({cue})"
         if self._pub_title is not None and raw_title:
-            m = self._pub_title.search(raw_title[:MAX_FIELD_CHARS].lower())
+            title = raw_title[:MAX_FIELD_CHARS].lower()
+            gate = self._pub_title_gate
+            m = (
+                None
+                if gate is not None and not any(s in title for s in gate)
+                else self._pub_title.search(title)
+            )
             if m:
                 return f"event publication: title reads like a journal article ({_quote(m.group())})"
         return None

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import product
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -118,6 +119,14 @@ def _fold(text: str) -> str:
     if b"`" in data:
         data = data.replace(b"`s", b"s")
     return " ".join(data.translate(_ASCII_TABLE).decode("ascii").split())
+
+
+def _padded(text: str) -> str:
+    """`normalize(text)` with one space at each end; the common field (ASCII, no apostrophe or backtick, not
+    cut) in one expression, exactly as `_fold` treats it."""
+    if text.isascii() and len(text) <= MAX_FIELD_CHARS and "'" not in text and "`" not in text:
+        return f" {' '.join(text.encode('ascii').translate(_ASCII_TABLE).decode('ascii').split())} "
+    return f" {normalize(text)} "
 
 
 _JUNCTION = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
@@ -263,6 +272,8 @@ def _abbreviations(watchlist: Watchlist) -> tuple[dict[str, list[str]], re.Patte
 
 
 _NO_SPANS: tuple[tuple[int, int], ...] = ()
+_NO_EVIDENCE = Evidence("", "", "", "")
+_MAX_SPELLED_PARTS = 8  # a term of at most this many parts has every spelling in the hit dict
 
 
 class _Found:
@@ -321,6 +332,7 @@ class Matcher:
         # The same, keyed by a one-word hit as the main scan returns it (with the space before the word), so
         # most hits need no string work before the look-up.
         self._words = {f" {key}": found for key, found in self._entries.items()}
+        self._add_spellings()
         # A leading literal space lets the engine jump from word start to word start (padded text).
         self._regex = re.compile(rf" (?:{trie_regex(self._bounded)})s?(?= )")
         # Terms that start or end in a script written without spaces (Chinese names) match anywhere.
@@ -328,6 +340,25 @@ class Matcher:
         context = trie_regex(_pattern_key(word) for word in watchlist.trial_context)
         self._context = re.compile(rf" (?:{context})(?= )")
         self._window = watchlist.trial_context_window
+
+    def _add_spellings(self) -> None:
+        """Adds to the hit dict every spelling of several words the main scan can return: a space or none at
+        each optional-space mark, a trailing "s" or not. A spelling that holds an abbreviation word also
+        carries the abbreviation gate entry (see `_scan`). Terms with very many marks keep the slow path."""
+        gate = _Entry(_ABBREVIATION, "abbreviation", "", "", _NO_EVIDENCE, _NO_EVIDENCE, ())
+        for pattern_key in self._bounded:
+            parts = pattern_key.split(_SEP)
+            if not 1 < len(parts) <= _MAX_SPELLED_PARTS:
+                continue
+            for glue in product(("", " "), repeat=len(parts) - 1):
+                spelled = parts[0] + "".join(g + part for g, part in zip(glue, parts[1:], strict=True))
+                for text in (spelled, spelled + "s"):
+                    if " " not in text:
+                        continue
+                    meanings = self._entries[text.replace(" ", "")]
+                    if not self._abbrev_words.isdisjoint(text.split()):
+                        meanings = (*meanings, gate)
+                    self._words[f" {text}"] = meanings
 
     def _add(
         self,
@@ -405,8 +436,8 @@ class Matcher:
         maybe_abbreviation = False
         for m in matches:
             text = m.group()
-            meanings = words.get(text)  # a hit of one word (most hits)
-            if meanings is None:  # several words, or an unbounded hit (not an ASCII field: no gate)
+            meanings = words.get(text)  # a hit of the main scan (every hit of a term of few words)
+            if meanings is None:  # a term of many words, or an unbounded hit (not an ASCII field: no gate)
                 maybe_abbreviation |= not offset or not self._abbrev_words.isdisjoint(text.split())
                 meanings = self._entries.get(text.replace(" ", ""), ())
             for entry in meanings:
@@ -471,7 +502,7 @@ class Matcher:
                 agents[agent_id] = Evidence(agent_id, "program", f'"{company}" + "{cue}"', field)
 
     def match(self, title: str, summary: str = "") -> MatchResult:
-        norm_title, norm_summary = f" {normalize(title)} ", f" {normalize(summary)} "
+        norm_title, norm_summary = _padded(title), _padded(summary)
         found = _Found()
         title_spans = self._scan(title, norm_title, True, found)
         summary_spans = self._scan(summary, norm_summary, False, found)
