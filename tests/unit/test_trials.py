@@ -327,6 +327,12 @@ def test_normalize_text(text: str, same_as: str) -> None:
     assert normalize_text(text) == same_as
 
 
+def test_given_nested_escapes_then_normalize_text_settles_in_one_call() -> None:
+    # Found by hypothesis: one pass turned an escaped backslash + "<" into a new escape.
+    assert normalize_text("\\\\<") == "<"
+    assert normalize_text("&amp;amp;lt;b&amp;amp;gt;x") == "x"
+
+
 @given(st.text())
 def test_normalize_text_is_idempotent(text: str) -> None:
     once = normalize_text(text)

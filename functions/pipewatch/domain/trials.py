@@ -92,9 +92,20 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 def normalize_text(value: str) -> str:
     """Registry text as content: entities decoded, markup dropped, whitespace collapsed, NFKC.
 
-    Idempotent: `normalize_text(normalize_text(x)) == normalize_text(x)`.
+    Idempotent: `normalize_text(normalize_text(x)) == normalize_text(x)`. One pass can uncover new markup
+    (`\\\\<` -> `\\<`, double-encoded entities), so passes repeat until the text is stable (each one
+    strips a layer; real registry text settles in one or two).
     """
-    text = value
+    text = _normalize_once(value)
+    for _ in range(50):
+        again = _normalize_once(text)
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def _normalize_once(text: str) -> str:
     for _ in range(3):  # double-encoded entities ("&amp;amp;") occur in registry text
         decoded = html.unescape(text)
         if decoded == text:
