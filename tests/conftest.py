@@ -1,4 +1,4 @@
-"""Shared test set-up: no test can reach AWS (fake credentials, moto) or read ../shared."""
+"""Test set-up for every test: fake AWS credentials and one region, so nothing can reach AWS (moto only)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, get_args
 
-from pipewatch.commands.jsonlines import parse_object_line
+from pipewatch.commands.jsonlines import optional_text, parse_object_line
 
 if TYPE_CHECKING:
     from pipewatch.domain.classify import Classifier
@@ -48,25 +48,16 @@ def _lines() -> Iterator[tuple[int, str | None]]:
             yield number, None
 
 
-def _optional_text(record: dict[str, object], key: str) -> str:
-    value = record.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f'"{key}" must be a string or null')
-    return value
-
-
 def _classify_line(classifier: Classifier, text: str) -> dict[str, object]:
     record = parse_object_line(text)
     title: str = record["title"]
-    doc_type = _optional_text(record, "doc_type") or "news"
+    doc_type = optional_text(record, "doc_type") or "news"
     from pipewatch.domain.models import DocType
 
     if doc_type not in get_args(DocType):
         raise ValueError(f'"doc_type" must be one of {", ".join(get_args(DocType))}')
-    summary = _optional_text(record, "summary")
-    source = _optional_text(record, "source")
+    summary = optional_text(record, "summary")
+    source = optional_text(record, "source")
     return classifier.classify(title, summary, doc_type=doc_type, source=source).as_output()
 
 

@@ -19,3 +19,13 @@ def parse_object_line(text: str) -> dict[str, Any]:
     if not isinstance(record.get("title"), str):
         raise ValueError('"title" is missing or not a string')
     return record
+
+
+def optional_text(record: dict[str, Any], key: str) -> str:
+    """A string field that may be absent or null ("" then)."""
+    value = record.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f'"{key}" must be a string or null')
+    return value

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from pipewatch.commands.jsonlines import parse_object_line
+from pipewatch.commands.jsonlines import optional_text, parse_object_line
 
 DESCRIPTION = """\
 Read JSON lines on stdin: the output of `pipewatch classify` (relevant, agents, indications, event_type,
@@ -31,15 +31,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _text(record: dict[str, Any], key: str) -> str:
-    value = record.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f'"{key}" must be a string or null')
-    return value
-
-
 def _strings(record: dict[str, Any], key: str) -> tuple[str, ...]:
     value = record.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -57,8 +48,8 @@ def _render_line(text: str, channel: str, link_base: str, now: datetime) -> dict
 
     record = parse_object_line(text)
     title: str = record["title"]
-    published = to_utc(_text(record, "published")) if record.get("published") else None
-    source = _text(record, "source")
+    published = to_utc(optional_text(record, "published")) if record.get("published") else None
+    source = optional_text(record, "source")
     try:
         classification = Classification(
             relevant=bool(record.get("relevant", True)),
@@ -69,12 +60,12 @@ def _render_line(text: str, channel: str, link_base: str, now: datetime) -> dict
             reasons=_strings(record, "reasons"),
         )
         item = FetchedItem(
-            source_id=source or "stdin", title=title, url=_text(record, "url"), published=published
+            source_id=source or "stdin", title=title, url=optional_text(record, "url"), published=published
         )
         update = Update(
             update_id=update_id(item),
             title=title,
-            summary=_text(record, "summary"),
+            summary=optional_text(record, "summary"),
             url=item.url,
             source_id=item.source_id,
             source_name=source,
