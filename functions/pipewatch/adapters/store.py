@@ -5,7 +5,7 @@ one transaction, so a crash between them loses nothing and a retry adds nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,16 @@ def _to_ddb(item: dict[str, Any]) -> dict[str, Any]:
 
 def _from_ddb(item: dict[str, Any]) -> dict[str, Any]:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+def paged(call: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Every item of a Scan or Query (`call` is the client method), following LastEvaluatedKey."""
+    while True:
+        response = call(**kwargs)
+        yield from response.get("Items", [])
+        if "LastEvaluatedKey" not in response:
+            return
+        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -164,16 +174,11 @@ class Store:
                     ":hi": {"S": high},
                 },
             }
-            while True:
-                response = self._ddb.query(**kwargs)
-                updates.extend(
-                    update_from_item(_from_ddb(i))
-                    for i in response.get("Items", [])
-                    if i.get("kind", {}).get("S") == "update" and i["gsi1sk"]["S"] < high
-                )
-                if "LastEvaluatedKey" not in response:
-                    break
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            updates.extend(
+                update_from_item(_from_ddb(i))
+                for i in paged(self._ddb.query, **kwargs)
+                if i.get("kind", {}).get("S") == "update" and i["gsi1sk"]["S"] < high
+            )
             day += timedelta(days=1)
         return sorted(updates, key=lambda u: (u.first_seen, u.update_id))
 
@@ -232,19 +237,17 @@ class Store:
 
     def scan_updates(self) -> list[Update]:
         """Every stored update (demo and tests; production reads go through the stream or a query)."""
-        updates: list[Update] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "FilterExpression": "#k = :u",
-            "ExpressionAttributeNames": {"#k": "kind"},
-            "ExpressionAttributeValues": {":u": {"S": "update"}},
-        }
-        while True:
-            response = self._ddb.scan(**kwargs)
-            updates.extend(update_from_item(_from_ddb(i)) for i in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                return sorted(updates, key=lambda u: (u.first_seen, u.update_id))
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        updates = [
+            update_from_item(_from_ddb(i))
+            for i in paged(
+                self._ddb.scan,
+                TableName=self._table,
+                FilterExpression="#k = :u",
+                ExpressionAttributeNames={"#k": "kind"},
+                ExpressionAttributeValues={":u": {"S": "update"}},
+            )
+        ]
+        return sorted(updates, key=lambda u: (u.first_seen, u.update_id))
 
     # -- source state ----------------------------------------------------------------------------------
     def get_source_state(self, source_id: str) -> SourceState:
@@ -290,13 +293,7 @@ class Store:
             "ExpressionAttributeValues": {":t": {"S": "trial_snapshot"}},
             "ProjectionExpression": "nct_id",
         }
-        ids: list[str] = []
-        while True:
-            response = self._ddb.scan(**kwargs)
-            ids.extend(i["nct_id"]["S"] for i in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                return sorted(ids)
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return sorted(i["nct_id"]["S"] for i in paged(self._ddb.scan, **kwargs))
 
     def save_snapshot_with_updates(
         self, nct_id: str, snapshot_json: str, previous_version: int | None, updates: Iterable[Update]

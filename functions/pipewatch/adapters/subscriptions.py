@@ -18,7 +18,7 @@ from typing import Any, Literal
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
-from pipewatch.adapters.store import _from_ddb, _to_ddb
+from pipewatch.adapters.store import _from_ddb, _to_ddb, paged
 from pipewatch.domain.subscriptions import Subscription
 
 SUBSCRIPTION_SK = "SUBSCRIPTION"
@@ -110,16 +110,10 @@ class SubscriptionTable:
             "ExpressionAttributeValues": {":p": {"S": SUBSCRIPTIONS_GSI_PK}}
             | ({":m": {"S": f"{mode}#"}} if mode else {}),
         }
-        records: list[SubscriptionRecord] = []
-        while True:
-            response = self._ddb.query(**kwargs)
-            records.extend(
-                SubscriptionRecord.model_validate_json(_from_ddb(i)["record"])
-                for i in response.get("Items", [])
-            )
-            if "LastEvaluatedKey" not in response:
-                return records
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return [
+            SubscriptionRecord.model_validate_json(_from_ddb(i)["record"])
+            for i in paged(self._ddb.query, **kwargs)
+        ]
 
     # -- digest state ------------------------------------------------------------------------------------
     def get_digest_state(self, subscription_id: str) -> DigestState | None:
