@@ -4,7 +4,6 @@ one transaction, so a crash between them loses nothing and a retry adds nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -285,16 +284,6 @@ class Store:
         plain = _from_ddb(item)
         return str(plain["snapshot"]), int(plain["version"])
 
-    def list_snapshot_ids(self) -> list[str]:
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "FilterExpression": "#k = :t",
-            "ExpressionAttributeNames": {"#k": "kind"},
-            "ExpressionAttributeValues": {":t": {"S": "trial_snapshot"}},
-            "ProjectionExpression": "nct_id",
-        }
-        return sorted(i["nct_id"]["S"] for i in paged(self._ddb.scan, **kwargs))
-
     def save_snapshot_with_updates(
         self, nct_id: str, snapshot_json: str, previous_version: int | None, updates: Iterable[Update]
     ) -> bool:
@@ -344,7 +333,3 @@ class Store:
             raise
         self.writes += len(actions)
         return True
-
-
-def dumps_compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
