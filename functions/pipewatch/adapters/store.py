@@ -16,7 +16,6 @@ from pipewatch.domain.models import Classification, SourceState, TrialChange, Up
 UPDATE_SK = "UPDATE"
 STATE_SK = "STATE"
 SNAPSHOT_SK = "SNAPSHOT"
-_TRANSACTION_LIMIT = 100
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -322,9 +321,8 @@ class Store:
                     }
                 }
             )
-        if len(actions) > _TRANSACTION_LIMIT:
-            # A single registry record never yields this many field changes; keep the newest ones.
-            actions = actions[:_TRANSACTION_LIMIT]
+        # diff_snapshots yields at most one change per snapshot field (about 20), far below DynamoDB's
+        # 100-item transaction limit; were it ever exceeded, the write fails loudly rather than drop changes.
         try:
             self._ddb.transact_write_items(TransactItems=actions)
         except ClientError as exc:
