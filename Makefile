@@ -10,11 +10,11 @@ export SAM_CLI_TELEMETRY := 0
 
 .PHONY: install demo test lint typecheck template-lint unit integration e2e bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml local/pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev]' -e ./local
 	touch $(STAMP)
 
 # SAM CLI pins an older boto3: it lives in its own venv so the project's boto3 is never downgraded.
@@ -30,8 +30,8 @@ demo: $(STAMP)
 	$(BIN)/pipewatch demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check functions tests bench
-	$(BIN)/ruff format --check functions tests bench
+	$(BIN)/ruff check functions local tests bench
+	$(BIN)/ruff format --check functions local tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

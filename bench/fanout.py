@@ -71,18 +71,18 @@ def measure(agents: int, agents_per_task: int = 5, cycles: int = 2) -> list[list
     from moto import mock_aws
     from stack_run import _mapping, _routes, sources_yaml
 
-    from pipewatch.adapters.call_recorder import CallRecorder
-    from pipewatch.adapters.local_stack import (
+    from pipewatch.composition import build_plan_service, build_poll_service
+    from pipewatch.config import _cached_load
+    from pipewatch.handlers import plan, poll
+    from pipewatch.settings import Settings, get_settings
+    from pipewatch_local.call_recorder import CallRecorder
+    from pipewatch_local.local_stack import (
         LambdaContext,
         QueuePump,
         create_local_stack,
         use_stack_environment,
     )
-    from pipewatch.adapters.replay_server import ReplayServer
-    from pipewatch.composition import build_plan_service, build_poll_service
-    from pipewatch.config import _cached_load
-    from pipewatch.handlers import plan, poll
-    from pipewatch.settings import Settings, get_settings
+    from pipewatch_local.replay_server import ReplayServer
 
     recorder = CallRecorder()
     results: list[list[CycleFigures]] = []

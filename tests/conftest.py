@@ -33,7 +33,7 @@ def local_stack() -> Iterator[object]:
     """template.yaml created as a stack in moto, with the handlers' settings pointed at it."""
     from moto import mock_aws
 
-    from pipewatch.adapters.local_stack import create_local_stack, use_stack_environment
+    from pipewatch_local.local_stack import create_local_stack, use_stack_environment
 
     saved = dict(os.environ)
     with mock_aws():

@@ -10,7 +10,11 @@ from collections.abc import Callable, Sequence
 
 # name -> (module, help). Each module exposes `add_arguments(parser)` and `run(args) -> int`.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("pipewatch.commands.demo", "run the whole pipeline offline on moto with recorded real payloads"),
+    # The demo lives in the local harness (distribution pipewatch-local), never in a Lambda build.
+    "demo": (
+        "pipewatch_local.demo_command",
+        "run the whole pipeline offline on moto with recorded real payloads",
+    ),
     "poll": ("pipewatch.commands.poll", "poll the configured sources (--live for the real internet)"),
     "classify": ("pipewatch.commands.classify", "classify JSON lines from stdin"),
     "parse-feed": ("pipewatch.commands.parse_feed", "parse a recorded payload into normalised items"),
@@ -30,14 +34,24 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[[argpars
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue  # a command not built yet is simply not offered
+            if module_name.startswith("pipewatch_local") and exc.name in {"pipewatch_local", module_name}:
+                sub.add_parser(name, help=f"{help_text} (needs the local harness: pip install -e ./local)")
+                runners[name] = _needs_local_harness
+                continue
+            raise
         cmd_parser = sub.add_parser(name, help=help_text)
         adder = getattr(module, f"add_{name.replace('-', '_')}_arguments", None) or module.add_arguments
         adder(cmd_parser)
         runners[name] = getattr(module, f"run_{name.replace('-', '_')}", None) or module.run
     return parser, runners
+
+
+def _needs_local_harness(args: argparse.Namespace) -> int:
+    print(
+        f"pipewatch {args.command}: needs the local harness (`make install` or pip install -e ./local)",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -71,7 +71,7 @@ class StackRun:
 
 
 def _routes(server: Any) -> None:
-    from pipewatch.adapters.replay_server import Route
+    from pipewatch_local.replay_server import Route
 
     f = FIXTURES
     server.routes.update(
@@ -165,8 +165,8 @@ class _FailingFirstDigestSns:
 def _recorder() -> Any:
     """The call recorder, plus `dynamodb:Attributes` (the item's top-level attribute names) on PutItem, so
     a policy that holds a write to some attributes is checked on the real items, never vacuously."""
-    from pipewatch.adapters.call_recorder import CallRecorder
-    from pipewatch.adapters.policy_eval import Request
+    from pipewatch_local.call_recorder import CallRecorder
+    from pipewatch_local.policy_eval import Request
 
     class AttributeRecorder(CallRecorder):
         def requests_for(self, service: str, operation: str, params: dict[str, Any]) -> list[Request]:
@@ -190,7 +190,7 @@ def _recorder() -> Any:
 
 
 def _api(handler: Any, method: str, resource: str, **kwargs: Any) -> ApiCall:
-    from pipewatch.adapters.local_stack import LambdaContext, api_gateway_event
+    from pipewatch_local.local_stack import LambdaContext, api_gateway_event
 
     answer = handler(api_gateway_event(method, resource, **kwargs), LambdaContext("api"))
     body = json.loads(answer["body"]) if answer.get("body") else None
@@ -259,16 +259,6 @@ def _run(workdir: Path) -> StackRun:
     from moto import mock_aws
 
     from pipewatch.adapters.aws import client
-    from pipewatch.adapters.local_stack import (
-        QueuePump,
-        StreamPump,
-        add_shadow_subscriber,
-        create_local_stack,
-        function_role_policies,
-        queue_depth,
-        use_stack_environment,
-    )
-    from pipewatch.adapters.replay_server import ReplayServer
     from pipewatch.adapters.store import Store
     from pipewatch.composition import (
         build_alert_service,
@@ -282,6 +272,16 @@ def _run(workdir: Path) -> StackRun:
     from pipewatch.handlers import alert, api, digest, plan, poll
     from pipewatch.services.digest import DigestRunError
     from pipewatch.settings import Settings, get_settings
+    from pipewatch_local.local_stack import (
+        QueuePump,
+        StreamPump,
+        add_shadow_subscriber,
+        create_local_stack,
+        function_role_policies,
+        queue_depth,
+        use_stack_environment,
+    )
+    from pipewatch_local.replay_server import ReplayServer
 
     recorder = _recorder()
     with mock_aws(), ReplayServer() as server:
@@ -321,7 +321,7 @@ def _run(workdir: Path) -> StackRun:
                 stream_pump = StreamPump.from_mapping(
                     stack, _mapping(stack, "UpdatesTable"), alert.handler, stack.output("AlertFunctionName")
                 )
-            from pipewatch.adapters.local_stack import LambdaContext
+            from pipewatch_local.local_stack import LambdaContext
 
             run = StackRun(
                 template=stack.template,

@@ -10,12 +10,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pipewatch.adapters.aws import client
-from pipewatch.adapters.local_stack import LambdaContext, StreamPump, add_shadow_subscriber
 from pipewatch.adapters.store import Store
 from pipewatch.composition import build_alert_service
 from pipewatch.domain.models import Classification, Update
 from pipewatch.handlers import alert as alert_handler
 from pipewatch.settings import Settings
+from pipewatch_local.local_stack import LambdaContext, StreamPump, add_shadow_subscriber
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

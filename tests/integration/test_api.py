@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from pipewatch.adapters.aws import client
-from pipewatch.adapters.local_stack import LambdaContext
 from pipewatch.handlers import api
 from pipewatch.settings import Settings
+from pipewatch_local.local_stack import LambdaContext
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 

@@ -14,7 +14,6 @@ from botocore.exceptions import ClientError
 
 from pipewatch.adapters.aws import client
 from pipewatch.adapters.feeds import parse_feed
-from pipewatch.adapters.local_stack import LambdaContext, StreamPump, add_shadow_subscriber
 from pipewatch.adapters.store import Store
 from pipewatch.adapters.subscriptions import DigestState, SnsSubscriptions, SubscriptionTable
 from pipewatch.composition import build_alert_service, build_digest_service, build_subscription_service
@@ -25,6 +24,7 @@ from pipewatch.handlers import alert as alert_handler
 from pipewatch.services.digest import DigestRunError
 from pipewatch.services.subscriptions import SubscriptionService
 from pipewatch.settings import Settings
+from pipewatch_local.local_stack import LambdaContext, StreamPump, add_shadow_subscriber
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

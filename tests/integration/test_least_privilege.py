@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from stack_run import StackRun, stack_run
 
-from pipewatch.adapters.policy_eval import Decision, Request, evaluate, granted_actions, statements
+from pipewatch_local.policy_eval import Decision, Request, evaluate, granted_actions, statements
 
 FUNCTIONS = ("PlanFunction", "PollFunction", "AlertFunction", "DigestFunction", "ApiFunction")
 # Granted, but used by the Lambda runtime rather than by a call the code makes.

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from pipewatch.adapters.local_stack import LambdaContext, add_shadow_subscriber, aws_client
-from pipewatch.adapters.replay_server import ReplayServer, Route
+from pipewatch_local.local_stack import LambdaContext, add_shadow_subscriber, aws_client
+from pipewatch_local.replay_server import ReplayServer, Route
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
@@ -29,7 +29,7 @@ def _event(name: str) -> dict[str, Any]:
 def handlers(local_stack: Any, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """The stack's environment plus a sources file whose `fda-press` (the id the sample poll task names)
     is served from a recorded feed on 127.0.0.1."""
-    from pipewatch.demo import load_handlers
+    from pipewatch_local.demo import load_handlers
 
     with ReplayServer() as server:
         server.routes["/fda/press.xml"] = Route.file(PRESS_FEED, "application/rss+xml")

@@ -25,7 +25,7 @@ from stack_run import (
     stack_run,
 )
 
-from pipewatch.adapters.local_stack import NOT_CREATED_IN_MOTO
+from pipewatch_local.local_stack import NOT_CREATED_IN_MOTO
 
 # Resource types moto's CloudFormation does not create (it logs "No Moto CloudFormation support for ...").
 MOTO_SKIPS = {

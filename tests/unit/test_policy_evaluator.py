@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipewatch.adapters.policy_eval import Decision, Request, evaluate, granted_actions, wildcard_match
+from pipewatch_local.policy_eval import Decision, Request, evaluate, granted_actions, wildcard_match
 
 TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/pw-Updates-1"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:pw-Alerts"

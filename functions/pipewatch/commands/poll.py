@@ -60,11 +60,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _dry_run_service(settings: Settings, metrics: CountingMetrics) -> PollService:
     """A poll service whose store is in memory (moto, never AWS): nothing leaves the machine but the HTTP."""
+    # The dry run borrows the local harness (moto); it is a laptop feature, not part of any Lambda.
     from moto import mock_aws
 
-    from pipewatch.adapters.local_stack import create_local_stack, use_stack_environment
     from pipewatch.composition import build_poll_service
     from pipewatch.settings import Settings
+    from pipewatch_local.local_stack import create_local_stack, use_stack_environment
 
     mock = mock_aws()
     mock.start()  # stays active for the life of this short CLI process

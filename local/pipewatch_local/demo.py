@@ -30,7 +30,13 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from pipewatch.adapters.aws import client
-from pipewatch.adapters.local_stack import (
+from pipewatch.adapters.store import Store
+from pipewatch.config import packaged_data_path
+from pipewatch.domain.models import SourceState
+from pipewatch.domain.render import render_alert
+from pipewatch.services.plan import PollTask
+from pipewatch.settings import Settings
+from pipewatch_local.local_stack import (
     LambdaContext,
     LocalStack,
     QueuePump,
@@ -41,13 +47,7 @@ from pipewatch.adapters.local_stack import (
     create_local_stack,
     use_stack_environment,
 )
-from pipewatch.adapters.replay_server import ReplayServer, Route
-from pipewatch.adapters.store import Store
-from pipewatch.config import packaged_data_path
-from pipewatch.domain.models import SourceState
-from pipewatch.domain.render import render_alert
-from pipewatch.services.plan import PollTask
-from pipewatch.settings import Settings
+from pipewatch_local.replay_server import ReplayServer, Route
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 

@@ -15,8 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures"
-DEFAULT_EVENTS = Path(__file__).resolve().parents[3] / "events"
+DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
+DEFAULT_EVENTS = Path(__file__).resolve().parents[2] / "events"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore", message="Tried to parse AWS::")
     logging.getLogger("moto").setLevel(logging.ERROR)
 
-    from pipewatch.demo import DemoRun
+    from pipewatch_local.demo import DemoRun
 
     with tempfile.TemporaryDirectory(prefix="pipewatch-demo-") as workdir, mock_aws():
         result = DemoRun(fixtures=fixtures, events=args.events, workdir=Path(workdir)).run()

@@ -3,7 +3,7 @@
 Each call becomes the IAM requests it needs (action, resource ARN, condition context): batch and transaction
 operations are expanded into the per-item actions IAM authorises them as, and DynamoDB item calls carry
 `dynamodb:LeadingKeys` (the partition keys touched). The least-privilege test evaluates them against the
-function's policy (`pipewatch.adapters.policy_eval`).
+function's policy (`pipewatch_local.policy_eval`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import boto3
 
-from pipewatch.adapters.policy_eval import Request
+from pipewatch_local.policy_eval import Request
 
 ACCOUNT = "123456789012"
 

@@ -44,7 +44,7 @@ def aws_client(service: str) -> Any:
 
 
 def repo_root() -> Path:
-    return Path(__file__).resolve().parents[3]
+    return Path(__file__).resolve().parents[2]
 
 
 def translate_template(path: Path, parameters: dict[str, str] | None = None) -> dict[str, Any]:
