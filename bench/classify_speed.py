@@ -10,7 +10,7 @@ wall clock but not the CPU time we spend. Wall-clock figures are printed too. Ea
 
 Prints items/second through `Classifier.classify` (the code path of `pipewatch classify`, minus JSON),
 items/second of a single `re.compile(alias alternation).findall` over the same titles and summaries, the
-ratio, the cold build time of `Classifier.from_files()` and the machine's load average. No asserts.
+ratio, the cold build time of `load_classifier()` and the machine's load average. No asserts.
 
     .venv/bin/python bench/classify_speed.py [--items N] [--repeat R]
 """
@@ -75,11 +75,11 @@ def main() -> int:
     args = parser.parse_args()
 
     import_wall, import_cpu = time.perf_counter(), time.process_time()
-    from pipewatch.domain.classify import Classifier
+    from pipewatch.config import load_classifier
 
     import_cpu, import_wall = time.process_time() - import_cpu, time.perf_counter() - import_wall
     build_wall, build_cpu = time.perf_counter(), time.process_time()
-    classifier = Classifier.from_files()
+    classifier = load_classifier()
     build_cpu, build_wall = time.process_time() - build_cpu, time.perf_counter() - build_wall
 
     items = corpus(max(args.items, MIN_ITEMS))
@@ -118,9 +118,7 @@ def main() -> int:
     print(
         f"import pipewatch.domain.classify: {import_cpu * 1e3:.0f} ms CPU ({import_wall * 1e3:.0f} ms wall)"
     )
-    print(
-        f"cold build Classifier.from_files(): {build_cpu * 1e3:.0f} ms CPU ({build_wall * 1e3:.0f} ms wall)"
-    )
+    print(f"cold build load_classifier(): {build_cpu * 1e3:.0f} ms CPU ({build_wall * 1e3:.0f} ms wall)")
     print(f"warm-up run: {n / first_cpu:,.0f} items/s CPU ({n / first_wall:,.0f} items/s wall)")
 
     def line(name: str, cpu: float, wall: float) -> str:

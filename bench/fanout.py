@@ -72,7 +72,7 @@ def measure(agents: int, agents_per_task: int = 5, cycles: int = 2) -> list[list
     from stack_run import _mapping, _routes, sources_yaml
 
     from pipewatch.composition import build_plan_service, build_poll_service
-    from pipewatch.config import _cached_load
+    from pipewatch.config import clear_cache
     from pipewatch.handlers import plan, poll
     from pipewatch.settings import Settings, get_settings
     from pipewatch_local.call_recorder import CallRecorder
@@ -99,7 +99,7 @@ def measure(agents: int, agents_per_task: int = 5, cycles: int = 2) -> list[list
         )  # fmt: skip
         _routes(server)
         get_settings.cache_clear()
-        _cached_load.cache_clear()
+        clear_cache()
         settings = Settings.from_env()
         plan_service = build_plan_service(settings, agents_per_task=agents_per_task)
         poll_service = build_poll_service(settings)

@@ -36,11 +36,11 @@ def build_poll_service(
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.poll import PollService
 
-    watchlist = load_data_file("watchlist.yaml", Watchlist)
-    taxonomy = load_data_file("taxonomy.yaml", Taxonomy)
-    sources = load_data_file("sources.yaml", SourcesConfig)
+    watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
+    taxonomy = load_data_file("taxonomy.yaml", Taxonomy, settings.taxonomy_override)
+    sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
     return PollService(
-        store=Store(dynamodb_client or client("dynamodb", settings), settings.table_name),
+        store=Store(dynamodb_client or client("dynamodb", settings), settings.require("table_name")),
         fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
         classifier=Classifier(watchlist, taxonomy),
         watchlist=watchlist,
@@ -59,10 +59,10 @@ def build_alert_service(
     from pipewatch.adapters.notifier import SnsNotifier
     from pipewatch.services.alert import AlertService
 
-    notifier = SnsNotifier(sns_client or client("sns", settings), settings.topic_arn)
+    notifier = SnsNotifier(sns_client or client("sns", settings), settings.require("topic_arn"))
     publisher = make_idempotent_publish(
         notifier.publish,
-        table_name=settings.table_name,
+        table_name=settings.require("table_name"),
         dynamodb_client=dynamodb_client or client("dynamodb", settings),
         ttl_seconds=settings.idempotency_ttl_seconds,
     )
@@ -79,12 +79,12 @@ def build_plan_service(
     from pipewatch.domain.watchlist import Watchlist
     from pipewatch.services.plan import DEFAULT_AGENTS_PER_TASK, PlanService
 
-    watchlist = load_data_file("watchlist.yaml", Watchlist)
-    sources = load_data_file("sources.yaml", SourcesConfig)
+    watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
+    sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
     return PlanService(
         sources=sources,
         agent_ids=[agent.id for agent in watchlist.agents],
-        queue=SqsTaskQueue(sqs_client or client("sqs", settings), settings.poll_queue_url),
+        queue=SqsTaskQueue(sqs_client or client("sqs", settings), settings.require("poll_queue_url")),
         agents_per_task=agents_per_task or DEFAULT_AGENTS_PER_TASK,
     )
 
@@ -101,12 +101,14 @@ def build_subscription_service(
         from pipewatch.config import load_data_file
         from pipewatch.domain.watchlist import Watchlist
 
-        watchlist = load_data_file("watchlist.yaml", Watchlist)
+        watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
         agents = [a.id for a in watchlist.agents]
         indications = [i.id for i in watchlist.indications]
     return SubscriptionService(
-        table=SubscriptionTable(dynamodb_client or client("dynamodb", settings), settings.table_name),
-        sns=SnsSubscriptions(sns_client or client("sns", settings), settings.topic_arn),
+        table=SubscriptionTable(
+            dynamodb_client or client("dynamodb", settings), settings.require("table_name")
+        ),
+        sns=SnsSubscriptions(sns_client or client("sns", settings), settings.require("topic_arn")),
         known_agents=agents,
         known_indications=indications,
     )
@@ -123,7 +125,7 @@ def build_digest_service(
     from pipewatch.services.digest import DigestService
 
     ddb = dynamodb_client or client("dynamodb", settings)
-    notifier = SnsNotifier(sns_client or client("sns", settings), settings.topic_arn)
+    notifier = SnsNotifier(sns_client or client("sns", settings), settings.require("topic_arn"))
 
     def publish(message: DigestMessage) -> str:
         return notifier.publish_digest(
@@ -136,13 +138,13 @@ def build_digest_service(
 
     publisher = IdempotentDigestPublisher(
         publish,
-        table_name=settings.table_name,
+        table_name=settings.require("table_name"),
         dynamodb_client=ddb,
         ttl_seconds=settings.idempotency_ttl_seconds,
     )
     return DigestService(
-        table=SubscriptionTable(ddb, settings.table_name),
-        store=Store(ddb, settings.table_name),
+        table=SubscriptionTable(ddb, settings.require("table_name")),
+        store=Store(ddb, settings.require("table_name")),
         publisher=publisher,
         link_base=settings.link_base,
     )

@@ -6,27 +6,26 @@ Every failure is a ConfigError naming the file, the key path and what is wrong, 
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from pipewatch.errors import ConfigError
 
+if TYPE_CHECKING:
+    from pipewatch.domain.classify import Classifier
+
 ModelT = TypeVar("ModelT", bound=BaseModel)
 # libyaml's safe loader is several times faster on the watchlist; same safety as yaml.safe_load.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# Environment variables that point at a replacement for a packaged data file.
-ENV_OVERRIDES = {
-    "watchlist.yaml": "PIPEWATCH_WATCHLIST",
-    "taxonomy.yaml": "PIPEWATCH_TAXONOMY",
-    "sources.yaml": "PIPEWATCH_SOURCES",
-}
+# An override that starts like a YAML/JSON mapping is the document itself, not a path (sam local invoke can
+# pass text through a declared variable but cannot mount a file into the container).
+_INLINE_STARTS = ("{", "%YAML", "---", "version:")
 
 
 def _format_validation_error(path: str, exc: ValidationError) -> str:
@@ -65,12 +64,12 @@ def packaged_data_path(name: str) -> Path:
 
 
 def resolve_data_path(name: str, explicit: str | Path | None = None) -> Path:
-    """An explicit path wins, then the file's env override, then the packaged default."""
-    if explicit:
-        return Path(explicit)
-    env_name = ENV_OVERRIDES.get(name)
-    override = os.environ.get(env_name, "") if env_name else ""
-    return Path(override) if override else packaged_data_path(name)
+    """An explicit path (a Settings override or a CLI option) wins over the packaged default."""
+    return Path(explicit) if explicit else packaged_data_path(name)
+
+
+def is_inline_document(override: str | Path | None) -> bool:
+    return isinstance(override, str) and override.lstrip().startswith(_INLINE_STARTS)
 
 
 @cache
@@ -78,8 +77,39 @@ def _cached_load(path: Path, model: type[BaseModel]) -> BaseModel:
     return load_yaml_model(path, model)
 
 
+@cache
+def _cached_parse(text: str, model: type[BaseModel], origin: str) -> BaseModel:
+    return parse_yaml_model(text, model, origin=origin)
+
+
 def load_data_file(name: str, model: type[ModelT], explicit: str | Path | None = None) -> ModelT:
-    """Load (once per process per path) a data file; cached because Lambdas reuse warm processes."""
-    loaded = _cached_load(resolve_data_path(name, explicit), model)
+    """Load (once per process per path) a data file; cached because Lambdas reuse warm processes.
+
+    `explicit` is a path, or the document's own text (see `is_inline_document`); empty = packaged.
+    """
+    if is_inline_document(explicit):
+        loaded = _cached_parse(str(explicit), model, f"{name} (inline)")
+    else:
+        loaded = _cached_load(resolve_data_path(name, explicit), model)
     assert isinstance(loaded, model)
     return loaded
+
+
+def clear_cache() -> None:
+    """Forget loaded data files (tests and the demo switch configuration within one process)."""
+    _cached_load.cache_clear()
+    _cached_parse.cache_clear()
+
+
+def load_classifier(watchlist: str | Path | None = None, taxonomy: str | Path | None = None) -> Classifier:
+    """The classifier over the given (or packaged) watchlist and taxonomy; ConfigError if invalid.
+
+    File loading lives here, not in the domain: `Classifier` itself only takes validated models.
+    """
+    from pipewatch.domain.classify import Classifier
+    from pipewatch.domain.watchlist import Taxonomy, Watchlist
+
+    return Classifier(
+        load_data_file("watchlist.yaml", Watchlist, watchlist),
+        load_data_file("taxonomy.yaml", Taxonomy, taxonomy),
+    )

@@ -1,7 +1,8 @@
 """Runtime settings: one validated record read from the environment (once per cold start, via `get_settings`).
 
-Domain code never reads the environment; handlers and the CLI pass settings down. A plain frozen dataclass
-(not a pydantic model): every Lambda reads it at cold start, and a few range checks do not justify a
+This is the only module that reads the environment: domain code, adapters and the configuration loader get
+what they need from a Settings passed down by the composition root, the handlers or the CLI. A plain frozen
+dataclass (not a pydantic model): every Lambda reads it at cold start, and a few range checks do not justify a
 validation framework's import cost (~25 ms) on the path of handlers that otherwise never touch pydantic.
 """
 
@@ -17,7 +18,9 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    table_name: str = "pipewatch"
+    # No default table name: a function that needs the table and finds none fails at once, naming the
+    # variable, instead of writing to some other table called "pipewatch" (see `require`).
+    table_name: str = ""
     topic_arn: str = ""
     poll_queue_url: str = ""
     region: str = "us-east-1"
@@ -30,10 +33,13 @@ class Settings:
     function_name: str = "pipewatch-local"
     # Base of the short links in SMS (`<base>/<update id>`), a redirect the operator serves.
     link_base: str = "https://pipewatch.example/u"
+    # Replacements for the packaged data files: a path, or (sources only, for `sam local invoke`, where no
+    # file can be mounted) the YAML/JSON text itself. Empty = the packaged file.
+    watchlist_override: str = ""
+    taxonomy_override: str = ""
+    sources_override: str = ""
 
     def __post_init__(self) -> None:
-        if not self.table_name:
-            raise ValueError("table_name: should have at least 1 character")
         if not self.poll_budget_seconds > 0:
             raise ValueError(f"poll_budget_seconds: should be greater than 0, got {self.poll_budget_seconds}")
         if not self.idempotency_ttl_seconds > 0:
@@ -45,13 +51,16 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {
-            "table_name": env.get("PIPEWATCH_TABLE", "pipewatch"),
+            "table_name": env.get("PIPEWATCH_TABLE", ""),
             "topic_arn": env.get("PIPEWATCH_TOPIC_ARN", ""),
             "poll_queue_url": env.get("PIPEWATCH_POLL_QUEUE_URL", ""),
             "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
             "endpoint_url": env.get("PIPEWATCH_ENDPOINT_URL", ""),
             "edgar_contact": env.get("PIPEWATCH_EDGAR_CONTACT", ""),
             "function_name": env.get("AWS_LAMBDA_FUNCTION_NAME", "pipewatch-local"),
+            "watchlist_override": env.get("PIPEWATCH_WATCHLIST", ""),
+            "taxonomy_override": env.get("PIPEWATCH_TAXONOMY", ""),
+            "sources_override": env.get("PIPEWATCH_SOURCES", ""),
         }
         if env.get("PIPEWATCH_LINK_BASE"):
             values["link_base"] = env["PIPEWATCH_LINK_BASE"].rstrip("/")
@@ -61,9 +70,33 @@ class Settings:
             values["idempotency_ttl_seconds"] = _number(env, "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS", int)
         return cls(**values)
 
+    def require(self, field: str) -> str:
+        """The value of a setting a service cannot work without; ConfigError naming its variable if unset."""
+        value = getattr(self, field)
+        if not value:
+            from pipewatch.errors import ConfigError
+
+            raise ConfigError(f"${_ENV_NAMES.get(field, field)} is not set (needed for {field})")
+        return str(value)
+
+    def data_override(self, name: str) -> str:
+        """The configured replacement of a packaged data file (path or text), or ""."""
+        return {
+            "watchlist.yaml": self.watchlist_override,
+            "taxonomy.yaml": self.taxonomy_override,
+            "sources.yaml": self.sources_override,
+        }.get(name, "")
+
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Settings:
         """A copy with some fields replaced (validated again); the name the CLI commands call."""
         return dataclasses.replace(self, **(update or {}))
+
+
+_ENV_NAMES = {
+    "table_name": "PIPEWATCH_TABLE",
+    "topic_arn": "PIPEWATCH_TOPIC_ARN",
+    "poll_queue_url": "PIPEWATCH_POLL_QUEUE_URL",
+}
 
 
 def _number(env: Mapping[str, str], name: str, kind: type[float] | type[int]) -> Any:

@@ -550,12 +550,12 @@ def _copies(updates: list[Any]) -> int:
 
 def load_handlers() -> dict[str, Handler]:
     """The Lambda entry points, with their per-process caches cleared (settings may have changed)."""
-    from pipewatch.config import _cached_load
+    from pipewatch.config import clear_cache
     from pipewatch.handlers import alert, api, digest, plan, poll
     from pipewatch.settings import get_settings
 
     get_settings.cache_clear()
-    _cached_load.cache_clear()
+    clear_cache()
     plan._service.cache_clear()
     poll._service.cache_clear()
     alert._service.cache_clear()

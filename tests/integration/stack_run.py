@@ -267,7 +267,7 @@ def _run(workdir: Path) -> StackRun:
         build_poll_service,
         build_subscription_service,
     )
-    from pipewatch.config import _cached_load
+    from pipewatch.config import clear_cache
     from pipewatch.domain.models import Classification, Update
     from pipewatch.handlers import alert, api, digest, plan, poll
     from pipewatch.services.digest import DigestRunError
@@ -292,7 +292,7 @@ def _run(workdir: Path) -> StackRun:
         use_stack_environment(stack, {"PIPEWATCH_SOURCES": str(sources_path)})
         _routes(server)
         get_settings.cache_clear()
-        _cached_load.cache_clear()
+        clear_cache()
         settings = Settings.from_env()
         # Handlers as Lambda runs them, built by the composition root; plan splits agents two by two so the
         # (source, query) fan-out is exercised with the packaged watchlist.
@@ -446,8 +446,8 @@ def stack_run() -> StackRun:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-        from pipewatch.config import _cached_load
+        from pipewatch.config import clear_cache
         from pipewatch.settings import get_settings
 
         get_settings.cache_clear()
-        _cached_load.cache_clear()
+        clear_cache()

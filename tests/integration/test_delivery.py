@@ -17,7 +17,7 @@ from pipewatch.adapters.feeds import parse_feed
 from pipewatch.adapters.store import Store
 from pipewatch.adapters.subscriptions import DigestState, SnsSubscriptions, SubscriptionTable
 from pipewatch.composition import build_alert_service, build_digest_service, build_subscription_service
-from pipewatch.domain.classify import Classifier
+from pipewatch.config import load_classifier
 from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.render import SMS_LIMIT, is_gsm7, render_alert
 from pipewatch.handlers import alert as alert_handler
@@ -33,7 +33,7 @@ STREAM_FILTER = [{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S
 
 def _labelled(ids: set[str]) -> list[Update]:
     """Real headlines from the labelled set, classified by the real classifier, as stored updates."""
-    classifier = Classifier.from_files()
+    classifier = load_classifier()
     updates = []
     for n, line in enumerate((FIXTURES / "labeled" / "headlines_dev.jsonl").read_text().splitlines()):
         row = json.loads(line)

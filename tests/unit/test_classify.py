@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipewatch.domain.classify import Classifier
+from pipewatch.config import load_classifier
 from pipewatch.domain.models import FetchedItem
 
-CLASSIFIER = Classifier.from_files()
+CLASSIFIER = load_classifier()
 DEV = Path(__file__).resolve().parents[1] / "fixtures" / "labeled" / "headlines_dev.jsonl"
 
 

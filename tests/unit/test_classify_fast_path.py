@@ -11,10 +11,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipewatch.config import load_classifier
 from pipewatch.domain.classify import Classifier, _Best
 from pipewatch.domain.match import Matcher
 
-FAST = Classifier.from_files()
+FAST = load_classifier()
 DEV = Path(__file__).resolve().parents[1] / "fixtures" / "labeled" / "headlines_dev.jsonl"
 
 

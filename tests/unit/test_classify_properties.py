@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipewatch.domain.classify import Classifier
+from pipewatch.config import load_classifier
 from pipewatch.domain.match import normalize
 
-CLASSIFIER = Classifier.from_files()
+CLASSIFIER = load_classifier()
 VOCAB = st.sampled_from(
     ["VYVGART", "Ã”", "ARGX-113", "Roivant", "TYK2/JAK1", "approves", "phase 3", "DM", "4:30 PM", "™", "α",
      "'s",

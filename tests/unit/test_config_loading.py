@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipewatch.config import load_yaml_model, resolve_data_path
+from pipewatch.config import load_data_file, load_yaml_model, packaged_data_path, resolve_data_path
 from pipewatch.domain.sources_config import SourcesConfig
 from pipewatch.domain.watchlist import Watchlist
 from pipewatch.errors import ConfigError
@@ -50,11 +50,25 @@ def test_given_a_missing_file_then_the_error_says_it_cannot_be_read(tmp_path: Pa
         load_yaml_model(tmp_path / "nope.yaml", Watchlist)
 
 
-def test_given_an_env_override_then_it_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_given_an_env_override_then_settings_carry_it_and_it_wins(tmp_path: Path) -> None:
     override = tmp_path / "mine.yaml"
-    monkeypatch.setenv("PIPEWATCH_WATCHLIST", str(override))
-    assert resolve_data_path("watchlist.yaml") == override
-    assert resolve_data_path("watchlist.yaml", tmp_path / "explicit.yaml") == tmp_path / "explicit.yaml"
+    settings = Settings.from_env({"PIPEWATCH_WATCHLIST": str(override)})
+    assert settings.data_override("watchlist.yaml") == str(override)
+    assert resolve_data_path("watchlist.yaml", settings.data_override("watchlist.yaml")) == override
+    assert resolve_data_path("watchlist.yaml") == packaged_data_path("watchlist.yaml")
+
+
+def test_given_inline_sources_text_then_it_is_parsed_not_opened() -> None:
+    text = '{"version": 1, "sources": [{"id": "fda-press", "name": "FDA", "kind": "rss", "url": "http://127.0.0.1:9/f.xml"}]}'
+    sources = load_data_file("sources.yaml", SourcesConfig, text)
+    assert [s.id for s in sources.sources] == ["fda-press"]
+    with pytest.raises(ConfigError, match=r"sources.yaml \(inline\)"):
+        load_data_file("sources.yaml", SourcesConfig, '{"version": 1, "sources": [{"id": 3}]}')
+
+
+def test_given_no_table_name_then_a_service_that_needs_it_names_the_variable() -> None:
+    with pytest.raises(ConfigError, match="PIPEWATCH_TABLE is not set"):
+        Settings.from_env({}).require("table_name")
 
 
 def test_given_environment_values_then_settings_validate_them() -> None:

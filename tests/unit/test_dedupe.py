@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipewatch.domain.classify import Classifier
+from pipewatch.config import load_classifier
 from pipewatch.domain.dedupe import content_words, find_same_story, same_story
 from pipewatch.domain.models import TrialChange, Update
 
@@ -21,7 +21,7 @@ VYVGART_US_APPROVAL = {"A17", "A21"}
 
 
 def _labelled(published: datetime | None = NOW) -> dict[str, Update]:
-    classifier = Classifier.from_files()
+    classifier = load_classifier()
     updates = {}
     for line in (FIXTURES / "labeled" / "headlines_dev.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipewatch.domain.classify import Classifier
+from pipewatch.config import load_classifier
 from pipewatch.domain.models import Classification, TrialChange, Update
 from pipewatch.domain.render import (
     SMS_LIMIT,
@@ -26,7 +26,7 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
 def _labelled() -> list[Update]:
-    classifier = Classifier.from_files()
+    classifier = load_classifier()
     updates = []
     for line in (FIXTURES / "labeled" / "headlines_dev.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipewatch.config import load_yaml_model, packaged_data_path
-from pipewatch.domain.classify import Classifier, literal_stems
+from pipewatch.config import load_classifier, load_yaml_model, packaged_data_path
+from pipewatch.domain.classify import literal_stems
 from pipewatch.domain.watchlist import Taxonomy, Watchlist
 from pipewatch.errors import ConfigError
 
@@ -161,7 +161,7 @@ def test_adding_an_agent_needs_no_code(tmp_path: Path) -> None:
     )
     data["indications"].append({"id": "scleroderma", "iim": False, "terms": {"en": ["systemic sclerosis"]}})
     path = _write(tmp_path, "watchlist.yaml", data)
-    classifier = Classifier.from_files(watchlist_path=path, taxonomy_path=packaged_data_path("taxonomy.yaml"))
+    classifier = load_classifier(path, packaged_data_path("taxonomy.yaml"))
     assert classifier.watchlist.agent_for_nct("NCT06455449") == "anifrolumab"
     out = classifier.classify("AstraZeneca starts Phase 3 JASMINE trial of Saphnelo in dermatomyositis")
     assert out.relevant and out.agents == ("anifrolumab",)

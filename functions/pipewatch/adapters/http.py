@@ -184,7 +184,7 @@ class HttpFetcher:
             from pipewatch.config import load_data_file
             from pipewatch.domain.sources_config import SourcesConfig
 
-            sources = load_data_file("sources.yaml", SourcesConfig)
+            sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
         http = sources.http
         return cls(
             project_url=http.project_url,

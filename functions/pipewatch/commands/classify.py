@@ -62,11 +62,15 @@ def _classify_line(classifier: Classifier, text: str) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipewatch.domain.classify import Classifier
+    from pipewatch.config import load_classifier
     from pipewatch.errors import ConfigError
+    from pipewatch.settings import Settings
 
+    settings = Settings.from_env()
     try:
-        classifier = Classifier.from_files(args.watchlist, args.taxonomy)
+        classifier = load_classifier(
+            args.watchlist or settings.watchlist_override, args.taxonomy or settings.taxonomy_override
+        )
     except ConfigError as exc:
         print(f"pipewatch classify: {exc}", file=sys.stderr)
         return 2

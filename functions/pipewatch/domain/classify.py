@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import NamedTuple
 
 from pipewatch.domain.match import (
@@ -258,17 +257,6 @@ class Classifier:
         self._pub_title_gate = _title_gate(pub.title_patterns) if pub.title_patterns else None
         self._iim = watchlist.iim_ids()
         self._reasons = _configured_reasons(watchlist)
-
-    @classmethod
-    def from_files(
-        cls, watchlist_path: str | Path | None = None, taxonomy_path: str | Path | None = None
-    ) -> Classifier:
-        """The explicit, env-overridden or packaged watchlist and taxonomy; ConfigError if invalid."""
-        from pipewatch.config import load_data_file
-
-        watchlist = load_data_file("watchlist.yaml", Watchlist, watchlist_path)
-        taxonomy = load_data_file("taxonomy.yaml", Taxonomy, taxonomy_path)
-        return cls(watchlist, taxonomy)
 
     def is_iim(self, classification: Classification) -> bool:
         return any(ind in self._iim for ind in classification.indications)
