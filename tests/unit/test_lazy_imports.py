@@ -68,7 +68,7 @@ def test_given_the_alert_service_when_built_then_its_dependencies_load_then() ->
     statement = (
         "import pipewatch.handlers.alert as h; "
         "from pipewatch.composition import build_alert_service; from pipewatch.settings import Settings; "
-        "build_alert_service(Settings(topic_arn='arn:aws:sns:us-east-1:123456789012:t'), "
+        "build_alert_service(Settings(table_name='t', topic_arn='arn:aws:sns:us-east-1:123456789012:t'), "
         "dynamodb_client=object(), sns_client=object())"
     )
     wanted = ["pipewatch.services.alert", "aws_lambda_powertools.utilities.idempotency", "aws_xray_sdk"]
