@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from pipewatch.services.alert import AlertService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
-    from pipewatch.services.poll import MetricsSink, PollService
+    from pipewatch.services.poll import PollService
+    from pipewatch.services.ports import MetricsSink
     from pipewatch.services.subscriptions import SubscriptionService
 
 
@@ -28,6 +29,7 @@ def build_poll_service(
     dynamodb_client: Any = None,
 ) -> PollService:
     from pipewatch.adapters.http import HttpFetcher
+    from pipewatch.adapters.sources import poll_source
     from pipewatch.adapters.store import Store
     from pipewatch.config import load_data_file
     from pipewatch.domain.classify import Classifier
@@ -41,6 +43,8 @@ def build_poll_service(
     sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
     return PollService(
         store=Store(dynamodb_client or client("dynamodb", settings), settings.require("table_name")),
+        source_poller=poll_source,
+        source_environment=settings.source_environment,
         fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
         classifier=Classifier(watchlist, taxonomy),
         watchlist=watchlist,

@@ -38,6 +38,9 @@ class Settings:
     watchlist_override: str = ""
     taxonomy_override: str = ""
     sources_override: str = ""
+    # The variables sources.yaml may name for credentials and contacts (NCBI_API_KEY, PIPEWATCH_CONTACT_EMAIL,
+    # PIPEWATCH_EDGAR_CONTACT, ...): read here once, so adapters never read the environment themselves.
+    source_environment: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.poll_budget_seconds > 0:
@@ -61,6 +64,7 @@ class Settings:
             "watchlist_override": env.get("PIPEWATCH_WATCHLIST", ""),
             "taxonomy_override": env.get("PIPEWATCH_TAXONOMY", ""),
             "sources_override": env.get("PIPEWATCH_SOURCES", ""),
+            "source_environment": {k: v for k, v in env.items() if k.startswith(SOURCE_ENV_PREFIXES)},
         }
         if env.get("PIPEWATCH_LINK_BASE"):
             values["link_base"] = env["PIPEWATCH_LINK_BASE"].rstrip("/")
@@ -91,6 +95,9 @@ class Settings:
         """A copy with some fields replaced (validated again); the name the CLI commands call."""
         return dataclasses.replace(self, **(update or {}))
 
+
+# Variables a sources.yaml `*_env` key may name (its validators restrict the names to these prefixes).
+SOURCE_ENV_PREFIXES = ("PIPEWATCH_", "NCBI_")
 
 _ENV_NAMES = {
     "table_name": "PIPEWATCH_TABLE",

@@ -8,7 +8,6 @@ the poll service can record it and carry on with the other sources.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +17,7 @@ from pipewatch.adapters import ctgov, edgar, pubmed
 from pipewatch.adapters.feeds import parse_feed
 from pipewatch.adapters.http import Expect, Fetcher, HttpResponse
 from pipewatch.domain.models import FetchedItem, SourceState
+from pipewatch.domain.polling import SourceResult
 from pipewatch.domain.sources_config import SourceConfig
 from pipewatch.errors import PayloadError, SourceError
 
@@ -59,16 +59,6 @@ def watch_inputs(watchlist: WatchlistLike | None) -> WatchInputs:
 
 
 # -- results ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SourceResult:
-    items: list[FetchedItem]
-    new_state: SourceState
-    studies: list[dict[str, Any]] = field(default_factory=list)
-    not_modified: bool = False
-    requests: int = 0
-    notes: list[str] = field(default_factory=list)  # non-fatal: skipped records, page limit reached
 
 
 @dataclass
@@ -287,7 +277,7 @@ def poll_source(
     poller = POLLERS.get(config.kind)
     if poller is None:
         raise SourceError(config.id, f"no adapter for kind {config.kind!r}", retryable=False)
-    poll = _Poll(config, state, fetcher, deadline, os.environ if environ is None else environ)
+    poll = _Poll(config, state, fetcher, deadline, environ or {})
     try:
         result = poller(poll, watch_inputs(watchlist))
     except PayloadError as exc:

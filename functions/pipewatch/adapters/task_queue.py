@@ -9,8 +9,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from pipewatch.domain.polling import PollTask
 from pipewatch.errors import PipewatchError
-from pipewatch.services.plan import PollTask
 
 _BATCH = 10  # SQS SendMessageBatch limit
 

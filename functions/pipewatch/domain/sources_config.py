@@ -32,7 +32,8 @@ GOOGLE_NEWS_TERMS = (
 DEFAULT_CTGOV_FIELDS = ("protocolSection", "derivedSection.miscInfoModule", "hasResults")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 _NCT = re.compile(r"^NCT\d{8}$")
-_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+# Only these prefixes: Settings reads exactly these variables for the sources (pipewatch.settings).
+_ENV_NAME = re.compile(r"^(?:PIPEWATCH|NCBI)_[A-Z0-9_]+$")
 _FORM = re.compile(r"^[0-9A-Z][0-9A-Z/-]{0,15}$")
 
 

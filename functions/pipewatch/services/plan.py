@@ -1,98 +1,21 @@
 """Plan use case: one scheduled run turns the watchlist and the sources into poll tasks on a queue.
 
-`plan_tasks` is the pure decision (which tasks); `PlanService` applies it through a `TaskQueue` (the SQS
-adapter in Lambda, a list in tests). One task is one (source, query):
-
-- a feed-like source (RSS/Atom, EDGAR, an explicit PubMed query) is one task: its response does not depend on
-  the watchlist, so fetching it once per cycle is enough;
-- a watchlist-driven source (ClinicalTrials.gov, PubMed built from aliases) is split into queries of
-  `agents_per_task` agents each, so a thousand agents become many small, independent polls that run in
-  parallel, and a slow or failing query delays and retries only itself.
-
-Each task keeps its own source state (validators, registry timestamp, PubMed id digest) under `state_id`,
-so an unchanged query costs a conditional request and no write.
+`plan_tasks` (domain/polling.py) is the pure decision (which tasks); `PlanService` applies it through a
+`TaskQueue` port (the SQS adapter in Lambda, a list in tests).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-from pipewatch.domain.sources_config import SourceClass, SourceConfig, SourcesConfig
+from pipewatch.domain.polling import DEFAULT_AGENTS_PER_TASK, PollTask, plan_tasks
+from pipewatch.domain.sources_config import SourceClass, SourcesConfig
 
-DEFAULT_AGENTS_PER_TASK = 5
-
-
-class PollTask(BaseModel):
-    """One message on the poll queue: poll this source, restricted to these agents' queries."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source_id: str = Field(min_length=1, max_length=64)
-    agents: tuple[str, ...] = ()  # empty: the whole source (feeds), or all agents when not split
-    part: int = Field(default=0, ge=0)
-    parts: int = Field(default=1, ge=1)
-
-    @property
-    def split(self) -> bool:
-        return self.parts > 1
-
-    @property
-    def state_id(self) -> str:
-        """Where this task's SourceState lives: the source id, or source id + a digest of its agents."""
-        if not self.split:
-            return self.source_id
-        digest = hashlib.sha256("\n".join(self.agents).encode()).hexdigest()[:12]
-        return f"{self.source_id}#q{digest}"
-
-    @property
-    def carries_extras(self) -> bool:
-        """Configured extra terms / NCT ids are queried once per cycle: by the first part only."""
-        return self.part == 0
-
-
-def splits_by_agent(source: SourceConfig) -> bool:
-    """True when the source's requests are built from the watchlist (so one query per group of agents)."""
-    if source.kind == "ctgov":
-        return source.ctgov_settings().use_watchlist
-    if source.kind == "pubmed":
-        settings = source.pubmed_settings()
-        return settings.use_watchlist and not settings.term
-    return False
-
-
-def plan_tasks(
-    sources: SourcesConfig,
-    agent_ids: Sequence[str],
-    *,
-    source_class: SourceClass | None = None,
-    source_ids: Iterable[str] = (),
-    agents_per_task: int = DEFAULT_AGENTS_PER_TASK,
-) -> list[PollTask]:
-    """The poll tasks of one scheduled cycle (pure: same inputs, same tasks, same order)."""
-    if agents_per_task < 1:
-        raise ValueError("agents_per_task must be at least 1")
-    wanted = set(source_ids)
-    agents = sorted(dict.fromkeys(agent_ids))
-    chunks = [tuple(agents[i : i + agents_per_task]) for i in range(0, len(agents), agents_per_task)]
-    tasks: list[PollTask] = []
-    for source in sources.sources:
-        if wanted and source.id not in wanted:
-            continue
-        if not wanted and (not source.enabled or (source_class and source.source_class != source_class)):
-            continue
-        if splits_by_agent(source) and len(chunks) > 1:
-            tasks.extend(
-                PollTask(source_id=source.id, agents=chunk, part=n, parts=len(chunks))
-                for n, chunk in enumerate(chunks)
-            )
-        else:
-            tasks.append(PollTask(source_id=source.id))
-    return tasks
+__all__ = ["DEFAULT_AGENTS_PER_TASK", "PlanReport", "PlanRequest", "PlanService", "PollTask", "TaskQueue"]
 
 
 class TaskQueue(Protocol):

@@ -8,23 +8,22 @@ source's new validators, so a crash in between only means a re-fetch, never a lo
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from pipewatch.adapters.sources import SourceResult, poll_source
-from pipewatch.adapters.store import Store
 from pipewatch.domain.classify import Classifier
 from pipewatch.domain.dedupe import find_same_story
 from pipewatch.domain.ids import trial_change_id, update_id
 from pipewatch.domain.models import Classification, FetchedItem, TrialChange, Update
+from pipewatch.domain.polling import PollTask, SourceResult
 from pipewatch.domain.sources_config import SourceConfig, SourcesConfig
 from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, snapshot_from_study
 from pipewatch.domain.watchlist import Watchlist
 from pipewatch.errors import PayloadError, PipewatchError, SourceError
 from pipewatch.observability import logger
-from pipewatch.services.plan import PollTask
+from pipewatch.services.ports import MetricsSink, SourcePoller, UpdateStore
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 # How far back (by first-seen day) a new item is compared with stored stories for syndicated copies.
@@ -57,10 +56,6 @@ def _without_extras(source: SourceConfig) -> SourceConfig:
     if source.pubmed is not None:
         return source.model_copy(update={"pubmed": source.pubmed.model_copy(update={"extra_terms": ()})})
     return source
-
-
-class MetricsSink(Protocol):
-    def count(self, name: str, value: float = 1, **dimensions: str) -> None: ...
 
 
 class NullMetrics:
@@ -103,16 +98,20 @@ class PollService:
     def __init__(
         self,
         *,
-        store: Store,
+        store: UpdateStore,
+        source_poller: SourcePoller,
         fetcher: Any,
         classifier: Classifier,
         watchlist: Watchlist,
         sources: SourcesConfig,
         metrics: MetricsSink | None = None,
+        source_environment: Mapping[str, str] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
+        self._poll_source = source_poller
+        self._source_environment = dict(source_environment or {})
         self._fetcher = fetcher
         self._classifier = classifier
         self._watchlist = watchlist
@@ -192,8 +191,14 @@ class PollService:
         state = self._store.get_source_state(state_id or source.id)
         now = self._clock()
         try:
-            result = poll_source(
-                source, state, self._fetcher, watchlist or self._watchlist, now=now, deadline=deadline
+            result = self._poll_source(
+                source,
+                state,
+                self._fetcher,
+                watchlist or self._watchlist,
+                now=now,
+                deadline=deadline,
+                environ=self._source_environment,
             )
             outcome = self._store_result(source, result, now, report, baseline=state.last_success is None)
         except (SourceError, PayloadError) as exc:

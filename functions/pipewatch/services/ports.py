@@ -1,0 +1,57 @@
+"""Ports: what the use cases need from the outside world, as Protocols.
+
+Services are typed against these, never against an adapter class, so a service runs in a unit test on an
+in-memory fake (tests/unit/fakes.py) and the composition root alone decides which adapter stands behind each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from pipewatch.domain.models import SourceState, Update
+from pipewatch.domain.polling import SourceResult
+from pipewatch.domain.sources_config import SourceConfig
+
+
+class UpdateStore(Protocol):
+    """Stored updates, source states and trial snapshots (the DynamoDB single table in Lambda)."""
+
+    def get_source_state(self, source_id: str) -> SourceState: ...
+
+    def put_source_state(self, state: SourceState) -> None: ...
+
+    def existing_update_ids(self, update_ids: Sequence[str]) -> set[str]: ...
+
+    def updates_between(self, start: datetime, end: datetime) -> list[Update]: ...
+
+    def put_update(self, update: Update) -> bool: ...
+
+    def merge_source(self, story_id: str, duplicate: Update) -> bool: ...
+
+    def get_snapshot(self, nct_id: str) -> tuple[str, int] | None: ...
+
+    def save_snapshot_with_updates(
+        self, nct_id: str, snapshot_json: str, previous_version: int | None, updates: Iterable[Update]
+    ) -> bool: ...
+
+
+class SourcePoller(Protocol):
+    """One poll of one source (adapters.sources.poll_source in Lambda): items and the next state."""
+
+    def __call__(
+        self,
+        config: SourceConfig,
+        state: SourceState,
+        fetcher: Any,
+        watchlist: Any,
+        *,
+        now: datetime,
+        deadline: float,
+        environ: Mapping[str, str] | None = None,
+    ) -> SourceResult: ...
+
+
+class MetricsSink(Protocol):
+    def count(self, name: str, value: float = 1, **dimensions: str) -> None: ...
