@@ -1,4 +1,6 @@
-"""Cold-start bench: per Lambda handler, in fresh interpreters (median of N, warm file cache),
+"""Cold-start bench on what ships: per Lambda handler, imported from the `sam build` output in fresh
+interpreters that see only the build and the standard library (`-S -E -s`, sys.path = the function's code,
+then the layer, as Lambda's /var/task and /opt/python), median of N, warm file cache:
 
   (a) import    - `import pipewatch.handlers.<name>` (Lambda's INIT phase)
   (b) + build   - (a) and then `<module>._service()`: settings, config files, boto3 clients and every module
@@ -10,13 +12,15 @@ the environment a Lambda has (region, static credentials, resource names), so no
 instance metadata, and no AWS call is made. Runs are interleaved (boto3, then each handler, per round) so a
 change in machine load hits every row alike; the load average is printed before and after.
 
-Run: .venv/bin/python bench/cold_start.py [--runs 9]
+The build is `.aws-sam/build-<host arch>` (`make build`; the same template, pins and code as the arm64 build that
+ships, with wheels this machine can load). `import boto3` is timed from the same layer.
+
+Run: .venv/bin/python bench/cold_start.py [--runs 9] [--build-dir DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import subprocess
@@ -57,8 +61,19 @@ HEAVY = (
 TIMED = "import time; t = time.perf_counter(); {body}; print(time.perf_counter() - t)"
 
 
+PATHS: list[str] = []  # the function's code and the layer, set in main()
+
+
 def _run(code: str) -> str:
-    out = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, check=False)
+    prefix = f"import sys; sys.path[:0] = {PATHS!r}; "
+    interpreter = getattr(sys, "_base_executable", sys.executable)
+    out = subprocess.run(
+        [interpreter, "-S", "-E", "-s", "-c", prefix + code],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode:
         raise SystemExit(f"bench statement failed:\n{code}\n{out.stderr}")
     return out.stdout.strip().splitlines()[-1]
@@ -86,9 +101,18 @@ def loadavg() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--build-dir", type=Path, default=None, help="sam build output (default: host build)")
     args = parser.parse_args()
+    import platform
+
+    arch = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    build = args.build_dir or Path(__file__).resolve().parents[1] / ".aws-sam" / f"build-{arch}"
+    if not (build / "template.yaml").is_file():
+        raise SystemExit(f"{build}: no sam build output (run `make build`)")
+    # Every handler's function directory holds the same package; PlanFunction's stands for all of them.
+    PATHS[:] = [str(build / "PlanFunction"), str(build / "RuntimeDependencies" / "python")]
     modules = [f"pipewatch.handlers.{name}" for name in HANDLERS]
-    present = [m for m in modules if importlib.util.find_spec(m) is not None]
+    present = [m for m in modules if (Path(PATHS[0]) / (m.replace(".", "/") + ".py")).is_file()]
     cases: dict[tuple[str, str], str] = {
         ("bare interpreter", ""): "pass",
         ("import boto3", ""): "import boto3",
@@ -109,8 +133,8 @@ def main() -> None:
 
     base = median[("import boto3", "")]
     print(
-        f"cold start, median of {args.runs} fresh interpreters per cell ({sys.executable}, "
-        f"{os.cpu_count()} CPUs)\nload average (1/5/15 min): before {load_before}, after {load_after}"
+        f"cold start from {build}, median of {args.runs} fresh interpreters per cell "
+        f"({os.cpu_count()} CPUs)\nload average (1/5/15 min): before {load_before}, after {load_after}"
     )
     print(f"  {'bare interpreter':36s} {median[('bare interpreter', '')] * 1000:7.1f} ms")
     print(f"  {'import boto3':36s} {base * 1000:7.1f} ms   (reference, 1.00x)")

@@ -1,0 +1,232 @@
+"""The built Lambda artifact: build it with `sam build`, and run a handler from it in a fresh interpreter.
+
+What ships is what `sam build` makes from template.yaml: one directory per function (the `pipewatch` package
+only) and the RuntimeDependencies layer (`python/`, pinned third-party code). `sam build` targets the
+template's architecture (arm64); compiled wheels for it cannot load on an x86_64 host, so the portable proof
+builds the same template for the host architecture too (`derived_template`: only the architecture differs,
+same requirements, same code) and imports and invokes every handler from that build in an interpreter that
+sees nothing but the build and the standard library (`-S -E -s`: no site-packages, no PYTHONPATH, no dev venv).
+
+    python -m pipewatch_local.artifact build [--arch arm64|x86_64] [--build-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipewatch_local.local_stack import repo_root
+
+FUNCTIONS = ("PlanFunction", "PollFunction", "AlertFunction", "DigestFunction", "ApiFunction")
+LAYER = "RuntimeDependencies"
+SHIPPED_ARCH = "arm64"
+# Where the SAM CLI lives (its own venv: it pins an older boto3 than the project's).
+SAM = os.environ.get("PIPEWATCH_SAM", str(repo_root() / ".venv-sam" / "bin" / "sam"))
+
+
+def host_arch() -> str:
+    return {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}[platform.machine()]
+
+
+def default_build_dir(arch: str) -> Path:
+    return repo_root() / ".aws-sam" / f"build-{arch}"
+
+
+def derived_template(text: str, arch: str, root: Path) -> str:
+    """template.yaml for another architecture, with local code paths made absolute (the derived file lives
+    elsewhere). Refuses a template whose architecture lines it does not recognise, so it cannot silently
+    build the shipped architecture under another name."""
+    replaced = text
+    for pattern, repl in (
+        (r"CompatibleArchitectures: \[arm64\]", f"CompatibleArchitectures: [{arch}]"),
+        (r"\bArchitectures: \[arm64\]", f"Architectures: [{arch}]"),
+        (r"BuildArchitecture: arm64", f"BuildArchitecture: {arch}"),
+    ):
+        replaced, count = re.subn(pattern, repl, replaced)
+        if count == 0:
+            raise ValueError(f"template.yaml: no `{pattern}` line to retarget to {arch}")
+    for key in ("CodeUri", "ContentUri"):
+        replaced = re.sub(
+            rf"^(\s+{key}: )([A-Za-z0-9_./-]+/)\s*$",
+            lambda m: f"{m.group(1)}{(root / m.group(2)).as_posix()}/",
+            replaced,
+            flags=re.M,
+        )
+    return replaced
+
+
+def build(arch: str = SHIPPED_ARCH, build_dir: Path | None = None, *, quiet: bool = True) -> Path:
+    """`sam build` of template.yaml for `arch` into `build_dir` (default .aws-sam/build-<arch>)."""
+    root = repo_root()
+    out = build_dir or default_build_dir(arch)
+    template = root / "template.yaml"
+    if arch != SHIPPED_ARCH:
+        derived = root / ".aws-sam" / f"template-{arch}.yaml"
+        derived.parent.mkdir(parents=True, exist_ok=True)
+        derived.write_text(
+            derived_template(template.read_text(encoding="utf-8"), arch, root), encoding="utf-8"
+        )
+        template = derived
+    if out.exists():
+        shutil.rmtree(out)  # a stale file from an earlier build must not make a broken build pass
+    command = [SAM, "build", "--template-file", str(template), "--build-dir", str(out)]
+    command += ["--cached", "--cache-dir", str(root / ".aws-sam" / f"cache-{arch}")]
+    env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
+    done = subprocess.run(command, cwd=root, env=env, capture_output=quiet, text=True, check=False)
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout or "")[-2000:] if quiet else ""
+        raise RuntimeError(f"sam build ({arch}) failed with exit {done.returncode}\n{detail}")
+    return out
+
+
+# -- running a handler from the build ---------------------------------------------------------------------
+
+_RUNNER = textwrap.dedent(
+    """
+    import json, sys, sysconfig, uuid
+    function_dir, layer_dir, handler_path = sys.argv[1], sys.argv[2], sys.argv[3]
+    # Lambda's order: the function's code, then the layer (/var/task, /opt/python), then the runtime.
+    sys.path[:0] = [function_dir, layer_dir]
+
+    class Context:
+        function_name = sys.argv[4]
+        function_version = "$LATEST"
+        memory_limit_in_mb = 512
+        invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + function_name
+        aws_request_id = str(uuid.uuid4())
+        log_group_name = "/aws/lambda/" + function_name
+        log_stream_name = "artifact"
+
+        def get_remaining_time_in_millis(self):
+            return 60000
+
+    event = json.load(sys.stdin)
+    module_name, _, attribute = handler_path.rpartition(".")
+    try:
+        module = __import__(module_name, fromlist=[attribute])
+        result = {"ok": True, "response": getattr(module, attribute)(event, Context())}
+    except Exception as exc:  # reported to the parent like Lambda's errorType/errorMessage
+        result = {"ok": False, "errorType": type(exc).__name__, "errorMessage": str(exc)}
+    stdlib = [sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]]
+    allowed = [function_dir, layer_dir, *stdlib]
+    outside = sorted(
+        name for name, mod in list(sys.modules.items())
+        if getattr(mod, "__file__", None) and not any(mod.__file__.startswith(p) for p in allowed)
+    )
+    result["modules_from_outside_the_build"] = outside
+    print("\\n@@RESULT@@" + json.dumps(result, default=str))
+    """
+)
+
+
+@dataclass(frozen=True)
+class Invocation:
+    function: str
+    ok: bool
+    response: Any
+    error_type: str
+    error_message: str
+    modules_outside: list[str]
+    stderr: str
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"{self.function}: {json.dumps(self.response, default=str)[:300]}"
+        return f"{self.function}: {self.error_type}: {self.error_message}"
+
+
+def handler_of(function: str, template_text: str | None = None) -> str:
+    """The `Handler:` of a function in template.yaml (read, not duplicated here)."""
+    text = template_text or (repo_root() / "template.yaml").read_text(encoding="utf-8")
+    match = re.search(rf"^  {function}:\n(?:(?!^  \S).*\n)*?\s+Handler: (\S+)", text, flags=re.M)
+    if not match:
+        raise KeyError(f"template.yaml: no Handler for {function}")
+    return match.group(1)
+
+
+def invoke(
+    build_dir: Path, function: str, event: dict[str, Any], env: dict[str, str], *, timeout: float = 120
+) -> Invocation:
+    """Import and invoke `function`'s handler from `build_dir` in a fresh interpreter that sees only the
+    build and the standard library; `env` is its whole environment (plus PATH)."""
+    function_dir = build_dir / function
+    layer_dir = build_dir / LAYER / "python"
+    for path in (function_dir, layer_dir):
+        if not path.is_dir():
+            raise FileNotFoundError(f"{path}: not built (run `make build`)")
+    interpreter = getattr(sys, "_base_executable", sys.executable)
+    done = subprocess.run(
+        [
+            interpreter,
+            "-S",
+            "-E",
+            "-s",
+            "-c",
+            _RUNNER,
+            str(function_dir),
+            str(layer_dir),
+            handler_of(function),
+            function,
+        ],  # fmt: skip
+        input=json.dumps(event),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={"PATH": os.environ.get("PATH", "/usr/bin"), **env},
+        check=False,
+    )
+    marker = done.stdout.rfind("@@RESULT@@")
+    if marker < 0:
+        return Invocation(
+            function, False, None, "NoResult", f"exit {done.returncode}", [], done.stderr[-3000:]
+        )
+    result = json.loads(done.stdout[marker + len("@@RESULT@@") :])
+    return Invocation(
+        function=function,
+        ok=bool(result["ok"]),
+        response=result.get("response"),
+        error_type=result.get("errorType", ""),
+        error_message=result.get("errorMessage", ""),
+        modules_outside=list(result["modules_from_outside_the_build"]),
+        stderr=done.stderr[-3000:],
+    )
+
+
+def stdlib_paths() -> list[str]:
+    paths = sysconfig.get_paths()
+    return [paths["stdlib"], paths["platstdlib"]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipewatch_local.artifact", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    build_parser = sub.add_parser("build", help="sam build for an architecture")
+    build_parser.add_argument("--arch", choices=["arm64", "x86_64", "host"], default=SHIPPED_ARCH)
+    build_parser.add_argument("--build-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    arch = host_arch() if args.arch == "host" else args.arch
+    if args.arch == "host" and arch == SHIPPED_ARCH and args.build_dir is None:
+        print(f"host architecture is {arch}, the shipped one: its build serves both")
+        return 0
+    try:
+        out = build(arch, args.build_dir, quiet=False)
+    except (RuntimeError, ValueError) as exc:
+        print(f"pipewatch build: {exc}", file=sys.stderr)
+        return 1
+    print(f"built {arch} into {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
