@@ -12,8 +12,8 @@ the environment a Lambda has (region, static credentials, resource names), so no
 instance metadata, and no AWS call is made. Runs are interleaved (boto3, then each handler, per round) so a
 change in machine load hits every row alike; the load average is printed before and after.
 
-The build is `.aws-sam/build-<host arch>` (`make build`; the same template, pins and code as the arm64 build that
-ships, with wheels this machine can load). `import boto3` is timed from the same layer.
+The build is `.aws-sam/build-<host arch>` (`make build`; the same template, pins and code as the arm64 build
+that ships, with wheels this machine can load). `import boto3` is timed from the same layer.
 
 Run: .venv/bin/python bench/cold_start.py [--runs 9] [--build-dir DIR]
 """

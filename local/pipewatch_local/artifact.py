@@ -5,7 +5,7 @@ only) and the RuntimeDependencies layer (`python/`, pinned third-party code). `s
 template's architecture (arm64); compiled wheels for it cannot load on an x86_64 host, so the portable proof
 builds the same template for the host architecture too (`derived_template`: only the architecture differs,
 same requirements, same code) and imports and invokes every handler from that build in an interpreter that
-sees nothing but the build and the standard library (`-S -E -s`: no site-packages, no PYTHONPATH, no dev venv).
+sees nothing but the build and the standard library (`-S -E -s`: no site-packages, PYTHONPATH or dev venv).
 
     python -m pipewatch_local.artifact build [--arch arm64|x86_64] [--build-dir DIR]
 """
@@ -83,7 +83,8 @@ def build(arch: str = SHIPPED_ARCH, build_dir: Path | None = None, *, quiet: boo
     command = [SAM, "build", "--template-file", str(template), "--build-dir", str(out)]
     command += ["--cached", "--cache-dir", str(root / ".aws-sam" / f"cache-{arch}")]
     env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
-    done = subprocess.run(command, cwd=root, env=env, capture_output=quiet, text=True, check=False)
+    # The command is built here from fixed parts and repository paths, never from outside input.
+    done = subprocess.run(command, cwd=root, env=env, capture_output=quiet, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
         detail = (done.stderr or done.stdout or "")[-2000:] if quiet else ""
         raise RuntimeError(f"sam build ({arch}) failed with exit {done.returncode}\n{detail}")
@@ -166,19 +167,9 @@ def invoke(
         if not path.is_dir():
             raise FileNotFoundError(f"{path}: not built (run `make build`)")
     interpreter = getattr(sys, "_base_executable", sys.executable)
-    done = subprocess.run(
-        [
-            interpreter,
-            "-S",
-            "-E",
-            "-s",
-            "-c",
-            _RUNNER,
-            str(function_dir),
-            str(layer_dir),
-            handler_of(function),
-            function,
-        ],  # fmt: skip
+    command = [interpreter, "-S", "-E", "-s", "-c", _RUNNER, str(function_dir), str(layer_dir)]
+    done = subprocess.run(  # noqa: S603 - our interpreter, our runner, repository paths
+        [*command, handler_of(function), function],
         input=json.dumps(event),
         capture_output=True,
         text=True,
