@@ -153,7 +153,12 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
     ),
     (
         "decision",
-        _rx(r"approv\w*", r"autorisation|goedkeuring|approvazione|zulassung|aprobación|aprovação", r"获批|批准", r"nod"),
+        _rx(
+            r"approv\w*",
+            r"autorisation|goedkeuring|approvazione|zulassung|aprobación|aprovação",
+            r"获批|批准",
+            r"nod",
+        ),
     ),
     (
         "other",
@@ -253,7 +258,9 @@ SUPERSEDED_BEFORE = re.compile(
 )
 
 # "as of September 30, 2025", a dateline "27 January 2023 - argenx today announced"
-AS_OF_BEFORE = re.compile(r"(?:\bas\s+(?:of|at)|\bstand|\bdated|\bau\s+\d|\bper\s+(?:il|la))\s*$", re.IGNORECASE)
+AS_OF_BEFORE = re.compile(
+    r"(?:\bas\s+(?:of|at)|\bstand|\bdated|\bau\s+\d|\bper\s+(?:il|la))\s*$", re.IGNORECASE
+)
 DATELINE_AFTER = re.compile(r"^\s*(?:[-–—/]|\(|:\s*[A-Z]|,?\s*/?PRNewswire|,?\s*\(?GLOBE)", re.IGNORECASE)
 BEYOND_BEFORE = re.compile(
     r"(?:\bbeyond|\bpast|\bafter|\bau-delà\s+d[eu']?|\bnach|\bmás\s+allá\s+d[el]|\boltre|\bna)\s+(?:the\s+)?"
@@ -267,4 +274,6 @@ CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 # Names whose inner "and" is not a clause break.
-PROTECTED_NAMES = re.compile(r"Food\s+and\s+Drug|Research\s+and\s+Development|Drug\s+and\s+Cosmetic", re.IGNORECASE)
+PROTECTED_NAMES = re.compile(
+    r"Food\s+and\s+Drug|Research\s+and\s+Development|Drug\s+and\s+Cosmetic", re.IGNORECASE
+)

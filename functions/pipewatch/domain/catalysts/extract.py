@@ -34,7 +34,9 @@ _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,}(?:[-+][A-Z0-9]+)*\+?)(?![\w
 _CAPITALISED_AFTER_TRIAL = re.compile(
     r"(?:programme|program|trial|study|essai|studie|studio|estudio)\s+([A-Z][a-z]{3,}[A-Za-z0-9-]*)"
 )
-_TRIAL_WORD = re.compile(r"\b(?:trials?|stud(?:y|ies)|essais?|studie|studio|estudio|program(?:me)?|phase)\b", re.I)
+_TRIAL_WORD = re.compile(
+    r"\b(?:trials?|stud(?:y|ies)|essais?|studie|studio|estudio|program(?:me)?|phase)\b", re.I
+)
 _NOT_TRIALS = frozenset(
     "FDA EMA BLA NDA SNDA SBLA MAA PDUFA CHMP ASCO ESMO ASH EULAR ACR AAN AANEM SLE MMN GMG CIDP ITP RMS IDMC "
     "USA NSCLC EGFR IIM IMNM ASYS TED NIU LPP RCH AVC CEST UTC CRL IND HTA TYK2 JAK1 JAK FCRN AMM IPO CEO CFO "
@@ -134,7 +136,9 @@ class Extractor:
         self._matcher = Matcher(watchlist)
         self._fiscal = tuple(
             (
-                re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(n) for n in fy.names) + r")(?![^\W_])", re.I),
+                re.compile(
+                    r"(?<![^\W_])(?:" + "|".join(re.escape(n) for n in fy.names) + r")(?![^\W_])", re.I
+                ),
                 FiscalYear(fy.start_month, fy.named_for),
             )
             for fy in watchlist.fiscal_years
@@ -214,8 +218,10 @@ class Extractor:
             return None
         if mention.precision == "day" and cues.AS_OF_BEFORE.search(before):
             return None
-        if mention.precision == "day" and not masked[: mention.start].strip(" (*-") and (
-            cues.DATELINE_AFTER.match(after_text)
+        if (
+            mention.precision == "day"
+            and not masked[: mention.start].strip(" (*-")
+            and (cues.DATELINE_AFTER.match(after_text))
         ):
             return None
         reading = _read(before, after_text)

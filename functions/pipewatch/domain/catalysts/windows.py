@@ -160,16 +160,25 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         + r")?",
     ),
     ("mid_year", r"(?P<midword>mid[\s-]?year|mi-année|mitte\s+des\s+jahres|metà\s+anno|mediados\s+de\s+año)"),
-    ("later_this_year", r"(?P<later>later\s+this\s+year|plus\s+tard\s+cette\s+année|later\s+dit\s+jaar|"
-     r"später\s+in\s+diesem\s+jahr|más\s+adelante\s+este\s+año|ainda\s+este\s+ano|entro\s+l'anno)"),
+    (
+        "later_this_year",
+        r"(?P<later>later\s+this\s+year|plus\s+tard\s+cette\s+année|later\s+dit\s+jaar|"
+        r"später\s+in\s+diesem\s+jahr|más\s+adelante\s+este\s+año|ainda\s+este\s+ano|entro\s+l'anno)",
+    ),
     (
         "season",
         rf"(?:(?P<this>this|next|cet|cette|dit|deze|komende|questa|quest'|este|esta|diesen|im)\s+)?{_ART}"
         rf"(?P<season>{_SEASON})(?:\s+(?:of\s+|de\s+|del\s+|van\s+|d')?{_YEAR_SLOT})?",
     ),
-    ("fiscal_ending", rf"fiscal\s+year\s+end(?:ing|ed)\s+(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d),?\s+{_YEAR}"),
+    (
+        "fiscal_ending",
+        rf"fiscal\s+year\s+end(?:ing|ed)\s+(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d),?\s+{_YEAR}",
+    ),
     ("fiscal", r"(?<![\w-])(?:fy|fiscal\s+year|fiscal)\s*'?(?P<y>(?:19|20)\d{2}|\d{2})(?!\d)"),
-    ("year", rf"(?<![\w-])(?:{v.YEAR_PREPOSITIONS})\s+(?:the\s+)?(?:year\s+)?(?:(?P<cy>cy)\s*)?{_YEAR}(?![\w-])"),
+    (
+        "year",
+        rf"(?<![\w-])(?:{v.YEAR_PREPOSITIONS})\s+(?:the\s+)?(?:year\s+)?(?:(?P<cy>cy)\s*)?{_YEAR}(?![\w-])",
+    ),
     (
         "relative_year",
         r"(?P<rel>this\s+year|next\s+year|cette\s+année|l'année\s+prochaine|l'an\s+prochain|dit\s+jaar|"
@@ -184,7 +193,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
 )
 _COMPILED = tuple(
-    (name, re.compile(rx if name.startswith("zh_") else rf"(?<!\w){rx}", re.IGNORECASE)) for name, rx in _PATTERNS
+    (name, re.compile(rx if name.startswith("zh_") else rf"(?<!\w){rx}", re.IGNORECASE))
+    for name, rx in _PATTERNS
 )
 
 
@@ -237,7 +247,13 @@ def _names_a_year(groups: dict[str, str | None]) -> bool:
 
 
 def _period(
-    ref: Reference, year: int | None, first: int, months: int, modifier: Modifier, fiscal: bool, named: Precision
+    ref: Reference,
+    year: int | None,
+    first: int,
+    months: int,
+    modifier: Modifier,
+    fiscal: bool,
+    named: Precision,
 ) -> _Found:
     """A period of `months` months starting at month `first` (1-based) of a (fiscal) year, maybe narrowed by
     early/mid/late/end. With no year, the first such period not already over at the reference date."""
@@ -339,7 +355,9 @@ def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:  # n
     if name == "year_mod":
         return _period(ref, year, 1, 12, mod or "early", fiscal, "year")
     if name == "zh_mod":
-        zmod: Modifier = {"底": "end", "末": "end", "初": "early", "中": "mid"}.get((g["zmod"] or "")[-1], "end")
+        zmod: Modifier = {"底": "end", "末": "end", "初": "early", "中": "mid"}.get(
+            (g["zmod"] or "")[-1], "end"
+        )
         return _period(ref, year, 1, 12, zmod, False, "year")
     if name == "year_end":
         if (g.get("endword") or "").lower().strip() == "ye" and year is None:
@@ -389,7 +407,9 @@ def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:  # n
     return None
 
 
-_RANGE_LINK = re.compile(r"\s*(?:to|through|thru|until|till|-|–|—|or|and|à|au|a|bis|tot|e|et|y|ou|o|~|至|到)\s*$")
+_RANGE_LINK = re.compile(
+    r"\s*(?:to|through|thru|until|till|-|–|—|or|and|à|au|a|bis|tot|e|et|y|ou|o|~|至|到)\s*$"
+)
 
 
 def find_mentions(text: str, ref: Reference) -> list[Mention]:
