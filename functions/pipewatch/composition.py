@@ -14,6 +14,7 @@ from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
     from pipewatch.services.alert import AlertService
+    from pipewatch.services.calendar import CalendarService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import MetricsSink, PollService
@@ -39,13 +40,34 @@ def build_poll_service(
     watchlist = load_data_file("watchlist.yaml", Watchlist)
     taxonomy = load_data_file("taxonomy.yaml", Taxonomy)
     sources = load_data_file("sources.yaml", SourcesConfig)
+    ddb = dynamodb_client or client("dynamodb", settings)
     return PollService(
-        store=Store(dynamodb_client or client("dynamodb", settings), settings.table_name),
+        store=Store(ddb, settings.table_name),
+        calendar=build_calendar_service(settings, dynamodb_client=ddb, watchlist=watchlist),
         fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
         classifier=Classifier(watchlist, taxonomy),
         watchlist=watchlist,
         sources=sources,
         metrics=metrics or PowertoolsMetricsSink(),
+    )
+
+
+def build_calendar_service(
+    settings: Settings, *, dynamodb_client: Any = None, watchlist: Any = None
+) -> CalendarService:
+    """The catalyst calendar: fed by the poll, checked daily by the catalyst-check Lambda."""
+    from pipewatch.adapters.catalyst_store import CatalystStore
+    from pipewatch.config import load_data_file
+    from pipewatch.domain.catalysts.extract import Extractor
+    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.services.calendar import CalendarService
+
+    watchlist = watchlist or load_data_file("watchlist.yaml", Watchlist)
+    return CalendarService(
+        store=CatalystStore(dynamodb_client or client("dynamodb", settings), settings.table_name),
+        extractor=Extractor(watchlist),
+        watchlist=watchlist,
+        grace_days=settings.catalyst_grace_days,
     )
 
 

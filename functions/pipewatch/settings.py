@@ -30,6 +30,8 @@ class Settings:
     function_name: str = "pipewatch-local"
     # Base of the short links in SMS (`<base>/<update id>`), a redirect the operator serves.
     link_base: str = "https://pipewatch.example/u"
+    # Days after a catalyst's window closes, with nothing fulfilling it, before it is overdue.
+    catalyst_grace_days: int = 14
 
     def __post_init__(self) -> None:
         if not self.table_name:
@@ -40,6 +42,8 @@ class Settings:
             raise ValueError(
                 f"idempotency_ttl_seconds: should be greater than 0, got {self.idempotency_ttl_seconds}"
             )
+        if self.catalyst_grace_days < 0:
+            raise ValueError(f"catalyst_grace_days: should be 0 or more, got {self.catalyst_grace_days}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +63,8 @@ class Settings:
             values["poll_budget_seconds"] = _number(env, "PIPEWATCH_POLL_BUDGET_SECONDS", float)
         if "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS" in env:
             values["idempotency_ttl_seconds"] = _number(env, "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS", int)
+        if "PIPEWATCH_CATALYST_GRACE_DAYS" in env:
+            values["catalyst_grace_days"] = _number(env, "PIPEWATCH_CATALYST_GRACE_DAYS", int)
         return cls(**values)
 
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Settings:

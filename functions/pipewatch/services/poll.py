@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pipewatch.adapters.sources import SourceResult, poll_source
 from pipewatch.adapters.store import Store
@@ -25,6 +25,9 @@ from pipewatch.domain.watchlist import Watchlist
 from pipewatch.errors import PayloadError, PipewatchError, SourceError
 from pipewatch.observability import logger
 from pipewatch.services.plan import PollTask
+
+if TYPE_CHECKING:
+    from pipewatch.services.calendar import CalendarService
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 # How far back (by first-seen day) a new item is compared with stored stories for syndicated copies.
@@ -111,8 +114,10 @@ class PollService:
         metrics: MetricsSink | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         monotonic: Callable[[], float] = time.monotonic,
+        calendar: CalendarService | None = None,
     ) -> None:
         self._store = store
+        self._calendar = calendar
         self._fetcher = fetcher
         self._classifier = classifier
         self._watchlist = watchlist
@@ -260,6 +265,9 @@ class PollService:
                 outcome.stored += 1
                 report.new_updates.append(update)
                 recent.append(update)
+                if self._calendar is not None:
+                    # a stored item feeds the calendar once (re-polls find it stored and skip it)
+                    report.new_updates.extend(self._calendar.observe_update(update, now))
         return outcome
 
     @staticmethod
@@ -312,6 +320,9 @@ class PollService:
             if saved:
                 stored += len(updates)
                 report.new_updates.extend(updates)
+                if self._calendar is not None:
+                    agent = self._watchlist.agent_for_nct(snapshot.nct_id)
+                    report.new_updates.extend(self._calendar.observe_trial(snapshot, agent, now))
         return stored
 
     def _trial_update(
