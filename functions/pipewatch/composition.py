@@ -137,6 +137,7 @@ def build_subscription_service(
 def build_digest_service(
     settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None
 ) -> DigestService:
+    from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.idempotency import IdempotentDigestPublisher
     from pipewatch.adapters.notifier import SnsNotifier
     from pipewatch.adapters.store import Store
@@ -167,4 +168,5 @@ def build_digest_service(
         store=Store(ddb, settings.table_name),
         publisher=publisher,
         link_base=settings.link_base,
+        calendar=CatalystStore(ddb, settings.table_name),
     )
