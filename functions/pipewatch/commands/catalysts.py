@@ -21,8 +21,8 @@ in order: {"catalysts": [{"kind", "drug", "agent", "trial", "window_start", "win
 "sentence"}]} (dates ISO YYYY-MM-DD; agent = watched agent id or null; an empty list when there is none).
 A bad line gets {"line": N, "error": "..."} (N counts from 1); the rest go on; exit 1 if any failed.
 
-list: the stored calendar (DynamoDB table $TABLE_NAME, or --local for the moto store of the demo) as a table,
-JSON lines or an RFC 5545 iCalendar feed.
+list: the stored calendar (the stack's table: $PIPEWATCH_TABLE or --table) as a table, JSON lines or an
+RFC 5545 iCalendar feed (--format ics), for one agent or what one subscription's filter covers.
 """
 
 
@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     listing = sub.add_parser("list", help="the stored catalyst calendar")
     listing.add_argument("--agent", metavar="A", help="only this watched agent id")
     listing.add_argument("--format", choices=("table", "json", "ics"), default="table")
-    listing.add_argument("--table", metavar="NAME", help="DynamoDB table (default: $TABLE_NAME)")
+    listing.add_argument("--table", metavar="NAME", help="DynamoDB table (default: $PIPEWATCH_TABLE)")
+    listing.add_argument("--subscription", metavar="ID", help="only what this subscription's filter covers")
 
 
 def _lines() -> Iterator[tuple[int, str | None]]:
