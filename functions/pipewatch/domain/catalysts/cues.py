@@ -44,7 +44,7 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
         _rx(
             r"fully\s+enrolled",
             r"(?:complete|completed|completing|completion\s+of|finish|finishing)\s+(?:patient\s+)?(?:enrol?lment|recruitment|dosing)",
-            r"(?:enrol?lment|recruitment)\s+(?:completion|to\s+complete|is\s+expected\s+to\s+complete|complete)",
+            r"(?:enrol?lment|recruitment)\b[^.;]{0,40}?\b(?:complet(?:e|ed|ion)|finish\w*|close[sd]?)\b",
             r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed)",
             r"fin\s+du\s+recrutement",
             r"recrutement\s+complet",
