@@ -49,7 +49,9 @@ def run_cli(rows: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -68,10 +70,14 @@ def main() -> int:
         elif found:
             fp += 1
             first = found[0]
-            misses.append(f"{row['id']}: false positive {first['kind']} {first['window_start']}..{first['window_end']}")
+            misses.append(
+                f"{row['id']}: false positive {first['kind']} {first['window_start']}..{first['window_end']}"
+            )
         elif truth:
             fn += 1
-            misses.append(f"{row['id']}: missed {label['kind']} {label['window_start']}..{label['window_end']}")
+            misses.append(
+                f"{row['id']}: missed {label['kind']} {label['window_start']}..{label['window_end']}"
+            )
         if not truth:
             continue
         positives += 1
@@ -96,7 +102,9 @@ def main() -> int:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print(f"rows: {len(rows)}  catalysts labelled: {positives}")
-    print(f"detection: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  (tp {tp}, fp {fp}, fn {fn})")
+    print(
+        f"detection: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  (tp {tp}, fp {fp}, fn {fn})"
+    )
     print(f"kind accuracy (first extracted): {kind_ok}/{positives} = {kind_ok / positives:.3f}")
     print(f"window start+end exact (first extracted): {window_ok}/{positives} = {window_ok / positives:.3f}")
     print(f"lenient (any extracted): kind {kind_any}/{positives}, window {window_any}/{positives}")

@@ -39,7 +39,10 @@ def ddb() -> Iterator[Any]:
             AttributeDefinitions=[
                 {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk")
             ],
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
             GlobalSecondaryIndexes=[
                 {
                     "IndexName": "gsi1",
@@ -57,7 +60,9 @@ def ddb() -> Iterator[Any]:
 @pytest.fixture
 def service(ddb: Any) -> CalendarService:
     watchlist = load_data_file("watchlist.yaml", Watchlist)
-    return CalendarService(store=CatalystStore(ddb, TABLE), extractor=Extractor(watchlist), watchlist=watchlist)
+    return CalendarService(
+        store=CatalystStore(ddb, TABLE), extractor=Extractor(watchlist), watchlist=watchlist
+    )
 
 
 def _update(uid: str, title: str, summary: str, published: datetime, event: str = "pipeline") -> Update:
@@ -70,22 +75,31 @@ def _update(uid: str, title: str, summary: str, published: datetime, event: str 
         source_name="argenx",
         published=published,
         classification=Classification(
-            relevant=True, agents=("efgartigimod",), event_type=event, severity="medium"  # type: ignore[arg-type]
+            relevant=True,
+            agents=("efgartigimod",),
+            event_type=event,
+            severity="medium",  # type: ignore[arg-type]
         ),
         first_seen=published,
     )
 
 
 GUIDED = _update(
-    "u-guided", "argenx Q3 2025 results", "ALKIVIA Phase 3 results expected in 2H 2026.", datetime(2025, 10, 30, tzinfo=UTC)
+    "u-guided",
+    "argenx Q3 2025 results",
+    "ALKIVIA Phase 3 results expected in 2H 2026.",
+    datetime(2025, 10, 30, tzinfo=UTC),
 )
 SLIPPED = _update(
-    "u-slipped", "argenx Q4 2025 results", "ALKIVIA Phase 3 results now expected in 1H 2027.", datetime(2026, 2, 26, tzinfo=UTC)
+    "u-slipped",
+    "argenx Q4 2025 results",
+    "ALKIVIA Phase 3 results now expected in 1H 2027.",
+    datetime(2026, 2, 26, tzinfo=UTC),
 )
 
 
 def _entries(service: CalendarService) -> list[CalendarEntry]:
-    return service._store.list()  # noqa: SLF001 - the test reads what the service wrote
+    return service._store.list()
 
 
 def _stored_update_ids(ddb: Any) -> set[str]:
@@ -95,8 +109,17 @@ def _stored_update_ids(ddb: Any) -> set[str]:
 def test_given_a_statement_then_one_upcoming_entry_is_calendared(service: CalendarService) -> None:
     assert service.observe_update(GUIDED, GUIDED.first_seen) == []
     (entry,) = _entries(service)
-    assert (entry.agent, entry.kind, entry.trial, entry.state) == ("efgartigimod", "readout", "ALKIVIA", "upcoming")
-    assert (entry.window_start, entry.window_end, entry.precision) == (date(2026, 7, 1), date(2026, 12, 31), "half")
+    assert (entry.agent, entry.kind, entry.trial, entry.state) == (
+        "efgartigimod",
+        "readout",
+        "ALKIVIA",
+        "upcoming",
+    )
+    assert (entry.window_start, entry.window_end, entry.precision) == (
+        date(2026, 7, 1),
+        date(2026, 12, 31),
+        "half",
+    )
     assert entry.title() == "ALKIVIA Phase 3 readout"
     assert entry.links == ("https://example.com/u-guided",)
 
@@ -119,14 +142,26 @@ def test_given_a_later_statement_moving_the_window_then_one_slip_update_is_writt
 
 
 def test_given_a_short_slip_of_a_filing_then_it_is_medium(service: CalendarService) -> None:
-    first = _update("u-f1", "argenx", "argenx plans to submit the VYVGART sBLA in Q1 2026.", datetime(2025, 10, 1, tzinfo=UTC))
-    later = _update("u-f2", "argenx", "argenx plans to submit the VYVGART sBLA in Q2 2026.", datetime(2025, 12, 1, tzinfo=UTC))
+    first = _update(
+        "u-f1",
+        "argenx",
+        "argenx plans to submit the VYVGART sBLA in Q1 2026.",
+        datetime(2025, 10, 1, tzinfo=UTC),
+    )
+    later = _update(
+        "u-f2",
+        "argenx",
+        "argenx plans to submit the VYVGART sBLA in Q2 2026.",
+        datetime(2025, 12, 1, tzinfo=UTC),
+    )
     service.observe_update(first, first.first_seen)
     (slip,) = service.observe_update(later, later.first_seen)
     assert slip.classification.severity == "medium"
 
 
-def test_given_results_inside_the_window_then_the_catalyst_is_resolved_and_linked(service: CalendarService) -> None:
+def test_given_results_inside_the_window_then_the_catalyst_is_resolved_and_linked(
+    service: CalendarService,
+) -> None:
     service.observe_update(GUIDED, GUIDED.first_seen)
     results = _update(
         "u-results",
@@ -163,14 +198,17 @@ def test_given_a_closed_window_past_grace_then_one_overdue_update_and_a_second_r
     assert overdue.title == (
         "ALKIVIA Phase 3 readout guided for 2H 2026: window closed 2026-12-31, no readout seen in 14 days"
     )
-    assert (overdue.classification.event_type, overdue.classification.severity) == ("catalyst_overdue", "high")
+    assert (overdue.classification.event_type, overdue.classification.severity) == (
+        "catalyst_overdue",
+        "high",
+    )
     before = {u for u in _stored_update_ids(ddb)}
-    writes = service._store.writes  # type: ignore[attr-defined]  # noqa: SLF001
+    writes = service._store.writes  # type: ignore[attr-defined]
     again = service.check(datetime(2027, 1, 15, 6, tzinfo=UTC))
     later = service.check(datetime(2027, 1, 16, 6, tzinfo=UTC))
     assert (again.updates, later.updates) == ([], [])
     assert _stored_update_ids(ddb) == before
-    assert service._store.writes == writes  # type: ignore[attr-defined]  # noqa: SLF001
+    assert service._store.writes == writes  # type: ignore[attr-defined]
     assert _entries(service)[0].state == "overdue"
 
 

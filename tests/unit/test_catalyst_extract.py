@@ -76,7 +76,9 @@ def test_given_the_recorded_dev_sentences_then_the_issue_targets_hold(extractor:
         ("公司预计将于2026年下半年公布ALKIVIA研究的结果。", "readout"),
     ],
 )
-def test_given_a_hand_made_statement_then_its_kind_is_found(extractor: Extractor, sentence: str, kind: str) -> None:
+def test_given_a_hand_made_statement_then_its_kind_is_found(
+    extractor: Extractor, sentence: str, kind: str
+) -> None:
     found = extractor.extract("", sentence, published=date(2025, 11, 1))
     assert [c.kind for c in found][:1] == [kind]
 
@@ -100,9 +102,13 @@ def test_given_a_hand_made_non_catalyst_then_nothing_or_only_the_valid_date_is_f
 
 
 def test_given_a_watched_agent_then_the_agent_id_and_trial_are_reported(extractor: Extractor) -> None:
-    (found,) = extractor.extract("", "argenx expects ALKIVIA topline results in 2H 2026.", published=date(2026, 1, 5))
+    (found,) = extractor.extract(
+        "", "argenx expects ALKIVIA topline results in 2H 2026.", published=date(2026, 1, 5)
+    )
     assert (found.agent, found.trial, found.precision) == ("efgartigimod", "ALKIVIA", "half")
-    (other,) = extractor.extract("", "Sanofi expects tolebrutinib data in 2H 2026.", published=date(2026, 1, 5))
+    (other,) = extractor.extract(
+        "", "Sanofi expects tolebrutinib data in 2H 2026.", published=date(2026, 1, 5)
+    )
     assert (other.agent, other.drug) == (None, "tolebrutinib")
 
 
@@ -137,7 +143,9 @@ def test_given_sentences_and_urls_then_helpers_split_and_date_them() -> None:
     assert reference_date(None, "https://x.example/article/123") is None
 
 
-def _run_cli(stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+def _run_cli(
+    stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, list[str]]:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8"))
     code = main(["catalysts", "extract"])
     return code, capsys.readouterr().out.splitlines()
@@ -147,7 +155,11 @@ def test_given_json_lines_then_one_line_out_per_input_in_order(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lines = [
-        {"title": "argenx Q3", "summary": "ALKIVIA results are expected in 2H 2026.", "published": "2025-10-30"},
+        {
+            "title": "argenx Q3",
+            "summary": "ALKIVIA results are expected in 2H 2026.",
+            "published": "2025-10-30",
+        },
         {"title": "Nothing ahead here", "published": "2025-10-30T08:00:00Z"},
     ]
     code, out = _run_cli("\n".join(json.dumps(x) for x in lines) + "\n", monkeypatch, capsys)

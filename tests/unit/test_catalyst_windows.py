@@ -109,7 +109,9 @@ def test_given_a_window_form_then_its_dates_and_precision_follow_the_readme(
         ("mid-year", ("2026-04-01", "2026-09-30", "vague")),
     ],
 )
-def test_given_an_implicit_year_then_the_items_date_resolves_it(text: str, expected: tuple[str, str, str]) -> None:
+def test_given_an_implicit_year_then_the_items_date_resolves_it(
+    text: str, expected: tuple[str, str, str]
+) -> None:
     assert _one(text) == expected
 
 
@@ -132,7 +134,14 @@ def test_given_no_fiscal_configuration_then_a_fiscal_year_is_the_calendar_year()
 
 
 def test_given_words_that_only_look_like_dates_then_none_is_found() -> None:
-    for text in ("the 2024 ASCO Annual Meeting", "T2 diabetes", "LBA77", "week 24", "you may see", "S1 cohort"):
+    for text in (
+        "the 2024 ASCO Annual Meeting",
+        "T2 diabetes",
+        "LBA77",
+        "week 24",
+        "you may see",
+        "S1 cohort",
+    ):
         assert find_mentions(text, REF) == [], text
 
 

@@ -5,7 +5,7 @@ and two concurrent writers cannot both alert."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -66,7 +66,9 @@ class CatalystStore:
         ]
         return [e for e in entries if agent is None or e.agent == agent]
 
-    def save(self, entry: CalendarEntry, previous_version: int | None, updates: Iterable[Update] = ()) -> bool:
+    def save(
+        self, entry: CalendarEntry, previous_version: int | None, updates: Sequence[Update] = ()
+    ) -> bool:
         """Write the entry at `previous_version + 1` with its updates, all or nothing. False when another
         writer moved the entry first or an update was already stored (nothing is written then)."""
         stored = entry.model_copy(update={"version": (previous_version or 0) + 1})

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 DESCRIPTION = """\
 extract: read JSON lines on stdin, each an object with "title" and/or "summary" (at least one a non-empty
-string) and optional "published" (ISO date or datetime), "source" and "url". Write one JSON line per input line,
-in order: {"catalysts": [{"kind", "drug", "agent", "trial", "window_start", "window_end", "precision",
+string) and optional "published" (ISO date or datetime), "source" and "url". Write one JSON line per input
+line, in order: {"catalysts": [{"kind", "drug", "agent", "trial", "window_start", "window_end", "precision",
 "sentence"}]} (dates ISO YYYY-MM-DD; agent = watched agent id or null; an empty list when there is none).
 A bad line gets {"line": N, "error": "..."} (N counts from 1); the rest go on; exit 1 if any failed.
 

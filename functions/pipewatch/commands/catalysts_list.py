@@ -30,7 +30,10 @@ def table_lines(entries: list[CalendarEntry]) -> list[str]:
         for e in entries
     ]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    return ["  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in [header, *rows]]
+    return [
+        "  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+        for row in [header, *rows]
+    ]
 
 
 def entry_output(entry: CalendarEntry) -> dict[str, Any]:

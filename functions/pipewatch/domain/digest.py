@@ -153,14 +153,20 @@ def build_digest(
     )
 
 
-def catalyst_sections(subscription: Subscription, catalysts: Sequence[CalendarEntry], today: date) -> list[str]:
+def catalyst_sections(
+    subscription: Subscription, catalysts: Sequence[CalendarEntry], today: date
+) -> list[str]:
     """Digest lines for the calendar: open catalysts whose window overlaps the next 30 days, and overdue
     ones, for the subscriber's agents (all when it names none)."""
     wanted = set(subscription.preferences.agents)
     mine = [c for c in catalysts if not wanted or c.agent in wanted]
     horizon = today + timedelta(days=COMING_UP_DAYS)
     coming = sorted(
-        (c for c in mine if c.state in ("upcoming", "due") and c.window_start <= horizon and c.window_end >= today),
+        (
+            c
+            for c in mine
+            if c.state in ("upcoming", "due") and c.window_start <= horizon and c.window_end >= today
+        ),
         key=lambda c: (c.window_end, c.catalyst_id),
     )
     overdue = sorted((c for c in mine if c.state == "overdue"), key=lambda c: (c.window_end, c.catalyst_id))
@@ -178,6 +184,7 @@ def catalyst_sections(subscription: Subscription, catalysts: Sequence[CalendarEn
         lines += ["", f"== overdue ({len(overdue)}) =="]
         for c in overdue:
             lines.append(
-                f"- {clean_line(c.title())} guided for {c.window.label()}: window closed {c.window_end.isoformat()}"
+                f"- {clean_line(c.title())} guided for {c.window.label()}: "
+                f"window closed {c.window_end.isoformat()}"
             )
     return lines

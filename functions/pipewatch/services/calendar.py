@@ -6,7 +6,7 @@ alert function like any other."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
@@ -29,7 +29,7 @@ class CatalystRepository(Protocol):
     def list(self, agent: str | None = None) -> list[CalendarEntry]: ...
 
     def save(
-        self, entry: CalendarEntry, previous_version: int | None, updates: list[Update] | tuple[()] = ()
+        self, entry: CalendarEntry, previous_version: int | None, updates: Sequence[Update] = ()
     ) -> bool: ...
 
 
@@ -41,7 +41,12 @@ class CheckReport:
     updates: list[Update] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
-        return {"checked": self.checked, "due": self.due, "overdue": self.overdue, "updates": len(self.updates)}
+        return {
+            "checked": self.checked,
+            "due": self.due,
+            "overdue": self.overdue,
+            "updates": len(self.updates),
+        }
 
 
 class CalendarService:
@@ -84,7 +89,9 @@ class CalendarService:
                 if rules.resolves(entry, update, entry.catalyst_id in stated_ids):
                     self._write(entry, rules.resolve(entry, update, now), [])
                 elif rules.withdraws(entry, update):
-                    self._write(entry, entry.model_copy(update={"state": "withdrawn", "last_confirmed": now}), [])
+                    self._write(
+                        entry, entry.model_copy(update={"state": "withdrawn", "last_confirmed": now}), []
+                    )
         written: list[Update] = []
         for catalyst in stated:
             trial = (catalyst.trial or "").upper()
@@ -99,7 +106,9 @@ class CalendarService:
             written.extend(self._fold(seen, now))
         return written
 
-    def observe_trial(self, snapshot: TrialSnapshot, agent: str | None, now: datetime | None = None) -> list[Update]:
+    def observe_trial(
+        self, snapshot: TrialSnapshot, agent: str | None, now: datetime | None = None
+    ) -> list[Update]:
         """A registry record: its ESTIMATED completion is a catalyst, an ACTUAL one fulfils it."""
         now = now or self._clock()
         agent = self._agent_for_nct(snapshot.nct_id) or agent
@@ -112,7 +121,11 @@ class CalendarService:
             entry = self._store.get(key) if key else None
             if entry is not None and entry.state in rules.OPEN_STATES:
                 done = entry.model_copy(
-                    update={"state": "resolved", "resolved_by": f"registry:{snapshot.nct_id}", "last_confirmed": now}
+                    update={
+                        "state": "resolved",
+                        "resolved_by": f"registry:{snapshot.nct_id}",
+                        "last_confirmed": now,
+                    }
                 )
                 self._write(entry, done, [])
             return []

@@ -96,9 +96,16 @@ def _severity_slip(entry: CalendarEntry, new_end: date) -> Severity:
 
 
 def _calendar_update(
-    update_id: str, entry: CalendarEntry, event: Literal["catalyst_slip", "catalyst_overdue"], severity: Severity,
-    title: str, url: str, source_name: str, now: datetime,
-) -> Update:  # fmt: skip
+    entry: CalendarEntry,
+    *,
+    update_id: str,
+    event: Literal["catalyst_slip", "catalyst_overdue"],
+    severity: Severity,
+    title: str,
+    url: str,
+    source_name: str,
+    now: datetime,
+) -> Update:
     return Update(
         update_id=update_id,
         title=title,
@@ -191,14 +198,14 @@ def observe(
     where = ", ".join(p for p in (seen.source_name, seen.stated_on.isoformat()) if p)
     title = f"{entry.title()}: {old.label()} -> {new.label()} ({where})"
     update = _calendar_update(
-        catalyst_update_id("catalyst_slip", entry.catalyst_id, old.label(), new.label()),
         moved_entry,
-        "catalyst_slip",
-        _severity_slip(entry, new.end),
-        title,
-        seen.url,
-        seen.source_name,
-        now,
+        update_id=catalyst_update_id("catalyst_slip", entry.catalyst_id, old.label(), new.label()),
+        event="catalyst_slip",
+        severity=_severity_slip(entry, new.end),
+        title=title,
+        url=seen.url,
+        source_name=seen.source_name,
+        now=now,
     )
     return moved_entry, [update]
 
@@ -210,7 +217,8 @@ _FULFILS: dict[str, re.Pattern[str]] = {
         r"\b(?:results?|top[\s-]?line|data|met|meets|failed|primary endpoint|read\s*out)\b", re.I
     ),
     "decision": re.compile(
-        r"\b(?:approv\w*|complete response|crl|rejects?|rejected|chmp (?:positive )?opinion|authori[sz]ation)\b",
+        r"\b(?:approv\w*|complete response|crl|rejects?|rejected|chmp (?:positive )?opinion|"
+        r"authori[sz]ation)\b",
         re.I,
     ),
     "filing": re.compile(r"\b(?:accept\w*|submitted|submits|filed|files|submission of)\b", re.I),
@@ -281,13 +289,19 @@ def check(
             entry.kind, "news of it"
         )
         title = (
-            f"{entry.title()} guided for {entry.window.label()}: window closed {entry.window_end.isoformat()}, "
-            f"no {what} seen in {grace_days} days"
+            f"{entry.title()} guided for {entry.window.label()}: "
+            f"window closed {entry.window_end.isoformat()}, no {what} seen in {grace_days} days"
         )
         update = _calendar_update(
-            update_id, entry, "catalyst_overdue", "high" if weighty else "medium", title,
-            entry.links[-1] if entry.links else "", "", now,
-        )  # fmt: skip
+            entry,
+            update_id=update_id,
+            event="catalyst_overdue",
+            severity="high" if weighty else "medium",
+            title=title,
+            url=entry.links[-1] if entry.links else "",
+            source_name="",
+            now=now,
+        )
         done = entry.model_copy(
             update={"state": "overdue", "notified": _remember(entry.notified, update_id, 20)}
         )

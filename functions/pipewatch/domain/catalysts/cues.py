@@ -24,7 +24,10 @@ def _is_cjk(part: str) -> bool:
     return "\u2e80" <= part[:1] <= "\u9fff"
 
 
-_TRIAL = r"(?:trials?|stud(?:y|ies)|program(?:me)?s?|essais?|études?|etudes?|studie[ns]?|studio|studi|estudios?|ensaios?|phase\s*(?:iii|ii|3|2|1|iib|2b|2/3|ii/iii))"
+_TRIAL = (
+    r"(?:trials?|stud(?:y|ies)|program(?:me)?s?|essais?|études?|etudes?|studie[ns]?|studio|studi|estudios?|"
+    r"ensaios?|phase\s*(?:iii|ii|3|2|1|iib|2b|2/3|ii/iii))"
+)
 
 # (kind, cue) by tier, most specific first
 KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (

@@ -38,13 +38,78 @@ _TRIAL_WORD = re.compile(
     r"\b(?:trials?|stud(?:y|ies)|essais?|studie|studio|estudio|program(?:me)?|phase)\b", re.I
 )
 _NOT_TRIALS = frozenset(
-    "FDA EMA BLA NDA SNDA SBLA MAA PDUFA CHMP ASCO ESMO ASH EULAR ACR AAN AANEM SLE MMN GMG CIDP ITP RMS IDMC "
-    "USA NSCLC EGFR IIM IMNM ASYS TED NIU LPP RCH AVC CEST UTC CRL IND HTA TYK2 JAK1 JAK FCRN AMM IPO CEO CFO "
-    "DSMB NHS EU ICER ORR OS PFS MG DM PM SPMS PPMS MS GD SJD THE AND FOR".split()
+    [
+        "FDA",
+        "EMA",
+        "BLA",
+        "NDA",
+        "SNDA",
+        "SBLA",
+        "MAA",
+        "PDUFA",
+        "CHMP",
+        "ASCO",
+        "ESMO",
+        "ASH",
+        "EULAR",
+        "ACR",
+        "AAN",
+        "AANEM",
+        "SLE",
+        "MMN",
+        "GMG",
+        "CIDP",
+        "ITP",
+        "RMS",
+        "IDMC",
+        "USA",
+        "NSCLC",
+        "EGFR",
+        "IIM",
+        "IMNM",
+        "ASYS",
+        "TED",
+        "NIU",
+        "LPP",
+        "RCH",
+        "AVC",
+        "CEST",
+        "UTC",
+        "CRL",
+        "IND",
+        "HTA",
+        "TYK2",
+        "JAK1",
+        "JAK",
+        "FCRN",
+        "AMM",
+        "IPO",
+        "CEO",
+        "CFO",
+        "DSMB",
+        "NHS",
+        "EU",
+        "ICER",
+        "ORR",
+        "OS",
+        "PFS",
+        "MG",
+        "DM",
+        "PM",
+        "SPMS",
+        "PPMS",
+        "MS",
+        "GD",
+        "SJD",
+        "THE",
+        "AND",
+        "FOR",
+    ]
 )
 _INN = re.compile(
     r"(?<![\w-])([a-z]{3,}(?:mab|nib|imod|cept|xian|bart|stat|tide|vir|parib|lisib|ciclib|sertib|gliflozin|"
-    r"glutide|limab|zumab|ximab|umab|citinib|tinib|prubart|fazimod|rsen|plase|kinra|ercept|exton|orexton))(?![\w-])",
+    r"glutide|limab|zumab|ximab|umab|citinib|tinib|prubart|fazimod|rsen|plase|kinra|ercept|exton|orexton))"
+    r"(?![\w-])",
     re.IGNORECASE,
 )
 _CODE = re.compile(r"(?<![\w-])([A-Z]{1,5}-?\d{3,}[A-Z]?)(?![\w-])")
@@ -127,6 +192,17 @@ def _read(before: str, after_text: str) -> _Reading:
         ahead = _tense_in(first_after) if ahead is None else ahead
         financial = financial or bool(cues.FINANCIAL.search(first_after))
     return _Reading(kind, ahead, financial)
+
+
+def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -> bool:
+    """A date recounted as superseded ("from Sept. 28"), an "as of" date, or a dateline."""
+    if cues.SUPERSEDED_BEFORE.search(before[-80:]):
+        return True
+    if mention.precision != "day":
+        return False
+    if cues.AS_OF_BEFORE.search(before):
+        return True
+    return not masked[: mention.start].strip(" (*-") and bool(cues.DATELINE_AFTER.match(after_text))
 
 
 class Extractor:
@@ -214,15 +290,7 @@ class Extractor:
         seg_start = mentions[index - 1].end if index else 0
         seg_end = mentions[index + 1].start if index + 1 < len(mentions) else len(masked)
         before, after_text = masked[seg_start : mention.start], masked[mention.end : seg_end]
-        if cues.SUPERSEDED_BEFORE.search(before[-80:]):
-            return None
-        if mention.precision == "day" and cues.AS_OF_BEFORE.search(before):
-            return None
-        if (
-            mention.precision == "day"
-            and not masked[: mention.start].strip(" (*-")
-            and (cues.DATELINE_AFTER.match(after_text))
-        ):
+        if _not_guidance(mention, masked, before, after_text):
             return None
         reading = _read(before, after_text)
         if reading.kind is None or reading.financial or reading.looks_ahead is False:

@@ -69,7 +69,9 @@ def _event(entry: CalendarEntry, now: datetime) -> list[str]:
     summary = f"{entry.title()} ({entry.window.label()})"
     if state in ("overdue", "resolved", "withdrawn"):
         summary = f"[{state}] {summary}"
-    description = [f"State: {state}. Window: {entry.window_start.isoformat()}..{entry.window_end.isoformat()}"]
+    description = [
+        f"State: {state}. Window: {entry.window_start.isoformat()}..{entry.window_end.isoformat()}"
+    ]
     description.append(f"Precision: {entry.precision}.")
     if entry.previous_windows:
         description.append(f"Previously guided: {', '.join(entry.previous_windows)}.")

@@ -45,7 +45,8 @@ def registry_catalyst(snapshot: TrialSnapshot, agent: str | None) -> tuple[Extra
     start, end, precision = window
     trial = snapshot.acronym or snapshot.nct_id
     phase = " Phase 3" if snapshot.is_phase3 else ""
-    sentence = f"{snapshot.label}{phase}: {label.capitalize()} Date ({value.type.title() or 'Estimated'}): {value.date}"
+    kind_of_date = value.type.title() or "Estimated"
+    sentence = f"{snapshot.label}{phase}: {label.capitalize()} Date ({kind_of_date}): {value.date}"
     catalyst = ExtractedCatalyst(
         kind="trial_completion",
         drug=None,

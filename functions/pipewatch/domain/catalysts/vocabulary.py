@@ -149,10 +149,20 @@ HALF_WORDS = r"half|semestre|helft|jaarhelft|metà|meta|jahreshälfte|halbjahr|m
 PERIOD_LINK = r"(?:\s+(?:of|de|del|della|des|du|van|het|do|da|des\s+jahres|of\s+the))?"
 
 # Phrases that place a window inside a period. Values: early / mid / late / end.
-EARLY = r"early|early\s+in|beginning\s+of|the\s+beginning\s+of|start\s+of|the\s+start\s+of|début|debut|au\s+début\s+d[eu']?|début\s+d[eu']?|begin|in\s+het\s+begin\s+van|inizio|all'inizio\s+del|inizio\s+del|anfang|zu\s+beginn|principios\s+de|comienzos\s+de|inicios\s+de|início\s+de|inicio\s+de"
+EARLY = (
+    r"early|early\s+in|beginning\s+of|the\s+beginning\s+of|start\s+of|the\s+start\s+of|"
+    r"début|debut|au\s+début\s+d[eu']?|début\s+d[eu']?|begin|in\s+het\s+begin\s+van|"
+    r"inizio|all'inizio\s+del|inizio\s+del|anfang|zu\s+beginn|"
+    r"principios\s+de|comienzos\s+de|inicios\s+de|início\s+de|inicio\s+de"
+)
 MID = r"mid|mid-|middle\s+of|the\s+middle\s+of|mi-|mi|midden|medio|metà|mitte|mediados\s+de|meados\s+de"
 LATE = r"late|late\s+in|later\s+in|fin\s+de\s+l'automne"
-END = r"end\s+of|the\s+end\s+of|end-|by\s+the\s+end\s+of|by\s+end\s+of|by\s+end-|year-end|fin|fin\s+d[eu']?|à\s+la\s+fin\s+d[eu']?|la\s+fin\s+d[eu']?|eind|einde\s+van|fine|fine\s+del|entro\s+la\s+fine\s+del|ende|bis\s+ende|finales\s+de|a\s+finales\s+de|final\s+de|fim\s+de|no\s+final\s+de|até\s+o\s+final\s+de"
+END = (
+    r"end\s+of|the\s+end\s+of|end-|by\s+the\s+end\s+of|by\s+end\s+of|by\s+end-|year-end|"
+    r"fin|fin\s+d[eu']?|à\s+la\s+fin\s+d[eu']?|la\s+fin\s+d[eu']?|eind|einde\s+van|"
+    r"fine|fine\s+del|entro\s+la\s+fine\s+del|ende|bis\s+ende|"
+    r"finales\s+de|a\s+finales\s+de|final\s+de|fim\s+de|no\s+final\s+de|até\s+o\s+final\s+de"
+)
 
 # season -> (first month, last month); winter runs into the next year
 SEASONS: dict[str, tuple[int, int]] = {

@@ -25,7 +25,8 @@ Modifier = Literal["early", "mid", "late", "end", ""]
 
 @dataclass(frozen=True)
 class FiscalYear:
-    """A sponsor's fiscal year: the month it starts and whether "FY2025" names the year it starts or ends in."""
+    """A sponsor's fiscal year: the month it starts, and whether "FY2025" names the year it starts or ends
+    in."""
 
     start_month: int = 1
     named_for: Literal["start", "end"] = "start"
@@ -106,6 +107,7 @@ _ART = r"(?:(?:the|le|la|l'|il|het|de|el|o|der|die|dem|den)\s+)?"
 _NOT_WORD_AFTER = r"(?![\w-])"
 _ZH_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _ZH_REL = r"(?P<zrel>今年|明年)"
+_ZH_MODIFIERS: dict[str, Modifier] = {"底": "end", "末": "end", "初": "early", "中": "mid"}
 
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])"),
@@ -251,6 +253,7 @@ def _period(
     year: int | None,
     first: int,
     months: int,
+    *,
     modifier: Modifier,
     fiscal: bool,
     named: Precision,
@@ -260,11 +263,10 @@ def _period(
     offset, length = _sub_period(months, modifier)
     precision: Precision = "vague" if modifier else named
     implicit = year is None
-    if implicit:
+    if year is None:
         if ref.today is None:
             return precision, None
         year = ref.today.year
-    assert year is not None  # noqa: S101 - narrowed above; mypy needs it spelled out
     fy = ref.fiscal if fiscal and ref.fiscal is not None else FiscalYear()
     base_year = year if fy.named_for == "start" or fy.start_month == 1 else year - 1
     base = date(base_year, fy.start_month, 1)
@@ -319,19 +321,37 @@ def _ordinal(text: str | None) -> int:
     return _ORDINAL_OF.get((text or "").lower(), 1)
 
 
-def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:  # noqa: C901, PLR0911, PLR0912
+def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
     g = m.groupdict()
     year = _year(g, ref)
-    mod = _modifier(g.get("mod"))
-    fiscal = bool(g.get("fy") or g.get("fq")) and not g.get("cy")
+    if name in _DATE_FORMS:
+        return _resolve_date(name, g, year, ref)
+    if name in _PERIOD_FORMS:
+        return _resolve_period(name, g, year, ref)
+    return _resolve_year(name, m, g, year, ref)
+
+
+_DATE_FORMS = frozenset({"iso", "zh_day", "day_month_first", "day_first", "month_year", "month", "zh_month"})
+_PERIOD_FORMS = frozenset({"quarter", "quarter_short", "zh_quarter", "half", "half_short", "zh_half"})
+
+
+def _resolve_date(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
+    """A day or a month."""
     if name in ("iso", "zh_day"):
         return _day(ref, year, int(g["m"] or 1), int(g["d"] or 1))
     if name in ("day_month_first", "day_first"):
         month = _month_number(g["mon"] or "")
         return None if month is None else _day(ref, year, month, int(g["d"] or 1))
     if name in ("month_year", "month", "zh_month"):
-        month = int(g["m"]) if name == "zh_month" else _month_number(g["mon"] or "")
-        return None if month is None else _month(ref, year, month, mod)
+        month = int(g["m"] or 1) if name == "zh_month" else _month_number(g["mon"] or "")
+        return None if month is None else _month(ref, year, month, _modifier(g.get("mod")))
+    return None
+
+
+def _resolve_period(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
+    """A quarter or a half, maybe of a fiscal year, maybe early/mid/late/end."""
+    mod = _modifier(g.get("mod"))
+    fiscal = bool(g.get("fy") or g.get("fq")) and not g.get("cy")
     if name in ("quarter", "quarter_short", "zh_quarter"):
         if name == "quarter_short" and (g.get("ql") or "").lower() == "t" and not g.get("y"):
             return None  # "T2" alone is not a quarter (T2 diabetes); "T3 2025" is
@@ -341,7 +361,7 @@ def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:  # n
             number = _ordinal(g.get("ord"))
         else:
             number = int(g.get("q") or g.get("q2") or 1)
-        return _period(ref, year, 3 * (number - 1) + 1, 3, mod, fiscal, "quarter")
+        return _period(ref, year, 3 * (number - 1) + 1, 3, modifier=mod, fiscal=fiscal, named="quarter")
     if name in ("half", "half_short", "zh_half"):
         if name == "half_short" and (g.get("hl") or "").lower() == "s" and not g.get("y"):
             return None
@@ -351,20 +371,27 @@ def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:  # n
             number = _ordinal(g.get("ord"))
         else:
             number = int(g.get("h") or g.get("h2") or 1)
-        return _period(ref, year, 6 * (number - 1) + 1, 6, mod, fiscal, "half")
+        return _period(ref, year, 6 * (number - 1) + 1, 6, modifier=mod, fiscal=fiscal, named="half")
+    return None
+
+
+def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, each a line or two
+    name: str, m: re.Match[str], g: dict[str, str | None], year: int | None, ref: Reference
+) -> _Found | None:
+    """A year, a part of one (early/mid/late/end, a season), a relative year or a span of days."""
+    mod = _modifier(g.get("mod"))
+    fiscal = bool(g.get("fy") or g.get("fq")) and not g.get("cy")
     if name == "year_mod":
-        return _period(ref, year, 1, 12, mod or "early", fiscal, "year")
+        return _period(ref, year, 1, 12, modifier=mod or "early", fiscal=fiscal, named="year")
     if name == "zh_mod":
-        zmod: Modifier = {"底": "end", "末": "end", "初": "early", "中": "mid"}.get(
-            (g["zmod"] or "")[-1], "end"
-        )
-        return _period(ref, year, 1, 12, zmod, False, "year")
+        zmod = _ZH_MODIFIERS.get((g["zmod"] or "底")[-1], "end")
+        return _period(ref, year, 1, 12, modifier=zmod, fiscal=False, named="year")
     if name == "year_end":
         if (g.get("endword") or "").lower().strip() == "ye" and year is None:
             return None
-        return _period(ref, year, 1, 12, "end", False, "year")
+        return _period(ref, year, 1, 12, modifier="end", fiscal=False, named="year")
     if name == "mid_year":
-        return _period(ref, None, 1, 12, "mid", False, "year")
+        return _period(ref, None, 1, 12, modifier="mid", fiscal=False, named="year")
     if name == "later_this_year":
         if ref.today is None:
             return "vague", None
@@ -374,7 +401,7 @@ def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:  # n
         first, last = v.SEASONS[(g["season"] or "").lower()]
         if g.get("this") and year is None and ref.today is not None:
             year = ref.today.year + (1 if (g["this"] or "").lower() in ("next", "komende") else 0)
-        return _period(ref, year, first, last - first + 1, "", False, "vague")
+        return _period(ref, year, first, last - first + 1, modifier="", fiscal=False, named="vague")
     if name == "fiscal_ending":
         month = _month_number(g["mon"] or "")
         if month is None or year is None:
@@ -390,7 +417,7 @@ def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:  # n
             fiscal = True
         if year is None:
             return "year", None
-        return _period(ref, year, 1, 12, "", fiscal, "year")
+        return _period(ref, year, 1, 12, modifier="", fiscal=fiscal, named="year")
     if name == "within":
         if ref.today is None:
             return "vague", None
