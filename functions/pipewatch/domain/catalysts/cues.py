@@ -125,6 +125,8 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
             r"einreich\w*",
             r"presentar\s+(?:la\s+)?solicitud|solicitud\s+de\s+autorización",
             r"solicitar\s+(?:a\s+)?aprova\w*|submeter|submissão",
+            r"(?:seek|seeking|apply\s+for|request|requesting)\s+(?:\w+\s+){0,2}(?:approval|authori[sz]ation)",
+            r"demander\s+(?:l'|une\s+)?(?:autorisation|approbation)|beantragen|solicitar\s+la\s+aprobación",
             r"提交|递交|申报",
         ),
     ),
@@ -176,6 +178,8 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
 
 # The statement looks ahead ...
 FORWARD = _rx(
+    r"(?:will|shall|would|to)\s+be\s+\w+",  # first: ends after the participle ("will be presented")
+    r"to\s+(?:seek|file|submit|launch|begin|start|report|present|initiate|complete|apply|read\s+out)\b",
     r"expect\w*",
     r"anticipat\w*",
     r"will",
@@ -218,7 +222,9 @@ PAST = _rx(
     r"submitted|filed|launched|published)",
     r"reported",
     r"announced\s+(?:positive|topline|results|data)",
-    r"held\s+in",
+    r"held",
+    r"presented|unveiled|showed|posted",
+    r"(?:hit|met|missed)\s+(?:its|the|both)",
     r"won|received|obtained|achieved",
     r"actual",
     r"completed",
