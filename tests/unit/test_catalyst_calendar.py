@@ -274,3 +274,19 @@ def test_given_special_characters_then_text_is_escaped_and_folded_on_character_b
     folded = fold(line)
     assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == line
+
+
+def test_given_the_trial_is_stopped_then_the_catalyst_is_withdrawn_and_never_overdue(
+    service: CalendarService,
+) -> None:
+    service.observe_update(GUIDED, GUIDED.first_seen)
+    stopped = _update(
+        "u-stopped",
+        "argenx discontinues the ALKIVIA Phase 3 study",
+        "The ALKIVIA trial was terminated after an interim analysis.",
+        datetime(2026, 5, 4, tzinfo=UTC),
+        event="trial_status",
+    )
+    service.observe_update(stopped, stopped.first_seen)
+    assert _entries(service)[0].state == "withdrawn"
+    assert service.check(datetime(2027, 3, 1, tzinfo=UTC)).updates == []

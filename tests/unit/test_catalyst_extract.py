@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipewatch.cli import main
 from pipewatch.domain.catalysts.extract import Extractor, reference_date, split_sentences
@@ -196,3 +198,36 @@ def test_given_bad_lines_then_each_gets_an_error_the_rest_go_on_and_exit_is_1(
     assert [p.get("line") for p in parsed[:4]] == [1, 2, 3, 4]
     assert all("error" in p for p in parsed[:4])
     assert parsed[4]["catalysts"][0]["window_start"] == "2027-01-01"
+
+
+_PHRASES = [
+    "expected in ",
+    "2H ",
+    "Q3 ",
+    "by the end of ",
+    "June ",
+    "mid-",
+    "fiscal year ",
+    "20",
+    "年",
+    "第二季度",
+    "within 90 days",
+    "from ",
+    "PDUFA date of ",
+    "December 28",
+    "results",
+    ", ",
+    "; ",
+    "(",
+    "beyond the ",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_PHRASES), st.text(max_size=12)), max_size=25), st.dates())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_given_any_text_then_extraction_never_raises_and_windows_are_ordered(
+    extractor: Extractor, parts: list[str], published: date
+) -> None:
+    for found in extractor.extract("", "".join(parts), published=published):
+        if found.window_start and found.window_end:
+            assert found.window_start <= found.window_end
