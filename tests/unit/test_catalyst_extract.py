@@ -231,3 +231,30 @@ def test_given_any_text_then_extraction_never_raises_and_windows_are_ordered(
     for found in extractor.extract("", "".join(parts), published=published):
         if found.window_start and found.window_end:
             assert found.window_start <= found.window_end
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The readout has been delayed from Q1 2026 to Q3 2026.", [("readout", "2026-07-01", "2026-09-30")]),
+        (
+            "Top-line results are now expected in Q1 2026 instead of Q4 2025.",
+            [("readout", "2026-01-01", "2026-03-31")],
+        ),
+        (
+            "Data from the ALKIVIA study will be presented at ACR Convergence 2026 in November.",
+            [("congress", "2026-11-01", "2026-11-30")],
+        ),
+        ("Full enrollment is anticipated in Q2 2026.", [("enrollment_complete", "2026-04-01", "2026-06-30")]),
+        ("The study is expected to complete in 2027.", [("trial_completion", "2027-01-01", "2027-12-31")]),
+        ("argenx will report full year 2025 results on February 26, 2026.", []),  # earnings, not a readout
+        ("The company will hold a conference call on March 3, 2026 at 8:00 am ET.", []),
+        ("We ended the quarter with $3.2 billion in cash, sufficient to fund operations into 2028.", []),
+    ],
+)
+def test_given_hand_made_phrasings_then_windows_follow_moves_and_context(
+    extractor: Extractor, sentence: str, expected: list[tuple[str, str, str]]
+) -> None:
+    found = extractor.extract("", sentence, published=date(2025, 11, 20))
+    got = [(c.kind, str(c.window_start), str(c.window_end)) for c in found]
+    assert got == expected

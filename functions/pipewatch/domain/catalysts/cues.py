@@ -38,6 +38,7 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
             r"study\s+completion",
             r"primary\s+completion",
             r"complete\s+the\s+(?:study|trial)",
+            rf"{_TRIAL}[^.;]{{0,60}}?\b(?:to\s+complete|to\s+conclude|completion)\b(?!\s+(?:of\s+)?(?:enrol|recruit))",
             r"date\s+d'achèvement",
             r"fecha\s+de\s+finalización",
         ),
@@ -46,6 +47,7 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
         "enrollment_complete",
         _rx(
             r"fully\s+enrolled",
+            r"full\s+(?:enrol?lment|recruitment)",
             r"(?:complete|completed|completing|completion\s+of|finish|finishing)\s+(?:patient\s+)?(?:enrol?lment|recruitment|dosing)",
             r"(?:enrol?lment|recruitment)\b[^.;]{0,40}?\b(?:complet(?:e|ed|ion)|finish\w*|close[sd]?)\b",
             r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed)",
@@ -245,6 +247,7 @@ FINANCIAL = _rx(
     r"net\s+(?:loss|income|sales)",
     r"earnings\s+(?:call|release|report)",
     r"financial\s+(?:results|guidance|statements)",
+    r"(?:quarter|full[\s-]year|annual|half[\s-]year|interim)\s+(?:\d{4}\s+)?(?:financial\s+)?(?:results|report)",
     r"investor\s+(?:day|event|conference)",
     r"conference\s+call|webcast|fireside",
     r"dividend|repurchase|buyback",

@@ -170,7 +170,7 @@ def _tense_in(clause: str) -> bool | None:
     return max(ahead, default=-1) >= max(back, default=-1)
 
 
-def _read(before: str, after_text: str) -> _Reading:
+def _read(before: str, after_text: str, earlier: str = "") -> _Reading:
     kind: CatalystKind | None = None
     ahead: bool | None = None
     financial = False
@@ -185,6 +185,15 @@ def _read(before: str, after_text: str) -> _Reading:
     if kind is None:
         # a cue spread over clauses ("enrollment in A and B is expected to begin")
         kind = _kind_in(before)
+    if ahead is None and earlier:
+        # "expected to begin in Q4, resulting in topline results by year-end": the tense carries over
+        for clause in _clauses_back(earlier):
+            ahead = _tense_in(clause)
+            if ahead is not None:
+                break
+    if kind is None and earlier and not cues.CLAUSE_BREAK.search(before):
+        # "delayed from Q1 2026 to Q3 2026": the second date shares the first one's clause
+        kind = next((k for k in map(_kind_in, _clauses_back(earlier)[:1]) if k), None)
     if kind is None or ahead is None:
         # "2H 2026 readout expected": the cue follows the date
         first_after = cues.CLAUSE_BREAK.split(after_text, maxsplit=1)[0]
@@ -292,7 +301,7 @@ class Extractor:
         before, after_text = masked[seg_start : mention.start], masked[mention.end : seg_end]
         if _not_guidance(mention, masked, before, after_text):
             return None
-        reading = _read(before, after_text)
+        reading = _read(before, after_text, masked[:seg_start])
         if reading.kind is None or reading.financial or reading.looks_ahead is False:
             return None
         window = mention.window

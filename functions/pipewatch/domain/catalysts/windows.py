@@ -321,9 +321,22 @@ def _ordinal(text: str | None) -> int:
     return _ORDINAL_OF.get((text or "").lower(), 1)
 
 
+_BARE_YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
+_IMPLICIT_DAY_OR_MONTH = frozenset({"day_month_first", "day_first", "month"})
+
+
+def _year_named_just_before(m: re.Match[str]) -> int | None:
+    """ "ACR Convergence 2026 in November", "ASH 2018 ... on Sunday, December 2nd": a bare year shortly before
+    an implicit day or month names its year."""
+    found = _BARE_YEAR.findall(m.string[max(0, m.start() - 40) : m.start()])
+    return int(found[-1]) if len(set(found)) == 1 else None
+
+
 def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
     g = m.groupdict()
     year = _year(g, ref)
+    if year is None and name in _IMPLICIT_DAY_OR_MONTH and not _names_a_year(g):
+        year = _year_named_just_before(m)
     if name in _DATE_FORMS:
         return _resolve_date(name, g, year, ref)
     if name in _PERIOD_FORMS:
@@ -434,6 +447,11 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
     return None
 
 
+# "delayed from Q1 2026 to Q3 2026" is a move, not a range
+_MOVED_FROM = re.compile(
+    r"(?:delay|mov|push|postpon|shift|slipp?|chang|revis|extend|updat|reschedul)\w*\s+(?:\w+\s+){0,3}from\s*$",
+    re.IGNORECASE,
+)
 _RANGE_LINK = re.compile(
     r"\s*(?:to|through|thru|until|till|-|–|—|or|and|à|au|a|bis|tot|e|et|y|ou|o|~|至|到)\s*$"
 )
@@ -468,6 +486,7 @@ def find_mentions(text: str, ref: Reference) -> list[Mention]:
             and mention.window is not None
             and _RANGE_LINK.fullmatch(text[prev.end : mention.start]) is not None
             and mention.window.end > prev.window.end
+            and not _MOVED_FROM.search(text[max(0, prev.start - 60) : prev.start])
         ):
             window = Window(prev.window.start, mention.window.end, "vague")
             merged[-1] = replace(prev, end=mention.end, precision="vague", window=window)
