@@ -155,7 +155,10 @@ EARLY = (
     r"inizio|all'inizio\s+del|inizio\s+del|anfang|zu\s+beginn|"
     r"principios\s+de|comienzos\s+de|inicios\s+de|início\s+de|inicio\s+de"
 )
-MID = r"mid|mid-|middle\s+of|the\s+middle\s+of|mi-|mi|midden|medio|metà|mitte|mediados\s+de|meados\s+de"
+MID = (
+    r"mid|mid-|middle\s+of|the\s+middle\s+of|mi-|mi|midden|medio|halverwege|metà|mitte|mediados\s+de|"
+    r"meados\s+de"
+)
 LATE = r"late|late\s+in|later\s+in|fin\s+de\s+l'automne"
 END = (
     r"end\s+of|the\s+end\s+of|end-|by\s+the\s+end\s+of|by\s+end\s+of|by\s+end-|year-end|"
@@ -260,7 +263,9 @@ NUMBER_WORDS: dict[str, int] = {
 YEAR_PREPOSITIONS = (
     r"in|during|for|by|throughout|until|in\s+calendar\s+year|in\s+calendar|calendar\s+year|calendar|en|dans|"
     r"au\s+cours\s+de|courant|d'ici|im|im\s+jahr|im\s+laufe\s+des\s+jahres|bis|nel|nell'anno|entro\s+il|"
-    r"durante|em|no\s+ano\s+de|até|para|pour|voor|tegen|fiscal|fiscal\s+year|in\s+fiscal\s+year|anno"
+    r"durante|em|no\s+ano\s+de|até|para|pour|voor|tegen|fiscal|fiscal\s+year|in\s+fiscal\s+year|anno|für|"
+    r"nel\s+corso\s+del|a\s+lo\s+largo\s+de|tijdens|ao\s+longo\s+de|dans\s+le\s+courant\s+de|"
+    r"within"
 )
 
 

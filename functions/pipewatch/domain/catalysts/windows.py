@@ -111,6 +111,11 @@ _ZH_MODIFIERS: dict[str, Modifier] = {"底": "end", "末": "end", "初": "early"
 
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])"),
+    # 03/15/2026 (US catalyst lists), 15.03.2026 (German), 15-03-2026: the separator says which comes first
+    (
+        "numeric",
+        r"(?<![\d./-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d./-])",
+    ),
     ("zh_day", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")?(?P<m>1[0-2]|0?[1-9])月(?P<d>[0-3]?\d)[日号]"),
     ("zh_month", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")(?P<m>1[0-2]|0?[1-9])月(?!\d)"),
     ("zh_quarter", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")?第(?P<q>[一二三四1-4])季度"),
@@ -140,7 +145,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "quarter_short",
-        rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<fq>f)?(?P<ql>q|t)(?P<q>[1-4])(?:\s*(?:cy|(?P<fy>fy)))?\s*'?"
+        rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<fq>f)?(?P<ql>q|t)(?P<q>[1-4])(?:\s*(?:cy|(?P<fy>fy)))?\s*[-/']?\s*"
         rf"(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])q\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
     ),
     (
@@ -150,7 +155,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "half_short",
-        rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*'?(?P<y>(?:19|20)?\d{{2}})?"
+        rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*[-/']?\s*(?P<y>(?:19|20)?\d{{2}})?"
         rf"|(?P<h2>[12])h\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
     ),
     ("year_mod", rf"{_MOD}[\s-]*(?:of\s+|de\s+|d'|del\s+|van\s+)?{_YEAR_SLOT}"),
@@ -181,6 +186,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "year",
         rf"(?<![\w-])(?:{v.YEAR_PREPOSITIONS})\s+(?:the\s+)?(?:year\s+)?(?:(?P<cy>cy)\s*)?{_YEAR}(?![\w-])",
     ),
+    ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
     (
         "relative_year",
         r"(?P<rel>this\s+year|next\s+year|cette\s+année|l'année\s+prochaine|l'an\s+prochain|dit\s+jaar|"
@@ -344,12 +350,19 @@ def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
     return _resolve_year(name, m, g, year, ref)
 
 
-_DATE_FORMS = frozenset({"iso", "zh_day", "day_month_first", "day_first", "month_year", "month", "zh_month"})
+_DATE_FORMS = frozenset(
+    {"iso", "numeric", "zh_day", "day_month_first", "day_first", "month_year", "month", "zh_month"}
+)
 _PERIOD_FORMS = frozenset({"quarter", "quarter_short", "zh_quarter", "half", "half_short", "zh_half"})
 
 
 def _resolve_date(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
     """A day or a month."""
+    if name == "numeric":
+        first, second = int(g["a"] or 0), int(g["b"] or 0)
+        month_first = (g["sep"] == "/" and first <= 12) or second > 12
+        month, day = (first, second) if month_first else (second, first)
+        return None if month > 12 else _day(ref, year, month, day)
     if name in ("iso", "zh_day"):
         return _day(ref, year, int(g["m"] or 1), int(g["d"] or 1))
     if name in ("day_month_first", "day_first"):
@@ -421,7 +434,7 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
             return None
         end = _month_end(year, month)
         return "year", Window(_add_months(end + timedelta(days=1), -12), end, "year")
-    if name in ("fiscal", "year", "relative_year", "zh_year"):
+    if name in ("fiscal", "year", "relative_year", "zh_year", "cy"):
         if name == "zh_year" and g.get("within"):
             year = ref.today.year if ref.today else None
         if name == "year" and "fiscal" in m.group(0).lower() and not g.get("cy"):
@@ -453,7 +466,7 @@ _MOVED_FROM = re.compile(
     re.IGNORECASE,
 )
 _RANGE_LINK = re.compile(
-    r"\s*(?:to|through|thru|until|till|-|–|—|or|and|à|au|a|bis|tot|e|et|y|ou|o|~|至|到)\s*$"
+    r"\s*(?:to|through|thru|until|till|-|–|—|/|or|and|à|au|a|bis|tot|e|et|y|ou|o|~|至|到)\s*$"
 )
 
 
