@@ -361,8 +361,8 @@ def _resolve_date(name: str, g: dict[str, str | None], year: int | None, ref: Re
     if name == "numeric":
         first, second = int(g["a"] or 0), int(g["b"] or 0)
         month_first = (g["sep"] == "/" and first <= 12) or second > 12
-        month, day = (first, second) if month_first else (second, first)
-        return None if month > 12 else _day(ref, year, month, day)
+        number, day = (first, second) if month_first else (second, first)
+        return None if number > 12 else _day(ref, year, number, day)
     if name in ("iso", "zh_day"):
         return _day(ref, year, int(g["m"] or 1), int(g["d"] or 1))
     if name in ("day_month_first", "day_first"):
