@@ -225,7 +225,7 @@ PAST = _rx(
     r"reported",
     r"announced\s+(?:positive|topline|results|data)",
     r"held",
-    r"presented|unveiled|showed|posted",
+    r"presented|unveiled|showed|posted|approved|accepted|granted|cleared",
     r"(?:hit|met|missed)\s+(?:its|the|both)",
     r"won|received|obtained|achieved",
     r"actual",

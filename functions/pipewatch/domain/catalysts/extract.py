@@ -196,7 +196,8 @@ def _read(before: str, after_text: str, earlier: str = "") -> _Reading:
         kind = next((k for k in map(_kind_in, _clauses_back(earlier)[:1]) if k), None)
     if kind is None or ahead is None:
         # "2H 2026 readout expected": the cue follows the date
-        first_after = cues.CLAUSE_BREAK.split(after_text, maxsplit=1)[0]
+        # "In 2H 2026, argenx expects ALKIVIA results": the first clause with words in it
+        first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
         kind = kind or _kind_in(first_after)
         ahead = _tense_in(first_after) if ahead is None else ahead
         financial = financial or bool(cues.FINANCIAL.search(first_after))
