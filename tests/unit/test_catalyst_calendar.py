@@ -132,6 +132,7 @@ def test_given_a_later_statement_moving_the_window_then_one_slip_update_is_writt
     assert slip.title == "ALKIVIA Phase 3 readout: 2H 2026 -> 1H 2027 (argenx, 2026-02-26)"
     assert slip.classification.event_type == "catalyst_slip"
     assert slip.classification.severity == "high"  # a Phase 3 readout moved by 181 days
+    assert slip.classification.indications == ("myositis",)  # ALKIVIA's, so indication filters route it
     assert slip.update_id in _stored_update_ids(ddb)
     (entry,) = _entries(service)
     assert (entry.window_start, entry.sequence, entry.previous_windows) == (date(2027, 1, 1), 1, ("2H 2026",))

@@ -73,6 +73,15 @@ class CalendarService:
             if name
         }
         self._agent_for_nct = watchlist.agent_for_nct
+        self._trial_indications: dict[str, tuple[str, ...]] = {}
+        for agent in watchlist.agents:
+            for trial in agent.trials:
+                for name in (trial.acronym, trial.nct_id):
+                    if name:
+                        known = self._trial_indications.get(name.upper(), ())
+                        self._trial_indications[name.upper()] = tuple(
+                            dict.fromkeys((*known, *trial.indications))
+                        )
 
     # -- from the poll ------------------------------------------------------------------------------------
     def observe_update(self, update: Update, now: datetime | None = None) -> list[Update]:
@@ -102,6 +111,7 @@ class CalendarService:
                 source_name=update.source_name,
                 stated_on=published,
                 phase3=bool(trial) and trial in self._phase3,
+                indications=self._indications(trial, update.classification.indications),
             )
             written.extend(self._fold(seen, now))
         return written
@@ -136,8 +146,13 @@ class CalendarService:
             source_name="ClinicalTrials.gov",
             stated_on=_registry_date(snapshot.last_update_posted) or now.date(),
             phase3=snapshot.is_phase3,
+            indications=self._indications((snapshot.acronym or "").upper() or snapshot.nct_id, ()),
         )
         return self._fold(seen, now)
+
+    def _indications(self, trial: str, stated: tuple[str, ...]) -> tuple[str, ...]:
+        """A watched trial's indications (ALKIVIA: myositis), else those of the item that stated it."""
+        return self._trial_indications.get(trial.upper(), ()) or stated
 
     def _fold(self, seen: Observation, now: datetime) -> list[Update]:
         key = rules.entry_id(seen.catalyst)

@@ -43,6 +43,7 @@ class CalendarEntry(BaseModel):
     window_end: date
     precision: Precision
     phase3: bool = False
+    indications: tuple[str, ...] = ()  # carried by its updates, so indication filters route them
     sentences: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
     stated_on: date  # the date of the statement the window comes from
@@ -77,6 +78,7 @@ class Observation(BaseModel):
     source_name: str = ""
     stated_on: date
     phase3: bool = False  # the trial is Phase 3 (from the watchlist) even when the sentence does not say so
+    indications: tuple[str, ...] = ()  # of the stating item, or of the watched trial
 
 
 def entry_id(catalyst: ExtractedCatalyst) -> str | None:
@@ -118,6 +120,7 @@ def _calendar_update(
         classification=Classification(
             relevant=True,
             agents=(entry.agent,),
+            indications=entry.indications,
             event_type=event,
             severity=severity,
             reasons=(f"catalyst {entry.catalyst_id}",),
@@ -156,6 +159,7 @@ def observe(
                 window_end=c.window_end,
                 precision=c.precision,
                 phase3=phase3,
+                indications=seen.indications,
                 sentences=(c.sentence,),
                 links=(seen.url,) if seen.url else (),
                 stated_on=seen.stated_on,
@@ -172,6 +176,7 @@ def observe(
             "sentences": _remember(entry.sentences, c.sentence),
             "links": _remember(entry.links, seen.url),
             "phase3": entry.phase3 or phase3,
+            "indications": tuple(dict.fromkeys((*entry.indications, *seen.indications))),
             "drug": entry.drug or c.drug,
             "version": entry.version,
         }
