@@ -6,6 +6,7 @@ ALKIVIA guidance ("Ongoing clinical trial results expected in 2H 2026")."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -291,3 +292,23 @@ def test_given_the_trial_is_stopped_then_the_catalyst_is_withdrawn_and_never_ove
     service.observe_update(stopped, stopped.first_seen)
     assert _entries(service)[0].state == "withdrawn"
     assert service.check(datetime(2027, 3, 1, tzinfo=UTC)).updates == []
+
+
+def test_given_a_stored_calendar_then_catalysts_list_prints_it_in_each_format(
+    service: CalendarService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipewatch.cli import main
+
+    service.observe_update(GUIDED, GUIDED.first_seen)
+    assert main(["catalysts", "list", "--table", TABLE, "--agent", "efgartigimod"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "ALKIVIA Phase 3 readout" in table[1] and table[1].startswith("2026-07-01..2026-12-31")
+    assert main(["catalysts", "list", "--table", TABLE, "--format", "json"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["window"] == "2H 2026"
+    assert main(["catalysts", "list", "--table", TABLE, "--format", "ics"]) == 0
+    (event,) = icalendar.Calendar.from_ical(capsys.readouterr().out).walk("VEVENT")
+    assert event.decoded("DTSTART") == date(2026, 7, 1)
+    assert main(["catalysts", "list", "--table", TABLE, "--agent", "dazukibart"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == []
+    assert main(["catalysts", "list", "--table", TABLE, "--subscription", "sub-unknown"]) == 2
