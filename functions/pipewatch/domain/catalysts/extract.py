@@ -331,9 +331,8 @@ class Extractor:
         if other is not None:
             return other.group(1), None
         if item_agent is not None:
-            in_title = self._matcher.match(title, "")
-            term = in_title.agents[0].term if in_title.agents else item_agent
-            return term, item_agent
+            named = [ev for ev in self._matcher.match(title, "").agents if ev.kind in _NAMING_KINDS]
+            return (named[0].term if named else self._names.get(item_agent, item_agent)), item_agent
         other = _INN.search(title) or _CODE.search(title)
         return (other.group(1) if other else None), None
 
