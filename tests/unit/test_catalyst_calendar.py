@@ -312,3 +312,17 @@ def test_given_a_stored_calendar_then_catalysts_list_prints_it_in_each_format(
     assert main(["catalysts", "list", "--table", TABLE, "--agent", "dazukibart"]) == 0
     assert capsys.readouterr().out.splitlines()[1:] == []
     assert main(["catalysts", "list", "--table", TABLE, "--subscription", "sub-unknown"]) == 2
+
+
+def test_given_two_milestones_of_one_entry_in_one_item_then_the_next_is_kept_and_no_slip(
+    service: CalendarService,
+) -> None:
+    both = _update(
+        "u-both",
+        "argenx business update",
+        "ALKIVIA topline results are expected in Q3 2026, with long-term extension data by Q2 2027.",
+        datetime(2026, 1, 8, tzinfo=UTC),
+    )
+    assert service.observe_update(both, both.first_seen) == []
+    (entry,) = _entries(service)
+    assert (entry.window_start, entry.sequence) == (date(2026, 7, 1), 0)

@@ -14,6 +14,7 @@ from typing import Protocol
 from pipewatch.domain.catalysts import calendar as rules
 from pipewatch.domain.catalysts.calendar import CalendarEntry, Observation
 from pipewatch.domain.catalysts.extract import Extractor
+from pipewatch.domain.catalysts.models import ExtractedCatalyst
 from pipewatch.domain.catalysts.registry import registry_catalyst
 from pipewatch.domain.models import Update
 from pipewatch.domain.trials import TrialSnapshot
@@ -102,7 +103,7 @@ class CalendarService:
                         entry, entry.model_copy(update={"state": "withdrawn", "last_confirmed": now}), []
                     )
         written: list[Update] = []
-        for catalyst in stated:
+        for catalyst in _next_per_entry(stated):
             trial = (catalyst.trial or "").upper()
             seen = Observation(
                 catalyst=catalyst,
@@ -201,6 +202,21 @@ class CalendarService:
             and e.window_end >= start
             and (agents is None or e.agent in agents)
         ]
+
+
+def _next_per_entry(stated: list[ExtractedCatalyst]) -> list[ExtractedCatalyst]:
+    """One catalyst per calendar entry from one item: "induction topline in Q3 2025, maintenance data by Q2
+    2026" are two readouts of one trial, and folding both would read as a slip within the item; the calendar
+    keeps the next one."""
+    chosen: dict[str, ExtractedCatalyst] = {}
+    for catalyst in stated:
+        key = rules.entry_id(catalyst)
+        if key is None or catalyst.window_end is None:
+            continue
+        held = chosen.get(key)
+        if held is None or (held.window_end is not None and catalyst.window_end < held.window_end):
+            chosen[key] = catalyst
+    return list(chosen.values())
 
 
 def _registry_date(value: str | None) -> date | None:
