@@ -236,6 +236,18 @@ _FULFILS: dict[str, re.Pattern[str]] = {
     "congress": re.compile(r"\b(?:presented|presents|presentation)\b", re.I),
     "other": re.compile(r"\b(?:feedback|guidance|meeting|alignment)\b", re.I),
 }
+# What the overdue update says was not seen, per kind
+_AWAITED: dict[str, str] = {
+    "readout": "readout",
+    "decision": "decision",
+    "filing": "filing",
+    "launch": "launch",
+    "trial_start": "start",
+    "trial_completion": "completion",
+    "enrollment_complete": "enrollment completion",
+    "congress": "presentation",
+    "other": "news of it",
+}
 _WITHDRAWN = re.compile(r"\b(?:discontinu\w*|terminat\w*|stopped|halt\w*|dropp\w*|deprioriti[sz]\w*)\b", re.I)
 
 
@@ -290,9 +302,7 @@ def check(
     if today > entry.window_end + timedelta(days=grace_days):
         update_id = catalyst_update_id("catalyst_overdue", entry.catalyst_id, entry.window_end.isoformat())
         weighty = entry.kind == "decision" or (entry.kind == "readout" and entry.phase3)
-        what = {"readout": "readout", "decision": "decision", "filing": "filing"}.get(
-            entry.kind, "news of it"
-        )
+        what = _AWAITED[entry.kind]
         title = (
             f"{entry.title()} guided for {entry.window.label()}: "
             f"window closed {entry.window_end.isoformat()}, no {what} seen in {grace_days} days"
