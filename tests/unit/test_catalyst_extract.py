@@ -76,6 +76,16 @@ def test_given_the_recorded_dev_sentences_then_the_issue_targets_hold(extractor:
         ("Se esperan los resultados del estudio ALKIVIA en el segundo semestre de 2026.", "readout"),
         ("A empresa planeja solicitar aprovação nos EUA no primeiro semestre de 2026.", "filing"),
         ("公司预计将于2026年下半年公布ALKIVIA研究的结果。", "readout"),
+        ("Le lancement commercial est prévu début 2027.", "launch"),
+        ("Die Markteinführung ist für Mitte 2026 geplant.", "launch"),
+        ("Het bedrijf verwacht de goedkeuring van de FDA eind 2026.", "decision"),
+        ("La decisione della FDA è attesa entro la fine del 2026.", "decision"),
+        ("La compañía espera los datos principales a mediados de 2026.", "readout"),
+        ("A empresa espera concluir o recrutamento no início de 2026.", "enrollment_complete"),
+        ("预计2026年底前完成入组。", "enrollment_complete"),
+        ("公司计划于明年上半年提交BLA。", "filing"),
+        ("The company expects to begin a Phase 3 trial next quarter.", "trial_start"),
+        ("The trial began in 2022 and is expected to complete in 2027.", "trial_completion"),
     ],
 )
 def test_given_a_hand_made_statement_then_its_kind_is_found(

@@ -116,6 +116,10 @@ def test_given_a_window_form_then_its_dates_and_precision_follow_the_readme(
         ("by the end of the first quarter", ("2026-03-01", "2026-03-31", "vague")),  # Q1 of 2025 is over
         ("within 60 days", ("2025-10-30", "2025-12-29", "vague")),
         ("mid-year", ("2026-04-01", "2026-09-30", "vague")),
+        ("next quarter", ("2026-01-01", "2026-03-31", "quarter")),
+        ("this month", ("2025-10-01", "2025-10-31", "month")),
+        ("le trimestre prochain", ("2026-01-01", "2026-03-31", "quarter")),
+        ("in the second half of the year", ("2025-07-01", "2025-12-31", "half")),
     ],
 )
 def test_given_an_implicit_year_then_the_items_date_resolves_it(

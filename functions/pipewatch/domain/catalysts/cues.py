@@ -32,18 +32,6 @@ _TRIAL = (
 # (kind, cue) by tier, most specific first
 KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
     (
-        "trial_completion",
-        _rx(
-            r"(?:primary\s+)?completion\s+date",
-            r"study\s+completion",
-            r"primary\s+completion",
-            r"complete\s+the\s+(?:study|trial)",
-            rf"{_TRIAL}[^.;]{{0,60}}?\b(?:to\s+complete|to\s+conclude|completion)\b(?!\s+(?:of\s+)?(?:enrol|recruit))",
-            r"date\s+d'achèvement",
-            r"fecha\s+de\s+finalización",
-        ),
-    ),
-    (
         "enrollment_complete",
         _rx(
             r"fully\s+enrolled",
@@ -52,6 +40,10 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
             r"(?:enrol?lment|recruitment)\b[^.;]{0,40}?\b(?:complet(?:e|ed|ion)|finish\w*|close[sd]?)\b",
             r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed)",
             r"fin\s+du\s+recrutement",
+            r"(?:concluir|completar|terminar|finalizar|completare|terminare|concludere|abschließen|abschliessen|"
+            r"afronden|achever|terminer|boucler|finaliser)\s+(?:(?:o|a|el|la|l'|le|de|die|den|het)\s*)?"
+            r"(?:recrutamento|reclutamiento|recrutement|arruolamento|rekrutierung|patientenrekrutierung|"
+            r"inclusie|inscrição|inscripción|reclutamento)",
             r"recrutement\s+complet",
             r"volledig\s+gerekruteerd",
             r"arruolamento\s+complet",
@@ -59,6 +51,20 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
             r"reclutamiento\s+complet",
             r"recrutamento\s+complet",
             r"入组完成|完成入组",
+        ),
+    ),
+    (
+        "trial_completion",
+        _rx(
+            r"(?:primary\s+)?completion\s+date",
+            r"study\s+completion",
+            r"primary\s+completion",
+            r"complete\s+the\s+(?:study|trial)",
+            r"(?:expected|anticipated|scheduled|planned|estimated|due|set)\s+to\s+(?:be\s+)?complet(?:e|ed)\b"
+            r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling|enrollment))",
+            rf"{_TRIAL}[^.;]{{0,60}}?\b(?:to\s+complete|to\s+conclude|completion)\b(?!\s+(?:of\s+)?(?:enrol|recruit))",
+            r"date\s+d'achèvement",
+            r"fecha\s+de\s+finalización",
         ),
     ),
     (

@@ -106,6 +106,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"este\s+año|el\s+próximo\s+año|este\s+ano|o\s+próximo\s+ano|ano\s+que\s+vem|last\s+year)",
     ),
     (
+        "relative_period",
+        r"(?P<which>this|next|the\s+current|the\s+coming|the\s+next)\s+(?P<period>quarter|month)"
+        r"|(?:le\s+|au\s+)?(?P<period_fr>trimestre|mois)\s+(?P<which_fr>prochain|en\s+cours)",
+    ),
+    (
         "within",
         rf"(?:within|in\s+the\s+next|dans\s+les|sous|innerhalb\s+von|en\s+un\s+plazo\s+de|entro|binnen|"
         rf"dentro\s+de)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days|day|weeks|week|months|month|jours|semaines|mois|"

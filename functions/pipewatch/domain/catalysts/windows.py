@@ -198,6 +198,21 @@ def _month(ref: Reference, year: int | None, month: int, modifier: Modifier) -> 
     return precision, Window(date(year, month, first_day), date(year, month, last_day), precision)
 
 
+def _relative_period(g: dict[str, str | None], ref: Reference) -> _Found:
+    """ "next quarter", "this month", "le trimestre prochain": counted from the reference date."""
+    period = (g.get("period") or g.get("period_fr") or "quarter").lower()
+    which = (g.get("which") or g.get("which_fr") or "this").lower()
+    ahead = 1 if which in ("next", "the coming", "the next", "prochain") else 0
+    quarterly = period in ("quarter", "trimestre")
+    precision: Precision = "quarter" if quarterly else "month"
+    if ref.today is None:
+        return precision, None
+    size = 3 if quarterly else 1
+    first = date(ref.today.year, size * ((ref.today.month - 1) // size) + 1, 1)
+    start = _add_months(first, size * ahead)
+    return precision, Window(start, _add_months(start, size) - timedelta(days=1), precision)
+
+
 def _month_number(text: str) -> int | None:
     """A month name; None for an ambiguous short form written in lower case ("may", "mar")."""
     low = text.lower()
@@ -327,6 +342,8 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         if year is None:
             return "year", None
         return _period(ref, year, 1, 12, modifier="", fiscal=fiscal, named="year")
+    if name == "relative_period":
+        return _relative_period(g, ref)
     if name == "within":
         if ref.today is None:
             return "vague", None
