@@ -43,6 +43,7 @@ def _one(text: str, ref: Reference = REF) -> tuple[str, str, str]:
         ("im Juni 2027", ("2027-06-01", "2027-06-30", "month")),
         ("en junio de 2027", ("2027-06-01", "2027-06-30", "month")),
         ("2027年6月", ("2027-06-01", "2027-06-30", "month")),
+        ("Primary Completion (Estimated): 2027-06", ("2027-06-01", "2027-06-30", "month")),
         # quarter
         ("in Q2 2027", ("2027-04-01", "2027-06-30", "quarter")),
         ("in the second quarter of 2027", ("2027-04-01", "2027-06-30", "quarter")),

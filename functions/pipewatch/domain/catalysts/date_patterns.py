@@ -23,6 +23,8 @@ _ZH_REL = r"(?P<zrel>今年|明年)"
 
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])"),
+    # registry months: "Primary Completion (Estimated): 2026-12"
+    ("iso_month", r"(?<![\d./-])(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])(?![\d./-])"),
     # 03/15/2026 (US catalyst lists), 15.03.2026 (German), 15-03-2026: the separator says which comes first
     (
         "numeric",

@@ -249,7 +249,17 @@ def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
 
 
 _DATE_FORMS = frozenset(
-    {"iso", "numeric", "zh_day", "day_month_first", "day_first", "month_year", "month", "zh_month"}
+    {
+        "iso",
+        "iso_month",
+        "numeric",
+        "zh_day",
+        "day_month_first",
+        "day_first",
+        "month_year",
+        "month",
+        "zh_month",
+    }
 )
 _PERIOD_FORMS = frozenset({"quarter", "quarter_short", "zh_quarter", "half", "half_short", "zh_half"})
 
@@ -266,8 +276,8 @@ def _resolve_date(name: str, g: dict[str, str | None], year: int | None, ref: Re
     if name in ("day_month_first", "day_first"):
         month = _month_number(g["mon"] or "")
         return None if month is None else _day(ref, year, month, int(g["d"] or 1))
-    if name in ("month_year", "month", "zh_month"):
-        month = int(g["m"] or 1) if name == "zh_month" else _month_number(g["mon"] or "")
+    if name in ("month_year", "month", "zh_month", "iso_month"):
+        month = int(g["m"] or 1) if name in ("zh_month", "iso_month") else _month_number(g["mon"] or "")
         return None if month is None else _month(ref, year, month, _modifier(g.get("mod")))
     return None
 
