@@ -186,7 +186,7 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
 
 # The statement looks ahead ...
 FORWARD = _rx(
-    r"(?:will|shall|would|to)\s+be\s+\w+",  # first: ends after the participle ("will be presented")
+    r"(?:will|shall|would|to)\s+be\s+(?:\w+\s+)?\w+",  # first: ends after the participle ("will be presented")
     r"to\s+(?:seek|file|submit|launch|begin|start|report|present|initiate|complete|apply|read\s+out)\b",
     r"expect\w*",
     r"anticipat\w*",
@@ -232,6 +232,7 @@ PAST = _rx(
     r"announced\s+(?:positive|topline|results|data)",
     r"held",
     r"presented|unveiled|showed|posted|approved|accepted|granted|cleared",
+    r"launched|initiated|started|began|submitted|filed|dosed|enrolled|released|issued",
     r"(?:hit|met|missed)\s+(?:its|the|both)",
     r"won|received|obtained|achieved",
     r"actual",
