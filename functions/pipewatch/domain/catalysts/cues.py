@@ -186,7 +186,8 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
 
 # The statement looks ahead ...
 FORWARD = _rx(
-    r"(?:will|shall|would|to)\s+be\s+(?:\w+\s+)?\w+",  # first: ends after the participle ("will be presented")
+    # first, and ending after the participle: "will be presented", "to be fully enrolled" look ahead
+    r"(?:will|shall|would|to)\s+be\s+(?:\w+\s+)?\w+",
     r"to\s+(?:seek|file|submit|launch|begin|start|report|present|initiate|complete|apply|read\s+out)\b",
     r"expect\w*",
     r"anticipat\w*",
