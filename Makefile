@@ -61,6 +61,7 @@ test: $(STAMP) $(SAMSTAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/classify_eval.py
+	$(BIN)/python bench/catalyst_eval.py
 	$(BIN)/python bench/classify_speed.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/cost.py

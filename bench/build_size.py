@@ -12,8 +12,8 @@ import io
 import zipfile
 from pathlib import Path
 
-FUNCTIONS = ("PlanFunction", "PollFunction", "AlertFunction", "DigestFunction", "ApiFunction")
-LAYER = "RuntimeDependencies"
+from pipewatch_local.artifact import FUNCTIONS, LAYER
+
 UNZIPPED_LIMIT = 250 * 1024 * 1024
 
 

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "subscribe": ("pipewatch.commands.subscriptions", "add or change a subscription"),
     "unsubscribe": ("pipewatch.commands.subscriptions", "remove a subscription"),
     "subscriptions": ("pipewatch.commands.subscriptions", "list subscriptions"),
+    "catalysts": ("pipewatch.commands.catalysts", "extract catalysts from JSON lines, or list the calendar"),
 }
 
 

@@ -14,6 +14,7 @@ from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
     from pipewatch.services.alert import AlertService
+    from pipewatch.services.calendar import CalendarService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
@@ -41,8 +42,10 @@ def build_poll_service(
     watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
     taxonomy = load_data_file("taxonomy.yaml", Taxonomy, settings.taxonomy_override)
     sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
+    ddb = dynamodb_client or client("dynamodb", settings)
     return PollService(
-        store=Store(dynamodb_client or client("dynamodb", settings), settings.require("table_name")),
+        store=Store(ddb, settings.require("table_name")),
+        calendar=build_calendar_service(settings, dynamodb_client=ddb, watchlist=watchlist),
         source_poller=poll_source,
         source_environment=settings.source_environment,
         fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
@@ -50,6 +53,25 @@ def build_poll_service(
         watchlist=watchlist,
         sources=sources,
         metrics=metrics or PowertoolsMetricsSink(),
+    )
+
+
+def build_calendar_service(
+    settings: Settings, *, dynamodb_client: Any = None, watchlist: Any = None
+) -> CalendarService:
+    """The catalyst calendar: fed by the poll, checked daily by the catalyst-check Lambda."""
+    from pipewatch.adapters.catalyst_store import CatalystStore
+    from pipewatch.config import load_data_file
+    from pipewatch.domain.catalysts.extract import Extractor
+    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.services.calendar import CalendarService
+
+    watchlist = watchlist or load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
+    return CalendarService(
+        store=CatalystStore(dynamodb_client or client("dynamodb", settings), settings.require("table_name")),
+        extractor=Extractor(watchlist),
+        watchlist=watchlist,
+        grace_days=settings.catalyst_grace_days,
     )
 
 
@@ -121,6 +143,7 @@ def build_subscription_service(
 def build_digest_service(
     settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None
 ) -> DigestService:
+    from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.idempotency import IdempotentDigestPublisher
     from pipewatch.adapters.notifier import SnsNotifier
     from pipewatch.adapters.store import Store
@@ -151,4 +174,5 @@ def build_digest_service(
         store=Store(ddb, settings.require("table_name")),
         publisher=publisher,
         link_base=settings.link_base,
+        calendar=CatalystStore(ddb, settings.require("table_name")),
     )

@@ -41,6 +41,8 @@ class Settings:
     # The variables sources.yaml may name for credentials and contacts (NCBI_API_KEY, PIPEWATCH_CONTACT_EMAIL,
     # PIPEWATCH_EDGAR_CONTACT, ...): read here once, so adapters never read the environment themselves.
     source_environment: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # Days after a catalyst's window closes, with nothing fulfilling it, before it is overdue.
+    catalyst_grace_days: int = 14
 
     def __post_init__(self) -> None:
         if not self.poll_budget_seconds > 0:
@@ -49,6 +51,8 @@ class Settings:
             raise ValueError(
                 f"idempotency_ttl_seconds: should be greater than 0, got {self.idempotency_ttl_seconds}"
             )
+        if self.catalyst_grace_days < 0:
+            raise ValueError(f"catalyst_grace_days: should be 0 or more, got {self.catalyst_grace_days}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +76,8 @@ class Settings:
             values["poll_budget_seconds"] = _number(env, "PIPEWATCH_POLL_BUDGET_SECONDS", float)
         if "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS" in env:
             values["idempotency_ttl_seconds"] = _number(env, "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS", int)
+        if "PIPEWATCH_CATALYST_GRACE_DAYS" in env:
+            values["catalyst_grace_days"] = _number(env, "PIPEWATCH_CATALYST_GRACE_DAYS", int)
         return cls(**values)
 
     def require(self, field: str) -> str:

@@ -28,7 +28,14 @@ from typing import Any
 
 from pipewatch_local.local_stack import repo_root
 
-FUNCTIONS = ("PlanFunction", "PollFunction", "AlertFunction", "DigestFunction", "ApiFunction")
+
+def template_functions(template_text: str | None = None) -> tuple[str, ...]:
+    """The logical ids of every AWS::Serverless::Function in template.yaml, in template order."""
+    text = template_text or (repo_root() / "template.yaml").read_text(encoding="utf-8")
+    return tuple(re.findall(r"^  (\w+):\n    Type: AWS::Serverless::Function$", text, flags=re.M))
+
+
+FUNCTIONS = template_functions()
 LAYER = "RuntimeDependencies"
 SHIPPED_ARCH = "arm64"
 # Where the SAM CLI lives (its own venv: it pins an older boto3 than the project's).

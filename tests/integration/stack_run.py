@@ -68,6 +68,8 @@ class StackRun:
     digest_inbox: list[dict[str, Any]] = field(default_factory=list)  # what the digest subscriber got
     analyst_inbox: list[dict[str, Any]] = field(default_factory=list)  # what the instant subscriber got
     inbox_digests: int = 0  # digests seen by the unfiltered all-alerts queue
+    catalyst_checks: list[dict[str, Any]] = field(default_factory=list)  # the daily check, run twice
+    catalysts_listed: int = 0  # calendar entries the poll made from the recorded items and records
 
 
 def _routes(server: Any) -> None:
@@ -269,7 +271,7 @@ def _run(workdir: Path) -> StackRun:
     )
     from pipewatch.config import clear_cache
     from pipewatch.domain.models import Classification, Update
-    from pipewatch.handlers import alert, api, digest, plan, poll
+    from pipewatch.handlers import alert, api, catalyst_check, digest, plan, poll
     from pipewatch.services.digest import DigestRunError
     from pipewatch.settings import Settings, get_settings
     from pipewatch_local.local_stack import (
@@ -416,12 +418,29 @@ def _run(workdir: Path) -> StackRun:
             )
             run.digest_inbox = reader.received()
             run.analyst_inbox = analyst.received()
+
+            # The daily catalyst check, on a day after every window the poll calendared has closed: it marks
+            # them overdue (one update each); the scheduler's retry of the same run writes nothing.
+            catalyst_check._service.cache_clear()
+            from pipewatch.adapters.catalyst_store import CatalystStore
+
+            run.catalysts_listed = len(
+                CatalystStore(client("dynamodb", settings), settings.table_name).list()
+            )
+            with recorder.acting_as("CatalystCheckFunction"):
+                for _attempt in (1, 2):
+                    check_event = {"scheduled_time": "2031-01-15T06:00:00+00:00"}
+                    run.catalyst_checks.append(
+                        catalyst_check.handler(check_event, LambdaContext("catalyst-check"))
+                    )
+            catalyst_check._service.cache_clear()
             for function in (
                 "PlanFunction",
                 "PollFunction",
                 "AlertFunction",
                 "DigestFunction",
                 "ApiFunction",
+                "CatalystCheckFunction",
             ):
                 run.policies[function] = function_role_policies(stack, function)
                 run.calls[function] = recorder.for_principal(function)

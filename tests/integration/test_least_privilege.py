@@ -16,7 +16,14 @@ from stack_run import StackRun, stack_run
 
 from pipewatch_local.policy_eval import Decision, Request, evaluate, granted_actions, statements
 
-FUNCTIONS = ("PlanFunction", "PollFunction", "AlertFunction", "DigestFunction", "ApiFunction")
+FUNCTIONS = (
+    "PlanFunction",
+    "PollFunction",
+    "AlertFunction",
+    "DigestFunction",
+    "ApiFunction",
+    "CatalystCheckFunction",
+)
 # Granted, but used by the Lambda runtime rather than by a call the code makes.
 RUNTIME_ACTIONS = {
     "logs:CreateLogStream",
@@ -244,3 +251,22 @@ def test_given_the_plan_function_then_it_can_only_enqueue(run: StackRun) -> None
     assert granted_actions(run.policies["PlanFunction"]) - RUNTIME_ACTIONS == {"sqs:SendMessage"}
     table_read = Request("dynamodb:GetItem", run.outputs["TableArn"])
     assert _decision(run, "PlanFunction", table_read) is Decision.IMPLICIT_DENY
+
+
+def test_given_the_catalyst_check_then_it_writes_overdue_once_and_only_calendar_and_update_items(
+    run: StackRun,
+) -> None:
+    assert run.catalysts_listed >= 1  # the poll calendared catalysts from the recorded items and records
+    first, retry = run.catalyst_checks
+    assert first["overdue"] == first["updates"] >= 1
+    assert (retry["overdue"], retry["updates"]) == (0, 0)
+    writes = [c.request for c in run.calls["CatalystCheckFunction"] if c.request.action in WRITES]
+    assert writes and all(
+        r.context["dynamodb:LeadingKeys"][0].startswith(("CATALYST#", "UPDATE#")) for r in writes
+    )
+    for key in ("SOURCE#press-wire", "TRIAL#NCT04280705", f"SUBSCRIPTION#{run.digest_subscription_id}"):
+        for action in WRITES:
+            request = Request(action, run.outputs["TableArn"], {"dynamodb:LeadingKeys": [key]})
+            assert _decision(run, "CatalystCheckFunction", request) is Decision.IMPLICIT_DENY, (action, key)
+    publish = Request("sns:Publish", run.outputs["AlertsTopicArn"])
+    assert _decision(run, "CatalystCheckFunction", publish) is Decision.IMPLICIT_DENY

@@ -113,3 +113,41 @@ def test_given_the_digest_event_with_no_digest_subscriber_then_nothing_is_sent(
 ) -> None:
     report = handlers["digest"](_event("digest_schedule.json"), LambdaContext("digest"))
     assert report["sent"] == []
+
+
+def test_given_the_catalyst_check_event_twice_then_one_overdue_update_and_nothing_new_after(
+    handlers: dict[str, Any],
+) -> None:
+    from datetime import UTC, datetime
+
+    from pipewatch.composition import build_calendar_service
+    from pipewatch.domain.models import Classification, Update
+    from pipewatch.handlers import catalyst_check
+    from pipewatch.settings import get_settings
+
+    catalyst_check._service.cache_clear()
+    # HAND-MADE statement shaped like the recorded argenx guidance for ALKIVIA (2H 2026)
+    guided = Update(
+        update_id="u-sample-catalyst-0001",
+        title="argenx Q3 2025 business update",
+        summary="ALKIVIA Phase 3 results expected in 2H 2026.",
+        url="https://example.com/argenx-q3-2025",
+        source_id="argenx-press",
+        source_name="argenx",
+        published=datetime(2025, 10, 30, tzinfo=UTC),
+        classification=Classification(relevant=True, agents=("efgartigimod",), event_type="pipeline"),
+        first_seen=datetime(2025, 10, 30, tzinfo=UTC),
+    )
+    build_calendar_service(get_settings()).observe_update(guided, guided.first_seen)
+    first = catalyst_check.handler(_event("catalyst_check_schedule.json"), LambdaContext("catalyst-check"))
+    again = catalyst_check.handler(_event("catalyst_check_schedule.json"), LambdaContext("catalyst-check"))
+    catalyst_check._service.cache_clear()
+    assert (first["overdue"], first["updates"]) == (1, 1)
+    assert (again["overdue"], again["updates"]) == (0, 0)
+    table = handlers["stack"].output("TableName")
+    updates = aws_client("dynamodb").scan(
+        TableName=table,
+        FilterExpression="event_type = :e",
+        ExpressionAttributeValues={":e": {"S": "catalyst_overdue"}},
+    )["Items"]
+    assert len(updates) == 1

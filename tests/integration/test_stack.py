@@ -36,7 +36,14 @@ MOTO_SKIPS = {
     "AWS::SNS::Subscription",  # only with OperatorEmail set
     "AWS::SQS::QueuePolicy",
 }
-FUNCTIONS = ("PlanFunction", "PollFunction", "AlertFunction", "DigestFunction", "ApiFunction")
+FUNCTIONS = (
+    "PlanFunction",
+    "PollFunction",
+    "AlertFunction",
+    "DigestFunction",
+    "ApiFunction",
+    "CatalystCheckFunction",
+)
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +129,7 @@ def test_given_alarms_then_each_function_each_dlq_and_the_stream_lag_page_the_op
 
 def test_given_schedules_then_each_has_retries_a_dlq_and_an_explicit_role(run: StackRun) -> None:
     schedules = [s["Properties"] for s in _resources(run, "AWS::Scheduler::Schedule").values()]
-    assert len(schedules) == 3
+    assert len(schedules) == 4
     roles = _resources(run, "AWS::IAM::Role")
     expressions = set()
     for schedule in schedules:
@@ -135,6 +142,7 @@ def test_given_schedules_then_each_has_retries_a_dlq_and_an_explicit_role(run: S
         '{"Ref": "NewsSchedule"}',
         '{"Ref": "RegistrySchedule"}',
         '{"Ref": "DigestSchedule"}',
+        '{"Ref": "CatalystCheckSchedule"}',
     }
 
 

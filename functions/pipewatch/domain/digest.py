@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pipewatch.domain.models import SEVERITY_RANK, Update
 from pipewatch.domain.render import (
@@ -20,6 +21,11 @@ from pipewatch.domain.render import (
     to_gsm7,
 )
 from pipewatch.domain.subscriptions import Subscription, matches
+
+if TYPE_CHECKING:
+    from pipewatch.domain.catalysts.calendar import CalendarEntry
+
+COMING_UP_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -80,8 +86,10 @@ def build_digest(
     until: datetime,
     link_base: str = DEFAULT_LINK_BASE,
     manage_hint: str = "",
+    catalysts: Sequence[CalendarEntry] = (),
 ) -> DigestMessage | None:
-    """The digest of `updates` (already selected), or None when there is nothing to send."""
+    """The digest of `updates` (already selected), or None when there is nothing to send. `catalysts` (the
+    calendar) adds "coming up in the next 30 days" and "overdue" sections for the subscriber's agents."""
     if not updates:
         return None
     groups = group_by_agent(subscription, updates)
@@ -108,6 +116,8 @@ def build_digest(
                 lines.append(f"  what changed: {clean_line(update.change.summary)}")
             if update.url:
                 lines.append(f"  {clean_line(update.url)}")
+
+    lines += catalyst_sections(subscription, catalysts, until.date())
 
     def any_of(values: Sequence[str]) -> str:
         return ", ".join(values) or "any"
@@ -141,3 +151,40 @@ def build_digest(
         email="\n".join(lines),
         sms=sms,
     )
+
+
+def catalyst_sections(
+    subscription: Subscription, catalysts: Sequence[CalendarEntry], today: date
+) -> list[str]:
+    """Digest lines for the calendar: open catalysts whose window overlaps the next 30 days, and overdue
+    ones, for the subscriber's agents (all when it names none)."""
+    wanted = set(subscription.preferences.agents)
+    mine = [c for c in catalysts if not wanted or c.agent in wanted]
+    horizon = today + timedelta(days=COMING_UP_DAYS)
+    coming = sorted(
+        (
+            c
+            for c in mine
+            if c.state in ("upcoming", "due") and c.window_start <= horizon and c.window_end >= today
+        ),
+        key=lambda c: (c.window_end, c.catalyst_id),
+    )
+    overdue = sorted((c for c in mine if c.state == "overdue"), key=lambda c: (c.window_end, c.catalyst_id))
+    lines: list[str] = []
+    if coming:
+        lines += ["", f"== coming up in the next {COMING_UP_DAYS} days ({len(coming)}) =="]
+        for c in coming:
+            lines.append(
+                f"- {clean_line(c.title())}: {c.window.label()} "
+                f"({c.window_start.isoformat()}..{c.window_end.isoformat()}, {c.state})"
+            )
+            if c.links:
+                lines.append(f"  {clean_line(c.links[-1])}")
+    if overdue:
+        lines += ["", f"== overdue ({len(overdue)}) =="]
+        for c in overdue:
+            lines.append(
+                f"- {clean_line(c.title())} guided for {c.window.label()}: "
+                f"window closed {c.window_end.isoformat()}"
+            )
+    return lines

@@ -30,3 +30,14 @@ def trial_change_id(change: TrialChange, version_marker: str) -> str:
     """A registry change is identified by the study, the field, the new value and the record version, so a
     re-poll of the same version never makes a second update but a later flip back and forth does."""
     return "t-" + _digest(change.nct_id, change.field, change.new or "", version_marker)
+
+
+def catalyst_id(agent: str, kind: str, subject: str) -> str:
+    """One calendar entry per watched agent, catalyst kind and trial (or drug when no trial is named)."""
+    return "c-" + _digest(agent, kind, _SPACE.sub(" ", subject).strip().upper())
+
+
+def catalyst_update_id(event: str, catalyst: str, *parts: str) -> str:
+    """A calendar update (slip, overdue) is identified by what it says, so it is written once however often
+    the same statement is seen or the daily check runs."""
+    return "k-" + _digest(event, catalyst, *parts)

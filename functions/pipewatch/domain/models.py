@@ -22,10 +22,14 @@ EventType = Literal[
     "corporate",
     "publication",
     "commentary",
+    # made by the catalyst calendar (services/calendar.py), never by text classification
+    "catalyst_slip",
+    "catalyst_overdue",
 ]
 Severity = Literal["high", "medium", "low"]
 
-# Taxonomy priority: the first that applies wins when an item carries several events.
+# Taxonomy priority: the first that applies wins when an item carries several events (the calendar's own
+# catalyst_slip / catalyst_overdue are not text events and take no part in it).
 EVENT_PRIORITY: tuple[EventType, ...] = (
     "safety",
     "regulatory",

@@ -34,6 +34,8 @@ EVENT_WORDS = {
     "corporate": "corporate",
     "publication": "publication",
     "commentary": "commentary",
+    "catalyst_slip": "catalyst slip",
+    "catalyst_overdue": "catalyst overdue",
 }
 
 # Characters GSM-7 lacks (or holds only in its 2-septet extension table), mapped to basic-table ones.

@@ -10,7 +10,7 @@ type has a default severity.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -193,6 +193,17 @@ class Indication(BaseModel):
 DEFAULT_TRIAL_CONTEXT = ("study", "studies", "trial", "trials", "ole", "extension", "readout", "cohort")
 
 
+class SponsorFiscalYear(BaseModel):
+    """A sponsor whose "fiscal year N" is not the calendar year (catalyst windows, domain/catalysts)."""
+
+    model_config = _FROZEN
+
+    sponsor: str = Field(min_length=1)
+    names: tuple[str, ...] = Field(min_length=1)  # as written in text or in a URL slug, case-insensitive
+    start_month: int = Field(ge=1, le=12)
+    named_for: Literal["start", "end"] = "start"  # FY2025 = the year it starts in (Takeda) or ends in
+
+
 class Watchlist(BaseModel):
     model_config = _FROZEN
 
@@ -201,6 +212,7 @@ class Watchlist(BaseModel):
     trial_context_window: int = Field(default=40, ge=0, le=200)
     agents: tuple[Agent, ...] = Field(min_length=1)
     indications: tuple[Indication, ...] = ()
+    fiscal_years: tuple[SponsorFiscalYear, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Watchlist:

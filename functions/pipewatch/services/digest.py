@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from pipewatch.adapters.store import Store
 from pipewatch.adapters.subscriptions import DigestState, SubscriptionTable
+from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.digest import DigestMessage, build_digest, select
 from pipewatch.domain.render import DEFAULT_LINK_BASE
 from pipewatch.domain.subscriptions import digest_due, local_digest_date
@@ -24,6 +25,10 @@ from pipewatch.observability import logger
 
 # A digest covers at most this far back (a subscriber silent for months gets the last week, not everything).
 MAX_LOOKBACK = timedelta(days=8)
+
+
+class CatalystReader(Protocol):
+    def list(self, agent: str | None = None) -> list[CalendarEntry]: ...
 
 
 class DigestPublisher(Protocol):
@@ -64,9 +69,11 @@ class DigestService:
         store: Store,
         publisher: DigestPublisher,
         link_base: str = DEFAULT_LINK_BASE,
+        calendar: CatalystReader | None = None,
     ) -> None:
         self._table = table
         self._store = store
+        self._calendar = calendar
         self._publisher = publisher
         self._link_base = link_base
 
@@ -89,6 +96,7 @@ class DigestService:
         if not due:
             return report
         updates: Sequence[Any] = self._store.updates_between(min(since for _, since, _ in due), now)
+        catalysts = self._calendar.list() if self._calendar is not None else []
         for record, since, _state in due:
             subscription = record.subscription
             digest_date = local_digest_date(subscription.preferences, now)
@@ -99,6 +107,7 @@ class DigestService:
                 since=since,
                 until=now,
                 link_base=self._link_base,
+                catalysts=catalysts,
             )
             if message is None:
                 report.empty.append(subscription.subscription_id)

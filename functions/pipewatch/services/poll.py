@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipewatch.domain.classify import Classifier
 from pipewatch.domain.dedupe import find_same_story
@@ -24,6 +24,9 @@ from pipewatch.domain.watchlist import Watchlist
 from pipewatch.errors import PayloadError, PipewatchError, SourceError
 from pipewatch.observability import logger
 from pipewatch.services.ports import MetricsSink, SourcePoller, UpdateStore
+
+if TYPE_CHECKING:
+    from pipewatch.services.calendar import CalendarService
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 # How far back (by first-seen day) a new item is compared with stored stories for syndicated copies.
@@ -108,10 +111,12 @@ class PollService:
         source_environment: Mapping[str, str] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         monotonic: Callable[[], float] = time.monotonic,
+        calendar: CalendarService | None = None,
     ) -> None:
         self._store = store
         self._poll_source = source_poller
         self._source_environment = dict(source_environment or {})
+        self._calendar = calendar
         self._fetcher = fetcher
         self._classifier = classifier
         self._watchlist = watchlist
@@ -265,6 +270,9 @@ class PollService:
                 outcome.stored += 1
                 report.new_updates.append(update)
                 recent.append(update)
+                if self._calendar is not None:
+                    # a stored item feeds the calendar once (re-polls find it stored and skip it)
+                    report.new_updates.extend(self._calendar.observe_update(update, now))
         return outcome
 
     @staticmethod
@@ -317,6 +325,9 @@ class PollService:
             if saved:
                 stored += len(updates)
                 report.new_updates.extend(updates)
+                if self._calendar is not None:
+                    agent = self._watchlist.agent_for_nct(snapshot.nct_id)
+                    report.new_updates.extend(self._calendar.observe_trial(snapshot, agent, now))
         return stored
 
     def _trial_update(

@@ -1,0 +1,99 @@
+"""The catalyst calendar in the single table: `CATALYST#<id>` / `CATALYST`, listed through gsi1 partition
+`CATALYSTS` (sort key `<window_end>#<id>`). An entry and the updates it produced are written in one
+transaction conditioned on the entry's version, so a retried poll or a second daily check writes nothing new
+and two concurrent writers cannot both alert."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from pipewatch.adapters.store import _from_ddb, _to_ddb, paged, update_to_item
+from pipewatch.domain.catalysts.calendar import CalendarEntry
+from pipewatch.domain.models import Update
+
+CATALYST_SK = "CATALYST"
+CATALYSTS_PARTITION = "CATALYSTS"
+
+
+def entry_to_item(entry: CalendarEntry) -> dict[str, Any]:
+    return {
+        "pk": f"CATALYST#{entry.catalyst_id}",
+        "sk": CATALYST_SK,
+        "kind": "catalyst",
+        "gsi1pk": CATALYSTS_PARTITION,
+        "gsi1sk": f"{entry.window_end.isoformat()}#{entry.catalyst_id}",
+        "agent": entry.agent,
+        "state": entry.state,
+        "version": entry.version,
+        "entry": entry.model_dump_json(),
+    }
+
+
+def entry_from_item(item: dict[str, Any]) -> CalendarEntry:
+    plain = _from_ddb(item)
+    return CalendarEntry.model_validate_json(str(plain["entry"]))
+
+
+class CatalystStore:
+    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
+        self._ddb = dynamodb_client
+        self._table = table_name
+        self.writes = 0
+
+    def get(self, catalyst_id: str) -> CalendarEntry | None:
+        response = self._ddb.get_item(
+            TableName=self._table,
+            Key={"pk": {"S": f"CATALYST#{catalyst_id}"}, "sk": {"S": CATALYST_SK}},
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return entry_from_item(item) if item else None
+
+    def list(self, agent: str | None = None) -> list[CalendarEntry]:
+        """Every entry (or one agent's), by window end."""
+        entries = [
+            entry_from_item(item)
+            for item in paged(
+                self._ddb.query,
+                TableName=self._table,
+                IndexName="gsi1",
+                KeyConditionExpression="gsi1pk = :p",
+                ExpressionAttributeValues={":p": {"S": CATALYSTS_PARTITION}},
+            )
+        ]
+        return [e for e in entries if agent is None or e.agent == agent]
+
+    def save(
+        self, entry: CalendarEntry, previous_version: int | None, updates: Sequence[Update] = ()
+    ) -> bool:
+        """Write the entry at `previous_version + 1` with its updates, all or nothing. False when another
+        writer moved the entry first or an update was already stored (nothing is written then)."""
+        stored = entry.model_copy(update={"version": (previous_version or 0) + 1})
+        put: dict[str, Any] = {"TableName": self._table, "Item": _to_ddb(entry_to_item(stored))}
+        if previous_version is None:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "version = :v"
+            put["ExpressionAttributeValues"] = {":v": {"N": str(previous_version)}}
+        actions: list[dict[str, Any]] = [{"Put": put}]
+        for update in updates:
+            actions.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": _to_ddb(update_to_item(update)),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                }
+            )
+        try:
+            self._ddb.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                return False
+            raise
+        self.writes += len(actions)
+        return True

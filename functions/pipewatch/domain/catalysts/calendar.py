@@ -1,0 +1,326 @@
+"""The catalyst calendar's rules: one entry per watched agent, kind and trial (or drug); a later statement
+that moves the window is a slip; a fulfilling update resolves it; a window closed for the grace period with
+nothing resolving it is overdue. Each rule returns the new entry and the updates to write, with ids derived
+from what they say, so the same statement or the same daily check never writes twice.
+
+Pure: `now` is passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from pipewatch.domain.catalysts.models import KIND_LABELS, CatalystKind, ExtractedCatalyst, Precision
+from pipewatch.domain.catalysts.windows import Window
+from pipewatch.domain.ids import catalyst_id, catalyst_update_id
+from pipewatch.domain.models import Classification, Severity, Update
+
+CatalystState = Literal["upcoming", "due", "resolved", "overdue", "withdrawn"]
+OPEN_STATES: frozenset[str] = frozenset({"upcoming", "due"})
+DEFAULT_GRACE_DAYS = 14
+HIGH_SLIP_DAYS = 90  # taxonomy: a decision or Phase 3 readout slipping by more than this is high
+RESOLVE_MARGIN_DAYS = 90  # "inside or near its window": this far before its start or after its end
+_MAX_SENTENCES = 5
+_PHASE3 = re.compile(r"\bphase\s*(?:3|iii|2/3|ii/iii|2b/3)\b|\bpivotal\b|\bregistrational\b", re.IGNORECASE)
+
+
+class CalendarEntry(BaseModel):
+    """One catalyst as the calendar keeps it. `sequence` rises whenever its window changes (iCalendar
+    SEQUENCE); `version` rises on every write (the store's optimistic lock)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    catalyst_id: str
+    agent: str
+    kind: CatalystKind
+    trial: str | None = None
+    drug: str | None = None
+    window_start: date
+    window_end: date
+    precision: Precision
+    phase3: bool = False
+    indications: tuple[str, ...] = ()  # carried by its updates, so indication filters route them
+    sentences: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    stated_on: date  # the date of the statement the window comes from
+    first_seen: datetime
+    last_confirmed: datetime
+    state: CatalystState = "upcoming"
+    sequence: int = 0
+    version: int = 0
+    previous_windows: tuple[str, ...] = ()
+    resolved_by: str | None = None
+    notified: tuple[str, ...] = ()  # calendar update ids already made (overdue)
+
+    @property
+    def window(self) -> Window:
+        return Window(self.window_start, self.window_end, self.precision)
+
+    def title(self) -> str:
+        """ "ALKIVIA Phase 3 readout", "efgartigimod regulatory decision"."""
+        subject = self.trial or self.drug or self.agent
+        phase = " Phase 3" if self.phase3 and self.kind in ("readout", "trial_completion") else ""
+        return f"{subject}{phase} {KIND_LABELS[self.kind]}"
+
+
+class Observation(BaseModel):
+    """A catalyst as stated in one stored item."""
+
+    model_config = ConfigDict(frozen=True)
+
+    catalyst: ExtractedCatalyst
+    update_id: str
+    url: str = ""
+    source_name: str = ""
+    stated_on: date
+    phase3: bool = False  # the trial is Phase 3 (from the watchlist) even when the sentence does not say so
+    indications: tuple[str, ...] = ()  # of the stating item, or of the watched trial
+
+
+def entry_id(catalyst: ExtractedCatalyst) -> str | None:
+    if catalyst.agent is None:
+        return None
+    return catalyst_id(catalyst.agent, catalyst.kind, catalyst.trial or catalyst.agent)
+
+
+def _state_at(start: date, end: date, today: date) -> CatalystState:
+    return "due" if start <= today else "upcoming"
+
+
+def _severity_slip(entry: CalendarEntry, new_end: date) -> Severity:
+    moved = abs((new_end - entry.window_end).days)
+    weighty = entry.kind == "decision" or (entry.kind == "readout" and entry.phase3)
+    return "high" if weighty and moved > HIGH_SLIP_DAYS else "medium"
+
+
+def _calendar_update(
+    entry: CalendarEntry,
+    *,
+    update_id: str,
+    event: Literal["catalyst_slip", "catalyst_overdue"],
+    severity: Severity,
+    title: str,
+    url: str,
+    source_name: str,
+    now: datetime,
+) -> Update:
+    return Update(
+        update_id=update_id,
+        title=title,
+        summary=entry.sentences[-1] if entry.sentences else "",
+        url=url,
+        source_id="catalyst-calendar",
+        source_name=source_name or "pipewatch catalyst calendar",
+        published=now,
+        doc_type="news",
+        classification=Classification(
+            relevant=True,
+            agents=(entry.agent,),
+            indications=entry.indications,
+            event_type=event,
+            severity=severity,
+            reasons=(f"catalyst {entry.catalyst_id}",),
+        ),
+        sources=(source_name,) if source_name else (),
+        first_seen=now,
+    )
+
+
+def _remember(values: tuple[str, ...], value: str, limit: int = _MAX_SENTENCES) -> tuple[str, ...]:
+    if not value or value in values:
+        return values
+    return (*values, value)[-limit:]
+
+
+def observe(
+    entry: CalendarEntry | None, seen: Observation, now: datetime
+) -> tuple[CalendarEntry | None, list[Update]]:
+    """Fold one statement into the calendar. Returns the entry to write (None: nothing changes) and the
+    updates it makes (a slip). A statement older than the one the window comes from only adds its
+    sentence; a statement with no window (no year) is not calendared."""
+    c = seen.catalyst
+    key = entry_id(c)
+    if key is None or c.window_start is None or c.window_end is None:
+        return None, []
+    phase3 = seen.phase3 or bool(_PHASE3.search(c.sentence))
+    if entry is None:
+        return (
+            CalendarEntry(
+                catalyst_id=key,
+                agent=c.agent or "",
+                kind=c.kind,
+                trial=c.trial,
+                drug=c.drug,
+                window_start=c.window_start,
+                window_end=c.window_end,
+                precision=c.precision,
+                phase3=phase3,
+                indications=seen.indications,
+                sentences=(c.sentence,),
+                links=(seen.url,) if seen.url else (),
+                stated_on=seen.stated_on,
+                first_seen=now,
+                last_confirmed=now,
+                state=_state_at(c.window_start, c.window_end, now.date()),
+            ),
+            [],
+        )
+    if seen.url and seen.url in entry.links and c.sentence in entry.sentences:
+        return None, []  # the same statement again (a re-poll or a retry)
+    merged = entry.model_copy(
+        update={
+            "sentences": _remember(entry.sentences, c.sentence),
+            "links": _remember(entry.links, seen.url),
+            "phase3": entry.phase3 or phase3,
+            "indications": tuple(dict.fromkeys((*entry.indications, *seen.indications))),
+            "drug": entry.drug or c.drug,
+            "version": entry.version,
+        }
+    )
+    same = (c.window_start, c.window_end) == (entry.window_start, entry.window_end)
+    if same or seen.stated_on < entry.stated_on or entry.state in ("resolved", "withdrawn"):
+        return merged.model_copy(update={"last_confirmed": now}), []
+    old, new = entry.window, Window(c.window_start, c.window_end, c.precision)
+    moved_entry = merged.model_copy(
+        update={
+            "window_start": new.start,
+            "window_end": new.end,
+            "precision": new.precision,
+            "stated_on": seen.stated_on,
+            "last_confirmed": now,
+            "sequence": entry.sequence + 1,
+            "previous_windows": _remember(entry.previous_windows, old.label(), 10),
+            "state": _state_at(new.start, new.end, now.date()),
+        }
+    )
+    inside = old.start <= new.start and new.end <= old.end
+    if inside:
+        return moved_entry, []  # a narrowing ("2H 2026" -> "December 2026") is not a slip
+    where = ", ".join(p for p in (seen.source_name, seen.stated_on.isoformat()) if p)
+    title = f"{entry.title()}: {old.label()} -> {new.label()} ({where})"
+    update = _calendar_update(
+        moved_entry,
+        update_id=catalyst_update_id("catalyst_slip", entry.catalyst_id, old.label(), new.label()),
+        event="catalyst_slip",
+        severity=_severity_slip(entry, new.end),
+        title=title,
+        url=seen.url,
+        source_name=seen.source_name,
+        now=now,
+    )
+    return moved_entry, [update]
+
+
+# ----------------------------------------------------------------------------------------- resolution
+
+_FULFILS: dict[str, re.Pattern[str]] = {
+    "readout": re.compile(
+        r"\b(?:results?|top[\s-]?line|data|met|meets|failed|primary endpoint|read\s*out)\b", re.I
+    ),
+    "decision": re.compile(
+        r"\b(?:approv\w*|complete response|crl|rejects?|rejected|chmp (?:positive )?opinion|"
+        r"authori[sz]ation)\b",
+        re.I,
+    ),
+    "filing": re.compile(r"\b(?:accept\w*|submitted|submits|filed|files|submission of)\b", re.I),
+    "launch": re.compile(r"\b(?:launch\w*|now available|commercially available)\b", re.I),
+    "trial_start": re.compile(r"\b(?:first patient|initiat\w*|started|starts|begins|began|dosed)\b", re.I),
+    "trial_completion": re.compile(r"\b(?:completed|completes|completion)\b", re.I),
+    "enrollment_complete": re.compile(
+        r"\b(?:fully enrolled|enrol?lment complete\w*|completes? enrol?lment)\b", re.I
+    ),
+    "congress": re.compile(r"\b(?:presented|presents|presentation)\b", re.I),
+    "other": re.compile(r"\b(?:feedback|guidance|meeting|alignment)\b", re.I),
+}
+# What the overdue update says was not seen, per kind
+_AWAITED: dict[str, str] = {
+    "readout": "readout",
+    "decision": "decision",
+    "filing": "filing",
+    "launch": "launch",
+    "trial_start": "start",
+    "trial_completion": "completion",
+    "enrollment_complete": "enrollment completion",
+    "congress": "presentation",
+    "other": "news of it",
+}
+_WITHDRAWN = re.compile(r"\b(?:discontinu\w*|terminat\w*|stopped|halt\w*|dropp\w*|deprioriti[sz]\w*)\b", re.I)
+
+
+def resolves(entry: CalendarEntry, update: Update, states_again: bool) -> bool:
+    """Whether a stored update fulfils the catalyst: about its agent (and trial when one is named), saying
+    what the kind promises, inside or near its window, and not itself guiding it again (`states_again`:
+    the update's text states this same catalyst as still ahead)."""
+    if entry.state not in OPEN_STATES or states_again or entry.agent not in update.agents:
+        return False
+    text = f"{update.title} {update.summary}"
+    if entry.trial and entry.trial.upper() not in text.upper():
+        return False
+    moment = (update.published or update.first_seen).astimezone(UTC).date()
+    margin = timedelta(days=RESOLVE_MARGIN_DAYS)
+    if not entry.window_start - margin <= moment <= entry.window_end + margin:
+        return False
+    event = update.classification.event_type
+    if update.change is not None and entry.kind == "trial_completion":
+        return "completion" in update.change.field.lower() and "ACTUAL" in (update.change.new or "").upper()
+    if event in ("commentary", "catalyst_slip", "catalyst_overdue", None):
+        return False
+    return bool(_FULFILS[entry.kind].search(text))
+
+
+def resolve(entry: CalendarEntry, update: Update, now: datetime) -> CalendarEntry:
+    return entry.model_copy(
+        update={"state": "resolved", "resolved_by": update.update_id, "last_confirmed": now}
+    )
+
+
+def withdraws(entry: CalendarEntry, update: Update) -> bool:
+    """A stored update that stops the trial or drops the programme the catalyst belongs to."""
+    if entry.state not in OPEN_STATES or entry.agent not in update.agents:
+        return False
+    text = f"{update.title} {update.summary}"
+    if entry.trial and entry.trial.upper() not in text.upper():
+        return False
+    return update.classification.event_type in ("trial_status", "pipeline") and bool(_WITHDRAWN.search(text))
+
+
+# ----------------------------------------------------------------------------------------- daily check
+
+
+def check(
+    entry: CalendarEntry, now: datetime, grace_days: int = DEFAULT_GRACE_DAYS
+) -> tuple[CalendarEntry | None, list[Update]]:
+    """The daily check of one entry: upcoming -> due when its window opens; due -> overdue (one update) when
+    the window closed `grace_days` ago with nothing resolving it. (None, []) when nothing changes."""
+    if entry.state not in OPEN_STATES:
+        return None, []
+    today = now.astimezone(UTC).date()
+    if today > entry.window_end + timedelta(days=grace_days):
+        update_id = catalyst_update_id("catalyst_overdue", entry.catalyst_id, entry.window_end.isoformat())
+        weighty = entry.kind == "decision" or (entry.kind == "readout" and entry.phase3)
+        what = _AWAITED[entry.kind]
+        title = (
+            f"{entry.title()} guided for {entry.window.label()}: "
+            f"window closed {entry.window_end.isoformat()}, no {what} seen in {grace_days} days"
+        )
+        update = _calendar_update(
+            entry,
+            update_id=update_id,
+            event="catalyst_overdue",
+            severity="high" if weighty else "medium",
+            title=title,
+            url=entry.links[-1] if entry.links else "",
+            source_name="",
+            now=now,
+        )
+        done = entry.model_copy(
+            update={"state": "overdue", "notified": _remember(entry.notified, update_id, 20)}
+        )
+        return done, [update]
+    if entry.state == "upcoming" and today >= entry.window_start:
+        return entry.model_copy(update={"state": "due"}), []
+    return None, []

@@ -1,0 +1,125 @@
+"""The regular expressions of every date form windows.py resolves, built from the vocabulary (one named
+group set per form; `COMPILED` is (form name, pattern) in the order they are tried)."""
+
+from __future__ import annotations
+
+import re
+
+from pipewatch.domain.catalysts import vocabulary as v
+
+MONTH_OF: dict[str, int] = {name: number for number, names in v.MONTHS.items() for name in names}
+ORDINAL_OF: dict[str, int] = {name: number for number, names in v.ORDINALS.items() for name in names}
+_MONTHS = v.alternation([n for names in v.MONTHS.values() for n in names])
+_ORD = v.alternation([n for names in v.ORDINALS.values() for n in names])
+_REL = v.alternation(list(v.RELATIVE_YEARS))
+_SEASON = v.alternation(list(v.SEASONS))
+_NUM = v.alternation(list(v.NUMBER_WORDS))
+_MOD = rf"(?P<mod>(?:by\s+)?(?:{v.END})|{v.EARLY}|{v.LATE}|{v.MID})"
+_YEAR = r"(?P<y>(?:19|20)\d{2})"
+_YEAR_SLOT = rf"(?:(?:(?P<cy>calendar|cy)|(?P<fy>fiscal|fy))?(?:\s+year)?\s*{_YEAR}|(?P<rel>{_REL}))"
+_ART = r"(?:(?:the|le|la|l'|il|het|de|el|o|der|die|dem|den)\s+)?"
+_NOT_WORD_AFTER = r"(?![\w-])"
+_ZH_REL = r"(?P<zrel>今年|明年)"
+
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("iso", r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])"),
+    # registry months: "Primary Completion (Estimated): 2026-12"
+    ("iso_month", r"(?<![\d./-])(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])(?![\d./-])"),
+    # 03/15/2026 (US catalyst lists), 15.03.2026 (German), 15-03-2026: the separator says which comes first
+    (
+        "numeric",
+        r"(?<![\d./-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d./-])",
+    ),
+    ("zh_day", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")?(?P<m>1[0-2]|0?[1-9])月(?P<d>[0-3]?\d)[日号]"),
+    ("zh_month", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")(?P<m>1[0-2]|0?[1-9])月(?!\d)"),
+    ("zh_quarter", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")?第(?P<q>[一二三四1-4])季度"),
+    ("zh_half", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")(?P<h>上|下)半年"),
+    ("zh_mod", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")(?P<zmod>底|末|年底|年末|初|年初|中|年中)"),
+    ("zh_year", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r"|(?P<within>年内))(?![\d第上下底末初中])"),
+    (
+        "day_month_first",
+        rf"(?:(?P<mod>early|mid|late|end\s+of|by\s+the\s+end\s+of)[\s-]+)?(?:(?:monday|tuesday|wednesday|"
+        rf"thursday|friday|saturday|sunday),?\s+)?(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+        rf"(?![\d:])(?:,?\s+{_YEAR}(?!\d))?",
+    ),
+    (
+        "day_first",
+        rf"(?<![\d.])(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTHS})\.?(?:,?\s+(?:de\s+)?{_YEAR}(?!\d))?",
+    ),
+    ("month_year", rf"(?:{_MOD}[\s-]+)?(?P<mon>{_MONTHS})\.?\s+(?:of\s+|de\s+|del\s+|van\s+)?{_YEAR}(?!\d)"),
+    (
+        "month",
+        rf"(?:{_MOD}[\s-]+|(?P<prep>in|by|until|en|au\s+mois\s+de|d'ici|im|nel|a|em|no|en\s+el\s+mes\s+de|"
+        rf"voor|tegen|bis|entro|para|pour)\s+)(?P<mon>{_MONTHS})\b(?!\s*\d)",
+    ),
+    (
+        "quarter",
+        rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD})\s+(?:(?P<fq>fiscal)\s+|calendar\s+)?(?:{v.QUARTER_WORDS})"
+        rf"(?:{v.PERIOD_LINK}\s+{_YEAR_SLOT})?",
+    ),
+    (
+        "quarter_short",
+        rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<fq>f)?(?P<ql>q|t)(?P<q>[1-4])(?:\s*(?:cy|(?P<fy>fy)))?\s*[-/']?\s*"
+        rf"(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])q\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
+    ),
+    (
+        "half",
+        rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD})\s+(?:calendar\s+|fiscal\s+)?(?:{v.HALF_WORDS})"
+        rf"(?:{v.PERIOD_LINK}\s+{_YEAR_SLOT})?",
+    ),
+    (
+        "half_short",
+        rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*[-/']?\s*(?P<y>(?:19|20)?\d{{2}})?"
+        rf"|(?P<h2>[12])h\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
+    ),
+    ("year_mod", rf"{_MOD}[\s-]*(?:of\s+|de\s+|d'|del\s+|van\s+)?{_YEAR_SLOT}"),
+    (
+        "year_end",
+        r"(?P<endword>(?:by\s+)?(?:the\s+)?(?:year[\s-]end|end\s+of\s+(?:the\s+)?year|ye|fin\s+d'année|"
+        r"jahresende|jaareinde|fine\s+anno|fin\s+de\s+año|final\s+do\s+ano))(?:\s+(?:calendar\s+)?"
+        + _YEAR
+        + r")?",
+    ),
+    ("mid_year", r"(?P<midword>mid[\s-]?year|mi-année|mitte\s+des\s+jahres|metà\s+anno|mediados\s+de\s+año)"),
+    (
+        "later_this_year",
+        r"(?P<later>later\s+this\s+year|plus\s+tard\s+cette\s+année|later\s+dit\s+jaar|"
+        r"später\s+in\s+diesem\s+jahr|más\s+adelante\s+este\s+año|ainda\s+este\s+ano|entro\s+l'anno)",
+    ),
+    (
+        "season",
+        rf"(?:(?P<this>this|next|cet|cette|dit|deze|komende|questa|quest'|este|esta|diesen|im)\s+)?{_ART}"
+        rf"(?P<season>{_SEASON})(?:\s+(?:of\s+|de\s+|del\s+|van\s+|d')?{_YEAR_SLOT})?",
+    ),
+    (
+        "fiscal_ending",
+        rf"fiscal\s+year\s+end(?:ing|ed)\s+(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d),?\s+{_YEAR}",
+    ),
+    ("fiscal", r"(?<![\w-])(?:fy|fiscal\s+year|fiscal)\s*'?(?P<y>(?:19|20)\d{2}|\d{2})(?!\d)"),
+    (
+        "year",
+        rf"(?<![\w-])(?:{v.YEAR_PREPOSITIONS})\s+(?:the\s+)?(?:year\s+)?(?:(?P<cy>cy)\s*)?{_YEAR}(?![\w-])",
+    ),
+    ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
+    (
+        "relative_year",
+        r"(?P<rel>this\s+year|next\s+year|cette\s+année|l'année\s+prochaine|l'an\s+prochain|dit\s+jaar|"
+        r"volgend\s+jaar|quest'anno|l'anno\s+prossimo|il\s+prossimo\s+anno|dieses\s+jahr|nächstes\s+jahr|"
+        r"este\s+año|el\s+próximo\s+año|este\s+ano|o\s+próximo\s+ano|ano\s+que\s+vem|last\s+year)",
+    ),
+    (
+        "relative_period",
+        r"(?P<which>this|next|the\s+current|the\s+coming|the\s+next)\s+(?P<period>quarter|month)"
+        r"|(?:le\s+|au\s+)?(?P<period_fr>trimestre|mois)\s+(?P<which_fr>prochain|en\s+cours)",
+    ),
+    (
+        "within",
+        rf"(?:within|in\s+the\s+next|dans\s+les|sous|innerhalb\s+von|en\s+un\s+plazo\s+de|entro|binnen|"
+        rf"dentro\s+de)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days|day|weeks|week|months|month|jours|semaines|mois|"
+        rf"tagen|wochen|monaten|días|semanas|meses|giorni|settimane|mesi|dagen|weken|maanden|dias)\b",
+    ),
+)
+COMPILED = tuple(
+    (name, re.compile(rx if name.startswith("zh_") else rf"(?<!\w){rx}", re.IGNORECASE))
+    for name, rx in _PATTERNS
+)

@@ -1,0 +1,349 @@
+"""Forward-looking statements in an item's title and text -> [ExtractedCatalyst].
+
+For every date expression (windows.py) the clause that governs it decides: walking back from the date,
+clause by clause, the first clause with a kind cue gives the kind and the first with a tense cue says whether
+the statement looks ahead or back (cues.py). A date is dropped when it is past at the item's date, recounted
+as superseded ("from Sept. 28"), a dateline or an "as of" date, about money (cash runway, forecasts) or not
+tied to any catalyst kind (an investor day, a meeting's logistics).
+
+Pure and deterministic: the item's date is passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from pipewatch.domain.catalysts import cues
+from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
+from pipewatch.domain.catalysts.windows import FiscalYear, Mention, Reference, Window, after, find_mentions
+from pipewatch.domain.match import Matcher
+from pipewatch.domain.watchlist import Watchlist
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=[\"“«(A-Z0-9À-Ý])|(?<=。)")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Inc|Co|Ltd|Corp|No|vs|approx|U\.S|e\.g|i\.e|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
+    r"Sep|Sept|Oct|Nov|Dec|Fig|Ph|al))\.$"
+)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-]([0-3]\d))?(?=[/-]|$)")
+_NCT = re.compile(r"\bNCT\d{8}\b")
+_ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,}(?:[-+][A-Z0-9]+)*\+?)(?![\w-])")
+_CAPITALISED_AFTER_TRIAL = re.compile(
+    r"(?:programme|program|trial|study|essai|studie|studio|estudio)\s+([A-Z][a-z]{3,}[A-Za-z0-9-]*)"
+)
+_TRIAL_WORD = re.compile(
+    r"\b(?:trials?|stud(?:y|ies)|essais?|studie|studio|estudio|program(?:me)?|phase)\b", re.I
+)
+_NOT_TRIALS = frozenset(
+    [
+        "FDA",
+        "EMA",
+        "BLA",
+        "NDA",
+        "SNDA",
+        "SBLA",
+        "MAA",
+        "PDUFA",
+        "CHMP",
+        "ASCO",
+        "ESMO",
+        "ASH",
+        "EULAR",
+        "ACR",
+        "AAN",
+        "AANEM",
+        "SLE",
+        "MMN",
+        "GMG",
+        "CIDP",
+        "ITP",
+        "RMS",
+        "IDMC",
+        "USA",
+        "NSCLC",
+        "EGFR",
+        "IIM",
+        "IMNM",
+        "ASYS",
+        "TED",
+        "NIU",
+        "LPP",
+        "RCH",
+        "AVC",
+        "CEST",
+        "UTC",
+        "CRL",
+        "IND",
+        "HTA",
+        "TYK2",
+        "JAK1",
+        "JAK",
+        "FCRN",
+        "AMM",
+        "IPO",
+        "CEO",
+        "CFO",
+        "DSMB",
+        "NHS",
+        "EU",
+        "ICER",
+        "ORR",
+        "OS",
+        "PFS",
+        "MG",
+        "DM",
+        "PM",
+        "SPMS",
+        "PPMS",
+        "MS",
+        "GD",
+        "SJD",
+        "THE",
+        "AND",
+        "FOR",
+    ]
+)
+_INN = re.compile(
+    r"(?<![\w-])([a-z]{3,}(?:mab|nib|imod|cept|xian|bart|stat|tide|vir|parib|lisib|ciclib|sertib|gliflozin|"
+    r"glutide|limab|zumab|ximab|umab|citinib|tinib|prubart|fazimod|rsen|plase|kinra|ercept|exton|orexton))"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"(?<![\w-])([A-Z]{1,5}-?\d{3,}[A-Z]?)(?![\w-])")
+
+
+_NAMING_KINDS = frozenset({"generic", "codes", "brands", "other"})
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences, not broken after abbreviations ("U.S.", "Dec.") or initials."""
+    pieces: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        head = text[start : m.start()]
+        if _ABBREVIATION.search(head):
+            continue
+        pieces.append(head)
+        start = m.end()
+    pieces.append(text[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def reference_date(published: date | None, url: str = "") -> date | None:
+    """The item's date, or the date in its URL path (/2018/11/ = the first of that month)."""
+    if published is not None:
+        return published
+    m = _URL_DATE.search(url or "")
+    if m is None:
+        return None
+    return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    kind: CatalystKind | None
+    looks_ahead: bool | None  # None: no tense cue in the clauses read
+    financial: bool
+
+
+def _clauses_back(text: str) -> list[str]:
+    """The clauses of `text`, nearest (last) first."""
+    return list(reversed(cues.CLAUSE_BREAK.split(text)))
+
+
+def _kind_in(clause: str) -> CatalystKind | None:
+    for kind, pattern in cues.KIND_CUES:
+        if pattern.search(clause):
+            return kind
+    return None
+
+
+def _tense_in(clause: str) -> bool | None:
+    """True if the clause looks ahead, False if it recounts; the cue nearest the end (the date) decides."""
+    ahead = [m.end() for m in cues.FORWARD.finditer(clause)]
+    back = [m.end() for m in cues.PAST.finditer(clause)]
+    if not ahead and not back:
+        return None
+    return max(ahead, default=-1) >= max(back, default=-1)
+
+
+def _read(before: str, after_text: str, earlier: str = "") -> _Reading:
+    kind: CatalystKind | None = None
+    ahead: bool | None = None
+    financial = False
+    for clause in _clauses_back(before):
+        if ahead is None:
+            ahead = _tense_in(clause)
+        if kind is None:
+            financial = financial or bool(cues.FINANCIAL.search(clause))
+            kind = _kind_in(clause)
+        if kind is not None and ahead is not None:
+            break
+    if kind is None:
+        # a cue spread over clauses ("enrollment in A and B is expected to begin")
+        kind = _kind_in(before)
+    if ahead is None and earlier:
+        # "expected to begin in Q4, resulting in topline results by year-end": the tense carries over
+        for clause in _clauses_back(earlier):
+            ahead = _tense_in(clause)
+            if ahead is not None:
+                break
+    if kind is None and earlier and not cues.CLAUSE_BREAK.search(before):
+        # "delayed from Q1 2026 to Q3 2026": the second date shares the first one's clause
+        kind = next((k for k in map(_kind_in, _clauses_back(earlier)[:1]) if k), None)
+    if kind is None or ahead is None:
+        # "2H 2026 readout expected": the cue follows the date
+        # "In 2H 2026, argenx expects ALKIVIA results": the first clause with words in it
+        first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
+        kind = kind or _kind_in(first_after)
+        ahead = _tense_in(first_after) if ahead is None else ahead
+        financial = financial or bool(cues.FINANCIAL.search(first_after))
+    return _Reading(kind, ahead, financial)
+
+
+def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -> bool:
+    """A date recounted as superseded ("from Sept. 28"), an "as of" date, or a dateline."""
+    if cues.SUPERSEDED_BEFORE.search(before[-80:]):
+        return True
+    if mention.precision != "day":
+        return False
+    if cues.AS_OF_BEFORE.search(before):
+        return True
+    return not masked[: mention.start].strip(" (*-") and bool(cues.DATELINE_AFTER.match(after_text))
+
+
+class Extractor:
+    """Catalysts in items' text, with the watched agents (ids) they concern."""
+
+    def __init__(self, watchlist: Watchlist) -> None:
+        self._matcher = Matcher(watchlist)
+        self._fiscal = tuple(
+            (
+                re.compile(
+                    r"(?<![^\W_])(?:" + "|".join(re.escape(n) for n in fy.names) + r")(?![^\W_])", re.I
+                ),
+                FiscalYear(fy.start_month, fy.named_for),
+            )
+            for fy in watchlist.fiscal_years
+        )
+        trial_terms = {t.upper() for agent in watchlist.agents for t in agent.aliases.trials}
+        self._watched_trials = trial_terms
+        self._names = {agent.id: agent.name for agent in watchlist.agents}
+
+    def _fiscal_year(self, *texts: str) -> FiscalYear | None:
+        joined = " ".join(texts)
+        for pattern, fiscal in self._fiscal:
+            if pattern.search(joined):
+                return fiscal
+        return None
+
+    def extract(
+        self, title: str, text: str = "", *, published: date | None = None, url: str = "", source: str = ""
+    ) -> list[ExtractedCatalyst]:
+        """Catalysts in the text, in order; the title is read only when the text has none (a headline
+        restates its story)."""
+        ref = Reference(reference_date(published, url), self._fiscal_year(title, text, url, source))
+        item_agent = self._item_agent(title, text)
+        found = self._from_sentences(split_sentences(text), ref, item_agent, title)
+        if not found and title:
+            found = self._from_sentences(split_sentences(title), ref, item_agent, title)
+        return found
+
+    def _item_agent(self, title: str, text: str) -> str | None:
+        agents = self._matcher.match(title, text).agent_ids
+        return agents[0] if len(agents) == 1 else None
+
+    def _from_sentences(
+        self, sentences: Iterable[str], ref: Reference, item_agent: str | None, title: str
+    ) -> list[ExtractedCatalyst]:
+        out: list[ExtractedCatalyst] = []
+        for sentence in sentences:
+            mentions = find_mentions(sentence, ref)
+            if not mentions:
+                continue
+            drug, agent = self._drug(sentence, title, item_agent)
+            trial = self._trial(sentence)
+            for index, mention in enumerate(mentions):
+                found = self._catalyst(sentence, mentions, index, ref)
+                if found is None:
+                    continue
+                kind, window = found
+                out.append(
+                    ExtractedCatalyst(
+                        kind=kind,
+                        drug=drug,
+                        agent=agent,
+                        trial=trial,
+                        window_start=window.start if window else None,
+                        window_end=window.end if window else None,
+                        precision=window.precision if window else mention.precision,
+                        sentence=sentence,
+                    )
+                )
+        return out
+
+    @staticmethod
+    def _catalyst(
+        sentence: str, mentions: list[Mention], index: int, ref: Reference
+    ) -> tuple[CatalystKind, Window | None] | None:
+        mention = mentions[index]
+        masked = cues.PROTECTED_NAMES.sub(lambda m: m.group(0).replace(" ", "_"), sentence)
+        seg_start = mentions[index - 1].end if index else 0
+        seg_end = mentions[index + 1].start if index + 1 < len(mentions) else len(masked)
+        before, after_text = masked[seg_start : mention.start], masked[mention.end : seg_end]
+        if _not_guidance(mention, masked, before, after_text):
+            return None
+        reading = _read(before, after_text, masked[:seg_start])
+        if reading.kind is None or reading.financial or reading.looks_ahead is False:
+            return None
+        window = mention.window
+        if window is not None and cues.BEYOND_BEFORE.search(before):
+            window = after(window)
+        if window is not None and ref.today is not None and window.end < ref.today:
+            return None  # over at the item's date: history, not guidance
+        if reading.looks_ahead is None and (window is None or ref.today is None):
+            return None  # no tense cue and no date to tell whether it is still ahead
+        return reading.kind, window
+
+    def _drug(self, sentence: str, title: str, item_agent: str | None) -> tuple[str | None, str | None]:
+        """The drug as written and the watched agent it is (None for another drug)."""
+        found = self._matcher.match("", sentence)
+        if found.agents:
+            ev = found.agents[0]
+            if ev.kind not in _NAMING_KINDS:  # a trial acronym or a sponsor+program reference names no drug
+                return self._names.get(ev.target, ev.target), ev.target
+            written = re.search(re.escape(ev.term), sentence, re.IGNORECASE)
+            return (written.group(0) if written else ev.term), ev.target
+        near = [ev for ev in found.near_misses if _INN.fullmatch(ev.term) or _CODE.fullmatch(ev.term)]
+        if near:
+            written = re.search(re.escape(near[0].term), sentence, re.IGNORECASE)
+            return (written.group(0) if written else near[0].term), None
+        other = _INN.search(sentence) or _CODE.search(sentence)
+        if other is not None:
+            return other.group(1), None
+        if item_agent is not None:
+            named = [ev for ev in self._matcher.match(title, "").agents if ev.kind in _NAMING_KINDS]
+            return (named[0].term if named else self._names.get(item_agent, item_agent)), item_agent
+        other = _INN.search(title) or _CODE.search(title)
+        return (other.group(1) if other else None), None
+
+    def _trial(self, sentence: str) -> str | None:
+        nct = _NCT.search(sentence)
+        if nct:
+            return nct.group(0)
+        names: list[str] = []
+        for m in _ACRONYM.finditer(sentence):
+            word = m.group(1)
+            if word in _NOT_TRIALS or len(re.sub(r"[^A-Z]", "", word)) < 4 or word in names:
+                continue
+            near = sentence[max(0, m.start() - 40) : m.end() + 40]
+            if word.upper() in self._watched_trials or _TRIAL_WORD.search(near) or re.search(r"[-\d]", word):
+                if _CODE.fullmatch(word):
+                    continue  # a drug code, not a trial
+                names.append(word)
+        if not names:
+            m2 = _CAPITALISED_AFTER_TRIAL.search(sentence)
+            return m2.group(1) if m2 else None
+        return "/".join(names[:3])

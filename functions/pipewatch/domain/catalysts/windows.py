@@ -1,0 +1,427 @@
+"""Date expressions in text -> windows with a precision (the rules of the labelled set's README).
+
+"March 3, 2027" = that day; "June 2027" = the month; "Q2 2027" = the quarter; "2H 2026" = the half; "in 2027"
+= the year; "mid-2026" (Apr-Sep), "early 2026" (Jan-Apr), "late 2026" (Sep-Dec), "by year-end 2026" (Oct-Dec),
+seasons, "by the end of <month or quarter>", ranges ("late 2026 to early 2027") and "within 60 days" are
+`vague`. A year left implicit is resolved from the reference date (the item's date); a fiscal year is the
+sponsor's when one is configured, else the calendar year.
+
+Pure: the reference date is passed in; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Literal
+
+from pipewatch.domain.catalysts import vocabulary as v
+from pipewatch.domain.catalysts.date_patterns import COMPILED, MONTH_OF, ORDINAL_OF
+
+Precision = Literal["day", "month", "quarter", "half", "year", "vague"]
+Modifier = Literal["early", "mid", "late", "end", ""]
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    """A sponsor's fiscal year: the month it starts, and whether "FY2025" names the year it starts or ends
+    in."""
+
+    start_month: int = 1
+    named_for: Literal["start", "end"] = "start"
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date
+    precision: Precision
+
+    def label(self) -> str:
+        """Short human form: "2H 2026", "Q1 2027", "June 2027", "2027-03-03", "2026-09-01..2027-04-30"."""
+        s, e = self.start, self.end
+        if self.precision == "day":
+            return s.isoformat()
+        if self.precision == "month":
+            return f"{calendar.month_name[s.month]} {s.year}"
+        if self.precision == "quarter" and s.month in (1, 4, 7, 10) and s.year == e.year:
+            return f"Q{(s.month - 1) // 3 + 1} {s.year}"
+        if self.precision == "half" and s.month in (1, 7) and s.year == e.year:
+            return f"{1 if s.month == 1 else 2}H {s.year}"
+        if self.precision == "year" and (s.month, s.day, e.month, e.day) == (1, 1, 12, 31):
+            return str(s.year)
+        return f"{s.isoformat()}..{e.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One date expression found in a text: its span, and its window (None when its year cannot be told)."""
+
+    start: int
+    end: int
+    precision: Precision
+    window: Window | None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+# Within a period of n months, the months an early/mid/late/end phrase covers: (offset, length)
+def _sub_period(months: int, modifier: Modifier) -> tuple[int, int]:
+    table = {
+        12: {"early": (0, 4), "mid": (3, 6), "late": (8, 4), "end": (9, 3)},
+        6: {"early": (0, 2), "mid": (1, 4), "late": (4, 2), "end": (4, 2)},
+        3: {"early": (0, 1), "mid": (1, 1), "late": (2, 1), "end": (2, 1)},
+    }
+    return table[months][modifier] if modifier else (0, months)
+
+
+_ZH_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_ZH_MODIFIERS: dict[str, Modifier] = {"底": "end", "末": "end", "初": "early", "中": "mid"}
+
+
+# ------------------------------------------------------------------------------------------- resolving
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What resolves a date expression: the item's date (None: unknown) and the sponsor's fiscal year."""
+
+    today: date | None = None
+    fiscal: FiscalYear | None = None
+
+
+_Found = tuple[Precision, Window | None]
+
+
+def _modifier(text: str | None) -> Modifier:
+    if not text:
+        return ""
+    low = text.lower()
+    if re.match(rf"(?:by\s+)?(?:{v.END})$", low):
+        return "end"
+    if re.match(rf"(?:{v.LATE})$", low):
+        return "late"
+    if re.match(rf"(?:{v.MID})$", low):
+        return "mid"
+    return "early"
+
+
+def _year(groups: dict[str, str | None], ref: Reference) -> int | None:
+    """The year a match names; None when it names none (implicit) or names a relative year with no date."""
+    raw = groups.get("y") or groups.get("y2")
+    if raw:
+        number = int(raw)
+        return number + 2000 if number < 100 else number
+    rel = groups.get("rel")
+    if rel:
+        if ref.today is None:
+            return None
+        return ref.today.year + v.RELATIVE_YEARS.get(re.sub(r"\s+", " ", rel.lower()), 0)
+    zrel = groups.get("zrel")
+    if zrel and ref.today is not None:
+        return ref.today.year + (1 if zrel == "明年" else 0)
+    return None
+
+
+def _names_a_year(groups: dict[str, str | None]) -> bool:
+    return any(groups.get(k) for k in ("y", "y2", "rel", "zrel"))
+
+
+def _period(
+    ref: Reference,
+    year: int | None,
+    first: int,
+    months: int,
+    *,
+    modifier: Modifier,
+    fiscal: bool,
+    named: Precision,
+) -> _Found:
+    """A period of `months` months starting at month `first` (1-based) of a (fiscal) year, maybe narrowed by
+    early/mid/late/end. With no year, the first such period not already over at the reference date."""
+    offset, length = _sub_period(months, modifier)
+    precision: Precision = "vague" if modifier else named
+    implicit = year is None
+    if year is None:
+        if ref.today is None:
+            return precision, None
+        year = ref.today.year
+    fy = ref.fiscal if fiscal and ref.fiscal is not None else FiscalYear()
+    base_year = year if fy.named_for == "start" or fy.start_month == 1 else year - 1
+    base = date(base_year, fy.start_month, 1)
+    start = _add_months(base, first - 1 + offset)
+    end = _add_months(start, length) - timedelta(days=1)
+    if implicit and ref.today is not None and end < ref.today:
+        start, end = _add_months(start, 12), _add_months(end + timedelta(days=1), 12) - timedelta(days=1)
+    return precision, Window(start, end, precision)
+
+
+def _day(ref: Reference, year: int | None, month: int, day: int) -> _Found | None:
+    if year is None:
+        if ref.today is None:
+            return "day", None
+        year = ref.today.year
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None
+        # "June 20" said in November is next June; a date up to two months back is this year's (a recap)
+        if candidate < ref.today - timedelta(days=60):
+            year += 1
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    return "day", Window(found, found, "day")
+
+
+def _month(ref: Reference, year: int | None, month: int, modifier: Modifier) -> _Found:
+    precision: Precision = "vague" if modifier else "month"
+    if year is None:
+        if ref.today is None:
+            return precision, None
+        year = ref.today.year
+        if _month_end(year, month) < ref.today:
+            year += 1
+    last = calendar.monthrange(year, month)[1]
+    first_day, last_day = {"early": (1, 10), "mid": (11, 20), "late": (21, last)}.get(modifier, (1, last))
+    return precision, Window(date(year, month, first_day), date(year, month, last_day), precision)
+
+
+def _relative_period(g: dict[str, str | None], ref: Reference) -> _Found:
+    """ "next quarter", "this month", "le trimestre prochain": counted from the reference date."""
+    period = (g.get("period") or g.get("period_fr") or "quarter").lower()
+    which = (g.get("which") or g.get("which_fr") or "this").lower()
+    ahead = 1 if which in ("next", "the coming", "the next", "prochain") else 0
+    quarterly = period in ("quarter", "trimestre")
+    precision: Precision = "quarter" if quarterly else "month"
+    if ref.today is None:
+        return precision, None
+    size = 3 if quarterly else 1
+    first = date(ref.today.year, size * ((ref.today.month - 1) // size) + 1, 1)
+    start = _add_months(first, size * ahead)
+    return precision, Window(start, _add_months(start, size) - timedelta(days=1), precision)
+
+
+def _month_number(text: str) -> int | None:
+    """A month name; None for an ambiguous short form written in lower case ("may", "mar")."""
+    low = text.lower()
+    if low in v.AMBIGUOUS_MONTHS and not text[0].isupper():
+        return None
+    return MONTH_OF.get(low)
+
+
+def _ordinal(text: str | None) -> int:
+    return ORDINAL_OF.get((text or "").lower(), 1)
+
+
+_BARE_YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
+_IMPLICIT_DAY_OR_MONTH = frozenset({"day_month_first", "day_first", "month"})
+
+
+def _year_named_just_before(m: re.Match[str]) -> int | None:
+    """ "ACR Convergence 2026 in November", "ASH 2018 ... on Sunday, December 2nd": a bare year shortly before
+    an implicit day or month names its year."""
+    found = _BARE_YEAR.findall(m.string[max(0, m.start() - 40) : m.start()])
+    return int(found[-1]) if len(set(found)) == 1 else None
+
+
+def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
+    g = m.groupdict()
+    year = _year(g, ref)
+    if year is None and name in _IMPLICIT_DAY_OR_MONTH and not _names_a_year(g):
+        year = _year_named_just_before(m)
+    if name in _DATE_FORMS:
+        return _resolve_date(name, g, year, ref)
+    if name in _PERIOD_FORMS:
+        return _resolve_period(name, g, year, ref)
+    return _resolve_year(name, m, g, year, ref)
+
+
+_DATE_FORMS = frozenset(
+    {
+        "iso",
+        "iso_month",
+        "numeric",
+        "zh_day",
+        "day_month_first",
+        "day_first",
+        "month_year",
+        "month",
+        "zh_month",
+    }
+)
+_PERIOD_FORMS = frozenset({"quarter", "quarter_short", "zh_quarter", "half", "half_short", "zh_half"})
+
+
+def _resolve_date(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
+    """A day or a month."""
+    if name == "numeric":
+        first, second = int(g["a"] or 0), int(g["b"] or 0)
+        month_first = (g["sep"] == "/" and first <= 12) or second > 12
+        number, day = (first, second) if month_first else (second, first)
+        return None if number > 12 else _day(ref, year, number, day)
+    if name in ("iso", "zh_day"):
+        return _day(ref, year, int(g["m"] or 1), int(g["d"] or 1))
+    if name in ("day_month_first", "day_first"):
+        month = _month_number(g["mon"] or "")
+        return None if month is None else _day(ref, year, month, int(g["d"] or 1))
+    if name in ("month_year", "month", "zh_month", "iso_month"):
+        month = int(g["m"] or 1) if name in ("zh_month", "iso_month") else _month_number(g["mon"] or "")
+        return None if month is None else _month(ref, year, month, _modifier(g.get("mod")))
+    return None
+
+
+def _resolve_period(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
+    """A quarter or a half, maybe of a fiscal year, maybe early/mid/late/end."""
+    mod = _modifier(g.get("mod"))
+    fiscal = bool(g.get("fy") or g.get("fq")) and not g.get("cy")
+    if name in ("quarter", "quarter_short", "zh_quarter"):
+        if name == "quarter_short" and (g.get("ql") or "").lower() == "t" and not g.get("y"):
+            return None  # "T2" alone is not a quarter (T2 diabetes); "T3 2025" is
+        if name == "zh_quarter":
+            number = _ZH_NUM[g["q"] or "1"]
+        elif name == "quarter":
+            number = _ordinal(g.get("ord"))
+        else:
+            number = int(g.get("q") or g.get("q2") or 1)
+        return _period(ref, year, 3 * (number - 1) + 1, 3, modifier=mod, fiscal=fiscal, named="quarter")
+    if name in ("half", "half_short", "zh_half"):
+        if name == "half_short" and (g.get("hl") or "").lower() == "s" and not g.get("y"):
+            return None
+        if name == "zh_half":
+            number = 1 if g["h"] == "上" else 2
+        elif name == "half":
+            number = _ordinal(g.get("ord"))
+        else:
+            number = int(g.get("h") or g.get("h2") or 1)
+        return _period(ref, year, 6 * (number - 1) + 1, 6, modifier=mod, fiscal=fiscal, named="half")
+    return None
+
+
+def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, each a line or two
+    name: str, m: re.Match[str], g: dict[str, str | None], year: int | None, ref: Reference
+) -> _Found | None:
+    """A year, a part of one (early/mid/late/end, a season), a relative year or a span of days."""
+    mod = _modifier(g.get("mod"))
+    fiscal = bool(g.get("fy") or g.get("fq")) and not g.get("cy")
+    if name == "year_mod":
+        return _period(ref, year, 1, 12, modifier=mod or "early", fiscal=fiscal, named="year")
+    if name == "zh_mod":
+        zmod = _ZH_MODIFIERS.get((g["zmod"] or "底")[-1], "end")
+        return _period(ref, year, 1, 12, modifier=zmod, fiscal=False, named="year")
+    if name == "year_end":
+        if (g.get("endword") or "").lower().strip() == "ye" and year is None:
+            return None
+        return _period(ref, year, 1, 12, modifier="end", fiscal=False, named="year")
+    if name == "mid_year":
+        return _period(ref, None, 1, 12, modifier="mid", fiscal=False, named="year")
+    if name == "later_this_year":
+        if ref.today is None:
+            return "vague", None
+        start = ref.today + timedelta(days=1)
+        return "vague", Window(start, date(ref.today.year, 12, 31), "vague")
+    if name == "season":
+        first, last = v.SEASONS[(g["season"] or "").lower()]
+        if g.get("this") and year is None and ref.today is not None:
+            year = ref.today.year + (1 if (g["this"] or "").lower() in ("next", "komende") else 0)
+        return _period(ref, year, first, last - first + 1, modifier="", fiscal=False, named="vague")
+    if name == "fiscal_ending":
+        month = _month_number(g["mon"] or "")
+        if month is None or year is None:
+            return None
+        end = _month_end(year, month)
+        return "year", Window(_add_months(end + timedelta(days=1), -12), end, "year")
+    if name in ("fiscal", "year", "relative_year", "zh_year", "cy"):
+        if name == "zh_year" and g.get("within"):
+            year = ref.today.year if ref.today else None
+        if name == "year" and "fiscal" in m.group(0).lower() and not g.get("cy"):
+            fiscal = True
+        if name == "fiscal":
+            fiscal = True
+        if year is None:
+            return "year", None
+        return _period(ref, year, 1, 12, modifier="", fiscal=fiscal, named="year")
+    if name == "relative_period":
+        return _relative_period(g, ref)
+    if name == "within":
+        if ref.today is None:
+            return "vague", None
+        raw = (g["n"] or "1").lower()
+        count = int(raw) if raw.isdigit() else v.NUMBER_WORDS.get(raw, 1)
+        unit = (g["unit"] or "days").lower()
+        if unit.startswith(("week", "sem", "woch", "sett", "wek")):
+            end = ref.today + timedelta(days=7 * count)
+        elif unit.startswith(("month", "mois", "monat", "mes", "maand")):
+            end = _add_months(ref.today, count)
+        else:
+            end = ref.today + timedelta(days=count)
+        return "vague", Window(ref.today, end, "vague")
+    return None
+
+
+# "delayed from Q1 2026 to Q3 2026" is a move, not a range
+_MOVED_FROM = re.compile(
+    r"(?:delay|mov|push|postpon|shift|slipp?|chang|revis|extend|updat|reschedul)\w*\s+(?:\w+\s+){0,3}from\s*$",
+    re.IGNORECASE,
+)
+_RANGE_LINK = re.compile(
+    r"\s*(?:to|through|thru|until|till|-|–|—|/|or|and|à|au|a|bis|tot|e|et|y|ou|o|~|至|到)\s*$"
+)
+
+
+def find_mentions(text: str, ref: Reference) -> list[Mention]:
+    """Every date expression in `text`, left to right, overlapping candidates resolved longest first, and
+    two expressions joined by "to" / "or" / "-" merged into one vague range ("late 2026 to early 2027")."""
+    candidates: list[tuple[int, int, str, re.Match[str]]] = []
+    for name, pattern in COMPILED:
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                candidates.append((m.start(), m.end(), name, m))
+    candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+    taken: list[tuple[int, int]] = []
+    chosen: list[Mention] = []
+    for start, end, name, m in candidates:
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        found = _resolve(name, m, ref)
+        if found is None:
+            continue
+        taken.append((start, end))
+        chosen.append(Mention(start, end, found[0], found[1]))
+    chosen.sort(key=lambda mention: mention.start)
+    merged: list[Mention] = []
+    for mention in chosen:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and prev.window is not None
+            and mention.window is not None
+            and _RANGE_LINK.fullmatch(text[prev.end : mention.start]) is not None
+            and mention.window.end > prev.window.end
+            and not _MOVED_FROM.search(text[max(0, prev.start - 60) : prev.start])
+        ):
+            window = Window(prev.window.start, mention.window.end, "vague")
+            merged[-1] = replace(prev, end=mention.end, precision="vague", window=window)
+            continue
+        merged.append(mention)
+    return merged
+
+
+def after(window: Window) -> Window:
+    """An open-ended "beyond <date>": from the next day to the end of the following calendar quarter (sponsors
+    guide in quarters, and a standard FDA review extension is three months)."""
+    start = window.end + timedelta(days=1)
+    quarter_start = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    end = _add_months(quarter_start, 6) - timedelta(days=1)
+    return Window(start, end, "vague")

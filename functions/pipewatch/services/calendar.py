@@ -1,0 +1,228 @@
+"""Catalyst calendar use cases: fold stored items and trial records into the calendar (from the poll), and
+the daily check that marks due and overdue catalysts. Writes are conditional on each entry's version; the
+updates they make (catalyst_slip, catalyst_overdue) have ids derived from what they say, so retries and
+repeated runs write nothing new. Those updates are ordinary `UPDATE#` items: the stream sends them to the
+alert function like any other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from pipewatch.domain.catalysts import calendar as rules
+from pipewatch.domain.catalysts.calendar import CalendarEntry, Observation
+from pipewatch.domain.catalysts.extract import Extractor
+from pipewatch.domain.catalysts.models import ExtractedCatalyst
+from pipewatch.domain.catalysts.registry import registry_catalyst
+from pipewatch.domain.models import Update
+from pipewatch.domain.trials import TrialSnapshot
+from pipewatch.domain.watchlist import Watchlist
+from pipewatch.observability import logger
+
+_CONFLICT_RETRIES = 2
+
+
+class CatalystRepository(Protocol):
+    def get(self, catalyst_id: str) -> CalendarEntry | None: ...
+
+    def list(self, agent: str | None = None) -> list[CalendarEntry]: ...
+
+    def save(
+        self, entry: CalendarEntry, previous_version: int | None, updates: Sequence[Update] = ()
+    ) -> bool: ...
+
+
+@dataclass
+class CheckReport:
+    checked: int = 0
+    due: int = 0
+    overdue: int = 0
+    updates: list[Update] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "checked": self.checked,
+            "due": self.due,
+            "overdue": self.overdue,
+            "updates": len(self.updates),
+        }
+
+
+class CalendarService:
+    def __init__(
+        self,
+        *,
+        store: CatalystRepository,
+        extractor: Extractor,
+        watchlist: Watchlist,
+        grace_days: int = rules.DEFAULT_GRACE_DAYS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._store = store
+        self._extractor = extractor
+        self._grace_days = grace_days
+        self._clock = clock
+        # watched trials that are Phase 3 (or 2/3): their readouts slip and go overdue as "high"
+        self._phase3 = {
+            name.upper()
+            for agent in watchlist.agents
+            for trial in agent.trials
+            if "3" in trial.phase
+            for name in (trial.acronym, trial.nct_id)
+            if name
+        }
+        self._agent_for_nct = watchlist.agent_for_nct
+        self._trial_indications: dict[str, tuple[str, ...]] = {}
+        for agent in watchlist.agents:
+            for trial in agent.trials:
+                for name in (trial.acronym, trial.nct_id):
+                    if name:
+                        known = self._trial_indications.get(name.upper(), ())
+                        self._trial_indications[name.upper()] = tuple(
+                            dict.fromkeys((*known, *trial.indications))
+                        )
+
+    # -- from the poll ------------------------------------------------------------------------------------
+    def observe_update(self, update: Update, now: datetime | None = None) -> list[Update]:
+        """Resolve or withdraw the open catalysts this stored update fulfils or stops, then calendar the
+        catalysts it states. Returns the calendar updates written (slips)."""
+        now = now or self._clock()
+        published = (update.published or update.first_seen).astimezone(UTC).date()
+        stated = self._extractor.extract(
+            update.title, update.summary, published=published, url=update.url, source=update.source_name
+        )
+        stated_ids = {rules.entry_id(c) for c in stated}
+        for agent in update.agents:
+            for entry in self._store.list(agent):
+                if rules.resolves(entry, update, entry.catalyst_id in stated_ids):
+                    self._write(entry, rules.resolve(entry, update, now), [])
+                elif rules.withdraws(entry, update):
+                    self._write(
+                        entry, entry.model_copy(update={"state": "withdrawn", "last_confirmed": now}), []
+                    )
+        written: list[Update] = []
+        for catalyst in _next_per_entry(stated):
+            trial = (catalyst.trial or "").upper()
+            seen = Observation(
+                catalyst=catalyst,
+                update_id=update.update_id,
+                url=update.url,
+                source_name=update.source_name,
+                stated_on=published,
+                phase3=bool(trial) and trial in self._phase3,
+                indications=self._indications(trial, update.classification.indications),
+            )
+            written.extend(self._fold(seen, now))
+        return written
+
+    def observe_trial(
+        self, snapshot: TrialSnapshot, agent: str | None, now: datetime | None = None
+    ) -> list[Update]:
+        """A registry record: its ESTIMATED completion is a catalyst, an ACTUAL one fulfils it."""
+        now = now or self._clock()
+        agent = self._agent_for_nct(snapshot.nct_id) or agent
+        found = registry_catalyst(snapshot, agent)
+        if found is None or agent is None:
+            return []
+        catalyst, actual = found
+        key = rules.entry_id(catalyst)
+        if actual:
+            entry = self._store.get(key) if key else None
+            if entry is not None and entry.state in rules.OPEN_STATES:
+                done = entry.model_copy(
+                    update={
+                        "state": "resolved",
+                        "resolved_by": f"registry:{snapshot.nct_id}",
+                        "last_confirmed": now,
+                    }
+                )
+                self._write(entry, done, [])
+            return []
+        seen = Observation(
+            catalyst=catalyst,
+            update_id=f"registry:{snapshot.nct_id}",
+            url=f"https://clinicaltrials.gov/study/{snapshot.nct_id}",
+            source_name="ClinicalTrials.gov",
+            stated_on=_registry_date(snapshot.last_update_posted) or now.date(),
+            phase3=snapshot.is_phase3,
+            indications=self._indications((snapshot.acronym or "").upper() or snapshot.nct_id, ()),
+        )
+        return self._fold(seen, now)
+
+    def _indications(self, trial: str, stated: tuple[str, ...]) -> tuple[str, ...]:
+        """A watched trial's indications (ALKIVIA: myositis), else those of the item that stated it."""
+        return self._trial_indications.get(trial.upper(), ()) or stated
+
+    def _fold(self, seen: Observation, now: datetime) -> list[Update]:
+        key = rules.entry_id(seen.catalyst)
+        if key is None:
+            return []
+        for _ in range(_CONFLICT_RETRIES + 1):
+            entry = self._store.get(key)
+            new_entry, updates = rules.observe(entry, seen, now)
+            if new_entry is None:
+                return []
+            if self._store.save(new_entry, entry.version if entry else None, updates):
+                return updates
+        logger.warning("catalyst write lost to concurrent writers", extra={"catalyst_id": key})
+        return []
+
+    def _write(self, before: CalendarEntry, after: CalendarEntry, updates: list[Update]) -> bool:
+        return self._store.save(after, before.version, updates)
+
+    # -- the daily check ----------------------------------------------------------------------------------
+    def check(self, now: datetime | None = None) -> CheckReport:
+        """Mark due and overdue catalysts; each overdue catalyst's update is written once, however often
+        this runs (the entry leaves the open states in the same conditional write)."""
+        now = now or self._clock()
+        report = CheckReport()
+        for entry in self._store.list():
+            report.checked += 1
+            new_entry, updates = rules.check(entry, now, self._grace_days)
+            if new_entry is None:
+                continue
+            if not self._write(entry, new_entry, updates):
+                continue  # a concurrent run moved it first; its write stands
+            if new_entry.state == "overdue":
+                report.overdue += 1
+            elif new_entry.state == "due":
+                report.due += 1
+            report.updates.extend(updates)
+        return report
+
+    def upcoming(self, start: date, end: date, agents: set[str] | None = None) -> list[CalendarEntry]:
+        """Open catalysts whose window overlaps [start, end], for digests."""
+        return [
+            e
+            for e in self._store.list()
+            if e.state in rules.OPEN_STATES
+            and e.window_start <= end
+            and e.window_end >= start
+            and (agents is None or e.agent in agents)
+        ]
+
+
+def _next_per_entry(stated: list[ExtractedCatalyst]) -> list[ExtractedCatalyst]:
+    """One catalyst per calendar entry from one item: "induction topline in Q3 2025, maintenance data by Q2
+    2026" are two readouts of one trial, and folding both would read as a slip within the item; the calendar
+    keeps the next one."""
+    chosen: dict[str, ExtractedCatalyst] = {}
+    for catalyst in stated:
+        key = rules.entry_id(catalyst)
+        if key is None or catalyst.window_end is None:
+            continue
+        held = chosen.get(key)
+        if held is None or (held.window_end is not None and catalyst.window_end < held.window_end):
+            chosen[key] = catalyst
+    return list(chosen.values())
+
+
+def _registry_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
