@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import MetricsSink, PollService
+    from pipewatch.services.reader import ReaderService
     from pipewatch.services.subscriptions import SubscriptionService
 
 
@@ -145,4 +146,38 @@ def build_digest_service(
         store=Store(ddb, settings.table_name),
         publisher=publisher,
         link_base=settings.link_base,
+    )
+
+
+def build_link_keys(settings: Settings, *, dynamodb_client: Any = None, kms_client: Any = None) -> Any:
+    """The KMS-encrypted link-signing keys in the table (adapters/link_keys.py)."""
+    from pipewatch.adapters.link_keys import KmsLinkKeys
+
+    return KmsLinkKeys(
+        dynamodb_client or client("dynamodb", settings),
+        kms_client or client("kms", settings),
+        settings.table_name,
+        settings.link_key_id,
+    )
+
+
+def build_reader_service(
+    settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None, kms_client: Any = None
+) -> ReaderService:
+    """The reader routes (page, feedback, feeds, unsubscribe). The catalyst calendar plugs in here once it
+    exists (`catalysts=`, a services.reader.CatalystSource); until then pages show no catalysts."""
+    from pipewatch.adapters.feedback import FeedbackTable
+    from pipewatch.adapters.store import Store
+    from pipewatch.services.reader import ReaderService, SubscriptionLookup
+
+    ddb = dynamodb_client or client("dynamodb", settings)
+    subscriptions = build_subscription_service(
+        settings, dynamodb_client=ddb, sns_client=sns_client, check_watchlist=False
+    )
+    return ReaderService(
+        store=Store(ddb, settings.table_name),
+        feedback=FeedbackTable(ddb, settings.table_name),
+        subscriptions=SubscriptionLookup(subscriptions),
+        keys=build_link_keys(settings, dynamodb_client=ddb, kms_client=kms_client),
+        catalysts=None,
     )

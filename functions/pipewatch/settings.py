@@ -30,6 +30,10 @@ class Settings:
     function_name: str = "pipewatch-local"
     # Base of the short links in SMS (`<base>/<update id>`), a redirect the operator serves.
     link_base: str = "https://pipewatch.example/u"
+    # The site serving signed reader links (`<site>/u/<token>`): the stack's API stage URL by default.
+    site_url: str = ""
+    # The KMS key encrypting the link-signing keys (adapters/link_keys.py); empty: links are not signed.
+    link_key_id: str = ""
 
     def __post_init__(self) -> None:
         if not self.table_name:
@@ -52,6 +56,8 @@ class Settings:
             "endpoint_url": env.get("PIPEWATCH_ENDPOINT_URL", ""),
             "edgar_contact": env.get("PIPEWATCH_EDGAR_CONTACT", ""),
             "function_name": env.get("AWS_LAMBDA_FUNCTION_NAME", "pipewatch-local"),
+            "site_url": env.get("PIPEWATCH_SITE_URL", "").rstrip("/"),
+            "link_key_id": env.get("PIPEWATCH_LINK_KEY_ID", ""),
         }
         if env.get("PIPEWATCH_LINK_BASE"):
             values["link_base"] = env["PIPEWATCH_LINK_BASE"].rstrip("/")

@@ -61,6 +61,10 @@ class LinkError(ValueError):
     """A token is refused; the message says why in words a log reader understands (never echoed in full)."""
 
 
+class LinkExpired(LinkError):
+    """A genuine token past its expiry (the reader can be told so, and asked for a fresh link)."""
+
+
 @dataclass(frozen=True, slots=True)
 class LinkKeys:
     """The signing keys: the current one signs and verifies, the previous one only verifies."""
@@ -218,7 +222,7 @@ class SignedLinks:
             raise LinkError(f"a {found or 'unknown'} link, not a {purpose} link")
         expires = datetime.fromtimestamp(struct.unpack(">I", payload[1:5])[0], UTC)
         if expires <= self._clock():
-            raise LinkError(f"expired at {expires.isoformat()}")
+            raise LinkExpired(f"expired at {expires.isoformat()}")
         subscription_id, rest = _read_sub(payload[5:])
         update_id, fmt = "", None
         if purpose in ("page", "feedback"):
