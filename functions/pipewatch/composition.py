@@ -67,7 +67,29 @@ def build_alert_service(
         dynamodb_client=dynamodb_client or client("dynamodb", settings),
         ttl_seconds=settings.idempotency_ttl_seconds,
     )
-    return AlertService(notifier, publisher, link_base=settings.link_base)
+    return AlertService(
+        notifier,
+        publisher,
+        link_base=settings.link_base,
+        links=signed_links(settings, dynamodb_client=dynamodb_client),
+    )
+
+
+def signed_links(settings: Settings, *, dynamodb_client: Any = None, kms_client: Any = None) -> Any:
+    """A factory of SignedLinks on the stack's site (keys read, or created, on first use), or None when
+    the stack has no link key or site URL (offline rendering: plain links)."""
+    if not (settings.link_key_id and settings.site_url):
+        return None
+    from datetime import UTC, datetime
+
+    from pipewatch.domain.links import SignedLinks
+
+    keys = build_link_keys(settings, dynamodb_client=dynamodb_client, kms_client=kms_client)
+
+    def links() -> SignedLinks:
+        return SignedLinks(keys.get(create=True), settings.site_url, clock=lambda: datetime.now(UTC))
+
+    return links
 
 
 def build_plan_service(
@@ -146,6 +168,7 @@ def build_digest_service(
         store=Store(ddb, settings.table_name),
         publisher=publisher,
         link_base=settings.link_base,
+        links=signed_links(settings, dynamodb_client=ddb),
     )
 
 

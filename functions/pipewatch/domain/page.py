@@ -139,14 +139,20 @@ def page_headline(update: Update) -> str:
 
 
 def outlets(update: Update) -> list[tuple[str, str]]:
-    """(outlet, url) for every outlet that reported the update; the url is empty when unknown."""
-    primary = update.source_name or update.source_id
-    labels = list(update.sources) or [primary]
-    urls = [u for u in update.story_urls if not u.startswith("id:")]
-    if len(urls) == len(labels):
-        return list(zip(labels, urls, strict=True))
-    pairs = [(labels[0], update.url)] + [(label, "") for label in labels[1:]]
-    return pairs
+    """(outlet, url) for every outlet that reported the update; the url is empty when unknown. Merged
+    copies append to `sources` and `story_urls` together, so the two lists align from their ends."""
+    labels = list(update.sources) or [update.source_name or update.source_id]
+    urls = list(update.story_urls) or ([update.url] if update.url else [])
+    offset = len(labels) - len(urls)
+    if offset < 0:  # more URLs than labels: name the extra ones by the primary outlet
+        labels = [labels[0]] * -offset + labels
+        offset = 0
+    head = [
+        (label, update.url if n == 0 and update.url not in urls else "")
+        for n, label in enumerate(labels[:offset])
+    ]
+    pairs = head + list(zip(labels[offset:], urls, strict=True))
+    return [(label, "" if url.startswith("id:") else url) for label, url in pairs]
 
 
 def _section(title: str, body: str) -> str:
