@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "subscribe": ("pipewatch.commands.subscriptions", "add or change a subscription"),
     "unsubscribe": ("pipewatch.commands.subscriptions", "remove a subscription"),
     "subscriptions": ("pipewatch.commands.subscriptions", "list subscriptions"),
+    "feedback": ("pipewatch.commands.feedback", "readers' answers: export as dev-set rows, or report"),
+    "links": ("pipewatch.commands.links", "rotate the key that signs reader links (revokes old links)"),
 }
 
 

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -26,6 +27,7 @@ from pipewatch.handlers import page
 from pipewatch.settings import Settings, get_settings
 from pipewatch_local.local_stack import LambdaContext, api_gateway_event
 
+FIXTURES_LABELED = Path(__file__).resolve().parents[1] / "fixtures" / "labeled"
 HOSTILE = 'Brepocitinib <script>alert(1)</script> <a href="javascript:alert(2)">x</a> \u202eevil'
 
 
@@ -240,3 +242,40 @@ def test_given_the_stored_key_item_then_it_holds_only_kms_ciphertext(reader: dic
     plaintext = keys.get().current
     assert plaintext not in item["current_blob"]["B"]
     assert re.fullmatch(r"[A-Za-z0-9_-]+", _token(reader["links"].unsubscribe_url(reader["sid"])))
+
+
+def test_given_answers_on_the_stack_then_feedback_export_writes_dev_rows_and_report_summarises(
+    reader: dict[str, Any], capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    from pipewatch.cli import main
+
+    links, main_update, trial, sid = reader["links"], reader["main"], reader["trial"], reader["sid"]
+    _call("POST", "fb", links.feedback_token(sid, main_update.update_id), form={"label": "not_about_drug"})
+    _call("POST", "fb", links.feedback_token(ANY_READER, trial.update_id), form={"label": "wrong_event_type"})
+    out = tmp_path / "labelled.jsonl"
+
+    assert main(["feedback", "export", "--output", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    dev_keys = set(json.loads((FIXTURES_LABELED / "headlines_dev.jsonl").read_text().splitlines()[0]))
+    assert len(rows) == 2 and all(dev_keys <= set(r) for r in rows)
+    by_label = {r["reader_feedback"]: r for r in rows}
+    assert by_label["not_about_drug"]["label"] == {"relevant": False, "agents": []}
+    assert by_label["wrong_event_type"]["title"].startswith("VALOR (NCT05437263)")
+
+    capsys.readouterr()
+    assert main(["feedback", "report"]) == 0
+    report = capsys.readouterr().out
+    assert "2 answers on 2 updates" in report and "brepocitinib" in report and "Press wire" in report
+
+
+def test_given_links_rotate_revoke_then_earlier_links_are_refused(
+    reader: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipewatch.cli import main
+
+    links, main_update = reader["links"], reader["main"]
+    token = links.sign("page", ANY_READER, update_id=main_update.update_id)
+    assert main(["links", "rotate", "--revoke"]) == 0
+    assert "every earlier link is now refused" in capsys.readouterr().out
+    page._service.cache_clear()
+    assert _call("GET", "u", token)["statusCode"] == 403
