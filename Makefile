@@ -8,7 +8,7 @@ SAMSTAMP := $(SAMVENV)/.installed
 export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install demo test lint typecheck template-lint unit integration e2e bench clean
+.PHONY: install demo test lint typecheck template-lint unit integration e2e bench clean browser
 
 $(STAMP): pyproject.toml local/pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -25,6 +25,13 @@ $(SAMSTAMP):
 	touch $(SAMSTAMP)
 
 install: $(STAMP) $(SAMSTAMP)
+
+# The browser test (tests/e2e/test_browser.py) drives Debian's headless Chromium; installed only when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
 demo: $(STAMP)
 	$(BIN)/pipewatch demo
@@ -46,10 +53,10 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/pytest tests/integration
 
-e2e: $(STAMP)
+e2e: $(STAMP) browser
 	$(BIN)/pytest tests/e2e
 
-test: $(STAMP) $(SAMSTAMP)
+test: $(STAMP) $(SAMSTAMP) browser
 	$(MAKE) lint typecheck template-lint
 	$(BIN)/pytest --cov --cov-report=term
 

@@ -75,6 +75,9 @@ SECURITY_HEADERS: Mapping[str, str] = {
 }
 
 
+_FEED_NAMES = {"atom": "Atom feed", "json": "JSON Feed"}
+
+
 @dataclass(frozen=True, slots=True)
 class Catalyst:
     """A coming event of an agent (from the catalyst calendar, when one is configured)."""
@@ -253,7 +256,7 @@ def render_update_page(
     footer = ""
     if links.feeds or links.unsubscribe:
         feeds = " · ".join(
-            f'<a href="{html.escape("../feed/" + token, quote=True)}">{fmt.capitalize()} feed</a>'
+            f'<a href="{html.escape("../feed/" + token, quote=True)}">{_FEED_NAMES.get(fmt, fmt)}</a>'
             for fmt, token in sorted(links.feeds.items())
         )
         unsub = (
