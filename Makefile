@@ -66,6 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/cost.py
 	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/reader.py
 
 clean:
 	rm -rf $(VENV) $(SAMVENV) .pytest_cache .mypy_cache .ruff_cache .coverage

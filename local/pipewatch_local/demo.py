@@ -550,7 +550,7 @@ def _copies(updates: list[Any]) -> int:
 def load_handlers() -> dict[str, Handler]:
     """The Lambda entry points, with their per-process caches cleared (settings may have changed)."""
     from pipewatch.config import _cached_load
-    from pipewatch.handlers import alert, api, digest, plan, poll
+    from pipewatch.handlers import alert, api, digest, page, plan, poll
     from pipewatch.settings import get_settings
 
     get_settings.cache_clear()
@@ -560,12 +560,14 @@ def load_handlers() -> dict[str, Handler]:
     alert._service.cache_clear()
     digest._service.cache_clear()
     api._service.cache_clear()
+    page._service.cache_clear()
     return {
         "plan": plan.handler,
         "poll": poll.handler,
         "alert": alert.handler,
         "digest": digest.handler,
         "api": api.handler,
+        "page": page.handler,
     }
 
 

@@ -113,3 +113,11 @@ def test_given_the_digest_event_with_no_digest_subscriber_then_nothing_is_sent(
 ) -> None:
     report = handlers["digest"](_event("digest_schedule.json"), LambdaContext("digest"))
     assert report["sent"] == []
+
+
+def test_given_the_unsigned_page_link_event_then_the_page_refuses_it(handlers: dict[str, Any]) -> None:
+    answer = handlers["page"](_event("page_unsigned_link.json"), LambdaContext("page"))
+    assert answer["statusCode"] == 403
+    assert "This link is not valid" in answer["body"]
+    headers = {k: v[-1] for k, v in answer["multiValueHeaders"].items()}
+    assert headers["Content-Security-Policy"].startswith("default-src 'none'")
