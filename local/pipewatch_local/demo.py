@@ -21,7 +21,6 @@ import copy
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,11 +35,19 @@ from pipewatch.domain.models import SourceState
 from pipewatch.domain.render import render_alert
 from pipewatch.services.plan import PollTask
 from pipewatch.settings import Settings
+from pipewatch_local.demo_subscribers import (
+    DIGEST_HOUR,
+    DIGEST_ZONE,
+    SUBSCRIBERS,
+    SubscriberRefused,
+    fit_examples,
+    refusal,
+)
+from pipewatch_local.demo_view import DemoResult, SubscriberView
 from pipewatch_local.local_stack import (
     LambdaContext,
     LocalStack,
     QueuePump,
-    ShadowSubscriber,
     StreamPump,
     add_shadow_subscriber,
     api_gateway_event,
@@ -61,100 +68,6 @@ DEMO_AGENT = {
     "aliases": {"generic": ["remdesivir"], "codes": ["GS-5734"], "brands": ["Veklury"], "trials": ["ACTT-1"]},
     "trials": [{"nct_id": DEMO_TRIAL, "acronym": "ACTT-1", "phase": "3", "indications": []}],
 }
-
-# Example subscribers: (name, subscription request), created through the subscription API (POST
-# /subscriptions, whose body is the endpoint plus the preferences); the filter policy each gets is the one
-# the API returned.
-SUBSCRIBERS: list[tuple[str, dict[str, Any]]] = [
-    ("CI analyst (email, instant, everything)", {"endpoint": "ci.analyst@example.com"}),
-    (
-        "Medical affairs (SMS, instant, high severity only)",
-        {"endpoint": "+15555550123", "preferences": {"min_severity": "high"}},
-    ),
-    (
-        "BD lead (email, daily digest 08:00 Europe/Brussels, brepocitinib + efgartigimod, medium and above)",
-        {
-            "endpoint": "bd.lead@example.com",
-            "preferences": {
-                "mode": "digest",
-                "digest_hour": 8,
-                "timezone": "Europe/Brussels",
-                "agents": ["brepocitinib", "efgartigimod"],
-                "min_severity": "medium",
-            },
-        },
-    ),
-]
-DIGEST_ZONE = "Europe/Brussels"
-DIGEST_HOUR = 8
-
-
-@dataclass
-class SubscriberView:
-    name: str
-    channel: str
-    endpoint: str
-    filter_policy: dict[str, Any] | None
-    shadow: ShadowSubscriber
-    mode: str = "instant"
-    subscription_id: str = ""
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    digests: list[dict[str, Any]] = field(default_factory=list)
-    digest_hour: int = DIGEST_HOUR
-    timezone: str = "UTC"
-    preferences: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class DemoResult:
-    stack_name: str
-    cycles: list[dict[str, Any]]
-    updates: list[dict[str, Any]]
-    subscribers: list[SubscriberView]
-    replayed_batch_new_messages: int
-    topic_publishes: int
-    digest_runs: list[dict[str, Any]] = field(default_factory=list)
-    merged_copies: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.updates) and self.replayed_batch_new_messages == 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "stack": self.stack_name,
-            "cycles": self.cycles,
-            "updates": self.updates,
-            "subscribers": [
-                {
-                    "name": s.name,
-                    "channel": s.channel,
-                    "endpoint": s.endpoint,
-                    "mode": s.mode,
-                    "subscription_id": s.subscription_id,
-                    "filter_policy": s.filter_policy,
-                    "alerts": s.messages,
-                    "digests": s.digests,
-                }
-                for s in self.subscribers
-            ],
-            "replayed_batch_new_messages": self.replayed_batch_new_messages,
-            "topic_publishes": self.topic_publishes,
-            "digest_runs": self.digest_runs,
-            "merged_copies": self.merged_copies,
-        }
-
-    def render(self) -> str:
-        """The engine's view (cycles, batches, filter policies): `pipewatch demo --verbose`."""
-        from pipewatch_local.demo_view import render_verbose
-
-        return render_verbose(self)
-
-    def render_analyst(self) -> str:
-        """What happened to which drug, who got what and why: `pipewatch demo`."""
-        from pipewatch_local.demo_view import render_analyst
-
-        return render_analyst(self)
 
 
 def derive_one_field(document: dict[str, Any], path: list[str], value: Any) -> dict[str, Any]:
@@ -376,12 +289,12 @@ class DemoRun:
         topic = stack.output("AlertsTopicArn")
         context = LambdaContext(stack.output("ApiFunctionName"))
         views = []
-        for name, request in [*_fit_examples(self.examples, self.known_agents), *self.own]:
+        for name, request in [*fit_examples(self.examples, self.known_agents), *self.own]:
             body = {"endpoint": request["endpoint"], **request.get("preferences", {})}
             answer = api(api_gateway_event("POST", "/subscriptions", body=body), context)
             created = json.loads(answer.get("body") or "{}")
             if answer["statusCode"] != 201:
-                raise SubscriberRefused(f"{name}, {request['endpoint']}: {_refusal(created)}")
+                raise SubscriberRefused(f"{name}, {request['endpoint']}: {refusal(created)}")
             policy = created["filter_policy"]
             endpoint = created["endpoint"]
             # moto records no email/SMS delivery: an SQS queue with the same policy receives what they would.
@@ -493,39 +406,6 @@ class DemoRun:
                 )
                 sqs.delete_message(QueueUrl=dlq, ReceiptHandle=message["ReceiptHandle"])
         return sorted(parked, key=lambda p: p["task"])
-
-
-class SubscriberRefused(ValueError):
-    """The subscription API refused a demo subscriber (a user's --subscriber with a bad choice)."""
-
-
-def _fit_examples(
-    examples: list[tuple[str, dict[str, Any]]], known: set[str]
-) -> list[tuple[str, dict[str, Any]]]:
-    """The example subscribers, their agent choices narrowed to a user's watchlist ($PIPEWATCH_WATCHLIST);
-    an example left with none of its agents is not created (it would be refused as unknown)."""
-    fitted = []
-    for name, request in examples:
-        wanted = request.get("preferences", {}).get("agents") or []
-        kept = [a for a in wanted if a in known]
-        if wanted and not kept:
-            continue
-        if kept == wanted:
-            fitted.append((name, request))
-            continue
-        narrowed = {**request, "preferences": {**request["preferences"], "agents": kept}}
-        fitted.append((f"{name} (only {', '.join(kept)} is in your watchlist)", narrowed))
-    return fitted
-
-
-def _refusal(answer: dict[str, Any]) -> str:
-    """The API's reason, as one line (a 400 message, or the first 422 validation detail)."""
-    details = answer.get("detail")
-    if isinstance(details, list) and details and isinstance(details[0], dict):
-        first = details[0]
-        where = ".".join(str(p) for p in first.get("loc", [])[1:])
-        return f"{where}: {first.get('msg', '')}".strip(": ")
-    return str(answer.get("message") or answer)
 
 
 def _next_hour(hour: int, zone: str) -> datetime:

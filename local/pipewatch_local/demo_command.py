@@ -106,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
         # Powertools warns when a Lambda invocation published no metric (most demo invocations).
         warnings.filterwarnings("ignore", message="No application metrics to publish")
 
-    from pipewatch_local.demo import DemoRun, SubscriberRefused
+    from pipewatch_local.demo import DemoRun
+    from pipewatch_local.demo_subscribers import SubscriberRefused
 
     own = _own_subscriber(args)
 

@@ -5,15 +5,80 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
-if TYPE_CHECKING:
-    from pipewatch_local.demo import DemoResult, SubscriberView
+from pipewatch_local.demo_subscribers import DIGEST_HOUR
+from pipewatch_local.local_stack import ShadowSubscriber
 
 # The demo's deliberately broken source: its URL serves an HTML error page where RSS is expected.
 BROKEN_SOURCE = "ema-news"
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 DEMO_AGENT_ID = "remdesivir"
+
+
+@dataclass
+class SubscriberView:
+    name: str
+    channel: str
+    endpoint: str
+    filter_policy: dict[str, Any] | None
+    shadow: ShadowSubscriber
+    mode: str = "instant"
+    subscription_id: str = ""
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    digests: list[dict[str, Any]] = field(default_factory=list)
+    digest_hour: int = DIGEST_HOUR
+    timezone: str = "UTC"
+    preferences: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DemoResult:
+    stack_name: str
+    cycles: list[dict[str, Any]]
+    updates: list[dict[str, Any]]
+    subscribers: list[SubscriberView]
+    replayed_batch_new_messages: int
+    topic_publishes: int
+    digest_runs: list[dict[str, Any]] = field(default_factory=list)
+    merged_copies: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.updates) and self.replayed_batch_new_messages == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack_name,
+            "cycles": self.cycles,
+            "updates": self.updates,
+            "subscribers": [
+                {
+                    "name": s.name,
+                    "channel": s.channel,
+                    "endpoint": s.endpoint,
+                    "mode": s.mode,
+                    "subscription_id": s.subscription_id,
+                    "filter_policy": s.filter_policy,
+                    "alerts": s.messages,
+                    "digests": s.digests,
+                }
+                for s in self.subscribers
+            ],
+            "replayed_batch_new_messages": self.replayed_batch_new_messages,
+            "topic_publishes": self.topic_publishes,
+            "digest_runs": self.digest_runs,
+            "merged_copies": self.merged_copies,
+        }
+
+    def render(self) -> str:
+        """The engine's view (cycles, batches, filter policies): `pipewatch demo --verbose`."""
+        return render_verbose(self)
+
+    def render_analyst(self) -> str:
+        """What happened to which drug, who got what and why: `pipewatch demo`."""
+        return render_analyst(self)
 
 
 def _wanted(sub: SubscriberView) -> str:
@@ -121,6 +186,7 @@ def render_verbose(result: DemoResult) -> str:
             out.append(
                 f"  ! {failure['source']} (task {failure['task']}, parked in the poll DLQ after "
                 f"{failure['receives']} receives): {failure['error']}"
+                + (" [the demo's deliberately broken source]" if failure["source"] == BROKEN_SOURCE else "")
             )
     out += [
         "",
