@@ -8,7 +8,7 @@ SAMSTAMP := $(SAMVENV)/.installed
 export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install demo test lint typecheck template-lint build unit integration e2e bench clean
+.PHONY: install demo test lint typecheck template-lint build unit integration e2e bench clean browser
 
 $(STAMP): pyproject.toml local/pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -25,6 +25,13 @@ $(SAMSTAMP):
 	touch $(SAMSTAMP)
 
 install: $(STAMP) $(SAMSTAMP)
+
+# The browser test (tests/e2e/test_browser.py) drives Debian's headless Chromium; installed only when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
 demo: $(STAMP)
 	$(BIN)/pipewatch demo
@@ -52,10 +59,10 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/pytest tests/integration
 
-e2e: $(STAMP)
+e2e: $(STAMP) browser
 	$(BIN)/pytest tests/e2e
 
-test: $(STAMP) $(SAMSTAMP)
+test: $(STAMP) $(SAMSTAMP) browser
 	$(MAKE) lint typecheck template-lint build
 	$(BIN)/pytest --cov --cov-report=term
 
@@ -67,6 +74,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/cost.py
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/build_size.py
+	$(BIN)/python bench/reader.py
 
 clean:
 	rm -rf $(VENV) $(SAMVENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage

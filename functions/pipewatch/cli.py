@@ -8,6 +8,19 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
+# What `pipewatch --help` tells a user (the module docstring above is for developers).
+USAGE = """\
+pipewatch watches drug pipelines (agents, trials, regulators, press) and alerts the people who follow them.
+
+Try it offline:      pipewatch demo              (the whole pipeline on recorded payloads, no AWS)
+                     pipewatch demo --subscriber ci@example.com --agent brepocitinib
+Look at the data:    pipewatch watchlist show    (agents, aliases, trials, indications)
+Classify headlines:  echo '{"title": "argenx wins approval for Vyvgart"}' | pipewatch classify
+                     ... | pipewatch classify | pipewatch render --channel sms
+On a deployed stack: pipewatch subscribe / subscriptions / unsubscribe, pipewatch feedback report
+
+Each command has its own help: pipewatch COMMAND --help"""
+
 # name -> (module, help). Each module exposes `add_arguments(parser)` and `run(args) -> int`.
 COMMANDS: dict[str, tuple[str, str]] = {
     # The demo lives in the local harness (distribution pipewatch-local), never in a Lambda build.
@@ -24,12 +37,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "unsubscribe": ("pipewatch.commands.subscriptions", "remove a subscription"),
     "subscriptions": ("pipewatch.commands.subscriptions", "list subscriptions"),
     "catalysts": ("pipewatch.commands.catalysts", "extract catalysts from JSON lines, or list the calendar"),
+    "watchlist": ("pipewatch.commands.watchlist", "show the watchlist, or check a watchlist file"),
+    "feedback": ("pipewatch.commands.feedback", "readers' answers: export as dev-set rows, or report"),
+    "links": ("pipewatch.commands.links", "rotate the key that signs reader links (revokes old links)"),
 }
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[[argparse.Namespace], int]]]:
-    parser = argparse.ArgumentParser(prog="pipewatch", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="pipewatch", description=USAGE, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
     runners: dict[str, Callable[[argparse.Namespace], int]] = {}
     for name, (module_name, help_text) in COMMANDS.items():
         try:
@@ -40,11 +59,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[[argpars
                 runners[name] = _needs_local_harness
                 continue
             raise
-        cmd_parser = sub.add_parser(name, help=help_text)
+        # Every option shows its default; a command may swap in a formatter that also keeps its layout.
+        cmd_parser = sub.add_parser(
+            name, help=help_text, formatter_class=argparse.ArgumentDefaultsHelpFormatter
+        )
         adder = getattr(module, f"add_{name.replace('-', '_')}_arguments", None) or module.add_arguments
         adder(cmd_parser)
         runners[name] = getattr(module, f"run_{name.replace('-', '_')}", None) or module.run
     return parser, runners
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pipewatch")
+    except PackageNotFoundError:  # run from a source tree without installing
+        return "0.1.0 (not installed)"
 
 
 def _needs_local_harness(args: argparse.Namespace) -> int:

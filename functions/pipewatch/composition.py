@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
     from pipewatch.services.ports import MetricsSink
+    from pipewatch.services.reader import ReaderService
     from pipewatch.services.subscriptions import SubscriptionService
 
 
@@ -92,7 +93,29 @@ def build_alert_service(
         dynamodb_client=dynamodb_client or client("dynamodb", settings),
         ttl_seconds=settings.idempotency_ttl_seconds,
     )
-    return AlertService(notifier, publisher, link_base=settings.link_base)
+    return AlertService(
+        notifier,
+        publisher,
+        link_base=settings.link_base,
+        links=signed_links(settings, dynamodb_client=dynamodb_client),
+    )
+
+
+def signed_links(settings: Settings, *, dynamodb_client: Any = None, kms_client: Any = None) -> Any:
+    """A factory of SignedLinks on the stack's site (keys read, or created, on first use), or None when
+    the stack has no link key or site URL (offline rendering: plain links)."""
+    if not (settings.link_key_id and settings.site_url):
+        return None
+    from datetime import UTC, datetime
+
+    from pipewatch.domain.links import SignedLinks
+
+    keys = build_link_keys(settings, dynamodb_client=dynamodb_client, kms_client=kms_client)
+
+    def links() -> SignedLinks:
+        return SignedLinks(keys.get(create=True), settings.site_url, clock=lambda: datetime.now(UTC))
+
+    return links
 
 
 def build_plan_service(
@@ -175,4 +198,40 @@ def build_digest_service(
         publisher=publisher,
         link_base=settings.link_base,
         calendar=CatalystStore(ddb, settings.require("table_name")),
+        links=signed_links(settings, dynamodb_client=ddb),
+    )
+
+
+def build_link_keys(settings: Settings, *, dynamodb_client: Any = None, kms_client: Any = None) -> Any:
+    """The KMS-encrypted link-signing keys in the table (adapters/link_keys.py)."""
+    from pipewatch.adapters.link_keys import KmsLinkKeys
+
+    return KmsLinkKeys(
+        dynamodb_client or client("dynamodb", settings),
+        kms_client or client("kms", settings),
+        settings.require("table_name"),
+        settings.link_key_id,
+    )
+
+
+def build_reader_service(
+    settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None, kms_client: Any = None
+) -> ReaderService:
+    """The reader routes (page, feedback, feeds, unsubscribe); pages show the agent's coming catalysts from
+    the calendar."""
+    from pipewatch.adapters.catalyst_store import CatalystStore
+    from pipewatch.adapters.feedback import FeedbackTable
+    from pipewatch.adapters.store import Store
+    from pipewatch.services.reader import CalendarCatalysts, ReaderService, SubscriptionLookup
+
+    ddb = dynamodb_client or client("dynamodb", settings)
+    subscriptions = build_subscription_service(
+        settings, dynamodb_client=ddb, sns_client=sns_client, check_watchlist=False
+    )
+    return ReaderService(
+        store=Store(ddb, settings.require("table_name")),
+        feedback=FeedbackTable(ddb, settings.require("table_name")),
+        subscriptions=SubscriptionLookup(subscriptions),
+        keys=build_link_keys(settings, dynamodb_client=ddb, kms_client=kms_client),
+        catalysts=CalendarCatalysts(CatalystStore(ddb, settings.require("table_name"))),
     )

@@ -43,6 +43,10 @@ class Settings:
     source_environment: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # Days after a catalyst's window closes, with nothing fulfilling it, before it is overdue.
     catalyst_grace_days: int = 14
+    # The site serving signed reader links (`<site>/u/<token>`): the stack's API stage URL by default.
+    site_url: str = ""
+    # The KMS key encrypting the link-signing keys (adapters/link_keys.py); empty: links are not signed.
+    link_key_id: str = ""
 
     def __post_init__(self) -> None:
         if not self.poll_budget_seconds > 0:
@@ -69,6 +73,8 @@ class Settings:
             "taxonomy_override": env.get("PIPEWATCH_TAXONOMY", ""),
             "sources_override": env.get("PIPEWATCH_SOURCES", ""),
             "source_environment": {k: v for k, v in env.items() if k.startswith(SOURCE_ENV_PREFIXES)},
+            "site_url": env.get("PIPEWATCH_SITE_URL", "").rstrip("/"),
+            "link_key_id": env.get("PIPEWATCH_LINK_KEY_ID", ""),
         }
         if env.get("PIPEWATCH_LINK_BASE"):
             values["link_base"] = env["PIPEWATCH_LINK_BASE"].rstrip("/")

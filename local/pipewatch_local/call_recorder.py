@@ -103,6 +103,8 @@ class CallRecorder:
         if service == "sns":
             resource = params.get("SubscriptionArn") or params.get("TopicArn") or "*"
             return [Request(f"sns:{operation}", resource)]
+        if service == "kms":  # the key the call names (pipewatch always passes the key ARN)
+            return [Request(f"kms:{operation}", params.get("KeyId") or "*")]
         return [Request(f"{service}:{operation}", "*")]
 
     def _dynamodb(self, operation: str, params: dict[str, Any]) -> list[Request]:

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import copy
 import json
-import textwrap
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,16 +30,24 @@ import yaml
 
 from pipewatch.adapters.aws import client
 from pipewatch.adapters.store import Store
-from pipewatch.config import packaged_data_path
+from pipewatch.config import resolve_data_path
 from pipewatch.domain.models import SourceState
 from pipewatch.domain.render import render_alert
 from pipewatch.services.plan import PollTask
 from pipewatch.settings import Settings
+from pipewatch_local.demo_subscribers import (
+    DIGEST_HOUR,
+    DIGEST_ZONE,
+    SUBSCRIBERS,
+    SubscriberRefused,
+    fit_examples,
+    refusal,
+)
+from pipewatch_local.demo_view import DemoResult, SubscriberView
 from pipewatch_local.local_stack import (
     LambdaContext,
     LocalStack,
     QueuePump,
-    ShadowSubscriber,
     StreamPump,
     add_shadow_subscriber,
     api_gateway_event,
@@ -62,168 +69,6 @@ DEMO_AGENT = {
     "trials": [{"nct_id": DEMO_TRIAL, "acronym": "ACTT-1", "phase": "3", "indications": []}],
 }
 
-# Example subscribers: (name, subscription request), created through the subscription API (POST
-# /subscriptions, whose body is the endpoint plus the preferences); the filter policy each gets is the one
-# the API returned.
-SUBSCRIBERS: list[tuple[str, dict[str, Any]]] = [
-    ("CI analyst (email, instant, everything)", {"endpoint": "ci.analyst@example.com"}),
-    (
-        "Medical affairs (SMS, instant, high severity only)",
-        {"endpoint": "+15555550123", "preferences": {"min_severity": "high"}},
-    ),
-    (
-        "BD lead (email, daily digest 08:00 Europe/Brussels, brepocitinib + efgartigimod, medium and above)",
-        {
-            "endpoint": "bd.lead@example.com",
-            "preferences": {
-                "mode": "digest",
-                "digest_hour": 8,
-                "timezone": "Europe/Brussels",
-                "agents": ["brepocitinib", "efgartigimod"],
-                "min_severity": "medium",
-            },
-        },
-    ),
-]
-DIGEST_ZONE = "Europe/Brussels"
-DIGEST_HOUR = 8
-
-
-@dataclass
-class SubscriberView:
-    name: str
-    channel: str
-    endpoint: str
-    filter_policy: dict[str, Any] | None
-    shadow: ShadowSubscriber
-    mode: str = "instant"
-    subscription_id: str = ""
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    digests: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class DemoResult:
-    stack_name: str
-    cycles: list[dict[str, Any]]
-    updates: list[dict[str, Any]]
-    subscribers: list[SubscriberView]
-    replayed_batch_new_messages: int
-    topic_publishes: int
-    digest_runs: list[dict[str, Any]] = field(default_factory=list)
-    merged_copies: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.updates) and self.replayed_batch_new_messages == 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "stack": self.stack_name,
-            "cycles": self.cycles,
-            "updates": self.updates,
-            "subscribers": [
-                {
-                    "name": s.name,
-                    "channel": s.channel,
-                    "endpoint": s.endpoint,
-                    "mode": s.mode,
-                    "subscription_id": s.subscription_id,
-                    "filter_policy": s.filter_policy,
-                    "alerts": s.messages,
-                    "digests": s.digests,
-                }
-                for s in self.subscribers
-            ],
-            "replayed_batch_new_messages": self.replayed_batch_new_messages,
-            "topic_publishes": self.topic_publishes,
-            "digest_runs": self.digest_runs,
-            "merged_copies": self.merged_copies,
-        }
-
-    def render(self) -> str:
-        out: list[str] = [
-            f"pipewatch demo - stack {self.stack_name} (template.yaml on moto, recorded payloads)",
-            "",
-        ]
-        for cycle in self.cycles:
-            out.append(
-                f"poll cycle {cycle['cycle']}: {cycle['sources']} sources planned as {cycle['tasks']} queue "
-                f"tasks ({cycle['deliveries']} deliveries in {cycle['batches']} batches), "
-                f"{cycle['new_updates']} new updates, "
-                f"{cycle['not_modified']} tasks unchanged (304), {cycle['merged']} syndicated copies merged, "
-                f"{len(cycle['failed'])} failed; "
-                f"{cycle['alerts_published']} alerts published"
-            )
-            for failure in cycle["failed"]:
-                out.append(
-                    f"  ! {failure['source']} (task {failure['task']}, parked in the poll DLQ after "
-                    f"{failure['receives']} receives): {failure['error']}"
-                )
-        out += [
-            "",
-            "Classified updates",
-            _table(
-                ["#", "agents", "event", "sev", "indications", "title"],
-                [
-                    [
-                        str(i + 1),
-                        ",".join(u["agents"]),
-                        u["event_type"],
-                        u["severity"],
-                        ",".join(u["indications"]) or "-",
-                        u["title"],
-                    ]
-                    for i, u in enumerate(self.updates)
-                ],
-            ),
-        ]
-        with_sources = [u for u in self.updates if len(u["sources"]) > 1]
-        if with_sources:
-            out += [
-                "",
-                f"Syndicated copies merged into one update ({self.merged_copies} copies, no extra alert):",
-            ]
-            out += [f"  - {u['title'][:90]}: {'; '.join(u['sources'])}" for u in with_sources]
-        for sub in self.subscribers:
-            policy = json.dumps(sub.filter_policy, sort_keys=True)
-            out += [
-                "",
-                f"{sub.name} <{sub.endpoint}>",
-                f"  SNS filter policy: {policy}",
-                f"  {len(sub.messages)} instant alerts, {len(sub.digests)} digests",
-            ]
-            for message in sub.messages:
-                if sub.channel == "sms":
-                    out.append(f"  - SMS ({len(message['sms'])} chars): {message['sms']}")
-                else:
-                    out.append("  - " + message["subject"])
-            for digest in sub.digests:
-                out.append(f"  digest: {digest['subject']}")
-                out += ["    | " + line for line in digest["message"].splitlines()]
-        for run in self.digest_runs:
-            out.append(
-                f"\ndigest run at {run['now']} ({run['label']}): {len(run['sent'])} sent, "
-                f"{len(run['empty'])} empty (not sent), {run['due']} due"
-            )
-        out += [
-            "",
-            f"Replayed the last stream batch (a Lambda retry): {self.replayed_batch_new_messages} new alerts "
-            f"(exactly-once: expected 0). SNS publishes in total: {self.topic_publishes}.",
-        ]
-        return "\n".join(out)
-
-
-def _table(headers: list[str], rows: list[list[str]], width: int = 150) -> str:
-    fixed = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers[:-1])]
-    fixed = [min(w, 28) for w in fixed]
-    last = max(20, width - sum(fixed) - 2 * len(fixed))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers[:-1], fixed, strict=True)) + "  " + headers[-1]]
-    for row in rows:
-        cells = [c[:w].ljust(w) for c, w in zip(row[:-1], fixed, strict=True)]
-        lines.append("  ".join(cells) + "  " + textwrap.shorten(row[-1], last, placeholder="..."))
-    return "\n".join(lines)
-
 
 def derive_one_field(document: dict[str, Any], path: list[str], value: Any) -> dict[str, Any]:
     """A copy of a recorded document with exactly one field changed (named as derived wherever shown)."""
@@ -236,15 +81,30 @@ def derive_one_field(document: dict[str, Any], path: list[str], value: Any) -> d
 
 
 class DemoRun:
-    def __init__(self, *, fixtures: Path, events: Path, workdir: Path) -> None:
+    def __init__(
+        self,
+        *,
+        fixtures: Path,
+        events: Path,
+        workdir: Path,
+        extra_subscribers: list[tuple[str, dict[str, Any]]] | None = None,
+    ) -> None:
         self.fixtures = fixtures
         self.events = events
         self.workdir = workdir
+        # A user's own subscriber (`pipewatch demo --subscriber ...`), after the three examples.
+        self.examples = list(SUBSCRIBERS)
+        self.own = list(extra_subscribers or [])
+        self.known_agents: set[str] = set()
 
     # -- configuration -----------------------------------------------------------------------------------
     def _write_watchlist(self) -> Path:
-        data = yaml.safe_load(packaged_data_path("watchlist.yaml").read_text(encoding="utf-8"))
-        data["agents"].append(DEMO_AGENT)
+        # $PIPEWATCH_WATCHLIST when set (a user's own watchlist), else the packaged one; plus the demo agent.
+        own = Settings.from_env().watchlist_override
+        data = yaml.safe_load(resolve_data_path("watchlist.yaml", own).read_text(encoding="utf-8"))
+        if all(agent.get("id") != DEMO_AGENT["id"] for agent in data.get("agents", [])):
+            data["agents"].append(DEMO_AGENT)
+        self.known_agents = {str(agent.get("id")) for agent in data["agents"]}
         path = self.workdir / "watchlist.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
         return path
@@ -388,7 +248,7 @@ class DemoRun:
             before = _topic_publish_count(stack)
             pump.deliver_batch(replay)
             replayed_new = _topic_publish_count(stack) - before
-            digest_runs = self._digests(handlers["digest"], stack)
+            digest_runs = self._digests(handlers["digest"], stack, subscribers)
             for sub in subscribers:
                 received = sub.shadow.received()
                 sub.messages.extend(_alert_bodies([e for e in received if _delivery(e) == "instant"], store))
@@ -430,12 +290,12 @@ class DemoRun:
         topic = stack.output("AlertsTopicArn")
         context = LambdaContext(stack.output("ApiFunctionName"))
         views = []
-        for name, request in SUBSCRIBERS:
+        for name, request in [*fit_examples(self.examples, self.known_agents), *self.own]:
             body = {"endpoint": request["endpoint"], **request.get("preferences", {})}
             answer = api(api_gateway_event("POST", "/subscriptions", body=body), context)
             created = json.loads(answer.get("body") or "{}")
             if answer["statusCode"] != 201:
-                raise RuntimeError(f"subscribing {name}: {answer['statusCode']} {created}")
+                raise SubscriberRefused(f"{name}, {request['endpoint']}: {refusal(created)}")
             policy = created["filter_policy"]
             endpoint = created["endpoint"]
             # moto records no email/SMS delivery: an SQS queue with the same policy receives what they would.
@@ -449,23 +309,34 @@ class DemoRun:
                     shadow,
                     created["mode"],
                     created["subscription_id"],
+                    digest_hour=int(created.get("digest_hour", DIGEST_HOUR)),
+                    timezone=str(created.get("timezone", "UTC")),
+                    preferences={
+                        k: created.get(k) for k in ("agents", "indications", "event_types", "min_severity")
+                    },
                 )
             )
         return views
 
-    def _digests(self, digest: Handler, stack: LocalStack) -> list[dict[str, Any]]:
-        """The scheduled digest at the next 08:00 Brussels, then the same run again (a scheduler retry)."""
-        zone = ZoneInfo(DIGEST_ZONE)
-        local = datetime.now(UTC).astimezone(zone)
-        at = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
-        if at <= local:
-            at += timedelta(days=1)
-        event = {"scheduled_time": at.astimezone(UTC).isoformat()}
+    def _digests(
+        self, digest: Handler, stack: LocalStack, subscribers: list[SubscriberView]
+    ) -> list[dict[str, Any]]:
+        """The scheduled digest at the next 08:00 Brussels, then the same run again (a scheduler retry);
+        then, for a user's digest subscriber with another hour, a run at its next digest hour."""
         context = LambdaContext(stack.output("DigestFunctionName"))
+        first = _next_hour(DIGEST_HOUR, DIGEST_ZONE)
         runs = []
         for label in ("scheduled run", "retried run"):
-            report = digest(event, context)
+            report = digest({"scheduled_time": first.isoformat()}, context)
             runs.append({"label": label, **report})
+        extra = {
+            _next_hour(s.digest_hour, s.timezone)
+            for s in subscribers
+            if s.mode == "digest" and _next_hour(s.digest_hour, s.timezone) != first
+        }
+        for at in sorted(extra):
+            report = digest({"scheduled_time": at.isoformat()}, context)
+            runs.append({"label": "your digest hour", **report})
         return runs
 
     def _cycle(
@@ -538,6 +409,15 @@ class DemoRun:
         return sorted(parked, key=lambda p: p["task"])
 
 
+def _next_hour(hour: int, zone: str) -> datetime:
+    """The next time the clock reads `hour`:00 in `zone`, in UTC."""
+    local = datetime.now(UTC).astimezone(ZoneInfo(zone))
+    at = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if at <= local:
+        at += timedelta(days=1)
+    return at.astimezone(UTC)
+
+
 def _untouched_since(state: SourceState, moment: datetime) -> bool:
     """A task whose source answered 304 writes no state: its last attempt predates the cycle."""
     return state.last_attempt is not None and state.last_attempt < moment
@@ -551,7 +431,7 @@ def _copies(updates: list[Any]) -> int:
 def load_handlers() -> dict[str, Handler]:
     """The Lambda entry points, with their per-process caches cleared (settings may have changed)."""
     from pipewatch.config import clear_cache
-    from pipewatch.handlers import alert, api, digest, plan, poll
+    from pipewatch.handlers import alert, api, digest, page, plan, poll
     from pipewatch.settings import get_settings
 
     get_settings.cache_clear()
@@ -561,12 +441,14 @@ def load_handlers() -> dict[str, Handler]:
     alert._service.cache_clear()
     digest._service.cache_clear()
     api._service.cache_clear()
+    page._service.cache_clear()
     return {
         "plan": plan.handler,
         "poll": poll.handler,
         "alert": alert.handler,
         "digest": digest.handler,
         "api": api.handler,
+        "page": page.handler,
     }
 
 
@@ -598,12 +480,17 @@ def _alert_bodies(envelopes: list[dict[str, Any]], store: Store) -> list[dict[st
     for envelope in envelopes:
         update_id = envelope.get("MessageAttributes", {}).get("update_id", {}).get("Value", "")
         update = store.get_update(update_id)
+        message = envelope.get("Message", "")
+        # The SMS SNS sends carries the same signed page link as the e-mail.
+        page = re.search(r"tell us if it was wrong: (\S+)", message)
+        link = page.group(1) if page else ""
         bodies.append(
             {
                 "update_id": update_id,
                 "subject": envelope.get("Subject", ""),
-                "message": envelope.get("Message", ""),
-                "sms": render_alert(update).sms if update else "",
+                "message": message,
+                "sms": render_alert(update, page_link=link).sms if update else "",
+                "page": link,
             }
         )
     return bodies

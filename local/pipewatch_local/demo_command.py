@@ -4,6 +4,10 @@ moto in-process stands in for AWS; template.yaml is translated and created as a 
 payloads are replayed by a local HTTP server on 127.0.0.1 so the real fetcher and source adapters run;
 poll -> store -> stream -> alert runs through the Lambda handlers, called in-process with Lambda-shaped
 events; SNS delivers to each example subscriber through its filter policy.
+
+By default it prints an analyst's view (what happened to which drug, who got what, and why) and keeps the
+Lambda logs quiet; --verbose adds the engine's figures and the logs (stderr), --json prints everything.
+--subscriber adds your own subscriber, to see what it would receive. $PIPEWATCH_WATCHLIST is honoured.
 """
 
 from __future__ import annotations
@@ -14,24 +18,68 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, get_args
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 DEFAULT_EVENTS = Path(__file__).resolve().parents[2] / "events"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from pipewatch.domain.models import EventType
+
+    parser.description = __doc__
+    parser.formatter_class = _Formatter
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="recorded payloads folder")
     parser.add_argument("--events", type=Path, default=DEFAULT_EVENTS, help="sample Lambda events folder")
-    parser.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
+    view = parser.add_mutually_exclusive_group()
+    view.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+    view.add_argument(
+        "--verbose", "-v", action="store_true", help="the engine's view (cycles, batches, policies) and logs"
+    )
+    own = parser.add_argument_group("your own subscriber (see what it would receive)")
+    own.add_argument(
+        "--subscriber", metavar="ENDPOINT", default=None, help="e-mail address or E.164 phone number (SMS)"
+    )
+    own.add_argument("--agent", action="append", default=[], help="agent id (repeat; none = any)")
+    own.add_argument("--indication", action="append", default=[], help="indication id (repeat; none = any)")
+    own.add_argument(
+        "--event", action="append", default=[], choices=get_args(EventType), help="event type (repeat)"
+    )
+    own.add_argument(
+        "--min-severity", choices=("low", "medium", "high"), default="low", help="lowest severity"
+    )
+    own.add_argument("--digest", action="store_true", help="one daily digest instead of instant alerts")
+    own.add_argument("--hour", type=int, default=8, help="local hour of the digest (0-23)")
+    own.add_argument("--timezone", default="Europe/Brussels", help="IANA time zone of --hour")
 
 
-def _prepare_environment() -> None:
+class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keep the description's layout and show every default."""
+
+
+def _own_subscriber(args: argparse.Namespace) -> list[tuple[str, dict[str, Any]]]:
+    """The user's subscriber as a subscription request (validated by the API handler like any other)."""
+    if not args.subscriber:
+        return []
+    preferences: dict[str, Any] = {
+        "agents": args.agent,
+        "indications": args.indication,
+        "event_types": args.event,
+        "min_severity": args.min_severity,
+    }
+    if args.digest:
+        preferences |= {"mode": "digest", "digest_hour": args.hour, "timezone": args.timezone}
+    return [("You (--subscriber)", {"endpoint": args.subscriber, "preferences": preferences})]
+
+
+def _prepare_environment(verbose: bool) -> None:
     # No AWS account: moto accepts any credentials; nothing here can reach AWS.
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "demo")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "demo")
     os.environ["AWS_DEFAULT_REGION"] = os.environ["AWS_REGION"] = "us-east-1"
     os.environ["AWS_ACCOUNT_ID_ENDPOINT_MODE"] = "disabled"
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    # The analyst's view shows failures itself; the Lambda logs (JSON lines) only with --verbose.
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING" if verbose else "CRITICAL"
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("PIPEWATCH_LOG_STDERR", "true")
     os.environ.setdefault("PIPEWATCH_EDGAR_CONTACT", "pipewatch demo demo@example.com")
@@ -45,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    _prepare_environment()
+    _prepare_environment(args.verbose)
     import logging
     import warnings
 
@@ -54,13 +102,25 @@ def run(args: argparse.Namespace) -> int:
     # moto warns about every resource type its CloudFormation skips; the stack test names them instead.
     warnings.filterwarnings("ignore", message="Tried to parse AWS::")
     logging.getLogger("moto").setLevel(logging.ERROR)
+    if not args.verbose:
+        # Powertools warns when a Lambda invocation published no metric (most demo invocations).
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
 
     from pipewatch_local.demo import DemoRun
+    from pipewatch_local.demo_subscribers import SubscriberRefused
+
+    own = _own_subscriber(args)
 
     with tempfile.TemporaryDirectory(prefix="pipewatch-demo-") as workdir, mock_aws():
-        result = DemoRun(fixtures=fixtures, events=args.events, workdir=Path(workdir)).run()
+        try:
+            result = DemoRun(
+                fixtures=fixtures, events=args.events, workdir=Path(workdir), extra_subscribers=own
+            ).run()
+        except SubscriberRefused as exc:
+            print(f"pipewatch demo: subscriber refused: {exc}", file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(result.as_dict(), indent=2, default=str))
     else:
-        print(result.render())
+        print(result.render() if args.verbose else result.render_analyst())
     return 0 if result.ok else 1

@@ -154,6 +154,11 @@ def use_stack_environment(stack: LocalStack, extra: dict[str, str] | None = None
     os.environ["PIPEWATCH_TOPIC_ARN"] = stack.output("AlertsTopicArn")
     if "PollQueueUrl" in stack.outputs:
         os.environ["PIPEWATCH_POLL_QUEUE_URL"] = stack.output("PollQueueUrl")
+    # Reader links: the stack's KMS link key and its own API URL, as the template gives the functions.
+    if "LinkKeyArn" in stack.outputs:
+        os.environ["PIPEWATCH_LINK_KEY_ID"] = stack.output("LinkKeyArn")
+    if "SiteUrl" in stack.outputs:
+        os.environ["PIPEWATCH_SITE_URL"] = stack.output("SiteUrl")
     os.environ.update(extra or {})
 
 
@@ -182,18 +187,29 @@ def api_gateway_event(
     body: Any = None,
     query: dict[str, str] | None = None,
     stage: str = "dev",
+    form: dict[str, str] | None = None,
+    host: str = "local.execute-api.us-east-1.amazonaws.com",
 ) -> dict[str, Any]:
     """An API Gateway REST (proxy integration) event as Lambda receives it, for `resource` (the template
-    path, e.g. "/subscriptions/{subscription_id}") with its path parameters filled in."""
+    path, e.g. "/subscriptions/{subscription_id}") with its path parameters filled in. `form` sends an
+    HTML form post (application/x-www-form-urlencoded) instead of a JSON body."""
+    from urllib.parse import urlencode
+
     path = resource
     for name, value in (path_parameters or {}).items():
         path = path.replace("{" + name + "}", value)
+    content_type = "application/x-www-form-urlencoded" if form is not None else "application/json"
+    headers = {"Content-Type": content_type, "Host": host, "X-Forwarded-Proto": "https"}
+    if form is not None:
+        raw_body: str | None = urlencode(form)
+    else:
+        raw_body = json.dumps(body) if body is not None else None
     return {
         "resource": resource,
         "path": path,
         "httpMethod": method,
-        "headers": {"Content-Type": "application/json"},
-        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
         "queryStringParameters": query or None,
         "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
         "pathParameters": path_parameters or None,
@@ -203,11 +219,12 @@ def api_gateway_event(
             "httpMethod": method,
             "path": f"/{stage}{path}",
             "stage": stage,
+            "domainName": host,
             "requestId": str(uuid.uuid4()),
             "accountId": "123456789012",
             "identity": {"sourceIp": "127.0.0.1", "userArn": "arn:aws:iam::123456789012:user/local"},
         },
-        "body": json.dumps(body) if body is not None else None,
+        "body": raw_body,
         "isBase64Encoded": False,
     }
 
@@ -507,6 +524,9 @@ class _Resolver:
             return f"arn:aws:lambda:{REGION}:123456789012:function:{physical}"
         if kind == "AWS::IAM::Role":
             return f"arn:aws:iam::123456789012:role/{physical}"
+        if kind == "AWS::KMS::Key":  # not DescribeKey: moto keeps a CloudFormation key policy as a dict,
+            # which its DescribeKey then fails to parse
+            return f"arn:aws:kms:{REGION}:123456789012:key/{physical}"
         return f"UNRESOLVED:GetAtt:{logical}.{attr}"
 
     def sub(self, spec: Any) -> str:

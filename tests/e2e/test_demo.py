@@ -110,3 +110,71 @@ def test_given_the_demo_then_the_subscribers_were_created_through_the_api(demo: 
     for subscriber in demo["subscribers"]:
         assert subscriber["subscription_id"].startswith("sub-")
         assert subscriber["filter_policy"]["delivery"] == [subscriber["mode"]]
+
+
+@pytest.fixture(scope="module")
+def analyst_view(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    """`pipewatch demo` as a user runs it: the default view, their own digest subscriber, and their own
+    watchlist (the packaged one without dazukibart) through $PIPEWATCH_WATCHLIST."""
+    import os
+
+    import yaml
+
+    watchlist = yaml.safe_load((ROOT / "functions" / "pipewatch" / "data" / "watchlist.yaml").read_text())
+    watchlist["agents"] = [a for a in watchlist["agents"] if a["id"] != "brepocitinib"]
+    path = tmp_path_factory.mktemp("watchlist") / "watchlist.yaml"
+    path.write_text(yaml.safe_dump(watchlist, sort_keys=False), encoding="utf-8")
+    env = {**os.environ, "PIPEWATCH_WATCHLIST": str(path)}
+    argv = ["demo", "--subscriber", "me@example.com", "--agent", "efgartigimod", "--digest", "--hour", "9",
+            "--timezone", "UTC", "--min-severity", "high"]  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "pipewatch.cli", *argv],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_given_the_default_demo_then_it_opens_with_the_analysts_view_and_no_log_lines(
+    analyst_view: subprocess.CompletedProcess[str],
+) -> None:
+    assert analyst_view.returncode == 0, analyst_view.stderr[-2000:]
+    assert analyst_view.stderr == ""  # no Powertools UserWarning, no JSON log line
+    lines = analyst_view.stdout.splitlines()
+    assert lines[0].startswith("pipewatch demo: a day of drug-pipeline news")
+    assert not any(line.lstrip().startswith('{"level"') for line in lines)
+    text = analyst_view.stdout
+    for section in ("WHAT HAPPENED, BY DRUG", "WHO GOT WHAT", "SOURCES"):
+        assert section in text
+    assert "ema-news: broken on purpose in this demo" in text
+    assert "SNS filter policy" not in text and "deliveries in" not in text  # engine talk is for --verbose
+
+
+def test_given_my_own_subscriber_and_watchlist_then_the_demo_shows_what_i_would_receive(
+    analyst_view: subprocess.CompletedProcess[str],
+) -> None:
+    text = analyst_view.stdout
+    mine = text.split("You (--subscriber) <me@example.com>", 1)[1].split("SOURCES", 1)[0]
+    assert "wants: efgartigimod; high severity and above; one digest a day at 09:00 UTC" in mine
+    assert "got 1 digest: pipewatch digest" in mine
+    assert "argenx wins approval for Vyvgart" in mine and "Unsubscribe (one click" in mine
+    assert "roivant" not in mine.lower()
+    # $PIPEWATCH_WATCHLIST without brepocitinib: no update is about it any more.
+    happened = text.split("WHO GOT WHAT", 1)[0]
+    assert "  efgartigimod" in happened and "  brepocitinib" not in happened
+
+
+def test_given_a_subscriber_the_api_refuses_then_the_demo_says_why(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pipewatch.cli", "demo", "--subscriber", "not-an-address"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("pipewatch demo: subscriber refused: You (--subscriber), not-an-address")

@@ -70,6 +70,8 @@ class StackRun:
     inbox_digests: int = 0  # digests seen by the unfiltered all-alerts queue
     catalyst_checks: list[dict[str, Any]] = field(default_factory=list)  # the daily check, run twice
     catalysts_listed: int = 0  # calendar entries the poll made from the recorded items and records
+    reader_responses: list[ApiCall] = field(default_factory=list)  # the page function's answers, in order
+    reader_feedback_stored: int = 0
 
 
 def _routes(server: Any) -> None:
@@ -250,6 +252,41 @@ def _drive_api(handler: Any, digest_at: datetime) -> list[ApiCall]:
     return calls
 
 
+def _reader(handler: Any, method: str, route: str, token: str, form: dict[str, str] | None = None) -> ApiCall:
+    from pipewatch_local.local_stack import LambdaContext, api_gateway_event
+
+    event = api_gateway_event(method, f"/{route}/{{token}}", path_parameters={"token": token}, form=form)
+    answer = handler(event, LambdaContext("page"))
+    return ApiCall(method, f"/{route}/{{token}}", int(answer["statusCode"]), answer.get("body"))
+
+
+def _drive_reader(handler: Any, digest: dict[str, Any], alert: dict[str, Any]) -> list[ApiCall]:
+    """A digest reader follows the links in its digest (page, feedback twice, both feeds, unsubscribe),
+    and an instant subscriber opens the topic-wide page link of an alert; one altered link is refused."""
+    import re
+
+    text = json.dumps(digest) + json.dumps(alert)
+
+    def token(route: str, n: int = 0) -> str:
+        return re.findall(rf"/{route}/([A-Za-z0-9_-]+)", text)[n]
+
+    page_token = token("u")
+    altered = page_token[:-2] + ("AA" if page_token[-2:] != "AA" else "BB")
+    first_page = _reader(handler, "GET", "u", page_token)
+    feedback_token = re.findall(r'action="../fb/([A-Za-z0-9_-]+)"', str(first_page.body))[0]
+    feeds = re.findall(r'href="../feed/([A-Za-z0-9_-]+)"', str(first_page.body))
+    return [
+        first_page,
+        _reader(handler, "POST", "fb", feedback_token, {"label": "wrong_event_type"}),
+        _reader(handler, "POST", "fb", feedback_token, {"label": "wrong_event_type"}),
+        *[_reader(handler, "GET", "feed", t) for t in feeds],
+        _reader(handler, "GET", "u", altered),
+        _reader(handler, "GET", "u", re.findall(r"/u/([A-Za-z0-9_-]+)", json.dumps(alert))[0]),
+        _reader(handler, "GET", "unsub", token("unsub")),
+        _reader(handler, "POST", "unsub", token("unsub")),
+    ]
+
+
 def _mapping(stack: Any, source_logical_id: str) -> dict[str, Any]:
     for mapping in stack.mappings.values():
         if source_logical_id in json.dumps(mapping["Properties"]["EventSourceArn"]):
@@ -261,17 +298,19 @@ def _run(workdir: Path) -> StackRun:
     from moto import mock_aws
 
     from pipewatch.adapters.aws import client
+    from pipewatch.adapters.feedback import FeedbackTable
     from pipewatch.adapters.store import Store
     from pipewatch.composition import (
         build_alert_service,
         build_digest_service,
         build_plan_service,
         build_poll_service,
+        build_reader_service,
         build_subscription_service,
     )
     from pipewatch.config import clear_cache
     from pipewatch.domain.models import Classification, Update
-    from pipewatch.handlers import alert, api, catalyst_check, digest, plan, poll
+    from pipewatch.handlers import alert, api, catalyst_check, digest, page, plan, poll
     from pipewatch.services.digest import DigestRunError
     from pipewatch.settings import Settings, get_settings
     from pipewatch_local.local_stack import (
@@ -307,7 +346,9 @@ def _run(workdir: Path) -> StackRun:
         digest_service = build_digest_service(
             settings, sns_client=_FailingFirstDigestSns(client("sns", settings))
         )
-        saved = (plan._service, poll._service, alert._service, api._service, digest._service)
+        reader_service = build_reader_service(settings)
+        saved = (plan._service, poll._service, alert._service, api._service, digest._service, page._service)
+        page._service = lambda: reader_service  # type: ignore[assignment]
         plan._service = lambda: plan_service  # type: ignore[assignment]
         poll._service = lambda: poll_service  # type: ignore[assignment]
         alert._service = lambda: alert_service  # type: ignore[assignment]
@@ -434,6 +475,12 @@ def _run(workdir: Path) -> StackRun:
                         catalyst_check.handler(check_event, LambdaContext("catalyst-check"))
                     )
             catalyst_check._service.cache_clear()
+            # Readers follow the signed links of what they received (the digest's are its subscriber's own).
+            with recorder.acting_as("PageFunction"):
+                run.reader_responses = _drive_reader(page.handler, run.digest_inbox[0], run.analyst_inbox[0])
+            run.reader_feedback_stored = len(
+                FeedbackTable(client("dynamodb", settings), settings.table_name).all()
+            )
             for function in (
                 "PlanFunction",
                 "PollFunction",
@@ -441,11 +488,12 @@ def _run(workdir: Path) -> StackRun:
                 "DigestFunction",
                 "ApiFunction",
                 "CatalystCheckFunction",
+                "PageFunction",
             ):
                 run.policies[function] = function_role_policies(stack, function)
                 run.calls[function] = recorder.for_principal(function)
         finally:
-            plan._service, poll._service, alert._service, api._service, digest._service = saved  # type: ignore[assignment]
+            plan._service, poll._service, alert._service, api._service, digest._service, page._service = saved  # type: ignore[assignment]
             recorder.uninstall()
     return run
 

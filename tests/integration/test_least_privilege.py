@@ -23,6 +23,7 @@ FUNCTIONS = (
     "DigestFunction",
     "ApiFunction",
     "CatalystCheckFunction",
+    "PageFunction",
 )
 # Granted, but used by the Lambda runtime rather than by a call the code makes.
 RUNTIME_ACTIONS = {
@@ -35,8 +36,14 @@ _IDEMPOTENCY_READ_FALLBACK = (
     "Powertools idempotency reads the record when a conditional put fails without returning the old item;"
     " DynamoDB and moto return it (ReturnValuesOnConditionCheckFailure=ALL_OLD): a fallback"
 )
+_FIRST_SIGNER_CREATES_THE_KEY = (
+    "the first function to sign a link creates the encrypted link key (a conditional put); in the stack run "
+    "the alert function signs first, so the digest function only reads and decrypts it"
+)
 # (function, statement Sid, action) granted but never exercisable offline, with the reason.
 KNOWN_UNEXERCISED = {
+    ("DigestFunction", "LinkKeysItem", "dynamodb:PutItem"): _FIRST_SIGNER_CREATES_THE_KEY,
+    ("DigestFunction", "LinkKeysDecryptAndCreate", "kms:GenerateDataKey"): _FIRST_SIGNER_CREATES_THE_KEY,
     ("AlertFunction", "IdempotencyRecordsOnly", "dynamodb:GetItem"): _IDEMPOTENCY_READ_FALLBACK,
     ("DigestFunction", "DigestIdempotencyRecordsOnly", "dynamodb:GetItem"): _IDEMPOTENCY_READ_FALLBACK,
 }
@@ -270,3 +277,36 @@ def test_given_the_catalyst_check_then_it_writes_overdue_once_and_only_calendar_
             assert _decision(run, "CatalystCheckFunction", request) is Decision.IMPLICIT_DENY, (action, key)
     publish = Request("sns:Publish", run.outputs["AlertsTopicArn"])
     assert _decision(run, "CatalystCheckFunction", publish) is Decision.IMPLICIT_DENY
+
+
+def test_given_the_page_function_then_it_cannot_write_updates_keys_or_publish(run: StackRun) -> None:
+    # Reached without IAM auth (the token is the authorisation), so what it may do is held tightest: it
+    # cannot change updates, source state, trials, idempotency records or the link keys (no rotation or
+    # creation), cannot subscribe anyone, publish, or make a new key.
+    table = run.outputs["TableArn"]
+    for key in (
+        "UPDATE#u-1",
+        "SOURCE#press-wire",
+        "TRIAL#NCT04280705",
+        "idempotency#alert",
+        "LINKKEY#signing",
+    ):
+        for action in WRITES:
+            request = Request(action, table, {"dynamodb:LeadingKeys": [key]})
+            assert _decision(run, "PageFunction", request) is Decision.IMPLICIT_DENY, (action, key)
+    poll_writes = [c.request for c in run.calls["PollFunction"] if c.request.action in WRITES]
+    assert poll_writes
+    assert all(_decision(run, "PageFunction", r) is Decision.IMPLICIT_DENY for r in poll_writes)
+    key_arn = run.outputs["LinkKeyArn"]
+    for action, resource in (
+        ("sns:Publish", run.outputs["AlertsTopicArn"]),
+        ("sns:Subscribe", run.outputs["AlertsTopicArn"]),
+        ("kms:GenerateDataKey", key_arn),
+        ("kms:Encrypt", key_arn),
+        ("dynamodb:Query", table),
+        ("dynamodb:Scan", table),
+    ):
+        assert _decision(run, "PageFunction", Request(action, resource)) is Decision.IMPLICIT_DENY, action
+    # What it did do: verify (decrypt), record feedback once, unsubscribe one reader.
+    used = {c.request.action for c in run.calls["PageFunction"]}
+    assert {"kms:Decrypt", "dynamodb:PutItem", "sns:Unsubscribe", "dynamodb:BatchGetItem"} <= used

@@ -151,3 +151,11 @@ def test_given_the_catalyst_check_event_twice_then_one_overdue_update_and_nothin
         ExpressionAttributeValues={":e": {"S": "catalyst_overdue"}},
     )["Items"]
     assert len(updates) == 1
+
+
+def test_given_the_unsigned_page_link_event_then_the_page_refuses_it(handlers: dict[str, Any]) -> None:
+    answer = handlers["page"](_event("page_unsigned_link.json"), LambdaContext("page"))
+    assert answer["statusCode"] == 403
+    assert "This link is not valid" in answer["body"]
+    headers = {k: v[-1] for k, v in answer["multiValueHeaders"].items()}
+    assert headers["Content-Security-Policy"].startswith("default-src 'none'")

@@ -43,6 +43,7 @@ FUNCTIONS = (
     "DigestFunction",
     "ApiFunction",
     "CatalystCheckFunction",
+    "PageFunction",
 )
 
 
@@ -283,3 +284,26 @@ def test_given_the_policies_the_api_derived_then_each_subscriber_gets_only_its_d
     assert run.digest_inbox[0]["MessageAttributes"]["subscription_id"]["Value"] == run.digest_subscription_id
     deliveries = {m["MessageAttributes"]["delivery"]["Value"] for m in run.analyst_inbox}
     assert deliveries == {"instant"} and len(run.analyst_inbox) == run.alerts_published
+
+
+def test_given_the_readers_links_then_pages_feedback_feeds_and_unsubscribe_work_on_the_stack(
+    run: StackRun,
+) -> None:
+    answers = [(c.method, c.resource, c.status) for c in run.reader_responses]
+    assert answers == [
+        ("GET", "/u/{token}", 200),
+        ("POST", "/fb/{token}", 303),
+        ("POST", "/fb/{token}", 303),
+        ("GET", "/feed/{token}", 200),
+        ("GET", "/feed/{token}", 200),
+        ("GET", "/u/{token}", 403),  # altered
+        ("GET", "/u/{token}", 200),  # an instant alert's topic-wide link
+        ("GET", "/unsub/{token}", 200),
+        ("POST", "/unsub/{token}", 200),
+    ]
+    assert run.reader_feedback_stored == 1  # two clicks, one answer
+    atom, json_feed = run.reader_responses[3].body, run.reader_responses[4].body
+    assert "<feed" in str(atom) and '"version": "https://jsonfeed.org/version/1.1"' in str(json_feed)
+    # The digest's page is its subscriber's (feeds, unsubscribe); the alert's shared page shows neither.
+    assert "../unsub/" in str(run.reader_responses[0].body)
+    assert "../unsub/" not in str(run.reader_responses[6].body)

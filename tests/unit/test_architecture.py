@@ -32,6 +32,7 @@ PENDING: set[tuple[str, str]] = {
     ("services/digest.py", "pipewatch.adapters.store"),
     ("services/digest.py", "pipewatch.adapters.subscriptions"),
     ("services/subscriptions.py", "pipewatch.adapters.subscriptions"),
+    ("services/reader.py", "pipewatch.adapters.subscriptions"),
     ("handlers/api.py", "pipewatch.adapters.subscriptions"),
 }
 

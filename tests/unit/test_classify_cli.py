@@ -34,7 +34,12 @@ def test_classifies_lines_in_order(monkeypatch, capsys) -> None:
     code, out, err = run(monkeypatch, capsys, "\n".join(json.dumps(x) for x in lines) + "\n")
     assert code == 0 and err == ""
     assert [o["relevant"] for o in out] == [True, False, True]
+    # The input fields are echoed first (so `classify | render` pipes), then the classification.
     assert out[0] == {
+        "title": "FDA approves VYVGART for CIDP",
+        "source": "GlobeNewswire",
+        "url": "https://x",
+        "published": "2024",
         "relevant": True,
         "agents": ["efgartigimod"],
         "indications": ["cidp"],

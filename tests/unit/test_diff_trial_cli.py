@@ -71,10 +71,22 @@ def test_acronym_option_overrides_the_document(capsys: pytest.CaptureFixture[str
 @pytest.mark.parametrize(
     ("old", "new"), [(ECOG, REFORMATTED), (REFORMATTED, ECOG), (CZP_A, CZP_B), (ACTT, ACTT)]
 )
-def test_no_meaningful_change_prints_nothing(
+def test_no_meaningful_change_prints_nothing_on_stdout_and_says_so_on_stderr(
     capsys: pytest.CaptureFixture[str], old: Path, new: Path
 ) -> None:
-    assert run(capsys, old, new) == (0, [], "")
+    code, lines, err = run(capsys, old, new)
+    assert (code, lines) == (0, [])
+    assert err.startswith("pipewatch diff-trial: no changes (NCT") and err.count("\n") == 1
+
+
+def test_format_text_prints_one_sentence_per_change(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser(prog="pipewatch diff-trial")
+    diff_trial.add_arguments(parser)
+    code = diff_trial.run(parser.parse_args(["--format", "text", str(ECOG), str(RECRUITING)]))
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    (line,) = out.splitlines()
+    assert line.startswith("[") and "trial_status" in line and "overall_status:" in line and " -> " in line
 
 
 @pytest.mark.parametrize(

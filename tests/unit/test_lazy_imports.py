@@ -32,6 +32,14 @@ NEVER_AT_IMPORT = {
         "pipewatch.domain.classify",
         "pipewatch.adapters.http",
     ],
+    "page": [
+        "aws_xray_sdk",
+        "pydantic",
+        "feedparser",
+        "pipewatch.services.reader",
+        "pipewatch.adapters.store",
+        "pipewatch.domain.classify",
+    ],
     "plan": [
         "aws_xray_sdk",
         "aws_lambda_powertools.utilities.batch",

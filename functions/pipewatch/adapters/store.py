@@ -100,6 +100,7 @@ def update_from_item(item: dict[str, Any]) -> Update:
         sources=tuple(item.get("sources", ())),
         change=TrialChange.model_validate_json(change_json) if change_json else None,
         first_seen=item["first_seen"],
+        story_urls=tuple(item.get("story_urls", ())),
     )
 
 

@@ -34,7 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     extract.add_argument("--watchlist", metavar="PATH", help="watchlist YAML (default: packaged)")
     listing = sub.add_parser("list", help="the stored catalyst calendar")
     listing.add_argument("--agent", metavar="A", help="only this watched agent id")
-    listing.add_argument("--format", choices=("table", "json", "ics"), default="table")
+    listing.add_argument(
+        "--format",
+        choices=("table", "json", "ics"),
+        default="table",
+        help="table, JSON lines, or an RFC 5545 iCalendar feed (default: table)",
+    )
     listing.add_argument("--table", metavar="NAME", help="DynamoDB table (default: $PIPEWATCH_TABLE)")
     listing.add_argument("--subscription", metavar="ID", help="only what this subscription's filter covers")
 

@@ -8,15 +8,18 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, get_args
 
-from pipewatch.commands.jsonlines import optional_text, parse_object_line
+from pipewatch.commands.jsonlines import RawDescriptionAndDefaults, optional_text, parse_object_line
 
 if TYPE_CHECKING:
     from pipewatch.domain.classify import Classifier
 
+ECHOED = ("title", "summary", "source", "url", "published", "doc_type")
 DESCRIPTION = """\
 Read JSON lines on stdin, each an object with "title" (required string) and optional "summary", "source",
 "url", "published" and "doc_type" (news, press_release, publication, filing, registry, regulator). Write one
-JSON line per input line with relevant, agents, indications, event_type, severity and reasons, in input order.
+JSON line per input line, in input order: the input's own fields (title, summary, source, url, published,
+doc_type, when given) followed by relevant, agents, indications, event_type, severity and reasons, so the
+output pipes straight into `pipewatch render`.
 Blank lines are skipped silently. A line that is not a JSON object with a string title gets
 {"line": N, "error": "..."} in its place (N counts from 1) and a message on stderr; the other lines are still
 classified. Exit status 1 if any line failed, else 0.
@@ -25,12 +28,14 @@ classified. Exit status 1 if any line failed, else 0.
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = DESCRIPTION
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.formatter_class = RawDescriptionAndDefaults
     parser.add_argument(
-        "--watchlist", metavar="PATH", help="watchlist YAML (default: packaged or $PIPEWATCH_WATCHLIST)"
+        "--watchlist",
+        metavar="PATH",
+        help="watchlist YAML (None: $PIPEWATCH_WATCHLIST, else the packaged one)",
     )
     parser.add_argument(
-        "--taxonomy", metavar="PATH", help="taxonomy YAML (default: packaged or $PIPEWATCH_TAXONOMY)"
+        "--taxonomy", metavar="PATH", help="taxonomy YAML (None: $PIPEWATCH_TAXONOMY, else the packaged one)"
     )
 
 
@@ -58,7 +63,9 @@ def _classify_line(classifier: Classifier, text: str) -> dict[str, object]:
         raise ValueError(f'"doc_type" must be one of {", ".join(get_args(DocType))}')
     summary = optional_text(record, "summary")
     source = optional_text(record, "source")
-    return classifier.classify(title, summary, doc_type=doc_type, source=source).as_output()
+    # The input fields come first so `classify | render` has the title, url and source to render.
+    echoed = {key: record[key] for key in ECHOED if key in record}
+    return echoed | classifier.classify(title, summary, doc_type=doc_type, source=source).as_output()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """`pipewatch diff-trial OLD.json NEW.json`: changes between two ClinicalTrials.gov API v2 study documents.
 
 Prints one JSON object per change (`nct_id`, `field`, `old`, `new`, `event_type`, `severity`, `summary`) in
-the deterministic order of `pipewatch.domain.trials.diff_snapshots`; prints nothing when nothing changed.
+the deterministic order of `pipewatch.domain.trials.diff_snapshots`, or with --format text one readable line
+per change. When nothing changed, stdout stays empty and "no changes" goes to stderr (exit 0).
 Exits 1 with one line on stderr when a file is unreadable, not JSON, not a study document, or when the two
 documents are different studies.
 """
@@ -13,10 +14,17 @@ import json
 import sys
 from pathlib import Path
 
+from pipewatch.commands.jsonlines import RawDescriptionAndDefaults
+
 OUTPUT_KEYS = ("nct_id", "field", "old", "new", "event_type", "severity", "summary")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = __doc__
+    parser.formatter_class = RawDescriptionAndDefaults
+    parser.add_argument(
+        "--format", choices=("json", "text"), default="json", help="JSON lines, or one sentence per change"
+    )
     parser.add_argument("old", metavar="OLD.json", help="the earlier API v2 study document")
     parser.add_argument("new", metavar="NEW.json", help="the later API v2 study document")
     parser.add_argument(
@@ -65,7 +73,17 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    for change in diff_snapshots(old, new, acronym=args.acronym):
+    changes = diff_snapshots(old, new, acronym=args.acronym)
+    if not changes:
+        print(f"pipewatch diff-trial: no changes ({old.nct_id})", file=sys.stderr)
+        return 0
+    for change in changes:
         record = change.model_dump(include=set(OUTPUT_KEYS))
-        print(json.dumps({key: record[key] for key in OUTPUT_KEYS}, ensure_ascii=False))
+        if args.format == "text":
+            print(
+                f"[{change.severity.upper()}] {change.event_type}: {change.summary} "
+                f"({change.field}: {change.old or '-'} -> {change.new or '-'})"
+            )
+        else:
+            print(json.dumps({key: record[key] for key in OUTPUT_KEYS}, ensure_ascii=False))
     return 0

@@ -3,6 +3,7 @@ a string `title`. Errors are ValueErrors whose message is what the command print
 
 from __future__ import annotations
 
+import argparse
 import json
 from typing import Any
 
@@ -29,3 +30,7 @@ def optional_text(record: dict[str, Any], key: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f'"{key}" must be a string or null')
     return value
+
+
+class RawDescriptionAndDefaults(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keep the description's line breaks and show every option's default."""

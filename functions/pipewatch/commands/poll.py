@@ -23,7 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source", action="append", default=None, help="source id (repeatable); default all enabled"
     )
-    parser.add_argument("--source-class", choices=["registry", "news"], default=None)
+    parser.add_argument(
+        "--source-class", choices=["registry", "news"], default=None, help="poll only this class (None: all)"
+    )
     parser.add_argument("--store", action="store_true", help="store updates in the configured AWS table")
     parser.add_argument("--budget", type=float, default=240.0, help="seconds of HTTP in total")
 

@@ -8,26 +8,27 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from pipewatch.commands.jsonlines import optional_text, parse_object_line
+from pipewatch.commands.jsonlines import RawDescriptionAndDefaults, optional_text, parse_object_line
 
 DESCRIPTION = """\
 Read JSON lines on stdin: the output of `pipewatch classify` (relevant, agents, indications, event_type,
 severity, reasons) plus "title" (required), "url", "source", "published" (ISO date or time) and optionally
 "summary". Write one JSON line per input line, in input order: {"subject": ..., "body": ...} for email,
 {"body": ...} for SMS (GSM-7, at most 160 characters). Lines with relevant=false or no event_type are rendered
-as commentary so every format can be inspected. A bad line gets {"line": N, "error": "..."} and a message on
+as commentary so every format can be inspected. Links lose their tracking parameters (utm_*, gclid, fbclid,
+mc_cid, ...), as stored updates do. A bad line gets {"line": N, "error": "..."} and a message on
 stderr; exit status 1 if any line failed, else 0. Blank lines are skipped.
 """
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = DESCRIPTION
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("--channel", choices=("sms", "email"), required=True)
+    parser.formatter_class = RawDescriptionAndDefaults
+    parser.add_argument("--channel", choices=("sms", "email"), required=True, help="which message to render")
     parser.add_argument(
         "--link-base",
         default=None,
-        help="base of the SMS short link <base>/<update id> (default $PIPEWATCH_LINK_BASE or https://pipewatch.example/u)",
+        help="base of the SMS short link <base>/<update id> (None: $PIPEWATCH_LINK_BASE, else https://pipewatch.example/u)",
     )
 
 
@@ -44,7 +45,7 @@ def _render_line(text: str, channel: str, link_base: str, now: datetime) -> dict
     from pipewatch.domain.ids import update_id
     from pipewatch.domain.models import Classification, FetchedItem, Update
     from pipewatch.domain.render import render_email_body, render_email_subject, render_sms
-    from pipewatch.domain.text import to_utc
+    from pipewatch.domain.text import canonical_url, to_utc
 
     record = parse_object_line(text)
     title: str = record["title"]
@@ -60,7 +61,10 @@ def _render_line(text: str, channel: str, link_base: str, now: datetime) -> dict
             reasons=_strings(record, "reasons"),
         )
         item = FetchedItem(
-            source_id=source or "stdin", title=title, url=optional_text(record, "url"), published=published
+            source_id=source or "stdin",
+            title=title,
+            url=canonical_url(optional_text(record, "url")),
+            published=published,
         )
         update = Update(
             update_id=update_id(item),

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 
 def _target_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--table", help="DynamoDB table of the stack (default $PIPEWATCH_TABLE)")
-    parser.add_argument("--topic-arn", help="alerts topic of the stack (default $PIPEWATCH_TOPIC_ARN)")
+    parser.add_argument("--table", help="DynamoDB table of the stack (None: $PIPEWATCH_TABLE)")
+    parser.add_argument("--topic-arn", help="alerts topic of the stack (None: $PIPEWATCH_TOPIC_ARN)")
 
 
 def add_subscribe_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,10 +34,12 @@ def add_subscribe_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--event", action="append", default=[], choices=get_args(EventType), help="event type"
     )
-    parser.add_argument("--min-severity", choices=("low", "medium", "high"), default="low")
+    parser.add_argument(
+        "--min-severity", choices=("low", "medium", "high"), default="low", help="lowest severity to send"
+    )
     parser.add_argument("--digest", action="store_true", help="one daily digest instead of instant alerts")
-    parser.add_argument("--hour", type=int, default=7, help="local hour of the digest, 0-23 (default 7)")
-    parser.add_argument("--timezone", default="UTC", help="IANA time zone of --hour (default UTC)")
+    parser.add_argument("--hour", type=int, default=7, help="local hour of the digest, 0-23")
+    parser.add_argument("--timezone", default="UTC", help="IANA time zone of --hour")
     _target_arguments(parser)
 
 
@@ -49,7 +51,7 @@ def add_unsubscribe_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_subscriptions_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = "List subscriptions, one JSON line each."
-    parser.add_argument("--mode", choices=("instant", "digest"))
+    parser.add_argument("--mode", choices=("instant", "digest"), help="only instant or only digest ones")
     _target_arguments(parser)
 
 

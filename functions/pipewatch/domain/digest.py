@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from pipewatch.domain.links import SignedLinks
 from pipewatch.domain.models import SEVERITY_RANK, Update
 from pipewatch.domain.render import (
     DEFAULT_LINK_BASE,
@@ -87,9 +88,12 @@ def build_digest(
     link_base: str = DEFAULT_LINK_BASE,
     manage_hint: str = "",
     catalysts: Sequence[CalendarEntry] = (),
+    links: SignedLinks | None = None,
 ) -> DigestMessage | None:
     """The digest of `updates` (already selected), or None when there is nothing to send. `catalysts` (the
-    calendar) adds "coming up in the next 30 days" and "overdue" sections for the subscriber's agents."""
+    calendar) adds "coming up in the next 30 days" and "overdue" sections for the subscriber's agents. With
+    `links`, each update links to its signed page, and the footer carries the subscriber's own feeds and
+    one-click unsubscribe link (a digest is one subscriber's message)."""
     if not updates:
         return None
     groups = group_by_agent(subscription, updates)
@@ -116,6 +120,8 @@ def build_digest(
                 lines.append(f"  what changed: {clean_line(update.change.summary)}")
             if update.url:
                 lines.append(f"  {clean_line(update.url)}")
+            if links:
+                lines.append(f"  page: {links.update_url(subscription.subscription_id, update.update_id)}")
 
     lines += catalyst_sections(subscription, catalysts, until.date())
 
@@ -130,12 +136,22 @@ def build_digest(
         f"one digest a day at {prefs.digest_hour:02d}:00 {prefs.timezone}.",
         clean_line(manage_hint)
         or (
+            f"Your feeds: Atom {links.feed_url(subscription.subscription_id, 'atom')} and JSON "
+            f"{links.feed_url(subscription.subscription_id, 'json')}\n"
+            f"Unsubscribe (one click, takes effect at once): "
+            f"{links.unsubscribe_url(subscription.subscription_id)}"
+            if links
+            else ""
+        )
+        or (
             f"To unsubscribe: `pipewatch unsubscribe {subscription.endpoint}` or DELETE "
             f"/subscriptions/{subscription.subscription_id} on the subscription API. It takes effect at once."
         ),
     ]
     top = ordered[0]
-    link = short_link(top, link_base)
+    link = (
+        links.update_url(subscription.subscription_id, top.update_id) if links else short_link(top, link_base)
+    )
     per_agent = ", ".join(f"{agent} {len(items)}" for agent, items in groups)
     lead = to_gsm7(f"pipewatch digest {digest_date}: {count}, {high} high. {per_agent}.")
     lead = fit_words(lead, SMS_LIMIT - len(link) - 20)

@@ -120,6 +120,8 @@ class Update(BaseModel):
     sources: tuple[str, ...] = ()
     change: TrialChange | None = None
     first_seen: datetime
+    # The URL of each outlet in `sources` (the same order) once stored; merged copies append to both.
+    story_urls: tuple[str, ...] = ()
 
     @property
     def agents(self) -> tuple[str, ...]:

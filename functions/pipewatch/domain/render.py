@@ -18,6 +18,12 @@ SMS_LIMIT = 160
 SUBJECT_LIMIT = 100
 SUMMARY_LIMIT = 600
 DEFAULT_LINK_BASE = "https://pipewatch.example/u"
+# Instant e-mails are one SNS message for every matching subscriber, so they cannot carry a per-subscriber
+# link; SNS appends each recipient's own unsubscribe link to every e-mail it delivers.
+PAGE_MANAGE_HINT = (
+    "To stop these alerts: the unsubscribe link at the end of this e-mail works at once (one click). "
+    "Digests carry your own one-click unsubscribe link."
+)
 DEFAULT_MANAGE_HINT = (
     "To stop these alerts: run `pipewatch unsubscribe YOUR-ADDRESS`, or send DELETE "
     "/subscriptions/YOUR-ADDRESS to the pipewatch subscription API. It takes effect at once."
@@ -171,10 +177,11 @@ def short_link(update: Update, link_base: str = DEFAULT_LINK_BASE) -> str:
     return redirect
 
 
-def render_sms(update: Update, link_base: str = DEFAULT_LINK_BASE) -> str:
-    """`<agent> <event> (<SEV>): <headline> <link>` in GSM-7, at most 160 characters, cut between words."""
+def render_sms(update: Update, link_base: str = DEFAULT_LINK_BASE, page_link: str = "") -> str:
+    """`<agent> <event> (<SEV>): <headline> <link>` in GSM-7, at most 160 characters, cut between words.
+    The link is the update's signed page when there is one, else the shortest honest link."""
     c = update.classification
-    link = short_link(update, link_base)
+    link = page_link or short_link(update, link_base)
     severity = (c.severity or "low").upper()
     lead = to_gsm7(f"{agent_label(c.agents)} {event_word(c.event_type)} ({severity}):")
     room = SMS_LIMIT - len(lead) - len(link) - 2
@@ -205,7 +212,7 @@ def render_email_subject(update: Update) -> str:
     )
 
 
-def render_email_body(update: Update, manage_hint: str = DEFAULT_MANAGE_HINT) -> str:
+def render_email_body(update: Update, manage_hint: str = DEFAULT_MANAGE_HINT, page_link: str = "") -> str:
     """Plain text (SNS email has no markup): headline, source and date, indications, what changed, link,
     why it was sent, how to unsubscribe."""
     c = update.classification
@@ -237,6 +244,8 @@ def render_email_body(update: Update, manage_hint: str = DEFAULT_MANAGE_HINT) ->
     url = clean_line(update.url)
     if url:
         lines += ["", f"Link: {url}"]
+    if page_link:
+        lines += ["", f"Every outlet, what changed, recent updates, and tell us if it was wrong: {page_link}"]
     lines += ["", "Why you got this:"]
     lines += [f"- {clean_line(r)}" for r in c.reasons if clean_line(r)] or ["- it matches your subscription"]
     lines += ["", clean_line(manage_hint)]
@@ -244,15 +253,20 @@ def render_email_body(update: Update, manage_hint: str = DEFAULT_MANAGE_HINT) ->
 
 
 def render_alert(
-    update: Update, *, link_base: str = DEFAULT_LINK_BASE, manage_hint: str = DEFAULT_MANAGE_HINT
+    update: Update,
+    *,
+    link_base: str = DEFAULT_LINK_BASE,
+    manage_hint: str = "",
+    page_link: str = "",
 ) -> Alert:
     c = update.classification
-    body = render_email_body(update, manage_hint)
+    hint = manage_hint or (PAGE_MANAGE_HINT if page_link else DEFAULT_MANAGE_HINT)
+    body = render_email_body(update, hint, page_link)
     return Alert(
         update_id=update.update_id,
         subject=render_email_subject(update),
         message=body,
-        sms=render_sms(update, link_base),
+        sms=render_sms(update, link_base, page_link),
         agents=c.agents,
         indications=c.indications,
         event_type=c.event_type or "commentary",

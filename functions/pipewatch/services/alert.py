@@ -8,9 +8,11 @@ the idempotency record is released, so the retry publishes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from pipewatch.adapters.store import deserialize_image, update_from_item
+from pipewatch.domain.links import ANY_READER, SignedLinks
 from pipewatch.domain.models import Alert, Update
 from pipewatch.domain.render import DEFAULT_LINK_BASE, render_alert
 from pipewatch.observability import logger
@@ -42,11 +44,18 @@ class Publisher(Protocol):
 
 class AlertService:
     def __init__(
-        self, notifier: Notifier, publisher: Publisher, *, link_base: str = DEFAULT_LINK_BASE
+        self,
+        notifier: Notifier,
+        publisher: Publisher,
+        *,
+        link_base: str = DEFAULT_LINK_BASE,
+        links: Callable[[], SignedLinks] | None = None,
     ) -> None:
         self._notifier = notifier
         self._publisher = publisher
         self._link_base = link_base
+        # Signed page links (the stack's reader pages); None renders the plain links of before.
+        self._links = links
 
     def start_invocation(self, context: Any) -> None:
         self._publisher.register_lambda_context(context)
@@ -58,7 +67,9 @@ class AlertService:
         if not update.classification.relevant or update.classification.event_type is None:
             logger.info("not alertable", extra={"update_id": update.update_id})
             return None
-        alert = render_alert(update, link_base=self._link_base)
+        # One SNS message reaches every matching subscriber, so its page link is the topic-wide one.
+        page_link = self._links().update_url(ANY_READER, update.update_id) if self._links else ""
+        alert = render_alert(update, link_base=self._link_base, page_link=page_link)
         message_id = self._publisher.publish_once(update_id=update.update_id, alert=alert)
         logger.info("alert published", extra={"update_id": update.update_id, "message_id": message_id})
         return message_id

@@ -9,7 +9,7 @@ the next run (the run raises at the end so the scheduler retries it; the other s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -18,6 +18,7 @@ from pipewatch.adapters.store import Store
 from pipewatch.adapters.subscriptions import DigestState, SubscriptionTable
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.digest import DigestMessage, build_digest, select
+from pipewatch.domain.links import SignedLinks
 from pipewatch.domain.render import DEFAULT_LINK_BASE
 from pipewatch.domain.subscriptions import digest_due, local_digest_date
 from pipewatch.errors import PipewatchError, PublishError
@@ -70,7 +71,9 @@ class DigestService:
         publisher: DigestPublisher,
         link_base: str = DEFAULT_LINK_BASE,
         calendar: CatalystReader | None = None,
+        links: Callable[[], SignedLinks] | None = None,
     ) -> None:
+        self._links = links
         self._table = table
         self._store = store
         self._calendar = calendar
@@ -108,6 +111,7 @@ class DigestService:
                 until=now,
                 link_base=self._link_base,
                 catalysts=catalysts,
+                links=self._links() if self._links else None,
             )
             if message is None:
                 report.empty.append(subscription.subscription_id)

@@ -1,0 +1,77 @@
+"""Feedback items in the table: one per (update, reader, answer), written once (a conditional put).
+
+`FEEDBACK#<update id>` / `FEEDBACK#<subscription id or "anyone">#<label>`; gsi1 `FEEDBACK` /
+`<time>#<update id>#...` lists every answer for the export and the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from botocore.exceptions import ClientError
+
+from pipewatch.adapters.store import _from_ddb, _to_ddb, paged
+from pipewatch.domain.feedback import Feedback
+from pipewatch.domain.page import FeedbackLabel
+
+GSI_PK = "FEEDBACK"
+_LABELS: tuple[str, ...] = get_args(FeedbackLabel)
+
+
+def _key(update_id: str, subscription_id: str, label: str) -> dict[str, Any]:
+    return {
+        "pk": {"S": f"FEEDBACK#{update_id}"},
+        "sk": {"S": f"FEEDBACK#{subscription_id or 'anyone'}#{label}"},
+    }
+
+
+class FeedbackTable:
+    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
+        self._ddb = dynamodb_client
+        self._table = table_name
+
+    def record(self, feedback: Feedback) -> bool:
+        """Store the answer; False when this reader already gave it for this update (nothing written)."""
+        key = _key(feedback.update_id, feedback.subscription_id, feedback.label)
+        item = {
+            "pk": key["pk"]["S"],
+            "sk": key["sk"]["S"],
+            "kind": "feedback",
+            "gsi1pk": GSI_PK,
+            "gsi1sk": f"{feedback.at.isoformat()}#{feedback.update_id}#{key['sk']['S']}",
+            "feedback": feedback.model_dump_json(),
+        }
+        try:
+            self._ddb.put_item(
+                TableName=self._table, Item=_to_ddb(item), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def given(self, update_id: str, subscription_id: str) -> list[str]:
+        """The answers this reader gave for this update (one BatchGetItem on exact keys)."""
+        keys = [_key(update_id, subscription_id, label) for label in _LABELS]
+        request: dict[str, Any] = {self._table: {"Keys": keys, "ProjectionExpression": "sk"}}
+        found: set[str] = set()
+        while request:
+            response = self._ddb.batch_get_item(RequestItems=request)
+            for item in response.get("Responses", {}).get(self._table, []):
+                found.add(item["sk"]["S"].rsplit("#", 1)[1])
+            request = response.get("UnprocessedKeys") or {}
+        return [label for label in _LABELS if label in found]
+
+    def all(self) -> list[Feedback]:
+        """Every answer, oldest first (the export and the report; operator credentials)."""
+        return [
+            Feedback.model_validate_json(_from_ddb(i)["feedback"])
+            for i in paged(
+                self._ddb.query,
+                TableName=self._table,
+                IndexName="gsi1",
+                KeyConditionExpression="gsi1pk = :p",
+                ExpressionAttributeValues={":p": {"S": GSI_PK}},
+            )
+        ]

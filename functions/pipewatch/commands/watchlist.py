@@ -1,0 +1,100 @@
+"""`pipewatch watchlist show | check FILE`: what is watched, and whether a watchlist file is valid.
+
+`show` lists the agents (with their aliases and watched trials) and the indications of the watchlist in use
+($PIPEWATCH_WATCHLIST or the packaged one); `--json` prints them as one JSON document. `check FILE` validates
+a watchlist file as the pipeline loads it, and says what is wrong (file, key, problem); exit 1 if invalid."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = __doc__
+    actions = parser.add_subparsers(dest="action", required=True)
+    show = actions.add_parser(
+        "show",
+        help="agents, aliases, trials and indications",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    show.add_argument("--json", action="store_true", help="one JSON document instead of text")
+    show.add_argument(
+        "--watchlist",
+        metavar="PATH",
+        default=None,
+        help="watchlist YAML (None: $PIPEWATCH_WATCHLIST or packaged)",
+    )
+    check = actions.add_parser(
+        "check", help="validate a watchlist file", formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
+    check.add_argument("file", metavar="FILE", help="the watchlist YAML to check")
+
+
+def _summary(watchlist: Any) -> dict[str, Any]:
+    dumped = watchlist.model_dump(mode="json")
+    return {
+        "agents": dumped.get("agents", []),
+        "indications": dumped.get("indications", []),
+    }
+
+
+def _aliases(agent: dict[str, Any]) -> list[str]:
+    """Every alias string of an agent, whatever kind (generic names, codes, brands, acronyms)."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+
+    walk(agent.get("aliases", {}))
+    return list(dict.fromkeys(found))
+
+
+def _text(summary: dict[str, Any], source: str) -> str:
+    lines = [f"Watchlist: {source}", "", f"Agents ({len(summary['agents'])}):"]
+    for agent in summary["agents"]:
+        lines.append(f"  {agent['id']}")
+        aliases = _aliases(agent)
+        if aliases:
+            lines.append(f"    aliases: {', '.join(aliases)}")
+        trials = [
+            t.get("nct_id", "") + (f" ({t['acronym']})" if t.get("acronym") else "")
+            for t in agent.get("trials", [])
+        ]
+        if trials:
+            lines.append(f"    trials: {', '.join(trials)}")
+    lines += ["", f"Indications ({len(summary['indications'])}):"]
+    for indication in summary["indications"]:
+        name = indication.get("name") or indication.get("label") or ""
+        lines.append(f"  {indication['id']}" + (f" - {name}" if name else ""))
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipewatch.config import load_data_file
+    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.errors import ConfigError
+    from pipewatch.settings import Settings
+
+    path = args.file if args.action == "check" else (args.watchlist or Settings.from_env().watchlist_override)
+    try:
+        watchlist = load_data_file("watchlist.yaml", Watchlist, path)
+    except ConfigError as exc:
+        print(f"pipewatch watchlist: {exc}", file=sys.stderr)
+        return 1
+    summary = _summary(watchlist)
+    if args.action == "check":
+        print(f"{path}: valid ({len(summary['agents'])} agents, {len(summary['indications'])} indications)")
+        return 0
+    source = path or "the packaged watchlist.yaml"
+    print(json.dumps(summary, indent=1) if args.json else _text(summary, source))
+    return 0

@@ -1,0 +1,80 @@
+"""Reader routes (API Gateway REST, no IAM auth: the signed token in the path is the authorisation).
+
+GET /u/{token} the update page · POST /fb/{token} feedback · GET /feed/{token} Atom or JSON Feed ·
+GET and POST /unsub/{token} unsubscribe (GET asks, POST does). The work is in services/reader.py.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+
+from pipewatch.composition import build_reader_service
+from pipewatch.observability import logger, metrics, traced_handler
+from pipewatch.settings import get_settings
+
+if TYPE_CHECKING:
+    from pipewatch.services.reader import ReaderService, WebResponse
+
+app = APIGatewayRestResolver()
+MAX_FORM_BYTES = 2048
+
+
+@cache
+def _service() -> ReaderService:
+    return build_reader_service(get_settings())
+
+
+def _answer(result: WebResponse) -> Response[str]:
+    return Response(result.status, result.content_type, result.body, headers=dict(result.headers))
+
+
+def site_base(event: dict[str, Any]) -> str:
+    """The public base URL this request came through: scheme and host from the headers API Gateway sets,
+    plus the stage prefix (the part of the request path before the resource path)."""
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    context = event.get("requestContext") or {}
+    host = headers.get("host") or context.get("domainName") or "localhost"
+    scheme = headers.get("x-forwarded-proto", "https").split(",")[0].strip()
+    full, path = str(context.get("path") or ""), str(event.get("path") or "")
+    prefix = full[: -len(path)] if path and full.endswith(path) else ""
+    return f"{scheme}://{host}{prefix}"
+
+
+@app.get("/u/<token>")
+def page(token: str) -> Response[str]:
+    return _answer(_service().page(token))
+
+
+@app.post("/fb/<token>")
+def feedback(token: str) -> Response[str]:
+    body = app.current_event.decoded_body or ""
+    if len(body) > MAX_FORM_BYTES:
+        return Response(413, "text/plain; charset=utf-8", "form too large")
+    label = (parse_qs(body).get("label") or [""])[0]
+    return _answer(_service().answer(token, label))
+
+
+@app.get("/feed/<token>")
+def feed(token: str) -> Response[str]:
+    return _answer(_service().feed(token, site_base(app.current_event.raw_event)))
+
+
+@app.get("/unsub/<token>")
+def unsubscribe_form(token: str) -> Response[str]:
+    return _answer(_service().unsubscribe_form(token))
+
+
+@app.post("/unsub/<token>")
+def unsubscribe(token: str) -> Response[str]:
+    return _answer(_service().unsubscribe(token))
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced_handler
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,291 @@
+"""What a reader does with a signed link: read an update's page, answer it, read a feed, unsubscribe.
+
+Every entry point verifies its token first (purpose, signature, expiry, key id) and answers a refusal page
+otherwise; nothing is read for a refused token. A page never shows another subscriber's choices: a
+per-subscriber token shows that subscriber's own feed and unsubscribe links, a topic-wide token (an SNS
+alert every matching subscriber shares) shows none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+
+from pipewatch.adapters.subscriptions import SubscriptionRecord
+from pipewatch.domain.catalysts.calendar import CalendarEntry
+from pipewatch.domain.feedback import Feedback, FeedbackError, feedback_for
+from pipewatch.domain.links import (
+    ANY_READER,
+    LinkClaims,
+    LinkError,
+    LinkExpired,
+    LinkKeys,
+    Purpose,
+    SignedLinks,
+)
+from pipewatch.domain.models import Update
+from pipewatch.domain.page import (
+    SECURITY_HEADERS,
+    Catalyst,
+    PageLinks,
+    message_page,
+    render_update_page,
+)
+from pipewatch.domain.subscriptions import matches
+from pipewatch.domain.syndication import ATOM_TYPE, JSON_FEED_TYPE, atom_feed, json_feed
+from pipewatch.observability import logger
+from pipewatch.services.subscriptions import SubscriptionNotFound, SubscriptionService
+
+HTML = "text/html; charset=utf-8"
+RECENT_WINDOW = timedelta(days=30)
+RECENT_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class WebResponse:
+    status: int
+    content_type: str
+    body: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class UpdateReader(Protocol):
+    def get_update(self, update_id: str) -> Update | None: ...
+
+    def updates_between(self, start: datetime, end: datetime) -> list[Update]: ...
+
+
+class FeedbackStore(Protocol):
+    def record(self, feedback: Feedback) -> bool: ...
+
+    def given(self, update_id: str, subscription_id: str) -> list[str]: ...
+
+
+class Subscriptions(Protocol):
+    """The subscription use cases a reader may trigger (a look-up, and unsubscribe)."""
+
+    def find(self, subscription_id: str) -> SubscriptionRecord | None: ...
+
+    def unsubscribe(self, key: str) -> SubscriptionRecord: ...
+
+
+class SubscriptionLookup:
+    """SubscriptionService as `Subscriptions` (a missing subscription is None, not an error)."""
+
+    def __init__(self, service: SubscriptionService) -> None:
+        self._service = service
+
+    def find(self, subscription_id: str) -> SubscriptionRecord | None:
+        try:
+            return self._service.get(subscription_id)
+        except SubscriptionNotFound:
+            return None
+
+    def unsubscribe(self, key: str) -> SubscriptionRecord:
+        return self._service.unsubscribe(key)
+
+
+class KeySource(Protocol):
+    def get(self, *, create: bool = False) -> LinkKeys: ...
+
+
+class CatalystSource(Protocol):
+    """Hook for the catalyst calendar (built separately): an agent's coming catalysts from `today`."""
+
+    def upcoming(self, agents: Sequence[str], today: date) -> list[Catalyst]: ...
+
+
+class CatalystLister(Protocol):
+    def list(self, agent: str | None = None) -> list[CalendarEntry]: ...
+
+
+class CalendarCatalysts:
+    """The calendar as the page's CatalystSource: an agent's upcoming or due catalysts, soonest first."""
+
+    def __init__(self, calendar: CatalystLister, *, limit: int = 5) -> None:
+        self._calendar = calendar
+        self._limit = limit
+
+    def upcoming(self, agents: Sequence[str], today: date) -> list[Catalyst]:
+        entries = [
+            entry
+            for agent in dict.fromkeys(agents)
+            for entry in self._calendar.list(agent)
+            if entry.state in ("upcoming", "due") and entry.window_end >= today
+        ]
+        entries.sort(key=lambda e: (e.window_start, e.catalyst_id))
+        return [
+            Catalyst(
+                when=max(e.window_start, today),
+                agent=e.agent,
+                title=f"{e.title()} ({e.window.label()})",
+                confirmed=e.precision == "day",
+            )
+            for e in entries[: self._limit]
+        ]
+
+
+def _html(status: int, body: str, headers: Mapping[str, str] | None = None) -> WebResponse:
+    return WebResponse(status, HTML, body, {**SECURITY_HEADERS, **(headers or {})})
+
+
+class ReaderService:
+    def __init__(
+        self,
+        *,
+        store: UpdateReader,
+        feedback: FeedbackStore,
+        subscriptions: Subscriptions,
+        keys: KeySource,
+        catalysts: CatalystSource | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._store = store
+        self._feedback = feedback
+        self._subscriptions = subscriptions
+        self._keys = keys
+        self._catalysts = catalysts
+        self._clock = clock
+
+    def links(self, base_url: str = "") -> SignedLinks:
+        return SignedLinks(self._keys.get(), base_url, clock=self._clock)
+
+    def _verify(self, token: str, purpose: Purpose) -> tuple[SignedLinks, LinkClaims] | WebResponse:
+        try:
+            links = self.links()
+            return links, links.verify(token, purpose)
+        except LinkExpired:
+            return _html(
+                410,
+                message_page(
+                    "This link has expired",
+                    "Links in pipewatch alerts expire. Open a newer alert, or ask for a new link.",
+                ),
+            )
+        except (LinkError, LookupError) as exc:
+            logger.info("link refused", extra={"purpose": purpose, "reason": str(exc)})
+            return _html(403, message_page("This link is not valid", "It may have been altered or revoked."))
+
+    # -- the page ----------------------------------------------------------------------------------------
+    def page(self, token: str) -> WebResponse:
+        verified = self._verify(token, "page")
+        if isinstance(verified, WebResponse):
+            return verified
+        links, claims = verified
+        sid, uid = claims.subscription_id, claims.update_id
+        update = self._store.get_update(uid)
+        if update is None:
+            return _html(404, message_page("Update not found", "This update is no longer stored."))
+        now = self._clock()
+        recent = self._recent(update, now)
+        feeds: dict[str, str] = {}
+        unsubscribe = ""
+        if sid != ANY_READER and self._subscriptions.find(sid) is not None:
+            feeds = {fmt: links.sign("feed", sid, fmt=fmt) for fmt in ("atom", "json")}
+            unsubscribe = links.sign("unsub", sid)
+        catalysts = (
+            self._catalysts.upcoming(update.classification.agents, now.date()) if self._catalysts else []
+        )
+        body = render_update_page(
+            update,
+            links=PageLinks(
+                feedback=links.feedback_token(sid, uid),
+                page_for=lambda other: links.sign("page", sid, update_id=other),
+                feeds=feeds,
+                unsubscribe=unsubscribe,
+            ),
+            recent=recent,
+            catalysts=catalysts,
+            feedback_given=self._feedback.given(uid, sid),
+        )
+        return _html(200, body)
+
+    def _recent(self, update: Update, now: datetime) -> list[Update]:
+        agents = set(update.classification.agents)
+        if not agents:
+            return []
+        candidates = self._store.updates_between(now - RECENT_WINDOW, now + timedelta(seconds=1))
+        same = [
+            u
+            for u in candidates
+            if u.update_id != update.update_id
+            and u.classification.relevant
+            and agents & set(u.classification.agents)
+        ]
+        return sorted(same, key=lambda u: (u.first_seen, u.update_id), reverse=True)[:RECENT_LIMIT]
+
+    # -- feedback ----------------------------------------------------------------------------------------
+    def answer(self, token: str, label: str) -> WebResponse:
+        verified = self._verify(token, "feedback")
+        if isinstance(verified, WebResponse):
+            return verified
+        links, claims = verified
+        sid, uid = claims.subscription_id, claims.update_id
+        update = self._store.get_update(uid)
+        if update is None:
+            return _html(404, message_page("Update not found", "This update is no longer stored."))
+        try:
+            feedback = feedback_for(update, sid, label, self._clock())
+        except FeedbackError as exc:
+            return _html(400, message_page("Not recorded", str(exc)))
+        stored = self._feedback.record(feedback)
+        logger.info("feedback", extra={"update_id": uid, "label": feedback.label, "new": stored})
+        # Back to the page (Post/Redirect/Get), which now thanks the reader.
+        page_token = links.sign("page", sid, update_id=uid)
+        return WebResponse(303, HTML, "", {**SECURITY_HEADERS, "Location": f"../u/{page_token}"})
+
+    # -- feeds -------------------------------------------------------------------------------------------
+    def feed(self, token: str, base_url: str) -> WebResponse:
+        verified = self._verify(token, "feed")
+        if isinstance(verified, WebResponse):
+            return verified
+        _, claims = verified
+        sid, fmt = claims.subscription_id, claims.fmt
+        record = self._subscriptions.find(sid)
+        if record is None:
+            return _html(410, message_page("Subscription ended", "This feed's subscription was removed."))
+        links = self.links(base_url)
+        prefs = record.subscription.preferences
+        now = self._clock()
+        updates = [
+            u
+            for u in self._store.updates_between(now - RECENT_WINDOW, now + timedelta(seconds=1))
+            if matches(prefs, u)
+        ]
+        feed_url = links.url("feed", token)
+        title = "pipewatch: " + (", ".join(prefs.agents) or "all watched agents")
+        page_url = lambda uid: links.update_url(sid, uid)  # noqa: E731 - a one-line adapter
+        if fmt == "atom":
+            body = atom_feed(title=title, feed_url=feed_url, updates=updates, page_url=page_url, now=now)
+            return WebResponse(200, ATOM_TYPE, body, {"Cache-Control": "private, max-age=300"})
+        body = json_feed(title=title, feed_url=feed_url, updates=updates, page_url=page_url)
+        return WebResponse(200, JSON_FEED_TYPE, body, {"Cache-Control": "private, max-age=300"})
+
+    # -- unsubscribe -------------------------------------------------------------------------------------
+    def unsubscribe_form(self, token: str) -> WebResponse:
+        """GET shows one button (a POST): link scanners that open every URL must not unsubscribe anyone."""
+        verified = self._verify(token, "unsub")
+        if isinstance(verified, WebResponse):
+            return verified
+        return _html(
+            200,
+            message_page(
+                "Unsubscribe from pipewatch?",
+                "You will receive no more alerts or digests from this subscription.",
+                form_action=token,
+                button="Unsubscribe",
+            ),
+        )
+
+    def unsubscribe(self, token: str) -> WebResponse:
+        """POST (the button, or a mail client's RFC 8058 one-click List-Unsubscribe-Post)."""
+        verified = self._verify(token, "unsub")
+        if isinstance(verified, WebResponse):
+            return verified
+        _, claims = verified
+        sid = claims.subscription_id
+        if self._subscriptions.find(sid) is not None:
+            self._subscriptions.unsubscribe(sid)
+        return _html(200, message_page("Unsubscribed", "You will receive no more pipewatch alerts."))

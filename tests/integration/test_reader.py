@@ -1,0 +1,281 @@
+"""Reader routes on the stack in moto (template.yaml created by CloudFormation, the page handler called with
+API Gateway REST events): the page, feedback, feeds and unsubscribe, each signed; refused when altered,
+expired, unsigned or revoked; feedback stored once and exported in the dev-set format."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+
+from pipewatch.adapters.aws import client
+from pipewatch.adapters.feedback import FeedbackTable
+from pipewatch.adapters.store import Store
+from pipewatch.composition import build_link_keys, build_subscription_service
+from pipewatch.domain.feedback import dev_row
+from pipewatch.domain.links import ANY_READER, SignedLinks
+from pipewatch.domain.models import Classification, TrialChange, Update
+from pipewatch.domain.page import CONTENT_SECURITY_POLICY
+from pipewatch.handlers import page
+from pipewatch.settings import Settings, get_settings
+from pipewatch_local.local_stack import LambdaContext, api_gateway_event
+
+FIXTURES_LABELED = Path(__file__).resolve().parents[1] / "fixtures" / "labeled"
+HOSTILE = 'Brepocitinib <script>alert(1)</script> <a href="javascript:alert(2)">x</a> \u202eevil'
+
+
+def _update(update_id: str, title: str, minutes: int, **extra: Any) -> Update:
+    return Update(
+        update_id=update_id,
+        title=title,
+        url=f"https://news.example/{update_id}?x=1",
+        source_id="press-wire",
+        source_name="Press wire",
+        first_seen=datetime.now(UTC) - timedelta(minutes=minutes),
+        sources=("Press wire",),
+        classification=Classification(
+            relevant=True,
+            agents=("brepocitinib",),
+            indications=("dermatomyositis",),
+            event_type="results",
+            severity="high",
+            reasons=("agent brepocitinib: 'brepocitinib' in the title",),
+        ),
+        **extra,
+    )
+
+
+@pytest.fixture
+def reader(local_stack: Any) -> Iterator[dict[str, Any]]:
+    get_settings.cache_clear()
+    page._service.cache_clear()
+    settings = Settings.from_env()
+    ddb = client("dynamodb", settings)
+    store = Store(ddb, settings.table_name)
+    main = _update("u-" + "1" * 24, HOSTILE, 5)
+    older = _update("u-" + "2" * 24, "Priovant doses first patient in VALOR extension", 60 * 24)
+    trial = _update(
+        "t-" + "3" * 24,
+        "VALOR status",
+        30,
+        change=TrialChange(
+            nct_id="NCT05437263", acronym="VALOR", field="overall_status", old="RECRUITING",
+            new="ACTIVE_NOT_RECRUITING", event_type="trial_status", severity="medium",
+            summary="VALOR (NCT05437263): status Recruiting -> Active, not recruiting",
+        ),
+    )  # fmt: skip
+    for u in (main, older, trial):
+        store.put_update(u)
+    store.merge_source(main.update_id, main.model_copy(update={"url": "https://other.example/copy",
+                                                              "update_id": "u-" + "4" * 24,
+                                                              "sources": ("Second outlet",)}))  # fmt: skip
+    subs = build_subscription_service(settings)
+    record = subs.subscribe({"endpoint": "reader@example.com", "preferences": {"agents": ["brepocitinib"]}})
+    keys = build_link_keys(settings)
+    links = SignedLinks(keys.get(create=True), settings.site_url, clock=lambda: datetime.now(UTC))
+    yield {
+        "settings": settings,
+        "links": links,
+        "sid": record.subscription_id,
+        "main": main,
+        "trial": trial,
+        "keys": keys,
+    }
+    page._service.cache_clear()
+    get_settings.cache_clear()
+
+
+def _call(method: str, route: str, token: str, form: dict[str, str] | None = None) -> dict[str, Any]:
+    event = api_gateway_event(method, f"/{route}/{{token}}", path_parameters={"token": token}, form=form)
+    answer = page.handler(event, LambdaContext("page"))
+    # Powertools answers REST events with multiValueHeaders; one value each here.
+    answer["headers"] = {k: v[-1] for k, v in (answer.get("multiValueHeaders") or {}).items()}
+    return answer
+
+
+def _token(url: str) -> str:
+    return url.rsplit("/", 1)[1]
+
+
+def test_given_a_signed_page_link_then_the_page_shows_the_update_escaped_under_a_strict_csp(
+    reader: dict[str, Any],
+) -> None:
+    links, main, sid = reader["links"], reader["main"], reader["sid"]
+    answer = _call("GET", "u", _token(links.update_url(sid, main.update_id)))
+
+    assert answer["statusCode"] == 200
+    headers = answer["headers"]
+    assert headers["Content-Type"].startswith("text/html")
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'none'" in CONTENT_SECURITY_POLICY and "default-src 'none'" in CONTENT_SECURITY_POLICY
+    assert headers["Referrer-Policy"] == "no-referrer"
+    body = answer["body"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script" not in body
+    assert 'href="javascript:' not in body and "\u202e" not in body
+    # Every outlet with its link, the reasons, indications and the recent update of the same agent.
+    assert 'href="https://news.example/u-111111111111111111111111?x=1"' in body
+    assert 'href="https://other.example/copy"' in body and "Second outlet" in body
+    assert "dermatomyositis" in body and "in the title" in body
+    assert "Priovant doses first patient in VALOR extension" in body
+    assert "VALOR (NCT05437263): status Recruiting -&gt; Active, not recruiting" in body
+    # A subscriber's own link shows its feeds and unsubscribe; a topic-wide link shows neither.
+    assert "../feed/" in body and "../unsub/" in body
+    shared = _call("GET", "u", _token(links.update_url(ANY_READER, main.update_id)))["body"]
+    assert "../feed/" not in shared and "../unsub/" not in shared and "Tell us if it was wrong" in shared
+
+
+def test_given_a_trial_change_then_the_page_says_old_to_new(reader: dict[str, Any]) -> None:
+    links, trial = reader["links"], reader["trial"]
+    body = _call("GET", "u", _token(links.update_url(ANY_READER, trial.update_id)))["body"]
+    assert "overall_status: RECRUITING &rarr; ACTIVE_NOT_RECRUITING" in body
+
+
+def _altered(token: str) -> str:
+    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    raw[7] ^= 0x01  # a byte of the subscription id
+    return base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+
+
+def test_given_altered_unsigned_expired_or_misused_links_then_each_is_refused(reader: dict[str, Any]) -> None:
+    links, main, sid = reader["links"], reader["main"], reader["sid"]
+    good = links.sign("page", sid, update_id=main.update_id)
+    expired = links.sign("page", sid, update_id=main.update_id, expires=datetime.now(UTC) - timedelta(1))
+
+    assert _call("GET", "u", _altered(good))["statusCode"] == 403
+    assert _call("GET", "u", main.update_id)["statusCode"] == 403  # the old unsigned /u/<update id>
+    assert _call("GET", "u", expired)["statusCode"] == 410
+    assert _call("GET", "feed", good)["statusCode"] == 403  # a page token is not a feed token
+    assert _call("POST", "unsub", good)["statusCode"] == 403
+    refused = _call("GET", "u", _altered(good))
+    assert "not valid" in refused["body"] and main.title[:12] not in refused["body"]
+
+
+def test_given_feedback_clicked_twice_then_it_is_stored_once_and_exported_as_a_dev_row(
+    reader: dict[str, Any],
+) -> None:
+    links, main, sid, settings = reader["links"], reader["main"], reader["sid"], reader["settings"]
+    token = links.feedback_token(sid, main.update_id)
+    first = _call("POST", "fb", token, form={"label": "severity_too_high"})
+    again = _call("POST", "fb", token, form={"label": "severity_too_high"})
+    bogus = _call("POST", "fb", token, form={"label": "<script>"})
+
+    assert first["statusCode"] == again["statusCode"] == 303
+    assert first["headers"]["Location"].startswith("../u/")
+    assert bogus["statusCode"] == 400
+    stored = FeedbackTable(client("dynamodb", settings), settings.table_name).all()
+    assert [(f.update_id, f.subscription_id, f.label) for f in stored] == [
+        (main.update_id, sid, "severity_too_high")
+    ]
+    row = dev_row(stored[0])
+    assert set(row) >= {"id", "published", "source", "title", "url", "summary", "label"}
+    assert row["label"] == {"relevant": True, "agents": ["brepocitinib"], "severity": ["medium", "low"]}
+    assert row["url"] == main.url and row["source"] == "Press wire"
+    # The page now thanks the reader (and the redirect's fresh page token is valid).
+    thanked = _call("GET", "u", first["headers"]["Location"].rsplit("/", 1)[1])["body"]
+    assert "you told us" in thanked and "severity too high" in thanked
+
+
+def test_given_a_feed_link_then_atom_and_json_feeds_list_the_subscriptions_updates(
+    reader: dict[str, Any],
+) -> None:
+    links, sid, main = reader["links"], reader["sid"], reader["main"]
+    atom = _call("GET", "feed", _token(links.feed_url(sid, "atom")))
+    assert atom["statusCode"] == 200 and atom["headers"]["Content-Type"].startswith("application/atom+xml")
+    parsed = feedparser.parse(atom["body"])
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert parsed.feed.id and parsed.feed.title and parsed.feed.updated
+    assert len(parsed.entries) == 3
+    entry = next(e for e in parsed.entries if e.id.endswith(main.update_id))
+    assert entry.title.startswith("Brepocitinib <script>") and entry.updated
+    assert entry.link.startswith("https://local.execute-api.us-east-1.amazonaws.com/dev/u/")
+
+    feed = json.loads(_call("GET", "feed", _token(links.feed_url(sid, "json")))["body"])
+    assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["title"]
+    assert all(item["id"] and ("content_text" in item or "content_html" in item) for item in feed["items"])
+    # An entry's page link is this subscriber's signed page.
+    page_token = _token(feed["items"][0]["url"])
+    assert links.verify(page_token, "page").subscription_id == sid
+
+
+def test_given_the_unsubscribe_link_then_get_asks_and_post_removes_the_subscription(
+    reader: dict[str, Any],
+) -> None:
+    links, sid, settings = reader["links"], reader["sid"], reader["settings"]
+    token = _token(links.unsubscribe_url(sid))
+    asked = _call("GET", "unsub", token)
+    assert asked["statusCode"] == 200 and 'method="post"' in asked["body"]
+    subs = build_subscription_service(settings)
+    assert [r.subscription_id for r in subs.list()] == [sid]  # a GET (a link scanner) changes nothing
+
+    done = _call("POST", "unsub", token)
+    assert done["statusCode"] == 200 and "Unsubscribed" in done["body"]
+    assert subs.list() == []
+    sns = client("sns", settings)
+    assert sns.list_subscriptions_by_topic(TopicArn=settings.topic_arn)["Subscriptions"] == []
+    assert _call("GET", "feed", _token(links.feed_url(sid, "atom")))["statusCode"] == 410
+
+
+def test_given_two_rotations_then_links_signed_before_are_revoked(reader: dict[str, Any]) -> None:
+    links, main, keys = reader["links"], reader["main"], reader["keys"]
+    token = links.sign("page", ANY_READER, update_id=main.update_id)
+    keys.rotate()
+    page._service.cache_clear()
+    assert _call("GET", "u", token)["statusCode"] == 200  # the previous key still verifies
+    keys.rotate()
+    page._service.cache_clear()
+    assert _call("GET", "u", token)["statusCode"] == 403
+
+
+def test_given_the_stored_key_item_then_it_holds_only_kms_ciphertext(reader: dict[str, Any]) -> None:
+    settings, keys = reader["settings"], reader["keys"]
+    item = client("dynamodb", settings).get_item(
+        TableName=settings.table_name, Key={"pk": {"S": "LINKKEY#signing"}, "sk": {"S": "LINKKEY"}}
+    )["Item"]
+    plaintext = keys.get().current
+    assert plaintext not in item["current_blob"]["B"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", _token(reader["links"].unsubscribe_url(reader["sid"])))
+
+
+def test_given_answers_on_the_stack_then_feedback_export_writes_dev_rows_and_report_summarises(
+    reader: dict[str, Any], capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    from pipewatch.cli import main
+
+    links, main_update, trial, sid = reader["links"], reader["main"], reader["trial"], reader["sid"]
+    _call("POST", "fb", links.feedback_token(sid, main_update.update_id), form={"label": "not_about_drug"})
+    _call("POST", "fb", links.feedback_token(ANY_READER, trial.update_id), form={"label": "wrong_event_type"})
+    out = tmp_path / "labelled.jsonl"
+
+    assert main(["feedback", "export", "--output", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    dev_keys = set(json.loads((FIXTURES_LABELED / "headlines_dev.jsonl").read_text().splitlines()[0]))
+    assert len(rows) == 2 and all(dev_keys <= set(r) for r in rows)
+    by_label = {r["reader_feedback"]: r for r in rows}
+    assert by_label["not_about_drug"]["label"] == {"relevant": False, "agents": []}
+    assert by_label["wrong_event_type"]["title"].startswith("VALOR (NCT05437263)")
+
+    capsys.readouterr()
+    assert main(["feedback", "report"]) == 0
+    report = capsys.readouterr().out
+    assert "2 answers on 2 updates" in report and "brepocitinib" in report and "Press wire" in report
+
+
+def test_given_links_rotate_revoke_then_earlier_links_are_refused(
+    reader: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipewatch.cli import main
+
+    links, main_update = reader["links"], reader["main"]
+    token = links.sign("page", ANY_READER, update_id=main_update.update_id)
+    assert main(["links", "rotate", "--revoke"]) == 0
+    assert "every earlier link is now refused" in capsys.readouterr().out
+    page._service.cache_clear()
+    assert _call("GET", "u", token)["statusCode"] == 403
