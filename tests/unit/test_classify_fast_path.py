@@ -145,7 +145,8 @@ def test_classification_builder_equals_model_construct() -> None:
 @settings(max_examples=300, deadline=None)
 @given(text=TEXT)
 def test_padded_equals_normalize(text: str) -> None:
-    from pipewatch.domain.match import _padded, normalize
+    from pipewatch.domain.normalize import normalize
+    from pipewatch.domain.normalize import padded as _padded
 
     assert _padded(text) == f" {normalize(text)} "
     assert _padded(text.upper()) == f" {normalize(text.upper())} "
