@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from itertools import product
 from typing import TYPE_CHECKING, NamedTuple
 
+from pipewatch.domain.fuzzy import FuzzyHit, FuzzyMatcher
 from pipewatch.domain.normalize import (
     ASCII_ALNUM,
     MAX_FIELD_CHARS,
@@ -31,7 +32,7 @@ from pipewatch.domain.normalize import (
 )
 
 if TYPE_CHECKING:
-    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.domain.watchlist import Agent, Watchlist
 
 __all__ = [
     "ALIAS_KIND_LABEL",
@@ -54,7 +55,9 @@ ALIAS_KIND_LABEL = {
     "trials": "trial",
     "ambiguous_trials": "trial",
     "other": "alias",
+    "registry_id": "trial registry id",
     "program": "program reference",
+    "misspelt": "misspelt name",
 }
 
 
@@ -65,6 +68,14 @@ class Evidence(NamedTuple):
     kind: str  # an alias kind (generic, codes, brands, trials...), program, indication or near_miss
     term: str
     field: str  # "title" or "summary"
+    written: str = ""  # the word as written when it is a misspelling of `term`
+
+
+class Demoted(NamedTuple):
+    """An agent named in the text that the text is not about, and why (developer view only)."""
+
+    evidence: Evidence
+    why: str
 
 
 class MatchResult(NamedTuple):
@@ -79,6 +90,9 @@ class MatchResult(NamedTuple):
     summary: str
     title_spans: tuple[tuple[int, int], ...] = ()  # agent aliases in the padded title (start, end)
     summary_spans: tuple[tuple[int, int], ...] = ()
+    trial_phases: tuple[tuple[str, int], ...] = ()  # (watched trial term, its top phase) named, text order
+    demoted: tuple[Demoted, ...] = ()  # agents only mentioned in passing (see `Salience`)
+    fuzzy_blocked: tuple[FuzzyHit, ...] = ()  # words one slip from a name but as close to a near-miss
 
     @property
     def agent_ids(self) -> tuple[str, ...]:
@@ -90,8 +104,9 @@ class MatchResult(NamedTuple):
 
 
 # What a matched term does, decided once per configured term at build time (no string compares per hit).
-_ALIAS, _AMBIGUOUS, _NEAR_MISS, _COMPANY, _CUE, _INDICATION, _ABBREVIATION = range(7)
+_ALIAS, _AMBIGUOUS, _NEAR_MISS, _COMPANY, _CUE, _INDICATION, _ABBREVIATION, _DRUG_WORD = range(8)
 _CODES = {
+    "drug_word": _DRUG_WORD,
     "abbreviation": _ABBREVIATION,
     "ambiguous_trials": _AMBIGUOUS,
     "near_miss": _NEAR_MISS,
@@ -113,18 +128,23 @@ class _Entry(NamedTuple):
     in_title: Evidence
     in_summary: Evidence
     implied: tuple[str, ...]
+    phase: int = 0  # the top phase of the watched trial this term names (0: not a trial or unknown)
 
 
-def _trial_indications(watchlist: Watchlist) -> dict[str, tuple[str, ...]]:
-    """A watched trial's acronym implies its indications ("ALKIVIA" -> myositis)."""
+def _trial_indications(watchlist: Watchlist) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    """A watched trial's acronym or NCT id implies its indications ("ALKIVIA" -> myositis) and its phase."""
     implied: dict[str, tuple[str, ...]] = {}
+    phases: dict[str, int] = {}
     for agent in watchlist.agents:
         for trial in agent.trials:
-            key = match_key(trial.acronym)
-            if key and trial.indications:
+            for name in (trial.acronym, trial.nct_id or ""):
+                key = match_key(name)
+                if not key:
+                    continue
+                phases[key] = max(phases.get(key, 0), trial.top_phase())
                 known = implied.get(key, ())
                 implied[key] = known + tuple(ind for ind in trial.indications if ind not in known)
-    return implied
+    return implied, phases
 
 
 def _abbreviations(watchlist: Watchlist) -> tuple[dict[str, list[str]], re.Pattern[str] | None]:
@@ -142,6 +162,20 @@ def _abbreviations(watchlist: Watchlist) -> tuple[dict[str, list[str]], re.Patte
 
 
 _NO_SPANS: tuple[tuple[int, int], ...] = ()
+# What one field names besides agents: companies (program key -> (term, where)), program cues, indications,
+# agents with a near-miss in the field, and drug words (where, term).
+_ProgramHits = tuple[
+    dict[str, tuple[str, int]], dict[str, str], dict[str, str], set[str], list[tuple[int, str]]
+]
+_FieldState = tuple[
+    list[tuple[int, int]],
+    dict[str, tuple[str, int]],
+    dict[str, str],
+    dict[str, str],
+    set[str],
+    list[tuple[int, str]],
+]
+_DRUG_WORD_WINDOW = 80  # characters between a sole-program company and a drug word ("argenx antibody")
 _NO_EVIDENCE = Evidence("", "", "", "")
 _MAX_SPELLED_PARTS = 8  # a term of at most this many parts has every spelling in the hit dict
 
@@ -149,13 +183,15 @@ _MAX_SPELLED_PARTS = 8  # a term of at most this many parts has every spelling i
 class _Found:
     """What one item names so far: first evidence wins, title before summary."""
 
-    __slots__ = ("agents", "indications", "near", "trial")
+    __slots__ = ("agents", "first_start", "indications", "near", "phases", "trial")
 
     def __init__(self) -> None:
         self.agents: dict[str, Evidence] = {}
         self.near: dict[tuple[str, str], Evidence] = {}
         self.indications: dict[str, Evidence] = {}
         self.trial: dict[str, Evidence] = {}  # implied by a trial acronym: weaker than a named indication
+        self.phases: dict[str, int] = {}  # watched trial term -> top phase
+        self.first_start: dict[str, int] = {}  # agent -> where its first summary name starts
 
 
 class Matcher:
@@ -167,22 +203,14 @@ class Matcher:
         self._ind_order = {ind.id: index for index, ind in enumerate(watchlist.indications)}
         self._bounded: set[str] = set()
         self._unbounded: set[str] = set()
-        # (program key, agent id, cue indications)
-        self._programs: list[tuple[str, str, tuple[str, ...]]] = []
+        # (program key, agent id, cue indications, sole program of the company)
+        self._programs: list[tuple[str, str, tuple[str, ...], bool]] = []
         entries: dict[str, list[_Entry]] = {}
-        implied = _trial_indications(watchlist)
+        implied, phases = _trial_indications(watchlist)
         for a_index, agent in enumerate(watchlist.agents):
-            for kind, alias in agent.aliases.by_kind():
-                self._add(entries, alias, kind, agent.id, implied.get(match_key(alias), ()))
-            for miss in agent.near_misses:
-                self._add(entries, miss, "near_miss", agent.id)
-            for p_index, program in enumerate(agent.programs):
-                key = f"{a_index}:{p_index}"
-                self._programs.append((key, agent.id, program.cue_indications))
-                for company in program.companies:
-                    self._add(entries, company, "company", key)
-                for cue in program.cues:
-                    self._add(entries, cue, "cue", key)
+            self._add_agent(entries, a_index, agent, implied, phases)
+        for word in watchlist.drug_words:
+            self._add(entries, word, "drug_word", "")
         for ind in watchlist.indications:
             for term in ind.terms.all():
                 self._add(entries, term, "indication", ind.id)
@@ -210,6 +238,51 @@ class Matcher:
         context = trie_regex(pattern_key(word) for word in watchlist.trial_context)
         self._context = re.compile(rf" (?:{context})(?= )")
         self._window = watchlist.trial_context_window
+        self._fuzzy = _fuzzy_matcher(watchlist, entries)
+        salience = watchlist.salience
+        self._background = (
+            re.compile(rf" (?:{trie_regex(pattern_key(p) for p in salience.background_before)})(?= )")
+            if salience.background_before
+            else None
+        )
+        self._background_window = salience.background_window
+        self._list_min_names = salience.list_min_names
+
+    def _add_agent(
+        self,
+        entries: dict[str, list[_Entry]],
+        a_index: int,
+        agent: Agent,
+        implied: dict[str, tuple[str, ...]],
+        phases: dict[str, int],
+    ) -> None:
+        """The terms of one agent: aliases, NCT ids of its trials, near-misses and program references."""
+        for kind, alias in agent.aliases.by_kind():
+            key = match_key(alias)
+            self._add(entries, alias, kind, agent.id, implied=implied.get(key, ()), phase=phases.get(key, 0))
+        for trial in agent.trials:  # a watched trial's NCT id names its agent
+            if trial.nct_id is not None:
+                self._add(
+                    entries,
+                    trial.nct_id,
+                    "registry_id",
+                    agent.id,
+                    implied=trial.indications,
+                    phase=trial.top_phase(),
+                )
+        for miss in agent.near_misses:
+            self._add(entries, miss, "near_miss", agent.id)
+        trial_indications = tuple(dict.fromkeys(ind for trial in agent.trials for ind in trial.indications))
+        for p_index, program in enumerate(agent.programs):
+            key = f"{a_index}:{p_index}"
+            cue_indications = program.cue_indications
+            if program.sole_program:
+                cue_indications = tuple(dict.fromkeys((*cue_indications, *trial_indications)))
+            self._programs.append((key, agent.id, cue_indications, program.sole_program))
+            for company in program.companies:
+                self._add(entries, company, "company", key)
+            for cue in program.cues:
+                self._add(entries, cue, "cue", key)
 
     def _add_spellings(self) -> None:
         """Adds to the hit dict every spelling of several words the main scan can return: a space or none at
@@ -236,14 +309,16 @@ class Matcher:
         term: str,
         kind: str,
         target: str,
+        *,
         implied: tuple[str, ...] = (),
+        phase: int = 0,
     ) -> None:
         trie_key = pattern_key(term)
         if not trie_key:
             return
         code = _CODES.get(kind, _ALIAS)
         title_ev, summary_ev = Evidence(target, kind, term, "title"), Evidence(target, kind, term, "summary")
-        entry = _Entry(code, kind, target, term, title_ev, summary_ev, implied)
+        entry = _Entry(code, kind, target, term, title_ev, summary_ev, implied, phase)
         found = entries.setdefault(trie_key.replace(OPTIONAL_SPACE, ""), [])
         if all(known[:4] != entry[:4] for known in found):
             found.append(entry)
@@ -261,11 +336,12 @@ class Matcher:
             return _NO_SPANS
         field = "title" if in_title else "summary"
         spans: list[tuple[int, int]] = []
-        companies: dict[str, str] = {}
+        companies: dict[str, tuple[str, int]] = {}  # program key -> (company term, where it starts)
         cues: dict[str, str] = {}
         found_inds: dict[str, str] = {}  # indication id -> first term in this field
         near_agents: set[str] = set()
-        into = (spans, companies, cues, found_inds, near_agents)
+        drug_words: list[tuple[int, str]] = []  # (where, term) of every drug word
+        into = (spans, companies, cues, found_inds, near_agents, drug_words)
         maybe_abbreviation = self._record(self._regex.finditer(norm), 1, raw, norm, in_title, found, into)
         if self._regex_unbounded is not None and not norm.isascii():
             self._record(self._regex_unbounded.finditer(norm), 0, raw, norm, in_title, found, into)
@@ -281,7 +357,7 @@ class Matcher:
         ):
             self._scan_abbreviations(raw, found_inds)
         if companies:
-            self._programs_in((companies, cues, found_inds, near_agents), field, found.agents)
+            self._programs_in((companies, cues, found_inds, near_agents, drug_words), field, found.agents)
         indications = found.indications
         for ind_id, term in found_inds.items():
             if ind_id not in indications:
@@ -296,12 +372,12 @@ class Matcher:
         norm: str,
         in_title: bool,
         found: _Found,
-        into: tuple[list[tuple[int, int]], dict[str, str], dict[str, str], dict[str, str], set[str]],
+        into: _FieldState,
     ) -> bool:
         """Applies the term entries of one field's hits, in text order. `offset` is 1 when matches start with
         the space before the word. True if an abbreviation may stand in the field (see `_scan`)."""
-        spans, companies, cues, found_inds, near_agents = into
-        agents, near, trial = found.agents, found.near, found.trial
+        spans, companies, cues, found_inds, near_agents, drug_words = into
+        near = found.near
         words = self._words
         maybe_abbreviation = False
         for m in matches:
@@ -315,9 +391,11 @@ class Matcher:
                 if code == _INDICATION:
                     found_inds.setdefault(entry.target, entry.term)
                 elif code == _COMPANY:
-                    companies.setdefault(entry.target, entry.term)
+                    companies.setdefault(entry.target, (entry.term, m.start()))
                 elif code == _CUE:
                     cues.setdefault(entry.target, entry.term)
+                elif code == _DRUG_WORD:
+                    drug_words.append((m.start(), entry.term))
                 elif code == _NEAR_MISS:
                     near_agents.add(entry.target)
                     near.setdefault(
@@ -326,13 +404,8 @@ class Matcher:
                 elif code == _ABBREVIATION:
                     maybe_abbreviation = True
                 elif code == _ALIAS or self._ambiguous_ok(entry.term, raw, norm, m.start() + offset, m.end()):
-                    agents.setdefault(entry.target, entry.in_title if in_title else entry.in_summary)
+                    _record_alias(entry, m.start() + offset, in_title, found)
                     spans.append((m.start() + offset, m.end()))
-                    for ind_id in entry.implied:
-                        if ind_id not in trial:
-                            trial[ind_id] = Evidence(
-                                ind_id, "trial", entry.term, "title" if in_title else "summary"
-                            )
         return maybe_abbreviation
 
     def _scan_abbreviations(self, raw: str, found_inds: dict[str, str]) -> None:
@@ -357,17 +430,22 @@ class Matcher:
 
     def _programs_in(
         self,
-        field_hits: tuple[dict[str, str], dict[str, str], dict[str, str], set[str]],
+        field_hits: _ProgramHits,
         field: str,
         agents: dict[str, Evidence],
     ) -> None:
         """Sponsor-and-program references of one field, after its aliases (an alias is better evidence)."""
-        companies, cues, found_inds, near_agents = field_hits
-        for key, agent_id, cue_indications in self._programs:
-            company = companies.get(key)
-            if company is None or agent_id in agents or agent_id in near_agents:
+        companies, cues, found_inds, near_agents, drug_words = field_hits
+        for key, agent_id, cue_indications, sole in self._programs:
+            company_hit = companies.get(key)
+            if company_hit is None or agent_id in agents or agent_id in near_agents:
                 continue  # (an agent found already keeps its first evidence)
+            company, where = company_hit
             cue = cues.get(key) or next((found_inds[i] for i in cue_indications if i in found_inds), None)
+            if (
+                cue is None and sole
+            ):  # a drug word near the company ("argenx antibody", "médicament de Priovant")
+                cue = next((term for at, term in drug_words if abs(at - where) <= _DRUG_WORD_WINDOW), None)
             if cue is not None:
                 agents[agent_id] = Evidence(agent_id, "program", f'"{company}" + "{cue}"', field)
 
@@ -376,6 +454,10 @@ class Matcher:
         found = _Found()
         title_spans = self._scan(title, norm_title, True, found)
         summary_spans = self._scan(summary, norm_summary, False, found)
+        blocked: list[FuzzyHit] = []
+        if self._fuzzy.enabled:
+            self._misspelt(norm_title, norm_summary, found, blocked)
+        demoted = self._demote_passing_mentions(norm_title, norm_summary, found) if found.agents else []
         agents, indications = found.agents, found.indications
         for ind_id, ev in found.trial.items():
             if ind_id not in indications:
@@ -394,4 +476,93 @@ class Matcher:
             norm_summary,
             title_spans,
             summary_spans,
+            tuple(found.phases.items()),
+            tuple(demoted),
+            tuple(blocked),
         )
+
+    # --------------------------------------------------------------------------------------- misspellings
+
+    def _misspelt(self, norm_title: str, norm_summary: str, found: _Found, blocked: list[FuzzyHit]) -> None:
+        """Agents named only by a misspelt word (an agent found by an exact name keeps that evidence)."""
+        agents = found.agents
+        skip = set(agents)
+        for norm, field in ((norm_title, "title"), (norm_summary, "summary")):
+            for hit in self._fuzzy.find(norm, skip):
+                if not hit.agent:
+                    blocked.append(hit)
+                    continue
+                agents[hit.agent] = Evidence(hit.agent, "misspelt", hit.alias, field, hit.word)
+                skip.add(hit.agent)
+                if field == "summary":
+                    found.first_start[hit.agent] = norm.find(f" {hit.word} ")
+
+    # ------------------------------------------------------------------------------------------- salience
+
+    def _demote_passing_mentions(self, norm_title: str, norm_summary: str, found: _Found) -> list[Demoted]:
+        """Agents named only in the summary, there only as background ("after approvals of X", "joins X")
+        or inside a list of several drug names, are not what the item is about (see `Salience`)."""
+        del norm_title  # the title names none of them (their first evidence is in the summary)
+        only_summary = [ev for ev in found.agents.values() if ev.field == "summary"]
+        if not only_summary:
+            return []
+        names_in_summary = {ev.target for ev in found.agents.values() if ev.field == "summary"}
+        names_in_summary.update(term for (_, term), ev in found.near.items() if ev.field == "summary")
+        demoted: list[Demoted] = []
+        for ev in only_summary:
+            start = found.first_start.get(ev.target, -1)
+            why = ""
+            if self._background is not None and start >= 0:
+                lo = max(0, start - self._background_window)
+                background = [m.group().strip() for m in self._background.finditer(norm_summary, lo, start)]
+                if background:
+                    why = f"named only in the summary, after {background[-1]!r} (background)"
+            if not why and len(names_in_summary) >= self._list_min_names:
+                why = f"named only in the summary, in a list of {len(names_in_summary)} drug names"
+            if why:
+                demoted.append(Demoted(ev, why))
+                del found.agents[ev.target]
+        return demoted
+
+
+def _record_alias(entry: _Entry, start: int, in_title: bool, found: _Found) -> None:
+    """One hit of an alias: the agent's first evidence, a watched trial's phase, the indications implied."""
+    agents = found.agents
+    if entry.target not in agents:
+        agents[entry.target] = entry.in_title if in_title else entry.in_summary
+        if not in_title:
+            found.first_start[entry.target] = start
+    if entry.phase:
+        found.phases.setdefault(entry.term, entry.phase)
+    trial = found.trial
+    for ind_id in entry.implied:
+        if ind_id not in trial:
+            trial[ind_id] = Evidence(ind_id, "trial", entry.term, "title" if in_title else "summary")
+
+
+def _fuzzy_matcher(watchlist: Watchlist, entries: dict[str, list[_Entry]]) -> FuzzyMatcher:
+    """The misspelling matcher: one-word aliases of the configured kinds may be misspelt; near-misses and
+    every alias block; every word of every configured term is exact (never read as a slip)."""
+    config = watchlist.fuzzy
+    names = [
+        (match_key(alias), agent.id, alias, kind)
+        for agent in watchlist.agents
+        for kind, alias in agent.aliases.by_kind()
+        if kind in config.kinds and " " not in normalize(alias)
+    ]
+    blockers = [
+        (match_key(alias), agent.id, alias, kind)
+        for agent in watchlist.agents
+        for kind, alias in agent.aliases.by_kind()
+    ]
+    blockers += [
+        (match_key(miss), "", miss, "near_miss") for agent in watchlist.agents for miss in agent.near_misses
+    ]
+    exact = frozenset(word for key in entries for word in [key] if key.isalpha())
+    exact |= frozenset(
+        word
+        for agent in watchlist.agents
+        for _, alias in agent.aliases.by_kind()
+        for word in normalize(alias).split()
+    )
+    return FuzzyMatcher(names, blockers, exact, config.min_length, config.two_edits_min_length)

@@ -1,0 +1,126 @@
+"""Misspelt names: a word a bounded Damerau distance (optimal string alignment: a dropped, added, wrong or
+swapped letter) from a one-word alias of a watched agent ("Vyvgrat", "brepocitnib", "efgartigimdo").
+
+Only long, all-letter words are tried (short words have too many ordinary neighbours), and never across a
+near-miss: a word as close to a near-miss or to another agent's alias is none of them ("ritlecitnib" is a
+slip of ritlecitinib, not of brepocitinib). A cheap gate keeps the scan fast: one edit leaves either the
+first three or the last three letters of a word of seven or more letters intact, so only words that share
+a three-letter prefix or suffix with some name are compared.
+
+Pure and deterministic; never raises on any text.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+_GATE = 3  # letters of prefix or suffix that a candidate must share with some name
+
+
+class FuzzyHit(NamedTuple):
+    """A word read as a name (`agent` set), or a word blocked because a near-miss is as close (`agent` "")."""
+
+    word: str  # as normalised in the text
+    agent: str  # agent id, or "" when blocked
+    alias: str  # the alias as configured (or the near-miss that blocked it)
+    kind: str  # alias kind (generic, brands...) or "near_miss" / "other agent"
+    distance: int
+
+
+class _Name(NamedTuple):
+    key: str  # normalised, letters only
+    agent: str  # "" for a near-miss
+    term: str
+    kind: str
+
+
+def edit_distance(a: str, b: str, bound: int) -> int:
+    """Optimal-string-alignment distance of `a` and `b` (a transposition of neighbours costs 1), or
+    `bound + 1` as soon as it must exceed `bound` (a band of width 2*bound+1 around the diagonal)."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
+    if a == b:
+        return 0
+    over = bound + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [over] * (len(b) + 1)
+        current[0] = i
+        low, high = max(1, i - bound), min(len(b), i + bound)
+        char_a = a[i - 1]
+        for j in range(low, high + 1):
+            cost = 0 if char_a == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+        if min(current[low : high + 1]) > bound:
+            return over
+        previous2, previous = previous, current
+    return min(previous[len(b)], over)
+
+
+class FuzzyMatcher:
+    """Compiled once per watchlist from (key, agent, term, kind) of every name; `find` per field."""
+
+    def __init__(
+        self,
+        names: list[tuple[str, str, str, str]],
+        blockers: list[tuple[str, str, str, str]],
+        exact_words: frozenset[str],
+        min_length: int,
+        two_edits_min_length: int,
+    ) -> None:
+        """`names`: the one-word aliases that may be misspelt; `blockers`: near-misses and every alias (a word
+        as close to one of another agent wins no match); `exact_words`: every word of every configured term
+        (such a word is exactly a term, never a slip of another)."""
+        self._min_length = min_length
+        self._two_edits = two_edits_min_length
+        self._exact = exact_words
+        self._names = [_Name(*name) for name in names if len(name[0]) >= min_length and name[0].isalpha()]
+        self._blockers = [_Name(*name) for name in blockers if name[0].isalpha()]
+        self._prefixes = frozenset(name.key[:_GATE] for name in self._names)
+        self._suffixes = frozenset(name.key[-_GATE:] for name in self._names)
+        self.enabled = bool(self._names)
+
+    def bound(self, length: int) -> int:
+        return 2 if length >= self._two_edits else 1
+
+    def find(self, norm: str, skip_agents: set[str]) -> list[FuzzyHit]:
+        """Misspelt names among the words of one normalised field (each word once, text order)."""
+        hits: list[FuzzyHit] = []
+        prefixes, suffixes, exact, min_length = self._prefixes, self._suffixes, self._exact, self._min_length
+        seen: set[str] = set()
+        for word in norm.split():
+            if (
+                len(word) < min_length
+                or (word[:_GATE] not in prefixes and word[-_GATE:] not in suffixes)
+                or word in exact
+                or word in seen
+                or not word.isalpha()
+            ):
+                continue
+            seen.add(word)
+            hit = self._read(word, skip_agents)
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def _read(self, word: str, skip_agents: set[str]) -> FuzzyHit | None:
+        best: _Name | None = None
+        best_distance = self.bound(len(word)) + 1
+        for name in self._names:
+            bound = min(self.bound(len(name.key)), self.bound(len(word)))
+            distance = edit_distance(word, name.key, bound)
+            if distance <= bound and distance < best_distance:
+                best, best_distance = name, distance
+        if best is None or best.agent in skip_agents:
+            return None
+        for blocker in self._blockers:
+            if blocker.agent == best.agent:
+                continue  # the agent's own aliases never block it
+            if edit_distance(word, blocker.key, best_distance) <= best_distance:
+                kind = "near_miss" if not blocker.agent else "other agent"
+                return FuzzyHit(word, "", blocker.term, kind, best_distance)
+        return FuzzyHit(word, best.agent, best.term, best.kind, best_distance)
