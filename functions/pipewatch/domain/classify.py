@@ -14,6 +14,7 @@ Pure and deterministic; never raises on any text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -237,17 +238,26 @@ class Classifier:
         self._no_rank = len(self._rank)  # worse than any event
         self._hedge = re.compile(_words(taxonomy.hedges)) if taxonomy.hedges else None
         self._window = taxonomy.hedge_window
-        # event -> (regex, severity, label) of its rules with patterns in order, and its default rule
-        self._severity: dict[str, list[tuple[re.Pattern[str], Severity, str]]] = {}
+        self._cjk = _CjkCues(taxonomy, self._rank)
+        # event -> its severity rules in order (patterns, CJK patterns or a watched trial's phase), and its
+        # default rule
+        self._severity: dict[str, list[_SeverityRule]] = {}
         self._severity_default: dict[str, tuple[Severity, str]] = {}
         for rule in taxonomy.severity:
-            if rule.patterns:
-                regex = re.compile(_words(rule.patterns))
-                self._severity.setdefault(rule.event, []).append((regex, rule.severity, rule.label))
-            else:
+            if rule.is_default:
                 self._severity_default.setdefault(
                     rule.event, (rule.severity, f"severity {rule.severity}: {rule.label}")
                 )
+                continue
+            self._severity.setdefault(rule.event, []).append(
+                _SeverityRule(
+                    re.compile(_words(rule.patterns)) if rule.patterns else None,
+                    re.compile("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
+                    rule.watched_trial_phase,
+                    rule.severity,
+                    rule.label,
+                )
+            )
         pub = taxonomy.publication
         self._pub_doc_types = frozenset(pub.doc_types)
         self._pub_source = re.compile(_words(pub.source_patterns)) if pub.source_patterns else None
@@ -256,6 +266,7 @@ class Classifier:
         )
         # A title without any literal the title patterns start with cannot match them: no regex search.
         self._pub_title_gate = _title_gate(pub.title_patterns) if pub.title_patterns else None
+        self._registry = _Registry(taxonomy)
         self._iim = watchlist.iim_ids()
         self._reasons = _configured_reasons(watchlist)
 
@@ -277,29 +288,45 @@ class Classifier:
 
     def classify_item(self, item: FetchedItem) -> Classification:
         source = " ".join(part for part in (item.source_name, item.source_id) if part)
-        return self.classify(item.title, item.summary, doc_type=item.doc_type, source=source)
+        return self.classify(item.title, item.summary, doc_type=item.doc_type, source=source, url=item.url)
 
     def classify(
-        self, title: str, summary: str = "", *, doc_type: str = "news", source: str = ""
+        self, title: str, summary: str = "", *, doc_type: str = "news", source: str = "", url: str = ""
     ) -> Classification:
+        """The classification; its reasons are for subscribers (which name, which phrase, which rule)."""
+        return self._classify(title, summary, doc_type, source, url)[0]
+
+    def explain(
+        self, title: str, summary: str = "", *, doc_type: str = "news", source: str = "", url: str = ""
+    ) -> tuple[Classification, tuple[str, ...]]:
+        """The classification and the developer's notes: near-misses seen, misspellings a near-miss blocked,
+        names set aside as passing mentions (never shown to subscribers)."""
+        classification, found = self._classify(title, summary, doc_type, source, url)
+        return classification, tuple(_developer_notes(found))
+
+    def _classify(
+        self, title: str, summary: str, doc_type: str, source: str, url: str
+    ) -> tuple[Classification, MatchResult]:
         title = title if isinstance(title, str) else ""
         summary = summary if isinstance(summary, str) else ""
         found = self._matcher.match(title, summary)
         known = self._reasons
         reasons = [known.get(ev) or _agent_reason(ev) for ev in found.agents]
         reasons.extend([known.get(ev) or _indication_reason(ev) for ev in found.indications])
-        if found.near_misses:
-            reasons.extend(_near_miss_reasons(found))
         indications = tuple([ev.target for ev in found.indications])
         if not found.agents:
-            reasons.append("not relevant: no watchlist agent named")
-            return _classification(False, (), indications, None, None, tuple(reasons))
-        event, event_reason = self._event(found, title, doc_type, source)
-        severity, severity_reason = self._severity_for(event, found.title, found.summary)
+            if found.demoted:
+                names = ", ".join(dict.fromkeys(d.evidence.target for d in found.demoted))
+                reasons.append(f"not relevant: {names} only mentioned in passing")
+            else:
+                reasons.append("not relevant: no watchlist agent named")
+            return _classification(False, (), indications, None, None, tuple(reasons)), found
+        event, event_reason = self._event(found, title, summary, (doc_type, source, url))
+        severity, severity_reason = self._severity_for(event, found, title, summary)
         reasons.append(event_reason)
         reasons.append(severity_reason)
         agents = tuple([ev.target for ev in found.agents])
-        return _classification(True, agents, indications, event, severity, tuple(reasons))
+        return _classification(True, agents, indications, event, severity, tuple(reasons)), found
 
     # ------------------------------------------------------------------------------------------- events
 
@@ -378,14 +405,24 @@ class Classifier:
                     break  # the most important event: nothing later can change the choice
         return strong, weak
 
-    def _event(self, found: MatchResult, raw_title: str, doc_type: str, source: str) -> tuple[EventType, str]:
+    def _event(
+        self, found: MatchResult, raw_title: str, raw_summary: str, where: tuple[str, str, str]
+    ) -> tuple[EventType, str]:
+        doc_type, source, url = where
         publication = self._publication(raw_title, doc_type, source)
         if publication is not None:
             return "publication", publication
+        registry = self._registry.event_of(raw_title, doc_type, source, url)
+        if registry is not None:
+            return registry
         chosen, title_weak = self._cues(found.title, found.title_spans)
+        if chosen is None and self._cjk.enabled and not raw_title.isascii():
+            chosen = self._cjk.best(raw_title)
         field = "title"
         if chosen is None:
             summary_strong, summary_weak = self._cues(found.summary, found.summary_spans)
+            if summary_strong is None and self._cjk.enabled and not raw_summary.isascii():
+                summary_strong = self._cjk.best(raw_summary)
             if summary_strong is not None:
                 chosen, field = summary_strong, "summary"
             elif title_weak is not None:
@@ -398,17 +435,138 @@ class Classifier:
         event, text = chosen
         return event, f"event {event}: {_quote(text)} in {field}"
 
-    def _severity_for(self, event: EventType, title: str, summary: str) -> tuple[Severity, str]:
+    def _severity_for(
+        self, event: EventType, found: MatchResult, raw_title: str, raw_summary: str
+    ) -> tuple[Severity, str]:
+        """The first severity rule of the event that applies: its phrases (title, then summary) or the phase
+        of a watched trial the item names; else the event's default."""
         rules = self._severity.get(event, ())
-        for text, field in ((title, "title"), (summary, "summary")):
-            for regex, severity, label in rules:
-                for m in regex.finditer(text):
-                    if not self._hedged(text, m.start()):
-                        return severity, f"severity {severity}: {label} ({_quote(m.group())} in {field})"
+        fields = ((found.title, raw_title, "title"), (found.summary, raw_summary, "summary"))
+        for rule in rules:
+            if rule.phase is not None:
+                trial = next((term for term, phase in found.trial_phases if phase >= rule.phase), None)
+                if trial is not None:
+                    reason = f"{rule.label} ({_quote(trial)} is a phase {rule.phase} trial in the watchlist)"
+                    return rule.severity, f"severity {rule.severity}: {reason}"
+                continue
+            for text, raw, field in fields:
+                hit = self._severity_hit(rule, text, raw)
+                if hit is not None:
+                    return rule.severity, f"severity {rule.severity}: {rule.label} ({_quote(hit)} in {field})"
         default = self._severity_default.get(event)
         if default is None:  # the taxonomy validator guarantees a default; stay total anyway
             return "low", f"severity low: no rule for {event}"
         return default
+
+    def _severity_hit(self, rule: _SeverityRule, text: str, raw: str) -> str | None:
+        if rule.regex is not None:
+            for m in rule.regex.finditer(text):
+                if not self._hedged(text, m.start()):
+                    return m.group()
+        if rule.cjk is not None and not raw.isascii():
+            m = rule.cjk.search(unicodedata.normalize("NFKC", raw[:MAX_FIELD_CHARS]))
+            if m is not None:
+                return m.group()
+        return None
+
+
+class _SeverityRule(NamedTuple):
+    regex: re.Pattern[str] | None  # over the normalised field
+    cjk: re.Pattern[str] | None  # over the NFKC raw field, anywhere
+    phase: int | None  # a watched trial of at least this phase named in the item
+    severity: Severity
+    label: str
+
+
+class _Registry:
+    """Trial-registry and trial-finder pages (see `RegistryRule`)."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        rule = taxonomy.registry
+        self.event: EventType = rule.event
+        self._doc_types = frozenset(rule.doc_types)
+        self._source = re.compile(_words(rule.source_patterns)) if rule.source_patterns else None
+        self._url = re.compile("|".join(f"(?:{p})" for p in rule.url_patterns)) if rule.url_patterns else None
+        self._title = (
+            re.compile("|".join(f"(?:{p})" for p in rule.title_patterns)) if rule.title_patterns else None
+        )
+        self._results = (
+            re.compile("|".join(f"(?:{p})" for p in rule.results_patterns)) if rule.results_patterns else None
+        )
+
+    def event_of(self, raw_title: str, doc_type: str, source: str, url: str) -> tuple[EventType, str] | None:
+        """(event, reason) of a registry page, None for anything else."""
+        reason = self.reason(raw_title, doc_type, source, url)
+        if reason is None:
+            return None
+        if self._results is not None:
+            for text in (url[:2000].lower(), raw_title[:MAX_FIELD_CHARS].lower()):
+                m = self._results.search(text)
+                if m:
+                    return (
+                        "results",
+                        f"event results: a registry page of posted results ({_quote(m.group())})",
+                    )
+        return self.event, reason
+
+    def reason(self, raw_title: str, doc_type: str, source: str, url: str) -> str | None:
+        if doc_type in self._doc_types:
+            return f"event {self.event}: a trial registry record (doc_type {doc_type})"
+        if self._source is not None and source:
+            m = self._source.search(f" {normalize(source)} ")
+            if m:
+                return f"event {self.event}: {_quote(source)} is a trial registry or trial finder"
+        if self._url is not None and url:
+            m = self._url.search(url[:2000].lower())
+            if m:
+                return f"event {self.event}: the link is a trial registry page ({_quote(m.group())})"
+        if self._title is not None and raw_title:
+            m = self._title.search(raw_title[:MAX_FIELD_CHARS].lower())
+            if m:
+                return f"event {self.event}: the title is a trial protocol title ({_quote(m.group())})"
+        return None
+
+
+class _CjkCues:
+    """Event cues in scripts written without spaces (Japanese, Chinese), over the NFKC raw field: the
+    best-ranked strong cue not followed by a hedge (申請予定, "filing planned")."""
+
+    def __init__(self, taxonomy: Taxonomy, rank: dict[EventType, int]) -> None:
+        rules = [(rule, rank[rule.event]) for rule in taxonomy.events if rule.cjk_patterns and not rule.weak]
+        self.enabled = bool(rules)
+        self._rules = [(re.compile("|".join(rule.cjk_patterns)), rule.event, r) for rule, r in rules]
+        hedges = taxonomy.cjk_hedges_after
+        self._hedge = re.compile("|".join(f"(?:{h})" for h in hedges)) if hedges else None
+        self._window = taxonomy.cjk_hedge_window
+
+    def best(self, raw: str) -> _Best | None:
+        text = unicodedata.normalize("NFKC", raw[:MAX_FIELD_CHARS])
+        best: _Best | None = None
+        best_rank = len(self._rules) + 1_000
+        for regex, event, rank in self._rules:
+            if rank >= best_rank:
+                continue
+            for m in regex.finditer(text):
+                if self._hedge is not None and self._hedge.search(text, m.end(), m.end() + self._window):
+                    continue
+                best, best_rank = (event, m.group()), rank
+                break
+        return best
+
+
+def _developer_notes(found: MatchResult) -> list[str]:
+    """What `pipewatch classify --explain` adds: near-misses, blocked misspellings, passing mentions."""
+    notes = _near_miss_reasons(found)
+    notes.extend(
+        f"misspelling {_quote(hit.word)} not read as a watched name: {_quote(hit.alias)} ({hit.kind}) is "
+        "as close"
+        for hit in found.fuzzy_blocked
+    )
+    notes.extend(f"{d.evidence.target} set aside: {d.why}" for d in found.demoted)
+    notes.extend(
+        f"watched trial {_quote(term)}: phase {phase} (watchlist)" for term, phase in found.trial_phases
+    )
+    return notes
 
 
 def _configured_reasons(watchlist: Watchlist) -> dict[Evidence, str]:
@@ -433,6 +591,10 @@ def _configured_reasons(watchlist: Watchlist) -> dict[Evidence, str]:
 def _agent_reason(ev: Evidence) -> str:
     if ev.kind == "program":
         return f"agent {ev.target}: {ev.term} (program reference) in {ev.field}"
+    if ev.kind == "misspelt":
+        return (
+            f"agent {ev.target}: {_quote(ev.written)} read as {_quote(ev.term)} (misspelt name) in {ev.field}"
+        )
     return f"agent {ev.target}: {_quote(ev.term)} ({ALIAS_KIND_LABEL.get(ev.kind, ev.kind)}) in {ev.field}"
 
 

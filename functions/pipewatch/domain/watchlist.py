@@ -385,8 +385,10 @@ class RegistryRule(BaseModel):
     source_patterns: tuple[Pattern, ...] = ()  # over the normalised source name
     url_patterns: tuple[Pattern, ...] = ()  # over the lower-cased URL
     title_patterns: tuple[Pattern, ...] = ()  # over the lower-cased raw title: the shape of a protocol title
+    # A registry page of posted results (over the lower-cased URL, then title) is `results`, not a listing.
+    results_patterns: tuple[Pattern, ...] = ()
 
-    @field_validator("source_patterns", "url_patterns", "title_patterns")
+    @field_validator("source_patterns", "url_patterns", "title_patterns", "results_patterns")
     @classmethod
     def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_patterns(value)
