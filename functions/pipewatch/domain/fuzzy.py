@@ -3,15 +3,17 @@ swapped letter) from a one-word alias of a watched agent ("Vyvgrat", "brepocitni
 
 Only long, all-letter words are tried (short words have too many ordinary neighbours), and never across a
 near-miss: a word as close to a near-miss or to another agent's alias is none of them ("ritlecitnib" is a
-slip of ritlecitinib, not of brepocitinib). A cheap gate keeps the scan fast: one edit leaves either the
-first three or the last three letters of a word of seven or more letters intact, so only words that share
-a three-letter prefix or suffix with some name are compared.
+slip of ritlecitinib, not of brepocitinib). A cheap gate keeps the scan fast (one regex in C): only words
+that start with the first three letters of some name are compared, so a slip within the first three
+letters is not caught (a measured trade: checking word endings too cost a tenth of the time budget per
+item, and slips are rarer at the start of a name than in its middle).
 
 Pure and deterministic; never raises on any text.
 """
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 _GATE = 3  # letters of prefix or suffix that a candidate must share with some name
@@ -80,26 +82,24 @@ class FuzzyMatcher:
         self._exact = exact_words
         self._names = [_Name(*name) for name in names if len(name[0]) >= min_length and name[0].isalpha()]
         self._blockers = [_Name(*name) for name in blockers if name[0].isalpha()]
-        self._prefixes = frozenset(name.key[:_GATE] for name in self._names)
-        self._suffixes = frozenset(name.key[-_GATE:] for name in self._names)
+        prefixes = sorted({re.escape(name.key[:_GATE]) for name in self._names})
+        rest = max(1, min_length - _GATE)
+        # The gate as one regex over the padded field: the engine skips other words in C.
+        self._candidates = re.compile(
+            rf" ((?:{'|'.join(prefixes)})[a-z]{{{rest},}})(?= )" if self._names else r"(?!)"
+        )
         self.enabled = bool(self._names)
 
     def bound(self, length: int) -> int:
         return 2 if length >= self._two_edits else 1
 
     def find(self, norm: str, skip_agents: set[str]) -> list[FuzzyHit]:
-        """Misspelt names among the words of one normalised field (each word once, text order)."""
+        """Misspelt names among the words of one padded normalised field (each word once, text order)."""
         hits: list[FuzzyHit] = []
-        prefixes, suffixes, exact, min_length = self._prefixes, self._suffixes, self._exact, self._min_length
+        exact = self._exact
         seen: set[str] = set()
-        for word in norm.split():
-            if (
-                len(word) < min_length
-                or (word[:_GATE] not in prefixes and word[-_GATE:] not in suffixes)
-                or word in exact
-                or word in seen
-                or not word.isalpha()
-            ):
+        for word in self._candidates.findall(norm):
+            if word in exact or word in seen:
                 continue
             seen.add(word)
             hit = self._read(word, skip_agents)
