@@ -464,9 +464,9 @@ class Classifier:
                 if not self._hedged(text, m.start()):
                     return m.group()
         if rule.cjk is not None and not raw.isascii():
-            m = rule.cjk.search(unicodedata.normalize("NFKC", raw[:MAX_FIELD_CHARS]))
-            if m is not None:
-                return m.group()
+            cjk = rule.cjk.search(unicodedata.normalize("NFKC", raw[:MAX_FIELD_CHARS]))
+            if cjk is not None:
+                return cjk.group()
         return None
 
 
