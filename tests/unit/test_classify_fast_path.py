@@ -11,7 +11,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipewatch.domain.classify import Classifier, _Best
+from pipewatch.domain.classify import Classifier
+from pipewatch.domain.cue_patterns import Best as _Best
 from pipewatch.domain.match import Matcher
 
 FAST = Classifier.from_files()

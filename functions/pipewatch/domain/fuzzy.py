@@ -14,7 +14,12 @@ Pure and deterministic; never raises on any text.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+from pipewatch.domain.normalize import match_key, normalize
+
+if TYPE_CHECKING:
+    from pipewatch.domain.watchlist import Watchlist
 
 _GATE = 3  # letters of prefix or suffix that a candidate must share with some name
 
@@ -89,6 +94,29 @@ class FuzzyMatcher:
             rf" ((?:{'|'.join(prefixes)})[a-z]{{{rest},}})(?= )" if self._names else r"(?!)"
         )
         self.enabled = bool(self._names)
+
+    @classmethod
+    def for_watchlist(cls, watchlist: Watchlist, term_keys: frozenset[str]) -> FuzzyMatcher:
+        """One-word aliases of the configured kinds may be misspelt; near-misses and every alias block;
+        every word of every configured term (`term_keys`: match keys of all terms) is exact."""
+        config = watchlist.fuzzy
+        pairs = [
+            (agent.id, kind, alias) for agent in watchlist.agents for kind, alias in agent.aliases.by_kind()
+        ]
+        names = [
+            (match_key(alias), agent, alias, kind)
+            for agent, kind, alias in pairs
+            if kind in config.kinds and " " not in normalize(alias)
+        ]
+        blockers = [(match_key(alias), agent, alias, kind) for agent, kind, alias in pairs]
+        blockers += [
+            (match_key(miss), "", miss, "near_miss")
+            for agent in watchlist.agents
+            for miss in agent.near_misses
+        ]
+        exact = frozenset(key for key in term_keys if key.isalpha())
+        exact |= frozenset(word for _, _, alias in pairs for word in normalize(alias).split())
+        return cls(names, blockers, exact, config.min_length, config.two_edits_min_length)
 
     def bound(self, length: int) -> int:
         return 2 if length >= self._two_edits else 1

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from itertools import product
 from typing import TYPE_CHECKING, NamedTuple
 
+from pipewatch.domain.evidence import Demoted, Evidence
 from pipewatch.domain.fuzzy import FuzzyHit, FuzzyMatcher
 from pipewatch.domain.normalize import (
     ASCII_ALNUM,
@@ -30,6 +31,7 @@ from pipewatch.domain.normalize import (
     repair_mojibake,
     trie_regex,
 )
+from pipewatch.domain.salience import SalienceRules
 
 if TYPE_CHECKING:
     from pipewatch.domain.watchlist import Agent, Watchlist
@@ -59,23 +61,6 @@ ALIAS_KIND_LABEL = {
     "program": "program reference",
     "misspelt": "misspelt name",
 }
-
-
-class Evidence(NamedTuple):
-    """Why one agent, indication or near-miss was found: the term (as configured) and where."""
-
-    target: str  # agent id or indication id
-    kind: str  # an alias kind (generic, codes, brands, trials...), program, indication or near_miss
-    term: str
-    field: str  # "title" or "summary"
-    written: str = ""  # the word as written when it is a misspelling of `term`
-
-
-class Demoted(NamedTuple):
-    """An agent named in the text that the text is not about, and why (developer view only)."""
-
-    evidence: Evidence
-    why: str
 
 
 class MatchResult(NamedTuple):
@@ -238,15 +223,8 @@ class Matcher:
         context = trie_regex(pattern_key(word) for word in watchlist.trial_context)
         self._context = re.compile(rf" (?:{context})(?= )")
         self._window = watchlist.trial_context_window
-        self._fuzzy = _fuzzy_matcher(watchlist, entries)
-        salience = watchlist.salience
-        self._background = (
-            re.compile(rf" (?:{trie_regex(pattern_key(p) for p in salience.background_before)})(?= )")
-            if salience.background_before
-            else None
-        )
-        self._background_window = salience.background_window
-        self._list_min_names = salience.list_min_names
+        self._fuzzy = FuzzyMatcher.for_watchlist(watchlist, frozenset(entries))
+        self._salience = SalienceRules(watchlist.salience)
 
     def _add_agent(
         self,
@@ -457,7 +435,11 @@ class Matcher:
         blocked: list[FuzzyHit] = []
         if self._fuzzy.enabled:
             self._misspelt(norm_title, norm_summary, found, blocked)
-        demoted = self._demote_passing_mentions(norm_title, norm_summary, found) if found.agents else []
+        demoted = (
+            self._salience.demote(found.agents, found.near, found.first_start, norm_summary)
+            if found.agents
+            else []
+        )
         agents, indications = found.agents, found.indications
         for ind_id, ev in found.trial.items():
             if ind_id not in indications:
@@ -497,33 +479,6 @@ class Matcher:
                 if field == "summary":
                     found.first_start[hit.agent] = norm.find(f" {hit.word} ")
 
-    # ------------------------------------------------------------------------------------------- salience
-
-    def _demote_passing_mentions(self, norm_title: str, norm_summary: str, found: _Found) -> list[Demoted]:
-        """Agents named only in the summary, there only as background ("after approvals of X", "joins X")
-        or inside a list of several drug names, are not what the item is about (see `Salience`)."""
-        del norm_title  # the title names none of them (their first evidence is in the summary)
-        only_summary = [ev for ev in found.agents.values() if ev.field == "summary"]
-        if not only_summary:
-            return []
-        names_in_summary = {ev.target for ev in found.agents.values() if ev.field == "summary"}
-        names_in_summary.update(term for (_, term), ev in found.near.items() if ev.field == "summary")
-        demoted: list[Demoted] = []
-        for ev in only_summary:
-            start = found.first_start.get(ev.target, -1)
-            why = ""
-            if self._background is not None and start >= 0:
-                lo = max(0, start - self._background_window)
-                background = [m.group().strip() for m in self._background.finditer(norm_summary, lo, start)]
-                if background:
-                    why = f"named only in the summary, after {background[-1]!r} (background)"
-            if not why and len(names_in_summary) >= self._list_min_names:
-                why = f"named only in the summary, in a list of {len(names_in_summary)} drug names"
-            if why:
-                demoted.append(Demoted(ev, why))
-                del found.agents[ev.target]
-        return demoted
-
 
 def _record_alias(entry: _Entry, start: int, in_title: bool, found: _Found) -> None:
     """One hit of an alias: the agent's first evidence, a watched trial's phase, the indications implied."""
@@ -538,31 +493,3 @@ def _record_alias(entry: _Entry, start: int, in_title: bool, found: _Found) -> N
     for ind_id in entry.implied:
         if ind_id not in trial:
             trial[ind_id] = Evidence(ind_id, "trial", entry.term, "title" if in_title else "summary")
-
-
-def _fuzzy_matcher(watchlist: Watchlist, entries: dict[str, list[_Entry]]) -> FuzzyMatcher:
-    """The misspelling matcher: one-word aliases of the configured kinds may be misspelt; near-misses and
-    every alias block; every word of every configured term is exact (never read as a slip)."""
-    config = watchlist.fuzzy
-    names = [
-        (match_key(alias), agent.id, alias, kind)
-        for agent in watchlist.agents
-        for kind, alias in agent.aliases.by_kind()
-        if kind in config.kinds and " " not in normalize(alias)
-    ]
-    blockers = [
-        (match_key(alias), agent.id, alias, kind)
-        for agent in watchlist.agents
-        for kind, alias in agent.aliases.by_kind()
-    ]
-    blockers += [
-        (match_key(miss), "", miss, "near_miss") for agent in watchlist.agents for miss in agent.near_misses
-    ]
-    exact = frozenset(word for key in entries for word in [key] if key.isalpha())
-    exact |= frozenset(
-        word
-        for agent in watchlist.agents
-        for _, alias in agent.aliases.by_kind()
-        for word in normalize(alias).split()
-    )
-    return FuzzyMatcher(names, blockers, exact, config.min_length, config.two_edits_min_length)
