@@ -109,10 +109,13 @@ class FuzzyMatcher:
             if kind in config.kinds and " " not in normalize(alias)
         ]
         blockers = [(match_key(alias), agent, alias, kind) for agent, kind, alias in pairs]
+        alias_keys = {key for key, *_ in blockers}
+        # (a near-miss that is an agent's alias, like brepocitinib under dazukibart, blocks as that alias)
         blockers += [
             (match_key(miss), "", miss, "near_miss")
             for agent in watchlist.agents
             for miss in agent.near_misses
+            if match_key(miss) not in alias_keys
         ]
         exact = frozenset(key for key in term_keys if key.isalpha())
         exact |= frozenset(word for _, _, alias in pairs for word in normalize(alias).split())

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipewatch.domain.evidence import Demoted, Evidence
-from pipewatch.domain.normalize import pattern_key, trie_regex
+from pipewatch.domain.normalize import match_key, pattern_key, trie_regex
 
 if TYPE_CHECKING:
     from pipewatch.domain.watchlist import Salience
@@ -28,6 +28,8 @@ class SalienceRules:
         )
         self._window = config.background_window
         self._list_min_names = config.list_min_names
+        stems = config.inn_stems
+        self._inn = re.compile(rf" ([a-z]{{3,}}(?:{'|'.join(stems)}))(?= )") if stems else None
 
     def demote(
         self,
@@ -41,8 +43,11 @@ class SalienceRules:
         only_summary = [ev for ev in agents.values() if ev.field == "summary"]
         if not only_summary:
             return []
-        names = {ev.target for ev in only_summary}
-        names.update(term for (_, term), ev in near.items() if ev.field == "summary")
+        # distinct drug names of the summary: watched ones, near-misses and any word with an INN ending
+        names = {match_key(ev.term) for ev in only_summary}
+        names.update(match_key(term) for (_, term), ev in near.items() if ev.field == "summary")
+        if self._inn is not None:
+            names.update(self._inn.findall(norm_summary))
         demoted: list[Demoted] = []
         for ev in only_summary:
             why = self._background_before(norm_summary, first_start.get(ev.target, -1))

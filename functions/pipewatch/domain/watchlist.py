@@ -21,6 +21,8 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=6
 NctId = Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]
 Term = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
+Pattern = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -248,6 +250,14 @@ class Salience(BaseModel):
     background_before: tuple[Term, ...] = ()
     background_window: int = Field(default=60, ge=0, le=300)
     list_min_names: int = Field(default=3, ge=2)
+    # Endings of international nonproprietary names (-mab, -tinib...): a word of the summary with one of
+    # them counts as a drug name in a list, watched or not (over the normalised summary).
+    inn_stems: tuple[Pattern, ...] = ()
+
+    @field_validator("inn_stems")
+    @classmethod
+    def _stems(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_patterns(value)
 
 
 class Watchlist(BaseModel):
@@ -324,7 +334,6 @@ def _known(known: set[str], ids: tuple[str, ...], where: str) -> None:
 
 # ------------------------------------------------------------------------------------------------- taxonomy
 
-Pattern = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
 
 class EventRule(BaseModel):
