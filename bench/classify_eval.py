@@ -56,13 +56,28 @@ def iim_ids() -> frozenset[str]:
 
 # Function words by language: the language with the most hits in title + summary (English on a tie or none).
 _STOPWORDS = {
-    "en": "the and of for with in to is from its on at as by".split(),
-    "nl": "de het een van en met voor niet zijn dat bij ook naar wordt".split(),
-    "it": "il la di che per con una della nel sono degli alla gli".split(),
-    "fr": "le la les des du et une pour dans est sur avec au aux".split(),
-    "de": "der die das und mit fur von den ist im zur zum eine bei".split(),
-    "es": "el la los las de del y con para en una por que su".split(),
-    "pt": "o a os as de do da e com para em uma que no na".split(),
+    "en": ["the", "and", "of", "for", "with", "in", "to", "is", "from", "its", "on", "at", "as", "by"],
+    "nl": [
+        "de",
+        "het",
+        "een",
+        "van",
+        "en",
+        "met",
+        "voor",
+        "niet",
+        "zijn",
+        "dat",
+        "bij",
+        "ook",
+        "naar",
+        "wordt",
+    ],
+    "it": ["il", "la", "di", "che", "per", "con", "una", "della", "nel", "sono", "degli", "alla", "gli"],
+    "fr": ["le", "la", "les", "des", "du", "et", "une", "pour", "dans", "est", "sur", "avec", "au", "aux"],
+    "de": ["der", "die", "das", "und", "mit", "fur", "von", "den", "ist", "im", "zur", "zum", "eine", "bei"],
+    "es": ["el", "la", "los", "las", "de", "del", "y", "con", "para", "en", "una", "por", "que", "su"],
+    "pt": ["o", "a", "os", "as", "de", "do", "da", "e", "com", "para", "em", "uma", "que", "no", "na"],
 }
 _WORD = re.compile(r"[a-zà-ÿ]+")
 
