@@ -335,7 +335,6 @@ def _known(known: set[str], ids: tuple[str, ...], where: str) -> None:
 # ------------------------------------------------------------------------------------------------- taxonomy
 
 
-
 class EventRule(BaseModel):
     """Cues of one event type. Patterns are regular expressions over the normalised text: lower case, accents
     folded, every run of punctuation or space turned into one space (so write "phase 3", not "Phase-3").
