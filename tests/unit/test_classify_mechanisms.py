@@ -152,6 +152,7 @@ def test_indirect_references(title: str, agent: str) -> None:
         "argenx antibody empasiprubart fails study",  # a near-miss of the agent in the field wins
         "Roivant drug succeeds",  # Roivant has several programs: a drug word is not enough
         "argenx " + "x " * 60 + "antibody",  # the drug word is too far from the company
+        "Halozyme, a developer of drug-delivery therapies, says argenx picked a target",  # no drug named
     ],
 )
 def test_a_company_without_its_cue_is_not_a_reference(title: str) -> None:

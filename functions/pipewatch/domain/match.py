@@ -89,9 +89,10 @@ class MatchResult(NamedTuple):
 
 
 # What a matched term does, decided once per configured term at build time (no string compares per hit).
-_ALIAS, _AMBIGUOUS, _NEAR_MISS, _COMPANY, _CUE, _INDICATION, _ABBREVIATION, _DRUG_WORD = range(8)
+_ALIAS, _AMBIGUOUS, _NEAR_MISS, _COMPANY, _CUE, _INDICATION, _ABBREVIATION, _DRUG_WORD, _NOT_A_DRUG = range(9)
 _CODES = {
     "drug_word": _DRUG_WORD,
+    "not_a_drug": _NOT_A_DRUG,
     "abbreviation": _ABBREVIATION,
     "ambiguous_trials": _AMBIGUOUS,
     "near_miss": _NEAR_MISS,
@@ -196,6 +197,8 @@ class Matcher:
             self._add_agent(entries, a_index, agent, implied, phases)
         for word in watchlist.drug_words:
             self._add(entries, word, "drug_word", "")
+        for phrase in watchlist.not_drug_words:  # the longest term wins: "drug delivery" hides "drug"
+            self._add(entries, phrase, "not_a_drug", "")
         for ind in watchlist.indications:
             for term in ind.terms.all():
                 self._add(entries, term, "indication", ind.id)
@@ -374,6 +377,8 @@ class Matcher:
                     cues.setdefault(entry.target, entry.term)
                 elif code == _DRUG_WORD:
                     drug_words.append((m.start(), entry.term))
+                elif code == _NOT_A_DRUG:
+                    continue
                 elif code == _NEAR_MISS:
                     near_agents.add(entry.target)
                     near.setdefault(

@@ -268,6 +268,8 @@ class Watchlist(BaseModel):
     trial_context_window: int = Field(default=40, ge=0, le=200)
     # Words that say "a drug, a trial or a regulator" in any language, for `sole_program` references.
     drug_words: tuple[Term, ...] = ()
+    # Phrases that contain a drug word without naming a drug ("drug-delivery technology", "drug discovery").
+    not_drug_words: tuple[Term, ...] = ()
     fuzzy: FuzzyNames = FuzzyNames()
     salience: Salience = Salience()
     agents: tuple[Agent, ...] = Field(min_length=1)
