@@ -258,6 +258,8 @@ def test_a_readout_of_a_watched_phase_3_trial_named_only_by_acronym_is_high() ->
     assert any("phase 3 trial in the watchlist" in reason for reason in out.reasons)
     # the text's own phase wins over the watchlist's
     assert CLASSIFIER.classify("ALKIVIA phase 2 results for efgartigimod").severity == "medium"
+    # a readout still to come is not results
+    assert CLASSIFIER.classify("ALKIVIA topline data expected in 2H 2026").event_type != "results"
 
 
 # --------------------------------------------------------------------------- reasons vs developer view
