@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from pipewatch.domain.watchlist import Agent, Watchlist
 
 __all__ = [
-    "ALIAS_KIND_LABEL",
     "MAX_FIELD_CHARS",
     "Evidence",
     "MatchResult",
@@ -49,18 +48,6 @@ __all__ = [
 ]
 
 # ------------------------------------------------------------------------------------------------- matcher
-
-ALIAS_KIND_LABEL = {
-    "generic": "generic name",
-    "codes": "code",
-    "brands": "brand",
-    "trials": "trial",
-    "ambiguous_trials": "trial",
-    "other": "alias",
-    "registry_id": "trial registry id",
-    "program": "program reference",
-    "misspelt": "misspelt name",
-}
 
 
 class MatchResult(NamedTuple):
@@ -425,12 +412,14 @@ class Matcher:
                 continue  # (an agent found already keeps its first evidence)
             company, where = company_hit
             cue = cues.get(key) or next((found_inds[i] for i in cue_indications if i in found_inds), None)
+            kind = "program"
             if (
                 cue is None and sole
             ):  # a drug word near the company ("argenx antibody", "médicament de Priovant")
                 cue = next((term for at, term in drug_words if abs(at - where) <= _DRUG_WORD_WINDOW), None)
+                kind = "sole_program"
             if cue is not None:
-                agents[agent_id] = Evidence(agent_id, "program", f'"{company}" + "{cue}"', field)
+                agents[agent_id] = Evidence(agent_id, kind, f'"{company}" + "{cue}"', field)
 
     def match(self, title: str, summary: str = "") -> MatchResult:
         norm_title, norm_summary = padded(title), padded(summary)

@@ -5,8 +5,21 @@ event and the severity), and the developer's notes that only `pipewatch classify
 from __future__ import annotations
 
 from pipewatch.domain.cue_patterns import quote
-from pipewatch.domain.match import ALIAS_KIND_LABEL, Evidence, MatchResult, match_key
+from pipewatch.domain.match import Evidence, MatchResult, match_key
 from pipewatch.domain.watchlist import Watchlist
+
+# How a reason names the kind of alias that matched.
+ALIAS_KIND_LABEL = {
+    "generic": "generic name",
+    "codes": "code",
+    "brands": "brand",
+    "trials": "trial",
+    "ambiguous_trials": "trial",
+    "other": "alias",
+    "registry_id": "trial registry id",
+    "program": "program reference",
+    "misspelt": "misspelt name",
+}
 
 
 def developer_notes(found: MatchResult) -> list[str]:
@@ -46,6 +59,10 @@ def configured_reasons(watchlist: Watchlist) -> dict[Evidence, str]:
 def agent_reason(ev: Evidence) -> str:
     if ev.kind == "program":
         return f"agent {ev.target}: {ev.term} (program reference) in {ev.field}"
+    if ev.kind == "sole_program":
+        return (
+            f"agent {ev.target}: {ev.term} (program reference: the company's only watched drug) in {ev.field}"
+        )
     if ev.kind == "misspelt":
         return (
             f"agent {ev.target}: {quote(ev.written)} read as {quote(ev.term)} (misspelt name) in {ev.field}"
