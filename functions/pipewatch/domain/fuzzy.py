@@ -85,7 +85,15 @@ class FuzzyMatcher:
         self._min_length = min_length
         self._two_edits = two_edits_min_length
         self._exact = exact_words
-        self._names = [_Name(*name) for name in names if len(name[0]) >= min_length and name[0].isalpha()]
+        self._names = [
+            _Name(*name)
+            for name in names
+            if len(name[0]) >= min_length and name[0].isascii() and name[0].isalpha()
+        ]
+        # The gate's premise: a candidate shares its first three letters with the names it may be a slip of.
+        self._by_prefix: dict[str, list[_Name]] = {}
+        for name in self._names:
+            self._by_prefix.setdefault(name.key[:_GATE], []).append(name)
         self._blockers = [_Name(*name) for name in blockers if name[0].isalpha()]
         prefixes = sorted({re.escape(name.key[:_GATE]) for name in self._names})
         rest = max(1, min_length - _GATE)
@@ -126,11 +134,14 @@ class FuzzyMatcher:
 
     def find(self, norm: str, skip_agents: set[str]) -> list[FuzzyHit]:
         """Misspelt names among the words of one padded normalised field (each word once, text order)."""
+        words = self._candidates.findall(norm)
+        if not words:
+            return []
         hits: list[FuzzyHit] = []
         exact = self._exact
         seen: set[str] = set()
-        for word in self._candidates.findall(norm):
-            if word in exact or word in seen:
+        for word in words:
+            if word in exact or word in seen or (word[-1] == "s" and word[:-1] in exact):
                 continue
             seen.add(word)
             hit = self._read(word, skip_agents)
@@ -141,12 +152,14 @@ class FuzzyMatcher:
     def _read(self, word: str, skip_agents: set[str]) -> FuzzyHit | None:
         best: _Name | None = None
         best_distance = self.bound(len(word)) + 1
-        for name in self._names:
+        for name in self._by_prefix.get(word[:_GATE], ()):
+            if name.agent in skip_agents:
+                continue  # found already by an exact name
             bound = min(self.bound(len(name.key)), self.bound(len(word)))
             distance = edit_distance(word, name.key, bound)
             if distance <= bound and distance < best_distance:
                 best, best_distance = name, distance
-        if best is None or best.agent in skip_agents:
+        if best is None:
             return None
         for blocker in self._blockers:
             if blocker.agent == best.agent:
