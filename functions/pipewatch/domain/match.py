@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from itertools import product
 from typing import TYPE_CHECKING, NamedTuple
 
+from pipewatch.domain.drug_words import DrugWords
 from pipewatch.domain.evidence import Demoted, Evidence
 from pipewatch.domain.fuzzy import FuzzyHit, FuzzyMatcher
 from pipewatch.domain.normalize import (
@@ -76,10 +77,8 @@ class MatchResult(NamedTuple):
 
 
 # What a matched term does, decided once per configured term at build time (no string compares per hit).
-_ALIAS, _AMBIGUOUS, _NEAR_MISS, _COMPANY, _CUE, _INDICATION, _ABBREVIATION, _DRUG_WORD, _NOT_A_DRUG = range(9)
+_ALIAS, _AMBIGUOUS, _NEAR_MISS, _COMPANY, _CUE, _INDICATION, _ABBREVIATION = range(7)
 _CODES = {
-    "drug_word": _DRUG_WORD,
-    "not_a_drug": _NOT_A_DRUG,
     "abbreviation": _ABBREVIATION,
     "ambiguous_trials": _AMBIGUOUS,
     "near_miss": _NEAR_MISS,
@@ -136,17 +135,10 @@ def _abbreviations(watchlist: Watchlist) -> tuple[dict[str, list[str]], re.Patte
 
 _NO_SPANS: tuple[tuple[int, int], ...] = ()
 # What one field names besides agents: companies (program key -> (term, where)), program cues, indications,
-# agents with a near-miss in the field, and drug words (where, term).
-_ProgramHits = tuple[
-    dict[str, tuple[str, int]], dict[str, str], dict[str, str], set[str], list[tuple[int, str]]
-]
+# agents with a near-miss in the field.
+_ProgramHits = tuple[dict[str, tuple[str, int]], dict[str, str], dict[str, str], set[str]]
 _FieldState = tuple[
-    list[tuple[int, int]],
-    dict[str, tuple[str, int]],
-    dict[str, str],
-    dict[str, str],
-    set[str],
-    list[tuple[int, str]],
+    list[tuple[int, int]], dict[str, tuple[str, int]], dict[str, str], dict[str, str], set[str]
 ]
 _DRUG_WORD_WINDOW = 80  # characters between a sole-program company and a drug word ("argenx antibody")
 _NO_EVIDENCE = Evidence("", "", "", "")
@@ -182,10 +174,7 @@ class Matcher:
         implied, phases = _trial_indications(watchlist)
         for a_index, agent in enumerate(watchlist.agents):
             self._add_agent(entries, a_index, agent, implied, phases)
-        for word in watchlist.drug_words:
-            self._add(entries, word, "drug_word", "")
-        for phrase in watchlist.not_drug_words:  # the longest term wins: "drug delivery" hides "drug"
-            self._add(entries, phrase, "not_a_drug", "")
+        self._drug_words = DrugWords(watchlist.drug_words, watchlist.not_drug_words)
         for ind in watchlist.indications:
             for term in ind.terms.all():
                 self._add(entries, term, "indication", ind.id)
@@ -308,8 +297,7 @@ class Matcher:
         cues: dict[str, str] = {}
         found_inds: dict[str, str] = {}  # indication id -> first term in this field
         near_agents: set[str] = set()
-        drug_words: list[tuple[int, str]] = []  # (where, term) of every drug word
-        into = (spans, companies, cues, found_inds, near_agents, drug_words)
+        into = (spans, companies, cues, found_inds, near_agents)
         maybe_abbreviation = self._record(self._regex.finditer(norm), 1, raw, norm, in_title, found, into)
         if self._regex_unbounded is not None and not norm.isascii():
             self._record(self._regex_unbounded.finditer(norm), 0, raw, norm, in_title, found, into)
@@ -325,7 +313,7 @@ class Matcher:
         ):
             self._scan_abbreviations(raw, found_inds)
         if companies:
-            self._programs_in((companies, cues, found_inds, near_agents, drug_words), field, found.agents)
+            self._programs_in((companies, cues, found_inds, near_agents), norm, field, found.agents)
         indications = found.indications
         for ind_id, term in found_inds.items():
             if ind_id not in indications:
@@ -344,7 +332,7 @@ class Matcher:
     ) -> bool:
         """Applies the term entries of one field's hits, in text order. `offset` is 1 when matches start with
         the space before the word. True if an abbreviation may stand in the field (see `_scan`)."""
-        spans, companies, cues, found_inds, near_agents, drug_words = into
+        spans, companies, cues, found_inds, near_agents = into
         near = found.near
         words = self._words
         maybe_abbreviation = False
@@ -362,10 +350,6 @@ class Matcher:
                     companies.setdefault(entry.target, (entry.term, m.start()))
                 elif code == _CUE:
                     cues.setdefault(entry.target, entry.term)
-                elif code == _DRUG_WORD:
-                    drug_words.append((m.start(), entry.term))
-                elif code == _NOT_A_DRUG:
-                    continue
                 elif code == _NEAR_MISS:
                     near_agents.add(entry.target)
                     near.setdefault(
@@ -401,11 +385,13 @@ class Matcher:
     def _programs_in(
         self,
         field_hits: _ProgramHits,
+        norm: str,
         field: str,
         agents: dict[str, Evidence],
     ) -> None:
         """Sponsor-and-program references of one field, after its aliases (an alias is better evidence)."""
-        companies, cues, found_inds, near_agents, drug_words = field_hits
+        companies, cues, found_inds, near_agents = field_hits
+        drug_words: list[tuple[int, str]] | None = None  # scanned once, only if a sole program needs them
         for key, agent_id, cue_indications, sole in self._programs:
             company_hit = companies.get(key)
             if company_hit is None or agent_id in agents or agent_id in near_agents:
@@ -416,6 +402,8 @@ class Matcher:
             if (
                 cue is None and sole
             ):  # a drug word near the company ("argenx antibody", "médicament de Priovant")
+                if drug_words is None:
+                    drug_words = self._drug_words.find(norm)
                 cue = next((term for at, term in drug_words if abs(at - where) <= _DRUG_WORD_WINDOW), None)
                 kind = "sole_program"
             if cue is not None:
