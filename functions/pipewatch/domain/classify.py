@@ -29,8 +29,9 @@ from pipewatch.domain.cue_patterns import (
     title_gate,
     words_regex,
 )
-from pipewatch.domain.match import MAX_FIELD_CHARS, Matcher, MatchResult, normalize, trie_regex
+from pipewatch.domain.match import MAX_FIELD_CHARS, Matcher, MatchResult, trie_regex
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
+from pipewatch.domain.normalize import padded
 from pipewatch.domain.reasons import agent_reason, configured_reasons, developer_notes, indication_reason
 from pipewatch.domain.watchlist import Taxonomy, Watchlist
 
@@ -239,11 +240,11 @@ class Classifier:
 
     # ------------------------------------------------------------------------------------------- events
 
-    def _publication(self, raw_title: str, doc_type: str, source: str) -> str | None:
+    def _publication(self, raw_title: str, doc_type: str, source: str, norm_source: str) -> str | None:
         if doc_type in self._pub_doc_types:
             return f"event publication: doc_type {doc_type}"
         if self._pub_source is not None and source:
-            m = self._pub_source.search(f" {normalize(source)} ")
+            m = self._pub_source.search(norm_source)
             if m:
                 cue = m.group().strip()
                 return f"event publication: source {quote(source)} is a journal or abstract ({cue})"
@@ -318,10 +319,11 @@ class Classifier:
         self, found: MatchResult, raw_title: str, raw_summary: str, where: tuple[str, str, str]
     ) -> tuple[EventType, str]:
         doc_type, source, url = where
-        publication = self._publication(raw_title, doc_type, source)
+        norm_source = padded(source) if source else ""  # normalised once for both source checks
+        publication = self._publication(raw_title, doc_type, source, norm_source)
         if publication is not None:
             return "publication", publication
-        registry = self._registry.event_of(raw_title, doc_type, source, url)
+        registry = self._registry.event_of(raw_title, doc_type, (source, norm_source), url)
         if registry is not None:
             return registry
         chosen, title_weak = self._cues(found.title, found.title_spans)

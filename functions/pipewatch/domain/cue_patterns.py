@@ -9,7 +9,7 @@ import unicodedata
 from typing import NamedTuple
 
 from pipewatch.domain.models import EventType, Severity
-from pipewatch.domain.normalize import MAX_FIELD_CHARS, normalize
+from pipewatch.domain.normalize import MAX_FIELD_CHARS
 from pipewatch.domain.watchlist import Taxonomy
 
 _REASON_TERM_CHARS = 80
@@ -131,8 +131,11 @@ class Registry:
             re.compile("|".join(f"(?:{p})" for p in rule.results_patterns)) if rule.results_patterns else None
         )
 
-    def event_of(self, raw_title: str, doc_type: str, source: str, url: str) -> tuple[EventType, str] | None:
-        """(event, reason) of a registry page, None for anything else."""
+    def event_of(
+        self, raw_title: str, doc_type: str, source: tuple[str, str], url: str
+    ) -> tuple[EventType, str] | None:
+        """(event, reason) of a registry page, None for anything else. `source`: (as given, padded
+        normalised)."""
         reason = self.reason(raw_title, doc_type, source, url)
         if reason is None:
             return None
@@ -146,13 +149,14 @@ class Registry:
                     )
         return self.event, reason
 
-    def reason(self, raw_title: str, doc_type: str, source: str, url: str) -> str | None:
+    def reason(self, raw_title: str, doc_type: str, source: tuple[str, str], url: str) -> str | None:
         if doc_type in self._doc_types:
             return f"event {self.event}: a trial registry record (doc_type {doc_type})"
-        if self._source is not None and source:
-            m = self._source.search(f" {normalize(source)} ")
+        given, norm_source = source
+        if self._source is not None and given:
+            m = self._source.search(norm_source)
             if m:
-                return f"event {self.event}: {quote(source)} is a trial registry or trial finder"
+                return f"event {self.event}: {quote(given)} is a trial registry or trial finder"
         if self._url is not None and url:
             m = self._url.search(url[:2000].lower())
             if m:
