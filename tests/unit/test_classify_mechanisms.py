@@ -178,6 +178,17 @@ def test_a_drug_named_once_in_a_landscape_list_is_not_the_subject() -> None:
     assert any("in a list of" in note for note in notes)
 
 
+def test_a_summary_mention_under_a_title_about_a_near_miss_drug_is_not_the_subject() -> None:
+    out, notes = CLASSIFIER.explain(
+        "J&J's nipocalimab succeeds in Sjogren's trial", "Vyvgart is approved in gMG."
+    )
+    assert not out.relevant
+    assert any("the title is about 'nipocalimab'" in note for note in notes)
+    # a company in the title is not another drug: brepocitinib stays the subject
+    summary = "Roivant said brepocitinib missed in lupus."
+    assert agents("Roivant bids farewell to lupus treatment", summary) == ("brepocitinib",)
+
+
 def test_a_drug_in_the_title_or_the_only_drug_of_the_summary_stays_the_subject() -> None:
     assert agents("Vyvgart joins the market", "Rystiggo and Imaavy are FcRn blockers.") == ("efgartigimod",)
     assert agents("Hyloris rises", "argenx teams up with Zai Lab to develop efgartigimod.") == (

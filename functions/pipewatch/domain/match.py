@@ -203,7 +203,15 @@ class Matcher:
         self._context = re.compile(rf" (?:{context})(?= )")
         self._window = watchlist.trial_context_window
         self._fuzzy = FuzzyMatcher.for_watchlist(watchlist, frozenset(entries))
-        self._salience = SalienceRules(watchlist.salience)
+        not_drugs = frozenset(
+            match_key(term)
+            for agent in watchlist.agents
+            for term in (
+                *(alias for _, alias in agent.aliases.by_kind()),
+                *(company for program in agent.programs for company in program.companies),
+            )
+        )
+        self._salience = SalienceRules(watchlist.salience, not_drugs)
 
     def _add_agent(
         self,

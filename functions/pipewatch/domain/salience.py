@@ -21,13 +21,16 @@ if TYPE_CHECKING:
 class SalienceRules:
     """Compiled once per watchlist; `demote` per item."""
 
-    def __init__(self, config: Salience) -> None:
+    def __init__(self, config: Salience, not_drugs: frozenset[str] = frozenset()) -> None:
+        """`not_drugs`: match keys of near-misses that are no other drug (companies, other agents' names)."""
         phrases = config.background_before
         self._background = (
             re.compile(rf" (?:{trie_regex(pattern_key(p) for p in phrases)})(?= )") if phrases else None
         )
         self._window = config.background_window
         self._list_min_names = config.list_min_names
+        self._title_near_miss = config.title_near_miss_is_subject
+        self._not_drugs = not_drugs
         stems = config.inn_stems
         self._inn = re.compile(rf" ([a-z]{{3,}}(?:{'|'.join(stems)}))(?= )") if stems else None
 
@@ -51,12 +54,24 @@ class SalienceRules:
         demoted: list[Demoted] = []
         for ev in only_summary:
             why = self._background_before(norm_summary, first_start.get(ev.target, -1))
+            subject = self._title_subject(ev.target, near) if not why else None
+            if subject is not None:
+                why = f"named only in the summary; the title is about {subject!r}"
             if not why and len(names) >= self._list_min_names:
                 why = f"named only in the summary, in a list of {len(names)} drug names"
             if why:
                 demoted.append(Demoted(ev, why))
                 del agents[ev.target]
         return demoted
+
+    def _title_subject(self, agent: str, near: dict[tuple[str, str], Evidence]) -> str | None:
+        """A near-miss drug of `agent` that the title names (not a company, not another agent's name)."""
+        if not self._title_near_miss:
+            return None
+        for (target, term), ev in near.items():
+            if target == agent and ev.field == "title" and match_key(term) not in self._not_drugs:
+                return term
+        return None
 
     def _background_before(self, norm_summary: str, start: int) -> str:
         if self._background is None or start < 0:

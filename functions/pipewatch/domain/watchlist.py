@@ -250,6 +250,9 @@ class Salience(BaseModel):
     background_before: tuple[Term, ...] = ()
     background_window: int = Field(default=60, ge=0, le=300)
     list_min_names: int = Field(default=3, ge=2)
+    # The title is about another drug: it names a near-miss and not the agent ("J&J's nipocalimab succeeds"
+    # with "would compete with Vyvgart" in the summary).
+    title_near_miss_is_subject: bool = True
     # Endings of international nonproprietary names (-mab, -tinib...): a word of the summary with one of
     # them counts as a drug name in a list, watched or not (over the normalised summary).
     inn_stems: tuple[Pattern, ...] = ()
