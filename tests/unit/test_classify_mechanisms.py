@@ -153,6 +153,7 @@ def test_indirect_references(title: str, agent: str) -> None:
         "Roivant drug succeeds",  # Roivant has several programs: a drug word is not enough
         "argenx " + "x " * 60 + "antibody",  # the drug word is too far from the company
         "Halozyme, a developer of drug-delivery therapies, says argenx picked a target",  # no drug named
+        "ENHANZE partners include argenx, Roche and J&J; royalties on drug sales rose",  # another clause
     ],
 )
 def test_a_company_without_its_cue_is_not_a_reference(title: str) -> None:

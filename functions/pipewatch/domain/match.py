@@ -140,7 +140,9 @@ _ProgramHits = tuple[dict[str, tuple[str, int]], dict[str, str], dict[str, str],
 _FieldState = tuple[
     list[tuple[int, int]], dict[str, tuple[str, int]], dict[str, str], dict[str, str], set[str]
 ]
-_DRUG_WORD_WINDOW = 80  # characters between a sole-program company and a drug word ("argenx antibody")
+# Words at most between a sole-program company and a drug word: one clause ("médicament de Roivant et de
+# Priovant"), not a list of partners ("argenx, Roche and J&J; royalties on drug sales").
+_DRUG_WORD_GAP = 5
 _NO_EVIDENCE = Evidence("", "", "", "")
 _MAX_SPELLED_PARTS = 8  # a term of at most this many parts has every spelling in the hit dict
 
@@ -412,7 +414,7 @@ class Matcher:
             ):  # a drug word near the company ("argenx antibody", "médicament de Priovant")
                 if drug_words is None:
                     drug_words = self._drug_words.find(norm)
-                cue = next((term for at, term in drug_words if abs(at - where) <= _DRUG_WORD_WINDOW), None)
+                cue = next((term for at, term in drug_words if _gap(norm, at, where) <= _DRUG_WORD_GAP), None)
                 kind = "sole_program"
             if cue is not None:
                 agents[agent_id] = Evidence(agent_id, kind, f'"{company}" + "{cue}"', field)
@@ -468,6 +470,12 @@ class Matcher:
                 skip.add(hit.agent)
                 if field == "summary":
                     found.first_start[hit.agent] = norm.find(f" {hit.word} ")
+
+
+def _gap(norm: str, first: int, second: int) -> int:
+    """Words strictly between two hits that start at `first` and `second` (each at its leading space)."""
+    low, high = min(first, second), max(first, second)
+    return max(0, norm.count(" ", low + 1, high) - 1)
 
 
 def _record_alias(entry: _Entry, start: int, in_title: bool, found: _Found) -> None:
