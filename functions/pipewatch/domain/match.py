@@ -475,7 +475,7 @@ class Matcher:
 def _gap(norm: str, first: int, second: int) -> int:
     """Words strictly between two hits that start at `first` and `second` (each at its leading space)."""
     low, high = min(first, second), max(first, second)
-    return max(0, norm.count(" ", low + 1, high) - 1)
+    return norm.count(" ", low + 1, high)  # one leading space per word in between
 
 
 def _record_alias(entry: _Entry, start: int, in_title: bool, found: _Found) -> None:
