@@ -83,9 +83,11 @@ def test_publications_by_doc_type_source_or_title_shape() -> None:
 
 
 def test_not_relevant_items_have_no_event_or_severity() -> None:
-    out = classify("FDA approves Pfizer's Litfulo (ritlecitinib)", "Pfizer said ...")
+    out, notes = CLASSIFIER.explain("FDA approves Pfizer's Litfulo (ritlecitinib)", "Pfizer said ...")
     assert (out.relevant, out.agents, out.event_type, out.severity) == (False, (), None, None)
-    assert any("near-miss" in r for r in out.reasons)
+    # near-miss bookkeeping is the developer's view, not a subscriber's reason
+    assert any("near-miss" in note for note in notes)
+    assert not any("near-miss" in r for r in out.reasons)
     assert classify("Octagam 10% approved for adult dermatomyositis").indications == ("dermatomyositis",)
 
 
@@ -124,4 +126,4 @@ def test_dev_set_is_classified_as_labelled() -> None:
         wrong_relevance = label["relevant"] is not None and out.relevant != label["relevant"]
         if wrong_relevance or (label["event_type"] and out.event_type not in label["event_type"]):
             wrong.append(row["id"])
-    assert len(wrong) <= 2, wrong
+    assert len(wrong) <= len(rows) // 20, wrong  # 151 rows now (107 harder ones); the bench prints each miss

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipewatch.config import load_classifier
-from pipewatch.domain.classify import Classifier, _Best
+from pipewatch.domain.classify import Classifier
+from pipewatch.domain.cue_patterns import Best as _Best
 from pipewatch.domain.match import Matcher
 
 FAST = load_classifier()
@@ -146,7 +147,8 @@ def test_classification_builder_equals_model_construct() -> None:
 @settings(max_examples=300, deadline=None)
 @given(text=TEXT)
 def test_padded_equals_normalize(text: str) -> None:
-    from pipewatch.domain.match import _padded, normalize
+    from pipewatch.domain.normalize import normalize
+    from pipewatch.domain.normalize import padded as _padded
 
     assert _padded(text) == f" {normalize(text)} "
     assert _padded(text.upper()) == f" {normalize(text.upper())} "

@@ -25,6 +25,8 @@ def _labelled(published: datetime | None = NOW) -> dict[str, Update]:
     updates = {}
     for line in (FIXTURES / "labeled" / "headlines_dev.jsonl").read_text().splitlines():
         row = json.loads(line)
+        if "-" in row["id"]:
+            continue  # the expectations below are for the first 44 rows (A*, B*, C*); E-*/B-* came later
         c = classifier.classify(row["title"], row["summary"] or "")
         if c.relevant:
             updates[row["id"]] = Update(

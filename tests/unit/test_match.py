@@ -113,7 +113,7 @@ def test_every_alias_form(text: str, agent: str) -> None:
         "nipocalimab (Imaavy) and Rystiggo",
         "FcRn blocker",
         "PF-068",
-        "efgartigimodx",
+        "efgartigimodxyz",  # a name inside a longer word, beyond the misspelling bound
         "xvyvgart",
     ],
 )

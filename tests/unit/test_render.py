@@ -87,7 +87,8 @@ def test_given_a_real_headline_when_rendered_as_sms_then_one_gsm7_message_agent_
     if text.endswith("..."):
         # nothing cut mid-word: the kept words are whole words of the headline
         words = text[:-3].split()
-        assert words[-1] in to_gsm7(update.title).split()
+        # (a comma right before the ellipsis may be dropped: "Controlled," -> "Controlled...")
+        assert words[-1].rstrip(",;:") in [word.rstrip(",;:") for word in to_gsm7(update.title).split()]
 
 
 @pytest.mark.parametrize("update", LABELLED, ids=lambda u: u.update_id[2:5])

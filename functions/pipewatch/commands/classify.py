@@ -23,6 +23,9 @@ output pipes straight into `pipewatch render`.
 Blank lines are skipped silently. A line that is not a JSON object with a string title gets
 {"line": N, "error": "..."} in its place (N counts from 1) and a message on stderr; the other lines are still
 classified. Exit status 1 if any line failed, else 0.
+
+With --explain each output line also has "explain": the developer's notes (near-misses seen, misspellings a
+near-miss blocked, names set aside as passing mentions, phases of watched trials), which alerts never show.
 """
 
 
@@ -36,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--taxonomy", metavar="PATH", help="taxonomy YAML (None: $PIPEWATCH_TAXONOMY, else the packaged one)"
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help='add "explain": developer notes (near-misses and the like)'
     )
 
 
@@ -53,7 +59,7 @@ def _lines() -> Iterator[tuple[int, str | None]]:
             yield number, None
 
 
-def _classify_line(classifier: Classifier, text: str) -> dict[str, object]:
+def _classify_line(classifier: Classifier, text: str, explain: bool = False) -> dict[str, object]:
     record = parse_object_line(text)
     title: str = record["title"]
     doc_type = optional_text(record, "doc_type") or "news"
@@ -65,7 +71,14 @@ def _classify_line(classifier: Classifier, text: str) -> dict[str, object]:
     source = optional_text(record, "source")
     # The input fields come first so `classify | render` has the title, url and source to render.
     echoed = {key: record[key] for key in ECHOED if key in record}
-    return echoed | classifier.classify(title, summary, doc_type=doc_type, source=source).as_output()
+    url = optional_text(record, "url")
+    if not explain:
+        return (
+            echoed
+            | classifier.classify(title, summary, doc_type=doc_type, source=source, url=url).as_output()
+        )
+    classification, notes = classifier.explain(title, summary, doc_type=doc_type, source=source, url=url)
+    return echoed | classification.as_output() | {"explain": list(notes)}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             if text is None:
                 raise ValueError("not valid UTF-8")
-            result = _classify_line(classifier, text)
+            result = _classify_line(classifier, text, explain=bool(getattr(args, "explain", False)))
         except ValueError as exc:
             failed += 1
             result = {"line": number, "error": str(exc)}

@@ -66,8 +66,11 @@ def _text(summary: dict[str, Any], source: str) -> str:
         aliases = _aliases(agent)
         if aliases:
             lines.append(f"    aliases: {', '.join(aliases)}")
+        # A watched trial may be known by its acronym only (no NCT id registered or known yet).
         trials = [
-            t.get("nct_id", "") + (f" ({t['acronym']})" if t.get("acronym") else "")
+            " ".join(
+                part for part in (t.get("nct_id"), f"({t['acronym']})" if t.get("acronym") else "") if part
+            )
             for t in agent.get("trials", [])
         ]
         if trials:

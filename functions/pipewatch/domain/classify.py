@@ -14,105 +14,27 @@ Pure and deterministic; never raises on any text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from pipewatch.domain.match import (
-    ALIAS_KIND_LABEL,
-    MAX_FIELD_CHARS,
-    Evidence,
-    Matcher,
-    MatchResult,
-    match_key,
-    normalize,
-    trie_regex,
+from pipewatch.domain.cue_patterns import (
+    Best,
+    CjkCues,
+    Registry,
+    SeverityRule,
+    literal_stems,
+    quote,
+    title_gate,
+    words_regex,
 )
+from pipewatch.domain.match import MAX_FIELD_CHARS, Matcher, MatchResult, trie_regex
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
+from pipewatch.domain.normalize import padded
+from pipewatch.domain.reasons import agent_reason, configured_reasons, developer_notes, indication_reason
 from pipewatch.domain.watchlist import Taxonomy, Watchlist
 
-_REASON_TERM_CHARS = 80
-
-
-def _words(patterns: tuple[str, ...]) -> str:
-    """Alternation of patterns matching whole words of padded normalised text (matches start at a space)."""
-    return r" (?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?= )"
-
-
-_META = frozenset("\\()[]{}?*+.|^$")
-
-
-def _split_alternatives(pattern: str) -> list[str] | None:
-    """Top-level alternatives of a regex (None if its brackets do not balance)."""
-    parts, depth, start, index, in_class = [], 0, 0, 0, False
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
-        index += 1
-    if depth != 0 or in_class:
-        return None
-    parts.append(pattern[start:])
-    return parts
-
-
-def literal_stems(pattern: str) -> list[str] | None:
-    """The literal text every match of `pattern` starts with, one per alternative ("results?" -> "result",
-    "(?:halt|stop) ..." -> "halt", "stop"), or None when an alternative does not start with a literal."""
-    alternatives = _split_alternatives(pattern)
-    if alternatives is None:
-        return None
-    stems: list[str] = []
-    for alternative in alternatives:
-        if alternative.startswith("(?:"):
-            depth, close = 0, -1
-            for index, char in enumerate(alternative):
-                depth += (char == "(") - (char == ")")
-                if depth == 0:
-                    close = index
-                    break
-            if close < 0 or alternative[close + 1 : close + 2] in ("?", "*", "{"):
-                return None
-            inner = literal_stems(alternative[3:close])
-            if inner is None:
-                return None
-            stems.extend(inner)
-            continue
-        stem = ""
-        for char in alternative:
-            if char in _META:
-                if char in "?*{":
-                    stem = stem[:-1]
-                break
-            stem += char
-        if not stem.strip():
-            return None
-        stems.append(stem)
-    return stems
-
-
-def _title_gate(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
-    """Literals of which every match of the publication title patterns contains one (a `\\b` matches no
-    text, so it is dropped before the stems are read), or None when some alternative has no literal start."""
-    stems: list[str] = []
-    for pattern in patterns:
-        found = literal_stems(re.sub(r"\\(.)", lambda m: "" if m.group(1) == "b" else m.group(), pattern))
-        if found is None:
-            return None
-        stems.extend(found)
-    return tuple(dict.fromkeys(stems))
-
+__all__ = ["Classifier", "literal_stems"]
 
 # Classification with every field given, as `model_construct` builds it (same __dict__, fields set, no extra,
 # no private attributes) without its per-field loop; used only when the model has nothing that loop or a
@@ -171,13 +93,6 @@ def _classification(  # noqa: PLR0917 - one argument per field
     return model
 
 
-def _quote(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) > _REASON_TERM_CHARS:
-        text = text[: _REASON_TERM_CHARS - 1] + "…"
-    return f'"{text}"'
-
-
 class _RuleInfo(NamedTuple):
     """What a cue of one event rule means, looked up by the rule's group name (m.lastgroup)."""
 
@@ -185,10 +100,6 @@ class _RuleInfo(NamedTuple):
     weak: bool
     rank: int  # taxonomy priority: lower wins
     cancel: re.Pattern[str] | None
-
-
-# (event, matched cue text) of the best cue of one tier in one field
-_Best = tuple[EventType, str]
 
 
 class Classifier:
@@ -225,7 +136,7 @@ class Classifier:
                 )
                 self._by_stem[" " + stem] = re.compile(rf" (?:{alternation})(?= )")
         self._cancel = {
-            index: re.compile(_words(rule.cancel_before))
+            index: re.compile(words_regex(rule.cancel_before))
             for index, rule in enumerate(rules)
             if rule.cancel_before
         }
@@ -234,29 +145,39 @@ class Classifier:
             for index, rule in enumerate(rules)
         }
         self._no_rank = len(self._rank)  # worse than any event
-        self._hedge = re.compile(_words(taxonomy.hedges)) if taxonomy.hedges else None
+        self._hedge = re.compile(words_regex(taxonomy.hedges)) if taxonomy.hedges else None
         self._window = taxonomy.hedge_window
-        # event -> (regex, severity, label) of its rules with patterns in order, and its default rule
-        self._severity: dict[str, list[tuple[re.Pattern[str], Severity, str]]] = {}
+        self._cjk = CjkCues(taxonomy, self._rank)
+        # event -> its severity rules in order (patterns, CJK patterns or a watched trial's phase), and its
+        # default rule
+        self._severity: dict[str, list[SeverityRule]] = {}
         self._severity_default: dict[str, tuple[Severity, str]] = {}
         for rule in taxonomy.severity:
-            if rule.patterns:
-                regex = re.compile(_words(rule.patterns))
-                self._severity.setdefault(rule.event, []).append((regex, rule.severity, rule.label))
-            else:
+            if rule.is_default:
                 self._severity_default.setdefault(
                     rule.event, (rule.severity, f"severity {rule.severity}: {rule.label}")
                 )
+                continue
+            self._severity.setdefault(rule.event, []).append(
+                SeverityRule(
+                    re.compile(words_regex(rule.patterns)) if rule.patterns else None,
+                    re.compile("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
+                    rule.watched_trial_phase,
+                    rule.severity,
+                    rule.label,
+                )
+            )
         pub = taxonomy.publication
         self._pub_doc_types = frozenset(pub.doc_types)
-        self._pub_source = re.compile(_words(pub.source_patterns)) if pub.source_patterns else None
+        self._pub_source = re.compile(words_regex(pub.source_patterns)) if pub.source_patterns else None
         self._pub_title = (
             re.compile("|".join(f"(?:{p})" for p in pub.title_patterns)) if pub.title_patterns else None
         )
         # A title without any literal the title patterns start with cannot match them: no regex search.
-        self._pub_title_gate = _title_gate(pub.title_patterns) if pub.title_patterns else None
+        self._pub_title_gate = title_gate(pub.title_patterns) if pub.title_patterns else None
+        self._registry = Registry(taxonomy)
         self._iim = watchlist.iim_ids()
-        self._reasons = _configured_reasons(watchlist)
+        self._reasons = configured_reasons(watchlist)
 
     def is_iim(self, classification: Classification) -> bool:
         return any(ind in self._iim for ind in classification.indications)
@@ -265,40 +186,56 @@ class Classifier:
 
     def classify_item(self, item: FetchedItem) -> Classification:
         source = " ".join(part for part in (item.source_name, item.source_id) if part)
-        return self.classify(item.title, item.summary, doc_type=item.doc_type, source=source)
+        return self.classify(item.title, item.summary, doc_type=item.doc_type, source=source, url=item.url)
 
     def classify(
-        self, title: str, summary: str = "", *, doc_type: str = "news", source: str = ""
+        self, title: str, summary: str = "", *, doc_type: str = "news", source: str = "", url: str = ""
     ) -> Classification:
+        """The classification; its reasons are for subscribers (which name, which phrase, which rule)."""
+        return self._classify(title, summary, doc_type, source, url)[0]
+
+    def explain(
+        self, title: str, summary: str = "", *, doc_type: str = "news", source: str = "", url: str = ""
+    ) -> tuple[Classification, tuple[str, ...]]:
+        """The classification and the developer's notes: near-misses seen, misspellings a near-miss blocked,
+        names set aside as passing mentions (never shown to subscribers)."""
+        classification, found = self._classify(title, summary, doc_type, source, url)
+        return classification, tuple(developer_notes(found))
+
+    def _classify(
+        self, title: str, summary: str, doc_type: str, source: str, url: str
+    ) -> tuple[Classification, MatchResult]:
         title = title if isinstance(title, str) else ""
         summary = summary if isinstance(summary, str) else ""
         found = self._matcher.match(title, summary)
         known = self._reasons
-        reasons = [known.get(ev) or _agent_reason(ev) for ev in found.agents]
-        reasons.extend([known.get(ev) or _indication_reason(ev) for ev in found.indications])
-        if found.near_misses:
-            reasons.extend(_near_miss_reasons(found))
+        reasons = [known.get(ev) or agent_reason(ev) for ev in found.agents]
+        reasons.extend([known.get(ev) or indication_reason(ev) for ev in found.indications])
         indications = tuple([ev.target for ev in found.indications])
         if not found.agents:
-            reasons.append("not relevant: no watchlist agent named")
-            return _classification(False, (), indications, None, None, tuple(reasons))
-        event, event_reason = self._event(found, title, doc_type, source)
-        severity, severity_reason = self._severity_for(event, found.title, found.summary)
+            if found.demoted:
+                names = ", ".join(dict.fromkeys(d.evidence.target for d in found.demoted))
+                reasons.append(f"not relevant: {names} only mentioned in passing")
+            else:
+                reasons.append("not relevant: no watchlist agent named")
+            return _classification(False, (), indications, None, None, tuple(reasons)), found
+        event, event_reason = self._event(found, title, summary, (doc_type, source, url))
+        severity, severity_reason = self._severity_for(event, found, title, summary)
         reasons.append(event_reason)
         reasons.append(severity_reason)
         agents = tuple([ev.target for ev in found.agents])
-        return _classification(True, agents, indications, event, severity, tuple(reasons))
+        return _classification(True, agents, indications, event, severity, tuple(reasons)), found
 
     # ------------------------------------------------------------------------------------------- events
 
-    def _publication(self, raw_title: str, doc_type: str, source: str) -> str | None:
+    def _publication(self, raw_title: str, doc_type: str, source: str, norm_source: str) -> str | None:
         if doc_type in self._pub_doc_types:
             return f"event publication: doc_type {doc_type}"
         if self._pub_source is not None and source:
-            m = self._pub_source.search(f" {normalize(source)} ")
+            m = self._pub_source.search(norm_source)
             if m:
                 cue = m.group().strip()
-                return f"event publication: source {_quote(source)} is a journal or abstract ({cue})"
+                return f"event publication: source {quote(source)} is a journal or abstract ({cue})"
         if self._pub_title is not None and raw_title:
             title = raw_title[:MAX_FIELD_CHARS].lower()
             gate = self._pub_title_gate
@@ -308,7 +245,7 @@ class Classifier:
                 else self._pub_title.search(title)
             )
             if m:
-                return f"event publication: title reads like a journal article ({_quote(m.group())})"
+                return f"event publication: title reads like a journal article ({quote(m.group())})"
         return None
 
     def _hedged(self, text: str, start: int) -> bool:
@@ -334,13 +271,13 @@ class Classifier:
                 yield m
                 end = m.end()
 
-    def _cues(self, text: str, alias_spans: tuple[tuple[int, int], ...]) -> tuple[_Best | None, _Best | None]:
+    def _cues(self, text: str, alias_spans: tuple[tuple[int, int], ...]) -> tuple[Best | None, Best | None]:
         """The best strong and the best weak cue of one field: the highest-priority event, the first such cue
         on a tie. A cue is not an event when it starts inside a name ("ADVANCE-NXT", "VALOR"), follows a
         hedge, or follows a word that cancels its rule. The checks run only for a cue that would become the
         best so far; once a strong cue is found, weak ones cannot matter (the caller never uses them then)."""
-        strong: _Best | None = None
-        weak: _Best | None = None
+        strong: Best | None = None
+        weak: Best | None = None
         strong_rank = weak_rank = self._no_rank
         rule_of = self._rule_of
         for m in self._event_matches(text):
@@ -366,14 +303,25 @@ class Classifier:
                     break  # the most important event: nothing later can change the choice
         return strong, weak
 
-    def _event(self, found: MatchResult, raw_title: str, doc_type: str, source: str) -> tuple[EventType, str]:
-        publication = self._publication(raw_title, doc_type, source)
+    def _event(
+        self, found: MatchResult, raw_title: str, raw_summary: str, where: tuple[str, str, str]
+    ) -> tuple[EventType, str]:
+        doc_type, source, url = where
+        norm_source = padded(source) if source else ""  # normalised once for both source checks
+        publication = self._publication(raw_title, doc_type, source, norm_source)
         if publication is not None:
             return "publication", publication
+        registry = self._registry.event_of(raw_title, doc_type, (source, norm_source), url)
+        if registry is not None:
+            return registry
         chosen, title_weak = self._cues(found.title, found.title_spans)
+        if chosen is None and self._cjk.enabled and not raw_title.isascii():
+            chosen = self._cjk.best(raw_title)
         field = "title"
         if chosen is None:
             summary_strong, summary_weak = self._cues(found.summary, found.summary_spans)
+            if summary_strong is None and self._cjk.enabled and not raw_summary.isascii():
+                summary_strong = self._cjk.best(raw_summary)
             if summary_strong is not None:
                 chosen, field = summary_strong, "summary"
             elif title_weak is not None:
@@ -384,62 +332,38 @@ class Classifier:
             default = self.taxonomy.default_event
             return default, f"event {default}: no event cue found (default)"
         event, text = chosen
-        return event, f"event {event}: {_quote(text)} in {field}"
+        return event, f"event {event}: {quote(text)} in {field}"
 
-    def _severity_for(self, event: EventType, title: str, summary: str) -> tuple[Severity, str]:
+    def _severity_for(
+        self, event: EventType, found: MatchResult, raw_title: str, raw_summary: str
+    ) -> tuple[Severity, str]:
+        """The first severity rule of the event that applies: its phrases (title, then summary) or the phase
+        of a watched trial the item names; else the event's default."""
         rules = self._severity.get(event, ())
-        for text, field in ((title, "title"), (summary, "summary")):
-            for regex, severity, label in rules:
-                for m in regex.finditer(text):
-                    if not self._hedged(text, m.start()):
-                        return severity, f"severity {severity}: {label} ({_quote(m.group())} in {field})"
+        fields = ((found.title, raw_title, "title"), (found.summary, raw_summary, "summary"))
+        for rule in rules:
+            if rule.phase is not None:
+                trial = next((term for term, phase in found.trial_phases if phase >= rule.phase), None)
+                if trial is not None:
+                    reason = f"{rule.label} ({quote(trial)} is a phase {rule.phase} trial in the watchlist)"
+                    return rule.severity, f"severity {rule.severity}: {reason}"
+                continue
+            for text, raw, field in fields:
+                hit = self._severity_hit(rule, text, raw)
+                if hit is not None:
+                    return rule.severity, f"severity {rule.severity}: {rule.label} ({quote(hit)} in {field})"
         default = self._severity_default.get(event)
         if default is None:  # the taxonomy validator guarantees a default; stay total anyway
             return "low", f"severity low: no rule for {event}"
         return default
 
-
-def _configured_reasons(watchlist: Watchlist) -> dict[Evidence, str]:
-    """The reason line of every evidence the configuration can yield for an alias, an indication term, an
-    abbreviation or a trial-implied indication, built once (other evidence is formatted per item)."""
-    reasons: dict[Evidence, str] = {}
-    for field in ("title", "summary"):
-        for agent in watchlist.agents:
-            for kind, alias in agent.aliases.by_kind():
-                ev = Evidence(agent.id, kind, alias, field)
-                reasons[ev] = _agent_reason(ev)
-                for ind_id in {ind for trial in agent.trials for ind in trial.indications}:
-                    ev = Evidence(ind_id, "trial", alias, field)
-                    reasons[ev] = _indication_reason(ev)
-        for ind in watchlist.indications:
-            for term in (*ind.terms.all(), *ind.abbreviations):
-                ev = Evidence(ind.id, "indication", term, field)
-                reasons[ev] = _indication_reason(ev)
-    return reasons
-
-
-def _agent_reason(ev: Evidence) -> str:
-    if ev.kind == "program":
-        return f"agent {ev.target}: {ev.term} (program reference) in {ev.field}"
-    return f"agent {ev.target}: {_quote(ev.term)} ({ALIAS_KIND_LABEL.get(ev.kind, ev.kind)}) in {ev.field}"
-
-
-def _indication_reason(ev: Evidence) -> str:
-    if ev.kind == "trial":
-        return f"indication {ev.target}: via trial {_quote(ev.term)} in {ev.field}"
-    return f"indication {ev.target}: {_quote(ev.term)} in {ev.field}"
-
-
-def _near_miss_reasons(found: MatchResult) -> list[str]:
-    """One line per near-miss term that is not itself a name of an agent found (merged across agents)."""
-    owners = set(found.agent_ids)
-    named = {match_key(ev.term) for ev in found.agents}
-    merged: dict[tuple[str, str], list[str]] = {}
-    for ev in found.near_misses:
-        if ev.target in owners or match_key(ev.term) in named:
-            continue
-        merged.setdefault((ev.term, ev.field), []).append(ev.target)
-    return [
-        f"near-miss {_quote(term)} in {field} is not {' or '.join(targets)}"
-        for (term, field), targets in merged.items()
-    ]
+    def _severity_hit(self, rule: SeverityRule, text: str, raw: str) -> str | None:
+        if rule.regex is not None:
+            for m in rule.regex.finditer(text):
+                if not self._hedged(text, m.start()):
+                    return m.group()
+        if rule.cjk is not None and not raw.isascii():
+            cjk = rule.cjk.search(unicodedata.normalize("NFKC", raw[:MAX_FIELD_CHARS]))
+            if cjk is not None:
+                return cjk.group()
+        return None

@@ -14,187 +14,41 @@ Pure: no I/O, deterministic, and never raises on any text.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Iterator
 from itertools import product
 from typing import TYPE_CHECKING, NamedTuple
 
-if TYPE_CHECKING:
-    from pipewatch.domain.watchlist import Watchlist
-
-# Longer fields are cut: nothing a subscriber needs sits past this, and it bounds the time per item.
-MAX_FIELD_CHARS = 20_000
-
-# --------------------------------------------------------------------------------------------- normalisation
-
-
-def _cp1252_byte_chars() -> dict[str, int]:
-    """Each character that a byte 0x80-0xFF decodes to under cp1252 (latin-1 for its 5 holes) -> the byte."""
-    table: dict[str, int] = {}
-    for byte in range(0x80, 0x100):
-        try:
-            char = bytes([byte]).decode("cp1252")
-        except UnicodeDecodeError:
-            char = chr(byte)
-        table[char] = byte
-    return table
-
-
-_BYTE_OF = _cp1252_byte_chars()
-_CONTINUATION = "".join(re.escape(ch) for ch, byte in _BYTE_OF.items() if byte < 0xC0)
-# UTF-8 read as cp1252: a lead byte (C2-F4) then its continuation bytes, e.g. "Ã”" for "Ô", "â„¢" for "™".
-_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
-# Symbol-font trademark residue glued to an all-caps brand: "VYVGARTÔ" (™), "LISRAYAÒ" (®), "...Ó" (©).
-_SYMBOL_RESIDUE = re.compile(r"(?<=[A-Z]{2})[ÔÒÓ](?![^\W\d_])")
-_SPECIAL = re.compile("[αβßæÆøØœŒłŁđĐı™®©℠]")
-_TRANSLATE = str.maketrans(
-    {"α": " alfa ", "β": " beta ", "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
-     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i",
-     "™": " ", "®": " ", "©": " ", "℠": " "}  # NFKD would glue "TM" to the brand
-)  # fmt: skip
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-_POSSESSIVE = re.compile(r"['’ʼ`´](?=s(?![^\W_]))")  # "Roivant's" -> "Roivants" (other apostrophes -> space)
-_NON_WORD = re.compile(r"[\W_]+")
-# ASCII fast path: one bytes.translate lower-cases and turns every non-alphanumeric byte into a space.
-_ASCII_TABLE = bytes(
-    byte + 32 if 65 <= byte <= 90 else byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32
-    for byte in range(256)
+from pipewatch.domain.drug_words import DrugWords
+from pipewatch.domain.evidence import Demoted, Evidence
+from pipewatch.domain.fuzzy import FuzzyHit, FuzzyMatcher
+from pipewatch.domain.normalize import (
+    ASCII_ALNUM,
+    MAX_FIELD_CHARS,
+    OPTIONAL_SPACE,
+    match_key,
+    normalize,
+    padded,
+    pattern_key,
+    repair_mojibake,
+    trie_regex,
 )
-_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+from pipewatch.domain.salience import SalienceRules
 
+if TYPE_CHECKING:
+    from pipewatch.domain.watchlist import Agent, Watchlist
 
-def _repair_one(match: re.Match[str]) -> str:
-    run = match.group()
-    try:
-        return bytes(_BYTE_OF[ch] for ch in run).decode("utf-8")
-    except UnicodeDecodeError:
-        return run
-
-
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8-read-as-cp1252 sequences and drop Symbol-font trademark residue after brands."""
-    if text.isascii():
-        return text
-    if "Ã" in text or "Â" in text or "â" in text or "Å" in text:
-        text = _MOJIBAKE.sub(_repair_one, text)
-    if "Ô" in text or "Ò" in text or "Ó" in text:
-        text = _SYMBOL_RESIDUE.sub(" ", text)
-    return text
-
-
-def normalize(text: str) -> str:
-    """Matching form: repaired, accents folded, lower case, words separated by single spaces.
-
-    Idempotent: a result outside ASCII (a script without an ASCII folding) is folded again until it is stable,
-    because lower-casing or decomposing can produce characters that folding maps further ("Α" -> "α" ->
-    "alfa", "ẞ" -> "ß" -> "ss"). An ASCII result is always stable."""
-    out = _fold(text)
-    if out.isascii():
-        return out
-    for _ in range(8):
-        again = _fold(out)
-        if again == out:
-            break
-        out = again
-    return out
-
-
-def _fold(text: str) -> str:
-    """One pass of `normalize`."""
-    if not text:
-        return ""
-    if len(text) > MAX_FIELD_CHARS:
-        text = text[:MAX_FIELD_CHARS]
-    if not text.isascii():
-        text = repair_mojibake(text)
-        if _SPECIAL.search(text):
-            text = text.translate(_TRANSLATE)
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", _POSSESSIVE.sub("", text)))
-        if not text.isascii():  # a script without an ASCII folding (Chinese, Greek...)
-            return _NON_WORD.sub(" ", text.lower()).strip()
-    data = text.encode("ascii")
-    if b"'" in data:  # the replaces only change text that has an apostrophe or a backtick
-        data = data.replace(b"'s", b"s")
-    if b"`" in data:
-        data = data.replace(b"`s", b"s")
-    return " ".join(data.translate(_ASCII_TABLE).decode("ascii").split())
-
-
-def _padded(text: str) -> str:
-    """`normalize(text)` with one space at each end; the common field (ASCII, no apostrophe or backtick, not
-    cut) in one expression, exactly as `_fold` treats it."""
-    if text.isascii() and len(text) <= MAX_FIELD_CHARS and "'" not in text and "`" not in text:
-        return f" {' '.join(text.encode('ascii').translate(_ASCII_TABLE).decode('ascii').split())} "
-    return f" {normalize(text)} "
-
-
-_JUNCTION = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
-_SEP = "\x00"  # in a trie key: "an optional space may stand here"
-
-
-def _pattern_key(term: str) -> str:
-    """A term as trie input: normalised words and letter/digit junctions joined by the optional-space mark."""
-    words = normalize(term).split(" ")
-    return _SEP.join(_JUNCTION.sub(_SEP, word) for word in words if word)
-
-
-@lru_cache(maxsize=4096)
-def match_key(term: str) -> str:
-    """The dict key of a term or a matched string: normalised with every space removed ("" if no word)."""
-    return normalize(term).replace(" ", "")
-
-
-# ---------------------------------------------------------------------------------------------- regex trie
-
-
-def trie_regex(keys: Iterable[str]) -> str:
-    """One regex alternation for many literal keys, factored as a character trie; `_SEP` becomes ` ?`.
-    Longer keys are tried first at every branch: the longest term wins, shorter ones remain fallbacks."""
-    root: dict[str, dict] = {}  # type: ignore[type-arg]
-    for key in keys:
-        node = root
-        for char in key:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _emit(root)
-
-
-def _emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
-    ends_here = "" in node
-    branches = [
-        (" ?" if ch == _SEP else re.escape(ch)) + _emit(child) for ch, child in sorted(node.items()) if ch
-    ]
-    if not branches:
-        return ""
-    if len(branches) == 1:
-        body = branches[0]
-        if not ends_here:
-            return body
-        return f"(?:{body})?"
-    return f"(?:{'|'.join(branches)})" + ("?" if ends_here else "")
-
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "Evidence",
+    "MatchResult",
+    "Matcher",
+    "match_key",
+    "normalize",
+    "repair_mojibake",
+    "trie_regex",
+]
 
 # ------------------------------------------------------------------------------------------------- matcher
-
-ALIAS_KIND_LABEL = {
-    "generic": "generic name",
-    "codes": "code",
-    "brands": "brand",
-    "trials": "trial",
-    "ambiguous_trials": "trial",
-    "other": "alias",
-    "program": "program reference",
-}
-
-
-class Evidence(NamedTuple):
-    """Why one agent, indication or near-miss was found: the term (as configured) and where."""
-
-    target: str  # agent id or indication id
-    kind: str  # an alias kind (generic, codes, brands, trials...), program, indication or near_miss
-    term: str
-    field: str  # "title" or "summary"
 
 
 class MatchResult(NamedTuple):
@@ -209,6 +63,9 @@ class MatchResult(NamedTuple):
     summary: str
     title_spans: tuple[tuple[int, int], ...] = ()  # agent aliases in the padded title (start, end)
     summary_spans: tuple[tuple[int, int], ...] = ()
+    trial_phases: tuple[tuple[str, int], ...] = ()  # (watched trial term, its top phase) named, text order
+    demoted: tuple[Demoted, ...] = ()  # agents only mentioned in passing (see `Salience`)
+    fuzzy_blocked: tuple[FuzzyHit, ...] = ()  # words one slip from a name but as close to a near-miss
 
     @property
     def agent_ids(self) -> tuple[str, ...]:
@@ -243,18 +100,23 @@ class _Entry(NamedTuple):
     in_title: Evidence
     in_summary: Evidence
     implied: tuple[str, ...]
+    phase: int = 0  # the top phase of the watched trial this term names (0: not a trial or unknown)
 
 
-def _trial_indications(watchlist: Watchlist) -> dict[str, tuple[str, ...]]:
-    """A watched trial's acronym implies its indications ("ALKIVIA" -> myositis)."""
+def _trial_indications(watchlist: Watchlist) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    """A watched trial's acronym or NCT id implies its indications ("ALKIVIA" -> myositis) and its phase."""
     implied: dict[str, tuple[str, ...]] = {}
+    phases: dict[str, int] = {}
     for agent in watchlist.agents:
         for trial in agent.trials:
-            key = match_key(trial.acronym)
-            if key and trial.indications:
+            for name in (trial.acronym, trial.nct_id or ""):
+                key = match_key(name)
+                if not key:
+                    continue
+                phases[key] = max(phases.get(key, 0), trial.top_phase())
                 known = implied.get(key, ())
                 implied[key] = known + tuple(ind for ind in trial.indications if ind not in known)
-    return implied
+    return implied, phases
 
 
 def _abbreviations(watchlist: Watchlist) -> tuple[dict[str, list[str]], re.Pattern[str] | None]:
@@ -272,6 +134,15 @@ def _abbreviations(watchlist: Watchlist) -> tuple[dict[str, list[str]], re.Patte
 
 
 _NO_SPANS: tuple[tuple[int, int], ...] = ()
+# What one field names besides agents: companies (program key -> (term, where)), program cues, indications,
+# agents with a near-miss in the field.
+_ProgramHits = tuple[dict[str, tuple[str, int]], dict[str, str], dict[str, str], set[str]]
+_FieldState = tuple[
+    list[tuple[int, int]], dict[str, tuple[str, int]], dict[str, str], dict[str, str], set[str]
+]
+# Words at most between a sole-program company and a drug word: one clause ("médicament de Roivant et de
+# Priovant"), not a list of partners ("argenx, Roche and J&J; royalties on drug sales").
+_DRUG_WORD_GAP = 5
 _NO_EVIDENCE = Evidence("", "", "", "")
 _MAX_SPELLED_PARTS = 8  # a term of at most this many parts has every spelling in the hit dict
 
@@ -279,13 +150,15 @@ _MAX_SPELLED_PARTS = 8  # a term of at most this many parts has every spelling i
 class _Found:
     """What one item names so far: first evidence wins, title before summary."""
 
-    __slots__ = ("agents", "indications", "near", "trial")
+    __slots__ = ("agents", "first_start", "indications", "near", "phases", "trial")
 
     def __init__(self) -> None:
         self.agents: dict[str, Evidence] = {}
         self.near: dict[tuple[str, str], Evidence] = {}
         self.indications: dict[str, Evidence] = {}
         self.trial: dict[str, Evidence] = {}  # implied by a trial acronym: weaker than a named indication
+        self.phases: dict[str, int] = {}  # watched trial term -> top phase
+        self.first_start: dict[str, int] = {}  # agent -> where its first summary name starts
 
 
 class Matcher:
@@ -297,22 +170,13 @@ class Matcher:
         self._ind_order = {ind.id: index for index, ind in enumerate(watchlist.indications)}
         self._bounded: set[str] = set()
         self._unbounded: set[str] = set()
-        # (program key, agent id, cue indications)
-        self._programs: list[tuple[str, str, tuple[str, ...]]] = []
+        # (program key, agent id, cue indications, sole program of the company)
+        self._programs: list[tuple[str, str, tuple[str, ...], bool]] = []
         entries: dict[str, list[_Entry]] = {}
-        implied = _trial_indications(watchlist)
+        implied, phases = _trial_indications(watchlist)
         for a_index, agent in enumerate(watchlist.agents):
-            for kind, alias in agent.aliases.by_kind():
-                self._add(entries, alias, kind, agent.id, implied.get(match_key(alias), ()))
-            for miss in agent.near_misses:
-                self._add(entries, miss, "near_miss", agent.id)
-            for p_index, program in enumerate(agent.programs):
-                key = f"{a_index}:{p_index}"
-                self._programs.append((key, agent.id, program.cue_indications))
-                for company in program.companies:
-                    self._add(entries, company, "company", key)
-                for cue in program.cues:
-                    self._add(entries, cue, "cue", key)
+            self._add_agent(entries, a_index, agent, implied, phases)
+        self._drug_words = DrugWords(watchlist.drug_words, watchlist.not_drug_words)
         for ind in watchlist.indications:
             for term in ind.terms.all():
                 self._add(entries, term, "indication", ind.id)
@@ -337,17 +201,63 @@ class Matcher:
         self._regex = re.compile(rf" (?:{trie_regex(self._bounded)})s?(?= )")
         # Terms that start or end in a script written without spaces (Chinese names) match anywhere.
         self._regex_unbounded = re.compile(trie_regex(self._unbounded)) if self._unbounded else None
-        context = trie_regex(_pattern_key(word) for word in watchlist.trial_context)
+        context = trie_regex(pattern_key(word) for word in watchlist.trial_context)
         self._context = re.compile(rf" (?:{context})(?= )")
         self._window = watchlist.trial_context_window
+        self._fuzzy = FuzzyMatcher.for_watchlist(watchlist, frozenset(entries))
+        not_drugs = frozenset(
+            match_key(term)
+            for agent in watchlist.agents
+            for term in (
+                *(alias for _, alias in agent.aliases.by_kind()),
+                *(company for program in agent.programs for company in program.companies),
+            )
+        )
+        self._salience = SalienceRules(watchlist.salience, not_drugs)
+
+    def _add_agent(
+        self,
+        entries: dict[str, list[_Entry]],
+        a_index: int,
+        agent: Agent,
+        implied: dict[str, tuple[str, ...]],
+        phases: dict[str, int],
+    ) -> None:
+        """The terms of one agent: aliases, NCT ids of its trials, near-misses and program references."""
+        for kind, alias in agent.aliases.by_kind():
+            key = match_key(alias)
+            self._add(entries, alias, kind, agent.id, implied=implied.get(key, ()), phase=phases.get(key, 0))
+        for trial in agent.trials:  # a watched trial's NCT id names its agent
+            if trial.nct_id is not None:
+                self._add(
+                    entries,
+                    trial.nct_id,
+                    "registry_id",
+                    agent.id,
+                    implied=trial.indications,
+                    phase=trial.top_phase(),
+                )
+        for miss in agent.near_misses:
+            self._add(entries, miss, "near_miss", agent.id)
+        trial_indications = tuple(dict.fromkeys(ind for trial in agent.trials for ind in trial.indications))
+        for p_index, program in enumerate(agent.programs):
+            key = f"{a_index}:{p_index}"
+            cue_indications = program.cue_indications
+            if program.sole_program:
+                cue_indications = tuple(dict.fromkeys((*cue_indications, *trial_indications)))
+            self._programs.append((key, agent.id, cue_indications, program.sole_program))
+            for company in program.companies:
+                self._add(entries, company, "company", key)
+            for cue in program.cues:
+                self._add(entries, cue, "cue", key)
 
     def _add_spellings(self) -> None:
         """Adds to the hit dict every spelling of several words the main scan can return: a space or none at
         each optional-space mark, a trailing "s" or not. A spelling that holds an abbreviation word also
         carries the abbreviation gate entry (see `_scan`). Terms with very many marks keep the slow path."""
         gate = _Entry(_ABBREVIATION, "abbreviation", "", "", _NO_EVIDENCE, _NO_EVIDENCE, ())
-        for pattern_key in self._bounded:
-            parts = pattern_key.split(_SEP)
+        for trie_key in self._bounded:
+            parts = trie_key.split(OPTIONAL_SPACE)
             if not 1 < len(parts) <= _MAX_SPELLED_PARTS:
                 continue
             for glue in product(("", " "), repeat=len(parts) - 1):
@@ -366,22 +276,24 @@ class Matcher:
         term: str,
         kind: str,
         target: str,
+        *,
         implied: tuple[str, ...] = (),
+        phase: int = 0,
     ) -> None:
-        pattern_key = _pattern_key(term)
-        if not pattern_key:
+        trie_key = pattern_key(term)
+        if not trie_key:
             return
         code = _CODES.get(kind, _ALIAS)
         title_ev, summary_ev = Evidence(target, kind, term, "title"), Evidence(target, kind, term, "summary")
-        entry = _Entry(code, kind, target, term, title_ev, summary_ev, implied)
-        found = entries.setdefault(pattern_key.replace(_SEP, ""), [])
+        entry = _Entry(code, kind, target, term, title_ev, summary_ev, implied, phase)
+        found = entries.setdefault(trie_key.replace(OPTIONAL_SPACE, ""), [])
         if all(known[:4] != entry[:4] for known in found):
             found.append(entry)
-        first, last = pattern_key[0], pattern_key[-1]
+        first, last = trie_key[0], trie_key[-1]
         if first.isascii() and last.isascii():
-            self._bounded.add(pattern_key)
+            self._bounded.add(trie_key)
         else:
-            self._unbounded.add(pattern_key)
+            self._unbounded.add(trie_key)
 
     # ------------------------------------------------------------------------------------------------ scan
 
@@ -391,7 +303,7 @@ class Matcher:
             return _NO_SPANS
         field = "title" if in_title else "summary"
         spans: list[tuple[int, int]] = []
-        companies: dict[str, str] = {}
+        companies: dict[str, tuple[str, int]] = {}  # program key -> (company term, where it starts)
         cues: dict[str, str] = {}
         found_inds: dict[str, str] = {}  # indication id -> first term in this field
         near_agents: set[str] = set()
@@ -411,7 +323,7 @@ class Matcher:
         ):
             self._scan_abbreviations(raw, found_inds)
         if companies:
-            self._programs_in((companies, cues, found_inds, near_agents), field, found.agents)
+            self._programs_in((companies, cues, found_inds, near_agents), norm, field, found.agents)
         indications = found.indications
         for ind_id, term in found_inds.items():
             if ind_id not in indications:
@@ -426,12 +338,12 @@ class Matcher:
         norm: str,
         in_title: bool,
         found: _Found,
-        into: tuple[list[tuple[int, int]], dict[str, str], dict[str, str], dict[str, str], set[str]],
+        into: _FieldState,
     ) -> bool:
         """Applies the term entries of one field's hits, in text order. `offset` is 1 when matches start with
         the space before the word. True if an abbreviation may stand in the field (see `_scan`)."""
         spans, companies, cues, found_inds, near_agents = into
-        agents, near, trial = found.agents, found.near, found.trial
+        near = found.near
         words = self._words
         maybe_abbreviation = False
         for m in matches:
@@ -445,7 +357,7 @@ class Matcher:
                 if code == _INDICATION:
                     found_inds.setdefault(entry.target, entry.term)
                 elif code == _COMPANY:
-                    companies.setdefault(entry.target, entry.term)
+                    companies.setdefault(entry.target, (entry.term, m.start()))
                 elif code == _CUE:
                     cues.setdefault(entry.target, entry.term)
                 elif code == _NEAR_MISS:
@@ -456,13 +368,8 @@ class Matcher:
                 elif code == _ABBREVIATION:
                     maybe_abbreviation = True
                 elif code == _ALIAS or self._ambiguous_ok(entry.term, raw, norm, m.start() + offset, m.end()):
-                    agents.setdefault(entry.target, entry.in_title if in_title else entry.in_summary)
+                    _record_alias(entry, m.start() + offset, in_title, found)
                     spans.append((m.start() + offset, m.end()))
-                    for ind_id in entry.implied:
-                        if ind_id not in trial:
-                            trial[ind_id] = Evidence(
-                                ind_id, "trial", entry.term, "title" if in_title else "summary"
-                            )
         return maybe_abbreviation
 
     def _scan_abbreviations(self, raw: str, found_inds: dict[str, str]) -> None:
@@ -471,7 +378,7 @@ class Matcher:
         for m in self._abbrev_regex.finditer(raw[:MAX_FIELD_CHARS]):
             start = m.start()
             if start and (
-                raw[start - 1] in _ASCII_ALNUM
+                raw[start - 1] in ASCII_ALNUM
                 or (raw[start - 1] in " :." and raw[start - 2 : start - 1].isdigit())
             ):
                 continue  # inside a word, or a time/quantity ("4:30 PM")
@@ -487,25 +394,44 @@ class Matcher:
 
     def _programs_in(
         self,
-        field_hits: tuple[dict[str, str], dict[str, str], dict[str, str], set[str]],
+        field_hits: _ProgramHits,
+        norm: str,
         field: str,
         agents: dict[str, Evidence],
     ) -> None:
         """Sponsor-and-program references of one field, after its aliases (an alias is better evidence)."""
         companies, cues, found_inds, near_agents = field_hits
-        for key, agent_id, cue_indications in self._programs:
-            company = companies.get(key)
-            if company is None or agent_id in agents or agent_id in near_agents:
+        drug_words: list[tuple[int, str]] | None = None  # scanned once, only if a sole program needs them
+        for key, agent_id, cue_indications, sole in self._programs:
+            company_hit = companies.get(key)
+            if company_hit is None or agent_id in agents or agent_id in near_agents:
                 continue  # (an agent found already keeps its first evidence)
+            company, where = company_hit
             cue = cues.get(key) or next((found_inds[i] for i in cue_indications if i in found_inds), None)
+            kind = "program"
+            if (
+                cue is None and sole
+            ):  # a drug word near the company ("argenx antibody", "médicament de Priovant")
+                if drug_words is None:
+                    drug_words = self._drug_words.find(norm)
+                cue = next((term for at, term in drug_words if _gap(norm, at, where) <= _DRUG_WORD_GAP), None)
+                kind = "sole_program"
             if cue is not None:
-                agents[agent_id] = Evidence(agent_id, "program", f'"{company}" + "{cue}"', field)
+                agents[agent_id] = Evidence(agent_id, kind, f'"{company}" + "{cue}"', field)
 
     def match(self, title: str, summary: str = "") -> MatchResult:
-        norm_title, norm_summary = _padded(title), _padded(summary)
+        norm_title, norm_summary = padded(title), padded(summary)
         found = _Found()
         title_spans = self._scan(title, norm_title, True, found)
         summary_spans = self._scan(summary, norm_summary, False, found)
+        blocked: list[FuzzyHit] = []
+        if self._fuzzy.enabled:
+            self._misspelt(norm_title, norm_summary, found, blocked)
+        demoted = (
+            self._salience.demote(found.agents, found.near, found.first_start, norm_summary)
+            if found.agents
+            else []
+        )
         agents, indications = found.agents, found.indications
         for ind_id, ev in found.trial.items():
             if ind_id not in indications:
@@ -524,4 +450,44 @@ class Matcher:
             norm_summary,
             title_spans,
             summary_spans,
+            tuple(found.phases.items()),
+            tuple(demoted),
+            tuple(blocked),
         )
+
+    # --------------------------------------------------------------------------------------- misspellings
+
+    def _misspelt(self, norm_title: str, norm_summary: str, found: _Found, blocked: list[FuzzyHit]) -> None:
+        """Agents named only by a misspelt word (an agent found by an exact name keeps that evidence)."""
+        agents = found.agents
+        skip = set(agents)
+        for norm, field in ((norm_title, "title"), (norm_summary, "summary")):
+            for hit in self._fuzzy.find(norm, skip):
+                if not hit.agent:
+                    blocked.append(hit)
+                    continue
+                agents[hit.agent] = Evidence(hit.agent, "misspelt", hit.alias, field, hit.word)
+                skip.add(hit.agent)
+                if field == "summary":
+                    found.first_start[hit.agent] = norm.find(f" {hit.word} ")
+
+
+def _gap(norm: str, first: int, second: int) -> int:
+    """Words strictly between two hits that start at `first` and `second` (each at its leading space)."""
+    low, high = min(first, second), max(first, second)
+    return norm.count(" ", low + 1, high)  # one leading space per word in between
+
+
+def _record_alias(entry: _Entry, start: int, in_title: bool, found: _Found) -> None:
+    """One hit of an alias: the agent's first evidence, a watched trial's phase, the indications implied."""
+    agents = found.agents
+    if entry.target not in agents:
+        agents[entry.target] = entry.in_title if in_title else entry.in_summary
+        if not in_title:
+            found.first_start[entry.target] = start
+    if entry.phase:
+        found.phases.setdefault(entry.term, entry.phase)
+    trial = found.trial
+    for ind_id in entry.implied:
+        if ind_id not in trial:
+            trial[ind_id] = Evidence(ind_id, "trial", entry.term, "title" if in_title else "summary")

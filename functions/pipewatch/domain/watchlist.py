@@ -21,6 +21,8 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=6
 NctId = Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]
 Term = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
+Pattern = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -86,6 +88,9 @@ class ProgramRef(BaseModel):
     companies: tuple[Term, ...] = Field(min_length=1)
     cues: tuple[Term, ...] = ()
     cue_indications: tuple[Id, ...] = ()
+    # The company's only watched program: any word of the watchlist's `drug_words` (drug, antibody, trial,
+    # FDA...) or any indication of the agent's watched trials is cue enough ("argenx antibody fails study").
+    sole_program: bool = False
 
     @field_validator("companies", "cues")
     @classmethod
@@ -94,7 +99,7 @@ class ProgramRef(BaseModel):
 
     @model_validator(mode="after")
     def _needs_a_cue(self) -> ProgramRef:
-        if not self.cues and not self.cue_indications:
+        if not self.cues and not self.cue_indications and not self.sole_program:
             raise ValueError(
                 "a program reference needs cues or cue_indications: the company alone never counts"
             )
@@ -102,13 +107,28 @@ class ProgramRef(BaseModel):
 
 
 class WatchedTrial(BaseModel):
+    """A study of a watched agent. Its NCT id (when known) is an alias of the agent; its phase decides the
+    severity of a readout named only by the trial ("topline results from ADVANCE-SC" is a phase 3 readout)."""
+
     model_config = _FROZEN
 
-    nct_id: NctId
+    nct_id: NctId | None = None  # None: a trial known only by its acronym (not polled on ClinicalTrials.gov)
     acronym: str = ""
     phase: str = ""
     indications: tuple[Id, ...] = ()
     note: str = ""
+
+    @model_validator(mode="after")
+    def _named(self) -> WatchedTrial:
+        if self.nct_id is None and not self.acronym:
+            raise ValueError("a watched trial needs an NCT id or an acronym")
+        return self
+
+    def top_phase(self) -> int:
+        """The highest phase number of "1", "2/3", "3b"... (0 when unknown): a seamless 2/3 trial reads out
+        its phase 3 part."""
+        digits = [int(ch) for ch in self.phase if ch in "1234"]
+        return max(digits, default=0)
 
 
 class Agent(BaseModel):
@@ -161,14 +181,29 @@ class IndicationTerms(BaseModel):
     de: tuple[Term, ...] = ()
     es: tuple[Term, ...] = ()
     pt: tuple[Term, ...] = ()
+    nl: tuple[Term, ...] = ()
+    ja: tuple[Term, ...] = ()  # written without spaces: matched anywhere, like Chinese aliases
+    zh: tuple[Term, ...] = ()
+    ko: tuple[Term, ...] = ()
 
-    @field_validator("en", "it", "fr", "de", "es", "pt")
+    @field_validator("en", "it", "fr", "de", "es", "pt", "nl", "ja", "zh", "ko")
     @classmethod
     def _terms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_terms(value)
 
     def all(self) -> list[str]:
-        return [*self.en, *self.it, *self.fr, *self.de, *self.es, *self.pt]
+        return [
+            *self.en,
+            *self.it,
+            *self.fr,
+            *self.de,
+            *self.es,
+            *self.pt,
+            *self.nl,
+            *self.ja,
+            *self.zh,
+            *self.ko,
+        ]
 
 
 class Indication(BaseModel):
@@ -204,12 +239,53 @@ class SponsorFiscalYear(BaseModel):
     named_for: Literal["start", "end"] = "start"  # FY2025 = the year it starts in (Takeda) or ends in
 
 
+class FuzzyNames(BaseModel):
+    """Misspellings of long names: a word within a bounded Damerau distance (a dropped, doubled, swapped or
+    wrong letter) of a one-word alias of the kinds listed counts as that alias ("Vyvgrat", "brepocitnib").
+    Never when the word is as close to a near-miss or to another agent's alias (the near-miss wins)."""
+
+    model_config = _FROZEN
+
+    kinds: tuple[str, ...] = ("generic", "brands")
+    min_length: int = Field(default=7, ge=4)  # shorter names have too many neighbours in ordinary words
+    two_edits_min_length: int = Field(default=12, ge=5)  # names this long may be two edits off
+
+
+class Salience(BaseModel):
+    """When a text that names an agent is not about it. An agent named only in the summary, and there only
+    after a background phrase ("joins Vyvgart and Rystiggo", "after approvals of", "such as") or only
+    inside a list of at least `list_min_names` drug names, is a mention, not the subject."""
+
+    model_config = _FROZEN
+
+    background_before: tuple[Term, ...] = ()
+    background_window: int = Field(default=60, ge=0, le=300)
+    list_min_names: int = Field(default=3, ge=2)
+    # The title is about another drug: it names a near-miss and not the agent ("J&J's nipocalimab succeeds"
+    # with "would compete with Vyvgart" in the summary).
+    title_near_miss_is_subject: bool = True
+    # Endings of international nonproprietary names (-mab, -tinib...): a word of the summary with one of
+    # them counts as a drug name in a list, watched or not (over the normalised summary).
+    inn_stems: tuple[Pattern, ...] = ()
+
+    @field_validator("inn_stems")
+    @classmethod
+    def _stems(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_patterns(value)
+
+
 class Watchlist(BaseModel):
     model_config = _FROZEN
 
     version: int = 1
     trial_context: tuple[Term, ...] = DEFAULT_TRIAL_CONTEXT
     trial_context_window: int = Field(default=40, ge=0, le=200)
+    # Words that say "a drug, a trial or a regulator" in any language, for `sole_program` references.
+    drug_words: tuple[Term, ...] = ()
+    # Phrases that contain a drug word without naming a drug ("drug-delivery technology", "drug discovery").
+    not_drug_words: tuple[Term, ...] = ()
+    fuzzy: FuzzyNames = FuzzyNames()
+    salience: Salience = Salience()
     agents: tuple[Agent, ...] = Field(min_length=1)
     indications: tuple[Indication, ...] = ()
     fiscal_years: tuple[SponsorFiscalYear, ...] = ()
@@ -227,7 +303,7 @@ class Watchlist(BaseModel):
                 if owner.setdefault(key, agent.id) != agent.id:
                     raise ValueError(f"alias {alias!r} is claimed by agents {owner[key]!r} and {agent.id!r}")
             for trial in agent.trials:
-                if ncts.setdefault(trial.nct_id, agent.id) != agent.id:
+                if trial.nct_id is not None and ncts.setdefault(trial.nct_id, agent.id) != agent.id:
                     raise ValueError(
                         f"trial {trial.nct_id} is listed under {ncts[trial.nct_id]!r} and {agent.id!r}"
                     )
@@ -241,7 +317,12 @@ class Watchlist(BaseModel):
 
     def watched_trials(self) -> list[tuple[str, str, str]]:
         """(nct_id, agent_id, acronym) of every watched study, in watchlist order."""
-        return [(trial.nct_id, agent.id, trial.acronym) for agent in self.agents for trial in agent.trials]
+        return [
+            (trial.nct_id, agent.id, trial.acronym)
+            for agent in self.agents
+            for trial in agent.trials
+            if trial.nct_id is not None
+        ]
 
     def agent_for_nct(self, nct_id: str) -> str | None:
         wanted = nct_id.strip().upper()
@@ -270,8 +351,6 @@ def _known(known: set[str], ids: tuple[str, ...], where: str) -> None:
 
 # ------------------------------------------------------------------------------------------------- taxonomy
 
-Pattern = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-
 
 class EventRule(BaseModel):
     """Cues of one event type. Patterns are regular expressions over the normalised text: lower case, accents
@@ -286,8 +365,10 @@ class EventRule(BaseModel):
     weak: bool = False
     # Extra words that cancel a cue of this rule when they come just before it ("no safety signal").
     cancel_before: tuple[Pattern, ...] = ()
+    # Cues in scripts written without spaces (Japanese, Chinese): matched anywhere in a non-ASCII field.
+    cjk_patterns: tuple[Pattern, ...] = ()
 
-    @field_validator("patterns", "cancel_before")
+    @field_validator("patterns", "cancel_before", "cjk_patterns")
     @classmethod
     def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_patterns(value)
@@ -303,8 +384,36 @@ class SeverityRule(BaseModel):
     severity: Severity
     label: str = Field(min_length=1)
     patterns: tuple[Pattern, ...] = ()
+    cjk_patterns: tuple[Pattern, ...] = ()  # matched anywhere in a non-ASCII field
+    # The highest phase of a watched trial the item names (from the watchlist) that sets this severity, for
+    # a readout named only by its trial ("topline results from ADVANCE-SC" is a phase 3 readout).
+    watched_trial_phase: int | None = Field(default=None, ge=1, le=4)
 
-    @field_validator("patterns")
+    @field_validator("patterns", "cjk_patterns")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_patterns(value)
+
+    @property
+    def is_default(self) -> bool:
+        return not self.patterns and not self.cjk_patterns and self.watched_trial_phase is None
+
+
+class RegistryRule(BaseModel):
+    """What makes an item a trial-registry or trial-finder page (a listing, not news): its event is `event`
+    (a registered trial and its recruitment status) whatever words its protocol title uses ("efficacy")."""
+
+    model_config = _FROZEN
+
+    event: EventType = "trial_status"
+    doc_types: tuple[str, ...] = ("registry",)
+    source_patterns: tuple[Pattern, ...] = ()  # over the normalised source name
+    url_patterns: tuple[Pattern, ...] = ()  # over the lower-cased URL
+    title_patterns: tuple[Pattern, ...] = ()  # over the lower-cased raw title: the shape of a protocol title
+    # A registry page of posted results (over the lower-cased URL, then title) is `results`, not a listing.
+    results_patterns: tuple[Pattern, ...] = ()
+
+    @field_validator("source_patterns", "url_patterns", "title_patterns", "results_patterns")
     @classmethod
     def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_patterns(value)
@@ -336,11 +445,15 @@ class Taxonomy(BaseModel):
     # Words that make a cue a plan or a hope rather than an event ("plans to file", "seek approval").
     hedges: tuple[Pattern, ...] = ()
     hedge_window: int = Field(default=32, ge=0, le=200)
+    # Japanese puts the hedge after the verb (申請予定, "filing planned"): these cancel a CJK cue they follow.
+    cjk_hedges_after: tuple[Pattern, ...] = ()
+    cjk_hedge_window: int = Field(default=6, ge=0, le=50)
     events: tuple[EventRule, ...] = Field(min_length=1)
     severity: tuple[SeverityRule, ...] = Field(min_length=1)
     publication: PublicationRule = PublicationRule()
+    registry: RegistryRule = RegistryRule()
 
-    @field_validator("hedges")
+    @field_validator("hedges", "cjk_hedges_after")
     @classmethod
     def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_patterns(value)
@@ -349,7 +462,7 @@ class Taxonomy(BaseModel):
     def _consistent(self) -> Taxonomy:
         if sorted(self.priority) != sorted(EVENT_PRIORITY):
             raise ValueError(f"priority must list every event type exactly once: {', '.join(EVENT_PRIORITY)}")
-        defaults = {rule.event for rule in self.severity if not rule.patterns}
+        defaults = {rule.event for rule in self.severity if rule.is_default}
         missing = [event for event in EVENT_PRIORITY if event not in defaults]
         if missing:
             raise ValueError(f"severity: no default rule (a rule without patterns) for {', '.join(missing)}")

@@ -1,0 +1,195 @@
+"""Cue patterns of the taxonomy: how configured regular expressions are combined and gated, and the two
+document kinds recognised before any cue (trial-registry pages) or beside them (cues in scripts written
+without spaces). Pure; used by the classifier."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+from pipewatch.domain.models import EventType, Severity
+from pipewatch.domain.normalize import MAX_FIELD_CHARS
+from pipewatch.domain.watchlist import Taxonomy
+
+_REASON_TERM_CHARS = 80
+
+# (event, matched cue text) of the best cue of one tier in one field
+Best = tuple[EventType, str]
+
+
+def quote(text: str) -> str:
+    """A term or phrase as a reason quotes it: one line, at most 80 characters."""
+    text = " ".join(text.split())
+    if len(text) > _REASON_TERM_CHARS:
+        text = text[: _REASON_TERM_CHARS - 1] + "…"
+    return f'"{text}"'
+
+
+def words_regex(patterns: tuple[str, ...]) -> str:
+    """Alternation of patterns matching whole words of padded normalised text (matches start at a space)."""
+    return r" (?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?= )"
+
+
+_META = frozenset("\\()[]{}?*+.|^$")
+
+
+def _split_alternatives(pattern: str) -> list[str] | None:
+    """Top-level alternatives of a regex (None if its brackets do not balance)."""
+    parts, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    if depth != 0 or in_class:
+        return None
+    parts.append(pattern[start:])
+    return parts
+
+
+def literal_stems(pattern: str) -> list[str] | None:
+    """The literal text every match of `pattern` starts with, one per alternative ("results?" -> "result",
+    "(?:halt|stop) ..." -> "halt", "stop"), or None when an alternative does not start with a literal."""
+    alternatives = _split_alternatives(pattern)
+    if alternatives is None:
+        return None
+    stems: list[str] = []
+    for alternative in alternatives:
+        if alternative.startswith("(?:"):
+            depth, close = 0, -1
+            for index, char in enumerate(alternative):
+                depth += (char == "(") - (char == ")")
+                if depth == 0:
+                    close = index
+                    break
+            if close < 0 or alternative[close + 1 : close + 2] in ("?", "*", "{"):
+                return None
+            inner = literal_stems(alternative[3:close])
+            if inner is None:
+                return None
+            stems.extend(inner)
+            continue
+        stem = ""
+        for char in alternative:
+            if char in _META:
+                if char in "?*{":
+                    stem = stem[:-1]
+                break
+            stem += char
+        if not stem.strip():
+            return None
+        stems.append(stem)
+    return stems
+
+
+def title_gate(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Literals of which every match of the publication title patterns contains one (a `\\b` matches no
+    text, so it is dropped before the stems are read), or None when some alternative has no literal start."""
+    stems: list[str] = []
+    for pattern in patterns:
+        found = literal_stems(re.sub(r"\\(.)", lambda m: "" if m.group(1) == "b" else m.group(), pattern))
+        if found is None:
+            return None
+        stems.extend(found)
+    return tuple(dict.fromkeys(stems))
+
+
+class SeverityRule(NamedTuple):
+    regex: re.Pattern[str] | None  # over the normalised field
+    cjk: re.Pattern[str] | None  # over the NFKC raw field, anywhere
+    phase: int | None  # a watched trial of at least this phase named in the item
+    severity: Severity
+    label: str
+
+
+class Registry:
+    """Trial-registry and trial-finder pages (see `RegistryRule`)."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        rule = taxonomy.registry
+        self.event: EventType = rule.event
+        self._doc_types = frozenset(rule.doc_types)
+        self._source = re.compile(words_regex(rule.source_patterns)) if rule.source_patterns else None
+        self._url = re.compile("|".join(f"(?:{p})" for p in rule.url_patterns)) if rule.url_patterns else None
+        self._title = (
+            re.compile("|".join(f"(?:{p})" for p in rule.title_patterns)) if rule.title_patterns else None
+        )
+        self._results = (
+            re.compile("|".join(f"(?:{p})" for p in rule.results_patterns)) if rule.results_patterns else None
+        )
+
+    def event_of(
+        self, raw_title: str, doc_type: str, source: tuple[str, str], url: str
+    ) -> tuple[EventType, str] | None:
+        """(event, reason) of a registry page, None for anything else. `source`: (as given, padded
+        normalised)."""
+        reason = self.reason(raw_title, doc_type, source, url)
+        if reason is None:
+            return None
+        if self._results is not None:
+            for text in (url[:2000].lower(), raw_title[:MAX_FIELD_CHARS].lower()):
+                m = self._results.search(text)
+                if m:
+                    return (
+                        "results",
+                        f"event results: a registry page of posted results ({quote(m.group())})",
+                    )
+        return self.event, reason
+
+    def reason(self, raw_title: str, doc_type: str, source: tuple[str, str], url: str) -> str | None:
+        if doc_type in self._doc_types:
+            return f"event {self.event}: a trial registry record (doc_type {doc_type})"
+        given, norm_source = source
+        if self._source is not None and given:
+            m = self._source.search(norm_source)
+            if m:
+                return f"event {self.event}: {quote(given)} is a trial registry or trial finder"
+        if self._url is not None and url:
+            m = self._url.search(url[:2000].lower())
+            if m:
+                return f"event {self.event}: the link is a trial registry page ({quote(m.group())})"
+        if self._title is not None and raw_title:
+            m = self._title.search(raw_title[:MAX_FIELD_CHARS].lower())
+            if m:
+                return f"event {self.event}: the title is a trial protocol title ({quote(m.group())})"
+        return None
+
+
+class CjkCues:
+    """Event cues in scripts written without spaces (Japanese, Chinese), over the NFKC raw field: the
+    best-ranked strong cue not followed by a hedge (申請予定, "filing planned")."""
+
+    def __init__(self, taxonomy: Taxonomy, rank: dict[EventType, int]) -> None:
+        rules = [(rule, rank[rule.event]) for rule in taxonomy.events if rule.cjk_patterns and not rule.weak]
+        self.enabled = bool(rules)
+        self._rules = [(re.compile("|".join(rule.cjk_patterns)), rule.event, r) for rule, r in rules]
+        hedges = taxonomy.cjk_hedges_after
+        self._hedge = re.compile("|".join(f"(?:{h})" for h in hedges)) if hedges else None
+        self._window = taxonomy.cjk_hedge_window
+
+    def best(self, raw: str) -> Best | None:
+        text = unicodedata.normalize("NFKC", raw[:MAX_FIELD_CHARS])
+        best: Best | None = None
+        best_rank = len(self._rules) + 1_000
+        for regex, event, rank in self._rules:
+            if rank >= best_rank:
+                continue
+            for m in regex.finditer(text):
+                if self._hedge is not None and self._hedge.search(text, m.end(), m.end() + self._window):
+                    continue
+                best, best_rank = (event, m.group()), rank
+                break
+        return best

@@ -1,0 +1,167 @@
+"""Matching form of text: mojibake and trademark residue repaired, accents folded, lower case, every run of
+punctuation or space turned into one space; and the character-trie regex that scans many literal terms
+at once.
+
+Shared by the alias matcher (match.py), the fuzzy matcher (fuzzy.py) and the classifier. Pure and total.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+# Longer fields are cut: nothing a subscriber needs sits past this, and it bounds the time per item.
+MAX_FIELD_CHARS = 20_000
+
+# --------------------------------------------------------------------------------------------- normalisation
+
+
+def _cp1252_byte_chars() -> dict[str, int]:
+    """Each character that a byte 0x80-0xFF decodes to under cp1252 (latin-1 for its 5 holes) -> the byte."""
+    table: dict[str, int] = {}
+    for byte in range(0x80, 0x100):
+        try:
+            char = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            char = chr(byte)
+        table[char] = byte
+    return table
+
+
+_BYTE_OF = _cp1252_byte_chars()
+_CONTINUATION = "".join(re.escape(ch) for ch, byte in _BYTE_OF.items() if byte < 0xC0)
+# UTF-8 read as cp1252: a lead byte (C2-F4) then its continuation bytes, e.g. "Ã”" for "Ô", "â„¢" for "™".
+_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
+# Symbol-font trademark residue glued to an all-caps brand: "VYVGARTÔ" (™), "LISRAYAÒ" (®), "...Ó" (©).
+_SYMBOL_RESIDUE = re.compile(r"(?<=[A-Z]{2})[ÔÒÓ](?![^\W\d_])")
+_SPECIAL = re.compile("[αβßæÆøØœŒłŁđĐı™®©℠]")
+_TRANSLATE = str.maketrans(
+    {"α": " alfa ", "β": " beta ", "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
+     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i",
+     "™": " ", "®": " ", "©": " ", "℠": " "}  # NFKD would glue "TM" to the brand
+)  # fmt: skip
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_POSSESSIVE = re.compile(r"['’ʼ`´](?=s(?![^\W_]))")  # "Roivant's" -> "Roivants" (other apostrophes -> space)
+_NON_WORD = re.compile(r"[\W_]+")
+# ASCII fast path: one bytes.translate lower-cases and turns every non-alphanumeric byte into a space.
+_ASCII_TABLE = bytes(
+    byte + 32 if 65 <= byte <= 90 else byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32
+    for byte in range(256)
+)
+ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _repair_one(match: re.Match[str]) -> str:
+    run = match.group()
+    try:
+        return bytes(_BYTE_OF[ch] for ch in run).decode("utf-8")
+    except UnicodeDecodeError:
+        return run
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8-read-as-cp1252 sequences and drop Symbol-font trademark residue after brands."""
+    if text.isascii():
+        return text
+    if "Ã" in text or "Â" in text or "â" in text or "Å" in text:
+        text = _MOJIBAKE.sub(_repair_one, text)
+    if "Ô" in text or "Ò" in text or "Ó" in text:
+        text = _SYMBOL_RESIDUE.sub(" ", text)
+    return text
+
+
+def normalize(text: str) -> str:
+    """Matching form: repaired, accents folded, lower case, words separated by single spaces.
+
+    Idempotent: a result outside ASCII (a script without an ASCII folding) is folded again until it is stable,
+    because lower-casing or decomposing can produce characters that folding maps further ("Α" -> "α" ->
+    "alfa", "ẞ" -> "ß" -> "ss"). An ASCII result is always stable."""
+    out = _fold(text)
+    if out.isascii():
+        return out
+    for _ in range(8):
+        again = _fold(out)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def _fold(text: str) -> str:
+    """One pass of `normalize`."""
+    if not text:
+        return ""
+    if len(text) > MAX_FIELD_CHARS:
+        text = text[:MAX_FIELD_CHARS]
+    if not text.isascii():
+        text = repair_mojibake(text)
+        if _SPECIAL.search(text):
+            text = text.translate(_TRANSLATE)
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", _POSSESSIVE.sub("", text)))
+        if not text.isascii():  # a script without an ASCII folding (Chinese, Greek...)
+            return _NON_WORD.sub(" ", text.lower()).strip()
+    data = text.encode("ascii")
+    if b"'" in data:  # the replaces only change text that has an apostrophe or a backtick
+        data = data.replace(b"'s", b"s")
+    if b"`" in data:
+        data = data.replace(b"`s", b"s")
+    return " ".join(data.translate(_ASCII_TABLE).decode("ascii").split())
+
+
+def padded(text: str) -> str:
+    """`normalize(text)` with one space at each end; the common field (ASCII, no apostrophe or backtick, not
+    cut) in one expression, exactly as `_fold` treats it."""
+    if text.isascii() and len(text) <= MAX_FIELD_CHARS and "'" not in text and "`" not in text:
+        return f" {' '.join(text.encode('ascii').translate(_ASCII_TABLE).decode('ascii').split())} "
+    return f" {normalize(text)} "
+
+
+_JUNCTION = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+OPTIONAL_SPACE = "\x00"  # in a trie key: "an optional space may stand here"
+
+
+def pattern_key(term: str) -> str:
+    """A term as trie input: normalised words and letter/digit junctions joined by the optional-space mark."""
+    words = normalize(term).split(" ")
+    return OPTIONAL_SPACE.join(_JUNCTION.sub(OPTIONAL_SPACE, word) for word in words if word)
+
+
+@lru_cache(maxsize=4096)
+def match_key(term: str) -> str:
+    """The dict key of a term or a matched string: normalised with every space removed ("" if no word)."""
+    return normalize(term).replace(" ", "")
+
+
+# ---------------------------------------------------------------------------------------------- regex trie
+
+
+def trie_regex(keys: Iterable[str]) -> str:
+    """One regex alternation for many literal keys, factored as a character trie (the
+    optional-space mark becomes ` ?`).
+    Longer keys are tried first at every branch: the longest term wins, shorter ones remain fallbacks."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for key in keys:
+        node = root
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _emit(root)
+
+
+def _emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    ends_here = "" in node
+    branches = [
+        (" ?" if ch == OPTIONAL_SPACE else re.escape(ch)) + _emit(child)
+        for ch, child in sorted(node.items())
+        if ch
+    ]
+    if not branches:
+        return ""
+    if len(branches) == 1:
+        body = branches[0]
+        if not ends_here:
+            return body
+        return f"(?:{body})?"
+    return f"(?:{'|'.join(branches)})" + ("?" if ends_here else "")
