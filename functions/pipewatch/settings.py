@@ -30,6 +30,13 @@ class Settings:
     function_name: str = "pipewatch-local"
     # Base of the short links in SMS (`<base>/<update id>`), a redirect the operator serves.
     link_base: str = "https://pipewatch.example/u"
+    # Delivery (issue 17): the delivery queue, the KMS key of destination credentials, and SES (an empty
+    # sender means minimal mode: e-mail goes through SNS e-mail subscriptions).
+    delivery_queue_url: str = ""
+    channels_key_id: str = ""
+    ses_sender: str = ""
+    ses_configuration_set: str = ""
+    email_feedback_topic_arn: str = ""
 
     def __post_init__(self) -> None:
         if not self.table_name:
@@ -52,6 +59,11 @@ class Settings:
             "endpoint_url": env.get("PIPEWATCH_ENDPOINT_URL", ""),
             "edgar_contact": env.get("PIPEWATCH_EDGAR_CONTACT", ""),
             "function_name": env.get("AWS_LAMBDA_FUNCTION_NAME", "pipewatch-local"),
+            "delivery_queue_url": env.get("PIPEWATCH_DELIVERY_QUEUE_URL", ""),
+            "channels_key_id": env.get("PIPEWATCH_CHANNELS_KEY_ID", ""),
+            "ses_sender": env.get("PIPEWATCH_SES_SENDER", ""),
+            "ses_configuration_set": env.get("PIPEWATCH_SES_CONFIGURATION_SET", ""),
+            "email_feedback_topic_arn": env.get("PIPEWATCH_EMAIL_FEEDBACK_TOPIC_ARN", ""),
         }
         if env.get("PIPEWATCH_LINK_BASE"):
             values["link_base"] = env["PIPEWATCH_LINK_BASE"].rstrip("/")

@@ -1,0 +1,234 @@
+"""Delivery state in the pipewatch table: one claim per (subscription, message), one state per destination,
+one suppression per e-mail address. All writes are conditional, so concurrent workers and redelivered
+messages agree on who sends.
+
+Items (each its own partition key prefix, so the delivery role's LeadingKeys condition names exactly these):
+  - `DELIVERY#<subscription id>#<message key>` / `DELIVERY`: state `claimed` (by `token`, until
+    `lease_until`) -> `sent`; a failed attempt `released` it. TTL `expiration` (30 days).
+  - `DESTINATION#<subscription id>` / `DESTINATION`: `next_send_at` (the rate cap and a 429's Retry-After),
+    `consecutive_failures`, `failing`.
+  - `SUPPRESSED#<address>` / `SUPPRESSED`: an address SES reported as bouncing permanently or complaining.
+Times are Unix seconds (numbers), passed in by the service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from botocore.exceptions import ClientError
+
+DELIVERY_SK = "DELIVERY"
+DESTINATION_SK = "DESTINATION"
+SUPPRESSED_SK = "SUPPRESSED"
+CLAIM_TTL_SECONDS = 30 * 24 * 3600
+
+ClaimResult = Literal["claimed", "sent", "in_flight"]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    result: ClaimResult
+    lease_until: float = 0.0
+    attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FailureCount:
+    consecutive_failures: int
+    newly_failing: bool
+
+
+def _conditional_failed(exc: ClientError) -> bool:
+    return bool(exc.response["Error"]["Code"] == "ConditionalCheckFailedException")
+
+
+class DeliveryStore:
+    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
+        self._ddb = dynamodb_client
+        self._table = table_name
+
+    @staticmethod
+    def _claim_key(subscription_id: str, message_key: str) -> dict[str, Any]:
+        return {"pk": {"S": f"DELIVERY#{subscription_id}#{message_key}"}, "sk": {"S": DELIVERY_SK}}
+
+    @staticmethod
+    def _destination_key(subscription_id: str) -> dict[str, Any]:
+        return {"pk": {"S": f"DESTINATION#{subscription_id}"}, "sk": {"S": DESTINATION_SK}}
+
+    # -- claims ----------------------------------------------------------------------------------------
+    def claim(
+        self, subscription_id: str, message_key: str, *, token: str, now: float, lease_seconds: float
+    ) -> Claim:
+        """Take the right to send: granted when nobody has, the last holder released it, or its lease
+        expired (a worker that died mid-send). Refused with `sent` or `in_flight` otherwise."""
+        try:
+            response = self._ddb.update_item(
+                TableName=self._table,
+                Key=self._claim_key(subscription_id, message_key),
+                UpdateExpression=(
+                    "SET #s = :claimed, #t = :token, lease_until = :lease, expiration = :exp, kind = :kind "
+                    "ADD attempts :one"
+                ),
+                ConditionExpression=(
+                    "attribute_not_exists(pk) OR #s = :released OR (#s = :claimed AND lease_until < :now)"
+                ),
+                ExpressionAttributeNames={"#s": "state", "#t": "token"},
+                ExpressionAttributeValues={
+                    ":claimed": {"S": "claimed"},
+                    ":released": {"S": "released"},
+                    ":token": {"S": token},
+                    ":lease": {"N": repr(now + lease_seconds)},
+                    ":now": {"N": repr(now)},
+                    ":exp": {"N": str(int(now) + CLAIM_TTL_SECONDS)},
+                    ":kind": {"S": "delivery_claim"},
+                    ":one": {"N": "1"},
+                },
+                ReturnValues="UPDATED_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            if not _conditional_failed(exc):
+                raise
+            old = exc.response.get("Item") or {}
+            if old.get("state", {}).get("S") == "sent":
+                return Claim("sent")
+            return Claim("in_flight", lease_until=float(old.get("lease_until", {}).get("N", now)))
+        return Claim("claimed", attempts=int(response["Attributes"]["attempts"]["N"]))
+
+    def _finish(self, subscription_id: str, message_key: str, token: str, state: str, now: float) -> bool:
+        try:
+            self._ddb.update_item(
+                TableName=self._table,
+                Key=self._claim_key(subscription_id, message_key),
+                UpdateExpression="SET #s = :state, finished_at = :now",
+                ConditionExpression="#s = :claimed AND #t = :token",
+                ExpressionAttributeNames={"#s": "state", "#t": "token"},
+                ExpressionAttributeValues={
+                    ":state": {"S": state},
+                    ":claimed": {"S": "claimed"},
+                    ":token": {"S": token},
+                    ":now": {"N": repr(now)},
+                },
+            )
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return False  # the lease expired and another worker took over
+            raise
+        return True
+
+    def mark_sent(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool:
+        return self._finish(subscription_id, message_key, token, "sent", now)
+
+    def release(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool:
+        return self._finish(subscription_id, message_key, token, "released", now)
+
+    # -- destinations ------------------------------------------------------------------------------------
+    def take_slot(self, subscription_id: str, *, now: float, interval: float) -> float:
+        """The rate cap: 0.0 if this send may go now (and the next not before now + interval), else the
+        seconds to wait."""
+        try:
+            self._ddb.update_item(
+                TableName=self._table,
+                Key=self._destination_key(subscription_id),
+                UpdateExpression="SET next_send_at = :next, kind = :kind",
+                ConditionExpression="attribute_not_exists(next_send_at) OR next_send_at <= :now",
+                ExpressionAttributeValues={
+                    ":next": {"N": repr(now + interval)},
+                    ":now": {"N": repr(now)},
+                    ":kind": {"S": "destination"},
+                },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            if not _conditional_failed(exc):
+                raise
+            old = exc.response.get("Item") or {}
+            return max(float(old.get("next_send_at", {}).get("N", now)) - now, 0.001)
+        return 0.0
+
+    def hold_until(self, subscription_id: str, until: float) -> None:
+        """A 429's Retry-After: no send to this destination before `until` (never shortens a hold)."""
+        try:
+            self._ddb.update_item(
+                TableName=self._table,
+                Key=self._destination_key(subscription_id),
+                UpdateExpression="SET next_send_at = :until, kind = :kind",
+                ConditionExpression="attribute_not_exists(next_send_at) OR next_send_at < :until",
+                ExpressionAttributeValues={":until": {"N": repr(until)}, ":kind": {"S": "destination"}},
+            )
+        except ClientError as exc:
+            if not _conditional_failed(exc):
+                raise
+
+    def record_failure(self, subscription_id: str, *, error: str, failing_after: int) -> FailureCount:
+        response = self._ddb.update_item(
+            TableName=self._table,
+            Key=self._destination_key(subscription_id),
+            UpdateExpression="SET last_error = :error, kind = :kind ADD consecutive_failures :one",
+            ExpressionAttributeValues={
+                ":error": {"S": error[:300]},
+                ":one": {"N": "1"},
+                ":kind": {"S": "destination"},
+            },
+            ReturnValues="ALL_NEW",
+        )
+        item = response["Attributes"]
+        count = int(item["consecutive_failures"]["N"])
+        newly = False
+        if count >= failing_after and not item.get("failing", {}).get("BOOL", False):
+            try:  # exactly one worker flips it, so the owner is told once
+                self._ddb.update_item(
+                    TableName=self._table,
+                    Key=self._destination_key(subscription_id),
+                    UpdateExpression="SET failing = :yes",
+                    ConditionExpression="attribute_not_exists(failing) OR failing = :no",
+                    ExpressionAttributeValues={":yes": {"BOOL": True}, ":no": {"BOOL": False}},
+                )
+                newly = True
+            except ClientError as exc:
+                if not _conditional_failed(exc):
+                    raise
+        return FailureCount(count, newly)
+
+    def record_success(self, subscription_id: str) -> bool:
+        """Reset the failure streak; True if the destination was marked failing (it has resumed)."""
+        response = self._ddb.update_item(
+            TableName=self._table,
+            Key=self._destination_key(subscription_id),
+            UpdateExpression="SET consecutive_failures = :zero, failing = :no, kind = :kind",
+            ExpressionAttributeValues={
+                ":zero": {"N": "0"},
+                ":no": {"BOOL": False},
+                ":kind": {"S": "destination"},
+            },
+            ReturnValues="UPDATED_OLD",
+        )
+        return bool(response.get("Attributes", {}).get("failing", {}).get("BOOL", False))
+
+    def destination_state(self, subscription_id: str) -> dict[str, Any]:
+        item = self._ddb.get_item(TableName=self._table, Key=self._destination_key(subscription_id)).get(
+            "Item", {}
+        )
+        return {
+            "consecutive_failures": int(item.get("consecutive_failures", {}).get("N", 0)),
+            "failing": bool(item.get("failing", {}).get("BOOL", False)),
+            "next_send_at": float(item.get("next_send_at", {}).get("N", 0)),
+        }
+
+    # -- suppression -------------------------------------------------------------------------------------
+    def suppress(self, address: str, *, reason: str, now: float) -> None:
+        self._ddb.put_item(
+            TableName=self._table,
+            Item={
+                "pk": {"S": f"SUPPRESSED#{address.lower()}"},
+                "sk": {"S": SUPPRESSED_SK},
+                "kind": {"S": "suppressed_address"},
+                "reason": {"S": reason[:300]},
+                "at": {"N": repr(now)},
+            },
+        )
+
+    def is_suppressed(self, address: str) -> bool:
+        key = {"pk": {"S": f"SUPPRESSED#{address.lower()}"}, "sk": {"S": SUPPRESSED_SK}}
+        return "Item" in self._ddb.get_item(TableName=self._table, Key=key)
