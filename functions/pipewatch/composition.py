@@ -173,6 +173,7 @@ def build_delivery_service(
     ses_client: Any = None,
     poster: Any = None,
     links: Any = None,
+    clock: Any = None,
 ) -> DeliveryService:
     """The delivery Lambda (issue 17): chat, webhook and (when an SES sender is set) e-mail deliveries."""
     from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
@@ -207,4 +208,5 @@ def build_delivery_service(
         email=email,
         links=links,
         feedback_topic_arn=settings.email_feedback_topic_arn,
+        **({"clock": clock} if clock else {}),
     )

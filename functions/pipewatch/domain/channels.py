@@ -117,7 +117,11 @@ def mask_url(url: str) -> str:
     """What the API and the CLI show: scheme, host and a short fingerprint, never the path or query."""
     parts = urlsplit(url)
     fingerprint = hashlib.sha256(url.encode()).hexdigest()[:8]
-    return f"{parts.scheme}://{parts.hostname or '?'}/…#{fingerprint}"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{parts.hostname or '?'}{port}/…#{fingerprint}"
 
 
 def channel_subscription_id(kind: ChannelKind, url: str) -> str:

@@ -7,6 +7,7 @@ http(s). Pure: the MIME message is built in memory (stdlib `email`), nothing is 
 
 from __future__ import annotations
 
+import email.policy
 from email.message import EmailMessage
 from email.utils import formataddr
 from html import escape
@@ -103,7 +104,9 @@ def build_email(
     footer = f"\n\nUnsubscribe (one click): {unsubscribe_url}" if unsubscribe_url else ""
     message.set_content(text + footer)
     message.add_alternative(html, subtype="html")
-    return message.as_bytes()
+    # No folding below RFC 5322's 998: a folded List-Unsubscribe URL gets RFC 2047-encoded, which mail
+    # clients do not read as a URL.
+    return message.as_bytes(policy=email.policy.SMTP.clone(max_line_length=998))
 
 
 def alert_email_parts(update: Update, unsubscribe_url: str, manage_hint: str) -> tuple[str, str]:
