@@ -61,6 +61,7 @@ class Env:
     alert: Any
     store: Any
     sqs: Any
+    recorder: Any = None
     deferred: list[float] = field(default_factory=list)
     secrets: dict[str, str] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)
@@ -96,10 +97,13 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
     )
     from pipewatch.handlers import deliver
     from pipewatch.settings import Settings
+    from pipewatch_local.call_recorder import CallRecorder
     from pipewatch_local.local_stack import create_local_stack, use_stack_environment
 
     saved = dict(os.environ)
+    recorder = CallRecorder()
     with mock_aws(), WebhookReceiver() as receiver:
+        recorder.install()
         stack = create_local_stack(
             parameters={"SesSender": SENDER, "SesIdentity": "pipewatch.example", "SesConfigurationSet": "pw"}
         )
@@ -125,6 +129,7 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
             alert=build_alert_service(settings),
             store=Store(client("dynamodb", settings), settings.table_name),
             sqs=client("sqs", settings),
+            recorder=recorder,
         )
 
         class RecordingQueue:
@@ -133,7 +138,10 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
 
         monkeypatch.setattr(deliver, "_service", lambda: delivery)
         monkeypatch.setattr(deliver, "_queue", RecordingQueue)
-        yield e
+        try:
+            yield e
+        finally:
+            recorder.uninstall()
     os.environ.clear()
     os.environ.update(saved)
 
@@ -440,3 +448,61 @@ def test_given_a_channel_subscription_then_its_url_and_secret_are_stored_encrypt
     )
     assert no_secret is None
     assert again.subscription_id == record.subscription_id
+
+
+# -- least privilege with SES on --------------------------------------------------------------------------
+def test_given_ses_mode_then_every_delivery_call_is_allowed_by_the_role_and_the_ses_grants_are_used(
+    env: Env,
+) -> None:
+    from pipewatch_local.local_stack import function_role_policies
+    from pipewatch_local.policy_eval import Decision, evaluate, statements
+
+    with env.recorder.acting_as("ApiFunction"):
+        _subscribe_channels(env)
+        env.subscriptions.subscribe({"endpoint": "gone@example.com"})
+    _alert(env, _update("u-1"))
+    _feedback(env, "bounce_permanent_HANDMADE.json")
+    with env.recorder.acting_as("DeliverFunction"):
+        _pump(env)
+    # The bounce is handled in the batch that fans the alert out, so gone@ is suppressed before its job.
+    assert [set(m.destinations) for m in _ses_messages()] == [{ANALYST}]
+    policies = function_role_policies(env.stack, "DeliverFunction")
+    calls = env.recorder.for_principal("DeliverFunction")
+    denied = [c for c in calls if evaluate(policies, c.request) is not Decision.ALLOW]
+    assert calls and not denied, [(c.operation, c.request) for c in denied[:5]]
+    by_sid = {s.get("Sid"): s for s in statements(policies)}
+    for sid in ("SendEmail", "SuppressedAddresses"):
+        alone = [{"Statement": [by_sid[sid]]}]
+        for action in by_sid[sid]["Action"]:
+            assert any(
+                c.request.action == action and evaluate(alone, c.request) is Decision.ALLOW for c in calls
+            ), (sid, action)
+    # The SES grant names the identity and the configuration set, nothing wider.
+    assert by_sid["SendEmail"]["Resource"] == [
+        "arn:aws:ses:us-east-1:123456789012:identity/pipewatch.example",
+        "arn:aws:ses:us-east-1:123456789012:configuration-set/pw",
+    ]
+
+
+def test_given_a_worker_that_died_mid_send_then_its_claim_is_taken_over_after_the_lease_only(
+    env: Env,
+) -> None:
+    from pipewatch.adapters.aws import client
+    from pipewatch.adapters.delivery_store import DeliveryStore
+    from pipewatch.settings import Settings
+
+    settings = Settings.from_env()
+    store = DeliveryStore(client("dynamodb", settings), settings.table_name)
+    first = store.claim("sub-a", "u-1", token="A", now=1000.0, lease_seconds=60)
+    assert (first.result, first.attempts) == ("claimed", 1)
+    held = store.claim("sub-a", "u-1", token="B", now=1030.0, lease_seconds=60)
+    assert (held.result, held.lease_until) == ("in_flight", 1060.0)
+    taken = store.claim("sub-a", "u-1", token="B", now=1061.0, lease_seconds=60)
+    assert (taken.result, taken.attempts) == ("claimed", 2)
+    assert store.mark_sent("sub-a", "u-1", token="A", now=1062.0) is False  # the dead worker's late write
+    assert store.mark_sent("sub-a", "u-1", token="B", now=1062.0) is True
+    assert store.claim("sub-a", "u-1", token="C", now=5000.0, lease_seconds=60).result == "sent"
+    # A released claim is free at once (a failed attempt), without waiting for its lease.
+    store.claim("sub-a", "u-2", token="D", now=1000.0, lease_seconds=60)
+    assert store.release("sub-a", "u-2", token="D", now=1001.0) is True
+    assert store.claim("sub-a", "u-2", token="E", now=1002.0, lease_seconds=60).result == "claimed"
