@@ -329,6 +329,26 @@ def test_given_a_slack_channel_then_a_second_message_within_a_second_waits_for_t
     assert len(env.receiver.at("/slack")) == 2
 
 
+def test_given_a_burst_to_one_slack_channel_then_each_message_waits_once_for_its_own_reserved_slot(
+    env: Env,
+) -> None:
+    record, _ = env.subscriptions.subscribe_channel("slack", env.receiver.url("/slack"), {})
+    jobs = []
+    for n in range(5):
+        env.store.put_update(_update(f"u-{n}"))
+        jobs.append(DeliveryJob(subscription_id=record.subscription_id, update_id=f"u-{n}").model_dump_json())
+    assert env.delivery.handle_body(jobs[0]) == "sent"
+    waits = []
+    for job in jobs[1:]:
+        with pytest.raises(RetryLater, match="rate cap") as deferred:
+            env.delivery.handle_body(job)
+        waits.append(deferred.value.seconds)
+    assert waits == [1.0, 2.0, 3.0, 4.0]  # in order, one second apart: no contention on retry
+    env.clock.advance(4.0)
+    assert [env.delivery.handle_body(job, 2) for job in jobs[1:]] == ["sent"] * 4
+    assert len(env.receiver.at("/slack")) == 5
+
+
 def test_given_a_timeout_then_the_retry_resends_the_same_webhook_id(env: Env) -> None:
     env.receiver.scripts["/webhook"] = [Answer(200, delay=1.5), Answer(200)]
     sid = _webhook_only(env)

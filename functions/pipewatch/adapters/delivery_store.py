@@ -31,6 +31,7 @@ class Claim:
     result: ClaimResult
     lease_until: float = 0.0
     attempts: int = 0
+    slot_at: float = 0.0  # a rate-cap slot reserved by an earlier attempt (0: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ class DeliveryStore:
                     ":kind": {"S": "delivery_claim"},
                     ":one": {"N": "1"},
                 },
-                ReturnValues="UPDATED_NEW",
+                ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
@@ -94,22 +95,43 @@ class DeliveryStore:
             if old.get("state", {}).get("S") == "sent":
                 return Claim("sent")
             return Claim("in_flight", lease_until=float(old.get("lease_until", {}).get("N", now)))
-        return Claim("claimed", attempts=int(response["Attributes"]["attempts"]["N"]))
+        item = response["Attributes"]
+        return Claim(
+            "claimed",
+            attempts=int(item["attempts"]["N"]),
+            slot_at=float(item.get("slot_at", {}).get("N", 0)),
+        )
 
-    def _finish(self, subscription_id: str, message_key: str, token: str, state: str, now: float) -> bool:
+    def _finish(
+        self,
+        subscription_id: str,
+        message_key: str,
+        *,
+        token: str,
+        state: str,
+        now: float,
+        slot_at: float = 0.0,
+    ) -> bool:
+        values = {
+            ":state": {"S": state},
+            ":claimed": {"S": "claimed"},
+            ":token": {"S": token},
+            ":now": {"N": repr(now)},
+        }
+        update = "SET #s = :state, finished_at = :now"
+        if slot_at:  # the slot this message waits for travels with its claim to the next attempt
+            update += ", slot_at = :slot"
+            values[":slot"] = {"N": repr(slot_at)}
+        else:
+            update += " REMOVE slot_at"
         try:
             self._ddb.update_item(
                 TableName=self._table,
                 Key=self._claim_key(subscription_id, message_key),
-                UpdateExpression="SET #s = :state, finished_at = :now",
+                UpdateExpression=update,
                 ConditionExpression="#s = :claimed AND #t = :token",
                 ExpressionAttributeNames={"#s": "state", "#t": "token"},
-                ExpressionAttributeValues={
-                    ":state": {"S": state},
-                    ":claimed": {"S": "claimed"},
-                    ":token": {"S": token},
-                    ":now": {"N": repr(now)},
-                },
+                ExpressionAttributeValues=values,
             )
         except ClientError as exc:
             if _conditional_failed(exc):
@@ -118,15 +140,20 @@ class DeliveryStore:
         return True
 
     def mark_sent(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool:
-        return self._finish(subscription_id, message_key, token, "sent", now)
+        return self._finish(subscription_id, message_key, token=token, state="sent", now=now)
 
-    def release(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool:
-        return self._finish(subscription_id, message_key, token, "released", now)
+    def release(
+        self, subscription_id: str, message_key: str, *, token: str, now: float, slot_at: float = 0.0
+    ) -> bool:
+        return self._finish(
+            subscription_id, message_key, token=token, state="released", now=now, slot_at=slot_at
+        )
 
     # -- destinations ------------------------------------------------------------------------------------
     def take_slot(self, subscription_id: str, *, now: float, interval: float) -> float:
-        """The rate cap: 0.0 if this send may go now (and the next not before now + interval), else the
-        seconds to wait."""
+        """The rate cap: the time this send may go. `now` when the destination is free (the next send then
+        waits until now + interval); else a reserved slot after every slot already handed out, so waiting
+        messages queue up in order instead of contending (and burning receives) on every retry."""
         try:
             self._ddb.update_item(
                 TableName=self._table,
@@ -138,14 +165,20 @@ class DeliveryStore:
                     ":now": {"N": repr(now)},
                     ":kind": {"S": "destination"},
                 },
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
             if not _conditional_failed(exc):
                 raise
-            old = exc.response.get("Item") or {}
-            return max(float(old.get("next_send_at", {}).get("N", now)) - now, 0.001)
-        return 0.0
+        else:
+            return now
+        response = self._ddb.update_item(
+            TableName=self._table,
+            Key=self._destination_key(subscription_id),
+            UpdateExpression="SET next_send_at = next_send_at + :interval",
+            ExpressionAttributeValues={":interval": {"N": repr(interval)}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return float(response["Attributes"]["next_send_at"]["N"]) - interval
 
     def hold_until(self, subscription_id: str, until: float) -> None:
         """A 429's Retry-After: no send to this destination before `until` (never shortens a hold)."""

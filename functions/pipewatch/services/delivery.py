@@ -125,7 +125,9 @@ class DeliveryState(Protocol):
         self, subscription_id: str, message_key: str, *, token: str, now: float, lease_seconds: float
     ) -> Claim: ...
     def mark_sent(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool: ...
-    def release(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool: ...
+    def release(
+        self, subscription_id: str, message_key: str, *, token: str, now: float, slot_at: float = 0.0
+    ) -> bool: ...
     def take_slot(self, subscription_id: str, *, now: float, interval: float) -> float: ...
     def hold_until(self, subscription_id: str, until: float) -> None: ...
     def record_failure(self, subscription_id: str, *, error: str, failing_after: int) -> FailureCount: ...
@@ -244,10 +246,29 @@ class DeliveryService:
         finally:
             if rendered is None:  # unrenderable (update missing, credentials unreadable): let go of it
                 self._state.release(sub.subscription_id, job.message_key, token=token, now=now)
-        send = self._post if sub.is_channel else self._send_email
-        return send(
+        if sub.is_channel:
+            self._wait_for_slot(record, job, claim, token, now)
+            return self._post(
+                record=record, job=job, rendered=rendered, token=token, now=now, receive_count=receive_count
+            )
+        return self._send_email(
             record=record, job=job, rendered=rendered, token=token, now=now, receive_count=receive_count
         )
+
+    def _wait_for_slot(
+        self, record: SubscriptionRecord, job: DeliveryJob, claim: Claim, token: str, now: float
+    ) -> None:
+        """The per-destination rate cap. A message that must wait keeps its reserved slot on its claim and
+        comes back at that time (RetryLater), then goes without contending again."""
+        sid = record.subscription_id
+        slot_at = claim.slot_at
+        if not slot_at:
+            slack = record.subscription.protocol == "slack"
+            interval = SLACK_INTERVAL_SECONDS if slack else DEFAULT_INTERVAL_SECONDS
+            slot_at = self._state.take_slot(sid, now=now, interval=interval)
+        if slot_at > now:
+            self._state.release(sid, job.message_key, token=token, now=now, slot_at=slot_at)
+            raise RetryLater(max(slot_at - now, 1.0), "rate cap")
 
     def _render(self, record: SubscriptionRecord, job: DeliveryJob, now: float) -> Rendered:
         sub = record.subscription
@@ -314,12 +335,6 @@ class DeliveryService:
         receive_count: int,
     ) -> str:
         sid = record.subscription_id
-        slack = record.subscription.protocol == "slack"
-        interval = SLACK_INTERVAL_SECONDS if slack else DEFAULT_INTERVAL_SECONDS
-        wait = self._state.take_slot(sid, now=now, interval=interval)
-        if wait > 0:
-            self._state.release(sid, job.message_key, token=token, now=now)
-            raise RetryLater(max(wait, 1.0), "rate cap")
         result = self._poster.post(self._credentials(record)["url"], rendered.body, rendered.headers or {})
         if result.ok:
             return self._sent(record, job, token, now, f"HTTP {result.status}")
