@@ -36,6 +36,7 @@ from pipewatch.domain.models import SourceState
 from pipewatch.domain.render import render_alert
 from pipewatch.services.plan import PollTask
 from pipewatch.settings import Settings
+from pipewatch_local.demo_webhook import WebhookDemoResult, WebhookSubscriber
 from pipewatch_local.local_stack import (
     LambdaContext,
     LocalStack,
@@ -112,6 +113,7 @@ class DemoResult:
     topic_publishes: int
     digest_runs: list[dict[str, Any]] = field(default_factory=list)
     merged_copies: int = 0
+    webhook: WebhookDemoResult | None = None  # issue 17, demo_webhook.py
 
     @property
     def ok(self) -> bool:
@@ -139,6 +141,7 @@ class DemoResult:
             "topic_publishes": self.topic_publishes,
             "digest_runs": self.digest_runs,
             "merged_copies": self.merged_copies,
+            "webhook": self.webhook.as_dict() if self.webhook else None,
         }
 
     def render(self) -> str:
@@ -206,6 +209,7 @@ class DemoResult:
                 f"\ndigest run at {run['now']} ({run['label']}): {len(run['sent'])} sent, "
                 f"{len(run['empty'])} empty (not sent), {run['due']} due"
             )
+        out += self.webhook.render() if self.webhook else []
         out += [
             "",
             f"Replayed the last stream batch (a Lambda retry): {self.replayed_batch_new_messages} new alerts "
@@ -365,6 +369,7 @@ class DemoRun:
             )
             handlers = load_handlers()
             subscribers = self._subscribe(stack, handlers["api"])
+            webhook = WebhookSubscriber(stack).start()
             store = Store(client("dynamodb", Settings.from_env()), stack.output("TableName"))
             queue = QueuePump.from_mapping(
                 stack,
@@ -389,6 +394,7 @@ class DemoRun:
             pump.deliver_batch(replay)
             replayed_new = _topic_publish_count(stack) - before
             digest_runs = self._digests(handlers["digest"], stack)
+            webhook_result = webhook.finish()
             for sub in subscribers:
                 received = sub.shadow.received()
                 sub.messages.extend(_alert_bodies([e for e in received if _delivery(e) == "instant"], store))
@@ -424,6 +430,7 @@ class DemoRun:
             _topic_publish_count(stack),
             digest_runs,
             merged,
+            webhook_result,
         )
 
     def _subscribe(self, stack: LocalStack, api: Handler) -> list[SubscriberView]:
