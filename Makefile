@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/cost.py
 	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/channel_render.py
 
 clean:
 	rm -rf $(VENV) $(SAMVENV) .pytest_cache .mypy_cache .ruff_cache .coverage
