@@ -526,3 +526,22 @@ def test_given_a_worker_that_died_mid_send_then_its_claim_is_taken_over_after_th
     store.claim("sub-a", "u-2", token="D", now=1000.0, lease_seconds=60)
     assert store.release("sub-a", "u-2", token="D", now=1001.0) is True
     assert store.claim("sub-a", "u-2", token="E", now=1002.0, lease_seconds=60).result == "claimed"
+
+
+def test_given_an_email_subscriber_from_before_ses_then_ses_does_not_mail_it_until_it_resubscribes(
+    env: Env,
+) -> None:
+    from pipewatch.composition import build_subscription_service
+    from pipewatch.settings import Settings
+
+    before_ses = build_subscription_service(Settings.from_env().model_copy(update={"ses_sender": ""}))
+    old = before_ses.subscribe({"endpoint": "early@example.com"})
+    assert old.sns_arn  # SNS mails it
+    _alert(env, _update("u-1"))
+    _pump(env)
+    assert _ses_messages() == []  # never both SNS and SES
+    moved = env.subscriptions.subscribe({"endpoint": "early@example.com"})
+    assert moved.sns_arn == ""
+    _alert(env, _update("u-2"))
+    _pump(env)
+    assert [set(m.destinations) for m in _ses_messages()] == [{"early@example.com"}]

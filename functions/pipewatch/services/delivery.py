@@ -191,8 +191,10 @@ class DeliveryService:
         return self.deliver(DeliveryJob.model_validate(data), receive_count)
 
     def delivers_by_function(self, record: SubscriptionRecord) -> bool:
+        """Chat and webhook always; e-mail when SES is on and SNS no longer mails it (a subscription made
+        before SES was configured keeps its SNS e-mail until it is subscribed again: never both)."""
         sub = record.subscription
-        return sub.is_channel or (sub.protocol == "email" and self._email is not None)
+        return sub.is_channel or (sub.protocol == "email" and self._email is not None and not record.sns_arn)
 
     def fan_out(self, envelope: dict[str, Any]) -> list[DeliveryJob]:
         attributes = envelope.get("MessageAttributes") or {}
