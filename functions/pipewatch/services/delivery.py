@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel
 
+from pipewatch.domain.channels import ChannelUrlError
 from pipewatch.domain.chat_render import slack_digest, slack_message, teams_digest, teams_message
 from pipewatch.domain.email_html import build_email, render_email_html, text_to_html
 from pipewatch.domain.filter_policy import accepts
@@ -337,7 +338,14 @@ class DeliveryService:
         receive_count: int,
     ) -> str:
         sid = record.subscription_id
-        result = self._poster.post(self._credentials(record)["url"], rendered.body, rendered.headers or {})
+        try:
+            result = self._poster.post(
+                self._credentials(record)["url"], rendered.body, rendered.headers or {}
+            )
+        except ChannelUrlError as exc:  # the name no longer resolves, or now to a refused address
+            self._state.release(sid, job.message_key, token=token, now=now)
+            self._failed(record, str(exc))
+            raise RetryLater(backoff_seconds(receive_count), str(exc)) from exc
         if result.ok:
             return self._sent(record, job, token, now, f"HTTP {result.status}")
         self._state.release(sid, job.message_key, token=token, now=now)
