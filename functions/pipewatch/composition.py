@@ -15,6 +15,7 @@ from pipewatch.settings import Settings
 if TYPE_CHECKING:
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
+    from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
@@ -139,9 +140,17 @@ def build_plan_service(
 
 
 def build_subscription_service(
-    settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None, check_watchlist: bool = True
+    settings: Settings,
+    *,
+    dynamodb_client: Any = None,
+    sns_client: Any = None,
+    check_watchlist: bool = True,
+    kms_client: Any = None,
+    destination_check: Any = None,
 ) -> SubscriptionService:
+    from pipewatch.adapters.secrets import KmsEnvelopeCipher
     from pipewatch.adapters.subscriptions import SnsSubscriptions, SubscriptionTable
+    from pipewatch.adapters.webhook_http import HttpsPoster
     from pipewatch.services.subscriptions import SubscriptionService
 
     agents: list[str] | None = None
@@ -160,6 +169,13 @@ def build_subscription_service(
         sns=SnsSubscriptions(sns_client or client("sns", settings), settings.require("topic_arn")),
         known_agents=agents,
         known_indications=indications,
+        cipher=(
+            KmsEnvelopeCipher(kms_client or client("kms", settings), settings.channels_key_id)
+            if settings.channels_key_id
+            else None
+        ),
+        check_destination=destination_check or HttpsPoster().check,
+        email_by_delivery_function=bool(settings.ses_sender),
     )
 
 
@@ -234,4 +250,57 @@ def build_reader_service(
         subscriptions=SubscriptionLookup(subscriptions),
         keys=build_link_keys(settings, dynamodb_client=ddb, kms_client=kms_client),
         catalysts=CalendarCatalysts(CatalystStore(ddb, settings.require("table_name"))),
+    )
+
+
+def build_delivery_service(
+    settings: Settings,
+    *,
+    dynamodb_client: Any = None,
+    sqs_client: Any = None,
+    kms_client: Any = None,
+    ses_client: Any = None,
+    poster: Any = None,
+    links: Any = None,
+    clock: Any = None,
+) -> DeliveryService:
+    """The delivery Lambda (issue 17): chat, webhook and (when an SES sender is set) e-mail deliveries."""
+    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
+    from pipewatch.adapters.delivery_store import DeliveryStore
+    from pipewatch.adapters.email_sender import SesEmailSender
+    from pipewatch.adapters.secrets import KmsEnvelopeCipher
+    from pipewatch.adapters.store import Store
+    from pipewatch.adapters.subscriptions import SubscriptionTable
+    from pipewatch.adapters.webhook_http import HttpsPoster
+    from pipewatch.services.delivery import DeliveryService
+
+    ddb = dynamodb_client or client("dynamodb", settings)
+    email = (
+        SesEmailSender(
+            ses_client or client("ses", settings),
+            sender=settings.ses_sender,
+            configuration_set=settings.ses_configuration_set,
+        )
+        if settings.ses_sender
+        else None
+    )
+    if links is None and email is not None and settings.link_key_id and settings.site_url:
+        # One-click List-Unsubscribe (RFC 8058) through the signed /unsub route of the reader pages.
+        from datetime import UTC, datetime
+
+        from pipewatch.adapters.link_keys import UnsubscribeLinksFromKeys
+
+        keys = build_link_keys(settings, dynamodb_client=ddb, kms_client=kms_client)
+        links = UnsubscribeLinksFromKeys(keys, settings.site_url, clock=lambda: datetime.now(UTC))
+    return DeliveryService(
+        subscriptions=SubscriptionTable(ddb, settings.table_name),
+        updates=Store(ddb, settings.table_name),
+        state=DeliveryStore(ddb, settings.table_name),
+        queue=SqsDeliveryQueue(sqs_client or client("sqs", settings), settings.delivery_queue_url),
+        cipher=KmsEnvelopeCipher(kms_client or client("kms", settings), settings.channels_key_id),
+        poster=poster or HttpsPoster(),
+        email=email,
+        links=links,
+        feedback_topic_arn=settings.email_feedback_topic_arn,
+        **({"clock": clock} if clock else {}),
     )

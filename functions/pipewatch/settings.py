@@ -47,6 +47,13 @@ class Settings:
     site_url: str = ""
     # The KMS key encrypting the link-signing keys (adapters/link_keys.py); empty: links are not signed.
     link_key_id: str = ""
+    # Delivery (issue 17): the delivery queue, the KMS key of destination credentials, and SES (an empty
+    # sender means minimal mode: e-mail goes through SNS e-mail subscriptions).
+    delivery_queue_url: str = ""
+    channels_key_id: str = ""
+    ses_sender: str = ""
+    ses_configuration_set: str = ""
+    email_feedback_topic_arn: str = ""
 
     def __post_init__(self) -> None:
         if not self.poll_budget_seconds > 0:
@@ -75,6 +82,11 @@ class Settings:
             "source_environment": {k: v for k, v in env.items() if k.startswith(SOURCE_ENV_PREFIXES)},
             "site_url": env.get("PIPEWATCH_SITE_URL", "").rstrip("/"),
             "link_key_id": env.get("PIPEWATCH_LINK_KEY_ID", ""),
+            "delivery_queue_url": env.get("PIPEWATCH_DELIVERY_QUEUE_URL", ""),
+            "channels_key_id": env.get("PIPEWATCH_CHANNELS_KEY_ID", ""),
+            "ses_sender": env.get("PIPEWATCH_SES_SENDER", ""),
+            "ses_configuration_set": env.get("PIPEWATCH_SES_CONFIGURATION_SET", ""),
+            "email_feedback_topic_arn": env.get("PIPEWATCH_EMAIL_FEEDBACK_TOPIC_ARN", ""),
         }
         if env.get("PIPEWATCH_LINK_BASE"):
             values["link_base"] = env["PIPEWATCH_LINK_BASE"].rstrip("/")

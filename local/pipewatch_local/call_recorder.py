@@ -104,8 +104,22 @@ class CallRecorder:
             resource = params.get("SubscriptionArn") or params.get("TopicArn") or "*"
             return [Request(f"sns:{operation}", resource)]
         if service == "kms":  # the key the call names (pipewatch always passes the key ARN)
-            return [Request(f"kms:{operation}", params.get("KeyId") or "*")]
+            return [Request(f"kms:{operation}", str(params.get("KeyId") or "*"))]
+        if service in {"ses", "email"}:
+            return self._ses(operation, params)
         return [Request(f"{service}:{operation}", "*")]
+
+    def _ses(self, operation: str, params: dict[str, Any]) -> list[Request]:
+        """SES authorises a send on the sending identity (the From domain here) and on the configuration
+        set named, if any."""
+        arn = f"arn:aws:ses:{self.region}:{self.account}"
+        domain = str(params.get("Source", "")).rsplit("@", 1)[-1]
+        requests = [Request(f"ses:{operation}", f"{arn}:identity/{domain}")]
+        if params.get("ConfigurationSetName"):
+            requests.append(
+                Request(f"ses:{operation}", f"{arn}:configuration-set/{params['ConfigurationSetName']}")
+            )
+        return requests
 
     def _dynamodb(self, operation: str, params: dict[str, Any]) -> list[Request]:
         if "StreamArn" in params:

@@ -44,6 +44,7 @@ from pipewatch_local.demo_subscribers import (
     refusal,
 )
 from pipewatch_local.demo_view import DemoResult, SubscriberView
+from pipewatch_local.demo_webhook import WebhookSubscriber
 from pipewatch_local.local_stack import (
     LambdaContext,
     LocalStack,
@@ -225,6 +226,7 @@ class DemoRun:
             )
             handlers = load_handlers()
             subscribers = self._subscribe(stack, handlers["api"])
+            webhook = WebhookSubscriber(stack).start()
             store = Store(client("dynamodb", Settings.from_env()), stack.output("TableName"))
             queue = QueuePump.from_mapping(
                 stack,
@@ -249,6 +251,7 @@ class DemoRun:
             pump.deliver_batch(replay)
             replayed_new = _topic_publish_count(stack) - before
             digest_runs = self._digests(handlers["digest"], stack, subscribers)
+            webhook_result = webhook.finish()
             for sub in subscribers:
                 received = sub.shadow.received()
                 sub.messages.extend(_alert_bodies([e for e in received if _delivery(e) == "instant"], store))
@@ -284,6 +287,7 @@ class DemoRun:
             _topic_publish_count(stack),
             digest_runs,
             merged,
+            webhook_result,
         )
 
     def _subscribe(self, stack: LocalStack, api: Handler) -> list[SubscriberView]:

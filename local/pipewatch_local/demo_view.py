@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipewatch_local.demo_subscribers import DIGEST_HOUR
+from pipewatch_local.demo_webhook import WebhookDemoResult
 from pipewatch_local.local_stack import ShadowSubscriber
 
 # The demo's deliberately broken source: its URL serves an HTML error page where RSS is expected.
@@ -43,6 +44,7 @@ class DemoResult:
     topic_publishes: int
     digest_runs: list[dict[str, Any]] = field(default_factory=list)
     merged_copies: int = 0
+    webhook: WebhookDemoResult | None = None  # the signed-webhook subscriber (demo_webhook.py)
 
     @property
     def ok(self) -> bool:
@@ -70,6 +72,7 @@ class DemoResult:
             "topic_publishes": self.topic_publishes,
             "digest_runs": self.digest_runs,
             "merged_copies": self.merged_copies,
+            "webhook": self.webhook.as_dict() if self.webhook else None,
         }
 
     def render(self) -> str:
@@ -160,6 +163,7 @@ def render_analyst(result: DemoResult) -> str:
         *_who_got_what(result),
         "",
         *_sources(result),
+        *(result.webhook.render() if result.webhook else []),
         "",
         "Each alert links to a signed page: every outlet, what changed, recent updates, one-click feedback.",
         "More: pipewatch demo --verbose (the engine's figures and logs), --json (everything), --help.",
@@ -234,6 +238,7 @@ def render_verbose(result: DemoResult) -> str:
             f"\ndigest run at {run['now']} ({run['label']}): {len(run['sent'])} sent, "
             f"{len(run['empty'])} empty (not sent), {run['due']} due"
         )
+    out += result.webhook.render() if result.webhook else []
     out += [
         "",
         f"Replayed the last stream batch (a Lambda retry): {result.replayed_batch_new_messages} new alerts "

@@ -111,6 +111,7 @@ class LocalStack:
     template: dict[str, Any]
     mappings: dict[str, Any]
     resources: list[dict[str, Any]] = field(default_factory=list)
+    parameters: dict[str, str] = field(default_factory=dict)  # as passed to create_stack
 
     def output(self, key: str) -> str:
         try:
@@ -145,7 +146,7 @@ def create_local_stack(
         raise RuntimeError(f"stack {stack_name}: {described['StackStatus']}")
     outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
     resources = cfn.describe_stack_resources(StackName=stack_name)["StackResources"]
-    return LocalStack(stack_name, outputs, translated, mappings, resources)
+    return LocalStack(stack_name, outputs, translated, mappings, resources, dict(parameters or {}))
 
 
 def use_stack_environment(stack: LocalStack, extra: dict[str, str] | None = None) -> None:
@@ -159,6 +160,11 @@ def use_stack_environment(stack: LocalStack, extra: dict[str, str] | None = None
         os.environ["PIPEWATCH_LINK_KEY_ID"] = stack.output("LinkKeyArn")
     if "SiteUrl" in stack.outputs:
         os.environ["PIPEWATCH_SITE_URL"] = stack.output("SiteUrl")
+    if "DeliveryQueueUrl" in stack.outputs:
+        os.environ["PIPEWATCH_DELIVERY_QUEUE_URL"] = stack.output("DeliveryQueueUrl")
+        os.environ["PIPEWATCH_CHANNELS_KEY_ID"] = stack.output("ChannelsKeyArn")
+    if "EmailFeedbackTopicArn" in stack.outputs:
+        os.environ["PIPEWATCH_EMAIL_FEEDBACK_TOPIC_ARN"] = stack.output("EmailFeedbackTopicArn")
     os.environ.update(extra or {})
 
 
@@ -458,6 +464,9 @@ def physical_ids(stack: LocalStack) -> dict[str, str]:
     }
 
 
+_NO_VALUE = object()  # Ref AWS::NoValue: the element is dropped from its list
+
+
 def resolve(value: Any, stack: LocalStack) -> Any:
     """Resolve Ref / Fn::GetAtt / Fn::Sub / Fn::Join in a template fragment against the created stack, so
     policies can be evaluated on concrete ARNs. Unresolvable references become "UNRESOLVED:<what>"."""
@@ -472,9 +481,15 @@ class _Resolver:
 
     def resolve(self, value: Any) -> Any:  # noqa: PLR0911 - one return per intrinsic
         if isinstance(value, list):
-            return [self.resolve(v) for v in value]
+            resolved = [self.resolve(v) for v in value]
+            return [v for v in resolved if v is not _NO_VALUE]
         if not isinstance(value, dict):
             return value
+        if set(value) == {"Ref"} and value["Ref"] == "AWS::NoValue":
+            return _NO_VALUE
+        if set(value) == {"Fn::If"}:
+            condition, when_true, when_false = value["Fn::If"]
+            return self.resolve(when_true if self.condition(condition) else when_false)
         if set(value) == {"Ref"}:
             return self.ref(value["Ref"])
         if set(value) == {"Fn::GetAtt"}:
@@ -488,6 +503,22 @@ class _Resolver:
             return sep.join(str(self.resolve(p)) for p in parts)
         return {k: self.resolve(v) for k, v in value.items()}
 
+    def condition(self, name: str) -> bool:
+        """A template condition, on the parameters the stack was created with (Not / Equals / Ref)."""
+        return bool(self._evaluate(self._stack.template.get("Conditions", {})[name]))
+
+    def _evaluate(self, expression: Any) -> Any:
+        if isinstance(expression, dict) and set(expression) == {"Fn::Not"}:
+            return not self._evaluate(expression["Fn::Not"][0])
+        if isinstance(expression, dict) and set(expression) == {"Fn::Equals"}:
+            left, right = (self._evaluate(v) for v in expression["Fn::Equals"])
+            return left == right
+        if isinstance(expression, dict) and set(expression) == {"Condition"}:
+            return self.condition(expression["Condition"])
+        if isinstance(expression, dict) and set(expression) == {"Ref"}:
+            return self.ref(expression["Ref"])
+        return expression
+
     def ref(self, name: str) -> str:
         pseudo = {
             "AWS::Region": REGION,
@@ -498,6 +529,11 @@ class _Resolver:
         }
         if name in pseudo:
             return pseudo[name]
+        if name in self._stack.parameters:
+            return self._stack.parameters[name]
+        parameter = self._stack.template.get("Parameters", {}).get(name)
+        if parameter is not None and "Default" in parameter:
+            return str(parameter["Default"])
         return self._ids.get(name, f"UNRESOLVED:Ref:{name}")
 
     def get_att(self, logical: str, attr: str) -> str:
@@ -524,8 +560,9 @@ class _Resolver:
             return f"arn:aws:lambda:{REGION}:123456789012:function:{physical}"
         if kind == "AWS::IAM::Role":
             return f"arn:aws:iam::123456789012:role/{physical}"
-        if kind == "AWS::KMS::Key":  # not DescribeKey: moto keeps a CloudFormation key policy as a dict,
-            # which its DescribeKey then fails to parse
+        if kind == "AWS::KMS::Key":
+            # Not DescribeKey: moto's CloudFormation stores the key policy as a dict, which DescribeKey's
+            # policy check cannot parse. The physical id of a key is its key id.
             return f"arn:aws:kms:{REGION}:123456789012:key/{physical}"
         return f"UNRESOLVED:GetAtt:{logical}.{attr}"
 

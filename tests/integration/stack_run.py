@@ -72,6 +72,10 @@ class StackRun:
     catalysts_listed: int = 0  # calendar entries the poll made from the recorded items and records
     reader_responses: list[ApiCall] = field(default_factory=list)  # the page function's answers, in order
     reader_feedback_stored: int = 0
+    channel_subscription: dict[str, Any] = field(default_factory=dict)  # the API's answer (secret once)
+    webhook_received: list[Any] = field(default_factory=list)  # what the webhook receiver got
+    delivery_queue_left: int = 0
+    delivery_dlq_left: int = 0
 
 
 def _routes(server: Any) -> None:
@@ -164,6 +168,20 @@ class _FailingFirstDigestSns:
             self.failed += 1
             raise ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "Publish")
         return self._real.publish(**kwargs)
+
+
+class _TickingClock:
+    """The delivery service's clock in the run: real time, plus 15 s per delivery invocation, as if each
+    deferred message's visibility timeout had passed (the pump makes it visible again at once)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def tick(self) -> None:
+        self._offset += timedelta(seconds=15)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self._offset
 
 
 def _recorder() -> Any:
@@ -300,8 +318,10 @@ def _run(workdir: Path) -> StackRun:
     from pipewatch.adapters.aws import client
     from pipewatch.adapters.feedback import FeedbackTable
     from pipewatch.adapters.store import Store
+    from pipewatch.adapters.webhook_http import HttpsPoster
     from pipewatch.composition import (
         build_alert_service,
+        build_delivery_service,
         build_digest_service,
         build_plan_service,
         build_poll_service,
@@ -309,8 +329,9 @@ def _run(workdir: Path) -> StackRun:
         build_subscription_service,
     )
     from pipewatch.config import clear_cache
+    from pipewatch.domain.channels import AddressPolicy
     from pipewatch.domain.models import Classification, Update
-    from pipewatch.handlers import alert, api, catalyst_check, digest, page, plan, poll
+    from pipewatch.handlers import alert, api, catalyst_check, deliver, digest, page, plan, poll
     from pipewatch.services.digest import DigestRunError
     from pipewatch.settings import Settings, get_settings
     from pipewatch_local.local_stack import (
@@ -323,9 +344,10 @@ def _run(workdir: Path) -> StackRun:
         use_stack_environment,
     )
     from pipewatch_local.replay_server import ReplayServer
+    from pipewatch_local.webhook_receiver import Answer, WebhookReceiver
 
     recorder = _recorder()
-    with mock_aws(), ReplayServer() as server:
+    with mock_aws(), ReplayServer() as server, WebhookReceiver() as receiver:
         recorder.install()
         stack = create_local_stack(name="pipewatch-stack-test")
         sources_path = workdir / "sources.yaml"
@@ -342,23 +364,54 @@ def _run(workdir: Path) -> StackRun:
         alert_service = build_alert_service(
             settings, sns_client=_FailingSns(client("sns", settings), FAILING_UPDATE)
         )
-        subscription_service = build_subscription_service(settings)
+        # The receivers run on 127.0.0.1: only the explicit test policy lets the SSRF guard allow that.
+        loopback = AddressPolicy.loopback_for_tests()
+        subscription_service = build_subscription_service(
+            settings, destination_check=HttpsPoster(policy=loopback).check
+        )
+        clock = _TickingClock()
+        delivery_service = build_delivery_service(
+            settings, poster=HttpsPoster(policy=loopback, read_timeout=2.0), clock=clock
+        )
+        # The webhook answers 500 once (a retry, deferred by visibility timeout), then accepts.
+        receiver.scripts["/hook"] = [Answer(500), Answer(200)]
         digest_service = build_digest_service(
             settings, sns_client=_FailingFirstDigestSns(client("sns", settings))
         )
         reader_service = build_reader_service(settings)
-        saved = (plan._service, poll._service, alert._service, api._service, digest._service, page._service)
+        saved = (
+            plan._service,
+            poll._service,
+            alert._service,
+            api._service,
+            digest._service,
+            page._service,
+            deliver._service,
+        )
         page._service = lambda: reader_service  # type: ignore[assignment]
         plan._service = lambda: plan_service  # type: ignore[assignment]
         poll._service = lambda: poll_service  # type: ignore[assignment]
         alert._service = lambda: alert_service  # type: ignore[assignment]
         api._service = lambda: subscription_service  # type: ignore[assignment]
         digest._service = lambda: digest_service  # type: ignore[assignment]
+        deliver._service = lambda: delivery_service  # type: ignore[assignment]
+
+        def deliver_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            clock.tick()  # the pump skips the visibility wait; the clock moves as if it had passed
+            return deliver.handler(event, context)
+
         try:
             inbox = add_shadow_subscriber(stack.output("AlertsTopicArn"), "all-alerts", None)
             with recorder.acting_as("PollFunction"):  # the SQS mapping acts with the function's role
                 queue_pump = QueuePump.from_mapping(
                     stack, _mapping(stack, "PollQueue"), poll.handler, stack.output("PollFunctionName")
+                )
+            with recorder.acting_as("DeliverFunction"):
+                delivery_pump = QueuePump.from_mapping(
+                    stack,
+                    _mapping(stack, "DeliveryQueue"),
+                    deliver_handler,
+                    stack.output("DeliverFunctionName"),
                 )
             with recorder.acting_as("AlertFunction"):
                 stream_pump = StreamPump.from_mapping(
@@ -384,6 +437,13 @@ def _run(workdir: Path) -> StackRun:
                 run.api_responses = _drive_api(api.handler, digest_at)
             created = {c.body["endpoint"]: c.body for c in run.api_responses if c.status == 201}
             run.digest_subscription_id = created[DIGEST_READER]["subscription_id"]
+            with recorder.acting_as("ApiFunction"):  # a webhook subscriber (its URL encrypted with KMS)
+                run.channel_subscription = _api(
+                    api.handler,
+                    "POST",
+                    "/subscriptions",
+                    body={"channel": "webhook", "url": receiver.url("/hook"), "agents": ["efgartigimod"]},
+                ).body
             # moto records no email delivery: SQS queues with the policies the API derived receive it instead.
             analyst = add_shadow_subscriber(
                 stack.output("AlertsTopicArn"), "analyst", created[ANALYST]["filter_policy"]
@@ -404,6 +464,8 @@ def _run(workdir: Path) -> StackRun:
                     queue_pump.pump()
                 with recorder.acting_as("AlertFunction"):
                     stream_pump.pump()
+                with recorder.acting_as("DeliverFunction"):
+                    delivery_pump.pump()
                 after = len([c for c in recorder.for_principal("PollFunction") if _is_item_write(c)])
                 run.cycle_writes.append(after - before)
 
@@ -457,6 +519,11 @@ def _run(workdir: Path) -> StackRun:
             run.inbox_digests = sum(
                 1 for m in inbox.received() if m["MessageAttributes"]["delivery"]["Value"] == "digest"
             )
+            with recorder.acting_as("DeliverFunction"):
+                delivery_pump.pump()
+            run.webhook_received = list(receiver.at("/hook"))
+            run.delivery_queue_left = queue_depth(stack.output("DeliveryQueueUrl"))
+            run.delivery_dlq_left = queue_depth(stack.output("DeliveryDeadLetterQueueUrl"))
             run.digest_inbox = reader.received()
             run.analyst_inbox = analyst.received()
 
@@ -489,11 +556,20 @@ def _run(workdir: Path) -> StackRun:
                 "ApiFunction",
                 "CatalystCheckFunction",
                 "PageFunction",
+                "DeliverFunction",
             ):
                 run.policies[function] = function_role_policies(stack, function)
                 run.calls[function] = recorder.for_principal(function)
         finally:
-            plan._service, poll._service, alert._service, api._service, digest._service, page._service = saved  # type: ignore[assignment]
+            (
+                plan._service,
+                poll._service,
+                alert._service,
+                api._service,
+                digest._service,
+                page._service,
+                deliver._service,
+            ) = saved  # type: ignore[assignment]
             recorder.uninstall()
     return run
 

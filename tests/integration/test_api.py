@@ -43,6 +43,13 @@ def _event(method: str, path: str, body: Any = None, query: dict[str, str] | Non
     }
 
 
+def _analyst_subscriptions() -> list[dict[str, Any]]:
+    """The topic's SNS subscriptions except the template's own (the delivery queue's)."""
+    sns = client("sns", Settings.from_env())
+    listed = sns.list_subscriptions_by_topic(TopicArn=Settings.from_env().topic_arn)["Subscriptions"]
+    return [s for s in listed if s["Protocol"] != "sqs"]
+
+
 @pytest.fixture
 def call(local_stack: Any) -> Any:
     api._service.cache_clear()
@@ -75,8 +82,7 @@ def test_given_a_valid_request_when_posted_then_201_and_sns_holds_the_policy(cal
         "agents": ["efgartigimod"],
         "severity_rank": [{"numeric": [">=", 2]}],
     }
-    sns = client("sns", Settings.from_env())
-    listed = sns.list_subscriptions_by_topic(TopicArn=Settings.from_env().topic_arn)["Subscriptions"]
+    listed = _analyst_subscriptions()
     assert [(s["Protocol"], s["Endpoint"]) for s in listed] == [("sms", "+15555550123")]
 
 
@@ -123,9 +129,7 @@ def test_given_subscriptions_when_listed_and_deleted_then_the_list_and_sns_follo
     status, removed = call("DELETE", f"/subscriptions/{digest['subscription_id']}")
     assert (status, removed["endpoint"]) == (200, "b@example.com")
     assert call("DELETE", f"/subscriptions/{digest['subscription_id']}")[0] == 404
-    sns = client("sns", Settings.from_env())
-    listed = sns.list_subscriptions_by_topic(TopicArn=Settings.from_env().topic_arn)["Subscriptions"]
-    assert [s["Endpoint"] for s in listed] == ["a@example.com"]
+    assert [s["Endpoint"] for s in _analyst_subscriptions()] == ["a@example.com"]
 
 
 def test_given_the_code_then_the_committed_openapi_document_is_in_sync() -> None:
@@ -137,3 +141,71 @@ def test_given_the_code_then_the_committed_openapi_document_is_in_sync() -> None
     )
     assert set(generated["paths"]) == {"/subscriptions", "/subscriptions/{subscription_id}"}
     assert set(generated["paths"]["/subscriptions"]) == {"get", "post"}
+
+
+# -- slack / teams / webhook subscriptions ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://127.0.0.1/hook", "loopback"),
+        ("https://localhost/hook", "loopback"),
+        ("https://169.254.169.254/latest/meta-data", "link-local"),
+        ("https://10.0.0.8/hook", "private"),
+        ("https://[::1]/hook", "loopback"),
+        ("http://hooks.slack.com/services/T/B/X", "only https"),
+    ],
+)
+def test_given_a_destination_in_the_accounts_own_network_then_400_and_nothing_is_stored(
+    call: Any, url: str, reason: str
+) -> None:
+    # The production composition: no test policy, the system resolver (IP literals and localhost only).
+    status, body = call("POST", "/subscriptions", {"channel": "webhook", "url": url})
+    assert status == 400
+    assert reason in body["message"]
+    assert "/hook" not in body["message"] and "meta-data" not in body["message"]
+    assert call("GET", "/subscriptions") == (200, {"subscriptions": []})
+
+
+def test_given_a_public_webhook_url_then_201_the_secret_is_shown_once_and_the_url_never(
+    call: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipewatch.adapters.webhook_http import HttpsPoster
+    from pipewatch.composition import build_subscription_service
+
+    public = HttpsPoster(resolver=lambda host, port: ["93.184.216.34"])  # a public address, no DNS
+    service = build_subscription_service(Settings.from_env(), destination_check=public.check)
+    monkeypatch.setattr(api, "_service", lambda: service)
+    url = "https://hooks.slack.com/services/T0001/B0001/SeCrEtToKeN"
+    status, created = call(
+        "POST", "/subscriptions", {"channel": "slack", "url": url, "owner": "o@example.com"}
+    )
+    assert status == 201
+    assert created["protocol"] == "slack"
+    assert created["webhook_secret"].startswith("whsec_")
+    assert created["endpoint"].startswith("https://hooks.slack.com/…#")
+    assert created["owner"] == "o@example.com"
+    status, again = call("POST", "/subscriptions", {"channel": "slack", "url": url, "min_severity": "high"})
+    assert (status, again["webhook_secret"], again["subscription_id"]) == (
+        201,
+        None,
+        created["subscription_id"],
+    )
+    listed = json.dumps(call("GET", "/subscriptions")[1])
+    assert "SeCrEtToKeN" not in listed and "T0001" not in listed
+    assert created["webhook_secret"] not in listed
+    assert _analyst_subscriptions() == []  # delivered by the delivery function, not an SNS subscription
+    assert call("DELETE", f"/subscriptions/{created['subscription_id']}")[0] == 200
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        {"channel": "webhook"},
+        {"channel": "webhook", "url": "https://example.com/h", "endpoint": "a@example.com"},
+        {"url": "https://example.com/h"},
+        {"channel": "pager", "url": "https://example.com/h"},
+    ],
+)
+def test_given_an_inconsistent_channel_request_then_422(call: Any, request_body: dict[str, Any]) -> None:
+    status, _ = call("POST", "/subscriptions", request_body)
+    assert status == 422

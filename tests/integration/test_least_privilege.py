@@ -24,6 +24,7 @@ FUNCTIONS = (
     "ApiFunction",
     "CatalystCheckFunction",
     "PageFunction",
+    "DeliverFunction",
 )
 # Granted, but used by the Lambda runtime rather than by a call the code makes.
 RUNTIME_ACTIONS = {
@@ -310,3 +311,35 @@ def test_given_the_page_function_then_it_cannot_write_updates_keys_or_publish(ru
     # What it did do: verify (decrypt), record feedback once, unsubscribe one reader.
     used = {c.request.action for c in run.calls["PageFunction"]}
     assert {"kms:Decrypt", "dynamodb:PutItem", "sns:Unsubscribe", "dynamodb:BatchGetItem"} <= used
+
+
+def test_given_the_deliver_function_then_it_reads_subscriptions_but_cannot_change_them_or_publish(
+    run: StackRun,
+) -> None:
+    table = run.outputs["TableArn"]
+    for key in (f"SUBSCRIPTION#{run.digest_subscription_id}", "UPDATE#u-1", "SOURCE#ctgov", "idempotency#x"):
+        for action in WRITES:
+            request = Request(action, table, {"dynamodb:LeadingKeys": [key]})
+            assert _decision(run, "DeliverFunction", request) is Decision.IMPLICIT_DENY, (action, key)
+    for action, resource in (
+        ("sns:Publish", run.outputs["AlertsTopicArn"]),
+        ("sns:Subscribe", run.outputs["AlertsTopicArn"]),
+        ("kms:GenerateDataKey", run.outputs["ChannelsKeyArn"]),  # it decrypts; only the API encrypts
+        ("kms:Encrypt", run.outputs["ChannelsKeyArn"]),
+        ("dynamodb:Query", table),
+        ("sqs:SendMessage", run.outputs["PollQueueArn"]),
+    ):
+        assert _decision(run, "DeliverFunction", Request(action, resource)) is Decision.IMPLICIT_DENY, action
+    # Its own writes are claims and destination state, under their own partition keys.
+    writes = [c.request for c in run.calls["DeliverFunction"] if c.request.action in WRITES]
+    assert writes
+    prefixes = {str(r.context["dynamodb:LeadingKeys"][0]).split("#", 1)[0] for r in writes}
+    assert prefixes == {"DELIVERY", "DESTINATION"}
+
+
+def test_given_the_api_function_then_it_can_encrypt_credentials_but_never_decrypt_them(run: StackRun) -> None:
+    key = run.outputs["ChannelsKeyArn"]
+    assert _decision(run, "ApiFunction", Request("kms:Decrypt", key)) is Decision.IMPLICIT_DENY
+    encrypts = [c.request for c in run.calls["ApiFunction"] if c.request.action == "kms:GenerateDataKey"]
+    assert encrypts
+    assert all(r.resource == key for r in encrypts)

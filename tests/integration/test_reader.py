@@ -219,7 +219,9 @@ def test_given_the_unsubscribe_link_then_get_asks_and_post_removes_the_subscript
     assert done["statusCode"] == 200 and "Unsubscribed" in done["body"]
     assert subs.list() == []
     sns = client("sns", settings)
-    assert sns.list_subscriptions_by_topic(TopicArn=settings.topic_arn)["Subscriptions"] == []
+    left = sns.list_subscriptions_by_topic(TopicArn=settings.topic_arn)["Subscriptions"]
+    # Only the stack's own delivery queue stays subscribed; no subscriber's SNS subscription is left.
+    assert [s["Protocol"] for s in left] == ["sqs"] and "DeliveryQueue" in left[0]["Endpoint"]
     assert _call("GET", "feed", _token(links.feed_url(sid, "atom")))["statusCode"] == 410
 
 

@@ -33,6 +33,7 @@ PENDING: set[tuple[str, str]] = {
     ("services/digest.py", "pipewatch.adapters.subscriptions"),
     ("services/subscriptions.py", "pipewatch.adapters.subscriptions"),
     ("services/reader.py", "pipewatch.adapters.subscriptions"),
+    ("services/delivery.py", "pipewatch.adapters.subscriptions"),
     ("handlers/api.py", "pipewatch.adapters.subscriptions"),
 }
 

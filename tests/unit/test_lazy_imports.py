@@ -16,6 +16,13 @@ import pytest
 
 # Loaded later (when the service is built or tracing is on), never by importing the handler module.
 NEVER_AT_IMPORT = {
+    "deliver": [
+        "aws_xray_sdk",
+        "pipewatch.services.delivery",
+        "pipewatch.adapters.secrets",
+        "pipewatch.domain.chat_render",
+        "cryptography",
+    ],
     "alert": [
         "aws_xray_sdk",
         "aws_lambda_powertools.utilities.idempotency",

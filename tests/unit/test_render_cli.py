@@ -86,3 +86,49 @@ def test_given_bad_lines_then_each_gets_an_error_in_place_and_the_exit_status_is
     assert out[0]["body"].startswith("efgartigimod commentary (LOW): Vyvgart approved")
     assert [o.get("line") for o in out[1:]] == [2, 3, 4, 6]
     assert "pipewatch render: line 2: not valid JSON" in result.stderr
+
+
+_ONE = json.dumps(
+    {
+        "title": "Argenx wins approval for Vyvgart",
+        "url": "https://example.com/a",
+        "source": "Press Wire",
+        "agents": ["efgartigimod"],
+        "event_type": "regulatory",
+        "severity": "high",
+        "reasons": ["agent efgartigimod"],
+    }
+)
+
+
+def test_given_channel_webhook_then_the_output_is_signed_and_verifies_with_the_example_secret() -> None:
+    from pipewatch.commands.render import EXAMPLE_SECRET
+    from pipewatch.domain.webhooks import encode_body, verify
+
+    done = _run("webhook", [_ONE])
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["body"]["schema"] == "pipewatch.alert/v1"
+    assert out["headers"]["webhook-id"] == out["body"]["id"]
+    now = int(out["headers"]["webhook-timestamp"])
+    verify(EXAMPLE_SECRET, out["headers"], encode_body(out["body"]), now=now)
+
+
+def test_given_channel_slack_and_teams_then_block_kit_and_an_adaptive_card_are_printed() -> None:
+    slack = json.loads(_run("slack", [_ONE]).stdout)
+    assert slack["blocks"][0]["text"]["text"] == "*<https://example.com/a|Argenx wins approval for Vyvgart>*"
+    teams = json.loads(_run("teams", [_ONE]).stdout)
+    assert teams["attachments"][0]["content"]["type"] == "AdaptiveCard"
+
+
+def test_given_a_bad_secret_then_the_line_fails_with_a_message() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pipewatch.cli", "render", "--channel", "webhook", "--secret", "nope"],
+        input=_ONE + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "--secret" in json.loads(done.stdout)["error"]

@@ -142,3 +142,23 @@ class KmsLinkKeys:
         )
         self._cached = None
         return new_kid
+
+
+class UnsubscribeLinksFromKeys:
+    """`unsubscribe_url` (the delivery service's UnsubscribeLinks port) signed with the stack's link keys,
+    read when first needed and never created here; "" (no List-Unsubscribe header, the e-mail footer still
+    says how) while no key exists yet."""
+
+    def __init__(self, keys: KmsLinkKeys, site_url: str, clock: Callable[[], datetime]) -> None:
+        self._keys = keys
+        self._site_url = site_url
+        self._clock = clock
+
+    def unsubscribe_url(self, subscription_id: str) -> str:
+        from pipewatch.domain.links import SignedLinks
+
+        try:
+            keys = self._keys.get()
+        except LinkKeysMissing:
+            return ""
+        return SignedLinks(keys, self._site_url, clock=self._clock).unsubscribe_url(subscription_id)

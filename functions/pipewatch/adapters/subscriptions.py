@@ -40,6 +40,9 @@ class SubscriptionRecord(BaseModel):
     sns_attributes: dict[str, str]
     created_at: datetime
     updated_at: datetime
+    # slack/teams/webhook: the URL and signing secret, KMS-envelope encrypted (adapters/secrets.py); never
+    # part of as_output(), never logged.
+    credentials: str = ""
 
     @property
     def subscription_id(self) -> str:
@@ -50,6 +53,7 @@ class SubscriptionRecord(BaseModel):
             "subscription_id": self.subscription_id,
             "endpoint": self.subscription.endpoint,
             "protocol": self.subscription.protocol,
+            **({"owner": self.subscription.owner} if self.subscription.owner else {}),
             **self.subscription.preferences.model_dump(mode="json"),
             "status": self.status,
             "filter_policy": json.loads(self.sns_attributes.get("FilterPolicy", "{}")),

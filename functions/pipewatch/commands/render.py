@@ -1,4 +1,5 @@
-"""`pipewatch render --channel {sms,email}`: classified updates (JSON lines) -> messages (JSON lines)."""
+"""`pipewatch render --channel {sms,email,slack,teams,webhook}`: classified updates (JSON lines) -> messages
+(JSON lines)."""
 
 from __future__ import annotations
 
@@ -10,21 +11,36 @@ from typing import Any
 
 from pipewatch.commands.jsonlines import RawDescriptionAndDefaults, optional_text, parse_object_line
 
+CHANNELS = ("sms", "email", "slack", "teams", "webhook")
+# Not a credential: a fixed, documented example so `render` output is reproducible.
+EXAMPLE_SECRET = "whsec_cGlwZXdhdGNoLXJlbmRlci1leGFtcGxlLXNlY3JldCE="  # noqa: S105
+
 DESCRIPTION = """\
 Read JSON lines on stdin: the output of `pipewatch classify` (relevant, agents, indications, event_type,
 severity, reasons) plus "title" (required), "url", "source", "published" (ISO date or time) and optionally
 "summary". Write one JSON line per input line, in input order: {"subject": ..., "body": ...} for email,
-{"body": ...} for SMS (GSM-7, at most 160 characters). Lines with relevant=false or no event_type are rendered
-as commentary so every format can be inspected. Links lose their tracking parameters (utm_*, gclid, fbclid,
-mc_cid, ...), as stored updates do. A bad line gets {"line": N, "error": "..."} and a message on
-stderr; exit status 1 if any line failed, else 0. Blank lines are skipped.
+{"body": ...} for SMS (GSM-7, at most 160 characters), the Slack Block Kit body ({"text", "blocks"}), the
+Teams Workflows body (an Adaptive Card in a message envelope), or for webhook {"headers": {webhook-id,
+webhook-timestamp, webhook-signature}, "body": ...} signed with --secret (docs/webhook-schema.md). Lines
+with relevant=false or no event_type are rendered as commentary so every format can be inspected. Links lose
+their tracking parameters (utm_*, gclid, fbclid, mc_cid, ...), as stored updates do. A bad line gets
+{"line": N, "error": "..."} and a message on stderr; exit status 1 if any line failed, else 0. Blank lines
+are skipped.
 """
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = DESCRIPTION
     parser.formatter_class = RawDescriptionAndDefaults
-    parser.add_argument("--channel", choices=("sms", "email"), required=True, help="which message to render")
+    parser.add_argument("--channel", choices=CHANNELS, required=True, help="which message to render")
+    parser.add_argument(
+        "--secret",
+        default=EXAMPLE_SECRET,
+        help="webhook signing secret (whsec_...) for --channel webhook (default: a fixed example secret)",
+    )
+    parser.add_argument(
+        "--subscription-id", default="sub-0000000000000000", help="subscription id for --channel webhook"
+    )
     parser.add_argument(
         "--link-base",
         default=None,
@@ -39,12 +55,11 @@ def _strings(record: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _render_line(text: str, channel: str, link_base: str, now: datetime) -> dict[str, str]:
+def _render_line(text: str, args: argparse.Namespace, link_base: str, now: datetime) -> dict[str, Any]:
     from pydantic import ValidationError
 
     from pipewatch.domain.ids import update_id
     from pipewatch.domain.models import Classification, FetchedItem, Update
-    from pipewatch.domain.render import render_email_body, render_email_subject, render_sms
     from pipewatch.domain.text import canonical_url, to_utc
 
     record = parse_object_line(text)
@@ -81,9 +96,30 @@ def _render_line(text: str, channel: str, link_base: str, now: datetime) -> dict
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ValueError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from exc
+    return _format(update, args, link_base, now)
+
+
+def _format(update: Any, args: argparse.Namespace, link_base: str, now: datetime) -> dict[str, Any]:
+    from pipewatch.domain.chat_render import slack_message, teams_message
+    from pipewatch.domain.render import render_email_body, render_email_subject, render_sms
+    from pipewatch.domain.webhooks import encode_body, signed_headers, webhook_body, webhook_id
+
+    channel = args.channel
     if channel == "sms":
         return {"body": render_sms(update, link_base)}
-    return {"subject": render_email_subject(update), "body": render_email_body(update)}
+    if channel == "email":
+        return {"subject": render_email_subject(update), "body": render_email_body(update)}
+    if channel == "slack":
+        return slack_message(update)
+    if channel == "teams":
+        return teams_message(update)
+    message_id = webhook_id(args.subscription_id, update.update_id)
+    body = webhook_body(update, subscription_id=args.subscription_id, message_id=message_id)
+    try:
+        headers = signed_headers(args.secret, message_id, int(now.timestamp()), encode_body(body))
+    except ValueError as exc:
+        raise ValueError(f"--secret: {exc}") from exc
+    return {"headers": headers, "body": body}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -103,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             if text is None:
                 raise ValueError("not valid UTF-8")
-            result: dict[str, Any] = _render_line(text, args.channel, base, now)
+            result: dict[str, Any] = _render_line(text, args, base, now)
         except ValueError as exc:
             failed += 1
             result = {"line": number, "error": str(exc)}

@@ -26,7 +26,18 @@ def add_subscribe_arguments(parser: argparse.ArgumentParser) -> None:
         "Subscribe an email address or an E.164 phone number (SMS), or change its preferences. "
         "Repeat --agent, --indication, --event to select several; none means any."
     )
-    parser.add_argument("endpoint", help="name@example.com or +15555550123")
+    parser.add_argument(
+        "endpoint", help="name@example.com or +15555550123, or with --channel the destination URL"
+    )
+    parser.add_argument(
+        "--channel",
+        choices=("slack", "teams", "webhook"),
+        help="a Slack incoming-webhook, Teams Workflows or signed-webhook URL as the endpoint (needs "
+        "$PIPEWATCH_CHANNELS_KEY_ID, the stack's ChannelsKeyArn). Its signing secret is printed once.",
+    )
+    parser.add_argument(
+        "--owner", default="", help="e-mail told when the --channel destination keeps failing"
+    )
     parser.add_argument("--agent", action="append", default=[], help="watchlist agent id, e.g. efgartigimod")
     parser.add_argument(
         "--indication", action="append", default=[], help="indication id, e.g. dermatomyositis"
@@ -94,6 +105,18 @@ def _run(args: argparse.Namespace, name: str, action: str) -> int:
                     "timezone": args.timezone,
                 },
             }
+            if args.channel:
+                record, secret = _service(args).subscribe_channel(
+                    args.channel, args.endpoint, request["preferences"], owner=args.owner
+                )
+                output = record.as_output() | ({"webhook_secret": secret} if secret else {})
+                print(json.dumps(output))
+                if secret:
+                    print(
+                        f"pipewatch {name}: store the webhook secret now; it is not shown again",
+                        file=sys.stderr,
+                    )
+                return 0
             subscription = Subscription.model_validate(request)  # a bad request fails before any AWS call
             records = [_service(args).subscribe(subscription)]
         elif action == "unsubscribe":

@@ -25,10 +25,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from pipewatch.domain.channels import CHANNEL_KINDS
 from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Update
 
 Mode = Literal["instant", "digest"]
-Protocol = Literal["email", "sms"]
+Protocol = Literal["email", "sms", "slack", "teams", "webhook"]
+# Kinds delivered by the delivery function (POST to a URL) rather than by an SNS subscription of their own.
+CHANNEL_PROTOCOLS: frozenset[str] = frozenset(CHANNEL_KINDS)
 
 # SNS limits: at most 5 attribute names per filter policy and at most 150 value combinations.
 MAX_POLICY_KEYS = 5
@@ -139,7 +142,10 @@ class Preferences(BaseModel):
 
 
 class Subscription(BaseModel):
-    """A validated subscription: its id, endpoint (email or E.164 phone) and preferences."""
+    """A validated subscription: its id, endpoint and preferences. For email and SMS the endpoint is the
+    address; for slack/teams/webhook it is the masked URL (the URL itself is stored encrypted beside the
+    record, see services/subscriptions.py) and the id comes from the URL (`channel_subscription_id`).
+    `owner` is an e-mail address told when a chat or webhook destination keeps failing."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -147,10 +153,24 @@ class Subscription(BaseModel):
     endpoint: str
     protocol: Protocol = "email"
     preferences: Preferences = Field(default_factory=Preferences)
+    owner: str = ""
+
+    @property
+    def is_channel(self) -> bool:
+        return self.protocol in CHANNEL_PROTOCOLS
+
+    @field_validator("owner")
+    @classmethod
+    def _owner(cls, value: str) -> str:
+        return validate_email(value) if value else ""
 
     @model_validator(mode="before")
     @classmethod
     def _endpoint(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("protocol") in CHANNEL_PROTOCOLS:
+            if not str(data.get("subscription_id", "")).startswith("sub-"):
+                raise SubscriptionError("a slack/teams/webhook subscription needs its id from its URL")
+            return data
         if isinstance(data, dict) and isinstance(data.get("endpoint"), str):
             protocol, endpoint = parse_endpoint(data["endpoint"])
             data = {**data, "endpoint": endpoint, "protocol": protocol}

@@ -12,10 +12,11 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipewatch.adapters.subscriptions import SnsSubscriptionError, SubscriptionRecord
 from pipewatch.composition import build_subscription_service
+from pipewatch.domain.channels import ChannelKind, ChannelUrlError
 from pipewatch.domain.models import EventType, Severity
 from pipewatch.domain.subscriptions import Mode, SubscriptionError, parse_endpoint, validate_timezone
 from pipewatch.observability import logger, metrics, traced_handler
@@ -35,8 +36,22 @@ class SubscribeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     endpoint: str = Field(
-        description="An email address, or an E.164 phone number for SMS (+ then 8 to 15 digits).",
+        default="",
+        description="An email address, or an E.164 phone number for SMS (+ then 8 to 15 digits). "
+        "Leave empty for a slack, teams or webhook subscription (give `channel` and `url`).",
         examples=["ci.analyst@example.com", "+15555550123"],
+    )
+    channel: ChannelKind | None = Field(
+        default=None,
+        description="slack (incoming-webhook URL), teams (Workflows webhook URL) or webhook (any HTTPS URL, "
+        "signed the Standard Webhooks way, docs/webhook-schema.md).",
+    )
+    url: str = Field(
+        default="",
+        description="The destination URL for `channel`: a credential, stored encrypted and never returned.",
+    )
+    owner: str = Field(
+        default="", description="E-mail address told when the slack/teams/webhook destination keeps failing."
     )
     agents: list[str] = Field(default_factory=list, description="Watchlist agent ids, e.g. efgartigimod.")
     indications: list[str] = Field(default_factory=list, description="Indication ids, e.g. dermatomyositis.")
@@ -51,7 +66,15 @@ class SubscribeRequest(BaseModel):
     @field_validator("endpoint")
     @classmethod
     def _endpoint(cls, value: str) -> str:
-        return parse_endpoint(value)[1]
+        return parse_endpoint(value)[1] if value else ""
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> SubscribeRequest:
+        if self.channel and (not self.url or self.endpoint):
+            raise ValueError("a slack/teams/webhook subscription takes `url` and no `endpoint`")
+        if not self.channel and (self.url or not self.endpoint):
+            raise ValueError("give `endpoint` (email or phone), or `channel` and `url`")
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -59,14 +82,18 @@ class SubscribeRequest(BaseModel):
         return validate_timezone(value)
 
     def as_subscription(self) -> dict[str, Any]:
-        data = self.model_dump()
+        data = self.model_dump(exclude={"channel", "url", "owner"})
         return {"endpoint": data.pop("endpoint"), "preferences": data}
+
+    def preferences(self) -> dict[str, Any]:
+        return dict(self.as_subscription()["preferences"])
 
 
 class SubscriptionOut(BaseModel):
     subscription_id: str
-    endpoint: str
-    protocol: Literal["email", "sms"]
+    endpoint: str = Field(description="The address; for slack/teams/webhook the masked URL (host only).")
+    protocol: Literal["email", "sms", "slack", "teams", "webhook"]
+    owner: str | None = None
     agents: list[str]
     indications: list[str]
     event_types: list[EventType]
@@ -79,9 +106,15 @@ class SubscriptionOut(BaseModel):
     created_at: str
     updated_at: str
 
+    webhook_secret: str | None = Field(
+        default=None,
+        description="The Standard Webhooks signing secret (whsec_...): returned once, by the call that "
+        "created a slack/teams/webhook subscription, never again.",
+    )
+
     @classmethod
-    def of(cls, record: SubscriptionRecord) -> SubscriptionOut:
-        return cls.model_validate(record.as_output())
+    def of(cls, record: SubscriptionRecord, webhook_secret: str | None = None) -> SubscriptionOut:
+        return cls.model_validate({**record.as_output(), "webhook_secret": webhook_secret})
 
 
 class SubscriptionList(BaseModel):
@@ -114,8 +147,15 @@ def list_subscriptions(
     },
 )
 def subscribe(request: SubscribeRequest) -> Response[SubscriptionOut]:
-    record = _service().subscribe(request.as_subscription())
-    return Response(status_code=201, content_type="application/json", body=SubscriptionOut.of(record))
+    secret: str | None = None
+    if request.channel:
+        record, secret = _service().subscribe_channel(
+            request.channel, request.url, request.preferences(), owner=request.owner
+        )
+    else:
+        record = _service().subscribe(request.as_subscription())
+    body = SubscriptionOut.of(record, secret)
+    return Response(status_code=201, content_type="application/json", body=body)
 
 
 @app.delete(
@@ -139,6 +179,11 @@ def _not_found(exc: SubscriptionNotFound) -> Response[str]:
 
 @app.exception_handler(SubscriptionError)  # type: ignore[untyped-decorator]
 def _rejected(exc: SubscriptionError) -> Response[str]:
+    return Response(400, "application/json", json.dumps({"message": str(exc)}))
+
+
+@app.exception_handler(ChannelUrlError)  # type: ignore[untyped-decorator]
+def _url_refused(exc: ChannelUrlError) -> Response[str]:
     return Response(400, "application/json", json.dumps({"message": str(exc)}))
 
 

@@ -10,16 +10,30 @@ subscription it may already have created, so none is orphaned), and an ARN SNS n
 Nothing is ever subscribed in SNS before a record names it, so no SNS subscription exists without a
 preference; a preference without an SNS subscription exists only while a call is under way or failed, and it
 is shown as `pending`/`deleting` until the next call repairs it.
+
+Slack, Teams and webhook subscriptions (and e-mail when SES sends it) have no SNS subscription: the delivery
+function applies their stored filter policy (services/delivery.py). Their URL is validated (HTTPS, public
+addresses only, after DNS resolution) and stored with a fresh `whsec_` signing secret, both encrypted
+(Encrypter port: KMS envelope in Lambda); the secret is returned once, by the call that created it.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pipewatch.adapters.subscriptions import SnsSubscriptions, SubscriptionRecord, SubscriptionTable
-from pipewatch.domain.subscriptions import Subscription, SubscriptionError, subscription_id_for
+from pipewatch.domain.channels import ChannelKind, channel_subscription_id, mask_url
+from pipewatch.domain.subscriptions import (
+    Preferences,
+    Subscription,
+    SubscriptionError,
+    subscription_id_for,
+)
+from pipewatch.domain.webhooks import SECRET_BYTES, secret_from_bytes
 from pipewatch.observability import logger
 
 
@@ -27,6 +41,10 @@ class SubscriptionNotFound(LookupError):
     def __init__(self, key: str) -> None:
         super().__init__(f"no subscription {key!r}")
         self.key = key
+
+
+class Encrypter(Protocol):
+    def encrypt(self, plaintext: bytes, context: dict[str, str]) -> str: ...
 
 
 class SubscriptionService:
@@ -38,15 +56,85 @@ class SubscriptionService:
         known_agents: Collection[str] | None = None,
         known_indications: Collection[str] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        cipher: Encrypter | None = None,
+        check_destination: Callable[[str], object] | None = None,
+        email_by_delivery_function: bool = False,
+        random_bytes: Callable[[int], bytes] = os.urandom,
     ) -> None:
         self._table = table
         self._sns = sns
         self._agents = known_agents
         self._indications = known_indications
         self._clock = clock
+        self._cipher = cipher
+        self._check_destination = check_destination
+        self._email_by_function = email_by_delivery_function
+        self._random_bytes = random_bytes
+
+    def _by_function(self, subscription: Subscription) -> bool:
+        return subscription.is_channel or (subscription.protocol == "email" and self._email_by_function)
+
+    def subscribe_channel(
+        self, kind: ChannelKind, url: str, preferences: dict[str, Any] | Preferences, owner: str = ""
+    ) -> tuple[SubscriptionRecord, str | None]:
+        """Create (or change the preferences of) a slack/teams/webhook subscription. Returns the record
+        and, when the subscription is new, its webhook signing secret (shown this once, never again)."""
+        if self._cipher is None or self._check_destination is None:
+            raise SubscriptionError("chat and webhook subscriptions are not configured on this stack")
+        self._check_destination(url)  # ChannelUrlError (a ValueError) names the reason, never the URL
+        subscription_id = channel_subscription_id(kind, url)
+        prefs = (
+            preferences if isinstance(preferences, Preferences) else Preferences.model_validate(preferences)
+        )
+        subscription = Subscription(
+            subscription_id=subscription_id,
+            endpoint=mask_url(url),
+            protocol=kind,
+            preferences=prefs,
+            owner=owner,
+        )
+        existing = self._table.get(subscription_id)
+        secret: str | None = None
+        credentials = existing.credentials if existing else ""
+        if not credentials:
+            secret = secret_from_bytes(self._random_bytes(SECRET_BYTES))
+            plain = json.dumps({"url": url, "secret": secret}).encode()
+            credentials = self._cipher.encrypt(plain, {"subscription_id": subscription_id})
+        record = self._subscribe_by_function(subscription, existing, credentials)
+        return record, secret
+
+    def _subscribe_by_function(
+        self, subscription: Subscription, existing: SubscriptionRecord | None, credentials: str = ""
+    ) -> SubscriptionRecord:
+        if self._agents is not None and self._indications is not None:
+            subscription.check_known(self._agents, self._indications)
+        attributes = self._sns.attributes(subscription.filter_policy())
+        now = self._clock()
+        if existing and existing.sns_arn:  # e-mail moved from SNS to SES delivery: SNS must stop sending
+            self._sns.unsubscribe(existing.sns_arn)
+        record = SubscriptionRecord(
+            subscription=subscription,
+            status="active",
+            sns_attributes=attributes,
+            created_at=existing.created_at if existing else now,
+            updated_at=now,
+            credentials=credentials,
+        )
+        self._table.put(record)
+        logger.info(
+            "subscribed",
+            extra={
+                "subscription_id": subscription.subscription_id,
+                "mode": subscription.mode,
+                "protocol": subscription.protocol,
+            },
+        )
+        return record
 
     def subscribe(self, request: dict[str, Any] | Subscription) -> SubscriptionRecord:
         subscription = request if isinstance(request, Subscription) else Subscription.model_validate(request)
+        if self._by_function(subscription):
+            return self._subscribe_by_function(subscription, self._table.get(subscription.subscription_id))
         if self._agents is not None and self._indications is not None:
             subscription.check_known(self._agents, self._indications)
         attributes = self._sns.attributes(subscription.filter_policy())  # raises before any write
@@ -100,7 +188,7 @@ class SubscriptionService:
         """The SNS ARN of a record; asks SNS again if a call stopped between subscribe and record."""
         if record is None:
             return ""
-        if record.sns_arn or record.status != "pending":
+        if record.sns_arn or record.status != "pending" or record.subscription.is_channel:
             return record.sns_arn
         sub = record.subscription
         arn = self._sns.subscribe(sub.protocol, sub.endpoint, record.sns_attributes)

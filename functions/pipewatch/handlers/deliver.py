@@ -1,0 +1,62 @@
+"""Delivery Lambda: consumes the delivery queue (SNS envelopes from the alerts topic and the SES feedback
+topic, and the per-destination jobs the fan-out enqueues) with partial batch failures.
+
+A job that must wait (429 Retry-After, the rate cap, a 5xx or timeout's backoff) gets its message's
+visibility timeout set to that wait and is reported failed: SQS hands it back then, and the rest of the
+batch is unaffected. The queue's maxReceiveCount bounds the attempts; then the DLQ and its alarm.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from pipewatch.composition import build_delivery_service
+from pipewatch.observability import logger, metrics, traced_handler
+from pipewatch.settings import get_settings
+
+if TYPE_CHECKING:
+    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
+    from pipewatch.services.delivery import DeliveryService
+
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+@cache
+def _service() -> DeliveryService:
+    return build_delivery_service(get_settings())
+
+
+@cache
+def _queue() -> SqsDeliveryQueue:
+    from pipewatch.adapters.aws import client
+    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
+
+    settings = get_settings()
+    return SqsDeliveryQueue(client("sqs", settings), settings.delivery_queue_url)
+
+
+def _record_handler(record: SQSRecord) -> str:
+    from pipewatch.services.delivery import RetryLater
+
+    receive_count = int(record.attributes.approximate_receive_count or 1)
+    try:
+        return _service().handle_body(record.body, receive_count)
+    except RetryLater as retry:
+        _queue().delay(record.receipt_handle, retry.seconds)
+        logger.info("delivery deferred", extra={"seconds": retry.seconds, "reason": retry.reason})
+        raise
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@traced_handler
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return dict(
+        process_partial_response(
+            event=event, record_handler=_record_handler, processor=processor, context=context
+        )
+    )

@@ -1,0 +1,447 @@
+"""Delivery use case: alerts and digests to Slack, Teams, signed webhooks and SES e-mail, exactly once per
+(subscription, message), with bounded retries, a per-destination rate cap and failure tracking.
+
+Flow. The alerts topic delivers every publish to the delivery queue (an SNS envelope). `fan_out` applies
+each channel subscription's stored SNS filter policy (domain/filter_policy.py, the document an SNS e-mail
+subscription would carry) and enqueues one job per matching subscription, so every destination has its own
+SQS message: its own retries, its own backoff, and a failing or slow destination never holds another's.
+`deliver` runs one job:
+
+  claim (conditional write, lease)  ->  rate slot  ->  POST / SES send  ->  sent
+        | already sent: done            | busy: release, retry in the slot's wait
+        | in flight: retry after lease  | 429: release, hold the destination for Retry-After, retry then
+                                        | 5xx / timeout / refused: release, count a failure, back off
+
+A retry is the same SQS message made visible again later (RetryLater -> the handler sets its visibility
+timeout): nothing sleeps. The queue's maxReceiveCount bounds the attempts, then the DLQ (with an alarm).
+
+Exactly once, and its window. A message is sent at most once per claim, and the `sent` state stops every
+later redelivery, retry or duplicate fan-out. A second send is possible only when the receiver accepted a
+POST whose outcome pipewatch did not record: the connection timed out or broke after the request reached
+the receiver, or the worker died between the receiver's answer and the `sent` write (the lease, 60 s, then
+expires and a redelivery sends again). Both resend the same `webhook-id` (and SES e-mails the same
+X-Pipewatch-Message), so a receiver that keeps the ids it saw for the queue's retention (4 days) removes
+the rest; Slack and Teams cannot dedupe, and would show that rare duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from pydantic import BaseModel
+
+from pipewatch.domain.channels import ChannelUrlError
+from pipewatch.domain.chat_render import slack_digest, slack_message, teams_digest, teams_message
+from pipewatch.domain.delivery_types import Claim, EmailSendError, FailureCount, PostResult
+from pipewatch.domain.email_html import build_email, render_email_html, text_to_html
+from pipewatch.domain.filter_policy import accepts
+from pipewatch.domain.models import Update
+from pipewatch.domain.render import DEFAULT_MANAGE_HINT, render_email_body, render_email_subject
+from pipewatch.domain.webhooks import (
+    digest_webhook_body,
+    encode_body,
+    signed_headers,
+    webhook_body,
+    webhook_id,
+)
+from pipewatch.observability import logger
+
+if TYPE_CHECKING:
+    from pipewatch.adapters.subscriptions import SubscriptionRecord
+
+LEASE_SECONDS = 60.0
+SLACK_INTERVAL_SECONDS = 1.0  # Slack: about one message per second per channel
+DEFAULT_INTERVAL_SECONDS = 1.0
+FAILING_AFTER = 5
+BACKOFF_BASE_SECONDS = 10.0
+BACKOFF_CAP_SECONDS = 900.0
+
+
+class RetryLater(Exception):
+    """Try this job again in `seconds` (the handler makes the SQS message visible then)."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(f"retry in {seconds:.0f}s: {reason}")
+        self.seconds = seconds
+        self.reason = reason
+
+
+class DeliveryJob(BaseModel):
+    """One message for one subscription: an instant alert (update_id) or a digest (digest_key + text)."""
+
+    job: Literal["deliver"] = "deliver"
+    subscription_id: str
+    update_id: str = ""
+    digest_key: str = ""
+    subject: str = ""
+    text: str = ""
+
+    @property
+    def message_key(self) -> str:
+        return self.update_id or f"digest#{self.digest_key}"
+
+
+# -- ports -------------------------------------------------------------------------------------------
+class SubscriptionReader(Protocol):
+    def get(self, subscription_id: str) -> SubscriptionRecord | None: ...
+    def list(self, mode: str | None = None) -> list[SubscriptionRecord]: ...
+
+
+class UpdateReader(Protocol):
+    def get_update(self, update_id: str) -> Update | None: ...
+
+
+class JobQueue(Protocol):
+    def send_jobs(self, bodies: list[str]) -> None: ...
+
+
+class Decrypter(Protocol):
+    def decrypt(self, token: str, context: dict[str, str]) -> bytes: ...
+
+
+class Poster(Protocol):
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> PostResult: ...
+
+
+class EmailSender(Protocol):
+    sender: str
+
+    def send(self, recipient: str, raw_message: bytes) -> str: ...
+
+
+class UnsubscribeLinks(Protocol):
+    """Signed one-click unsubscribe URLs (domain/links.py SignedLinks, built by a colleague)."""
+
+    def unsubscribe_url(self, subscription_id: str) -> str: ...
+
+
+class DeliveryState(Protocol):
+    def claim(
+        self, subscription_id: str, message_key: str, *, token: str, now: float, lease_seconds: float
+    ) -> Claim: ...
+    def mark_sent(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool: ...
+    def release(
+        self, subscription_id: str, message_key: str, *, token: str, now: float, slot_at: float = 0.0
+    ) -> bool: ...
+    def take_slot(self, subscription_id: str, *, now: float, interval: float) -> float: ...
+    def hold_until(self, subscription_id: str, until: float) -> None: ...
+    def record_failure(self, subscription_id: str, *, error: str, failing_after: int) -> FailureCount: ...
+    def record_success(self, subscription_id: str) -> bool: ...
+    def suppress(self, address: str, *, reason: str, now: float) -> None: ...
+    def is_suppressed(self, address: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What one attempt sends: a POST body and headers, or a raw e-mail."""
+
+    body: bytes = b""
+    headers: dict[str, str] | None = None
+    raw_email: bytes = b""
+
+
+def backoff_seconds(receive_count: int) -> float:
+    """Exponential: 10 s, 20 s, 40 s ... capped at 15 minutes (receive_count 1 is the first attempt)."""
+    return float(min(BACKOFF_BASE_SECONDS * 2 ** max(receive_count - 1, 0), BACKOFF_CAP_SECONDS))
+
+
+class DeliveryService:
+    def __init__(
+        self,
+        *,
+        subscriptions: SubscriptionReader,
+        updates: UpdateReader,
+        state: DeliveryState,
+        queue: JobQueue,
+        cipher: Decrypter,
+        poster: Poster,
+        email: EmailSender | None = None,
+        links: UnsubscribeLinks | None = None,
+        feedback_topic_arn: str = "",
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        failing_after: int = FAILING_AFTER,
+        manage_hint: str = DEFAULT_MANAGE_HINT,
+    ) -> None:
+        self._subscriptions = subscriptions
+        self._updates = updates
+        self._state = state
+        self._queue = queue
+        self._cipher = cipher
+        self._poster = poster
+        self._email = email
+        self._links = links
+        self._feedback_topic_arn = feedback_topic_arn
+        self._clock = clock
+        self._failing_after = failing_after
+        self._manage_hint = manage_hint
+
+    # -- entry ---------------------------------------------------------------------------------------------
+    def handle_body(self, body: str, receive_count: int = 1) -> str:
+        """One SQS message: an SNS envelope (fan out, or SES feedback) or a delivery job."""
+        data = json.loads(body)
+        if data.get("Type") == "Notification":
+            if self._feedback_topic_arn and data.get("TopicArn") == self._feedback_topic_arn:
+                return self.handle_feedback(json.loads(data["Message"]))
+            return f"fanned out to {len(self.fan_out(data))}"
+        return self.deliver(DeliveryJob.model_validate(data), receive_count)
+
+    def delivers_by_function(self, record: SubscriptionRecord) -> bool:
+        """Chat and webhook always; e-mail when SES is on and SNS no longer mails it (a subscription made
+        before SES was configured keeps its SNS e-mail until it is subscribed again: never both)."""
+        sub = record.subscription
+        return sub.is_channel or (sub.protocol == "email" and self._email is not None and not record.sns_arn)
+
+    def fan_out(self, envelope: dict[str, Any]) -> list[DeliveryJob]:
+        attributes = envelope.get("MessageAttributes") or {}
+        delivery = attributes.get("delivery", {}).get("Value")
+        jobs: list[DeliveryJob] = []
+        for record in self._subscriptions.list():
+            if record.status != "active" or not self.delivers_by_function(record):
+                continue
+            policy = json.loads(record.sns_attributes.get("FilterPolicy", "{}"))
+            if not policy or not accepts(policy, attributes):
+                continue
+            if delivery == "digest":
+                jobs.append(
+                    DeliveryJob(
+                        subscription_id=record.subscription_id,
+                        digest_key=attributes.get("digest_key", {}).get("Value", envelope["MessageId"]),
+                        subject=str(envelope.get("Subject") or "pipewatch digest"),
+                        text=str(envelope.get("Message", "")),
+                    )
+                )
+            else:
+                update_id = attributes.get("update_id", {}).get("Value", "")
+                jobs.append(DeliveryJob(subscription_id=record.subscription_id, update_id=update_id))
+        if jobs:
+            self._queue.send_jobs([job.model_dump_json() for job in jobs])
+        logger.info("fanned out", extra={"jobs": len(jobs), "delivery": delivery})
+        return jobs
+
+    # -- one job -------------------------------------------------------------------------------------------
+    def deliver(self, job: DeliveryJob, receive_count: int = 1) -> str:
+        record = self._subscriptions.get(job.subscription_id)
+        if record is None or record.status != "active" or not self.delivers_by_function(record):
+            logger.info("subscription gone; job dropped", extra={"subscription_id": job.subscription_id})
+            return "dropped"
+        sub = record.subscription
+        if sub.protocol == "email" and self._state.is_suppressed(sub.endpoint):
+            logger.info("address suppressed", extra={"subscription_id": sub.subscription_id})
+            return "suppressed"
+        now = self._clock().timestamp()
+        token = secrets.token_hex(8)
+        claim = self._state.claim(
+            sub.subscription_id, job.message_key, token=token, now=now, lease_seconds=LEASE_SECONDS
+        )
+        if claim.result == "sent":
+            return "duplicate"
+        if claim.result == "in_flight":
+            raise RetryLater(max(claim.lease_until - now, 1.0), "another worker holds the claim")
+        rendered: Rendered | None = None
+        try:
+            rendered = self._render(record, job, now)
+        finally:
+            if rendered is None:  # unrenderable (update missing, credentials unreadable): let go of it
+                self._state.release(sub.subscription_id, job.message_key, token=token, now=now)
+        if sub.is_channel:
+            self._wait_for_slot(record, job, claim, token, now)
+            return self._post(
+                record=record, job=job, rendered=rendered, token=token, now=now, receive_count=receive_count
+            )
+        return self._send_email(
+            record=record, job=job, rendered=rendered, token=token, now=now, receive_count=receive_count
+        )
+
+    def _wait_for_slot(
+        self, record: SubscriptionRecord, job: DeliveryJob, claim: Claim, token: str, now: float
+    ) -> None:
+        """The per-destination rate cap. A message that must wait keeps its reserved slot on its claim and
+        comes back at that time (RetryLater), then goes without contending again."""
+        sid = record.subscription_id
+        slot_at = claim.slot_at
+        if not slot_at:
+            slack = record.subscription.protocol == "slack"
+            interval = SLACK_INTERVAL_SECONDS if slack else DEFAULT_INTERVAL_SECONDS
+            slot_at = self._state.take_slot(sid, now=now, interval=interval)
+        if slot_at > now:
+            self._state.release(sid, job.message_key, token=token, now=now, slot_at=slot_at)
+            raise RetryLater(max(slot_at - now, 1.0), "rate cap")
+
+    def _render(self, record: SubscriptionRecord, job: DeliveryJob, now: float) -> Rendered:
+        sub = record.subscription
+        update: Update | None = None
+        if job.update_id:
+            update = self._updates.get_update(job.update_id)
+            if update is None:
+                raise LookupError(f"update {job.update_id} is not in the table")
+        if sub.protocol == "email":
+            return Rendered(raw_email=self._email_message(record, job, update))
+        message_id = webhook_id(sub.subscription_id, job.message_key)
+        payload: dict[str, Any]
+        if sub.protocol == "slack":
+            payload = slack_message(update) if update else slack_digest(job.subject, job.text)
+        elif sub.protocol == "teams":
+            payload = teams_message(update) if update else teams_digest(job.subject, job.text)
+        elif update:
+            payload = webhook_body(update, subscription_id=sub.subscription_id, message_id=message_id)
+        else:
+            payload = digest_webhook_body(
+                subscription_id=sub.subscription_id,
+                message_id=message_id,
+                digest_key=job.digest_key,
+                subject=job.subject,
+                text=job.text,
+            )
+        body = encode_body(payload)
+        secret = self._credentials(record)["secret"]
+        return Rendered(body=body, headers=signed_headers(secret, message_id, int(now), body))
+
+    def _credentials(self, record: SubscriptionRecord) -> dict[str, str]:
+        plain = self._cipher.decrypt(record.credentials, {"subscription_id": record.subscription_id})
+        credentials: dict[str, str] = json.loads(plain)
+        return credentials
+
+    def _email_message(self, record: SubscriptionRecord, job: DeliveryJob, update: Update | None) -> bytes:
+        assert self._email is not None  # delivers_by_function() said so
+        sub = record.subscription
+        unsubscribe = self._links.unsubscribe_url(sub.subscription_id) if self._links else ""
+        if update is not None:
+            subject = render_email_subject(update)
+            text = render_email_body(update, self._manage_hint)
+            html = render_email_html(update, unsubscribe_url=unsubscribe)
+        else:
+            subject, text, html = job.subject, job.text, text_to_html(job.text)
+        return build_email(
+            sender=self._email.sender,
+            recipient=sub.endpoint,
+            subject=subject,
+            text=text,
+            html=html,
+            unsubscribe_url=unsubscribe,
+            message_key=webhook_id(sub.subscription_id, job.message_key),
+        )
+
+    def _post(
+        self,
+        *,
+        record: SubscriptionRecord,
+        job: DeliveryJob,
+        rendered: Rendered,
+        token: str,
+        now: float,
+        receive_count: int,
+    ) -> str:
+        sid = record.subscription_id
+        try:
+            result = self._poster.post(
+                self._credentials(record)["url"], rendered.body, rendered.headers or {}
+            )
+        except ChannelUrlError as exc:  # the name no longer resolves, or now to a refused address
+            self._state.release(sid, job.message_key, token=token, now=now)
+            self._failed(record, str(exc))
+            raise RetryLater(backoff_seconds(receive_count), str(exc)) from exc
+        if result.ok:
+            return self._sent(record, job, token, now, f"HTTP {result.status}")
+        self._state.release(sid, job.message_key, token=token, now=now)
+        if result.status == 429:
+            delay = result.retry_after if result.retry_after is not None else backoff_seconds(receive_count)
+            self._state.hold_until(sid, now + delay)
+            logger.warning("destination throttled", extra={"subscription_id": sid, "retry_after": delay})
+            raise RetryLater(max(delay, 1.0), "HTTP 429")
+        error = f"HTTP {result.status}" if result.status else f"no answer ({result.error})"
+        self._failed(record, error)
+        raise RetryLater(backoff_seconds(receive_count), error)
+
+    def _send_email(
+        self,
+        *,
+        record: SubscriptionRecord,
+        job: DeliveryJob,
+        rendered: Rendered,
+        token: str,
+        now: float,
+        receive_count: int,
+    ) -> str:
+
+        assert self._email is not None
+        try:
+            message_id = self._email.send(record.subscription.endpoint, rendered.raw_email)
+        except EmailSendError as exc:
+            self._state.release(record.subscription_id, job.message_key, token=token, now=now)
+            if not exc.transient:
+                self._failed(record, str(exc))
+            raise RetryLater(backoff_seconds(receive_count), str(exc)) from exc
+        return self._sent(record, job, token, now, f"SES {message_id}")
+
+    def _sent(self, record: SubscriptionRecord, job: DeliveryJob, token: str, now: float, how: str) -> str:
+        sid = record.subscription_id
+        if not self._state.mark_sent(sid, job.message_key, token=token, now=self._clock().timestamp()):
+            logger.warning("claim lost before it was marked sent", extra={"subscription_id": sid})
+        if self._state.record_success(sid):
+            logger.info("destination answers again; resumed", extra={"subscription_id": sid})
+            self._tell_owner(record, "is delivering again")
+        logger.info("delivered", extra={"subscription_id": sid, "key": job.message_key, "result": how})
+        return "sent"
+
+    def _failed(self, record: SubscriptionRecord, error: str) -> None:
+        count = self._state.record_failure(
+            record.subscription_id, error=error, failing_after=self._failing_after
+        )
+        logger.warning(
+            "delivery failed",
+            extra={
+                "subscription_id": record.subscription_id,
+                "error": error,
+                "streak": count.consecutive_failures,
+            },
+        )
+        if count.newly_failing:
+            self._tell_owner(record, f"is failing ({count.consecutive_failures} attempts in a row: {error})")
+
+    def _tell_owner(self, record: SubscriptionRecord, what: str) -> None:
+        """The owner hears through e-mail (their other channel) when SES is configured; otherwise the
+        operator sees the log line and the DLQ alarm."""
+        sub = record.subscription
+        if not sub.owner or self._email is None or sub.protocol == "email":
+            logger.warning("destination state changed; no other channel to tell", extra={"what": what})
+            return
+        text = (
+            f"Your pipewatch {sub.protocol} destination {sub.endpoint} ({sub.subscription_id}) {what}.\n"
+            "Alerts for it are retried and resume by themselves when it answers."
+        )
+        raw = build_email(
+            sender=self._email.sender,
+            recipient=sub.owner,
+            subject=f"pipewatch: your {sub.protocol} destination {what.split(' (', maxsplit=1)[0]}",
+            text=text,
+            html=text_to_html(text),
+        )
+
+        try:
+            self._email.send(sub.owner, raw)
+        except EmailSendError as exc:  # a notice is best effort; the delivery outcome stands
+            logger.warning("owner notice not sent", extra={"error": str(exc)})
+
+    # -- SES feedback ----------------------------------------------------------------------------------------
+    def handle_feedback(self, notification: dict[str, Any]) -> str:
+        """SES bounce / complaint notifications (identity notifications or configuration-set events):
+        permanent bounces and complaints suppress the address; transient bounces do not."""
+        kind = notification.get("notificationType") or notification.get("eventType") or ""
+        addresses: list[str] = []
+        if kind == "Bounce":
+            bounce = notification.get("bounce", {})
+            if bounce.get("bounceType") == "Permanent":
+                addresses = [r["emailAddress"] for r in bounce.get("bouncedRecipients", [])]
+        elif kind == "Complaint":
+            complaint = notification.get("complaint", {})
+            addresses = [r["emailAddress"] for r in complaint.get("complainedRecipients", [])]
+        now = self._clock().timestamp()
+        for address in addresses:
+            self._state.suppress(address, reason=kind.lower(), now=now)
+        logger.info("SES feedback", extra={"type": kind, "suppressed": len(addresses)})
+        return f"suppressed {len(addresses)}"
