@@ -36,10 +36,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +174,10 @@ def _cells(build: Path, args: argparse.Namespace, present: list[str]) -> dict[tu
         return samples
     from pipewatch_local.artifact import deployed_stack, moto_server
 
+    # moto's request log and its notes on resources its CloudFormation does not create are not results.
+    for name in ("werkzeug", "moto", "moto.cloudformation"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="moto")
     with moto_server() as endpoint:
         for round_no in range(args.runs):  # interleaved rounds, a fresh stack each
             with deployed_stack(endpoint, name=f"pipewatch-bench-{round_no}") as deployment:
