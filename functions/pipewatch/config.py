@@ -2,16 +2,22 @@
 
 Every failure is a ConfigError naming the file, the key path and what is wrong, e.g.
 ``watchlist.yaml: agents.0.aliases.codes.1: Input should be a valid string``.
+
+The packaged data files are YAML (the source of truth, edited by hand) and ship beside a JSON copy of the
+same document (`data/<name>.json`, written by `python -m pipewatch_local.packaged_data`; a unit test fails
+when a copy differs from its YAML). The packaged default is read from the JSON copy, so a Lambda's cold
+start neither imports PyYAML nor parses YAML; the same pydantic model validates it. Overrides (a path or
+inline text) are read as YAML, as before (JSON is YAML too).
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from pipewatch.errors import ConfigError
@@ -20,8 +26,6 @@ if TYPE_CHECKING:
     from pipewatch.domain.classify import Classifier
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-# libyaml's safe loader is several times faster on the watchlist; same safety as yaml.safe_load.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # An override that starts like a YAML/JSON mapping is the document itself, not a path (sam local invoke can
 # pass text through a declared variable but cannot mount a file into the container).
@@ -47,16 +51,41 @@ def load_yaml_model(path: str | Path, model: type[ModelT]) -> ModelT:
 
 
 def parse_yaml_model(text: str, model: type[ModelT], *, origin: str) -> ModelT:
+    import yaml  # here, not at the top: a Lambda reading the packaged JSON copies never needs it
+
+    # libyaml's safe loader is several times faster on the watchlist; same safety as yaml.safe_load.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, the C one when available
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, the C one when available
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin}: not valid YAML: {exc}") from exc
+    return _validated(data, model, origin)
+
+
+def _validated(data: object, model: type[ModelT], origin: str) -> ModelT:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: (top level): expected a mapping, got {type(data).__name__}")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(origin, exc)) from exc
+
+
+def packaged_json_path(name: str) -> Path:
+    """The JSON copy shipped beside a packaged YAML data file (`watchlist.yaml` -> `watchlist.json`)."""
+    return packaged_data_path(name).with_suffix(".json")
+
+
+def load_packaged_json_model(name: str, model: type[ModelT]) -> ModelT:
+    """A packaged data file, from its JSON copy; ConfigError (naming the copy) if missing or invalid."""
+    path = packaged_json_path(name)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise ConfigError(f"{path}: not valid JSON: {exc}") from exc
+    return _validated(data, model, str(path))
 
 
 def packaged_data_path(name: str) -> Path:
@@ -78,6 +107,11 @@ def _cached_load(path: Path, model: type[BaseModel]) -> BaseModel:
 
 
 @cache
+def _cached_packaged(name: str, model: type[BaseModel]) -> BaseModel:
+    return load_packaged_json_model(name, model)
+
+
+@cache
 def _cached_parse(text: str, model: type[BaseModel], origin: str) -> BaseModel:
     return parse_yaml_model(text, model, origin=origin)
 
@@ -89,8 +123,10 @@ def load_data_file(name: str, model: type[ModelT], explicit: str | Path | None =
     """
     if is_inline_document(explicit):
         loaded = _cached_parse(str(explicit), model, f"{name} (inline)")
-    else:
+    elif explicit:
         loaded = _cached_load(resolve_data_path(name, explicit), model)
+    else:
+        loaded = _cached_packaged(name, model)
     assert isinstance(loaded, model)
     return loaded
 
@@ -98,6 +134,7 @@ def load_data_file(name: str, model: type[ModelT], explicit: str | Path | None =
 def clear_cache() -> None:
     """Forget loaded data files (tests and the demo switch configuration within one process)."""
     _cached_load.cache_clear()
+    _cached_packaged.cache_clear()
     _cached_parse.cache_clear()
 
 

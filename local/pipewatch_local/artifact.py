@@ -22,6 +22,8 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,12 +122,20 @@ _RUNNER = textwrap.dedent(
             return 60000
 
     event = json.load(sys.stdin)
+    context = Context()
     module_name, _, attribute = handler_path.rpartition(".")
+    import time
+    clock = {"wall": time.perf_counter, "cpu": time.process_time}
+    started = {name: now() for name, now in clock.items()}
+    seconds = {}
     try:
         module = __import__(module_name, fromlist=[attribute])
-        result = {"ok": True, "response": getattr(module, attribute)(event, Context())}
+        seconds["import"] = {name: now() - started[name] for name, now in clock.items()}
+        result = {"ok": True, "response": getattr(module, attribute)(event, context)}
+        seconds["invoke"] = {name: now() - started[name] for name, now in clock.items()}
     except Exception as exc:  # reported to the parent like Lambda's errorType/errorMessage
         result = {"ok": False, "errorType": type(exc).__name__, "errorMessage": str(exc)}
+    result["seconds"] = seconds
     stdlib = [sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]]
     allowed = [function_dir, layer_dir, *stdlib]
     outside = sorted(
@@ -147,6 +157,9 @@ class Invocation:
     error_message: str
     modules_outside: list[str]
     stderr: str
+    # From the start of the handler module's import to the end of "import" and of "invoke" (import and the
+    # invocation), each as {"wall": s, "cpu": s} measured inside the fresh interpreter.
+    seconds: dict[str, dict[str, float]] | None = None
 
     def describe(self) -> str:
         if self.ok:
@@ -167,14 +180,16 @@ def invoke(
     build_dir: Path, function: str, event: dict[str, Any], env: dict[str, str], *, timeout: float = 120
 ) -> Invocation:
     """Import and invoke `function`'s handler from `build_dir` in a fresh interpreter that sees only the
-    build and the standard library; `env` is its whole environment (plus PATH)."""
+    build and the standard library; `env` is its whole environment (plus PATH). `-B`: like Lambda, whose
+    code directories are read-only, it writes no bytecode into the build (a later run must not find a
+    cache the shipped artifact does not have)."""
     function_dir = build_dir / function
     layer_dir = build_dir / LAYER / "python"
     for path in (function_dir, layer_dir):
         if not path.is_dir():
             raise FileNotFoundError(f"{path}: not built (run `make build`)")
     interpreter = getattr(sys, "_base_executable", sys.executable)
-    command = [interpreter, "-S", "-E", "-s", "-c", _RUNNER, str(function_dir), str(layer_dir)]
+    command = [interpreter, "-S", "-E", "-s", "-B", "-c", _RUNNER, str(function_dir), str(layer_dir)]
     done = subprocess.run(  # noqa: S603 - our interpreter, our runner, repository paths
         [*command, handler_of(function), function],
         input=json.dumps(event),
@@ -198,7 +213,84 @@ def invoke(
         error_message=result.get("errorMessage", ""),
         modules_outside=list(result["modules_from_outside_the_build"]),
         stderr=done.stderr[-3000:],
+        seconds=result.get("seconds"),
     )
+
+
+# -- a deployed stack on a moto_server ----------------------------------------------------------------------
+
+# The recorded feed that the poll task of events/poll_sqs_task.json (source fda-press) reads.
+PRESS_FEED = "tests/fixtures/demo/press_feed_HANDMADE_from_labeled_headlines.xml"
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """A moto_server on 127.0.0.1 (another process's view of AWS, as a deployed function would have)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@contextmanager
+def deployed_stack(moto_endpoint: str, name: str = "pipewatch-artifact") -> Iterator[dict[str, Any]]:
+    """template.yaml created as a stack in the moto_server; the environment a deployed function would get
+    (the template's variables with the stack's values), and a replay server for the recorded feed.
+
+    Yields {"env": the functions' environment, "stack", "inbox": a shadow subscriber of the topic for
+    instant alerts, "client": a boto3 client factory for the moto_server}. This process's environment
+    points at the moto_server while the stack is in use, and is restored after.
+    """
+    from pipewatch_local.local_stack import add_shadow_subscriber, aws_client, create_local_stack
+    from pipewatch_local.replay_server import ReplayServer, Route
+
+    saved = dict(os.environ)
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": moto_endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+        }
+    )
+    try:
+        with ReplayServer() as replay:
+            replay.routes["/fda/press.xml"] = Route.file(repo_root() / PRESS_FEED, "application/rss+xml")
+            stack = create_local_stack(name=name)
+            sources = {
+                "version": 1,
+                "http": {"max_retries": 0},
+                "hosts": {"127.0.0.1": {"min_interval_s": 0}},
+                "sources": [
+                    {"id": "fda-press", "name": "FDA press releases", "kind": "rss", "doc_type": "regulator",
+                     "url": f"{replay.base_url}/fda/press.xml"},
+                ],
+            }  # fmt: skip
+            env = {
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_REGION": "us-east-1",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "POWERTOOLS_SERVICE_NAME": "pipewatch",
+                "POWERTOOLS_METRICS_NAMESPACE": "Pipewatch",
+                "POWERTOOLS_LOG_LEVEL": "WARNING",
+                "PIPEWATCH_ENDPOINT_URL": moto_endpoint,
+                "PIPEWATCH_TABLE": stack.output("TableName"),
+                "PIPEWATCH_TOPIC_ARN": stack.output("AlertsTopicArn"),
+                "PIPEWATCH_POLL_QUEUE_URL": stack.output("PollQueueUrl"),
+                "PIPEWATCH_SOURCES": json.dumps(sources),
+            }
+            inbox = add_shadow_subscriber(
+                stack.output("AlertsTopicArn"), "artifact", {"delivery": ["instant"]}
+            )
+            yield {"env": env, "stack": stack, "inbox": inbox, "client": aws_client}
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def stdlib_paths() -> list[str]:

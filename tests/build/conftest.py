@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipewatch_local.artifact import SHIPPED_ARCH, default_build_dir, host_arch
+from pipewatch_local.artifact import SHIPPED_ARCH, default_build_dir, host_arch, moto_server
 
 
 def _built(arch: str) -> Path:
@@ -36,12 +36,5 @@ def host_build() -> Path:
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
     """A moto_server on 127.0.0.1 (another process's view of AWS, as a deployed function would have)."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_server() as endpoint:
+        yield endpoint

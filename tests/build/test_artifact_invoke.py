@@ -6,7 +6,6 @@ the build fails here, as it would fail in Lambda."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,11 +13,9 @@ from typing import Any
 
 import pytest
 
-from pipewatch_local.artifact import LAYER, Invocation, invoke
-from pipewatch_local.replay_server import ReplayServer, Route
+from pipewatch_local.artifact import LAYER, Invocation, deployed_stack, invoke
 
 ROOT = Path(__file__).resolve().parents[2]
-PRESS_FEED = ROOT / "tests" / "fixtures" / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml"
 
 
 def _event(name: str) -> dict[str, Any]:
@@ -28,52 +25,9 @@ def _event(name: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def deployed(moto_endpoint: str) -> Iterator[dict[str, Any]]:
-    """template.yaml created as a stack in the moto_server; the environment a deployed function would get
-    (the template's variables with the stack's values), and a replay server for the recorded feed."""
-    from pipewatch_local.local_stack import add_shadow_subscriber, aws_client, create_local_stack
-
-    saved = dict(os.environ)
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": moto_endpoint,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-        }
-    )
-    try:
-        with ReplayServer() as replay:
-            replay.routes["/fda/press.xml"] = Route.file(PRESS_FEED, "application/rss+xml")
-            stack = create_local_stack(name="pipewatch-artifact")
-            sources = {
-                "version": 1,
-                "http": {"max_retries": 0},
-                "hosts": {"127.0.0.1": {"min_interval_s": 0}},
-                "sources": [
-                    {"id": "fda-press", "name": "FDA press releases", "kind": "rss", "doc_type": "regulator",
-                     "url": f"{replay.base_url}/fda/press.xml"},
-                ],
-            }  # fmt: skip
-            env = {
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_REGION": "us-east-1",
-                "AWS_DEFAULT_REGION": "us-east-1",
-                "POWERTOOLS_SERVICE_NAME": "pipewatch",
-                "POWERTOOLS_METRICS_NAMESPACE": "Pipewatch",
-                "POWERTOOLS_LOG_LEVEL": "WARNING",
-                "PIPEWATCH_ENDPOINT_URL": moto_endpoint,
-                "PIPEWATCH_TABLE": stack.output("TableName"),
-                "PIPEWATCH_TOPIC_ARN": stack.output("AlertsTopicArn"),
-                "PIPEWATCH_POLL_QUEUE_URL": stack.output("PollQueueUrl"),
-                "PIPEWATCH_SOURCES": json.dumps(sources),
-            }
-            inbox = add_shadow_subscriber(
-                stack.output("AlertsTopicArn"), "artifact", {"delivery": ["instant"]}
-            )
-            yield {"env": env, "stack": stack, "inbox": inbox, "client": aws_client}
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    """template.yaml created as a stack in the moto_server, the functions' environment, a replay server."""
+    with deployed_stack(moto_endpoint) as deployment:
+        yield deployment
 
 
 def _run(build: Path, function: str, event: str, deployed: dict[str, Any]) -> Invocation:

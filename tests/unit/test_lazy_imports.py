@@ -58,11 +58,18 @@ NEVER_AT_IMPORT = {
 }
 
 
-def _loaded_after(statement: str, candidates: list[str]) -> list[str]:
+def _loaded_after(
+    statement: str, candidates: list[str], extra_env: dict[str, str] | None = None
+) -> list[str]:
     code = (
         f"import json, sys; {statement}; print(json.dumps([m for m in {candidates!r} if m in sys.modules]))"
     )
-    env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "PIPEWATCH_XRAY_SDK": "false"}
+    env = {
+        **os.environ,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PIPEWATCH_XRAY_SDK": "false",
+        **(extra_env or {}),
+    }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
     return loaded
@@ -88,3 +95,35 @@ def test_given_the_alert_service_when_built_then_its_dependencies_load_then() ->
     )
     wanted = ["pipewatch.services.alert", "aws_lambda_powertools.utilities.idempotency", "aws_xray_sdk"]
     assert _loaded_after(statement, wanted) == wanted[:2]
+
+
+# The environment a deployed function has (no AWS call is made: building a service only creates clients).
+_DEPLOYED_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "PIPEWATCH_TABLE": "pipewatch-test",
+    "PIPEWATCH_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:pipewatch-test",
+    "PIPEWATCH_POLL_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/pipewatch-test",
+}
+
+
+@pytest.mark.parametrize("name", ["plan", "poll", "api"])
+def test_given_the_packaged_data_when_a_service_is_built_then_pyyaml_is_never_imported(name: str) -> None:
+    """The packaged watchlist, taxonomy and sources are read from their JSON copies (pipewatch.config)."""
+    environ = dict(_DEPLOYED_ENV)
+    for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES"):
+        environ[override] = ""
+    statement = f"import pipewatch.handlers.{name} as h; h._service()"
+    assert _loaded_after(statement, ["yaml", "pipewatch.domain.watchlist"], environ) == [
+        "pipewatch.domain.watchlist"
+    ]
+
+
+def test_given_an_override_file_when_loaded_then_it_is_still_read_as_yaml() -> None:
+    statement = (
+        "from pipewatch.config import load_data_file, packaged_data_path; "
+        "from pipewatch.domain.watchlist import Watchlist; "
+        "load_data_file('watchlist.yaml', Watchlist, str(packaged_data_path('watchlist.yaml')))"
+    )
+    assert _loaded_after(statement, ["yaml"]) == ["yaml"]
