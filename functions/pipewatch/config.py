@@ -65,7 +65,8 @@ def packaged_data_path(name: str) -> Path:
 
 
 def resolve_data_path(name: str, explicit: str | Path | None = None) -> Path:
-    """An explicit path wins, then the file's env override, then the packaged default."""
+    """An explicit path wins, then the file's env override, then the packaged default. An override that
+    holds the document itself (see `inline_override`) is read by `load_data_file`, not here."""
     if explicit:
         return Path(explicit)
     env_name = ENV_OVERRIDES.get(name)
@@ -73,13 +74,30 @@ def resolve_data_path(name: str, explicit: str | Path | None = None) -> Path:
     return Path(override) if override else packaged_data_path(name)
 
 
+def inline_override(name: str) -> str | None:
+    """The file's env override when it holds the document itself (JSON, or YAML over several lines) rather
+    than a path: `sam local invoke --env-vars` can pass text but cannot mount a file into the container."""
+    env_name = ENV_OVERRIDES.get(name)
+    value = os.environ.get(env_name, "") if env_name else ""
+    return value if value.lstrip().startswith("{") or "\n" in value else None
+
+
 @cache
 def _cached_load(path: Path, model: type[BaseModel]) -> BaseModel:
     return load_yaml_model(path, model)
 
 
+@cache
+def _cached_parse(text: str, model: type[BaseModel], origin: str) -> BaseModel:
+    return parse_yaml_model(text, model, origin=origin)
+
+
 def load_data_file(name: str, model: type[ModelT], explicit: str | Path | None = None) -> ModelT:
-    """Load (once per process per path) a data file; cached because Lambdas reuse warm processes."""
-    loaded = _cached_load(resolve_data_path(name, explicit), model)
+    """Load (once per process per path or text) a data file; cached because Lambdas reuse warm processes."""
+    text = None if explicit else inline_override(name)
+    if text is not None:
+        loaded = _cached_parse(text, model, f"${ENV_OVERRIDES[name]}")
+    else:
+        loaded = _cached_load(resolve_data_path(name, explicit), model)
     assert isinstance(loaded, model)
     return loaded

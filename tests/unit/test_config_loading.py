@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from pipewatch.config import load_yaml_model, resolve_data_path
+from pipewatch.config import inline_override, load_data_file, load_yaml_model, resolve_data_path
 from pipewatch.domain.sources_config import SourcesConfig
 from pipewatch.domain.watchlist import Watchlist
 from pipewatch.errors import ConfigError
@@ -63,3 +64,19 @@ def test_given_environment_values_then_settings_validate_them() -> None:
     assert settings.poll_budget_seconds == 30.0
     with pytest.raises(ValueError, match="greater than 0"):
         Settings.from_env({"PIPEWATCH_POLL_BUDGET_SECONDS": "0"})
+
+
+def test_given_an_inline_sources_override_then_the_text_is_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sam local invoke --env-vars` passes text, not files: JSON (or multi-line YAML) is read as is."""
+    document = {
+        "version": 1,
+        "sources": [{"id": "fda-press", "name": "FDA", "kind": "rss", "url": "http://172.17.0.1:1/f.xml"}],
+    }
+    monkeypatch.setenv("PIPEWATCH_SOURCES", json.dumps(document))
+    assert inline_override("sources.yaml") is not None
+    assert [s.id for s in load_data_file("sources.yaml", SourcesConfig).sources] == ["fda-press"]
+    monkeypatch.setenv("PIPEWATCH_SOURCES", "{version: 1, sources: [}")
+    with pytest.raises(ConfigError, match=r"\$PIPEWATCH_SOURCES: not valid YAML"):
+        load_data_file("sources.yaml", SourcesConfig)
+    monkeypatch.setenv("PIPEWATCH_SOURCES", "/some/file.yaml")
+    assert inline_override("sources.yaml") is None
