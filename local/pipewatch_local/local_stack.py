@@ -48,7 +48,8 @@ def repo_root() -> Path:
 
 
 def translate_template(path: Path, parameters: dict[str, str] | None = None) -> dict[str, Any]:
-    """SAM -> CloudFormation offline. A local CodeUri becomes an S3 location (the translator wants one)."""
+    """SAM -> CloudFormation offline. A local CodeUri or layer ContentUri becomes an S3 location (the
+    translator wants one)."""
     from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator
@@ -63,6 +64,8 @@ def translate_template(path: Path, parameters: dict[str, str] | None = None) -> 
         props = resource.get("Properties", {})
         if resource.get("Type") == "AWS::Serverless::Function" and isinstance(props.get("CodeUri"), str):
             props["CodeUri"] = code_uri
+        if resource.get("Type") == "AWS::Serverless::LayerVersion" and isinstance(props.get("ContentUri"), str):
+            props["ContentUri"] = code_uri
 
     # An explicit session gives the translator a region without any AWS configuration on the machine.
     translator = Translator(None, Parser(), boto_session=boto3.session.Session(region_name=REGION))
