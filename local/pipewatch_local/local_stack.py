@@ -64,7 +64,8 @@ def translate_template(path: Path, parameters: dict[str, str] | None = None) -> 
         props = resource.get("Properties", {})
         if resource.get("Type") == "AWS::Serverless::Function" and isinstance(props.get("CodeUri"), str):
             props["CodeUri"] = code_uri
-        if resource.get("Type") == "AWS::Serverless::LayerVersion" and isinstance(props.get("ContentUri"), str):
+        is_layer = resource.get("Type") == "AWS::Serverless::LayerVersion"
+        if is_layer and isinstance(props.get("ContentUri"), str):
             props["ContentUri"] = code_uri
 
     # An explicit session gives the translator a region without any AWS configuration on the machine.

@@ -144,9 +144,10 @@ def env_vars_document(outputs: dict[str, str], endpoint: str, sources: dict[str,
     }
 
 
-def sam_environment(base: dict[str, str]) -> dict[str, str]:
+def sam_environment(base: dict[str, str], endpoint: str) -> dict[str, str]:
     """SAM's environment: no real AWS identity can leak in (profiles, config files, tokens), fake keys that
-    SAM hands the function, no telemetry."""
+    SAM hands the function, and every AWS call SAM itself makes (`sam local invoke` asks STS for the
+    account id on each invoke) sent to moto_server instead of AWS; no metadata service, no telemetry."""
     env = {k: v for k, v in base.items() if not k.startswith("AWS_")}
     env.update(
         {
@@ -156,6 +157,8 @@ def sam_environment(base: dict[str, str]) -> dict[str, str]:
             "AWS_REGION": REGION,
             "AWS_CONFIG_FILE": os.devnull,
             "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_ENDPOINT_URL": endpoint,
             "SAM_CLI_TELEMETRY": "0",
         }
     )
@@ -426,8 +429,11 @@ class Invoker:
             for n in range(repeat):
                 stdout, seconds = self.invoke(function, event, f"{label}-{n + 1}")
                 total += seconds
-                response = checked_response(stdout)
+                response = parse_response(stdout)
                 print(f"  {label} #{n + 1} ({seconds:.1f} s) response: {short(response, 600)}")
+                error = function_error(response)
+                if error is not None:
+                    raise CheckFailed(f"function error {error}")
             detail = check(response)
             ok = True
         except CheckFailed as exc:
@@ -605,11 +611,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - the run, phas
         mark = phase("host set-up (packages, binfmt, dockerd)", mark)
         image = build_image(work, arch, args.sam, host_sh, requirements)
         mark = phase("image (debootstrap when not cached)", mark)
-        sam_env = sam_environment(dict(os.environ))
+        # moto_server first: SAM's own AWS calls go to it (see sam_environment).
+        endpoint = cleanup.enter_context(moto_server(work))
+        sam_env = sam_environment(dict(os.environ), endpoint)
         built = sam_build(args.sam, root, work, arch, sam_env)
         mark = phase("sam build", mark)
 
-        endpoint = cleanup.enter_context(moto_server(work))
         os.environ.update(
             {
                 "AWS_ENDPOINT_URL": endpoint,

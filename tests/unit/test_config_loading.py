@@ -66,7 +66,7 @@ def test_given_environment_values_then_settings_validate_them() -> None:
         Settings.from_env({"PIPEWATCH_POLL_BUDGET_SECONDS": "0"})
 
 
-def test_given_an_inline_sources_override_then_the_text_is_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_given_inline_sources_text_then_it_is_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
     """`sam local invoke --env-vars` passes text, not files: JSON (or multi-line YAML) is read as is."""
     document = {
         "version": 1,
