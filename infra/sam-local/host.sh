@@ -80,6 +80,12 @@ dockerd_start() {
     rm -f "$pidfile"
     if docker info >/dev/null 2>&1; then
         echo "sam-local: dockerd already running (left alone)"
+        local running
+        running="$(pgrep -x dockerd | head -1)"
+        if [ -n "$running" ] && ! tr '\0' ' ' </proc/"$running"/cmdline | grep -q -- "--userland-proxy=false"; then
+            echo "sam-local: warning: that dockerd runs with the userland proxy on; SAM's connection to the" \
+                "container races it and invokes may time out (run it with --userland-proxy=false)" >&2
+        fi
         return 0
     fi
     driver="$(storage_driver)"

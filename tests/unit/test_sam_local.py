@@ -22,6 +22,7 @@ from pipewatch_local.sam_local import (
     env_vars_document,
     function_error,
     parse_response,
+    raise_timeouts,
     results_table,
     sam_environment,
     sources_document,
@@ -146,3 +147,19 @@ def test_given_a_check_that_rejects_the_effect_then_the_step_fails() -> None:
     invoker = _FakeInvoker(['{"tasks": 1, "sources": ["fda-press"]}'])
     invoker.step("plan news", "PlanFunction", "plan_news.json", no_tasks)
     assert [(r.ok, r.detail) for r in invoker.results] == [(False, "poll queue holds 0 messages, expected 1")]
+
+
+def test_given_an_emulated_run_then_only_timeouts_below_the_minimum_are_raised_in_a_copy() -> None:
+    built = {
+        "Globals": {"Function": {"Timeout": 60, "Runtime": "python3.11"}},
+        "Resources": {
+            "ApiFunction": {"Type": "AWS::Serverless::Function", "Properties": {"Timeout": 15}},
+            "DigestFunction": {"Type": "AWS::Serverless::Function", "Properties": {"Timeout": 300}},
+            "PollQueue": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 720}},
+        },
+    }
+    raised, changes = raise_timeouts(built, 300)
+    assert changes == {"Globals": (60, 300), "ApiFunction": (15, 300)}
+    assert raised["Resources"]["ApiFunction"]["Properties"]["Timeout"] == 300
+    assert raised["Resources"]["PollQueue"] == built["Resources"]["PollQueue"]
+    assert built["Resources"]["ApiFunction"]["Properties"]["Timeout"] == 15, "the built template is untouched"
