@@ -678,7 +678,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - the run, phas
         endpoint = cleanup.enter_context(moto_server(work))
         sam_env = sam_environment(dict(os.environ), endpoint)
         built = sam_build(args.sam, root, work, arch, sam_env)
-        mark = phase("sam build", mark)
+        mark = phase("moto_server start, sam build, byte-compile", mark)
 
         os.environ.update(
             {
@@ -703,8 +703,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - the run, phas
         env_file.write_text(json.dumps(document, indent=2), encoding="utf-8")
         mark = phase("moto_server, replay server, stack", mark)
 
-        before = image_ids()
-        cleanup.callback(_remove_new_dangling_images, before)
+        cleanup.callback(_remove_new_dangling_images, image_ids("dangling=true"))
         invoker = Invoker(args.sam, built, env_file, image, logs, sam_env, root, results)
         run_steps(invoker, Effects(stack, replay.requests))
         phase("invokes", mark)
@@ -719,10 +718,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - the run, phas
     return 0 if ok else 1
 
 
-def _remove_new_dangling_images(before: set[str]) -> None:
-    """SAM rebuilds its image on every invoke when the template defines a layer, leaving the previous build
-    untagged; remove only those this run left."""
-    stale = sorted(image_ids("dangling=true") - before)
+def _remove_new_dangling_images(dangling_before: set[str]) -> None:
+    """SAM rebuilds its image on every invoke when the template defines a layer; when the layer changed, the
+    previous build loses its tag. Remove only the images that became untagged during this run."""
+    stale = sorted(image_ids("dangling=true") - dangling_before)
     if stale:
         subprocess.run(["docker", "rmi", *stale], capture_output=True, check=False)  # noqa: S603, S607
 
