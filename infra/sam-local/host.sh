@@ -32,7 +32,9 @@ install() {
     if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
         mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
     fi
-    if [ "$(uname -m)" != "aarch64" ] && [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+    local entry=/proc/sys/fs/binfmt_misc/qemu-aarch64
+    if [ "$(uname -m)" != "aarch64" ] && ! { [ -e "$entry" ] && head -1 "$entry" | grep -qx enabled \
+        && [ -x "$(sed -n 's/^interpreter //p' "$entry")" ]; }; then
         update-binfmts --enable qemu-aarch64
     fi
 }
