@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from pipewatch_local.local_stack import LocalStack, add_shadow_subscriber, aws_client, repo_root
 
 BRIDGE = "172.17.0.1"  # docker0 on the host: reachable from the containers, never off this machine
@@ -476,6 +478,12 @@ class Invoker:
         except CheckFailed as exc:
             ok, detail = False, str(exc)
             print(f"  {label}: FAIL {detail}")
+        except (BotoCoreError, ClientError) as exc:
+            ok, detail = False, f"reading the effect from moto_server failed: {exc}"
+            print(f"  {label}: FAIL {detail}")
+        except (KeyError, TypeError, ValueError) as exc:
+            ok, detail = False, f"unexpected response shape: {exc!r}"
+            print(f"  {label}: FAIL {detail}")
         self.results.append(StepResult(label, function, total, ok, short(detail, 160), response))
 
 
@@ -701,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - the run, phas
             stack.outputs, endpoint, sources_document(f"{replay.base_url}{FDA_PRESS_PATH}", BRIDGE)
         )
         env_file.write_text(json.dumps(document, indent=2), encoding="utf-8")
-        mark = phase("moto_server, replay server, stack", mark)
+        mark = phase("replay server, stack in moto, env-vars", mark)
 
         cleanup.callback(_remove_new_dangling_images, image_ids("dangling=true"))
         invoker = Invoker(args.sam, built, env_file, image, logs, sam_env, root, results)

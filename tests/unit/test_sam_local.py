@@ -163,3 +163,12 @@ def test_given_an_emulated_run_then_only_timeouts_below_the_minimum_are_raised_i
     assert raised["Resources"]["ApiFunction"]["Properties"]["Timeout"] == 300
     assert raised["Resources"]["PollQueue"] == built["Resources"]["PollQueue"]
     assert built["Resources"]["ApiFunction"]["Properties"]["Timeout"] == 15, "the built template is untouched"
+
+
+def test_given_a_response_without_the_expected_shape_then_the_step_fails_instead_of_crashing() -> None:
+    def needs_body(response: Any) -> str:
+        return str(json.loads(response["body"]))
+
+    invoker = _FakeInvoker(['{"statusCode": 200}'])
+    invoker.step("api list", "ApiFunction", "api_list_subscriptions.json", needs_body)
+    assert not invoker.results[0].ok and "unexpected response shape" in invoker.results[0].detail
