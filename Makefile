@@ -7,8 +7,10 @@ STAMP  := $(VENV)/.installed
 SAMSTAMP := $(SAMVENV)/.installed
 export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
 export SAM_CLI_TELEMETRY := 0
+# `make sam-local`: arm64 is what ships (under qemu); SAM_LOCAL_ARCH=x86_64 runs a derived template natively.
+SAM_LOCAL_ARCH ?= arm64
 
-.PHONY: install demo test lint typecheck template-lint build unit integration e2e bench clean browser
+.PHONY: install demo test lint typecheck template-lint build unit integration e2e bench clean browser sam-local
 
 $(STAMP): pyproject.toml local/pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -65,6 +67,11 @@ e2e: $(STAMP) browser
 test: $(STAMP) $(SAMSTAMP) browser
 	$(MAKE) lint typecheck template-lint build
 	$(BIN)/pytest --cov --cov-report=term
+
+# `sam local invoke` on every function with its events/*.json, in a Lambda-like container, against moto_server:
+# needs root on Debian 12 (installs docker.io, debootstrap, qemu-user-static, binfmt-support when missing).
+sam-local: $(STAMP) $(SAMSTAMP)
+	$(BIN)/python -m pipewatch_local.sam_local --arch $(SAM_LOCAL_ARCH) --sam $(SAMVENV)/bin/sam
 
 bench: $(STAMP)
 	$(BIN)/python bench/classify_eval.py

@@ -48,7 +48,8 @@ def repo_root() -> Path:
 
 
 def translate_template(path: Path, parameters: dict[str, str] | None = None) -> dict[str, Any]:
-    """SAM -> CloudFormation offline. A local CodeUri becomes an S3 location (the translator wants one)."""
+    """SAM -> CloudFormation offline. A local CodeUri or layer ContentUri becomes an S3 location (the
+    translator wants one)."""
     from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator

@@ -27,9 +27,10 @@ class Route:
 
 
 class ReplayServer:
-    """Serves `routes` by URL path (the query string is ignored); answers 304 to a matching If-None-Match."""
+    """Serves `routes` by URL path (the query string is ignored); answers 304 to a matching If-None-Match.
+    Listens on 127.0.0.1 unless told another local address (`make sam-local` uses the docker bridge's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
         server = self
@@ -59,7 +60,7 @@ class ReplayServer:
             def log_message(self, format: str, *args: object) -> None:
                 return  # quiet: the demo prints its own table
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = ThreadingHTTPServer((host, 0), Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
