@@ -125,12 +125,12 @@ def build_digest_service(
     ddb = dynamodb_client or client("dynamodb", settings)
     notifier = SnsNotifier(sns_client or client("sns", settings), settings.topic_arn)
 
-    def publish(message: DigestMessage) -> str:
+    def publish(message: DigestMessage, part: int) -> str:
         return notifier.publish_digest(
             subscription_id=message.subscription_id,
-            digest_key=message.key,
-            subject=message.subject,
-            email=message.email,
+            digest_key=message.part_key(part),
+            subject=message.part_subject(part),
+            email=message.all_parts[part],
             sms=message.sms,
         )
 

@@ -32,3 +32,14 @@ class PublishError(PipewatchError):
         super().__init__(f"publish {update_id}: {reason}")
         self.update_id = update_id
         self.reason = reason
+
+
+class RecordRejected(PipewatchError):
+    """One record cannot be stored or sent as it is (over an AWS size limit even after trimming, or refused
+    by DynamoDB's validation). It is skipped, counted and logged with its source; its neighbours go on."""
+
+    def __init__(self, record_id: str, reason: str, *, source_id: str = "") -> None:
+        super().__init__(f"record {record_id}: {reason}")
+        self.record_id = record_id
+        self.reason = reason
+        self.source_id = source_id

@@ -196,7 +196,7 @@ def test_given_sanitize_payloads_from_a_feed_then_no_markup_or_control_character
     assert len(topic.sent_notifications) == count >= 40
     for _id, message, subject, *_ in topic.sent_notifications:
         bodies = json.loads(message)
-        for text in (subject, bodies["email"], bodies["sms"]):
+        for text in (subject, bodies["default"], bodies["sms"]):
             lowered = text.lower()
             assert not any(
                 tag in lowered for tag in ("<script", "<iframe", "<object", "<embed", "<applet", "<meta")
@@ -409,3 +409,32 @@ def test_given_a_digest_publish_failing_half_way_then_the_retried_run_sends_only
     assert len(retried.sent) == 1
     assert flaky.calls.count("publish") == 3  # failed, succeeded, and the retry of the failed one
     assert [len(s.received()) for s in shadows] == [1, 1]
+
+
+def test_given_a_digest_of_a_thousand_long_updates_then_every_part_is_published_and_none_is_lost(
+    env: dict[str, Any],
+) -> None:
+    subs: SubscriptionService = env["subs"]
+    subs._clock = lambda: NOW - timedelta(hours=2)
+    reader = subs.subscribe({"endpoint": "reader@example.com", "preferences": {"mode": "digest"}})
+    shadow = _shadow(env, reader)
+    base = _labelled({"A38"})[0]
+    for n in range(1000):
+        env["store"].put_update(
+            base.model_copy(
+                update={
+                    "update_id": f"u-long-{n}",
+                    "title": f"Story {n:04d} " + "a long headline about efgartigimod " * 13,
+                    "url": f"https://example.com/story/{n}",
+                    "first_seen": NOW - timedelta(minutes=90) + timedelta(seconds=n),
+                }
+            )
+        )
+
+    report = _digest_env(env).run(NOW + timedelta(hours=1))
+
+    (sent,) = report.sent
+    received = shadow.received()
+    assert sent["parts"] == len(received) > 1
+    text = "\n".join(m["Message"] for m in received)
+    assert all(f"Story {n:04d} " in text for n in range(1000))

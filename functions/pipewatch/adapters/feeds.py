@@ -11,6 +11,7 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from pipewatch.domain.limits import MAX_URL_CHARS
 from pipewatch.domain.models import DocType, FetchedItem
 from pipewatch.domain.text import canonical_url, clean_text, to_utc
 from pipewatch.errors import PayloadError
@@ -71,16 +72,19 @@ def entry_to_item(
     """One feed entry as a FetchedItem; None for an entry with no title, text or link."""
     title = clean_text(entry.get("title"), max_length=MAX_TITLE)
     summary = clean_text(_entry_summary(entry), max_length=MAX_SUMMARY)
-    url = canonical_url(entry.get("link"))
+    link = str(entry.get("link") or "")
+    url = canonical_url(link)
     if not (title or summary or url):
         return None
+    item_extra = dict(extra or {})
+    if len(link) > MAX_URL_CHARS:  # dropped, not cut (a cut link is a broken one): counted by the poll
+        item_extra["url_dropped"] = f"link of {len(link)} characters (limit {MAX_URL_CHARS})"
     guid = str(entry.get("id") or "").strip() or url or title
     published = None
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         published = to_utc(entry.get(key))
         if published is not None:
             break
-    item_extra = dict(extra or {})
     source = entry.get("source")
     if isinstance(source, Mapping) and source.get("title"):  # Google News: the original publisher
         item_extra["publisher"] = clean_text(source.get("title"), max_length=200)

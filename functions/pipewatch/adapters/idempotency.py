@@ -67,7 +67,7 @@ class IdempotentDigestPublisher:
 
     def __init__(
         self,
-        publish: Callable[[DigestMessage], str],  # -> SNS message id
+        publish: Callable[[DigestMessage, int], str],  # (message, part index) -> SNS message id
         *,
         table_name: str,
         dynamodb_client: Any,
@@ -79,14 +79,16 @@ class IdempotentDigestPublisher:
         @idempotent_function(  # type: ignore[untyped-decorator]
             data_keyword_argument="digest_key", persistence_store=persistence, config=self.config
         )
-        def publish_once(*, digest_key: str, message: DigestMessage) -> dict[str, str]:
-            return {"message_id": publish(message), "until": message.until}
+        def publish_once(*, digest_key: str, message: DigestMessage, part: int) -> dict[str, str]:
+            return {"message_id": publish(message, part), "until": message.until}
 
         self._publish_once = publish_once
 
-    def publish_once(self, message: DigestMessage) -> dict[str, str]:
-        """{"message_id", "until"} of the first successful publish under this key (a retry gets the same)."""
-        result: dict[str, str] = self._publish_once(digest_key=message.key, message=message)
+    def publish_once(self, message: DigestMessage, part: int = 0) -> dict[str, str]:
+        """{"message_id", "until"} of the first successful publish of this part (a retry gets the same)."""
+        result: dict[str, str] = self._publish_once(
+            digest_key=message.part_key(part), message=message, part=part
+        )
         return result
 
     def register_lambda_context(self, context: Any) -> None:

@@ -11,9 +11,20 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from pipewatch.domain.limits import (
+    ITEM_BUDGET_BYTES,
+    item_size,
+    transaction_batches,
+    truncate_text,
+)
 from pipewatch.domain.models import Classification, SourceState, TrialChange, Update
+from pipewatch.errors import RecordRejected
+from pipewatch.observability import logger
 
 UPDATE_SK = "UPDATE"
+# At most this many other outlets' URLs are remembered on one story (each is at most MAX_URL_CHARS), so merges
+# can never grow an update item past the DynamoDB item limit; later copies are still recognised (alias item).
+MAX_STORY_URLS = 50
 STATE_SK = "STATE"
 SNAPSHOT_SK = "SNAPSHOT"
 
@@ -53,7 +64,6 @@ def update_to_item(update: Update) -> dict[str, Any]:
     return {
         "gsi1pk": day_key(update.first_seen),
         "gsi1sk": f"{update.first_seen.astimezone(UTC).isoformat()}#{update.update_id}",
-        "story_urls": [update.url] if update.url else None,
         "pk": f"UPDATE#{update.update_id}",
         "sk": UPDATE_SK,
         "kind": "update",
@@ -75,6 +85,39 @@ def update_to_item(update: Update) -> dict[str, Any]:
         "change": update.change.model_dump_json() if update.change else None,
         "first_seen": update.first_seen.isoformat(),
     }
+
+
+# Text attributes shortened (visibly) when an item would pass the item limit, longest-lived first.
+_SHRINKABLE = ("summary", "title", "change")
+
+
+def fit_item(
+    item: dict[str, Any], record_id: str, *, source_id: str = ""
+) -> tuple[dict[str, Any], list[str]]:
+    """`item` sized against the DynamoDB item limit: the long text attributes are truncated (with a visible
+    mark) until it fits. Returns (item, names truncated); RecordRejected when it cannot fit."""
+    size = item_size(item)
+    if size <= ITEM_BUDGET_BYTES:
+        return item, []
+    fitted = dict(item)
+    truncated: list[str] = []
+    for name in _SHRINKABLE:
+        value = fitted.get(name)
+        if not isinstance(value, str) or name == "change":  # the change is JSON: never cut it
+            continue
+        over = item_size(fitted) - ITEM_BUDGET_BYTES
+        fitted[name] = truncate_text(value, max(200, len(value.encode("utf-8")) - over))
+        truncated.append(name)
+        if item_size(fitted) <= ITEM_BUDGET_BYTES:
+            return fitted, truncated
+    raise RecordRejected(
+        record_id, f"item of {size} bytes is over the DynamoDB item limit", source_id=source_id
+    )
+
+
+def _rejected(exc: ClientError) -> bool:
+    """DynamoDB refused this one item (size, an empty key, a bad value): retrying cannot help."""
+    return bool(exc.response["Error"]["Code"] == "ValidationException")
 
 
 def update_from_item(item: dict[str, Any]) -> Update:
@@ -113,19 +156,38 @@ class Store:
         self._ddb = dynamodb_client
         self._table = table_name
         self.writes = 0  # successful item writes, for benches and the "unchanged cycle writes nothing" check
+        self.trimmed = 0  # records truncated to fit the item limit (the poll service counts them)
 
     # -- updates ---------------------------------------------------------------------------------------
+    def sized_update_item(self, update: Update) -> dict[str, Any]:
+        """The update's item sized against the item limit (truncated visibly, logged), or RecordRejected."""
+        item, truncated = fit_item(update_to_item(update), update.update_id, source_id=update.source_id)
+        if truncated:
+            self.trimmed += 1
+            logger.warning(
+                "record truncated to fit the DynamoDB item limit",
+                extra={"update_id": update.update_id, "source": update.source_id, "fields": truncated},
+            )
+        return item
+
     def put_update(self, update: Update) -> bool:
-        """Store a new update. False if it was already stored (the write is conditional)."""
+        """Store a new update. False if it was already stored (the write is conditional). RecordRejected when
+        this one record cannot be stored (over the item limit even truncated, or refused by DynamoDB)."""
         try:
             self._ddb.put_item(
                 TableName=self._table,
-                Item=_to_ddb(update_to_item(update)),
+                Item=_to_ddb(self.sized_update_item(update)),
                 ConditionExpression="attribute_not_exists(pk)",
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return False
+            if _rejected(exc):
+                raise RecordRejected(
+                    update.update_id,
+                    exc.response["Error"].get("Message", "refused"),
+                    source_id=update.source_id,
+                ) from exc
             raise
         self.writes += 1
         return True
@@ -184,7 +246,8 @@ class Store:
         """Record that `duplicate` (another outlet's copy) reports the stored update `story_id`: append its
         source and URL with a conditional UpdateItem (a MODIFY stream record, which never alerts), then keep
         an alias item under the duplicate's own id so the next poll skips it with a plain read.
-        False when this URL was merged already (nothing written)."""
+        False when this URL was merged already, is the story's own URL, or the story already lists
+        MAX_STORY_URLS others (nothing appended: the item never grows past its limit)."""
         label = duplicate.sources[0] if duplicate.sources else duplicate.source_name or duplicate.source_id
         url = duplicate.url or f"id:{duplicate.update_id}"
         merged = True
@@ -197,14 +260,17 @@ class Store:
                     "story_urls = list_append(if_not_exists(story_urls, :empty), :url)"
                 ),
                 ConditionExpression=(
-                    "attribute_exists(pk) AND "
-                    "(attribute_not_exists(story_urls) OR NOT contains(story_urls, :u))"
+                    "attribute_exists(pk) AND (attribute_not_exists(#url) OR #url <> :u) AND "
+                    "(attribute_not_exists(story_urls) OR "
+                    "(NOT contains(story_urls, :u) AND size(story_urls) < :max))"
                 ),
+                ExpressionAttributeNames={"#url": "url"},
                 ExpressionAttributeValues={
                     ":empty": {"L": []},
                     ":label": {"L": [{"S": label}]},
                     ":url": {"L": [{"S": url}]},
                     ":u": {"S": url},
+                    ":max": {"N": str(MAX_STORY_URLS)},
                 },
             )
             self.writes += 1
@@ -310,24 +376,50 @@ class Store:
         else:
             snapshot_put["ConditionExpression"] = "version = :v"
             snapshot_put["ExpressionAttributeValues"] = {":v": {"N": str(previous_version)}}
-        actions: list[dict[str, Any]] = [{"Put": snapshot_put}]
-        for update in updates:
-            actions.append(
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": _to_ddb(update_to_item(update)),
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
+        snapshot_size = item_size(_from_ddb(snapshot_put["Item"]))
+        if snapshot_size > ITEM_BUDGET_BYTES:
+            raise RecordRejected(nct_id, f"snapshot item of {snapshot_size} bytes is over the item limit")
+        update_items = [self.sized_update_item(update) for update in updates]
+        sizes = [item_size(item) for item in update_items] + [snapshot_size]
+        # Sized against the transaction limits (100 actions, 4 MB): the snapshot and the updates that fit with
+        # it go in one transaction; any others are put first, one by one. Update ids are deterministic (study,
+        # field, value, version) and every put is conditional, so an update written early by a poll that then
+        # loses the snapshot race is the very one the winner writes: nothing doubles, and the snapshot never
+        # moves before all of its updates are stored.
+        last = transaction_batches(sizes)[-1]
+        for index in range(len(update_items)):
+            if index not in last:
+                self._put_if_absent(update_items[index])
+        actions: list[dict[str, Any]] = [
+            {"Put": snapshot_put}
+            if index == len(update_items)
+            else {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _to_ddb(update_items[index]),
+                    "ConditionExpression": "attribute_not_exists(pk)",
                 }
-            )
-        # diff_snapshots yields at most one change per snapshot field (about 20), far below DynamoDB's
-        # 100-item transaction limit; were it ever exceeded, the write fails loudly rather than drop changes.
+            }
+            for index in last
+        ]
         try:
             self._ddb.transact_write_items(TransactItems=actions)
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "TransactionCanceledException":
                 return False
+            if _rejected(exc):
+                raise RecordRejected(nct_id, exc.response["Error"].get("Message", "refused")) from exc
             raise
         self.writes += len(actions)
         return True
+
+    def _put_if_absent(self, item: dict[str, Any]) -> None:
+        try:
+            self._ddb.put_item(
+                TableName=self._table, Item=_to_ddb(item), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return
+        self.writes += 1

@@ -27,7 +27,7 @@ MAX_LOOKBACK = timedelta(days=8)
 
 
 class DigestPublisher(Protocol):
-    def publish_once(self, message: DigestMessage) -> dict[str, str]: ...
+    def publish_once(self, message: DigestMessage, part: int = 0) -> dict[str, str]: ...
 
     def register_lambda_context(self, context: Any) -> None: ...
 
@@ -103,8 +103,12 @@ class DigestService:
             if message is None:
                 report.empty.append(subscription.subscription_id)
                 continue
+            # Every part of a long digest (an SMS subscriber gets the SMS summary once: it covers them all).
+            parts = 1 if subscription.protocol == "sms" else len(message.all_parts)
             try:
-                published = self._publisher.publish_once(message)
+                published = {}
+                for part in range(parts):
+                    published = self._publisher.publish_once(message, part)
             except PublishError as exc:
                 logger.warning("digest publish failed", extra={"key": message.key, "reason": exc.reason})
                 report.failed.append({"subscription_id": subscription.subscription_id, "error": exc.reason})
@@ -119,6 +123,8 @@ class DigestService:
                     "subscription_id": subscription.subscription_id,
                     "digest_date": digest_date,
                     "updates": len(message.update_ids),
+                    "parts": parts,
+                    "omitted": message.omitted,
                     "message_id": published["message_id"],
                 }
             )

@@ -18,11 +18,12 @@ from pipewatch.adapters.store import Store
 from pipewatch.domain.classify import Classifier
 from pipewatch.domain.dedupe import find_same_story
 from pipewatch.domain.ids import trial_change_id, update_id
+from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
 from pipewatch.domain.models import Classification, FetchedItem, TrialChange, Update
 from pipewatch.domain.sources_config import SourceConfig, SourcesConfig
-from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, snapshot_from_study
+from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, fit_snapshot, snapshot_from_study
 from pipewatch.domain.watchlist import Watchlist
-from pipewatch.errors import PayloadError, PipewatchError, SourceError
+from pipewatch.errors import PayloadError, PipewatchError, RecordRejected, SourceError
 from pipewatch.observability import logger
 from pipewatch.services.plan import PollTask
 
@@ -78,6 +79,7 @@ class SourceOutcome:
     stored: int = 0
     merged: int = 0  # copies of a stored story from other outlets, merged into it (no alert)
     trial_changes: int = 0
+    rejected: int = 0  # records skipped (over a size limit, refused by DynamoDB): counted, logged, not fatal
     error: str = ""
 
 
@@ -239,6 +241,7 @@ class PollService:
             outcome.trial_changes = self._store_trials(source, result.studies, now, report, baseline=baseline)
             return outcome
         outcome.fetched = len(result.items)
+        self._note_dropped_urls(source, result.items)
         candidates: dict[str, Update] = {}
         for item in result.items:
             classification = self._classifier.classify_item(item)
@@ -253,14 +256,40 @@ class PollService:
         window = (now - timedelta(days=DEDUPE_LOOKBACK_DAYS), now + timedelta(seconds=1))
         recent = self._store.updates_between(*window) if fresh else []
         for update in fresh:
-            story = find_same_story(update, recent)
-            if story is not None:
-                outcome.merged += int(self._store.merge_source(story.update_id, update))
-            elif self._store.put_update(update):
-                outcome.stored += 1
-                report.new_updates.append(update)
-                recent.append(update)
+            try:
+                story = find_same_story(update, recent)
+                if story is not None:
+                    outcome.merged += int(self._store.merge_source(story.update_id, update))
+                elif self._put(update):
+                    outcome.stored += 1
+                    report.new_updates.append(update)
+                    recent.append(update)
+            except RecordRejected as exc:  # this record only: its neighbours are still stored
+                self._reject(source, exc)
+                outcome.rejected += 1
         return outcome
+
+    def _put(self, update: Update) -> bool:
+        before = self._store.trimmed
+        stored = self._store.put_update(update)
+        if self._store.trimmed > before:
+            self._metrics.count("RecordsTrimmed", 1, source=update.source_id)
+        return stored
+
+    def _reject(self, source: SourceConfig, exc: RecordRejected) -> None:
+        logger.warning(
+            "record skipped", extra={"source": source.id, "record": exc.record_id, "reason": exc.reason}
+        )
+        self._metrics.count("RecordsRejected", 1, source=source.id)
+
+    def _note_dropped_urls(self, source: SourceConfig, items: list[FetchedItem]) -> None:
+        for item in items:
+            if "url_dropped" in item.extra:
+                logger.warning(
+                    "link dropped",
+                    extra={"source": source.id, "guid": item.guid[:200], "reason": item.extra["url_dropped"]},
+                )
+                self._metrics.count("RecordsTrimmed", 1, source=source.id)
 
     @staticmethod
     def _to_update(item: FetchedItem, classification: Classification, now: datetime) -> Update:
@@ -292,27 +321,46 @@ class PollService:
         stored = 0
         for study in studies:
             try:
-                snapshot = snapshot_from_study(study)
-            except PayloadError as exc:
+                stored += self._store_trial(source, study, now, report, baseline=baseline)
+            except (PayloadError, RecordRejected) as exc:  # this study only: the next one is still diffed
                 logger.warning("skipping a registry record", extra={"source": source.id, "reason": str(exc)})
                 self._metrics.count("RecordsRejected", 1, source=source.id)
-                continue
-            previous = self._store.get_snapshot(snapshot.nct_id)
-            old = TrialSnapshot.model_validate_json(previous[0]) if previous else None
-            acronym = self._watched_acronyms.get(snapshot.nct_id)
-            changes = diff_snapshots(old, snapshot, acronym=acronym or None)
-            if old is not None and not changes:
-                continue  # same content: no write at all
-            if old is None and baseline:
-                changes = []  # baseline: remember the study, alert on what changes from here on
-            updates = [self._trial_update(snapshot, change, source, now) for change in changes]
-            saved = self._store.save_snapshot_with_updates(
-                snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, updates
-            )
-            if saved:
-                stored += len(updates)
-                report.new_updates.extend(updates)
         return stored
+
+    def _store_trial(
+        self,
+        source: SourceConfig,
+        study: dict[str, Any],
+        now: datetime,
+        report: PollReport,
+        *,
+        baseline: bool,
+    ) -> int:
+        full = snapshot_from_study(study)
+        # Sized before it is written: the biggest lists are dropped (and named) until it fits.
+        snapshot = fit_snapshot(full, SNAPSHOT_MAX_BYTES)
+        if snapshot is not full:
+            logger.warning(
+                "registry record trimmed to fit the item limit",
+                extra={"source": source.id, "nct_id": snapshot.nct_id, "dropped": snapshot.trimmed},
+            )
+            self._metrics.count("RecordsTrimmed", 1, source=source.id)
+        previous = self._store.get_snapshot(snapshot.nct_id)
+        old = TrialSnapshot.model_validate_json(previous[0]) if previous else None
+        acronym = self._watched_acronyms.get(snapshot.nct_id)
+        changes = diff_snapshots(old, snapshot, acronym=acronym or None)
+        if old is not None and not changes:
+            return 0  # same content: no write at all
+        if old is None and baseline:
+            changes = []  # baseline: remember the study, alert on what changes from here on
+        updates = [self._trial_update(snapshot, change, source, now) for change in changes]
+        saved = self._store.save_snapshot_with_updates(
+            snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, updates
+        )
+        if not saved:
+            return 0
+        report.new_updates.extend(updates)
+        return len(updates)
 
     def _trial_update(
         self, snapshot: TrialSnapshot, change: TrialChange, source: SourceConfig, now: datetime
