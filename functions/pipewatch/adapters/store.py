@@ -84,6 +84,7 @@ def update_to_item(update: Update) -> dict[str, Any]:
         "sources": list(update.sources),
         "change": update.change.model_dump_json() if update.change else None,
         "first_seen": update.first_seen.isoformat(),
+        "url_shared": True if update.url_shared else None,
     }
 
 
@@ -143,6 +144,7 @@ def update_from_item(item: dict[str, Any]) -> Update:
         sources=tuple(item.get("sources", ())),
         change=TrialChange.model_validate_json(change_json) if change_json else None,
         first_seen=item["first_seen"],
+        url_shared=bool(item.get("url_shared", False)),
     )
 
 

@@ -2,7 +2,7 @@
 once and lists every source.
 
 Two updates are the same story when
-  1. their canonical URLs are equal; or
+  1. their canonical URLs are equal (and name one story, not a listing page like `/news`); or
   2. they are about a common agent, have the same event type and severity, are dated within
      `window_days` of each other (when both are dated), do not name disjoint indications, are not registry
      changes (those have exact ids), and their words agree: the titles share most of their content words
@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
+from pipewatch.domain.ids import is_listing_url
 from pipewatch.domain.models import Update
 from pipewatch.domain.text import canonical_url
 
@@ -179,8 +180,15 @@ def comparable(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
     return not (ca.indications and cb.indications and not set(ca.indications) & set(cb.indications))
 
 
+def same_url(a: Update, b: Update) -> bool:
+    """Both link to one page that identifies a story (not a listing page several stories share)."""
+    if not (a.url and b.url) or a.url_shared or b.url_shared:
+        return False
+    return canonical_url(a.url) == canonical_url(b.url) and not is_listing_url(canonical_url(a.url))
+
+
 def same_story(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
-    if a.url and b.url and canonical_url(a.url) == canonical_url(b.url):
+    if same_url(a, b):
         return True
     if not comparable(a, b, window_days=window_days):
         return False

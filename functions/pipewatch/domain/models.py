@@ -116,6 +116,9 @@ class Update(BaseModel):
     sources: tuple[str, ...] = ()
     change: TrialChange | None = None
     first_seen: datetime
+    # The URL links to a page several stories share (a newsroom listing): it is neither the update's id nor
+    # evidence that two updates are one story.
+    url_shared: bool = False
 
     @property
     def agents(self) -> tuple[str, ...]:

@@ -17,9 +17,9 @@ from pipewatch.adapters.sources import SourceResult, poll_source
 from pipewatch.adapters.store import Store
 from pipewatch.domain.classify import Classifier
 from pipewatch.domain.dedupe import find_same_story
-from pipewatch.domain.ids import trial_change_id, update_id
+from pipewatch.domain.ids import shared_urls, trial_change_id, update_id, url_identifies
 from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
-from pipewatch.domain.models import Classification, FetchedItem, TrialChange, Update
+from pipewatch.domain.models import Classification, FetchedItem, SourceState, TrialChange, Update
 from pipewatch.domain.sources_config import SourceConfig, SourcesConfig
 from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, fit_snapshot, snapshot_from_study
 from pipewatch.domain.watchlist import Watchlist
@@ -191,42 +191,57 @@ class PollService:
         watchlist: Watchlist | None = None,
         state_id: str | None = None,
     ) -> SourceOutcome:
-        state = self._store.get_source_state(state_id or source.id)
         now = self._clock()
+        state: SourceState | None = None
         try:
+            state = self._store.get_source_state(state_id or source.id)
             result = poll_source(
                 source, state, self._fetcher, watchlist or self._watchlist, now=now, deadline=deadline
             )
             outcome = self._store_result(source, result, now, report, baseline=state.last_success is None)
+            # Validators move forward only after the items are stored; an unchanged feed writes nothing.
+            if not result.not_modified or state.consecutive_failures:
+                self._store.put_source_state(
+                    result.new_state.model_copy(
+                        update={
+                            "last_success": now,
+                            "last_attempt": now,
+                            "consecutive_failures": 0,
+                            "last_error": "",
+                        }
+                    )
+                )
         except (SourceError, PayloadError) as exc:
             reason = exc.reason if isinstance(exc, SourceError) else str(exc)
-            logger.warning("source failed", extra={"source": source.id, "reason": reason})
-            self._metrics.count("SourceFailures", 1, source=source.id)
-            self._store.put_source_state(
-                state.model_copy(
-                    update={
-                        "last_attempt": now,
-                        "consecutive_failures": state.consecutive_failures + 1,
-                        "last_error": reason[:500],
-                    }
-                )
-            )
-            return SourceOutcome(source_id=source.id, ok=False, error=reason)
-        # Validators move forward only after the items are stored; an unchanged feed writes nothing.
-        if not result.not_modified or state.consecutive_failures:
-            self._store.put_source_state(
-                result.new_state.model_copy(
-                    update={
-                        "last_success": now,
-                        "last_attempt": now,
-                        "consecutive_failures": 0,
-                        "last_error": "",
-                    }
-                )
-            )
+            return self._failed(source, state, now, reason)
+        except Exception as exc:  # noqa: BLE001 - one bad source never fails the poll of the others
+            # Garbage that breaks a parser (RecursionError), a store refusing for good (throttled past the
+            # SDK's retries): the same failure path, counted, with the streak kept.
+            text = str(exc).strip().splitlines()
+            return self._failed(source, state, now, f"{type(exc).__name__}: {text[0][:300] if text else ''}")
         self._metrics.count("ItemsFetched", outcome.fetched, source=source.id)
         self._metrics.count("UpdatesStored", outcome.stored + outcome.trial_changes, source=source.id)
         return outcome
+
+    def _failed(
+        self, source: SourceConfig, state: SourceState | None, now: datetime, reason: str
+    ) -> SourceOutcome:
+        logger.warning("source failed", extra={"source": source.id, "reason": reason})
+        self._metrics.count("SourceFailures", 1, source=source.id)
+        if state is None:  # its state could not even be read: writing a blank one would lose validators
+            return SourceOutcome(source_id=source.id, ok=False, error=reason)
+        failed = state.model_copy(
+            update={
+                "last_attempt": now,
+                "consecutive_failures": state.consecutive_failures + 1,
+                "last_error": reason[:500],
+            }
+        )
+        try:
+            self._store.put_source_state(failed)
+        except Exception as exc:  # noqa: BLE001 - the failure is still counted and reported
+            logger.warning("source state not saved", extra={"source": source.id, "reason": str(exc)[:300]})
+        return SourceOutcome(source_id=source.id, ok=False, error=reason)
 
     def _store_result(
         self, source: SourceConfig, result: SourceResult, now: datetime, report: PollReport, *, baseline: bool
@@ -243,11 +258,12 @@ class PollService:
         outcome.fetched = len(result.items)
         self._note_dropped_urls(source, result.items)
         candidates: dict[str, Update] = {}
+        shared = shared_urls(result.items)
         for item in result.items:
             classification = self._classifier.classify_item(item)
             if not classification.relevant:
                 continue
-            update = self._to_update(item, classification, now)
+            update = self._to_update(item, classification, now, shared=item.url in shared)
             candidates.setdefault(update.update_id, update)
         outcome.relevant = len(candidates)
         already = self._store.existing_update_ids(list(candidates))
@@ -292,9 +308,12 @@ class PollService:
                 self._metrics.count("RecordsTrimmed", 1, source=source.id)
 
     @staticmethod
-    def _to_update(item: FetchedItem, classification: Classification, now: datetime) -> Update:
+    def _to_update(
+        item: FetchedItem, classification: Classification, now: datetime, *, shared: bool = False
+    ) -> Update:
         return Update(
-            update_id=update_id(item),
+            update_id=update_id(item, shared_url=shared),
+            url_shared=bool(item.url) and not url_identifies(item, shared),
             title=item.title,
             summary=item.summary,
             url=item.url,
