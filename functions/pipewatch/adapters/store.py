@@ -4,7 +4,8 @@ one transaction, so a crash between them loses nothing and a retry adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -153,6 +154,22 @@ def deserialize_image(image: dict[str, Any]) -> dict[str, Any]:
     return _from_ddb(image)
 
 
+CLAIM_SK = "CLAIM"
+# How many of the latest stories a claim remembers: enough for every story of one neighbourhood (agent,
+# event, severity) within the dedupe look-back in any realistic week; older ones are found by the day index.
+CLAIM_REMEMBERS = 50
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The story claim of one dedupe neighbourhood (agent + event type + severity, the only updates that can
+    be the same story): a version that every store of a story in it moves on, and the latest story ids."""
+
+    key: str
+    version: int = 0
+    ids: tuple[str, ...] = ()
+
+
 class Store:
     def __init__(self, dynamodb_client: Any, table_name: str) -> None:
         self._ddb = dynamodb_client
@@ -209,6 +226,95 @@ class Store:
                     found.add(item["update_id"]["S"])
                 request = response.get("UnprocessedKeys") or {}
         return found
+
+    # -- story claims ------------------------------------------------------------------------------------
+    def get_claims(self, keys: Iterable[str]) -> dict[str, Claim]:
+        """The current claims (strongly consistent reads), a fresh Claim for a neighbourhood never claimed."""
+        claims = {key: Claim(key) for key in dict.fromkeys(keys)}
+        unique = list(claims)
+        for start in range(0, len(unique), 100):
+            keys_ = [{"pk": {"S": f"CLAIM#{k}"}, "sk": {"S": CLAIM_SK}} for k in unique[start : start + 100]]
+            request: dict[str, Any] = {self._table: {"Keys": keys_, "ConsistentRead": True}}
+            while request:
+                response = self._ddb.batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self._table, []):
+                    item = _from_ddb(raw)
+                    key = str(item["pk"]).removeprefix("CLAIM#")
+                    claims[key] = Claim(key, int(item.get("version", 0)), tuple(item.get("ids", ())))
+                request = response.get("UnprocessedKeys") or {}
+        return claims
+
+    def get_updates(self, update_ids: Iterable[str]) -> list[Update]:
+        """Stored updates by id (strongly consistent: a story another poll stored a moment ago is seen even
+        before the day index has it)."""
+        found: list[Update] = []
+        unique = list(dict.fromkeys(update_ids))
+        for start in range(0, len(unique), 100):
+            keys = [{"pk": {"S": f"UPDATE#{u}"}, "sk": {"S": UPDATE_SK}} for u in unique[start : start + 100]]
+            request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
+            while request:
+                response = self._ddb.batch_get_item(RequestItems=request)
+                found.extend(
+                    update_from_item(_from_ddb(i))
+                    for i in response.get("Responses", {}).get(self._table, [])
+                    if i.get("kind", {}).get("S") == "update"
+                )
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def put_claimed_update(self, update: Update, claims: Mapping[str, Claim]) -> str:
+        """Store a new update and move on its neighbourhoods' claims in one transaction, each claim
+        conditioned on the version read before deciding the update was a new story. Two concurrent polls
+        holding copies of one story cannot both store it: the second's claim condition fails.
+
+        Returns "stored", "exists" (this id is stored already) or "conflict" (another story was claimed in
+        a neighbourhood since: re-read and decide again). RecordRejected as put_update."""
+        item = self.sized_update_item(update)
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _to_ddb(item),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        ]
+        for claim in claims.values():
+            ids = [*[i for i in claim.ids if i != update.update_id], update.update_id][-CLAIM_REMEMBERS:]
+            update_claim: dict[str, Any] = {
+                "TableName": self._table,
+                "Key": {"pk": {"S": f"CLAIM#{claim.key}"}, "sk": {"S": CLAIM_SK}},
+                "UpdateExpression": "SET version = :next, ids = :ids, kind = :kind",
+                "ExpressionAttributeValues": {
+                    ":next": {"N": str(claim.version + 1)},
+                    ":ids": {"L": [{"S": i} for i in ids]},
+                    ":kind": {"S": "story_claim"},
+                },
+            }
+            if claim.version:
+                update_claim["ConditionExpression"] = "version = :seen"
+                update_claim["ExpressionAttributeValues"][":seen"] = {"N": str(claim.version)}
+            else:
+                update_claim["ConditionExpression"] = "attribute_not_exists(pk)"
+            actions.append({"Update": update_claim})
+        try:
+            self._ddb.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            code = exc.response["Error"]["Code"]
+            if code == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons") or []
+                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                    return "exists"
+                return "conflict"
+            if _rejected(exc):
+                raise RecordRejected(
+                    update.update_id,
+                    exc.response["Error"].get("Message", "refused"),
+                    source_id=update.source_id,
+                ) from exc
+            raise
+        self.writes += len(actions)
+        return "stored"
 
     def get_update(self, update_id: str) -> Update | None:
         response = self._ddb.get_item(

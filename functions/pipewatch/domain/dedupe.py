@@ -207,5 +207,16 @@ def find_same_story(
     return min(matches, key=lambda u: (u.first_seen, u.update_id)) if matches else None
 
 
+def claim_keys(update: Update) -> list[str]:
+    """The dedupe neighbourhoods of an update: one per agent, with its event type and severity. Two updates
+    can be the same story by their words only if they share one (see `comparable`), so a claim on each
+    serialises the "is this a new story?" decision between concurrent polls. Registry changes (exact ids)
+    and updates with no event or agent claim nothing."""
+    c = update.classification
+    if update.change is not None or c.event_type is None:
+        return []
+    return [f"{agent}#{c.event_type}#{c.severity}" for agent in c.agents]
+
+
 def source_label(update: Update) -> str:
     return update.source_name or update.source_id

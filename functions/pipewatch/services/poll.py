@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pipewatch.adapters.sources import SourceResult, poll_source
-from pipewatch.adapters.store import Store
+from pipewatch.adapters.store import Claim, Store
 from pipewatch.domain.classify import Classifier
-from pipewatch.domain.dedupe import find_same_story
+from pipewatch.domain.dedupe import claim_keys, find_same_story
 from pipewatch.domain.ids import shared_urls, trial_change_id, update_id, url_identifies
 from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
 from pipewatch.domain.models import Classification, FetchedItem, SourceState, TrialChange, Update
@@ -30,6 +30,8 @@ from pipewatch.services.plan import PollTask
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 # How far back (by first-seen day) a new item is compared with stored stories for syndicated copies.
 DEDUPE_LOOKBACK_DAYS = 7
+# Tries at claiming one story before it is left for the next poll (validators are not advanced then).
+CLAIM_ATTEMPTS = 5
 
 
 def trial_text(snapshot: TrialSnapshot) -> str:
@@ -268,29 +270,68 @@ class PollService:
         outcome.relevant = len(candidates)
         already = self._store.existing_update_ids(list(candidates))
         fresh = [u for uid, u in candidates.items() if uid not in already]
-        # The same story from another outlet (or twice in this feed) merges into the stored update.
+        # The same story from another outlet (or twice in this feed) merges into the stored update. The
+        # decision "new story" is claimed (Store.put_claimed_update) so that a concurrent poll holding
+        # another outlet's copy cannot store it too: it sees a conflict, re-reads and merges instead.
         window = (now - timedelta(days=DEDUPE_LOOKBACK_DAYS), now + timedelta(seconds=1))
+        claims = self._store.get_claims(k for u in fresh for k in claim_keys(u)) if fresh else {}
         recent = self._store.updates_between(*window) if fresh else []
+        recent.extend(self._store.get_updates(self._claimed_ids(claims, recent)))
         for update in fresh:
             try:
-                story = find_same_story(update, recent)
-                if story is not None:
-                    outcome.merged += int(self._store.merge_source(story.update_id, update))
-                elif self._put(update):
-                    outcome.stored += 1
-                    report.new_updates.append(update)
-                    recent.append(update)
+                self._store_one(
+                    update, claims=claims, recent=recent, window=window, outcome=outcome, report=report
+                )
             except RecordRejected as exc:  # this record only: its neighbours are still stored
                 self._reject(source, exc)
                 outcome.rejected += 1
         return outcome
 
-    def _put(self, update: Update) -> bool:
-        before = self._store.trimmed
-        stored = self._store.put_update(update)
-        if self._store.trimmed > before:
-            self._metrics.count("RecordsTrimmed", 1, source=update.source_id)
-        return stored
+    @staticmethod
+    def _claimed_ids(claims: dict[str, Claim], recent: list[Update]) -> list[str]:
+        known = {u.update_id for u in recent}
+        return [i for c in claims.values() for i in c.ids if i not in known]
+
+    def _store_one(
+        self,
+        update: Update,
+        *,
+        claims: dict[str, Claim],
+        recent: list[Update],
+        window: tuple[datetime, datetime],
+        outcome: SourceOutcome,
+        report: PollReport,
+    ) -> None:
+        keys = claim_keys(update)
+        for _attempt in range(CLAIM_ATTEMPTS):
+            story = find_same_story(update, recent)
+            if story is not None:
+                outcome.merged += int(self._store.merge_source(story.update_id, update))
+                return
+            before = self._store.trimmed
+            result = self._store.put_claimed_update(update, {k: claims[k] for k in keys})
+            if self._store.trimmed > before:
+                self._metrics.count("RecordsTrimmed", 1, source=update.source_id)
+            if result == "exists":
+                return
+            if result == "stored":
+                outcome.stored += 1
+                report.new_updates.append(update)
+                recent.append(update)
+                for key in keys:
+                    claim = claims[key]
+                    claims[key] = Claim(key, claim.version + 1, (*claim.ids, update.update_id))
+                return
+            # Another poll claimed a story in this neighbourhood since we read: read again, decide again.
+            self._metrics.count("StoryClaimConflicts", 1, source=update.source_id)
+            claims.update(self._store.get_claims(keys))
+            known = {u.update_id for u in recent}
+            recent.extend(u for u in self._store.updates_between(*window) if u.update_id not in known)
+            recent.extend(self._store.get_updates(self._claimed_ids(claims, recent)))
+        # Not skipped: the source fails, its validators stay, and the next poll decides this story again.
+        raise SourceError(
+            update.source_id, f"story claim for {update.update_id} contended {CLAIM_ATTEMPTS} times"
+        )
 
     def _reject(self, source: SourceConfig, exc: RecordRejected) -> None:
         logger.warning(
