@@ -13,10 +13,11 @@ from pipewatch.adapters.aws import client
 from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
+    from pipewatch.observability import MetricsSink
     from pipewatch.services.alert import AlertService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
-    from pipewatch.services.poll import MetricsSink, PollService
+    from pipewatch.services.poll import PollService
     from pipewatch.services.subscriptions import SubscriptionService
 
 
@@ -54,9 +55,11 @@ def build_alert_service(
     *,
     dynamodb_client: Any = None,
     sns_client: Any = None,
+    metrics: MetricsSink | None = None,
 ) -> AlertService:
     from pipewatch.adapters.idempotency import make_idempotent_publish
     from pipewatch.adapters.notifier import SnsNotifier
+    from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.alert import AlertService
 
     notifier = SnsNotifier(sns_client or client("sns", settings), settings.topic_arn)
@@ -65,6 +68,7 @@ def build_alert_service(
         table_name=settings.table_name,
         dynamodb_client=dynamodb_client or client("dynamodb", settings),
         ttl_seconds=settings.idempotency_ttl_seconds,
+        metrics=metrics or PowertoolsMetricsSink(),
     )
     return AlertService(notifier, publisher, link_base=settings.link_base)
 
@@ -113,13 +117,18 @@ def build_subscription_service(
 
 
 def build_digest_service(
-    settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None
+    settings: Settings,
+    *,
+    dynamodb_client: Any = None,
+    sns_client: Any = None,
+    metrics: MetricsSink | None = None,
 ) -> DigestService:
     from pipewatch.adapters.idempotency import IdempotentDigestPublisher
     from pipewatch.adapters.notifier import SnsNotifier
     from pipewatch.adapters.store import Store
     from pipewatch.adapters.subscriptions import SubscriptionTable
     from pipewatch.domain.digest import DigestMessage
+    from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.digest import DigestService
 
     ddb = dynamodb_client or client("dynamodb", settings)
@@ -134,11 +143,13 @@ def build_digest_service(
             sms=message.sms,
         )
 
+    sink = metrics or PowertoolsMetricsSink()
     publisher = IdempotentDigestPublisher(
         publish,
         table_name=settings.table_name,
         dynamodb_client=ddb,
         ttl_seconds=settings.idempotency_ttl_seconds,
+        metrics=sink,
     )
     return DigestService(
         table=SubscriptionTable(ddb, settings.table_name),

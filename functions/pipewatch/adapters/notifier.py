@@ -20,6 +20,14 @@ from pipewatch.errors import PublishError
 from pipewatch.observability import logger
 
 
+def outcome_unknown(exc: BaseException) -> bool:
+    """The request may have reached SNS (it was sent, the answer was lost): a read timeout or a connection
+    closed mid-response. A connect timeout or an unreachable endpoint never sent it."""
+    from botocore.exceptions import ConnectionClosedError, ReadTimeoutError, ResponseStreamingError
+
+    return isinstance(exc, ReadTimeoutError | ConnectionClosedError | ResponseStreamingError)
+
+
 def message_attributes(alert: Alert) -> dict[str, dict[str, str]]:
     attributes = {
         "delivery": {"DataType": "String", "StringValue": "instant"},
@@ -60,8 +68,11 @@ class SnsNotifier:
                 MessageStructure="json",
                 MessageAttributes=attributes,
             )
-        except (ClientError, BotoCoreError) as exc:
-            raise PublishError(key, str(exc)) from exc
+        except ClientError as exc:  # SNS answered: not published (5xx: SNS cannot say, so unknown)
+            status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+            raise PublishError(key, str(exc), outcome_unknown=status >= 500) from exc
+        except BotoCoreError as exc:
+            raise PublishError(key, str(exc), outcome_unknown=outcome_unknown(exc)) from exc
         return str(response["MessageId"])
 
     def publish(self, alert: Alert) -> str:

@@ -40,6 +40,9 @@ class SubscriptionRecord(BaseModel):
     sns_attributes: dict[str, str]
     created_at: datetime
     updated_at: datetime
+    # When the subscription last became what its mode says (created, or switched instant <-> digest): a
+    # digest starts there, so nothing alerted while it was instant is sent again.
+    mode_since: datetime | None = None
 
     @property
     def subscription_id(self) -> str:

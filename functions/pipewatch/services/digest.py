@@ -19,7 +19,7 @@ from pipewatch.adapters.subscriptions import DigestState, SubscriptionTable
 from pipewatch.domain.digest import DigestMessage, build_digest, select
 from pipewatch.domain.render import DEFAULT_LINK_BASE
 from pipewatch.domain.subscriptions import digest_due, local_digest_date
-from pipewatch.errors import PipewatchError, PublishError
+from pipewatch.errors import PipewatchError, PublishError, PublishInProgress
 from pipewatch.observability import logger
 
 # A digest covers at most this far back (a subscriber silent for months gets the last week, not everything).
@@ -44,6 +44,8 @@ class DigestReport:
     sent: list[dict[str, Any]] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
+    # Being published by an overlapping run at this moment: skipped here (that run sends and records it).
+    in_progress: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +55,7 @@ class DigestReport:
             "sent": self.sent,
             "empty": self.empty,
             "failed": self.failed,
+            "in_progress": self.in_progress,
         }
 
 
@@ -83,7 +86,9 @@ class DigestService:
             prefs = record.subscription.preferences
             if not digest_due(prefs, now, state.last_digest_date if state else None):
                 continue
-            since = max(state.last_digest_at if state else record.created_at, now - MAX_LOOKBACK)
+            # Never before the subscription became a digest one: what it was alerted as instant stays sent.
+            became_digest = record.mode_since or record.created_at
+            since = max(state.last_digest_at if state else became_digest, became_digest, now - MAX_LOOKBACK)
             due.append((record, since, state))
         report.due = len(due)
         if not due:
@@ -109,6 +114,10 @@ class DigestService:
                 published = {}
                 for part in range(parts):
                     published = self._publisher.publish_once(message, part)
+            except PublishInProgress:
+                logger.info("digest being sent by an overlapping run: skipped", extra={"key": message.key})
+                report.in_progress.append(subscription.subscription_id)
+                continue
             except PublishError as exc:
                 logger.warning("digest publish failed", extra={"key": message.key, "reason": exc.reason})
                 report.failed.append({"subscription_id": subscription.subscription_id, "error": exc.reason})

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from pipewatch.adapters.sources import SourceResult, poll_source
 from pipewatch.adapters.store import Claim, Store
@@ -24,7 +24,7 @@ from pipewatch.domain.sources_config import SourceConfig, SourcesConfig
 from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, fit_snapshot, snapshot_from_study
 from pipewatch.domain.watchlist import Watchlist
 from pipewatch.errors import PayloadError, PipewatchError, RecordRejected, SourceError
-from pipewatch.observability import logger
+from pipewatch.observability import MetricsSink, NullMetrics, logger
 from pipewatch.services.plan import PollTask
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
@@ -60,15 +60,6 @@ def _without_extras(source: SourceConfig) -> SourceConfig:
     if source.pubmed is not None:
         return source.model_copy(update={"pubmed": source.pubmed.model_copy(update={"extra_terms": ()})})
     return source
-
-
-class MetricsSink(Protocol):
-    def count(self, name: str, value: float = 1, **dimensions: str) -> None: ...
-
-
-class NullMetrics:
-    def count(self, name: str, value: float = 1, **dimensions: str) -> None:
-        return None
 
 
 @dataclass

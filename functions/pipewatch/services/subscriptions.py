@@ -53,6 +53,7 @@ class SubscriptionService:
         now = self._clock()
         existing = self._table.get(subscription.subscription_id)
         arn = self._recover_arn(existing)
+        same_mode = existing is not None and existing.subscription.mode == subscription.mode
         record = SubscriptionRecord(
             subscription=subscription,
             status="pending",
@@ -60,6 +61,7 @@ class SubscriptionService:
             sns_attributes=attributes,
             created_at=existing.created_at if existing else now,
             updated_at=now,
+            mode_since=(existing.mode_since or existing.created_at) if existing and same_mode else now,
         )
         self._table.put(record)
         if not arn or not self._sns.set_attributes(arn, attributes):
