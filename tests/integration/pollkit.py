@@ -86,6 +86,7 @@ def build(
     clock: Callable[[], datetime] = lambda: NOW,
     watchlist: Watchlist | None = None,
     dynamodb_client: Any = None,
+    poll: dict[str, Any] | None = None,
     **service_options: Any,
 ) -> PollService:
     settings = Settings.from_env()
@@ -94,6 +95,7 @@ def build(
             "version": 1,
             "http": {"max_retries": 0, "backoff_base_s": 0, "backoff_cap_s": 0},
             "hosts": {"127.0.0.1": {"min_interval_s": 0}},
+            "poll": poll or {},
             "sources": list(sources),
         }
     )

@@ -211,6 +211,32 @@ class Store:
         self.writes += 1
         return True
 
+    def put_seen(self, update: Update) -> bool:
+        """Remember an item without alerting on it (old news, a baseline): a `seen` marker under the update's
+        key, so later polls skip it like a stored update; not `kind=update`, so the stream filter, digests
+        and dedupe never see it. False if the id was already known."""
+        item = {
+            "pk": f"UPDATE#{update.update_id}",
+            "sk": UPDATE_SK,
+            "kind": "seen",
+            "update_id": update.update_id,
+            "title": update.title[:500],
+            "url": update.url,
+            "source_id": update.source_id,
+            "published": _iso(update.published),
+            "first_seen": update.first_seen.isoformat(),
+        }
+        try:
+            self._ddb.put_item(
+                TableName=self._table, Item=_to_ddb(item), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        self.writes += 1
+        return True
+
     def existing_update_ids(self, update_ids: Sequence[str]) -> set[str]:
         """Which of these ids are already stored (BatchGetItem; a read, so re-polls cost no writes)."""
         found: set[str] = set()

@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pipewatch.adapters.sources import SourceResult, poll_source
 from pipewatch.adapters.store import Claim, Store
 from pipewatch.domain.classify import Classifier
-from pipewatch.domain.dedupe import claim_keys, find_same_story
+from pipewatch.domain.dedupe import StoryIndex, claim_keys
 from pipewatch.domain.ids import shared_urls, trial_change_id, update_id, url_identifies
 from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
 from pipewatch.domain.models import Classification, FetchedItem, SourceState, TrialChange, Update
@@ -73,6 +73,8 @@ class SourceOutcome:
     merged: int = 0  # copies of a stored story from other outlets, merged into it (no alert)
     trial_changes: int = 0
     rejected: int = 0  # records skipped (over a size limit, refused by DynamoDB): counted, logged, not fatal
+    baselined: int = 0  # old news (or a first poll's undated items) remembered without an alert
+    deferred: int = 0  # past the per-poll caps: left for the next poll (validators kept)
     error: str = ""
 
 
@@ -192,10 +194,12 @@ class PollService:
                 source, state, self._fetcher, watchlist or self._watchlist, now=now, deadline=deadline
             )
             outcome = self._store_result(source, result, now, report, baseline=state.last_success is None)
-            # Validators move forward only after the items are stored; an unchanged feed writes nothing.
+            # Validators move forward only after the items are stored; an unchanged feed writes nothing. A
+            # poll that stopped at a cap keeps the old validators, so the next one fetches the rest.
             if not result.not_modified or state.consecutive_failures:
+                kept = state if outcome.deferred else result.new_state
                 self._store.put_source_state(
-                    result.new_state.model_copy(
+                    kept.model_copy(
                         update={
                             "last_success": now,
                             "last_attempt": now,
@@ -266,36 +270,54 @@ class PollService:
         # another outlet's copy cannot store it too: it sees a conflict, re-reads and merges instead.
         window = (now - timedelta(days=DEDUPE_LOOKBACK_DAYS), now + timedelta(seconds=1))
         claims = self._store.get_claims(k for u in fresh for k in claim_keys(u)) if fresh else {}
-        recent = self._store.updates_between(*window) if fresh else []
-        recent.extend(self._store.get_updates(self._claimed_ids(claims, recent)))
+        index = StoryIndex(self._store.updates_between(*window) if fresh else [])
+        for update in self._store.get_updates(self._claimed_ids(claims, index)):
+            index.add(update)
+        limits = self._sources.poll
+        horizon = now - timedelta(days=limits.alert_horizon_days)
+        handled = alerts = 0
         for update in fresh:
+            if handled >= limits.max_items_per_poll or alerts >= limits.max_alerts_per_poll:
+                # Deferred, not lost: the validators stay, the next poll fetches these again.
+                outcome.deferred = len(fresh) - handled
+                logger.info("poll cap reached", extra={"source": source.id, "deferred": outcome.deferred})
+                self._metrics.count("ItemsDeferred", outcome.deferred, source=source.id)
+                break
+            handled += 1
+            old = update.published < horizon if update.published else baseline and limits.baseline_undated
+            if old:  # old news, or an undated item of a first poll: remembered, never alerted
+                outcome.baselined += int(self._store.put_seen(update))
+                continue
+            stored_before = outcome.stored
             try:
                 self._store_one(
-                    update, claims=claims, recent=recent, window=window, outcome=outcome, report=report
+                    update, claims=claims, index=index, window=window, outcome=outcome, report=report
                 )
             except RecordRejected as exc:  # this record only: its neighbours are still stored
                 self._reject(source, exc)
                 outcome.rejected += 1
+            alerts += outcome.stored - stored_before
+        if outcome.baselined:
+            self._metrics.count("ItemsBaselined", outcome.baselined, source=source.id)
         return outcome
 
     @staticmethod
-    def _claimed_ids(claims: dict[str, Claim], recent: list[Update]) -> list[str]:
-        known = {u.update_id for u in recent}
-        return [i for c in claims.values() for i in c.ids if i not in known]
+    def _claimed_ids(claims: dict[str, Claim], index: StoryIndex) -> list[str]:
+        return [i for c in claims.values() for i in c.ids if i not in index]
 
     def _store_one(
         self,
         update: Update,
         *,
         claims: dict[str, Claim],
-        recent: list[Update],
+        index: StoryIndex,
         window: tuple[datetime, datetime],
         outcome: SourceOutcome,
         report: PollReport,
     ) -> None:
         keys = claim_keys(update)
         for _attempt in range(CLAIM_ATTEMPTS):
-            story = find_same_story(update, recent)
+            story = index.find(update)
             if story is not None:
                 outcome.merged += int(self._store.merge_source(story.update_id, update))
                 return
@@ -308,7 +330,7 @@ class PollService:
             if result == "stored":
                 outcome.stored += 1
                 report.new_updates.append(update)
-                recent.append(update)
+                index.add(update)
                 for key in keys:
                     claim = claims[key]
                     claims[key] = Claim(key, claim.version + 1, (*claim.ids, update.update_id))
@@ -316,9 +338,10 @@ class PollService:
             # Another poll claimed a story in this neighbourhood since we read: read again, decide again.
             self._metrics.count("StoryClaimConflicts", 1, source=update.source_id)
             claims.update(self._store.get_claims(keys))
-            known = {u.update_id for u in recent}
-            recent.extend(u for u in self._store.updates_between(*window) if u.update_id not in known)
-            recent.extend(self._store.get_updates(self._claimed_ids(claims, recent)))
+            for fresh_story in self._store.updates_between(*window):
+                index.add(fresh_story)
+            for fresh_story in self._store.get_updates(self._claimed_ids(claims, index)):
+                index.add(fresh_story)
         # Not skipped: the source fails, its validators stay, and the next poll decides this story again.
         raise SourceError(
             update.source_id, f"story claim for {update.update_id} contended {CLAIM_ATTEMPTS} times"
@@ -402,8 +425,8 @@ class PollService:
         changes = diff_snapshots(old, snapshot, acronym=acronym or None)
         if old is not None and not changes:
             return 0  # same content: no write at all
-        if old is None and baseline:
-            changes = []  # baseline: remember the study, alert on what changes from here on
+        if old is None and (baseline or self._stale(snapshot, now)):
+            changes = []  # baseline (first poll, or an old study an added agent brought in): remember it
         updates = [self._trial_update(snapshot, change, source, now) for change in changes]
         saved = self._store.save_snapshot_with_updates(
             snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, updates
@@ -412,6 +435,14 @@ class PollService:
             return 0
         report.new_updates.extend(updates)
         return len(updates)
+
+    def _stale(self, snapshot: TrialSnapshot, now: datetime) -> bool:
+        """A study whose record was last updated before the alert horizon is not news when first seen."""
+        try:
+            updated = date.fromisoformat((snapshot.last_update_posted or "")[:10])
+        except ValueError:
+            return False
+        return updated < (now - timedelta(days=self._sources.poll.alert_horizon_days)).date()
 
     def _trial_update(
         self, snapshot: TrialSnapshot, change: TrialChange, source: SourceConfig, now: datetime
