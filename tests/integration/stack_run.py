@@ -68,6 +68,8 @@ class StackRun:
     digest_inbox: list[dict[str, Any]] = field(default_factory=list)  # what the digest subscriber got
     analyst_inbox: list[dict[str, Any]] = field(default_factory=list)  # what the instant subscriber got
     inbox_digests: int = 0  # digests seen by the unfiltered all-alerts queue
+    gsi1_kinds: set[str] = field(default_factory=set)  # item kinds the day index (poll may query it) holds
+    gsi1_pii: list[str] = field(default_factory=list)  # subscriber endpoints found anywhere in gsi1
 
 
 def _routes(server: Any) -> None:
@@ -261,7 +263,7 @@ def _run(workdir: Path) -> StackRun:
     from moto import mock_aws
 
     from pipewatch.adapters.aws import client
-    from pipewatch.adapters.store import Store
+    from pipewatch.adapters.store import Store, paged
     from pipewatch.composition import (
         build_alert_service,
         build_digest_service,
@@ -417,6 +419,11 @@ def _run(workdir: Path) -> StackRun:
                 1 for m in inbox.received() if m["MessageAttributes"]["delivery"]["Value"] == "digest"
             )
             run.digest_inbox = reader.received()
+            ddb = client("dynamodb", settings)
+            indexed = list(paged(ddb.scan, TableName=settings.table_name, IndexName="gsi1"))
+            run.gsi1_kinds = {i.get("kind", {}).get("S", "") for i in indexed}
+            endpoints = (ANALYST, SMS, DIGEST_READER)
+            run.gsi1_pii = [e for e in endpoints for i in indexed if e in json.dumps(i)]
             run.analyst_inbox = analyst.received()
             for function in (
                 "PlanFunction",

@@ -438,3 +438,25 @@ def test_given_a_digest_of_a_thousand_long_updates_then_every_part_is_published_
     assert sent["parts"] == len(received) > 1
     text = "\n".join(m["Message"] for m in received)
     assert all(f"Story {n:04d} " in text for n in range(1000))
+
+
+def test_given_subscriptions_written_before_the_subscriber_index_then_the_upgrade_moves_them_out_of_gsi1(
+    env: dict[str, Any],
+) -> None:
+    record = env["subs"].subscribe({"endpoint": "old.analyst@example.com"})
+    table_name = env["settings"].table_name
+    item = env["ddb"].get_item(
+        TableName=table_name,
+        Key={"pk": {"S": f"SUBSCRIPTION#{record.subscription_id}"}, "sk": {"S": "SUBSCRIPTION"}},
+    )["Item"]
+    legacy = {k: v for k, v in item.items() if not k.startswith("gsi2")}
+    legacy |= {"gsi1pk": {"S": "SUBSCRIPTIONS"}, "gsi1sk": {"S": f"instant#{record.subscription_id}"}}
+    env["ddb"].put_item(TableName=table_name, Item=legacy)  # as the code before gsi2 wrote it
+    table = SubscriptionTable(env["ddb"], table_name)
+    assert table.list() == []
+
+    assert table.move_to_subscriber_index() == 1
+
+    assert [r.subscription_id for r in table.list()] == [record.subscription_id]
+    in_gsi1 = env["ddb"].scan(TableName=table_name, IndexName="gsi1")["Items"]
+    assert not [i for i in in_gsi1 if "old.analyst" in str(i)]

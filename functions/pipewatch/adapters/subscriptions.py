@@ -3,7 +3,9 @@
 Table items (single table, not `kind=update`, so the alert stream filter never sees them):
   - `SUBSCRIPTION#<id>` / `SUBSCRIPTION`: the subscription, its SNS subscription ARN, status and the exact
     SNS attributes last requested (so a half-done call can be repeated with identical attributes, which SNS
-    answers with the existing subscription instead of a new one). gsi1: `SUBSCRIPTIONS` / `<mode>#<id>`.
+    answers with the existing subscription instead of a new one). Listed through gsi2, the subscriber index
+    (`SUBSCRIPTIONS` / `<mode>#<id>`), which only the API and digest roles may query: the day index gsi1,
+    which the poll function reads, holds no e-mail address or phone number.
   - `DIGEST#<id>` / `DIGEST`: when the last digest was sent (written by the digest function only, so a
     preference change never resets it). Its own partition key lets IAM give the digest role this item and
     nothing of the subscription's (IAM conditions see partition keys, not sort keys).
@@ -24,7 +26,8 @@ from pipewatch.domain.subscriptions import Subscription
 SUBSCRIPTION_SK = "SUBSCRIPTION"
 DIGEST_SK = "DIGEST"
 SUBSCRIPTIONS_GSI_PK = "SUBSCRIPTIONS"
-GSI = "gsi1"
+GSI = "gsi2"
+LEGACY_GSI = "gsi1"  # where subscriptions were listed before gsi2 (see `move_to_subscriber_index`)
 
 Status = Literal["pending", "active", "deleting"]
 
@@ -94,8 +97,8 @@ class SubscriptionTable:
                     "pk": f"SUBSCRIPTION#{sid}",
                     "sk": SUBSCRIPTION_SK,
                     "kind": "subscription",
-                    "gsi1pk": SUBSCRIPTIONS_GSI_PK,
-                    "gsi1sk": f"{record.subscription.mode}#{sid}",
+                    "gsi2pk": SUBSCRIPTIONS_GSI_PK,
+                    "gsi2sk": f"{record.subscription.mode}#{sid}",
                     "record": record.model_dump_json(),
                 }
             ),
@@ -109,7 +112,7 @@ class SubscriptionTable:
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": GSI,
-            "KeyConditionExpression": "gsi1pk = :p" + (" AND begins_with(gsi1sk, :m)" if mode else ""),
+            "KeyConditionExpression": "gsi2pk = :p" + (" AND begins_with(gsi2sk, :m)" if mode else ""),
             "ExpressionAttributeValues": {":p": {"S": SUBSCRIPTIONS_GSI_PK}}
             | ({":m": {"S": f"{mode}#"}} if mode else {}),
         }
@@ -117,6 +120,21 @@ class SubscriptionTable:
             SubscriptionRecord.model_validate_json(_from_ddb(i)["record"])
             for i in paged(self._ddb.query, **kwargs)
         ]
+
+    def move_to_subscriber_index(self) -> int:
+        """One-off upgrade (operator credentials): rewrite the subscriptions still listed in gsi1, as the
+        code before gsi2 wrote them, so they leave the index the poll function reads. Returns how many."""
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": LEGACY_GSI,
+            "KeyConditionExpression": "gsi1pk = :p",
+            "ExpressionAttributeValues": {":p": {"S": SUBSCRIPTIONS_GSI_PK}},
+        }
+        moved = 0
+        for item in paged(self._ddb.query, **kwargs):
+            self.put(SubscriptionRecord.model_validate_json(_from_ddb(item)["record"]))
+            moved += 1
+        return moved
 
     # -- digest state ------------------------------------------------------------------------------------
     def get_digest_state(self, subscription_id: str) -> DigestState | None:
