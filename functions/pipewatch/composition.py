@@ -113,6 +113,8 @@ def build_subscription_service(
         sns=SnsSubscriptions(sns_client or client("sns", settings), settings.topic_arn),
         known_agents=agents,
         known_indications=indications,
+        sms_countries=settings.sms_countries,
+        max_filter_policies=settings.max_filter_policies,
     )
 
 

@@ -30,6 +30,12 @@ class Settings:
     function_name: str = "pipewatch-local"
     # Base of the short links in SMS (`<base>/<update id>`), a redirect the operator serves.
     link_base: str = "https://pipewatch.example/u"
+    # Subscription API: callers (IAM ARNs, `*` wildcards) who may manage every subscription; everyone else
+    # manages only those they created. SMS only to these countries (ISO codes). SNS's filter policies per
+    # topic (200 unless AWS raised the quota).
+    admin_arns: tuple[str, ...] = ()
+    sms_countries: tuple[str, ...] = ("US", "CA")
+    max_filter_policies: int = 200
 
     def __post_init__(self) -> None:
         if not self.table_name:
@@ -57,6 +63,12 @@ class Settings:
             values["link_base"] = env["PIPEWATCH_LINK_BASE"].rstrip("/")
         if "PIPEWATCH_POLL_BUDGET_SECONDS" in env:
             values["poll_budget_seconds"] = _number(env, "PIPEWATCH_POLL_BUDGET_SECONDS", float)
+        if env.get("PIPEWATCH_ADMIN_ARNS", "").strip():
+            values["admin_arns"] = _list(env["PIPEWATCH_ADMIN_ARNS"])
+        if "PIPEWATCH_SMS_COUNTRIES" in env:
+            values["sms_countries"] = tuple(c.upper() for c in _list(env["PIPEWATCH_SMS_COUNTRIES"]))
+        if "PIPEWATCH_MAX_FILTER_POLICIES" in env:
+            values["max_filter_policies"] = _number(env, "PIPEWATCH_MAX_FILTER_POLICIES", int)
         if "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS" in env:
             values["idempotency_ttl_seconds"] = _number(env, "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS", int)
         return cls(**values)
@@ -64,6 +76,10 @@ class Settings:
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Settings:
         """A copy with some fields replaced (validated again); the name the CLI commands call."""
         return dataclasses.replace(self, **(update or {}))
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def _number(env: Mapping[str, str], name: str, kind: type[float] | type[int]) -> Any:
