@@ -247,7 +247,7 @@ def test_given_sns_reporting_its_filter_policy_limit_then_409_not_502(
         )
 
     monkeypatch.setattr(service._sns._sns, "subscribe", refuse)
-    status, body = call("POST", "/subscriptions", {"endpoint": "x@example.com"})
+    status, _ = call("POST", "/subscriptions", {"endpoint": "x@example.com"})
     assert status == 409
     assert call("GET", "/subscriptions")[1] == {"subscriptions": []}  # nothing left pending
 
