@@ -47,6 +47,7 @@ def build_poll_service(
         watchlist=watchlist,
         sources=sources,
         metrics=metrics or PowertoolsMetricsSink(),
+        alarm_after_failures=settings.source_alarm_failures,
     )
 
 
@@ -158,4 +159,5 @@ def build_digest_service(
         store=Store(ddb, settings.table_name),
         publisher=publisher,
         link_base=settings.link_base,
+        alarm_after_failures=settings.source_alarm_failures,
     )

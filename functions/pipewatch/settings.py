@@ -36,6 +36,8 @@ class Settings:
     admin_arns: tuple[str, ...] = ()
     sms_countries: tuple[str, ...] = ("US", "CA")
     max_filter_policies: int = 200
+    # A source failing this many polls in a row is unhealthy: the operator alarm fires, digests say so.
+    source_alarm_failures: int = 3
 
     def __post_init__(self) -> None:
         if not self.table_name:
@@ -69,6 +71,8 @@ class Settings:
             values["sms_countries"] = tuple(c.upper() for c in _list(env["PIPEWATCH_SMS_COUNTRIES"]))
         if "PIPEWATCH_MAX_FILTER_POLICIES" in env:
             values["max_filter_policies"] = _number(env, "PIPEWATCH_MAX_FILTER_POLICIES", int)
+        if "PIPEWATCH_SOURCE_ALARM_FAILURES" in env:
+            values["source_alarm_failures"] = _number(env, "PIPEWATCH_SOURCE_ALARM_FAILURES", int)
         if "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS" in env:
             values["idempotency_ttl_seconds"] = _number(env, "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS", int)
         return cls(**values)

@@ -275,3 +275,15 @@ def test_given_the_policies_the_api_derived_then_each_subscriber_gets_only_its_d
     assert run.digest_inbox[0]["MessageAttributes"]["subscription_id"]["Value"] == run.digest_subscription_id
     deliveries = {m["MessageAttributes"]["delivery"]["Value"] for m in run.analyst_inbox}
     assert deliveries == {"instant"} and len(run.analyst_inbox) == run.alerts_published
+
+
+def test_given_the_template_then_an_unhealthy_source_alarms_the_operator_and_its_recovery_notifies_too(
+    run: StackRun,
+) -> None:
+    alarm = run.template["Resources"]["SourceFailingAlarm"]["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("Pipewatch", "SourceUnhealthy")
+    assert alarm["OKActions"] == [{"Ref": "OperatorTopic"}] == alarm["AlarmActions"]
+    functions = run.template["Resources"]
+    for name in ("PollFunction", "DigestFunction"):
+        variables = functions[name]["Properties"]["Environment"]["Variables"]
+        assert variables["PIPEWATCH_SOURCE_ALARM_FAILURES"] == {"Ref": "SourceFailureAlarmThreshold"}

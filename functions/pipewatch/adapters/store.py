@@ -27,6 +27,7 @@ UPDATE_SK = "UPDATE"
 # can never grow an update item past the DynamoDB item limit; later copies are still recognised (alias item).
 MAX_STORY_URLS = 50
 STATE_SK = "STATE"
+SOURCES_GSI_PK = "SOURCES"
 SNAPSHOT_SK = "SNAPSHOT"
 
 _serializer = TypeSerializer()
@@ -466,10 +467,24 @@ class Store:
                     "sk": STATE_SK,
                     "kind": "source_state",
                     "state": state.model_dump_json(),
+                    # Listed by the day index's SOURCES partition, so the digest reads every source's health.
+                    "gsi1pk": SOURCES_GSI_PK,
+                    "gsi1sk": state.source_id,
                 }
             ),
         )
         self.writes += 1
+
+    def source_states(self) -> list[SourceState]:
+        """Every source's state (validators and health), through gsi1 (partition SOURCES)."""
+        items = paged(
+            self._ddb.query,
+            TableName=self._table,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :p",
+            ExpressionAttributeValues={":p": {"S": SOURCES_GSI_PK}},
+        )
+        return [SourceState.model_validate_json(_from_ddb(i)["state"]) for i in items]
 
     # -- trial snapshots -------------------------------------------------------------------------------
     def get_snapshot(self, nct_id: str) -> tuple[str, int] | None:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from pipewatch.adapters.store import Store
 from pipewatch.adapters.subscriptions import DigestState, SubscriptionTable
 from pipewatch.domain.digest import DigestMessage, build_digest, select
+from pipewatch.domain.models import SourceState
 from pipewatch.domain.render import DEFAULT_LINK_BASE
 from pipewatch.domain.subscriptions import digest_due, local_digest_date
 from pipewatch.errors import PipewatchError, PublishError, PublishInProgress
@@ -67,7 +68,9 @@ class DigestService:
         store: Store,
         publisher: DigestPublisher,
         link_base: str = DEFAULT_LINK_BASE,
+        alarm_after_failures: int = 3,
     ) -> None:
+        self._alarm_after = alarm_after_failures
         self._table = table
         self._store = store
         self._publisher = publisher
@@ -75,6 +78,19 @@ class DigestService:
 
     def start_invocation(self, context: Any) -> None:
         self._publisher.register_lambda_context(context)
+
+    def _notices(self, states: Sequence[SourceState], since: datetime, now: datetime) -> list[str]:
+        """Source health for the reader: which sources are failing now, which recovered since the last
+        digest (so a gap in the updates is explained, not silent)."""
+        lines = [n for n in (s.health_notice(self._alarm_after) for s in states) if n]
+        for state in states:
+            if state.last_outage and since <= state.last_outage[1] < now and not state.consecutive_failures:
+                began, ended = state.last_outage
+                lines.append(
+                    f"Source {state.source_id} recovered at {ended:%Y-%m-%d %H:%M UTC} "
+                    f"(failing since {began:%Y-%m-%d %H:%M UTC}); updates it missed are included as found."
+                )
+        return lines
 
     def run(self, now: datetime, *, raise_on_failure: bool = True) -> DigestReport:
         report = DigestReport(now=now.isoformat())
@@ -94,6 +110,7 @@ class DigestService:
         if not due:
             return report
         updates: Sequence[Any] = self._store.updates_between(min(since for _, since, _ in due), now)
+        states = self._store.source_states()
         for record, since, _state in due:
             subscription = record.subscription
             digest_date = local_digest_date(subscription.preferences, now)
@@ -104,6 +121,7 @@ class DigestService:
                 since=since,
                 until=now,
                 link_base=self._link_base,
+                notices=self._notices(states, since, now),
             )
             if message is None:
                 report.empty.append(subscription.subscription_id)

@@ -108,7 +108,9 @@ class PollService:
         metrics: MetricsSink | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         monotonic: Callable[[], float] = time.monotonic,
+        alarm_after_failures: int = 3,
     ) -> None:
+        self._alarm_after = alarm_after_failures
         self._store = store
         self._fetcher = fetcher
         self._classifier = classifier
@@ -196,7 +198,7 @@ class PollService:
             outcome = self._store_result(source, result, now, report, baseline=state.last_success is None)
             # Validators move forward only after the items are stored; an unchanged feed writes nothing. A
             # poll that stopped at a cap keeps the old validators, so the next one fetches the rest.
-            if not result.not_modified or state.consecutive_failures:
+            if not result.not_modified or state.consecutive_failures or state.last_success is None:
                 kept = state if outcome.deferred else result.new_state
                 self._store.put_source_state(
                     kept.model_copy(
@@ -205,9 +207,15 @@ class PollService:
                             "last_attempt": now,
                             "consecutive_failures": 0,
                             "last_error": "",
+                            "failing_since": None,
+                            "items_seen": state.items_seen + outcome.fetched,
+                            "last_outage": (state.failing_since, now)
+                            if state.failing_since
+                            else state.last_outage,
                         }
                     )
                 )
+            self._healthy(source, state, now)
         except (SourceError, PayloadError) as exc:
             reason = exc.reason if isinstance(exc, SourceError) else str(exc)
             return self._failed(source, state, now, reason)
@@ -232,13 +240,39 @@ class PollService:
                 "last_attempt": now,
                 "consecutive_failures": state.consecutive_failures + 1,
                 "last_error": reason[:500],
+                "failing_since": state.failing_since or now,
             }
         )
+        unhealthy = failed.consecutive_failures >= self._alarm_after
+        if unhealthy and failed.consecutive_failures == self._alarm_after:
+            logger.error(
+                "source unhealthy",
+                extra={
+                    "source": source.id,
+                    "failures": failed.consecutive_failures,
+                    "since": str(failed.failing_since),
+                },
+            )
+        # One metric without a per-source dimension, so one CloudWatch alarm covers every source.
+        self._metrics.count("SourceUnhealthy", 1 if unhealthy else 0)
         try:
             self._store.put_source_state(failed)
         except Exception as exc:  # noqa: BLE001 - the failure is still counted and reported
             logger.warning("source state not saved", extra={"source": source.id, "reason": str(exc)[:300]})
         return SourceOutcome(source_id=source.id, ok=False, error=reason)
+
+    def _healthy(self, source: SourceConfig, state: SourceState, now: datetime) -> None:
+        self._metrics.count("SourceUnhealthy", 0)
+        if state.consecutive_failures >= self._alarm_after:
+            logger.warning(
+                "source recovered",
+                extra={
+                    "source": source.id,
+                    "failed_polls": state.consecutive_failures,
+                    "since": str(state.failing_since),
+                },
+            )
+            self._metrics.count("SourceRecovered", 1, source=source.id)
 
     def _store_result(
         self, source: SourceConfig, result: SourceResult, now: datetime, report: PollReport, *, baseline: bool
