@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/classify_speed.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/cost.py
+	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/cold_start.py
 
 clean:
