@@ -102,15 +102,15 @@ def _distinct(n: int) -> dict[str, str]:
 def test_given_a_flood_then_each_poll_stops_at_its_cap_and_the_next_goes_on_until_nothing_is_left(
     server: Any,
 ) -> None:
-    _feed(server, [_distinct(n) for n in range(120)])
+    _feed(server, [_distinct(n) for n in range(60)])
     metrics = CountingMetrics()
     service = pollkit.build(
-        [pollkit.feed_source(server.base_url)], metrics=metrics, poll={"max_alerts_per_poll": 50}
+        [pollkit.feed_source(server.base_url)], metrics=metrics, poll={"max_alerts_per_poll": 25}
     )
     reports = [service.poll() for _ in range(4)]
 
-    assert [len(r.new_updates) for r in reports] == [50, 50, 20, 0]
-    assert [r.outcomes[0].deferred for r in reports] == [70, 20, 0, 0]
+    assert [len(r.new_updates) for r in reports] == [25, 25, 10, 0]
+    assert [r.outcomes[0].deferred for r in reports] == [35, 10, 0, 0]
     assert reports[3].outcomes[0].not_modified  # validators saved only once every item was handled
-    assert len({u.title for u in pollkit.store().scan_updates()}) == 120
-    assert metrics.total("ItemsDeferred", source="feed") == 90
+    assert len({u.title for u in pollkit.store().scan_updates()}) == 60
+    assert metrics.total("ItemsDeferred", source="feed") == 45
