@@ -79,6 +79,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/classify_speed.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/cost.py
+	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/build_size.py
 	$(BIN)/python bench/reader.py

@@ -13,13 +13,13 @@ from pipewatch.adapters.aws import client
 from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
+    from pipewatch.observability import MetricsSink
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
     from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
-    from pipewatch.services.ports import MetricsSink
     from pipewatch.services.reader import ReaderService
     from pipewatch.services.subscriptions import SubscriptionService
 
@@ -55,6 +55,7 @@ def build_poll_service(
         watchlist=watchlist,
         sources=sources,
         metrics=metrics or PowertoolsMetricsSink(),
+        alarm_after_failures=settings.source_alarm_failures,
     )
 
 
@@ -82,9 +83,11 @@ def build_alert_service(
     *,
     dynamodb_client: Any = None,
     sns_client: Any = None,
+    metrics: MetricsSink | None = None,
 ) -> AlertService:
     from pipewatch.adapters.idempotency import make_idempotent_publish
     from pipewatch.adapters.notifier import SnsNotifier
+    from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.alert import AlertService
 
     notifier = SnsNotifier(sns_client or client("sns", settings), settings.require("topic_arn"))
@@ -93,6 +96,7 @@ def build_alert_service(
         table_name=settings.require("table_name"),
         dynamodb_client=dynamodb_client or client("dynamodb", settings),
         ttl_seconds=settings.idempotency_ttl_seconds,
+        metrics=metrics or PowertoolsMetricsSink(),
     )
     return AlertService(
         notifier,
@@ -176,11 +180,17 @@ def build_subscription_service(
         ),
         check_destination=destination_check or HttpsPoster().check,
         email_by_delivery_function=bool(settings.ses_sender),
+        sms_countries=settings.sms_countries,
+        max_filter_policies=settings.max_filter_policies,
     )
 
 
 def build_digest_service(
-    settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None
+    settings: Settings,
+    *,
+    dynamodb_client: Any = None,
+    sns_client: Any = None,
+    metrics: MetricsSink | None = None,
 ) -> DigestService:
     from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.idempotency import IdempotentDigestPublisher
@@ -188,25 +198,28 @@ def build_digest_service(
     from pipewatch.adapters.store import Store
     from pipewatch.adapters.subscriptions import SubscriptionTable
     from pipewatch.domain.digest import DigestMessage
+    from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.digest import DigestService
 
     ddb = dynamodb_client or client("dynamodb", settings)
     notifier = SnsNotifier(sns_client or client("sns", settings), settings.require("topic_arn"))
 
-    def publish(message: DigestMessage) -> str:
+    def publish(message: DigestMessage, part: int) -> str:
         return notifier.publish_digest(
             subscription_id=message.subscription_id,
-            digest_key=message.key,
-            subject=message.subject,
-            email=message.email,
+            digest_key=message.part_key(part),
+            subject=message.part_subject(part),
+            email=message.all_parts[part],
             sms=message.sms,
         )
 
+    sink = metrics or PowertoolsMetricsSink()
     publisher = IdempotentDigestPublisher(
         publish,
         table_name=settings.require("table_name"),
         dynamodb_client=ddb,
         ttl_seconds=settings.idempotency_ttl_seconds,
+        metrics=sink,
     )
     return DigestService(
         table=SubscriptionTable(ddb, settings.require("table_name")),
@@ -215,6 +228,7 @@ def build_digest_service(
         link_base=settings.link_base,
         calendar=CatalystStore(ddb, settings.require("table_name")),
         links=signed_links(settings, dynamodb_client=ddb),
+        alarm_after_failures=settings.source_alarm_failures,
     )
 
 

@@ -28,7 +28,30 @@ class PayloadError(PipewatchError):
 class PublishError(PipewatchError):
     """Publishing one alert failed; the batch reports only this record as failed so it is retried."""
 
-    def __init__(self, update_id: str, reason: str) -> None:
+    def __init__(self, update_id: str, reason: str, *, outcome_unknown: bool = False) -> None:
         super().__init__(f"publish {update_id}: {reason}")
         self.update_id = update_id
         self.reason = reason
+        # SNS may have accepted it: the request was sent and no answer came back (read timeout, connection
+        # closed). The retry publishes again: the one case, with a lost success record, of a duplicate.
+        self.outcome_unknown = outcome_unknown
+
+
+class RecordRejected(PipewatchError):
+    """One record cannot be stored or sent as it is (over an AWS size limit even after trimming, or refused
+    by DynamoDB's validation). It is skipped, counted and logged with its source; its neighbours go on."""
+
+    def __init__(self, record_id: str, reason: str, *, source_id: str = "") -> None:
+        super().__init__(f"record {record_id}: {reason}")
+        self.record_id = record_id
+        self.reason = reason
+        self.source_id = source_id
+
+
+class PublishInProgress(PipewatchError):
+    """Another invocation is publishing this very message right now (an overlapping run): skip it, it is
+    not lost and must not be sent twice."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"publish {key}: already in progress in another invocation")
+        self.key = key

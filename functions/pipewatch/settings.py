@@ -54,6 +54,14 @@ class Settings:
     ses_sender: str = ""
     ses_configuration_set: str = ""
     email_feedback_topic_arn: str = ""
+    # Subscription API: callers (IAM ARNs, `*` wildcards) who may manage every subscription; everyone else
+    # manages only those they created. SMS only to these countries (ISO codes). SNS's filter policies per
+    # topic (200 unless AWS raised the quota).
+    admin_arns: tuple[str, ...] = ()
+    sms_countries: tuple[str, ...] = ("US", "CA")
+    max_filter_policies: int = 200
+    # A source failing this many polls in a row is unhealthy: the operator alarm fires, digests say so.
+    source_alarm_failures: int = 3
 
     def __post_init__(self) -> None:
         if not self.poll_budget_seconds > 0:
@@ -92,6 +100,14 @@ class Settings:
             values["link_base"] = env["PIPEWATCH_LINK_BASE"].rstrip("/")
         if "PIPEWATCH_POLL_BUDGET_SECONDS" in env:
             values["poll_budget_seconds"] = _number(env, "PIPEWATCH_POLL_BUDGET_SECONDS", float)
+        if env.get("PIPEWATCH_ADMIN_ARNS", "").strip():
+            values["admin_arns"] = _list(env["PIPEWATCH_ADMIN_ARNS"])
+        if "PIPEWATCH_SMS_COUNTRIES" in env:
+            values["sms_countries"] = tuple(c.upper() for c in _list(env["PIPEWATCH_SMS_COUNTRIES"]))
+        if "PIPEWATCH_MAX_FILTER_POLICIES" in env:
+            values["max_filter_policies"] = _number(env, "PIPEWATCH_MAX_FILTER_POLICIES", int)
+        if "PIPEWATCH_SOURCE_ALARM_FAILURES" in env:
+            values["source_alarm_failures"] = _number(env, "PIPEWATCH_SOURCE_ALARM_FAILURES", int)
         if "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS" in env:
             values["idempotency_ttl_seconds"] = _number(env, "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS", int)
         if "PIPEWATCH_CATALYST_GRACE_DAYS" in env:
@@ -128,6 +144,10 @@ _ENV_NAMES = {
     "topic_arn": "PIPEWATCH_TOPIC_ARN",
     "poll_queue_url": "PIPEWATCH_POLL_QUEUE_URL",
 }
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def _number(env: Mapping[str, str], name: str, kind: type[float] | type[int]) -> Any:

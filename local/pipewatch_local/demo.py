@@ -114,6 +114,8 @@ class DemoRun:
         sources = {
             "version": 1,
             "http": {"max_retries": 1, "backoff_base_s": 0, "backoff_cap_s": 0},
+            # Recorded payloads are months or years old (some undated): widen the alert horizon so they alert.
+            "poll": {"alert_horizon_days": 3650, "baseline_undated": False},
             "hosts": {"127.0.0.1": {"min_interval_s": 0}},
             "sources": [
                 {

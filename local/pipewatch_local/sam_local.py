@@ -179,6 +179,18 @@ def env_vars_document(outputs: dict[str, str], endpoint: str, sources: dict[str,
             "PIPEWATCH_POLL_QUEUE_URL": outputs["PollQueueUrl"],
             "PIPEWATCH_ENDPOINT_URL": endpoint,
             "PIPEWATCH_SOURCES": json.dumps(sources, separators=(",", ":")),
+            # Stack resources the template hands some functions through GetAtt/Ref, which `sam local`
+            # cannot resolve (it would pass a made-up ARN): the stack's real values from moto.
+            **{
+                name: outputs[output]
+                for name, output in (
+                    ("PIPEWATCH_LINK_KEY_ID", "LinkKeyArn"),
+                    ("PIPEWATCH_SITE_URL", "SiteUrl"),
+                    ("PIPEWATCH_DELIVERY_QUEUE_URL", "DeliveryQueueUrl"),
+                    ("PIPEWATCH_CHANNELS_KEY_ID", "ChannelsKeyArn"),
+                )
+                if output in outputs
+            },
         }
     }
 

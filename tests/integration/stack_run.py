@@ -76,6 +76,8 @@ class StackRun:
     webhook_received: list[Any] = field(default_factory=list)  # what the webhook receiver got
     delivery_queue_left: int = 0
     delivery_dlq_left: int = 0
+    gsi1_kinds: set[str] = field(default_factory=set)  # item kinds the day index (poll may query it) holds
+    gsi1_pii: list[str] = field(default_factory=list)  # subscriber endpoints found anywhere in gsi1
 
 
 def _routes(server: Any) -> None:
@@ -122,6 +124,8 @@ def sources_yaml(base: str) -> dict[str, Any]:
     return {
         "version": 1,
         "http": {"max_retries": 0, "backoff_base_s": 0, "backoff_cap_s": 0},
+        # Recorded payloads are months or years old (some undated): widen the alert horizon so they alert.
+        "poll": {"alert_horizon_days": 3650, "baseline_undated": False},
         "hosts": {"127.0.0.1": {"min_interval_s": 0}},
         "sources": [
             {"id": "press-wire", "kind": "rss", "url": f"{base}/press/feed.xml", "doc_type": "press_release"},
@@ -317,7 +321,7 @@ def _run(workdir: Path) -> StackRun:
 
     from pipewatch.adapters.aws import client
     from pipewatch.adapters.feedback import FeedbackTable
-    from pipewatch.adapters.store import Store
+    from pipewatch.adapters.store import Store, paged
     from pipewatch.adapters.webhook_http import HttpsPoster
     from pipewatch.composition import (
         build_alert_service,
@@ -525,6 +529,11 @@ def _run(workdir: Path) -> StackRun:
             run.delivery_queue_left = queue_depth(stack.output("DeliveryQueueUrl"))
             run.delivery_dlq_left = queue_depth(stack.output("DeliveryDeadLetterQueueUrl"))
             run.digest_inbox = reader.received()
+            ddb = client("dynamodb", settings)
+            indexed = list(paged(ddb.scan, TableName=settings.table_name, IndexName="gsi1"))
+            run.gsi1_kinds = {i.get("kind", {}).get("S", "") for i in indexed}
+            endpoints = (ANALYST, SMS, DIGEST_READER)
+            run.gsi1_pii = [e for e in endpoints for i in indexed if e in json.dumps(i)]
             run.analyst_inbox = analyst.received()
 
             # The daily catalyst check, on a day after every window the poll calendared has closed: it marks

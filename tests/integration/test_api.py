@@ -17,7 +17,18 @@ from pipewatch_local.local_stack import LambdaContext
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 
 
-def _event(method: str, path: str, body: Any = None, query: dict[str, str] | None = None) -> dict[str, Any]:
+ANALYST_ARN = "arn:aws:sts::123456789012:assumed-role/Analyst/alice"
+OTHER_ARN = "arn:aws:sts::123456789012:assumed-role/Analyst/bob"
+ADMIN_ARN = "arn:aws:iam::123456789012:role/PipewatchAdmin"
+
+
+def _event(
+    method: str,
+    path: str,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    caller: str | None = ANALYST_ARN,
+) -> dict[str, Any]:
     resource = "/subscriptions/{subscription_id}" if path.count("/") > 1 else "/subscriptions"
     path_parameters = {"subscription_id": path.rsplit("/", 1)[1]} if resource.endswith("}") else None
     return {
@@ -36,7 +47,7 @@ def _event(method: str, path: str, body: Any = None, query: dict[str, str] | Non
             "path": f"/dev{path}",
             "stage": "dev",
             "requestId": "test",
-            "identity": {"sourceIp": "127.0.0.1"},
+            "identity": {"sourceIp": "127.0.0.1", **({"userArn": caller} if caller else {})},
         },
         "body": json.dumps(body) if body is not None else None,
         "isBase64Encoded": False,
@@ -51,20 +62,26 @@ def _analyst_subscriptions() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def call(local_stack: Any) -> Any:
-    api._service.cache_clear()
+def call(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    service = api._service  # a test may monkeypatch api._service; the cached builder is cleared after
+    service.cache_clear()
     from pipewatch.settings import get_settings
 
+    monkeypatch.setenv("PIPEWATCH_ADMIN_ARNS", "arn:aws:iam::123456789012:role/Pipewatch*")
     get_settings.cache_clear()
 
     def invoke(
-        method: str, path: str, body: Any = None, query: dict[str, str] | None = None
+        method: str,
+        path: str,
+        body: Any = None,
+        query: dict[str, str] | None = None,
+        caller: str | None = ANALYST_ARN,
     ) -> tuple[int, Any]:
-        answer = api.handler(_event(method, path, body, query), LambdaContext("api"))
+        answer = api.handler(_event(method, path, body, query, caller), LambdaContext("api"))
         return answer["statusCode"], json.loads(answer["body"]) if answer.get("body") else None
 
     yield invoke
-    api._service.cache_clear()
+    service.cache_clear()
     get_settings.cache_clear()
 
 
@@ -209,3 +226,135 @@ def test_given_a_public_webhook_url_then_201_the_secret_is_shown_once_and_the_ur
 def test_given_an_inconsistent_channel_request_then_422(call: Any, request_body: dict[str, Any]) -> None:
     status, _ = call("POST", "/subscriptions", request_body)
     assert status == 422
+
+
+# -- per-caller authorisation and the SMS allowlist ---------------------------------------------------------
+
+
+def test_given_two_callers_then_each_sees_and_removes_only_its_own_and_an_admin_manages_all(
+    call: Any,
+) -> None:
+    assert call("POST", "/subscriptions", {"endpoint": "alice@example.com"})[0] == 201
+    assert call("POST", "/subscriptions", {"endpoint": "bob@example.com"}, caller=OTHER_ARN)[0] == 201
+
+    def endpoints(caller: str) -> list[str]:
+        return [s["endpoint"] for s in call("GET", "/subscriptions", caller=caller)[1]["subscriptions"]]
+
+    assert endpoints(ANALYST_ARN) == ["alice@example.com"]
+    assert endpoints(OTHER_ARN) == ["bob@example.com"]
+    assert endpoints(ADMIN_ARN) == ["alice@example.com", "bob@example.com"]
+    # Bob can neither remove nor take over Alice's subscription (by e-mail or by id).
+    assert call("DELETE", "/subscriptions/alice@example.com", caller=OTHER_ARN)[0] == 404
+    status, body = call(
+        "POST", "/subscriptions", {"endpoint": "alice@example.com", "mode": "digest"}, caller=OTHER_ARN
+    )
+    assert status == 403 and "another caller" in body["message"]
+    assert call("DELETE", "/subscriptions/alice@example.com", caller=ADMIN_ARN)[0] == 200
+    assert endpoints(ADMIN_ARN) == ["bob@example.com"]
+
+
+def test_given_no_verified_caller_then_403(call: Any) -> None:
+    assert call("GET", "/subscriptions", caller=None)[0] == 403
+    assert call("POST", "/subscriptions", {"endpoint": "x@example.com"}, caller=None)[0] == 403
+
+
+@pytest.mark.parametrize(
+    ("number", "allowed"),
+    [("+447700900123", False), ("+18765550123", False), ("+18095550123", False), ("+4915112345678", False),
+     ("+15555550123", True), ("+14165550123", True)],
+)  # fmt: skip
+def test_given_the_sms_allowlist_then_only_its_countries_can_be_subscribed(
+    call: Any, number: str, allowed: bool
+) -> None:
+    status, body = call("POST", "/subscriptions", {"endpoint": number})
+    assert status == (201 if allowed else 400), body
+    if not allowed:
+        assert "not enabled" in body["message"] and "SmsCountries" in body["message"]
+
+
+# -- validation ---------------------------------------------------------------------------------------------
+
+
+def test_given_a_phone_number_with_a_trailing_newline_then_it_is_refused(call: Any) -> None:
+    assert call("POST", "/subscriptions", {"endpoint": "+15555550123\n"})[0] == 422
+    assert call("GET", "/subscriptions")[1] == {"subscriptions": []}
+
+
+def test_given_an_agent_id_with_capitals_then_it_is_normalised_and_a_bad_one_is_a_clean_400(
+    call: Any,
+) -> None:
+    status, body = call("POST", "/subscriptions", {"endpoint": "a@example.com", "agents": ["Efgartigimod "]})
+    assert status == 201 and body["agents"] == ["efgartigimod"]
+    status, body = call("POST", "/subscriptions", {"endpoint": "b@example.com", "agents": ["efgar-tigimod!"]})
+    assert status == 400 and "is not an id" in body["message"]
+
+
+def test_given_a_full_topic_then_a_new_subscriber_gets_409_with_guidance_and_existing_ones_can_change(
+    call: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipewatch.settings import get_settings
+
+    monkeypatch.setenv("PIPEWATCH_MAX_FILTER_POLICIES", "2")
+    get_settings.cache_clear()
+    api._service.cache_clear()
+    for n in range(2):
+        assert call("POST", "/subscriptions", {"endpoint": f"s{n}@example.com"})[0] == 201
+
+    status, body = call("POST", "/subscriptions", {"endpoint": "third@example.com"})
+
+    assert status == 409 and "Filter policies per topic" in body["message"]
+    assert call("POST", "/subscriptions", {"endpoint": "s0@example.com", "mode": "digest"})[0] == 201
+
+
+def test_given_sns_reporting_its_filter_policy_limit_then_409_not_502(
+    call: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    service = api._service()
+
+    def refuse(**kwargs: Any) -> Any:
+        raise ClientError(
+            {"Error": {"Code": "FilterPolicyLimitExceeded", "Message": "Filter policy limit exceeded"}},
+            "Subscribe",
+        )
+
+    monkeypatch.setattr(service._sns._sns, "subscribe", refuse)
+    status, _ = call("POST", "/subscriptions", {"endpoint": "x@example.com"})
+    assert status == 409
+    assert call("GET", "/subscriptions")[1] == {"subscriptions": []}  # nothing left pending
+
+
+def test_given_a_subscription_sns_refused_then_no_record_is_left_and_an_old_pending_one_can_be_deleted(
+    call: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from pipewatch.adapters.subscriptions import SubscriptionRecord
+    from pipewatch.domain.subscriptions import Subscription
+
+    service = api._service()
+
+    def refuse(**kwargs: Any) -> Any:
+        raise ClientError(
+            {"Error": {"Code": "InvalidParameter", "Message": "Invalid parameter: Endpoint"}}, "Subscribe"
+        )
+
+    monkeypatch.setattr(service._sns._sns, "subscribe", refuse)
+    status, _ = call("POST", "/subscriptions", {"endpoint": "refused@example.com"})
+    assert status == 400
+    assert call("GET", "/subscriptions")[1] == {"subscriptions": []}
+    # A record left pending by the code before this fix (SNS refused, record stayed): it can be deleted.
+    from datetime import UTC, datetime
+
+    stale = SubscriptionRecord(
+        subscription=Subscription.model_validate({"endpoint": "stale@example.com"}),
+        status="pending",
+        sns_attributes={"FilterPolicy": "{}", "FilterPolicyScope": "MessageAttributes"},
+        created_at=datetime.now(UTC),
+        updated_at=datetime.now(UTC),
+        owner=ANALYST_ARN,
+    )
+    service._table.put(stale)
+    assert call("DELETE", "/subscriptions/stale@example.com")[0] == 200
+    assert call("GET", "/subscriptions")[1] == {"subscriptions": []}

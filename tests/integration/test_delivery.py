@@ -196,7 +196,7 @@ def test_given_sanitize_payloads_from_a_feed_then_no_markup_or_control_character
     assert len(topic.sent_notifications) == count >= 40
     for _id, message, subject, *_ in topic.sent_notifications:
         bodies = json.loads(message)
-        for text in (subject, bodies["email"], bodies["sms"]):
+        for text in (subject, bodies["default"], bodies["sms"]):
             lowered = text.lower()
             assert not any(
                 tag in lowered for tag in ("<script", "<iframe", "<object", "<embed", "<applet", "<meta")
@@ -251,11 +251,11 @@ def test_given_a_failure_between_sns_and_the_table_then_the_next_call_repairs_wi
     real_put = SubscriptionTable.put
     calls = {"n": 0}
 
-    def put_failing_second(self: SubscriptionTable, record: Any) -> None:
+    def put_failing_second(self: SubscriptionTable, record: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 2:  # after SNS subscribed, recording the ARN fails (a crash, a throttle)
             raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException"}}, "PutItem")
-        real_put(self, record)
+        return real_put(self, record, **kwargs)
 
     SubscriptionTable.put = put_failing_second  # type: ignore[method-assign]
     try:
@@ -409,3 +409,137 @@ def test_given_a_digest_publish_failing_half_way_then_the_retried_run_sends_only
     assert len(retried.sent) == 1
     assert flaky.calls.count("publish") == 3  # failed, succeeded, and the retry of the failed one
     assert [len(s.received()) for s in shadows] == [1, 1]
+
+
+def test_given_a_digest_of_a_thousand_long_updates_then_every_part_is_published_and_none_is_lost(
+    env: dict[str, Any],
+) -> None:
+    subs: SubscriptionService = env["subs"]
+    subs._clock = lambda: NOW - timedelta(hours=2)
+    reader = subs.subscribe({"endpoint": "reader@example.com", "preferences": {"mode": "digest"}})
+    shadow = _shadow(env, reader)
+    base = _labelled({"A38"})[0]
+    for n in range(1000):
+        env["store"].put_update(
+            base.model_copy(
+                update={
+                    "update_id": f"u-long-{n}",
+                    "title": f"Story {n:04d} " + "a long headline about efgartigimod " * 13,
+                    "url": f"https://example.com/story/{n}",
+                    "first_seen": NOW - timedelta(minutes=90) + timedelta(seconds=n),
+                }
+            )
+        )
+
+    report = _digest_env(env).run(NOW + timedelta(hours=1))
+
+    (sent,) = report.sent
+    received = shadow.received()
+    assert sent["parts"] == len(received) > 1
+    text = "\n".join(m["Message"] for m in received)
+    assert all(f"Story {n:04d} " in text for n in range(1000))
+
+
+def test_given_subscriptions_written_before_the_subscriber_index_then_the_upgrade_moves_them_out_of_gsi1(
+    env: dict[str, Any],
+) -> None:
+    record = env["subs"].subscribe({"endpoint": "old.analyst@example.com"})
+    table_name = env["settings"].table_name
+    item = env["ddb"].get_item(
+        TableName=table_name,
+        Key={"pk": {"S": f"SUBSCRIPTION#{record.subscription_id}"}, "sk": {"S": "SUBSCRIPTION"}},
+    )["Item"]
+    legacy = {k: v for k, v in item.items() if not k.startswith("gsi2")}
+    legacy |= {"gsi1pk": {"S": "SUBSCRIPTIONS"}, "gsi1sk": {"S": f"instant#{record.subscription_id}"}}
+    env["ddb"].put_item(TableName=table_name, Item=legacy)  # as the code before gsi2 wrote it
+    table = SubscriptionTable(env["ddb"], table_name)
+    assert table.list() == []
+
+    assert table.move_to_subscriber_index() == 1
+
+    assert [r.subscription_id for r in table.list()] == [record.subscription_id]
+    in_gsi1 = env["ddb"].scan(TableName=table_name, IndexName="gsi1")["Items"]
+    assert not [i for i in in_gsi1 if "old.analyst" in str(i)]
+
+
+class _RacingSns:
+    """The real (moto) SNS client; around the first call of `hook_on`, `interleave` runs (a concurrent call
+    landing exactly then): before the call, or right after it returned."""
+
+    def __init__(self, real: Any, hook_on: str, interleave: Any, *, after: bool = False) -> None:
+        self._real = real
+        self._hook_on = hook_on
+        self._interleave = interleave
+        self._after = after
+        self.interleaved: list[Any] = []
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._real, name)
+        if name != self._hook_on:
+            return method
+
+        def interleave() -> None:
+            if not self.interleaved:
+                try:
+                    self.interleaved.append(self._interleave())
+                except Exception as exc:  # the concurrent call's own outcome, for the test to see
+                    self.interleaved.append(exc)
+
+        def hooked(**kwargs: Any) -> Any:
+            if not self._after:
+                interleave()
+            answer = method(**kwargs)
+            if self._after:
+                interleave()
+            return answer
+
+        return hooked
+
+
+def _no_orphans(env: dict[str, Any]) -> None:
+    records = {r.sns_arn for r in SubscriptionTable(env["ddb"], env["settings"].table_name).list()}
+    listed = env["sns"].list_subscriptions_by_topic(TopicArn=env["settings"].topic_arn)["Subscriptions"]
+    # The stack's own delivery queue is subscribed by the template, not by a subscription record.
+    subscribers = [s for s in listed if not (s["Protocol"] == "sqs" and "DeliveryQueue" in s["Endpoint"])]
+    orphans = [s["Endpoint"] for s in subscribers if s["SubscriptionArn"] not in records]
+    assert orphans == [], f"SNS subscriptions no record names: {orphans}"
+
+
+@pytest.mark.parametrize("hook_on", ["unsubscribe", "set_subscription_attributes"])
+def test_given_a_subscribe_racing_an_unsubscribe_then_no_sns_subscription_is_orphaned(
+    env: dict[str, Any], hook_on: str
+) -> None:
+    from pipewatch.composition import build_subscription_service
+
+    endpoint = "racer@example.com"
+    env["subs"].subscribe({"endpoint": endpoint})
+    other = build_subscription_service(env["settings"])  # the concurrent caller, its own clients
+    if hook_on == "unsubscribe":  # a subscribe lands between unsubscribe's SNS call and its record delete
+        first = build_subscription_service(env["settings"])
+        racing = _RacingSns(
+            env["sns"], "unsubscribe", lambda: other.subscribe({"endpoint": endpoint}), after=True
+        )
+        first._sns._sns = racing
+        outcome: Any
+        try:
+            outcome = first.unsubscribe(endpoint)
+        except Exception as exc:
+            outcome = exc
+    else:  # an unsubscribe lands while a preference change is at SNS
+        first = build_subscription_service(env["settings"])
+        racing = _RacingSns(env["sns"], "set_subscription_attributes", lambda: other.unsubscribe(endpoint))
+        first._sns._sns = racing
+        try:
+            outcome = first.subscribe({"endpoint": endpoint, "preferences": {"min_severity": "high"}})
+        except Exception as exc:
+            outcome = exc
+
+    assert racing.interleaved, outcome
+    _no_orphans(env)
+    # And the survivor is coherent: a record names exactly the SNS subscription that exists, or neither does.
+    record = SubscriptionTable(env["ddb"], env["settings"].table_name).get(
+        next(iter([r.subscription_id for r in env["subs"].list()] or ["sub-none"]))
+    )
+    if record is not None:
+        assert record.status == "active"
+    assert outcome is not None

@@ -57,7 +57,7 @@ ITEM_ACTIONS = {
 }
 WRITES = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
 # A subscription record as the subscription code writes it (adapters/subscriptions.py).
-SUBSCRIPTION_ATTRIBUTES = ["gsi1pk", "gsi1sk", "kind", "pk", "record", "sk"]
+SUBSCRIPTION_ATTRIBUTES = ["gsi2pk", "gsi2sk", "kind", "pk", "record", "sk"]
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +183,29 @@ def test_given_the_alert_function_then_it_cannot_write_subscriptions_or_updates(
     assert all(_decision(run, "AlertFunction", r) is Decision.IMPLICIT_DENY for r in api_writes)
     own = Request("dynamodb:PutItem", table, {"dynamodb:LeadingKeys": ["idempotency#alert"]})
     assert _decision(run, "AlertFunction", own) is Decision.ALLOW
+
+
+def test_given_the_poll_function_then_it_cannot_read_any_subscriber_email_or_phone(run: StackRun) -> None:
+    # The subscriber index (gsi2) is refused to poll, which parses untrusted feeds; the index poll may query
+    # without a key condition (gsi1) holds no subscription at all, as the table after the run shows.
+    table = run.outputs["TableArn"]
+    subscribers = Request("dynamodb:Query", f"{table}/index/gsi2")
+    for function in ("PollFunction", "PlanFunction", "AlertFunction"):
+        assert _decision(run, function, subscribers) is Decision.IMPLICIT_DENY, function
+    for function in ("ApiFunction", "DigestFunction"):
+        assert _decision(run, function, subscribers) is Decision.ALLOW, function
+    for action in ("dynamodb:Scan", "dynamodb:Query"):
+        assert _decision(run, "PollFunction", Request(action, table)) is Decision.IMPLICIT_DENY, action
+    poll_queries = {
+        c.request.resource for c in run.calls["PollFunction"] if c.request.action == "dynamodb:Query"
+    }
+    assert poll_queries == {f"{table}/index/gsi1"}
+    assert run.gsi1_kinds and "subscription" not in run.gsi1_kinds
+    assert not run.gsi1_pii, "an e-mail address or phone number is readable through gsi1"
+    subscription_read = Request(
+        "dynamodb:GetItem", table, {"dynamodb:LeadingKeys": [f"SUBSCRIPTION#{run.digest_subscription_id}"]}
+    )
+    assert _decision(run, "PollFunction", subscription_read) is Decision.IMPLICIT_DENY
 
 
 def test_given_the_poll_function_then_it_cannot_write_idempotency_or_subscription_items(

@@ -334,3 +334,15 @@ def test_given_the_readers_links_then_pages_feedback_feeds_and_unsubscribe_work_
     # The digest's page is its subscriber's (feeds, unsubscribe); the alert's shared page shows neither.
     assert "../unsub/" in str(run.reader_responses[0].body)
     assert "../unsub/" not in str(run.reader_responses[6].body)
+
+
+def test_given_the_template_then_an_unhealthy_source_alarms_the_operator_and_its_recovery_notifies_too(
+    run: StackRun,
+) -> None:
+    alarm = run.template["Resources"]["SourceFailingAlarm"]["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("Pipewatch", "SourceUnhealthy")
+    assert alarm["OKActions"] == [{"Ref": "OperatorTopic"}] == alarm["AlarmActions"]
+    functions = run.template["Resources"]
+    for name in ("PollFunction", "DigestFunction"):
+        variables = functions[name]["Properties"]["Environment"]["Variables"]
+        assert variables["PIPEWATCH_SOURCE_ALARM_FAILURES"] == {"Ref": "SourceFailureAlarmThreshold"}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pipewatch.domain.dedupe import Claim
 from pipewatch.domain.models import SourceState, Update
 from pipewatch.domain.polling import SourceResult
 from pipewatch.domain.sources_config import SourceConfig
@@ -21,7 +22,10 @@ class InMemoryStore:
     states: dict[str, SourceState] = field(default_factory=dict)
     snapshots: dict[str, tuple[str, int]] = field(default_factory=dict)
     merged: list[tuple[str, str]] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    claims: dict[str, Claim] = field(default_factory=dict)
     state_writes: int = 0
+    trimmed: int = 0
 
     def get_source_state(self, source_id: str) -> SourceState:
         return self.states.get(source_id, SourceState(source_id=source_id))
@@ -41,6 +45,29 @@ class InMemoryStore:
             return False
         self.updates[update.update_id] = update
         return True
+
+    def put_seen(self, update: Update) -> bool:
+        if update.update_id in self.updates or update.update_id in self.seen:
+            return False
+        self.seen.add(update.update_id)
+        return True
+
+    def get_claims(self, keys: Iterable[str]) -> dict[str, Claim]:
+        return {key: self.claims.get(key, Claim(key)) for key in dict.fromkeys(keys)}
+
+    def get_updates(self, update_ids: Iterable[str]) -> list[Update]:
+        return [self.updates[uid] for uid in update_ids if uid in self.updates]
+
+    def put_claimed_update(self, update: Update, claims: Mapping[str, Claim]) -> str:
+        """Same contract as the DynamoDB store: "stored", "exists", or "conflict" when a claim moved on."""
+        if update.update_id in self.updates:
+            return "exists"
+        if any(self.claims.get(key, Claim(key)).version != claim.version for key, claim in claims.items()):
+            return "conflict"
+        self.updates[update.update_id] = update
+        for key, claim in claims.items():
+            self.claims[key] = Claim(key, claim.version + 1, (*claim.ids, update.update_id))
+        return "stored"
 
     def merge_source(self, story_id: str, duplicate: Update) -> bool:
         self.merged.append((story_id, duplicate.update_id))

@@ -120,3 +120,74 @@ def test_given_a_syndication_id_then_it_is_ignored() -> None:
     assert content_words("argenx discontinues phase 3 1035645801") == content_words(
         "argenx discontinues phase 3"
     )
+
+
+# -- the index gives the brute-force answer, in about linear time -------------------------------------------
+
+import random  # noqa: E402
+import time  # noqa: E402
+
+from pipewatch.domain.dedupe import StoryIndex  # noqa: E402
+from pipewatch.domain.models import Classification  # noqa: E402
+
+
+def _synthetic(n: int, rng: random.Random, vocabulary: list[str], words: tuple[int, int]) -> Update:
+    agent = rng.choice(("efgartigimod", "brepocitinib", "dazukibart"))
+    event, severity = rng.choice((("regulatory", "high"), ("results", "high"), ("trial_status", "medium")))
+    title = " ".join(rng.sample(vocabulary, rng.randint(*words)))
+    indications = rng.choice(((), ("dermatomyositis",), ("myasthenia_gravis",)))
+    return Update(
+        update_id=f"u-syn-{n}",
+        title=f"{agent} {title}",
+        summary=" ".join(rng.sample(vocabulary, 12)) if rng.random() < 0.5 else "",
+        url=rng.choice((f"https://example.com/{n}", f"https://example.com/{n % 50}", "")),
+        source_id="syn",
+        published=NOW - timedelta(days=rng.randint(0, 8)) if rng.random() < 0.8 else None,
+        classification=Classification(
+            relevant=True, agents=(agent,), indications=indications, event_type=event, severity=severity
+        ),
+        first_seen=NOW + timedelta(seconds=n),
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_given_random_stories_then_the_index_finds_exactly_what_the_pairwise_scan_finds(seed: int) -> None:
+    rng = random.Random(seed)
+    vocabulary = [f"w{k}" for k in range(rng.choice((12, 25, 60)))]  # small: many near-copies
+    index = StoryIndex()
+    stored: list[Update] = []
+    for n in range(250):
+        update = _synthetic(n, rng, vocabulary, (2, 9))
+        expected = find_same_story(update, stored)
+        assert index.find(update) == expected, (seed, n)
+        if expected is None:
+            stored.append(update)
+            index.add(update)
+
+
+def test_given_the_labelled_stories_then_the_index_agrees_with_the_pairwise_scan() -> None:
+    updates = list(_labelled().values())
+    index = StoryIndex()
+    for n, update in enumerate(updates):
+        assert index.find(update) == find_same_story(update, updates[:n])
+        index.add(update)
+
+
+def test_given_4000_distinct_relevant_items_in_one_task_then_matching_takes_under_5_s_of_cpu() -> None:
+    rng = random.Random(4000)
+    vocabulary = [f"term{k}" for k in range(3000)]
+    items = [
+        _synthetic(n, rng, vocabulary, (7, 12)).model_copy(update={"url": f"https://example.com/s/{n}"})
+        for n in range(4000)
+    ]
+    started = time.process_time()
+    index = StoryIndex()
+    merged = 0
+    for update in items:
+        if index.find(update) is None:
+            index.add(update)
+        else:
+            merged += 1
+    elapsed = time.process_time() - started
+    assert len(index) + merged == 4000 and len(index) > 3500
+    assert elapsed < 5.0, f"{elapsed:.2f} s CPU for 4,000 items"

@@ -139,3 +139,19 @@ def test_real_command_line_has_no_traceback() -> None:
     )
     assert bad.returncode == 1 and bad.stdout == ""
     assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+
+
+def test_given_deeply_nested_garbage_then_one_line_and_exit_1_never_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipewatch.cli import main
+
+    garbage = tmp_path / "deep.json"
+    garbage.write_text('{"a":' * 50_000 + "1" + "}" * 50_000)
+    shallow = tmp_path / "shallow.json"
+    shallow.write_text("[" * 500 + "]" * 500)  # decodes, but is no study document either
+
+    for path in (garbage, shallow):
+        assert main(["diff-trial", str(path), str(path)]) == 1
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

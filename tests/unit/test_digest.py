@@ -93,3 +93,43 @@ def test_given_selected_updates_then_email_and_sms_are_well_formed() -> None:
 
 def test_given_nothing_selected_then_there_is_no_digest() -> None:
     assert build_digest(SUB, [], digest_date="2026-11-25", since=SINCE, until=NOW) is None
+
+
+def _long(n: int) -> Update:
+    update = _update(n, ("efgartigimod",), "high", hours_ago=1 + n / 1000)
+    return update.model_copy(
+        update={"title": f"Story {n:04d} " + "efgartigimod long headline words " * 14, "summary": "x" * 300}
+    )
+
+
+def test_given_a_digest_over_one_sns_message_then_it_comes_in_parts_each_under_the_limit_and_none_lost() -> (
+    None
+):
+    import json
+
+    from pipewatch.domain.limits import MESSAGE_BUDGET_BYTES
+
+    updates = [_long(n) for n in range(1000)]
+    digest = build_digest(SUB, updates, digest_date="2026-11-25", since=SINCE, until=NOW)
+
+    assert digest is not None and len(digest.all_parts) > 1
+    assert digest.email == digest.all_parts[0]
+    for index, part in enumerate(digest.all_parts):
+        body = json.dumps({"default": part, "sms": digest.sms}, ensure_ascii=False)
+        size = len(body.encode()) + len(digest.part_subject(index)) + 200  # + the message attributes
+        assert size <= MESSAGE_BUDGET_BYTES
+        assert f"(part {index + 1} of {len(digest.all_parts)})" in part
+    shown = "\n".join(digest.all_parts)
+    assert all(f"Story {n:04d} " in shown for n in range(1000))
+    assert digest.omitted == 0
+    assert len({digest.part_key(i) for i in range(len(digest.all_parts))}) == len(digest.all_parts)
+    assert digest.part_key(0) == digest.key
+
+
+def test_given_a_digest_past_the_part_cap_then_the_rest_is_named_not_silently_dropped() -> None:
+    updates = [_long(n) for n in range(1000)]
+    digest = build_digest(SUB, updates, digest_date="2026-11-25", since=SINCE, until=NOW, part_bytes=20_000)
+
+    assert digest is not None and len(digest.all_parts) == 10
+    assert digest.omitted > 0
+    assert f"... and {digest.omitted} more updates not shown" in digest.all_parts[-1]

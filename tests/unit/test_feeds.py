@@ -57,8 +57,22 @@ def test_bozo_feed_with_entries_still_yields_them() -> None:
     )
     assert len(items) == 2
     assert items[0].title.startswith("쿠팡")
-    [cut] = parse_feed(b"<rss version='2.0'><channel><item><title>cut off</title>", source_id="s")
-    assert cut.title == "cut off"
+
+
+def test_given_a_truncated_feed_then_it_is_an_error_not_the_items_before_the_cut() -> None:
+    # A cut connection or a proxy's size limit: 12 of 25 items would be taken for the whole feed and, with
+    # the validators moved on, the other 13 never fetched again.
+    whole = (
+        b"<rss version='2.0'><channel>"
+        + b"".join(b"<item><title>story %d</title><guid>g%d</guid></item>" % (n, n) for n in range(25))
+        + b"</channel></rss>"
+    )
+    assert len(parse_feed(whole, source_id="s")) == 25
+    cut = whole[: whole.index(b"<item><title>story 12<")] + b"<item><title>story 12</ti"
+    with pytest.raises(PayloadError, match=r"truncated feed: .* after 13 entries"):
+        parse_feed(cut, source_id="s")
+    with pytest.raises(PayloadError, match="truncated feed"):
+        parse_feed(b"<rss version='2.0'><channel><item><title>cut off</title>", source_id="s")
 
 
 @pytest.mark.parametrize(

@@ -49,3 +49,28 @@ def test_bad_file_is_one_line_on_stderr_and_exit_1(
     assert captured.out == ""
     assert len(captured.err.strip().splitlines()) == 1
     assert captured.err.startswith("parse-feed: ") and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("kind", ["ctgov", "pubmed"])
+def test_given_deeply_nested_garbage_json_then_one_line_and_exit_1_never_a_traceback(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    garbage = tmp_path / "deep.json"
+    garbage.write_text("[" * 100_000 + "]" * 100_000)
+
+    assert main(["parse-feed", "--kind", kind, str(garbage)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "nested" in err
+
+
+def test_given_a_truncated_feed_file_then_parse_feed_says_so_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    whole = (FIXTURES / "rss/sec_press_releases_rss_2025-01-24_edgarkit.xml").read_bytes()
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(whole[: len(whole) // 2])
+
+    assert main(["parse-feed", "--kind", "rss", str(cut)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "truncated feed" in captured.err

@@ -570,7 +570,14 @@ def test_each_field_change(
 
 def test_every_snapshot_field_has_a_change_case() -> None:
     covered = {c[3] for c in FIELD_CASES} | {"results", "countries", "locations_count"}
-    bookkeeping = {"nct_id", "complete", "has_results", "results_first_posted", "last_update_posted"}
+    bookkeeping = {
+        "nct_id",
+        "complete",
+        "has_results",
+        "results_first_posted",
+        "last_update_posted",
+        "trimmed",
+    }
     assert set(TrialSnapshot.model_fields) - bookkeeping - covered == set()
 
 

@@ -10,11 +10,11 @@ study documents (the poll service snapshots and diffs those with ``pipewatch.dom
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pipewatch.adapters import safejson
 from pipewatch.domain.models import FetchedItem
 from pipewatch.domain.sources_config import CtgovSettings
 from pipewatch.domain.text import clean_text, to_utc
@@ -29,13 +29,7 @@ Study = dict[str, Any]
 
 
 def _load_json(data: bytes, what: str) -> Any:
-    try:
-        return json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        first = data[:60].decode("utf-8", "replace").strip().splitlines()[:1]
-        raise PayloadError(
-            f"{what}: not JSON ({exc.msg if hasattr(exc, 'msg') else exc}; starts {first})"
-        ) from exc
+    return safejson.loads(data, what)
 
 
 # -- requests --------------------------------------------------------------------------------------

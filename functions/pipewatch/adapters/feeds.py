@@ -2,15 +2,19 @@
 BytesIO), never a URL or a path, so it cannot fetch or open anything.
 
 A broken feed (not XML, an HTML page, ill-formed with no entries) is a PayloadError with a one-line reason;
-an ill-formed ("bozo") feed that still yields entries gives those entries.
+an ill-formed ("bozo") feed that still yields entries gives those entries, unless it is truncated (it ends
+before the closing tag of its root element: a cut connection, a proxy's size limit), which is a PayloadError
+too, so the poll counts a failure and keeps the old validators: the whole feed is fetched again next time.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from pipewatch.domain.limits import MAX_URL_CHARS
 from pipewatch.domain.models import DocType, FetchedItem
 from pipewatch.domain.text import canonical_url, clean_text, to_utc
 from pipewatch.errors import PayloadError
@@ -18,6 +22,14 @@ from pipewatch.errors import PayloadError
 MAX_TITLE = 500
 MAX_SUMMARY = 2000
 _HTML_STARTS = (b"<!doctype html", b"<html")
+# The closing tag of an RSS, Atom or RSS 1.0 (RDF) root element, optionally prefixed, at the very end.
+_ROOT_CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|rdf)\s*>\s*$", re.IGNORECASE)
+
+
+def is_truncated(data: bytes) -> bool:
+    """True when an XML feed stops before the closing tag of its root element."""
+    tail = data[-512:].rstrip(b" \t\r\n\x00")
+    return _ROOT_CLOSED.search(tail) is None
 
 
 def _first_line(exc: object) -> str:
@@ -47,6 +59,11 @@ def parse_document(data: bytes, *, content_type: str = "") -> Any:
     if parsed.get("bozo") and not entries:
         reason = _first_line(parsed.get("bozo_exception", "ill-formed"))
         raise PayloadError(f"not a well-formed feed: {reason}")
+    if parsed.get("bozo") and is_truncated(data):
+        reason = _first_line(parsed.get("bozo_exception", "ill-formed"))
+        raise PayloadError(
+            f"truncated feed: it ends before its closing root tag after {len(entries)} entries ({reason})"
+        )
     if not entries and not parsed.get("version"):
         raise PayloadError("not an RSS/Atom document (no feed element found)")
     return parsed
@@ -71,16 +88,19 @@ def entry_to_item(
     """One feed entry as a FetchedItem; None for an entry with no title, text or link."""
     title = clean_text(entry.get("title"), max_length=MAX_TITLE)
     summary = clean_text(_entry_summary(entry), max_length=MAX_SUMMARY)
-    url = canonical_url(entry.get("link"))
+    link = str(entry.get("link") or "")
+    url = canonical_url(link)
     if not (title or summary or url):
         return None
+    item_extra = dict(extra or {})
+    if len(link) > MAX_URL_CHARS:  # dropped, not cut (a cut link is a broken one): counted by the poll
+        item_extra["url_dropped"] = f"link of {len(link)} characters (limit {MAX_URL_CHARS})"
     guid = str(entry.get("id") or "").strip() or url or title
     published = None
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         published = to_utc(entry.get(key))
         if published is not None:
             break
-    item_extra = dict(extra or {})
     source = entry.get("source")
     if isinstance(source, Mapping) and source.get("title"):  # Google News: the original publisher
         item_extra["publisher"] = clean_text(source.get("title"), max_length=200)

@@ -1,7 +1,11 @@
 """SNS notifier: one publish per alert, with the message attributes that subscription filter policies
 route on (`delivery` = "instant"; `agents`, `indications` as String.Array; `event_type`, `severity` as
 String; `severity_rank` as Number so a policy can say "medium or above"), and one publish per digest
-(`delivery` = "digest", `subscription_id`), which only that subscriber's filter policy accepts."""
+(`delivery` = "digest", `subscription_id`), which only that subscriber's filter policy accepts.
+
+Every message is sized before it is published (domain/limits.py): the body is `{"default": long, "sms":
+short}` (e-mail and queues read `default`, SMS reads `sms`; the long text is not repeated under `email` and
+`sqs` keys), and a long text that would pass SNS's 256 KiB limit is truncated with a visible mark."""
 
 from __future__ import annotations
 
@@ -10,8 +14,18 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from pipewatch.domain.limits import SNS_SUBJECT_MAX_CHARS, fit_sns_body
 from pipewatch.domain.models import SEVERITY_RANK, Alert
 from pipewatch.errors import PublishError
+from pipewatch.observability import logger
+
+
+def outcome_unknown(exc: BaseException) -> bool:
+    """The request may have reached SNS (it was sent, the answer was lost): a read timeout or a connection
+    closed mid-response. A connect timeout or an unreachable endpoint never sent it."""
+    from botocore.exceptions import ConnectionClosedError, ReadTimeoutError, ResponseStreamingError
+
+    return isinstance(exc, ReadTimeoutError | ConnectionClosedError | ResponseStreamingError)
 
 
 def message_attributes(alert: Alert) -> dict[str, dict[str, str]]:
@@ -36,39 +50,53 @@ class SnsNotifier:
     def __init__(self, sns_client: Any, topic_arn: str) -> None:
         self._sns = sns_client
         self._topic_arn = topic_arn
+        self.truncated = 0  # messages cut to fit the SNS limit
 
-    def publish(self, alert: Alert) -> str:
-        """Publish one alert; per-protocol bodies (SMS short, email long). Returns the SNS message id."""
-        body = {"default": alert.message, "email": alert.message, "sms": alert.sms, "sqs": alert.message}
-        try:
-            response = self._sns.publish(
-                TopicArn=self._topic_arn,
-                Subject=alert.subject,
-                Message=json.dumps(body),
-                MessageStructure="json",
-                MessageAttributes=message_attributes(alert),
-            )
-        except (ClientError, BotoCoreError) as exc:
-            raise PublishError(alert.update_id, str(exc)) from exc
-        return str(response["MessageId"])
-
-    def publish_digest(
-        self, *, subscription_id: str, digest_key: str, subject: str, email: str, sms: str
+    def _publish(
+        self, key: str, *, subject: str, long: str, sms: str, attributes: dict[str, dict[str, str]]
     ) -> str:
-        """Publish one subscriber's digest; only that subscriber's filter policy accepts it."""
-        body = {"default": email, "email": email, "sms": sms, "sqs": email}
+        subject = subject[:SNS_SUBJECT_MAX_CHARS]
+        body, truncated = fit_sns_body(long, sms, subject, attributes)
+        if truncated:
+            self.truncated += 1
+            logger.warning("message truncated to fit the SNS message limit", extra={"key": key})
         try:
             response = self._sns.publish(
                 TopicArn=self._topic_arn,
                 Subject=subject,
-                Message=json.dumps(body),
+                Message=body,
                 MessageStructure="json",
-                MessageAttributes={
-                    "delivery": {"DataType": "String", "StringValue": "digest"},
-                    "subscription_id": {"DataType": "String", "StringValue": subscription_id},
-                    "digest_key": {"DataType": "String", "StringValue": digest_key},
-                },
+                MessageAttributes=attributes,
             )
-        except (ClientError, BotoCoreError) as exc:
-            raise PublishError(digest_key, str(exc)) from exc
+        except ClientError as exc:  # SNS answered: not published (5xx: SNS cannot say, so unknown)
+            status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+            raise PublishError(key, str(exc), outcome_unknown=status >= 500) from exc
+        except BotoCoreError as exc:
+            raise PublishError(key, str(exc), outcome_unknown=outcome_unknown(exc)) from exc
         return str(response["MessageId"])
+
+    def publish(self, alert: Alert) -> str:
+        """Publish one alert; per-protocol bodies (SMS short, email long). Returns the SNS message id."""
+        return self._publish(
+            alert.update_id,
+            subject=alert.subject,
+            long=alert.message,
+            sms=alert.sms,
+            attributes=message_attributes(alert),
+        )
+
+    def publish_digest(
+        self, *, subscription_id: str, digest_key: str, subject: str, email: str, sms: str
+    ) -> str:
+        """Publish one subscriber's digest (or one part of it); only that subscriber's policy accepts it."""
+        return self._publish(
+            digest_key,
+            subject=subject,
+            long=email,
+            sms=sms,
+            attributes={
+                "delivery": {"DataType": "String", "StringValue": "digest"},
+                "subscription_id": {"DataType": "String", "StringValue": subscription_id},
+                "digest_key": {"DataType": "String", "StringValue": digest_key},
+            },
+        )

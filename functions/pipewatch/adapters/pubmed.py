@@ -9,10 +9,10 @@ document summary"}`` (that record is skipped, the others kept).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pipewatch.adapters import safejson
 from pipewatch.domain.models import FetchedItem
 from pipewatch.domain.sources_config import PubmedSettings
 from pipewatch.domain.text import clean_text, to_utc
@@ -23,11 +23,7 @@ MAX_AUTHORS = 6
 
 
 def _load_json(data: bytes, what: str) -> Any:
-    try:
-        doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        start = data[:60].decode("utf-8", "replace").strip().splitlines()[:1]
-        raise PayloadError(f"{what}: not JSON (starts {start})") from exc
+    doc = safejson.loads(data, what)
     if not isinstance(doc, dict):
         raise PayloadError(f"{what}: expected a JSON object")
     return doc

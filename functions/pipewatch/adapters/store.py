@@ -4,17 +4,30 @@ one transaction, so a crash between them loses nothing and a retry adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from pipewatch.domain.dedupe import Claim
+from pipewatch.domain.limits import (
+    ITEM_BUDGET_BYTES,
+    item_size,
+    transaction_batches,
+    truncate_text,
+)
 from pipewatch.domain.models import Classification, SourceState, TrialChange, Update
+from pipewatch.errors import RecordRejected
+from pipewatch.observability import logger
 
 UPDATE_SK = "UPDATE"
+# At most this many other outlets' URLs are remembered on one story (each is at most MAX_URL_CHARS), so merges
+# can never grow an update item past the DynamoDB item limit; later copies are still recognised (alias item).
+MAX_STORY_URLS = 50
 STATE_SK = "STATE"
+SOURCES_GSI_PK = "SOURCES"
 SNAPSHOT_SK = "SNAPSHOT"
 
 _serializer = TypeSerializer()
@@ -53,7 +66,6 @@ def update_to_item(update: Update) -> dict[str, Any]:
     return {
         "gsi1pk": day_key(update.first_seen),
         "gsi1sk": f"{update.first_seen.astimezone(UTC).isoformat()}#{update.update_id}",
-        "story_urls": [update.url] if update.url else None,
         "pk": f"UPDATE#{update.update_id}",
         "sk": UPDATE_SK,
         "kind": "update",
@@ -74,7 +86,41 @@ def update_to_item(update: Update) -> dict[str, Any]:
         "sources": list(update.sources),
         "change": update.change.model_dump_json() if update.change else None,
         "first_seen": update.first_seen.isoformat(),
+        "url_shared": True if update.url_shared else None,
     }
+
+
+# Text attributes shortened (visibly) when an item would pass the item limit, longest-lived first.
+_SHRINKABLE = ("summary", "title", "change")
+
+
+def fit_item(
+    item: dict[str, Any], record_id: str, *, source_id: str = ""
+) -> tuple[dict[str, Any], list[str]]:
+    """`item` sized against the DynamoDB item limit: the long text attributes are truncated (with a visible
+    mark) until it fits. Returns (item, names truncated); RecordRejected when it cannot fit."""
+    size = item_size(item)
+    if size <= ITEM_BUDGET_BYTES:
+        return item, []
+    fitted = dict(item)
+    truncated: list[str] = []
+    for name in _SHRINKABLE:
+        value = fitted.get(name)
+        if not isinstance(value, str) or name == "change":  # the change is JSON: never cut it
+            continue
+        over = item_size(fitted) - ITEM_BUDGET_BYTES
+        fitted[name] = truncate_text(value, max(200, len(value.encode("utf-8")) - over))
+        truncated.append(name)
+        if item_size(fitted) <= ITEM_BUDGET_BYTES:
+            return fitted, truncated
+    raise RecordRejected(
+        record_id, f"item of {size} bytes is over the DynamoDB item limit", source_id=source_id
+    )
+
+
+def _rejected(exc: ClientError) -> bool:
+    """DynamoDB refused this one item (size, an empty key, a bad value): retrying cannot help."""
+    return bool(exc.response["Error"]["Code"] == "ValidationException")
 
 
 def update_from_item(item: dict[str, Any]) -> Update:
@@ -101,6 +147,7 @@ def update_from_item(item: dict[str, Any]) -> Update:
         change=TrialChange.model_validate_json(change_json) if change_json else None,
         first_seen=item["first_seen"],
         story_urls=tuple(item.get("story_urls", ())),
+        url_shared=bool(item.get("url_shared", False)),
     )
 
 
@@ -109,20 +156,71 @@ def deserialize_image(image: dict[str, Any]) -> dict[str, Any]:
     return _from_ddb(image)
 
 
+CLAIM_SK = "CLAIM"
+# How many of the latest stories a claim remembers: enough for every story of one neighbourhood (agent,
+# event, severity) within the dedupe look-back in any realistic week; older ones are found by the day index.
+CLAIM_REMEMBERS = 50
+
+
 class Store:
     def __init__(self, dynamodb_client: Any, table_name: str) -> None:
         self._ddb = dynamodb_client
         self._table = table_name
         self.writes = 0  # successful item writes, for benches and the "unchanged cycle writes nothing" check
+        self.trimmed = 0  # records truncated to fit the item limit (the poll service counts them)
 
     # -- updates ---------------------------------------------------------------------------------------
+    def sized_update_item(self, update: Update) -> dict[str, Any]:
+        """The update's item sized against the item limit (truncated visibly, logged), or RecordRejected."""
+        item, truncated = fit_item(update_to_item(update), update.update_id, source_id=update.source_id)
+        if truncated:
+            self.trimmed += 1
+            logger.warning(
+                "record truncated to fit the DynamoDB item limit",
+                extra={"update_id": update.update_id, "source": update.source_id, "fields": truncated},
+            )
+        return item
+
     def put_update(self, update: Update) -> bool:
-        """Store a new update. False if it was already stored (the write is conditional)."""
+        """Store a new update. False if it was already stored (the write is conditional). RecordRejected when
+        this one record cannot be stored (over the item limit even truncated, or refused by DynamoDB)."""
         try:
             self._ddb.put_item(
                 TableName=self._table,
-                Item=_to_ddb(update_to_item(update)),
+                Item=_to_ddb(self.sized_update_item(update)),
                 ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            if _rejected(exc):
+                raise RecordRejected(
+                    update.update_id,
+                    exc.response["Error"].get("Message", "refused"),
+                    source_id=update.source_id,
+                ) from exc
+            raise
+        self.writes += 1
+        return True
+
+    def put_seen(self, update: Update) -> bool:
+        """Remember an item without alerting on it (old news, a baseline): a `seen` marker under the update's
+        key, so later polls skip it like a stored update; not `kind=update`, so the stream filter, digests
+        and dedupe never see it. False if the id was already known."""
+        item = {
+            "pk": f"UPDATE#{update.update_id}",
+            "sk": UPDATE_SK,
+            "kind": "seen",
+            "update_id": update.update_id,
+            "title": update.title[:500],
+            "url": update.url,
+            "source_id": update.source_id,
+            "published": _iso(update.published),
+            "first_seen": update.first_seen.isoformat(),
+        }
+        try:
+            self._ddb.put_item(
+                TableName=self._table, Item=_to_ddb(item), ConditionExpression="attribute_not_exists(pk)"
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
@@ -146,6 +244,95 @@ class Store:
                     found.add(item["update_id"]["S"])
                 request = response.get("UnprocessedKeys") or {}
         return found
+
+    # -- story claims ------------------------------------------------------------------------------------
+    def get_claims(self, keys: Iterable[str]) -> dict[str, Claim]:
+        """The current claims (strongly consistent reads), a fresh Claim for a neighbourhood never claimed."""
+        claims = {key: Claim(key) for key in dict.fromkeys(keys)}
+        unique = list(claims)
+        for start in range(0, len(unique), 100):
+            keys_ = [{"pk": {"S": f"CLAIM#{k}"}, "sk": {"S": CLAIM_SK}} for k in unique[start : start + 100]]
+            request: dict[str, Any] = {self._table: {"Keys": keys_, "ConsistentRead": True}}
+            while request:
+                response = self._ddb.batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self._table, []):
+                    item = _from_ddb(raw)
+                    key = str(item["pk"]).removeprefix("CLAIM#")
+                    claims[key] = Claim(key, int(item.get("version", 0)), tuple(item.get("ids", ())))
+                request = response.get("UnprocessedKeys") or {}
+        return claims
+
+    def get_updates(self, update_ids: Iterable[str]) -> list[Update]:
+        """Stored updates by id (strongly consistent: a story another poll stored a moment ago is seen even
+        before the day index has it)."""
+        found: list[Update] = []
+        unique = list(dict.fromkeys(update_ids))
+        for start in range(0, len(unique), 100):
+            keys = [{"pk": {"S": f"UPDATE#{u}"}, "sk": {"S": UPDATE_SK}} for u in unique[start : start + 100]]
+            request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
+            while request:
+                response = self._ddb.batch_get_item(RequestItems=request)
+                found.extend(
+                    update_from_item(_from_ddb(i))
+                    for i in response.get("Responses", {}).get(self._table, [])
+                    if i.get("kind", {}).get("S") == "update"
+                )
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def put_claimed_update(self, update: Update, claims: Mapping[str, Claim]) -> str:
+        """Store a new update and move on its neighbourhoods' claims in one transaction, each claim
+        conditioned on the version read before deciding the update was a new story. Two concurrent polls
+        holding copies of one story cannot both store it: the second's claim condition fails.
+
+        Returns "stored", "exists" (this id is stored already) or "conflict" (another story was claimed in
+        a neighbourhood since: re-read and decide again). RecordRejected as put_update."""
+        item = self.sized_update_item(update)
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _to_ddb(item),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        ]
+        for claim in claims.values():
+            ids = [*[i for i in claim.ids if i != update.update_id], update.update_id][-CLAIM_REMEMBERS:]
+            update_claim: dict[str, Any] = {
+                "TableName": self._table,
+                "Key": {"pk": {"S": f"CLAIM#{claim.key}"}, "sk": {"S": CLAIM_SK}},
+                "UpdateExpression": "SET version = :next, ids = :ids, kind = :kind",
+                "ExpressionAttributeValues": {
+                    ":next": {"N": str(claim.version + 1)},
+                    ":ids": {"L": [{"S": i} for i in ids]},
+                    ":kind": {"S": "story_claim"},
+                },
+            }
+            if claim.version:
+                update_claim["ConditionExpression"] = "version = :seen"
+                update_claim["ExpressionAttributeValues"][":seen"] = {"N": str(claim.version)}
+            else:
+                update_claim["ConditionExpression"] = "attribute_not_exists(pk)"
+            actions.append({"Update": update_claim})
+        try:
+            self._ddb.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            code = exc.response["Error"]["Code"]
+            if code == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons") or []
+                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                    return "exists"
+                return "conflict"
+            if _rejected(exc):
+                raise RecordRejected(
+                    update.update_id,
+                    exc.response["Error"].get("Message", "refused"),
+                    source_id=update.source_id,
+                ) from exc
+            raise
+        self.writes += len(actions)
+        return "stored"
 
     def get_update(self, update_id: str) -> Update | None:
         response = self._ddb.get_item(
@@ -185,7 +372,8 @@ class Store:
         """Record that `duplicate` (another outlet's copy) reports the stored update `story_id`: append its
         source and URL with a conditional UpdateItem (a MODIFY stream record, which never alerts), then keep
         an alias item under the duplicate's own id so the next poll skips it with a plain read.
-        False when this URL was merged already (nothing written)."""
+        False when this URL was merged already, is the story's own URL, or the story already lists
+        MAX_STORY_URLS others (nothing appended: the item never grows past its limit)."""
         label = duplicate.sources[0] if duplicate.sources else duplicate.source_name or duplicate.source_id
         url = duplicate.url or f"id:{duplicate.update_id}"
         merged = True
@@ -198,14 +386,17 @@ class Store:
                     "story_urls = list_append(if_not_exists(story_urls, :empty), :url)"
                 ),
                 ConditionExpression=(
-                    "attribute_exists(pk) AND "
-                    "(attribute_not_exists(story_urls) OR NOT contains(story_urls, :u))"
+                    "attribute_exists(pk) AND (attribute_not_exists(#url) OR #url <> :u) AND "
+                    "(attribute_not_exists(story_urls) OR "
+                    "(NOT contains(story_urls, :u) AND size(story_urls) < :max))"
                 ),
+                ExpressionAttributeNames={"#url": "url"},
                 ExpressionAttributeValues={
                     ":empty": {"L": []},
                     ":label": {"L": [{"S": label}]},
                     ":url": {"L": [{"S": url}]},
                     ":u": {"S": url},
+                    ":max": {"N": str(MAX_STORY_URLS)},
                 },
             )
             self.writes += 1
@@ -267,10 +458,24 @@ class Store:
                     "sk": STATE_SK,
                     "kind": "source_state",
                     "state": state.model_dump_json(),
+                    # Listed by the day index's SOURCES partition, so the digest reads every source's health.
+                    "gsi1pk": SOURCES_GSI_PK,
+                    "gsi1sk": state.source_id,
                 }
             ),
         )
         self.writes += 1
+
+    def source_states(self) -> list[SourceState]:
+        """Every source's state (validators and health), through gsi1 (partition SOURCES)."""
+        items = paged(
+            self._ddb.query,
+            TableName=self._table,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :p",
+            ExpressionAttributeValues={":p": {"S": SOURCES_GSI_PK}},
+        )
+        return [SourceState.model_validate_json(_from_ddb(i)["state"]) for i in items]
 
     # -- trial snapshots -------------------------------------------------------------------------------
     def get_snapshot(self, nct_id: str) -> tuple[str, int] | None:
@@ -311,24 +516,50 @@ class Store:
         else:
             snapshot_put["ConditionExpression"] = "version = :v"
             snapshot_put["ExpressionAttributeValues"] = {":v": {"N": str(previous_version)}}
-        actions: list[dict[str, Any]] = [{"Put": snapshot_put}]
-        for update in updates:
-            actions.append(
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": _to_ddb(update_to_item(update)),
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
+        snapshot_size = item_size(_from_ddb(snapshot_put["Item"]))
+        if snapshot_size > ITEM_BUDGET_BYTES:
+            raise RecordRejected(nct_id, f"snapshot item of {snapshot_size} bytes is over the item limit")
+        update_items = [self.sized_update_item(update) for update in updates]
+        sizes = [item_size(item) for item in update_items] + [snapshot_size]
+        # Sized against the transaction limits (100 actions, 4 MB): the snapshot and the updates that fit with
+        # it go in one transaction; any others are put first, one by one. Update ids are deterministic (study,
+        # field, value, version) and every put is conditional, so an update written early by a poll that then
+        # loses the snapshot race is the very one the winner writes: nothing doubles, and the snapshot never
+        # moves before all of its updates are stored.
+        last = transaction_batches(sizes)[-1]
+        for index in range(len(update_items)):
+            if index not in last:
+                self._put_if_absent(update_items[index])
+        actions: list[dict[str, Any]] = [
+            {"Put": snapshot_put}
+            if index == len(update_items)
+            else {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _to_ddb(update_items[index]),
+                    "ConditionExpression": "attribute_not_exists(pk)",
                 }
-            )
-        # diff_snapshots yields at most one change per snapshot field (about 20), far below DynamoDB's
-        # 100-item transaction limit; were it ever exceeded, the write fails loudly rather than drop changes.
+            }
+            for index in last
+        ]
         try:
             self._ddb.transact_write_items(TransactItems=actions)
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "TransactionCanceledException":
                 return False
+            if _rejected(exc):
+                raise RecordRejected(nct_id, exc.response["Error"].get("Message", "refused")) from exc
             raise
         self.writes += len(actions)
         return True
+
+    def _put_if_absent(self, item: dict[str, Any]) -> None:
+        try:
+            self._ddb.put_item(
+                TableName=self._table, Item=_to_ddb(item), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return
+        self.writes += 1

@@ -3,7 +3,9 @@
 Table items (single table, not `kind=update`, so the alert stream filter never sees them):
   - `SUBSCRIPTION#<id>` / `SUBSCRIPTION`: the subscription, its SNS subscription ARN, status and the exact
     SNS attributes last requested (so a half-done call can be repeated with identical attributes, which SNS
-    answers with the existing subscription instead of a new one). gsi1: `SUBSCRIPTIONS` / `<mode>#<id>`.
+    answers with the existing subscription instead of a new one). Listed through gsi2, the subscriber index
+    (`SUBSCRIPTIONS` / `<mode>#<id>`), which only the API and digest roles may query: the day index gsi1,
+    which the poll function reads, holds no e-mail address or phone number.
   - `DIGEST#<id>` / `DIGEST`: when the last digest was sent (written by the digest function only, so a
     preference change never resets it). Its own partition key lets IAM give the digest role this item and
     nothing of the subscription's (IAM conditions see partition keys, not sort keys).
@@ -24,13 +26,22 @@ from pipewatch.domain.subscriptions import Subscription
 SUBSCRIPTION_SK = "SUBSCRIPTION"
 DIGEST_SK = "DIGEST"
 SUBSCRIPTIONS_GSI_PK = "SUBSCRIPTIONS"
-GSI = "gsi1"
+GSI = "gsi2"
+LEGACY_GSI = "gsi1"  # where subscriptions were listed before gsi2 (see `move_to_subscriber_index`)
 
 Status = Literal["pending", "active", "deleting"]
 
 
 class SnsSubscriptionError(Exception):
     """SNS refused a subscription change; the message is SNS's reason."""
+
+
+class TopicFull(SnsSubscriptionError):
+    """The alerts topic holds as many filter policies as SNS allows (200 per topic unless raised)."""
+
+
+class ConcurrentChange(Exception):
+    """The subscription record changed since it was read (a concurrent subscribe or unsubscribe)."""
 
 
 class SubscriptionRecord(BaseModel):
@@ -43,6 +54,13 @@ class SubscriptionRecord(BaseModel):
     # slack/teams/webhook: the URL and signing secret, KMS-envelope encrypted (adapters/secrets.py); never
     # part of as_output(), never logged.
     credentials: str = ""
+    # When the subscription last became what its mode says (created, or switched instant <-> digest): a
+    # digest starts there, so nothing alerted while it was instant is sent again.
+    mode_since: datetime | None = None
+    # The IAM caller who created it (API Gateway's userArn); "" for records made by an operator or before
+    # owners were recorded: only an admin manages those.
+    owner: str = ""
+    version: int = 0  # moved on by every write; each write is conditioned on the version read
 
     @property
     def subscription_id(self) -> str:
@@ -67,6 +85,12 @@ class DigestState(BaseModel):
     last_digest_date: str
 
 
+def _record(item: dict[str, Any]) -> SubscriptionRecord:
+    plain = _from_ddb(item)
+    record = SubscriptionRecord.model_validate_json(plain["record"])
+    return record.model_copy(update={"version": int(plain.get("version", 0))})
+
+
 def _key(subscription_id: str, sk: str) -> dict[str, Any]:
     return {"pk": {"S": f"SUBSCRIPTION#{subscription_id}"}, "sk": {"S": sk}}
 
@@ -81,43 +105,87 @@ class SubscriptionTable:
         self._table = table_name
 
     def get(self, subscription_id: str) -> SubscriptionRecord | None:
-        item = self._ddb.get_item(TableName=self._table, Key=_key(subscription_id, SUBSCRIPTION_SK)).get(
-            "Item"
-        )
-        return SubscriptionRecord.model_validate_json(_from_ddb(item)["record"]) if item else None
+        item = self._ddb.get_item(
+            TableName=self._table, Key=_key(subscription_id, SUBSCRIPTION_SK), ConsistentRead=True
+        ).get("Item")
+        return _record(item) if item else None
 
-    def put(self, record: SubscriptionRecord) -> None:
+    @staticmethod
+    def _expect(version: int | None) -> dict[str, Any]:
+        """The condition of a write that expects the record at `version` (0: absent, or written before
+        versions); None: unconditional (an operator's repair)."""
+        if version is None:
+            return {}
+        if version == 0:
+            return {"ConditionExpression": "attribute_not_exists(version)"}
+        return {
+            "ConditionExpression": "version = :v",
+            "ExpressionAttributeValues": {":v": {"N": str(version)}},
+        }
+
+    def put(self, record: SubscriptionRecord, *, expect: int | None = None) -> SubscriptionRecord:
+        """Write `record` at the next version; ConcurrentChange when the stored one is not at `expect`."""
         sid = record.subscription_id
-        self._ddb.put_item(
-            TableName=self._table,
-            Item=_to_ddb(
-                {
-                    "pk": f"SUBSCRIPTION#{sid}",
-                    "sk": SUBSCRIPTION_SK,
-                    "kind": "subscription",
-                    "gsi1pk": SUBSCRIPTIONS_GSI_PK,
-                    "gsi1sk": f"{record.subscription.mode}#{sid}",
-                    "record": record.model_dump_json(),
-                }
-            ),
+        written = record.model_copy(
+            update={"version": (expect if expect is not None else record.version) + 1}
         )
+        try:
+            self._ddb.put_item(
+                TableName=self._table,
+                Item=_to_ddb(
+                    {
+                        "pk": f"SUBSCRIPTION#{sid}",
+                        "sk": SUBSCRIPTION_SK,
+                        "kind": "subscription",
+                        "gsi2pk": SUBSCRIPTIONS_GSI_PK,
+                        "gsi2sk": f"{record.subscription.mode}#{sid}",
+                        "record": written.model_dump_json(),
+                        "version": written.version,
+                    }
+                ),
+                **self._expect(expect),
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise ConcurrentChange(sid) from exc
+            raise
+        return written
 
-    def delete(self, subscription_id: str) -> None:
+    def delete(self, subscription_id: str, *, expect: int | None = None) -> None:
+        try:
+            self._ddb.delete_item(
+                TableName=self._table, Key=_key(subscription_id, SUBSCRIPTION_SK), **self._expect(expect)
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise ConcurrentChange(subscription_id) from exc
+            raise
         self._ddb.delete_item(TableName=self._table, Key=_digest_key(subscription_id))
-        self._ddb.delete_item(TableName=self._table, Key=_key(subscription_id, SUBSCRIPTION_SK))
 
     def list(self, mode: str | None = None) -> list[SubscriptionRecord]:
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": GSI,
-            "KeyConditionExpression": "gsi1pk = :p" + (" AND begins_with(gsi1sk, :m)" if mode else ""),
+            "KeyConditionExpression": "gsi2pk = :p" + (" AND begins_with(gsi2sk, :m)" if mode else ""),
             "ExpressionAttributeValues": {":p": {"S": SUBSCRIPTIONS_GSI_PK}}
             | ({":m": {"S": f"{mode}#"}} if mode else {}),
         }
-        return [
-            SubscriptionRecord.model_validate_json(_from_ddb(i)["record"])
-            for i in paged(self._ddb.query, **kwargs)
-        ]
+        return [_record(i) for i in paged(self._ddb.query, **kwargs)]
+
+    def move_to_subscriber_index(self) -> int:
+        """One-off upgrade (operator credentials): rewrite the subscriptions still listed in gsi1, as the
+        code before gsi2 wrote them, so they leave the index the poll function reads. Returns how many."""
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": LEGACY_GSI,
+            "KeyConditionExpression": "gsi1pk = :p",
+            "ExpressionAttributeValues": {":p": {"S": SUBSCRIPTIONS_GSI_PK}},
+        }
+        moved = 0
+        for item in paged(self._ddb.query, **kwargs):
+            self.put(SubscriptionRecord.model_validate_json(_from_ddb(item)["record"]))
+            moved += 1
+        return moved
 
     # -- digest state ------------------------------------------------------------------------------------
     def get_digest_state(self, subscription_id: str) -> DigestState | None:
@@ -136,6 +204,16 @@ class SubscriptionTable:
                 }
             ),
         )
+
+
+def _refused(exc: ClientError) -> None:
+    """SNS's refusals as pipewatch errors: a full topic, or a request SNS will not take."""
+    code = exc.response["Error"]["Code"]
+    message = exc.response["Error"].get("Message", str(exc))
+    if code in {"FilterPolicyLimitExceeded", "FilterPolicyLimitExceededException"}:
+        raise TopicFull(message) from exc
+    if code in {"InvalidParameter", "InvalidParameterValue"}:
+        raise SnsSubscriptionError(message) from exc
 
 
 class SnsSubscriptions:
@@ -160,8 +238,7 @@ class SnsSubscriptions:
                 ReturnSubscriptionArn=True,
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "InvalidParameter":
-                raise SnsSubscriptionError(exc.response["Error"].get("Message", str(exc))) from exc
+            _refused(exc)
             raise
         return str(response["SubscriptionArn"])
 
@@ -177,8 +254,7 @@ class SnsSubscriptions:
             code = exc.response["Error"]["Code"]
             if code in {"NotFound", "NotFoundException"}:
                 return False
-            if code == "InvalidParameter":
-                raise SnsSubscriptionError(exc.response["Error"].get("Message", str(exc))) from exc
+            _refused(exc)
             raise
         return True
 

@@ -44,10 +44,17 @@ def _load(path: str) -> object:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise _InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    from pipewatch.adapters.safejson import MAX_DEPTH, depth
+
     try:
-        return json.loads(raw)
+        document = json.loads(raw)
+    except RecursionError as exc:  # garbage nested past the decoder's recursion limit
+        raise _InputError(f"{path} is not a study document: JSON nested too deeply") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _InputError(f"{path} is not JSON: {exc}") from exc
+    if depth(document) > MAX_DEPTH:
+        raise _InputError(f"{path} is not a study document: JSON nested deeper than {MAX_DEPTH} levels")
+    return document
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             document = _load(path)
             try:
                 snapshots.append(snapshot_from_study(document))
-            except PayloadError as exc:
+            except (PayloadError, RecursionError, ValueError, TypeError) as exc:  # never a traceback
                 raise _InputError(f"{path}: {exc}") from exc
     except _InputError as exc:
         print(f"pipewatch diff-trial: {exc}", file=sys.stderr)

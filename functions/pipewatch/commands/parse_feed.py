@@ -44,8 +44,11 @@ def run(args: argparse.Namespace) -> int:
         else:
             studies, _token = ctgov.parse_studies_page(data)
             items = [ctgov.study_to_item(study, source_id=source_id) for study in studies]
-    except PayloadError as exc:
-        print(f"parse-feed: {args.file}: {exc}", file=sys.stderr)
+    except (PayloadError, RecursionError, ValueError, TypeError) as exc:  # one line, never a traceback
+        print(
+            f"parse-feed: {args.file}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+            file=sys.stderr,
+        )
         return 1
     for item in items:
         sys.stdout.write(json.dumps(item.model_dump(mode="json"), ensure_ascii=False) + "\n")

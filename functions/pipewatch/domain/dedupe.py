@@ -2,7 +2,7 @@
 once and lists every source.
 
 Two updates are the same story when
-  1. their canonical URLs are equal; or
+  1. their canonical URLs are equal (and name one story, not a listing page like `/news`); or
   2. they are about a common agent, have the same event type and severity, are dated within
      `window_days` of each other (when both are dated), do not name disjoint indications, are not registry
      changes (those have exact ids), and their words agree: the titles share most of their content words
@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
+from pipewatch.domain.ids import is_listing_url
 from pipewatch.domain.models import Update
 from pipewatch.domain.text import canonical_url
 
@@ -179,8 +181,15 @@ def comparable(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
     return not (ca.indications and cb.indications and not set(ca.indications) & set(cb.indications))
 
 
+def same_url(a: Update, b: Update) -> bool:
+    """Both link to one page that identifies a story (not a listing page several stories share)."""
+    if not (a.url and b.url) or a.url_shared or b.url_shared:
+        return False
+    return canonical_url(a.url) == canonical_url(b.url) and not is_listing_url(canonical_url(a.url))
+
+
 def same_story(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
-    if a.url and b.url and canonical_url(a.url) == canonical_url(b.url):
+    if same_url(a, b):
         return True
     if not comparable(a, b, window_days=window_days):
         return False
@@ -199,5 +208,162 @@ def find_same_story(
     return min(matches, key=lambda u: (u.first_seen, u.update_id)) if matches else None
 
 
+def claim_keys(update: Update) -> list[str]:
+    """The dedupe neighbourhoods of an update: one per agent, with its event type and severity. Two updates
+    can be the same story by their words only if they share one (see `comparable`), so a claim on each
+    serialises the "is this a new story?" decision between concurrent polls. Registry changes (exact ids)
+    and updates with no event or agent claim nothing."""
+    c = update.classification
+    if update.change is not None or c.event_type is None:
+        return []
+    return [f"{agent}#{c.event_type}#{c.severity}" for agent in c.agents]
+
+
 def source_label(update: Update) -> str:
     return update.source_name or update.source_id
+
+
+# -- the index: same answers as find_same_story, without comparing every pair -----------------------------
+
+
+def _min_overlap(threshold: float, size: int) -> int:
+    """The fewest common words k with k / size >= threshold (as `overlap` computes it, in floats)."""
+    k = max(1, int(threshold * size))
+    while k / size < threshold:
+        k += 1
+    while k > 1 and (k - 1) / size >= threshold:
+        k -= 1
+    return k
+
+
+class _Entry:
+    __slots__ = ("text", "title", "update", "url_key")
+
+    def __init__(self, update: Update) -> None:
+        self.update = update
+        url = canonical_url(update.url) if update.url and not update.url_shared else ""
+        self.url_key = "" if is_listing_url(url) else url  # what same_url compares, computed once
+        self.title = content_words(update.title)
+        self.text = content_words(f"{update.title} {update.summary[:LEAD_CHARS]}")
+
+
+class _Threshold:
+    """Prefix filtering for one overlap threshold t (|a & b| >= t * min(|a|, |b|)), per dedupe gate.
+
+    If s is at least as large as c, they share at least k_c (the min overlap for |c| words), so any
+    |c| - k_c + 1 of c's words include a common one: probing the full index with c's rarest |c| - k_c + 1
+    words finds s. If s is smaller, they share at least k_s words, so s's indexed prefix (|s| - k_s + 1 of
+    its words) meets c: probing the prefix index with all of c's words finds s. Exact, whatever word order
+    is used; rare words first keep the lists probed short."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self.full: dict[tuple[str, str], list[int]] = {}
+        self.prefix: dict[tuple[str, str], list[int]] = {}
+        self.frequency: dict[str, int] = {}
+
+    def _rare_first(self, words: frozenset[str]) -> list[str]:
+        return sorted(words, key=lambda w: (self.frequency.get(w, 0), w))
+
+    def add(self, index: int, gates: list[str], words: frozenset[str]) -> None:
+        if not words:
+            return
+        ordered = self._rare_first(words)
+        head = ordered[: len(words) - _min_overlap(self.threshold, len(words)) + 1]
+        for gate in gates:
+            for word in ordered:
+                self.full.setdefault((gate, word), []).append(index)
+            for word in head:
+                self.prefix.setdefault((gate, word), []).append(index)
+        for word in words:
+            self.frequency[word] = self.frequency.get(word, 0) + 1
+
+    def candidates(self, gates: list[str], words: frozenset[str], into: set[int]) -> None:
+        if not words:
+            return
+        probe = self._rare_first(words)[: len(words) - _min_overlap(self.threshold, len(words)) + 1]
+        for gate in gates:
+            for word in probe:
+                into.update(self.full.get((gate, word), ()))
+            for word in words:
+                into.update(self.prefix.get((gate, word), ()))
+
+
+def _gates(update: Update) -> list[str]:
+    c = update.classification
+    if update.change is not None or c.event_type is None:
+        return []
+    return [f"{agent}\x1f{c.event_type}\x1f{c.severity}" for agent in c.agents]
+
+
+class StoryIndex:
+    """Stored stories indexed so that `find` gives what `find_same_story` gives, in time about linear in the
+    number of stories: by canonical URL, and by content words within each dedupe gate (agent, event type,
+    severity; `comparable` requires one in common) with prefix filtering for each overlap threshold. Every
+    candidate is then checked with the very predicate `same_story` applies (words computed once per story)."""
+
+    def __init__(self, stored: Iterable[Update] = (), *, window_days: int = WINDOW_DAYS) -> None:
+        self._window = window_days
+        self._entries: list[_Entry] = []
+        self._ids: set[str] = set()
+        self._by_url: dict[str, list[int]] = {}
+        self._titles = _Threshold(TITLE_THRESHOLD)
+        self._texts = _Threshold(TEXT_THRESHOLD)
+        for update in stored:
+            self.add(update)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, update_id: object) -> bool:
+        return update_id in self._ids
+
+    def add(self, update: Update) -> None:
+        if update.update_id in self._ids:
+            return
+        index = len(self._entries)
+        entry = _Entry(update)
+        self._entries.append(entry)
+        self._ids.add(update.update_id)
+        if entry.url_key:
+            self._by_url.setdefault(entry.url_key, []).append(index)
+        gates = _gates(update)
+        self._titles.add(index, gates, entry.title)
+        self._texts.add(index, gates, entry.text)
+
+    def _matches(self, candidate: _Entry, stored: _Entry) -> bool:
+        a, b = candidate.update, stored.update
+        if candidate.url_key and candidate.url_key == stored.url_key:  # same_url, on cached keys
+            return True
+        if not comparable(a, b, window_days=self._window):
+            return False
+        return overlap(candidate.title, stored.title) >= TITLE_THRESHOLD or (
+            overlap(candidate.text, stored.text) >= TEXT_THRESHOLD
+        )
+
+    def find(self, candidate: Update) -> Update | None:
+        """The earliest stored update that reports the same story as `candidate`, if any."""
+        entry = _Entry(candidate)
+        found: set[int] = set()
+        if entry.url_key:
+            found.update(self._by_url.get(entry.url_key, ()))
+        gates = _gates(candidate)
+        self._titles.candidates(gates, entry.title, found)
+        self._texts.candidates(gates, entry.text, found)
+        matches = [
+            self._entries[i].update
+            for i in found
+            if self._entries[i].update.update_id != candidate.update_id
+            and self._matches(entry, self._entries[i])
+        ]
+        return min(matches, key=lambda u: (u.first_seen, u.update_id)) if matches else None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The story claim of one dedupe neighbourhood (agent + event type + severity, the only updates that can
+    be the same story): a version that every store of a story in it moves on, and the latest story ids."""
+
+    key: str
+    version: int = 0
+    ids: tuple[str, ...] = ()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from pipewatch.domain.limits import MESSAGE_BUDGET_BYTES, json_text_size, truncate_text
 from pipewatch.domain.links import SignedLinks
 from pipewatch.domain.models import SEVERITY_RANK, Update
 from pipewatch.domain.render import (
@@ -36,13 +37,72 @@ class DigestMessage:
     until: str  # ISO time the digest covers up to (exclusive): the next digest starts here
     update_ids: tuple[str, ...]
     subject: str
-    email: str
+    email: str  # the first (often only) part
     sms: str
+    # A digest over one SNS message is sent in parts, each under the limit ("part 2 of 3"); `email` is part 1.
+    parts: tuple[str, ...] = ()
+    omitted: int = 0  # updates past MAX_DIGEST_PARTS parts (named in the last part, counted by the service)
 
     @property
     def key(self) -> str:
         """Idempotency key: one digest per subscriber per local date."""
         return f"{self.subscription_id}#{self.digest_date}"
+
+    @property
+    def all_parts(self) -> tuple[str, ...]:
+        return self.parts or (self.email,)
+
+    def part_key(self, index: int) -> str:
+        """Idempotency key of one part: part 1 keeps the digest's key, so a one-part digest is unchanged."""
+        return self.key if index == 0 else f"{self.key}#part{index + 1}"
+
+    def part_subject(self, index: int) -> str:
+        total = len(self.all_parts)
+        return self.subject if total == 1 else ascii_subject(f"{self.subject} [part {index + 1} of {total}]")
+
+
+# One part's e-mail text: the SNS budget less room for the subject, the SMS text and the attributes.
+DIGEST_PART_BYTES = MESSAGE_BUDGET_BYTES - 4 * 1024
+MAX_DIGEST_PARTS = 10
+
+
+def pack_parts(
+    head: list[str], blocks: list[list[str]], foot: list[str], *, part_bytes: int = DIGEST_PART_BYTES
+) -> tuple[tuple[str, ...], int]:
+    """Blocks (one per update) packed in order into as few texts as fit `part_bytes` each (sized as the
+    notifier's JSON carries them), each text with the head and the foot. At most MAX_DIGEST_PARTS parts;
+    the updates beyond are counted and named in the last part. Returns (parts, omitted)."""
+
+    def size(lines: list[str]) -> int:
+        return sum(json_text_size(line) + 2 for line in lines)
+
+    fixed = size(head) + size(foot) + 200  # + the "part k of n" and "more not shown" lines
+    room = max(1024, part_bytes - fixed)
+    parts: list[list[str]] = [[]]
+    used = 0
+    omitted = 0
+    for n, lines in enumerate(blocks):
+        block = [truncate_text(line, room // 2) for line in lines]  # one giant line never fills a part
+        cost = size(block)
+        if parts[-1] and used + cost > room:
+            if len(parts) == MAX_DIGEST_PARTS:
+                omitted = len(blocks) - n
+                break
+            parts.append([])
+            used = 0
+        parts[-1].extend(block)
+        used += cost
+    texts = []
+    for index, body in enumerate(parts):
+        marker = [f"(part {index + 1} of {len(parts)})"] if len(parts) > 1 else []
+        more = (
+            [f"... and {omitted} more updates not shown (over {MAX_DIGEST_PARTS} messages): narrow the "
+             "subscription or switch to instant alerts."]
+            if omitted and index == len(parts) - 1
+            else []
+        )  # fmt: skip
+        texts.append("\n".join([*head, *marker, *body, *more, *foot]))
+    return tuple(texts), omitted
 
 
 def _rank(update: Update) -> int:
@@ -89,11 +149,15 @@ def build_digest(
     manage_hint: str = "",
     catalysts: Sequence[CalendarEntry] = (),
     links: SignedLinks | None = None,
+    notices: Sequence[str] = (),
+    part_bytes: int = DIGEST_PART_BYTES,
 ) -> DigestMessage | None:
     """The digest of `updates` (already selected), or None when there is nothing to send. `catalysts` (the
     calendar) adds "coming up in the next 30 days" and "overdue" sections for the subscriber's agents. With
     `links`, each update links to its signed page, and the footer carries the subscriber's own feeds and
-    one-click unsubscribe link (a digest is one subscriber's message)."""
+    one-click unsubscribe link (a digest is one subscriber's message). `notices` are operator lines shown
+    under the heading (e.g. a source failing since a time). A digest too long for one SNS message comes in
+    parts (`parts`), each under the limit, in the same order."""
     if not updates:
         return None
     groups = group_by_agent(subscription, updates)
@@ -102,33 +166,38 @@ def build_digest(
     count = f"{len(ordered)} update{'s' if len(ordered) != 1 else ''}"
     subject = ascii_subject(f"pipewatch digest {digest_date}: {count} ({high} high)")
     prefs = subscription.preferences
-    lines = [
+    head = [
         f"pipewatch daily digest for {subscription.endpoint}, {digest_date} ({prefs.timezone})",
         f"{count} since {since.isoformat(timespec='minutes')}, grouped by agent, most severe first.",
+        *(clean_line(note) for note in notices),
     ]
+    blocks: list[list[str]] = []
     for agent, items in groups:
-        lines += ["", f"== {agent} ({len(items)}) =="]
-        for update in items:
+        for n, update in enumerate(items):
             c = update.classification
-            lines.append(
+            block = ["", f"== {agent} ({len(items)}) =="] if n == 0 else []
+            block.append(
                 f"- [{(c.severity or 'low').upper()}] {event_word(c.event_type)}: {headline(update)}"
             )
-            lines.append(f"  {_sources(update)}")
+            block.append(f"  {_sources(update)}")
             if c.indications:
-                lines.append(f"  indications: {', '.join(i.replace('_', ' ') for i in c.indications)}")
+                block.append(f"  indications: {', '.join(i.replace('_', ' ') for i in c.indications)}")
             if update.change:
-                lines.append(f"  what changed: {clean_line(update.change.summary)}")
+                block.append(f"  what changed: {clean_line(update.change.summary)}")
             if update.url:
-                lines.append(f"  {clean_line(update.url)}")
+                block.append(f"  {clean_line(update.url)}")
             if links:
-                lines.append(f"  page: {links.update_url(subscription.subscription_id, update.update_id)}")
+                block.append(f"  page: {links.update_url(subscription.subscription_id, update.update_id)}")
+            blocks.append(block)
 
-    lines += catalyst_sections(subscription, catalysts, until.date())
+    coming = catalyst_sections(subscription, catalysts, until.date())
+    if coming:
+        blocks.append(coming)
 
     def any_of(values: Sequence[str]) -> str:
         return ", ".join(values) or "any"
 
-    lines += [
+    foot = [
         "",
         f"Why you got this: your subscription {subscription.subscription_id} selects "
         f"agents {any_of(prefs.agents)}; indications {any_of(prefs.indications)}; "
@@ -148,6 +217,7 @@ def build_digest(
             f"/subscriptions/{subscription.subscription_id} on the subscription API. It takes effect at once."
         ),
     ]
+    parts, omitted = pack_parts(head, blocks, foot, part_bytes=part_bytes)
     top = ordered[0]
     link = (
         links.update_url(subscription.subscription_id, top.update_id) if links else short_link(top, link_base)
@@ -164,8 +234,10 @@ def build_digest(
         until=until.isoformat(),
         update_ids=tuple(u.update_id for u in ordered),
         subject=subject,
-        email="\n".join(lines),
+        email=parts[0],
         sms=sms,
+        parts=parts,
+        omitted=omitted,
     )
 
 

@@ -122,6 +122,9 @@ class Update(BaseModel):
     first_seen: datetime
     # The URL of each outlet in `sources` (the same order) once stored; merged copies append to both.
     story_urls: tuple[str, ...] = ()
+    # The URL links to a page several stories share (a newsroom listing): it is neither the update's id nor
+    # evidence that two updates are one story.
+    url_shared: bool = False
 
     @property
     def agents(self) -> tuple[str, ...]:
@@ -154,3 +157,19 @@ class SourceState(BaseModel):
     last_attempt: datetime | None = None
     consecutive_failures: int = 0
     last_error: str = ""
+    # Health, kept across polls: when the current failure streak began, items fetched in all, and the last
+    # outage that ended (began, ended), so a digest can say "EDGAR failing since ..." or "recovered at ...".
+    failing_since: datetime | None = None
+    items_seen: int = 0
+    last_outage: tuple[datetime, datetime] | None = None
+
+    def health_notice(self, threshold: int) -> str:
+        """One line for a digest when this source is failing (at least `threshold` polls in a row)."""
+        if self.consecutive_failures < threshold or self.failing_since is None:
+            return ""
+        since = self.failing_since.strftime("%Y-%m-%d %H:%M UTC")
+        reason = self.last_error.splitlines()[0][:120] if self.last_error else "unknown error"
+        return (
+            f"Source {self.source_id} failing since {since} ({self.consecutive_failures} polls in a row: "
+            f"{reason}); its updates may be missing until it recovers."
+        )

@@ -201,9 +201,25 @@ class SourceConfig(_Strict):
         return self.pubmed or PubmedSettings()
 
 
+class PollLimits(_Strict):
+    """What one poll task may do, so a flood (a first poll, an agent added, a feed dumping its archive) can
+    neither alert on old news nor outrun the Lambda timeout. Nothing over a cap is dropped: the task stops
+    there, keeps the source's validators, and the next poll goes on where this one stopped."""
+
+    # An item published longer ago than this is remembered without an alert (and an undated item on the
+    # first poll of a source, which is a baseline); a study first seen whose record has not been updated
+    # within it is remembered without a "new study" alert.
+    alert_horizon_days: float = Field(default=3.0, gt=0, le=36_500)
+    # An undated item cannot be placed in time: on a source's first poll it is taken as old (a baseline).
+    baseline_undated: bool = True
+    max_items_per_poll: int = Field(default=500, ge=1, le=100_000)  # new relevant items handled per task
+    max_alerts_per_poll: int = Field(default=50, ge=1, le=10_000)  # new alertable updates stored per task
+
+
 class SourcesConfig(_Strict):
     version: int = 1
     http: HttpDefaults = HttpDefaults()
+    poll: PollLimits = PollLimits()
     hosts: dict[str, HostPolicy] = Field(default_factory=dict)
     sources: tuple[SourceConfig, ...]
 

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipewatch.domain.channels import CHANNEL_KINDS
+from pipewatch.domain.limits import FILTER_POLICY_MAX_COMBINATIONS, FILTER_POLICY_MAX_KEYS
 from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Update
 
 Mode = Literal["instant", "digest"]
@@ -33,11 +34,13 @@ Protocol = Literal["email", "sms", "slack", "teams", "webhook"]
 # Kinds delivered by the delivery function (POST to a URL) rather than by an SNS subscription of their own.
 CHANNEL_PROTOCOLS: frozenset[str] = frozenset(CHANNEL_KINDS)
 
-# SNS limits: at most 5 attribute names per filter policy and at most 150 value combinations.
-MAX_POLICY_KEYS = 5
-MAX_POLICY_COMBINATIONS = 150
+# SNS limits (domain/limits.py): at most 5 attribute names per filter policy, 150 value combinations.
+MAX_POLICY_KEYS = FILTER_POLICY_MAX_KEYS
+MAX_POLICY_COMBINATIONS = FILTER_POLICY_MAX_COMBINATIONS
 
-_E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+# Matched whole (fullmatch): `$` would also match before a final newline, letting "+15555550123\n" through
+# as a second subscription for the same number.
+_E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _DOMAIN_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _TLD = re.compile(r"^[A-Za-z]{2,63}$|^xn--[A-Za-z0-9-]{1,59}$")
@@ -72,12 +75,115 @@ def validate_email(value: str) -> str:
 
 def validate_phone(value: str) -> str:
     """E.164: `+`, a country code that does not start with 0, 8 to 15 digits in all, nothing else."""
-    if not _E164.match(value):
+    if not isinstance(value, str) or not _E164.fullmatch(value):
         raise SubscriptionError(
             f"phone {value!r}: expected E.164, a + then 8 to 15 digits with no spaces or dashes, "
             "e.g. +15555550123"
         )
     return value
+
+
+# Calling codes -> ISO country, for the SMS allowlist. North America (+1) is shared by the US, Canada and
+# Caribbean states (premium-rate favourites of SMS pumping): their area codes are told apart below.
+_CALLING_CODES = {
+    "7": "RU", "20": "EG", "27": "ZA", "30": "GR", "31": "NL", "32": "BE", "33": "FR", "34": "ES",
+    "36": "HU", "39": "IT", "40": "RO", "41": "CH", "43": "AT", "44": "GB", "45": "DK", "46": "SE",
+    "47": "NO", "48": "PL", "49": "DE", "52": "MX", "54": "AR", "55": "BR", "61": "AU", "64": "NZ",
+    "65": "SG", "81": "JP", "82": "KR", "86": "CN", "90": "TR", "91": "IN", "351": "PT", "353": "IE",
+    "354": "IS", "358": "FI", "372": "EE", "420": "CZ", "852": "HK", "886": "TW", "972": "IL",
+}  # fmt: skip
+_CANADA_AREA_CODES = frozenset(
+    [
+        "204",
+        "226",
+        "236",
+        "249",
+        "250",
+        "257",
+        "263",
+        "289",
+        "306",
+        "343",
+        "354",
+        "365",
+        "367",
+        "368",
+        "382",
+        "387",
+        "403",
+        "416",
+        "418",
+        "428",
+        "431",
+        "437",
+        "438",
+        "450",
+        "460",
+        "468",
+        "474",
+        "506",
+        "514",
+        "519",
+        "548",
+        "579",
+        "581",
+        "584",
+        "587",
+        "600",
+        "604",
+        "613",
+        "639",
+        "647",
+        "672",
+        "683",
+        "705",
+        "709",
+        "742",
+        "753",
+        "778",
+        "780",
+        "782",
+        "807",
+        "819",
+        "825",
+        "867",
+        "873",
+        "879",
+        "902",
+        "905",
+        "942",
+    ]
+)
+_CARIBBEAN_AREA_CODES = {
+    "242": "BS", "246": "BB", "264": "AI", "268": "AG", "284": "VG", "345": "KY", "441": "BM", "473": "GD",
+    "649": "TC", "658": "JM", "664": "MS", "721": "SX", "758": "LC", "767": "DM", "784": "VC", "809": "DO",
+    "829": "DO", "849": "DO", "868": "TT", "869": "KN", "876": "JM",
+}  # fmt: skip
+
+
+def phone_country(number: str) -> str:
+    """ISO country of an E.164 number ("US", "CA", "JM", ...); "" when the calling code is not known."""
+    digits = number.removeprefix("+")
+    if digits.startswith("1") and len(digits) >= 4:
+        area = digits[1:4]
+        if area in _CARIBBEAN_AREA_CODES:
+            return _CARIBBEAN_AREA_CODES[area]
+        return "CA" if area in _CANADA_AREA_CODES else "US"
+    for length in (3, 2, 1):
+        country = _CALLING_CODES.get(digits[:length])
+        if country:
+            return country
+    return ""
+
+
+def check_sms_country(number: str, allowed: Collection[str]) -> None:
+    """Refuse an SMS number outside the allowlist (template parameter SmsCountries, e.g. US,CA)."""
+    country = phone_country(number)
+    if country not in {a.strip().upper() for a in allowed}:
+        raise SubscriptionError(
+            f"phone {number!r}: SMS to {country or 'this calling code'} is not enabled; allowed countries: "
+            f"{', '.join(sorted(allowed)) or 'none'} (template parameter SmsCountries)"
+        )
 
 
 def parse_endpoint(value: str) -> tuple[Protocol, str]:
@@ -122,13 +228,19 @@ class Preferences(BaseModel):
     digest_hour: int = Field(default=7, ge=0, le=23)
     timezone: str = "UTC"
 
-    @field_validator("agents", "indications")
+    @field_validator("agents", "indications", mode="before")
     @classmethod
-    def _ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _ids(cls, value: Any) -> Any:
+        """Ids as the watchlist writes them: case and surrounding spaces do not matter ("Efgartigimod")."""
+        if not isinstance(value, list | tuple):
+            return value
+        normalised = []
         for item in value:
-            if not _ID.match(item):
+            text = item.strip().lower() if isinstance(item, str) else item
+            if not isinstance(text, str) or not _ID.fullmatch(text):
                 raise ValueError(f"{item!r} is not an id (lower-case letters, digits, underscores)")
-        return tuple(sorted(set(value)))
+            normalised.append(text)
+        return tuple(sorted(set(normalised)))
 
     @field_validator("event_types")
     @classmethod

@@ -16,6 +16,8 @@ from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from pipewatch.domain.limits import MAX_URL_CHARS
+
 # Elements whose *content* is never text a reader should see (code, styling, embedded documents).
 _DROP_CONTENT = frozenset(
     {
@@ -199,8 +201,9 @@ def canonical_url(url: str | None) -> str:
 
     Lower-cases scheme and host, drops default ports, userinfo, the fragment and tracking parameters
     (utm_*, gclid, fbclid, mc_cid, mc_eid, ref, ...), keeps meaningful parameters sorted by name then value.
+    A URL longer than MAX_URL_CHARS (before or after) is not a usable link: "" (the item keeps its guid).
     """
-    if not url:
+    if not url or len(url) > MAX_URL_CHARS:
         return ""
     raw = url.strip().replace("&amp;", "&").replace(" ", "%20")
     try:
@@ -217,7 +220,8 @@ def canonical_url(url: str | None) -> str:
         netloc = f"[{host}]" if port in (None, _DEFAULT_PORTS[scheme]) else f"[{host}]:{port}"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+    canonical = urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+    return canonical if len(canonical) <= MAX_URL_CHARS else ""
 
 
 # --- dates ------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ Rules
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -220,6 +221,9 @@ class TrialSnapshot(_Frozen):
     has_results: bool | None = None
     results_first_posted: str | None = None
     last_update_posted: str | None = None
+    # List fields dropped to keep the stored snapshot under the size budget (see `fit_snapshot`): not
+    # carried, so not compared; every other field is still diffed.
+    trimmed: tuple[str, ...] | None = None
 
     @property
     def label(self) -> str:
@@ -229,6 +233,39 @@ class TrialSnapshot(_Frozen):
     @property
     def is_phase3(self) -> bool:
         return bool(self.phases) and "PHASE3" in (self.phases or ())
+
+
+_TRIMMABLE = (
+    "secondary_outcomes",
+    "primary_outcomes",
+    "arms",
+    "interventions",
+    "collaborators",
+    "countries",
+    "conditions",
+)
+
+
+def fit_snapshot(snapshot: TrialSnapshot, max_bytes: int) -> TrialSnapshot:
+    """`snapshot` with its largest list fields dropped (largest first) until its JSON fits `max_bytes`; the
+    dropped names are listed in `trimmed`. A dropped field is "not carried", so it is never diffed and never
+    alerts spuriously, while status, dates, enrolment and the rest are still compared. PayloadError when
+    even the bare record cannot fit (it is then skipped and counted, never blocking the next study)."""
+    size = len(snapshot.model_dump_json().encode("utf-8"))
+    if size <= max_bytes:
+        return snapshot
+    trimmed = list(snapshot.trimmed or ())
+    present = [f for f in _TRIMMABLE if getattr(snapshot, f)]
+    by_size = sorted(
+        present,
+        key=lambda f: -len(json.dumps(snapshot.model_dump(mode="json", include={f}), ensure_ascii=False)),
+    )
+    for name in by_size:
+        trimmed.append(name)
+        snapshot = snapshot.model_copy(update={name: None, "trimmed": tuple(trimmed)})
+        if len(snapshot.model_dump_json().encode("utf-8")) <= max_bytes:
+            return snapshot
+    raise PayloadError(f"{snapshot.nct_id}: record over {max_bytes} bytes even without its lists")
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """Subscription API (API Gateway REST, IAM auth): list, subscribe (create or change), unsubscribe.
 
+Per-caller authorisation: the IAM principal API Gateway verified (`requestContext.identity.userArn`) owns the
+subscriptions it creates and sees, changes and removes only those; principals matching the template
+parameter AdminPrincipalArns manage all. A request without a verified caller is refused (403).
+
 Powertools event handler with request validation from the pydantic models below; the same models generate
 the OpenAPI document (`openapi_document()`, committed as docs/openapi.json and checked by a test).
 """
@@ -14,13 +18,19 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pipewatch.adapters.subscriptions import SnsSubscriptionError, SubscriptionRecord
+from pipewatch.adapters.subscriptions import SnsSubscriptionError, SubscriptionRecord, TopicFull
 from pipewatch.composition import build_subscription_service
 from pipewatch.domain.channels import ChannelKind, ChannelUrlError
 from pipewatch.domain.models import EventType, Severity
 from pipewatch.domain.subscriptions import Mode, SubscriptionError, parse_endpoint, validate_timezone
 from pipewatch.observability import logger, metrics, traced_handler
-from pipewatch.services.subscriptions import SubscriptionNotFound, SubscriptionService
+from pipewatch.services.subscriptions import (
+    Caller,
+    SubscriptionConflict,
+    SubscriptionForbidden,
+    SubscriptionNotFound,
+    SubscriptionService,
+)
 from pipewatch.settings import get_settings
 
 API_TITLE = "pipewatch subscriptions"
@@ -53,7 +63,9 @@ class SubscribeRequest(BaseModel):
     owner: str = Field(
         default="", description="E-mail address told when the slack/teams/webhook destination keeps failing."
     )
-    agents: list[str] = Field(default_factory=list, description="Watchlist agent ids, e.g. efgartigimod.")
+    agents: list[str] = Field(
+        default_factory=list, description="Watchlist agent ids, e.g. efgartigimod (case does not matter)."
+    )
     indications: list[str] = Field(default_factory=list, description="Indication ids, e.g. dermatomyositis.")
     event_types: list[EventType] = Field(default_factory=list)
     min_severity: Severity = "low"
@@ -130,11 +142,28 @@ def _service() -> SubscriptionService:
     return build_subscription_service(get_settings())
 
 
-@app.get("/subscriptions", summary="List subscriptions", response_description="All subscriptions")
+class NoCaller(PermissionError):
+    """The request carries no IAM caller (the API is IAM-authorised; this should never reach the code)."""
+
+
+def _caller() -> Caller:
+    identity = (app.current_event.raw_event.get("requestContext") or {}).get("identity") or {}
+    arn = str(identity.get("userArn") or "")
+    if not arn:
+        raise NoCaller("no verified IAM caller on the request")
+    return Caller.of(arn, get_settings().admin_arns)
+
+
+@app.get(
+    "/subscriptions",
+    summary="List subscriptions",
+    response_description="The caller's subscriptions (an admin's: all)",
+)
 def list_subscriptions(
     mode: Annotated[Mode | None, Query(description="only instant or only digest subscriptions")] = None,
 ) -> SubscriptionList:
-    return SubscriptionList(subscriptions=[SubscriptionOut.of(r) for r in _service().list(mode)])
+    records = _service().list(mode, caller=_caller())
+    return SubscriptionList(subscriptions=[SubscriptionOut.of(r) for r in records])
 
 
 @app.post(
@@ -142,7 +171,9 @@ def list_subscriptions(
     summary="Subscribe, or change the preferences of an endpoint's subscription",
     responses={
         201: {"description": "Subscribed; SNS now routes by the returned filter policy"},
-        400: {"description": "Rejected (unknown agent or indication, too many choices for SNS)"},
+        400: {"description": "Rejected (unknown agent or indication, too many choices, SMS country)"},
+        403: {"description": "The endpoint's subscription belongs to another caller"},
+        409: {"description": "The topic is full (SNS filter policies), or a concurrent change: retry"},
         422: {"description": "Invalid request (e.g. not an email or E.164 phone number)"},
     },
 )
@@ -150,10 +181,10 @@ def subscribe(request: SubscribeRequest) -> Response[SubscriptionOut]:
     secret: str | None = None
     if request.channel:
         record, secret = _service().subscribe_channel(
-            request.channel, request.url, request.preferences(), owner=request.owner
+            request.channel, request.url, request.preferences(), owner=request.owner, caller=_caller()
         )
     else:
-        record = _service().subscribe(request.as_subscription())
+        record = _service().subscribe(request.as_subscription(), caller=_caller())
     body = SubscriptionOut.of(record, secret)
     return Response(status_code=201, content_type="application/json", body=body)
 
@@ -163,13 +194,14 @@ def subscribe(request: SubscribeRequest) -> Response[SubscriptionOut]:
     summary="Unsubscribe (takes effect at once)",
     responses={
         200: {"description": "Removed"},
-        404: {"description": "No such subscription"},
+        404: {"description": "No such subscription (or not the caller's)"},
+        409: {"description": "Subscribed again concurrently: kept"},
     },
 )
 def unsubscribe(
     subscription_id: Annotated[str, Path(description="subscription id (sub-...) or the endpoint itself")],
 ) -> SubscriptionOut:
-    return SubscriptionOut.of(_service().unsubscribe(subscription_id))
+    return SubscriptionOut.of(_service().unsubscribe(subscription_id, caller=_caller()))
 
 
 @app.exception_handler(SubscriptionNotFound)  # type: ignore[untyped-decorator]
@@ -185,6 +217,26 @@ def _rejected(exc: SubscriptionError) -> Response[str]:
 @app.exception_handler(ChannelUrlError)  # type: ignore[untyped-decorator]
 def _url_refused(exc: ChannelUrlError) -> Response[str]:
     return Response(400, "application/json", json.dumps({"message": str(exc)}))
+
+
+@app.exception_handler(SubscriptionForbidden)  # type: ignore[untyped-decorator]
+def _forbidden(exc: SubscriptionForbidden) -> Response[str]:
+    return Response(403, "application/json", json.dumps({"message": str(exc)}))
+
+
+@app.exception_handler(NoCaller)  # type: ignore[untyped-decorator]
+def _no_caller(exc: NoCaller) -> Response[str]:
+    return Response(403, "application/json", json.dumps({"message": str(exc)}))
+
+
+@app.exception_handler(TopicFull)  # type: ignore[untyped-decorator]
+def _topic_full(exc: TopicFull) -> Response[str]:
+    return Response(409, "application/json", json.dumps({"message": str(exc)}))
+
+
+@app.exception_handler(SubscriptionConflict)  # type: ignore[untyped-decorator]
+def _conflict(exc: SubscriptionConflict) -> Response[str]:
+    return Response(409, "application/json", json.dumps({"message": str(exc)}))
 
 
 @app.exception_handler(SnsSubscriptionError)  # type: ignore[untyped-decorator]

@@ -38,4 +38,5 @@ def handler(event: dict[str, Any] | None, context: Any) -> dict[str, Any]:
     service.start_invocation(context)
     report = service.run(now)
     metrics.add_metric(name="DigestsSent", unit="Count", value=len(report.sent))
+    metrics.add_metric(name="DigestsSkippedInProgress", unit="Count", value=len(report.in_progress))
     return report.as_dict()

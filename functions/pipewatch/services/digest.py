@@ -19,9 +19,10 @@ from pipewatch.adapters.subscriptions import DigestState, SubscriptionTable
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.digest import DigestMessage, build_digest, select
 from pipewatch.domain.links import SignedLinks
+from pipewatch.domain.models import SourceState
 from pipewatch.domain.render import DEFAULT_LINK_BASE
 from pipewatch.domain.subscriptions import digest_due, local_digest_date
-from pipewatch.errors import PipewatchError, PublishError
+from pipewatch.errors import PipewatchError, PublishError, PublishInProgress
 from pipewatch.observability import logger
 
 # A digest covers at most this far back (a subscriber silent for months gets the last week, not everything).
@@ -33,7 +34,7 @@ class CatalystReader(Protocol):
 
 
 class DigestPublisher(Protocol):
-    def publish_once(self, message: DigestMessage) -> dict[str, str]: ...
+    def publish_once(self, message: DigestMessage, part: int = 0) -> dict[str, str]: ...
 
     def register_lambda_context(self, context: Any) -> None: ...
 
@@ -50,6 +51,8 @@ class DigestReport:
     sent: list[dict[str, Any]] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
+    # Being published by an overlapping run at this moment: skipped here (that run sends and records it).
+    in_progress: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +62,7 @@ class DigestReport:
             "sent": self.sent,
             "empty": self.empty,
             "failed": self.failed,
+            "in_progress": self.in_progress,
         }
 
 
@@ -72,8 +76,10 @@ class DigestService:
         link_base: str = DEFAULT_LINK_BASE,
         calendar: CatalystReader | None = None,
         links: Callable[[], SignedLinks] | None = None,
+        alarm_after_failures: int = 3,
     ) -> None:
         self._links = links
+        self._alarm_after = alarm_after_failures
         self._table = table
         self._store = store
         self._calendar = calendar
@@ -82,6 +88,19 @@ class DigestService:
 
     def start_invocation(self, context: Any) -> None:
         self._publisher.register_lambda_context(context)
+
+    def _notices(self, states: Sequence[SourceState], since: datetime, now: datetime) -> list[str]:
+        """Source health for the reader: which sources are failing now, which recovered since the last
+        digest (so a gap in the updates is explained, not silent)."""
+        lines = [n for n in (s.health_notice(self._alarm_after) for s in states) if n]
+        for state in states:
+            if state.last_outage and since <= state.last_outage[1] < now and not state.consecutive_failures:
+                began, ended = state.last_outage
+                lines.append(
+                    f"Source {state.source_id} recovered at {ended:%Y-%m-%d %H:%M UTC} "
+                    f"(failing since {began:%Y-%m-%d %H:%M UTC}); updates it missed are included as found."
+                )
+        return lines
 
     def run(self, now: datetime, *, raise_on_failure: bool = True) -> DigestReport:
         report = DigestReport(now=now.isoformat())
@@ -93,13 +112,16 @@ class DigestService:
             prefs = record.subscription.preferences
             if not digest_due(prefs, now, state.last_digest_date if state else None):
                 continue
-            since = max(state.last_digest_at if state else record.created_at, now - MAX_LOOKBACK)
+            # Never before the subscription became a digest one: what it was alerted as instant stays sent.
+            became_digest = record.mode_since or record.created_at
+            since = max(state.last_digest_at if state else became_digest, became_digest, now - MAX_LOOKBACK)
             due.append((record, since, state))
         report.due = len(due)
         if not due:
             return report
         updates: Sequence[Any] = self._store.updates_between(min(since for _, since, _ in due), now)
         catalysts = self._calendar.list() if self._calendar is not None else []
+        states = self._store.source_states()
         for record, since, _state in due:
             subscription = record.subscription
             digest_date = local_digest_date(subscription.preferences, now)
@@ -112,12 +134,21 @@ class DigestService:
                 link_base=self._link_base,
                 catalysts=catalysts,
                 links=self._links() if self._links else None,
+                notices=self._notices(states, since, now),
             )
             if message is None:
                 report.empty.append(subscription.subscription_id)
                 continue
+            # Every part of a long digest (an SMS subscriber gets the SMS summary once: it covers them all).
+            parts = 1 if subscription.protocol == "sms" else len(message.all_parts)
             try:
-                published = self._publisher.publish_once(message)
+                published = {}
+                for part in range(parts):
+                    published = self._publisher.publish_once(message, part)
+            except PublishInProgress:
+                logger.info("digest being sent by an overlapping run: skipped", extra={"key": message.key})
+                report.in_progress.append(subscription.subscription_id)
+                continue
             except PublishError as exc:
                 logger.warning("digest publish failed", extra={"key": message.key, "reason": exc.reason})
                 report.failed.append({"subscription_id": subscription.subscription_id, "error": exc.reason})
@@ -132,6 +163,8 @@ class DigestService:
                     "subscription_id": subscription.subscription_id,
                     "digest_date": digest_date,
                     "updates": len(message.update_ids),
+                    "parts": parts,
+                    "omitted": message.omitted,
                     "message_id": published["message_id"],
                 }
             )

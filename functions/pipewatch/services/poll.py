@@ -10,19 +10,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pipewatch.domain.classify import Classifier
-from pipewatch.domain.dedupe import find_same_story
-from pipewatch.domain.ids import trial_change_id, update_id
-from pipewatch.domain.models import Classification, FetchedItem, TrialChange, Update
+from pipewatch.domain.dedupe import Claim, StoryIndex, claim_keys
+from pipewatch.domain.ids import shared_urls, trial_change_id, update_id, url_identifies
+from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
+from pipewatch.domain.models import Classification, FetchedItem, SourceState, TrialChange, Update
 from pipewatch.domain.polling import PollTask, SourceResult
 from pipewatch.domain.sources_config import SourceConfig, SourcesConfig
-from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, snapshot_from_study
+from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, fit_snapshot, snapshot_from_study
 from pipewatch.domain.watchlist import Watchlist
-from pipewatch.errors import PayloadError, PipewatchError, SourceError
-from pipewatch.observability import logger
+from pipewatch.errors import PayloadError, PipewatchError, RecordRejected, SourceError
+from pipewatch.observability import NullMetrics, logger
 from pipewatch.services.ports import MetricsSink, SourcePoller, UpdateStore
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 # How far back (by first-seen day) a new item is compared with stored stories for syndicated copies.
 DEDUPE_LOOKBACK_DAYS = 7
+# Tries at claiming one story before it is left for the next poll (validators are not advanced then).
+CLAIM_ATTEMPTS = 5
 
 
 def trial_text(snapshot: TrialSnapshot) -> str:
@@ -61,11 +64,6 @@ def _without_extras(source: SourceConfig) -> SourceConfig:
     return source
 
 
-class NullMetrics:
-    def count(self, name: str, value: float = 1, **dimensions: str) -> None:
-        return None
-
-
 @dataclass
 class SourceOutcome:
     source_id: str
@@ -76,6 +74,9 @@ class SourceOutcome:
     stored: int = 0
     merged: int = 0  # copies of a stored story from other outlets, merged into it (no alert)
     trial_changes: int = 0
+    rejected: int = 0  # records skipped (over a size limit, refused by DynamoDB): counted, logged, not fatal
+    baselined: int = 0  # old news (or a first poll's undated items) remembered without an alert
+    deferred: int = 0  # past the per-poll caps: left for the next poll (validators kept)
     error: str = ""
 
 
@@ -112,7 +113,9 @@ class PollService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         monotonic: Callable[[], float] = time.monotonic,
         calendar: CalendarService | None = None,
+        alarm_after_failures: int = 3,
     ) -> None:
+        self._alarm_after = alarm_after_failures
         self._store = store
         self._poll_source = source_poller
         self._source_environment = dict(source_environment or {})
@@ -193,9 +196,10 @@ class PollService:
         watchlist: Watchlist | None = None,
         state_id: str | None = None,
     ) -> SourceOutcome:
-        state = self._store.get_source_state(state_id or source.id)
         now = self._clock()
+        state: SourceState | None = None
         try:
+            state = self._store.get_source_state(state_id or source.id)
             result = self._poll_source(
                 source,
                 state,
@@ -206,35 +210,83 @@ class PollService:
                 environ=self._source_environment,
             )
             outcome = self._store_result(source, result, now, report, baseline=state.last_success is None)
+            # Validators move forward only after the items are stored; an unchanged feed writes nothing. A
+            # poll that stopped at a cap keeps the old validators, so the next one fetches the rest.
+            if not result.not_modified or state.consecutive_failures or state.last_success is None:
+                kept = state if outcome.deferred else result.new_state
+                self._store.put_source_state(
+                    kept.model_copy(
+                        update={
+                            "last_success": now,
+                            "last_attempt": now,
+                            "consecutive_failures": 0,
+                            "last_error": "",
+                            "failing_since": None,
+                            "items_seen": state.items_seen + outcome.fetched,
+                            "last_outage": (state.failing_since, now)
+                            if state.failing_since
+                            else state.last_outage,
+                        }
+                    )
+                )
+            self._healthy(source, state, now)
         except (SourceError, PayloadError) as exc:
             reason = exc.reason if isinstance(exc, SourceError) else str(exc)
-            logger.warning("source failed", extra={"source": source.id, "reason": reason})
-            self._metrics.count("SourceFailures", 1, source=source.id)
-            self._store.put_source_state(
-                state.model_copy(
-                    update={
-                        "last_attempt": now,
-                        "consecutive_failures": state.consecutive_failures + 1,
-                        "last_error": reason[:500],
-                    }
-                )
-            )
-            return SourceOutcome(source_id=source.id, ok=False, error=reason)
-        # Validators move forward only after the items are stored; an unchanged feed writes nothing.
-        if not result.not_modified or state.consecutive_failures:
-            self._store.put_source_state(
-                result.new_state.model_copy(
-                    update={
-                        "last_success": now,
-                        "last_attempt": now,
-                        "consecutive_failures": 0,
-                        "last_error": "",
-                    }
-                )
-            )
+            return self._failed(source, state, now, reason)
+        except Exception as exc:  # noqa: BLE001 - one bad source never fails the poll of the others
+            # Garbage that breaks a parser (RecursionError), a store refusing for good (throttled past the
+            # SDK's retries): the same failure path, counted, with the streak kept.
+            text = str(exc).strip().splitlines()
+            return self._failed(source, state, now, f"{type(exc).__name__}: {text[0][:300] if text else ''}")
         self._metrics.count("ItemsFetched", outcome.fetched, source=source.id)
         self._metrics.count("UpdatesStored", outcome.stored + outcome.trial_changes, source=source.id)
         return outcome
+
+    def _failed(
+        self, source: SourceConfig, state: SourceState | None, now: datetime, reason: str
+    ) -> SourceOutcome:
+        logger.warning("source failed", extra={"source": source.id, "reason": reason})
+        self._metrics.count("SourceFailures", 1, source=source.id)
+        if state is None:  # its state could not even be read: writing a blank one would lose validators
+            return SourceOutcome(source_id=source.id, ok=False, error=reason)
+        failed = state.model_copy(
+            update={
+                "last_attempt": now,
+                "consecutive_failures": state.consecutive_failures + 1,
+                "last_error": reason[:500],
+                "failing_since": state.failing_since or now,
+            }
+        )
+        unhealthy = failed.consecutive_failures >= self._alarm_after
+        if unhealthy and failed.consecutive_failures == self._alarm_after:
+            logger.error(
+                "source unhealthy",
+                extra={
+                    "source": source.id,
+                    "failures": failed.consecutive_failures,
+                    "since": str(failed.failing_since),
+                },
+            )
+        # One metric without a per-source dimension, so one CloudWatch alarm covers every source.
+        self._metrics.count("SourceUnhealthy", 1 if unhealthy else 0)
+        try:
+            self._store.put_source_state(failed)
+        except Exception as exc:  # noqa: BLE001 - the failure is still counted and reported
+            logger.warning("source state not saved", extra={"source": source.id, "reason": str(exc)[:300]})
+        return SourceOutcome(source_id=source.id, ok=False, error=reason)
+
+    def _healthy(self, source: SourceConfig, state: SourceState, now: datetime) -> None:
+        self._metrics.count("SourceUnhealthy", 0)
+        if state.consecutive_failures >= self._alarm_after:
+            logger.warning(
+                "source recovered",
+                extra={
+                    "source": source.id,
+                    "failed_polls": state.consecutive_failures,
+                    "since": str(state.failing_since),
+                },
+            )
+            self._metrics.count("SourceRecovered", 1, source=source.id)
 
     def _store_result(
         self, source: SourceConfig, result: SourceResult, now: datetime, report: PollReport, *, baseline: bool
@@ -249,36 +301,125 @@ class PollService:
             outcome.trial_changes = self._store_trials(source, result.studies, now, report, baseline=baseline)
             return outcome
         outcome.fetched = len(result.items)
+        self._note_dropped_urls(source, result.items)
         candidates: dict[str, Update] = {}
+        shared = shared_urls(result.items)
         for item in result.items:
             classification = self._classifier.classify_item(item)
             if not classification.relevant:
                 continue
-            update = self._to_update(item, classification, now)
+            update = self._to_update(item, classification, now, shared=item.url in shared)
             candidates.setdefault(update.update_id, update)
         outcome.relevant = len(candidates)
         already = self._store.existing_update_ids(list(candidates))
         fresh = [u for uid, u in candidates.items() if uid not in already]
-        # The same story from another outlet (or twice in this feed) merges into the stored update.
+        # The same story from another outlet (or twice in this feed) merges into the stored update. The
+        # decision "new story" is claimed (Store.put_claimed_update) so that a concurrent poll holding
+        # another outlet's copy cannot store it too: it sees a conflict, re-reads and merges instead.
         window = (now - timedelta(days=DEDUPE_LOOKBACK_DAYS), now + timedelta(seconds=1))
-        recent = self._store.updates_between(*window) if fresh else []
+        claims = self._store.get_claims(k for u in fresh for k in claim_keys(u)) if fresh else {}
+        index = StoryIndex(self._store.updates_between(*window) if fresh else [])
+        for update in self._store.get_updates(self._claimed_ids(claims, index)):
+            index.add(update)
+        limits = self._sources.poll
+        horizon = now - timedelta(days=limits.alert_horizon_days)
+        handled = alerts = 0
         for update in fresh:
-            story = find_same_story(update, recent)
-            if story is not None:
-                outcome.merged += int(self._store.merge_source(story.update_id, update))
-            elif self._store.put_update(update):
-                outcome.stored += 1
-                report.new_updates.append(update)
-                recent.append(update)
-                if self._calendar is not None:
-                    # a stored item feeds the calendar once (re-polls find it stored and skip it)
-                    report.new_updates.extend(self._calendar.observe_update(update, now))
+            if handled >= limits.max_items_per_poll or alerts >= limits.max_alerts_per_poll:
+                # Deferred, not lost: the validators stay, the next poll fetches these again.
+                outcome.deferred = len(fresh) - handled
+                logger.info("poll cap reached", extra={"source": source.id, "deferred": outcome.deferred})
+                self._metrics.count("ItemsDeferred", outcome.deferred, source=source.id)
+                break
+            handled += 1
+            old = update.published < horizon if update.published else baseline and limits.baseline_undated
+            if old:  # old news, or an undated item of a first poll: remembered, never alerted
+                outcome.baselined += int(self._store.put_seen(update))
+                continue
+            stored_before = outcome.stored
+            try:
+                self._store_one(
+                    update, claims=claims, index=index, window=window, outcome=outcome, report=report
+                )
+            except RecordRejected as exc:  # this record only: its neighbours are still stored
+                self._reject(source, exc)
+                outcome.rejected += 1
+            alerts += outcome.stored - stored_before
+        if outcome.baselined:
+            self._metrics.count("ItemsBaselined", outcome.baselined, source=source.id)
         return outcome
 
     @staticmethod
-    def _to_update(item: FetchedItem, classification: Classification, now: datetime) -> Update:
+    def _claimed_ids(claims: dict[str, Claim], index: StoryIndex) -> list[str]:
+        return [i for c in claims.values() for i in c.ids if i not in index]
+
+    def _store_one(
+        self,
+        update: Update,
+        *,
+        claims: dict[str, Claim],
+        index: StoryIndex,
+        window: tuple[datetime, datetime],
+        outcome: SourceOutcome,
+        report: PollReport,
+    ) -> None:
+        keys = claim_keys(update)
+        for _attempt in range(CLAIM_ATTEMPTS):
+            story = index.find(update)
+            if story is not None:
+                outcome.merged += int(self._store.merge_source(story.update_id, update))
+                return
+            before = self._store.trimmed
+            result = self._store.put_claimed_update(update, {k: claims[k] for k in keys})
+            if self._store.trimmed > before:
+                self._metrics.count("RecordsTrimmed", 1, source=update.source_id)
+            if result == "exists":
+                return
+            if result == "stored":
+                outcome.stored += 1
+                report.new_updates.append(update)
+                index.add(update)
+                if self._calendar is not None:
+                    # a stored item feeds the calendar once (re-polls find it stored and skip it)
+                    report.new_updates.extend(self._calendar.observe_update(update, update.first_seen))
+                for key in keys:
+                    claim = claims[key]
+                    claims[key] = Claim(key, claim.version + 1, (*claim.ids, update.update_id))
+                return
+            # Another poll claimed a story in this neighbourhood since we read: read again, decide again.
+            self._metrics.count("StoryClaimConflicts", 1, source=update.source_id)
+            claims.update(self._store.get_claims(keys))
+            for fresh_story in self._store.updates_between(*window):
+                index.add(fresh_story)
+            for fresh_story in self._store.get_updates(self._claimed_ids(claims, index)):
+                index.add(fresh_story)
+        # Not skipped: the source fails, its validators stay, and the next poll decides this story again.
+        raise SourceError(
+            update.source_id, f"story claim for {update.update_id} contended {CLAIM_ATTEMPTS} times"
+        )
+
+    def _reject(self, source: SourceConfig, exc: RecordRejected) -> None:
+        logger.warning(
+            "record skipped", extra={"source": source.id, "record": exc.record_id, "reason": exc.reason}
+        )
+        self._metrics.count("RecordsRejected", 1, source=source.id)
+
+    def _note_dropped_urls(self, source: SourceConfig, items: list[FetchedItem]) -> None:
+        for item in items:
+            if "url_dropped" in item.extra:
+                logger.warning(
+                    "link dropped",
+                    extra={"source": source.id, "guid": item.guid[:200], "reason": item.extra["url_dropped"]},
+                )
+                self._metrics.count("RecordsTrimmed", 1, source=source.id)
+
+    @staticmethod
+    def _to_update(
+        item: FetchedItem, classification: Classification, now: datetime, *, shared: bool = False
+    ) -> Update:
         return Update(
-            update_id=update_id(item),
+            update_id=update_id(item, shared_url=shared),
+            url_shared=bool(item.url) and not url_identifies(item, shared),
             title=item.title,
             summary=item.summary,
             url=item.url,
@@ -305,30 +446,57 @@ class PollService:
         stored = 0
         for study in studies:
             try:
-                snapshot = snapshot_from_study(study)
-            except PayloadError as exc:
+                stored += self._store_trial(source, study, now, report, baseline=baseline)
+            except (PayloadError, RecordRejected) as exc:  # this study only: the next one is still diffed
                 logger.warning("skipping a registry record", extra={"source": source.id, "reason": str(exc)})
                 self._metrics.count("RecordsRejected", 1, source=source.id)
-                continue
-            previous = self._store.get_snapshot(snapshot.nct_id)
-            old = TrialSnapshot.model_validate_json(previous[0]) if previous else None
-            acronym = self._watched_acronyms.get(snapshot.nct_id)
-            changes = diff_snapshots(old, snapshot, acronym=acronym or None)
-            if old is not None and not changes:
-                continue  # same content: no write at all
-            if old is None and baseline:
-                changes = []  # baseline: remember the study, alert on what changes from here on
-            updates = [self._trial_update(snapshot, change, source, now) for change in changes]
-            saved = self._store.save_snapshot_with_updates(
-                snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, updates
-            )
-            if saved:
-                stored += len(updates)
-                report.new_updates.extend(updates)
-                if self._calendar is not None:
-                    agent = self._watchlist.agent_for_nct(snapshot.nct_id)
-                    report.new_updates.extend(self._calendar.observe_trial(snapshot, agent, now))
         return stored
+
+    def _store_trial(
+        self,
+        source: SourceConfig,
+        study: dict[str, Any],
+        now: datetime,
+        report: PollReport,
+        *,
+        baseline: bool,
+    ) -> int:
+        full = snapshot_from_study(study)
+        # Sized before it is written: the biggest lists are dropped (and named) until it fits.
+        snapshot = fit_snapshot(full, SNAPSHOT_MAX_BYTES)
+        if snapshot is not full:
+            logger.warning(
+                "registry record trimmed to fit the item limit",
+                extra={"source": source.id, "nct_id": snapshot.nct_id, "dropped": snapshot.trimmed},
+            )
+            self._metrics.count("RecordsTrimmed", 1, source=source.id)
+        previous = self._store.get_snapshot(snapshot.nct_id)
+        old = TrialSnapshot.model_validate_json(previous[0]) if previous else None
+        acronym = self._watched_acronyms.get(snapshot.nct_id)
+        changes = diff_snapshots(old, snapshot, acronym=acronym or None)
+        if old is not None and not changes:
+            return 0  # same content: no write at all
+        if old is None and (baseline or self._stale(snapshot, now)):
+            changes = []  # baseline (first poll, or an old study an added agent brought in): remember it
+        updates = [self._trial_update(snapshot, change, source, now) for change in changes]
+        saved = self._store.save_snapshot_with_updates(
+            snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, updates
+        )
+        if not saved:
+            return 0
+        report.new_updates.extend(updates)
+        if self._calendar is not None:
+            agent = self._watchlist.agent_for_nct(snapshot.nct_id)
+            report.new_updates.extend(self._calendar.observe_trial(snapshot, agent, now))
+        return len(updates)
+
+    def _stale(self, snapshot: TrialSnapshot, now: datetime) -> bool:
+        """A study whose record was last updated before the alert horizon is not news when first seen."""
+        try:
+            updated = date.fromisoformat((snapshot.last_update_posted or "")[:10])
+        except ValueError:
+            return False
+        return updated < (now - timedelta(days=self._sources.poll.alert_horizon_days)).date()
 
     def _trial_update(
         self, snapshot: TrialSnapshot, change: TrialChange, source: SourceConfig, now: datetime

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from pipewatch.domain.dedupe import Claim
 from pipewatch.domain.models import SourceState, Update
 from pipewatch.domain.polling import SourceResult
 from pipewatch.domain.sources_config import SourceConfig
@@ -27,6 +28,17 @@ class UpdateStore(Protocol):
     def updates_between(self, start: datetime, end: datetime) -> list[Update]: ...
 
     def put_update(self, update: Update) -> bool: ...
+
+    # Records the store had to truncate to fit the item limit (the service counts them per source).
+    trimmed: int
+
+    def put_seen(self, update: Update) -> bool: ...
+
+    def get_claims(self, keys: Iterable[str]) -> dict[str, Claim]: ...
+
+    def get_updates(self, update_ids: Iterable[str]) -> list[Update]: ...
+
+    def put_claimed_update(self, update: Update, claims: Mapping[str, Claim]) -> str: ...
 
     def merge_source(self, story_id: str, duplicate: Update) -> bool: ...
 

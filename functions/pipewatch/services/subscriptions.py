@@ -4,6 +4,10 @@ The table record and the SNS subscription are kept in step by ordering and by re
   subscribe:   record `pending` with the SNS attributes about to be requested -> SNS subscribe (or set the
                filter policy of the known subscription) -> record `active` with the ARN.
   unsubscribe: record `deleting` -> SNS unsubscribe -> delete the record.
+Every record write is conditioned on the version read (optimistic concurrency), so a subscribe racing an
+unsubscribe cannot leave an SNS subscription without a record: the loser of a race either changes nothing
+or removes the SNS subscription it made, and reports a conflict. A subscription SNS refuses leaves no record.
+Callers (the API's IAM principals) manage only the subscriptions they created, unless they are admins.
 A failure at any step leaves a record that says what was under way. The next call for the same endpoint
 finishes it: a `pending` record without an ARN is re-subscribed with the identical attributes (SNS returns the
 subscription it may already have created, so none is orphaned), and an ARN SNS no longer knows is replaced.
@@ -22,15 +26,28 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from fnmatch import fnmatchcase
 from typing import Any, Protocol
 
-from pipewatch.adapters.subscriptions import SnsSubscriptions, SubscriptionRecord, SubscriptionTable
+from pydantic import ValidationError
+
+from pipewatch.adapters.subscriptions import (
+    ConcurrentChange,
+    SnsSubscriptionError,
+    SnsSubscriptions,
+    SubscriptionRecord,
+    SubscriptionTable,
+    TopicFull,
+)
 from pipewatch.domain.channels import ChannelKind, channel_subscription_id, mask_url
+from pipewatch.domain.limits import FILTER_POLICIES_PER_TOPIC
 from pipewatch.domain.subscriptions import (
     Preferences,
     Subscription,
     SubscriptionError,
+    check_sms_country,
     subscription_id_for,
 )
 from pipewatch.domain.webhooks import SECRET_BYTES, secret_from_bytes
@@ -47,6 +64,29 @@ class Encrypter(Protocol):
     def encrypt(self, plaintext: bytes, context: dict[str, str]) -> str: ...
 
 
+class SubscriptionForbidden(PermissionError):
+    """The caller may not manage this subscription (it belongs to another caller)."""
+
+
+class SubscriptionConflict(RuntimeError):
+    """A concurrent call changed the same subscription; nothing is left half-done, the caller may retry."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls the API: the IAM ARN API Gateway verified, and whether it may manage every subscription."""
+
+    arn: str
+    admin: bool = False
+
+    @classmethod
+    def of(cls, arn: str, admin_patterns: Collection[str]) -> Caller:
+        return cls(arn, any(fnmatchcase(arn, pattern) for pattern in admin_patterns))
+
+    def may_manage(self, record: SubscriptionRecord) -> bool:
+        return self.admin or (bool(record.owner) and record.owner == self.arn)
+
+
 class SubscriptionService:
     def __init__(
         self,
@@ -55,6 +95,8 @@ class SubscriptionService:
         sns: SnsSubscriptions,
         known_agents: Collection[str] | None = None,
         known_indications: Collection[str] | None = None,
+        sms_countries: Collection[str] | None = None,
+        max_filter_policies: int = FILTER_POLICIES_PER_TOPIC,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         cipher: Encrypter | None = None,
         check_destination: Callable[[str], object] | None = None,
@@ -65,6 +107,8 @@ class SubscriptionService:
         self._sns = sns
         self._agents = known_agents
         self._indications = known_indications
+        self._sms_countries = sms_countries
+        self._max_policies = max_filter_policies
         self._clock = clock
         self._cipher = cipher
         self._check_destination = check_destination
@@ -75,7 +119,13 @@ class SubscriptionService:
         return subscription.is_channel or (subscription.protocol == "email" and self._email_by_function)
 
     def subscribe_channel(
-        self, kind: ChannelKind, url: str, preferences: dict[str, Any] | Preferences, owner: str = ""
+        self,
+        kind: ChannelKind,
+        url: str,
+        preferences: dict[str, Any] | Preferences,
+        owner: str = "",
+        *,
+        caller: Caller | None = None,
     ) -> tuple[SubscriptionRecord, str | None]:
         """Create (or change the preferences of) a slack/teams/webhook subscription. Returns the record
         and, when the subscription is new, its webhook signing secret (shown this once, never again)."""
@@ -94,17 +144,26 @@ class SubscriptionService:
             owner=owner,
         )
         existing = self._table.get(subscription_id)
+        if existing is not None and caller is not None and not caller.may_manage(existing):
+            raise SubscriptionForbidden(
+                "this destination's subscription belongs to another caller; ask an admin"
+            )
         secret: str | None = None
         credentials = existing.credentials if existing else ""
         if not credentials:
             secret = secret_from_bytes(self._random_bytes(SECRET_BYTES))
             plain = json.dumps({"url": url, "secret": secret}).encode()
             credentials = self._cipher.encrypt(plain, {"subscription_id": subscription_id})
-        record = self._subscribe_by_function(subscription, existing, credentials)
+        record = self._subscribe_by_function(subscription, existing, credentials, caller=caller)
         return record, secret
 
     def _subscribe_by_function(
-        self, subscription: Subscription, existing: SubscriptionRecord | None, credentials: str = ""
+        self,
+        subscription: Subscription,
+        existing: SubscriptionRecord | None,
+        credentials: str = "",
+        *,
+        caller: Caller | None = None,
     ) -> SubscriptionRecord:
         if self._agents is not None and self._indications is not None:
             subscription.check_known(self._agents, self._indications)
@@ -119,8 +178,13 @@ class SubscriptionService:
             created_at=existing.created_at if existing else now,
             updated_at=now,
             credentials=credentials,
+            owner=existing.owner if existing and existing.owner else (caller.arn if caller else ""),
+            version=existing.version if existing else 0,
         )
-        self._table.put(record)
+        try:
+            record = self._table.put(record, expect=record.version)
+        except ConcurrentChange as exc:
+            raise SubscriptionConflict(f"{subscription.endpoint} changed concurrently; try again") from exc
         logger.info(
             "subscribed",
             extra={
@@ -131,16 +195,46 @@ class SubscriptionService:
         )
         return record
 
-    def subscribe(self, request: dict[str, Any] | Subscription) -> SubscriptionRecord:
-        subscription = request if isinstance(request, Subscription) else Subscription.model_validate(request)
+    @staticmethod
+    def _validate(request: dict[str, Any] | Subscription) -> Subscription:
+        if isinstance(request, Subscription):
+            return request
+        try:
+            return Subscription.model_validate(request)
+        except ValidationError as exc:  # a clean 400, never an unhandled error
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise SubscriptionError(f"{where + ': ' if where else ''}{message}") from exc
+
+    def subscribe(
+        self, request: dict[str, Any] | Subscription, *, caller: Caller | None = None
+    ) -> SubscriptionRecord:
+        """Create or change the endpoint's subscription. `caller` None: an operator (may manage all)."""
+        subscription = self._validate(request)
         if self._by_function(subscription):
-            return self._subscribe_by_function(subscription, self._table.get(subscription.subscription_id))
+            # SES e-mail (no SNS subscription of its own): the same ownership rule as below.
+            current = self._table.get(subscription.subscription_id)
+            if current is not None and caller is not None and not caller.may_manage(current):
+                raise SubscriptionForbidden(
+                    f"the subscription of {subscription.endpoint} belongs to another caller; ask an admin"
+                )
+            return self._subscribe_by_function(subscription, current, caller=caller)
         if self._agents is not None and self._indications is not None:
             subscription.check_known(self._agents, self._indications)
+        if subscription.protocol == "sms" and self._sms_countries is not None:
+            check_sms_country(subscription.endpoint, self._sms_countries)
         attributes = self._sns.attributes(subscription.filter_policy())  # raises before any write
         now = self._clock()
         existing = self._table.get(subscription.subscription_id)
+        if existing is not None and caller is not None and not caller.may_manage(existing):
+            raise SubscriptionForbidden(
+                f"the subscription of {subscription.endpoint} belongs to another caller; ask an admin"
+            )
+        if existing is None:
+            self._check_room()
         arn = self._recover_arn(existing)
+        same_mode = existing is not None and existing.subscription.mode == subscription.mode
         record = SubscriptionRecord(
             subscription=subscription,
             status="pending",
@@ -148,50 +242,112 @@ class SubscriptionService:
             sns_attributes=attributes,
             created_at=existing.created_at if existing else now,
             updated_at=now,
+            mode_since=(existing.mode_since or existing.created_at) if existing and same_mode else now,
+            owner=existing.owner if existing and existing.owner else (caller.arn if caller else ""),
         )
-        self._table.put(record)
-        if not arn or not self._sns.set_attributes(arn, attributes):
-            arn = self._sns.subscribe(subscription.protocol, subscription.endpoint, attributes)
-        active = record.model_copy(update={"status": "active", "sns_arn": arn})
-        self._table.put(active)
+        version = existing.version if existing else 0
+        try:
+            pending = self._table.put(record, expect=version)
+        except ConcurrentChange as exc:
+            raise SubscriptionConflict(f"{subscription.endpoint} changed concurrently; try again") from exc
+        try:
+            if not arn or not self._sns.set_attributes(arn, attributes):
+                arn = self._sns.subscribe(subscription.protocol, subscription.endpoint, attributes)
+        except SnsSubscriptionError:
+            self._undo(existing, pending)  # SNS refused: no record of a subscription SNS does not hold
+            raise
+        try:
+            active = self._table.put(
+                pending.model_copy(update={"status": "active", "sns_arn": arn}), expect=pending.version
+            )
+        except ConcurrentChange as exc:
+            return self._after_race(subscription, arn, exc)
         logger.info(
             "subscribed", extra={"subscription_id": subscription.subscription_id, "mode": subscription.mode}
         )
         return active
 
-    def unsubscribe(self, key: str) -> SubscriptionRecord:
+    def unsubscribe(self, key: str, *, caller: Caller | None = None) -> SubscriptionRecord:
         """Remove by id or by endpoint. Takes effect at once: SNS stops delivering when this returns."""
         record = self._table.get(self._id(key))
-        if record is None:
-            raise SubscriptionNotFound(key)
-        arn = self._recover_arn(record)
-        self._table.put(
-            record.model_copy(update={"status": "deleting", "sns_arn": arn, "updated_at": self._clock()})
-        )
+        if record is None or (caller is not None and not caller.may_manage(record)):
+            raise SubscriptionNotFound(key)  # another caller's subscription is not even shown to exist
+        arn = self._recover_arn(record, for_delete=True)
+        try:
+            deleting = self._table.put(
+                record.model_copy(update={"status": "deleting", "sns_arn": arn, "updated_at": self._clock()}),
+                expect=record.version,
+            )
+        except ConcurrentChange as exc:
+            raise SubscriptionConflict(f"{key} changed concurrently; try again") from exc
         if arn:
             self._sns.unsubscribe(arn)
-        self._table.delete(record.subscription_id)
+        try:
+            self._table.delete(record.subscription_id, expect=deleting.version)
+        except ConcurrentChange as exc:
+            # A subscribe came in after the SNS unsubscribe: its record and its SNS subscription stand.
+            raise SubscriptionConflict(f"{key} was subscribed again concurrently; it is kept") from exc
         logger.info("unsubscribed", extra={"subscription_id": record.subscription_id})
         return record
 
-    def get(self, key: str) -> SubscriptionRecord:
+    def get(self, key: str, *, caller: Caller | None = None) -> SubscriptionRecord:
         record = self._table.get(self._id(key))
-        if record is None:
+        if record is None or (caller is not None and not caller.may_manage(record)):
             raise SubscriptionNotFound(key)
         return record
 
-    def list(self, mode: str | None = None) -> list[SubscriptionRecord]:
-        return sorted(self._table.list(mode), key=lambda r: r.subscription.endpoint)
+    def list(self, mode: str | None = None, *, caller: Caller | None = None) -> list[SubscriptionRecord]:
+        records = [r for r in self._table.list(mode) if caller is None or caller.may_manage(r)]
+        return sorted(records, key=lambda r: r.subscription.endpoint)
+
+    # -- limits and races --------------------------------------------------------------------------------
+    def _check_room(self) -> None:
+        """A new endpoint adds one filter policy to the topic: refuse it clearly when the topic is full."""
+        if len(self._table.list()) >= self._max_policies:
+            raise TopicFull(
+                f"the alerts topic holds {self._max_policies} filter policies, SNS's limit per topic: "
+                "ask AWS to raise 'Filter policies per topic' (Service Quotas) and set the template "
+                "parameter FilterPoliciesPerTopic, or remove unused subscriptions"
+            )
+
+    def _undo(self, existing: SubscriptionRecord | None, pending: SubscriptionRecord) -> None:
+        try:
+            if existing is None:
+                self._table.delete(pending.subscription_id, expect=pending.version)
+            else:
+                self._table.put(existing, expect=pending.version)
+        except ConcurrentChange:
+            logger.warning(
+                "subscription changed while undoing a refused one", extra={"id": pending.subscription_id}
+            )
+
+    def _after_race(self, subscription: Subscription, arn: str, exc: Exception) -> SubscriptionRecord:
+        """Our final write lost to a concurrent call. If that call removed the subscription, remove the SNS
+        subscription we made too (no SNS subscription may outlive its record); if it made the same one,
+        that record stands."""
+        current = self._table.get(subscription.subscription_id)
+        if current is not None and current.status == "active" and current.sns_arn == arn:
+            return current
+        if current is None or current.status == "deleting":
+            self._sns.unsubscribe(arn)
+        raise SubscriptionConflict(f"{subscription.endpoint} changed concurrently; try again") from exc
 
     # -- repair ------------------------------------------------------------------------------------------
-    def _recover_arn(self, record: SubscriptionRecord | None) -> str:
-        """The SNS ARN of a record; asks SNS again if a call stopped between subscribe and record."""
+    def _recover_arn(self, record: SubscriptionRecord | None, *, for_delete: bool = False) -> str:
+        """The SNS ARN of a record; asks SNS again if a call stopped between subscribe and record. When SNS
+        refuses the very subscription the record asked for, it holds none: nothing to recover (and a
+        subscription SNS refused can still be deleted)."""
         if record is None:
             return ""
         if record.sns_arn or record.status != "pending" or record.subscription.is_channel:
             return record.sns_arn
         sub = record.subscription
-        arn = self._sns.subscribe(sub.protocol, sub.endpoint, record.sns_attributes)
+        try:
+            arn = self._sns.subscribe(sub.protocol, sub.endpoint, record.sns_attributes)
+        except SnsSubscriptionError:
+            if for_delete:
+                return ""
+            raise
         logger.warning("repaired a half-done subscription", extra={"subscription_id": sub.subscription_id})
         return arn
 

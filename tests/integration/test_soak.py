@@ -1,0 +1,24 @@
+"""The soak bench, small: faulty cycles with duplicate deliveries lose nothing and send nothing twice."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def test_given_faults_and_duplicate_deliveries_then_no_item_is_lost_and_none_comes_twice() -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import soak
+    finally:
+        sys.path.remove(str(BENCH))
+
+    result = soak.soak(agents=10, cycles=3, seed=7, fault_rate=0.3)
+
+    assert sum(result.faults.values()) > 5 and result.failed_tasks > 0  # the faults were real
+    assert result.stories >= 18
+    assert result.lost == []
+    assert (result.duplicate_stories, result.duplicate_alerts) == (0, 0)
+    assert result.alerts_sent >= result.stories
