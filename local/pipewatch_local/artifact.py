@@ -264,6 +264,9 @@ def deployed_stack(moto_endpoint: str, name: str = "pipewatch-artifact") -> Iter
             sources = {
                 "version": 1,
                 "http": {"max_retries": 0},
+                # The recorded items are months old: widen the alert horizon as the sample-event tests do,
+                # or the first poll would remember them all as old news and store no update.
+                "poll": {"alert_horizon_days": 3650, "baseline_undated": False},
                 "hosts": {"127.0.0.1": {"min_interval_s": 0}},
                 "sources": [
                     {"id": "fda-press", "name": "FDA press releases", "kind": "rss", "doc_type": "regulator",

@@ -155,6 +155,9 @@ def sources_document(feed_url: str, host: str) -> dict[str, Any]:
     return {
         "version": 1,
         "http": {"max_retries": 0},
+        # The recorded items are months old: widen the alert horizon as the sample-event tests do,
+        # or the first poll would remember them all as old news and store no update.
+        "poll": {"alert_horizon_days": 3650, "baseline_undated": False},
         "hosts": {host: {"min_interval_s": 0}},
         "sources": [
             {
