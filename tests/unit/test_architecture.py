@@ -79,8 +79,7 @@ def test_given_the_product_package_then_only_the_cli_dry_run_reaches_the_harness
         if any(module == h or module.startswith(f"{h}.") for h in HARNESS)
     }
     assert offenders == {
-        ("commands/poll.py", "moto"),
-        ("commands/poll.py", "pipewatch_local.local_stack"),
+        ("commands/poll.py", "pipewatch_local.dry_run"),
     }
 
 

@@ -61,18 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _dry_run_service(settings: Settings, metrics: CountingMetrics) -> PollService:
-    """A poll service whose store is in memory (moto, never AWS): nothing leaves the machine but the HTTP."""
-    # The dry run borrows the local harness (moto); it is a laptop feature, not part of any Lambda.
-    from moto import mock_aws
+    # The dry run's in-memory store is the local harness's (moto): it is never part of a Lambda.
+    from pipewatch_local.dry_run import dry_run_poll_service
 
-    from pipewatch.composition import build_poll_service
-    from pipewatch.settings import Settings
-    from pipewatch_local.local_stack import create_local_stack, use_stack_environment
-
-    mock = mock_aws()
-    mock.start()  # stays active for the life of this short CLI process
-    stack = create_local_stack(name="pipewatch-dry-run")
-    use_stack_environment(stack)
-    return build_poll_service(
-        Settings.from_env().model_copy(update={"edgar_contact": settings.edgar_contact}), metrics=metrics
-    )
+    return dry_run_poll_service(settings, metrics)
