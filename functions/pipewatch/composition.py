@@ -64,17 +64,21 @@ def build_calendar_service(
 ) -> CalendarService:
     """The catalyst calendar: fed by the poll, checked daily by the catalyst-check Lambda."""
     from pipewatch.adapters.catalyst_store import CatalystStore
+    from pipewatch.adapters.store import Store
     from pipewatch.config import load_data_file
     from pipewatch.domain.catalysts.extract import Extractor
     from pipewatch.domain.watchlist import Watchlist
     from pipewatch.services.calendar import CalendarService
 
     watchlist = watchlist or load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
+    ddb = dynamodb_client or client("dynamodb", settings)
+    table = settings.require("table_name")
     return CalendarService(
-        store=CatalystStore(dynamodb_client or client("dynamodb", settings), settings.require("table_name")),
+        store=CatalystStore(ddb, table),
         extractor=Extractor(watchlist),
         watchlist=watchlist,
         grace_days=settings.catalyst_grace_days,
+        recent=Store(ddb, table),  # the daily check folds the last days' updates again
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 import icalendar
 import pytest
+from calendar_table import TABLE, create_calendar_table
 from moto import mock_aws
 
 from pipewatch.adapters.catalyst_store import CatalystStore
@@ -27,34 +28,12 @@ from pipewatch.domain.trials import DateValue, TrialSnapshot
 from pipewatch.domain.watchlist import Watchlist
 from pipewatch.services.calendar import CalendarService
 
-TABLE = "pipewatch-test"
-
 
 @pytest.fixture
 def ddb() -> Iterator[Any]:
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
-        client.create_table(
-            TableName=TABLE,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[
-                {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk")
-            ],
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "gsi1",
-                    "KeySchema": [
-                        {"AttributeName": "gsi1pk", "KeyType": "HASH"},
-                        {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
+        create_calendar_table(client)
         yield client
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from pipewatch.domain.catalysts import calendar as rules
-from pipewatch.domain.catalysts.calendar import CalendarEntry, Observation
+from pipewatch.domain.catalysts.calendar import CALENDAR_SOURCE_ID, CalendarEntry, Observation
 from pipewatch.domain.catalysts.extract import Extractor
 from pipewatch.domain.catalysts.models import ExtractedCatalyst
+from pipewatch.domain.catalysts.moves import reported_move
 from pipewatch.domain.catalysts.registry import registry_catalyst
 from pipewatch.domain.models import Update
 from pipewatch.domain.trials import TrialSnapshot
@@ -22,6 +23,9 @@ from pipewatch.domain.watchlist import Watchlist
 from pipewatch.observability import logger
 
 _CONFLICT_RETRIES = 2
+# The daily check reads the stored updates of this many days again: a poll that stopped between storing an
+# update and folding it into the calendar (a timeout, a throttled write) loses no catalyst.
+REFOLD_DAYS = 2
 
 
 class CatalystRepository(Protocol):
@@ -34,11 +38,17 @@ class CatalystRepository(Protocol):
     ) -> bool: ...
 
 
+class RecentUpdates(Protocol):
+    def updates_between(self, start: datetime, end: datetime) -> list[Update]: ...
+
+
 @dataclass
 class CheckReport:
     checked: int = 0
     due: int = 0
     overdue: int = 0
+    refolded: int = 0  # stored updates read again
+    repaired: int = 0  # calendar writes the poll had not made (it stopped between storing and folding)
     updates: list[Update] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
@@ -46,6 +56,8 @@ class CheckReport:
             "checked": self.checked,
             "due": self.due,
             "overdue": self.overdue,
+            "refolded": self.refolded,
+            "repaired": self.repaired,
             "updates": len(self.updates),
         }
 
@@ -59,8 +71,13 @@ class CalendarService:
         watchlist: Watchlist,
         grace_days: int = rules.DEFAULT_GRACE_DAYS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        recent: RecentUpdates | None = None,
+        refold_days: int = REFOLD_DAYS,
     ) -> None:
         self._store = store
+        self._recent = recent
+        self._refold_days = refold_days
+        self.writes = 0  # calendar entries written by this service (the check counts its repairs by it)
         self._extractor = extractor
         self._grace_days = grace_days
         self._clock = clock
@@ -105,6 +122,7 @@ class CalendarService:
         written: list[Update] = []
         for catalyst in _next_per_entry(stated):
             trial = (catalyst.trial or "").upper()
+            move = reported_move(catalyst.sentence, catalyst.window_start, published)
             seen = Observation(
                 catalyst=catalyst,
                 update_id=update.update_id,
@@ -113,6 +131,8 @@ class CalendarService:
                 stated_on=published,
                 phase3=bool(trial) and trial in self._phase3,
                 indications=self._indications(trial, update.classification.indications),
+                reports_move=move is not None,
+                moved_from=move.previous if move else None,
             )
             written.extend(self._fold(seen, now))
         return written
@@ -165,12 +185,15 @@ class CalendarService:
             if new_entry is None:
                 return []
             if self._store.save(new_entry, entry.version if entry else None, updates):
+                self.writes += 1
                 return updates
         logger.warning("catalyst write lost to concurrent writers", extra={"catalyst_id": key})
         return []
 
     def _write(self, before: CalendarEntry, after: CalendarEntry, updates: list[Update]) -> bool:
-        return self._store.save(after, before.version, updates)
+        saved = self._store.save(after, before.version, updates)
+        self.writes += int(saved)
+        return saved
 
     # -- the daily check ----------------------------------------------------------------------------------
     def check(self, now: datetime | None = None) -> CheckReport:
@@ -178,6 +201,7 @@ class CalendarService:
         this runs (the entry leaves the open states in the same conditional write)."""
         now = now or self._clock()
         report = CheckReport()
+        self._refold(now, report)
         for entry in self._store.list():
             report.checked += 1
             new_entry, updates = rules.check(entry, now, self._grace_days)
@@ -191,6 +215,23 @@ class CalendarService:
                 report.due += 1
             report.updates.extend(updates)
         return report
+
+    def _refold(self, now: datetime, report: CheckReport) -> None:
+        """Fold the stored updates of the last days into the calendar again. Folding is idempotent (a
+        statement already held, a catalyst already resolved, a slip already made change nothing), so this
+        writes only what a poll stopped before writing."""
+        if self._recent is None or self._refold_days <= 0:
+            return
+        before = self.writes
+        start = now - timedelta(days=self._refold_days)
+        for update in self._recent.updates_between(start, now):
+            if update.source_id == CALENDAR_SOURCE_ID or update.change is not None:
+                continue  # its own updates; registry changes are folded from the record, not the text
+            report.refolded += 1
+            report.updates.extend(self.observe_update(update, update.first_seen))
+        report.repaired = self.writes - before
+        if report.repaired:
+            logger.warning("catalyst calendar repaired", extra={"writes": report.repaired})
 
     def upcoming(self, start: date, end: date, agents: set[str] | None = None) -> list[CalendarEntry]:
         """Open catalysts whose window overlaps [start, end], for digests."""

@@ -25,6 +25,7 @@ DEFAULT_GRACE_DAYS = 14
 HIGH_SLIP_DAYS = 90  # taxonomy: a decision or Phase 3 readout slipping by more than this is high
 RESOLVE_MARGIN_DAYS = 90  # "inside or near its window": this far before its start or after its end
 _MAX_SENTENCES = 5
+CALENDAR_SOURCE_ID = "catalyst-calendar"  # the source id of the updates the calendar itself writes
 _PHASE3 = re.compile(r"\bphase\s*(?:3|iii|2/3|ii/iii|2b/3)\b|\bpivotal\b|\bregistrational\b", re.IGNORECASE)
 
 
@@ -79,6 +80,10 @@ class Observation(BaseModel):
     stated_on: date
     phase3: bool = False  # the trial is Phase 3 (from the watchlist) even when the sentence does not say so
     indications: tuple[str, ...] = ()  # of the stating item, or of the watched trial
+    # The statement itself reports a moved date ("the FDA extended the review to 20 June 2023"), and the
+    # window it moved from when it names one ("moved to Dec. 28, 2025, from Sept. 28, 2025").
+    reports_move: bool = False
+    moved_from: Window | None = None
 
 
 def entry_id(catalyst: ExtractedCatalyst) -> str | None:
@@ -91,8 +96,10 @@ def _state_at(start: date, end: date, today: date) -> CatalystState:
     return "due" if start <= today else "upcoming"
 
 
-def _severity_slip(entry: CalendarEntry, new_end: date) -> Severity:
-    moved = abs((new_end - entry.window_end).days)
+def _severity_slip(entry: CalendarEntry, old: Window | None, new_end: date) -> Severity:
+    if old is None:
+        return "medium"  # how far it moved is not known
+    moved = abs((new_end - old.end).days)
     weighty = entry.kind == "decision" or (entry.kind == "readout" and entry.phase3)
     return "high" if weighty and moved > HIGH_SLIP_DAYS else "medium"
 
@@ -113,7 +120,7 @@ def _calendar_update(
         title=title,
         summary=entry.sentences[-1] if entry.sentences else "",
         url=url,
-        source_id="catalyst-calendar",
+        source_id=CALENDAR_SOURCE_ID,
         source_name=source_name or "pipewatch catalyst calendar",
         published=now,
         doc_type="news",
@@ -146,29 +153,10 @@ def observe(
     key = entry_id(c)
     if key is None or c.window_start is None or c.window_end is None:
         return None, []
+    new = Window(c.window_start, c.window_end, c.precision)
     phase3 = seen.phase3 or bool(_PHASE3.search(c.sentence))
     if entry is None:
-        return (
-            CalendarEntry(
-                catalyst_id=key,
-                agent=c.agent or "",
-                kind=c.kind,
-                trial=c.trial,
-                drug=c.drug,
-                window_start=c.window_start,
-                window_end=c.window_end,
-                precision=c.precision,
-                phase3=phase3,
-                indications=seen.indications,
-                sentences=(c.sentence,),
-                links=(seen.url,) if seen.url else (),
-                stated_on=seen.stated_on,
-                first_seen=now,
-                last_confirmed=now,
-                state=_state_at(c.window_start, c.window_end, now.date()),
-            ),
-            [],
-        )
+        return _created(key, new, seen, phase3, now)
     if seen.url and seen.url in entry.links and c.sentence in entry.sentences:
         return None, []  # the same statement again (a re-poll or a retry)
     merged = entry.model_copy(
@@ -181,11 +169,55 @@ def observe(
             "version": entry.version,
         }
     )
-    same = (c.window_start, c.window_end) == (entry.window_start, entry.window_end)
-    if same or seen.stated_on < entry.stated_on or entry.state in ("resolved", "withdrawn"):
+    over = entry.state in ("resolved", "withdrawn")
+    if over and new.start > entry.window_end and seen.stated_on > entry.window_end:
+        # stated after the last one's window had closed, for a later window: the next catalyst of its kind
+        # (the next filing, the next decision), not a slip of the one that is over
+        again = merged.model_copy(update={"resolved_by": None, "sentences": (c.sentence,), "links": ()})
+        return _moved(again, new, seen, now).model_copy(update={"links": _remember((), seen.url)}), []
+    same = (new.start, new.end) == (entry.window_start, entry.window_end)
+    if same or seen.stated_on < entry.stated_on or over:
         return merged.model_copy(update={"last_confirmed": now}), []
-    old, new = entry.window, Window(c.window_start, c.window_end, c.precision)
-    moved_entry = merged.model_copy(
+    old = entry.window
+    moved_entry = _moved(merged, new, seen, now)
+    narrowing = old.start <= new.start and new.end <= old.end  # "2H 2026" -> "December 2026": no slip
+    return moved_entry, [] if narrowing else [_slip_update(moved_entry, seen, old, now)]
+
+
+def _created(
+    key: str, window: Window, seen: Observation, phase3: bool, now: datetime
+) -> tuple[CalendarEntry, list[Update]]:
+    c = seen.catalyst
+    created = CalendarEntry(
+        catalyst_id=key,
+        agent=c.agent or "",
+        kind=c.kind,
+        trial=c.trial,
+        drug=c.drug,
+        window_start=window.start,
+        window_end=window.end,
+        precision=window.precision,
+        phase3=phase3,
+        indications=seen.indications,
+        sentences=(c.sentence,),
+        links=(seen.url,) if seen.url else (),
+        stated_on=seen.stated_on,
+        first_seen=now,
+        last_confirmed=now,
+        state=_state_at(window.start, window.end, now.date()),
+    )
+    if not seen.reports_move:
+        return created, []
+    # The first the calendar hears of it is the news that it moved: a slip all the same.
+    previous = seen.moved_from
+    if previous is not None:
+        created = created.model_copy(update={"previous_windows": (previous.label(),), "sequence": 1})
+    return created, [_slip_update(created, seen, previous, now)]
+
+
+def _moved(entry: CalendarEntry, new: Window, seen: Observation, now: datetime) -> CalendarEntry:
+    """`entry` with its window moved to `new` (SEQUENCE raised, the old window remembered)."""
+    return entry.model_copy(
         update={
             "window_start": new.start,
             "window_end": new.end,
@@ -193,26 +225,31 @@ def observe(
             "stated_on": seen.stated_on,
             "last_confirmed": now,
             "sequence": entry.sequence + 1,
-            "previous_windows": _remember(entry.previous_windows, old.label(), 10),
+            "previous_windows": _remember(entry.previous_windows, entry.window.label(), 10),
             "state": _state_at(new.start, new.end, now.date()),
         }
     )
-    inside = old.start <= new.start and new.end <= old.end
-    if inside:
-        return moved_entry, []  # a narrowing ("2H 2026" -> "December 2026") is not a slip
+
+
+def _slip_update(entry: CalendarEntry, seen: Observation, old: Window | None, now: datetime) -> Update:
+    """ "ALKIVIA Phase 3 readout: 2H 2026 -> 1H 2027 (source, date)"; when only the new date is known (the
+    statement reports the move without the old date), "... moved to 2023-06-20 (source, date)". The id is
+    derived from the two windows, so every copy of the statement makes the same update."""
+    new = entry.window
     where = ", ".join(p for p in (seen.source_name, seen.stated_on.isoformat()) if p)
-    title = f"{entry.title()}: {old.label()} -> {new.label()} ({where})"
-    update = _calendar_update(
-        moved_entry,
-        update_id=catalyst_update_id("catalyst_slip", entry.catalyst_id, old.label(), new.label()),
+    moved = f"{old.label()} -> {new.label()}" if old is not None else f"moved to {new.label()}"
+    return _calendar_update(
+        entry,
+        update_id=catalyst_update_id(
+            "catalyst_slip", entry.catalyst_id, old.label() if old else "reported", new.label()
+        ),
         event="catalyst_slip",
-        severity=_severity_slip(entry, new.end),
-        title=title,
+        severity=_severity_slip(entry, old, new.end),
+        title=f"{entry.title()}: {moved} ({where})",
         url=seen.url,
         source_name=seen.source_name,
         now=now,
     )
-    return moved_entry, [update]
 
 
 # ----------------------------------------------------------------------------------------- resolution
@@ -262,7 +299,10 @@ def resolves(entry: CalendarEntry, update: Update, states_again: bool) -> bool:
         return False
     moment = (update.published or update.first_seen).astimezone(UTC).date()
     margin = timedelta(days=RESOLVE_MARGIN_DAYS)
-    if not entry.window_start - margin <= moment <= entry.window_end + margin:
+    outside = not entry.window_start - margin <= moment <= entry.window_end + margin
+    # Phase 2 results do not read out a Phase 3 (ALKIVIA's Phase 2 part reported in 2025)
+    earlier_phase = entry.kind == "readout" and entry.phase3 and _only_earlier_phases(text)
+    if outside or earlier_phase:
         return False
     event = update.classification.event_type
     if update.change is not None and entry.kind == "trial_completion":
@@ -270,6 +310,17 @@ def resolves(entry: CalendarEntry, update: Update, states_again: bool) -> bool:
     if event in ("commentary", "catalyst_slip", "catalyst_overdue", None):
         return False
     return bool(_FULFILS[entry.kind].search(text))
+
+
+_PHASE_NAMED = re.compile(
+    r"\b(?:phase|fase)\s*(1|2|3|4|i{1,3}|iv|1/2|2/3|i/ii|ii/iii|[12][ab]|ii[ab])\b|\bph([123])\b", re.I
+)
+
+
+def _only_earlier_phases(text: str) -> bool:
+    """The text names trial phases and none of them is 3."""
+    named = [(m.group(1) or m.group(2)).lower() for m in _PHASE_NAMED.finditer(text)]
+    return bool(named) and not any("3" in p or "iii" in p for p in named)
 
 
 def resolve(entry: CalendarEntry, update: Update, now: datetime) -> CalendarEntry:
@@ -299,6 +350,10 @@ def check(
     if entry.state not in OPEN_STATES:
         return None, []
     today = now.astimezone(UTC).date()
+    if entry.first_seen.astimezone(UTC).date() > entry.window_end + timedelta(days=grace_days):
+        # Already overdue when the calendar first heard of it (an old statement): marked, never alerted, as
+        # old news is never alerted.
+        return entry.model_copy(update={"state": "overdue"}), []
     if today > entry.window_end + timedelta(days=grace_days):
         update_id = catalyst_update_id("catalyst_overdue", entry.catalyst_id, entry.window_end.isoformat())
         weighty = entry.kind == "decision" or (entry.kind == "readout" and entry.phase3)

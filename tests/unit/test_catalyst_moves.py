@@ -1,0 +1,271 @@
+"""Reported moves, catalyst cycles, silent old overdues, phase-aware resolution and the daily refold.
+
+Recorded sentences (K-*, E-* rows of tests/fixtures/labeled/, copied from ../shared/labeled/ with their URLs)
+are used where a recorded one exists; the others are HAND-MADE and named so in their ids ("hm-...")."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from calendar_table import TABLE, create_calendar_table
+from moto import mock_aws
+
+from pipewatch.adapters.catalyst_store import CatalystStore
+from pipewatch.adapters.store import Store
+from pipewatch.config import load_data_file
+from pipewatch.domain.catalysts.extract import Extractor
+from pipewatch.domain.catalysts.moves import reported_move
+from pipewatch.domain.catalysts.windows import Window
+from pipewatch.domain.models import Classification, Update
+from pipewatch.domain.watchlist import Watchlist
+from pipewatch.services.calendar import CalendarService
+
+LABELED = Path(__file__).parents[1] / "fixtures" / "labeled"
+
+
+def _rows(name: str) -> dict[str, dict[str, Any]]:
+    lines = (LABELED / name).read_text(encoding="utf-8").splitlines()
+    return {row["id"]: row for row in map(json.loads, lines)}
+
+
+CATALYSTS = _rows("catalysts_dev.jsonl")
+HEADLINES = _rows("headlines_dev.jsonl")
+
+
+@pytest.fixture
+def ddb() -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_calendar_table(client)
+        yield client
+
+
+def _service(ddb: Any) -> CalendarService:
+    watchlist = load_data_file("watchlist.yaml", Watchlist)
+    return CalendarService(
+        store=CatalystStore(ddb, TABLE),
+        extractor=Extractor(watchlist),
+        watchlist=watchlist,
+        recent=Store(ddb, TABLE),
+    )
+
+
+def _update(
+    uid: str,
+    title: str,
+    summary: str,
+    published: datetime,
+    *,
+    event: str = "regulatory",
+    source: str = "argenx",
+    url: str = "",
+    first_seen: datetime | None = None,
+) -> Update:
+    return Update(
+        update_id=uid,
+        title=title,
+        summary=summary,
+        url=url or f"https://example.com/{uid}",
+        source_id="press",
+        source_name=source,
+        published=published,
+        classification=Classification(
+            relevant=True,
+            agents=("efgartigimod",),
+            event_type=event,
+            severity="medium",  # type: ignore[arg-type]
+        ),
+        first_seen=first_seen or published,
+    )
+
+
+def _recorded(row_id: str) -> Update:
+    """A labelled catalyst row as a stored item: its title, sentence, URL, source and date, unedited."""
+    row = CATALYSTS[row_id]
+    published = datetime.fromisoformat(row["published"]).replace(hour=12, tzinfo=UTC)
+    return _update(
+        row_id, row["title"] or "", row["sentence"], published, source=row["source"], url=row["url"]
+    )
+
+
+# -- reported moves (pure) -----------------------------------------------------------------------------------
+
+
+def test_given_recorded_extensions_then_each_reports_a_move_and_the_date_left_when_named() -> None:
+    k006, k039, k041 = CATALYSTS["K-006"], CATALYSTS["K-039"], CATALYSTS["K-041"]
+    assert reported_move(k006["sentence"], date(2023, 6, 20), date(2023, 1, 27)) is not None
+    assert reported_move(CATALYSTS["K-007"]["sentence"], date(2023, 6, 20), date(2023, 2, 2)) is not None
+    moved = reported_move(k039["sentence"], date(2025, 12, 28), date(2025, 9, 22))
+    assert moved is not None and moved.previous == Window(date(2025, 9, 28), date(2025, 9, 28), "day")
+    beyond = reported_move(k041["sentence"], date(2025, 12, 29), date(2025, 12, 15))
+    assert beyond is not None and beyond.previous == Window(date(2025, 12, 28), date(2025, 12, 28), "day")
+
+
+def test_given_recorded_french_and_german_copies_then_the_extension_is_a_move() -> None:
+    for row_id in ("E-001", "E-002"):
+        assert reported_move(HEADLINES[row_id]["summary"], date(2023, 6, 20), date(2023, 1, 27)) is not None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ongoing clinical trial results expected in 2H 2026",  # K-004, recorded: plain guidance
+        "hm-1: argenx plans to extend the VYVGART label to CIDP with a filing in 2H 2026.",
+        "hm-2: Any delay in the review could harm us; the PDUFA target action date is June 21, 2024.",
+        "hm-3: Results from the open-label extension study are expected in 2H 2026.",
+        "hm-4: The review may be extended to June 2026 if a major amendment is submitted.",
+        "hm-5: Topline data are now expected in 2H 2026.",  # "now expected" names no earlier date
+    ],
+)
+def test_given_no_reported_move_then_none(sentence: str) -> None:
+    assert reported_move(sentence, date(2026, 7, 1), date(2026, 1, 15)) is None
+
+
+def test_given_now_expected_with_the_earlier_window_then_it_is_a_move() -> None:
+    moved = reported_move(
+        "hm-6: Topline data are now expected in the third quarter of 2026, instead of the second quarter.",
+        date(2026, 7, 1),
+        date(2026, 3, 2),
+    )
+    assert moved is not None and moved.previous == Window(date(2026, 4, 1), date(2026, 6, 30), "quarter")
+
+
+# -- the calendar -------------------------------------------------------------------------------------------
+
+
+def test_given_a_recorded_pdufa_extension_first_then_one_slip_and_its_copies_add_none(ddb: Any) -> None:
+    service = _service(ddb)
+    (slip,) = service.observe_update(_recorded("K-006"), datetime(2026, 12, 1, tzinfo=UTC))
+    assert slip.title == (
+        "efgartigimod regulatory decision: moved to 2023-06-20 (Maestro Database (maestrodatabase.com), "
+        "2023-01-27)"
+    )
+    assert (slip.classification.event_type, slip.classification.severity) == ("catalyst_slip", "medium")
+    # the ChemDiv copy a week later states the same new date: a confirmation, no second slip
+    assert service.observe_update(_recorded("K-007"), datetime(2026, 12, 1, tzinfo=UTC)) == []
+    assert service.observe_update(_recorded("K-006"), datetime(2026, 12, 2, tzinfo=UTC)) == []
+    (entry,) = service._store.list()
+    assert (entry.window_start, entry.state, len(entry.links)) == (date(2023, 6, 20), "due", 2)
+
+
+def test_given_a_move_naming_the_old_window_first_then_the_slip_says_both_and_weighs_the_distance(
+    ddb: Any,
+) -> None:
+    service = _service(ddb)
+    delayed = _update(
+        "hm-delayed",
+        "argenx update",
+        "The ALKIVIA Phase 3 readout has been delayed to 1H 2027 from 2H 2026.",
+        datetime(2026, 11, 20, tzinfo=UTC),
+        event="pipeline",
+    )
+    (slip,) = service.observe_update(delayed, delayed.first_seen)
+    assert slip.title == "ALKIVIA Phase 3 readout: 2H 2026 -> 1H 2027 (argenx, 2026-11-20)"
+    assert slip.classification.severity == "high"  # a Phase 3 readout moved by 181 days
+    (entry,) = service._store.list()
+    assert (entry.sequence, entry.previous_windows) == (1, ("2H 2026",))
+
+
+def test_given_a_resolved_catalyst_then_a_later_statement_opens_the_next_cycle_without_a_slip(
+    ddb: Any,
+) -> None:
+    service = _service(ddb)
+    planned = _update(
+        "hm-plan1", "argenx", "argenx plans to submit the sBLA in Q1 2026.", datetime(2025, 10, 1, tzinfo=UTC)
+    )
+    filed = _update(
+        "hm-filed", "argenx submits sBLA", "argenx submitted the sBLA to the FDA.",
+        datetime(2026, 2, 10, tzinfo=UTC),
+    )  # fmt: skip
+    nxt = _update(
+        "hm-plan2",
+        "argenx",
+        "argenx plans to submit another sBLA in Q4 2026.",
+        datetime(2026, 6, 1, tzinfo=UTC),
+    )
+    service.observe_update(planned, planned.first_seen)
+    service.observe_update(filed, filed.first_seen)
+    assert service._store.list()[0].state == "resolved"
+    assert service.observe_update(nxt, nxt.first_seen) == []  # the next filing, not a slip of the last
+    (entry,) = service._store.list()
+    assert (entry.state, entry.window_start, entry.resolved_by, entry.sequence) == (
+        "upcoming", date(2026, 10, 1), None, 1,
+    )  # fmt: skip
+    assert entry.links == ("https://example.com/hm-plan2",)
+
+
+def test_given_a_catalyst_first_heard_of_after_its_window_closed_then_overdue_without_an_alert(
+    ddb: Any,
+) -> None:
+    service = _service(ddb)
+    service.observe_update(_recorded("K-006"), datetime(2026, 12, 1, tzinfo=UTC))
+    report = service.check(datetime(2026, 12, 2, tzinfo=UTC))
+    assert [u.classification.event_type for u in report.updates] == []
+    assert service._store.list()[0].state == "overdue"
+
+
+def test_given_phase_2_results_then_a_phase_3_readout_stays_open(ddb: Any) -> None:
+    service = _service(ddb)
+    guided = _update(
+        "hm-g", "argenx", "ALKIVIA Phase 3 results expected in 2H 2026.", datetime(2025, 10, 30, tzinfo=UTC)
+    )
+    phase2 = _update(
+        "hm-p2",
+        "argenx Unveils Positive Phase 2 Results for Efgartigimod in Myositis from ALKIVIA",
+        "Phase 2 part of ALKIVIA met its endpoint.",
+        datetime(2026, 6, 12, tzinfo=UTC),
+        event="results",
+    )
+    service.observe_update(guided, guided.first_seen)
+    service.observe_update(phase2, phase2.first_seen)
+    assert service._store.list()[0].state == "upcoming"
+
+
+def test_given_a_poll_stopped_before_folding_then_the_daily_check_folds_it_once(ddb: Any) -> None:
+    service = _service(ddb)
+    seen_at = datetime(2026, 12, 5, 9, tzinfo=UTC)
+    guided = _update(
+        "hm-lost",
+        "argenx",
+        "ALKIVIA Phase 3 results expected in 2H 2026.",
+        datetime(2025, 10, 30, tzinfo=UTC),
+        event="pipeline",
+        first_seen=seen_at,
+    )
+    assert Store(ddb, TABLE).put_update(guided)  # stored; the poll stopped before the calendar
+    assert service._store.list() == []
+    first = service.check(seen_at + timedelta(hours=20))
+    assert (first.refolded, first.repaired) == (1, 1)
+    (entry,) = service._store.list()
+    assert (entry.trial, entry.state, entry.first_seen) == ("ALKIVIA", "due", seen_at)
+    again = service.check(seen_at + timedelta(hours=21))
+    assert (again.refolded, again.repaired, again.updates) == (1, 0, [])
+
+
+def test_given_a_lost_slip_then_the_check_writes_it_and_never_refolds_its_own_updates(ddb: Any) -> None:
+    service = _service(ddb)
+    store = Store(ddb, TABLE)
+    day = datetime(2026, 12, 5, 9, tzinfo=UTC)
+    guided = _update(
+        "hm-a", "argenx", "ALKIVIA Phase 3 results expected in 2H 2026.", datetime(2025, 10, 30, tzinfo=UTC),
+        event="pipeline", first_seen=day,
+    )  # fmt: skip
+    moved = _update(
+        "hm-b", "argenx", "ALKIVIA Phase 3 results now expected in 1H 2027.",
+        datetime(2026, 12, 4, tzinfo=UTC), event="pipeline", first_seen=day + timedelta(hours=1),
+    )  # fmt: skip
+    service.observe_update(guided, guided.first_seen)
+    assert store.put_update(moved)  # the slip's item stored, the calendar never told
+    report = service.check(day + timedelta(hours=12))
+    (slip,) = report.updates
+    assert slip.title.startswith("ALKIVIA Phase 3 readout: 2H 2026 -> 1H 2027")
+    stored = {u.update_id for u in store.scan_updates()}
+    assert stored == {"hm-b", slip.update_id}
+    assert report.refolded == 1  # the slip update it wrote is the calendar's own: not read as news
+    assert service.check(day + timedelta(hours=13)).updates == []
