@@ -10,14 +10,15 @@ digest handler runs on its schedule's input. The cycle figures are read from wha
 table, the poll DLQ, the topic.
 
 Cycle 1 replays the recorded feeds; cycle 2 replays them again (unchanged feeds answer 304 and cost no
-write) plus a newer version of a registry record, which becomes a trial-change alert. Finally the last
-stream batch is delivered a second time, as a Lambda retry would, and must publish nothing.
+write) plus a newer version of a registry record, which becomes a trial-change alert. Then the last
+stream batch is delivered a second time, as a Lambda retry would, and must publish nothing. The catalyst
+calendar built from the replayed statements is checked as its schedule would today, the digests run, and
+the daily check runs once more on the day the first open window will be overdue (demo_calendar.py).
 Call inside `moto.mock_aws()`.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Callable
@@ -35,6 +36,8 @@ from pipewatch.domain.models import SourceState
 from pipewatch.domain.render import render_alert
 from pipewatch.services.plan import PollTask
 from pipewatch.settings import Settings
+from pipewatch_local.demo_calendar import DemoCalendar
+from pipewatch_local.demo_sources import DEMO_TRIAL, replay_routes, write_sources
 from pipewatch_local.demo_subscribers import (
     DIGEST_HOUR,
     DIGEST_ZONE,
@@ -55,13 +58,10 @@ from pipewatch_local.local_stack import (
     create_local_stack,
     use_stack_environment,
 )
-from pipewatch_local.replay_server import ReplayServer, Route
+from pipewatch_local.replay_server import ReplayServer
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
-# A registry record that is in the recorded fixtures. No recorded record of a myositis trial exists, so the
-# demo watches this one through an agent added by configuration (which is also how agents are added).
-DEMO_TRIAL = "NCT04280705"
 DEMO_AGENT = {
     "id": "remdesivir",
     "name": "remdesivir",
@@ -69,16 +69,6 @@ DEMO_AGENT = {
     "aliases": {"generic": ["remdesivir"], "codes": ["GS-5734"], "brands": ["Veklury"], "trials": ["ACTT-1"]},
     "trials": [{"nct_id": DEMO_TRIAL, "acronym": "ACTT-1", "phase": "3", "indications": []}],
 }
-
-
-def derive_one_field(document: dict[str, Any], path: list[str], value: Any) -> dict[str, Any]:
-    """A copy of a recorded document with exactly one field changed (named as derived wherever shown)."""
-    derived = copy.deepcopy(document)
-    node = derived
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return derived
 
 
 class DemoRun:
@@ -110,107 +100,6 @@ class DemoRun:
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
         return path
 
-    def _write_sources(self, base: str) -> Path:
-        sources = {
-            "version": 1,
-            "http": {"max_retries": 1, "backoff_base_s": 0, "backoff_cap_s": 0},
-            # Recorded payloads are months or years old (some undated): widen the alert horizon so they alert.
-            "poll": {"alert_horizon_days": 3650, "baseline_undated": False},
-            "hosts": {"127.0.0.1": {"min_interval_s": 0}},
-            "sources": [
-                {
-                    "id": "press-wire",
-                    "name": "Press wire (recorded headlines)",
-                    "kind": "rss",
-                    "url": f"{base}/press/feed.xml",
-                    "doc_type": "press_release",
-                },
-                {
-                    "id": "sec-press",
-                    "name": "SEC newsroom",
-                    "kind": "rss",
-                    "url": f"{base}/sec/pressreleases.rss",
-                    "doc_type": "regulator",
-                },
-                {
-                    "id": "ema-news",
-                    "name": "EMA news",
-                    "kind": "rss",
-                    "url": f"{base}/ema/news.xml",
-                    "doc_type": "regulator",
-                },
-                {
-                    "id": "edgar-demo",
-                    "name": "SEC EDGAR 8-K",
-                    "kind": "edgar",
-                    "doc_type": "filing",
-                    "edgar": {
-                        "base_url": f"{base}/edgar/browse-edgar",
-                        "cik": "0001889983",
-                        "forms": ["8-K"],
-                    },
-                },
-                {
-                    "id": "pubmed",
-                    "name": "PubMed",
-                    "kind": "pubmed",
-                    "doc_type": "publication",
-                    "source_class": "registry",
-                    "pubmed": {"base_url": f"{base}/pubmed", "email": "demo@example.com"},
-                },
-                {
-                    "id": "ctgov",
-                    "name": "ClinicalTrials.gov",
-                    "kind": "ctgov",
-                    "doc_type": "registry",
-                    "source_class": "registry",
-                    "ctgov": {"base_url": f"{base}/ctgov/api/v2", "max_pages": 2},
-                },
-            ],
-        }
-        path = self.workdir / "sources.yaml"
-        path.write_text(yaml.safe_dump(sources, sort_keys=False), encoding="utf-8")
-        return path
-
-    def _routes(self, server: ReplayServer, cycle: int) -> None:
-        f = self.fixtures
-        study = json.loads((f / "ctgov" / "v2_study_NCT04280705_full_2026-08-20_hkm30.json").read_text())
-        version = json.loads((f / "ctgov" / "v2_version_2026-08-20_hkm30.json").read_text())
-        if cycle == 1:
-            # Derived: the recorded record as it would have read before completion (one field edited).
-            study = derive_one_field(
-                study, ["protocolSection", "statusModule", "overallStatus"], "ACTIVE_NOT_RECRUITING"
-            )
-            version_body = (f / "ctgov" / "v2_version_2026-08-20_hkm30.json").read_bytes()
-        else:
-            # Derived: the registry's data timestamp moves forward; the study is the recorded one, unedited.
-            version = derive_one_field(version, ["dataTimestamp"], "2026-08-20T09:00:06")
-            version_body = json.dumps(version).encode()
-        server.routes.update(
-            {
-                "/press/feed.xml": Route.file(
-                    f / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml", "application/rss+xml"
-                ),
-                "/sec/pressreleases.rss": Route.file(
-                    f / "rss" / "sec_press_releases_rss_2025-01-24_edgarkit.xml", "application/rss+xml"
-                ),
-                "/ema/news.xml": Route.file(f / "demo" / "html_challenge_page_HANDMADE.html", "text/html"),
-                "/edgar/browse-edgar": Route.file(
-                    f / "edgar" / "company_atom_keen-vision_8K_2025-01-25_edgarkit.xml",
-                    "application/atom+xml",
-                ),
-                "/pubmed/esearch.fcgi": Route.file(
-                    f / "pubmed" / "esearch_uid_31452104_found_2026-08-20_hkm30.json", "application/json"
-                ),
-                "/pubmed/esummary.fcgi": Route.file(
-                    f / "pubmed" / "esummary_31452104_found_2026-08-20_hkm30.json", "application/json"
-                ),
-                "/ctgov/api/v2/version": Route(version_body, "application/json"),
-                "/ctgov/api/v2/studies": Route(json.dumps({"studies": [study]}).encode(), "application/json"),
-                f"/ctgov/api/v2/studies/{DEMO_TRIAL}": Route(json.dumps(study).encode(), "application/json"),
-            }
-        )
-
     def _event(self, name: str) -> dict[str, Any]:
         loaded: dict[str, Any] = json.loads((self.events / name).read_text(encoding="utf-8"))
         return loaded
@@ -223,7 +112,7 @@ class DemoRun:
                 stack,
                 {
                     "PIPEWATCH_WATCHLIST": str(self._write_watchlist()),
-                    "PIPEWATCH_SOURCES": str(self._write_sources(server.base_url)),
+                    "PIPEWATCH_SOURCES": str(write_sources(self.workdir, server.base_url)),
                 },
             )
             handlers = load_handlers()
@@ -244,7 +133,7 @@ class DemoRun:
             )
             cycles = []
             for cycle in (1, 2):
-                self._routes(server, cycle)
+                replay_routes(server, self.fixtures, cycle)
                 cycles.append(
                     self._cycle(cycle, handlers["plan"], queue=queue, pump=pump, stack=stack, store=store)
                 )
@@ -252,7 +141,13 @@ class DemoRun:
             before = _topic_publish_count(stack)
             pump.deliver_batch(replay)
             replayed_new = _topic_publish_count(stack) - before
+            calendar = DemoCalendar(stack, handlers["catalyst_check"])
+            today = datetime.now(UTC)
+            calendar.check("daily catalyst check, today", today)
+            calendar.snapshot(today)
             digest_runs = self._digests(handlers["digest"], stack, subscribers)
+            calendar.check_when_the_first_window_is_overdue(today)
+            pump.pump()  # the overdue update goes out like any other
             webhook_result = webhook.finish()
             for sub in subscribers:
                 received = sub.shadow.received()
@@ -280,6 +175,7 @@ class DemoRun:
             for u in store.scan_updates()
         ]
         merged = sum(c["merged"] for c in cycles)
+        calendar_result = calendar.finish(updates)
         return DemoResult(
             stack.name,
             cycles,
@@ -290,6 +186,7 @@ class DemoRun:
             digest_runs,
             merged,
             webhook_result,
+            calendar_result,
         )
 
     def _subscribe(self, stack: LocalStack, api: Handler) -> list[SubscriberView]:
@@ -437,7 +334,7 @@ def _copies(updates: list[Any]) -> int:
 def load_handlers() -> dict[str, Handler]:
     """The Lambda entry points, with their per-process caches cleared (settings may have changed)."""
     from pipewatch.config import clear_cache
-    from pipewatch.handlers import alert, api, digest, page, plan, poll
+    from pipewatch.handlers import alert, api, catalyst_check, digest, page, plan, poll
     from pipewatch.settings import get_settings
 
     get_settings.cache_clear()
@@ -448,6 +345,7 @@ def load_handlers() -> dict[str, Handler]:
     digest._service.cache_clear()
     api._service.cache_clear()
     page._service.cache_clear()
+    catalyst_check._service.cache_clear()
     return {
         "plan": plan.handler,
         "poll": poll.handler,
@@ -455,6 +353,7 @@ def load_handlers() -> dict[str, Handler]:
         "digest": digest.handler,
         "api": api.handler,
         "page": page.handler,
+        "catalyst_check": catalyst_check.handler,
     }
 
 

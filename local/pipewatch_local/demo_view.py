@@ -8,6 +8,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipewatch_local.demo_calendar import CalendarDemoResult
 from pipewatch_local.demo_subscribers import DIGEST_HOUR
 from pipewatch_local.demo_webhook import WebhookDemoResult
 from pipewatch_local.local_stack import ShadowSubscriber
@@ -45,6 +46,7 @@ class DemoResult:
     digest_runs: list[dict[str, Any]] = field(default_factory=list)
     merged_copies: int = 0
     webhook: WebhookDemoResult | None = None  # the signed-webhook subscriber (demo_webhook.py)
+    calendar: CalendarDemoResult | None = None  # the catalyst calendar (demo_calendar.py)
 
     @property
     def ok(self) -> bool:
@@ -73,6 +75,7 @@ class DemoResult:
             "digest_runs": self.digest_runs,
             "merged_copies": self.merged_copies,
             "webhook": self.webhook.as_dict() if self.webhook else None,
+            "calendar": self.calendar.as_dict() if self.calendar else None,
         }
 
     def render(self) -> str:
@@ -161,6 +164,8 @@ def render_analyst(result: DemoResult) -> str:
         *_what_happened(result),
         "",
         *_who_got_what(result),
+        "",
+        *(result.calendar.render() if result.calendar else []),
         "",
         *_sources(result),
         *(result.webhook.render() if result.webhook else []),

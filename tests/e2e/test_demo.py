@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,10 +60,13 @@ def test_given_the_demo_then_the_digest_subscriber_gets_one_digest_and_no_instan
     demo: dict[str, Any],
 ) -> None:
     digest = _subscriber(demo, "bd.lead@example.com")
+    later = set(demo["calendar"]["projected_update_ids"])  # written by the check the demo runs ahead
     wanted = [
         u
         for u in demo["updates"]
-        if set(u["agents"]) & {"brepocitinib", "efgartigimod"} and u["severity"] in {"medium", "high"}
+        if set(u["agents"]) & {"brepocitinib", "efgartigimod"}
+        and u["severity"] in {"medium", "high"}
+        and u["update_id"] not in later
     ]
 
     assert digest["alerts"] == [] and len(digest["digests"]) == 1
@@ -95,7 +99,7 @@ def test_given_the_demo_then_polling_ran_through_the_plan_and_the_poll_queue_in_
     demo: dict[str, Any],
 ) -> None:
     for cycle in demo["cycles"]:
-        assert cycle["tasks"] >= cycle["sources"] == 6
+        assert cycle["tasks"] >= cycle["sources"] == 7
         # The failing task is delivered until the redrive policy parks it; every other task once.
         (failure,) = cycle["failed"]
         assert failure["receives"] == 3
@@ -178,3 +182,29 @@ def test_given_a_subscriber_the_api_refuses_then_the_demo_says_why(tmp_path: Pat
     )
     assert result.returncode == 2
     assert result.stderr.startswith("pipewatch demo: subscriber refused: You (--subscriber), not-an-address")
+
+
+def test_given_the_recorded_statements_then_the_calendar_shows_one_slip_and_one_overdue_alert(
+    demo: dict[str, Any],
+) -> None:
+    calendar = demo["calendar"]
+    entries = {e["title"]: e for e in calendar["entries"]}
+    alkivia = entries["ALKIVIA Phase 3 readout"]
+    assert (alkivia["window"], alkivia["state"]) == ("2H 2026", "due")
+    decision = entries["efgartigimod regulatory decision"]
+    assert (decision["window_start"], decision["state"]) == ("2023-06-20", "overdue")
+    # the FDA's extension, reported by Maestro and again by ChemDiv: one slip, made by the first
+    (slip,) = [u for u in demo["updates"] if u["event_type"] == "catalyst_slip"]
+    assert slip["title"].startswith("efgartigimod regulatory decision: moved to 2023-06-20 (Maestro Database")
+    today, ahead = calendar["checks"]
+    assert today["updates"] == []  # the 2023 decision was over before the calendar heard of it: no alert
+    (overdue,) = ahead["updates"]
+    assert overdue["title"] == (
+        "ALKIVIA Phase 3 readout guided for 2H 2026: window closed 2026-12-31, no readout seen in 14 days"
+    )
+    assert calendar["projected_update_ids"] == [overdue["update_id"]]
+    sms = _subscriber(demo, "+15555550123")
+    assert overdue["update_id"] in [a["update_id"] for a in sms["alerts"]]  # high: it reached the SMS reader
+    events = icalendar.Calendar.from_ical(calendar["ics"]).walk("VEVENT")
+    assert sorted(str(e["SUMMARY"]) for e in events)[0].startswith("ALKIVIA Phase 3 readout")
+    assert len(events) == len(calendar["entries"]) == 2

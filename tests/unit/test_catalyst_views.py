@@ -19,7 +19,7 @@ NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 
 
 def _entry(
-    cid: str, agent: str, start: date, end: date, state: str, trial: str | None = None
+    cid: str, agent: str, start: date, end: date, state: str, trial: str | None = None, alerted: bool = True
 ) -> CalendarEntry:
     return CalendarEntry.model_validate(
         {
@@ -38,6 +38,7 @@ def _entry(
             "first_seen": datetime(2025, 10, 30, tzinfo=UTC),
             "last_confirmed": datetime(2025, 10, 30, tzinfo=UTC),
             "state": state,
+            "notified": (f"k-overdue-{cid}",) if state == "overdue" and alerted else (),
         }
     )
 
@@ -46,6 +47,11 @@ ENTRIES = [
     _entry("c-alkivia", "efgartigimod", date(2026, 7, 1), date(2026, 12, 31), "due", "ALKIVIA"),
     _entry("c-valor", "brepocitinib", date(2026, 3, 1), date(2026, 3, 31), "overdue"),
     _entry("c-later", "dazukibart", date(2027, 6, 1), date(2027, 6, 30), "upcoming"),
+]
+NOT_IN_DIGESTS = [
+    # overdue when first heard of (never alerted), and overdue for longer than the listing keeps
+    _entry("c-silent", "brepocitinib", date(2026, 5, 1), date(2026, 5, 31), "overdue", alerted=False),
+    _entry("c-old", "efgartigimod", date(2024, 10, 1), date(2024, 12, 31), "overdue"),
 ]
 
 
@@ -65,7 +71,9 @@ def test_given_the_calendar_then_the_digest_lists_coming_up_and_overdue_for_the_
         ),
         first_seen=NOW,
     )
-    message = build_digest(sub, [update], digest_date="2026-12-01", since=NOW, until=NOW, catalysts=ENTRIES)
+    message = build_digest(
+        sub, [update], digest_date="2026-12-01", since=NOW, until=NOW, catalysts=[*ENTRIES, *NOT_IN_DIGESTS]
+    )
     assert message is not None
     body = message.email
     assert "== coming up in the next 30 days (1) ==" in body

@@ -55,9 +55,12 @@ def test_given_the_urls_then_each_points_at_its_route_under_the_base() -> None:
     assert signer.verify(token, "unsub").subscription_id == SUB
 
 
-def test_given_a_topic_wide_page_link_then_it_stays_short_enough_for_an_sms() -> None:
-    token = links().sign("page", ANY_READER, update_id=UPDATE)
+@pytest.mark.parametrize("update_id", [UPDATE, "t-" + "cd" * 12, "k-" + "ef" * 12])
+def test_given_a_topic_wide_page_link_then_it_stays_short_enough_for_an_sms(update_id: str) -> None:
+    # news updates, trial changes and the calendar's slip/overdue updates alike
+    token = links().sign("page", ANY_READER, update_id=update_id)
     assert len(token) <= 48, token
+    assert links().verify(token, "page").update_id == update_id
 
 
 @pytest.mark.parametrize("index", [0, 1, 4, 5, 8, -1, -16])

@@ -131,6 +131,15 @@ def test_given_a_long_url_then_the_sms_uses_the_configured_short_base() -> None:
     )
 
 
+def test_given_a_page_link_too_long_for_any_sms_then_the_short_link_is_used_instead() -> None:
+    update = _update("Approval", url="https://example.com/" + "x" * 120)
+    page = "https://pw.example/dev/u/" + "T" * 140
+
+    sms = render_sms(update, "https://pw.example/u", page_link=page)
+    assert len(sms) <= SMS_LIMIT
+    assert sms.endswith("https://pw.example/u/u-0123456789abcdef01234567")
+
+
 def test_given_a_trial_change_then_the_email_says_what_changed() -> None:
     change = TrialChange(
         nct_id="NCT01",

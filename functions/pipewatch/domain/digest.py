@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pipewatch.domain.catalysts.calendar import CalendarEntry
 
 COMING_UP_DAYS = 30
+OVERDUE_LISTED_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,8 @@ def catalyst_sections(
     subscription: Subscription, catalysts: Sequence[CalendarEntry], today: date
 ) -> list[str]:
     """Digest lines for the calendar: open catalysts whose window overlaps the next 30 days, and overdue
-    ones, for the subscriber's agents (all when it names none)."""
+    ones whose window closed in the last OVERDUE_LISTED_DAYS, for the subscriber's agents (all when it names
+    none)."""
     wanted = set(subscription.preferences.agents)
     mine = [c for c in catalysts if not wanted or c.agent in wanted]
     horizon = today + timedelta(days=COMING_UP_DAYS)
@@ -257,7 +259,12 @@ def catalyst_sections(
         ),
         key=lambda c: (c.window_end, c.catalyst_id),
     )
-    overdue = sorted((c for c in mine if c.state == "overdue"), key=lambda c: (c.window_end, c.catalyst_id))
+    # overdue while the calendar watched (alerted), and recently: not every catalyst missed in past years
+    recent = today - timedelta(days=OVERDUE_LISTED_DAYS)
+    overdue = sorted(
+        (c for c in mine if c.state == "overdue" and c.notified and c.window_end >= recent),
+        key=lambda c: (c.window_end, c.catalyst_id),
+    )
     lines: list[str] = []
     if coming:
         lines += ["", f"== coming up in the next {COMING_UP_DAYS} days ({len(coming)}) =="]

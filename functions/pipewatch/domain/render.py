@@ -186,12 +186,14 @@ def render_sms(update: Update, link_base: str = DEFAULT_LINK_BASE, page_link: st
     lead = to_gsm7(f"{agent_label(c.agents)} {event_word(c.event_type)} ({severity}):")
     room = SMS_LIMIT - len(lead) - len(link) - 2
     if room < 12:  # several agents: keep the first, so the headline still has room
-        lead = to_gsm7(
-            f"{c.agents[0] if c.agents else 'watchlist'}+ {event_word(c.event_type)} ({severity}):"
-        )
+        first = f"{c.agents[0]}{'+' if len(c.agents) > 1 else ''}" if c.agents else "watchlist"
+        lead = to_gsm7(f"{first} {event_word(c.event_type)} ({severity}):")
         room = SMS_LIMIT - len(lead) - len(link) - 2
     text = fit_words(to_gsm7(headline(update)), max(room, 0))
-    return " ".join(part for part in (lead, text, link) if part)
+    sms = " ".join(part for part in (lead, text, link) if part)
+    if len(sms) > SMS_LIMIT and page_link:  # a page link too long for any SMS: the shortest honest link
+        return render_sms(update, link_base)
+    return sms
 
 
 def _date_line(update: Update) -> str:

@@ -106,9 +106,12 @@ class CalendarService:
         """Resolve or withdraw the open catalysts this stored update fulfils or stops, then calendar the
         catalysts it states. Returns the calendar updates written (slips)."""
         now = now or self._clock()
-        published = (update.published or update.first_seen).astimezone(UTC).date()
+        # An undated item resolves no implicit year ("next year", "June 20"): the day it was first seen may be
+        # years after it was written (a re-posted or archived page), and a wrong year is worse than none.
+        dated = update.published.astimezone(UTC).date() if update.published else None
+        published = dated or update.first_seen.astimezone(UTC).date()
         stated = self._extractor.extract(
-            update.title, update.summary, published=published, url=update.url, source=update.source_name
+            update.title, update.summary, published=dated, url=update.url, source=update.source_name
         )
         stated_ids = {rules.entry_id(c) for c in stated}
         for agent in update.agents:
@@ -127,7 +130,7 @@ class CalendarService:
                 catalyst=catalyst,
                 update_id=update.update_id,
                 url=update.url,
-                source_name=update.source_name,
+                source_name=_outlet(update),
                 stated_on=published,
                 phase3=bool(trial) and trial in self._phase3,
                 indications=self._indications(trial, update.classification.indications),
@@ -243,6 +246,11 @@ class CalendarService:
             and e.window_end >= start
             and (agents is None or e.agent in agents)
         ]
+
+
+def _outlet(update: Update) -> str:
+    """Who said it: the outlet an aggregating feed names for the item, else the source."""
+    return next((name for name in update.sources if name != update.source_name), update.source_name)
 
 
 def _next_per_entry(stated: list[ExtractedCatalyst]) -> list[ExtractedCatalyst]:

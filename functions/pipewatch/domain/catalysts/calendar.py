@@ -130,11 +130,17 @@ def _calendar_update(
             indications=entry.indications,
             event_type=event,
             severity=severity,
-            reasons=(f"catalyst {entry.catalyst_id}",),
+            reasons=(_calendar_reason(entry),),
         ),
         sources=(source_name,) if source_name else (),
         first_seen=now,
     )
+
+
+def _calendar_reason(entry: CalendarEntry) -> str:
+    """Why a calendar update was made, in the subscriber's words (the id stays in the update's links)."""
+    said = f'"{entry.sentences[-1]}"' if entry.sentences else "a statement"
+    return f"catalyst calendar: {entry.title()}, from {said} (stated {entry.stated_on.isoformat()})"
 
 
 def _remember(values: tuple[str, ...], value: str, limit: int = _MAX_SENTENCES) -> tuple[str, ...]:
@@ -292,11 +298,9 @@ def resolves(entry: CalendarEntry, update: Update, states_again: bool) -> bool:
     """Whether a stored update fulfils the catalyst: about its agent (and trial when one is named), saying
     what the kind promises, inside or near its window, and not itself guiding it again (`states_again`:
     the update's text states this same catalyst as still ahead)."""
-    if entry.state not in OPEN_STATES or states_again or entry.agent not in update.agents:
+    if entry.state not in OPEN_STATES or states_again or not _same_subject(entry, update):
         return False
     text = f"{update.title} {update.summary}"
-    if entry.trial and entry.trial.upper() not in text.upper():
-        return False
     moment = (update.published or update.first_seen).astimezone(UTC).date()
     margin = timedelta(days=RESOLVE_MARGIN_DAYS)
     outside = not entry.window_start - margin <= moment <= entry.window_end + margin
@@ -330,13 +334,27 @@ def resolve(entry: CalendarEntry, update: Update, now: datetime) -> CalendarEntr
 
 
 def withdraws(entry: CalendarEntry, update: Update) -> bool:
-    """A stored update that stops the trial or drops the programme the catalyst belongs to."""
-    if entry.state not in OPEN_STATES or entry.agent not in update.agents:
+    """A stored update that stops the trial or drops the programme the catalyst belongs to. A catalyst tied
+    to no trial (a decision, a launch) is withdrawn only by a programme dropped in its indication, never by
+    one of the drug's other trials stopping (UplighTED in thyroid eye disease does not withdraw a myasthenia
+    gravis decision)."""
+    if entry.state not in OPEN_STATES or not _same_subject(entry, update):
         return False
     text = f"{update.title} {update.summary}"
-    if entry.trial and entry.trial.upper() not in text.upper():
+    event = update.classification.event_type
+    stops = event == "pipeline" or (event == "trial_status" and entry.trial is not None)
+    return stops and bool(_WITHDRAWN.search(text))
+
+
+def _same_subject(entry: CalendarEntry, update: Update) -> bool:
+    """The update is about the entry's agent, its trial when it has one, and (when both name indications)
+    one of its indications."""
+    if entry.agent not in update.agents:
         return False
-    return update.classification.event_type in ("trial_status", "pipeline") and bool(_WITHDRAWN.search(text))
+    if entry.trial and entry.trial.upper() not in f"{update.title} {update.summary}".upper():
+        return False
+    stated = set(update.classification.indications)
+    return not (entry.indications and stated) or bool(stated & set(entry.indications))
 
 
 # ----------------------------------------------------------------------------------------- daily check
