@@ -110,9 +110,12 @@ class CalendarService:
         # years after it was written (a re-posted or archived page), and a wrong year is worse than none.
         dated = update.published.astimezone(UTC).date() if update.published else None
         published = dated or update.first_seen.astimezone(UTC).date()
-        stated = self._extractor.extract(
-            update.title, update.summary, published=dated, url=update.url, source=update.source_name
-        )
+        stated = [
+            _attributed(c, update.agents)
+            for c in self._extractor.extract(
+                update.title, update.summary, published=dated, url=update.url, source=update.source_name
+            )
+        ]
         stated_ids = {rules.entry_id(c) for c in stated}
         for agent in update.agents:
             for entry in self._store.list(agent):
@@ -246,6 +249,14 @@ class CalendarService:
             and e.window_end >= start
             and (agents is None or e.agent in agents)
         ]
+
+
+def _attributed(catalyst: ExtractedCatalyst, agents: tuple[str, ...]) -> ExtractedCatalyst:
+    """A statement naming no drug ("they would file for approval in the first half of next year"), in an
+    item classified as about one watched agent, is about that agent."""
+    if catalyst.agent is not None or catalyst.drug is not None or len(agents) != 1:
+        return catalyst
+    return catalyst.model_copy(update={"agent": agents[0], "drug": agents[0]})
 
 
 def _outlet(update: Update) -> str:
