@@ -89,6 +89,9 @@ def _routes(server: Any) -> None:
             "/press/feed.xml": Route.file(
                 f / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml", "application/rss+xml"
             ),
+            "/statements/feed.xml": Route.file(
+                f / "demo" / "catalyst_feed_HANDMADE_from_labeled_catalysts.xml", "application/rss+xml"
+            ),
             "/sec/pressreleases.rss": Route.file(
                 f / "rss" / "sec_press_releases_rss_2025-01-24_edgarkit.xml", "application/rss+xml"
             ),
@@ -129,6 +132,9 @@ def sources_yaml(base: str) -> dict[str, Any]:
         "hosts": {"127.0.0.1": {"min_interval_s": 0}},
         "sources": [
             {"id": "press-wire", "kind": "rss", "url": f"{base}/press/feed.xml", "doc_type": "press_release"},
+            # recorded catalyst statements: the poll folds them into the calendar (a slip among them)
+            {"id": "catalyst-statements", "kind": "rss", "url": f"{base}/statements/feed.xml",
+             "doc_type": "press_release"},
             {"id": "sec-press", "kind": "rss", "url": f"{base}/sec/pressreleases.rss",
              "doc_type": "regulator"},
             {"id": "edgar-demo", "kind": "edgar", "doc_type": "filing",
@@ -537,7 +543,8 @@ def _run(workdir: Path) -> StackRun:
             run.analyst_inbox = analyst.received()
 
             # The daily catalyst check, on a day after every window the poll calendared has closed: it marks
-            # them overdue (one update each); the scheduler's retry of the same run writes nothing.
+            # them overdue (one update each, except a catalyst whose window had closed before the calendar
+            # heard of it: the recorded 2023 PDUFA date, marked silently); the scheduler's retry writes nothing.
             catalyst_check._service.cache_clear()
             from pipewatch.adapters.catalyst_store import CatalystStore
 

@@ -205,7 +205,7 @@ def test_given_any_resource_then_no_physical_name_is_hard_coded(run: StackRun) -
 def test_given_a_cycle_then_plan_fans_out_one_task_per_source_query(run: StackRun) -> None:
     registry, news = run.plan_reports[0], run.plan_reports[1]
     assert registry["sources"] == ["ctgov", "pubmed"] and registry["tasks"] > 2  # split by agent groups
-    assert news == {"tasks": 3, "sources": ["edgar-demo", "press-wire", "sec-press"]}
+    assert news == {"tasks": 4, "sources": ["catalyst-statements", "edgar-demo", "press-wire", "sec-press"]}
 
 
 def test_given_the_first_cycle_then_updates_are_stored_and_each_alerted_once(run: StackRun) -> None:
