@@ -251,8 +251,8 @@ def build_link_keys(settings: Settings, *, dynamodb_client: Any = None, kms_clie
 def build_reader_service(
     settings: Settings, *, dynamodb_client: Any = None, sns_client: Any = None, kms_client: Any = None
 ) -> ReaderService:
-    """The reader routes (page, feedback, feeds, unsubscribe); pages show the agent's coming catalysts from
-    the calendar."""
+    """The reader routes (page, feedback, feeds, catalyst calendar, unsubscribe); pages show the agent's
+    coming catalysts from the calendar, and /cal serves it as a subscriber's iCalendar feed."""
     from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.feedback import FeedbackTable
     from pipewatch.adapters.store import Store
@@ -262,12 +262,14 @@ def build_reader_service(
     subscriptions = build_subscription_service(
         settings, dynamodb_client=ddb, sns_client=sns_client, check_watchlist=False
     )
+    calendar = CatalystStore(ddb, settings.require("table_name"))
     return ReaderService(
         store=Store(ddb, settings.require("table_name")),
         feedback=FeedbackTable(ddb, settings.require("table_name")),
         subscriptions=SubscriptionLookup(subscriptions),
         keys=build_link_keys(settings, dynamodb_client=ddb, kms_client=kms_client),
-        catalysts=CalendarCatalysts(CatalystStore(ddb, settings.require("table_name"))),
+        catalysts=CalendarCatalysts(calendar),
+        calendar=calendar,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from pipewatch_local.local_stack import LambdaContext, api_gateway_event
 
-ROUTES = ("u", "fb", "feed", "unsub")
+ROUTES = ("u", "fb", "feed", "cal", "unsub")
 
 
 class PageServer:

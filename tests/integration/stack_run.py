@@ -289,8 +289,9 @@ def _reader(handler: Any, method: str, route: str, token: str, form: dict[str, s
 
 
 def _drive_reader(handler: Any, digest: dict[str, Any], alert: dict[str, Any]) -> list[ApiCall]:
-    """A digest reader follows the links in its digest (page, feedback twice, both feeds, unsubscribe),
-    and an instant subscriber opens the topic-wide page link of an alert; one altered link is refused."""
+    """A digest reader follows the links in its digest (page, feedback twice, both feeds, the catalyst
+    calendar, unsubscribe), and an instant subscriber opens the topic-wide page link of an alert; one altered
+    link is refused."""
     import re
 
     text = json.dumps(digest) + json.dumps(alert)
@@ -308,6 +309,7 @@ def _drive_reader(handler: Any, digest: dict[str, Any], alert: dict[str, Any]) -
         _reader(handler, "POST", "fb", feedback_token, {"label": "wrong_event_type"}),
         _reader(handler, "POST", "fb", feedback_token, {"label": "wrong_event_type"}),
         *[_reader(handler, "GET", "feed", t) for t in feeds],
+        _reader(handler, "GET", "cal", token("cal")),
         _reader(handler, "GET", "u", altered),
         _reader(handler, "GET", "u", re.findall(r"/u/([A-Za-z0-9_-]+)", json.dumps(alert))[0]),
         _reader(handler, "GET", "unsub", token("unsub")),

@@ -1,6 +1,7 @@
 """Reader routes on the stack in moto (template.yaml created by CloudFormation, the page handler called with
-API Gateway REST events): the page, feedback, feeds and unsubscribe, each signed; refused when altered,
-expired, unsigned or revoked; feedback stored once and exported in the dev-set format."""
+API Gateway REST events): the page, feedback, feeds, the catalyst calendar and unsubscribe, each signed;
+refused when altered, expired, unsigned or revoked; feedback stored once and exported in the dev-set
+format."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+import icalendar
 import pytest
 
 from pipewatch.adapters.aws import client
+from pipewatch.adapters.catalyst_store import CatalystStore
 from pipewatch.adapters.feedback import FeedbackTable
 from pipewatch.adapters.store import Store
 from pipewatch.composition import build_link_keys, build_subscription_service
+from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.feedback import dev_row
 from pipewatch.domain.links import ANY_READER, SignedLinks
 from pipewatch.domain.models import Classification, TrialChange, Update
@@ -52,6 +56,26 @@ def _update(update_id: str, title: str, minutes: int, **extra: Any) -> Update:
     )
 
 
+def _catalyst(agent: str) -> CalendarEntry:
+    # HAND-MADE: a readout guided for 2H of next year.
+    year = datetime.now(UTC).year + 1
+    return CalendarEntry.model_validate(
+        {
+            "catalyst_id": f"c-{agent}-readout",
+            "agent": agent,
+            "kind": "readout",
+            "drug": agent,
+            "window_start": f"{year}-07-01",
+            "window_end": f"{year}-12-31",
+            "precision": "half",
+            "sentences": (f"{agent} topline data expected in the second half of {year}.",),
+            "stated_on": datetime.now(UTC).date(),
+            "first_seen": datetime.now(UTC),
+            "last_confirmed": datetime.now(UTC),
+        }
+    )
+
+
 @pytest.fixture
 def reader(local_stack: Any) -> Iterator[dict[str, Any]]:
     get_settings.cache_clear()
@@ -76,6 +100,9 @@ def reader(local_stack: Any) -> Iterator[dict[str, Any]]:
     store.merge_source(main.update_id, main.model_copy(update={"url": "https://other.example/copy",
                                                               "update_id": "u-" + "4" * 24,
                                                               "sources": ("Second outlet",)}))  # fmt: skip
+    calendar = CatalystStore(ddb, settings.table_name)
+    for agent in ("brepocitinib", "efgartigimod"):
+        assert calendar.save(_catalyst(agent), None)
     subs = build_subscription_service(settings)
     record = subs.subscribe({"endpoint": "reader@example.com", "preferences": {"agents": ["brepocitinib"]}})
     keys = build_link_keys(settings)
@@ -223,6 +250,46 @@ def test_given_the_unsubscribe_link_then_get_asks_and_post_removes_the_subscript
     # Only the stack's own delivery queue stays subscribed; no subscriber's SNS subscription is left.
     assert [s["Protocol"] for s in left] == ["sqs"] and "DeliveryQueue" in left[0]["Endpoint"]
     assert _call("GET", "feed", _token(links.feed_url(sid, "atom")))["statusCode"] == 410
+    assert _call("GET", "cal", _token(links.calendar_url(sid)))["statusCode"] == 410
+
+
+def test_given_the_calendar_link_then_it_serves_the_subscriptions_catalysts_as_icalendar(
+    reader: dict[str, Any],
+) -> None:
+    links, sid, main = reader["links"], reader["sid"], reader["main"]
+    # The link a subscriber finds at the foot of its own page.
+    body = _call("GET", "u", _token(links.update_url(sid, main.update_id)))["body"]
+    token = re.findall(r'href="../cal/([A-Za-z0-9_-]+)"', body)[0]
+
+    first, again = _call("GET", "cal", token), _call("GET", "cal", token)
+
+    assert first["statusCode"] == 200
+    assert first["headers"]["Content-Type"] == "text/calendar; charset=utf-8"
+    assert first["headers"]["Cache-Control"] == "private, max-age=3600"
+    assert first["headers"]["Content-Disposition"] == 'attachment; filename="pipewatch-catalysts.ics"'
+    events = list(icalendar.Calendar.from_ical(first["body"]).walk("VEVENT"))
+    assert [str(e["UID"]) for e in events] == ["c-brepocitinib-readout@pipewatch.catalysts"]  # its agent only
+    assert str(events[0]["SUMMARY"]) == f"brepocitinib readout (2H {datetime.now(UTC).year + 1})"
+    assert [str(e["UID"]) for e in icalendar.Calendar.from_ical(again["body"]).walk("VEVENT")] == [
+        str(e["UID"]) for e in events
+    ]
+    # Refused like every other route: a feed token, an altered token, a calendar token elsewhere.
+    assert _call("GET", "cal", _token(links.feed_url(sid, "atom")))["statusCode"] == 403
+    assert _call("GET", "cal", _altered(token))["statusCode"] == 403
+    assert _call("GET", "feed", token)["statusCode"] == 403
+
+
+def test_given_the_local_page_server_then_it_serves_the_calendar_route(reader: dict[str, Any]) -> None:
+    from urllib.request import urlopen
+
+    from pipewatch_local.page_server import PageServer
+
+    with PageServer() as server:
+        url = f"{server.base_url}/cal/{_token(reader['links'].calendar_url(reader['sid']))}"
+        with urlopen(url, timeout=30) as answer:  # 127.0.0.1: the server above
+            assert answer.status == 200
+            assert answer.headers["Content-Type"] == "text/calendar; charset=utf-8"
+            assert b"BEGIN:VEVENT" in answer.read()
 
 
 def test_given_two_rotations_then_links_signed_before_are_revoked(reader: dict[str, Any]) -> None:

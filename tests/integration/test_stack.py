@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import icalendar
 import pytest
 from stack_run import (
     ANALYST,
@@ -313,7 +314,7 @@ def test_given_a_webhook_subscriber_on_the_stack_then_it_got_each_matching_alert
     assert run.delivery_dlq_left == 0
 
 
-def test_given_the_readers_links_then_pages_feedback_feeds_and_unsubscribe_work_on_the_stack(
+def test_given_the_readers_links_then_pages_feedback_feeds_calendar_and_unsubscribe_work_on_the_stack(
     run: StackRun,
 ) -> None:
     answers = [(c.method, c.resource, c.status) for c in run.reader_responses]
@@ -323,6 +324,7 @@ def test_given_the_readers_links_then_pages_feedback_feeds_and_unsubscribe_work_
         ("POST", "/fb/{token}", 303),
         ("GET", "/feed/{token}", 200),
         ("GET", "/feed/{token}", 200),
+        ("GET", "/cal/{token}", 200),  # the digest's catalyst calendar link
         ("GET", "/u/{token}", 403),  # altered
         ("GET", "/u/{token}", 200),  # an instant alert's topic-wide link
         ("GET", "/unsub/{token}", 200),
@@ -331,9 +333,14 @@ def test_given_the_readers_links_then_pages_feedback_feeds_and_unsubscribe_work_
     assert run.reader_feedback_stored == 1  # two clicks, one answer
     atom, json_feed = run.reader_responses[3].body, run.reader_responses[4].body
     assert "<feed" in str(atom) and '"version": "https://jsonfeed.org/version/1.1"' in str(json_feed)
-    # The digest's page is its subscriber's (feeds, unsubscribe); the alert's shared page shows neither.
-    assert "../unsub/" in str(run.reader_responses[0].body)
-    assert "../unsub/" not in str(run.reader_responses[6].body)
+    calendar = icalendar.Calendar.from_ical(str(run.reader_responses[5].body))
+    assert str(calendar["VERSION"]) == "2.0"
+    # The digest reader names no agent: its calendar holds every entry the poll calendared.
+    assert len(list(calendar.walk("VEVENT"))) == run.catalysts_listed >= 1
+    # The digest's page is its subscriber's (feeds, calendar, unsubscribe); the alert's shared one shows none.
+    assert "../unsub/" in str(run.reader_responses[0].body) and "../cal/" in str(run.reader_responses[0].body)
+    assert "../unsub/" not in str(run.reader_responses[7].body)
+    assert "../cal/" not in str(run.reader_responses[7].body)
 
 
 def test_given_the_template_then_an_unhealthy_source_alarms_the_operator_and_its_recovery_notifies_too(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from pipewatch.domain.digest import build_digest, group_by_agent, select
+from pipewatch.domain.links import LinkKeys, SignedLinks
 from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.render import SMS_LIMIT, is_gsm7
 from pipewatch.domain.subscriptions import Subscription
@@ -89,6 +90,30 @@ def test_given_selected_updates_then_email_and_sms_are_well_formed() -> None:
     assert len(digest.sms) <= SMS_LIMIT and is_gsm7(digest.sms)
     assert digest.sms.startswith("pipewatch digest 2026-11-25: 8 updates, 2 high.")
     assert digest.until == NOW.isoformat()
+
+
+def test_given_signed_links_then_the_footer_carries_the_subscribers_feeds_calendar_and_unsubscribe() -> None:
+    links = SignedLinks(LinkKeys(1, {1: bytes(range(32))}), "https://pw.example/dev", clock=lambda: NOW)
+    digest = build_digest(
+        SUB,
+        [_update(1, ("efgartigimod",), "high")],
+        digest_date="2026-11-25",
+        since=SINCE,
+        until=NOW,
+        links=links,
+    )
+
+    assert digest is not None
+    own = {
+        line.split(": ", 1)[0]: line.rsplit(" ", 1)[1]
+        for line in digest.email.splitlines()
+        if line.startswith(("Your catalyst calendar", "Unsubscribe"))
+    }
+    calendar = own["Your catalyst calendar (iCalendar; subscribe to it from Outlook or Google Calendar)"]
+    assert calendar.startswith("https://pw.example/dev/cal/")
+    assert links.verify(calendar.rsplit("/", 1)[1], "calendar").subscription_id == SUB.subscription_id
+    assert "Your feeds: Atom https://pw.example/dev/feed/" in digest.email
+    assert own["Unsubscribe (one click, takes effect at once)"].startswith("https://pw.example/dev/unsub/")
 
 
 def test_given_nothing_selected_then_there_is_no_digest() -> None:

@@ -38,6 +38,9 @@ def test_given_each_purpose_when_signed_then_verify_returns_its_claims() -> None
     assert unsub.subscription_id == SUB and unsub.expires == NOW + timedelta(days=366)
     feedback = signer.verify(signer.sign("feedback", ANY_READER, update_id="t-" + "ab" * 12), "feedback")
     assert (feedback.subscription_id, feedback.update_id) == (ANY_READER, "t-" + "ab" * 12)
+    calendar = signer.verify(signer.sign("calendar", SUB), "calendar")
+    assert (calendar.subscription_id, calendar.update_id, calendar.fmt) == (SUB, "", None)
+    assert calendar.expires == NOW + timedelta(days=366)
 
 
 def test_given_an_update_id_outside_the_hex_form_then_it_round_trips_raw() -> None:
@@ -51,6 +54,8 @@ def test_given_the_urls_then_each_points_at_its_route_under_the_base() -> None:
     assert signer.update_url(SUB, UPDATE).startswith("https://pw.example/dev/u/")
     assert signer.feed_url(SUB, "atom").startswith("https://pw.example/dev/feed/")
     assert signer.unsubscribe_url(SUB).startswith("https://pw.example/dev/unsub/")
+    assert signer.calendar_url(SUB).startswith("https://pw.example/dev/cal/")
+    assert signer.verify(signer.calendar_url(SUB).rsplit("/", 1)[1], "calendar").subscription_id == SUB
     token = signer.unsubscribe_url(SUB).rsplit("/", 1)[1]
     assert signer.verify(token, "unsub").subscription_id == SUB
 
@@ -93,12 +98,21 @@ def test_given_an_expired_token_then_refused_and_one_second_before_accepted() ->
         links(now=NOW + timedelta(hours=1)).verify(token, "page")
 
 
-@pytest.mark.parametrize("purpose", ["feed", "unsub", "feedback"])
+@pytest.mark.parametrize("purpose", ["feed", "unsub", "feedback", "calendar"])
 def test_given_a_page_token_used_for_another_purpose_then_refused(purpose: str) -> None:
     signer = links()
     token = signer.sign("page", SUB, update_id=UPDATE)
     with pytest.raises(LinkError, match="not a"):
         signer.verify(token, purpose)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("purpose", ["unsub", "feed", "page"])
+def test_given_a_calendar_token_used_for_another_purpose_then_refused(purpose: str) -> None:
+    signer = links()
+    with pytest.raises(LinkError, match="a calendar link, not a"):
+        signer.verify(signer.sign("calendar", SUB), purpose)  # type: ignore[arg-type]
+    with pytest.raises(LinkError, match="not a calendar link"):
+        signer.verify(signer.sign("unsub", SUB), "calendar")
 
 
 def test_given_a_rotation_then_previous_key_links_verify_and_a_second_rotation_revokes_them() -> None:
@@ -117,6 +131,8 @@ def test_given_bad_inputs_when_signing_then_value_errors() -> None:
         signer.sign("unsub", "alice@example.com")
     with pytest.raises(ValueError, match="one subscription"):
         signer.sign("unsub", ANY_READER)
+    with pytest.raises(ValueError, match="calendar links belong to one subscription"):
+        signer.sign("calendar", ANY_READER)
     with pytest.raises(ValueError, match="feed format"):
         signer.sign("feed", SUB, fmt="rss")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least 32 bytes"):

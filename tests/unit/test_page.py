@@ -53,7 +53,9 @@ def _update(
     )
 
 
-LINKS = PageLinks(feedback="FB", page_for=lambda uid: f"P-{uid}", feeds={"atom": "FA"}, unsubscribe="UN")
+LINKS = PageLinks(
+    feedback="FB", page_for=lambda uid: f"P-{uid}", feeds={"atom": "FA"}, unsubscribe="UN", calendar="CA"
+)
 
 
 class _Collect(HTMLParser):
@@ -98,7 +100,10 @@ def test_given_the_page_then_it_has_outlets_reasons_feedback_form_and_own_links(
     parsed = _parse(html)
     links = {a.get("href") for t, a in parsed.tags if t == "a"}
     assert {"https://mednous.com/news/argenx", "https://sec.gov/x", "P-u-" + "b" * 24} <= links
-    assert {"../feed/FA", "../unsub/UN"} <= links
+    assert {"../feed/FA", "../unsub/UN", "../cal/CA"} <= links
+    assert "Your subscription: Atom feed · Catalyst calendar (iCalendar) · Unsubscribe" in "".join(
+        parsed.text
+    )
     forms = [a for t, a in parsed.tags if t == "form"]
     assert forms == [{"method": "post", "action": "../fb/FB"}]
     buttons = [a.get("value") for t, a in parsed.tags if t == "button"]

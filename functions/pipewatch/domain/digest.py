@@ -155,10 +155,10 @@ def build_digest(
 ) -> DigestMessage | None:
     """The digest of `updates` (already selected), or None when there is nothing to send. `catalysts` (the
     calendar) adds "coming up in the next 30 days" and "overdue" sections for the subscriber's agents. With
-    `links`, each update links to its signed page, and the footer carries the subscriber's own feeds and
-    one-click unsubscribe link (a digest is one subscriber's message). `notices` are operator lines shown
-    under the heading (e.g. a source failing since a time). A digest too long for one SNS message comes in
-    parts (`parts`), each under the limit, in the same order."""
+    `links`, each update links to its signed page, and the footer carries the subscriber's own feeds,
+    catalyst calendar (iCalendar) and one-click unsubscribe link (a digest is one subscriber's message).
+    `notices` are operator lines shown under the heading (e.g. a source failing since a time). A digest too
+    long for one SNS message comes in parts (`parts`), each under the limit, in the same order."""
     if not updates:
         return None
     groups = group_by_agent(subscription, updates)
@@ -208,6 +208,8 @@ def build_digest(
         or (
             f"Your feeds: Atom {links.feed_url(subscription.subscription_id, 'atom')} and JSON "
             f"{links.feed_url(subscription.subscription_id, 'json')}\n"
+            f"Your catalyst calendar (iCalendar; subscribe to it from Outlook or Google Calendar): "
+            f"{links.calendar_url(subscription.subscription_id)}\n"
             f"Unsubscribe (one click, takes effect at once): "
             f"{links.unsubscribe_url(subscription.subscription_id)}"
             if links

@@ -1,4 +1,5 @@
-"""Signed links: the page behind an alert, a subscriber's feeds, one-click unsubscribe and feedback.
+"""Signed links: the page behind an alert, a subscriber's feeds and catalyst calendar, one-click unsubscribe
+and feedback.
 
 A link is its own authorisation (it is opened from an e-mail or an SMS, with no login), so it carries a
 compact payload and an HMAC-SHA256 over it:
@@ -7,7 +8,8 @@ compact payload and an HMAC-SHA256 over it:
     payload = purpose<<4 | key id (1 byte) · expiry (4 bytes, epoch seconds) · purpose fields
 
 Purpose fields: `page`/`feedback`: subscription id (8 bytes, or none for a link shared by every reader of a
-topic-wide alert) and the update id; `feed`: subscription id and the format; `unsub`: the subscription id.
+topic-wide alert) and the update id; `feed`: subscription id and the format; `unsub` and `calendar` (the
+catalyst calendar as an iCalendar feed): the subscription id.
 A token is refused when it is malformed, signed with a key that is neither the current nor the previous one
 (rotating twice revokes every link), altered (constant-time compare), expired, or meant for another purpose.
 The MAC is truncated to 128 bits to keep SMS links short (NIST SP 800-107 allows truncation to >= 64 bits).
@@ -29,21 +31,30 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-Purpose = Literal["page", "feed", "unsub", "feedback"]
+Purpose = Literal["page", "feed", "unsub", "feedback", "calendar"]
 FeedFormat = Literal["atom", "json"]
 
-PURPOSE_CODES: dict[Purpose, int] = {"page": 1, "feed": 2, "unsub": 3, "feedback": 4}
+PURPOSE_CODES: dict[Purpose, int] = {"page": 1, "feed": 2, "unsub": 3, "feedback": 4, "calendar": 5}
 _PURPOSES = {code: purpose for purpose, code in PURPOSE_CODES.items()}
 FEED_FORMATS: dict[FeedFormat, int] = {"atom": 1, "json": 2}
 _FORMATS = {code: fmt for fmt, code in FEED_FORMATS.items()}
 # Where each purpose is served, relative to the site base.
-ROUTES: dict[Purpose, str] = {"page": "u", "feed": "feed", "unsub": "unsub", "feedback": "fb"}
+ROUTES: dict[Purpose, str] = {
+    "page": "u",
+    "feed": "feed",
+    "unsub": "unsub",
+    "feedback": "fb",
+    "calendar": "cal",
+}
 DEFAULT_TTL: dict[Purpose, timedelta] = {
     "page": timedelta(days=90),
     "feedback": timedelta(days=90),
     "feed": timedelta(days=366),
     "unsub": timedelta(days=366),
+    "calendar": timedelta(days=366),
 }
+# How a refusal names a purpose (a log reader's words).
+_NAMES: dict[Purpose, str] = {"unsub": "unsubscribe"}
 # The subscription id of a link every reader of a topic-wide alert shares (SNS fans one message out).
 ANY_READER = ""
 
@@ -159,8 +170,8 @@ class SignedLinks:
     """Signs and verifies link tokens and builds the URLs the channels put in messages.
 
     `base_url` is the site the stack serves (the API stage URL, or a custom domain): the page is at
-    `<base>/u/<token>`, feeds at `<base>/feed/<token>`, unsubscribe at `<base>/unsub/<token>`, feedback is
-    posted to `<base>/fb/<token>`.
+    `<base>/u/<token>`, feeds at `<base>/feed/<token>`, the catalyst calendar at `<base>/cal/<token>`,
+    unsubscribe at `<base>/unsub/<token>`, feedback is posted to `<base>/fb/<token>`.
     """
 
     def __init__(
@@ -200,7 +211,7 @@ class SignedLinks:
             body = _sub_bytes(subscription_id) + bytes([FEED_FORMATS[fmt]])
         else:
             if subscription_id == ANY_READER:
-                raise ValueError("an unsubscribe link belongs to one subscription")
+                raise ValueError(f"{_NAMES.get(purpose, purpose)} links belong to one subscription")
             body = _sub_bytes(subscription_id)
         payload = head + body
         return _b64(payload + _mac(self._keys.current, payload))
@@ -232,7 +243,7 @@ class SignedLinks:
                 raise LinkError("malformed feed link")
             fmt = _FORMATS[rest[0]]
         elif rest or not subscription_id:
-            raise LinkError("malformed unsubscribe link")
+            raise LinkError(f"malformed {_NAMES.get(purpose, purpose)} link")
         return LinkClaims(purpose, subscription_id, update_id, fmt, expires, kid)
 
     # -- URLs (the port the channels call) ---------------------------------------------------------------
@@ -248,6 +259,10 @@ class SignedLinks:
 
     def feed_url(self, subscription_id: str, fmt: FeedFormat) -> str:
         return self.url("feed", self.sign("feed", subscription_id, fmt=fmt))
+
+    def calendar_url(self, subscription_id: str) -> str:
+        """The catalyst calendar (iCalendar) of what the subscription's filter covers, for calendar apps."""
+        return self.url("calendar", self.sign("calendar", subscription_id))
 
     def unsubscribe_url(self, subscription_id: str) -> str:
         """One-click unsubscribe (for List-Unsubscribe headers and e-mail footers)."""

@@ -6,8 +6,8 @@ origins). Every text is escaped; bidirectional overrides and other invisible cha
 hostile headline (`<script>`, `javascript:` links, U+202E) stays inert, readable text; only http(s) links
 become links, and they carry no referrer (the signed token stays on this page).
 
-Links between pages are relative (`<token>`, `../fb/<token>`, `../feed/<token>`), so the page works on the
-API stage URL, on a custom domain and on a local test server alike.
+Links between pages are relative (`<token>`, `../fb/<token>`, `../feed/<token>`, `../cal/<token>`), so the
+page works on the API stage URL, on a custom domain and on a local test server alike.
 
 Pure: the caller passes the update, the recent updates, the catalysts and the signed tokens.
 """
@@ -96,6 +96,7 @@ class PageLinks:
     page_for: Callable[[str], str]  # update id -> page token (recent updates link to their own pages)
     feeds: Mapping[str, str] = field(default_factory=dict)  # "atom"/"json" -> token; empty for topic links
     unsubscribe: str = ""
+    calendar: str = ""  # the subscriber's catalyst calendar (iCalendar) token; empty for topic links
 
 
 def plain_text(text: str | None) -> str:
@@ -253,19 +254,20 @@ def render_update_page(
     agents = ", ".join(c.agents) or "this agent"
     parts.append(_section(f"Recent updates on {agents}", _recent(recent, links.page_for)))
     parts.append(_section(f"Coming catalysts for {agents}", _catalysts(catalysts)))
-    footer = ""
-    if links.feeds or links.unsubscribe:
-        feeds = " · ".join(
-            f'<a href="{html.escape("../feed/" + token, quote=True)}">{_FEED_NAMES.get(fmt, fmt)}</a>'
-            for fmt, token in sorted(links.feeds.items())
-        )
-        unsub = (
-            f' · <a href="{html.escape("../unsub/" + links.unsubscribe, quote=True)}">Unsubscribe</a>'
-            if links.unsubscribe
-            else ""
-        )
-        footer = f'<footer class="muted">Your subscription: {feeds}{unsub}</footer>'
-    return document(safe_text(page_headline(update))[:120], "".join(parts) + footer)
+    return document(safe_text(page_headline(update))[:120], "".join(parts) + _subscription_footer(links))
+
+
+def _subscription_footer(links: PageLinks) -> str:
+    """The subscriber's own links (feeds, catalyst calendar, unsubscribe); none on a topic-wide page."""
+    own = [(f"../feed/{token}", _FEED_NAMES.get(fmt, fmt)) for fmt, token in sorted(links.feeds.items())]
+    if links.calendar:
+        own.append((f"../cal/{links.calendar}", "Catalyst calendar (iCalendar)"))
+    if links.unsubscribe:
+        own.append((f"../unsub/{links.unsubscribe}", "Unsubscribe"))
+    if not own:
+        return ""
+    anchors = " · ".join(f'<a href="{html.escape(href, quote=True)}">{label}</a>' for href, label in own)
+    return f'<footer class="muted">Your subscription: {anchors}</footer>'
 
 
 def document(title: str, body: str) -> str:

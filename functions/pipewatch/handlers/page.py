@@ -1,7 +1,8 @@
 """Reader routes (API Gateway REST, no IAM auth: the signed token in the path is the authorisation).
 
 GET /u/{token} the update page · POST /fb/{token} feedback · GET /feed/{token} Atom or JSON Feed ·
-GET and POST /unsub/{token} unsubscribe (GET asks, POST does). The work is in services/reader.py.
+GET /cal/{token} the catalyst calendar (iCalendar) · GET and POST /unsub/{token} unsubscribe (GET asks,
+POST does). The work is in services/reader.py.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ def feedback(token: str) -> Response[str]:
 @app.get("/feed/<token>")
 def feed(token: str) -> Response[str]:
     return _answer(_service().feed(token, site_base(app.current_event.raw_event)))
+
+
+@app.get("/cal/<token>")
+def calendar(token: str) -> Response[str]:
+    return _answer(_service().calendar(token))
 
 
 @app.get("/unsub/<token>")

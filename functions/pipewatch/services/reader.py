@@ -1,9 +1,10 @@
-"""What a reader does with a signed link: read an update's page, answer it, read a feed, unsubscribe.
+"""What a reader does with a signed link: read an update's page, answer it, read a feed, subscribe a
+calendar app to the catalyst calendar, unsubscribe.
 
 Every entry point verifies its token first (purpose, signature, expiry, key id) and answers a refusal page
 otherwise; nothing is read for a refused token. A page never shows another subscriber's choices: a
-per-subscriber token shows that subscriber's own feed and unsubscribe links, a topic-wide token (an SNS
-alert every matching subscriber shares) shows none.
+per-subscriber token shows that subscriber's own feed, calendar and unsubscribe links, a topic-wide token
+(an SNS alert every matching subscriber shares) shows none.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Protocol
 
 from pipewatch.adapters.subscriptions import SubscriptionRecord
 from pipewatch.domain.catalysts.calendar import CalendarEntry
+from pipewatch.domain.catalysts.ics import entries_for, render_ics
 from pipewatch.domain.feedback import Feedback, FeedbackError, feedback_for
 from pipewatch.domain.links import (
     ANY_READER,
@@ -39,8 +41,16 @@ from pipewatch.observability import logger
 from pipewatch.services.subscriptions import SubscriptionNotFound, SubscriptionService
 
 HTML = "text/html; charset=utf-8"
+ICALENDAR = "text/calendar; charset=utf-8"
 RECENT_WINDOW = timedelta(days=30)
 RECENT_LIMIT = 5
+# Calendar apps poll on their own schedule (hours); the calendar changes with a poll or the daily check.
+CALENDAR_HEADERS = {
+    "Cache-Control": "private, max-age=3600",
+    "Content-Disposition": 'attachment; filename="pipewatch-catalysts.ics"',
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,8 @@ class CatalystSource(Protocol):
 
 
 class CatalystLister(Protocol):
+    """The stored catalyst calendar (adapters/catalyst_store.py): every entry, or one agent's."""
+
     def list(self, agent: str | None = None) -> list[CalendarEntry]: ...
 
 
@@ -140,6 +152,7 @@ class ReaderService:
         subscriptions: Subscriptions,
         keys: KeySource,
         catalysts: CatalystSource | None = None,
+        calendar: CatalystLister | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._store = store
@@ -147,6 +160,7 @@ class ReaderService:
         self._subscriptions = subscriptions
         self._keys = keys
         self._catalysts = catalysts
+        self._calendar = calendar
         self._clock = clock
 
     def links(self, base_url: str = "") -> SignedLinks:
@@ -181,10 +195,11 @@ class ReaderService:
         now = self._clock()
         recent = self._recent(update, now)
         feeds: dict[str, str] = {}
-        unsubscribe = ""
+        unsubscribe = calendar = ""
         if sid != ANY_READER and self._subscriptions.find(sid) is not None:
             feeds = {fmt: links.sign("feed", sid, fmt=fmt) for fmt in ("atom", "json")}
             unsubscribe = links.sign("unsub", sid)
+            calendar = links.sign("calendar", sid) if self._calendar else ""
         catalysts = (
             self._catalysts.upcoming(update.classification.agents, now.date()) if self._catalysts else []
         )
@@ -195,6 +210,7 @@ class ReaderService:
                 page_for=lambda other: links.sign("page", sid, update_id=other),
                 feeds=feeds,
                 unsubscribe=unsubscribe,
+                calendar=calendar,
             ),
             recent=recent,
             catalysts=catalysts,
@@ -262,6 +278,26 @@ class ReaderService:
             return WebResponse(200, ATOM_TYPE, body, {"Cache-Control": "private, max-age=300"})
         body = json_feed(title=title, feed_url=feed_url, updates=updates, page_url=page_url)
         return WebResponse(200, JSON_FEED_TYPE, body, {"Cache-Control": "private, max-age=300"})
+
+    # -- the catalyst calendar ---------------------------------------------------------------------------
+    def calendar(self, token: str) -> WebResponse:
+        """The catalyst calendar as an RFC 5545 feed a calendar app subscribes to: the entries the
+        subscription's filter covers (`ics.entries_for`, as `pipewatch catalysts list --subscription`)."""
+        verified = self._verify(token, "calendar")
+        if isinstance(verified, WebResponse):
+            return verified
+        _, claims = verified
+        record = self._subscriptions.find(claims.subscription_id)
+        if record is None:
+            return _html(410, message_page("Subscription ended", "This calendar's subscription was removed."))
+        if self._calendar is None:
+            return _html(404, message_page("No catalyst calendar", "This site keeps no catalyst calendar."))
+        prefs = record.subscription.preferences
+        entries = entries_for(prefs, self._calendar.list())
+        # No comma: calendar apps read X-WR-CALNAME raw or as TEXT, and a comma would be escaped.
+        name = "pipewatch catalysts: " + (" + ".join(prefs.agents) or "all watched agents")
+        body = render_ics(entries, name=name, now=self._clock())
+        return WebResponse(200, ICALENDAR, body, CALENDAR_HEADERS)
 
     # -- unsubscribe -------------------------------------------------------------------------------------
     def unsubscribe_form(self, token: str) -> WebResponse:
