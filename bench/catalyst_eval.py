@@ -12,50 +12,31 @@ figure counts a row when any extracted catalyst matches.
 
 from __future__ import annotations
 
-import argparse
-import json
-import subprocess
 import sys
-from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT / "tests" / "fixtures" / "labeled" / "catalysts_dev.jsonl"
+from _devset import LABELED, detection, load_devset, run_cli
+
+DEFAULT_DATA = LABELED / "catalysts_dev.jsonl"
 
 
-def run_cli(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    lines = [
-        json.dumps(
-            {
-                "title": row.get("title"),
-                "summary": row.get("sentence"),
-                "published": row.get("published"),
-                "source": row.get("source"),
-                "url": row.get("url"),
-            }
-        )
+def extract(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    inputs: list[dict[str, object]] = [
+        {
+            "title": row.get("title"),
+            "summary": row.get("sentence"),
+            "published": row.get("published"),
+            "source": row.get("source"),
+            "url": row.get("url"),
+        }
         for row in rows
     ]
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipewatch.cli", "catalysts", "extract"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-    if proc.returncode not in (0, 1):
-        sys.exit(f"pipewatch catalysts extract failed ({proc.returncode}): {proc.stderr}")
-    return [json.loads(line) for line in proc.stdout.splitlines()]
+    return run_cli(["catalysts", "extract"], inputs)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    args = parser.parse_args()
-    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    outputs = run_cli(rows)
+    _, rows = load_devset(__doc__, DEFAULT_DATA)
+    outputs = extract(rows)
     tp = fp = fn = 0
     kind_ok = window_ok = kind_any = window_any = positives = 0
     misses: list[str] = []
@@ -98,9 +79,7 @@ def main() -> int:
             )
         kind_any += any(c["kind"] == label["kind"] for c in found)
         window_any += any((c["window_start"], c["window_end"]) == want_window for c in found)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = detection(tp, fp, fn)
     print(f"rows: {len(rows)}  catalysts labelled: {positives}")
     print(
         f"detection: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  (tp {tp}, fp {fp}, fn {fn})"

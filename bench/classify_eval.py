@@ -13,38 +13,19 @@ and every miss with its id.
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
-import subprocess
 import sys
 from collections import Counter, defaultdict
-from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT / "tests" / "fixtures" / "labeled" / "headlines_dev.jsonl"
+from _devset import LABELED, detection, load_devset, run_cli
+
+DEFAULT_DATA = LABELED / "headlines_dev.jsonl"
 
 
-def run_cli(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    lines = []
-    for row in rows:
-        lines.append(
-            json.dumps({key: row.get(key) for key in ("title", "summary", "source", "url", "published")})
-        )
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipewatch.cli", "classify"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-    if proc.returncode not in (0, 1):
-        sys.exit(f"pipewatch classify failed ({proc.returncode}): {proc.stderr}")
-    outputs = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    if len(outputs) != len(rows):
-        sys.exit(f"expected {len(rows)} output lines, got {len(outputs)}")
-    return outputs
+def classify(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    fields = ("title", "summary", "source", "url", "published")
+    return run_cli(["classify"], [{key: row.get(key) for key in fields} for row in rows])
 
 
 def iim_ids() -> frozenset[str]:
@@ -179,13 +160,8 @@ def ratio(hits: int, total: int) -> str:
 
 
 def main() -> int:  # noqa: C901 - a flat report
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    args = parser.parse_args()
-    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    outputs = run_cli(rows)
+    data, rows = load_devset(__doc__, DEFAULT_DATA)
+    outputs = classify(rows)
     iim = iim_ids()
 
     tp = fp = fn = tn = 0
@@ -244,10 +220,8 @@ def main() -> int:  # noqa: C901 - a flat report
             else:
                 misses.append(f"{rid}: severity: predicted {out['severity']}, label {label['severity']}")
 
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    print(f"rows: {len(rows)} ({args.data.name})")
+    precision, recall, f1 = detection(tp, fp, fn)
+    print(f"rows: {len(rows)} ({data.name})")
     print(
         f"relevance: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
         f"(tp {tp} fp {fp} fn {fn} tn {tn})"

@@ -14,8 +14,9 @@ from pipewatch_local.artifact import FUNCTIONS, LAYER
 ROOT = Path(__file__).resolve().parents[2]
 EM_AARCH64 = 183  # ELF e_machine of AArch64
 HARNESS_NAMES = {"moto", "samtranslator", "pipewatch_local", "flask", "werkzeug", "cfnlint", "pytest"}
-HARNESS_FILES = {"demo.py", "demo_command.py", "local_stack.py", "replay_server.py", "policy_eval.py",
-                 "call_recorder.py", "artifact.py"}  # fmt: skip
+HARNESS_FILES = {"demo.py", "demo_command.py", "local_stack.py", "moto_stack.py", "stack_resolve.py",
+                 "event_sources.py", "replay_server.py", "policy_eval.py", "call_recorder.py",
+                 "artifact.py"}  # fmt: skip
 
 
 def _elf_machine(path: Path) -> int | None:

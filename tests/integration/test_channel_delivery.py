@@ -9,9 +9,8 @@ import email.policy
 import json
 from typing import Any
 
-from channel_env import (  # noqa: F401 - env_fixture provides the `env` fixture
+from channel_env import (
     ANALYST,
-    OWNER,
     Env,
     _alert,
     _feedback,
@@ -19,9 +18,8 @@ from channel_env import (  # noqa: F401 - env_fixture provides the `env` fixture
     _ses_messages,
     _subscribe_channels,
     _update,
-    _webhook_only,
     _webhook_posts,
-    env_fixture,
+    env_fixture,  # noqa: F401 - provides the `env` fixture
 )
 
 from pipewatch.domain.webhooks import verify, webhook_id

@@ -9,19 +9,16 @@ import email
 import email.policy
 
 import pytest
-from channel_env import (  # noqa: F401 - env_fixture provides the `env` fixture
-    ANALYST,
+from channel_env import (
     OWNER,
     Env,
     _alert,
-    _feedback,
     _pump,
     _ses_messages,
-    _subscribe_channels,
     _update,
     _webhook_only,
     _webhook_posts,
-    env_fixture,
+    env_fixture,  # noqa: F401 - provides the `env` fixture
 )
 
 from pipewatch.domain.webhooks import webhook_id

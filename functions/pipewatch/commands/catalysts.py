@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from pipewatch.commands.jsonlines import optional_text
+from pipewatch.commands.jsonlines import optional_text, run_json_lines
 
 if TYPE_CHECKING:
     from pipewatch.domain.catalysts.extract import Extractor
@@ -42,18 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     listing.add_argument("--table", metavar="NAME", help="DynamoDB table (default: $PIPEWATCH_TABLE)")
     listing.add_argument("--subscription", metavar="ID", help="only what this subscription's filter covers")
-
-
-def _lines() -> Iterator[tuple[int, str | None]]:
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is None:
-        yield from enumerate(sys.stdin, start=1)
-        return
-    for number, raw in enumerate(buffer, start=1):
-        try:
-            yield number, raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield number, None
 
 
 def parse_published(value: Any) -> date | None:
@@ -108,22 +95,10 @@ def _run_extract(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"pipewatch catalysts: {exc}", file=sys.stderr)
         return 2
-    failed = 0
-    out = sys.stdout
-    for number, text in _lines():
-        if text is not None and not text.strip():
-            continue
-        try:
-            if text is None:
-                raise ValueError("not valid UTF-8")
-            result = _extract_line(extractor, text)
-        except ValueError as exc:
-            failed += 1
-            result = {"line": number, "error": str(exc)}
-            print(f"pipewatch catalysts: line {number}: {exc}", file=sys.stderr)
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
-    out.flush()
-    return 1 if failed else 0
+    # ensure_ascii=False: sentences in any script are printed as they are.
+    return run_json_lines(
+        "pipewatch catalysts", lambda text: _extract_line(extractor, text), ensure_ascii=False
+    )
 
 
 def run(args: argparse.Namespace) -> int:

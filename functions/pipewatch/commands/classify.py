@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, get_args
 
-from pipewatch.commands.jsonlines import RawDescriptionAndDefaults, optional_text, parse_object_line
+from pipewatch.commands.jsonlines import (
+    RawDescriptionAndDefaults,
+    optional_text,
+    parse_object_line,
+    run_json_lines,
+)
 
 if TYPE_CHECKING:
     from pipewatch.domain.classify import Classifier
@@ -43,20 +46,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--explain", action="store_true", help='add "explain": developer notes (near-misses and the like)'
     )
-
-
-def _lines() -> Iterator[tuple[int, str | None]]:
-    """(1-based line number, text or None when the bytes are not UTF-8)."""
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is None:
-        for number, text in enumerate(sys.stdin, start=1):
-            yield number, text
-        return
-    for number, raw in enumerate(buffer, start=1):
-        try:
-            yield number, raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield number, None
 
 
 def _classify_line(classifier: Classifier, text: str, explain: bool = False) -> dict[str, object]:
@@ -94,19 +83,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"pipewatch classify: {exc}", file=sys.stderr)
         return 2
-    failed = 0
-    out = sys.stdout
-    for number, text in _lines():
-        if text is not None and not text.strip():
-            continue
-        try:
-            if text is None:
-                raise ValueError("not valid UTF-8")
-            result = _classify_line(classifier, text, explain=bool(getattr(args, "explain", False)))
-        except ValueError as exc:
-            failed += 1
-            result = {"line": number, "error": str(exc)}
-            print(f"pipewatch classify: line {number}: {exc}", file=sys.stderr)
-        out.write(json.dumps(result) + "\n")
-    out.flush()
-    return 1 if failed else 0
+    explain = bool(getattr(args, "explain", False))
+    return run_json_lines(
+        "pipewatch classify", lambda text: _classify_line(classifier, text, explain=explain)
+    )

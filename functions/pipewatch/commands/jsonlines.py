@@ -1,11 +1,54 @@
-"""The input line format shared by `pipewatch classify` and `pipewatch render`: one JSON object per line with
-a string `title`. Errors are ValueErrors whose message is what the command prints for that line."""
+"""What the JSON-lines commands (`pipewatch classify`, `pipewatch render`, `pipewatch catalysts extract`)
+share: the loop that answers stdin line by line, and the input line format of classify and render (one JSON
+object per line with a string `title`). Errors are ValueErrors whose message is what the command prints for
+that line."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+
+def _stdin_lines() -> Iterator[tuple[int, str | None]]:
+    """(1-based line number, text or None when the bytes are not UTF-8)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text-only stream (an in-memory one in tests): already decoded
+        yield from enumerate(sys.stdin, start=1)
+        return
+    for number, raw in enumerate(buffer, start=1):
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield number, None
+
+
+def run_json_lines(
+    prog: str, answer: Callable[[str], Mapping[str, object]], *, ensure_ascii: bool = True
+) -> int:
+    """Answer each line of stdin with one JSON line on stdout, in input order; return the exit status.
+
+    Blank lines are skipped. A line that is not UTF-8, or whose `answer` raises ValueError, gets
+    {"line": N, "error": "..."} in its place (N counts from 1) and "<prog>: line N: ..." on stderr; the other
+    lines go on. The status is 1 if any line failed, else 0."""
+    failed = 0
+    out = sys.stdout
+    for number, text in _stdin_lines():
+        if text is not None and not text.strip():
+            continue
+        try:
+            if text is None:
+                raise ValueError("not valid UTF-8")
+            result = answer(text)
+        except ValueError as exc:
+            failed += 1
+            result = {"line": number, "error": str(exc)}
+            print(f"{prog}: line {number}: {exc}", file=sys.stderr)
+        out.write(json.dumps(result, ensure_ascii=ensure_ascii) + "\n")
+    out.flush()
+    return 1 if failed else 0
 
 
 def parse_object_line(text: str) -> dict[str, Any]:

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from pipewatch.commands.jsonlines import RawDescriptionAndDefaults, optional_text, parse_object_line
+from pipewatch.commands.jsonlines import (
+    RawDescriptionAndDefaults,
+    optional_text,
+    parse_object_line,
+    run_json_lines,
+)
 
 CHANNELS = ("sms", "email", "slack", "teams", "webhook")
 # Not a credential: a fixed, documented example so `render` output is reproducible.
@@ -127,23 +130,4 @@ def run(args: argparse.Namespace) -> int:
 
     base = args.link_base or Settings.from_env().link_base
     now = datetime.now(UTC)
-    failed = 0
-    out = sys.stdout
-    for number, raw in enumerate(sys.stdin.buffer, start=1):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-        if text is not None and not text.strip():
-            continue
-        try:
-            if text is None:
-                raise ValueError("not valid UTF-8")
-            result: dict[str, Any] = _render_line(text, args, base, now)
-        except ValueError as exc:
-            failed += 1
-            result = {"line": number, "error": str(exc)}
-            print(f"pipewatch render: line {number}: {exc}", file=sys.stderr)
-        out.write(json.dumps(result) + "\n")
-    out.flush()
-    return 1 if failed else 0
+    return run_json_lines("pipewatch render", lambda text: _render_line(text, args, base, now))
