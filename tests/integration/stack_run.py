@@ -546,7 +546,8 @@ def _run(workdir: Path) -> StackRun:
 
             # The daily catalyst check, on a day after every window the poll calendared has closed: it marks
             # them overdue (one update each, except a catalyst whose window had closed before the calendar
-            # heard of it: the recorded 2023 PDUFA date, marked silently); the scheduler's retry writes nothing.
+            # heard of it: the recorded 2023 PDUFA date, marked silently); the scheduler's retry writes
+            # nothing.
             catalyst_check._service.cache_clear()
             from pipewatch.adapters.catalyst_store import CatalystStore
 
