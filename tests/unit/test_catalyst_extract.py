@@ -270,3 +270,62 @@ def test_given_hand_made_phrasings_then_windows_follow_moves_and_context(
     found = extractor.extract("", sentence, published=date(2025, 11, 20))
     got = [(c.kind, str(c.window_start), str(c.window_end)) for c in found]
     assert got == expected
+
+
+HEADLINES = Path(__file__).resolve().parents[1] / "fixtures" / "labeled" / "headlines_dev.jsonl"
+
+
+def _headline(row_id: str) -> dict[str, str]:
+    for line in HEADLINES.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["id"] == row_id:
+            return dict(row)
+    raise KeyError(row_id)
+
+
+def test_given_recorded_past_and_request_statements_then_no_false_catalyst_and_the_right_kind(
+    extractor: Extractor,
+) -> None:
+    # B-068 (recorded): "Earlier this year, a group of researchers published data ..." is history
+    b068 = _headline("B-068")
+    assert extractor.extract(b068["title"], b068["summary"], published=date(2022, 10, 28)) == []
+    # E-058 (recorded): "to ask Chinese authorities to approve efgartigimod" is a filing, not a decision
+    e058 = _headline("E-058")
+    (found,) = extractor.extract(e058["title"], e058["summary"], published=date(2021, 11, 11))
+    assert (found.kind, found.window_start, found.window_end) == (
+        "filing",
+        date(2022, 1, 1),
+        date(2022, 6, 30),
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # HAND-MADE, in the shapes of sponsor guidance
+        (
+            "Topline results, originally expected in Q2 2025, are now anticipated in Q4 2025.",
+            [("readout", "2025-10-01", "2025-12-31")],
+        ),
+        (
+            "Results from the first cohort are expected in 2H25 and the second cohort in 1H26.",
+            [("readout", "2025-07-01", "2025-12-31"), ("readout", "2026-01-01", "2026-06-30")],
+        ),
+        (
+            "The company has guided for a regulatory submission in Europe in 2026 and Japan in 2027.",
+            [("filing", "2026-01-01", "2026-12-31"), ("filing", "2027-01-01", "2027-12-31")],
+        ),
+        (
+            "The company now expects topline data in mid-2026 rather than in early 2026.",
+            [("readout", "2026-04-01", "2026-09-30")],
+        ),
+        ("argenx will host a conference call on July 31, 2025 to discuss second quarter results.", []),
+        ("We look forward to sharing data in the coming months.", []),
+    ],
+)
+def test_given_a_subject_named_once_a_superseded_window_or_a_reporting_period_then_as_expected(
+    extractor: Extractor, sentence: str, expected: list[tuple[str, str, str]]
+) -> None:
+    found = extractor.extract("", sentence, published=date(2025, 6, 1))
+    got = [(c.kind, str(c.window_start), str(c.window_end)) for c in found]
+    assert got == expected

@@ -134,6 +134,8 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
             r"presentar\s+(?:la\s+)?solicitud|solicitud\s+de\s+autorización",
             r"solicitar\s+(?:a\s+)?aprova\w*|submeter|submissão",
             r"(?:seek|seeking|apply\s+for|request|requesting)\s+(?:\w+\s+){0,2}(?:approval|authori[sz]ation)",
+            # "to ask Chinese authorities to approve efgartigimod": a request for approval is a filing
+            r"ask\w*\s+(?:\w+\s+){0,3}(?:to\s+approve|for\s+(?:\w+\s+)?(?:approval|authori[sz]ation))",
             r"demander\s+(?:l'|une\s+)?(?:autorisation|approbation)|beantragen|solicitar\s+la\s+aprobación",
             r"提交|递交|申报",
         ),
@@ -233,7 +235,7 @@ PAST = _rx(
     r"announced\s+(?:positive|topline|results|data)",
     r"held",
     r"presented|unveiled|showed|posted|approved|accepted|granted|cleared",
-    r"launched|initiated|started|began|submitted|filed|dosed|enrolled|released|issued",
+    r"launched|initiated|started|began|submitted|filed|dosed|enrolled|released|issued|published",
     r"(?:hit|met|missed)\s+(?:its|the|both)",
     r"won|received|obtained|achieved",
     r"actual",
@@ -269,11 +271,17 @@ FINANCIAL = _rx(
     r"现金|营收",
 )
 
+# "Earlier this year", "earlier in 2025", "late last year": a date placed behind the item's own
+EARLIER_BEFORE = re.compile(r"(?:\bearlier|\bpreviously|\bplus\s+tôt|\bau\s+début\s+de\s+l'année\s+passée|"
+                            r"\beerder|\bin\s+precedenza|\bzuvor|\bcon\s+anterioridad)\s+(?:in\s+|dans\s+|en\s+)?$",
+                            re.IGNORECASE)  # fmt: skip
+
 # A date recounted as no longer valid: "from Sept. 28", "instead of Q1", "et non plus au T1"
 SUPERSEDED_BEFORE = re.compile(
     r"(?:\bfrom|\binstead\s+of|\brather\s+than|\bpreviously(?:\s+\w+){0,3}|\boriginally(?:\s+\w+){0,3}|"
     r"\bnon\s+plus(?:\s+\w+){0,5}|\bau\s+lieu\s+d[eu']?|\bplutôt\s+qu[e']|\bin\s+plaats\s+van|\binvece\s+(?:che|di)|"
-    r"\bstatt|\banstatt|\ben\s+lugar\s+de|\bem\s+vez\s+de|\bno\s+longer(?:\s+\w+){0,4})\s*(?:the\s+|le\s+|du\s+|de\s+)?$",
+    r"\bstatt|\banstatt|\ben\s+lugar\s+de|\bem\s+vez\s+de|\bno\s+longer(?:\s+\w+){0,4})\s*"
+    r"(?:(?:in|at|for|by|en|au|im|nel|em)\s+)?(?:the\s+|le\s+|du\s+|de\s+)?$",
     re.IGNORECASE,
 )
 

@@ -109,7 +109,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "relative_period",
-        r"(?P<which>this|next|the\s+current|the\s+coming|the\s+next)\s+(?P<period>quarter|month)"
+        # "the coming month", not "the coming months" (a vague horizon, not a window)
+        r"(?P<which>this|next|the\s+current|the\s+coming|the\s+next)\s+(?P<period>quarter|month)(?!s)"
         r"|(?:le\s+|au\s+)?(?P<period_fr>trimestre|mois)\s+(?P<which_fr>prochain|en\s+cours)",
     ),
     (

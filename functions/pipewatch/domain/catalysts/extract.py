@@ -200,12 +200,17 @@ def _read(before: str, after_text: str, earlier: str = "") -> _Reading:
         kind = kind or _kind_in(first_after)
         ahead = _tense_in(first_after) if ahead is None else ahead
         financial = financial or bool(cues.FINANCIAL.search(first_after))
+    if kind is None and ahead and earlier:
+        # "Topline results, originally expected in Q2, are now anticipated in Q4"; "the first cohort in 2H25
+        # and the second in 1H26": the statement's subject, named before the earlier date, gives the kind
+        kind = next((k for k in map(_kind_in, _clauses_back(earlier)) if k), None)
     return _Reading(kind, ahead, financial)
 
 
 def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -> bool:
-    """A date recounted as superseded ("from Sept. 28"), an "as of" date, or a dateline."""
-    if cues.SUPERSEDED_BEFORE.search(before[-80:]):
+    """A date recounted as superseded ("from Sept. 28") or placed before the item ("earlier this year"), an
+    "as of" date, or a dateline."""
+    if cues.SUPERSEDED_BEFORE.search(before[-80:]) or cues.EARLIER_BEFORE.search(before[-30:]):
         return True
     if mention.precision != "day":
         return False
@@ -296,7 +301,10 @@ class Extractor:
         if _not_guidance(mention, masked, before, after_text):
             return None
         reading = _read(before, after_text, masked[:seg_start])
-        if reading.kind is None or reading.financial or reading.looks_ahead is False:
+        # "to discuss second quarter results": the date names a reporting period, not a catalyst
+        period = masked[mention.start : mention.end] + after_text[:40]
+        financial = reading.financial or bool(cues.FINANCIAL.match(period) or cues.FINANCIAL.search(period))
+        if reading.kind is None or financial or reading.looks_ahead is False:
             return None
         window = mention.window
         if window is not None and cues.BEYOND_BEFORE.search(before):
