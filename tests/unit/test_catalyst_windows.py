@@ -169,3 +169,25 @@ def test_given_window_labels_then_they_read_as_analysts_write_them() -> None:
     assert Window(date(2027, 1, 1), date(2027, 3, 31), "quarter").label() == "Q1 2027"
     assert Window(date(2027, 6, 1), date(2027, 6, 30), "month").label() == "June 2027"
     assert Window(date(2027, 1, 1), date(2027, 12, 31), "year").label() == "2027"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in first-half 2027", ("2027-01-01", "2027-06-30", "half")),
+        ("a fourth-quarter 2026 readout", ("2026-10-01", "2026-12-31", "quarter")),
+        ("by YE 2026", ("2026-10-01", "2026-12-31", "vague")),
+    ],
+)
+def test_given_hyphenated_periods_and_abbreviations_then_their_window(
+    text: str, expected: tuple[str, str, str]
+) -> None:
+    assert _one(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["around the turn of the year", "in the coming months", "the eye of the storm", "in the next quarters"],
+)
+def test_given_a_horizon_or_a_word_that_only_contains_a_date_form_then_no_window(text: str) -> None:
+    assert find_mentions(text, REF) == []

@@ -54,7 +54,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "quarter",
-        rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD})\s+(?:(?P<fq>fiscal)\s+|calendar\s+)?(?:{v.QUARTER_WORDS})"
+        rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD})[\s-]+(?:(?P<fq>fiscal)\s+|calendar\s+)?(?:{v.QUARTER_WORDS})"
         rf"(?:{v.PERIOD_LINK}\s+{_YEAR_SLOT})?",
     ),
     (
@@ -64,7 +64,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "half",
-        rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD})\s+(?:calendar\s+|fiscal\s+)?(?:{v.HALF_WORDS})"
+        rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD})[\s-]+(?:calendar\s+|fiscal\s+)?(?:{v.HALF_WORDS})"
         rf"(?:{v.PERIOD_LINK}\s+{_YEAR_SLOT})?",
     ),
     (
@@ -75,7 +75,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("year_mod", rf"{_MOD}[\s-]*(?:of\s+|de\s+|d'|del\s+|van\s+)?{_YEAR_SLOT}"),
     (
         "year_end",
-        r"(?P<endword>(?:by\s+)?(?:the\s+)?(?:year[\s-]end|end\s+of\s+(?:the\s+)?year|ye|fin\s+d'année|"
+        r"(?P<endword>(?:by\s+)?(?:the\s+)?(?:year[\s-]end|end\s+of\s+(?:the\s+)?year|ye(?![\w-])|fin\s+d'année|"
         r"jahresende|jaareinde|fine\s+anno|fin\s+de\s+año|final\s+do\s+ano))(?:\s+(?:calendar\s+)?"
         + _YEAR
         + r")?",
