@@ -319,6 +319,22 @@ def test_given_recorded_past_and_request_statements_then_no_false_catalyst_and_t
             "The company now expects topline data in mid-2026 rather than in early 2026.",
             [("readout", "2026-04-01", "2026-09-30")],
         ),
+        (
+            "The results, which were expected in 2025, were delayed to 2026.",
+            [("readout", "2026-01-01", "2026-12-31")],
+        ),
+        (
+            "The Phase 3 study is expected to enroll approximately 240 participants and complete in 2028.",
+            [("trial_completion", "2028-01-01", "2028-12-31")],
+        ),
+        (
+            "The study is projected to finish in December 2027.",
+            [("trial_completion", "2027-12-01", "2027-12-31")],
+        ),
+        (
+            "The Marketing Authorization Application is expected to be validated in January 2027.",
+            [("filing", "2027-01-01", "2027-01-31")],
+        ),
         ("argenx will host a conference call on July 31, 2025 to discuss second quarter results.", []),
         ("We look forward to sharing data in the coming months.", []),
     ],

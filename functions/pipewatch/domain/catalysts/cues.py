@@ -63,6 +63,9 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
             r"(?:expected|anticipated|scheduled|planned|estimated|due|set)\s+to\s+(?:be\s+)?complet(?:e|ed)\b"
             r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling|enrollment))",
             rf"{_TRIAL}[^.;]{{0,60}}?\b(?:to\s+complete|to\s+conclude|completion)\b(?!\s+(?:of\s+)?(?:enrol|recruit))",
+            # "the study is expected to enroll 240 patients and complete in 2028", "projected to finish in"
+            rf"{_TRIAL}[^.;]{{0,100}}?\b(?:complete|conclude|finish)(?:s|es)?\b"
+            r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling))",
             r"date\s+d'achèvement",
             r"fecha\s+de\s+finalización",
         ),
@@ -134,6 +137,10 @@ KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = (
             r"presentar\s+(?:la\s+)?solicitud|solicitud\s+de\s+autorización",
             r"solicitar\s+(?:a\s+)?aprova\w*|submeter|submissão",
             r"(?:seek|seeking|apply\s+for|request|requesting)\s+(?:\w+\s+){0,2}(?:approval|authori[sz]ation)",
+            # an application validated or accepted (EMA validation of an MAA, FDA acceptance of a BLA)
+            r"(?:application|submission|filing|maa|nda|bla|snda|sbla)\b[^.;]{0,60}?\b(?:validat\w*|accept\w*)",
+            r"(?:validation|acceptance)\s+of\s+(?:the\s+|its\s+|our\s+)?(?:\w+\s+){0,3}"
+            r"(?:application|submission|filing|maa|nda|bla|snda|sbla)\b",
             # "to ask Chinese authorities to approve efgartigimod": a request for approval is a filing
             r"ask\w*\s+(?:\w+\s+){0,3}(?:to\s+approve|for\s+(?:\w+\s+)?(?:approval|authori[sz]ation))",
             r"demander\s+(?:l'|une\s+)?(?:autorisation|approbation)|beantragen|solicitar\s+la\s+aprobación",
@@ -202,6 +209,7 @@ FORWARD = _rx(
     r"intend\w*|intention",
     r"guid(?:e|ed|ance)",
     r"estimated?",
+    r"project(?:ed|s|ion)",
     r"aim\w*",
     r"goal",
     r"due",
@@ -279,6 +287,8 @@ EARLIER_BEFORE = re.compile(r"(?:\bearlier|\bpreviously|\bplus\s+tôt|\bau\s+dé
 # A date recounted as no longer valid: "from Sept. 28", "instead of Q1", "et non plus au T1"
 SUPERSEDED_BEFORE = re.compile(
     r"(?:\bfrom|\binstead\s+of|\brather\s+than|\bpreviously(?:\s+\w+){0,3}|\boriginally(?:\s+\w+){0,3}|"
+    # "which were expected in 2025" (and now are not): an expectation told in the past tense
+    r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:expected|anticipated|planned|scheduled|guided)(?:\s+for)?|"
     r"\bnon\s+plus(?:\s+\w+){0,5}|\bau\s+lieu\s+d[eu']?|\bplutôt\s+qu[e']|\bin\s+plaats\s+van|\binvece\s+(?:che|di)|"
     r"\bstatt|\banstatt|\ben\s+lugar\s+de|\bem\s+vez\s+de|\bno\s+longer(?:\s+\w+){0,4})\s*"
     r"(?:(?:in|at|for|by|en|au|im|nel|em)\s+)?(?:the\s+|le\s+|du\s+|de\s+)?$",

@@ -20,6 +20,12 @@ _YEAR_SLOT = rf"(?:(?:(?P<cy>calendar|cy)|(?P<fy>fiscal|fy))?(?:\s+year)?\s*{_YE
 _ART = r"(?:(?:the|le|la|l'|il|het|de|el|o|der|die|dem|den)\s+)?"
 _NOT_WORD_AFTER = r"(?![\w-])"
 _ZH_REL = r"(?P<zrel>今年|明年)"
+# "delayed to 2026", "pushed back to 2027": "to" is a year's preposition only after a move (elsewhere it
+# links a range, "2025 to 2026")
+_MOVED_TO = "(?:" + "|".join(
+    f"(?<={verb} )" for verb in ("delayed", "moved", "pushed", "back", "postponed", "slipped", "shifted",
+                                 "deferred", "extended", "rescheduled", "slid")
+) + ")to"  # fmt: skip
 
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])"),
@@ -98,7 +104,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("fiscal", r"(?<![\w-])(?:fy|fiscal\s+year|fiscal)\s*'?(?P<y>(?:19|20)\d{2}|\d{2})(?!\d)"),
     (
         "year",
-        rf"(?<![\w-])(?:{v.YEAR_PREPOSITIONS})\s+(?:the\s+)?(?:year\s+)?(?:(?P<cy>cy)\s*)?{_YEAR}(?![\w-])",
+        rf"(?<![\w-])(?:{v.YEAR_PREPOSITIONS}|{_MOVED_TO})\s+(?:the\s+)?(?:year\s+)?(?:(?P<cy>cy)\s*)?{_YEAR}"
+        r"(?![\w-])",
     ),
     ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
     (

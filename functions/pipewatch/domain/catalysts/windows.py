@@ -394,7 +394,10 @@ def find_mentions(text: str, ref: Reference) -> list[Mention]:
     for start, end, name, m in candidates:
         if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
-        found = _resolve(name, m, ref)
+        try:
+            found = _resolve(name, m, ref)
+        except (OverflowError, ValueError):  # at the calendar's edge (an item dated year 1 or 9999)
+            found = None
         if found is None:
             continue
         taken.append((start, end))
@@ -421,6 +424,8 @@ def find_mentions(text: str, ref: Reference) -> list[Mention]:
 def after(window: Window) -> Window:
     """An open-ended "beyond <date>": from the next day to the end of the following calendar quarter (sponsors
     guide in quarters, and a standard FDA review extension is three months)."""
+    if window.end >= date.max - timedelta(days=200):
+        return window  # no quarter after the calendar's last one
     start = window.end + timedelta(days=1)
     quarter_start = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
     end = _add_months(quarter_start, 6) - timedelta(days=1)
