@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from pipewatch_local.demo_subscribers import (
 from pipewatch_local.demo_view import DemoResult, SubscriberView
 from pipewatch_local.demo_webhook import WebhookSubscriber
 from pipewatch_local.local_stack import (
+    Handler,
     LambdaContext,
     LocalStack,
     QueuePump,
@@ -59,8 +59,6 @@ from pipewatch_local.local_stack import (
     use_stack_environment,
 )
 from pipewatch_local.replay_server import ReplayServer
-
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 DEMO_AGENT = {
     "id": "remdesivir",

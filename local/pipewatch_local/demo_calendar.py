@@ -11,7 +11,6 @@ confirmation.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -23,10 +22,7 @@ from pipewatch.adapters.store import Store
 from pipewatch.domain.catalysts.calendar import OPEN_STATES, CalendarEntry
 from pipewatch.domain.catalysts.ics import render_ics
 from pipewatch.settings import Settings
-from pipewatch_local.local_stack import LambdaContext, LocalStack
-
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+from pipewatch_local.local_stack import Handler, LambdaContext, LocalStack
 
 
 @dataclass

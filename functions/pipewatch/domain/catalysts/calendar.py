@@ -61,6 +61,11 @@ class CalendarEntry(BaseModel):
     def window(self) -> Window:
         return Window(self.window_start, self.window_end, self.precision)
 
+    @property
+    def weighty(self) -> bool:
+        """A decision or a Phase 3 readout: its slip past 90 days and its overdue are high (taxonomy)."""
+        return self.kind == "decision" or (self.kind == "readout" and self.phase3)
+
     def title(self) -> str:
         """ "ALKIVIA Phase 3 readout", "efgartigimod regulatory decision"."""
         subject = self.trial or self.drug or self.agent
@@ -100,8 +105,7 @@ def _severity_slip(entry: CalendarEntry, old: Window | None, new_end: date) -> S
     if old is None:
         return "medium"  # how far it moved is not known
     moved = abs((new_end - old.end).days)
-    weighty = entry.kind == "decision" or (entry.kind == "readout" and entry.phase3)
-    return "high" if weighty and moved > HIGH_SLIP_DAYS else "medium"
+    return "high" if entry.weighty and moved > HIGH_SLIP_DAYS else "medium"
 
 
 def _calendar_update(
@@ -179,8 +183,10 @@ def observe(
     if over and new.start > entry.window_end and seen.stated_on > entry.window_end:
         # stated after the last one's window had closed, for a later window: the next catalyst of its kind
         # (the next filing, the next decision), not a slip of the one that is over
-        again = merged.model_copy(update={"resolved_by": None, "sentences": (c.sentence,), "links": ()})
-        return _moved(again, new, seen, now).model_copy(update={"links": _remember((), seen.url)}), []
+        again = merged.model_copy(
+            update={"resolved_by": None, "sentences": (c.sentence,), "links": _remember((), seen.url)}
+        )
+        return _moved(again, new, seen, now), []
     same = (new.start, new.end) == (entry.window_start, entry.window_end)
     if same or seen.stated_on < entry.stated_on or over:
         return merged.model_copy(update={"last_confirmed": now}), []
@@ -374,7 +380,6 @@ def check(
         return entry.model_copy(update={"state": "overdue"}), []
     if today > entry.window_end + timedelta(days=grace_days):
         update_id = catalyst_update_id("catalyst_overdue", entry.catalyst_id, entry.window_end.isoformat())
-        weighty = entry.kind == "decision" or (entry.kind == "readout" and entry.phase3)
         what = _AWAITED[entry.kind]
         title = (
             f"{entry.title()} guided for {entry.window.label()}: "
@@ -384,7 +389,7 @@ def check(
             entry,
             update_id=update_id,
             event="catalyst_overdue",
-            severity="high" if weighty else "medium",
+            severity="high" if entry.weighty else "medium",
             title=title,
             url=entry.links[-1] if entry.links else "",
             source_name="",

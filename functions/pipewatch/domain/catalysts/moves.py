@@ -39,8 +39,6 @@ _HEDGED = re.compile(
 )
 # "extended-release", "extension study": a formulation or a trial, not a date
 _NOT_A_MOVE = re.compile(r"\bextended[\s-]release\b|\bextension\s+(?:study|trial|phase|period)\b", re.I)
-# "beyond the target action date of December 28": the date named is the one being left
-_BEYOND = cues.BEYOND_BEFORE
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,7 @@ def reported_move(sentence: str, new_start: date | None, published: date | None)
         if window is None or (new_start is not None and window.start >= new_start):
             continue
         before = sentence[max(0, mention.start - 80) : mention.start]
-        if cues.SUPERSEDED_BEFORE.search(before) or _BEYOND.search(before):
+        if cues.SUPERSEDED_BEFORE.search(before) or cues.BEYOND_BEFORE.search(before):
             previous = window
             break
     if stated is None and previous is None:
