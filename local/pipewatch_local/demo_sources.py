@@ -99,6 +99,32 @@ def write_sources(workdir: Path, base: str) -> Path:
     return path
 
 
+def recorded_feed_routes(fixtures: Path) -> dict[str, Route]:
+    """The news, filing and PubMed routes the demo and the stack test share: recorded payloads, and the
+    hand-made envelopes around recorded headlines and catalyst statements."""
+    f = fixtures
+    return {
+        "/press/feed.xml": Route.file(
+            f / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml", "application/rss+xml"
+        ),
+        "/statements/feed.xml": Route.file(
+            f / "demo" / "catalyst_feed_HANDMADE_from_labeled_catalysts.xml", "application/rss+xml"
+        ),
+        "/sec/pressreleases.rss": Route.file(
+            f / "rss" / "sec_press_releases_rss_2025-01-24_edgarkit.xml", "application/rss+xml"
+        ),
+        "/edgar/browse-edgar": Route.file(
+            f / "edgar" / "company_atom_keen-vision_8K_2025-01-25_edgarkit.xml", "application/atom+xml"
+        ),
+        "/pubmed/esearch.fcgi": Route.file(
+            f / "pubmed" / "esearch_uid_31452104_found_2026-08-20_hkm30.json", "application/json"
+        ),
+        "/pubmed/esummary.fcgi": Route.file(
+            f / "pubmed" / "esummary_31452104_found_2026-08-20_hkm30.json", "application/json"
+        ),
+    }
+
+
 def replay_routes(server: ReplayServer, fixtures: Path, cycle: int) -> None:
     """What each source answers in poll cycle `cycle` (1 or 2)."""
     f = fixtures
@@ -116,26 +142,8 @@ def replay_routes(server: ReplayServer, fixtures: Path, cycle: int) -> None:
         version_body = json.dumps(version).encode()
     server.routes.update(
         {
-            "/press/feed.xml": Route.file(
-                f / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml", "application/rss+xml"
-            ),
-            "/statements/feed.xml": Route.file(
-                f / "demo" / "catalyst_feed_HANDMADE_from_labeled_catalysts.xml", "application/rss+xml"
-            ),
-            "/sec/pressreleases.rss": Route.file(
-                f / "rss" / "sec_press_releases_rss_2025-01-24_edgarkit.xml", "application/rss+xml"
-            ),
+            **recorded_feed_routes(f),
             "/ema/news.xml": Route.file(f / "demo" / "html_challenge_page_HANDMADE.html", "text/html"),
-            "/edgar/browse-edgar": Route.file(
-                f / "edgar" / "company_atom_keen-vision_8K_2025-01-25_edgarkit.xml",
-                "application/atom+xml",
-            ),
-            "/pubmed/esearch.fcgi": Route.file(
-                f / "pubmed" / "esearch_uid_31452104_found_2026-08-20_hkm30.json", "application/json"
-            ),
-            "/pubmed/esummary.fcgi": Route.file(
-                f / "pubmed" / "esummary_31452104_found_2026-08-20_hkm30.json", "application/json"
-            ),
             "/ctgov/api/v2/version": Route(version_body, "application/json"),
             "/ctgov/api/v2/studies": Route(json.dumps({"studies": [study]}).encode(), "application/json"),
             f"/ctgov/api/v2/studies/{DEMO_TRIAL}": Route(json.dumps(study).encode(), "application/json"),

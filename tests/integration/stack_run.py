@@ -81,44 +81,18 @@ class StackRun:
 
 
 def _routes(server: Any) -> None:
+    from pipewatch_local.demo_sources import recorded_feed_routes
     from pipewatch_local.replay_server import Route
 
     f = FIXTURES
+    study = json.loads((f / "ctgov" / "v2_study_NCT04280705_full_2026-08-20_hkm30.json").read_text())
     server.routes.update(
         {
-            "/press/feed.xml": Route.file(
-                f / "demo" / "press_feed_HANDMADE_from_labeled_headlines.xml", "application/rss+xml"
-            ),
-            "/statements/feed.xml": Route.file(
-                f / "demo" / "catalyst_feed_HANDMADE_from_labeled_catalysts.xml", "application/rss+xml"
-            ),
-            "/sec/pressreleases.rss": Route.file(
-                f / "rss" / "sec_press_releases_rss_2025-01-24_edgarkit.xml", "application/rss+xml"
-            ),
-            "/edgar/browse-edgar": Route.file(
-                f / "edgar" / "company_atom_keen-vision_8K_2025-01-25_edgarkit.xml", "application/atom+xml"
-            ),
-            "/pubmed/esearch.fcgi": Route.file(
-                f / "pubmed" / "esearch_uid_31452104_found_2026-08-20_hkm30.json", "application/json"
-            ),
-            "/pubmed/esummary.fcgi": Route.file(
-                f / "pubmed" / "esummary_31452104_found_2026-08-20_hkm30.json", "application/json"
-            ),
+            **recorded_feed_routes(f),
             "/ctgov/api/v2/version": Route.file(
                 f / "ctgov" / "v2_version_2026-08-20_hkm30.json", "application/json"
             ),
-            "/ctgov/api/v2/studies": Route(
-                json.dumps(
-                    {
-                        "studies": [
-                            json.loads(
-                                (f / "ctgov" / "v2_study_NCT04280705_full_2026-08-20_hkm30.json").read_text()
-                            )
-                        ]
-                    }
-                ).encode(),
-                "application/json",
-            ),
+            "/ctgov/api/v2/studies": Route(json.dumps({"studies": [study]}).encode(), "application/json"),
         }
     )
 
