@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 import icalendar
 import pytest
-from calendar_table import TABLE, create_calendar_table
+from calendar_table import TABLE, create_calendar_table, stored_item
 from moto import mock_aws
 
 from pipewatch.adapters.catalyst_store import CatalystStore
@@ -23,7 +23,6 @@ from pipewatch.config import load_data_file
 from pipewatch.domain.catalysts.calendar import CalendarEntry, check
 from pipewatch.domain.catalysts.extract import Extractor
 from pipewatch.domain.catalysts.ics import escape_text, fold, render_ics
-from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.trials import DateValue, TrialSnapshot
 from pipewatch.domain.watchlist import Watchlist
 from pipewatch.services.calendar import CalendarService
@@ -45,23 +44,7 @@ def service(ddb: Any) -> CalendarService:
     )
 
 
-def _update(uid: str, title: str, summary: str, published: datetime, event: str = "pipeline") -> Update:
-    return Update(
-        update_id=uid,
-        title=title,
-        summary=summary,
-        url=f"https://example.com/{uid}",
-        source_id="argenx-press",
-        source_name="argenx",
-        published=published,
-        classification=Classification(
-            relevant=True,
-            agents=("efgartigimod",),
-            event_type=event,
-            severity="medium",  # type: ignore[arg-type]
-        ),
-        first_seen=published,
-    )
+_update = stored_item
 
 
 GUIDED = _update(

@@ -1,19 +1,20 @@
 """Reported moves, catalyst cycles, silent old overdues, phase-aware resolution and the daily refold.
 
-Recorded sentences (K-*, E-* rows of tests/fixtures/labeled/, copied from ../shared/labeled/ with their URLs)
-are used where a recorded one exists; the others are HAND-MADE and named so in their ids ("hm-...")."""
+Recorded sentences (the K-* and E-* rows of tests/fixtures/labeled/, real text with their URLs) are used
+where a recorded one exists; the others are HAND-MADE and named so in their ids ("hm-...")."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from calendar_table import TABLE, create_calendar_table
+from calendar_table import TABLE, create_calendar_table, stored_item
 from moto import mock_aws
 
 from pipewatch.adapters.catalyst_store import CatalystStore
@@ -56,33 +57,8 @@ def _service(ddb: Any) -> CalendarService:
     )
 
 
-def _update(
-    uid: str,
-    title: str,
-    summary: str,
-    published: datetime,
-    *,
-    event: str = "regulatory",
-    source: str = "argenx",
-    url: str = "",
-    first_seen: datetime | None = None,
-) -> Update:
-    return Update(
-        update_id=uid,
-        title=title,
-        summary=summary,
-        url=url or f"https://example.com/{uid}",
-        source_id="press",
-        source_name=source,
-        published=published,
-        classification=Classification(
-            relevant=True,
-            agents=("efgartigimod",),
-            event_type=event,
-            severity="medium",  # type: ignore[arg-type]
-        ),
-        first_seen=first_seen or published,
-    )
+# the items of these tests are regulatory news unless they say otherwise
+_update = partial(stored_item, event="regulatory")
 
 
 def _recorded(row_id: str) -> Update:
