@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from pipewatch.domain.chat_render import slack_message, teams_message
-from pipewatch.domain.email_html import build_email, render_email_html
 from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.render import render_email_body
-from pipewatch.domain.webhooks import encode_body, signed_headers, webhook_body, webhook_id
+from pipewatch.domain.render.chat import slack_message, teams_message
+from pipewatch.domain.render.email_html import build_email, render_email_html
+from pipewatch.domain.render.messages import render_email_body
+from pipewatch.domain.render.webhooks import encode_body, signed_headers, webhook_body, webhook_id
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # the public Standard Webhooks test vector secret
 

@@ -30,7 +30,7 @@ def classify(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def iim_ids() -> frozenset[str]:
     from pipewatch.config import load_data_file
-    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.domain.watch.watchlist import Watchlist
 
     return load_data_file("watchlist.yaml", Watchlist).iim_ids()
 

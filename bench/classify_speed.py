@@ -116,7 +116,8 @@ def main() -> int:
         f"items: {n:,} (relevant in the first {sample:,}: {relevant:,}); best of {args.repeat} after warm-up"
     )
     print(
-        f"import pipewatch.domain.classify: {import_cpu * 1e3:.0f} ms CPU ({import_wall * 1e3:.0f} ms wall)"
+        "import pipewatch.domain.watch.classify: "
+        f"{import_cpu * 1e3:.0f} ms CPU ({import_wall * 1e3:.0f} ms wall)"
     )
     print(f"cold build load_classifier(): {build_cpu * 1e3:.0f} ms CPU ({build_wall * 1e3:.0f} ms wall)")
     print(f"warm-up run: {n / first_cpu:,.0f} items/s CPU ({n / first_wall:,.0f} items/s wall)")

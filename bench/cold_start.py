@@ -85,7 +85,7 @@ HEAVY = (
     "aws_xray_sdk",
     "feedparser",
     "yaml",
-    "pipewatch.domain.classify",
+    "pipewatch.domain.watch.classify",
     "pipewatch.adapters.http",
     "moto",
 )

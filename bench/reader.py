@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from pipewatch.domain.links import LinkKeys, SignedLinks
 from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.page import PageLinks, render_update_page
-from pipewatch.domain.syndication import atom_feed, json_feed
+from pipewatch.domain.render.page import PageLinks, render_update_page
+from pipewatch.domain.render.syndication import atom_feed, json_feed
+from pipewatch.domain.subscribers.links import LinkKeys, SignedLinks
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 SUB = "sub-0123456789abcdef"

@@ -288,7 +288,7 @@ def soak(
     from pipewatch.adapters.store import Store
     from pipewatch.composition import build_alert_service, build_poll_service
     from pipewatch.config import clear_cache, load_data_file
-    from pipewatch.domain.sources_config import SourcesConfig
+    from pipewatch.domain.ingest.sources import SourcesConfig
     from pipewatch.handlers import alert as alert_handler
     from pipewatch.observability import CountingMetrics
     from pipewatch.services.plan import plan_tasks
@@ -422,7 +422,7 @@ def soak(
 
 def matching_cpu(items: int = 4000, seed: int = 4000) -> float:
     """CPU seconds to match `items` distinct relevant items against each other in one task (StoryIndex)."""
-    from pipewatch.domain.dedupe import StoryIndex
+    from pipewatch.domain.ingest.dedupe import StoryIndex
     from pipewatch.domain.models import Classification, Update
 
     rng = random.Random(seed)

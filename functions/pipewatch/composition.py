@@ -35,9 +35,9 @@ def build_poll_service(
     from pipewatch.adapters.sources import poll_source
     from pipewatch.adapters.store import Store
     from pipewatch.config import load_data_file
-    from pipewatch.domain.classify import Classifier
-    from pipewatch.domain.sources_config import SourcesConfig
-    from pipewatch.domain.watchlist import Taxonomy, Watchlist
+    from pipewatch.domain.ingest.sources import SourcesConfig
+    from pipewatch.domain.watch.classify import Classifier
+    from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.poll import PollService
 
@@ -67,7 +67,7 @@ def build_calendar_service(
     from pipewatch.adapters.store import Store
     from pipewatch.config import load_data_file
     from pipewatch.domain.catalysts.extract import Extractor
-    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.calendar import CalendarService
 
     watchlist = watchlist or load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
@@ -117,7 +117,7 @@ def signed_links(settings: Settings, *, dynamodb_client: Any = None, kms_client:
         return None
     from datetime import UTC, datetime
 
-    from pipewatch.domain.links import SignedLinks
+    from pipewatch.domain.subscribers.links import SignedLinks
 
     keys = build_link_keys(settings, dynamodb_client=dynamodb_client, kms_client=kms_client)
 
@@ -133,8 +133,8 @@ def build_plan_service(
     """The plan Lambda: watchlist + sources -> poll tasks on the SQS poll queue (no classifier, no HTTP)."""
     from pipewatch.adapters.task_queue import SqsTaskQueue
     from pipewatch.config import load_data_file
-    from pipewatch.domain.sources_config import SourcesConfig
-    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.domain.ingest.sources import SourcesConfig
+    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.plan import DEFAULT_AGENTS_PER_TASK, PlanService
 
     watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
@@ -165,7 +165,7 @@ def build_subscription_service(
     indications: list[str] | None = None
     if check_watchlist:
         from pipewatch.config import load_data_file
-        from pipewatch.domain.watchlist import Watchlist
+        from pipewatch.domain.watch.watchlist import Watchlist
 
         watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
         agents = [a.id for a in watchlist.agents]
@@ -201,7 +201,7 @@ def build_digest_service(
     from pipewatch.adapters.notifier import SnsNotifier
     from pipewatch.adapters.store import Store
     from pipewatch.adapters.subscriptions import SubscriptionTable
-    from pipewatch.domain.digest import DigestMessage
+    from pipewatch.domain.render.digest import DigestMessage
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.digest import DigestService
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pipewatch.errors import ConfigError
 
 if TYPE_CHECKING:
-    from pipewatch.domain.classify import Classifier
+    from pipewatch.domain.watch.classify import Classifier
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -143,8 +143,8 @@ def load_classifier(watchlist: str | Path | None = None, taxonomy: str | Path | 
 
     File loading lives here, not in the domain: `Classifier` itself only takes validated models.
     """
-    from pipewatch.domain.classify import Classifier
-    from pipewatch.domain.watchlist import Taxonomy, Watchlist
+    from pipewatch.domain.watch.classify import Classifier
+    from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
 
     return Classifier(
         load_data_file("watchlist.yaml", Watchlist, watchlist),

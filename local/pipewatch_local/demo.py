@@ -32,7 +32,7 @@ from pipewatch.adapters.aws import client
 from pipewatch.adapters.store import Store
 from pipewatch.config import resolve_data_path
 from pipewatch.domain.models import SourceState
-from pipewatch.domain.render import render_alert
+from pipewatch.domain.render.messages import render_alert
 from pipewatch.services.plan import PollTask
 from pipewatch.settings import Settings
 from pipewatch_local.demo_calendar import DemoCalendar

@@ -75,7 +75,7 @@ class WebhookSubscriber:
     def start(self) -> WebhookSubscriber:
         from pipewatch.adapters.webhook_http import HttpsPoster
         from pipewatch.composition import build_subscription_service
-        from pipewatch.domain.channels import AddressPolicy
+        from pipewatch.domain.subscribers.channels import AddressPolicy
         from pipewatch.settings import Settings
 
         self._receiver.__enter__()
@@ -89,8 +89,8 @@ class WebhookSubscriber:
         """Deliver what the topic sent to the delivery queue, then stop the receiver."""
         from pipewatch.adapters.webhook_http import HttpsPoster
         from pipewatch.composition import build_delivery_service
-        from pipewatch.domain.channels import AddressPolicy
-        from pipewatch.domain.webhooks import SignatureError, verify
+        from pipewatch.domain.render.webhooks import SignatureError, verify
+        from pipewatch.domain.subscribers.channels import AddressPolicy
         from pipewatch.handlers import deliver
         from pipewatch.settings import Settings
 

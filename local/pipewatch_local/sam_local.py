@@ -582,7 +582,7 @@ def run_steps(invoker: Invoker, effects: Effects) -> None:  # noqa: PLR0915 - on
     # Alerts, seen through SQS queues subscribed to the topic: one with no policy (every alert), one with
     # the policy of an efgartigimod subscriber (the sample update matches), one with the policy the API
     # gave its brepocitinib subscriber (it must not match).
-    from pipewatch.domain.subscriptions import Preferences, Subscription, filter_policy
+    from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription, filter_policy
 
     topic = effects.stack.output("AlertsTopicArn")
     wanted = Subscription(

@@ -58,8 +58,8 @@ def site(local_stack: Any) -> Iterator[dict[str, Any]]:
     from pipewatch.adapters.aws import client
     from pipewatch.adapters.store import Store
     from pipewatch.composition import build_link_keys, build_subscription_service
-    from pipewatch.domain.links import SignedLinks
     from pipewatch.domain.models import Classification, Update
+    from pipewatch.domain.subscribers.links import SignedLinks
     from pipewatch.handlers import page
     from pipewatch.settings import Settings, get_settings
     from pipewatch_local.page_server import PageServer

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from pipewatch.domain.channels import AddressPolicy
 from pipewatch.domain.models import Classification, Update
+from pipewatch.domain.subscribers.channels import AddressPolicy
 from pipewatch_local.webhook_receiver import WebhookReceiver
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -36,7 +36,7 @@ class Clock:
 
 
 class FakeLinks:
-    """The UnsubscribeLinks port (domain/links.py SignedLinks is a colleague's): deterministic URLs."""
+    """The UnsubscribeLinks port (domain/subscribers/links.py SignedLinks is a colleague's): fixed URLs."""
 
     def unsubscribe_url(self, subscription_id: str) -> str:
         return f"https://pipewatch.example/unsubscribe/token-for-{subscription_id}"

@@ -15,9 +15,9 @@ from pipewatch.adapters.aws import client
 from pipewatch.adapters.http import HttpFetcher
 from pipewatch.adapters.store import Store
 from pipewatch.config import load_data_file
-from pipewatch.domain.classify import Classifier
-from pipewatch.domain.sources_config import SourcesConfig
-from pipewatch.domain.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.ingest.sources import SourcesConfig
+from pipewatch.domain.watch.classify import Classifier
+from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
 from pipewatch.observability import CountingMetrics
 from pipewatch.services.poll import PollService
 from pipewatch.settings import Settings

@@ -315,8 +315,8 @@ def _run(workdir: Path) -> StackRun:
         build_subscription_service,
     )
     from pipewatch.config import clear_cache
-    from pipewatch.domain.channels import AddressPolicy
     from pipewatch.domain.models import Classification, Update
+    from pipewatch.domain.subscribers.channels import AddressPolicy
     from pipewatch.handlers import alert, api, catalyst_check, deliver, digest, page, plan, poll
     from pipewatch.services.digest import DigestRunError
     from pipewatch.settings import Settings, get_settings

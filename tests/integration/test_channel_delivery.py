@@ -22,7 +22,7 @@ from channel_env import (
     env_fixture,  # noqa: F401 - provides the `env` fixture
 )
 
-from pipewatch.domain.webhooks import verify, webhook_id
+from pipewatch.domain.render.webhooks import verify, webhook_id
 
 
 # -- every channel receives its rendering, once ----------------------------------------------------

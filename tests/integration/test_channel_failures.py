@@ -21,7 +21,7 @@ from channel_env import (
     env_fixture,  # noqa: F401 - provides the `env` fixture
 )
 
-from pipewatch.domain.webhooks import webhook_id
+from pipewatch.domain.render.webhooks import webhook_id
 from pipewatch.services.delivery import DeliveryJob, RetryLater
 from pipewatch_local.webhook_receiver import Answer
 

@@ -19,7 +19,7 @@ from pipewatch.adapters.subscriptions import DigestState, SnsSubscriptions, Subs
 from pipewatch.composition import build_alert_service, build_digest_service, build_subscription_service
 from pipewatch.config import load_classifier
 from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.render import SMS_LIMIT, is_gsm7, render_alert
+from pipewatch.domain.render.messages import SMS_LIMIT, is_gsm7, render_alert
 from pipewatch.handlers import alert as alert_handler
 from pipewatch.services.digest import DigestRunError
 from pipewatch.services.subscriptions import SubscriptionService
@@ -302,7 +302,7 @@ def test_given_sns_failing_on_subscribe_then_a_retry_leaves_one_active_subscript
 def test_given_syndicated_copies_merged_into_the_stored_story_then_one_alert_lists_every_outlet(
     env: dict[str, Any],
 ) -> None:
-    from pipewatch.domain.dedupe import find_same_story
+    from pipewatch.domain.ingest.dedupe import find_same_story
 
     shadow = add_shadow_subscriber(env["settings"].topic_arn, "all", None)
     store: Store = env["store"]

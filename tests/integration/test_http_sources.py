@@ -16,8 +16,8 @@ from httpserver import ReplayServer, Reply
 
 from pipewatch.adapters.http import HttpFetcher
 from pipewatch.adapters.sources import SourceResult, poll_source
+from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import SourceState
-from pipewatch.domain.sources_config import SourceConfig
 from pipewatch.errors import SourceError
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

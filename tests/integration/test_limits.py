@@ -16,7 +16,7 @@ from pipewatch.adapters.aws import client
 from pipewatch.adapters.notifier import SnsNotifier
 from pipewatch.domain.limits import SNS_MESSAGE_MAX_BYTES, TRUNCATION_MARK
 from pipewatch.domain.models import Alert
-from pipewatch.domain.trials import TrialSnapshot
+from pipewatch.domain.trials.model import TrialSnapshot
 from pipewatch.observability import CountingMetrics
 from pipewatch.settings import Settings
 from pipewatch_local.local_stack import add_shadow_subscriber

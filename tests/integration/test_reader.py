@@ -23,10 +23,10 @@ from pipewatch.adapters.feedback import FeedbackTable
 from pipewatch.adapters.store import Store
 from pipewatch.composition import build_link_keys, build_subscription_service
 from pipewatch.domain.catalysts.calendar import CalendarEntry
-from pipewatch.domain.feedback import dev_row
-from pipewatch.domain.links import ANY_READER, SignedLinks
 from pipewatch.domain.models import Classification, TrialChange, Update
-from pipewatch.domain.page import CONTENT_SECURITY_POLICY
+from pipewatch.domain.render.page import CONTENT_SECURITY_POLICY
+from pipewatch.domain.subscribers.feedback import dev_row
+from pipewatch.domain.subscribers.links import ANY_READER, SignedLinks
 from pipewatch.handlers import page
 from pipewatch.settings import Settings, get_settings
 from pipewatch_local.local_stack import LambdaContext, api_gateway_event

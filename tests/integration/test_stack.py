@@ -295,7 +295,7 @@ def test_given_the_policies_the_api_derived_then_each_subscriber_gets_only_its_d
 def test_given_a_webhook_subscriber_on_the_stack_then_it_got_each_matching_alert_once_signed(
     run: StackRun,
 ) -> None:
-    from pipewatch.domain.webhooks import verify
+    from pipewatch.domain.render.webhooks import verify
 
     secret = run.channel_subscription["webhook_secret"]
     assert secret.startswith("whsec_")

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pipewatch.domain.dedupe import Claim
+from pipewatch.domain.ingest.dedupe import Claim
+from pipewatch.domain.ingest.polling import SourceResult
+from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import SourceState, Update
-from pipewatch.domain.polling import SourceResult
-from pipewatch.domain.sources_config import SourceConfig
 from pipewatch.errors import SourceError
 
 

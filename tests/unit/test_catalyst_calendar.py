@@ -23,8 +23,8 @@ from pipewatch.config import load_data_file
 from pipewatch.domain.catalysts.calendar import CalendarEntry, check
 from pipewatch.domain.catalysts.extract import Extractor
 from pipewatch.domain.catalysts.ics import escape_text, fold, render_ics
-from pipewatch.domain.trials import DateValue, TrialSnapshot
-from pipewatch.domain.watchlist import Watchlist
+from pipewatch.domain.trials.model import DateValue, TrialSnapshot
+from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.services.calendar import CalendarService
 
 

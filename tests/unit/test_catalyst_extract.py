@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pipewatch.cli import main
 from pipewatch.config import load_data_file
 from pipewatch.domain.catalysts.extract import Extractor, reference_date, split_sentences
-from pipewatch.domain.watchlist import Watchlist
+from pipewatch.domain.watch.watchlist import Watchlist
 
 DEV = Path(__file__).resolve().parents[1] / "fixtures" / "labeled" / "catalysts_dev.jsonl"
 

@@ -24,7 +24,7 @@ from pipewatch.domain.catalysts.extract import Extractor
 from pipewatch.domain.catalysts.moves import reported_move
 from pipewatch.domain.catalysts.windows import Window
 from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.watchlist import Watchlist
+from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.services.calendar import CalendarService
 
 LABELED = Path(__file__).parents[1] / "fixtures" / "labeled"

@@ -11,9 +11,9 @@ import icalendar
 from pipewatch.commands.catalysts_list import render
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.catalysts.ics import entries_for
-from pipewatch.domain.digest import build_digest
 from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.subscriptions import Preferences, Subscription
+from pipewatch.domain.render.digest import build_digest
+from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription
 
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 

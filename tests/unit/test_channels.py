@@ -11,19 +11,9 @@ import jsonschema
 import pytest
 
 from pipewatch.adapters.webhook_http import HttpsPoster, parse_retry_after
-from pipewatch.domain.channels import (
-    AddressPolicy,
-    ChannelUrlError,
-    check_addresses,
-    mask_url,
-    parse_destination,
-    refused_reason,
-)
-from pipewatch.domain.chat_render import slack_message, teams_message
-from pipewatch.domain.filter_policy import accepts
 from pipewatch.domain.models import Classification, TrialChange, Update
-from pipewatch.domain.subscriptions import Preferences, Subscription, filter_policy
-from pipewatch.domain.webhooks import (
+from pipewatch.domain.render.chat import slack_message, teams_message
+from pipewatch.domain.render.webhooks import (
     SignatureError,
     encode_body,
     sign,
@@ -32,6 +22,16 @@ from pipewatch.domain.webhooks import (
     webhook_body,
     webhook_id,
 )
+from pipewatch.domain.subscribers.channels import (
+    AddressPolicy,
+    ChannelUrlError,
+    check_addresses,
+    mask_url,
+    parse_destination,
+    refused_reason,
+)
+from pipewatch.domain.subscribers.filter_policy import accepts
+from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription, filter_policy
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "webhook-schema.json"
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"
@@ -249,7 +249,7 @@ def test_given_a_subscription_policy_then_the_evaluator_agrees_with_moto_and_wit
     from moto.sns.utils import FilterPolicyMatcher
 
     from pipewatch.adapters.notifier import message_attributes
-    from pipewatch.domain.render import render_alert
+    from pipewatch.domain.render.messages import render_alert
 
     update = _update()
     subscription = Subscription(endpoint="a@example.com", preferences=prefs)

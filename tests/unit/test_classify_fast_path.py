@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipewatch.config import load_classifier
-from pipewatch.domain.classify import Classifier
-from pipewatch.domain.cue_patterns import Best as _Best
-from pipewatch.domain.match import Matcher
+from pipewatch.domain.watch.classify import Classifier
+from pipewatch.domain.watch.cues import Best as _Best
+from pipewatch.domain.watch.match import Matcher
 
 FAST = load_classifier()
 DEV = Path(__file__).resolve().parents[1] / "fixtures" / "labeled" / "headlines_dev.jsonl"
@@ -128,8 +128,8 @@ def test_generated_text_fast_equals_full(title: str, summary: str, source: str, 
 
 
 def test_classification_builder_equals_model_construct() -> None:
-    from pipewatch.domain.classify import _classification
     from pipewatch.domain.models import Classification
+    from pipewatch.domain.watch.classify import _classification
 
     for args in (
         (False, (), (), None, None, ("not relevant: no watchlist agent named",)),
@@ -147,8 +147,8 @@ def test_classification_builder_equals_model_construct() -> None:
 @settings(max_examples=300, deadline=None)
 @given(text=TEXT)
 def test_padded_equals_normalize(text: str) -> None:
-    from pipewatch.domain.normalize import normalize
-    from pipewatch.domain.normalize import padded as _padded
+    from pipewatch.domain.watch.normalize import normalize
+    from pipewatch.domain.watch.normalize import padded as _padded
 
     assert _padded(text) == f" {normalize(text)} "
     assert _padded(text.upper()) == f" {normalize(text.upper())} "

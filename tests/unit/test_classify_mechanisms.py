@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from pipewatch.cli import main
 from pipewatch.config import load_classifier, load_data_file
-from pipewatch.domain.classify import Classifier
-from pipewatch.domain.fuzzy import edit_distance
-from pipewatch.domain.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.classify import Classifier
+from pipewatch.domain.watch.fuzzy import edit_distance
+from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
 
 CLASSIFIER = load_classifier()
 

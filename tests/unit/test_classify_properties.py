@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipewatch.config import load_classifier
-from pipewatch.domain.match import normalize
+from pipewatch.domain.watch.match import normalize
 
 CLASSIFIER = load_classifier()
 VOCAB = st.sampled_from(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipewatch.config import load_data_file, load_yaml_model, packaged_data_path, resolve_data_path
-from pipewatch.domain.sources_config import SourcesConfig
-from pipewatch.domain.watchlist import Watchlist
+from pipewatch.domain.ingest.sources import SourcesConfig
+from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.errors import ConfigError
 from pipewatch.settings import Settings
 

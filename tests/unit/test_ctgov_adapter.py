@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipewatch.adapters import ctgov
-from pipewatch.domain.sources_config import CtgovSettings
+from pipewatch.domain.ingest.sources import CtgovSettings
 from pipewatch.errors import PayloadError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ctgov"

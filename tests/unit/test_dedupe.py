@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipewatch.config import load_classifier
-from pipewatch.domain.dedupe import content_words, find_same_story, same_story
+from pipewatch.domain.ingest.dedupe import content_words, find_same_story, same_story
 from pipewatch.domain.models import TrialChange, Update
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -127,7 +127,7 @@ def test_given_a_syndication_id_then_it_is_ignored() -> None:
 import random  # noqa: E402
 import time  # noqa: E402
 
-from pipewatch.domain.dedupe import StoryIndex  # noqa: E402
+from pipewatch.domain.ingest.dedupe import StoryIndex  # noqa: E402
 from pipewatch.domain.models import Classification  # noqa: E402
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from pipewatch.domain.digest import build_digest, group_by_agent, select
-from pipewatch.domain.links import LinkKeys, SignedLinks
 from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.render import SMS_LIMIT, is_gsm7
-from pipewatch.domain.subscriptions import Subscription
+from pipewatch.domain.render.digest import build_digest, group_by_agent, select
+from pipewatch.domain.render.messages import SMS_LIMIT, is_gsm7
+from pipewatch.domain.subscribers.links import LinkKeys, SignedLinks
+from pipewatch.domain.subscribers.subscriptions import Subscription
 
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 SINCE = NOW - timedelta(days=1)

@@ -8,8 +8,8 @@ import pytest
 from pipewatch.adapters import edgar
 from pipewatch.adapters.http import HttpResponse
 from pipewatch.adapters.sources import poll_source
+from pipewatch.domain.ingest.sources import EdgarSettings, SourceConfig
 from pipewatch.domain.models import SourceState
-from pipewatch.domain.sources_config import EdgarSettings, SourceConfig
 from pipewatch.errors import PayloadError, SourceError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "edgar"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pipewatch.domain.ids import trial_change_id, update_id
+from pipewatch.domain.ingest.ids import trial_change_id, update_id
 from pipewatch.domain.models import FetchedItem, TrialChange
 
 

@@ -20,7 +20,7 @@ NEVER_AT_IMPORT = {
         "aws_xray_sdk",
         "pipewatch.services.delivery",
         "pipewatch.adapters.secrets",
-        "pipewatch.domain.chat_render",
+        "pipewatch.domain.render.chat",
         "cryptography",
     ],
     "alert": [
@@ -36,7 +36,7 @@ NEVER_AT_IMPORT = {
         "aws_lambda_powertools.utilities.parser",
         "feedparser",
         "pipewatch.services.poll",
-        "pipewatch.domain.classify",
+        "pipewatch.domain.watch.classify",
         "pipewatch.adapters.http",
     ],
     "page": [
@@ -45,14 +45,14 @@ NEVER_AT_IMPORT = {
         "feedparser",
         "pipewatch.services.reader",
         "pipewatch.adapters.store",
-        "pipewatch.domain.classify",
+        "pipewatch.domain.watch.classify",
     ],
     "plan": [
         "aws_xray_sdk",
         "aws_lambda_powertools.utilities.batch",
         "aws_lambda_powertools.utilities.parser",
         "feedparser",
-        "pipewatch.domain.classify",
+        "pipewatch.domain.watch.classify",
         "pipewatch.adapters.http",
     ],
 }
@@ -115,15 +115,15 @@ def test_given_the_packaged_data_when_a_service_is_built_then_pyyaml_is_never_im
     for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES"):
         environ[override] = ""
     statement = f"import pipewatch.handlers.{name} as h; h._service()"
-    assert _loaded_after(statement, ["yaml", "pipewatch.domain.watchlist"], environ) == [
-        "pipewatch.domain.watchlist"
+    assert _loaded_after(statement, ["yaml", "pipewatch.domain.watch.watchlist"], environ) == [
+        "pipewatch.domain.watch.watchlist"
     ]
 
 
 def test_given_an_override_file_when_loaded_then_it_is_still_read_as_yaml() -> None:
     statement = (
         "from pipewatch.config import load_data_file, packaged_data_path; "
-        "from pipewatch.domain.watchlist import Watchlist; "
+        "from pipewatch.domain.watch.watchlist import Watchlist; "
         "load_data_file('watchlist.yaml', Watchlist, str(packaged_data_path('watchlist.yaml')))"
     )
     assert _loaded_after(statement, ["yaml"]) == ["yaml"]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pipewatch.domain.links import ANY_READER, LinkError, LinkKeys, SignedLinks
+from pipewatch.domain.subscribers.links import ANY_READER, LinkError, LinkKeys, SignedLinks
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 KEY1 = bytes(range(32))

@@ -18,8 +18,8 @@ from pipewatch.config import (
     packaged_data_path,
     packaged_json_path,
 )
-from pipewatch.domain.sources_config import SourcesConfig
-from pipewatch.domain.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.ingest.sources import SourcesConfig
+from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
 from pipewatch_local.packaged_data import PACKAGED, json_text
 
 MODELS = {"watchlist.yaml": Watchlist, "taxonomy.yaml": Taxonomy, "sources.yaml": SourcesConfig}

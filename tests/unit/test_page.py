@@ -9,9 +9,8 @@ from html.parser import HTMLParser
 import feedparser
 import pytest
 
-from pipewatch.domain.feedback import FeedbackError, dev_row, feedback_for, report_text, summarise
 from pipewatch.domain.models import Update
-from pipewatch.domain.page import (
+from pipewatch.domain.render.page import (
     CONTENT_SECURITY_POLICY,
     STYLE_HASH,
     STYLESHEET,
@@ -21,7 +20,8 @@ from pipewatch.domain.page import (
     render_update_page,
     safe_href,
 )
-from pipewatch.domain.syndication import atom_feed, json_feed
+from pipewatch.domain.render.syndication import atom_feed, json_feed
+from pipewatch.domain.subscribers.feedback import FeedbackError, dev_row, feedback_for, report_text, summarise
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 HOSTILE = 'Efgartigimod <script>alert(1)</script> <a href="javascript:alert(2)">x</a> \u202eevil \u200bzw'

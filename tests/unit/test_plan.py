@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipewatch.domain.sources_config import SourcesConfig
+from pipewatch.domain.ingest.sources import SourcesConfig
 from pipewatch.services.plan import PlanRequest, PlanService, PollTask, plan_tasks
 
 SOURCES = SourcesConfig.model_validate(

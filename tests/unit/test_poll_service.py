@@ -8,10 +8,10 @@ import pytest
 from fakes import CountingMetrics, InMemoryStore, ScriptedPoller
 
 from pipewatch.config import load_classifier, load_data_file
+from pipewatch.domain.ingest.polling import PollTask, SourceResult
+from pipewatch.domain.ingest.sources import SourcesConfig
 from pipewatch.domain.models import FetchedItem, SourceState
-from pipewatch.domain.polling import PollTask, SourceResult
-from pipewatch.domain.sources_config import SourcesConfig
-from pipewatch.domain.watchlist import Watchlist
+from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.errors import SourceError
 from pipewatch.services.poll import PollService, PollTaskError
 

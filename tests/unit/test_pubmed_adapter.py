@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipewatch.adapters import pubmed
-from pipewatch.domain.sources_config import PubmedSettings
+from pipewatch.domain.ingest.sources import PubmedSettings
 from pipewatch.errors import PayloadError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pubmed"

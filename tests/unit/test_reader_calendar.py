@@ -13,10 +13,10 @@ import pytest
 
 from pipewatch.adapters.subscriptions import SubscriptionRecord
 from pipewatch.domain.catalysts.calendar import CalendarEntry
-from pipewatch.domain.feedback import Feedback
-from pipewatch.domain.links import ANY_READER, LinkKeys, SignedLinks
 from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.subscriptions import Preferences, Subscription, subscription_id_for
+from pipewatch.domain.subscribers.feedback import Feedback
+from pipewatch.domain.subscribers.links import ANY_READER, LinkKeys, SignedLinks
+from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription, subscription_id_for
 from pipewatch.services.reader import ReaderService, WebResponse
 
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)

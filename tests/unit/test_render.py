@@ -10,7 +10,7 @@ import pytest
 
 from pipewatch.config import load_classifier
 from pipewatch.domain.models import Classification, TrialChange, Update
-from pipewatch.domain.render import (
+from pipewatch.domain.render.messages import (
     SMS_LIMIT,
     fit_words,
     is_gsm7,

@@ -103,7 +103,7 @@ _ONE = json.dumps(
 
 def test_given_channel_webhook_then_the_output_is_signed_and_verifies_with_the_example_secret() -> None:
     from pipewatch.commands.render import EXAMPLE_SECRET
-    from pipewatch.domain.webhooks import encode_body, verify
+    from pipewatch.domain.render.webhooks import encode_body, verify
 
     done = _run("webhook", [_ONE])
     assert done.returncode == 0, done.stderr

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pipewatch.config import load_data_file
-from pipewatch.domain.sources_config import SourcesConfig
+from pipewatch.domain.ingest.sources import SourcesConfig
 from pipewatch.settings import Settings
 from pipewatch_local.sam_local import (
     ARCHES,

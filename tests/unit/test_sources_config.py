@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from pipewatch.config import load_yaml_model, packaged_data_path, parse_yaml_model
-from pipewatch.domain.sources_config import GOOGLE_NEWS_TERMS, SourceConfig, SourcesConfig
+from pipewatch.domain.ingest.sources import GOOGLE_NEWS_TERMS, SourceConfig, SourcesConfig
 from pipewatch.errors import ConfigError
 
 

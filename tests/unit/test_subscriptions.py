@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from pipewatch.adapters.notifier import message_attributes
 from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.render import render_alert
-from pipewatch.domain.subscriptions import (
+from pipewatch.domain.render.messages import render_alert
+from pipewatch.domain.subscribers.subscriptions import (
     Preferences,
     Subscription,
     SubscriptionError,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipewatch.adapters.link_keys import LinkKeysMissing, UnsubscribeLinksFromKeys
-from pipewatch.domain.links import LinkKeys, SignedLinks
+from pipewatch.domain.subscribers.links import LinkKeys, SignedLinks
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 KEYS = LinkKeys(current_id=1, keys={1: b"k" * 32})

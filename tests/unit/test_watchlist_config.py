@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from pipewatch.config import load_classifier, load_yaml_model, packaged_data_path
-from pipewatch.domain.classify import literal_stems
-from pipewatch.domain.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.classify import literal_stems
+from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
 from pipewatch.errors import ConfigError
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from pipewatch.domain.delivery_types import Claim, ClaimResult, FailureCount
+from pipewatch.domain.subscribers.delivery import Claim, ClaimResult, FailureCount
 
 DELIVERY_SK = "DELIVERY"
 DESTINATION_SK = "DESTINATION"

@@ -13,8 +13,8 @@ from typing import Any
 
 from pipewatch.adapters.feeds import parse_document
 from pipewatch.adapters.http import build_user_agent
+from pipewatch.domain.ingest.sources import EdgarSettings
 from pipewatch.domain.models import FetchedItem
-from pipewatch.domain.sources_config import EdgarSettings
 from pipewatch.domain.text import canonical_url, clean_text, to_utc
 from pipewatch.errors import SourceError
 

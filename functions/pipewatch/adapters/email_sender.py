@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from pipewatch.domain.delivery_types import EmailSendError
+from pipewatch.domain.subscribers.delivery import EmailSendError
 
 __all__ = ["EmailSendError", "SesEmailSender"]
 

@@ -11,8 +11,7 @@ from typing import Any, get_args
 from botocore.exceptions import ClientError
 
 from pipewatch.adapters.store import _from_ddb, _to_ddb, paged
-from pipewatch.domain.feedback import Feedback
-from pipewatch.domain.page import FeedbackLabel
+from pipewatch.domain.subscribers.feedback import Feedback, FeedbackLabel
 
 GSI_PK = "FEEDBACK"
 _LABELS: tuple[str, ...] = get_args(FeedbackLabel)

@@ -28,7 +28,7 @@ from urllib3.exceptions import HTTPError as Urllib3HTTPError
 from pipewatch.errors import SourceError
 
 if TYPE_CHECKING:
-    from pipewatch.domain.sources_config import SourcesConfig
+    from pipewatch.domain.ingest.sources import SourcesConfig
     from pipewatch.settings import Settings
 
 Expect = Literal["xml", "json", "any"]
@@ -182,7 +182,7 @@ class HttpFetcher:
         """Production fetcher: HTTP defaults and host politeness from sources.yaml; contact from settings."""
         if sources is None:
             from pipewatch.config import load_data_file
-            from pipewatch.domain.sources_config import SourcesConfig
+            from pipewatch.domain.ingest.sources import SourcesConfig
 
             sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
         http = sources.http

@@ -28,8 +28,8 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
-from pipewatch.domain.digest import DigestMessage
 from pipewatch.domain.models import Alert
+from pipewatch.domain.render.digest import DigestMessage
 from pipewatch.errors import PublishError, PublishInProgress
 from pipewatch.observability import MetricsSink, NullMetrics, logger
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from pipewatch.domain.links import LinkKeys
+from pipewatch.domain.subscribers.links import LinkKeys
 
 KEY_PK = "LINKKEY#signing"
 KEY_SK = "LINKKEY"
@@ -155,7 +155,7 @@ class UnsubscribeLinksFromKeys:
         self._clock = clock
 
     def unsubscribe_url(self, subscription_id: str) -> str:
-        from pipewatch.domain.links import SignedLinks
+        from pipewatch.domain.subscribers.links import SignedLinks
 
         try:
             keys = self._keys.get()

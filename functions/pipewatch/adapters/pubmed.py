@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pipewatch.adapters import safejson
+from pipewatch.domain.ingest.sources import PubmedSettings
 from pipewatch.domain.models import FetchedItem
-from pipewatch.domain.sources_config import PubmedSettings
 from pipewatch.domain.text import clean_text, to_utc
 from pipewatch.errors import PayloadError
 

@@ -16,9 +16,9 @@ from typing import Any, Protocol
 from pipewatch.adapters import ctgov, edgar, pubmed
 from pipewatch.adapters.feeds import parse_feed
 from pipewatch.adapters.http import Expect, Fetcher, HttpResponse
+from pipewatch.domain.ingest.polling import SourceResult
+from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import FetchedItem, SourceState
-from pipewatch.domain.polling import SourceResult
-from pipewatch.domain.sources_config import SourceConfig
 from pipewatch.errors import PayloadError, SourceError
 
 PUBMED_INTERVAL_WITH_KEY = 0.1  # NCBI: 10 requests/second with an API key

@@ -11,7 +11,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from pipewatch.domain.dedupe import Claim
+from pipewatch.domain.ingest.dedupe import Claim
 from pipewatch.domain.limits import (
     ITEM_BUDGET_BYTES,
     item_size,

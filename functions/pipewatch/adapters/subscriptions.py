@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
 from pipewatch.adapters.store import _from_ddb, _to_ddb, paged
-from pipewatch.domain.subscriptions import Subscription
+from pipewatch.domain.subscribers.subscriptions import Subscription
 
 SUBSCRIPTION_SK = "SUBSCRIPTION"
 DIGEST_SK = "DIGEST"

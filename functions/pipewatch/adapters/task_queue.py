@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from pipewatch.domain.polling import PollTask
+from pipewatch.domain.ingest.polling import PollTask
 from pipewatch.errors import PipewatchError
 
 _BATCH = 10  # SQS SendMessageBatch limit

@@ -1,4 +1,4 @@
-"""HTTPS POST to a chat or webhook destination, through the SSRF guard of domain/channels.py.
+"""HTTPS POST to a chat or webhook destination, through the SSRF guard of domain/subscribers/channels.py.
 
 The host name is resolved here and every address checked; the request then goes to the checked address
 itself (TLS still verifies the certificate for the host name, sent as SNI), so a DNS answer that changes
@@ -17,8 +17,13 @@ from email.utils import parsedate_to_datetime
 import urllib3
 from urllib3.exceptions import HTTPError as Urllib3Error
 
-from pipewatch.domain.channels import AddressPolicy, Destination, check_addresses, parse_destination
-from pipewatch.domain.delivery_types import PostResult
+from pipewatch.domain.subscribers.channels import (
+    AddressPolicy,
+    Destination,
+    check_addresses,
+    parse_destination,
+)
+from pipewatch.domain.subscribers.delivery import PostResult
 
 RESPONSE_CAP = 16 * 1024
 MAX_RETRY_AFTER_SECONDS = 12 * 3600  # the longest SQS visibility timeout

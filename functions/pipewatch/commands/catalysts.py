@@ -85,7 +85,7 @@ def _extract_line(extractor: Extractor, text: str) -> dict[str, object]:
 def _run_extract(args: argparse.Namespace) -> int:
     from pipewatch.config import load_data_file
     from pipewatch.domain.catalysts.extract import Extractor
-    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.errors import ConfigError
     from pipewatch.settings import Settings
 

@@ -14,7 +14,7 @@ from pipewatch.commands.jsonlines import (
 )
 
 if TYPE_CHECKING:
-    from pipewatch.domain.classify import Classifier
+    from pipewatch.domain.watch.classify import Classifier
 
 ECHOED = ("title", "summary", "source", "url", "published", "doc_type")
 DESCRIPTION = """\

@@ -1,7 +1,8 @@
 """`pipewatch diff-trial OLD.json NEW.json`: changes between two ClinicalTrials.gov API v2 study documents.
 
 Prints one JSON object per change (`nct_id`, `field`, `old`, `new`, `event_type`, `severity`, `summary`) in
-the deterministic order of `pipewatch.domain.trials.diff_snapshots`, or with --format text one readable line
+the deterministic order of `pipewatch.domain.trials.diff.diff_snapshots`, or with --format text one readable
+line
 per change. When nothing changed, stdout stays empty and "no changes" goes to stderr (exit 0).
 Exits 1 with one line on stderr when a file is unreadable, not JSON, not a study document, or when the two
 documents are different studies.
@@ -58,7 +59,8 @@ def _load(path: str) -> object:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipewatch.domain.trials import diff_snapshots, snapshot_from_study
+    from pipewatch.domain.trials.diff import diff_snapshots
+    from pipewatch.domain.trials.document import snapshot_from_study
     from pipewatch.errors import PayloadError
 
     snapshots = []

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     from pipewatch.adapters.aws import client
     from pipewatch.adapters.feedback import FeedbackTable
-    from pipewatch.domain.feedback import dev_row, report_text, sorted_feedback, summarise
+    from pipewatch.domain.subscribers.feedback import dev_row, report_text, sorted_feedback, summarise
     from pipewatch.settings import Settings
 
     settings = Settings.from_env()

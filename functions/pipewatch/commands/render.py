@@ -61,7 +61,7 @@ def _strings(record: dict[str, Any], key: str) -> tuple[str, ...]:
 def _render_line(text: str, args: argparse.Namespace, link_base: str, now: datetime) -> dict[str, Any]:
     from pydantic import ValidationError
 
-    from pipewatch.domain.ids import update_id
+    from pipewatch.domain.ingest.ids import update_id
     from pipewatch.domain.models import Classification, FetchedItem, Update
     from pipewatch.domain.text import canonical_url, to_utc
 
@@ -103,9 +103,9 @@ def _render_line(text: str, args: argparse.Namespace, link_base: str, now: datet
 
 
 def _format(update: Any, args: argparse.Namespace, link_base: str, now: datetime) -> dict[str, Any]:
-    from pipewatch.domain.chat_render import slack_message, teams_message
-    from pipewatch.domain.render import render_email_body, render_email_subject, render_sms
-    from pipewatch.domain.webhooks import encode_body, signed_headers, webhook_body, webhook_id
+    from pipewatch.domain.render.chat import slack_message, teams_message
+    from pipewatch.domain.render.messages import render_email_body, render_email_subject, render_sms
+    from pipewatch.domain.render.webhooks import encode_body, signed_headers, webhook_body, webhook_id
 
     channel = args.channel
     if channel == "sms":

@@ -87,7 +87,7 @@ def _run(args: argparse.Namespace, name: str, action: str) -> int:
     from pydantic import ValidationError
 
     from pipewatch.adapters.subscriptions import SnsSubscriptionError
-    from pipewatch.domain.subscriptions import Subscription, SubscriptionError
+    from pipewatch.domain.subscribers.subscriptions import Subscription, SubscriptionError
     from pipewatch.errors import ConfigError
     from pipewatch.services.subscriptions import SubscriptionNotFound
 

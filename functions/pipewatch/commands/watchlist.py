@@ -84,7 +84,7 @@ def _text(summary: dict[str, Any], source: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from pipewatch.config import load_data_file
-    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.errors import ConfigError
     from pipewatch.settings import Settings
 

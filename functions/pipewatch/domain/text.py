@@ -315,3 +315,55 @@ def to_utc(value: object) -> datetime | None:  # noqa: PLR0911 - one return per 
     if isinstance(value, str):
         return _from_string(value)
     return None
+
+
+# ---- registry text (ClinicalTrials.gov API v2 markdown and history HTML) ----------------------------------
+
+_TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
+_BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=])")
+_MD_EMPHASIS_RE = re.compile(r"(\*\*|__)")
+_WS_RE = re.compile(r"\s+")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def registry_text(value: str) -> str:
+    """Registry text as content: entities decoded, markup dropped, whitespace collapsed, NFKC.
+
+    Idempotent: `normalize_text(normalize_text(x)) == normalize_text(x)`. One pass can uncover new markup
+    (`\\\\<` -> `\\<`, double-encoded entities), so passes repeat until the text is stable (each one
+    strips a layer; real registry text settles in one or two).
+    """
+    text = _normalize_once(value)
+    for _ in range(50):
+        again = _normalize_once(text)
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def _normalize_once(text: str) -> str:
+    for _ in range(3):  # double-encoded entities ("&amp;amp;") occur in registry text
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    text = _BR_RE.sub(" ", text)
+    text = _TAG_RE.sub("", text)
+    text = _MD_ESCAPE_RE.sub(r"\1", text)
+    text = _MD_EMPHASIS_RE.sub("", text)
+    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+    return _WS_RE.sub(" ", text).strip()
+
+
+def plain_text(text: str | None) -> str:
+    """One line with no control, format (bidi overrides, zero-width) or private-use characters."""
+    if not text:
+        return ""
+    kept = "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
+        for ch in text
+        if unicodedata.category(ch) not in {"Cf", "Co", "Cs", "Cn"}
+    )
+    return " ".join(kept.split())

@@ -20,9 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from pipewatch.adapters.subscriptions import SnsSubscriptionError, SubscriptionRecord, TopicFull
 from pipewatch.composition import build_subscription_service
-from pipewatch.domain.channels import ChannelKind, ChannelUrlError
 from pipewatch.domain.models import EventType, Severity
-from pipewatch.domain.subscriptions import Mode, SubscriptionError, parse_endpoint, validate_timezone
+from pipewatch.domain.subscribers.channels import ChannelKind, ChannelUrlError
+from pipewatch.domain.subscribers.subscriptions import (
+    Mode,
+    SubscriptionError,
+    parse_endpoint,
+    validate_timezone,
+)
 from pipewatch.observability import logger, metrics, traced_handler
 from pipewatch.services.subscriptions import (
     Caller,

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from pipewatch.adapters.store import deserialize_image, update_from_item
-from pipewatch.domain.links import ANY_READER, SignedLinks
 from pipewatch.domain.models import Alert, Update
-from pipewatch.domain.render import DEFAULT_LINK_BASE, render_alert
+from pipewatch.domain.render.messages import DEFAULT_LINK_BASE, render_alert
+from pipewatch.domain.subscribers.links import ANY_READER, SignedLinks
 from pipewatch.observability import logger
 
 

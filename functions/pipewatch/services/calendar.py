@@ -18,8 +18,8 @@ from pipewatch.domain.catalysts.models import ExtractedCatalyst
 from pipewatch.domain.catalysts.moves import reported_move
 from pipewatch.domain.catalysts.registry import registry_catalyst
 from pipewatch.domain.models import Update
-from pipewatch.domain.trials import TrialSnapshot
-from pipewatch.domain.watchlist import Watchlist
+from pipewatch.domain.trials.model import TrialSnapshot
+from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.observability import logger
 
 _CONFLICT_RETRIES = 2

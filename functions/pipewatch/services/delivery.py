@@ -2,9 +2,9 @@
 (subscription, message), with bounded retries, a per-destination rate cap and failure tracking.
 
 Flow. The alerts topic delivers every publish to the delivery queue (an SNS envelope). `fan_out` applies
-each channel subscription's stored SNS filter policy (domain/filter_policy.py, the document an SNS e-mail
-subscription would carry) and enqueues one job per matching subscription, so every destination has its own
-SQS message: its own retries, its own backoff, and a failing or slow destination never holds another's.
+each channel subscription's stored SNS filter policy (domain/subscribers/filter_policy.py, the document an SNS
+e-mail subscription would carry) and enqueues one job per matching subscription, so every destination has its
+own SQS message: its own retries, its own backoff, and a failing or slow destination never holds another's.
 `deliver` runs one job:
 
   claim (conditional write, lease)  ->  rate slot  ->  POST / SES send  ->  sent
@@ -35,20 +35,20 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel
 
-from pipewatch.domain.channels import ChannelUrlError
-from pipewatch.domain.chat_render import slack_digest, slack_message, teams_digest, teams_message
-from pipewatch.domain.delivery_types import Claim, EmailSendError, FailureCount, PostResult
-from pipewatch.domain.email_html import build_email, render_email_html, text_to_html
-from pipewatch.domain.filter_policy import accepts
 from pipewatch.domain.models import Update
-from pipewatch.domain.render import DEFAULT_MANAGE_HINT, render_email_body, render_email_subject
-from pipewatch.domain.webhooks import (
+from pipewatch.domain.render.chat import slack_digest, slack_message, teams_digest, teams_message
+from pipewatch.domain.render.email_html import build_email, render_email_html, text_to_html
+from pipewatch.domain.render.messages import DEFAULT_MANAGE_HINT, render_email_body, render_email_subject
+from pipewatch.domain.render.webhooks import (
     digest_webhook_body,
     encode_body,
     signed_headers,
     webhook_body,
     webhook_id,
 )
+from pipewatch.domain.subscribers.channels import ChannelUrlError
+from pipewatch.domain.subscribers.delivery import Claim, EmailSendError, FailureCount, PostResult
+from pipewatch.domain.subscribers.filter_policy import accepts
 from pipewatch.observability import logger
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class EmailSender(Protocol):
 
 
 class UnsubscribeLinks(Protocol):
-    """Signed one-click unsubscribe URLs (domain/links.py SignedLinks, built by a colleague)."""
+    """Signed one-click unsubscribe URLs (domain/subscribers/links.py SignedLinks, built by a colleague)."""
 
     def unsubscribe_url(self, subscription_id: str) -> str: ...
 

@@ -17,11 +17,11 @@ from typing import Any, Protocol
 from pipewatch.adapters.store import Store
 from pipewatch.adapters.subscriptions import DigestState, SubscriptionTable
 from pipewatch.domain.catalysts.calendar import CalendarEntry
-from pipewatch.domain.digest import DigestMessage, build_digest, select
-from pipewatch.domain.links import SignedLinks
 from pipewatch.domain.models import SourceState
-from pipewatch.domain.render import DEFAULT_LINK_BASE
-from pipewatch.domain.subscriptions import digest_due, local_digest_date
+from pipewatch.domain.render.digest import DigestMessage, build_digest, select
+from pipewatch.domain.render.messages import DEFAULT_LINK_BASE
+from pipewatch.domain.subscribers.links import SignedLinks
+from pipewatch.domain.subscribers.subscriptions import digest_due, local_digest_date
 from pipewatch.errors import PipewatchError, PublishError, PublishInProgress
 from pipewatch.observability import logger
 

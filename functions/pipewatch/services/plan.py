@@ -1,6 +1,6 @@
 """Plan use case: one scheduled run turns the watchlist and the sources into poll tasks on a queue.
 
-`plan_tasks` (domain/polling.py) is the pure decision (which tasks); `PlanService` applies it through a
+`plan_tasks` (domain/ingest/polling.py) is the pure decision (which tasks); `PlanService` applies it through a
 `TaskQueue` port (the SQS adapter in Lambda, a list in tests).
 """
 
@@ -12,8 +12,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from pipewatch.domain.polling import DEFAULT_AGENTS_PER_TASK, PollTask, plan_tasks
-from pipewatch.domain.sources_config import SourceClass, SourcesConfig
+from pipewatch.domain.ingest.polling import DEFAULT_AGENTS_PER_TASK, PollTask, plan_tasks
+from pipewatch.domain.ingest.sources import SourceClass, SourcesConfig
 
 __all__ = ["DEFAULT_AGENTS_PER_TASK", "PlanReport", "PlanRequest", "PlanService", "PollTask", "TaskQueue"]
 

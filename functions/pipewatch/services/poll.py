@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pipewatch.domain.classify import Classifier
-from pipewatch.domain.dedupe import Claim, StoryIndex, claim_keys
-from pipewatch.domain.ids import shared_urls, trial_change_id, update_id, url_identifies
+from pipewatch.domain.ingest.dedupe import Claim, StoryIndex, claim_keys
+from pipewatch.domain.ingest.ids import shared_urls, trial_change_id, update_id, url_identifies
+from pipewatch.domain.ingest.polling import PollTask, SourceResult
+from pipewatch.domain.ingest.sources import SourceConfig, SourcesConfig
 from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
 from pipewatch.domain.models import Classification, FetchedItem, SourceState, TrialChange, Update
-from pipewatch.domain.polling import PollTask, SourceResult
-from pipewatch.domain.sources_config import SourceConfig, SourcesConfig
-from pipewatch.domain.trials import TrialSnapshot, diff_snapshots, fit_snapshot, snapshot_from_study
-from pipewatch.domain.watchlist import Watchlist
+from pipewatch.domain.trials.diff import diff_snapshots
+from pipewatch.domain.trials.document import snapshot_from_study
+from pipewatch.domain.trials.model import TrialSnapshot, fit_snapshot
+from pipewatch.domain.watch.classify import Classifier
+from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.errors import PayloadError, PipewatchError, RecordRejected, SourceError
 from pipewatch.observability import NullMetrics, logger
 from pipewatch.services.ports import MetricsSink, SourcePoller, UpdateStore

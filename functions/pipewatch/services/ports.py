@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from pipewatch.domain.dedupe import Claim
+from pipewatch.domain.ingest.dedupe import Claim
+from pipewatch.domain.ingest.polling import SourceResult
+from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import SourceState, Update
-from pipewatch.domain.polling import SourceResult
-from pipewatch.domain.sources_config import SourceConfig
 
 
 class UpdateStore(Protocol):

@@ -17,8 +17,17 @@ from typing import Protocol
 from pipewatch.adapters.subscriptions import SubscriptionRecord
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.catalysts.ics import entries_for, render_ics
-from pipewatch.domain.feedback import Feedback, FeedbackError, feedback_for
-from pipewatch.domain.links import (
+from pipewatch.domain.models import Update
+from pipewatch.domain.render.page import (
+    SECURITY_HEADERS,
+    Catalyst,
+    PageLinks,
+    message_page,
+    render_update_page,
+)
+from pipewatch.domain.render.syndication import ATOM_TYPE, JSON_FEED_TYPE, atom_feed, json_feed
+from pipewatch.domain.subscribers.feedback import Feedback, FeedbackError, feedback_for
+from pipewatch.domain.subscribers.links import (
     ANY_READER,
     LinkClaims,
     LinkError,
@@ -27,16 +36,7 @@ from pipewatch.domain.links import (
     Purpose,
     SignedLinks,
 )
-from pipewatch.domain.models import Update
-from pipewatch.domain.page import (
-    SECURITY_HEADERS,
-    Catalyst,
-    PageLinks,
-    message_page,
-    render_update_page,
-)
-from pipewatch.domain.subscriptions import matches
-from pipewatch.domain.syndication import ATOM_TYPE, JSON_FEED_TYPE, atom_feed, json_feed
+from pipewatch.domain.subscribers.subscriptions import matches
 from pipewatch.observability import logger
 from pipewatch.services.subscriptions import SubscriptionNotFound, SubscriptionService
 

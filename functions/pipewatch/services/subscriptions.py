@@ -41,16 +41,16 @@ from pipewatch.adapters.subscriptions import (
     SubscriptionTable,
     TopicFull,
 )
-from pipewatch.domain.channels import ChannelKind, channel_subscription_id, mask_url
 from pipewatch.domain.limits import FILTER_POLICIES_PER_TOPIC
-from pipewatch.domain.subscriptions import (
+from pipewatch.domain.render.webhooks import SECRET_BYTES, secret_from_bytes
+from pipewatch.domain.subscribers.channels import ChannelKind, channel_subscription_id, mask_url
+from pipewatch.domain.subscribers.subscriptions import (
     Preferences,
     Subscription,
     SubscriptionError,
     check_sms_country,
     subscription_id_for,
 )
-from pipewatch.domain.webhooks import SECRET_BYTES, secret_from_bytes
 from pipewatch.observability import logger
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipewatch.domain.catalysts.models import KIND_LABELS, CatalystKind, ExtractedCatalyst, Precision
 from pipewatch.domain.catalysts.windows import Window
-from pipewatch.domain.ids import catalyst_id, catalyst_update_id
+from pipewatch.domain.ingest.ids import catalyst_id, catalyst_update_id
 from pipewatch.domain.models import Classification, Severity, Update
 
 CatalystState = Literal["upcoming", "due", "resolved", "overdue", "withdrawn"]

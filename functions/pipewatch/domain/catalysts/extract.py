@@ -19,8 +19,8 @@ from datetime import date
 from pipewatch.domain.catalysts import cues
 from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
 from pipewatch.domain.catalysts.windows import FiscalYear, Mention, Reference, Window, after, find_mentions
-from pipewatch.domain.match import Matcher
-from pipewatch.domain.watchlist import Watchlist
+from pipewatch.domain.watch.match import Matcher
+from pipewatch.domain.watch.watchlist import Watchlist
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=[\"“«(A-Z0-9À-Ý])|(?<=。)")
 _ABBREVIATION = re.compile(

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from pipewatch.domain.catalysts.calendar import CalendarEntry
-from pipewatch.domain.subscriptions import Preferences
+from pipewatch.domain.subscribers.subscriptions import Preferences
 
 PRODID = "-//pipewatch//catalyst calendar//EN"
 UID_DOMAIN = "pipewatch.catalysts"

@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from pipewatch.domain.catalysts.models import ExtractedCatalyst, Precision
-from pipewatch.domain.trials import DateValue, TrialSnapshot
+from pipewatch.domain.trials.model import DateValue, TrialSnapshot
 
 _REGISTRY_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 

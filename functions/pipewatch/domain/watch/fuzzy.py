@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from pipewatch.domain.normalize import match_key, normalize
+from pipewatch.domain.watch.normalize import match_key, normalize
 
 if TYPE_CHECKING:
-    from pipewatch.domain.watchlist import Watchlist
+    from pipewatch.domain.watch.watchlist import Watchlist
 
 _GATE = 3  # letters of prefix or suffix that a candidate must share with some name
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipewatch.domain.ingest.sources import SourceClass, SourceConfig, SourcesConfig
 from pipewatch.domain.models import FetchedItem, SourceState
-from pipewatch.domain.sources_config import SourceClass, SourceConfig, SourcesConfig
 
 DEFAULT_AGENTS_PER_TASK = 5
 

@@ -16,16 +16,24 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
 from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Update
-from pipewatch.domain.page import FEEDBACK_LABELS, FeedbackLabel, plain_text
+from pipewatch.domain.text import plain_text
 
 # Text events only: a headline's label never allows the calendar's own catalyst_slip / catalyst_overdue.
 _EVENTS: tuple[EventType, ...] = tuple(e for e in get_args(EventType) if not e.startswith("catalyst_"))
 _SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
+
+FeedbackLabel = Literal["not_about_drug", "wrong_event_type", "severity_too_high", "severity_too_low"]
+FEEDBACK_LABELS: dict[FeedbackLabel, str] = {
+    "not_about_drug": "Not about this drug",
+    "wrong_event_type": "Wrong event type",
+    "severity_too_high": "Severity too high",
+    "severity_too_low": "Severity too low",
+}
 
 
 class FeedbackError(ValueError):

@@ -18,7 +18,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from pipewatch.domain.cue_patterns import (
+from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
+from pipewatch.domain.watch.cues import (
     Best,
     CjkCues,
     Registry,
@@ -28,11 +29,15 @@ from pipewatch.domain.cue_patterns import (
     title_gate,
     words_regex,
 )
-from pipewatch.domain.match import MAX_FIELD_CHARS, Matcher, MatchResult, trie_regex
-from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
-from pipewatch.domain.normalize import padded
-from pipewatch.domain.reasons import agent_reason, configured_reasons, developer_notes, indication_reason
-from pipewatch.domain.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.match import MAX_FIELD_CHARS, Matcher, MatchResult, trie_regex
+from pipewatch.domain.watch.normalize import padded
+from pipewatch.domain.watch.reasons import (
+    agent_reason,
+    configured_reasons,
+    developer_notes,
+    indication_reason,
+)
+from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
 
 __all__ = ["Classifier", "literal_stems"]
 

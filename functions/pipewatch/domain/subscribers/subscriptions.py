@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pipewatch.domain.channels import CHANNEL_KINDS
 from pipewatch.domain.limits import FILTER_POLICY_MAX_COMBINATIONS, FILTER_POLICY_MAX_KEYS
 from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Update
+from pipewatch.domain.subscribers.channels import CHANNEL_KINDS
 
 Mode = Literal["instant", "digest"]
 Protocol = Literal["email", "sms", "slack", "teams", "webhook"]

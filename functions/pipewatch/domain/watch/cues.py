@@ -9,8 +9,8 @@ import unicodedata
 from typing import NamedTuple
 
 from pipewatch.domain.models import EventType, Severity
-from pipewatch.domain.normalize import MAX_FIELD_CHARS
-from pipewatch.domain.watchlist import Taxonomy
+from pipewatch.domain.watch.normalize import MAX_FIELD_CHARS
+from pipewatch.domain.watch.watchlist import Taxonomy
 
 _REASON_TERM_CHARS = 80
 

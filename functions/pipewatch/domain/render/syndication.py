@@ -14,8 +14,9 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.page import page_headline, plain_text, safe_href
-from pipewatch.domain.render import event_word
+from pipewatch.domain.render.messages import event_word
+from pipewatch.domain.render.page import page_headline, safe_href
+from pipewatch.domain.text import plain_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"

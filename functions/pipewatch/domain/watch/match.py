@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from itertools import product
 from typing import TYPE_CHECKING, NamedTuple
 
-from pipewatch.domain.drug_words import DrugWords
-from pipewatch.domain.evidence import Demoted, Evidence
-from pipewatch.domain.fuzzy import FuzzyHit, FuzzyMatcher
-from pipewatch.domain.normalize import (
+from pipewatch.domain.watch.drug_words import DrugWords
+from pipewatch.domain.watch.evidence import Demoted, Evidence
+from pipewatch.domain.watch.fuzzy import FuzzyHit, FuzzyMatcher
+from pipewatch.domain.watch.normalize import (
     ASCII_ALNUM,
     MAX_FIELD_CHARS,
     OPTIONAL_SPACE,
@@ -32,10 +32,10 @@ from pipewatch.domain.normalize import (
     repair_mojibake,
     trie_regex,
 )
-from pipewatch.domain.salience import SalienceRules
+from pipewatch.domain.watch.salience import SalienceRules
 
 if TYPE_CHECKING:
-    from pipewatch.domain.watchlist import Agent, Watchlist
+    from pipewatch.domain.watch.watchlist import Agent, Watchlist
 
 __all__ = [
     "MAX_FIELD_CHARS",

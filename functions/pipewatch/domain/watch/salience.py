@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from pipewatch.domain.evidence import Demoted, Evidence
-from pipewatch.domain.normalize import match_key, pattern_key, trie_regex
+from pipewatch.domain.watch.evidence import Demoted, Evidence
+from pipewatch.domain.watch.normalize import match_key, pattern_key, trie_regex
 
 if TYPE_CHECKING:
-    from pipewatch.domain.watchlist import Salience
+    from pipewatch.domain.watch.watchlist import Salience
 
 
 class SalienceRules:

@@ -21,19 +21,12 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 from urllib.parse import urlsplit
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render import event_word
-
-FeedbackLabel = Literal["not_about_drug", "wrong_event_type", "severity_too_high", "severity_too_low"]
-FEEDBACK_LABELS: dict[FeedbackLabel, str] = {
-    "not_about_drug": "Not about this drug",
-    "wrong_event_type": "Wrong event type",
-    "severity_too_high": "Severity too high",
-    "severity_too_low": "Severity too low",
-}
+from pipewatch.domain.render.messages import event_word
+from pipewatch.domain.subscribers.feedback import FEEDBACK_LABELS
+from pipewatch.domain.text import plain_text
 
 STYLESHEET = """\
 :root{color-scheme:light dark;--fg:#1b1f24;--bg:#fff;--muted:#57606a;--line:#d0d7de;--accent:#0b5cad}
@@ -97,18 +90,6 @@ class PageLinks:
     feeds: Mapping[str, str] = field(default_factory=dict)  # "atom"/"json" -> token; empty for topic links
     unsubscribe: str = ""
     calendar: str = ""  # the subscriber's catalyst calendar (iCalendar) token; empty for topic links
-
-
-def plain_text(text: str | None) -> str:
-    """One line with no control, format (bidi overrides, zero-width) or private-use characters."""
-    if not text:
-        return ""
-    kept = "".join(
-        " " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
-        for ch in text
-        if unicodedata.category(ch) not in {"Cf", "Co", "Cs", "Cn"}
-    )
-    return " ".join(kept.split())
 
 
 def safe_text(text: str | None) -> str:

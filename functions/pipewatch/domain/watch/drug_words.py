@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pipewatch.domain.normalize import match_key, pattern_key, trie_regex
+from pipewatch.domain.watch.normalize import match_key, pattern_key, trie_regex
 
 
 class DrugWords:

@@ -4,9 +4,9 @@ event and the severity), and the developer's notes that only `pipewatch classify
 
 from __future__ import annotations
 
-from pipewatch.domain.cue_patterns import quote
-from pipewatch.domain.match import Evidence, MatchResult, match_key
-from pipewatch.domain.watchlist import Watchlist
+from pipewatch.domain.watch.cues import quote
+from pipewatch.domain.watch.match import Evidence, MatchResult, match_key
+from pipewatch.domain.watch.watchlist import Watchlist
 
 # How a reason names the kind of alias that matched.
 ALIAS_KIND_LABEL = {

@@ -14,8 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from pipewatch.domain.match import match_key
 from pipewatch.domain.models import EVENT_PRIORITY, EventType, Severity
+from pipewatch.domain.watch.normalize import match_key
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 NctId = Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]

@@ -9,9 +9,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pipewatch.domain.limits import MESSAGE_BUDGET_BYTES, json_text_size, truncate_text
-from pipewatch.domain.links import SignedLinks
 from pipewatch.domain.models import SEVERITY_RANK, Update
-from pipewatch.domain.render import (
+from pipewatch.domain.render.messages import (
     DEFAULT_LINK_BASE,
     SMS_LIMIT,
     ascii_subject,
@@ -22,7 +21,8 @@ from pipewatch.domain.render import (
     short_link,
     to_gsm7,
 )
-from pipewatch.domain.subscriptions import Subscription, matches
+from pipewatch.domain.subscribers.links import SignedLinks
+from pipewatch.domain.subscribers.subscriptions import Subscription, matches
 
 if TYPE_CHECKING:
     from pipewatch.domain.catalysts.calendar import CalendarEntry

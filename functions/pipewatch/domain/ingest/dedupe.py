@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from pipewatch.domain.ids import is_listing_url
+from pipewatch.domain.ingest.ids import is_listing_url
 from pipewatch.domain.models import Update
 from pipewatch.domain.text import canonical_url
 

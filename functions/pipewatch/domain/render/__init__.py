@@ -1,0 +1,1 @@
+"""Rendering: SMS, e-mail, chat cards, the update page, digests, webhooks and feeds. Pure."""
