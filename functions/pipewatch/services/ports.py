@@ -1,7 +1,7 @@
 """Ports: what the use cases need from the outside world, as Protocols.
 
 Services are typed against these, never against an adapter class, so a service runs in a unit test on an
-in-memory fake (tests/unit/fakes.py) and the composition root alone decides which adapter stands behind each.
+in-memory fake (tests/fakes.py) and the composition root alone decides which adapter stands behind each.
 """
 
 from __future__ import annotations

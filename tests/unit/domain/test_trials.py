@@ -28,7 +28,7 @@ from pipewatch.domain.trials.document import snapshot_from_study
 from pipewatch.domain.trials.model import TrialSnapshot
 from pipewatch.errors import PayloadError
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ctgov"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ctgov"
 ACTT = "v2_study_NCT04280705_full_2026-08-20_hkm30.json"  # phase 3, results, 60 sites, compact wire JSON
 ACTT_TRIMMED = "v2_study_NCT04280705_fields_2026-08-20_hkm30.json"
 ECOG = "v2_study_NCT06171568_versionHolder-2023-12-14_aact.json"  # no results, ESTIMATED dates, acronym ECOG

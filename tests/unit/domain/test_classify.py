@@ -11,7 +11,7 @@ from pipewatch.config import load_classifier
 from pipewatch.domain.models import FetchedItem
 
 CLASSIFIER = load_classifier()
-DEV = Path(__file__).resolve().parents[1] / "fixtures" / "labeled" / "headlines_dev.jsonl"
+DEV = Path(__file__).resolve().parents[2] / "fixtures" / "labeled" / "headlines_dev.jsonl"
 
 
 def classify(title: str, summary: str = "", **kwargs: str):

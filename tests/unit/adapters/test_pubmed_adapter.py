@@ -9,7 +9,7 @@ from pipewatch.adapters import pubmed
 from pipewatch.domain.ingest.sources import PubmedSettings
 from pipewatch.errors import PayloadError
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pubmed"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pubmed"
 
 
 def read(name: str) -> bytes:

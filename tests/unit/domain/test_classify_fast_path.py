@@ -17,7 +17,7 @@ from pipewatch.domain.watch.cues import Best as _Best
 from pipewatch.domain.watch.match import Matcher
 
 FAST = load_classifier()
-DEV = Path(__file__).resolve().parents[1] / "fixtures" / "labeled" / "headlines_dev.jsonl"
+DEV = Path(__file__).resolve().parents[2] / "fixtures" / "labeled" / "headlines_dev.jsonl"
 
 
 class _UngatedMatcher(Matcher):

@@ -13,7 +13,7 @@ from pipewatch.config import load_classifier
 from pipewatch.domain.ingest.dedupe import content_words, find_same_story, same_story
 from pipewatch.domain.models import TrialChange, Update
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 # Stories the labelled set carries from several outlets (their other copies are in the held-out set).
 UPLIGHTED_STOP = {"A38", "A39", "A40", "B28"}

@@ -21,7 +21,7 @@ from pipewatch.domain.render.messages import (
     to_gsm7,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 

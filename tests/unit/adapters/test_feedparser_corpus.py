@@ -13,7 +13,7 @@ from pipewatch.adapters.feeds import parse_feed
 from pipewatch.domain.text import clean_text
 from pipewatch.errors import PayloadError
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "feedparser-corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "feedparser-corpus"
 FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix == ".xml")
 SANITIZE = CORPUS / "wellformed" / "sanitize"
 DANGEROUS = re.compile(

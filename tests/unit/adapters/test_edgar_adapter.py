@@ -12,7 +12,7 @@ from pipewatch.domain.ingest.sources import EdgarSettings, SourceConfig
 from pipewatch.domain.models import SourceState
 from pipewatch.errors import PayloadError, SourceError
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "edgar"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "edgar"
 
 
 def read(name: str) -> bytes:

@@ -12,7 +12,7 @@ import pytest
 
 from pipewatch.commands import diff_trial
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ctgov"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ctgov"
 ECOG = FIXTURES / "v2_study_NCT06171568_versionHolder-2023-12-14_aact.json"
 RECRUITING = FIXTURES / "derived_NCT06171568_status_recruiting.json"
 SLIP = FIXTURES / "derived_NCT06171568_primary_completion_2025-09-01.json"

@@ -10,7 +10,7 @@ from pipewatch.adapters import ctgov
 from pipewatch.domain.ingest.sources import CtgovSettings
 from pipewatch.errors import PayloadError
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ctgov"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ctgov"
 
 
 def read(name: str) -> bytes:

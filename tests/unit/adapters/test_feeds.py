@@ -8,7 +8,7 @@ import pytest
 from pipewatch.adapters.feeds import parse_feed
 from pipewatch.errors import PayloadError
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def read(relative: str) -> bytes:

@@ -18,7 +18,7 @@ from pipewatch.config import load_data_file
 from pipewatch.domain.catalysts.extract import Extractor, reference_date, split_sentences
 from pipewatch.domain.watch.watchlist import Watchlist
 
-DEV = Path(__file__).resolve().parents[1] / "fixtures" / "labeled" / "catalysts_dev.jsonl"
+DEV = Path(__file__).resolve().parents[2] / "fixtures" / "labeled" / "catalysts_dev.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -272,7 +272,7 @@ def test_given_hand_made_phrasings_then_windows_follow_moves_and_context(
     assert got == expected
 
 
-HEADLINES = Path(__file__).resolve().parents[1] / "fixtures" / "labeled" / "headlines_dev.jsonl"
+HEADLINES = Path(__file__).resolve().parents[2] / "fixtures" / "labeled" / "headlines_dev.jsonl"
 
 
 def _headline(row_id: str) -> dict[str, str]:

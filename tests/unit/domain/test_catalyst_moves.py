@@ -27,7 +27,7 @@ from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.services.calendar import CalendarService
 
-LABELED = Path(__file__).parents[1] / "fixtures" / "labeled"
+LABELED = Path(__file__).parents[2] / "fixtures" / "labeled"
 
 
 def _rows(name: str) -> dict[str, dict[str, Any]]:

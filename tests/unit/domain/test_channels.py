@@ -33,7 +33,7 @@ from pipewatch.domain.subscribers.channels import (
 from pipewatch.domain.subscribers.filter_policy import accepts
 from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription, filter_policy
 
-SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "webhook-schema.json"
+SCHEMA = Path(__file__).resolve().parents[3] / "docs" / "webhook-schema.json"
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"
 
 
