@@ -81,7 +81,7 @@ def describe(arch: Arch) -> str:
     return f"{arch.name} ({arch.note}; {how})"
 
 
-# -- pure parts (tests/local/test_sam_local.py) ---------------------------------------------------------------
+# -- pure parts (tests/local/test_sam_local.py) -------------------------------------------------------------
 
 
 def derive_template(sam: dict[str, Any], arch: str, template_dir: Path) -> dict[str, Any]:

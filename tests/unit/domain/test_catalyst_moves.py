@@ -14,9 +14,9 @@ from typing import Any
 
 import boto3
 import pytest
-from calendar_table import TABLE, create_calendar_table, stored_item
 from moto import mock_aws
 
+from calendar_table import TABLE, create_calendar_table, stored_item
 from pipewatch.adapters.catalyst_store import CatalystStore
 from pipewatch.adapters.store import Store
 from pipewatch.config import load_data_file

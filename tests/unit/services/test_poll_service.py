@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from fakes import CountingMetrics, InMemoryStore, ScriptedPoller
 
+from fakes import CountingMetrics, InMemoryStore, ScriptedPoller
 from pipewatch.config import load_classifier, load_data_file
 from pipewatch.domain.ingest.polling import PollTask, SourceResult
 from pipewatch.domain.ingest.sources import SourcesConfig
