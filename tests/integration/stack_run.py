@@ -302,8 +302,9 @@ def _run(workdir: Path) -> StackRun:
     from moto import mock_aws
 
     from pipewatch.adapters.aws import client
+    from pipewatch.adapters.dynamo import paged
     from pipewatch.adapters.feedback import FeedbackTable
-    from pipewatch.adapters.store import Store, paged
+    from pipewatch.adapters.store import Store
     from pipewatch.adapters.webhook_http import HttpsPoster
     from pipewatch.composition import (
         build_alert_service,

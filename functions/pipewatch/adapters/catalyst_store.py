@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from pipewatch.adapters.store import _from_ddb, _to_ddb, paged, update_to_item
+from pipewatch.adapters.dynamo import from_item, paged, to_item, transact_write
+from pipewatch.adapters.store import update_to_item
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.models import Update
 
@@ -33,7 +32,7 @@ def entry_to_item(entry: CalendarEntry) -> dict[str, Any]:
 
 
 def entry_from_item(item: dict[str, Any]) -> CalendarEntry:
-    plain = _from_ddb(item)
+    plain = from_item(item)
     return CalendarEntry.model_validate_json(str(plain["entry"]))
 
 
@@ -72,7 +71,7 @@ class CatalystStore:
         """Write the entry at `previous_version + 1` with its updates, all or nothing. False when another
         writer moved the entry first or an update was already stored (nothing is written then)."""
         stored = entry.model_copy(update={"version": (previous_version or 0) + 1})
-        put: dict[str, Any] = {"TableName": self._table, "Item": _to_ddb(entry_to_item(stored))}
+        put: dict[str, Any] = {"TableName": self._table, "Item": to_item(entry_to_item(stored))}
         if previous_version is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
         else:
@@ -84,16 +83,12 @@ class CatalystStore:
                 {
                     "Put": {
                         "TableName": self._table,
-                        "Item": _to_ddb(update_to_item(update)),
+                        "Item": to_item(update_to_item(update)),
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 }
             )
-        try:
-            self._ddb.transact_write_items(TransactItems=actions)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                return False
-            raise
+        if transact_write(self._ddb, actions) is not None:
+            return False
         self.writes += len(actions)
         return True

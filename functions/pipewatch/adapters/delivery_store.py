@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from pipewatch.adapters.dynamo import ConditionFailed, conditional_update, write_if
 from pipewatch.domain.subscribers.delivery import Claim, ClaimResult, FailureCount
 
 DELIVERY_SK = "DELIVERY"
@@ -25,10 +24,6 @@ SUPPRESSED_SK = "SUPPRESSED"
 CLAIM_TTL_SECONDS = 30 * 24 * 3600
 
 __all__ = ["Claim", "ClaimResult", "DeliveryStore", "FailureCount"]
-
-
-def _conditional_failed(exc: ClientError) -> bool:
-    return bool(exc.response["Error"]["Code"] == "ConditionalCheckFailedException")
 
 
 class DeliveryStore:
@@ -51,7 +46,8 @@ class DeliveryStore:
         """Take the right to send: granted when nobody has, the last holder released it, or its lease
         expired (a worker that died mid-send). Refused with `sent` or `in_flight` otherwise."""
         try:
-            response = self._ddb.update_item(
+            response = write_if(
+                self._ddb.update_item,
                 TableName=self._table,
                 Key=self._claim_key(subscription_id, message_key),
                 UpdateExpression=(
@@ -75,10 +71,8 @@ class DeliveryStore:
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as exc:
-            if not _conditional_failed(exc):
-                raise
-            old = exc.response.get("Item") or {}
+        except ConditionFailed as refused:
+            old = refused.item
             if old.get("state", {}).get("S") == "sent":
                 return Claim("sent")
             return Claim("in_flight", lease_until=float(old.get("lease_until", {}).get("N", now)))
@@ -111,20 +105,16 @@ class DeliveryStore:
             values[":slot"] = {"N": repr(slot_at)}
         else:
             update += " REMOVE slot_at"
-        try:
-            self._ddb.update_item(
-                TableName=self._table,
-                Key=self._claim_key(subscription_id, message_key),
-                UpdateExpression=update,
-                ConditionExpression="#s = :claimed AND #t = :token",
-                ExpressionAttributeNames={"#s": "state", "#t": "token"},
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as exc:
-            if _conditional_failed(exc):
-                return False  # the lease expired and another worker took over
-            raise
-        return True
+        finished = conditional_update(
+            self._ddb,
+            TableName=self._table,
+            Key=self._claim_key(subscription_id, message_key),
+            UpdateExpression=update,
+            ConditionExpression="#s = :claimed AND #t = :token",
+            ExpressionAttributeNames={"#s": "state", "#t": "token"},
+            ExpressionAttributeValues=values,
+        )
+        return finished is not None  # None: the lease expired and another worker took over
 
     def mark_sent(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool:
         return self._finish(subscription_id, message_key, token=token, state="sent", now=now)
@@ -141,22 +131,19 @@ class DeliveryStore:
         """The rate cap: the time this send may go. `now` when the destination is free (the next send then
         waits until now + interval); else a reserved slot after every slot already handed out, so waiting
         messages queue up in order instead of contending (and burning receives) on every retry."""
-        try:
-            self._ddb.update_item(
-                TableName=self._table,
-                Key=self._destination_key(subscription_id),
-                UpdateExpression="SET next_send_at = :next, kind = :kind",
-                ConditionExpression="attribute_not_exists(next_send_at) OR next_send_at <= :now",
-                ExpressionAttributeValues={
-                    ":next": {"N": repr(now + interval)},
-                    ":now": {"N": repr(now)},
-                    ":kind": {"S": "destination"},
-                },
-            )
-        except ClientError as exc:
-            if not _conditional_failed(exc):
-                raise
-        else:
+        free = conditional_update(
+            self._ddb,
+            TableName=self._table,
+            Key=self._destination_key(subscription_id),
+            UpdateExpression="SET next_send_at = :next, kind = :kind",
+            ConditionExpression="attribute_not_exists(next_send_at) OR next_send_at <= :now",
+            ExpressionAttributeValues={
+                ":next": {"N": repr(now + interval)},
+                ":now": {"N": repr(now)},
+                ":kind": {"S": "destination"},
+            },
+        )
+        if free is not None:
             return now
         response = self._ddb.update_item(
             TableName=self._table,
@@ -169,17 +156,15 @@ class DeliveryStore:
 
     def hold_until(self, subscription_id: str, until: float) -> None:
         """A 429's Retry-After: no send to this destination before `until` (never shortens a hold)."""
-        try:
-            self._ddb.update_item(
-                TableName=self._table,
-                Key=self._destination_key(subscription_id),
-                UpdateExpression="SET next_send_at = :until, kind = :kind",
-                ConditionExpression="attribute_not_exists(next_send_at) OR next_send_at < :until",
-                ExpressionAttributeValues={":until": {"N": repr(until)}, ":kind": {"S": "destination"}},
-            )
-        except ClientError as exc:
-            if not _conditional_failed(exc):
-                raise
+        # A later hold already in place stays (the condition fails, nothing is written).
+        conditional_update(
+            self._ddb,
+            TableName=self._table,
+            Key=self._destination_key(subscription_id),
+            UpdateExpression="SET next_send_at = :until, kind = :kind",
+            ConditionExpression="attribute_not_exists(next_send_at) OR next_send_at < :until",
+            ExpressionAttributeValues={":until": {"N": repr(until)}, ":kind": {"S": "destination"}},
+        )
 
     def record_failure(self, subscription_id: str, *, error: str, failing_after: int) -> FailureCount:
         response = self._ddb.update_item(
@@ -197,18 +182,18 @@ class DeliveryStore:
         count = int(item["consecutive_failures"]["N"])
         newly = False
         if count >= failing_after and not item.get("failing", {}).get("BOOL", False):
-            try:  # exactly one worker flips it, so the owner is told once
-                self._ddb.update_item(
+            # Exactly one worker flips it, so the owner is told once.
+            newly = (
+                conditional_update(
+                    self._ddb,
                     TableName=self._table,
                     Key=self._destination_key(subscription_id),
                     UpdateExpression="SET failing = :yes",
                     ConditionExpression="attribute_not_exists(failing) OR failing = :no",
                     ExpressionAttributeValues={":yes": {"BOOL": True}, ":no": {"BOOL": False}},
                 )
-                newly = True
-            except ClientError as exc:
-                if not _conditional_failed(exc):
-                    raise
+                is not None
+            )
         return FailureCount(count, newly)
 
     def record_success(self, subscription_id: str) -> bool:

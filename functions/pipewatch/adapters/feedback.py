@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from botocore.exceptions import ClientError
-
-from pipewatch.adapters.store import _from_ddb, _to_ddb, paged
+from pipewatch.adapters.dynamo import conditional_put, from_item, paged, to_item
 from pipewatch.domain.subscribers.feedback import Feedback, FeedbackLabel
 
 GSI_PK = "FEEDBACK"
@@ -40,15 +38,12 @@ class FeedbackTable:
             "gsi1sk": f"{feedback.at.isoformat()}#{feedback.update_id}#{key['sk']['S']}",
             "feedback": feedback.model_dump_json(),
         }
-        try:
-            self._ddb.put_item(
-                TableName=self._table, Item=_to_ddb(item), ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return conditional_put(
+            self._ddb,
+            TableName=self._table,
+            Item=to_item(item),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
 
     def given(self, update_id: str, subscription_id: str) -> list[str]:
         """The answers this reader gave for this update (one BatchGetItem on exact keys)."""
@@ -65,7 +60,7 @@ class FeedbackTable:
     def all(self) -> list[Feedback]:
         """Every answer, oldest first (the export and the report; operator credentials)."""
         return [
-            Feedback.model_validate_json(_from_ddb(i)["feedback"])
+            Feedback.model_validate_json(from_item(i)["feedback"])
             for i in paged(
                 self._ddb.query,
                 TableName=self._table,

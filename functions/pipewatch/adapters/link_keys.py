@@ -15,8 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from pipewatch.adapters.dynamo import conditional_put
 from pipewatch.domain.subscribers.links import LinkKeys
 
 KEY_PK = "LINKKEY#signing"
@@ -99,18 +98,14 @@ class KmsLinkKeys:
             "current_kid": {"N": "1"},
             "current_blob": {"B": self._generate(1)},
         }
-        try:
-            self._ddb.put_item(
-                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            existing = self._item()  # another cold start created it first: use that one
-            if existing is None:
-                raise
-            return existing
-        return item
+        if conditional_put(
+            self._ddb, TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+        ):
+            return item
+        existing = self._item()  # another cold start created it first: use that one
+        if existing is None:
+            raise LinkKeysMissing("the link-signing key was created by another writer, then not found")
+        return existing
 
     def rotate(self, *, revoke: bool = False) -> int:
         """A new current key; the old current one becomes previous (or, with `revoke`, is dropped, so no

@@ -4,13 +4,22 @@ one transaction, so a crash between them loses nothing and a retry adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from pipewatch.adapters.dynamo import (
+    conditional_put,
+    conditional_update,
+    error_message,
+    from_item,
+    is_refused,
+    paged,
+    to_item,
+    transact_write,
+)
 from pipewatch.domain.ingest.dedupe import Claim
 from pipewatch.domain.limits import (
     ITEM_BUDGET_BYTES,
@@ -29,27 +38,6 @@ MAX_STORY_URLS = 50
 STATE_SK = "STATE"
 SOURCES_GSI_PK = "SOURCES"
 SNAPSHOT_SK = "SNAPSHOT"
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def _to_ddb(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None and v not in ("", [])}
-
-
-def _from_ddb(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _deserializer.deserialize(v) for k, v in item.items()}
-
-
-def paged(call: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
-    """Every item of a Scan or Query (`call` is the client method), following LastEvaluatedKey."""
-    while True:
-        response = call(**kwargs)
-        yield from response.get("Items", [])
-        if "LastEvaluatedKey" not in response:
-            return
-        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -118,11 +106,6 @@ def fit_item(
     )
 
 
-def _rejected(exc: ClientError) -> bool:
-    """DynamoDB refused this one item (size, an empty key, a bad value): retrying cannot help."""
-    return bool(exc.response["Error"]["Code"] == "ValidationException")
-
-
 def update_from_item(item: dict[str, Any]) -> Update:
     """Inverse of update_to_item; accepts a plain (deserialised) item, e.g. a stream NewImage."""
     change_json = item.get("change")
@@ -153,7 +136,7 @@ def update_from_item(item: dict[str, Any]) -> Update:
 
 def deserialize_image(image: dict[str, Any]) -> dict[str, Any]:
     """A DynamoDB-JSON image (stream NewImage) as plain Python values."""
-    return _from_ddb(image)
+    return from_item(image)
 
 
 CLAIM_SK = "CLAIM"
@@ -185,21 +168,20 @@ class Store:
         """Store a new update. False if it was already stored (the write is conditional). RecordRejected when
         this one record cannot be stored (over the item limit even truncated, or refused by DynamoDB)."""
         try:
-            self._ddb.put_item(
+            written = conditional_put(
+                self._ddb,
                 TableName=self._table,
-                Item=_to_ddb(self.sized_update_item(update)),
+                Item=to_item(self.sized_update_item(update)),
                 ConditionExpression="attribute_not_exists(pk)",
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            if _rejected(exc):
+            if is_refused(exc):
                 raise RecordRejected(
-                    update.update_id,
-                    exc.response["Error"].get("Message", "refused"),
-                    source_id=update.source_id,
+                    update.update_id, error_message(exc), source_id=update.source_id
                 ) from exc
             raise
+        if not written:
+            return False
         self.writes += 1
         return True
 
@@ -218,14 +200,13 @@ class Store:
             "published": _iso(update.published),
             "first_seen": update.first_seen.isoformat(),
         }
-        try:
-            self._ddb.put_item(
-                TableName=self._table, Item=_to_ddb(item), ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
+        if not conditional_put(
+            self._ddb,
+            TableName=self._table,
+            Item=to_item(item),
+            ConditionExpression="attribute_not_exists(pk)",
+        ):
+            return False
         self.writes += 1
         return True
 
@@ -256,7 +237,7 @@ class Store:
             while request:
                 response = self._ddb.batch_get_item(RequestItems=request)
                 for raw in response.get("Responses", {}).get(self._table, []):
-                    item = _from_ddb(raw)
+                    item = from_item(raw)
                     key = str(item["pk"]).removeprefix("CLAIM#")
                     claims[key] = Claim(key, int(item.get("version", 0)), tuple(item.get("ids", ())))
                 request = response.get("UnprocessedKeys") or {}
@@ -273,7 +254,7 @@ class Store:
             while request:
                 response = self._ddb.batch_get_item(RequestItems=request)
                 found.extend(
-                    update_from_item(_from_ddb(i))
+                    update_from_item(from_item(i))
                     for i in response.get("Responses", {}).get(self._table, [])
                     if i.get("kind", {}).get("S") == "update"
                 )
@@ -292,7 +273,7 @@ class Store:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _to_ddb(item),
+                    "Item": to_item(item),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             }
@@ -316,21 +297,16 @@ class Store:
                 update_claim["ConditionExpression"] = "attribute_not_exists(pk)"
             actions.append({"Update": update_claim})
         try:
-            self._ddb.transact_write_items(TransactItems=actions)
+            cancelled = transact_write(self._ddb, actions)
         except ClientError as exc:
-            code = exc.response["Error"]["Code"]
-            if code == "TransactionCanceledException":
-                reasons = exc.response.get("CancellationReasons") or []
-                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                    return "exists"
-                return "conflict"
-            if _rejected(exc):
+            if is_refused(exc):
                 raise RecordRejected(
-                    update.update_id,
-                    exc.response["Error"].get("Message", "refused"),
-                    source_id=update.source_id,
+                    update.update_id, error_message(exc), source_id=update.source_id
                 ) from exc
             raise
+        if cancelled is not None:
+            # The update's own put is action 0: its condition failing means this id is stored already.
+            return "exists" if cancelled.condition_failed(0) else "conflict"
         self.writes += len(actions)
         return "stored"
 
@@ -341,7 +317,7 @@ class Store:
         item = response.get("Item")
         if not item or item.get("kind", {}).get("S") != "update":
             return None
-        return update_from_item(_from_ddb(item))
+        return update_from_item(from_item(item))
 
     def updates_between(self, start: datetime, end: datetime) -> list[Update]:
         """Updates first seen in [start, end), by the gsi1 day index (one Query per UTC day)."""
@@ -361,7 +337,7 @@ class Store:
                 },
             }
             updates.extend(
-                update_from_item(_from_ddb(i))
+                update_from_item(from_item(i))
                 for i in paged(self._ddb.query, **kwargs)
                 if i.get("kind", {}).get("S") == "update" and i["gsi1sk"]["S"] < high
             )
@@ -376,9 +352,9 @@ class Store:
         MAX_STORY_URLS others (nothing appended: the item never grows past its limit)."""
         label = duplicate.sources[0] if duplicate.sources else duplicate.source_name or duplicate.source_id
         url = duplicate.url or f"id:{duplicate.update_id}"
-        merged = True
-        try:
-            self._ddb.update_item(
+        merged = (
+            conditional_update(
+                self._ddb,
                 TableName=self._table,
                 Key={"pk": {"S": f"UPDATE#{story_id}"}, "sk": {"S": UPDATE_SK}},
                 UpdateExpression=(
@@ -399,36 +375,32 @@ class Store:
                     ":max": {"N": str(MAX_STORY_URLS)},
                 },
             )
+            is not None
+        )
+        if merged:
             self.writes += 1
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            merged = False
-        try:
-            self._ddb.put_item(
-                TableName=self._table,
-                Item=_to_ddb(
-                    {
-                        "pk": f"UPDATE#{duplicate.update_id}",
-                        "sk": UPDATE_SK,
-                        "kind": "alias",
-                        "update_id": duplicate.update_id,
-                        "alias_of": story_id,
-                        "url": duplicate.url,
-                    }
-                ),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
+        if conditional_put(
+            self._ddb,
+            TableName=self._table,
+            Item=to_item(
+                {
+                    "pk": f"UPDATE#{duplicate.update_id}",
+                    "sk": UPDATE_SK,
+                    "kind": "alias",
+                    "update_id": duplicate.update_id,
+                    "alias_of": story_id,
+                    "url": duplicate.url,
+                }
+            ),
+            ConditionExpression="attribute_not_exists(pk)",
+        ):
             self.writes += 1
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
         return merged
 
     def scan_updates(self) -> list[Update]:
         """Every stored update (demo and tests; production reads go through the stream or a query)."""
         updates = [
-            update_from_item(_from_ddb(i))
+            update_from_item(from_item(i))
             for i in paged(
                 self._ddb.scan,
                 TableName=self._table,
@@ -447,12 +419,12 @@ class Store:
         item = response.get("Item")
         if not item:
             return SourceState(source_id=source_id)
-        return SourceState.model_validate_json(_from_ddb(item)["state"])
+        return SourceState.model_validate_json(from_item(item)["state"])
 
     def put_source_state(self, state: SourceState) -> None:
         self._ddb.put_item(
             TableName=self._table,
-            Item=_to_ddb(
+            Item=to_item(
                 {
                     "pk": f"SOURCE#{state.source_id}",
                     "sk": STATE_SK,
@@ -475,7 +447,7 @@ class Store:
             KeyConditionExpression="gsi1pk = :p",
             ExpressionAttributeValues={":p": {"S": SOURCES_GSI_PK}},
         )
-        return [SourceState.model_validate_json(_from_ddb(i)["state"]) for i in items]
+        return [SourceState.model_validate_json(from_item(i)["state"]) for i in items]
 
     # -- trial snapshots -------------------------------------------------------------------------------
     def get_snapshot(self, nct_id: str) -> tuple[str, int] | None:
@@ -486,7 +458,7 @@ class Store:
         item = response.get("Item")
         if not item:
             return None
-        plain = _from_ddb(item)
+        plain = from_item(item)
         return str(plain["snapshot"]), int(plain["version"])
 
     def save_snapshot_with_updates(
@@ -500,7 +472,7 @@ class Store:
         new_version = (previous_version or 0) + 1
         snapshot_put: dict[str, Any] = {
             "TableName": self._table,
-            "Item": _to_ddb(
+            "Item": to_item(
                 {
                     "pk": f"TRIAL#{nct_id}",
                     "sk": SNAPSHOT_SK,
@@ -516,7 +488,7 @@ class Store:
         else:
             snapshot_put["ConditionExpression"] = "version = :v"
             snapshot_put["ExpressionAttributeValues"] = {":v": {"N": str(previous_version)}}
-        snapshot_size = item_size(_from_ddb(snapshot_put["Item"]))
+        snapshot_size = item_size(from_item(snapshot_put["Item"]))
         if snapshot_size > ITEM_BUDGET_BYTES:
             raise RecordRejected(nct_id, f"snapshot item of {snapshot_size} bytes is over the item limit")
         update_items = [self.sized_update_item(update) for update in updates]
@@ -536,30 +508,28 @@ class Store:
             else {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _to_ddb(update_items[index]),
+                    "Item": to_item(update_items[index]),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             }
             for index in last
         ]
         try:
-            self._ddb.transact_write_items(TransactItems=actions)
+            cancelled = transact_write(self._ddb, actions)
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                return False
-            if _rejected(exc):
-                raise RecordRejected(nct_id, exc.response["Error"].get("Message", "refused")) from exc
+            if is_refused(exc):
+                raise RecordRejected(nct_id, error_message(exc)) from exc
             raise
+        if cancelled is not None:
+            return False
         self.writes += len(actions)
         return True
 
     def _put_if_absent(self, item: dict[str, Any]) -> None:
-        try:
-            self._ddb.put_item(
-                TableName=self._table, Item=_to_ddb(item), ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            return
-        self.writes += 1
+        if conditional_put(
+            self._ddb,
+            TableName=self._table,
+            Item=to_item(item),
+            ConditionExpression="attribute_not_exists(pk)",
+        ):
+            self.writes += 1

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
-from pipewatch.adapters.store import _from_ddb, _to_ddb, paged
+from pipewatch.adapters.dynamo import ConditionFailed, from_item, paged, to_item, write_if
 from pipewatch.domain.subscribers.subscriptions import Subscription
 
 SUBSCRIPTION_SK = "SUBSCRIPTION"
@@ -86,7 +86,7 @@ class DigestState(BaseModel):
 
 
 def _record(item: dict[str, Any]) -> SubscriptionRecord:
-    plain = _from_ddb(item)
+    plain = from_item(item)
     record = SubscriptionRecord.model_validate_json(plain["record"])
     return record.model_copy(update={"version": int(plain.get("version", 0))})
 
@@ -130,9 +130,10 @@ class SubscriptionTable:
             update={"version": (expect if expect is not None else record.version) + 1}
         )
         try:
-            self._ddb.put_item(
+            write_if(
+                self._ddb.put_item,
                 TableName=self._table,
-                Item=_to_ddb(
+                Item=to_item(
                     {
                         "pk": f"SUBSCRIPTION#{sid}",
                         "sk": SUBSCRIPTION_SK,
@@ -145,21 +146,20 @@ class SubscriptionTable:
                 ),
                 **self._expect(expect),
             )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise ConcurrentChange(sid) from exc
-            raise
+        except ConditionFailed as exc:
+            raise ConcurrentChange(sid) from exc
         return written
 
     def delete(self, subscription_id: str, *, expect: int | None = None) -> None:
         try:
-            self._ddb.delete_item(
-                TableName=self._table, Key=_key(subscription_id, SUBSCRIPTION_SK), **self._expect(expect)
+            write_if(
+                self._ddb.delete_item,
+                TableName=self._table,
+                Key=_key(subscription_id, SUBSCRIPTION_SK),
+                **self._expect(expect),
             )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise ConcurrentChange(subscription_id) from exc
-            raise
+        except ConditionFailed as exc:
+            raise ConcurrentChange(subscription_id) from exc
         self._ddb.delete_item(TableName=self._table, Key=_digest_key(subscription_id))
 
     def list(self, mode: str | None = None) -> list[SubscriptionRecord]:
@@ -183,19 +183,19 @@ class SubscriptionTable:
         }
         moved = 0
         for item in paged(self._ddb.query, **kwargs):
-            self.put(SubscriptionRecord.model_validate_json(_from_ddb(item)["record"]))
+            self.put(SubscriptionRecord.model_validate_json(from_item(item)["record"]))
             moved += 1
         return moved
 
     # -- digest state ------------------------------------------------------------------------------------
     def get_digest_state(self, subscription_id: str) -> DigestState | None:
         item = self._ddb.get_item(TableName=self._table, Key=_digest_key(subscription_id)).get("Item")
-        return DigestState.model_validate_json(_from_ddb(item)["state"]) if item else None
+        return DigestState.model_validate_json(from_item(item)["state"]) if item else None
 
     def put_digest_state(self, subscription_id: str, state: DigestState) -> None:
         self._ddb.put_item(
             TableName=self._table,
-            Item=_to_ddb(
+            Item=to_item(
                 {
                     "pk": f"DIGEST#{subscription_id}",
                     "sk": DIGEST_SK,
