@@ -1,5 +1,6 @@
-"""Text normalisation for everything a source hands us: markup and scripts out, entities decoded, whitespace
-tidied, mojibake repaired, URLs canonical, dates in UTC.
+"""Every text cleaner pipewatch has: what a source hands us (markup and scripts out, entities decoded,
+whitespace tidied, mojibake repaired, URLs canonical, dates in UTC), registry text, and the one-line display
+text messages and pages show. One mojibake repairer and one script-URL pattern serve them all.
 
 Pure functions: no I/O, no environment, no clock. Every function accepts any input of its declared type and
 never raises on odd text (a feed is untrusted input).
@@ -50,7 +51,8 @@ _EVENT_HANDLER = re.compile(
     r"""\bon[a-z]{3,}\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s>]*)""",
     re.IGNORECASE,
 )
-_JS_URL = re.compile(r"\b(?:java|vb)script\s*:", re.IGNORECASE)
+# A script URL scheme ("javascript:", "vbscript:") left as text: removed wherever text is cleaned.
+SCRIPT_URL = re.compile(r"\b(?:java|vb)script\s*:", re.IGNORECASE)
 _WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 # UTF-8 byte sequences that were decoded as Latin-1 / cp1252 ("â€™", "Ã©", "â\x80¦"): a lead byte then 1-3
@@ -113,6 +115,22 @@ def fix_mojibake(text: str) -> str:
     return _MOJIBAKE.sub(_repair, text) if text else text
 
 
+# Symbol-font trademark residue glued to an all-caps brand: "VYVGARTÔ" (™), "LISRAYAÒ" (®), "...Ó" (©).
+_SYMBOL_RESIDUE = re.compile(r"(?<=[A-Z]{2})[ÔÒÓ](?![^\W\d_])")
+
+
+def repair_mojibake(text: str) -> str:
+    """The matching form's repair: `fix_mojibake` when a common lead character is present (a cheap gate on
+    the matcher's hot path), then Symbol-font trademark residue after brands turned into a space."""
+    if text.isascii():
+        return text
+    if "Ã" in text or "Â" in text or "â" in text or "Å" in text:
+        text = fix_mojibake(text)
+    if "Ô" in text or "Ò" in text or "Ó" in text:
+        text = _SYMBOL_RESIDUE.sub(" ", text)
+    return text
+
+
 def _drop_controls(text: str) -> str:
     drop = {"Cc", "Cf", "Cs", "Co"}
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in drop)
@@ -136,7 +154,7 @@ def clean_text(value: str | None, *, max_length: int | None = None) -> str:
         text = html.unescape(text)
     text = _strip_markup(text) if "<" in text else text
     text = _EVENT_HANDLER.sub("", text)
-    text = _JS_URL.sub("", text)
+    text = SCRIPT_URL.sub("", text)
     text = fix_mojibake(text)
     text = unicodedata.normalize("NFC", _drop_controls(text.replace("\r\n", "\n").replace("\r", "\n")))
     text = _WS.sub(" ", text)
@@ -367,3 +385,16 @@ def plain_text(text: str | None) -> str:
         if unicodedata.category(ch) not in {"Cf", "Co", "Cs", "Cn"}
     )
     return " ".join(kept.split())
+
+
+# ---- display text (messages, chat, webhooks, pages) -------------------------------------------------------
+
+# A tag, or what is left of one (an unclosed "<script"), in text that reaches a reader.
+_DISPLAY_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>?")
+
+
+def clean_line(text: str | None) -> str:
+    """One line of displayable text: no tags, no script URLs, no control or invisible characters."""
+    if not text:
+        return ""
+    return plain_text(SCRIPT_URL.sub("", _DISPLAY_TAG.sub(" ", text)))

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from pipewatch.config import load_yaml_model, packaged_data_path
-from pipewatch.domain.watch.match import Matcher, match_key, normalize, repair_mojibake, trie_regex
+from pipewatch.domain.text import repair_mojibake
+from pipewatch.domain.watch.match import Matcher, match_key, normalize, trie_regex
 from pipewatch.domain.watch.watchlist import Watchlist
 
 WATCHLIST = load_yaml_model(packaged_data_path("watchlist.yaml"), Watchlist)

@@ -16,7 +16,8 @@ import re
 from typing import Any
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render.messages import clean_line, event_word, fit_words, headline
+from pipewatch.domain.render.messages import event_word, fit_words, headline
+from pipewatch.domain.text import clean_line
 
 SLACK_TEXT_LIMIT = 3000  # a section block's text
 SLACK_HEADER_LIMIT = 150

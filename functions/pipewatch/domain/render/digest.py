@@ -14,7 +14,6 @@ from pipewatch.domain.render.messages import (
     DEFAULT_LINK_BASE,
     SMS_LIMIT,
     ascii_subject,
-    clean_line,
     event_word,
     fit_words,
     headline,
@@ -23,6 +22,7 @@ from pipewatch.domain.render.messages import (
 )
 from pipewatch.domain.subscribers.links import SignedLinks
 from pipewatch.domain.subscribers.subscriptions import Subscription, matches
+from pipewatch.domain.text import clean_line
 
 if TYPE_CHECKING:
     from pipewatch.domain.catalysts.calendar import CalendarEntry

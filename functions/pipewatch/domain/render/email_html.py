@@ -13,7 +13,8 @@ from email.utils import formataddr
 from html import escape
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render.messages import clean_line, event_word, headline, render_email_body
+from pipewatch.domain.render.messages import event_word, headline, render_email_body
+from pipewatch.domain.text import clean_line
 
 _SEVERITY_COLOUR = {"high": "#b42318", "medium": "#b54708", "low": "#475467"}
 

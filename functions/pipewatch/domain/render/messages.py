@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from pipewatch.domain.models import Alert, Update
+from pipewatch.domain.text import clean_line
 
 SMS_LIMIT = 160
 SUBJECT_LIMIT = 100
@@ -98,23 +99,7 @@ _GSM_BASIC = str.maketrans(
 _GSM7_ASCII = frozenset(
     "@$_!\"#%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz \n"
 )
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>?")
-_JS_URL = re.compile(r"\b(?:java|vb)script\s*:", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
-
-
-def clean_line(text: str | None) -> str:
-    """One line of displayable text: no tags, no script URLs, no control or invisible characters."""
-    if not text:
-        return ""
-    text = _TAG.sub(" ", text)
-    text = _JS_URL.sub("", text)
-    text = "".join(
-        " " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
-        for ch in text
-        if unicodedata.category(ch) not in {"Cf", "Co", "Cs", "Cn"}
-    )
-    return _SPACE.sub(" ", text).strip()
 
 
 def to_ascii(text: str) -> str:

@@ -23,7 +23,8 @@ from datetime import datetime
 from typing import Any
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render.messages import clean_line, event_word, headline
+from pipewatch.domain.render.messages import event_word, headline
+from pipewatch.domain.text import clean_line
 
 SCHEMA_VERSION = "pipewatch.alert/v1"
 DIGEST_SCHEMA_VERSION = "pipewatch.digest/v1"

@@ -29,7 +29,6 @@ from pipewatch.domain.watch.normalize import (
     normalize,
     padded,
     pattern_key,
-    repair_mojibake,
     trie_regex,
 )
 from pipewatch.domain.watch.salience import SalienceRules
@@ -44,7 +43,6 @@ __all__ = [
     "Matcher",
     "match_key",
     "normalize",
-    "repair_mojibake",
     "trie_regex",
 ]
 

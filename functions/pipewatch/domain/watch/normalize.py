@@ -12,30 +12,13 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from pipewatch.domain.text import repair_mojibake
+
 # Longer fields are cut: nothing a subscriber needs sits past this, and it bounds the time per item.
 MAX_FIELD_CHARS = 20_000
 
 # --------------------------------------------------------------------------------------------- normalisation
 
-
-def _cp1252_byte_chars() -> dict[str, int]:
-    """Each character that a byte 0x80-0xFF decodes to under cp1252 (latin-1 for its 5 holes) -> the byte."""
-    table: dict[str, int] = {}
-    for byte in range(0x80, 0x100):
-        try:
-            char = bytes([byte]).decode("cp1252")
-        except UnicodeDecodeError:
-            char = chr(byte)
-        table[char] = byte
-    return table
-
-
-_BYTE_OF = _cp1252_byte_chars()
-_CONTINUATION = "".join(re.escape(ch) for ch, byte in _BYTE_OF.items() if byte < 0xC0)
-# UTF-8 read as cp1252: a lead byte (C2-F4) then its continuation bytes, e.g. "Ã”" for "Ô", "â„¢" for "™".
-_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
-# Symbol-font trademark residue glued to an all-caps brand: "VYVGARTÔ" (™), "LISRAYAÒ" (®), "...Ó" (©).
-_SYMBOL_RESIDUE = re.compile(r"(?<=[A-Z]{2})[ÔÒÓ](?![^\W\d_])")
 _SPECIAL = re.compile("[αβßæÆøØœŒłŁđĐı™®©℠]")
 _TRANSLATE = str.maketrans(
     {"α": " alfa ", "β": " beta ", "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
@@ -51,25 +34,6 @@ _ASCII_TABLE = bytes(
     for byte in range(256)
 )
 ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-
-
-def _repair_one(match: re.Match[str]) -> str:
-    run = match.group()
-    try:
-        return bytes(_BYTE_OF[ch] for ch in run).decode("utf-8")
-    except UnicodeDecodeError:
-        return run
-
-
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8-read-as-cp1252 sequences and drop Symbol-font trademark residue after brands."""
-    if text.isascii():
-        return text
-    if "Ã" in text or "Â" in text or "â" in text or "Å" in text:
-        text = _MOJIBAKE.sub(_repair_one, text)
-    if "Ô" in text or "Ò" in text or "Ó" in text:
-        text = _SYMBOL_RESIDUE.sub(" ", text)
-    return text
 
 
 def normalize(text: str) -> str:
