@@ -33,13 +33,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 import yaml
+
+from pipewatch_local.replay_server import ReplayServer, Reply
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -100,57 +100,22 @@ def faulty(fault: str, body: bytes, ctype: str, timeout_s: float) -> tuple[int, 
     return 200, body, {}
 
 
-class FaultServer:
-    """Serves `routes` (path -> (body, content type)) on 127.0.0.1, with a fault now and then."""
+class FaultyRoutes:
+    """The replay server's fallback: serves `routes` (path -> (body, content type)) with a fault now and
+    then."""
 
     def __init__(self, faults: Faults, *, timeout_s: float) -> None:
         self.routes: dict[str, tuple[bytes, str]] = {}
-        self.requests = 0
-        server = self
+        self._faults = faults
+        self._timeout_s = timeout_s
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.requests += 1
-                route = server.routes.get(urlsplit(self.path).path)
-                if route is None:
-                    self._answer(404, b"not recorded", "text/plain")
-                    return
-                body, ctype = route
-                status, answer, headers = faulty(faults.pick(), body, ctype, timeout_s)
-                self._answer(status, answer, ctype, headers)
-
-            def _answer(
-                self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None
-            ) -> None:
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", ctype)
-                    self.send_header("Content-Length", str(len(body)))
-                    for name, value in (headers or {}).items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout): fine
-                    pass
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
-
-    def __enter__(self) -> FaultServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+    def __call__(self, path: str, query: str, headers: dict[str, str]) -> Reply:
+        route = self.routes.get(path)
+        if route is None:
+            return Reply(404, b"not recorded", {"Content-Type": "text/plain"})
+        body, ctype = route
+        status, answer, extra = faulty(self._faults.pick(), body, ctype, self._timeout_s)
+        return Reply(status, answer, {"Content-Type": ctype, **extra})
 
 
 class AtomicCalls:
@@ -306,7 +271,8 @@ def soak(
     result = SoakResult(agents, cycles)
     saved_env = dict(os.environ)
     clock = {"now": START}
-    with tempfile.TemporaryDirectory() as tmp, mock_aws(), FaultServer(faults, timeout_s=timeout_s) as server:
+    feeds = FaultyRoutes(faults, timeout_s=timeout_s)
+    with tempfile.TemporaryDirectory() as tmp, mock_aws(), ReplayServer(fallback=feeds) as server:
         workdir = Path(tmp)
         agent_ids = watchlist_file(workdir / "watchlist.yaml", agents)
         sources_file(workdir / "sources.yaml", server.base_url, timeout_s)
@@ -322,7 +288,7 @@ def soak(
         study = json.loads(
             (FIXTURES / "ctgov" / "v2_study_NCT04280705_full_2026-08-20_hkm30.json").read_text()
         )
-        server.routes.update(
+        feeds.routes.update(
             {
                 "/pubmed/esearch.fcgi": (
                     (FIXTURES / "pubmed" / "esearch_uid_31452104_found_2026-08-20_hkm30.json").read_bytes(),
@@ -370,8 +336,8 @@ def soak(
                 if not clean:
                     stories += new_stories(cycle, rng, agent_ids[:3] + agent_ids[3:][:7], 6, clock["now"])
                 for feed in FEEDS:
-                    server.routes[f"/{feed}.xml"] = (feed_body(feed, stories), "application/rss+xml")
-                server.routes["/ctgov/api/v2/version"] = (
+                    feeds.routes[f"/{feed}.xml"] = (feed_body(feed, stories), "application/rss+xml")
+                feeds.routes["/ctgov/api/v2/version"] = (
                     json.dumps({"apiVersion": "2.0.3", "dataTimestamp": clock["now"].isoformat()}).encode(),
                     "application/json",
                 )

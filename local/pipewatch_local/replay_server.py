@@ -1,18 +1,44 @@
-"""A local HTTP server on 127.0.0.1 that replays recorded payloads, so the demo drives the real HTTP fetcher
-and source adapters (conditional GET included) with no network."""
+"""The one local HTTP server that replays recorded payloads, so the demo, the harness, the integration tests
+and the soak bench drive the real HTTP fetcher and source adapters (conditional GET included) with no network.
+
+A request for a path (the query string is not part of the match) is answered by, in order:
+  1. a responder registered with `handle(path, ...)`: `responder(query, headers) -> Reply`;
+  2. the replies queued with `route(path, *replies)`: served in order (a reply with `when` only to a request
+     whose headers match), the last one repeating;
+  3. a static `Route` in `routes[path]`: its body with an ETag, 304 to a matching If-None-Match;
+  4. the `fallback` responder, `fallback(path, query, headers) -> Reply` (the soak bench's fault injector);
+  5. else 404.
+Every request is recorded: `requests` (the raw request target, a live list) and `seen` (path, query,
+headers). Listens on 127.0.0.1, ephemeral port, unless told another local address (`make sam-local` uses the
+docker bridge's).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before sending headers (to trigger read timeouts)
+    when: Callable[[dict[str, str]], bool] | None = None  # serve only if the request headers match
+    send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
+
+
 @dataclass(frozen=True)
 class Route:
+    """A recorded payload served with a content-derived ETag (so a conditional GET gets its 304)."""
+
     body: bytes
     content_type: str
     status: int = 200
@@ -25,53 +51,122 @@ class Route:
     def file(cls, path: Path, content_type: str) -> Route:
         return cls(path.read_bytes(), content_type)
 
+    def reply(self, headers: dict[str, str]) -> Reply:
+        if headers.get("if-none-match") == self.etag:
+            return Reply(304, headers={"ETag": self.etag})
+        return Reply(self.status, self.body, {"Content-Type": self.content_type, "ETag": self.etag})
+
+
+@dataclass
+class Seen:
+    path: str
+    query: str
+    headers: dict[str, str]
+
+
+Responder = Callable[[str, dict[str, str]], Reply]
+Fallback = Callable[[str, str, dict[str, str]], Reply]
+
+
+def _first_matching(queue: list[Reply], headers: dict[str, str]) -> Reply:
+    """The first queued reply for these headers, taken off the queue unless it is the last one."""
+    for index, reply in enumerate(queue):
+        if reply.when is None or reply.when(headers):
+            if len(queue) > 1:
+                queue.pop(index)
+            return reply
+    return Reply(500, b"no matching reply", {"Content-Type": "text/plain"})
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        return  # a client that timed out or hit the body cap closes early: expected here, not noise
+
 
 class ReplayServer:
-    """Serves `routes` by URL path (the query string is ignored); answers 304 to a matching If-None-Match.
-    Listens on 127.0.0.1 unless told another local address (`make sam-local` uses the docker bridge's)."""
-
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", *, fallback: Fallback | None = None) -> None:
         self.routes: dict[str, Route] = {}
+        self.queues: dict[str, list[Reply]] = {}
+        self.handlers: dict[str, Responder] = {}
+        self.fallback = fallback
         self.requests: list[str] = []
+        self.seen: list[Seen] = []
+        self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.requests.append(self.path)
-                route = server.routes.get(urlsplit(self.path).path)
-                if route is None:
-                    self.send_response(404)
-                    self.send_header("Content-Type", "text/plain")
-                    self.end_headers()
-                    self.wfile.write(b"not recorded")
-                    return
-                if self.headers.get("If-None-Match") == route.etag:
-                    self.send_response(304)
-                    self.send_header("ETag", route.etag)
-                    self.end_headers()
-                    return
-                self.send_response(route.status)
-                self.send_header("Content-Type", route.content_type)
-                self.send_header("Content-Length", str(len(route.body)))
-                self.send_header("ETag", route.etag)
-                self.end_headers()
-                self.wfile.write(route.body)
+            protocol_version = "HTTP/1.1"
 
             def log_message(self, format: str, *args: object) -> None:
-                return  # quiet: the demo prints its own table
+                return  # quiet: tests and the demo print their own output
 
-        self._httpd = ThreadingHTTPServer((host, 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                reply = server._next(self.path, parts.path, parts.query, headers)
+                if reply.delay:
+                    time.sleep(reply.delay)
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    if not reply.send_length:
+                        self.send_header("Connection", "close")
+                        self.close_connection = True
+                    elif "content-length" not in {k.lower() for k in reply.headers}:
+                        self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    if reply.status != 304:
+                        self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout, body cap)
+                    return
+
+        self._server = _QuietServer((host, 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
+        host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def route(self, path: str, *replies: Reply) -> None:
+        with self._lock:
+            self.queues[path] = list(replies)
+
+    def handle(self, path: str, responder: Responder) -> None:
+        """Answer ``path`` with ``responder(query, headers)`` (for responses that depend on the query)."""
+        with self._lock:
+            self.handlers[path] = responder
+
+    def hits(self, path: str) -> list[Seen]:
+        return [s for s in self.seen if s.path == path]
+
+    def _next(self, target: str, path: str, query: str, headers: dict[str, str]) -> Reply:
+        with self._lock:
+            self.requests.append(target)
+            self.seen.append(Seen(path, query, headers))
+            handler = self.handlers.get(path)
+            if handler is None:
+                if queue := self.queues.get(path):
+                    return _first_matching(queue, headers)
+                if route := self.routes.get(path):
+                    return route.reply(headers)
+                if self.fallback is None:
+                    return Reply(404, b"not recorded", {"Content-Type": "text/plain"})
+        # Responders run outside the lock: a slow one (a timeout fault) must not hold up other requests.
+        if handler is not None:
+            return handler(query, headers)
+        return self.fallback(path, query, headers) if self.fallback else Reply(404)
 
     def __enter__(self) -> ReplayServer:
         self._thread.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._server.shutdown()
+        self._server.server_close()

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from httpserver import ReplayServer
+
+from pipewatch_local.replay_server import ReplayServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -12,13 +12,13 @@ from email.utils import format_datetime
 from typing import Any
 
 import pytest
-from httpserver import ReplayServer, Reply
 
 from pipewatch.adapters.http import HttpFetcher
 from pipewatch.adapters.sources import SourceResult, poll_source
 from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import SourceState
 from pipewatch.errors import SourceError
+from pipewatch_local.replay_server import ReplayServer, Reply
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
