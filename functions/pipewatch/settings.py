@@ -123,14 +123,6 @@ class Settings:
             raise ConfigError(f"${_ENV_NAMES.get(field, field)} is not set (needed for {field})")
         return str(value)
 
-    def data_override(self, name: str) -> str:
-        """The configured replacement of a packaged data file (path or text), or ""."""
-        return {
-            "watchlist.yaml": self.watchlist_override,
-            "taxonomy.yaml": self.taxonomy_override,
-            "sources.yaml": self.sources_override,
-        }.get(name, "")
-
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Settings:
         """A copy with some fields replaced (validated again); the name the CLI commands call."""
         return dataclasses.replace(self, **(update or {}))

@@ -20,7 +20,6 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -294,11 +293,6 @@ def deployed_stack(moto_endpoint: str, name: str = "pipewatch-artifact") -> Iter
     finally:
         os.environ.clear()
         os.environ.update(saved)
-
-
-def stdlib_paths() -> list[str]:
-    paths = sysconfig.get_paths()
-    return [paths["stdlib"], paths["platstdlib"]]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,12 +61,6 @@ class CallRecorder:
         if target is not None:
             target.events.unregister("before-parameter-build", unique_id="pipewatch-call-recorder")
 
-    def install_on(self, client: Any) -> None:
-        """Hook one existing client (created before `install`)."""
-        client.meta.events.register(
-            "before-parameter-build", self._on_call, unique_id="pipewatch-call-recorder"
-        )
-
     @contextlib.contextmanager
     def acting_as(self, principal: str) -> Iterator[None]:
         previous, self._principal = self._principal, principal

@@ -302,17 +302,17 @@ def test_given_sns_failing_on_subscribe_then_a_retry_leaves_one_active_subscript
 def test_given_syndicated_copies_merged_into_the_stored_story_then_one_alert_lists_every_outlet(
     env: dict[str, Any],
 ) -> None:
-    from pipewatch.domain.ingest.dedupe import find_same_story
+    from pipewatch.domain.ingest.dedupe import StoryIndex
 
     shadow = add_shadow_subscriber(env["settings"].topic_arn, "all", None)
     store: Store = env["store"]
     copies = _labelled({"A38", "A39", "A40", "B28"})
-    stored: list[Update] = []
+    stored = StoryIndex()
     for copy in copies:
-        story = find_same_story(copy, stored)
+        story = stored.find(copy)
         if story is None:
             assert store.put_update(copy)
-            stored.append(copy)
+            stored.add(copy)
         else:
             assert store.merge_source(story.update_id, copy)
             assert not store.merge_source(story.update_id, copy)  # the same copy again writes nothing

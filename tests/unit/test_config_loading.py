@@ -53,8 +53,8 @@ def test_given_a_missing_file_then_the_error_says_it_cannot_be_read(tmp_path: Pa
 def test_given_an_env_override_then_settings_carry_it_and_it_wins(tmp_path: Path) -> None:
     override = tmp_path / "mine.yaml"
     settings = Settings.from_env({"PIPEWATCH_WATCHLIST": str(override)})
-    assert settings.data_override("watchlist.yaml") == str(override)
-    assert resolve_data_path("watchlist.yaml", settings.data_override("watchlist.yaml")) == override
+    assert settings.watchlist_override == str(override)
+    assert resolve_data_path("watchlist.yaml", settings.watchlist_override) == override
     assert resolve_data_path("watchlist.yaml") == packaged_data_path("watchlist.yaml")
 
 

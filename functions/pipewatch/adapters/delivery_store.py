@@ -211,16 +211,6 @@ class DeliveryStore:
         )
         return bool(response.get("Attributes", {}).get("failing", {}).get("BOOL", False))
 
-    def destination_state(self, subscription_id: str) -> dict[str, Any]:
-        item = self._ddb.get_item(TableName=self._table, Key=self._destination_key(subscription_id)).get(
-            "Item", {}
-        )
-        return {
-            "consecutive_failures": int(item.get("consecutive_failures", {}).get("N", 0)),
-            "failing": bool(item.get("failing", {}).get("BOOL", False)),
-            "next_send_at": float(item.get("next_send_at", {}).get("N", 0)),
-        }
-
     # -- suppression -------------------------------------------------------------------------------------
     def suppress(self, address: str, *, reason: str, now: float) -> None:
         self._ddb.put_item(

@@ -95,10 +95,6 @@ def sns_attributes_size(attributes: Mapping[str, Mapping[str, str]]) -> int:
     )
 
 
-def sns_message_size(body: str, subject: str, attributes: Mapping[str, Mapping[str, str]]) -> int:
-    return utf8_len(body) + utf8_len(subject) + sns_attributes_size(attributes)
-
-
 def fit_sns_body(
     default: str, sms: str, subject: str, attributes: Mapping[str, Mapping[str, str]]
 ) -> tuple[str, bool]:

@@ -31,7 +31,7 @@ from pipewatch.domain.subscribers.channels import (
     refused_reason,
 )
 from pipewatch.domain.subscribers.filter_policy import accepts
-from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription, filter_policy
+from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription, filter_policy, matches
 
 SCHEMA = Path(__file__).resolve().parents[3] / "docs" / "webhook-schema.json"
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"
@@ -258,4 +258,4 @@ def test_given_a_subscription_policy_then_the_evaluator_agrees_with_moto_and_wit
     envelope = _as_envelope(published)
     ours = accepts(policy, envelope)
     moto = FilterPolicyMatcher(policy, "MessageAttributes").matches(envelope, "")
-    assert ours == moto == subscription.wants(update)
+    assert ours == moto == matches(subscription.preferences, update)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipewatch.config import load_classifier
-from pipewatch.domain.ingest.dedupe import content_words, find_same_story, same_story
+from pipewatch.domain.ingest.dedupe import StoryIndex, content_words, same_story
 from pipewatch.domain.models import TrialChange, Update
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -18,6 +18,13 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 # Stories the labelled set carries from several outlets (their other copies are in the held-out set).
 UPLIGHTED_STOP = {"A38", "A39", "A40", "B28"}
 VYVGART_US_APPROVAL = {"A17", "A21"}
+
+
+def pairwise_same_story(candidate: Update, stored: list[Update]) -> Update | None:
+    """The reference StoryIndex answers like: every stored update compared with `same_story`, the earliest
+    match (first seen, then id) chosen."""
+    matches = [s for s in stored if s.update_id != candidate.update_id and same_story(candidate, s)]
+    return min(matches, key=lambda u: (u.first_seen, u.update_id)) if matches else None
 
 
 def _labelled(published: datetime | None = NOW) -> dict[str, Update]:
@@ -100,8 +107,9 @@ def test_given_several_stored_matches_then_the_earliest_story_is_chosen() -> Non
     first = updates["A39"].model_copy(update={"first_seen": NOW - timedelta(hours=2)})
     second = updates["B28"].model_copy(update={"first_seen": NOW - timedelta(hours=1)})
 
-    assert find_same_story(updates["A38"], [second, first]) == first
-    assert find_same_story(updates["A38"], [updates["A42"]]) is None
+    assert StoryIndex([second, first]).find(updates["A38"]) == first
+    assert StoryIndex([updates["A42"]]).find(updates["A38"]) is None
+    assert pairwise_same_story(updates["A38"], [second, first]) == first
 
 
 @pytest.mark.parametrize(
@@ -127,7 +135,6 @@ def test_given_a_syndication_id_then_it_is_ignored() -> None:
 import random  # noqa: E402
 import time  # noqa: E402
 
-from pipewatch.domain.ingest.dedupe import StoryIndex  # noqa: E402
 from pipewatch.domain.models import Classification  # noqa: E402
 
 
@@ -158,7 +165,7 @@ def test_given_random_stories_then_the_index_finds_exactly_what_the_pairwise_sca
     stored: list[Update] = []
     for n in range(250):
         update = _synthetic(n, rng, vocabulary, (2, 9))
-        expected = find_same_story(update, stored)
+        expected = pairwise_same_story(update, stored)
         assert index.find(update) == expected, (seed, n)
         if expected is None:
             stored.append(update)
@@ -169,7 +176,7 @@ def test_given_the_labelled_stories_then_the_index_agrees_with_the_pairwise_scan
     updates = list(_labelled().values())
     index = StoryIndex()
     for n, update in enumerate(updates):
-        assert index.find(update) == find_same_story(update, updates[:n])
+        assert index.find(update) == pairwise_same_story(update, updates[:n])
         index.add(update)
 
 

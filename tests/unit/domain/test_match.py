@@ -20,7 +20,7 @@ def agents(title: str, summary: str = "") -> tuple[str, ...]:
 
 
 def indications(title: str, summary: str = "") -> tuple[str, ...]:
-    return MATCHER.match(title, summary).indication_ids
+    return tuple(ev.target for ev in MATCHER.match(title, summary).indications)
 
 
 def test_normalize_folds_case_accents_and_punctuation() -> None:

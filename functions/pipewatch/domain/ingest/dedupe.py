@@ -196,18 +196,6 @@ def same_story(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
     return title_similarity(a, b) >= TITLE_THRESHOLD or text_similarity(a, b) >= TEXT_THRESHOLD
 
 
-def find_same_story(
-    candidate: Update, stored: Iterable[Update], *, window_days: int = WINDOW_DAYS
-) -> Update | None:
-    """The earliest stored update that reports the same story as `candidate`, if any."""
-    matches = [
-        s
-        for s in stored
-        if s.update_id != candidate.update_id and same_story(candidate, s, window_days=window_days)
-    ]
-    return min(matches, key=lambda u: (u.first_seen, u.update_id)) if matches else None
-
-
 def claim_keys(update: Update) -> list[str]:
     """The dedupe neighbourhoods of an update: one per agent, with its event type and severity. Two updates
     can be the same story by their words only if they share one (see `comparable`), so a claim on each
@@ -219,11 +207,7 @@ def claim_keys(update: Update) -> list[str]:
     return [f"{agent}#{c.event_type}#{c.severity}" for agent in c.agents]
 
 
-def source_label(update: Update) -> str:
-    return update.source_name or update.source_id
-
-
-# -- the index: same answers as find_same_story, without comparing every pair -----------------------------
+# -- the index: the earliest stored story `same_story` accepts, without comparing every pair ---------------
 
 
 def _min_overlap(threshold: float, size: int) -> int:
@@ -297,10 +281,11 @@ def _gates(update: Update) -> list[str]:
 
 
 class StoryIndex:
-    """Stored stories indexed so that `find` gives what `find_same_story` gives, in time about linear in the
-    number of stories: by canonical URL, and by content words within each dedupe gate (agent, event type,
-    severity; `comparable` requires one in common) with prefix filtering for each overlap threshold. Every
-    candidate is then checked with the very predicate `same_story` applies (words computed once per story)."""
+    """Stored stories indexed so that `find` gives what a pairwise `same_story` scan gives (the earliest
+    match), in time about linear in the number of stories: by canonical URL, and by content words within
+    each dedupe gate (agent, event type, severity; `comparable` requires one in common) with prefix filtering
+    for each overlap threshold. Every candidate is then checked with the very predicate `same_story` applies
+    (words computed once per story)."""
 
     def __init__(self, stored: Iterable[Update] = (), *, window_days: int = WINDOW_DAYS) -> None:
         self._window = window_days

@@ -13,7 +13,7 @@ from email.utils import formataddr
 from html import escape
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render.messages import event_word, headline, render_email_body
+from pipewatch.domain.render.messages import event_word, headline
 from pipewatch.domain.text import clean_line
 
 _SEVERITY_COLOUR = {"high": "#b42318", "medium": "#b54708", "low": "#475467"}
@@ -108,8 +108,3 @@ def build_email(
     # No folding below RFC 5322's 998: a folded List-Unsubscribe URL gets RFC 2047-encoded, which mail
     # clients do not read as a URL.
     return message.as_bytes(policy=email.policy.SMTP.clone(max_line_length=998))
-
-
-def alert_email_parts(update: Update, unsubscribe_url: str, manage_hint: str) -> tuple[str, str]:
-    """(text, html) of one alert."""
-    return render_email_body(update, manage_hint), render_email_html(update, unsubscribe_url=unsubscribe_url)

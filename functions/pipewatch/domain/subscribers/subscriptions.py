@@ -307,9 +307,6 @@ class Subscription(BaseModel):
     def filter_policy(self) -> dict[str, list[Any]]:
         return filter_policy(self)
 
-    def wants(self, update: Update) -> bool:
-        return matches(self.preferences, update)
-
 
 def filter_policy(subscription: Subscription) -> dict[str, list[Any]]:
     """The SNS filter policy (scope MessageAttributes) that selects exactly what the subscription wants."""

@@ -22,8 +22,6 @@ Rules
   stored sorted, countries sorted and unique.
 * `lastUpdatePostDate` is kept in the snapshot but a change of it alone is not reported (it moves on every
   edit); what changed is reported instead.
-* A study that disappears from search results: see `vanished_change`; the caller confirms the disappearance
-  with a direct lookup (`GET /api/v2/studies/{id}`) before it alerts, because search results page and rank.
 """
 
 from __future__ import annotations

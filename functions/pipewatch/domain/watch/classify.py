@@ -181,11 +181,7 @@ class Classifier:
         # A title without any literal the title patterns start with cannot match them: no regex search.
         self._pub_title_gate = title_gate(pub.title_patterns) if pub.title_patterns else None
         self._registry = Registry(taxonomy)
-        self._iim = watchlist.iim_ids()
         self._reasons = configured_reasons(watchlist)
-
-    def is_iim(self, classification: Classification) -> bool:
-        return any(ind in self._iim for ind in classification.indications)
 
     # ------------------------------------------------------------------------------------------ classify
 

@@ -82,7 +82,6 @@ class FuzzyMatcher:
         """`names`: the one-word aliases that may be misspelt; `blockers`: near-misses and every alias (a word
         as close to one of another agent wins no match); `exact_words`: every word of every configured term
         (such a word is exactly a term, never a slip of another)."""
-        self._min_length = min_length
         self._two_edits = two_edits_min_length
         self._exact = exact_words
         self._names = [

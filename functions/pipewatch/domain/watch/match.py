@@ -69,10 +69,6 @@ class MatchResult(NamedTuple):
     def agent_ids(self) -> tuple[str, ...]:
         return tuple(ev.target for ev in self.agents)
 
-    @property
-    def indication_ids(self) -> tuple[str, ...]:
-        return tuple(ev.target for ev in self.indications)
-
 
 # What a matched term does, decided once per configured term at build time (no string compares per hit).
 _ALIAS, _AMBIGUOUS, _NEAR_MISS, _COMPANY, _CUE, _INDICATION, _ABBREVIATION = range(7)
