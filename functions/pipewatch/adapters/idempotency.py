@@ -57,7 +57,6 @@ class ResilientPersistenceLayer(DynamoDBPersistenceLayer):
         super().__init__(*args, **kwargs)
         self._metrics = metrics or NullMetrics()
         self._sleep = sleep
-        self.save_failures = 0
 
     def _update_record(self, data_record: Any) -> None:
         for attempt in range(SAVE_ATTEMPTS):
@@ -66,7 +65,6 @@ class ResilientPersistenceLayer(DynamoDBPersistenceLayer):
                 return
             except Exception as exc:  # noqa: BLE001 - the publish is done: never raise for its bookkeeping
                 if attempt == SAVE_ATTEMPTS - 1:
-                    self.save_failures += 1
                     self._metrics.count("IdempotencySaveFailed", 1)
                     logger.warning(
                         "published, but the idempotency record could not be saved",
