@@ -307,12 +307,14 @@ def test_given_syndicated_copies_merged_into_the_stored_story_then_one_alert_lis
     shadow = add_shadow_subscriber(env["settings"].topic_arn, "all", None)
     store: Store = env["store"]
     copies = _labelled({"A38", "A39", "A40", "B28"})
-    stored = StoryIndex()
+    index = StoryIndex()
+    stored: list[Update] = []
     for copy in copies:
-        story = stored.find(copy)
+        story = index.find(copy)
         if story is None:
             assert store.put_update(copy)
-            stored.add(copy)
+            index.add(copy)
+            stored.append(copy)
         else:
             assert store.merge_source(story.update_id, copy)
             assert not store.merge_source(story.update_id, copy)  # the same copy again writes nothing
