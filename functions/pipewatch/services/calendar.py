@@ -143,6 +143,16 @@ class CalendarService:
             written.extend(self._fold(seen, now))
         return written
 
+    def observe_stored(self, updates: Sequence[Update]) -> list[Update]:
+        """The updates one poll stored, in the order stored, each as of its first-seen time."""
+        return [slip for update in updates for slip in self.observe_update(update, update.first_seen)]
+
+    def observe_trials(
+        self, records: Sequence[tuple[TrialSnapshot, str | None]], now: datetime
+    ) -> list[Update]:
+        """The registry records one poll saved (with the watched agent the poll found for each), in order."""
+        return [slip for snapshot, agent in records for slip in self.observe_trial(snapshot, agent, now)]
+
     def observe_trial(
         self, snapshot: TrialSnapshot, agent: str | None, now: datetime | None = None
     ) -> list[Update]:

@@ -14,6 +14,7 @@ from pipewatch.domain.ingest.dedupe import Claim
 from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import SourceState, Update
+from pipewatch.domain.trials.model import TrialSnapshot
 
 
 class UpdateStore(Protocol):
@@ -63,6 +64,17 @@ class SourcePoller(Protocol):
         deadline: float,
         environ: Mapping[str, str] | None = None,
     ) -> SourceResult: ...
+
+
+class CatalystObserver(Protocol):
+    """The catalyst calendar as the poll feeds it (services.calendar.CalendarService), after its writes:
+    each returns the calendar updates it wrote (slips)."""
+
+    def observe_stored(self, updates: Sequence[Update]) -> list[Update]: ...
+
+    def observe_trials(
+        self, records: Sequence[tuple[TrialSnapshot, str | None]], now: datetime
+    ) -> list[Update]: ...
 
 
 class MetricsSink(Protocol):
