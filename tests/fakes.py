@@ -12,6 +12,7 @@ from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import SourceState, Update
 from pipewatch.errors import SourceError
+from pipewatch.services.ports import Fetcher, WatchlistLike
 
 
 @dataclass
@@ -100,8 +101,8 @@ class ScriptedPoller:
         self,
         config: SourceConfig,
         state: SourceState,
-        fetcher: Any,
-        watchlist: Any,
+        fetcher: Fetcher,
+        watchlist: WatchlistLike | None,
         *,
         now: datetime,
         deadline: float,

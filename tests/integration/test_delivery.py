@@ -15,7 +15,8 @@ from botocore.exceptions import ClientError
 from pipewatch.adapters.aws import client
 from pipewatch.adapters.feeds import parse_feed
 from pipewatch.adapters.store import Store
-from pipewatch.adapters.subscriptions import DigestState, SnsSubscriptions, SubscriptionTable
+from pipewatch.adapters.subscriptions import SnsSubscriptions, SubscriptionTable
+from pipewatch.domain.subscribers.records import DigestState
 from pipewatch.composition import build_alert_service, build_digest_service, build_subscription_service
 from pipewatch.config import load_classifier
 from pipewatch.domain.models import Classification, Update

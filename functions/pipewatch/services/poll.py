@@ -26,7 +26,7 @@ from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.errors import PayloadError, PipewatchError, RecordRejected, SourceError
 from pipewatch.observability import NullMetrics, logger
-from pipewatch.services.ports import MetricsSink, SourcePoller, UpdateStore
+from pipewatch.services.ports import Fetcher, MetricsSink, SourcePoller, UpdateStore
 
 if TYPE_CHECKING:
     from pipewatch.services.calendar import CalendarService
@@ -106,7 +106,7 @@ class PollService:
         *,
         store: UpdateStore,
         source_poller: SourcePoller,
-        fetcher: Any,
+        fetcher: Fetcher,
         classifier: Classifier,
         watchlist: Watchlist,
         sources: SourcesConfig,

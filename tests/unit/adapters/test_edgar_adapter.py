@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipewatch.adapters import edgar
-from pipewatch.adapters.http import HttpResponse
+from pipewatch.services.ports import HttpResponse
 from pipewatch.adapters.sources import poll_source
 from pipewatch.domain.ingest.sources import EdgarSettings, SourceConfig
 from pipewatch.domain.models import SourceState

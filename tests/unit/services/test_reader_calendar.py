@@ -11,7 +11,7 @@ from typing import Any
 import icalendar
 import pytest
 
-from pipewatch.adapters.subscriptions import SubscriptionRecord
+from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.subscribers.feedback import Feedback
