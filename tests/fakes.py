@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from pipewatch.domain.ingest.dedupe import Claim
 from pipewatch.domain.ingest.polling import SourceResult

@@ -249,14 +249,18 @@ def test_given_an_edge_against_the_order_then_the_checker_reports_it(tmp_path: P
 PORTS = PACKAGE / "services" / "ports.py"
 
 
+def _base_name(base: ast.expr) -> str:
+    """`Protocol` for both `Protocol` and `typing.Protocol`."""
+    return base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
+
+
 def _protocols(path: Path) -> list[str]:
     """Classes in `path` that list Protocol among their bases."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [
         node.name
         for node in ast.walk(tree)
-        if isinstance(node, ast.ClassDef)
-        and any((b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")) == "Protocol" for b in node.bases)
+        if isinstance(node, ast.ClassDef) and any(_base_name(base) == "Protocol" for base in node.bases)
     ]
 
 
