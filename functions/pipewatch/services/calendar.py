@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
 
 from pipewatch.domain.catalysts import calendar as rules
 from pipewatch.domain.catalysts.calendar import CALENDAR_SOURCE_ID, CalendarEntry, Observation
@@ -21,25 +20,12 @@ from pipewatch.domain.models import Update
 from pipewatch.domain.trials.model import TrialSnapshot
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.observability import logger
+from pipewatch.services.ports import CatalystRepository, RecentUpdates
 
 _CONFLICT_RETRIES = 2
 # The daily check reads the stored updates of this many days again: a poll that stopped between storing an
 # update and folding it into the calendar (a timeout, a throttled write) loses no catalyst.
 REFOLD_DAYS = 2
-
-
-class CatalystRepository(Protocol):
-    def get(self, catalyst_id: str) -> CalendarEntry | None: ...
-
-    def list(self, agent: str | None = None) -> list[CalendarEntry]: ...
-
-    def save(
-        self, entry: CalendarEntry, previous_version: int | None, updates: Sequence[Update] = ()
-    ) -> bool: ...
-
-
-class RecentUpdates(Protocol):
-    def updates_between(self, start: datetime, end: datetime) -> list[Update]: ...
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from pipewatch.domain.ingest.intake import prepare_batch
 from pipewatch.domain.ingest.polling import PollTask, SourceResult
@@ -22,7 +21,7 @@ from pipewatch.errors import PayloadError, PipewatchError, SourceError
 from pipewatch.observability import NullMetrics, logger
 from pipewatch.services.news_intake import NewsIntake
 from pipewatch.services.poll_report import PollReport, SourceOutcome
-from pipewatch.services.ports import CatalystObserver, MetricsSink, SourcePoller, UpdateStore
+from pipewatch.services.ports import CatalystObserver, Fetcher, MetricsSink, SourcePoller, UpdateStore
 from pipewatch.services.trial_intake import TrialIntake, TrialIntakeResult
 
 __all__ = ["PollReport", "PollService", "PollTaskError", "SourceOutcome"]
@@ -53,7 +52,7 @@ class PollService:
         *,
         store: UpdateStore,
         source_poller: SourcePoller,
-        fetcher: Any,
+        fetcher: Fetcher,
         classifier: Classifier,
         watchlist: Watchlist,
         sources: SourcesConfig,
