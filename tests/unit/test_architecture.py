@@ -17,7 +17,7 @@ recorded file). Those sites are named in CLI_COMPOSES, pair by pair, and every e
 list can only shrink: a new command that needs AWS goes through a builder in pipewatch.composition.
 
 The domain's context packages form a DAG in a fixed order (DOMAIN_ORDER): the kernel (models, limits, text)
-<- watch, ingest, trials, subscribers <- catalysts <- render. A context imports only from contexts of a
+<- watch, trials, subscribers <- ingest <- catalysts <- render. A context imports only from contexts of a
 lower rank (the kernel's modules among themselves), so no edge can close a cycle.
 """
 
@@ -61,11 +61,11 @@ KERNEL = ("models", "limits", "text")
 DOMAIN_ORDER = {
     "kernel": 0,
     "watch": 1,
-    "ingest": 1,
     "trials": 1,
     "subscribers": 1,
-    "catalysts": 2,
-    "render": 3,
+    "ingest": 2,  # intake decides with the classifier's verdicts and the registry's diffs
+    "catalysts": 3,
+    "render": 4,
 }
 
 
@@ -223,11 +223,11 @@ def test_given_the_domain_folders_then_each_has_a_rank() -> None:
 
 
 def test_given_an_edge_against_the_order_then_the_checker_reports_it(tmp_path: Path) -> None:
-    """The DAG check can fail: watch importing render (upwards), ingest importing trials (sideways), the
+    """The DAG check can fail: watch importing render (upwards), trials importing watch (sideways), the
     kernel importing a context, and an unranked context are each reported; render -> catalysts is fine."""
     files = {
         "watch/w.py": "from pipewatch.domain.render.page import Catalyst\n",
-        "ingest/i.py": "from pipewatch.domain.trials.model import TrialSnapshot\n",
+        "trials/t.py": "from pipewatch.domain.watch.match import Matcher\n",
         "models.py": "from pipewatch.domain.watch.match import match_key\n",
         "rooms/r.py": "from pipewatch.domain.models import Update\n",
         "render/ok.py": "from pipewatch.domain.catalysts.calendar import CalendarEntry\n",
@@ -237,9 +237,9 @@ def test_given_an_edge_against_the_order_then_the_checker_reports_it(tmp_path: P
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert _against_the_order(_domain_edges(tmp_path)) == [
-        ("ingest", "trials", "domain/ingest/i.py"),
         ("kernel", "watch", "domain/models.py"),
         ("rooms", "kernel", "domain/rooms/r.py"),
+        ("trials", "watch", "domain/trials/t.py"),
         ("watch", "render", "domain/watch/w.py"),
     ]
 

@@ -251,7 +251,7 @@ class PollService:
             return outcome
         if result.studies:
             outcome.fetched = len(result.studies)
-            # The first successful poll of a registry is a baseline (pipewatch.domain.trials.intake).
+            # The first successful poll of a registry is a baseline (pipewatch.domain.ingest.trial_intake).
             trials = TrialIntakeResult()
             try:
                 self._trials.run(source.id, result.studies, now, first_poll=baseline, into=trials)

@@ -1,6 +1,6 @@
 """Registry (ClinicalTrials.gov) records at poll time: read each study's stored snapshot, let the domain
-decide (pipewatch.domain.trials.intake), and save the snapshot with its change updates in one conditional
-write. One bad record is skipped and counted; the next one is still diffed."""
+decide (pipewatch.domain.ingest.trial_intake), and save the snapshot with its change updates in one
+conditional write. One bad record is skipped and counted; the next one is still diffed."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from pipewatch.domain.ingest.sources import PollLimits
+from pipewatch.domain.ingest.trial_intake import decide_trial, read_study
 from pipewatch.domain.models import Update
-from pipewatch.domain.trials.intake import decide_trial, read_study
 from pipewatch.domain.trials.model import TrialSnapshot
 from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.watchlist import Watchlist

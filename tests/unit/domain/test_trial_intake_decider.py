@@ -10,7 +10,7 @@ import pytest
 
 from pipewatch.config import load_classifier, load_data_file
 from pipewatch.domain.ingest.sources import PollLimits
-from pipewatch.domain.trials.intake import CTGOV_STUDY_URL, TrialDecision, decide_trial, read_study
+from pipewatch.domain.ingest.trial_intake import CTGOV_STUDY_URL, TrialDecision, decide_trial, read_study
 from pipewatch.domain.trials.model import TrialSnapshot
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.errors import PayloadError
