@@ -13,13 +13,14 @@ from pipewatch.adapters.aws import client
 from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
-    from pipewatch.observability import MetricsSink
+    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
     from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
+    from pipewatch.services.ports import MetricsSink
     from pipewatch.services.reader import ReaderService
     from pipewatch.services.subscriptions import SubscriptionService
 
@@ -91,6 +92,7 @@ def build_alert_service(
 ) -> AlertService:
     from pipewatch.adapters.idempotency import make_idempotent_publish
     from pipewatch.adapters.notifier import SnsNotifier
+    from pipewatch.adapters.stream import update_from_stream_record
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.alert import AlertService
 
@@ -105,6 +107,7 @@ def build_alert_service(
     return AlertService(
         notifier,
         publisher,
+        stream_updates=update_from_stream_record,
         link_base=settings.link_base,
         links=signed_links(settings, dynamodb_client=dynamodb_client),
     )
@@ -324,3 +327,10 @@ def build_delivery_service(
         feedback_topic_arn=settings.email_feedback_topic_arn,
         **({"clock": clock} if clock else {}),
     )
+
+
+def build_delivery_queue(settings: Settings, *, sqs_client: Any = None) -> SqsDeliveryQueue:
+    """The delivery queue the delivery Lambda pushes a deferred job's next attempt back onto."""
+    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
+
+    return SqsDeliveryQueue(sqs_client or client("sqs", settings), settings.delivery_queue_url)

@@ -134,11 +134,6 @@ def update_from_item(item: dict[str, Any]) -> Update:
     )
 
 
-def deserialize_image(image: dict[str, Any]) -> dict[str, Any]:
-    """A DynamoDB-JSON image (stream NewImage) as plain Python values."""
-    return from_item(image)
-
-
 CLAIM_SK = "CLAIM"
 # How many of the latest stories a claim remembers: enough for every story of one neighbourhood (agent,
 # event, severity) within the dedupe look-back in any realistic week; older ones are found by the day index.

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from pipewatch.composition import build_delivery_service
+from pipewatch.composition import build_delivery_queue, build_delivery_service
 from pipewatch.observability import logger, metrics, traced_handler
 from pipewatch.settings import get_settings
 
 if TYPE_CHECKING:
-    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
     from pipewatch.services.delivery import DeliveryService
+    from pipewatch.services.ports import RedeliveryQueue
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -31,12 +31,8 @@ def _service() -> DeliveryService:
 
 
 @cache
-def _queue() -> SqsDeliveryQueue:
-    from pipewatch.adapters.aws import client
-    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
-
-    settings = get_settings()
-    return SqsDeliveryQueue(client("sqs", settings), settings.delivery_queue_url)
+def _queue() -> RedeliveryQueue:
+    return build_delivery_queue(get_settings())
 
 
 def _record_handler(record: SQSRecord) -> str:

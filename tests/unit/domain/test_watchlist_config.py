@@ -35,9 +35,8 @@ def _write(tmp_path: Path, name: str, data: object) -> Path:
 
 def test_packaged_watchlist_has_the_three_agents(watchlist: Watchlist) -> None:
     assert [a.id for a in watchlist.agents] == ["efgartigimod", "brepocitinib", "dazukibart"]
-    iim_ids = {ind.id for ind in watchlist.indications if ind.iim}
-    assert {"dermatomyositis", "myositis", "inclusion_body_myositis"} <= iim_ids
-    assert "myasthenia_gravis" not in iim_ids
+    assert {"dermatomyositis", "myositis", "inclusion_body_myositis"} <= watchlist.iim_ids()
+    assert "myasthenia_gravis" not in watchlist.iim_ids()
 
 
 def test_search_terms_are_generic_code_and_brand_names(watchlist: Watchlist) -> None:

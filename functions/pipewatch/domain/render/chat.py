@@ -4,7 +4,7 @@ Both carry the same content as the e-mail: the headline as a link, agents, event
 that reported it, what changed (registry updates), and why the subscriber got it. Teams Workflows webhooks
 take a message envelope whose one attachment is the Adaptive Card (Office 365 connectors are retired).
 
-Text is cleaned (render.clean_line) and escaped for each format: Slack mrkdwn treats `&`, `<` and `>` as
+Text is cleaned (text.clean_line) and escaped for each format: Slack mrkdwn treats `&`, `<` and `>` as
 control characters; Adaptive Card TextBlocks render a Markdown subset, so `[`, `]`, `*`, `_` are escaped.
 
 Pure: no I/O.

@@ -331,6 +331,9 @@ class Watchlist(BaseModel):
                 return agent.id
         return None
 
+    def iim_ids(self) -> frozenset[str]:
+        return frozenset(ind.id for ind in self.indications if ind.iim)
+
 
 def _unique(what: str, values: list[str]) -> None:
     seen: set[str] = set()
