@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from pipewatch.config import load_yaml_model, packaged_data_path, parse_yaml_model
-from pipewatch.domain.ingest.sources import GOOGLE_NEWS_TERMS, SourceConfig, SourcesConfig
+from pipewatch.domain.ingest.sources import (
+    GOOGLE_NEWS_TERMS,
+    EdgarSource,
+    FeedSource,
+    SourcesConfig,
+    parse_source_config,
+)
 from pipewatch.errors import ConfigError
 
 
@@ -20,11 +26,11 @@ def test_packaged_sources_cover_every_required_feed(packaged: SourcesConfig) -> 
     assert by_id["fda-press"].source_class == "news" and by_id["fda-press"].poll_minutes == 15
     assert by_id["fda-press"].doc_type == "regulator"
     assert by_id["ema-news"].url.startswith("https://www.ema.europa.eu/")
-    assert any("globenewswire.com" in s.url for s in packaged.sources)
+    assert any(isinstance(s, FeedSource) and "globenewswire.com" in s.url for s in packaged.sources)
 
 
 def test_packaged_edgar_sources(packaged: SourcesConfig) -> None:
-    edgar = {s.edgar.cik: s.edgar.forms for s in packaged.sources if s.edgar}
+    edgar = {s.edgar.cik: s.edgar.forms for s in packaged.sources if isinstance(s, EdgarSource)}
     assert edgar == {"0001697862": ("6-K",), "0000078003": ("8-K",), "0001635088": ("8-K",)}
     assert all(s.doc_type == "filing" for s in packaged.sources if s.kind == "edgar")
 
@@ -46,8 +52,8 @@ def test_enabling_google_news_requires_acknowledging_its_terms() -> None:
         "enabled": True,
     }
     with pytest.raises(ValueError, match="non-commercial"):
-        SourceConfig.model_validate(raw)
-    assert SourceConfig.model_validate({**raw, "terms_acknowledged": True}).enabled
+        parse_source_config(raw)
+    assert parse_source_config({**raw, "terms_acknowledged": True}).enabled
     assert "non-commercial" in GOOGLE_NEWS_TERMS
 
 
@@ -96,4 +102,5 @@ def test_cik_is_zero_padded() -> None:
     cfg = parse_yaml_model(
         "sources: [{id: ab, kind: edgar, edgar: {cik: '1635088', forms: ['8-K']}}]", SourcesConfig, origin="x"
     )
-    assert cfg.sources[0].edgar is not None and cfg.sources[0].edgar.cik == "0001635088"
+    source = cfg.sources[0]
+    assert isinstance(source, EdgarSource) and source.edgar.cik == "0001635088"
