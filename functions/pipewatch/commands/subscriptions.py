@@ -21,7 +21,9 @@ def _target_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_subscribe_arguments(parser: argparse.ArgumentParser) -> None:
     from pipewatch.domain.models import EventType
+    from pipewatch.domain.subscribers.channels import CHANNEL_KINDS, CHANNELS
 
+    url_kinds = [spec.display_name for spec in CHANNELS.values() if spec.is_url_destination]
     parser.description = (
         "Subscribe an email address or an E.164 phone number (SMS), or change its preferences. "
         "Repeat --agent, --indication, --event to select several; none means any."
@@ -31,8 +33,8 @@ def add_subscribe_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--channel",
-        choices=("slack", "teams", "webhook"),
-        help="a Slack incoming-webhook, Teams Workflows or signed-webhook URL as the endpoint (needs "
+        choices=CHANNEL_KINDS,
+        help=f"a {', '.join(url_kinds[:-1])} or {url_kinds[-1]} URL as the endpoint (needs "
         "$PIPEWATCH_CHANNELS_KEY_ID, the stack's ChannelsKeyArn). Its signing secret is printed once.",
     )
     parser.add_argument(
