@@ -61,9 +61,9 @@ def test_a_spec_registered_under_the_wrong_model_is_a_permanent_source_error(
     assert err.value.retryable is False
 
 
-def test_a_kind_without_a_spec_is_a_permanent_source_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(source_kinds.SOURCE_KIND_SPECS, "rss")
-    config = parse_source_config({"id": "feed", "kind": "rss", "url": "https://example.com/a.xml"})
-    with pytest.raises(SourceError, match="no adapter for kind 'rss'") as err:
+def test_a_kind_without_a_spec_is_a_permanent_source_error() -> None:
+    # A model whose kind has no spec (model_construct skips the union, which knows only registered kinds).
+    config = FeedSource.model_construct(id="feed", kind="telnet", url="https://example.com/a.xml")
+    with pytest.raises(SourceError, match="no adapter for kind 'telnet'") as err:
         poll_source(config, SourceState(source_id="feed"), None, None, now=NOW, deadline=1e9)
     assert err.value.retryable is False
