@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from pipewatch.composition import build_subscription_service
 from pipewatch.domain.models import EventType, Severity
-from pipewatch.domain.subscribers.channels import ChannelKind, ChannelUrlError
+from pipewatch.domain.subscribers.channels import ChannelKind, ChannelUrlError, SubscriptionProtocol
 from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import (
     Mode,
@@ -110,7 +110,7 @@ class SubscribeRequest(BaseModel):
 class SubscriptionOut(BaseModel):
     subscription_id: str
     endpoint: str = Field(description="The address; for slack/teams/webhook the masked URL (host only).")
-    protocol: Literal["email", "sms", "slack", "teams", "webhook"]
+    protocol: SubscriptionProtocol
     owner: str | None = None
     agents: list[str]
     indications: list[str]
