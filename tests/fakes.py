@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# Records live in the adapter today (issue 21 moves them out): this is the one place tests import them from.
+from pipewatch.adapters.subscriptions import DigestState, SubscriptionRecord
 from pipewatch.domain.ingest.dedupe import Claim
 from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig
-from pipewatch.domain.models import SourceState, Update
-from pipewatch.errors import SourceError
+from pipewatch.domain.models import Alert, SourceState, Update
+from pipewatch.domain.render.digest import DigestMessage
+from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription
+from pipewatch.errors import PublishError, PublishInProgress, SourceError
 
 
 @dataclass
@@ -122,3 +126,136 @@ class CountingMetrics:
     def count(self, name: str, value: float = 1, **dimensions: str) -> None:
         key = (name, tuple(sorted(dimensions.items())))
         self.counts[key] = self.counts.get(key, 0) + value
+
+
+# -- alerts and digests: the idempotent publishers -----------------------------------------------------------
+
+
+@dataclass
+class RecordingNotifier:
+    """The SNS topic: every alert it was asked to publish; `fail` makes the next publishes raise."""
+
+    sent: list[Alert] = field(default_factory=list)
+    fail: int = 0
+
+    def publish(self, alert: Alert) -> str:
+        if self.fail:
+            self.fail -= 1
+            raise PublishError(alert.update_id, "scripted outage")
+        self.sent.append(alert)
+        return f"msg-{len(self.sent)}"
+
+
+@dataclass
+class OncePublisher:
+    """The idempotent alert publish over a notifier: the first successful result per update id is kept and
+    returned again; a failed publish keeps nothing, so a retry publishes."""
+
+    notifier: RecordingNotifier
+    results: dict[str, str] = field(default_factory=dict)
+    contexts: list[Any] = field(default_factory=list)
+
+    def publish_once(self, *, update_id: str, alert: Alert) -> str:
+        if update_id not in self.results:
+            self.results[update_id] = self.notifier.publish(alert)
+        return self.results[update_id]
+
+    def register_lambda_context(self, context: Any) -> None:
+        self.contexts.append(context)
+
+
+@dataclass
+class OnceDigestPublisher:
+    """The idempotent digest publish: one result per part key; `fail`/`busy` hold keys that raise
+    PublishError / PublishInProgress."""
+
+    sent: list[tuple[DigestMessage, int]] = field(default_factory=list)
+    results: dict[str, dict[str, str]] = field(default_factory=dict)
+    fail: set[str] = field(default_factory=set)
+    busy: set[str] = field(default_factory=set)
+    contexts: list[Any] = field(default_factory=list)
+
+    def publish_once(self, message: DigestMessage, part: int = 0) -> dict[str, str]:
+        key = message.part_key(part)
+        if key in self.busy:
+            raise PublishInProgress(key)
+        if key in self.fail:
+            raise PublishError(key, "scripted outage")
+        if key not in self.results:
+            self.sent.append((message, part))
+            self.results[key] = {"message_id": f"digest-{len(self.sent)}", "until": message.until}
+        return self.results[key]
+
+    def register_lambda_context(self, context: Any) -> None:
+        self.contexts.append(context)
+
+
+# -- subscriptions -------------------------------------------------------------------------------------------
+
+
+def subscription_record(
+    endpoint: str,
+    *,
+    now: datetime,
+    status: str = "active",
+    mode_since: datetime | None = None,
+    owner: str = "",
+    **preferences: Any,
+) -> SubscriptionRecord:
+    """A stored subscription record for ENDPOINT with PREFERENCES (created at NOW)."""
+    return SubscriptionRecord(
+        subscription=Subscription(endpoint=endpoint, preferences=Preferences.model_validate(preferences)),
+        status=status,  # type: ignore[arg-type]
+        sns_attributes={},
+        created_at=now,
+        updated_at=now,
+        mode_since=mode_since,
+        owner=owner,
+    )
+
+
+@dataclass
+class InMemorySubscriptionTable:
+    """The subscription records and digest states (adapters.subscriptions.SubscriptionTable), in dicts."""
+
+    records: dict[str, SubscriptionRecord] = field(default_factory=dict)
+    digest_states: dict[str, DigestState] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *records: SubscriptionRecord) -> InMemorySubscriptionTable:
+        return cls(records={r.subscription_id: r for r in records})
+
+    def get(self, subscription_id: str) -> SubscriptionRecord | None:
+        return self.records.get(subscription_id)
+
+    def find(self, subscription_id: str) -> SubscriptionRecord | None:
+        return self.records.get(subscription_id)
+
+    def list(self, mode: str | None = None) -> list[SubscriptionRecord]:
+        return [r for r in self.records.values() if mode is None or r.subscription.preferences.mode == mode]
+
+    def unsubscribe(self, key: str) -> SubscriptionRecord:
+        return self.records.pop(key)
+
+    def get_digest_state(self, subscription_id: str) -> DigestState | None:
+        return self.digest_states.get(subscription_id)
+
+    def put_digest_state(self, subscription_id: str, state: DigestState) -> None:
+        self.digest_states[subscription_id] = state
+
+
+@dataclass
+class StoredUpdates:
+    """The read side of the update store: updates by id and by first-seen time, and source states."""
+
+    updates: list[Update] = field(default_factory=list)
+    states: list[SourceState] = field(default_factory=list)
+
+    def get_update(self, update_id: str) -> Update | None:
+        return next((u for u in self.updates if u.update_id == update_id), None)
+
+    def updates_between(self, start: datetime, end: datetime) -> list[Update]:
+        return [u for u in self.updates if u.first_seen and start <= u.first_seen < end]
+
+    def source_states(self) -> list[SourceState]:
+        return list(self.states)
