@@ -9,6 +9,7 @@ from typing import Any
 
 # Records live in the adapter today (issue 21 moves them out): this is the one place tests import them from.
 from pipewatch.adapters.subscriptions import DigestState, SubscriptionRecord
+from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.ingest.dedupe import Claim
 from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig
@@ -259,3 +260,37 @@ class StoredUpdates:
 
     def source_states(self) -> list[SourceState]:
         return list(self.states)
+
+
+# -- the catalyst calendar -----------------------------------------------------------------------------------
+
+
+@dataclass
+class InMemoryCatalystStore:
+    """The calendar entries (adapters.catalyst_store.CatalystStore) with its conditional, all-or-nothing
+    save: the entry at previous_version + 1 and its updates, or nothing when another writer moved the entry
+    or an update is already stored."""
+
+    entries: dict[str, CalendarEntry] = field(default_factory=dict)
+    updates: dict[str, Update] = field(default_factory=dict)
+    writes: int = 0
+
+    def get(self, catalyst_id: str) -> CalendarEntry | None:
+        return self.entries.get(catalyst_id)
+
+    def list(self, agent: str | None = None) -> list[CalendarEntry]:
+        entries = sorted(self.entries.values(), key=lambda e: (e.window_end, e.catalyst_id))
+        return [e for e in entries if agent is None or e.agent == agent]
+
+    def save(
+        self, entry: CalendarEntry, previous_version: int | None, updates: Sequence[Update] = ()
+    ) -> bool:
+        current = self.entries.get(entry.catalyst_id)
+        if (current.version if current else None) != previous_version:
+            return False
+        if any(u.update_id in self.updates for u in updates):
+            return False
+        self.entries[entry.catalyst_id] = entry.model_copy(update={"version": (previous_version or 0) + 1})
+        self.updates.update({u.update_id: u for u in updates})
+        self.writes += 1 + len(updates)
+        return True
