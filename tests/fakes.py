@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 # Records live in the adapter today (issue 21 moves them out): this is the one place tests import them from.
-from pipewatch.adapters.subscriptions import DigestState, SubscriptionRecord
+from pipewatch.adapters.subscriptions import (
+    ConcurrentChange,
+    DigestState,
+    SnsSubscriptionError,
+    SubscriptionRecord,
+)
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.ingest.dedupe import Claim
 from pipewatch.domain.ingest.polling import SourceResult
@@ -238,6 +244,23 @@ class InMemorySubscriptionTable:
     def unsubscribe(self, key: str) -> SubscriptionRecord:
         return self.records.pop(key)
 
+    def put(self, record: SubscriptionRecord, *, expect: int | None = None) -> SubscriptionRecord:
+        """The conditional write: ConcurrentChange unless the stored record is at `expect` (0: absent)."""
+        current = self.records.get(record.subscription_id)
+        if expect is not None and (current.version if current else 0) != expect:
+            raise ConcurrentChange(record.subscription_id)
+        written = record.model_copy(
+            update={"version": (expect if expect is not None else record.version) + 1}
+        )
+        self.records[record.subscription_id] = written
+        return written
+
+    def delete(self, subscription_id: str, *, expect: int | None = None) -> None:
+        current = self.records.get(subscription_id)
+        if expect is not None and (current.version if current else 0) != expect:
+            raise ConcurrentChange(subscription_id)
+        self.records.pop(subscription_id, None)
+
     def get_digest_state(self, subscription_id: str) -> DigestState | None:
         return self.digest_states.get(subscription_id)
 
@@ -294,3 +317,37 @@ class InMemoryCatalystStore:
         self.updates.update({u.update_id: u for u in updates})
         self.writes += 1 + len(updates)
         return True
+
+
+@dataclass
+class InMemorySns:
+    """The SNS side of subscriptions (adapters.subscriptions.SnsSubscriptions): ARNs by endpoint; `refuse`
+    holds endpoints SNS refuses."""
+
+    subscriptions: dict[str, tuple[str, str, dict[str, str]]] = field(default_factory=dict)
+    refuse: set[str] = field(default_factory=set)
+    calls: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def attributes(policy: dict[str, Any]) -> dict[str, str]:
+        return {"FilterPolicy": json.dumps(policy, sort_keys=True), "FilterPolicyScope": "MessageAttributes"}
+
+    def subscribe(self, protocol: str, endpoint: str, attributes: dict[str, str]) -> str:
+        self.calls.append(f"subscribe {endpoint}")
+        if endpoint in self.refuse:
+            raise SnsSubscriptionError(f"Invalid parameter: Endpoint {endpoint}")
+        arn = f"arn:aws:sns:us-east-1:123456789012:alerts:{endpoint}"
+        self.subscriptions[arn] = (protocol, endpoint, attributes)
+        return arn
+
+    def set_attributes(self, arn: str, attributes: dict[str, str]) -> bool:
+        self.calls.append(f"set_attributes {arn}")
+        if arn not in self.subscriptions:
+            return False
+        protocol, endpoint, _ = self.subscriptions[arn]
+        self.subscriptions[arn] = (protocol, endpoint, attributes)
+        return True
+
+    def unsubscribe(self, arn: str) -> None:
+        self.calls.append(f"unsubscribe {arn}")
+        self.subscriptions.pop(arn, None)
