@@ -21,6 +21,8 @@ from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import Alert, SourceState, Update
 from pipewatch.domain.render.digest import DigestMessage
+from pipewatch.domain.subscribers.delivery import Claim as DeliveryClaim
+from pipewatch.domain.subscribers.delivery import FailureCount, PostResult
 from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription
 from pipewatch.errors import PublishError, PublishInProgress, SourceError
 
@@ -351,3 +353,110 @@ class InMemorySns:
     def unsubscribe(self, arn: str) -> None:
         self.calls.append(f"unsubscribe {arn}")
         self.subscriptions.pop(arn, None)
+
+
+# -- delivery (chat, webhook and SES e-mail) -----------------------------------------------------------------
+
+
+@dataclass
+class InMemoryDeliveryState:
+    """Claims, rate slots, failure streaks and suppressions (adapters.delivery_store.DeliveryStore): a claim
+    is leased to one token until sent or released; a live lease of another token is "in_flight"."""
+
+    claims: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    next_slot: dict[str, float] = field(default_factory=dict)
+    streaks: dict[str, int] = field(default_factory=dict)
+    suppressed: dict[str, str] = field(default_factory=dict)
+
+    def claim(
+        self, subscription_id: str, message_key: str, *, token: str, now: float, lease_seconds: float
+    ) -> DeliveryClaim:
+        held = self.claims.setdefault((subscription_id, message_key), {"sent": False, "lease_until": 0.0})
+        if held["sent"]:
+            return DeliveryClaim("sent")
+        if held["lease_until"] > now:
+            return DeliveryClaim("in_flight", lease_until=held["lease_until"])
+        held.update(token=token, lease_until=now + lease_seconds, attempts=held.get("attempts", 0) + 1)
+        return DeliveryClaim("claimed", held["lease_until"], held["attempts"], held.get("slot_at", 0.0))
+
+    def mark_sent(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool:
+        held = self.claims.get((subscription_id, message_key))
+        if held is None or held.get("token") != token:
+            return False
+        held.update(sent=True, lease_until=0.0)
+        return True
+
+    def release(
+        self, subscription_id: str, message_key: str, *, token: str, now: float, slot_at: float = 0.0
+    ) -> bool:
+        held = self.claims.get((subscription_id, message_key))
+        if held is None or held.get("token") != token:
+            return False
+        held.update(lease_until=0.0, slot_at=slot_at)
+        return True
+
+    def take_slot(self, subscription_id: str, *, now: float, interval: float) -> float:
+        slot = max(now, self.next_slot.get(subscription_id, 0.0))
+        self.next_slot[subscription_id] = slot + interval
+        return slot
+
+    def hold_until(self, subscription_id: str, until: float) -> None:
+        self.next_slot[subscription_id] = max(until, self.next_slot.get(subscription_id, 0.0))
+
+    def record_failure(self, subscription_id: str, *, error: str, failing_after: int) -> FailureCount:
+        streak = self.streaks.get(subscription_id, 0) + 1
+        self.streaks[subscription_id] = streak
+        return FailureCount(consecutive_failures=streak, newly_failing=streak == failing_after)
+
+    def record_success(self, subscription_id: str, failing_after: int = 3) -> bool:
+        """True when the destination was failing (so its owner hears it resumed)."""
+        return self.streaks.pop(subscription_id, 0) >= failing_after
+
+    def suppress(self, address: str, *, reason: str, now: float) -> None:
+        self.suppressed[address] = reason
+
+    def is_suppressed(self, address: str) -> bool:
+        return address in self.suppressed
+
+
+@dataclass
+class ScriptedPoster:
+    """The HTTPS poster: answers from a script (the last answer repeats), recording every request."""
+
+    answers: list[PostResult] = field(default_factory=lambda: [PostResult(200)])
+    requests: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> PostResult:
+        self.requests.append((url, body, headers))
+        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+
+@dataclass
+class RecordingEmailSender:
+    sender: str = "alerts@pipewatch.example"
+    sent: list[tuple[str, bytes]] = field(default_factory=list)
+
+    def send(self, recipient: str, raw_message: bytes) -> str:
+        self.sent.append((recipient, raw_message))
+        return f"ses-{len(self.sent)}"
+
+
+@dataclass
+class RecordingQueue:
+    bodies: list[str] = field(default_factory=list)
+
+    def send_jobs(self, bodies: list[str]) -> None:
+        self.bodies.extend(bodies)
+
+
+class PlainCipher:
+    """Envelope encryption stand-in: the sealed text is the plaintext with its context (round-trips)."""
+
+    def encrypt(self, plaintext: bytes, context: dict[str, str]) -> str:
+        return json.dumps({"context": context, "plain": plaintext.decode()})
+
+    def decrypt(self, token: str, context: dict[str, str]) -> bytes:
+        sealed = json.loads(token)
+        if sealed["context"] != context:
+            raise ValueError("encryption context mismatch")
+        return str(sealed["plain"]).encode()
