@@ -23,6 +23,8 @@ from pipewatch.domain.models import Alert, SourceState, Update
 from pipewatch.domain.render.digest import DigestMessage
 from pipewatch.domain.subscribers.delivery import Claim as DeliveryClaim
 from pipewatch.domain.subscribers.delivery import FailureCount, PostResult
+from pipewatch.domain.subscribers.feedback import Feedback
+from pipewatch.domain.subscribers.links import LinkKeys
 from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription
 from pipewatch.errors import PublishError, PublishInProgress, SourceError
 
@@ -460,3 +462,33 @@ class PlainCipher:
         if sealed["context"] != context:
             raise ValueError("encryption context mismatch")
         return str(sealed["plain"]).encode()
+
+
+# -- the reader's pages --------------------------------------------------------------------------------------
+
+
+@dataclass
+class InMemoryFeedback:
+    """Reader feedback (adapters.feedback.FeedbackTable): one label per reader, update and label."""
+
+    stored: dict[tuple[str, str, str], Feedback] = field(default_factory=dict)
+
+    def record(self, feedback: Feedback) -> bool:
+        key = (feedback.update_id, feedback.subscription_id, feedback.label)
+        if key in self.stored:
+            return False
+        self.stored[key] = feedback
+        return True
+
+    def given(self, update_id: str, subscription_id: str) -> list[str]:
+        return sorted(label for uid, sid, label in self.stored if (uid, sid) == (update_id, subscription_id))
+
+
+@dataclass
+class FixedLinkKeys:
+    """The link-signing key source, with one fixed key."""
+
+    keys: LinkKeys = field(default_factory=lambda: LinkKeys(1, {1: bytes(range(32))}))
+
+    def get(self, *, create: bool = False) -> LinkKeys:
+        return self.keys
