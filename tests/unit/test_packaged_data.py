@@ -1,6 +1,6 @@
 """The JSON copies of the packaged data files, which Lambdas read (pipewatch.config), are the YAML files'
 documents: same data, same validated models. After editing a YAML file, regenerate the copies with
-`python -m pipewatch_local.packaged_data` (tests/local/test_packaged_data.py checks they are current).
+`python -m pipewatch_local.packaged_data` (tests/local/test_packaged_json_copies.py checks they are current).
 """
 
 from __future__ import annotations

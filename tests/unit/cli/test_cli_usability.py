@@ -75,6 +75,29 @@ def test_given_poll_help_then_defaults_are_shown(capsys: pytest.CaptureFixture[s
     assert "(default: 240.0)" in capsys.readouterr().out
 
 
+def test_given_classify_output_then_it_pipes_into_render_with_title_and_a_clean_link(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In-process: classify's stdout is render's stdin (the shell pipe itself: tests/e2e/test_cli_commands.py)."""
+    line = json.dumps(
+        {
+            "title": "argenx wins approval for Vyvgart",
+            "source": "MedNous",
+            "url": "https://mednous.com/news/argenx?utm_source=rss&utm_medium=feed&id=7&fbclid=abc",
+        }
+    )
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((line + "\n").encode())))
+    code, classified, _ = _run(capsys, "classify")
+    assert code == 0
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(classified.encode())))
+    code, rendered, _ = _run(capsys, "render", "--channel", "email")
+    assert code == 0
+    (email,) = [json.loads(x) for x in rendered.splitlines()]
+    assert email["subject"].startswith("[HIGH] efgartigimod: regulatory - argenx wins approval")
+    assert "Link: https://mednous.com/news/argenx?id=7" in email["body"]
+    assert "utm_" not in email["body"] and "fbclid" not in email["body"]
+
+
 def test_given_render_sms_then_tracking_parameters_are_dropped(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
