@@ -78,7 +78,7 @@ def test_given_poll_help_then_defaults_are_shown(capsys: pytest.CaptureFixture[s
 def test_given_classify_output_then_it_pipes_into_render_with_title_and_a_clean_link(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """In-process: classify's stdout is render's stdin (the shell pipe itself: tests/e2e/test_cli_commands.py)."""
+    """In-process: classify's stdout is render's stdin (the real pipe: tests/e2e/test_cli_commands.py)."""
     line = json.dumps(
         {
             "title": "argenx wins approval for Vyvgart",
