@@ -492,3 +492,15 @@ class FixedLinkKeys:
 
     def get(self, *, create: bool = False) -> LinkKeys:
         return self.keys
+
+
+@dataclass
+class ListedCatalysts:
+    """The calendar's entries for the reader (CatalystLister): a fixed list, counting reads."""
+
+    entries: list[CalendarEntry] = field(default_factory=list)
+    calls: int = 0
+
+    def list(self, agent: str | None = None) -> list[CalendarEntry]:
+        self.calls += 1
+        return [e for e in self.entries if agent is None or e.agent == agent]

@@ -1,45 +1,36 @@
 """GET /cal/{token} through the page handler with the harness's API Gateway events (pipewatch_local): the
-route reaches ReaderService.calendar (on in-memory fakes; the service's own rules are
+route reaches ReaderService.calendar, here on in-memory fakes (the service's own rules are
 tests/unit/services/test_reader_calendar.py). Calendar entries are HAND-MADE."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import icalendar
 import pytest
 
-from pipewatch.adapters.subscriptions import SubscriptionRecord
+from fakes import (
+    FixedLinkKeys,
+    InMemoryFeedback,
+    InMemorySubscriptionTable,
+    ListedCatalysts,
+    StoredUpdates,
+    subscription_record,
+)
 from pipewatch.domain.catalysts.calendar import CalendarEntry
-from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.subscribers.feedback import Feedback
-from pipewatch.domain.subscribers.links import LinkKeys, SignedLinks
-from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription, subscription_id_for
+from pipewatch.domain.subscribers.links import SignedLinks
+from pipewatch.domain.subscribers.subscriptions import subscription_id_for
 from pipewatch.handlers import page
-from pipewatch.services.reader import ReaderService, WebResponse
+from pipewatch.services.reader import ReaderService
 from pipewatch_local.local_stack import LambdaContext, api_gateway_event
 
-NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
-KEYS = LinkKeys(1, {1: bytes(range(32))})
 ANALYST = "analyst@example.com"  # brepocitinib and efgartigimod
-GENERALIST = "generalist@example.com"  # every agent
 SUB = subscription_id_for(ANALYST)
-EVERYTHING = subscription_id_for(GENERALIST)
-UPDATE = Update(
-    update_id="u-" + "a" * 24,
-    title="Priovant starts VALOR extension",
-    url="https://news.example/valor",
-    source_id="press",
-    source_name="Press wire",
-    first_seen=NOW - timedelta(hours=1),
-    classification=Classification(relevant=True, agents=("brepocitinib",), event_type="trial_status"),
-)
 
 
-def _entry(cid: str, agent: str, start: date, end: date, sequence: int = 0) -> CalendarEntry:
+def _entry(cid: str, agent: str, start: date, end: date) -> CalendarEntry:
     return CalendarEntry.model_validate(
         {
             "catalyst_id": cid,
@@ -54,93 +45,15 @@ def _entry(cid: str, agent: str, start: date, end: date, sequence: int = 0) -> C
             "stated_on": date(2026, 10, 30),
             "first_seen": datetime(2026, 10, 30, tzinfo=UTC),
             "last_confirmed": datetime(2026, 10, 30, tzinfo=UTC),
-            "sequence": sequence,
         }
     )
 
 
 ENTRIES = [
-    _entry("c-brepo", "brepocitinib", date(2027, 3, 1), date(2027, 3, 31), sequence=2),
+    _entry("c-brepo", "brepocitinib", date(2027, 3, 1), date(2027, 3, 31)),
     _entry("c-efgart", "efgartigimod", date(2027, 1, 1), date(2027, 1, 31)),
     _entry("c-dazu", "dazukibart", date(2027, 6, 1), date(2027, 6, 30)),
 ]
-
-
-def _record(endpoint: str, agents: tuple[str, ...]) -> SubscriptionRecord:
-    return SubscriptionRecord(
-        subscription=Subscription(endpoint=endpoint, preferences=Preferences(agents=agents)),
-        status="active",
-        sns_attributes={},
-        created_at=NOW,
-        updated_at=NOW,
-    )
-
-
-class _Subscriptions:
-    def __init__(self, *records: SubscriptionRecord) -> None:
-        self.records = {r.subscription_id: r for r in records}
-
-    def find(self, subscription_id: str) -> SubscriptionRecord | None:
-        return self.records.get(subscription_id)
-
-    def unsubscribe(self, key: str) -> SubscriptionRecord:
-        return self.records.pop(key)
-
-
-class _Keys:
-    def get(self, *, create: bool = False) -> LinkKeys:
-        return KEYS
-
-
-class _Store:
-    def get_update(self, update_id: str) -> Update | None:
-        return UPDATE if update_id == UPDATE.update_id else None
-
-    def updates_between(self, start: datetime, end: datetime) -> list[Update]:
-        return [UPDATE]
-
-
-class _Feedback:
-    def record(self, feedback: Feedback) -> bool:
-        return True
-
-    def given(self, update_id: str, subscription_id: str) -> list[str]:
-        return []
-
-
-class _Calendar:
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def list(self, agent: str | None = None) -> list[CalendarEntry]:
-        self.calls += 1
-        return [e for e in ENTRIES if agent is None or e.agent == agent]
-
-
-def _service(
-    clock: Callable[[], datetime] = lambda: NOW, calendar: _Calendar | None = None
-) -> tuple[ReaderService, _Subscriptions]:
-    subscriptions = _Subscriptions(
-        _record(ANALYST, ("brepocitinib", "efgartigimod")), _record(GENERALIST, ())
-    )
-    service = ReaderService(
-        store=_Store(),
-        feedback=_Feedback(),
-        subscriptions=subscriptions,
-        keys=_Keys(),
-        calendar=calendar if calendar is not None else _Calendar(),
-        clock=clock,
-    )
-    return service, subscriptions
-
-
-def _links(now: datetime = NOW) -> SignedLinks:
-    return SignedLinks(KEYS, "https://pw.example/dev", clock=lambda: now)
-
-
-def _events(answer: WebResponse) -> list[Any]:
-    calendar = icalendar.Calendar.from_ical(answer.body)
-    return list(calendar.walk("VEVENT"))
 
 
 def _altered(token: str) -> str:
@@ -152,9 +65,17 @@ def _altered(token: str) -> str:
 def test_given_the_page_handler_then_get_cal_is_routed_to_the_calendar(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    service, _ = _service(clock=lambda: datetime.now(UTC))
+    keys = FixedLinkKeys()
+    subscriber = subscription_record(ANALYST, now=datetime.now(UTC), agents=["brepocitinib", "efgartigimod"])
+    service = ReaderService(
+        store=StoredUpdates(),
+        feedback=InMemoryFeedback(),
+        subscriptions=InMemorySubscriptionTable.of(subscriber),
+        keys=keys,
+        calendar=ListedCatalysts(ENTRIES),
+    )
     monkeypatch.setattr(page, "_service", lambda: service)
-    token = SignedLinks(KEYS, "", clock=lambda: datetime.now(UTC)).sign("calendar", SUB)
+    token = SignedLinks(keys.keys, "", clock=lambda: datetime.now(UTC)).sign("calendar", SUB)
 
     def get(route: str, token: str) -> dict[str, Any]:
         event = api_gateway_event("GET", f"/{route}/{{token}}", path_parameters={"token": token})
@@ -166,6 +87,6 @@ def test_given_the_page_handler_then_get_cal_is_routed_to_the_calendar(
     assert answer["statusCode"] == 200
     assert answer["headers"]["Content-Type"] == "text/calendar; charset=utf-8"
     assert answer["headers"]["Content-Disposition"] == 'attachment; filename="pipewatch-catalysts.ics"'
-    assert len(_events(WebResponse(200, "", answer["body"]))) == 2
+    assert len(list(icalendar.Calendar.from_ical(answer["body"]).walk("VEVENT"))) == 2
     assert get("cal", _altered(token))["statusCode"] == 403
     assert get("feed", token)["statusCode"] == 403
