@@ -64,7 +64,7 @@ integration: $(STAMP)
 e2e: $(STAMP) browser
 	$(BIN)/pytest tests/e2e
 
-# Coverage gates: 90 overall (pyproject.toml), and 95 on the pure domain, read from the same .coverage data.
+# Coverage gates: overall (fail_under in pyproject.toml), then 95 on the pure domain from the same .coverage.
 test: $(STAMP) $(SAMSTAMP) browser
 	$(MAKE) lint typecheck template-lint build
 	$(BIN)/pytest --cov --cov-report=term
