@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
+
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "browser"
 HOSTILE = (
     'Brepocitinib <script>document.title="pwned"</script> <a href="javascript:alert(1)">click</a> \u202eevil'

@@ -28,6 +28,8 @@ from stack_run import (
 
 from pipewatch_local.local_stack import NOT_CREATED_IN_MOTO
 
+pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
+
 # Resource types moto's CloudFormation does not create (it logs "No Moto CloudFormation support for ...").
 MOTO_SKIPS = {
     "AWS::CloudWatch::Alarm",

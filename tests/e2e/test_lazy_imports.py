@@ -14,6 +14,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
+
 # Loaded later (when the service is built or tracing is on), never by importing the handler module.
 NEVER_AT_IMPORT = {
     "deliver": [
