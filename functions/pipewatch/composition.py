@@ -13,6 +13,7 @@ from pipewatch.adapters.aws import client
 from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
+    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
     from pipewatch.observability import MetricsSink
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
@@ -324,3 +325,10 @@ def build_delivery_service(
         feedback_topic_arn=settings.email_feedback_topic_arn,
         **({"clock": clock} if clock else {}),
     )
+
+
+def build_delivery_queue(settings: Settings, *, sqs_client: Any = None) -> SqsDeliveryQueue:
+    """The delivery queue the delivery Lambda pushes a deferred job's next attempt back onto."""
+    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
+
+    return SqsDeliveryQueue(sqs_client or client("sqs", settings), settings.delivery_queue_url)
