@@ -259,19 +259,16 @@ def test_given_no_calendar_configured_then_the_page_offers_no_calendar_link() ->
     assert service.calendar(links.sign("calendar", SUB)).status == 404
 
 
-def test_given_the_page_handler_then_get_cal_is_routed_to_the_calendar(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_given_the_page_handler_then_get_cal_is_routed_to_the_calendar() -> None:
     from pipewatch.handlers import page
     from pipewatch_local.local_stack import LambdaContext, api_gateway_event
 
     service, _ = _service(clock=lambda: datetime.now(UTC))
-    monkeypatch.setattr(page, "_service", lambda: service)
     token = SignedLinks(KEYS, "", clock=lambda: datetime.now(UTC)).sign("calendar", SUB)
 
     def get(route: str, token: str) -> dict[str, Any]:
         event = api_gateway_event("GET", f"/{route}/{{token}}", path_parameters={"token": token})
-        answer = page.handler(event, LambdaContext("page"))
+        answer = page.handler(event, LambdaContext("page"), service=service)
         answer["headers"] = {k: v[-1] for k, v in (answer.get("multiValueHeaders") or {}).items()}
         return answer
 
