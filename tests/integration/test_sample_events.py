@@ -159,3 +159,21 @@ def test_given_the_unsigned_page_link_event_then_the_page_refuses_it(handlers: d
     assert "This link is not valid" in answer["body"]
     headers = {k: v[-1] for k, v in answer["multiValueHeaders"].items()}
     assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_given_lambdas_call_without_a_service_then_the_default_is_built_from_the_environment_once(
+    handlers: dict[str, Any],
+) -> None:
+    """`handler(event, context)`, as Lambda calls it: the composition root builds the service on the first
+    invocation (handlers/_defaults.py) and the warm container reuses it."""
+    from pipewatch.handlers import _defaults, page
+
+    _defaults.reader_service.cache_clear()
+    try:
+        first = page.handler(_event("page_unsigned_link.json"), LambdaContext("page"))
+        again = page.handler(_event("page_unsigned_link.json"), LambdaContext("page"))
+        built = _defaults.reader_service.cache_info()
+    finally:
+        _defaults.reader_service.cache_clear()  # built on this test's stack
+    assert first["statusCode"] == again["statusCode"] == 403
+    assert (built.misses, built.hits) == (1, 1)
