@@ -31,7 +31,7 @@ class LambdaFunction:
     @property
     def defaults(self) -> dict[str, str]:
         """Handler keyword -> the pipewatch.handlers._defaults function a deployed container builds it with
-        (`build_x` there is `x` here)."""
+        (composition's `build_x` is cached there as `x`)."""
         return {key: name.removeprefix("build_") for key, name in self.builders.items()}
 
     def handler(self, **injected: Any) -> Handler:
