@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from pipewatch.domain.ingest.dedupe import Claim
 from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import SourceState, Update
 from pipewatch.errors import SourceError
+from pipewatch.services.ports import Fetcher, WatchlistLike
 
 
 @dataclass
@@ -100,8 +100,8 @@ class ScriptedPoller:
         self,
         config: SourceConfig,
         state: SourceState,
-        fetcher: Any,
-        watchlist: Any,
+        fetcher: Fetcher,
+        watchlist: WatchlistLike | None,
         *,
         now: datetime,
         deadline: float,

@@ -14,13 +14,13 @@ from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
     from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
-    from pipewatch.observability import MetricsSink
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
     from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
+    from pipewatch.services.ports import MetricsSink
     from pipewatch.services.reader import ReaderService
     from pipewatch.services.subscriptions import SubscriptionService
 
@@ -92,6 +92,7 @@ def build_alert_service(
 ) -> AlertService:
     from pipewatch.adapters.idempotency import make_idempotent_publish
     from pipewatch.adapters.notifier import SnsNotifier
+    from pipewatch.adapters.stream import update_from_stream_record
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.alert import AlertService
 
@@ -106,6 +107,7 @@ def build_alert_service(
     return AlertService(
         notifier,
         publisher,
+        stream_updates=update_from_stream_record,
         link_base=settings.link_base,
         links=signed_links(settings, dynamodb_client=dynamodb_client),
     )

@@ -55,3 +55,18 @@ class PublishInProgress(PipewatchError):
     def __init__(self, key: str) -> None:
         super().__init__(f"publish {key}: already in progress in another invocation")
         self.key = key
+
+
+# -- raised by the subscription adapters (adapters/subscriptions.py), caught by the services, API and CLI --
+
+
+class SnsSubscriptionError(Exception):
+    """SNS refused a subscription change; the message is SNS's reason."""
+
+
+class TopicFull(SnsSubscriptionError):
+    """The alerts topic holds as many filter policies as SNS allows (200 per topic unless raised)."""
+
+
+class ConcurrentChange(Exception):
+    """The subscription record changed since it was read (a concurrent subscribe or unsubscribe)."""

@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics
 
@@ -48,10 +48,6 @@ def traced_handler(func: F) -> F:
         return func(event, context, **injected)
 
     return wrapper  # type: ignore[return-value]
-
-
-class MetricsSink(Protocol):
-    def count(self, name: str, value: float = 1, **dimensions: str) -> None: ...
 
 
 class NullMetrics:

@@ -340,7 +340,7 @@ def test_given_a_subscription_sns_refused_then_no_record_is_left_and_an_old_pend
 ) -> None:
     from botocore.exceptions import ClientError
 
-    from pipewatch.adapters.subscriptions import SubscriptionRecord
+    from pipewatch.domain.subscribers.records import SubscriptionRecord
     from pipewatch.domain.subscribers.subscriptions import Subscription
 
     service = call.service

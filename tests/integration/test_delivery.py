@@ -16,11 +16,12 @@ from botocore.exceptions import ClientError
 from pipewatch.adapters.aws import client
 from pipewatch.adapters.feeds import parse_feed
 from pipewatch.adapters.store import Store
-from pipewatch.adapters.subscriptions import DigestState, SnsSubscriptions, SubscriptionTable
+from pipewatch.adapters.subscriptions import SnsSubscriptions, SubscriptionTable
 from pipewatch.composition import build_alert_service, build_digest_service, build_subscription_service
 from pipewatch.config import load_classifier
 from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.render.messages import SMS_LIMIT, is_gsm7, render_alert
+from pipewatch.domain.subscribers.records import DigestState
 from pipewatch.handlers import alert as alert_handler
 from pipewatch.services.digest import DigestRunError
 from pipewatch.services.subscriptions import SubscriptionService

@@ -15,23 +15,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 import urllib3
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
 from pipewatch.errors import SourceError
+from pipewatch.services.ports import Expect, HttpResponse
 
 if TYPE_CHECKING:
     from pipewatch.domain.ingest.sources import SourcesConfig
     from pipewatch.settings import Settings
-
-Expect = Literal["xml", "json", "any"]
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 DEFAULT_HOST_INTERVALS: dict[str, float] = {
@@ -55,49 +53,6 @@ def build_user_agent(project_url: str = "", contact: str = "") -> str:
     """``pipewatch/<version> (+<project url>; <contact>)``: who is asking and how to reach them."""
     details = "; ".join(part for part in (f"+{project_url}" if project_url else "", contact) if part)
     return f"pipewatch/{package_version()}" + (f" ({details})" if details else "")
-
-
-@dataclass(frozen=True)
-class HttpResponse:
-    url: str
-    status: int
-    body: bytes = b""
-    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
-    not_modified: bool = False
-
-    @property
-    def etag(self) -> str:
-        return self.headers.get("etag", "")
-
-    @property
-    def last_modified(self) -> str:
-        return self.headers.get("last-modified", "")
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "")
-
-
-class Fetcher(Protocol):
-    """What the source adapters need from an HTTP client (HttpFetcher, or a fake in tests)."""
-
-    contact: str
-
-    def get(
-        self,
-        url: str,
-        *,
-        source_id: str,
-        deadline: float,
-        params: Mapping[str, str] | None = None,
-        expect: Expect = "any",
-        etag: str = "",
-        last_modified: str = "",
-        headers: Mapping[str, str] | None = None,
-        min_interval: float | None = None,
-        max_bytes: int | None = None,
-        timeout: float | None = None,
-    ) -> HttpResponse: ...
 
 
 def _looks_like_html(head: bytes) -> bool:

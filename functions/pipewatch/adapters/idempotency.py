@@ -31,7 +31,8 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAl
 from pipewatch.domain.models import Alert
 from pipewatch.domain.render.digest import DigestMessage
 from pipewatch.errors import PublishError, PublishInProgress
-from pipewatch.observability import MetricsSink, NullMetrics, logger
+from pipewatch.observability import NullMetrics, logger
+from pipewatch.services.ports import MetricsSink
 
 SAVE_ATTEMPTS = 5
 SAVE_BACKOFF_S = 0.05

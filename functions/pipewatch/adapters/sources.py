@@ -11,35 +11,21 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from pipewatch.adapters import ctgov, edgar, pubmed
 from pipewatch.adapters.feeds import parse_feed
-from pipewatch.adapters.http import Expect, Fetcher, HttpResponse
 from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import FetchedItem, SourceState
 from pipewatch.errors import PayloadError, SourceError
+from pipewatch.services.ports import Expect, Fetcher, HttpResponse, WatchlistLike
 
 PUBMED_INTERVAL_WITH_KEY = 0.1  # NCBI: 10 requests/second with an API key
 ESUMMARY_BATCH = 200
 
 
 # -- the watchlist, as far as sources are concerned ---------------------------------------------------------
-
-
-class AgentLike(Protocol):
-    @property
-    def id(self) -> str: ...
-
-    def search_terms(self) -> list[str]: ...
-
-
-class WatchlistLike(Protocol):
-    @property
-    def agents(self) -> Sequence[AgentLike]: ...
-
-    def watched_trials(self) -> list[tuple[str, str, str]]: ...
 
 
 @dataclass(frozen=True)

@@ -14,75 +14,19 @@ Table items (single table, not `kind=update`, so the alert stream filter never s
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel
 
 from pipewatch.adapters.store import _from_ddb, _to_ddb, paged
-from pipewatch.domain.subscribers.subscriptions import Subscription
+from pipewatch.domain.subscribers.records import DigestState, SubscriptionRecord
+from pipewatch.errors import ConcurrentChange, SnsSubscriptionError, TopicFull
 
 SUBSCRIPTION_SK = "SUBSCRIPTION"
 DIGEST_SK = "DIGEST"
 SUBSCRIPTIONS_GSI_PK = "SUBSCRIPTIONS"
 GSI = "gsi2"
 LEGACY_GSI = "gsi1"  # where subscriptions were listed before gsi2 (see `move_to_subscriber_index`)
-
-Status = Literal["pending", "active", "deleting"]
-
-
-class SnsSubscriptionError(Exception):
-    """SNS refused a subscription change; the message is SNS's reason."""
-
-
-class TopicFull(SnsSubscriptionError):
-    """The alerts topic holds as many filter policies as SNS allows (200 per topic unless raised)."""
-
-
-class ConcurrentChange(Exception):
-    """The subscription record changed since it was read (a concurrent subscribe or unsubscribe)."""
-
-
-class SubscriptionRecord(BaseModel):
-    subscription: Subscription
-    status: Status
-    sns_arn: str = ""
-    sns_attributes: dict[str, str]
-    created_at: datetime
-    updated_at: datetime
-    # slack/teams/webhook: the URL and signing secret, KMS-envelope encrypted (adapters/secrets.py); never
-    # part of as_output(), never logged.
-    credentials: str = ""
-    # When the subscription last became what its mode says (created, or switched instant <-> digest): a
-    # digest starts there, so nothing alerted while it was instant is sent again.
-    mode_since: datetime | None = None
-    # The IAM caller who created it (API Gateway's userArn); "" for records made by an operator or before
-    # owners were recorded: only an admin manages those.
-    owner: str = ""
-    version: int = 0  # moved on by every write; each write is conditioned on the version read
-
-    @property
-    def subscription_id(self) -> str:
-        return self.subscription.subscription_id
-
-    def as_output(self) -> dict[str, Any]:
-        return {
-            "subscription_id": self.subscription_id,
-            "endpoint": self.subscription.endpoint,
-            "protocol": self.subscription.protocol,
-            **({"owner": self.subscription.owner} if self.subscription.owner else {}),
-            **self.subscription.preferences.model_dump(mode="json"),
-            "status": self.status,
-            "filter_policy": json.loads(self.sns_attributes.get("FilterPolicy", "{}")),
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
-        }
-
-
-class DigestState(BaseModel):
-    last_digest_at: datetime
-    last_digest_date: str
 
 
 def _record(item: dict[str, Any]) -> SubscriptionRecord:

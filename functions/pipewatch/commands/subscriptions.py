@@ -86,9 +86,8 @@ def _run(args: argparse.Namespace, name: str, action: str) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
     from pydantic import ValidationError
 
-    from pipewatch.adapters.subscriptions import SnsSubscriptionError
     from pipewatch.domain.subscribers.subscriptions import Subscription, SubscriptionError
-    from pipewatch.errors import ConfigError
+    from pipewatch.errors import ConfigError, SnsSubscriptionError
     from pipewatch.services.subscriptions import SubscriptionNotFound
 
     try:

@@ -14,13 +14,13 @@ from pipewatch import composition
 from pipewatch.settings import get_settings
 
 if TYPE_CHECKING:
-    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
     from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
+    from pipewatch.services.ports import RedeliveryQueue
     from pipewatch.services.reader import ReaderService
     from pipewatch.services.subscriptions import SubscriptionService
 
@@ -46,7 +46,7 @@ def delivery_service() -> DeliveryService:
 
 
 @cache
-def delivery_queue() -> SqsDeliveryQueue:
+def delivery_queue() -> RedeliveryQueue:
     return composition.build_delivery_queue(get_settings())
 
 

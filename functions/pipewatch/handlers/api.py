@@ -17,15 +17,16 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pipewatch.adapters.subscriptions import SnsSubscriptionError, SubscriptionRecord, TopicFull
 from pipewatch.domain.models import EventType, Severity
 from pipewatch.domain.subscribers.channels import ChannelKind, ChannelUrlError
+from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import (
     Mode,
     SubscriptionError,
     parse_endpoint,
     validate_timezone,
 )
+from pipewatch.errors import SnsSubscriptionError, TopicFull
 from pipewatch.handlers import _defaults
 from pipewatch.observability import logger, metrics, traced_handler
 from pipewatch.services.subscriptions import (

@@ -17,8 +17,8 @@ from pipewatch.handlers import _defaults
 from pipewatch.observability import logger, metrics, traced_handler
 
 if TYPE_CHECKING:
-    from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
     from pipewatch.services.delivery import DeliveryService
+    from pipewatch.services.ports import RedeliveryQueue
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -31,7 +31,7 @@ def handler(
     context: Any,
     *,
     service: DeliveryService | None = None,
-    queue: SqsDeliveryQueue | None = None,
+    queue: RedeliveryQueue | None = None,
 ) -> dict[str, Any]:
     """`queue` is where a deferred job's message gets its new visibility timeout (the delivery queue)."""
     from pipewatch.services.delivery import RetryLater

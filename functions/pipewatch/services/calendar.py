@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
 
 from pipewatch.domain.catalysts import calendar as rules
 from pipewatch.domain.catalysts.calendar import CALENDAR_SOURCE_ID, CalendarEntry, Observation
@@ -21,25 +20,12 @@ from pipewatch.domain.models import Update
 from pipewatch.domain.trials.model import TrialSnapshot
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.observability import logger
+from pipewatch.services.ports import CatalystRepository, RecentUpdates
 
 _CONFLICT_RETRIES = 2
 # The daily check reads the stored updates of this many days again: a poll that stopped between storing an
 # update and folding it into the calendar (a timeout, a throttled write) loses no catalyst.
 REFOLD_DAYS = 2
-
-
-class CatalystRepository(Protocol):
-    def get(self, catalyst_id: str) -> CalendarEntry | None: ...
-
-    def list(self, agent: str | None = None) -> list[CalendarEntry]: ...
-
-    def save(
-        self, entry: CalendarEntry, previous_version: int | None, updates: Sequence[Update] = ()
-    ) -> bool: ...
-
-
-class RecentUpdates(Protocol):
-    def updates_between(self, start: datetime, end: datetime) -> list[Update]: ...
 
 
 @dataclass
@@ -142,6 +128,16 @@ class CalendarService:
             )
             written.extend(self._fold(seen, now))
         return written
+
+    def observe_stored(self, updates: Sequence[Update]) -> list[Update]:
+        """The updates one poll stored, in the order stored, each as of its first-seen time."""
+        return [slip for update in updates for slip in self.observe_update(update, update.first_seen)]
+
+    def observe_trials(
+        self, records: Sequence[tuple[TrialSnapshot, str | None]], now: datetime
+    ) -> list[Update]:
+        """The registry records one poll saved (with the watched agent the poll found for each), in order."""
+        return [slip for snapshot, agent in records for slip in self.observe_trial(snapshot, agent, now)]
 
     def observe_trial(
         self, snapshot: TrialSnapshot, agent: str | None, now: datetime | None = None

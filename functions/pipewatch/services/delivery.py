@@ -31,7 +31,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -47,12 +47,20 @@ from pipewatch.domain.render.webhooks import (
     webhook_id,
 )
 from pipewatch.domain.subscribers.channels import ChannelUrlError
-from pipewatch.domain.subscribers.delivery import Claim, EmailSendError, FailureCount, PostResult
+from pipewatch.domain.subscribers.delivery import Claim, EmailSendError
 from pipewatch.domain.subscribers.filter_policy import accepts
+from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.observability import logger
-
-if TYPE_CHECKING:
-    from pipewatch.adapters.subscriptions import SubscriptionRecord
+from pipewatch.services.ports import (
+    Decrypter,
+    DeliveryState,
+    EmailSender,
+    JobQueue,
+    Poster,
+    SubscriptionReader,
+    UnsubscribeLinks,
+    UpdateLookup,
+)
 
 LEASE_SECONDS = 60.0
 SLACK_INTERVAL_SECONDS = 1.0  # Slack: about one message per second per channel
@@ -86,56 +94,6 @@ class DeliveryJob(BaseModel):
         return self.update_id or f"digest#{self.digest_key}"
 
 
-# -- ports -------------------------------------------------------------------------------------------
-class SubscriptionReader(Protocol):
-    def get(self, subscription_id: str) -> SubscriptionRecord | None: ...
-    def list(self, mode: str | None = None) -> list[SubscriptionRecord]: ...
-
-
-class UpdateReader(Protocol):
-    def get_update(self, update_id: str) -> Update | None: ...
-
-
-class JobQueue(Protocol):
-    def send_jobs(self, bodies: list[str]) -> None: ...
-
-
-class Decrypter(Protocol):
-    def decrypt(self, token: str, context: dict[str, str]) -> bytes: ...
-
-
-class Poster(Protocol):
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> PostResult: ...
-
-
-class EmailSender(Protocol):
-    sender: str
-
-    def send(self, recipient: str, raw_message: bytes) -> str: ...
-
-
-class UnsubscribeLinks(Protocol):
-    """Signed one-click unsubscribe URLs (domain/subscribers/links.py SignedLinks, built by a colleague)."""
-
-    def unsubscribe_url(self, subscription_id: str) -> str: ...
-
-
-class DeliveryState(Protocol):
-    def claim(
-        self, subscription_id: str, message_key: str, *, token: str, now: float, lease_seconds: float
-    ) -> Claim: ...
-    def mark_sent(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool: ...
-    def release(
-        self, subscription_id: str, message_key: str, *, token: str, now: float, slot_at: float = 0.0
-    ) -> bool: ...
-    def take_slot(self, subscription_id: str, *, now: float, interval: float) -> float: ...
-    def hold_until(self, subscription_id: str, until: float) -> None: ...
-    def record_failure(self, subscription_id: str, *, error: str, failing_after: int) -> FailureCount: ...
-    def record_success(self, subscription_id: str) -> bool: ...
-    def suppress(self, address: str, *, reason: str, now: float) -> None: ...
-    def is_suppressed(self, address: str) -> bool: ...
-
-
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """What one attempt sends: a POST body and headers, or a raw e-mail."""
@@ -155,7 +113,7 @@ class DeliveryService:
         self,
         *,
         subscriptions: SubscriptionReader,
-        updates: UpdateReader,
+        updates: UpdateLookup,
         state: DeliveryState,
         queue: JobQueue,
         cipher: Decrypter,

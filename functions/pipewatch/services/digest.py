@@ -12,31 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from pipewatch.adapters.store import Store
-from pipewatch.adapters.subscriptions import DigestState, SubscriptionTable
-from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.models import SourceState
-from pipewatch.domain.render.digest import DigestMessage, build_digest, select
+from pipewatch.domain.render.digest import build_digest, select
 from pipewatch.domain.render.messages import DEFAULT_LINK_BASE
 from pipewatch.domain.subscribers.links import SignedLinks
+from pipewatch.domain.subscribers.records import DigestState
 from pipewatch.domain.subscribers.subscriptions import digest_due, local_digest_date
 from pipewatch.errors import PipewatchError, PublishError, PublishInProgress
 from pipewatch.observability import logger
+from pipewatch.services.ports import CatalystLister, DigestPublisher, DigestSubscriptions, DigestUpdates
 
 # A digest covers at most this far back (a subscriber silent for months gets the last week, not everything).
 MAX_LOOKBACK = timedelta(days=8)
-
-
-class CatalystReader(Protocol):
-    def list(self, agent: str | None = None) -> list[CalendarEntry]: ...
-
-
-class DigestPublisher(Protocol):
-    def publish_once(self, message: DigestMessage, part: int = 0) -> dict[str, str]: ...
-
-    def register_lambda_context(self, context: Any) -> None: ...
 
 
 class DigestRunError(PipewatchError):
@@ -70,11 +59,11 @@ class DigestService:
     def __init__(
         self,
         *,
-        table: SubscriptionTable,
-        store: Store,
+        table: DigestSubscriptions,
+        store: DigestUpdates,
         publisher: DigestPublisher,
         link_base: str = DEFAULT_LINK_BASE,
-        calendar: CatalystReader | None = None,
+        calendar: CatalystLister | None = None,
         links: Callable[[], SignedLinks] | None = None,
         alarm_after_failures: int = 3,
     ) -> None:

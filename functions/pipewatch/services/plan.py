@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from pipewatch.domain.ingest.polling import DEFAULT_AGENTS_PER_TASK, PollTask, plan_tasks
 from pipewatch.domain.ingest.sources import SourceClass, SourcesConfig
+from pipewatch.services.ports import TaskQueue
 
 __all__ = ["DEFAULT_AGENTS_PER_TASK", "PlanReport", "PlanRequest", "PlanService", "PollTask", "TaskQueue"]
-
-
-class TaskQueue(Protocol):
-    def send(self, tasks: Sequence[PollTask]) -> int: ...
 
 
 class PlanRequest(BaseModel):

@@ -9,42 +9,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
 
-from pipewatch.domain.ingest.dedupe import Claim, StoryIndex, claim_keys
-from pipewatch.domain.ingest.ids import shared_urls, trial_change_id, update_id, url_identifies
+from pipewatch.domain.ingest.intake import prepare_batch
 from pipewatch.domain.ingest.polling import PollTask, SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig, SourcesConfig
-from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
-from pipewatch.domain.models import Classification, FetchedItem, SourceState, TrialChange, Update
-from pipewatch.domain.trials.diff import diff_snapshots
-from pipewatch.domain.trials.document import snapshot_from_study
-from pipewatch.domain.trials.model import TrialSnapshot, fit_snapshot
+from pipewatch.domain.models import SourceState, Update
 from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.watchlist import Watchlist
-from pipewatch.errors import PayloadError, PipewatchError, RecordRejected, SourceError
+from pipewatch.errors import PayloadError, PipewatchError, SourceError
 from pipewatch.observability import NullMetrics, logger
-from pipewatch.services.ports import MetricsSink, SourcePoller, UpdateStore
+from pipewatch.services.news_intake import NewsIntake
+from pipewatch.services.poll_report import PollReport, SourceOutcome
+from pipewatch.services.ports import CatalystObserver, Fetcher, MetricsSink, SourcePoller, UpdateStore
+from pipewatch.services.trial_intake import TrialIntake, TrialIntakeResult
 
-if TYPE_CHECKING:
-    from pipewatch.services.calendar import CalendarService
-
-CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
-# How far back (by first-seen day) a new item is compared with stored stories for syndicated copies.
-DEDUPE_LOOKBACK_DAYS = 7
-# Tries at claiming one story before it is left for the next poll (validators are not advanced then).
-CLAIM_ATTEMPTS = 5
-
-
-def trial_text(snapshot: TrialSnapshot) -> str:
-    """The words of a registry record that name its drugs and diseases, for agent and indication matching."""
-    words: list[str] = [snapshot.acronym or "", *(snapshot.conditions or ())]
-    for intervention in snapshot.interventions or ():
-        words.append(intervention.name or "")
-        words.extend(intervention.other_names or ())
-    return ". ".join(w for w in words if w)
+__all__ = ["PollReport", "PollService", "PollTaskError", "SourceOutcome"]
 
 
 class PollTaskError(PipewatchError):
@@ -66,47 +46,13 @@ def _without_extras(source: SourceConfig) -> SourceConfig:
     return source
 
 
-@dataclass
-class SourceOutcome:
-    source_id: str
-    ok: bool
-    not_modified: bool = False
-    fetched: int = 0
-    relevant: int = 0
-    stored: int = 0
-    merged: int = 0  # copies of a stored story from other outlets, merged into it (no alert)
-    trial_changes: int = 0
-    rejected: int = 0  # records skipped (over a size limit, refused by DynamoDB): counted, logged, not fatal
-    baselined: int = 0  # old news (or a first poll's undated items) remembered without an alert
-    deferred: int = 0  # past the per-poll caps: left for the next poll (validators kept)
-    error: str = ""
-
-
-@dataclass
-class PollReport:
-    outcomes: list[SourceOutcome] = field(default_factory=list)
-    new_updates: list[Update] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[SourceOutcome]:
-        return [o for o in self.outcomes if not o.ok]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "sources": len(self.outcomes),
-            "failed": [{"source": o.source_id, "error": o.error} for o in self.failed],
-            "new_updates": len(self.new_updates),
-            "outcomes": [o.__dict__ for o in self.outcomes],
-        }
-
-
 class PollService:
     def __init__(
         self,
         *,
         store: UpdateStore,
         source_poller: SourcePoller,
-        fetcher: Any,
+        fetcher: Fetcher,
         classifier: Classifier,
         watchlist: Watchlist,
         sources: SourcesConfig,
@@ -114,7 +60,7 @@ class PollService:
         source_environment: Mapping[str, str] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         monotonic: Callable[[], float] = time.monotonic,
-        calendar: CalendarService | None = None,
+        calendar: CatalystObserver | None = None,
         alarm_after_failures: int = 3,
     ) -> None:
         self._alarm_after = alarm_after_failures
@@ -129,7 +75,14 @@ class PollService:
         self._metrics = metrics or NullMetrics()
         self._clock = clock
         self._monotonic = monotonic
-        self._watched_acronyms = {nct: acronym for nct, _agent, acronym in watchlist.watched_trials()}
+        self._news = NewsIntake(store=store, metrics=self._metrics, limits=sources.poll)
+        self._trials = TrialIntake(
+            store=store,
+            metrics=self._metrics,
+            classifier=classifier,
+            watchlist=watchlist,
+            limits=sources.poll,
+        )
 
     def select(
         self, source_ids: Iterable[str] | None = None, source_class: str | None = None
@@ -298,239 +251,24 @@ class PollService:
             return outcome
         if result.studies:
             outcome.fetched = len(result.studies)
-            # The first successful poll of a registry is a baseline: every study already registered would
-            # otherwise alert as "new study". Later polls alert on new studies and on changes.
-            outcome.trial_changes = self._store_trials(source, result.studies, now, report, baseline=baseline)
+            # The first successful poll of a registry is a baseline (pipewatch.domain.ingest.trial_intake).
+            trials = TrialIntakeResult()
+            try:
+                self._trials.run(source.id, result.studies, now, first_poll=baseline, into=trials)
+            finally:
+                outcome.trial_changes = len(trials.stored)
+                report.new_updates.extend(trials.stored)
+                if self._calendar is not None and trials.saved:
+                    report.new_updates.extend(self._calendar.observe_trials(trials.saved, now))
             return outcome
         outcome.fetched = len(result.items)
-        self._note_dropped_urls(source, result.items)
-        candidates: dict[str, Update] = {}
-        shared = shared_urls(result.items)
-        for item in result.items:
-            classification = self._classifier.classify_item(item)
-            if not classification.relevant:
-                continue
-            update = self._to_update(item, classification, now, shared=item.url in shared)
-            candidates.setdefault(update.update_id, update)
-        outcome.relevant = len(candidates)
-        already = self._store.existing_update_ids(list(candidates))
-        fresh = [u for uid, u in candidates.items() if uid not in already]
-        # The same story from another outlet (or twice in this feed) merges into the stored update. The
-        # decision "new story" is claimed (Store.put_claimed_update) so that a concurrent poll holding
-        # another outlet's copy cannot store it too: it sees a conflict, re-reads and merges instead.
-        window = (now - timedelta(days=DEDUPE_LOOKBACK_DAYS), now + timedelta(seconds=1))
-        claims = self._store.get_claims(k for u in fresh for k in claim_keys(u)) if fresh else {}
-        index = StoryIndex(self._store.updates_between(*window) if fresh else [])
-        for update in self._store.get_updates(self._claimed_ids(claims, index)):
-            index.add(update)
-        limits = self._sources.poll
-        horizon = now - timedelta(days=limits.alert_horizon_days)
-        handled = alerts = 0
-        for update in fresh:
-            if handled >= limits.max_items_per_poll or alerts >= limits.max_alerts_per_poll:
-                # Deferred, not lost: the validators stay, the next poll fetches these again.
-                outcome.deferred = len(fresh) - handled
-                logger.info("poll cap reached", extra={"source": source.id, "deferred": outcome.deferred})
-                self._metrics.count("ItemsDeferred", outcome.deferred, source=source.id)
-                break
-            handled += 1
-            old = update.published < horizon if update.published else baseline and limits.baseline_undated
-            if old:  # old news, or an undated item of a first poll: remembered, never alerted
-                outcome.baselined += int(self._store.put_seen(update))
-                continue
-            stored_before = outcome.stored
-            try:
-                self._store_one(
-                    update, claims=claims, index=index, window=window, outcome=outcome, report=report
-                )
-            except RecordRejected as exc:  # this record only: its neighbours are still stored
-                self._reject(source, exc)
-                outcome.rejected += 1
-            alerts += outcome.stored - stored_before
-        if outcome.baselined:
-            self._metrics.count("ItemsBaselined", outcome.baselined, source=source.id)
-        return outcome
-
-    @staticmethod
-    def _claimed_ids(claims: dict[str, Claim], index: StoryIndex) -> list[str]:
-        return [i for c in claims.values() for i in c.ids if i not in index]
-
-    def _store_one(
-        self,
-        update: Update,
-        *,
-        claims: dict[str, Claim],
-        index: StoryIndex,
-        window: tuple[datetime, datetime],
-        outcome: SourceOutcome,
-        report: PollReport,
-    ) -> None:
-        keys = claim_keys(update)
-        for _attempt in range(CLAIM_ATTEMPTS):
-            story = index.find(update)
-            if story is not None:
-                outcome.merged += int(self._store.merge_source(story.update_id, update))
-                return
-            before = self._store.trimmed
-            result = self._store.put_claimed_update(update, {k: claims[k] for k in keys})
-            if self._store.trimmed > before:
-                self._metrics.count("RecordsTrimmed", 1, source=update.source_id)
-            if result == "exists":
-                return
-            if result == "stored":
-                outcome.stored += 1
-                report.new_updates.append(update)
-                index.add(update)
-                if self._calendar is not None:
-                    # a stored item feeds the calendar once (re-polls find it stored and skip it)
-                    report.new_updates.extend(self._calendar.observe_update(update, update.first_seen))
-                for key in keys:
-                    claim = claims[key]
-                    claims[key] = Claim(key, claim.version + 1, (*claim.ids, update.update_id))
-                return
-            # Another poll claimed a story in this neighbourhood since we read: read again, decide again.
-            self._metrics.count("StoryClaimConflicts", 1, source=update.source_id)
-            claims.update(self._store.get_claims(keys))
-            for fresh_story in self._store.updates_between(*window):
-                index.add(fresh_story)
-            for fresh_story in self._store.get_updates(self._claimed_ids(claims, index)):
-                index.add(fresh_story)
-        # Not skipped: the source fails, its validators stay, and the next poll decides this story again.
-        raise SourceError(
-            update.source_id, f"story claim for {update.update_id} contended {CLAIM_ATTEMPTS} times"
-        )
-
-    def _reject(self, source: SourceConfig, exc: RecordRejected) -> None:
-        logger.warning(
-            "record skipped", extra={"source": source.id, "record": exc.record_id, "reason": exc.reason}
-        )
-        self._metrics.count("RecordsRejected", 1, source=source.id)
-
-    def _note_dropped_urls(self, source: SourceConfig, items: list[FetchedItem]) -> None:
-        for item in items:
-            if "url_dropped" in item.extra:
-                logger.warning(
-                    "link dropped",
-                    extra={"source": source.id, "guid": item.guid[:200], "reason": item.extra["url_dropped"]},
-                )
-                self._metrics.count("RecordsTrimmed", 1, source=source.id)
-
-    @staticmethod
-    def _to_update(
-        item: FetchedItem, classification: Classification, now: datetime, *, shared: bool = False
-    ) -> Update:
-        return Update(
-            update_id=update_id(item, shared_url=shared),
-            url_shared=bool(item.url) and not url_identifies(item, shared),
-            title=item.title,
-            summary=item.summary,
-            url=item.url,
-            source_id=item.source_id,
-            source_name=item.source_name or item.source_id,
-            published=item.published,
-            doc_type=item.doc_type,
-            classification=classification,
-            # The outlet when the feed names it (Google News, wires), so merged copies list their outlets.
-            sources=(item.extra.get("publisher") or item.source_name or item.source_id,),
-            first_seen=now,
-        )
-
-    # -- trials -------------------------------------------------------------------------------------------
-    def _store_trials(
-        self,
-        source: SourceConfig,
-        studies: list[dict[str, Any]],
-        now: datetime,
-        report: PollReport,
-        *,
-        baseline: bool,
-    ) -> int:
-        stored = 0
-        for study in studies:
-            try:
-                stored += self._store_trial(source, study, now, report, baseline=baseline)
-            except (PayloadError, RecordRejected) as exc:  # this study only: the next one is still diffed
-                logger.warning("skipping a registry record", extra={"source": source.id, "reason": str(exc)})
-                self._metrics.count("RecordsRejected", 1, source=source.id)
-        return stored
-
-    def _store_trial(
-        self,
-        source: SourceConfig,
-        study: dict[str, Any],
-        now: datetime,
-        report: PollReport,
-        *,
-        baseline: bool,
-    ) -> int:
-        full = snapshot_from_study(study)
-        # Sized before it is written: the biggest lists are dropped (and named) until it fits.
-        snapshot = fit_snapshot(full, SNAPSHOT_MAX_BYTES)
-        if snapshot is not full:
-            logger.warning(
-                "registry record trimmed to fit the item limit",
-                extra={"source": source.id, "nct_id": snapshot.nct_id, "dropped": snapshot.trimmed},
-            )
-            self._metrics.count("RecordsTrimmed", 1, source=source.id)
-        previous = self._store.get_snapshot(snapshot.nct_id)
-        old = TrialSnapshot.model_validate_json(previous[0]) if previous else None
-        acronym = self._watched_acronyms.get(snapshot.nct_id)
-        changes = diff_snapshots(old, snapshot, acronym=acronym or None)
-        if old is not None and not changes:
-            return 0  # same content: no write at all
-        if old is None and (baseline or self._stale(snapshot, now)):
-            changes = []  # baseline (first poll, or an old study an added agent brought in): remember it
-        updates = [self._trial_update(snapshot, change, source, now) for change in changes]
-        saved = self._store.save_snapshot_with_updates(
-            snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, updates
-        )
-        if not saved:
-            return 0
-        report.new_updates.extend(updates)
-        if self._calendar is not None:
-            agent = self._watchlist.agent_for_nct(snapshot.nct_id)
-            report.new_updates.extend(self._calendar.observe_trial(snapshot, agent, now))
-        return len(updates)
-
-    def _stale(self, snapshot: TrialSnapshot, now: datetime) -> bool:
-        """A study whose record was last updated before the alert horizon is not news when first seen."""
+        batch = prepare_batch(result.items, self._classifier.classify_item, now)
+        stored: list[Update] = []
         try:
-            updated = date.fromisoformat((snapshot.last_update_posted or "")[:10])
-        except ValueError:
-            return False
-        return updated < (now - timedelta(days=self._sources.poll.alert_horizon_days)).date()
-
-    def _trial_update(
-        self, snapshot: TrialSnapshot, change: TrialChange, source: SourceConfig, now: datetime
-    ) -> Update:
-        about = self._classifier.classify(
-            snapshot.brief_title or "", trial_text(snapshot), doc_type="registry"
-        )
-        agents = about.agents
-        watched_agent = self._watchlist.agent_for_nct(snapshot.nct_id)
-        if watched_agent and watched_agent not in agents:
-            agents = (watched_agent, *agents)
-        classification = Classification(
-            relevant=True,
-            agents=agents,
-            indications=about.indications,
-            event_type=change.event_type,
-            severity=change.severity,
-            reasons=(f"registry change: {change.field}", *about.reasons),
-        )
-        version = snapshot.last_update_posted or now.date().isoformat()
-        url = CTGOV_STUDY_URL.format(nct_id=snapshot.nct_id)
-        return Update(
-            update_id=trial_change_id(change, version),
-            title=change.summary,
-            summary=snapshot.brief_title,
-            url=url,
-            source_id=source.id,
-            source_name="ClinicalTrials.gov",
-            published=now,
-            doc_type="registry",
-            classification=classification,
-            sources=("ClinicalTrials.gov",),
-            change=change,
-            first_seen=now,
-        )
+            self._news.run(source.id, batch, now, outcome, first_poll=baseline, stored=stored)
+        finally:
+            report.new_updates.extend(stored)
+            if self._calendar is not None and stored:
+                # a stored item feeds the calendar once (re-polls find it stored and skip it)
+                report.new_updates.extend(self._calendar.observe_stored(stored))
+        return outcome

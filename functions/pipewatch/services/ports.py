@@ -1,22 +1,142 @@
-"""Ports: what the use cases need from the outside world, as Protocols.
+"""Ports: what the use cases need from the outside world, as Protocols, and the records they exchange.
 
 Services are typed against these, never against an adapter class, so a service runs in a unit test on an
 in-memory fake (tests/fakes.py) and the composition root alone decides which adapter stands behind each.
+Each port is narrow: it names only what its service calls. A port two services share is written once and
+composed (`UpdateReader` is `UpdateLookup` + `RecentUpdates`). Adapters may import this module (the
+contracts they fulfil); nothing here imports an adapter or a service, and the domain types are imported
+for type checking only, so importing a port costs a Lambda's cold start nothing.
+
+Sections follow the use cases: shared, poll, calendar, alert, digest, plan, subscriptions, reader, delivery.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from pipewatch.domain.ingest.dedupe import Claim
-from pipewatch.domain.ingest.polling import SourceResult
-from pipewatch.domain.ingest.sources import SourceConfig
-from pipewatch.domain.models import SourceState, Update
+if TYPE_CHECKING:
+    from pipewatch.domain.catalysts.calendar import CalendarEntry
+    from pipewatch.domain.ingest.dedupe import Claim
+    from pipewatch.domain.ingest.polling import PollTask, SourceResult
+    from pipewatch.domain.ingest.sources import SourceConfig
+    from pipewatch.domain.models import Alert, SourceState, Update
+    from pipewatch.domain.render.digest import DigestMessage
+    from pipewatch.domain.render.page import Catalyst
+    from pipewatch.domain.subscribers.delivery import Claim as DeliveryClaim
+    from pipewatch.domain.subscribers.delivery import FailureCount, PostResult
+    from pipewatch.domain.subscribers.feedback import Feedback
+    from pipewatch.domain.subscribers.links import LinkKeys
+    from pipewatch.domain.subscribers.records import DigestState, SubscriptionRecord
+    from pipewatch.domain.trials.model import TrialSnapshot
+
+# -- shared ------------------------------------------------------------------------------------------------
 
 
-class UpdateStore(Protocol):
+class RecentUpdates(Protocol):
+    """Stored updates first seen in [start, end) (the calendar's re-fold, the digest, the reader's feeds)."""
+
+    def updates_between(self, start: datetime, end: datetime) -> list[Update]: ...
+
+
+class UpdateLookup(Protocol):
+    """One stored update by id (a delivery job names its update; a reader's link names one)."""
+
+    def get_update(self, update_id: str) -> Update | None: ...
+
+
+class CatalystLister(Protocol):
+    """The stored catalyst calendar (adapters/catalyst_store.py): every entry, or one agent's."""
+
+    def list(self, agent: str | None = None) -> list[CalendarEntry]: ...
+
+
+class SubscriptionReader(Protocol):
+    """Subscription records read by id or listed (all, or one mode's: "instant" or "digest")."""
+
+    def get(self, subscription_id: str) -> SubscriptionRecord | None: ...
+
+    def list(self, mode: str | None = None) -> list[SubscriptionRecord]: ...
+
+
+class MetricsSink(Protocol):
+    """Counters with dimensions (CloudWatch EMF in Lambda, in-memory in the CLI and tests)."""
+
+    def count(self, name: str, value: float = 1, **dimensions: str) -> None: ...
+
+
+# -- poll --------------------------------------------------------------------------------------------------
+
+Expect = Literal["xml", "json", "any"]
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """What a Fetcher answers: the final URL, status, body and lower-cased headers (or a 304's mark)."""
+
+    url: str
+    status: int
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
+    not_modified: bool = False
+
+    @property
+    def etag(self) -> str:
+        return self.headers.get("etag", "")
+
+    @property
+    def last_modified(self) -> str:
+        return self.headers.get("last-modified", "")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+class Fetcher(Protocol):
+    """What the source adapters need from an HTTP client (adapters/http.py HttpFetcher, or a fake). The poll
+    service only hands it to the SourcePoller."""
+
+    contact: str
+
+    def get(
+        self,
+        url: str,
+        *,
+        source_id: str,
+        deadline: float,
+        params: Mapping[str, str] | None = None,
+        expect: Expect = "any",
+        etag: str = "",
+        last_modified: str = "",
+        headers: Mapping[str, str] | None = None,
+        min_interval: float | None = None,
+        max_bytes: int | None = None,
+        timeout: float | None = None,
+    ) -> HttpResponse: ...
+
+
+class AgentLike(Protocol):
+    """An agent as far as sources are concerned: its id and every term a search should use."""
+
+    @property
+    def id(self) -> str: ...
+
+    def search_terms(self) -> list[str]: ...
+
+
+class WatchlistLike(Protocol):
+    """The watchlist as sources see it: agents to search for, and trials as (nct, agent, acronym)."""
+
+    @property
+    def agents(self) -> Sequence[AgentLike]: ...
+
+    def watched_trials(self) -> list[tuple[str, str, str]]: ...
+
+
+class UpdateStore(RecentUpdates, Protocol):
     """Stored updates, source states and trial snapshots (the DynamoDB single table in Lambda)."""
 
     def get_source_state(self, source_id: str) -> SourceState: ...
@@ -24,8 +144,6 @@ class UpdateStore(Protocol):
     def put_source_state(self, state: SourceState) -> None: ...
 
     def existing_update_ids(self, update_ids: Sequence[str]) -> set[str]: ...
-
-    def updates_between(self, start: datetime, end: datetime) -> list[Update]: ...
 
     def put_update(self, update: Update) -> bool: ...
 
@@ -56,8 +174,8 @@ class SourcePoller(Protocol):
         self,
         config: SourceConfig,
         state: SourceState,
-        fetcher: Any,
-        watchlist: Any,
+        fetcher: Fetcher,
+        watchlist: WatchlistLike | None,
         *,
         now: datetime,
         deadline: float,
@@ -65,5 +183,212 @@ class SourcePoller(Protocol):
     ) -> SourceResult: ...
 
 
-class MetricsSink(Protocol):
-    def count(self, name: str, value: float = 1, **dimensions: str) -> None: ...
+# -- calendar ----------------------------------------------------------------------------------------------
+
+
+class CatalystRepository(CatalystLister, Protocol):
+    """Calendar entries by id, and a write conditional on the version read (with the updates it makes)."""
+
+    def get(self, catalyst_id: str) -> CalendarEntry | None: ...
+
+    def save(
+        self, entry: CalendarEntry, previous_version: int | None, updates: Sequence[Update] = ()
+    ) -> bool: ...
+
+
+# -- alert -------------------------------------------------------------------------------------------------
+
+
+class Notifier(Protocol):
+    """Publishes one rendered alert on the alerts topic (SNS in Lambda); returns the message id."""
+
+    def publish(self, alert: Alert) -> str: ...
+
+
+class Publisher(Protocol):
+    """The idempotent publish: `publish_once(update_id=..., alert=...)` runs at most once per update id."""
+
+    def publish_once(self, *, update_id: str, alert: Alert) -> str: ...
+
+    def register_lambda_context(self, context: Any) -> None: ...
+
+
+class StreamUpdates(Protocol):
+    """The new update a table stream record announces, or None for any other record (state writes,
+    snapshots, idempotency records, MODIFY/REMOVE): decoding DynamoDB images is the adapter's business."""
+
+    def __call__(self, record: dict[str, Any]) -> Update | None: ...
+
+
+# -- digest ------------------------------------------------------------------------------------------------
+
+
+class DigestSubscriptions(Protocol):
+    """The digest subscribers and when each last had a digest (its own item, written only after a send)."""
+
+    def list(self, mode: str | None = None) -> list[SubscriptionRecord]: ...
+
+    def get_digest_state(self, subscription_id: str) -> DigestState | None: ...
+
+    def put_digest_state(self, subscription_id: str, state: DigestState) -> None: ...
+
+
+class DigestUpdates(RecentUpdates, Protocol):
+    """The updates a digest covers, and the sources' health for its notices."""
+
+    def source_states(self) -> list[SourceState]: ...
+
+
+class DigestPublisher(Protocol):
+    """The idempotent digest publish: one part of one subscriber's digest at most once."""
+
+    def publish_once(self, message: DigestMessage, part: int = 0) -> dict[str, str]: ...
+
+    def register_lambda_context(self, context: Any) -> None: ...
+
+
+# -- plan --------------------------------------------------------------------------------------------------
+
+
+class TaskQueue(Protocol):
+    """The poll queue (SQS in Lambda): sends the planned tasks, returns how many were sent."""
+
+    def send(self, tasks: Sequence[PollTask]) -> int: ...
+
+
+# -- subscriptions -----------------------------------------------------------------------------------------
+
+
+class SubscriptionRecords(SubscriptionReader, Protocol):
+    """Subscription records written on the version read: `put`/`delete` raise errors.ConcurrentChange when
+    the stored record is not at `expect` (None: unconditional)."""
+
+    def put(self, record: SubscriptionRecord, *, expect: int | None = None) -> SubscriptionRecord: ...
+
+    def delete(self, subscription_id: str, *, expect: int | None = None) -> None: ...
+
+
+class TopicSubscriptions(Protocol):
+    """The endpoint subscriptions on the alerts topic (SNS): refusals raise errors.SnsSubscriptionError
+    (errors.TopicFull when the topic holds as many filter policies as SNS allows)."""
+
+    def attributes(self, policy: dict[str, Any]) -> dict[str, str]: ...
+
+    def subscribe(self, protocol: str, endpoint: str, attributes: dict[str, str]) -> str: ...
+
+    def set_attributes(self, arn: str, attributes: dict[str, str]) -> bool: ...
+
+    def unsubscribe(self, arn: str) -> None: ...
+
+
+class Encrypter(Protocol):
+    """Encrypts a channel's URL and signing secret for storage (KMS envelope in Lambda)."""
+
+    def encrypt(self, plaintext: bytes, context: dict[str, str]) -> str: ...
+
+
+# -- reader ------------------------------------------------------------------------------------------------
+
+
+class UpdateReader(UpdateLookup, RecentUpdates, Protocol):
+    """The reader's pages and feeds: one update, and the recent ones."""
+
+
+class FeedbackStore(Protocol):
+    """A reader's answers to an update (one per label), and the labels already given."""
+
+    def record(self, feedback: Feedback) -> bool: ...
+
+    def given(self, update_id: str, subscription_id: str) -> list[str]: ...
+
+
+class Subscriptions(Protocol):
+    """The subscription use cases a reader may trigger (a look-up, and unsubscribe)."""
+
+    def find(self, subscription_id: str) -> SubscriptionRecord | None: ...
+
+    def unsubscribe(self, key: str) -> SubscriptionRecord: ...
+
+
+class KeySource(Protocol):
+    """The link-signing keys (KMS-encrypted in the table), created on first use when asked."""
+
+    def get(self, *, create: bool = False) -> LinkKeys: ...
+
+
+class CatalystSource(Protocol):
+    """An agent's coming catalysts from `today`, for an update's page."""
+
+    def upcoming(self, agents: Sequence[str], today: date) -> list[Catalyst]: ...
+
+
+# -- delivery ----------------------------------------------------------------------------------------------
+
+
+class JobQueue(Protocol):
+    """The delivery queue: one message per (subscription, message) job."""
+
+    def send_jobs(self, bodies: list[str]) -> None: ...
+
+
+class RedeliveryQueue(Protocol):
+    """Where a deferred job's message waits (the delivery handler's port, not the service's): `delay`
+    sets when the queue hands the received message back (the SQS visibility timeout)."""
+
+    def delay(self, receipt_handle: str, seconds: float) -> None: ...
+
+
+class Decrypter(Protocol):
+    """Decrypts a channel's stored credentials (KMS envelope in Lambda)."""
+
+    def decrypt(self, token: str, context: dict[str, str]) -> bytes: ...
+
+
+class Poster(Protocol):
+    """One HTTPS POST to a chat or webhook destination; the outcome, never an exception for a refusal."""
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> PostResult: ...
+
+
+class EmailSender(Protocol):
+    """Sends one raw e-mail (SES in Lambda) from `sender`; returns the message id."""
+
+    sender: str
+
+    def send(self, recipient: str, raw_message: bytes) -> str: ...
+
+
+class UnsubscribeLinks(Protocol):
+    """Signed one-click unsubscribe URLs (domain/subscribers/links.py SignedLinks, built by a colleague)."""
+
+    def unsubscribe_url(self, subscription_id: str) -> str: ...
+
+
+class DeliveryState(Protocol):
+    """Per (subscription, message) claims with a lease, per destination rate slots, holds and failure
+    counts, and the e-mail suppression list (adapters/delivery_store.py)."""
+
+    def claim(
+        self, subscription_id: str, message_key: str, *, token: str, now: float, lease_seconds: float
+    ) -> DeliveryClaim: ...
+    def mark_sent(self, subscription_id: str, message_key: str, *, token: str, now: float) -> bool: ...
+    def release(
+        self, subscription_id: str, message_key: str, *, token: str, now: float, slot_at: float = 0.0
+    ) -> bool: ...
+    def take_slot(self, subscription_id: str, *, now: float, interval: float) -> float: ...
+    def hold_until(self, subscription_id: str, until: float) -> None: ...
+    def record_failure(self, subscription_id: str, *, error: str, failing_after: int) -> FailureCount: ...
+    def record_success(self, subscription_id: str) -> bool: ...
+    def suppress(self, address: str, *, reason: str, now: float) -> None: ...
+    def is_suppressed(self, address: str) -> bool: ...
+
+
+class CatalystObserver(Protocol):
+    """The catalyst calendar as the poll feeds it (services.calendar.CalendarService), after its writes:
+    each returns the calendar updates it wrote (slips)."""
+
+    def observe_stored(self, updates: Sequence[Update]) -> list[Update]: ...
+
+    def observe_trials(
+        self, records: Sequence[tuple[TrialSnapshot, str | None]], now: datetime
+    ) -> list[Update]: ...

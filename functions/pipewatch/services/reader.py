@@ -12,10 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
 
-from pipewatch.adapters.subscriptions import SubscriptionRecord
-from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.catalysts.ics import entries_for, render_ics
 from pipewatch.domain.models import Update
 from pipewatch.domain.render.page import (
@@ -26,18 +23,26 @@ from pipewatch.domain.render.page import (
     render_update_page,
 )
 from pipewatch.domain.render.syndication import ATOM_TYPE, JSON_FEED_TYPE, atom_feed, json_feed
-from pipewatch.domain.subscribers.feedback import Feedback, FeedbackError, feedback_for
+from pipewatch.domain.subscribers.feedback import FeedbackError, feedback_for
 from pipewatch.domain.subscribers.links import (
     ANY_READER,
     LinkClaims,
     LinkError,
     LinkExpired,
-    LinkKeys,
     Purpose,
     SignedLinks,
 )
+from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import matches
 from pipewatch.observability import logger
+from pipewatch.services.ports import (
+    CatalystLister,
+    CatalystSource,
+    FeedbackStore,
+    KeySource,
+    Subscriptions,
+    UpdateReader,
+)
 from pipewatch.services.subscriptions import SubscriptionNotFound, SubscriptionService
 
 HTML = "text/html; charset=utf-8"
@@ -61,26 +66,6 @@ class WebResponse:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
-class UpdateReader(Protocol):
-    def get_update(self, update_id: str) -> Update | None: ...
-
-    def updates_between(self, start: datetime, end: datetime) -> list[Update]: ...
-
-
-class FeedbackStore(Protocol):
-    def record(self, feedback: Feedback) -> bool: ...
-
-    def given(self, update_id: str, subscription_id: str) -> list[str]: ...
-
-
-class Subscriptions(Protocol):
-    """The subscription use cases a reader may trigger (a look-up, and unsubscribe)."""
-
-    def find(self, subscription_id: str) -> SubscriptionRecord | None: ...
-
-    def unsubscribe(self, key: str) -> SubscriptionRecord: ...
-
-
 class SubscriptionLookup:
     """SubscriptionService as `Subscriptions` (a missing subscription is None, not an error)."""
 
@@ -95,22 +80,6 @@ class SubscriptionLookup:
 
     def unsubscribe(self, key: str) -> SubscriptionRecord:
         return self._service.unsubscribe(key)
-
-
-class KeySource(Protocol):
-    def get(self, *, create: bool = False) -> LinkKeys: ...
-
-
-class CatalystSource(Protocol):
-    """Hook for the catalyst calendar (built separately): an agent's coming catalysts from `today`."""
-
-    def upcoming(self, agents: Sequence[str], today: date) -> list[Catalyst]: ...
-
-
-class CatalystLister(Protocol):
-    """The stored catalyst calendar (adapters/catalyst_store.py): every entry, or one agent's."""
-
-    def list(self, agent: str | None = None) -> list[CalendarEntry]: ...
 
 
 class CalendarCatalysts:

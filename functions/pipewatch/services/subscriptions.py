@@ -29,21 +29,14 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError
 
-from pipewatch.adapters.subscriptions import (
-    ConcurrentChange,
-    SnsSubscriptionError,
-    SnsSubscriptions,
-    SubscriptionRecord,
-    SubscriptionTable,
-    TopicFull,
-)
 from pipewatch.domain.limits import FILTER_POLICIES_PER_TOPIC
 from pipewatch.domain.render.webhooks import SECRET_BYTES, secret_from_bytes
 from pipewatch.domain.subscribers.channels import ChannelKind, channel_subscription_id, mask_url
+from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import (
     Preferences,
     Subscription,
@@ -51,17 +44,15 @@ from pipewatch.domain.subscribers.subscriptions import (
     check_sms_country,
     subscription_id_for,
 )
+from pipewatch.errors import ConcurrentChange, SnsSubscriptionError, TopicFull
 from pipewatch.observability import logger
+from pipewatch.services.ports import Encrypter, SubscriptionRecords, TopicSubscriptions
 
 
 class SubscriptionNotFound(LookupError):
     def __init__(self, key: str) -> None:
         super().__init__(f"no subscription {key!r}")
         self.key = key
-
-
-class Encrypter(Protocol):
-    def encrypt(self, plaintext: bytes, context: dict[str, str]) -> str: ...
 
 
 class SubscriptionForbidden(PermissionError):
@@ -91,8 +82,8 @@ class SubscriptionService:
     def __init__(
         self,
         *,
-        table: SubscriptionTable,
-        sns: SnsSubscriptions,
+        table: SubscriptionRecords,
+        sns: TopicSubscriptions,
         known_agents: Collection[str] | None = None,
         known_indications: Collection[str] | None = None,
         sms_countries: Collection[str] | None = None,

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from pipewatch.adapters import edgar
-from pipewatch.adapters.http import HttpResponse
 from pipewatch.adapters.sources import poll_source
 from pipewatch.domain.ingest.sources import EdgarSettings, SourceConfig
 from pipewatch.domain.models import SourceState
 from pipewatch.errors import PayloadError, SourceError
+from pipewatch.services.ports import HttpResponse
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "edgar"
 

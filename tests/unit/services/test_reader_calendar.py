@@ -11,11 +11,11 @@ from typing import Any
 import icalendar
 import pytest
 
-from pipewatch.adapters.subscriptions import SubscriptionRecord
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.subscribers.feedback import Feedback
 from pipewatch.domain.subscribers.links import ANY_READER, LinkKeys, SignedLinks
+from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription, subscription_id_for
 from pipewatch.services.reader import ReaderService, WebResponse
 

@@ -1,0 +1,99 @@
+"""Registry (ClinicalTrials.gov) records at poll time: read each study's stored snapshot, let the domain
+decide (pipewatch.domain.ingest.trial_intake), and save the snapshot with its change updates in one
+conditional write. One bad record is skipped and counted; the next one is still diffed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pipewatch.domain.ingest.sources import PollLimits
+from pipewatch.domain.ingest.trial_intake import decide_trial, read_study
+from pipewatch.domain.models import Update
+from pipewatch.domain.trials.model import TrialSnapshot
+from pipewatch.domain.watch.classify import Classifier
+from pipewatch.domain.watch.watchlist import Watchlist
+from pipewatch.errors import PayloadError, RecordRejected
+from pipewatch.observability import logger
+from pipewatch.services.ports import MetricsSink, UpdateStore
+
+
+@dataclass
+class TrialIntakeResult:
+    stored: list[Update] = field(default_factory=list)  # the change updates written
+    # the snapshots written (with their watched agent), for the catalyst calendar
+    saved: list[tuple[TrialSnapshot, str | None]] = field(default_factory=list)
+
+
+class TrialIntake:
+    def __init__(
+        self,
+        *,
+        store: UpdateStore,
+        metrics: MetricsSink,
+        classifier: Classifier,
+        watchlist: Watchlist,
+        limits: PollLimits,
+    ) -> None:
+        self._store = store
+        self._metrics = metrics
+        self._classifier = classifier
+        self._watchlist = watchlist
+        self._limits = limits
+        self._watched_acronyms = {nct: acronym for nct, _agent, acronym in watchlist.watched_trials()}
+
+    def run(
+        self,
+        source_id: str,
+        studies: Sequence[dict[str, Any]],
+        now: datetime,
+        *,
+        first_poll: bool,
+        into: TrialIntakeResult,
+    ) -> None:
+        """Fills `into` as it goes, so what was written before a failure still reaches the calendar."""
+        for study in studies:
+            try:
+                self._one(source_id, study, now, first_poll=first_poll, into=into)
+            except (PayloadError, RecordRejected) as exc:  # this study only: the next one is still diffed
+                logger.warning("skipping a registry record", extra={"source": source_id, "reason": str(exc)})
+                self._metrics.count("RecordsRejected", 1, source=source_id)
+
+    def _one(
+        self,
+        source_id: str,
+        study: dict[str, Any],
+        now: datetime,
+        *,
+        first_poll: bool,
+        into: TrialIntakeResult,
+    ) -> None:
+        snapshot, trimmed = read_study(study)
+        if trimmed:
+            logger.warning(
+                "registry record trimmed to fit the item limit",
+                extra={"source": source_id, "nct_id": snapshot.nct_id, "dropped": snapshot.trimmed},
+            )
+            self._metrics.count("RecordsTrimmed", 1, source=source_id)
+        previous = self._store.get_snapshot(snapshot.nct_id)
+        decision = decide_trial(
+            snapshot,
+            previous[0] if previous else None,
+            source_id=source_id,
+            first_poll=first_poll,
+            limits=self._limits,
+            now=now,
+            classifier=self._classifier,
+            watchlist=self._watchlist,
+            acronym=self._watched_acronyms.get(snapshot.nct_id),
+        )
+        if not decision.write:
+            return  # same content: no write at all
+        saved = self._store.save_snapshot_with_updates(
+            snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, decision.updates
+        )
+        if saved:
+            into.stored.extend(decision.updates)
+            into.saved.append((snapshot, decision.agent))
