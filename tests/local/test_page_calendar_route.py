@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import icalendar
-import pytest
 
 from fakes import (
     FixedLinkKeys,
@@ -62,9 +61,7 @@ def _altered(token: str) -> str:
     return base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
 
 
-def test_given_the_page_handler_then_get_cal_is_routed_to_the_calendar(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_given_the_page_handler_then_get_cal_is_routed_to_the_calendar() -> None:
     keys = FixedLinkKeys()
     subscriber = subscription_record(ANALYST, now=datetime.now(UTC), agents=["brepocitinib", "efgartigimod"])
     service = ReaderService(
@@ -74,12 +71,11 @@ def test_given_the_page_handler_then_get_cal_is_routed_to_the_calendar(
         keys=keys,
         calendar=ListedCatalysts(ENTRIES),
     )
-    monkeypatch.setattr(page, "_service", lambda: service)
     token = SignedLinks(keys.keys, "", clock=lambda: datetime.now(UTC)).sign("calendar", SUB)
 
     def get(route: str, token: str) -> dict[str, Any]:
         event = api_gateway_event("GET", f"/{route}/{{token}}", path_parameters={"token": token})
-        answer = page.handler(event, LambdaContext("page"))
+        answer = page.handler(event, LambdaContext("page"), service=service)
         answer["headers"] = {k: v[-1] for k, v in (answer.get("multiValueHeaders") or {}).items()}
         return answer
 
