@@ -64,9 +64,11 @@ integration: $(STAMP)
 e2e: $(STAMP) browser
 	$(BIN)/pytest tests/e2e
 
+# Coverage gates: overall (fail_under in pyproject.toml), then 95 on the pure domain from the same .coverage.
 test: $(STAMP) $(SAMSTAMP) browser
 	$(MAKE) lint typecheck template-lint build
 	$(BIN)/pytest --cov --cov-report=term
+	$(BIN)/coverage report --include='functions/pipewatch/domain/*' --fail-under=95
 
 # `sam local invoke` on every function with its events/*.json, in a Lambda-like container, against moto_server:
 # needs root on Debian 12 (installs docker.io, debootstrap, qemu-user-static, binfmt-support when missing).

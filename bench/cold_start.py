@@ -3,8 +3,9 @@ interpreters that see only the build and the standard library (`-S -E -s`, sys.p
 then the layer, as Lambda's /var/task and /opt/python), median of N, warm file cache:
 
   (a) import    - `import pipewatch.handlers.<name>` (Lambda's INIT phase)
-  (b) + build   - (a) and then `<module>._service()`: settings, config files, boto3 clients and every module
-                  the service imports - the work of the first invocation before its first AWS call,
+  (b) + build   - (a) and then the handler's default service built (handlers/_defaults.py): settings, config
+                  files, boto3 clients and every module the service imports - the work of the first
+                  invocation before its first AWS call,
   (c) + invoke  - (a) and then the FIRST INVOCATION of the handler with its sample event from events/,
                   against a moto_server on 127.0.0.1 with template.yaml created as a stack in it (a fresh
                   stack every round, so each round's invocation is a first one: a new table, queue and
@@ -49,15 +50,11 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from pipewatch_local.functions import by_module
+
 HANDLERS = ["plan", "poll", "alert", "digest", "api"]
 # The sample event of events/ each handler's first invocation gets in (c).
-EVENTS = {
-    "plan": "plan_news.json",
-    "poll": "poll_sqs_task.json",
-    "alert": "alert_stream.json",
-    "digest": "digest_schedule.json",
-    "api": "api_list_subscriptions.json",
-}
+EVENTS = {name: by_module(name).sample_events[0] for name in HANDLERS}
 TARGET = 1.5
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {
@@ -122,9 +119,13 @@ def _timed(body: str) -> Sample:
 
 
 def statements(module: str) -> dict[str, str]:
+    """`build` is what the first invocation does before its event: the handler's default service."""
+    from pipewatch_local.functions import by_module
+
+    default = by_module(module.rsplit(".", 1)[1]).defaults["service"]
     return {
         "import": f"import {module}",
-        "build": f"import {module} as m; m._service()",
+        "build": f"import {module}; from pipewatch.handlers import _defaults; _defaults.{default}()",
     }
 
 

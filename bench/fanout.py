@@ -16,6 +16,7 @@ import time
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -103,12 +104,12 @@ def measure(agents: int, agents_per_task: int = 5, cycles: int = 2) -> list[list
         settings = Settings.from_env()
         plan_service = build_plan_service(settings, agents_per_task=agents_per_task)
         poll_service = build_poll_service(settings)
-        saved = (plan._service, poll._service)
-        plan._service = lambda: plan_service  # type: ignore[method-assign]
-        poll._service = lambda: poll_service  # type: ignore[method-assign]
+        plan_handler = partial(plan.handler, service=plan_service)
         try:
             with recorder.acting_as("poll"):
-                pump = QueuePump.from_mapping(stack, _mapping(stack, "PollQueue"), poll.handler, "poll")
+                pump = QueuePump.from_mapping(
+                    stack, _mapping(stack, "PollQueue"), partial(poll.handler, service=poll_service), "poll"
+                )
             for _ in range(cycles):
                 figures = []
                 for source_class in ("registry", "news"):
@@ -117,7 +118,7 @@ def measure(agents: int, agents_per_task: int = 5, cycles: int = 2) -> list[list
                     t0 = time.perf_counter()
                     with recorder.acting_as("plan"):
                         fig.tasks = int(
-                            plan.handler({"source_class": source_class}, LambdaContext("plan"))["tasks"]
+                            plan_handler({"source_class": source_class}, LambdaContext("plan"))["tasks"]
                         )
                     t1 = time.perf_counter()
                     with recorder.acting_as("poll"):
@@ -130,7 +131,6 @@ def measure(agents: int, agents_per_task: int = 5, cycles: int = 2) -> list[list
                     figures.append(fig)
                 results.append(figures)
         finally:
-            plan._service, poll._service = saved  # type: ignore[method-assign]
             recorder.uninstall()
             os.environ.clear()
             os.environ.update(saved_env)

@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -311,9 +312,8 @@ def soak(
         for poller in pollers:
             poller._clock = lambda: clock["now"]  # type: ignore[method-assign]
         alert_service = build_alert_service(settings)
-        alert_handler._service = lambda: alert_service  # type: ignore[method-assign]
         pump = StreamPump(
-            settings.table_name, alert_handler.handler, function_name="alert",
+            settings.table_name, partial(alert_handler.handler, service=alert_service), function_name="alert",
             filters=[{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["update"]}}}}],
         )  # fmt: skip
         inbox = add_shadow_subscriber(settings.topic_arn, "all", None)

@@ -32,12 +32,33 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 _INLINE_STARTS = ("{", "%YAML", "---", "version:")
 
 
-def _format_validation_error(path: str, exc: ValidationError) -> str:
+def _format_validation_error(path: str, exc: ValidationError, data: object) -> str:
     problems = []
     for err in exc.errors():
-        loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        loc = ".".join(str(part) for part in _key_path(err["loc"], data)) or "(top level)"
         problems.append(f"{path}: {loc}: {err['msg']}")
     return "; ".join(problems)
+
+
+def _key_path(loc: tuple[int | str, ...], data: object) -> list[int | str]:
+    """The error's location as keys of the document. A discriminated union (a source's `kind`) puts the tag
+    in pydantic's location (`sources.0.rss.url`); the file has no such key, so it is left out."""
+    path: list[int | str] = []
+    current = data
+    tag_skipped = False  # pydantic adds one tag per mapping, before that mapping's own keys
+    for part in loc:
+        if isinstance(current, dict) and not tag_skipped and current.get("kind") == part:
+            tag_skipped = True
+            continue
+        path.append(part)
+        tag_skipped = False
+        if isinstance(current, dict):
+            current = current.get(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            current = None
+    return path
 
 
 def load_yaml_model(path: str | Path, model: type[ModelT]) -> ModelT:
@@ -68,7 +89,7 @@ def _validated(data: object, model: type[ModelT], origin: str) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_format_validation_error(origin, exc)) from exc
+        raise ConfigError(_format_validation_error(origin, exc, data)) from exc
 
 
 def packaged_json_path(name: str) -> Path:

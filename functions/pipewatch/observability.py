@@ -41,10 +41,11 @@ def traced_handler(func: F) -> F:
     """`Tracer.capture_lambda_handler` when the X-Ray SDK is enabled, else the handler unchanged."""
 
     @functools.wraps(func)
-    def wrapper(event: Any, context: Any) -> Any:
+    def wrapper(event: Any, context: Any, **injected: Any) -> Any:
+        # `injected`: the keyword-only collaborators a test or the harness passes (`service=...`).
         if xray_sdk_enabled():
-            return get_tracer().capture_lambda_handler(func)(event, context)
-        return func(event, context)
+            return get_tracer().capture_lambda_handler(func)(event, context, **injected)
+        return func(event, context, **injected)
 
     return wrapper  # type: ignore[return-value]
 

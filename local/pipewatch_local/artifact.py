@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipewatch_local.functions import LOGICAL_IDS
 from pipewatch_local.local_stack import repo_root
 
 
@@ -36,7 +37,7 @@ def template_functions(template_text: str | None = None) -> tuple[str, ...]:
     return tuple(re.findall(r"^  (\w+):\n    Type: AWS::Serverless::Function$", text, flags=re.M))
 
 
-FUNCTIONS = template_functions()
+FUNCTIONS = LOGICAL_IDS  # pipewatch_local.functions: the one list (held equal to the template by a test)
 LAYER = "RuntimeDependencies"
 SHIPPED_ARCH = "arm64"
 # Where the SAM CLI lives (its own venv: it pins an older boto3 than the project's).

@@ -47,6 +47,7 @@ from pipewatch_local.demo_subscribers import (
 )
 from pipewatch_local.demo_view import DemoResult, SubscriberView
 from pipewatch_local.demo_webhook import WebhookSubscriber
+from pipewatch_local.functions import load_handlers
 from pipewatch_local.local_stack import (
     Handler,
     LambdaContext,
@@ -327,32 +328,6 @@ def _untouched_since(state: SourceState, moment: datetime) -> bool:
 def _copies(updates: list[Any]) -> int:
     """Syndicated copies merged so far: each merge appends one outlet to the stored update's sources."""
     return sum(max(0, len(u.sources) - 1) for u in updates)
-
-
-def load_handlers() -> dict[str, Handler]:
-    """The Lambda entry points, with their per-process caches cleared (settings may have changed)."""
-    from pipewatch.config import clear_cache
-    from pipewatch.handlers import alert, api, catalyst_check, digest, page, plan, poll
-    from pipewatch.settings import get_settings
-
-    get_settings.cache_clear()
-    clear_cache()
-    plan._service.cache_clear()
-    poll._service.cache_clear()
-    alert._service.cache_clear()
-    digest._service.cache_clear()
-    api._service.cache_clear()
-    page._service.cache_clear()
-    catalyst_check._service.cache_clear()
-    return {
-        "plan": plan.handler,
-        "poll": poll.handler,
-        "alert": alert.handler,
-        "digest": digest.handler,
-        "api": api.handler,
-        "page": page.handler,
-        "catalyst_check": catalyst_check.handler,
-    }
 
 
 def _mapping(stack: LocalStack, source: str) -> dict[str, Any]:

@@ -88,22 +88,23 @@ class WebhookSubscriber:
     def finish(self) -> WebhookDemoResult:
         """Deliver what the topic sent to the delivery queue, then stop the receiver."""
         from pipewatch.adapters.webhook_http import HttpsPoster
-        from pipewatch.composition import build_delivery_service
+        from pipewatch.composition import build_delivery_queue, build_delivery_service
         from pipewatch.domain.render.webhooks import SignatureError, verify
         from pipewatch.domain.subscribers.channels import AddressPolicy
-        from pipewatch.handlers import deliver
         from pipewatch.settings import Settings
+        from pipewatch_local.functions import by_module
 
         clock = _TickingClock()
         poster = HttpsPoster(policy=AddressPolicy.loopback_for_tests(), read_timeout=2.0)
-        service = build_delivery_service(Settings.from_env(), poster=poster, clock=clock)
-        saved = deliver._service
-        deliver._service = lambda: service  # type: ignore[assignment]
+        settings = Settings.from_env()
+        deliver = by_module("deliver").handler(
+            service=build_delivery_service(settings, poster=poster, clock=clock),
+            queue=build_delivery_queue(settings),
+        )
 
         def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             clock.tick()
-            answer: dict[str, Any] = deliver.handler(event, context)
-            return answer
+            return deliver(event, context)
 
         try:
             QueuePump(
@@ -112,7 +113,6 @@ class WebhookSubscriber:
                 function_name=self._stack.output("DeliverFunctionName"),
             ).pump()
         finally:
-            deliver._service = saved
             self._receiver.__exit__(None, None, None)
         result = WebhookDemoResult(
             self._record.subscription.endpoint, self._record.subscription_id, PREFERENCES

@@ -15,15 +15,17 @@ ROUTES = ("u", "fb", "feed", "cal", "unsub")
 
 
 class PageServer:
-    """Serves `/<stage>/<route>/<token>` with `handler` (pipewatch.handlers.page.handler by default)."""
+    """Serves `/<stage>/<route>/<token>` with `handler` (by default the page function wired from the
+    environment as it is now: pipewatch.handlers.page.handler with its reader service)."""
 
     def __init__(
         self, handler: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None, stage: str = "dev"
     ) -> None:
         if handler is None:
-            from pipewatch.handlers.page import handler as page_handler
+            from pipewatch.settings import Settings
+            from pipewatch_local.functions import by_module
 
-            handler = page_handler
+            handler = by_module("page").wired(Settings.from_env())
         self.stage = stage
         self.requests: list[tuple[str, str, int]] = []
         server = self

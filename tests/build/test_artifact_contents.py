@@ -11,6 +11,8 @@ import pytest
 
 from pipewatch_local.artifact import FUNCTIONS, LAYER
 
+pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
+
 ROOT = Path(__file__).resolve().parents[2]
 EM_AARCH64 = 183  # ELF e_machine of AArch64
 HARNESS_NAMES = {"moto", "samtranslator", "pipewatch_local", "flask", "werkzeug", "cfnlint", "pytest"}

@@ -15,6 +15,8 @@ import pytest
 
 from pipewatch_local.artifact import LAYER, Invocation, deployed_stack, invoke
 
+pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

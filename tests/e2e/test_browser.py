@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
+
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "browser"
 HOSTILE = (
     'Brepocitinib <script>document.title="pwned"</script> <a href="javascript:alert(1)">click</a> \u202eevil'
@@ -60,12 +62,10 @@ def site(local_stack: Any) -> Iterator[dict[str, Any]]:
     from pipewatch.composition import build_link_keys, build_subscription_service
     from pipewatch.domain.models import Classification, Update
     from pipewatch.domain.subscribers.links import SignedLinks
-    from pipewatch.handlers import page
     from pipewatch.settings import Settings, get_settings
     from pipewatch_local.page_server import PageServer
 
     get_settings.cache_clear()
-    page._service.cache_clear()
     settings = Settings.from_env()
     store = Store(client("dynamodb", settings), settings.table_name)
     update = Update(
@@ -90,7 +90,6 @@ def site(local_stack: Any) -> Iterator[dict[str, Any]]:
             build_link_keys(settings).get(create=True), server.base_url, clock=lambda: datetime.now(UTC)
         )
         yield {"links": links, "sid": record.subscription_id, "update": update, "server": server}
-    page._service.cache_clear()
     get_settings.cache_clear()
 
 

@@ -13,6 +13,8 @@ from typing import Any
 import icalendar
 import pytest
 
+pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ class Env:
     store: Any
     sqs: Any
     recorder: Any = None
+    deliver: Any = None  # the delivery handler wired to `delivery` and a queue recording deferrals
     deferred: list[float] = field(default_factory=list)
     secrets: dict[str, str] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)
@@ -75,7 +77,7 @@ def _update(update_id: str, *, agents: tuple[str, ...] = ("efgartigimod",), seve
 
 
 @pytest.fixture(name="env")
-def env_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
+def env_fixture() -> Iterator[Env]:
     """The stack with SES on; import `env_fixture` into a test module to use the `env` fixture."""
     from moto import mock_aws
 
@@ -128,8 +130,7 @@ def env_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
             def delay(self, receipt_handle: str, seconds: float) -> None:
                 e.deferred.append(seconds)
 
-        monkeypatch.setattr(deliver, "_service", lambda: delivery)
-        monkeypatch.setattr(deliver, "_queue", RecordingQueue)
+        e.deliver = partial(deliver.handler, service=delivery, queue=RecordingQueue())
         try:
             yield e
         finally:
@@ -165,13 +166,13 @@ def _ddb_image(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pump(e: Env, max_batches: int = 50) -> Any:
-    from pipewatch.handlers import deliver
     from pipewatch_local.local_stack import QueuePump
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         # The pump makes a deferred message visible again at once; the clock moves as if its wait passed.
         e.clock.advance(15)
-        return deliver.handler(event, context)
+        answer: dict[str, Any] = e.deliver(event, context)
+        return answer
 
     pump = QueuePump(e.stack.output("DeliveryQueueUrl"), handler, function_name="deliver", batch_size=10)
     pump.pump(max_batches)

@@ -308,6 +308,8 @@ def _run(workdir: Path) -> StackRun:
     from pipewatch.adapters.webhook_http import HttpsPoster
     from pipewatch.composition import (
         build_alert_service,
+        build_calendar_service,
+        build_delivery_queue,
         build_delivery_service,
         build_digest_service,
         build_plan_service,
@@ -318,9 +320,9 @@ def _run(workdir: Path) -> StackRun:
     from pipewatch.config import clear_cache
     from pipewatch.domain.models import Classification, Update
     from pipewatch.domain.subscribers.channels import AddressPolicy
-    from pipewatch.handlers import alert, api, catalyst_check, deliver, digest, page, plan, poll
     from pipewatch.services.digest import DigestRunError
     from pipewatch.settings import Settings, get_settings
+    from pipewatch_local.functions import LOGICAL_IDS, by_module
     from pipewatch_local.local_stack import (
         QueuePump,
         StreamPump,
@@ -365,33 +367,28 @@ def _run(workdir: Path) -> StackRun:
         digest_service = build_digest_service(
             settings, sns_client=_FailingFirstDigestSns(client("sns", settings))
         )
-        reader_service = build_reader_service(settings)
-        saved = (
-            plan._service,
-            poll._service,
-            alert._service,
-            api._service,
-            digest._service,
-            page._service,
-            deliver._service,
-        )
-        page._service = lambda: reader_service  # type: ignore[assignment]
-        plan._service = lambda: plan_service  # type: ignore[assignment]
-        poll._service = lambda: poll_service  # type: ignore[assignment]
-        alert._service = lambda: alert_service  # type: ignore[assignment]
-        api._service = lambda: subscription_service  # type: ignore[assignment]
-        digest._service = lambda: digest_service  # type: ignore[assignment]
-        deliver._service = lambda: delivery_service  # type: ignore[assignment]
+        handlers = {
+            "plan": by_module("plan").handler(service=plan_service),
+            "poll": by_module("poll").handler(service=poll_service),
+            "alert": by_module("alert").handler(service=alert_service),
+            "api": by_module("api").handler(service=subscription_service),
+            "digest": by_module("digest").handler(service=digest_service),
+            "page": by_module("page").handler(service=build_reader_service(settings)),
+            "catalyst_check": by_module("catalyst_check").handler(service=build_calendar_service(settings)),
+            "deliver": by_module("deliver").handler(
+                service=delivery_service, queue=build_delivery_queue(settings)
+            ),
+        }
 
         def deliver_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             clock.tick()  # the pump skips the visibility wait; the clock moves as if it had passed
-            return deliver.handler(event, context)
+            return handlers["deliver"](event, context)
 
         try:
             inbox = add_shadow_subscriber(stack.output("AlertsTopicArn"), "all-alerts", None)
             with recorder.acting_as("PollFunction"):  # the SQS mapping acts with the function's role
                 queue_pump = QueuePump.from_mapping(
-                    stack, _mapping(stack, "PollQueue"), poll.handler, stack.output("PollFunctionName")
+                    stack, _mapping(stack, "PollQueue"), handlers["poll"], stack.output("PollFunctionName")
                 )
             with recorder.acting_as("DeliverFunction"):
                 delivery_pump = QueuePump.from_mapping(
@@ -402,7 +399,10 @@ def _run(workdir: Path) -> StackRun:
                 )
             with recorder.acting_as("AlertFunction"):
                 stream_pump = StreamPump.from_mapping(
-                    stack, _mapping(stack, "UpdatesTable"), alert.handler, stack.output("AlertFunctionName")
+                    stack,
+                    _mapping(stack, "UpdatesTable"),
+                    handlers["alert"],
+                    stack.output("AlertFunctionName"),
                 )
             from pipewatch_local.local_stack import LambdaContext
 
@@ -421,12 +421,12 @@ def _run(workdir: Path) -> StackRun:
             # The digest subscriber's hour is the next full hour, when the scheduled digest run fires.
             digest_at = (datetime.now(UTC) + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
             with recorder.acting_as("ApiFunction"):
-                run.api_responses = _drive_api(api.handler, digest_at)
+                run.api_responses = _drive_api(handlers["api"], digest_at)
             created = {c.body["endpoint"]: c.body for c in run.api_responses if c.status == 201}
             run.digest_subscription_id = created[DIGEST_READER]["subscription_id"]
             with recorder.acting_as("ApiFunction"):  # a webhook subscriber (its URL encrypted with KMS)
                 run.channel_subscription = _api(
-                    api.handler,
+                    handlers["api"],
                     "POST",
                     "/subscriptions",
                     body={"channel": "webhook", "url": receiver.url("/hook"), "agents": ["efgartigimod"]},
@@ -443,7 +443,7 @@ def _run(workdir: Path) -> StackRun:
                 tasks = 0
                 with recorder.acting_as("PlanFunction"):
                     for source_class in ("registry", "news"):
-                        report = plan.handler({"source_class": source_class}, LambdaContext("plan"))
+                        report = handlers["plan"]({"source_class": source_class}, LambdaContext("plan"))
                         run.plan_reports.append(report)
                         tasks += int(report["tasks"])
                 run.tasks_per_cycle.append(tasks)
@@ -498,7 +498,7 @@ def _run(workdir: Path) -> StackRun:
             with recorder.acting_as("DigestFunction"):
                 for label in ("scheduled", "scheduler retry", "second retry"):
                     try:
-                        report = digest.handler(event, LambdaContext("digest"))
+                        report = handlers["digest"](event, LambdaContext("digest"))
                     except DigestRunError as exc:
                         run.digest_runs.append(DigestRun(label, None, str(exc)))
                     else:
@@ -523,7 +523,6 @@ def _run(workdir: Path) -> StackRun:
             # them overdue (one update each, except a catalyst whose window had closed before the calendar
             # heard of it: the recorded 2023 PDUFA date, marked silently); the scheduler's retry writes
             # nothing.
-            catalyst_check._service.cache_clear()
             from pipewatch.adapters.catalyst_store import CatalystStore
 
             run.catalysts_listed = len(
@@ -533,37 +532,20 @@ def _run(workdir: Path) -> StackRun:
                 for _attempt in (1, 2):
                     check_event = {"scheduled_time": "2031-01-15T06:00:00+00:00"}
                     run.catalyst_checks.append(
-                        catalyst_check.handler(check_event, LambdaContext("catalyst-check"))
+                        handlers["catalyst_check"](check_event, LambdaContext("catalyst-check"))
                     )
-            catalyst_check._service.cache_clear()
             # Readers follow the signed links of what they received (the digest's are its subscriber's own).
             with recorder.acting_as("PageFunction"):
-                run.reader_responses = _drive_reader(page.handler, run.digest_inbox[0], run.analyst_inbox[0])
+                run.reader_responses = _drive_reader(
+                    handlers["page"], run.digest_inbox[0], run.analyst_inbox[0]
+                )
             run.reader_feedback_stored = len(
                 FeedbackTable(client("dynamodb", settings), settings.table_name).all()
             )
-            for function in (
-                "PlanFunction",
-                "PollFunction",
-                "AlertFunction",
-                "DigestFunction",
-                "ApiFunction",
-                "CatalystCheckFunction",
-                "PageFunction",
-                "DeliverFunction",
-            ):
+            for function in LOGICAL_IDS:
                 run.policies[function] = function_role_policies(stack, function)
                 run.calls[function] = recorder.for_principal(function)
         finally:
-            (
-                plan._service,
-                poll._service,
-                alert._service,
-                api._service,
-                digest._service,
-                page._service,
-                deliver._service,
-            ) = saved  # type: ignore[assignment]
             recorder.uninstall()
     return run
 

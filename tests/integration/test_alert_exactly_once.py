@@ -4,6 +4,7 @@ batch never send a second alert, and never lose one."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import pytest
@@ -51,20 +52,20 @@ class FlakySns:
 
 
 @pytest.fixture
-def wired(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def wired(local_stack: Any) -> dict[str, Any]:
     settings = Settings.from_env()
     sns = FlakySns(client("sns", settings), set())
     service = build_alert_service(settings, sns_client=sns)
-    monkeypatch.setattr(alert_handler, "_service", lambda: service)
+    handler = partial(alert_handler.handler, service=service)
     store = Store(client("dynamodb", settings), settings.table_name)
     pump = StreamPump(
         settings.table_name,
-        alert_handler.handler,
+        handler,
         function_name="alert",
         filters=[{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["update"]}}}}],
     )
     inbox = add_shadow_subscriber(settings.topic_arn, "all", None)
-    return {"store": store, "pump": pump, "sns": sns, "inbox": inbox}
+    return {"store": store, "pump": pump, "sns": sns, "inbox": inbox, "handler": handler}
 
 
 def _ids(inbox: Any) -> list[str]:
@@ -119,6 +120,6 @@ def test_given_non_update_records_then_the_handler_ignores_them(wired: dict[str,
             "NewImage": {"pk": {"S": "SOURCE#x"}, "kind": {"S": "source_state"}},
         },
     }
-    answer = alert_handler.handler({"Records": [record]}, LambdaContext("alert"))
+    answer = wired["handler"]({"Records": [record]}, LambdaContext("alert"))
     assert answer == {"batchItemFailures": []}
     assert _ids(wired["inbox"]) == []

@@ -61,27 +61,40 @@ def _analyst_subscriptions() -> list[dict[str, Any]]:
     return [s for s in listed if s["Protocol"] != "sqs"]
 
 
-@pytest.fixture
-def call(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    service = api._service  # a test may monkeypatch api._service; the cached builder is cleared after
-    service.cache_clear()
-    from pipewatch.settings import get_settings
+class ApiCall:
+    """Invokes the api handler with `service`: built from the environment as a fresh container builds it
+    (`rebuild()` after changing the environment), or one a test puts in its place."""
 
-    monkeypatch.setenv("PIPEWATCH_ADMIN_ARNS", "arn:aws:iam::123456789012:role/Pipewatch*")
-    get_settings.cache_clear()
+    def __init__(self) -> None:
+        self.service: Any = None
+        self.rebuild()
 
-    def invoke(
+    def rebuild(self) -> None:
+        from pipewatch.composition import build_subscription_service
+        from pipewatch.settings import get_settings
+
+        get_settings.cache_clear()
+        self.service = build_subscription_service(get_settings())
+
+    def __call__(
+        self,
         method: str,
         path: str,
         body: Any = None,
         query: dict[str, str] | None = None,
         caller: str | None = ANALYST_ARN,
     ) -> tuple[int, Any]:
-        answer = api.handler(_event(method, path, body, query, caller), LambdaContext("api"))
+        event = _event(method, path, body, query, caller)
+        answer = api.handler(event, LambdaContext("api"), service=self.service)
         return answer["statusCode"], json.loads(answer["body"]) if answer.get("body") else None
 
-    yield invoke
-    service.cache_clear()
+
+@pytest.fixture
+def call(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from pipewatch.settings import get_settings
+
+    monkeypatch.setenv("PIPEWATCH_ADMIN_ARNS", "arn:aws:iam::123456789012:role/Pipewatch*")
+    yield ApiCall()
     get_settings.cache_clear()
 
 
@@ -184,14 +197,14 @@ def test_given_a_destination_in_the_accounts_own_network_then_400_and_nothing_is
 
 
 def test_given_a_public_webhook_url_then_201_the_secret_is_shown_once_and_the_url_never(
-    call: Any, monkeypatch: pytest.MonkeyPatch
+    call: Any,
 ) -> None:
     from pipewatch.adapters.webhook_http import HttpsPoster
     from pipewatch.composition import build_subscription_service
 
     public = HttpsPoster(resolver=lambda host, port: ["93.184.216.34"])  # a public address, no DNS
     service = build_subscription_service(Settings.from_env(), destination_check=public.check)
-    monkeypatch.setattr(api, "_service", lambda: service)
+    call.service = service
     url = "https://hooks.slack.com/services/T0001/B0001/SeCrEtToKeN"
     status, created = call(
         "POST", "/subscriptions", {"channel": "slack", "url": url, "owner": "o@example.com"}
@@ -292,11 +305,8 @@ def test_given_an_agent_id_with_capitals_then_it_is_normalised_and_a_bad_one_is_
 def test_given_a_full_topic_then_a_new_subscriber_gets_409_with_guidance_and_existing_ones_can_change(
     call: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipewatch.settings import get_settings
-
     monkeypatch.setenv("PIPEWATCH_MAX_FILTER_POLICIES", "2")
-    get_settings.cache_clear()
-    api._service.cache_clear()
+    call.rebuild()
     for n in range(2):
         assert call("POST", "/subscriptions", {"endpoint": f"s{n}@example.com"})[0] == 201
 
@@ -311,7 +321,7 @@ def test_given_sns_reporting_its_filter_policy_limit_then_409_not_502(
 ) -> None:
     from botocore.exceptions import ClientError
 
-    service = api._service()
+    service = call.service
 
     def refuse(**kwargs: Any) -> Any:
         raise ClientError(
@@ -333,7 +343,7 @@ def test_given_a_subscription_sns_refused_then_no_record_is_left_and_an_old_pend
     from pipewatch.domain.subscribers.records import SubscriptionRecord
     from pipewatch.domain.subscribers.subscriptions import Subscription
 
-    service = api._service()
+    service = call.service
 
     def refuse(**kwargs: Any) -> Any:
         raise ClientError(

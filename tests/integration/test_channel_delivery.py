@@ -79,9 +79,7 @@ def test_given_the_same_messages_redelivered_then_nothing_is_sent_twice(env: Env
     queue = env.stack.output("DeliveryQueueUrl")
     # Keep every body the queue carried (the SNS envelope and the jobs) to send them all again.
     bodies: list[str] = []
-    from pipewatch.handlers import deliver
-
-    real = deliver.handler
+    real = env.deliver
 
     def recording(event: dict[str, Any], context: Any) -> dict[str, Any]:
         bodies.extend(r["body"] for r in event["Records"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -79,14 +80,16 @@ class FailingSns:
 
 
 @pytest.fixture
-def env(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def env(local_stack: Any) -> dict[str, Any]:
     settings = Settings.from_env()
     sns = client("sns", settings)
     ddb = client("dynamodb", settings)
     alert_service = build_alert_service(settings)
-    monkeypatch.setattr(alert_handler, "_service", lambda: alert_service)
     pump = StreamPump(
-        settings.table_name, alert_handler.handler, function_name="alert", filters=STREAM_FILTER
+        settings.table_name,
+        partial(alert_handler.handler, service=alert_service),
+        function_name="alert",
+        filters=STREAM_FILTER,
     )
     return {
         "settings": settings,

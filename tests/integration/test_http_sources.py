@@ -15,7 +15,7 @@ import pytest
 
 from pipewatch.adapters.http import HttpFetcher
 from pipewatch.adapters.sources import SourceResult, poll_source
-from pipewatch.domain.ingest.sources import SourceConfig
+from pipewatch.domain.ingest.sources import FeedSource, SourceConfig, parse_source_config
 from pipewatch.domain.models import SourceState
 from pipewatch.errors import SourceError
 from pipewatch_local.replay_server import ReplayServer, Reply
@@ -54,7 +54,7 @@ def make_fetcher(sleeps: Sleeps, **kwargs: Any) -> HttpFetcher:
 
 
 def rss_source(url: str, source_id: str = "press") -> SourceConfig:
-    return SourceConfig(id=source_id, kind="rss", url=url, doc_type="press_release")
+    return FeedSource(id=source_id, kind="rss", url=url, doc_type="press_release")
 
 
 def deadline(seconds: float = 30.0) -> float:
@@ -209,7 +209,7 @@ def test_html_challenge_with_200_is_a_failure_not_an_empty_feed(server: ReplaySe
     server.route(
         "/api/v2/version", Reply(200, CHALLENGE, {"Content-Type": "application/json"})
     )  # lies about type
-    ctgov = SourceConfig.model_validate(
+    ctgov = parse_source_config(
         {"id": "ctgov", "kind": "ctgov", "ctgov": {"base_url": server.url("/api/v2"), "extra_terms": ["x"]}}
     )
     with pytest.raises(SourceError, match="HTML page"):
@@ -269,7 +269,7 @@ def test_ctgov_version_gate_and_paging(server: ReplayServer, fixture_bytes: Read
         return Reply(200, page2 if f"pageToken={token}" in query else page1, JSON)
 
     server.handle("/api/v2/studies", studies)  # page 1, then (with its nextPageToken) page 2
-    config = SourceConfig.model_validate(
+    config = parse_source_config(
         {
             "id": "ctgov",
             "kind": "ctgov",
@@ -300,7 +300,7 @@ def test_pubmed_esearch_then_esummary(server: ReplayServer, fixture_bytes: Read,
         "/eutils/esummary.fcgi",
         Reply(200, fixture_bytes("pubmed/esummary_31452104_found_2026-08-20_hkm30.json"), JSON),
     )
-    config = SourceConfig.model_validate(
+    config = parse_source_config(
         {
             "id": "pubmed",
             "kind": "pubmed",
@@ -325,7 +325,7 @@ def test_pubmed_esearch_then_esummary(server: ReplayServer, fixture_bytes: Read,
 def test_edgar_with_contact(server: ReplayServer, fixture_bytes: Read, sleeps: Sleeps) -> None:
     atom = fixture_bytes("edgar/company_atom_keen-vision_8K_2025-01-25_edgarkit.xml")
     server.route("/cgi-bin/browse-edgar", Reply(200, atom, {"Content-Type": "application/atom+xml"}))
-    config = SourceConfig.model_validate(
+    config = parse_source_config(
         {
             "id": "edgar-x",
             "kind": "edgar",

@@ -14,18 +14,9 @@ from typing import Any
 import pytest
 from stack_run import StackRun, stack_run
 
+from pipewatch_local.functions import LOGICAL_IDS as FUNCTIONS  # the template's, in its order
 from pipewatch_local.policy_eval import Decision, Request, evaluate, granted_actions, statements
 
-FUNCTIONS = (
-    "PlanFunction",
-    "PollFunction",
-    "AlertFunction",
-    "DigestFunction",
-    "ApiFunction",
-    "CatalystCheckFunction",
-    "PageFunction",
-    "DeliverFunction",
-)
 # Granted, but used by the Lambda runtime rather than by a call the code makes.
 RUNTIME_ACTIONS = {
     "logs:CreateLogStream",

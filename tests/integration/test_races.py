@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pollkit
@@ -141,7 +142,7 @@ def _idempotency_key_fragment(update_id: str) -> str:
 
 
 def test_given_unclear_publish_outcomes_then_duplicates_happen_only_for_lost_answers_and_nothing_is_lost(
-    local_stack: Any, monkeypatch: pytest.MonkeyPatch
+    local_stack: Any,
 ) -> None:
     settings = Settings.from_env()
     metrics = CountingMetrics()
@@ -153,10 +154,9 @@ def test_given_unclear_publish_outcomes_then_duplicates_happen_only_for_lost_ans
     )
     service = build_alert_service(settings, sns_client=sns, dynamodb_client=ddb, metrics=metrics)
     service._publisher.persistence._sleep = lambda _s: None  # type: ignore[attr-defined]
-    monkeypatch.setattr(alert_handler, "_service", lambda: service)
     pump = StreamPump(
         settings.table_name,
-        alert_handler.handler,
+        partial(alert_handler.handler, service=service),
         function_name="alert",
         filters=[{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["update"]}}}}],
     )

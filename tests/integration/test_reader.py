@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from pipewatch.adapters.aws import client
 from pipewatch.adapters.catalyst_store import CatalystStore
 from pipewatch.adapters.feedback import FeedbackTable
 from pipewatch.adapters.store import Store
-from pipewatch.composition import build_link_keys, build_subscription_service
+from pipewatch.composition import build_link_keys, build_reader_service, build_subscription_service
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.models import Classification, TrialChange, Update
 from pipewatch.domain.render.page import CONTENT_SECURITY_POLICY
@@ -79,7 +80,6 @@ def _catalyst(agent: str) -> CalendarEntry:
 @pytest.fixture
 def reader(local_stack: Any) -> Iterator[dict[str, Any]]:
     get_settings.cache_clear()
-    page._service.cache_clear()
     settings = Settings.from_env()
     ddb = client("dynamodb", settings)
     store = Store(ddb, settings.table_name)
@@ -114,14 +114,21 @@ def reader(local_stack: Any) -> Iterator[dict[str, Any]]:
         "main": main,
         "trial": trial,
         "keys": keys,
+        "page": _page_function(settings),
     }
-    page._service.cache_clear()
     get_settings.cache_clear()
 
 
-def _call(method: str, route: str, token: str, form: dict[str, str] | None = None) -> dict[str, Any]:
+def _page_function(settings: Settings) -> Any:
+    """The page handler as a fresh container runs it (its reader service reads the link keys anew)."""
+    return partial(page.handler, service=build_reader_service(settings))
+
+
+def _call(
+    reader: dict[str, Any], method: str, route: str, token: str, form: dict[str, str] | None = None
+) -> dict[str, Any]:
     event = api_gateway_event(method, f"/{route}/{{token}}", path_parameters={"token": token}, form=form)
-    answer = page.handler(event, LambdaContext("page"))
+    answer: dict[str, Any] = reader["page"](event, LambdaContext("page"))
     # Powertools answers REST events with multiValueHeaders; one value each here.
     answer["headers"] = {k: v[-1] for k, v in (answer.get("multiValueHeaders") or {}).items()}
     return answer
@@ -135,7 +142,7 @@ def test_given_a_signed_page_link_then_the_page_shows_the_update_escaped_under_a
     reader: dict[str, Any],
 ) -> None:
     links, main, sid = reader["links"], reader["main"], reader["sid"]
-    answer = _call("GET", "u", _token(links.update_url(sid, main.update_id)))
+    answer = _call(reader, "GET", "u", _token(links.update_url(sid, main.update_id)))
 
     assert answer["statusCode"] == 200
     headers = answer["headers"]
@@ -154,13 +161,13 @@ def test_given_a_signed_page_link_then_the_page_shows_the_update_escaped_under_a
     assert "VALOR (NCT05437263): status Recruiting -&gt; Active, not recruiting" in body
     # A subscriber's own link shows its feeds and unsubscribe; a topic-wide link shows neither.
     assert "../feed/" in body and "../unsub/" in body
-    shared = _call("GET", "u", _token(links.update_url(ANY_READER, main.update_id)))["body"]
+    shared = _call(reader, "GET", "u", _token(links.update_url(ANY_READER, main.update_id)))["body"]
     assert "../feed/" not in shared and "../unsub/" not in shared and "Tell us if it was wrong" in shared
 
 
 def test_given_a_trial_change_then_the_page_says_old_to_new(reader: dict[str, Any]) -> None:
     links, trial = reader["links"], reader["trial"]
-    body = _call("GET", "u", _token(links.update_url(ANY_READER, trial.update_id)))["body"]
+    body = _call(reader, "GET", "u", _token(links.update_url(ANY_READER, trial.update_id)))["body"]
     assert "overall_status: RECRUITING &rarr; ACTIVE_NOT_RECRUITING" in body
 
 
@@ -175,12 +182,12 @@ def test_given_altered_unsigned_expired_or_misused_links_then_each_is_refused(re
     good = links.sign("page", sid, update_id=main.update_id)
     expired = links.sign("page", sid, update_id=main.update_id, expires=datetime.now(UTC) - timedelta(1))
 
-    assert _call("GET", "u", _altered(good))["statusCode"] == 403
-    assert _call("GET", "u", main.update_id)["statusCode"] == 403  # the old unsigned /u/<update id>
-    assert _call("GET", "u", expired)["statusCode"] == 410
-    assert _call("GET", "feed", good)["statusCode"] == 403  # a page token is not a feed token
-    assert _call("POST", "unsub", good)["statusCode"] == 403
-    refused = _call("GET", "u", _altered(good))
+    assert _call(reader, "GET", "u", _altered(good))["statusCode"] == 403
+    assert _call(reader, "GET", "u", main.update_id)["statusCode"] == 403  # the old unsigned /u/<update id>
+    assert _call(reader, "GET", "u", expired)["statusCode"] == 410
+    assert _call(reader, "GET", "feed", good)["statusCode"] == 403  # a page token is not a feed token
+    assert _call(reader, "POST", "unsub", good)["statusCode"] == 403
+    refused = _call(reader, "GET", "u", _altered(good))
     assert "not valid" in refused["body"] and main.title[:12] not in refused["body"]
 
 
@@ -189,9 +196,9 @@ def test_given_feedback_clicked_twice_then_it_is_stored_once_and_exported_as_a_d
 ) -> None:
     links, main, sid, settings = reader["links"], reader["main"], reader["sid"], reader["settings"]
     token = links.feedback_token(sid, main.update_id)
-    first = _call("POST", "fb", token, form={"label": "severity_too_high"})
-    again = _call("POST", "fb", token, form={"label": "severity_too_high"})
-    bogus = _call("POST", "fb", token, form={"label": "<script>"})
+    first = _call(reader, "POST", "fb", token, form={"label": "severity_too_high"})
+    again = _call(reader, "POST", "fb", token, form={"label": "severity_too_high"})
+    bogus = _call(reader, "POST", "fb", token, form={"label": "<script>"})
 
     assert first["statusCode"] == again["statusCode"] == 303
     assert first["headers"]["Location"].startswith("../u/")
@@ -205,7 +212,7 @@ def test_given_feedback_clicked_twice_then_it_is_stored_once_and_exported_as_a_d
     assert row["label"] == {"relevant": True, "agents": ["brepocitinib"], "severity": ["medium", "low"]}
     assert row["url"] == main.url and row["source"] == "Press wire"
     # The page now thanks the reader (and the redirect's fresh page token is valid).
-    thanked = _call("GET", "u", first["headers"]["Location"].rsplit("/", 1)[1])["body"]
+    thanked = _call(reader, "GET", "u", first["headers"]["Location"].rsplit("/", 1)[1])["body"]
     assert "you told us" in thanked and "severity too high" in thanked
 
 
@@ -213,7 +220,7 @@ def test_given_a_feed_link_then_atom_and_json_feeds_list_the_subscriptions_updat
     reader: dict[str, Any],
 ) -> None:
     links, sid, main = reader["links"], reader["sid"], reader["main"]
-    atom = _call("GET", "feed", _token(links.feed_url(sid, "atom")))
+    atom = _call(reader, "GET", "feed", _token(links.feed_url(sid, "atom")))
     assert atom["statusCode"] == 200 and atom["headers"]["Content-Type"].startswith("application/atom+xml")
     parsed = feedparser.parse(atom["body"])
     assert not parsed.bozo, parsed.get("bozo_exception")
@@ -224,7 +231,7 @@ def test_given_a_feed_link_then_atom_and_json_feeds_list_the_subscriptions_updat
     assert entry.title.startswith("Brepocitinib <script>") and entry.updated
     assert entry.link.startswith("https://local.execute-api.us-east-1.amazonaws.com/dev/u/")
 
-    feed = json.loads(_call("GET", "feed", _token(links.feed_url(sid, "json")))["body"])
+    feed = json.loads(_call(reader, "GET", "feed", _token(links.feed_url(sid, "json")))["body"])
     assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["title"]
     assert all(item["id"] and ("content_text" in item or "content_html" in item) for item in feed["items"])
     # An entry's page link is this subscriber's signed page.
@@ -237,20 +244,20 @@ def test_given_the_unsubscribe_link_then_get_asks_and_post_removes_the_subscript
 ) -> None:
     links, sid, settings = reader["links"], reader["sid"], reader["settings"]
     token = _token(links.unsubscribe_url(sid))
-    asked = _call("GET", "unsub", token)
+    asked = _call(reader, "GET", "unsub", token)
     assert asked["statusCode"] == 200 and 'method="post"' in asked["body"]
     subs = build_subscription_service(settings)
     assert [r.subscription_id for r in subs.list()] == [sid]  # a GET (a link scanner) changes nothing
 
-    done = _call("POST", "unsub", token)
+    done = _call(reader, "POST", "unsub", token)
     assert done["statusCode"] == 200 and "Unsubscribed" in done["body"]
     assert subs.list() == []
     sns = client("sns", settings)
     left = sns.list_subscriptions_by_topic(TopicArn=settings.topic_arn)["Subscriptions"]
     # Only the stack's own delivery queue stays subscribed; no subscriber's SNS subscription is left.
     assert [s["Protocol"] for s in left] == ["sqs"] and "DeliveryQueue" in left[0]["Endpoint"]
-    assert _call("GET", "feed", _token(links.feed_url(sid, "atom")))["statusCode"] == 410
-    assert _call("GET", "cal", _token(links.calendar_url(sid)))["statusCode"] == 410
+    assert _call(reader, "GET", "feed", _token(links.feed_url(sid, "atom")))["statusCode"] == 410
+    assert _call(reader, "GET", "cal", _token(links.calendar_url(sid)))["statusCode"] == 410
 
 
 def test_given_the_calendar_link_then_it_serves_the_subscriptions_catalysts_as_icalendar(
@@ -258,10 +265,10 @@ def test_given_the_calendar_link_then_it_serves_the_subscriptions_catalysts_as_i
 ) -> None:
     links, sid, main = reader["links"], reader["sid"], reader["main"]
     # The link a subscriber finds at the foot of its own page.
-    body = _call("GET", "u", _token(links.update_url(sid, main.update_id)))["body"]
+    body = _call(reader, "GET", "u", _token(links.update_url(sid, main.update_id)))["body"]
     token = re.findall(r'href="../cal/([A-Za-z0-9_-]+)"', body)[0]
 
-    first, again = _call("GET", "cal", token), _call("GET", "cal", token)
+    first, again = _call(reader, "GET", "cal", token), _call(reader, "GET", "cal", token)
 
     assert first["statusCode"] == 200
     assert first["headers"]["Content-Type"] == "text/calendar; charset=utf-8"
@@ -274,9 +281,9 @@ def test_given_the_calendar_link_then_it_serves_the_subscriptions_catalysts_as_i
         str(e["UID"]) for e in events
     ]
     # Refused like every other route: a feed token, an altered token, a calendar token elsewhere.
-    assert _call("GET", "cal", _token(links.feed_url(sid, "atom")))["statusCode"] == 403
-    assert _call("GET", "cal", _altered(token))["statusCode"] == 403
-    assert _call("GET", "feed", token)["statusCode"] == 403
+    assert _call(reader, "GET", "cal", _token(links.feed_url(sid, "atom")))["statusCode"] == 403
+    assert _call(reader, "GET", "cal", _altered(token))["statusCode"] == 403
+    assert _call(reader, "GET", "feed", token)["statusCode"] == 403
 
 
 def test_given_the_local_page_server_then_it_serves_the_calendar_route(reader: dict[str, Any]) -> None:
@@ -296,11 +303,11 @@ def test_given_two_rotations_then_links_signed_before_are_revoked(reader: dict[s
     links, main, keys = reader["links"], reader["main"], reader["keys"]
     token = links.sign("page", ANY_READER, update_id=main.update_id)
     keys.rotate()
-    page._service.cache_clear()
-    assert _call("GET", "u", token)["statusCode"] == 200  # the previous key still verifies
+    reader["page"] = _page_function(reader["settings"])
+    assert _call(reader, "GET", "u", token)["statusCode"] == 200  # the previous key still verifies
     keys.rotate()
-    page._service.cache_clear()
-    assert _call("GET", "u", token)["statusCode"] == 403
+    reader["page"] = _page_function(reader["settings"])
+    assert _call(reader, "GET", "u", token)["statusCode"] == 403
 
 
 def test_given_the_stored_key_item_then_it_holds_only_kms_ciphertext(reader: dict[str, Any]) -> None:
@@ -319,8 +326,20 @@ def test_given_answers_on_the_stack_then_feedback_export_writes_dev_rows_and_rep
     from pipewatch.cli import main
 
     links, main_update, trial, sid = reader["links"], reader["main"], reader["trial"], reader["sid"]
-    _call("POST", "fb", links.feedback_token(sid, main_update.update_id), form={"label": "not_about_drug"})
-    _call("POST", "fb", links.feedback_token(ANY_READER, trial.update_id), form={"label": "wrong_event_type"})
+    _call(
+        reader,
+        "POST",
+        "fb",
+        links.feedback_token(sid, main_update.update_id),
+        form={"label": "not_about_drug"},
+    )
+    _call(
+        reader,
+        "POST",
+        "fb",
+        links.feedback_token(ANY_READER, trial.update_id),
+        form={"label": "wrong_event_type"},
+    )
     out = tmp_path / "labelled.jsonl"
 
     assert main(["feedback", "export", "--output", str(out)]) == 0
@@ -346,5 +365,5 @@ def test_given_links_rotate_revoke_then_earlier_links_are_refused(
     token = links.sign("page", ANY_READER, update_id=main_update.update_id)
     assert main(["links", "rotate", "--revoke"]) == 0
     assert "every earlier link is now refused" in capsys.readouterr().out
-    page._service.cache_clear()
-    assert _call("GET", "u", token)["statusCode"] == 403
+    reader["page"] = _page_function(reader["settings"])
+    assert _call(reader, "GET", "u", token)["statusCode"] == 403

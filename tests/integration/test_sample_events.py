@@ -29,7 +29,7 @@ def _event(name: str) -> dict[str, Any]:
 def handlers(local_stack: Any, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """The stack's environment plus a sources file whose `fda-press` (the id the sample poll task names)
     is served from a recorded feed on 127.0.0.1."""
-    from pipewatch_local.demo import load_handlers
+    from pipewatch_local.functions import load_handlers, reset_settings
 
     with ReplayServer() as server:
         server.routes["/fda/press.xml"] = Route.file(PRESS_FEED, "application/rss+xml")
@@ -56,7 +56,7 @@ def handlers(local_stack: Any, tmp_path: Path) -> Iterator[dict[str, Any]]:
             yield {"stack": local_stack, **load_handlers()}
         finally:
             os.environ.pop("PIPEWATCH_SOURCES", None)
-            load_handlers()  # drop caches built on this stack
+            reset_settings()  # the settings and data files read for this stack
 
 
 def test_given_the_plan_events_then_tasks_are_enqueued(handlers: dict[str, Any]) -> None:
@@ -124,10 +124,8 @@ def test_given_the_catalyst_check_event_twice_then_one_overdue_update_and_nothin
 
     from pipewatch.composition import build_calendar_service
     from pipewatch.domain.models import Classification, Update
-    from pipewatch.handlers import catalyst_check
     from pipewatch.settings import get_settings
 
-    catalyst_check._service.cache_clear()
     # HAND-MADE statement shaped like the recorded argenx guidance for ALKIVIA (2H 2026)
     guided = Update(
         update_id="u-sample-catalyst-0001",
@@ -141,9 +139,9 @@ def test_given_the_catalyst_check_event_twice_then_one_overdue_update_and_nothin
         first_seen=datetime(2025, 10, 30, tzinfo=UTC),
     )
     build_calendar_service(get_settings()).observe_update(guided, guided.first_seen)
-    first = catalyst_check.handler(_event("catalyst_check_schedule.json"), LambdaContext("catalyst-check"))
-    again = catalyst_check.handler(_event("catalyst_check_schedule.json"), LambdaContext("catalyst-check"))
-    catalyst_check._service.cache_clear()
+    check = handlers["catalyst_check"]
+    first = check(_event("catalyst_check_schedule.json"), LambdaContext("catalyst-check"))
+    again = check(_event("catalyst_check_schedule.json"), LambdaContext("catalyst-check"))
     assert (first["overdue"], first["updates"]) == (1, 1)
     assert (again["overdue"], again["updates"]) == (0, 0)
     table = handlers["stack"].output("TableName")
@@ -161,3 +159,21 @@ def test_given_the_unsigned_page_link_event_then_the_page_refuses_it(handlers: d
     assert "This link is not valid" in answer["body"]
     headers = {k: v[-1] for k, v in answer["multiValueHeaders"].items()}
     assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_given_lambdas_call_without_a_service_then_the_default_is_built_from_the_environment_once(
+    handlers: dict[str, Any],
+) -> None:
+    """`handler(event, context)`, as Lambda calls it: the composition root builds the service on the first
+    invocation (handlers/_defaults.py) and the warm container reuses it."""
+    from pipewatch.handlers import _defaults, page
+
+    _defaults.reader_service.cache_clear()
+    try:
+        first = page.handler(_event("page_unsigned_link.json"), LambdaContext("page"))
+        again = page.handler(_event("page_unsigned_link.json"), LambdaContext("page"))
+        built = _defaults.reader_service.cache_info()
+    finally:
+        _defaults.reader_service.cache_clear()  # built on this test's stack
+    assert first["statusCode"] == again["statusCode"] == 403
+    assert (built.misses, built.hits) == (1, 1)

@@ -26,7 +26,10 @@ from stack_run import (
     stack_run,
 )
 
+from pipewatch_local.functions import LOGICAL_IDS as FUNCTIONS  # the template's, in its order
 from pipewatch_local.local_stack import NOT_CREATED_IN_MOTO
+
+pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
 
 # Resource types moto's CloudFormation does not create (it logs "No Moto CloudFormation support for ...").
 MOTO_SKIPS = {
@@ -39,16 +42,6 @@ MOTO_SKIPS = {
 }
 # Condition HasSesSender: the run is in minimal mode (no SES sender), so CloudFormation creates none of these.
 OFF_IN_MINIMAL_MODE = {"EmailFeedbackTopic"}
-FUNCTIONS = (
-    "PlanFunction",
-    "PollFunction",
-    "AlertFunction",
-    "DigestFunction",
-    "ApiFunction",
-    "CatalystCheckFunction",
-    "PageFunction",
-    "DeliverFunction",
-)
 
 
 @pytest.fixture(scope="module")

@@ -51,8 +51,7 @@ CLI_COMPOSES: set[tuple[str, str]] = {
     ("commands/catalysts_list.py", "pipewatch.adapters.subscriptions"),
     ("commands/feedback.py", "pipewatch.adapters.aws"),
     ("commands/feedback.py", "pipewatch.adapters.feedback"),
-    ("commands/parse_feed.py", "pipewatch.adapters"),
-    ("commands/parse_feed.py", "pipewatch.adapters.feeds"),
+    ("commands/parse_feed.py", "pipewatch.adapters.source_kinds"),
     ("commands/diff_trial.py", "pipewatch.adapters.safejson"),
     ("commands/poll.py", "pipewatch_local.dry_run"),
 }

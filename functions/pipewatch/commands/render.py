@@ -1,5 +1,5 @@
-"""`pipewatch render --channel {sms,email,slack,teams,webhook}`: classified updates (JSON lines) -> messages
-(JSON lines)."""
+"""`pipewatch render --channel KIND` (every kind of domain/subscribers/channels.py): classified updates
+(JSON lines) -> messages (JSON lines)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from pipewatch.commands.jsonlines import (
     run_json_lines,
 )
 
-CHANNELS = ("sms", "email", "slack", "teams", "webhook")
 # Not a credential: a fixed, documented example so `render` output is reproducible.
 EXAMPLE_SECRET = "whsec_cGlwZXdhdGNoLXJlbmRlci1leGFtcGxlLXNlY3JldCE="  # noqa: S105
 
@@ -35,7 +34,9 @@ are skipped.
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = DESCRIPTION
     parser.formatter_class = RawDescriptionAndDefaults
-    parser.add_argument("--channel", choices=CHANNELS, required=True, help="which message to render")
+    from pipewatch.domain.subscribers.channels import CHANNELS
+
+    parser.add_argument("--channel", choices=tuple(CHANNELS), required=True, help="which message to render")
     parser.add_argument(
         "--secret",
         default=EXAMPLE_SECRET,
@@ -103,21 +104,20 @@ def _render_line(text: str, args: argparse.Namespace, link_base: str, now: datet
 
 
 def _format(update: Any, args: argparse.Namespace, link_base: str, now: datetime) -> dict[str, Any]:
-    from pipewatch.domain.render.chat import slack_message, teams_message
+    from pipewatch.domain.render.channel_payloads import CHANNEL_PAYLOADS, Message
     from pipewatch.domain.render.messages import render_email_body, render_email_subject, render_sms
-    from pipewatch.domain.render.webhooks import encode_body, signed_headers, webhook_body, webhook_id
+    from pipewatch.domain.render.webhooks import encode_body, signed_headers, webhook_id
 
     channel = args.channel
     if channel == "sms":
         return {"body": render_sms(update, link_base)}
     if channel == "email":
         return {"subject": render_email_subject(update), "body": render_email_body(update)}
-    if channel == "slack":
-        return slack_message(update)
-    if channel == "teams":
-        return teams_message(update)
     message_id = webhook_id(args.subscription_id, update.update_id)
-    body = webhook_body(update, subscription_id=args.subscription_id, message_id=message_id)
+    payload = CHANNEL_PAYLOADS[channel]
+    body = payload.body(Message(subscription_id=args.subscription_id, message_id=message_id, update=update))
+    if not payload.receiver_verifies_signature:
+        return body
     try:
         headers = signed_headers(args.secret, message_id, int(now.timestamp()), encode_body(body))
     except ValueError as exc:

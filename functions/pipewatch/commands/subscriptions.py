@@ -21,7 +21,10 @@ def _target_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_subscribe_arguments(parser: argparse.ArgumentParser) -> None:
     from pipewatch.domain.models import EventType
+    from pipewatch.domain.subscribers.channels import CHANNELS
 
+    url_kinds = {kind: spec.display_name for kind, spec in CHANNELS.items() if spec.is_url_destination}
+    names = list(url_kinds.values())
     parser.description = (
         "Subscribe an email address or an E.164 phone number (SMS), or change its preferences. "
         "Repeat --agent, --indication, --event to select several; none means any."
@@ -31,8 +34,8 @@ def add_subscribe_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--channel",
-        choices=("slack", "teams", "webhook"),
-        help="a Slack incoming-webhook, Teams Workflows or signed-webhook URL as the endpoint (needs "
+        choices=tuple(url_kinds),
+        help=f"a {', '.join(names[:-1])} or {names[-1]} URL as the endpoint (needs "
         "$PIPEWATCH_CHANNELS_KEY_ID, the stack's ChannelsKeyArn). Its signing secret is printed once.",
     )
     parser.add_argument(

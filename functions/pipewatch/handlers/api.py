@@ -11,16 +11,14 @@ the OpenAPI document (`openapi_document()`, committed as docs/openapi.json and c
 from __future__ import annotations
 
 import json
-from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pipewatch.composition import build_subscription_service
 from pipewatch.domain.models import EventType, Severity
-from pipewatch.domain.subscribers.channels import ChannelKind, ChannelUrlError
+from pipewatch.domain.subscribers.channels import ChannelKind, ChannelUrlError, SubscriptionProtocol
 from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import (
     Mode,
@@ -29,6 +27,7 @@ from pipewatch.domain.subscribers.subscriptions import (
     validate_timezone,
 )
 from pipewatch.errors import SnsSubscriptionError, TopicFull
+from pipewatch.handlers import _defaults
 from pipewatch.observability import logger, metrics, traced_handler
 from pipewatch.services.subscriptions import (
     Caller,
@@ -110,7 +109,7 @@ class SubscribeRequest(BaseModel):
 class SubscriptionOut(BaseModel):
     subscription_id: str
     endpoint: str = Field(description="The address; for slack/teams/webhook the masked URL (host only).")
-    protocol: Literal["email", "sms", "slack", "teams", "webhook"]
+    protocol: SubscriptionProtocol
     owner: str | None = None
     agents: list[str]
     indications: list[str]
@@ -143,9 +142,9 @@ class ErrorOut(BaseModel):
     message: str
 
 
-@cache
-def _service() -> SubscriptionService:
-    return build_subscription_service(get_settings())
+def _subscriptions() -> SubscriptionService:
+    """The service this invocation's handler was given (the resolver's context lasts one request)."""
+    return cast(SubscriptionService, app.context["service"])
 
 
 class NoCaller(PermissionError):
@@ -168,7 +167,7 @@ def _caller() -> Caller:
 def list_subscriptions(
     mode: Annotated[Mode | None, Query(description="only instant or only digest subscriptions")] = None,
 ) -> SubscriptionList:
-    records = _service().list(mode, caller=_caller())
+    records = _subscriptions().list(mode, caller=_caller())
     return SubscriptionList(subscriptions=[SubscriptionOut.of(r) for r in records])
 
 
@@ -186,11 +185,11 @@ def list_subscriptions(
 def subscribe(request: SubscribeRequest) -> Response[SubscriptionOut]:
     secret: str | None = None
     if request.channel:
-        record, secret = _service().subscribe_channel(
+        record, secret = _subscriptions().subscribe_channel(
             request.channel, request.url, request.preferences(), owner=request.owner, caller=_caller()
         )
     else:
-        record = _service().subscribe(request.as_subscription(), caller=_caller())
+        record = _subscriptions().subscribe(request.as_subscription(), caller=_caller())
     body = SubscriptionOut.of(record, secret)
     return Response(status_code=201, content_type="application/json", body=body)
 
@@ -207,7 +206,7 @@ def subscribe(request: SubscribeRequest) -> Response[SubscriptionOut]:
 def unsubscribe(
     subscription_id: Annotated[str, Path(description="subscription id (sub-...) or the endpoint itself")],
 ) -> SubscriptionOut:
-    return SubscriptionOut.of(_service().unsubscribe(subscription_id, caller=_caller()))
+    return SubscriptionOut.of(_subscriptions().unsubscribe(subscription_id, caller=_caller()))
 
 
 @app.exception_handler(SubscriptionNotFound)  # type: ignore[untyped-decorator]
@@ -258,5 +257,8 @@ def openapi_document() -> dict[str, Any]:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @traced_handler
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def handler(
+    event: dict[str, Any], context: Any, *, service: SubscriptionService | None = None
+) -> dict[str, Any]:
+    app.append_context(service=service or _defaults.subscription_service())  # type: ignore[no-untyped-call]
     return app.resolve(event, context)

@@ -8,15 +8,13 @@ batch is unaffected. The queue's maxReceiveCount bounds the attempts; then the D
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from pipewatch.composition import build_delivery_queue, build_delivery_service
+from pipewatch.handlers import _defaults
 from pipewatch.observability import logger, metrics, traced_handler
-from pipewatch.settings import get_settings
 
 if TYPE_CHECKING:
     from pipewatch.services.delivery import DeliveryService
@@ -25,34 +23,32 @@ if TYPE_CHECKING:
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-@cache
-def _service() -> DeliveryService:
-    return build_delivery_service(get_settings())
-
-
-@cache
-def _queue() -> RedeliveryQueue:
-    return build_delivery_queue(get_settings())
-
-
-def _record_handler(record: SQSRecord) -> str:
-    from pipewatch.services.delivery import RetryLater
-
-    receive_count = int(record.attributes.approximate_receive_count or 1)
-    try:
-        return _service().handle_body(record.body, receive_count)
-    except RetryLater as retry:
-        _queue().delay(record.receipt_handle, retry.seconds)
-        logger.info("delivery deferred", extra={"seconds": retry.seconds, "reason": retry.reason})
-        raise
-
-
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @traced_handler
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def handler(
+    event: dict[str, Any],
+    context: Any,
+    *,
+    service: DeliveryService | None = None,
+    queue: RedeliveryQueue | None = None,
+) -> dict[str, Any]:
+    """`queue` is where a deferred job's message gets its new visibility timeout (the delivery queue)."""
+    from pipewatch.services.delivery import RetryLater
+
+    delivery = service or _defaults.delivery_service()
+
+    def record_handler(record: SQSRecord) -> str:
+        receive_count = int(record.attributes.approximate_receive_count or 1)
+        try:
+            return delivery.handle_body(record.body, receive_count)
+        except RetryLater as retry:
+            (queue or _defaults.delivery_queue()).delay(record.receipt_handle, retry.seconds)
+            logger.info("delivery deferred", extra={"seconds": retry.seconds, "reason": retry.reason})
+            raise
+
     return dict(
         process_partial_response(
-            event=event, record_handler=_record_handler, processor=processor, context=context
+            event=event, record_handler=record_handler, processor=processor, context=context
         )
     )

@@ -7,15 +7,13 @@ POST does). The work is in services/reader.py.
 
 from __future__ import annotations
 
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
-from pipewatch.composition import build_reader_service
+from pipewatch.handlers import _defaults
 from pipewatch.observability import logger, metrics, traced_handler
-from pipewatch.settings import get_settings
 
 if TYPE_CHECKING:
     from pipewatch.services.reader import ReaderService, WebResponse
@@ -24,9 +22,9 @@ app = APIGatewayRestResolver()
 MAX_FORM_BYTES = 2048
 
 
-@cache
-def _service() -> ReaderService:
-    return build_reader_service(get_settings())
+def _reader() -> ReaderService:
+    """The service this invocation's handler was given (the resolver's context lasts one request)."""
+    return cast("ReaderService", app.context["service"])
 
 
 def _answer(result: WebResponse) -> Response[str]:
@@ -47,7 +45,7 @@ def site_base(event: dict[str, Any]) -> str:
 
 @app.get("/u/<token>")
 def page(token: str) -> Response[str]:
-    return _answer(_service().page(token))
+    return _answer(_reader().page(token))
 
 
 @app.post("/fb/<token>")
@@ -56,31 +54,32 @@ def feedback(token: str) -> Response[str]:
     if len(body) > MAX_FORM_BYTES:
         return Response(413, "text/plain; charset=utf-8", "form too large")
     label = (parse_qs(body).get("label") or [""])[0]
-    return _answer(_service().answer(token, label))
+    return _answer(_reader().answer(token, label))
 
 
 @app.get("/feed/<token>")
 def feed(token: str) -> Response[str]:
-    return _answer(_service().feed(token, site_base(app.current_event.raw_event)))
+    return _answer(_reader().feed(token, site_base(app.current_event.raw_event)))
 
 
 @app.get("/cal/<token>")
 def calendar(token: str) -> Response[str]:
-    return _answer(_service().calendar(token))
+    return _answer(_reader().calendar(token))
 
 
 @app.get("/unsub/<token>")
 def unsubscribe_form(token: str) -> Response[str]:
-    return _answer(_service().unsubscribe_form(token))
+    return _answer(_reader().unsubscribe_form(token))
 
 
 @app.post("/unsub/<token>")
 def unsubscribe(token: str) -> Response[str]:
-    return _answer(_service().unsubscribe(token))
+    return _answer(_reader().unsubscribe(token))
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @traced_handler
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: Any, *, service: ReaderService | None = None) -> dict[str, Any]:
+    app.append_context(service=service or _defaults.reader_service())  # type: ignore[no-untyped-call]
     return app.resolve(event, context)

@@ -10,14 +10,13 @@ deployment does).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from pydantic import BaseModel, ValidationError
 
-from pipewatch.composition import build_poll_service
+from pipewatch.handlers import _defaults
+from pipewatch.handlers.schedule import ScheduleEvent
 from pipewatch.observability import logger, metrics, traced_handler
 from pipewatch.services.plan import PollTask
 from pipewatch.settings import get_settings
@@ -33,39 +32,27 @@ if TYPE_CHECKING:  # the service (sources, parsers, classifier, store) is import
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-class PollRequest(BaseModel):
-    """A direct (non-queue) invocation: which sources (ids), or a class of them ("registry" / "news")."""
-
-    sources: list[str] | None = None
-    source_class: str | None = None
-
-
-@cache
-def _service() -> PollService:
-    return build_poll_service(get_settings())
-
-
-def _record_handler(record: SQSRecord) -> dict[str, Any]:
-    task = PollTask.model_validate_json(record.body)  # a body that is not a task fails this message only
-    outcome = _service().poll_task(task, budget_seconds=get_settings().poll_budget_seconds)
-    return outcome.__dict__
-
-
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @traced_handler
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    if "Records" in (event or {}):
+def handler(
+    event: dict[str, Any] | None, context: Any, *, service: PollService | None = None
+) -> dict[str, Any]:
+    budget_seconds = get_settings().poll_budget_seconds
+    if event and "Records" in event:
+
+        def record_handler(record: SQSRecord) -> dict[str, Any]:
+            task = PollTask.model_validate_json(record.body)  # a body that is not a task fails this one only
+            outcome = (service or _defaults.poll_service()).poll_task(task, budget_seconds=budget_seconds)
+            return outcome.__dict__
+
         return dict(
             process_partial_response(
-                event=event, record_handler=_record_handler, processor=processor, context=context
+                event=event, record_handler=record_handler, processor=processor, context=context
             )
         )
-    try:
-        request = PollRequest.model_validate(event or {})
-    except ValidationError as exc:
-        raise ValueError(f"bad poll request: {exc.errors()[0]['msg']}") from exc
-    report = _service().poll(
-        request.sources, source_class=request.source_class, budget_seconds=get_settings().poll_budget_seconds
+    request = ScheduleEvent.parse(event)
+    report = (service or _defaults.poll_service()).poll(
+        request.sources, source_class=request.source_class, budget_seconds=budget_seconds
     )
     return report.as_dict()

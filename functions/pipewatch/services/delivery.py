@@ -36,16 +36,10 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render.chat import slack_digest, slack_message, teams_digest, teams_message
+from pipewatch.domain.render.channel_payloads import CHANNEL_PAYLOADS, Message
 from pipewatch.domain.render.email_html import build_email, render_email_html, text_to_html
 from pipewatch.domain.render.messages import DEFAULT_MANAGE_HINT, render_email_body, render_email_subject
-from pipewatch.domain.render.webhooks import (
-    digest_webhook_body,
-    encode_body,
-    signed_headers,
-    webhook_body,
-    webhook_id,
-)
+from pipewatch.domain.render.webhooks import encode_body, signed_headers, webhook_id
 from pipewatch.domain.subscribers.channels import ChannelUrlError
 from pipewatch.domain.subscribers.delivery import Claim, EmailSendError
 from pipewatch.domain.subscribers.filter_policy import accepts
@@ -63,8 +57,6 @@ from pipewatch.services.ports import (
 )
 
 LEASE_SECONDS = 60.0
-SLACK_INTERVAL_SECONDS = 1.0  # Slack: about one message per second per channel
-DEFAULT_INTERVAL_SECONDS = 1.0
 FAILING_AFTER = 5
 BACKOFF_BASE_SECONDS = 10.0
 BACKOFF_CAP_SECONDS = 900.0
@@ -223,8 +215,7 @@ class DeliveryService:
         sid = record.subscription_id
         slot_at = claim.slot_at
         if not slot_at:
-            slack = record.subscription.protocol == "slack"
-            interval = SLACK_INTERVAL_SECONDS if slack else DEFAULT_INTERVAL_SECONDS
+            interval = CHANNEL_PAYLOADS[record.subscription.protocol].interval_seconds
             slot_at = self._state.take_slot(sid, now=now, interval=interval)
         if slot_at > now:
             self._state.release(sid, job.message_key, token=token, now=now, slot_at=slot_at)
@@ -240,22 +231,15 @@ class DeliveryService:
         if sub.protocol == "email":
             return Rendered(raw_email=self._email_message(record, job, update))
         message_id = webhook_id(sub.subscription_id, job.message_key)
-        payload: dict[str, Any]
-        if sub.protocol == "slack":
-            payload = slack_message(update) if update else slack_digest(job.subject, job.text)
-        elif sub.protocol == "teams":
-            payload = teams_message(update) if update else teams_digest(job.subject, job.text)
-        elif update:
-            payload = webhook_body(update, subscription_id=sub.subscription_id, message_id=message_id)
-        else:
-            payload = digest_webhook_body(
-                subscription_id=sub.subscription_id,
-                message_id=message_id,
-                digest_key=job.digest_key,
-                subject=job.subject,
-                text=job.text,
-            )
-        body = encode_body(payload)
+        message = Message(
+            subscription_id=sub.subscription_id,
+            message_id=message_id,
+            update=update,
+            digest_key=job.digest_key,
+            subject=job.subject,
+            text=job.text,
+        )
+        body = encode_body(CHANNEL_PAYLOADS[sub.protocol].body(message))
         secret = self._credentials(record)["secret"]
         return Rendered(body=body, headers=signed_headers(secret, message_id, int(now), body))
 

@@ -36,16 +36,6 @@ class PollTaskError(PipewatchError):
         self.reason = reason
 
 
-def _without_extras(source: SourceConfig) -> SourceConfig:
-    if source.ctgov is not None:
-        return source.model_copy(
-            update={"ctgov": source.ctgov.model_copy(update={"extra_terms": (), "extra_nct_ids": ()})}
-        )
-    if source.pubmed is not None:
-        return source.model_copy(update={"pubmed": source.pubmed.model_copy(update={"extra_terms": ()})})
-    return source
-
-
 class PollService:
     def __init__(
         self,
@@ -129,7 +119,7 @@ class PollService:
                 update={"agents": [a for a in watchlist.agents if a.id in wanted]}
             )
             if not task.carries_extras:
-                source = _without_extras(source)
+                source = source.without_extras()
         outcome = self._poll_one(
             source,
             self._monotonic() + budget_seconds,

@@ -7,7 +7,7 @@ import pytest
 
 from pipewatch.adapters import edgar
 from pipewatch.adapters.sources import poll_source
-from pipewatch.domain.ingest.sources import EdgarSettings, SourceConfig
+from pipewatch.domain.ingest.sources import EdgarSettings, EdgarSource
 from pipewatch.domain.models import SourceState
 from pipewatch.errors import PayloadError, SourceError
 from pipewatch.services.ports import HttpResponse
@@ -97,7 +97,7 @@ class _NeverCalled:
 
 
 def test_poll_source_refuses_edgar_without_contact() -> None:
-    config = SourceConfig.model_validate(
+    config = EdgarSource.model_validate(
         {
             "id": "edgar-pfizer-8k",
             "kind": "edgar",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -76,7 +75,10 @@ def test_given_poll_help_then_defaults_are_shown(capsys: pytest.CaptureFixture[s
     assert "(default: 240.0)" in capsys.readouterr().out
 
 
-def test_given_classify_output_then_it_pipes_into_render_with_title_and_a_clean_link() -> None:
+def test_given_classify_output_then_it_pipes_into_render_with_title_and_a_clean_link(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In-process: classify's stdout is render's stdin (the real pipe: tests/e2e/test_cli_commands.py)."""
     line = json.dumps(
         {
             "title": "argenx wins approval for Vyvgart",
@@ -84,23 +86,13 @@ def test_given_classify_output_then_it_pipes_into_render_with_title_and_a_clean_
             "url": "https://mednous.com/news/argenx?utm_source=rss&utm_medium=feed&id=7&fbclid=abc",
         }
     )
-    classify = subprocess.run(
-        [sys.executable, "-m", "pipewatch.cli", "classify"],
-        input=line + "\n",
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    render = subprocess.run(
-        [sys.executable, "-m", "pipewatch.cli", "render", "--channel", "email"],
-        input=classify.stdout,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    (email,) = [json.loads(x) for x in render.stdout.splitlines()]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((line + "\n").encode())))
+    code, classified, _ = _run(capsys, "classify")
+    assert code == 0
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(classified.encode())))
+    code, rendered, _ = _run(capsys, "render", "--channel", "email")
+    assert code == 0
+    (email,) = [json.loads(x) for x in rendered.splitlines()]
     assert email["subject"].startswith("[HIGH] efgartigimod: regulatory - argenx wins approval")
     assert "Link: https://mednous.com/news/argenx?id=7" in email["body"]
     assert "utm_" not in email["body"] and "fbclid" not in email["body"]

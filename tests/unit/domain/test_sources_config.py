@@ -3,7 +3,16 @@ from __future__ import annotations
 import pytest
 
 from pipewatch.config import load_yaml_model, packaged_data_path, parse_yaml_model
-from pipewatch.domain.ingest.sources import GOOGLE_NEWS_TERMS, SourceConfig, SourcesConfig
+from pipewatch.domain.ingest.sources import (
+    GOOGLE_NEWS_TERMS,
+    CtgovSettings,
+    CtgovSource,
+    EdgarSource,
+    FeedSource,
+    PubmedSource,
+    SourcesConfig,
+    parse_source_config,
+)
 from pipewatch.errors import ConfigError
 
 
@@ -20,11 +29,11 @@ def test_packaged_sources_cover_every_required_feed(packaged: SourcesConfig) -> 
     assert by_id["fda-press"].source_class == "news" and by_id["fda-press"].poll_minutes == 15
     assert by_id["fda-press"].doc_type == "regulator"
     assert by_id["ema-news"].url.startswith("https://www.ema.europa.eu/")
-    assert any("globenewswire.com" in s.url for s in packaged.sources)
+    assert any(isinstance(s, FeedSource) and "globenewswire.com" in s.url for s in packaged.sources)
 
 
 def test_packaged_edgar_sources(packaged: SourcesConfig) -> None:
-    edgar = {s.edgar.cik: s.edgar.forms for s in packaged.sources if s.edgar}
+    edgar = {s.edgar.cik: s.edgar.forms for s in packaged.sources if isinstance(s, EdgarSource)}
     assert edgar == {"0001697862": ("6-K",), "0000078003": ("8-K",), "0001635088": ("8-K",)}
     assert all(s.doc_type == "filing" for s in packaged.sources if s.kind == "edgar")
 
@@ -46,8 +55,8 @@ def test_enabling_google_news_requires_acknowledging_its_terms() -> None:
         "enabled": True,
     }
     with pytest.raises(ValueError, match="non-commercial"):
-        SourceConfig.model_validate(raw)
-    assert SourceConfig.model_validate({**raw, "terms_acknowledged": True}).enabled
+        parse_source_config(raw)
+    assert parse_source_config({**raw, "terms_acknowledged": True}).enabled
     assert "non-commercial" in GOOGLE_NEWS_TERMS
 
 
@@ -84,6 +93,9 @@ def test_enabled_by_class(packaged: SourcesConfig) -> None:
         ("sources: [{id: ab, kind: pubmed, pubmed: {api_key_env: 'lower case'}}]", "environment variable"),
         ("sources: [{id: ab, kind: rss, url: 'http://x', colour: red}]", "colour"),
         ("sources: [{id: A B, kind: rss, url: 'http://x'}]", "id"),
+        ("sources: [{id: ab, kind: ctgov, url: 'http://x'}]", "a ctgov source cannot have settings for url"),
+        ("sources: [{id: ab, kind: pubmed, terms_acknowledged: true}]", "settings for terms_acknowledged"),
+        ("sources: [{id: ab, url: 'http://x'}]", "discriminator 'kind'"),
     ],
 )
 def test_invalid_configs_name_the_key_and_problem(yaml_text: str, problem: str) -> None:
@@ -96,4 +108,50 @@ def test_cik_is_zero_padded() -> None:
     cfg = parse_yaml_model(
         "sources: [{id: ab, kind: edgar, edgar: {cik: '1635088', forms: ['8-K']}}]", SourcesConfig, origin="x"
     )
-    assert cfg.sources[0].edgar is not None and cfg.sources[0].edgar.cik == "0001635088"
+    source = cfg.sources[0]
+    assert isinstance(source, EdgarSource) and source.edgar.cik == "0001635088"
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "path"),
+    [
+        ("sources: [{id: ab, kind: edgar, edgar: {cik: 'abc', forms: ['8-K']}}]", "sources.0.edgar.cik: "),
+        ("sources: [{id: ab, kind: rss, url: 'http://x', timeout_s: 0}]", "sources.0.timeout_s: "),
+        ("sources: [{id: ab, kind: rss}]", "sources.0: "),
+    ],
+)
+def test_given_an_invalid_source_then_the_error_path_is_the_files_keys_without_the_kind_tag(
+    yaml_text: str, path: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_yaml_model(yaml_text, SourcesConfig, origin="sources.yaml")
+    assert str(err.value).startswith(f"sources.yaml: {path}")
+
+
+def test_each_kind_is_validated_into_its_own_model_with_its_own_settings(packaged: SourcesConfig) -> None:
+    models = {s.kind: type(s).__name__ for s in packaged.sources}
+    assert models == {
+        "ctgov": "CtgovSource",
+        "pubmed": "PubmedSource",
+        "edgar": "EdgarSource",
+        "rss": "FeedSource",
+        "google_news": "GoogleNewsSource",
+    }
+    ctgov = parse_source_config({"id": "ct", "kind": "ctgov"})
+    assert isinstance(ctgov, CtgovSource) and ctgov.ctgov == CtgovSettings()  # the block is optional
+
+
+def test_extras_are_dropped_and_agent_splitting_decided_per_kind() -> None:
+    ctgov = parse_source_config(
+        {"id": "ct", "kind": "ctgov", "ctgov": {"extra_terms": ["x"], "extra_nct_ids": ["NCT01234567"]}}
+    )
+    assert isinstance(ctgov, CtgovSource) and ctgov.splits_by_agent()
+    bare = ctgov.without_extras()
+    assert (bare.ctgov.extra_terms, bare.ctgov.extra_nct_ids) == ((), ())
+    pubmed = parse_source_config({"id": "pm", "kind": "pubmed", "pubmed": {"extra_terms": ["y"]}})
+    assert isinstance(pubmed, PubmedSource) and pubmed.splits_by_agent()
+    assert pubmed.without_extras().pubmed.extra_terms == ()
+    fixed_query = parse_source_config({"id": "pm", "kind": "pubmed", "pubmed": {"term": "myositis"}})
+    assert not fixed_query.splits_by_agent()
+    feed = parse_source_config({"id": "fd", "kind": "rss", "url": "https://example.com/f.xml"})
+    assert not feed.splits_by_agent() and feed.without_extras() is feed

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from pipewatch.adapters.notifier import message_attributes
 from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.render.messages import render_alert
+from pipewatch.domain.subscribers.filter_policy import accepts
 from pipewatch.domain.subscribers.subscriptions import (
     Preferences,
     Subscription,
@@ -161,8 +162,8 @@ def _update(agents: tuple[str, ...], indications: tuple[str, ...], event: str, s
     )
 
 
-def test_given_any_preferences_and_update_then_matches_agrees_with_sns_filter_policy_matching() -> None:
-    from moto.sns.utils import FilterPolicyMatcher
+def test_given_any_preferences_and_update_then_matches_agrees_with_the_filter_policy_evaluator() -> None:
+    """The same grid against moto's SNS matcher is tests/integration/test_filter_policy_oracle.py."""
 
     prefs_options = [
         {},
@@ -184,13 +185,13 @@ def test_given_any_preferences_and_update_then_matches_agrees_with_sns_filter_po
     checked = 0
     for options in prefs_options:
         sub = Subscription.model_validate({"endpoint": "a@example.com", "preferences": options})
-        matcher = FilterPolicyMatcher(sub.filter_policy(), "MessageAttributes")
+        policy = sub.filter_policy()
         for update in updates:
             attributes = {
                 k: {"Type": v["DataType"], "Value": v["StringValue"]}
                 for k, v in message_attributes(render_alert(update)).items()
             }
-            assert matcher.matches(attributes, "") == matches(sub.preferences, update), (options, update)
+            assert accepts(policy, attributes) == matches(sub.preferences, update), (options, update)
             checked += 1
     assert checked == 6 * 54
 

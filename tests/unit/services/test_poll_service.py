@@ -320,3 +320,28 @@ def test_given_a_registry_then_a_baseline_first_and_changes_later_each_shown_to_
     assert len(store.updates) == changed.trial_changes
     assert calendar.trials == [("NCT06171568", None), ("NCT06171568", None)]
     assert metrics.counts[("RecordsRejected", (("source", "reg"),))] == 1
+
+
+def test_given_the_same_story_from_two_wires_then_it_is_stored_once_and_the_copy_merged_into_it() -> None:
+    store = InMemoryStore()
+    poller = ScriptedPoller({"wire-a": _ok("wire-a", RELEVANT), "wire-b": _ok("wire-b", RELEVANT)})
+    report = _service(poller, store).poll()
+    (story,) = report.new_updates
+    assert len(store.updates) == 1 and story.update_id in store.updates
+    assert [story_id for story_id, _ in store.merged] == [story.update_id]
+
+
+def test_given_only_irrelevant_items_then_nothing_is_stored_as_an_update() -> None:
+    store = InMemoryStore()
+    poller = ScriptedPoller({"wire-a": _ok("wire-a", OTHER), "wire-b": _ok("wire-b")})
+    report = _service(poller, store).poll()
+    assert report.new_updates == [] and store.updates == {}
+    assert store.states["wire-a"].last_success == NOW
+
+
+def test_given_a_queued_task_then_only_its_source_is_polled_and_its_outcome_returned() -> None:
+    store = InMemoryStore()
+    poller = ScriptedPoller({"wire-a": _ok("wire-a", RELEVANT), "wire-b": _ok("wire-b", RELEVANT)})
+    outcome = _service(poller, store).poll_task(PollTask(source_id="wire-b"))
+    assert poller.calls == ["wire-b"] and outcome.source_id == "wire-b"
+    assert [u.source_id for u in store.updates.values()] == ["wire-b"]

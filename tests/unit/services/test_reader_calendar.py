@@ -257,28 +257,3 @@ def test_given_no_calendar_configured_then_the_page_offers_no_calendar_link() ->
     links = _links()
     assert "../cal/" not in service.page(links.sign("page", SUB, update_id=UPDATE.update_id)).body
     assert service.calendar(links.sign("calendar", SUB)).status == 404
-
-
-def test_given_the_page_handler_then_get_cal_is_routed_to_the_calendar(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from pipewatch.handlers import page
-    from pipewatch_local.local_stack import LambdaContext, api_gateway_event
-
-    service, _ = _service(clock=lambda: datetime.now(UTC))
-    monkeypatch.setattr(page, "_service", lambda: service)
-    token = SignedLinks(KEYS, "", clock=lambda: datetime.now(UTC)).sign("calendar", SUB)
-
-    def get(route: str, token: str) -> dict[str, Any]:
-        event = api_gateway_event("GET", f"/{route}/{{token}}", path_parameters={"token": token})
-        answer = page.handler(event, LambdaContext("page"))
-        answer["headers"] = {k: v[-1] for k, v in (answer.get("multiValueHeaders") or {}).items()}
-        return answer
-
-    answer = get("cal", token)
-    assert answer["statusCode"] == 200
-    assert answer["headers"]["Content-Type"] == "text/calendar; charset=utf-8"
-    assert answer["headers"]["Content-Disposition"] == 'attachment; filename="pipewatch-catalysts.ics"'
-    assert len(_events(WebResponse(200, "", answer["body"]))) == 2
-    assert get("cal", _altered(token))["statusCode"] == 403
-    assert get("feed", token)["statusCode"] == 403

@@ -57,12 +57,7 @@ class PollTask(BaseModel):
 
 def splits_by_agent(source: SourceConfig) -> bool:
     """True when the source's requests are built from the watchlist (so one query per group of agents)."""
-    if source.kind == "ctgov":
-        return source.ctgov_settings().use_watchlist
-    if source.kind == "pubmed":
-        settings = source.pubmed_settings()
-        return settings.use_watchlist and not settings.term
-    return False
+    return source.splits_by_agent()
 
 
 def plan_tasks(

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Self, get_args
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from pipewatch.domain.models import DocType
 
-SourceKind = Literal["rss", "atom", "ctgov", "pubmed", "edgar", "google_news"]
 SourceClass = Literal["registry", "news"]
 
 # How often each class of source is polled (minutes). Registries change slowly and rate-limit hard.
@@ -140,23 +140,28 @@ class EdgarSettings(_Strict):
         return value
 
 
-class SourceConfig(_Strict):
+class SourceBase(_Strict):
+    """What every source has, whatever its kind: identity, schedule class and request overrides."""
+
     id: str
     name: str = ""
-    kind: SourceKind
     enabled: bool = True
-    url: str = ""
-    params: dict[str, str] = Field(default_factory=dict)
     doc_type: DocType = "news"
     source_class: SourceClass = "news"
     min_interval_s: float | None = Field(default=None, ge=0, le=60)  # host politeness override
     timeout_s: float | None = Field(default=None, gt=0, le=120)
     max_body_bytes: int | None = Field(default=None, ge=1024, le=64_000_000)
-    terms_acknowledged: bool = False  # google_news only: see GOOGLE_NEWS_TERMS
     note: str = ""
-    ctgov: CtgovSettings | None = None
-    pubmed: PubmedSettings | None = None
-    edgar: EdgarSettings | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_other_kinds_settings(cls, data: Any) -> Any:
+        """A key that belongs to another kind (``ctgov:`` on an rss source) says which, not just "extra"."""
+        if isinstance(data, dict):
+            stray = [key for key in _KIND_KEYS if key in data and key not in cls.model_fields]
+            if stray:
+                raise ValueError(f"a {data.get('kind')} source cannot have settings for {', '.join(stray)}")
+        return data
 
     @field_validator("id")
     @classmethod
@@ -164,27 +169,6 @@ class SourceConfig(_Strict):
         if not _ID.match(value):
             raise ValueError("id must be 2-64 chars of a-z, 0-9, '_', '.', '-'")
         return value
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        if value and urlsplit(value).scheme not in {"http", "https"}:
-            raise ValueError(f"url must be http(s): {value!r}")
-        return value
-
-    @model_validator(mode="after")
-    def _kind_settings(self) -> SourceConfig:
-        if self.kind in {"rss", "atom", "google_news"} and not self.url:
-            raise ValueError(f"a {self.kind} source needs a url")
-        if self.kind == "edgar" and self.edgar is None:
-            raise ValueError("an edgar source needs an `edgar:` block with cik and forms")
-        if self.kind == "google_news" and self.enabled and not self.terms_acknowledged:
-            raise ValueError(GOOGLE_NEWS_TERMS)
-        settings = {"ctgov": self.ctgov, "pubmed": self.pubmed, "edgar": self.edgar}
-        stray = [name for name, block in settings.items() if block is not None and name != self.kind]
-        if stray:
-            raise ValueError(f"a {self.kind} source cannot have settings for {', '.join(stray)}")
-        return self
 
     @property
     def display_name(self) -> str:
@@ -194,11 +178,111 @@ class SourceConfig(_Strict):
     def poll_minutes(self) -> int:
         return POLL_MINUTES[self.source_class]
 
-    def ctgov_settings(self) -> CtgovSettings:
-        return self.ctgov or CtgovSettings()
+    def splits_by_agent(self) -> bool:
+        """True when the source's requests are built from the watchlist (so one query per group of agents)."""
+        return False
 
-    def pubmed_settings(self) -> PubmedSettings:
-        return self.pubmed or PubmedSettings()
+    def without_extras(self) -> Self:
+        """This source without its configured extra terms / NCT ids (queried by a cycle's first part only)."""
+        return self
+
+
+class _FeedBase(SourceBase):
+    url: str = ""
+    params: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in {"http", "https"}:
+            raise ValueError(f"url must be http(s): {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _needs_url(self) -> Self:
+        if not self.url:
+            raise ValueError(f"a {getattr(self, 'kind', 'feed')} source needs a url")
+        return self
+
+
+class FeedSource(_FeedBase):
+    """An RSS or Atom feed (one GET with validators, parsed by feedparser)."""
+
+    kind: Literal["rss", "atom"]
+
+
+class GoogleNewsSource(_FeedBase):
+    """A Google News RSS search: a feed whose terms must be acknowledged before it is enabled."""
+
+    kind: Literal["google_news"]
+    terms_acknowledged: bool = False  # see GOOGLE_NEWS_TERMS
+
+    @model_validator(mode="after")
+    def _terms(self) -> Self:
+        if self.enabled and not self.terms_acknowledged:
+            raise ValueError(GOOGLE_NEWS_TERMS)
+        return self
+
+
+class CtgovSource(SourceBase):
+    kind: Literal["ctgov"]
+    ctgov: CtgovSettings = CtgovSettings()
+
+    def splits_by_agent(self) -> bool:
+        return self.ctgov.use_watchlist
+
+    def without_extras(self) -> Self:
+        return self.model_copy(
+            update={"ctgov": self.ctgov.model_copy(update={"extra_terms": (), "extra_nct_ids": ()})}
+        )
+
+
+class PubmedSource(SourceBase):
+    kind: Literal["pubmed"]
+    pubmed: PubmedSettings = PubmedSettings()
+
+    def splits_by_agent(self) -> bool:
+        return self.pubmed.use_watchlist and not self.pubmed.term
+
+    def without_extras(self) -> Self:
+        return self.model_copy(update={"pubmed": self.pubmed.model_copy(update={"extra_terms": ()})})
+
+
+class EdgarSource(SourceBase):
+    kind: Literal["edgar"]
+    edgar: EdgarSettings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _needs_block(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("edgar") is None:
+            raise ValueError("an edgar source needs an `edgar:` block with cik and forms")
+        return data
+
+
+# One model per kind, chosen by `kind` (a pydantic discriminated union): each kind has only its own fields.
+# Adding a kind: its model here, added to this union; its spec in adapters/source_kinds.py.
+_SourceModel = FeedSource | GoogleNewsSource | CtgovSource | PubmedSource | EdgarSource
+SourceConfig = Annotated[_SourceModel, Field(discriminator="kind")]
+SOURCE_MODELS: tuple[type[SourceBase], ...] = get_args(_SourceModel)
+SOURCE_KINDS: tuple[str, ...] = tuple(
+    kind for model in SOURCE_MODELS for kind in get_args(model.model_fields["kind"].annotation)
+)
+# Fields only some kinds have: named in the error when a source of another kind carries one.
+_KIND_KEYS = tuple(
+    dict.fromkeys(
+        name
+        for model in SOURCE_MODELS
+        for name in model.model_fields
+        if name != "kind" and name not in SourceBase.model_fields
+    )
+)
+_SOURCE_CONFIG: TypeAdapter[SourceConfig] = TypeAdapter(SourceConfig)
+
+
+def parse_source_config(data: Mapping[str, Any]) -> SourceConfig:
+    """One source (a mapping as in sources.yaml) -> the model of its kind; ValidationError if invalid."""
+    return _SOURCE_CONFIG.validate_python(data)
 
 
 class PollLimits(_Strict):

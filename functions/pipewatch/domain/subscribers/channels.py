@@ -7,6 +7,10 @@ address a host name resolves to, at subscription time and again at send time (ag
 sender then connects to the very address that was checked).
 
 Pure: no DNS, no sockets. Resolution is the adapter's job; it passes the addresses in.
+
+The channel registry is here too: every kind of subscription (e-mail, SMS, and the URL destinations), its
+display name and how it is delivered. The API and CLI choices and the subscription model derive from it;
+how each URL kind's body is shaped is domain/render/channel_payloads.py.
 """
 
 from __future__ import annotations
@@ -18,8 +22,39 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-ChannelKind = Literal["slack", "teams", "webhook"]
-CHANNEL_KINDS: tuple[ChannelKind, ...] = ("slack", "teams", "webhook")
+# The kinds as types (for pydantic, the OpenAPI document and mypy), in the API's order. CHANNELS below has
+# one spec per kind; a unit test fails when the two disagree.
+AddressKind = Literal["email", "sms"]
+ChannelKind = Literal["slack", "teams", "webhook"]  # URL destinations, subscribed with `channel` and `url`
+SubscriptionProtocol = Literal[AddressKind, ChannelKind]
+# "sns": an SNS subscription of its own delivers it, the address is its endpoint (e-mail goes through the
+# delivery queue and SES instead when SES is configured, see services/delivery.py). "queue": the delivery
+# function POSTs it to a URL, stored encrypted.
+Route = Literal["sns", "queue"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSpec:
+    display_name: str
+    route: Route
+
+    @property
+    def is_url_destination(self) -> bool:
+        """Subscribed with a URL (checked by `parse_destination` and `check_addresses`), not an address
+        (checked by `subscriptions.parse_endpoint`)."""
+        return self.route == "queue"
+
+
+# In the order `pipewatch render --channel` lists them.
+CHANNELS: dict[SubscriptionProtocol, ChannelSpec] = {
+    "sms": ChannelSpec("SMS", route="sns"),
+    "email": ChannelSpec("e-mail", route="sns"),
+    "slack": ChannelSpec("Slack incoming-webhook", route="queue"),
+    "teams": ChannelSpec("Teams Workflows", route="queue"),
+    "webhook": ChannelSpec("signed-webhook", route="queue"),
+}
+# The URL destinations (what the API calls `channel`), in registry order.
+CHANNEL_KINDS: tuple[str, ...] = tuple(kind for kind, spec in CHANNELS.items() if spec.is_url_destination)
 MAX_URL_LENGTH = 2048
 
 # Addresses no subscriber may target, beyond what `ipaddress` flags as private/loopback/link-local/...:

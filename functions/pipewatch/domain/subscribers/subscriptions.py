@@ -27,10 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from pipewatch.domain.limits import FILTER_POLICY_MAX_COMBINATIONS, FILTER_POLICY_MAX_KEYS
 from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Update
-from pipewatch.domain.subscribers.channels import CHANNEL_KINDS
+from pipewatch.domain.subscribers.channels import CHANNEL_KINDS, SubscriptionProtocol
 
 Mode = Literal["instant", "digest"]
-Protocol = Literal["email", "sms", "slack", "teams", "webhook"]
+Protocol = SubscriptionProtocol  # every kind of subscription: domain/subscribers/channels.py CHANNELS
 # Kinds delivered by the delivery function (POST to a URL) rather than by an SNS subscription of their own.
 CHANNEL_PROTOCOLS: frozenset[str] = frozenset(CHANNEL_KINDS)
 

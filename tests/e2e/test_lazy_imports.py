@@ -14,6 +14,10 @@ import sys
 
 import pytest
 
+from pipewatch_local.functions import by_module
+
+pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
+
 # Loaded later (when the service is built or tracing is on), never by importing the handler module.
 NEVER_AT_IMPORT = {
     "deliver": [
@@ -114,7 +118,10 @@ def test_given_the_packaged_data_when_a_service_is_built_then_pyyaml_is_never_im
     environ = dict(_DEPLOYED_ENV)
     for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES"):
         environ[override] = ""
-    statement = f"import pipewatch.handlers.{name} as h; h._service()"
+    default = by_module(name).defaults["service"]  # what the first invocation builds
+    statement = (
+        f"import pipewatch.handlers.{name}; from pipewatch.handlers import _defaults; _defaults.{default}()"
+    )
     assert _loaded_after(statement, ["yaml", "pipewatch.domain.watch.watchlist"], environ) == [
         "pipewatch.domain.watch.watchlist"
     ]

@@ -2,7 +2,8 @@
 window is a slip (one catalyst_slip update, however often it is seen), a fulfilling update resolves it, a
 window closed past the grace period is overdue once, and the daily check run twice writes nothing new. The
 iCalendar feed is parsed back with the `icalendar` library. Items are HAND-MADE, shaped like the recorded
-ALKIVIA guidance ("Ongoing clinical trial results expected in 2H 2026")."""
+ALKIVIA guidance ("Ongoing clinical trial results expected in 2H 2026"). The service and its store run on
+moto here; tests/unit/services/test_calendar_service.py has the service's rules on in-memory fakes."""
 
 from __future__ import annotations
 
@@ -14,15 +15,15 @@ from typing import Any
 import boto3
 import icalendar
 import pytest
+from calendar_table import TABLE, create_calendar_table, stored_item
 from moto import mock_aws
 
-from calendar_table import TABLE, create_calendar_table, stored_item
 from pipewatch.adapters.catalyst_store import CatalystStore
 from pipewatch.adapters.store import Store
 from pipewatch.config import load_data_file
 from pipewatch.domain.catalysts.calendar import CalendarEntry, check
 from pipewatch.domain.catalysts.extract import Extractor
-from pipewatch.domain.catalysts.ics import escape_text, fold, render_ics
+from pipewatch.domain.catalysts.ics import render_ics
 from pipewatch.domain.trials.model import DateValue, TrialSnapshot
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.services.calendar import CalendarService
@@ -230,14 +231,6 @@ def test_given_the_calendar_then_the_ics_feed_parses_back_with_icalendar(service
     assert "Previously guided: 2H 2026." in description
     assert '"ALKIVIA Phase 3 results now expected in 1H 2027."' in description.splitlines()
     assert [str(c) for c in event["CATEGORIES"].cats] == ["readout", "efgartigimod"]
-
-
-def test_given_special_characters_then_text_is_escaped_and_folded_on_character_boundaries() -> None:
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    line = "SUMMARY:" + "艾加莫德" * 30
-    folded = fold(line)
-    assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == line
 
 
 def test_given_the_trial_is_stopped_then_the_catalyst_is_withdrawn_and_never_overdue(

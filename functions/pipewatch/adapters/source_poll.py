@@ -1,0 +1,96 @@
+"""One poll of one source, as every kind's poller sees it: the request helper that counts requests and
+carries validators and the deadline, what the watchlist gives sources, and the result builder."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipewatch.domain.ingest.polling import SourceResult
+from pipewatch.domain.ingest.sources import SourceConfig
+from pipewatch.domain.models import FetchedItem, SourceState
+from pipewatch.services.ports import Expect, Fetcher, HttpResponse, WatchlistLike
+
+# -- the watchlist, as far as sources are concerned ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WatchInputs:
+    terms: list[str]
+    nct_ids: list[str]
+
+
+def watch_inputs(watchlist: WatchlistLike | None) -> WatchInputs:
+    """The only coupling between sources and the watchlist: search terms (every alias, code names included)
+    and the watched NCT ids."""
+    if watchlist is None:
+        return WatchInputs([], [])
+    terms = [term for agent in watchlist.agents for term in agent.search_terms()]
+    nct_ids = [nct for nct, _agent, _acronym in watchlist.watched_trials()]
+    return WatchInputs(terms, nct_ids)
+
+
+# -- results ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SourcePoll:
+    """One poll of one source: counts requests, carries validators and the deadline."""
+
+    config: SourceConfig
+    state: SourceState
+    fetcher: Fetcher
+    deadline: float
+    environ: Mapping[str, str]
+    requests: int = 0
+    cursor: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def get(
+        self,
+        url: str,
+        *,
+        expect: Expect,
+        params: Mapping[str, str] | None = None,
+        validators: tuple[str, str] = ("", ""),
+        headers: Mapping[str, str] | None = None,
+        min_interval: float | None = None,
+    ) -> HttpResponse:
+        self.requests += 1
+        return self.fetcher.get(
+            url,
+            source_id=self.config.id,
+            deadline=self.deadline,
+            params=params,
+            expect=expect,
+            etag=validators[0],
+            last_modified=validators[1],
+            headers=headers,
+            min_interval=self.config.min_interval_s if min_interval is None else min_interval,
+            max_bytes=self.config.max_body_bytes,
+            timeout=self.config.timeout_s,
+        )
+
+    def result(
+        self,
+        items: list[FetchedItem],
+        *,
+        studies: list[dict[str, Any]] | None = None,
+        not_modified: bool = False,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> SourceResult:
+        update: dict[str, Any] = {"cursor": {**self.state.cursor, **self.cursor}}
+        if etag is not None:
+            update["etag"] = etag
+        if last_modified is not None:
+            update["last_modified"] = last_modified
+        return SourceResult(
+            items=items,
+            studies=studies or [],
+            new_state=self.state.model_copy(deep=True, update=update),
+            not_modified=not_modified,
+            requests=self.requests,
+            notes=self.notes,
+        )
