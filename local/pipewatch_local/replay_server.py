@@ -10,7 +10,7 @@ A request for a path (the query string is not part of the match) is answered by,
   5. else 404.
 Every request is recorded: `requests` (the raw request target, a live list) and `seen` (path, query,
 headers). Listens on 127.0.0.1, ephemeral port, unless told another local address (`make sam-local` uses the
-docker bridge's).
+docker bridge's). `LocalHttpServer` is the plumbing it shares with the webhook receiver (which takes POSTs).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import urlsplit
 
 
@@ -85,7 +86,32 @@ class _QuietServer(ThreadingHTTPServer):
         return  # a client that timed out or hit the body cap closes early: expected here, not noise
 
 
-class ReplayServer:
+class LocalHttpServer:
+    """The plumbing every local test server shares: a quiet threading server on an ephemeral port, served
+    from a daemon thread while the context is open."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
+        self._server = _QuietServer((host, 0), handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class ReplayServer(LocalHttpServer):
     def __init__(self, host: str = "127.0.0.1", *, fallback: Fallback | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.queues: dict[str, list[Reply]] = {}
@@ -123,16 +149,7 @@ class ReplayServer:
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout, body cap)
                     return
 
-        self._server = _QuietServer((host, 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
+        super().__init__(Handler, host)
 
     def route(self, path: str, *replies: Reply) -> None:
         with self._lock:
@@ -162,11 +179,3 @@ class ReplayServer:
         if handler is not None:
             return handler(query, headers)
         return self.fallback(path, query, headers) if self.fallback else Reply(404)
-
-    def __enter__(self) -> ReplayServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()

@@ -7,8 +7,9 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
+
+from pipewatch_local.replay_server import LocalHttpServer
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,7 @@ class Received:
     status: int  # what the receiver answered
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        return  # a sender that timed out closes early: expected
-
-
-class WebhookReceiver:
+class WebhookReceiver(LocalHttpServer):
     def __init__(self) -> None:
         self.scripts: dict[str, list[Answer]] = {}
         self.received: list[Received] = []
@@ -65,32 +59,13 @@ class WebhookReceiver:
                 except (BrokenPipeError, ConnectionResetError):
                     return
 
-        self._server = _QuietServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def _next(self, path: str) -> Answer:
         with self._lock:
             script = self.scripts.get(path) or [Answer()]
             return script.pop(0) if len(script) > 1 else script[0]
 
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
     def at(self, path: str) -> list[Received]:
         with self._lock:
             return [r for r in self.received if r.path == path]
-
-    def __enter__(self) -> WebhookReceiver:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
