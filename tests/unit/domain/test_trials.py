@@ -23,7 +23,7 @@ from pipewatch.domain.text import registry_text as normalize_text
 from pipewatch.domain.trials import diff as trials_diff
 from pipewatch.domain.trials import document as trials_document
 from pipewatch.domain.trials import model as trials_model
-from pipewatch.domain.trials.diff import date_shift, diff_snapshots
+from pipewatch.domain.trials.diff import date_shift, diff_snapshots, vanished_change
 from pipewatch.domain.trials.document import snapshot_from_study
 from pipewatch.domain.trials.model import TrialSnapshot
 from pipewatch.errors import PayloadError
@@ -764,6 +764,14 @@ def test_no_old_snapshot_is_one_trial_start() -> None:
     assert change.old is None
     phase3 = only(diff_snapshots(None, snap(CZP_A)))
     assert phase3.summary.endswith("(Completed; Phase 3)")
+
+
+def test_vanished_study() -> None:
+    change = vanished_change(snap(ECOG))
+    assert (change.field, change.event_type, change.severity) == ("registry_search", "trial_update", "low")
+    assert change.summary == E + "no longer returned by the registry search (last status Not yet recruiting)"
+    assert (change.old, change.new) == ("listed", "not returned")
+    assert vanished_change(snap(ECOG), acronym="X").summary.startswith("X (NCT06171568): ")
 
 
 def test_diffing_different_studies_is_an_error() -> None:

@@ -1,4 +1,5 @@
-"""Two `TrialSnapshot`s -> `[TrialChange]`, in a deterministic order."""
+"""Two `TrialSnapshot`s -> `[TrialChange]`, in a deterministic order; and the change of a vanished record
+(`vanished_change`: the pure half of the vanished-record path that issue 25 wires to the registry poll)."""
 
 from __future__ import annotations
 
@@ -98,6 +99,24 @@ def diff_snapshots(
     for differ in _DIFFERS:
         changes.extend(differ(ctx, old, new))
     return changes
+
+
+def vanished_change(old: TrialSnapshot, *, acronym: str | None = None) -> TrialChange:
+    """A study that the registry search stopped returning (a low `trial_update`).
+
+    The caller decides when to call this: search results page, rank and change with the query, so a study
+    missing from one search is confirmed with a direct `GET /api/v2/studies/{id}` (404 or a record that no
+    longer matches) before the change is stored and alerted, and it is alerted once (the caller marks the
+    stored snapshot as vanished).
+    """
+    ctx = _Ctx(old.nct_id, acronym or old.acronym or "")
+    last = f" (last status {status_label(old.overall_status)})" if old.overall_status else ""
+    return ctx.change(
+        "registry_search",
+        "listed",
+        "not returned",
+        f"no longer returned by the registry search{last}",
+    )
 
 
 def _registered(ctx: _Ctx, new: TrialSnapshot) -> TrialChange:
