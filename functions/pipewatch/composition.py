@@ -105,7 +105,6 @@ def build_alert_service(
         metrics=metrics or PowertoolsMetricsSink(),
     )
     return AlertService(
-        notifier,
         publisher,
         stream_updates=update_from_stream_record,
         link_base=settings.link_base,

@@ -5,7 +5,7 @@ The YAML files are the source of truth; after editing one, run
 
     python -m pipewatch_local.packaged_data
 
-tests/unit/test_packaged_data.py fails while a copy differs from its YAML.
+tests/local/test_packaged_json_copies.py fails while a copy differs from its YAML.
 """
 
 from __future__ import annotations

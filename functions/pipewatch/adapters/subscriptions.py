@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from pipewatch.adapters.dynamo import ConditionFailed, from_item, paged, to_item, write_if
 from pipewatch.domain.subscribers.records import DigestState, SubscriptionRecord
@@ -209,6 +209,3 @@ class SnsSubscriptions:
         except ClientError as exc:
             if exc.response["Error"]["Code"] not in {"NotFound", "NotFoundException"}:
                 raise
-
-
-AWS_ERRORS = (ClientError, BotoCoreError)

@@ -138,10 +138,6 @@ class SubscriptionList(BaseModel):
     subscriptions: list[SubscriptionOut]
 
 
-class ErrorOut(BaseModel):
-    message: str
-
-
 def _subscriptions() -> SubscriptionService:
     """The service this invocation's handler was given (the resolver's context lasts one request)."""
     return cast(SubscriptionService, app.context["service"])

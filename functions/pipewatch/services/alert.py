@@ -14,20 +14,18 @@ from typing import Any
 from pipewatch.domain.render.messages import DEFAULT_LINK_BASE, render_alert
 from pipewatch.domain.subscribers.links import ANY_READER, SignedLinks
 from pipewatch.observability import logger
-from pipewatch.services.ports import Notifier, Publisher, StreamUpdates
+from pipewatch.services.ports import Publisher, StreamUpdates
 
 
 class AlertService:
     def __init__(
         self,
-        notifier: Notifier,
         publisher: Publisher,
         *,
         stream_updates: StreamUpdates,
         link_base: str = DEFAULT_LINK_BASE,
         links: Callable[[], SignedLinks] | None = None,
     ) -> None:
-        self._notifier = notifier
         self._publisher = publisher
         self._stream_updates = stream_updates
         self._link_base = link_base

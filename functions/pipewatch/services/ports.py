@@ -199,12 +199,6 @@ class CatalystRepository(CatalystLister, Protocol):
 # -- alert -------------------------------------------------------------------------------------------------
 
 
-class Notifier(Protocol):
-    """Publishes one rendered alert on the alerts topic (SNS in Lambda); returns the message id."""
-
-    def publish(self, alert: Alert) -> str: ...
-
-
 class Publisher(Protocol):
     """The idempotent publish: `publish_once(update_id=..., alert=...)` runs at most once per update id."""
 

@@ -40,7 +40,7 @@ def _record(update: Update, event: str = "INSERT") -> dict[str, Any]:
 
 def _service(notifier: RecordingNotifier, **kwargs: Any) -> tuple[AlertService, OncePublisher]:
     publisher = OncePublisher(notifier)
-    return AlertService(notifier, publisher, stream_updates=update_from_stream_record, **kwargs), publisher
+    return AlertService(publisher, stream_updates=update_from_stream_record, **kwargs), publisher
 
 
 def test_given_a_new_relevant_update_then_one_alert_is_published_with_its_routing_attributes() -> None:

@@ -35,18 +35,13 @@ class RecordingPublisher:
         return None
 
 
-class UnusedNotifier:
-    def publish(self, alert: Alert) -> str:
-        raise AssertionError("the service publishes through the idempotent publisher only")
-
-
 def _service(publisher: RecordingPublisher) -> AlertService:
     by_id = {"alertable": ALERTABLE, "irrelevant": IRRELEVANT}
 
     def stream_updates(record: dict[str, Any]) -> Update | None:
         return by_id.get(record["id"])
 
-    return AlertService(UnusedNotifier(), publisher, stream_updates=stream_updates)
+    return AlertService(publisher, stream_updates=stream_updates)
 
 
 def test_given_an_alertable_update_then_it_is_published_once_under_its_id() -> None:
