@@ -86,6 +86,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/build_size.py
 	$(BIN)/python bench/reader.py
 	$(BIN)/python bench/channel_render.py
+	$(BIN)/python bench/poll_climbs.py
 
 clean:
 	rm -rf $(VENV) $(SAMVENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage

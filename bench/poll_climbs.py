@@ -3,7 +3,7 @@
 A climb is a call made from code in `pipewatch/services/` into code in `pipewatch/domain/` while
 `PollService.poll_task` runs, down to the store writes. One scripted cycle on in-memory fakes
 (tests/fakes.py): a feed with a relevant item, an irrelevant one and another outlet's copy of the first,
-then a registry source polled twice (a baseline, then a changed record: recorded ClinicalTrials.gov documents).
+then a registry source polled twice (a baseline, then a changed record: recorded registry documents).
 
 Prints every call site (caller file:line -> domain function, and how often it was called), then
 `climbs: call sites S, calls C`. Call sites are distinct caller lines; calls are all calls made.
