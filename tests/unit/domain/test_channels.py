@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from pipewatch.adapters.webhook_http import HttpsPoster, parse_retry_after
-from pipewatch.domain.models import Classification, TrialChange, Update
+from pipewatch.domain.models import TrialChange
 from pipewatch.domain.render.chat import slack_message, teams_message
 from pipewatch.domain.render.webhooks import (
     SignatureError,
@@ -32,31 +32,10 @@ from pipewatch.domain.subscribers.channels import (
 )
 from pipewatch.domain.subscribers.filter_policy import accepts
 from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription, filter_policy, matches
+from policy_cases import SUBSCRIPTION_PREFERENCES, alert_update, envelope
 
 SCHEMA = Path(__file__).resolve().parents[3] / "docs" / "webhook-schema.json"
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"
-
-
-def _update(**overrides: object) -> Update:
-    values: dict[str, object] = {
-        "update_id": "u-1",
-        "title": "Argenx <b>wins</b> approval for Vyvgart & co",
-        "url": "https://example.com/news/1",
-        "source_id": "press",
-        "source_name": "Press Wire",
-        "sources": ("Press Wire", "Endpoints"),
-        "first_seen": datetime(2026, 11, 30, 9, tzinfo=UTC),
-        "classification": Classification(
-            relevant=True,
-            agents=("efgartigimod",),
-            indications=("dermatomyositis",),
-            event_type="regulatory",
-            severity="high",
-            reasons=("agent efgartigimod (alias VYVGART)", "event regulatory: 'approval'"),
-        ),
-    }
-    values.update(overrides)
-    return Update.model_validate(values)
 
 
 # -- SSRF guard ---------------------------------------------------------------------------------------------
@@ -182,7 +161,10 @@ def test_given_an_update_then_the_webhook_body_validates_against_the_published_s
         nct_id="NCT04280705", field="overall_status", old="ACTIVE_NOT_RECRUITING", new="COMPLETED",
         event_type="trial_status", severity="medium", summary="ACTT-1: status -> Completed",
     )  # fmt: skip
-    for update in (_update(), _update(change=change, url="", published=datetime(2026, 11, 1, tzinfo=UTC))):
+    for update in (
+        alert_update(),
+        alert_update(change=change, url="", published=datetime(2026, 11, 1, tzinfo=UTC)),
+    ):
         body = webhook_body(
             update,
             subscription_id="sub-0123456789abcdef",
@@ -195,7 +177,7 @@ def test_given_an_update_then_the_webhook_body_validates_against_the_published_s
 
 
 def test_given_an_update_then_slack_blocks_carry_the_linked_headline_facts_outlets_and_why() -> None:
-    message = slack_message(_update())
+    message = slack_message(alert_update())
     text = json.dumps(message)
     first = message["blocks"][0]["text"]["text"]
     assert first == "*<https://example.com/news/1|Argenx wins approval for Vyvgart &amp; co>*"
@@ -209,7 +191,7 @@ def test_given_an_update_then_slack_blocks_carry_the_linked_headline_facts_outle
 
 
 def test_given_an_update_then_teams_gets_an_adaptive_card_in_the_workflows_envelope() -> None:
-    message = teams_message(_update())
+    message = teams_message(alert_update())
     assert message["type"] == "message"
     (attachment,) = message["attachments"]
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
@@ -226,31 +208,10 @@ def test_given_an_update_then_teams_gets_an_adaptive_card_in_the_workflows_envel
     ]
 
 
-def _as_envelope(published: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-    """Publish-call attributes as the SNS envelope in the delivery queue carries them."""
-    return {k: {"Type": v["DataType"], "Value": v["StringValue"]} for k, v in published.items()}
-
-
 # -- the filter policies the delivery function applies ---------------------------------------------------
-@pytest.mark.parametrize(
-    "prefs",
-    [
-        Preferences(),
-        Preferences(agents=("efgartigimod",), min_severity="high"),
-        Preferences(agents=("dazukibart",)),
-        Preferences(indications=("dermatomyositis",), event_types=("regulatory", "results")),
-        Preferences(indications=("inclusion_body_myositis",)),
-        Preferences(min_severity="medium", event_types=("safety",)),
-    ],
-)
+@pytest.mark.parametrize("prefs", SUBSCRIPTION_PREFERENCES)
 def test_given_a_subscription_policy_then_the_evaluator_agrees_with_matches(prefs: Preferences) -> None:
     """The same check against moto's SNS matcher is tests/integration/test_filter_policy_oracle.py."""
-    from pipewatch.adapters.notifier import message_attributes
-    from pipewatch.domain.render.messages import render_alert
-
-    update = _update()
+    update = alert_update()
     subscription = Subscription(endpoint="a@example.com", preferences=prefs)
-    policy = filter_policy(subscription)
-    published = message_attributes(render_alert(update))
-    envelope = _as_envelope(published)
-    assert accepts(policy, envelope) == matches(subscription.preferences, update)
+    assert accepts(filter_policy(subscription), envelope(update)) == matches(subscription.preferences, update)

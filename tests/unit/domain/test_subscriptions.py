@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from itertools import product
 
 import pytest
 from pydantic import ValidationError
 
-from pipewatch.adapters.notifier import message_attributes
-from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.render.messages import render_alert
 from pipewatch.domain.subscribers.filter_policy import accepts
 from pipewatch.domain.subscribers.subscriptions import (
     Preferences,
@@ -22,6 +18,7 @@ from pipewatch.domain.subscribers.subscriptions import (
     parse_endpoint,
     subscription_id_for,
 )
+from policy_cases import GRID_PREFERENCES, GRID_UPDATES, envelope
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -142,56 +139,15 @@ def test_given_unknown_agents_then_check_known_lists_the_known_ones() -> None:
         sub.check_known({"efgartigimod"}, {"myositis"})
 
 
-def _update(agents: tuple[str, ...], indications: tuple[str, ...], event: str, severity: str) -> Update:
-    return Update.model_validate(
-        {
-            "update_id": "u-x",
-            "title": "t",
-            "source_id": "s",
-            "first_seen": NOW,
-            "classification": Classification.model_validate(
-                {
-                    "relevant": True,
-                    "agents": agents,
-                    "indications": indications,
-                    "event_type": event,
-                    "severity": severity,
-                }
-            ),
-        }
-    )
-
-
 def test_given_any_preferences_and_update_then_matches_agrees_with_the_filter_policy_evaluator() -> None:
     """The same grid against moto's SNS matcher is tests/integration/test_filter_policy_oracle.py."""
 
-    prefs_options = [
-        {},
-        {"agents": ["efgartigimod"]},
-        {"indications": ["dermatomyositis", "cidp"]},
-        {"event_types": ["safety"]},
-        {"min_severity": "high"},
-        {"agents": ["brepocitinib"], "min_severity": "medium", "event_types": ["results", "regulatory"]},
-    ]
-    updates = [
-        _update(agents, inds, event, sev)
-        for agents, inds, event, sev in product(
-            [("efgartigimod",), ("brepocitinib", "efgartigimod")],
-            [(), ("cidp",), ("dermatomyositis", "myositis")],
-            ["safety", "results", "regulatory"],
-            ["low", "medium", "high"],
-        )
-    ]
     checked = 0
-    for options in prefs_options:
+    for options in GRID_PREFERENCES:
         sub = Subscription.model_validate({"endpoint": "a@example.com", "preferences": options})
         policy = sub.filter_policy()
-        for update in updates:
-            attributes = {
-                k: {"Type": v["DataType"], "Value": v["StringValue"]}
-                for k, v in message_attributes(render_alert(update)).items()
-            }
-            assert accepts(policy, attributes) == matches(sub.preferences, update), (options, update)
+        for update in GRID_UPDATES:
+            assert accepts(policy, envelope(update)) == matches(sub.preferences, update), (options, update)
             checked += 1
     assert checked == 6 * 54
 
