@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pipewatch.domain.catalysts.calendar import CalendarEntry
@@ -200,6 +201,37 @@ class OnceDigestPublisher:
 
     def register_lambda_context(self, context: Any) -> None:
         self.contexts.append(context)
+
+
+# -- signed links and calendar entries -------------------------------------------------------------------
+
+
+def altered_token(token: str, index: int = 7) -> str:
+    """A signed link token with one bit of byte `index` flipped (byte 7 falls in the subscription id)."""
+    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    raw[index] ^= 0x01
+    return base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+
+
+def readout_entry(cid: str, agent: str, start: date, end: date, sequence: int = 0) -> CalendarEntry:
+    """A HAND-MADE entry: AGENT's readout guided for START..END (month precision), stated 2026-10-30."""
+    return CalendarEntry.model_validate(
+        {
+            "catalyst_id": cid,
+            "agent": agent,
+            "kind": "readout",
+            "drug": agent,
+            "window_start": start,
+            "window_end": end,
+            "precision": "month",
+            "sentences": ("Topline results are expected in the month.",),
+            "links": (f"https://news.example/{cid}",),
+            "stated_on": date(2026, 10, 30),
+            "first_seen": datetime(2026, 10, 30, tzinfo=UTC),
+            "last_confirmed": datetime(2026, 10, 30, tzinfo=UTC),
+            "sequence": sequence,
+        }
+    )
 
 
 # -- subscriptions -------------------------------------------------------------------------------------------

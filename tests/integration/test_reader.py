@@ -5,7 +5,6 @@ format."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ import feedparser
 import icalendar
 import pytest
 
+from fakes import altered_token
 from pipewatch.adapters.aws import client
 from pipewatch.adapters.catalyst_store import CatalystStore
 from pipewatch.adapters.feedback import FeedbackTable
@@ -171,23 +171,17 @@ def test_given_a_trial_change_then_the_page_says_old_to_new(reader: dict[str, An
     assert "overall_status: RECRUITING &rarr; ACTIVE_NOT_RECRUITING" in body
 
 
-def _altered(token: str) -> str:
-    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    raw[7] ^= 0x01  # a byte of the subscription id
-    return base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
-
-
 def test_given_altered_unsigned_expired_or_misused_links_then_each_is_refused(reader: dict[str, Any]) -> None:
     links, main, sid = reader["links"], reader["main"], reader["sid"]
     good = links.sign("page", sid, update_id=main.update_id)
     expired = links.sign("page", sid, update_id=main.update_id, expires=datetime.now(UTC) - timedelta(1))
 
-    assert _call(reader, "GET", "u", _altered(good))["statusCode"] == 403
+    assert _call(reader, "GET", "u", altered_token(good))["statusCode"] == 403
     assert _call(reader, "GET", "u", main.update_id)["statusCode"] == 403  # the old unsigned /u/<update id>
     assert _call(reader, "GET", "u", expired)["statusCode"] == 410
     assert _call(reader, "GET", "feed", good)["statusCode"] == 403  # a page token is not a feed token
     assert _call(reader, "POST", "unsub", good)["statusCode"] == 403
-    refused = _call(reader, "GET", "u", _altered(good))
+    refused = _call(reader, "GET", "u", altered_token(good))
     assert "not valid" in refused["body"] and main.title[:12] not in refused["body"]
 
 
@@ -282,7 +276,7 @@ def test_given_the_calendar_link_then_it_serves_the_subscriptions_catalysts_as_i
     ]
     # Refused like every other route: a feed token, an altered token, a calendar token elsewhere.
     assert _call(reader, "GET", "cal", _token(links.feed_url(sid, "atom")))["statusCode"] == 403
-    assert _call(reader, "GET", "cal", _altered(token))["statusCode"] == 403
+    assert _call(reader, "GET", "cal", altered_token(token))["statusCode"] == 403
     assert _call(reader, "GET", "feed", token)["statusCode"] == 403
 
 

@@ -4,7 +4,6 @@ tests/unit/services/test_reader_calendar.py). Calendar entries are HAND-MADE."""
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,9 +15,10 @@ from fakes import (
     InMemorySubscriptionTable,
     ListedCatalysts,
     StoredUpdates,
+    altered_token,
+    readout_entry,
     subscription_record,
 )
-from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.subscribers.links import SignedLinks
 from pipewatch.domain.subscribers.subscriptions import subscription_id_for
 from pipewatch.handlers import page
@@ -29,36 +29,11 @@ ANALYST = "analyst@example.com"  # brepocitinib and efgartigimod
 SUB = subscription_id_for(ANALYST)
 
 
-def _entry(cid: str, agent: str, start: date, end: date) -> CalendarEntry:
-    return CalendarEntry.model_validate(
-        {
-            "catalyst_id": cid,
-            "agent": agent,
-            "kind": "readout",
-            "drug": agent,
-            "window_start": start,
-            "window_end": end,
-            "precision": "month",
-            "sentences": ("Topline results are expected in the month.",),
-            "links": (f"https://news.example/{cid}",),
-            "stated_on": date(2026, 10, 30),
-            "first_seen": datetime(2026, 10, 30, tzinfo=UTC),
-            "last_confirmed": datetime(2026, 10, 30, tzinfo=UTC),
-        }
-    )
-
-
 ENTRIES = [
-    _entry("c-brepo", "brepocitinib", date(2027, 3, 1), date(2027, 3, 31)),
-    _entry("c-efgart", "efgartigimod", date(2027, 1, 1), date(2027, 1, 31)),
-    _entry("c-dazu", "dazukibart", date(2027, 6, 1), date(2027, 6, 30)),
+    readout_entry("c-brepo", "brepocitinib", date(2027, 3, 1), date(2027, 3, 31)),
+    readout_entry("c-efgart", "efgartigimod", date(2027, 1, 1), date(2027, 1, 31)),
+    readout_entry("c-dazu", "dazukibart", date(2027, 6, 1), date(2027, 6, 30)),
 ]
-
-
-def _altered(token: str) -> str:
-    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    raw[7] ^= 0x01
-    return base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
 
 
 def test_given_the_page_handler_then_get_cal_is_routed_to_the_calendar() -> None:
@@ -84,5 +59,5 @@ def test_given_the_page_handler_then_get_cal_is_routed_to_the_calendar() -> None
     assert answer["headers"]["Content-Type"] == "text/calendar; charset=utf-8"
     assert answer["headers"]["Content-Disposition"] == 'attachment; filename="pipewatch-catalysts.ics"'
     assert len(list(icalendar.Calendar.from_ical(answer["body"]).walk("VEVENT"))) == 2
-    assert get("cal", _altered(token))["statusCode"] == 403
+    assert get("cal", altered_token(token))["statusCode"] == 403
     assert get("feed", token)["statusCode"] == 403

@@ -3,11 +3,11 @@ rotated key, malformed)."""
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fakes import altered_token
 from pipewatch.domain.subscribers.links import ANY_READER, LinkError, LinkKeys, SignedLinks
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -20,12 +20,6 @@ UPDATE = "u-0123456789abcdef01234567"
 
 def links(current: int = 1, keys: dict[int, bytes] | None = None, now: datetime = NOW) -> SignedLinks:
     return SignedLinks(LinkKeys(current, keys or {1: KEY1}), "https://pw.example/dev/", clock=lambda: now)
-
-
-def _flip(token: str, index: int) -> str:
-    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    raw[index] ^= 0x01
-    return base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
 
 
 def test_given_each_purpose_when_signed_then_verify_returns_its_claims() -> None:
@@ -73,7 +67,7 @@ def test_given_any_altered_byte_then_the_token_is_refused(index: int) -> None:
     signer = links()
     token = signer.sign("page", SUB, update_id=UPDATE)
     with pytest.raises(LinkError):
-        signer.verify(_flip(token, index), "page")
+        signer.verify(altered_token(token, index), "page")
 
 
 @pytest.mark.parametrize(

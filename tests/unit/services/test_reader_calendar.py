@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import icalendar
 import pytest
 
+from fakes import altered_token, readout_entry
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.subscribers.feedback import Feedback
@@ -36,30 +36,10 @@ UPDATE = Update(
 )
 
 
-def _entry(cid: str, agent: str, start: date, end: date, sequence: int = 0) -> CalendarEntry:
-    return CalendarEntry.model_validate(
-        {
-            "catalyst_id": cid,
-            "agent": agent,
-            "kind": "readout",
-            "drug": agent,
-            "window_start": start,
-            "window_end": end,
-            "precision": "month",
-            "sentences": ("Topline results are expected in the month.",),
-            "links": (f"https://news.example/{cid}",),
-            "stated_on": date(2026, 10, 30),
-            "first_seen": datetime(2026, 10, 30, tzinfo=UTC),
-            "last_confirmed": datetime(2026, 10, 30, tzinfo=UTC),
-            "sequence": sequence,
-        }
-    )
-
-
 ENTRIES = [
-    _entry("c-brepo", "brepocitinib", date(2027, 3, 1), date(2027, 3, 31), sequence=2),
-    _entry("c-efgart", "efgartigimod", date(2027, 1, 1), date(2027, 1, 31)),
-    _entry("c-dazu", "dazukibart", date(2027, 6, 1), date(2027, 6, 30)),
+    readout_entry("c-brepo", "brepocitinib", date(2027, 3, 1), date(2027, 3, 31), sequence=2),
+    readout_entry("c-efgart", "efgartigimod", date(2027, 1, 1), date(2027, 1, 31)),
+    readout_entry("c-dazu", "dazukibart", date(2027, 6, 1), date(2027, 6, 30)),
 ]
 
 
@@ -182,19 +162,13 @@ def test_given_a_subscription_naming_no_agent_then_the_calendar_has_every_agent(
     assert "all watched agents" in answer.body
 
 
-def _altered(token: str) -> str:
-    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    raw[7] ^= 0x01
-    return base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
-
-
 def test_given_an_altered_unsigned_or_expired_link_then_it_is_refused_and_nothing_is_read() -> None:
     calendar = _Calendar()
     service, _ = _service(calendar=calendar)
     links = _links()
     expired = links.sign("calendar", SUB, expires=NOW - timedelta(seconds=1))
 
-    refused = service.calendar(_altered(links.sign("calendar", SUB)))
+    refused = service.calendar(altered_token(links.sign("calendar", SUB)))
     assert refused.status == 403 and refused.content_type.startswith("text/html")
     assert "not valid" in refused.body and "BEGIN:VCALENDAR" not in refused.body
     assert service.calendar(SUB).status == 403  # an unsigned subscription id
