@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pipewatch.config import load_yaml_model, packaged_data_path, parse_yaml_model
@@ -155,3 +157,25 @@ def test_extras_are_dropped_and_agent_splitting_decided_per_kind() -> None:
     assert not fixed_query.splits_by_agent()
     feed = parse_source_config({"id": "fd", "kind": "rss", "url": "https://example.com/f.xml"})
     assert not feed.splits_by_agent() and feed.without_extras() is feed
+
+
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [
+        ({"id": "pm", "kind": "pubmed", "pubmed": {"api_key_env": "lower"}}, "api_key_env"),
+        ({"id": "pm", "kind": "pubmed", "pubmed": {"email_env": "HOME"}}, "email_env"),
+        (
+            {"id": "ed", "kind": "edgar", "edgar": {"cik": "1", "forms": ["8-K"], "contact_env": "HOME"}},
+            "contact_env",
+        ),
+    ],
+)
+def test_given_a_setting_naming_a_foreign_environment_variable_then_it_is_refused(
+    raw: dict[str, Any], where: str
+) -> None:
+    """Only PIPEWATCH_* and NCBI_* variables may be named: a source config cannot read HOME or a secret."""
+    with pytest.raises(ValueError, match=rf"{where}[\s\S]*not an environment variable name"):
+        parse_source_config(raw)
+    kind = str(raw["kind"])
+    settings = {**raw[kind], where: "PIPEWATCH_OK"}
+    assert parse_source_config({**raw, kind: settings}).id == raw["id"]

@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Self, get_args
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
 from pipewatch.domain.models import DocType
 
@@ -35,6 +43,16 @@ _NCT = re.compile(r"^NCT\d{8}$")
 # Only these prefixes: Settings reads exactly these variables for the sources (pipewatch.settings).
 _ENV_NAME = re.compile(r"^(?:PIPEWATCH|NCBI)_[A-Z0-9_]+$")
 _FORM = re.compile(r"^[0-9A-Z][0-9A-Z/-]{0,15}$")
+
+
+def _env_name(value: str) -> str:
+    if not _ENV_NAME.match(value):
+        raise ValueError(f"not an environment variable name: {value!r}")
+    return value
+
+
+# The name of the environment variable a setting is read from (resolved by the adapters, never here).
+EnvVarName = Annotated[str, AfterValidator(_env_name)]
 
 
 class _Strict(BaseModel):
@@ -90,18 +108,11 @@ class PubmedSettings(_Strict):
     use_watchlist: bool = True
     tool: str = "pipewatch"
     email: str = ""
-    email_env: str = "PIPEWATCH_CONTACT_EMAIL"
-    api_key_env: str = "NCBI_API_KEY"
+    email_env: EnvVarName = "PIPEWATCH_CONTACT_EMAIL"
+    api_key_env: EnvVarName = "NCBI_API_KEY"
     retmax: int = Field(default=100, ge=1, le=500)
     reldate_days: int = Field(default=60, ge=1, le=3650)
     datetype: Literal["edat", "pdat", "mdat"] = "edat"
-
-    @field_validator("email_env", "api_key_env")
-    @classmethod
-    def _env_name(cls, value: str) -> str:
-        if not _ENV_NAME.match(value):
-            raise ValueError(f"not an environment variable name: {value!r}")
-        return value
 
 
 class EdgarSettings(_Strict):
@@ -114,7 +125,7 @@ class EdgarSettings(_Strict):
     forms: tuple[str, ...] = Field(min_length=1)
     count: int = Field(default=40, ge=1, le=100)
     contact: str = ""
-    contact_env: str = "PIPEWATCH_EDGAR_CONTACT"
+    contact_env: EnvVarName = "PIPEWATCH_EDGAR_CONTACT"
 
     @field_validator("cik")
     @classmethod
@@ -130,13 +141,6 @@ class EdgarSettings(_Strict):
         bad = [v for v in value if not _FORM.match(v)]
         if bad:
             raise ValueError(f"not SEC form types: {', '.join(bad)}")
-        return value
-
-    @field_validator("contact_env")
-    @classmethod
-    def _env_name(cls, value: str) -> str:
-        if not _ENV_NAME.match(value):
-            raise ValueError(f"not an environment variable name: {value!r}")
         return value
 
 
