@@ -463,7 +463,7 @@ def summary_line(events: list[Outcome], distractors: list[Outcome]) -> str:
     )
 
 
-def event_line(result: Replay, o: Outcome) -> str:
+def event_lines(result: Replay, o: Outcome) -> list[str]:
     first = o.first
     biggest = max((len(rows) for rows in o.stories.values()), default=0)
     if first is None:
@@ -493,7 +493,7 @@ def event_line(result: Replay, o: Outcome) -> str:
         if status not in ("stored", "merged"):
             parts.append(f"    {row.key} {status}: {row.source}: {row.title[:70]}")
     parts.extend(f"    {note}" for note in o.notes)
-    return "\n".join(parts)
+    return parts
 
 
 def distractor_line(result: Replay, o: Outcome) -> str:
@@ -510,7 +510,7 @@ def distractor_line(result: Replay, o: Outcome) -> str:
 
 def report(result: Replay) -> list[str]:
     events, distractors, other = score(result)
-    lines = [event_line(result, o) for o in events]
+    lines = [line for o in events for line in event_lines(result, o)]
     lines += [distractor_line(result, o) for o in distractors]
     if other:
         lines.append(f"alerts for no row's story (calendar and the like): {len(other)}")
