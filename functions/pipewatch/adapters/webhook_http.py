@@ -99,7 +99,7 @@ class HttpsPoster:
             except (Urllib3Error, http.client.HTTPException, OSError) as exc:
                 # The exception text may carry the request target (the secret path): keep the class only.
                 return PostResult(
-                    0, error=f"deadline of {total:g}s" if deadline.expired else type(exc).__name__
+                    0, error=f"deadline of {total:.3g}s" if deadline.expired else type(exc).__name__
                 )
         retry = parse_retry_after(retry_header, datetime.now(UTC), cap=MAX_RETRY_AFTER_SECONDS)
         return PostResult(status, retry_after=retry.seconds, retry_after_problem=retry.problem)
@@ -139,6 +139,11 @@ class HttpsPoster:
                 preload_content=False,
                 assert_same_host=False,
             )
+            if deadline.expired:
+                # Cut off mid-answer: http.client takes a truncated status line ("HTTP/1.1 200 Dri" + EOF)
+                # for a whole one, so nothing read before the deadline fired is an answer.
+                response.close()
+                raise urllib3.exceptions.TimeoutError("total deadline passed before the answer was whole")
             # The status and headers are in: they are the answer. The body is drained in small reads up to
             # a cap, each checked against the deadline (the shutdown ends a blocked one); a body that drips
             # or breaks changes nothing.
