@@ -206,7 +206,8 @@ def render_update_page(
     parts = [
         f'<ul class="tags">{"".join(tags)}</ul>',
         f"<h1>{safe_text(page_headline(update))}</h1>",
-        f'<p class="meta">{safe_text(update.source_name or update.source_id)} · {safe_text(when_published(update))}</p>',
+        f'<p class="meta">{safe_text(update.source_name or update.source_id)} · '
+        f"{safe_text(when_published(update))}</p>",
     ]
     if update.change:
         ch = update.change
