@@ -26,7 +26,7 @@ from datetime import datetime
 CODE_LENGTH = 10
 SHORT_ROUTE = "s"
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_CODE = re.compile(rf"^[0-9A-Za-z]{{{CODE_LENGTH}}}$")
+_CODE = re.compile(rf"[0-9A-Za-z]{{{CODE_LENGTH}}}")
 # Domain separation: a short code's MAC can never equal a signed token's MAC over the same bytes.
 _CONTEXT = b"pipewatch short link\x00"
 
@@ -61,7 +61,7 @@ def short_code(key: bytes, update_id: str) -> str:
 
 def is_short_code(text: str) -> bool:
     """Whether `text` has the shape of a code (checked before any table read)."""
-    return bool(_CODE.match(text))
+    return bool(_CODE.fullmatch(text))
 
 
 def short_url(base_url: str, code: str) -> str:
