@@ -1,5 +1,5 @@
 """What lands on a phone is readable: for every channel that sends text to phones, the alert's SMS is one
-GSM-7 message of at most 160 characters whatever the headline's alphabet, the agent list or the site's base; it
+GSM-7 message of at most 160 characters whatever the headline's alphabet, the agents or the site's base; it
 holds the severity, the agent, the event, the headline's first words and the short link.
 
 Headlines: the Japanese one is the real labelled row E-080 (tests/fixtures/labeled/headlines_dev.jsonl); the
