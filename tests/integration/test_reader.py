@@ -295,6 +295,22 @@ def test_given_the_local_page_server_then_it_serves_the_calendar_route(reader: d
             assert b"BEGIN:VEVENT" in answer.read()
 
 
+def test_given_the_local_page_server_then_an_sms_short_link_leads_to_the_page(reader: dict[str, Any]) -> None:
+    from urllib.request import urlopen
+
+    from pipewatch_local.page_server import PageServer
+
+    settings, main = reader["settings"], reader["main"]
+    short = reader["links"].short_link(main.update_id)
+    assert ShortLinkTable(client("dynamodb", settings), settings.table_name).put(short)
+    server = PageServer()
+    # urlopen follows the 302 to the signed page the same server serves (127.0.0.1).
+    with server, urlopen(f"{server.base_url}/s/{short.code}", timeout=30) as answer:
+        assert answer.status == 200 and "/dev/u/" in answer.url
+        assert b"Second outlet" in answer.read()
+    assert [status for _, _, status in server.requests] == [302, 200]
+
+
 def test_given_two_rotations_then_links_signed_before_are_revoked(reader: dict[str, Any]) -> None:
     links, main, keys = reader["links"], reader["main"], reader["keys"]
     token = links.sign("page", ANY_READER, update_id=main.update_id)
