@@ -393,7 +393,7 @@ def test_given_an_sms_short_code_stored_by_the_adapter_then_the_page_function_re
     assert table.put(short) and table.put(short)  # the alert's retry
     assert not table.put(ShortLink(short.code, reader["trial"].update_id, short.expires))
     assert table.get(short.code) == ShortLink(
-        short.code, main.update_id, short.expires.replace(microsecond=0)
+        short.code, main.update_id, short.expires.replace(microsecond=0), short.key_id
     )
     assert table.get("Zq4k7TnP2x") is None
 

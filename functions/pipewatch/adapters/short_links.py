@@ -2,7 +2,8 @@
 
 Written by the alert function before it publishes (an idempotent conditional put: the item may only be
 created, or re-written with the same update id by a retried attempt), read by the reader's `GET /s/{code}`.
-`expiration` is the table's TTL attribute, so DynamoDB deletes a code some time after it expires; until then
+`kid` is the signing key the code was made with (a revoked key revokes its codes); `expiration` is the
+table's TTL attribute, so DynamoDB deletes a code some time after it expires; until then
 the reader refuses it by the stored expiry.
 """
 
@@ -35,6 +36,7 @@ class ShortLinkTable:
             "kind": "shortlink",
             "update_id": link.update_id,
             "expiration": int(link.expires.timestamp()),
+            "kid": link.key_id,
         }
         return conditional_put(
             self._ddb,
@@ -49,4 +51,4 @@ class ShortLinkTable:
         if not item or "update_id" not in item or "expiration" not in item:
             return None
         expires = datetime.fromtimestamp(int(item["expiration"]["N"]), UTC)
-        return ShortLink(code, item["update_id"]["S"], expires)
+        return ShortLink(code, item["update_id"]["S"], expires, int(item.get("kid", {}).get("N", "0")))

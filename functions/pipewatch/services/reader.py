@@ -221,9 +221,12 @@ class ReaderService:
                 ),
             )
         try:
-            location = self.links(base_url).update_url(ANY_READER, link.update_id)
+            links = self.links(base_url)
         except LookupError:  # no signing key: no link was ever signed, so no code can be genuine
             return _html(404, message_page("Link not found", "This short link is not one of ours."))
+        if not links.accepts_key(link.key_id):  # made with a key since rotated away or revoked
+            return _html(403, message_page("This link is not valid", "It may have been altered or revoked."))
+        location = links.update_url(ANY_READER, link.update_id)
         # SECURITY_HEADERS forbid caching: the page link it names is signed now, and expires.
         return WebResponse(302, HTML, "", {**SECURITY_HEADERS, "Location": location})
 

@@ -52,7 +52,8 @@ def test_given_signed_links_then_the_short_link_lives_as_long_as_a_page_link_on_
 
     link = links.short_link("u-approval")
 
-    assert link == ShortLink(short_code(KEY, "u-approval"), "u-approval", NOW + timedelta(days=90))
+    assert link == ShortLink(short_code(KEY, "u-approval"), "u-approval", NOW + timedelta(days=90), 1)
+    assert links.accepts_key(1) and not links.accepts_key(2)
     assert links.short_url(link.code) == f"https://pw.example/dev/s/{link.code}"
     assert short_url("https://pw.example/dev/", link.code) == links.short_url(link.code)
     assert not link.expired(NOW + timedelta(days=89)) and link.expired(NOW + timedelta(days=90))

@@ -17,7 +17,7 @@ from fakes import (
     StoredUpdates,
 )
 from pipewatch.domain.models import Classification, Update
-from pipewatch.domain.subscribers.links import ANY_READER, SignedLinks
+from pipewatch.domain.subscribers.links import ANY_READER, LinkKeys, SignedLinks
 from pipewatch.handlers import page
 from pipewatch.services.reader import ReaderService
 
@@ -153,3 +153,16 @@ def test_given_the_route_with_an_unknown_code_then_the_handler_answers_404() -> 
     answer = page.handler(_event("Zq4k7TnP2x"), _Context(), service=service)
 
     assert answer["statusCode"] == 404 and "Location" not in _headers(answer)
+
+
+def test_given_a_code_made_with_a_key_no_longer_accepted_then_403_like_any_revoked_link() -> None:
+    service, links, code = _reader()
+    revoked = ReaderService(
+        store=StoredUpdates([UPDATE]),
+        feedback=InMemoryFeedback(),
+        subscriptions=InMemorySubscriptionTable.of(),
+        keys=FixedLinkKeys(LinkKeys(2, {2: bytes(range(2, 34))})),  # rotated twice: key 1 is gone
+        short_links=InMemoryShortLinks({code: links.short_link(UPDATE.update_id)}),
+        clock=lambda: NOW,
+    )
+    assert service.short(code, BASE).status == 302 and revoked.short(code, BASE).status == 403

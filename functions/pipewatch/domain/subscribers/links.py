@@ -258,9 +258,12 @@ class SignedLinks:
 
     def short_link(self, update_id: str) -> ShortLink:
         """The SMS short code of an update's topic-wide page, resolving as long as a page link would live."""
-        return ShortLink(
-            short_code(self._keys.current, update_id), update_id, self._clock() + self._ttl["page"]
-        )
+        code = short_code(self._keys.current, update_id)
+        return ShortLink(code, update_id, self._clock() + self._ttl["page"], self._keys.current_id)
+
+    def accepts_key(self, key_id: int) -> bool:
+        """Whether links signed with `key_id` still verify (the current or the previous key)."""
+        return key_id in self._keys.keys
 
     def short_url(self, code: str) -> str:
         return short_url(self.base_url, code)

@@ -38,6 +38,9 @@ class ShortLink:
     code: str
     update_id: str
     expires: datetime
+    # The signing key the code was made with: once that key is no longer accepted (rotated twice, or
+    # revoked), the code stops resolving, like every link signed with it.
+    key_id: int = 0
 
     def expired(self, now: datetime) -> bool:
         return self.expires <= now
