@@ -20,6 +20,7 @@ from pipewatch.domain.subscribers.delivery import FailureCount, PostResult
 from pipewatch.domain.subscribers.feedback import Feedback
 from pipewatch.domain.subscribers.links import LinkKeys
 from pipewatch.domain.subscribers.records import DigestState, SubscriptionRecord
+from pipewatch.domain.subscribers.short_links import ShortLink
 from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription
 from pipewatch.errors import (
     ConcurrentChange,
@@ -519,6 +520,26 @@ class InMemoryFeedback:
 
     def given(self, update_id: str, subscription_id: str) -> list[str]:
         return sorted(label for uid, sid, label in self.stored if (uid, sid) == (update_id, subscription_id))
+
+
+@dataclass
+class InMemoryShortLinks:
+    """SMS short codes (adapters.short_links.ShortLinkTable): a code is created once, or re-written with the
+    same update id (a retry); another update's code is refused. `puts` counts every attempt."""
+
+    stored: dict[str, ShortLink] = field(default_factory=dict)
+    puts: int = 0
+
+    def put(self, link: ShortLink) -> bool:
+        self.puts += 1
+        held = self.stored.get(link.code)
+        if held is not None and held.update_id != link.update_id:
+            return False
+        self.stored[link.code] = link
+        return True
+
+    def get(self, code: str) -> ShortLink | None:
+        return self.stored.get(code)
 
 
 @dataclass

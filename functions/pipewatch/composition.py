@@ -92,23 +92,28 @@ def build_alert_service(
 ) -> AlertService:
     from pipewatch.adapters.idempotency import make_idempotent_publish
     from pipewatch.adapters.notifier import SnsNotifier
+    from pipewatch.adapters.short_links import ShortLinkTable
     from pipewatch.adapters.stream import update_from_stream_record
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.alert import AlertService
 
+    ddb = dynamodb_client or client("dynamodb", settings)
     notifier = SnsNotifier(sns_client or client("sns", settings), settings.require("topic_arn"))
     publisher = make_idempotent_publish(
         notifier.publish,
         table_name=settings.require("table_name"),
-        dynamodb_client=dynamodb_client or client("dynamodb", settings),
+        dynamodb_client=ddb,
         ttl_seconds=settings.idempotency_ttl_seconds,
         metrics=metrics or PowertoolsMetricsSink(),
     )
+    links = signed_links(settings, dynamodb_client=ddb)
     return AlertService(
         publisher,
         stream_updates=update_from_stream_record,
         link_base=settings.link_base,
-        links=signed_links(settings, dynamodb_client=dynamodb_client),
+        links=links,
+        # SMS short codes go with signed links (both need the stack's site and link key).
+        short_links=(ShortLinkTable(ddb, settings.require("table_name")) if links else None),
     )
 
 
@@ -257,6 +262,7 @@ def build_reader_service(
     coming catalysts from the calendar, and /cal serves it as a subscriber's iCalendar feed."""
     from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.feedback import FeedbackTable
+    from pipewatch.adapters.short_links import ShortLinkTable
     from pipewatch.adapters.store import Store
     from pipewatch.services.reader import CalendarCatalysts, ReaderService, SubscriptionLookup
 
@@ -272,6 +278,7 @@ def build_reader_service(
         keys=build_link_keys(settings, dynamodb_client=ddb, kms_client=kms_client),
         catalysts=CalendarCatalysts(calendar),
         calendar=calendar,
+        short_links=ShortLinkTable(ddb, settings.require("table_name")),
     )
 
 

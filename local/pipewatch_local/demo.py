@@ -150,7 +150,9 @@ class DemoRun:
             webhook_result = webhook.finish()
             for sub in subscribers:
                 received = sub.shadow.received()
-                sub.messages.extend(_alert_bodies([e for e in received if _delivery(e) == "instant"], store))
+                sub.messages.extend(
+                    _alert_bodies([e for e in received if _delivery(e) == "instant"], store, _sent_sms(stack))
+                )
                 sub.digests.extend(
                     {
                         "subject": e.get("Subject", ""),
@@ -351,15 +353,34 @@ def _delivery(envelope: dict[str, Any]) -> str:
     return str(envelope.get("MessageAttributes", {}).get("delivery", {}).get("Value", ""))
 
 
-def _alert_bodies(envelopes: list[dict[str, Any]], store: Store) -> list[dict[str, Any]]:
+def _sent_sms(stack: LocalStack) -> dict[str, str]:
+    """Update id -> the `sms` text of the alert the topic was asked to publish (what SNS sends to phones,
+    with its short link)."""
+    from moto.sns.models import sns_backends
+
+    backend = sns_backends["123456789012"]["us-east-1"]
+    topic = backend.topics[stack.output("AlertsTopicArn")]
+    sent = {}
+    for _id, message, _subject, attributes, _group in topic.sent_notifications:
+        attribute = (attributes or {}).get("update_id", {})
+        update_id = attribute.get("StringValue") or attribute.get("Value", "")
+        body = json.loads(message) if message.startswith("{") else {}
+        if update_id and isinstance(body, dict) and "sms" in body:
+            sent[update_id] = str(body["sms"])
+    return sent
+
+
+def _alert_bodies(
+    envelopes: list[dict[str, Any]], store: Store, sent_sms: dict[str, str]
+) -> list[dict[str, Any]]:
     """SNS-to-SQS envelopes -> what the subscriber's endpoint receives. The shadow queue gets the topic's
-    default (email) body; the SMS text SNS would send is the same update rendered for SMS."""
+    default (email) body; the SMS text is the one the alert published for phones."""
     bodies = []
     for envelope in envelopes:
         update_id = envelope.get("MessageAttributes", {}).get("update_id", {}).get("Value", "")
         update = store.get_update(update_id)
         message = envelope.get("Message", "")
-        # The SMS SNS sends carries the same signed page link as the e-mail.
+        # The e-mail carries the signed page link (the SMS its short link).
         page = re.search(r"tell us if it was wrong: (\S+)", message)
         link = page.group(1) if page else ""
         bodies.append(
@@ -367,7 +388,8 @@ def _alert_bodies(envelopes: list[dict[str, Any]], store: Store) -> list[dict[st
                 "update_id": update_id,
                 "subject": envelope.get("Subject", ""),
                 "message": message,
-                "sms": render_alert(update, page_link=link).sms if update else "",
+                "sms": sent_sms.get(update_id)
+                or (render_alert(update, page_link=link).sms if update else ""),
                 "page": link,
             }
         )

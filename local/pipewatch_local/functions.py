@@ -83,7 +83,12 @@ FUNCTIONS: tuple[LambdaFunction, ...] = (
         ("api_list_subscriptions.json", "api_post_subscription.json"),
         {"service": "build_subscription_service"},
     ),
-    LambdaFunction("PageFunction", "page", ("page_unsigned_link.json",), {"service": "build_reader_service"}),
+    LambdaFunction(
+        "PageFunction",
+        "page",
+        ("page_unsigned_link.json", "page_short_link.json"),
+        {"service": "build_reader_service"},
+    ),
 )
 LOGICAL_IDS: tuple[str, ...] = tuple(f.logical_id for f in FUNCTIONS)
 

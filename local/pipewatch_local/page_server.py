@@ -11,7 +11,8 @@ from typing import Any
 
 from pipewatch_local.local_stack import LambdaContext, api_gateway_event
 
-ROUTES = ("u", "fb", "feed", "cal", "unsub")
+# Route -> its path parameter (template.yaml's PageFunction events); `s` is the SMS short link.
+ROUTES = {"u": "token", "fb": "token", "feed": "token", "cal": "token", "unsub": "token", "s": "code"}
 
 
 class PageServer:
@@ -43,10 +44,11 @@ class PageServer:
                     from urllib.parse import parse_qsl
 
                     form = dict(parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
+                name = ROUTES[parts[1]]
                 event = api_gateway_event(
                     method,
-                    f"/{parts[1]}/{{token}}",
-                    path_parameters={"token": parts[2]},
+                    f"/{parts[1]}/{{{name}}}",
+                    path_parameters={name: parts[2]},
                     form=form,
                     stage=server.stage,
                     host=self.headers.get("Host", "127.0.0.1"),

@@ -78,6 +78,7 @@ class StackRun:
     delivery_dlq_left: int = 0
     gsi1_kinds: set[str] = field(default_factory=set)  # item kinds the day index (poll may query it) holds
     gsi1_pii: list[str] = field(default_factory=list)  # subscriber endpoints found anywhere in gsi1
+    short_codes: dict[str, str] = field(default_factory=dict)  # SMS short code -> update id, as stored
 
 
 def _routes(server: Any) -> None:
@@ -254,18 +255,25 @@ def _drive_api(handler: Any, digest_at: datetime) -> list[ApiCall]:
     return calls
 
 
-def _reader(handler: Any, method: str, route: str, token: str, form: dict[str, str] | None = None) -> ApiCall:
+def _reader(
+    handler: Any, method: str, route: str, token: str, form: dict[str, str] | None = None, name: str = "token"
+) -> ApiCall:
     from pipewatch_local.local_stack import LambdaContext, api_gateway_event
 
-    event = api_gateway_event(method, f"/{route}/{{token}}", path_parameters={"token": token}, form=form)
+    resource = f"/{route}/{{{name}}}"
+    event = api_gateway_event(method, resource, path_parameters={name: token}, form=form)
     answer = handler(event, LambdaContext("page"))
-    return ApiCall(method, f"/{route}/{{token}}", int(answer["statusCode"]), answer.get("body"))
+    headers = {k: v[-1] for k, v in (answer.get("multiValueHeaders") or {}).items()}
+    body = headers.get("Location") if int(answer["statusCode"]) == 302 else answer.get("body")
+    return ApiCall(method, resource, int(answer["statusCode"]), body)
 
 
-def _drive_reader(handler: Any, digest: dict[str, Any], alert: dict[str, Any]) -> list[ApiCall]:
+def _drive_reader(
+    handler: Any, digest: dict[str, Any], alert: dict[str, Any], short_code: str
+) -> list[ApiCall]:
     """A digest reader follows the links in its digest (page, feedback twice, both feeds, the catalyst
-    calendar, unsubscribe), and an instant subscriber opens the topic-wide page link of an alert; one altered
-    link is refused."""
+    calendar, unsubscribe), an instant subscriber opens the topic-wide page link of an alert, and an SMS
+    reader its short link (then a code no alert stored); one altered link is refused."""
     import re
 
     text = json.dumps(digest) + json.dumps(alert)
@@ -288,6 +296,8 @@ def _drive_reader(handler: Any, digest: dict[str, Any], alert: dict[str, Any]) -
         _reader(handler, "GET", "u", re.findall(r"/u/([A-Za-z0-9_-]+)", json.dumps(alert))[0]),
         _reader(handler, "GET", "unsub", token("unsub")),
         _reader(handler, "POST", "unsub", token("unsub")),
+        _reader(handler, "GET", "s", short_code, name="code"),
+        _reader(handler, "GET", "s", "Zq4k7TnP2x", name="code"),
     ]
 
 
@@ -535,9 +545,19 @@ def _run(workdir: Path) -> StackRun:
                         handlers["catalyst_check"](check_event, LambdaContext("catalyst-check"))
                     )
             # Readers follow the signed links of what they received (the digest's are its subscriber's own).
+            # The SMS short codes the alert function stored before publishing (an SMS reader's links).
+            run.short_codes = {
+                item["pk"]["S"].removeprefix("SHORT#"): item["update_id"]["S"]
+                for item in paged(
+                    ddb.scan,
+                    TableName=settings.table_name,
+                    FilterExpression="begins_with(pk, :p)",
+                    ExpressionAttributeValues={":p": {"S": "SHORT#"}},
+                )
+            }
             with recorder.acting_as("PageFunction"):
                 run.reader_responses = _drive_reader(
-                    handlers["page"], run.digest_inbox[0], run.analyst_inbox[0]
+                    handlers["page"], run.digest_inbox[0], run.analyst_inbox[0], min(run.short_codes)
                 )
             run.reader_feedback_stored = len(
                 FeedbackTable(client("dynamodb", settings), settings.table_name).all()

@@ -21,6 +21,7 @@ from fakes import altered_token
 from pipewatch.adapters.aws import client
 from pipewatch.adapters.catalyst_store import CatalystStore
 from pipewatch.adapters.feedback import FeedbackTable
+from pipewatch.adapters.short_links import ShortLinkTable
 from pipewatch.adapters.store import Store
 from pipewatch.composition import build_link_keys, build_reader_service, build_subscription_service
 from pipewatch.domain.catalysts.calendar import CalendarEntry
@@ -28,6 +29,7 @@ from pipewatch.domain.models import Classification, TrialChange, Update
 from pipewatch.domain.render.page import CONTENT_SECURITY_POLICY
 from pipewatch.domain.subscribers.feedback import dev_row
 from pipewatch.domain.subscribers.links import ANY_READER, SignedLinks
+from pipewatch.domain.subscribers.short_links import ShortLink
 from pipewatch.handlers import page
 from pipewatch.settings import Settings, get_settings
 from pipewatch_local.local_stack import LambdaContext, api_gateway_event
@@ -293,6 +295,22 @@ def test_given_the_local_page_server_then_it_serves_the_calendar_route(reader: d
             assert b"BEGIN:VEVENT" in answer.read()
 
 
+def test_given_the_local_page_server_then_an_sms_short_link_leads_to_the_page(reader: dict[str, Any]) -> None:
+    from urllib.request import urlopen
+
+    from pipewatch_local.page_server import PageServer
+
+    settings, main = reader["settings"], reader["main"]
+    short = reader["links"].short_link(main.update_id)
+    assert ShortLinkTable(client("dynamodb", settings), settings.table_name).put(short)
+    server = PageServer()
+    # urlopen follows the 302 to the signed page the same server serves (127.0.0.1).
+    with server, urlopen(f"{server.base_url}/s/{short.code}", timeout=30) as answer:
+        assert answer.status == 200 and "/dev/u/" in answer.url
+        assert b"Second outlet" in answer.read()
+    assert [status for _, _, status in server.requests] == [302, 200]
+
+
 def test_given_two_rotations_then_links_signed_before_are_revoked(reader: dict[str, Any]) -> None:
     links, main, keys = reader["links"], reader["main"], reader["keys"]
     token = links.sign("page", ANY_READER, update_id=main.update_id)
@@ -361,3 +379,31 @@ def test_given_links_rotate_revoke_then_earlier_links_are_refused(
     assert "every earlier link is now refused" in capsys.readouterr().out
     reader["page"] = _page_function(reader["settings"])
     assert _call(reader, "GET", "u", token)["statusCode"] == 403
+
+
+def test_given_an_sms_short_code_stored_by_the_adapter_then_the_page_function_redirects_to_the_page(
+    reader: dict[str, Any],
+) -> None:
+    """The short-link item round trip on the table: written once (a retry re-writes the same update, another
+    update cannot take the code), read by GET /s/{code}, which answers 302 to the signed page or 404."""
+    settings, links, main = reader["settings"], reader["links"], reader["main"]
+    table = ShortLinkTable(client("dynamodb", settings), settings.table_name)
+    short = links.short_link(main.update_id)
+
+    assert table.put(short) and table.put(short)  # the alert's retry
+    assert not table.put(ShortLink(short.code, reader["trial"].update_id, short.expires))
+    assert table.get(short.code) == ShortLink(
+        short.code, main.update_id, short.expires.replace(microsecond=0), short.key_id
+    )
+    assert table.get("Zq4k7TnP2x") is None
+
+    event = api_gateway_event("GET", "/s/{code}", path_parameters={"code": short.code})
+    answer = reader["page"](event, LambdaContext("page"))
+    location = {k: v[-1] for k, v in answer["multiValueHeaders"].items()}["Location"]
+    assert answer["statusCode"] == 302
+    assert location.startswith("https://local.execute-api.us-east-1.amazonaws.com/dev/u/")
+    opened = _call(reader, "GET", "u", _token(location))
+    assert opened["statusCode"] == 200 and "Second outlet" in opened["body"]
+
+    unknown = api_gateway_event("GET", "/s/{code}", path_parameters={"code": "Zq4k7TnP2x"})
+    assert reader["page"](unknown, LambdaContext("page"))["statusCode"] == 404

@@ -161,6 +161,14 @@ def test_given_the_unsigned_page_link_event_then_the_page_refuses_it(handlers: d
     assert headers["Content-Security-Policy"].startswith("default-src 'none'")
 
 
+def test_given_the_short_link_event_then_the_page_answers_not_found_for_a_code_no_alert_stored(
+    handlers: dict[str, Any],
+) -> None:
+    answer = handlers["page"](_event("page_short_link.json"), LambdaContext("page"))
+    assert answer["statusCode"] == 404
+    assert "Location" not in (answer.get("multiValueHeaders") or {})
+
+
 def test_given_lambdas_call_without_a_service_then_the_default_is_built_from_the_environment_once(
     handlers: dict[str, Any],
 ) -> None:

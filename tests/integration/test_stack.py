@@ -322,7 +322,13 @@ def test_given_the_readers_links_then_pages_feedback_feeds_calendar_and_unsubscr
         ("GET", "/u/{token}", 200),  # an instant alert's topic-wide link
         ("GET", "/unsub/{token}", 200),
         ("POST", "/unsub/{token}", 200),
+        ("GET", "/s/{code}", 302),  # an SMS's short link
+        ("GET", "/s/{code}", 404),  # a code no alert stored
     ]
+    # Every alert stored its SMS short code before it was published (so did the one whose publish fails,
+    # which its retries reuse); the code opens its update's page.
+    assert set(run.short_codes.values()) == {*run.alerted_update_ids, FAILING_UPDATE}
+    assert "/u/" in str(run.reader_responses[10].body)
     assert run.reader_feedback_stored == 1  # two clicks, one answer
     atom, json_feed = run.reader_responses[3].body, run.reader_responses[4].body
     assert "<feed" in str(atom) and '"version": "https://jsonfeed.org/version/1.1"' in str(json_feed)

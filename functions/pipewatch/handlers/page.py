@@ -2,7 +2,7 @@
 
 GET /u/{token} the update page · POST /fb/{token} feedback · GET /feed/{token} Atom or JSON Feed ·
 GET /cal/{token} the catalyst calendar (iCalendar) · GET and POST /unsub/{token} unsubscribe (GET asks,
-POST does). The work is in services/reader.py.
+POST does) · GET /s/{code} an SMS short link (302 to the update's page). The work is in services/reader.py.
 """
 
 from __future__ import annotations
@@ -46,6 +46,11 @@ def site_base(event: dict[str, Any]) -> str:
 @app.get("/u/<token>")
 def page(token: str) -> Response[str]:
     return _answer(_reader().page(token))
+
+
+@app.get("/s/<code>")
+def short_link(code: str) -> Response[str]:
+    return _answer(_reader().short(code, site_base(app.current_event.raw_event)))
 
 
 @app.post("/fb/<token>")

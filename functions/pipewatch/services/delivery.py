@@ -44,7 +44,12 @@ from pydantic import BaseModel
 from pipewatch.domain.models import Update
 from pipewatch.domain.render.channel_payloads import CHANNEL_PAYLOADS, Message
 from pipewatch.domain.render.email_html import build_email, render_email_html, text_to_html
-from pipewatch.domain.render.messages import DEFAULT_MANAGE_HINT, render_email_body, render_email_subject
+from pipewatch.domain.render.messages import (
+    DEFAULT_MANAGE_HINT,
+    OWN_LINK_MANAGE_HINT,
+    render_email_body,
+    render_email_subject,
+)
 from pipewatch.domain.render.webhooks import encode_body, signed_headers, webhook_id
 from pipewatch.domain.subscribers.channels import ChannelUrlError
 from pipewatch.domain.subscribers.delivery import Claim, EmailSendError
@@ -272,7 +277,7 @@ class DeliveryService:
         unsubscribe = self._links.unsubscribe_url(sub.subscription_id) if self._links else ""
         if update is not None:
             subject = render_email_subject(update)
-            text = render_email_body(update, self._manage_hint)
+            text = render_email_body(update, OWN_LINK_MANAGE_HINT if unsubscribe else self._manage_hint)
             html = render_email_html(update, unsubscribe_url=unsubscribe)
         else:
             subject, text, html = job.subject, job.text, text_to_html(job.text)

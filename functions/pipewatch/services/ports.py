@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pipewatch.domain.subscribers.feedback import Feedback
     from pipewatch.domain.subscribers.links import LinkKeys
     from pipewatch.domain.subscribers.records import DigestState, SubscriptionRecord
+    from pipewatch.domain.subscribers.short_links import ShortLink
     from pipewatch.domain.trials.model import TrialSnapshot
 
 # -- shared ------------------------------------------------------------------------------------------------
@@ -214,6 +215,13 @@ class StreamUpdates(Protocol):
     def __call__(self, record: dict[str, Any]) -> Update | None: ...
 
 
+class ShortLinkWriter(Protocol):
+    """Stores an SMS short code before its alert is published: True when the code now names this update
+    (written, or already written by an earlier attempt), False when another update holds the code."""
+
+    def put(self, link: ShortLink) -> bool: ...
+
+
 # -- digest ------------------------------------------------------------------------------------------------
 
 
@@ -308,6 +316,12 @@ class KeySource(Protocol):
     """The link-signing keys (KMS-encrypted in the table), created on first use when asked."""
 
     def get(self, *, create: bool = False) -> LinkKeys: ...
+
+
+class ShortLinkReader(Protocol):
+    """A stored SMS short code (`GET /s/{code}`), or None for a code the table does not hold."""
+
+    def get(self, code: str) -> ShortLink | None: ...
 
 
 class CatalystSource(Protocol):

@@ -1,5 +1,5 @@
 """What a reader does with a signed link: read an update's page, answer it, read a feed, subscribe a
-calendar app to the catalyst calendar, unsubscribe.
+calendar app to the catalyst calendar, unsubscribe; and follow an SMS short link to the update's page.
 
 Every entry point verifies its token first (purpose, signature, expiry, key id) and answers a refusal page
 otherwise; nothing is read for a refused token. A page never shows another subscriber's choices: a
@@ -33,6 +33,7 @@ from pipewatch.domain.subscribers.links import (
     SignedLinks,
 )
 from pipewatch.domain.subscribers.records import SubscriptionRecord
+from pipewatch.domain.subscribers.short_links import is_short_code
 from pipewatch.domain.subscribers.subscriptions import matches
 from pipewatch.observability import logger
 from pipewatch.services.ports import (
@@ -40,6 +41,7 @@ from pipewatch.services.ports import (
     CatalystSource,
     FeedbackStore,
     KeySource,
+    ShortLinkReader,
     Subscriptions,
     UpdateReader,
 )
@@ -122,6 +124,7 @@ class ReaderService:
         keys: KeySource,
         catalysts: CatalystSource | None = None,
         calendar: CatalystLister | None = None,
+        short_links: ShortLinkReader | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._store = store
@@ -130,6 +133,7 @@ class ReaderService:
         self._keys = keys
         self._catalysts = catalysts
         self._calendar = calendar
+        self._short_links = short_links
         self._clock = clock
 
     def links(self, base_url: str = "") -> SignedLinks:
@@ -200,6 +204,31 @@ class ReaderService:
             and agents & set(u.classification.agents)
         ]
         return sorted(same, key=lambda u: (u.first_seen, u.update_id), reverse=True)[:RECENT_LIMIT]
+
+    # -- SMS short links ---------------------------------------------------------------------------------
+    def short(self, code: str, base_url: str) -> WebResponse:
+        """302 to a freshly signed topic-wide page link of the code's update (the code stands for the
+        shared page every SMS reader of the alert gets); 404 for a code not held, 410 once it expired."""
+        link = self._short_links.get(code) if self._short_links and is_short_code(code) else None
+        if link is None:
+            return _html(404, message_page("Link not found", "This short link is not one of ours."))
+        if link.expired(self._clock()):
+            return _html(
+                410,
+                message_page(
+                    "This link has expired",
+                    "Links in pipewatch alerts expire. Open a newer alert, or ask for a new link.",
+                ),
+            )
+        try:
+            links = self.links(base_url)
+        except LookupError:  # no signing key: no link was ever signed, so no code can be genuine
+            return _html(404, message_page("Link not found", "This short link is not one of ours."))
+        if not links.accepts_key(link.key_id):  # made with a key since rotated away or revoked
+            return _html(403, message_page("This link is not valid", "It may have been altered or revoked."))
+        location = links.update_url(ANY_READER, link.update_id)
+        # SECURITY_HEADERS forbid caching: the page link it names is signed now, and expires.
+        return WebResponse(302, HTML, "", {**SECURITY_HEADERS, "Location": location})
 
     # -- feedback ----------------------------------------------------------------------------------------
     def answer(self, token: str, label: str) -> WebResponse:

@@ -88,7 +88,7 @@ def test_given_classified_headlines_when_rendered_as_email_then_subject_and_body
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [set(o) for o in out] == [{"subject", "body"}] * 3
     assert out[0]["subject"].startswith("[MEDIUM] brepocitinib: results - Dermatomiosite")
-    assert "Source: Corriere Nazionale, 2025-12-17" in out[0]["body"]
+    assert "Source: Corriere Nazionale, published 2025-12-17" in out[0]["body"]
 
 
 def test_given_bad_lines_then_each_gets_an_error_in_place_and_the_exit_status_is_1(cli: Cli) -> None:
@@ -107,7 +107,7 @@ def test_given_bad_lines_then_each_gets_an_error_in_place_and_the_exit_status_is
 
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 1
-    assert out[0]["body"].startswith("efgartigimod commentary (LOW): Vyvgart approved")
+    assert out[0]["body"].startswith("LOW efgartigimod commentary: Vyvgart approved")
     assert [o.get("line") for o in out[1:]] == [2, 3, 4, 6]
     assert "pipewatch render: line 2: not valid JSON" in result.stderr
 

@@ -73,7 +73,7 @@ def _update(title: str, **kwargs: object) -> Update:
 
 
 @pytest.mark.parametrize("update", LABELLED, ids=lambda u: u.update_id[2:5])
-def test_given_a_real_headline_when_rendered_as_sms_then_one_gsm7_message_agent_first_link_last(
+def test_given_a_real_headline_when_rendered_as_sms_then_one_gsm7_message_severity_agent_first_link_last(
     update: Update,
 ) -> None:
     sms = render_sms(update)
@@ -81,7 +81,7 @@ def test_given_a_real_headline_when_rendered_as_sms_then_one_gsm7_message_agent_
     assert len(sms) <= SMS_LIMIT
     assert is_gsm7(sms)
     c = update.classification
-    assert sms.startswith(c.agents[0])
+    assert sms.startswith(f"{(c.severity or 'low').upper()} {c.agents[0]}")
     assert sms.split(" ")[-1].startswith("http")
     text = sms.rsplit(" ", 1)[0].split(": ", 1)[1]
     if text.endswith("..."):
@@ -103,7 +103,9 @@ def test_given_a_real_headline_when_rendered_as_email_then_subject_and_body_carr
     assert f"Source: {update.source_name}" in body
     assert "Indications: " in body and "Link: " + update.url in body
     assert "Why you got this:" in body and update.classification.reasons[0] in body
-    assert "pipewatch unsubscribe" in body
+    # The footer speaks to readers: how to stop alerts in plain words, never a command or an API path.
+    assert "unsubscribe" in body.splitlines()[-1] and "administrator" in body.splitlines()[-1]
+    assert "pipewatch unsubscribe" not in body and "`" not in body and "DELETE" not in body
 
 
 def test_given_curly_quotes_and_emoji_then_the_sms_transliterates_them() -> None:

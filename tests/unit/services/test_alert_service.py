@@ -4,17 +4,18 @@ raises and the retry publishes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from boto3.dynamodb.types import TypeSerializer
 
-from fakes import OncePublisher, RecordingNotifier
+from fakes import InMemoryShortLinks, OncePublisher, RecordingNotifier
 from pipewatch.adapters.store import update_to_item
 from pipewatch.adapters.stream import update_from_stream_record
 from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.subscribers.links import ANY_READER, LinkKeys, SignedLinks
+from pipewatch.domain.subscribers.short_links import ShortLink
 from pipewatch.errors import PublishError
 from pipewatch.services.alert import AlertService
 
@@ -110,3 +111,54 @@ def test_given_an_invocation_then_its_context_reaches_the_publisher() -> None:
     context = object()
     service.start_invocation(context)
     assert publisher.contexts == [context]
+
+
+def _signed() -> SignedLinks:
+    return SignedLinks(LinkKeys(1, {1: bytes(range(32))}), "https://pw.example/dev", clock=lambda: NOW)
+
+
+def test_given_short_links_then_the_code_is_stored_before_the_publish_and_the_sms_carries_it() -> None:
+    short_links = InMemoryShortLinks()
+    links = _signed()
+
+    class StoredFirst(RecordingNotifier):
+        def publish(self, alert: Any) -> str:  # the code must resolve by the time an SMS can be opened
+            assert list(short_links.stored) == [links.short_link("u-approval").code]
+            return super().publish(alert)
+
+    notifier = StoredFirst()
+    service, _ = _service(notifier, links=lambda: links, short_links=short_links)
+    service.handle_record(_record(APPROVAL))
+
+    (alert,) = notifier.sent
+    (stored,) = short_links.stored.values()
+    assert stored.update_id == "u-approval" and stored.expires == NOW + timedelta(days=90)
+    assert alert.sms.endswith(f" https://pw.example/dev/s/{stored.code}")
+    assert "Argenx wins approval for Vyvgart in myositis" in alert.sms
+    assert links.update_url(ANY_READER, "u-approval") in alert.message  # the e-mail keeps the page link
+
+
+def test_given_a_failed_publish_then_the_retry_writes_and_sends_the_same_code() -> None:
+    short_links = InMemoryShortLinks()
+    notifier = RecordingNotifier(fail=1)
+    service, _ = _service(notifier, links=_signed, short_links=short_links)
+    with pytest.raises(PublishError):
+        service.handle_record(_record(APPROVAL))
+    service.handle_record(_record(APPROVAL))
+
+    assert short_links.puts == 2 and len(short_links.stored) == 1
+    (code,) = short_links.stored
+    assert notifier.sent[0].sms.endswith(f"/s/{code}")
+
+
+def test_given_the_code_held_by_another_update_then_the_sms_carries_the_signed_page_link() -> None:
+    links = _signed()
+    taken = links.short_link("u-approval")
+    short_links = InMemoryShortLinks({taken.code: ShortLink(taken.code, "u-other", taken.expires)})
+    notifier = RecordingNotifier()
+    service, _ = _service(notifier, links=lambda: links, short_links=short_links)
+    service.handle_record(_record(APPROVAL))
+
+    (alert,) = notifier.sent
+    assert "/s/" not in alert.sms and alert.sms.endswith(links.update_url(ANY_READER, "u-approval"))
+    assert short_links.stored[taken.code].update_id == "u-other"  # never overwritten

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render.messages import event_word, fit_words, headline
+from pipewatch.domain.render.messages import event_word, fit_words, headline, when_published
 from pipewatch.domain.text import clean_line
 
 SLACK_TEXT_LIMIT = 3000  # a section block's text
@@ -75,7 +75,8 @@ def slack_message(update: Update) -> dict[str, Any]:
         f"*Agents:* {slack_escape(_words(c.agents))}\n"
         f"*Event:* {event_word(c.event_type)}   *Severity:* {_SEVERITY_MARK[severity]} {severity}\n"
         f"*Indications:* {slack_escape(_words(c.indications))}\n"
-        f"*Outlets:* {slack_escape(', '.join(_outlets(update)))}"
+        f"*Outlets:* {slack_escape(', '.join(_outlets(update)))}\n"
+        f"*When:* {when_published(update)}"
     )
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*{linked}*"}},
@@ -122,6 +123,7 @@ def teams_message(update: Update) -> dict[str, Any]:
         {"title": "Severity", "value": severity},
         {"title": "Indications", "value": _words(c.indications)},
         {"title": "Outlets", "value": ", ".join(_outlets(update))},
+        {"title": "When", "value": when_published(update)},
     ]
     change = _change_line(update)
     if change:

@@ -12,6 +12,7 @@ from pipewatch.domain.limits import MESSAGE_BUDGET_BYTES, json_text_size, trunca
 from pipewatch.domain.models import SEVERITY_RANK, Update
 from pipewatch.domain.render.messages import (
     DEFAULT_LINK_BASE,
+    DEFAULT_MANAGE_HINT,
     SMS_LIMIT,
     ascii_subject,
     event_word,
@@ -19,6 +20,7 @@ from pipewatch.domain.render.messages import (
     headline,
     short_link,
     to_gsm7,
+    when_published,
 )
 from pipewatch.domain.subscribers.links import SignedLinks
 from pipewatch.domain.subscribers.subscriptions import Subscription, matches
@@ -135,8 +137,7 @@ def _sources(update: Update) -> str:
     labels = list(
         dict.fromkeys(clean_line(s) for s in (update.source_name or update.source_id, *update.sources))
     )
-    day = (update.published or update.first_seen).date().isoformat()
-    return f"{', '.join(label for label in labels if label)}, {day}"
+    return f"{', '.join(label for label in labels if label)}, {when_published(update)}"
 
 
 def build_digest(
@@ -215,10 +216,7 @@ def build_digest(
             if links
             else ""
         )
-        or (
-            f"To unsubscribe: `pipewatch unsubscribe {subscription.endpoint}` or DELETE "
-            f"/subscriptions/{subscription.subscription_id} on the subscription API. It takes effect at once."
-        ),
+        or DEFAULT_MANAGE_HINT,
     ]
     parts, omitted = pack_parts(head, blocks, foot, part_bytes=part_bytes)
     top = ordered[0]

@@ -13,7 +13,7 @@ from email.utils import formataddr
 from html import escape
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render.messages import event_word, headline
+from pipewatch.domain.render.messages import event_word, headline, when_published
 from pipewatch.domain.text import clean_line
 
 _SEVERITY_COLOUR = {"high": "#b42318", "medium": "#b54708", "low": "#475467"}
@@ -46,8 +46,7 @@ def render_email_html(update: Update, *, unsubscribe_url: str = "") -> str:
         _row("Indications", ", ".join(i.replace("_", " ") for i in c.indications) or "-"),
         _row("Outlets", ", ".join(outlets)),
     ]
-    if update.published:
-        rows.append(_row("Published", update.published.date().isoformat()))
+    rows.append(_row("When", when_published(update)))
     if update.change:
         change = update.change
         old, new = clean_line(change.old) or "-", clean_line(change.new) or "-"

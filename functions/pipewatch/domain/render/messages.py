@@ -1,5 +1,6 @@
 """Turning an update into what a subscriber reads: one GSM-7 SMS of at most 160 characters, an ASCII email
-subject of at most 100 characters and a plain-text email body.
+subject of at most 100 characters and a plain-text email body; and, for every channel, when the story was
+first published (`when_published`).
 
 Pure: no I/O, no clock. Feed text was cleaned by the source adapters already; everything that reaches a
 message is cleaned again here (markup, control and invisible characters), so a message never carries markup,
@@ -9,16 +10,25 @@ script or control characters whatever the update holds.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
+from datetime import timedelta
 
 from pipewatch.domain.models import Alert, Update
+from pipewatch.domain.render.transliterate import latin_share, romanise
 from pipewatch.domain.text import clean_line
 
 SMS_LIMIT = 160
 SUBJECT_LIMIT = 100
 SUMMARY_LIMIT = 600
 DEFAULT_LINK_BASE = "https://pipewatch.example/u"
+# A story first seen more than this after its publication says so in every alert ("published 2023-01-27").
+LATE_AFTER = timedelta(days=2)
+# Below this much room for the headline, several agents are shown as the first and a count.
+MIN_HEADLINE_ROOM = 40
+# A headline that keeps less than this share of its letters in GSM-7 (CJK, Hangul...) is marked as such.
+MIN_LATIN_SHARE = 0.5
+NON_LATIN_MARK = "(headline in another script)"
+# Footers speak to readers: how to stop or change alerts in plain words, never a command.
 # Instant e-mails are one SNS message for every matching subscriber, so they cannot carry a per-subscriber
 # link; SNS appends each recipient's own unsubscribe link to every e-mail it delivers.
 PAGE_MANAGE_HINT = (
@@ -26,9 +36,12 @@ PAGE_MANAGE_HINT = (
     "Digests carry your own one-click unsubscribe link."
 )
 DEFAULT_MANAGE_HINT = (
-    "To stop these alerts: run `pipewatch unsubscribe YOUR-ADDRESS`, or send DELETE "
-    "/subscriptions/YOUR-ADDRESS to the pipewatch subscription API. It takes effect at once."
+    "To change or stop these alerts, reply to the person who runs pipewatch for your team "
+    "(your administrator): they can unsubscribe you at once."
 )
+# An e-mail that ends with its reader's own one-click unsubscribe link (SES delivery, email_html.py).
+OWN_LINK_MANAGE_HINT = "To stop these alerts: the unsubscribe link below works at once (one click)."
+
 
 EVENT_WORDS = {
     "trial_start": "trial start",
@@ -103,9 +116,10 @@ _SPACE = re.compile(r"\s+")
 
 
 def to_ascii(text: str) -> str:
-    """Fold to printable ASCII: transliterate quotes and dashes, drop accents, drop the rest."""
-    text = text.translate(_TRANSLITERATE)
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """Fold to printable ASCII: transliterate quotes and dashes, Greek and Cyrillic letters, drop accents,
+    drop the rest (CJK, emoji)."""
+    text = romanise(text.translate(_TRANSLITERATE))
+    folded = text.encode("ascii", "ignore").decode("ascii")
     return "".join(ch for ch in folded if 32 <= ord(ch) < 127 or ch == "\n")
 
 
@@ -162,29 +176,57 @@ def short_link(update: Update, link_base: str = DEFAULT_LINK_BASE) -> str:
     return redirect
 
 
+def published_late(update: Update) -> bool:
+    """First seen long after its publication (a late outlet, a backfill, a feed that lagged)."""
+    return update.published is not None and update.first_seen - update.published > LATE_AFTER
+
+
+def when_published(update: Update) -> str:
+    """When the story was first published, as every channel says it: "published 2023-01-27"; with "first
+    seen ... (N days later)" when it reached pipewatch late; "first seen ..." when no date was given."""
+    seen = update.first_seen.date().isoformat()
+    if update.published is None:
+        return f"first seen {seen} (no publication date given)"
+    day = update.published.date().isoformat()
+    if published_late(update):
+        days = (update.first_seen - update.published).days
+        return f"published {day}, first seen {seen} ({days} days later)"
+    return f"published {day}"
+
+
+def sms_headline(update: Update) -> str:
+    """The headline in GSM-7, marked when its script could not be transliterated (the link shows it)."""
+    original = headline(update)
+    text = to_gsm7(original)
+    if latin_share(original, text) < MIN_LATIN_SHARE:
+        return f"{NON_LATIN_MARK} {text}".strip()
+    return text
+
+
 def render_sms(update: Update, link_base: str = DEFAULT_LINK_BASE, page_link: str = "") -> str:
-    """`<agent> <event> (<SEV>): <headline> <link>` in GSM-7, at most 160 characters, cut between words.
-    The link is the update's signed page when there is one, else the shortest honest link."""
+    """`<SEV> <agent> <event>: <headline> [(published <day>)] <link>` in GSM-7, at most 160 characters, cut
+    between words; the publication day only when the story reached pipewatch late (otherwise the phone's
+    own time of arrival says it). The link is the update's short or signed page link when there is one,
+    else the shortest honest link."""
     c = update.classification
     link = page_link or short_link(update, link_base)
     severity = (c.severity or "low").upper()
-    lead = to_gsm7(f"{agent_label(c.agents)} {event_word(c.event_type)} ({severity}):")
-    room = SMS_LIMIT - len(lead) - len(link) - 2
-    if room < 12:  # several agents: keep the first, so the headline still has room
-        first = f"{c.agents[0]}{'+' if len(c.agents) > 1 else ''}" if c.agents else "watchlist"
-        lead = to_gsm7(f"{first} {event_word(c.event_type)} ({severity}):")
-        room = SMS_LIMIT - len(lead) - len(link) - 2
-    text = fit_words(to_gsm7(headline(update)), max(room, 0))
-    sms = " ".join(part for part in (lead, text, link) if part)
+    late = (
+        f"(published {update.published.date().isoformat()})"
+        if update.published and published_late(update)
+        else ""
+    )
+    fixed = len(link) + (len(late) + 1 if late else 0) + 2
+    lead = to_gsm7(f"{severity} {agent_label(c.agents)} {event_word(c.event_type)}:")
+    if SMS_LIMIT - len(lead) - fixed < MIN_HEADLINE_ROOM and len(c.agents) > 1:
+        # several agents: the first and how many more, so the headline keeps its room
+        lead = to_gsm7(f"{severity} {c.agents[0]}+{len(c.agents) - 1} {event_word(c.event_type)}:")
+    room = SMS_LIMIT - len(lead) - fixed
+    text = fit_words(sms_headline(update), max(room, 0))
+    sms = " ".join(part for part in (lead, text, late, link) if part)
     if len(sms) > SMS_LIMIT and page_link:  # a page link too long for any SMS: the shortest honest link
         return render_sms(update, link_base)
     return sms
-
-
-def _date_line(update: Update) -> str:
-    if update.published:
-        return update.published.date().isoformat()
-    return f"seen {update.first_seen.date().isoformat()}"
 
 
 def _words(ids: Iterable[str]) -> str:
@@ -208,7 +250,7 @@ def render_email_body(update: Update, manage_hint: str = DEFAULT_MANAGE_HINT, pa
     lines = [
         headline(update),
         "",
-        f"Source: {primary}, {_date_line(update)}",
+        f"Source: {primary}, {when_published(update)}",
     ]
     others = [s for s in sources if s != primary]
     if others:
@@ -245,7 +287,10 @@ def render_alert(
     link_base: str = DEFAULT_LINK_BASE,
     manage_hint: str = "",
     page_link: str = "",
+    sms_link: str = "",
 ) -> Alert:
+    """The SNS alert: the e-mail carries the signed page link, the SMS `sms_link` (the short link) when
+    there is one, else the page link."""
     c = update.classification
     hint = manage_hint or (PAGE_MANAGE_HINT if page_link else DEFAULT_MANAGE_HINT)
     body = render_email_body(update, hint, page_link)
@@ -253,7 +298,7 @@ def render_alert(
         update_id=update.update_id,
         subject=render_email_subject(update),
         message=body,
-        sms=render_sms(update, link_base, page_link),
+        sms=render_sms(update, link_base, sms_link or page_link),
         agents=c.agents,
         indications=c.indications,
         event_type=c.event_type or "commentary",

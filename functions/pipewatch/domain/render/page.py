@@ -24,7 +24,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render.messages import event_word
+from pipewatch.domain.render.messages import event_word, when_published
 from pipewatch.domain.subscribers.feedback import FEEDBACK_LABELS
 from pipewatch.domain.text import plain_text
 
@@ -203,12 +203,11 @@ def render_update_page(
     tags = [f'<li class="tag">{safe_text(a)}</li>' for a in c.agents]
     tags.append(f'<li class="tag">{safe_text(event_word(c.event_type))}</li>')
     tags.append(f'<li class="tag sev-{severity}">severity {severity}</li>')
-    day = (update.published or update.first_seen).date().isoformat()
-    seen = "published" if update.published else "first seen"
     parts = [
         f'<ul class="tags">{"".join(tags)}</ul>',
         f"<h1>{safe_text(page_headline(update))}</h1>",
-        f'<p class="meta">{safe_text(update.source_name or update.source_id)} · {seen} {day}</p>',
+        f'<p class="meta">{safe_text(update.source_name or update.source_id)} · '
+        f"{safe_text(when_published(update))}</p>",
     ]
     if update.change:
         ch = update.change

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render.messages import event_word, headline
+from pipewatch.domain.render.messages import event_word, headline, published_late, when_published
 from pipewatch.domain.text import clean_line
 
 SCHEMA_VERSION = "pipewatch.alert/v1"
@@ -110,6 +110,8 @@ def webhook_body(update: Update, *, subscription_id: str, message_id: str) -> di
             "outlets": [clean_line(s) for s in update.sources if clean_line(s)],
             "published": _iso(update.published),
             "first_seen": _iso(update.first_seen),
+            "when": when_published(update),
+            "published_late": published_late(update),
             "agents": list(c.agents),
             "indications": list(c.indications),
             "event_type": c.event_type or "commentary",

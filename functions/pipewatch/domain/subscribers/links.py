@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from pipewatch.domain.subscribers.short_links import ShortLink, short_code, short_url
+
 Purpose = Literal["page", "feed", "unsub", "feedback", "calendar"]
 FeedFormat = Literal["atom", "json"]
 
@@ -253,6 +255,18 @@ class SignedLinks:
     def update_url(self, subscription_id: str, update_id: str) -> str:
         """The page of one update; `ANY_READER` for a message every subscriber of a topic receives."""
         return self.url("page", self.sign("page", subscription_id, update_id=update_id))
+
+    def short_link(self, update_id: str) -> ShortLink:
+        """The SMS short code of an update's topic-wide page, resolving as long as a page link would live."""
+        code = short_code(self._keys.current, update_id)
+        return ShortLink(code, update_id, self._clock() + self._ttl["page"], self._keys.current_id)
+
+    def accepts_key(self, key_id: int) -> bool:
+        """Whether links signed with `key_id` still verify (the current or the previous key)."""
+        return key_id in self._keys.keys
+
+    def short_url(self, code: str) -> str:
+        return short_url(self.base_url, code)
 
     def feedback_token(self, subscription_id: str, update_id: str) -> str:
         return self.sign("feedback", subscription_id, update_id=update_id)
