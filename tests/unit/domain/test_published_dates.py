@@ -76,11 +76,11 @@ def test_given_any_channel_then_it_shows_when_the_story_was_published(update: Up
         assert when_published(update) in text, channel
 
 
-def test_given_a_late_story_then_the_sms_says_published_and_a_fresh_one_leaves_the_headline_its_room() -> (
-    None
-):
+def test_given_a_late_story_then_the_sms_says_published_and_a_fresh_one_says_its_day_in_short() -> None:
     assert "(published 2023-01-27) https://" in render_sms(LATE)
-    assert "published" not in render_sms(FRESH)  # the phone's own arrival time says when
+    assert "FDA extends review of efgartigimod PFS (28 Feb) https://" in render_sms(FRESH)
+    assert "published" not in render_sms(FRESH)
+    assert "(" not in render_sms(UNDATED).split(":", 1)[1]  # no date given: none invented
 
 
 def test_given_a_late_story_then_the_webhook_body_flags_it() -> None:

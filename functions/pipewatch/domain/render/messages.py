@@ -194,6 +194,21 @@ def when_published(update: Update) -> str:
     return f"published {day}"
 
 
+def sms_date(update: Update) -> str:
+    """When the story was published, in the fewest characters an SMS can spare: "(7 Dec)" when fresh (the
+    year is the reader's), "(published 2023-01-27)" when first seen late, "" when the feed gave no date."""
+    if update.published is None:
+        return ""
+    day = update.published.date()
+    if published_late(update):
+        return f"(published {day.isoformat()})"
+    return f"({day.day} {_MONTHS[day.month - 1]})"
+
+
+# English abbreviations whatever the process locale (strftime's %b follows it).
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def sms_headline(update: Update) -> str:
     """The headline in GSM-7, marked when its script could not be transliterated (the link shows it)."""
     original = headline(update)
@@ -204,18 +219,14 @@ def sms_headline(update: Update) -> str:
 
 
 def render_sms(update: Update, link_base: str = DEFAULT_LINK_BASE, page_link: str = "") -> str:
-    """`<SEV> <agent> <event>: <headline> [(published <day>)] <link>` in GSM-7, at most 160 characters, cut
-    between words; the publication day only when the story reached pipewatch late (otherwise the phone's
-    own time of arrival says it). The link is the update's short or signed page link when there is one,
-    else the shortest honest link."""
+    """`<SEV> <agent> <event>: <headline> (<published>) <link>` in GSM-7, at most 160 characters, cut
+    between words. The publication day is short ("7 Dec") when the story is fresh, whole ("published
+    2023-01-27") when it reached pipewatch late. The link is the update's short or signed page link when
+    there is one, else the shortest honest link."""
     c = update.classification
     link = page_link or short_link(update, link_base)
     severity = (c.severity or "low").upper()
-    late = (
-        f"(published {update.published.date().isoformat()})"
-        if update.published and published_late(update)
-        else ""
-    )
+    late = sms_date(update)
     fixed = len(link) + (len(late) + 1 if late else 0) + 2
     lead = to_gsm7(f"{severity} {agent_label(c.agents)} {event_word(c.event_type)}:")
     if SMS_LIMIT - len(lead) - fixed < MIN_HEADLINE_ROOM and len(c.agents) > 1:
