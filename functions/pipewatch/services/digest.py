@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pipewatch.domain.models import SourceState
-from pipewatch.domain.render.digest import build_digest, select
+from pipewatch.domain.render.chat import CHAT_DIGEST_PART_BYTES
+from pipewatch.domain.render.digest import DIGEST_PART_BYTES, build_digest, select
 from pipewatch.domain.render.messages import DEFAULT_LINK_BASE
 from pipewatch.domain.subscribers.links import SignedLinks
 from pipewatch.domain.subscribers.records import DigestState
@@ -139,6 +140,8 @@ class DigestService:
                 catalysts=catalysts,
                 links=self._links() if self._links else None,
                 notices=self._notices(states, since, now),
+                # chat messages are far smaller than an SNS message: more, smaller parts, each with its footer
+                part_bytes=CHAT_DIGEST_PART_BYTES.get(subscription.protocol, DIGEST_PART_BYTES),
             )
             if message is None:
                 report.empty.append(subscription.subscription_id)
