@@ -88,6 +88,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/channel_render.py
 	$(BIN)/python bench/poll_climbs.py
 	$(BIN)/python bench/events.py
+	$(BIN)/python bench/regex_safety.py
 
 clean:
 	rm -rf $(VENV) $(SAMVENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage

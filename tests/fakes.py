@@ -390,6 +390,12 @@ class InMemorySns:
         self.calls.append(f"unsubscribe {arn}")
         self.subscriptions.pop(arn, None)
 
+    def find(self, protocol: str, endpoint: str) -> str:
+        self.calls.append(f"find {endpoint}")
+        return next(
+            (arn for arn, (p, e, _) in self.subscriptions.items() if (p, e) == (protocol, endpoint)), ""
+        )
+
 
 # -- delivery (chat, webhook and SES e-mail) -----------------------------------------------------------------
 

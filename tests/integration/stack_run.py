@@ -26,6 +26,7 @@ ANALYST = "analyst@example.com"
 SMS = "+15555550123"
 DIGEST_READER = "digest.reader@example.com"
 LEAVER = "leaving@example.com"
+HALF_CREATED = "half-created@example.com"
 DIGEST_ZONE = "Europe/Brussels"
 
 
@@ -64,6 +65,7 @@ class StackRun:
     merged_story_sources: dict[str, list[str]] = field(default_factory=dict)  # title -> outlets (>1)
     api_responses: list[ApiCall] = field(default_factory=list)
     digest_subscription_id: str = ""
+    half_created_deleted: int = 0  # the API's answer to deleting a half-created subscription
     digest_runs: list[DigestRun] = field(default_factory=list)
     digest_inbox: list[dict[str, Any]] = field(default_factory=list)  # what the digest subscriber got
     analyst_inbox: list[dict[str, Any]] = field(default_factory=list)  # what the instant subscriber got
@@ -301,6 +303,17 @@ def _drive_reader(
     ]
 
 
+def _half_created(settings: Any, subscription_id: str) -> None:
+    """The record as a subscribe call leaves it when it stops between SNS and its final write."""
+    from pipewatch.adapters.aws import client
+    from pipewatch.adapters.subscriptions import SubscriptionTable
+
+    table = SubscriptionTable(client("dynamodb", settings), settings.table_name)
+    record = table.get(subscription_id)
+    assert record is not None and record.sns_arn
+    table.put(record.model_copy(update={"status": "pending", "sns_arn": ""}), expect=record.version)
+
+
 def _mapping(stack: Any, source_logical_id: str) -> dict[str, Any]:
     for mapping in stack.mappings.values():
         if source_logical_id in json.dumps(mapping["Properties"]["EventSourceArn"]):
@@ -441,6 +454,18 @@ def _run(workdir: Path) -> StackRun:
                     "/subscriptions",
                     body={"channel": "webhook", "url": receiver.url("/hook"), "agents": ["efgartigimod"]},
                 ).body
+            # A subscribe that stopped after its pending record (the SNS subscription made, its ARN never
+            # recorded) is removed through the API: the ARN is found by listing the topic, never subscribing.
+            with recorder.acting_as("ApiFunction"):
+                half = _api(handlers["api"], "POST", "/subscriptions", body={"endpoint": HALF_CREATED}).body
+            _half_created(settings, half["subscription_id"])
+            with recorder.acting_as("ApiFunction"):
+                run.half_created_deleted = _api(
+                    handlers["api"],
+                    "DELETE",
+                    "/subscriptions/{subscription_id}",
+                    path_parameters={"subscription_id": half["subscription_id"]},
+                ).status
             # moto records no email delivery: SQS queues with the policies the API derived receive it instead.
             analyst = add_shadow_subscriber(
                 stack.output("AlertsTopicArn"), "analyst", created[ANALYST]["filter_policy"]
@@ -555,6 +580,9 @@ def _run(workdir: Path) -> StackRun:
                     ExpressionAttributeValues={":p": {"S": "SHORT#"}},
                 )
             }
+            # The digest reader's record is left half-created first: its one-click unsubscribe must find the
+            # SNS subscription by listing (the page role has no sns:Subscribe).
+            _half_created(settings, run.digest_subscription_id)
             with recorder.acting_as("PageFunction"):
                 run.reader_responses = _drive_reader(
                     handlers["page"], run.digest_inbox[0], run.analyst_inbox[0], min(run.short_codes)

@@ -325,6 +325,9 @@ def test_given_the_page_function_then_it_cannot_write_updates_keys_or_publish(ru
     # What it did do: verify (decrypt), record feedback once, unsubscribe one reader.
     used = {c.request.action for c in run.calls["PageFunction"]}
     assert {"kms:Decrypt", "dynamodb:PutItem", "sns:Unsubscribe", "dynamodb:BatchGetItem"} <= used
+    # The reader's record was half-created (issue 27 #7): its SNS subscription was found by listing.
+    assert "sns:ListSubscriptionsByTopic" in used and "sns:Subscribe" not in used
+    assert run.half_created_deleted == 200
 
 
 def test_given_the_deliver_function_then_it_reads_subscriptions_but_cannot_change_them_or_publish(

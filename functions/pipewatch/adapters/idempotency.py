@@ -193,12 +193,19 @@ class IdempotentDigestPublisher:
             data_keyword_argument="digest_key", persistence_store=self.persistence, config=self.config
         )
         def publish_once(*, digest_key: str, message: DigestMessage, part: int) -> dict[str, str]:
-            return {"message_id": counted(message, part), "until": message.until}
+            # The ids sent go with the stored result: a retried run records what was sent, not what it
+            # would send now (the digest's overlap re-read skips exactly those).
+            return {
+                "message_id": counted(message, part),
+                "until": message.until,
+                "update_ids": ",".join(message.update_ids),
+            }
 
         self._publish_once = publish_once
 
     def publish_once(self, message: DigestMessage, part: int = 0) -> dict[str, str]:
-        """{"message_id", "until"} of the first successful publish of this part (a retry gets the same).
+        """{"message_id", "until", "update_ids"} of the first successful publish of this part (a retry gets
+        the same; a result stored before "update_ids" existed has none).
         PublishInProgress when another run is publishing this part right now."""
         key = message.part_key(part)
         try:

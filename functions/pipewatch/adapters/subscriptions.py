@@ -202,6 +202,22 @@ class SnsSubscriptions:
             raise
         return True
 
+    def find(self, protocol: str, endpoint: str) -> str:
+        """The ARN of the endpoint's subscription on the topic, or "" (none, or one still awaiting its
+        e-mail confirmation, which SNS lists without an ARN and deletes unconfirmed after three days).
+        sns:ListSubscriptionsByTopic only: the roles that may unsubscribe need not be able to subscribe."""
+        pages = self._sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=self._topic_arn)
+        for page in pages:
+            for sub in page.get("Subscriptions", []):
+                arn = str(sub.get("SubscriptionArn", ""))
+                if (
+                    sub.get("Protocol") == protocol
+                    and sub.get("Endpoint") == endpoint
+                    and arn.startswith("arn:")
+                ):
+                    return arn
+        return ""
+
     def unsubscribe(self, arn: str) -> None:
         """Remove a subscription; one already gone is fine (a repeated or repaired call)."""
         try:

@@ -11,6 +11,8 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from pipewatch.commands.jsonlines import json_line
+
 if TYPE_CHECKING:
     from pipewatch.domain.catalysts.calendar import CalendarEntry
 
@@ -50,7 +52,7 @@ def render(entries: list[CalendarEntry], fmt: str, *, name: str, now: datetime) 
     if fmt == "ics":
         return render_ics(ordered, name=name, now=now)
     if fmt == "json":
-        return "".join(json.dumps(entry_output(e), ensure_ascii=False) + "\n" for e in ordered)
+        return "".join(json_line(entry_output(e)) for e in ordered)
     return "\n".join(table_lines(ordered)) + "\n"
 
 

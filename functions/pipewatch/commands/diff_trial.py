@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipewatch.commands.jsonlines import RawDescriptionAndDefaults
+from pipewatch.commands.jsonlines import RawDescriptionAndDefaults, json_line
 
 OUTPUT_KEYS = ("nct_id", "field", "old", "new", "event_type", "severity", "summary")
 
@@ -94,5 +94,5 @@ def run(args: argparse.Namespace) -> int:
                 f"({change.field}: {change.old or '-'} -> {change.new or '-'})"
             )
         else:
-            print(json.dumps({key: record[key] for key in OUTPUT_KEYS}, ensure_ascii=False))
+            sys.stdout.write(json_line({key: record[key] for key in OUTPUT_KEYS}))
     return 0

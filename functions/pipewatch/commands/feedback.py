@@ -12,6 +12,8 @@ import argparse
 import json
 import sys
 
+from pipewatch.commands.jsonlines import json_line
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = __doc__
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"pipewatch feedback: AWS error: {exc}", file=sys.stderr)
         return 1
     if args.action == "export":
-        lines = "".join(json.dumps(dev_row(a), ensure_ascii=False) + "\n" for a in answers)
+        lines = "".join(json_line(dev_row(a)) for a in answers)
         if args.output == "-":
             sys.stdout.write(lines)
         else:

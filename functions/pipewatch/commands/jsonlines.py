@@ -7,9 +7,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+# What str.splitlines() breaks a line at beyond what JSON escapes anyway (control characters below U+0020):
+# written raw (ensure_ascii=False), they split one JSON object over several "lines" for such a reader.
+_LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAKER = re.compile("[\x85\u2028\u2029]")
+
+
+def json_line(value: object, *, ensure_ascii: bool = False) -> str:
+    """`value` as one JSON text with no line break any reader sees (str.splitlines() included), plus "\\n"."""
+    text = json.dumps(value, ensure_ascii=ensure_ascii)
+    return _LINE_BREAKER.sub(lambda m: _LINE_BREAKERS[m.group()], text) + "\n"
 
 
 def _stdin_lines() -> Iterator[tuple[int, str | None]]:
@@ -46,7 +58,7 @@ def run_json_lines(
             failed += 1
             result = {"line": number, "error": str(exc)}
             print(f"{prog}: line {number}: {exc}", file=sys.stderr)
-        out.write(json.dumps(result, ensure_ascii=ensure_ascii) + "\n")
+        out.write(json_line(result, ensure_ascii=ensure_ascii))
     out.flush()
     return 1 if failed else 0
 

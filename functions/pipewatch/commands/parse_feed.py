@@ -5,8 +5,9 @@ not what --kind promised prints one line to stderr and exits 1."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+
+from pipewatch.commands.jsonlines import json_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
     for note in parsed.notes:
         print(f"parse-feed: {note}", file=sys.stderr)
     for item in parsed.items:
-        sys.stdout.write(json.dumps(item.model_dump(mode="json"), ensure_ascii=False) + "\n")
+        sys.stdout.write(json_line(item.model_dump(mode="json")))
     return 0

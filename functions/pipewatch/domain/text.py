@@ -15,7 +15,7 @@ import unicodedata
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from pipewatch.domain.limits import MAX_URL_CHARS
 
@@ -214,6 +214,18 @@ def _is_tracking(name: str) -> bool:
     return key in TRACKING_PARAMS or key.startswith(_TRACKING_PREFIXES)
 
 
+def _escape_invisible(url: str) -> str:
+    """Percent-encodes spaces, line and paragraph separators (U+2028, U+2029, U+0085), control and format
+    characters: a canonical URL is one line for every reader (str.splitlines(), JSON lines, e-mail headers)
+    and shows no invisible character."""
+    return "".join(
+        quote(ch, safe="") if ch.isspace() or unicodedata.category(ch) in _INVISIBLE else ch for ch in url
+    )
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+
+
 def canonical_url(url: str | None) -> str:
     """Canonical form of an http(s) URL; "" for anything else (javascript:, data:, mailto:, garbage).
 
@@ -223,7 +235,7 @@ def canonical_url(url: str | None) -> str:
     """
     if not url or len(url) > MAX_URL_CHARS:
         return ""
-    raw = url.strip().replace("&amp;", "&").replace(" ", "%20")
+    raw = _escape_invisible(url.strip().replace("&amp;", "&"))
     try:
         parts = urlsplit(raw)
         port = parts.port
@@ -231,7 +243,7 @@ def canonical_url(url: str | None) -> str:
         return ""
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
-    if scheme not in _DEFAULT_PORTS or not host:
+    if scheme not in _DEFAULT_PORTS or not host or "%" in host:  # a host holding a separator is no host
         return ""
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     if ":" in host and not host.startswith("["):

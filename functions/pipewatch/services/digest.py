@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pipewatch.domain.models import SourceState
-from pipewatch.domain.render.digest import build_digest, select
+from pipewatch.domain.render.chat import CHAT_DIGEST_PART_BYTES
+from pipewatch.domain.render.digest import DIGEST_PART_BYTES, build_digest, select
 from pipewatch.domain.render.messages import DEFAULT_LINK_BASE
 from pipewatch.domain.subscribers.links import SignedLinks
 from pipewatch.domain.subscribers.records import DigestState
@@ -26,6 +27,13 @@ from pipewatch.services.ports import CatalystLister, DigestPublisher, DigestSubs
 
 # A digest covers at most this far back (a subscriber silent for months gets the last week, not everything).
 MAX_LOOKBACK = timedelta(days=8)
+# How late an update may be written after the time it is stamped with (`first_seen`: its poll's start, or
+# the calendar check's clock). No Lambda runs longer than 15 minutes; 5 more for clock skew and retries of
+# the write. Each digest re-reads this far before the previous digest's end and skips what it already sent,
+# so an update stored while a digest runs reaches the next digest instead of falling between the two.
+WRITE_LAG = timedelta(minutes=20)
+# The most ids a digest state remembers (its item stays far under DynamoDB's 400 KB).
+MAX_REMEMBERED = 2000
 
 
 class DigestRunError(PipewatchError):
@@ -103,7 +111,13 @@ class DigestService:
                 continue
             # Never before the subscription became a digest one: what it was alerted as instant stays sent.
             became_digest = record.mode_since or record.created_at
-            since = max(state.last_digest_at if state else became_digest, became_digest, now - MAX_LOOKBACK)
+            since = max(
+                (state.last_digest_at - (WRITE_LAG if state.tracks_sent else timedelta(0)))
+                if state
+                else became_digest,
+                became_digest,
+                now - MAX_LOOKBACK,
+            )
             due.append((record, since, state))
         report.due = len(due)
         if not due:
@@ -111,12 +125,14 @@ class DigestService:
         updates: Sequence[Any] = self._store.updates_between(min(since for _, since, _ in due), now)
         catalysts = self._calendar.list() if self._calendar is not None else []
         states = self._store.source_states()
-        for record, since, _state in due:
+        first_seen = {u.update_id: u.first_seen for u in updates}
+        for record, since, state in due:
             subscription = record.subscription
             digest_date = local_digest_date(subscription.preferences, now)
+            already = state.sent if state else {}
             message = build_digest(
                 subscription,
-                select(subscription, updates, since, now),
+                [u for u in select(subscription, updates, since, now) if u.update_id not in already],
                 digest_date=digest_date,
                 since=since,
                 until=now,
@@ -124,6 +140,8 @@ class DigestService:
                 catalysts=catalysts,
                 links=self._links() if self._links else None,
                 notices=self._notices(states, since, now),
+                # chat messages are far smaller than an SNS message: more, smaller parts, each with its footer
+                part_bytes=CHAT_DIGEST_PART_BYTES.get(subscription.protocol, DIGEST_PART_BYTES),
             )
             if message is None:
                 report.empty.append(subscription.subscription_id)
@@ -144,8 +162,16 @@ class DigestService:
                 continue
             # Only after a successful publish; a retried run records the time the first publish covered.
             until = datetime.fromisoformat(published["until"])
+            stored_ids = published.get("update_ids")
+            sent_ids = stored_ids.split(",") if stored_ids else message.update_ids
             self._table.put_digest_state(
-                subscription.subscription_id, DigestState(last_digest_at=until, last_digest_date=digest_date)
+                subscription.subscription_id,
+                DigestState(
+                    last_digest_at=until,
+                    last_digest_date=digest_date,
+                    sent=_remembered(already, sent_ids, first_seen, until),
+                    tracks_sent=True,
+                ),
             )
             report.sent.append(
                 {
@@ -160,3 +186,15 @@ class DigestService:
         if report.failed and raise_on_failure:
             raise DigestRunError(f"{len(report.failed)} digests not sent: {report.failed}")
         return report
+
+
+def _remembered(
+    before: dict[str, datetime], sent_ids: Sequence[str], first_seen: dict[str, datetime], until: datetime
+) -> dict[str, datetime]:
+    """The sent updates the next digest's overlap re-reads: first seen at or after `until - WRITE_LAG`
+    (the newest MAX_REMEMBERED of them)."""
+    start = until - WRITE_LAG
+    sent = {uid: at for uid, at in before.items() if at >= start}
+    sent.update({uid: first_seen[uid] for uid in sent_ids if uid in first_seen and first_seen[uid] >= start})
+    newest = sorted(sent.items(), key=lambda kv: (kv[1], kv[0]))[-MAX_REMEMBERED:]
+    return dict(newest)

@@ -282,6 +282,10 @@ class TopicSubscriptions(Protocol):
 
     def unsubscribe(self, arn: str) -> None: ...
 
+    def find(self, protocol: str, endpoint: str) -> str:
+        """The ARN of the endpoint's confirmed subscription on the topic, or "" (a read: no Subscribe)."""
+        ...
+
 
 class Encrypter(Protocol):
     """Encrypts a channel's URL and signing secret for storage (KMS envelope in Lambda)."""

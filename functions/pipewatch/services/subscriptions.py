@@ -293,13 +293,20 @@ class SubscriptionService:
 
     # -- limits and races --------------------------------------------------------------------------------
     def _check_room(self) -> None:
-        """A new endpoint adds one filter policy to the topic: refuse it clearly when the topic is full."""
-        if len(self._table.list()) >= self._max_policies:
+        """A new endpoint adds one filter policy to the topic: refuse it clearly when the topic is full.
+        Only subscriptions on the topic count: those with an SNS subscription, and SMS/e-mail ones still
+        pending (their SNS subscription may exist); Slack, Teams, webhook and SES e-mail records hold none."""
+        on_topic = [r for r in self._table.list() if self._on_topic(r)]
+        if len(on_topic) >= self._max_policies:
             raise TopicFull(
                 f"the alerts topic holds {self._max_policies} filter policies, SNS's limit per topic: "
                 "ask AWS to raise 'Filter policies per topic' (Service Quotas) and set the template "
                 "parameter FilterPoliciesPerTopic, or remove unused subscriptions"
             )
+
+    @staticmethod
+    def _on_topic(record: SubscriptionRecord) -> bool:
+        return bool(record.sns_arn) or (record.status == "pending" and not record.subscription.is_channel)
 
     def _undo(self, existing: SubscriptionRecord | None, pending: SubscriptionRecord) -> None:
         try:
@@ -325,20 +332,19 @@ class SubscriptionService:
 
     # -- repair ------------------------------------------------------------------------------------------
     def _recover_arn(self, record: SubscriptionRecord | None, *, for_delete: bool = False) -> str:
-        """The SNS ARN of a record; asks SNS again if a call stopped between subscribe and record. When SNS
-        refuses the very subscription the record asked for, it holds none: nothing to recover (and a
-        subscription SNS refused can still be deleted)."""
+        """The SNS ARN of a record; asks SNS again if a call stopped between subscribe and record: to go on
+        subscribing, by the identical subscribe (SNS answers with the subscription it may already hold); to
+        delete, by listing the topic's subscriptions (a subscription SNS refused, or never made, is none)."""
         if record is None:
             return ""
         if record.sns_arn or record.status != "pending" or record.subscription.is_channel:
             return record.sns_arn
         sub = record.subscription
-        try:
-            arn = self._sns.subscribe(sub.protocol, sub.endpoint, record.sns_attributes)
-        except SnsSubscriptionError:
-            if for_delete:
-                return ""
-            raise
+        if for_delete:
+            # Look, never subscribe, to remove: the one-click unsubscribe page may not call sns:Subscribe
+            # (and a subscribe made only to be undone would text an SMS subscriber who is leaving).
+            return self._sns.find(sub.protocol, sub.endpoint)
+        arn = self._sns.subscribe(sub.protocol, sub.endpoint, record.sns_attributes)
         logger.warning("repaired a half-done subscription", extra={"subscription_id": sub.subscription_id})
         return arn
 

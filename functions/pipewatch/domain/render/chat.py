@@ -12,7 +12,9 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pipewatch.domain.models import Update
@@ -21,6 +23,16 @@ from pipewatch.domain.text import clean_line
 
 SLACK_TEXT_LIMIT = 3000  # a section block's text
 SLACK_HEADER_LIMIT = 150
+SLACK_MAX_BLOCKS = 50  # blocks per message
+# Teams' documented card limit is about 28 KB for the whole message: 26,000 bytes leaves room for the
+# envelope Power Automate adds.
+TEAMS_CARD_BYTES = 26_000
+# The digest's text per chat message (service side: a digest for these channels is packed in parts this
+# size, each with its head and footer, so the renderers above rarely need to cut).
+CHAT_DIGEST_PART_BYTES = {"slack": 24_000, "teams": 9_000}
+# The line a digest's footer starts with (the e-mail signature separator): chat renderers keep what follows.
+FOOTER_MARK = "-- "
+_URL = re.compile(r"https://\S+")
 ADAPTIVE_CARD_VERSION = "1.4"
 ADAPTIVE_CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -150,25 +162,88 @@ def teams_message(update: Update) -> dict[str, Any]:
     return _teams_envelope(body, actions)
 
 
+def _split_footer(text: str) -> tuple[list[str], list[str]]:
+    """(body lines, footer lines): the footer starts at the digest's signature line (FOOTER_MARK)."""
+    lines = text.split("\n")
+    marks = [n for n, line in enumerate(lines) if line == FOOTER_MARK]
+    cut = marks[-1] if marks else len(lines)
+    return lines[:cut], lines[cut:]
+
+
+def _more_line(body: list[str], kept: int, footer: list[str]) -> str:
+    """What stands for the body lines past `kept`: how many updates, and where the full list is."""
+    dropped = body[kept:]
+    updates = sum(1 for line in dropped if line.startswith("- ["))
+    what = f"{updates} more updates" if updates else f"{len(dropped)} more lines"
+    link = next((m.group() for line in footer for m in [_URL.search(line)] if m), "")
+    where = f"the full list: {link}" if link else "the full list is in the e-mail digest and your feeds"
+    return f"... and {what} not shown here (over this channel's message size); {where}"
+
+
+def fit_digest(text: str, fits: Callable[[list[str]], bool]) -> list[str]:
+    """The digest's lines, as many body lines as `fits` allows, then an "N more" line with the link to the
+    full list, then the footer (unsubscribe), which is never cut."""
+    body, footer = _split_footer(text)
+    if fits(body + footer):
+        return body + footer
+    low, high = 0, len(body)  # the most body lines that fit with the "more" line: a binary search
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits([*body[:mid], _more_line(body, mid, footer), *footer]):
+            low = mid
+        else:
+            high = mid - 1
+    return [*body[:low], _more_line(body, low, footer), *footer]
+
+
+def _slack_sections(lines: list[str]) -> list[str]:
+    """Lines packed into preformatted section texts of at most SLACK_TEXT_LIMIT characters (a longer line is
+    cut to fit)."""
+    room = SLACK_TEXT_LIMIT - 8  # the ``` fences
+    sections: list[list[str]] = [[]]
+    used = 0
+    for raw in lines:
+        line = fit_words(slack_escape(raw), room) or " "
+        if sections[-1] and used + len(line) + 1 > room:
+            sections.append([])
+            used = 0
+        sections[-1].append(line)
+        used += len(line) + 1
+    return ["```" + "\n".join(section) + "```" for section in sections]
+
+
 def slack_digest(subject: str, text: str) -> dict[str, Any]:
-    """A digest for Slack: the subject as the heading, the digest e-mail's text as a preformatted block."""
-    body = fit_words(slack_escape(text), SLACK_TEXT_LIMIT - 10)
-    return {
-        "text": slack_escape(subject),
-        "blocks": [
-            {
-                "type": "header",
-                "text": {"type": "plain_text", "text": fit_words(subject, SLACK_HEADER_LIMIT)},
-            },
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"```{body}```"}},
-        ],
-        "unfurl_links": False,
-    }
+    """A digest for Slack: the subject as the heading, the digest's text as preformatted sections of at
+    most 3,000 characters, at most SLACK_MAX_BLOCKS blocks: what does not fit becomes "N more" with the link
+    to the full list, above the footer (unsubscribe), which every message keeps."""
+    fitted = fit_digest(text, lambda lines: len(_slack_sections(lines)) <= SLACK_MAX_BLOCKS - 1)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": fit_words(subject, SLACK_HEADER_LIMIT)}},
+        *({"type": "section", "text": {"type": "mrkdwn", "text": t}} for t in _slack_sections(fitted)),
+    ]
+    return {"text": slack_escape(subject), "blocks": blocks, "unfurl_links": False}
+
+
+def _teams_body(subject: str, lines: list[str]) -> list[dict[str, Any]]:
+    return [
+        {"type": "TextBlock", "text": markdown_escape(subject), "wrap": True, "weight": "Bolder"},
+        {
+            "type": "TextBlock",
+            "text": markdown_escape("\n".join(lines)),
+            "wrap": True,
+            "fontType": "Monospace",
+        },
+    ]
+
+
+def teams_card_bytes(payload: dict[str, Any]) -> int:
+    return len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def teams_digest(subject: str, text: str) -> dict[str, Any]:
-    body = [
-        {"type": "TextBlock", "text": markdown_escape(subject), "wrap": True, "weight": "Bolder"},
-        {"type": "TextBlock", "text": markdown_escape(text), "wrap": True, "fontType": "Monospace"},
-    ]
-    return _teams_envelope(body, [])
+    """A digest for Teams: one Adaptive Card of at most TEAMS_CARD_BYTES (encoded), cut like Slack's."""
+    fitted = fit_digest(
+        text,
+        lambda lines: teams_card_bytes(_teams_envelope(_teams_body(subject, lines), [])) <= TEAMS_CARD_BYTES,
+    )
+    return _teams_envelope(_teams_body(subject, fitted), [])

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pipewatch.domain.limits import MESSAGE_BUDGET_BYTES, json_text_size, truncate_text
 from pipewatch.domain.models import SEVERITY_RANK, Update
+from pipewatch.domain.render.chat import FOOTER_MARK
 from pipewatch.domain.render.messages import (
     DEFAULT_LINK_BASE,
     DEFAULT_MANAGE_HINT,
@@ -70,7 +71,12 @@ MAX_DIGEST_PARTS = 10
 
 
 def pack_parts(
-    head: list[str], blocks: list[list[str]], foot: list[str], *, part_bytes: int = DIGEST_PART_BYTES
+    head: list[str],
+    blocks: list[list[str]],
+    foot: list[str],
+    *,
+    part_bytes: int = DIGEST_PART_BYTES,
+    full_list: str = "",
 ) -> tuple[tuple[str, ...], int]:
     """Blocks (one per update) packed in order into as few texts as fit `part_bytes` each (sized as the
     notifier's JSON carries them), each text with the head and the foot. At most MAX_DIGEST_PARTS parts;
@@ -79,7 +85,7 @@ def pack_parts(
     def size(lines: list[str]) -> int:
         return sum(json_text_size(line) + 2 for line in lines)
 
-    fixed = size(head) + size(foot) + 200  # + the "part k of n" and "more not shown" lines
+    fixed = size(head) + size(foot) + 200 + len(full_list)  # + the "part k of n" and "more" lines
     room = max(1024, part_bytes - fixed)
     parts: list[list[str]] = [[]]
     used = 0
@@ -99,8 +105,9 @@ def pack_parts(
     for index, body in enumerate(parts):
         marker = [f"(part {index + 1} of {len(parts)})"] if len(parts) > 1 else []
         more = (
-            [f"... and {omitted} more updates not shown (over {MAX_DIGEST_PARTS} messages): narrow the "
-             "subscription or switch to instant alerts."]
+            [f"... and {omitted} more updates not shown (over {MAX_DIGEST_PARTS} messages): "
+             + (f"the full list: {full_list}; " if full_list else "")
+             + "narrow the subscription or switch to instant alerts."]
             if omitted and index == len(parts) - 1
             else []
         )  # fmt: skip
@@ -200,7 +207,7 @@ def build_digest(
         return ", ".join(values) or "any"
 
     foot = [
-        "",
+        FOOTER_MARK,
         f"Why you got this: your subscription {subscription.subscription_id} selects "
         f"agents {any_of(prefs.agents)}; indications {any_of(prefs.indications)}; "
         f"events {any_of(prefs.event_types)}; severity {prefs.min_severity} or above; "
@@ -218,7 +225,8 @@ def build_digest(
         )
         or DEFAULT_MANAGE_HINT,
     ]
-    parts, omitted = pack_parts(head, blocks, foot, part_bytes=part_bytes)
+    full_list = links.feed_url(subscription.subscription_id, "atom") if links else ""
+    parts, omitted = pack_parts(head, blocks, foot, part_bytes=part_bytes, full_list=full_list)
     top = ordered[0]
     link = (
         links.update_url(subscription.subscription_id, top.update_id) if links else short_link(top, link_base)

@@ -54,3 +54,10 @@ class SubscriptionRecord(BaseModel):
 class DigestState(BaseModel):
     last_digest_at: datetime
     last_digest_date: str
+    # The updates already sent whose first-seen stamp lies in the overlap the next digest re-reads (id ->
+    # first seen): an update is stamped when its poll started and written up to a run later, so each digest
+    # reads back over that window and skips these (at most once per subscriber and update).
+    sent: dict[str, datetime] = {}
+    # False for a state written before `sent` was kept: its next digest starts at last_digest_at (no
+    # re-read), so the upgrade sends nothing twice.
+    tracks_sent: bool = False

@@ -32,7 +32,9 @@ class SalienceRules:
         self._title_near_miss = config.title_near_miss_is_subject
         self._not_drugs = not_drugs
         stems = config.inn_stems
-        self._inn = re.compile(rf" ([a-z]{{3,}}(?:{'|'.join(stems)}))(?= )") if stems else None
+        # Literal endings (the watchlist allows letters only; escaped all the same): a configured stem is
+        # never a regular expression, so no watchlist can make this search backtrack.
+        self._inn = re.compile(rf" ([a-z]{{3,}}(?:{trie_regex(stems)}))(?= )") if stems else None
 
     def demote(
         self,

@@ -16,12 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from pipewatch.domain.models import EVENT_PRIORITY, EventType, Severity
 from pipewatch.domain.watch.normalize import match_key
+from pipewatch.domain.watch.regex_safety import backtracking_risk
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 NctId = Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]
 Term = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 Pattern = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+# An INN ending (-mab, -tinib): letters only, matched as written (never a regular expression).
+Stem = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,20}$")]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -44,6 +47,9 @@ def _check_patterns(values: tuple[str, ...]) -> tuple[str, ...]:
             raise ValueError(f"regular expression {value!r} must not define named groups")
         if compiled.match("") is not None:
             raise ValueError(f"regular expression {value!r} matches the empty string")
+        risk = backtracking_risk(value)
+        if risk:  # Python's re has no time limit: one such pattern could hang every poll
+            raise ValueError(f"regular expression {value!r} refused: {risk}")
     return values
 
 
@@ -266,12 +272,7 @@ class Salience(BaseModel):
     title_near_miss_is_subject: bool = True
     # Endings of international nonproprietary names (-mab, -tinib...): a word of the summary with one of
     # them counts as a drug name in a list, watched or not (over the normalised summary).
-    inn_stems: tuple[Pattern, ...] = ()
-
-    @field_validator("inn_stems")
-    @classmethod
-    def _stems(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_patterns(value)
+    inn_stems: tuple[Stem, ...] = Field(default=(), max_length=100)
 
 
 class Watchlist(BaseModel):
