@@ -1,5 +1,5 @@
-"""Accuracy of `pipewatch classify` on every labelled headline file, each file scored separately and split into
-a tuning half and a checking half by a fixed hash of the row id (`_devset.half`).
+"""Accuracy of `pipewatch classify` on every labelled headline file, each file scored separately and split
+into a tuning half and a checking half by a fixed hash of the row id (`_devset.half`).
 
 Runs the real command (`python -m pipewatch.cli classify`, the same code path as the installed `pipewatch`
 script) in a subprocess:
@@ -53,7 +53,7 @@ def iim_ids() -> frozenset[str]:
 
 
 def agent_id(drug_id: str) -> str:
-    """A watchlist id for a drug id as written ("vla15 (lyme disease vaccine)" -> "vla15_lyme_disease_vaccine")."""
+    """A watchlist id for a drug id as written ("vla15 (lyme ...)" -> "vla15_lyme_...")."""
     slug = re.sub(r"[^a-z0-9]+", "_", drug_id.lower()).strip("_")
     return slug if slug[:1].isalpha() else f"d_{slug}"
 
@@ -184,7 +184,7 @@ class Scores:
         self.ev_ok = self.ev_n = self.sev_ok = self.sev_n = 0
         self.misses: list[str] = []
 
-    def add(
+    def add(  # noqa: C901 - one flat tally per score
         self, row: dict[str, Any], label: dict[str, Any], out: dict[str, Any], iim: frozenset[str]
     ) -> None:
         self.n += 1
