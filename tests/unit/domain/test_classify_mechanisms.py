@@ -15,7 +15,8 @@ from pipewatch.cli import main
 from pipewatch.config import load_classifier, load_data_file
 from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.fuzzy import edit_distance
-from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
 
 CLASSIFIER = load_classifier()
 

@@ -9,7 +9,8 @@ import yaml
 
 from pipewatch.config import load_classifier, load_yaml_model, packaged_data_path
 from pipewatch.domain.watch.classify import literal_stems
-from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.errors import ConfigError
 
 

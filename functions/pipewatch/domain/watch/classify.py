@@ -37,7 +37,8 @@ from pipewatch.domain.watch.reasons import (
     developer_notes,
     indication_reason,
 )
-from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
 
 __all__ = ["Classifier", "literal_stems"]
 
@@ -116,12 +117,13 @@ class Classifier:
         rules = taxonomy.events
         self._rules = rules
         groups = "|".join(
-            f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rule.patterns)})" for index, rule in enumerate(rules)
+            f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rule.all_patterns())})"
+            for index, rule in enumerate(rules)
         )
         self._events = re.compile(rf" (?:{groups})(?= )")
         # Gate: one trie of the literal words every cue starts with; the full cue alternation is then tried
         # only where a gate word starts (a few places per title instead of every word).
-        rule_stems = [[literal_stems(p) for p in rule.patterns] for rule in rules]
+        rule_stems = [[literal_stems(p) for p in rule.all_patterns()] for rule in rules]
         gated = all(group is not None for stems in rule_stems for group in stems)
         every_stem = {s for stems in rule_stems for group in stems if group for s in group}
         self._gate = re.compile(f" (?:{trie_regex(every_stem)})") if gated else None
@@ -136,7 +138,7 @@ class Classifier:
                     if any(stem.startswith(s) for group in stems if group for s in group)
                 ]
                 alternation = "|".join(
-                    f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rules[index].patterns)})"
+                    f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rules[index].all_patterns())})"
                     for index in candidates
                 )
                 self._by_stem[" " + stem] = re.compile(rf" (?:{alternation})(?= )")
@@ -165,7 +167,7 @@ class Classifier:
                 continue
             self._severity.setdefault(rule.event, []).append(
                 SeverityRule(
-                    re.compile(words_regex(rule.patterns)) if rule.patterns else None,
+                    re.compile(words_regex(rule.all_patterns())) if rule.all_patterns() else None,
                     re.compile("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
                     rule.watched_trial_phase,
                     rule.severity,

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from pipewatch.domain.models import EventType, Severity
 from pipewatch.domain.watch.normalize import MAX_FIELD_CHARS
-from pipewatch.domain.watch.watchlist import Taxonomy
+from pipewatch.domain.watch.taxonomy import Taxonomy
 
 _REASON_TERM_CHARS = 80
 
