@@ -116,32 +116,35 @@ class Classifier:
         self._rank = {event: rank for rank, event in enumerate(taxonomy.priority)}
         rules = taxonomy.events
         self._rules = rules
-        groups = "|".join(
-            f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rule.all_patterns())})"
-            for index, rule in enumerate(rules)
-        )
-        self._events = re.compile(rf" (?:{groups})(?= )")
-        # Gate: one trie of the literal words every cue starts with; the full cue alternation is then tried
-        # only where a gate word starts (a few places per title instead of every word).
-        rule_stems = [[literal_stems(p) for p in rule.all_patterns()] for rule in rules]
+        rule_patterns = [rule.all_patterns() for rule in rules]
+        # Gate: one trie of the literal words every cue starts with; the cue patterns are then tried only
+        # where a gate word starts (a few places per title instead of every word).
+        rule_stems = [[literal_stems(p) for p in patterns] for patterns in rule_patterns]
         gated = all(group is not None for stems in rule_stems for group in stems)
         every_stem = {s for stems in rule_stems for group in stems if group for s in group}
         self._gate = re.compile(f" (?:{trie_regex(every_stem)})") if gated else None
-        # gate word (with its leading space, as matched) -> one regex of only the rules that can start with it
-        # (YAML order kept)
+        self._events: re.Pattern[str] | None = None  # the full alternation, only when some cue is not gated
+        if not gated:
+            groups = "|".join(
+                f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in patterns)})"
+                for index, patterns in enumerate(rule_patterns)
+            )
+            self._events = re.compile(rf" (?:{groups})(?= )")
+        # gate word (with its leading space, as matched) -> one regex of only the cue patterns that can start
+        # with it, grouped by their rule (YAML order kept): small regexes, quick to compile and to try
         self._by_stem: dict[str, re.Pattern[str]] = {}
         if gated:
             for stem in every_stem:
-                candidates = [
-                    index
-                    for index, stems in enumerate(rule_stems)
-                    if any(stem.startswith(s) for group in stems if group for s in group)
-                ]
-                alternation = "|".join(
-                    f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rules[index].all_patterns())})"
-                    for index in candidates
-                )
-                self._by_stem[" " + stem] = re.compile(rf" (?:{alternation})(?= )")
+                alternation = []
+                for index, (patterns, stems) in enumerate(zip(rule_patterns, rule_stems, strict=True)):
+                    chosen = [
+                        f"(?:{pattern})"
+                        for pattern, group in zip(patterns, stems, strict=True)
+                        if group and any(stem.startswith(s) for s in group)
+                    ]
+                    if chosen:
+                        alternation.append(f"(?P<r{index}>{'|'.join(chosen)})")
+                self._by_stem[" " + stem] = re.compile(rf" (?:{'|'.join(alternation)})(?= )")
         self._cancel = {
             index: re.compile(words_regex(rule.cancel_before))
             for index, rule in enumerate(rules)
@@ -261,7 +264,8 @@ class Classifier:
     def _event_matches(self, text: str) -> Iterator[re.Match[str]]:
         """Cue matches left to right, never overlapping (the same as one scan of the full alternation)."""
         if self._gate is None:
-            yield from self._events.finditer(text)
+            if self._events is not None:
+                yield from self._events.finditer(text)
             return
         by_stem = self._by_stem
         end = 0
