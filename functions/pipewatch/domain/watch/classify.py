@@ -131,7 +131,9 @@ class Classifier:
             )
             self._events = re.compile(rf" (?:{groups})(?= )")
         # gate word (with its leading space, as matched) -> one regex of only the cue patterns that can start
-        # with it, grouped by their rule (YAML order kept): small regexes, quick to compile and to try
+        # with it, grouped by their rule (YAML order kept): small regexes, quick to try. Each is compiled the
+        # first time its word is seen (most of the ~900 words never occur in one Lambda's items: cold start).
+        self._by_stem_source: dict[str, str] = {}
         self._by_stem: dict[str, re.Pattern[str]] = {}
         if gated:
             for stem in every_stem:
@@ -144,7 +146,7 @@ class Classifier:
                     ]
                     if chosen:
                         alternation.append(f"(?P<r{index}>{'|'.join(chosen)})")
-                self._by_stem[" " + stem] = re.compile(rf" (?:{'|'.join(alternation)})(?= )")
+                self._by_stem_source[" " + stem] = rf" (?:{'|'.join(alternation)})(?= )"
         self._cancel = {
             index: re.compile(words_regex(rule.cancel_before))
             for index, rule in enumerate(rules)
@@ -273,7 +275,11 @@ class Classifier:
             start = gate.start()
             if start < end:
                 continue
-            m = by_stem[gate.group()].match(text, start)
+            word = gate.group()
+            regex = by_stem.get(word)
+            if regex is None:
+                regex = by_stem[word] = re.compile(self._by_stem_source[word])
+            m = regex.match(text, start)
             if m is not None:
                 yield m
                 end = m.end()
