@@ -87,6 +87,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/reader.py
 	$(BIN)/python bench/channel_render.py
 	$(BIN)/python bench/poll_climbs.py
+	$(BIN)/python bench/events.py
 
 clean:
 	rm -rf $(VENV) $(SAMVENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -460,9 +460,13 @@ class ScriptedPoster:
 
     answers: list[PostResult] = field(default_factory=lambda: [PostResult(200)])
     requests: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
+    timeouts: list[float | None] = field(default_factory=list)  # the budget each POST was given
 
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> PostResult:
+    def post(
+        self, url: str, body: bytes, headers: dict[str, str], *, timeout: float | None = None
+    ) -> PostResult:
         self.requests.append((url, body, headers))
+        self.timeouts.append(timeout)
         return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
 
 

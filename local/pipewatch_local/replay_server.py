@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedIOBase
 from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
@@ -34,6 +35,8 @@ class Reply:
     delay: float = 0.0  # seconds to wait before sending headers (to trigger read timeouts)
     when: Callable[[dict[str, str]], bool] | None = None  # serve only if the request headers match
     send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
+    drip: float = 0.0  # > 0: the whole answer goes out one byte every `drip` seconds (a slow-drip source)
+    drip_for: float = 5.0  # ... for at most this long, then the connection is closed
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,20 @@ def _first_matching(queue: list[Reply], headers: dict[str, str]) -> Reply:
                 queue.pop(index)
             return reply
     return Reply(500, b"no matching reply", {"Content-Type": "text/plain"})
+
+
+def drip_out(out: BufferedIOBase, raw: bytes, *, every: float, limit: float) -> None:
+    """Write `raw` one byte every `every` seconds, for at most `limit` seconds (a slow-drip peer: each byte
+    comes sooner than any read timeout, the answer as a whole far later)."""
+    stop = time.monotonic() + limit
+    try:
+        for index in range(len(raw)):
+            if time.monotonic() > stop:
+                return
+            out.write(raw[index : index + 1])
+            time.sleep(every)
+    except OSError:  # the client gave up (its deadline): expected
+        return
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -134,6 +151,9 @@ class ReplayServer(LocalHttpServer):
                 reply = server._next(self.path, parts.path, parts.query, headers)
                 if reply.delay:
                     time.sleep(reply.delay)
+                if reply.drip:
+                    self._drip(reply)
+                    return
                 try:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
@@ -148,6 +168,15 @@ class ReplayServer(LocalHttpServer):
                         self.wfile.write(reply.body)
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout, body cap)
                     return
+
+            def _drip(self, reply: Reply) -> None:
+                head = f"HTTP/1.1 {reply.status} Dripping\r\n" + "".join(
+                    f"{name}: {value}\r\n" for name, value in reply.headers.items()
+                )
+                raw = (head + f"Content-Length: {len(reply.body)}\r\nConnection: close\r\n\r\n").encode()
+                raw += reply.body
+                self.close_connection = True
+                drip_out(self.wfile, raw, every=reply.drip, limit=reply.drip_for)
 
         super().__init__(Handler, host)
 

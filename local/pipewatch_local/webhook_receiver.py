@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 
-from pipewatch_local.replay_server import LocalHttpServer
+from pipewatch_local.replay_server import LocalHttpServer, drip_out
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,11 @@ class Answer:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (longer than the sender's read timeout = a timeout)
+    # > 0: the whole answer (status line, headers, body) is sent one byte every `drip` seconds, for at most
+    # `drip_for` seconds, then the connection is closed (a slow-drip receiver: each byte is quicker than
+    # any read timeout, the answer as a whole takes far longer).
+    drip: float = 0.0
+    drip_for: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,9 @@ class WebhookReceiver(LocalHttpServer):
                     receiver.received.append(Received(self.path, headers, body, answer.status))
                 if answer.delay:
                     time.sleep(answer.delay)
+                if answer.drip:
+                    self._drip(answer)
+                    return
                 try:
                     self.send_response(answer.status)
                     for name, value in answer.headers.items():
@@ -58,6 +66,14 @@ class WebhookReceiver(LocalHttpServer):
                     self.wfile.write(b"ok")
                 except (BrokenPipeError, ConnectionResetError):
                     return
+
+            def _drip(self, answer: Answer) -> None:
+                head = f"HTTP/1.1 {answer.status} Dripping\r\n" + "".join(
+                    f"{name}: {value}\r\n" for name, value in answer.headers.items()
+                )
+                raw = (head + "Content-Length: 2\r\nConnection: close\r\n\r\nok").encode()
+                self.close_connection = True
+                drip_out(self.wfile, raw, every=answer.drip, limit=answer.drip_for)
 
         super().__init__(Handler)
 

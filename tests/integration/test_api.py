@@ -124,7 +124,10 @@ def test_given_a_valid_request_when_posted_then_201_and_sns_holds_the_policy(cal
         {"endpoint": "x@localhost"},
         {"endpoint": "x@example.com", "min_severity": "urgent"},
         {"endpoint": "x@example.com", "timezone": "Mars/Olympus"},
+        {"endpoint": "x@example.com", "timezone": "localtime"},
+        {"endpoint": "x@example.com", "timezone": "Factory"},
         {"endpoint": "x@example.com", "digest_hour": 24},
+        {"endpoint": "x@example.com", "digest_hour": "7"},
         {"endpoint": "x@example.com", "surprise": True},
     ],
 )

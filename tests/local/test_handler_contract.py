@@ -152,9 +152,13 @@ class StubAlert:
 
 
 class StubDelivery:
-    def handle_body(self, body: str, receive_count: int) -> str:
+    def __init__(self) -> None:
+        self.budgets: list[float | None] = []
+
+    def handle_body(self, body: str, receive_count: int, *, budget: float | None = None) -> str:
         from pipewatch.services.delivery import RetryLater
 
+        self.budgets.append(budget)
         raise RetryLater(30, f"429 on {body}")
 
 
@@ -247,11 +251,15 @@ def test_given_a_job_to_retry_then_the_injected_queue_gets_the_wait_and_the_mess
         "attributes": {"ApproximateReceiveCount": "1"},
         "eventSource": "aws:sqs",
     }
+    stub = StubDelivery()
     answer = _handler("deliver")(
-        {"Records": [record]}, LambdaContext("deliver"), service=StubDelivery(), queue=queue
+        {"Records": [record]}, LambdaContext("deliver", timeout_ms=30_000), service=stub, queue=queue
     )
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
     assert queue.delays == [("r-1", 30)]
+    # The job's budget: the function's remaining time less the finishing margin (and what has passed).
+    (budget,) = stub.budgets
+    assert budget is not None and 25.0 < budget <= 27.0
 
 
 def test_given_a_stub_subscription_service_then_the_api_routes_use_it_for_that_request_only() -> None:

@@ -3,7 +3,9 @@
 What every request gets: connect/read timeouts, a body-size cap enforced while streaming, conditional GET
 (ETag / Last-Modified), a real User-Agent with a contact, per-host politeness (one request in flight per host
 and a minimum interval between request starts), retries with exponential backoff on 429/5xx and connection
-errors honouring ``Retry-After``, a deadline no request or retry sleep may pass, and a check that the body is
+errors honouring ``Retry-After`` (parsed bounded: adapters/http_limits.py), a deadline no request, body read
+or retry sleep may pass (a TOTAL deadline, enforced on the socket: a source that drips its answer one byte
+at a time is cut off at the deadline, not granted a read timeout per byte), and a check that the body is
 what the source promised (an HTML challenge page served with 200 to an RSS or JSON client is an error).
 
 Time is injected (``clock`` for deadlines and intervals, ``sleep``, ``wall_clock`` for HTTP dates) so unit
@@ -16,7 +18,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
@@ -24,6 +25,7 @@ from urllib.parse import urlencode, urlsplit
 import urllib3
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
+from pipewatch.adapters.http_limits import TotalDeadline, parse_retry_after, watched_pool_manager
 from pipewatch.errors import SourceError
 from pipewatch.services.ports import Expect, HttpResponse
 
@@ -40,6 +42,7 @@ DEFAULT_HOST_INTERVALS: dict[str, float] = {
 _CHUNK = 64 * 1024
 _ACCEPT_XML = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
 _SNIFF = 2048
+RETRY_AFTER_CAP_SECONDS = 24 * 3600.0  # longer than any poll deadline: such a wait is refused anyway
 
 
 def package_version() -> str:
@@ -126,7 +129,7 @@ class HttpFetcher:
         self._clock = clock
         self._sleep = sleep
         self._wall_clock = wall_clock
-        self._pool = pool or urllib3.PoolManager(num_pools=16, retries=False)
+        self._pool = pool or watched_pool_manager(num_pools=16, retries=False)
         self._host_locks: dict[str, threading.Lock] = {}
         self._last_start: dict[str, float] = {}
         self._registry_lock = threading.Lock()
@@ -171,18 +174,7 @@ class HttpFetcher:
 
     # -- retries --------------------------------------------------------------------------------------------
     def _retry_after(self, value: str) -> float | None:
-        value = value.strip()
-        if not value:
-            return None
-        if value.isdigit():
-            return float(int(value))
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):  # email.utils' failure modes for a bad HTTP date
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, (when - self._wall_clock()).total_seconds())
+        return parse_retry_after(value, self._wall_clock(), cap=RETRY_AFTER_CAP_SECONDS).seconds
 
     def _backoff(self, attempt: int, retry_after: str) -> float:
         explicit = self._retry_after(retry_after)
@@ -239,15 +231,16 @@ class HttpFetcher:
                 if remaining <= 0:
                     raise SourceError(source_id, f"poll deadline reached before requesting {host}")
                 self._last_start[host] = self._clock()
-                outcome = self._attempt(
-                    full_url,
-                    source_id=source_id,
-                    headers=request_headers,
-                    cap=cap,
-                    remaining=remaining,
-                    timeout=timeout,
-                    deadline=deadline,
-                )
+                with TotalDeadline(remaining):
+                    outcome = self._attempt(
+                        full_url,
+                        source_id=source_id,
+                        headers=request_headers,
+                        cap=cap,
+                        remaining=remaining,
+                        timeout=timeout,
+                        deadline=deadline,
+                    )
             if isinstance(outcome, HttpResponse):
                 if outcome.not_modified:
                     return outcome

@@ -75,7 +75,9 @@ class SubscribeRequest(BaseModel):
     event_types: list[EventType] = Field(default_factory=list)
     min_severity: Severity = "low"
     mode: Mode = Field(default="instant", description="instant alerts, or one daily digest")
-    digest_hour: int = Field(default=7, ge=0, le=23, description="Local hour of the daily digest.")
+    digest_hour: int = Field(
+        default=7, ge=0, le=23, strict=True, description="Local hour of the daily digest (an integer, 0-23)."
+    )
     timezone: str = Field(
         default="UTC", description="IANA time zone of the digest hour.", examples=["Europe/Brussels"]
     )

@@ -15,6 +15,12 @@ own SQS message: its own retries, its own backoff, and a failing or slow destina
 A retry is the same SQS message made visible again later (RetryLater -> the handler sets its visibility
 timeout): nothing sleeps. The queue's maxReceiveCount bounds the attempts, then the DLQ (with an alarm).
 
+Time. Each job runs with its own `budget` (seconds, handed down by the handler from the function's remaining
+time): the POST may take at most that, all of it (the poster enforces a total deadline, not a per-read
+one), and a job whose budget is already too short is deferred before it claims anything. So a destination
+that answers one byte at a time costs its own job a timeout and delays no other job, and the function always
+answers SQS before its own timeout (a timed-out invocation would return the whole batch to the queue).
+
 Exactly once, and its window. A message is sent at most once per claim, and the `sent` state stops every
 later redelivery, retry or duplicate fan-out. A second send is possible only when the receiver accepted a
 POST whose outcome pipewatch did not record: the connection timed out or broke after the request reached
@@ -60,6 +66,8 @@ LEASE_SECONDS = 60.0
 FAILING_AFTER = 5
 BACKOFF_BASE_SECONDS = 10.0
 BACKOFF_CAP_SECONDS = 900.0
+MIN_POST_SECONDS = 1.0  # a job with less time left than this is deferred, not started
+NO_TIME_RETRY_SECONDS = 1.0
 
 
 class RetryLater(Exception):
@@ -131,14 +139,15 @@ class DeliveryService:
         self._manage_hint = manage_hint
 
     # -- entry ---------------------------------------------------------------------------------------------
-    def handle_body(self, body: str, receive_count: int = 1) -> str:
-        """One SQS message: an SNS envelope (fan out, or SES feedback) or a delivery job."""
+    def handle_body(self, body: str, receive_count: int = 1, *, budget: float | None = None) -> str:
+        """One SQS message: an SNS envelope (fan out, or SES feedback) or a delivery job, within `budget`
+        seconds (None: the poster's own total deadline only)."""
         data = json.loads(body)
         if data.get("Type") == "Notification":
             if self._feedback_topic_arn and data.get("TopicArn") == self._feedback_topic_arn:
                 return self.handle_feedback(json.loads(data["Message"]))
             return f"fanned out to {len(self.fan_out(data))}"
-        return self.deliver(DeliveryJob.model_validate(data), receive_count)
+        return self.deliver(DeliveryJob.model_validate(data), receive_count, budget=budget)
 
     def delivers_by_function(self, record: SubscriptionRecord) -> bool:
         """Chat and webhook always; e-mail when SES is on and SNS no longer mails it (a subscription made
@@ -174,7 +183,10 @@ class DeliveryService:
         return jobs
 
     # -- one job -------------------------------------------------------------------------------------------
-    def deliver(self, job: DeliveryJob, receive_count: int = 1) -> str:
+    def deliver(self, job: DeliveryJob, receive_count: int = 1, *, budget: float | None = None) -> str:
+        if budget is not None and budget < MIN_POST_SECONDS:
+            # Not started, so nothing to release and no failure: the invocation is about to end.
+            raise RetryLater(NO_TIME_RETRY_SECONDS, "no time left in this invocation")
         record = self._subscriptions.get(job.subscription_id)
         if record is None or record.status != "active" or not self.delivers_by_function(record):
             logger.info("subscription gone; job dropped", extra={"subscription_id": job.subscription_id})
@@ -201,7 +213,13 @@ class DeliveryService:
         if sub.is_channel:
             self._wait_for_slot(record, job, claim, token, now)
             return self._post(
-                record=record, job=job, rendered=rendered, token=token, now=now, receive_count=receive_count
+                record=record,
+                job=job,
+                rendered=rendered,
+                token=token,
+                now=now,
+                receive_count=receive_count,
+                budget=budget,
             )
         return self._send_email(
             record=record, job=job, rendered=rendered, token=token, now=now, receive_count=receive_count
@@ -277,11 +295,12 @@ class DeliveryService:
         token: str,
         now: float,
         receive_count: int,
+        budget: float | None,
     ) -> str:
         sid = record.subscription_id
         try:
             result = self._poster.post(
-                self._credentials(record)["url"], rendered.body, rendered.headers or {}
+                self._credentials(record)["url"], rendered.body, rendered.headers or {}, timeout=budget
             )
         except ChannelUrlError as exc:  # the name no longer resolves, or now to a refused address
             self._state.release(sid, job.message_key, token=token, now=now)
@@ -294,6 +313,8 @@ class DeliveryService:
             delay = result.retry_after if result.retry_after is not None else backoff_seconds(receive_count)
             self._state.hold_until(sid, now + delay)
             logger.warning("destination throttled", extra={"subscription_id": sid, "retry_after": delay})
+            if result.retry_after_problem:  # throttling is no failure; an unusable answer to it is one
+                self._failed(record, f"HTTP 429 ({result.retry_after_problem})")
             raise RetryLater(max(delay, 1.0), "HTTP 429")
         error = f"HTTP {result.status}" if result.status else f"no answer ({result.error})"
         self._failed(record, error)

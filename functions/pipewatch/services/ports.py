@@ -339,9 +339,12 @@ class Decrypter(Protocol):
 
 
 class Poster(Protocol):
-    """One HTTPS POST to a chat or webhook destination; the outcome, never an exception for a refusal."""
+    """One HTTPS POST to a chat or webhook destination; the outcome, never an exception for a refusal.
+    `timeout` is the most the whole exchange may take (the job's budget), not a per-read timeout."""
 
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> PostResult: ...
+    def post(
+        self, url: str, body: bytes, headers: dict[str, str], *, timeout: float | None = None
+    ) -> PostResult: ...
 
 
 class EmailSender(Protocol):

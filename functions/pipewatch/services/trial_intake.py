@@ -1,6 +1,10 @@
 """Registry (ClinicalTrials.gov) records at poll time: read each study's stored snapshot, let the domain
 decide (pipewatch.domain.ingest.trial_intake), and save the snapshot with its change updates in one
-conditional write. One bad record is skipped and counted; the next one is still diffed."""
+conditional write. One bad record is skipped and counted; the next one is still diffed.
+
+A partial answer (a record missing modules) changes nothing it does not carry: those fields are unknown, so
+they are neither compared (no alert) nor forgotten (the stored snapshot keeps the last known values,
+`carry_forward`)."""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ from typing import Any
 
 from pipewatch.domain.ingest.sources import PollLimits
 from pipewatch.domain.ingest.trial_intake import decide_trial, read_study
+from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
 from pipewatch.domain.models import Update
-from pipewatch.domain.trials.model import TrialSnapshot
+from pipewatch.domain.trials.model import TrialSnapshot, carry_forward, fit_snapshot
 from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.errors import PayloadError, RecordRejected
@@ -78,6 +83,9 @@ class TrialIntake:
             )
             self._metrics.count("RecordsTrimmed", 1, source=source_id)
         previous = self._store.get_snapshot(snapshot.nct_id)
+        if previous is not None:
+            known = carry_forward(TrialSnapshot.model_validate_json(previous[0]), snapshot)
+            snapshot = fit_snapshot(known, SNAPSHOT_MAX_BYTES) if known is not snapshot else snapshot
         decision = decide_trial(
             snapshot,
             previous[0] if previous else None,

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pipewatch.adapters.webhook_http import HttpsPoster, parse_retry_after
+from pipewatch.adapters.webhook_http import HttpsPoster
 from pipewatch.domain.models import TrialChange
 from pipewatch.domain.render.chat import slack_message, teams_message
 from pipewatch.domain.render.webhooks import (
@@ -113,15 +113,6 @@ def test_given_a_url_then_the_mask_keeps_host_and_drops_the_secret_path() -> Non
     assert "XXXXSECRETXXXX" not in masked
     assert "T000" not in masked
     assert mask_url(SLACK_URL) != mask_url(SLACK_URL + "2")
-
-
-def test_given_retry_after_forms_then_seconds_are_parsed_and_capped() -> None:
-    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
-    assert parse_retry_after("7", now) == 7.0
-    assert parse_retry_after("Tue, 01 Dec 2026 12:00:30 GMT", now) == 30.0
-    assert parse_retry_after("999999", now) == 12 * 3600
-    assert parse_retry_after(None, now) is None
-    assert parse_retry_after("soon", now) is None
 
 
 # -- Standard Webhooks ---------------------------------------------------------------------------

@@ -121,7 +121,15 @@ def test_given_too_many_combinations_then_sns_limits_are_explained() -> None:
     "bad",
     [
         {"timezone": "Mars/Olympus"},
+        {"timezone": "localtime"},  # the host's own zone: zoneinfo opens it, it is no IANA name
+        {"timezone": "Factory"},  # tzdata's placeholder
+        {"timezone": "posixrules"},
+        {"timezone": "posix/Europe/Paris"},
+        {"timezone": "right/UTC"},
         {"digest_hour": 24},
+        {"digest_hour": "7"},  # strict: a string is not coerced
+        {"digest_hour": 7.0},
+        {"digest_hour": True},
         {"agents": ["Bad Id"]},
         {"event_types": ["rumour"]},
         {"min_severity": "urgent"},
@@ -131,6 +139,16 @@ def test_given_too_many_combinations_then_sns_limits_are_explained() -> None:
 def test_given_invalid_preferences_then_validation_fails(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         Preferences.model_validate(bad)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Brussels", "America/Argentina/Buenos_Aires", "Etc/GMT+3"])
+def test_given_iana_zone_names_then_they_are_accepted(zone: str) -> None:
+    assert Preferences.model_validate({"timezone": zone, "digest_hour": 0}).timezone == zone
+
+
+def test_given_a_stored_record_then_its_digest_hour_still_reads_back() -> None:
+    prefs = Preferences(mode="digest", digest_hour=8, timezone="Europe/Brussels")
+    assert Preferences.model_validate_json(prefs.model_dump_json()) == prefs
 
 
 def test_given_unknown_agents_then_check_known_lists_the_known_ones() -> None:

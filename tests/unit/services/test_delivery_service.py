@@ -139,6 +139,42 @@ def test_given_a_throttled_destination_then_it_is_held_for_its_retry_after() -> 
     assert sid not in stack.state.streaks  # throttling is no failure
 
 
+def test_given_a_429_whose_retry_after_is_unusable_then_the_failure_is_counted_and_nothing_raises() -> None:
+    # What the poster reports for "Retry-After: <5,000 digits>" (adapters/http_limits.py caps it).
+    capped = PostResult(429, retry_after=12 * 3600, retry_after_problem="Retry-After of 5000 digits capped")
+    stack = Stack(answers=[capped, PostResult(429, retry_after_problem="Retry-After ignored: garbage")])
+    sid, _ = stack.webhook()
+    job = DeliveryJob(subscription_id=sid, update_id="u-approval")
+    with pytest.raises(RetryLater) as held:
+        stack.service.deliver(job, receive_count=1)
+    assert held.value.seconds == 12 * 3600
+    assert stack.state.streaks[sid] == 1
+    stack.state.next_slot.clear()
+    with pytest.raises(RetryLater) as backed_off:
+        stack.service.deliver(job, receive_count=2)
+    assert backed_off.value.seconds == 20.0  # no usable Retry-After: the backoff of the second attempt
+    assert stack.state.streaks[sid] == 2
+
+
+def test_given_a_job_budget_then_the_post_gets_it_as_its_total_timeout() -> None:
+    stack = Stack()
+    sid, _ = stack.webhook()
+    job = DeliveryJob(subscription_id=sid, update_id="u-approval")
+    assert stack.service.deliver(job, budget=4.5) == "sent"
+    assert stack.poster.timeouts == [4.5]
+
+
+def test_given_a_job_with_too_little_time_left_then_it_is_deferred_before_it_claims_or_posts() -> None:
+    stack = Stack()
+    sid, _ = stack.webhook()
+    job = DeliveryJob(subscription_id=sid, update_id="u-approval")
+    with pytest.raises(RetryLater, match="no time left"):
+        stack.service.deliver(job, budget=0.2)
+    assert stack.poster.requests == []
+    assert stack.state.claims == {}
+    assert sid not in stack.state.streaks  # not started, so no failure
+
+
 def test_given_a_gone_subscription_or_a_missing_update_then_nothing_is_posted() -> None:
     stack = Stack()
     sid, _ = stack.webhook()

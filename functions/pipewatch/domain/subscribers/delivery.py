@@ -33,6 +33,7 @@ class PostResult:
     status: int  # 0: no HTTP answer (timeout, refused connection, TLS failure)
     retry_after: float | None = None
     error: str = ""
+    retry_after_problem: str = ""  # a Retry-After header that was ignored or capped, and why
 
     @property
     def ok(self) -> bool:

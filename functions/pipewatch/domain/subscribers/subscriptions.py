@@ -20,8 +20,9 @@ import hashlib
 import re
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -205,8 +206,24 @@ def subscription_id_for(endpoint: str) -> str:
     return "sub-" + hashlib.sha256(f"{protocol}:{key}".encode()).hexdigest()[:16]
 
 
+# Names zoneinfo opens that are no IANA zone: the host's own setting ("localtime": whatever the machine
+# running the digest says), tzdata's placeholder "Factory", the POSIX-rules template, and the copies of the
+# database under posix/ and right/ (right/ counts leap seconds).
+_NOT_ZONES = frozenset({"localtime", "factory", "posixrules"})
+_NOT_ZONE_TREES = frozenset({"posix", "right"})
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def validate_timezone(value: str) -> str:
+    """An IANA time zone name that zoneinfo knows (Europe/Brussels, UTC), nothing host-specific."""
+    special = value.casefold() in _NOT_ZONES or value.split("/", 1)[0].casefold() in _NOT_ZONE_TREES
     try:
+        if special or value not in _zone_names():
+            raise ZoneInfoNotFoundError(value)
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise SubscriptionError(
@@ -225,7 +242,7 @@ class Preferences(BaseModel):
     event_types: tuple[EventType, ...] = ()
     min_severity: Severity = "low"
     mode: Mode = "instant"
-    digest_hour: int = Field(default=7, ge=0, le=23)
+    digest_hour: int = Field(default=7, ge=0, le=23, strict=True)  # "7" and 7.0 are refused, not coerced
     timezone: str = "UTC"
 
     @field_validator("agents", "indications", mode="before")

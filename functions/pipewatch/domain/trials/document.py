@@ -1,4 +1,10 @@
-"""ClinicalTrials.gov API v2 study document -> `TrialSnapshot` (complete vs trimmed: see model.py)."""
+"""ClinicalTrials.gov API v2 study document -> `TrialSnapshot` (complete vs trimmed: see model.py).
+
+A module the document does not carry is unknown, never empty, even in a complete document: a record that
+comes back without its statusModule (a partial registry answer) says nothing about the status, so it must
+not read as "status -> (none)". The price: a study whose optional module (locations, outcomes) appears for
+the first time reports no change for it (the first sites come with a status change, which is reported).
+"""
 
 from __future__ import annotations
 
@@ -37,10 +43,15 @@ class _Reader:
             raise PayloadError(f"protocolSection.{name} is {type(value).__name__}, expected an object")
         return value
 
+    def absent(self, obj: Mapping[str, Any] | None) -> bool:
+        """Inside an object the document carries, a missing key of a complete document means empty; a
+        missing object (a module left out) means unknown."""
+        return obj is None or not self.complete
+
     def text(self, obj: Mapping[str, Any] | None, key: str, path: str) -> str | None:
         raw = self.raw(obj, key)
         if raw is _Missing:
-            return "" if self.complete else None
+            return None if self.absent(obj) else ""
         if not isinstance(raw, str):
             raise PayloadError(f"{path}.{key} is {type(raw).__name__}, expected a string")
         return normalize_text(raw)
@@ -48,7 +59,7 @@ class _Reader:
     def text_list(self, obj: Mapping[str, Any] | None, key: str, path: str) -> tuple[str, ...] | None:
         raw = self.raw(obj, key)
         if raw is _Missing:
-            return () if self.complete else None
+            return None if self.absent(obj) else ()
         if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
             raise PayloadError(f"{path}.{key} is not a list of strings")
         return tuple(sorted({normalize_text(x) for x in raw} - {""}))
@@ -56,7 +67,7 @@ class _Reader:
     def objects(self, obj: Mapping[str, Any] | None, key: str, path: str) -> list[Mapping[str, Any]] | None:
         raw = self.raw(obj, key)
         if raw is _Missing:
-            return [] if self.complete else None
+            return None if self.absent(obj) else []
         if not isinstance(raw, list) or not all(isinstance(x, Mapping) for x in raw):
             raise PayloadError(f"{path}.{key} is not a list of objects")
         return raw
@@ -64,7 +75,7 @@ class _Reader:
     def date(self, obj: Mapping[str, Any] | None, key: str, path: str) -> DateValue | None:
         raw = self.raw(obj, key)
         if raw is _Missing:
-            return DateValue() if self.complete else None
+            return None if self.absent(obj) else DateValue()
         if not isinstance(raw, Mapping):
             raise PayloadError(f"{path}.{key} is {type(raw).__name__}, expected an object")
         when, kind = raw.get("date", ""), raw.get("type", "")
@@ -167,7 +178,7 @@ def snapshot_from_study(document: object) -> TrialSnapshot:
         lead_sponsor=(
             r.text(lead, "name", f"{p}.sponsorCollaboratorsModule.leadSponsor")
             if isinstance(lead, Mapping)
-            else ("" if complete else None)
+            else (None if r.absent(sponsors) else "")
         ),
         collaborators=None if collaborators is None else _names(collaborators, "collaborators"),
         **_locations(r, r.module(protocol, "contactsLocationsModule")),
@@ -180,7 +191,7 @@ def snapshot_from_study(document: object) -> TrialSnapshot:
 def _enrollment(r: _Reader, design: Mapping[str, Any] | None) -> EnrollmentValue | None:
     raw = r.raw(design, "enrollmentInfo")
     if raw is _Missing:
-        return EnrollmentValue() if r.complete else None
+        return None if r.absent(design) else EnrollmentValue()
     if not isinstance(raw, Mapping):
         raise PayloadError("protocolSection.designModule.enrollmentInfo is not an object")
     count, kind = raw.get("count"), raw.get("type", "")

@@ -215,3 +215,22 @@ def fit_snapshot(snapshot: TrialSnapshot, max_bytes: int) -> TrialSnapshot:
         if len(snapshot.model_dump_json().encode("utf-8")) <= max_bytes:
             return snapshot
     raise PayloadError(f"{snapshot.nct_id}: record over {max_bytes} bytes even without its lists")
+
+
+_NOT_CARRIED_FORWARD = frozenset({"nct_id", "complete", "trimmed"})
+
+
+def carry_forward(old: TrialSnapshot | None, new: TrialSnapshot) -> TrialSnapshot:
+    """`new` with every field it does not carry (None: a module a partial answer left out, a field a trimmed
+    document did not ask for) taken from `old`, so the next answer is compared with what was last known, not
+    with a gap (a status change hidden behind one partial answer is still reported by the next whole one).
+    Fields dropped for size (`new.trimmed`) stay dropped."""
+    if old is None or old.nct_id != new.nct_id:
+        return new
+    skip = _NOT_CARRIED_FORWARD | set(new.trimmed or ())
+    kept = {
+        name: getattr(old, name)
+        for name in TrialSnapshot.model_fields
+        if name not in skip and getattr(new, name) is None and getattr(old, name) is not None
+    }
+    return new.model_copy(update=kept) if kept else new
