@@ -146,3 +146,12 @@ def test_the_packaged_families_are_named_and_grouped_by_known_languages() -> Non
     assert {rule.event for rule in with_subject} == {"regulatory", "safety"}
     approvals = next(rule for rule in with_subject if rule.event == "regulatory")
     assert approvals.subject is not None and approvals.subject.pattern() in approvals.all_patterns()
+
+
+def test_a_launch_is_medium_only_when_the_headline_says_so() -> None:
+    """HAND-MADE: the launch severity rule reads the title only; a launch in an earnings summary is one line
+    of the quarter (low), a launch headline is the news (medium)."""
+    earnings = CLASSIFIER.classify("argenx reports third quarter sales", "Vyvgart launched in Japan in May.")
+    assert (earnings.event_type, earnings.severity) == ("corporate", "low"), earnings.reasons
+    launch = CLASSIFIER.classify("argenx launches Vyvgart in Japan", "Sales start next quarter.")
+    assert (launch.event_type, launch.severity) == ("corporate", "medium"), launch.reasons

@@ -177,6 +177,7 @@ class Classifier:
                     rule.watched_trial_phase,
                     rule.severity,
                     rule.label,
+                    rule.title_only,
                 )
             )
         pub = taxonomy.publication
@@ -361,7 +362,7 @@ class Classifier:
                     reason = f"{rule.label} ({quote(trial)} is a phase {rule.phase} trial in the watchlist)"
                     return rule.severity, f"severity {rule.severity}: {reason}"
                 continue
-            for text, raw, field in fields:
+            for text, raw, field in fields[:1] if rule.title_only else fields:
                 hit = self._severity_hit(rule, text, raw)
                 if hit is not None:
                     return rule.severity, f"severity {rule.severity}: {rule.label} ({quote(hit)} in {field})"

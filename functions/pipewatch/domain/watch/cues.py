@@ -113,6 +113,7 @@ class SeverityRule(NamedTuple):
     phase: int | None  # a watched trial of at least this phase named in the item
     severity: Severity
     label: str
+    title_only: bool = False
 
 
 class Registry:

@@ -121,6 +121,9 @@ class SeverityRule(BaseModel):
     # The highest phase of a watched trial the item names (from the watchlist) that sets this severity, for
     # a readout named only by its trial ("topline results from ADVANCE-SC" is a phase 3 readout).
     watched_trial_phase: int | None = Field(default=None, ge=1, le=4)
+    # Only the title's phrasing counts: the headline says what the item is about ("launches" in a headline
+    # is a launch; in an earnings release's summary it is one line of the quarter).
+    title_only: bool = False
 
     @field_validator("patterns", "cjk_patterns")
     @classmethod
