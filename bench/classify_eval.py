@@ -1,31 +1,45 @@
-"""Accuracy of `pipewatch classify` on the labelled development headlines.
+"""Accuracy of `pipewatch classify` on every labelled headline file, each file scored separately and split
+into a tuning half and a checking half by a fixed hash of the row id (`_devset.half`).
 
 Runs the real command (`python -m pipewatch.cli classify`, the same code path as the installed `pipewatch`
-script) in a subprocess on tests/fixtures/labeled/headlines_dev.jsonl and prints: precision / recall / F1 of
-relevance, agent-set accuracy on relevant rows, IIM accuracy (any myositis indication among the predicted
-indications vs label `iim`), event-type and severity accuracy (a prediction counts when it is in the label's
-list; null labels are skipped), a confusion table of event types, the same scores by language and by
-source kind (both guessed here from the text, the source name and the link: the rows carry no such label),
-and every miss with its id.
+script) in a subprocess:
+- tests/fixtures/labeled/headlines_dev.jsonl with the packaged watchlist: relevance precision / recall / F1,
+  agent-set accuracy on relevant rows, IIM accuracy (any myositis indication among the predicted indications
+  vs label `iim`), event-type and severity accuracy;
+- tests/fixtures/labeled/headlines_broad_dev.jsonl (rows about any drug) with a watchlist built from the rows
+  (`--watchlist FILE`): one agent per `drug.id` with its aliases, beside the packaged indications and
+  settings. Every row is relevant to exactly its drug: relevance recall, agents, event type and severity.
 
-    .venv/bin/python bench/classify_eval.py [--data PATH]
+An event type or severity counts when it is in the label's list; null labels are skipped. For each file it
+prints the scores of the tuning half, the checking half and all rows, and the gap tuning - checking. Rules are
+written from the tuning half's misses only (`--misses tuning`); the checking half shows whether they hold on
+rows nobody looked at. `--detail` adds the event-type confusion and the scores by language and source kind
+(both guessed here from the text, the source name and the link: the rows carry no such label).
+
+    .venv/bin/python bench/classify_eval.py [--data PATH ...] [--misses tuning|checking|all] [--detail]
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import re
 import sys
+import tempfile
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
-from _devset import LABELED, detection, load_devset, run_cli
+from _devset import LABELED, ROOT, detection, half, run_cli
 
-DEFAULT_DATA = LABELED / "headlines_dev.jsonl"
+DEFAULT_DATA = (LABELED / "headlines_dev.jsonl", LABELED / "headlines_broad_dev.jsonl")
+HALVES = ("tuning", "checking", "all")
 
 
-def classify(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def classify(rows: list[dict[str, Any]], watchlist: Path | None) -> list[dict[str, Any]]:
     fields = ("title", "summary", "source", "url", "published")
-    return run_cli(["classify"], [{key: row.get(key) for key in fields} for row in rows])
+    command = ["classify"] if watchlist is None else ["classify", "--watchlist", str(watchlist)]
+    return run_cli(command, [{key: row.get(key) for key in fields} for row in rows])
 
 
 def iim_ids() -> frozenset[str]:
@@ -34,6 +48,49 @@ def iim_ids() -> frozenset[str]:
 
     return load_data_file("watchlist.yaml", Watchlist).iim_ids()
 
+
+# ------------------------------------------------------------------------------ watchlist of the broad set
+
+
+def agent_id(drug_id: str) -> str:
+    """A watchlist id for a drug id as written ("vla15 (lyme ...)" -> "vla15_lyme_...")."""
+    slug = re.sub(r"[^a-z0-9]+", "_", drug_id.lower()).strip("_")
+    return slug if slug[:1].isalpha() else f"d_{slug}"
+
+
+def broad_watchlist(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The packaged watchlist's settings and indications, with one agent per drug of the rows (its aliases as
+    generic names, or code names when they hold a digit). An alias two drugs share is kept by the first."""
+    from pipewatch.config import packaged_json_path
+    from pipewatch.domain.watch.normalize import match_key
+
+    data = json.loads(packaged_json_path("watchlist.yaml").read_text(encoding="utf-8"))
+    agents: dict[str, dict[str, Any]] = {}
+    owner: dict[str, str] = {}
+    for row in rows:
+        drug = row["drug"]
+        ident = agent_id(drug["id"])
+        agent = agents.setdefault(
+            ident,
+            {
+                "id": ident,
+                "name": drug["id"],
+                "sponsor": drug.get("company") or "unknown",
+                "aliases": {"generic": [], "codes": []},
+            },
+        )
+        for alias in (drug["id"], *drug["aliases"]):
+            key = match_key(alias)
+            if not key or owner.setdefault(key, ident) != ident:
+                continue
+            kind = "codes" if any(ch.isdigit() for ch in alias) else "generic"
+            if alias not in agent["aliases"][kind]:
+                agent["aliases"][kind].append(alias)
+    data["agents"] = list(agents.values())
+    return data
+
+
+# --------------------------------------------------------------------------------------- guessed groups
 
 # Function words by language: the language with the most hits in title + summary (English on a tie or none).
 _STOPWORDS = {
@@ -108,141 +165,190 @@ def source_kind(row: dict[str, object]) -> str:
     return kind
 
 
+# -------------------------------------------------------------------------------------------------- scores
+
+
+def row_label(row: dict[str, Any], agent_of: dict[str, str] | None) -> dict[str, Any]:
+    """The row's label in the headlines_dev shape (a broad row is relevant to exactly its drug)."""
+    if agent_of is None:
+        return dict(row["label"])
+    return {"relevant": True, "agents": [agent_of[row["drug"]["id"]]], "iim": None, **row["label"]}
+
+
 class Scores:
-    """Hits and totals of the five scores for one group of rows."""
+    """Hits and totals of one group of rows, and its misses."""
 
     def __init__(self) -> None:
-        self.n = self.rel_ok = self.rel_n = self.agent_ok = self.agent_n = 0
-        self.iim_ok = self.iim_n = self.ev_ok = self.ev_n = self.sev_ok = self.sev_n = 0
+        self.n = self.tp = self.fp = self.fn = self.tn = 0
+        self.agent_ok = self.agent_n = self.iim_ok = self.iim_n = 0
+        self.ev_ok = self.ev_n = self.sev_ok = self.sev_n = 0
+        self.misses: list[str] = []
 
-    def add(self, label: dict[str, object], out: dict[str, object], iim: frozenset[str]) -> None:
+    def add(  # noqa: C901 - one flat tally per score
+        self, row: dict[str, Any], label: dict[str, Any], out: dict[str, Any], iim: frozenset[str]
+    ) -> None:
         self.n += 1
-        if label["relevant"] is not None:
-            self.rel_n += 1
-            self.rel_ok += bool(out.get("relevant")) == label["relevant"]
-        if label["relevant"]:
-            self.agent_n += 1
-            self.agent_ok += sorted(out.get("agents") or []) == sorted(label["agents"])  # type: ignore[arg-type]
-        if label["iim"] is not None:
-            self.iim_n += 1
-            self.iim_ok += any(ind in iim for ind in out.get("indications") or []) == label["iim"]  # type: ignore[attr-defined]
-        if label["event_type"]:
-            self.ev_n += 1
-            self.ev_ok += (out.get("event_type") or "null") in label["event_type"]  # type: ignore[operator]
-        if label["severity"]:
-            self.sev_n += 1
-            self.sev_ok += out.get("severity") in label["severity"]  # type: ignore[operator]
-
-    def row(self, name: str) -> str:
-        def cell(ok: int, n: int) -> str:
-            return f"{ok / n:.2f} ({ok:>3}/{n:<3})" if n else f"{'-':^14}"
-
-        cells = (
-            cell(self.rel_ok, self.rel_n),
-            cell(self.agent_ok, self.agent_n),
-            cell(self.iim_ok, self.iim_n),
-            cell(self.ev_ok, self.ev_n),
-            cell(self.sev_ok, self.sev_n),
-        )
-        return f"{name[:36]:<36} {self.n:>4}  " + "  ".join(cells)
-
-
-def print_groups(title: str, groups: dict[str, Scores]) -> None:
-    print(f"\nby {title}:")
-    heads = "  ".join(f"{head:<14}" for head in ("relevance", "agents", "iim", "event", "severity"))
-    print(f"{'':<36} {'rows':>4}  {heads}")
-    for name in sorted(groups, key=lambda g: (-groups[g].n, g)):
-        print(groups[name].row(name))
-
-
-def ratio(hits: int, total: int) -> str:
-    return f"{hits / total:.3f} ({hits}/{total})" if total else "n/a (0 rows)"
-
-
-def main() -> int:  # noqa: C901 - a flat report
-    data, rows = load_devset(__doc__, DEFAULT_DATA)
-    outputs = classify(rows)
-    iim = iim_ids()
-
-    tp = fp = fn = tn = 0
-    agent_ok = agent_n = iim_ok = iim_n = ev_ok = ev_n = sev_ok = sev_n = 0
-    confusion: Counter[tuple[str, str]] = Counter()
-    misses: list[str] = []
-    by_language: dict[str, Scores] = defaultdict(Scores)
-    by_kind: dict[str, Scores] = defaultdict(Scores)
-    for row, out in zip(rows, outputs, strict=True):
-        label = row["label"]
-        rid = row["id"]
+        rid = f"{row['id']}: {str(row.get('title') or '')[:90]!r}"
         if "error" in out:
-            misses.append(f"{rid}: CLI error {out['error']}")
-            continue
-        by_language[language(row)].add(label, out, iim)
-        by_kind[source_kind(row)].add(label, out, iim)
+            self.misses.append(f"{rid}: CLI error {out['error']}")
+            return
         relevant = bool(out["relevant"])
         if label["relevant"] is not None:
             if relevant and label["relevant"]:
-                tp += 1
+                self.tp += 1
             elif relevant:
-                fp += 1
-                misses.append(f"{rid}: relevance: predicted relevant {out['agents']}, label not relevant")
+                self.fp += 1
+                self.misses.append(f"{rid}: relevance: predicted {out['agents']}, label not relevant")
             elif label["relevant"]:
-                fn += 1
-                misses.append(f"{rid}: relevance: predicted not relevant, label relevant {label['agents']}")
+                self.fn += 1
+                self.misses.append(f"{rid}: relevance: predicted not relevant, label {label['agents']}")
             else:
-                tn += 1
+                self.tn += 1
         if label["relevant"]:
-            agent_n += 1
+            self.agent_n += 1
             if sorted(out["agents"]) == sorted(label["agents"]):
-                agent_ok += 1
-            else:
-                misses.append(f"{rid}: agents: predicted {out['agents']}, label {label['agents']}")
+                self.agent_ok += 1
+            elif relevant:
+                self.misses.append(f"{rid}: agents: predicted {out['agents']}, label {label['agents']}")
         if label["iim"] is not None:
-            iim_n += 1
+            self.iim_n += 1
             predicted_iim = any(ind in iim for ind in out["indications"])
-            if predicted_iim == label["iim"]:
-                iim_ok += 1
-            else:
-                misses.append(
-                    f"{rid}: iim: predicted {predicted_iim} {out['indications']}, label {label['iim']}"
-                )
+            self.iim_ok += predicted_iim == label["iim"]
+            if predicted_iim != label["iim"]:
+                self.misses.append(f"{rid}: iim: predicted {predicted_iim} {out['indications']}")
         if label["event_type"]:
-            ev_n += 1
+            self.ev_n += 1
             predicted = out["event_type"] or "null"
-            confusion[(label["event_type"][0], predicted)] += 1
             if predicted in label["event_type"]:
-                ev_ok += 1
+                self.ev_ok += 1
             else:
-                misses.append(f"{rid}: event: predicted {predicted}, label {label['event_type']}")
+                self.misses.append(f"{rid}: event: predicted {predicted}, label {label['event_type']}")
         if label["severity"]:
-            sev_n += 1
+            self.sev_n += 1
             if out["severity"] in label["severity"]:
-                sev_ok += 1
+                self.sev_ok += 1
             else:
-                misses.append(f"{rid}: severity: predicted {out['severity']}, label {label['severity']}")
+                self.misses.append(f"{rid}: severity: predicted {out['severity']}, label {label['severity']}")
 
-    precision, recall, f1 = detection(tp, fp, fn)
-    print(f"rows: {len(rows)} ({data.name})")
-    print(
-        f"relevance: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
-        f"(tp {tp} fp {fp} fn {fn} tn {tn})"
-    )
-    print(f"agent-set accuracy (relevant rows): {ratio(agent_ok, agent_n)}")
-    print(f"IIM accuracy: {ratio(iim_ok, iim_n)}")
-    print(f"event-type accuracy: {ratio(ev_ok, ev_n)}")
-    print(f"severity accuracy: {ratio(sev_ok, sev_n)}")
-    print("\nevent-type confusion (label's first value -> predicted):")
-    labels = sorted({gold for gold, _ in confusion})
+    def values(self) -> dict[str, float | None]:
+        def share(ok: int, n: int) -> float | None:
+            return ok / n if n else None
+
+        precision, recall, f1 = detection(self.tp, self.fp, self.fn)
+        scored = self.tp + self.fp + self.fn
+        return {
+            "rel P": precision if scored else None,
+            "rel R": recall if scored else None,
+            "rel F1": f1 if scored else None,
+            "agents": share(self.agent_ok, self.agent_n),
+            "iim": share(self.iim_ok, self.iim_n),
+            "event": share(self.ev_ok, self.ev_n),
+            "severity": share(self.sev_ok, self.sev_n),
+        }
+
+    def counts(self) -> dict[str, str]:
+        return {
+            "rel P": f"{self.tp}/{self.tp + self.fp}",
+            "rel R": f"{self.tp}/{self.tp + self.fn}",
+            "rel F1": "",
+            "agents": f"{self.agent_ok}/{self.agent_n}",
+            "iim": f"{self.iim_ok}/{self.iim_n}",
+            "event": f"{self.ev_ok}/{self.ev_n}",
+            "severity": f"{self.sev_ok}/{self.sev_n}",
+        }
+
+
+def cell(value: float | None, count: str = "") -> str:
+    text = "-" if value is None else f"{value:.3f}"
+    return f"{text} {('(' + count + ')') if count else '':<9}"
+
+
+def print_file(name: str, halves: dict[str, Scores]) -> None:
+    columns = [key for key in halves["all"].values() if halves["all"].values()[key] is not None]
+    print(f"{'half':<9} {'rows':>4}  " + "  ".join(f"{c:<15}" for c in columns))
+    for which in HALVES:
+        scores = halves[which]
+        values, counts = scores.values(), scores.counts()
+        print(f"{which:<9} {scores.n:>4}  " + "  ".join(f"{cell(values[c], counts[c]):<15}" for c in columns))
+    tuning, checking = halves["tuning"].values(), halves["checking"].values()
+    gaps = []
+    for column in columns:
+        first, second = tuning[column], checking[column]
+        gaps.append("-" if first is None or second is None else f"{first - second:+.3f}")
+    print(f"{'gap t-c':<9} {'':>4}  " + "  ".join(f"{gap:<15}" for gap in gaps))
+
+
+def print_detail(
+    rows: list[dict[str, Any]], labels: list[dict[str, Any]], outputs: list[dict[str, Any]]
+) -> None:
+    confusion: Counter[tuple[str, str]] = Counter()
+    groups: dict[str, dict[str, Scores]] = {"language": defaultdict(Scores), "source": defaultdict(Scores)}
+    for row, label, out in zip(rows, labels, outputs, strict=True):
+        if label["event_type"] and "error" not in out:
+            confusion[(label["event_type"][0], out["event_type"] or "null")] += 1
+        groups["language"][language(row)].add(row, label, out, frozenset())
+        groups["source"][source_kind(row)].add(row, label, out, frozenset())
+    print("event-type confusion (label's first value -> predicted):")
+    gold_values = sorted({gold for gold, _ in confusion})
     predicted_values = sorted({pred for _, pred in confusion})
-    width = max([len(v) for v in labels + predicted_values] + [12])
+    width = max([len(v) for v in gold_values + predicted_values] + [12])
     print(" " * width + " | " + " ".join(p[:width].rjust(width) for p in predicted_values))
-    for gold in labels:
+    for gold in gold_values:
         cells = " ".join(str(confusion[(gold, pred)] or ".").rjust(width) for pred in predicted_values)
         print(f"{gold.ljust(width)} | {cells}")
-    print_groups("language (guessed from the text)", by_language)
-    print_groups("source kind (guessed from source name and link)", by_kind)
-    print(f"\nmisses: {len(misses)}")
-    for miss in misses:
-        print(f"  {miss}")
+    for title, by_group in groups.items():
+        print(f"by {title} (guessed):   rows  event           severity")
+        for group in sorted(by_group, key=lambda g: (-by_group[g].n, g)):
+            scores = by_group[group]
+            values, counts = scores.values(), scores.counts()
+            print(
+                f"  {group[:28]:<28} {scores.n:>4}  {cell(values['event'], counts['event']):<15} "
+                f"{cell(values['severity'], counts['severity'])}"
+            )
+
+
+def evaluate(data: Path, misses: str | None, detail: bool) -> None:
+    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    broad = any("drug" in row for row in rows)
+    agent_of = {row["drug"]["id"]: agent_id(row["drug"]["id"]) for row in rows} if broad else None
+    with tempfile.TemporaryDirectory() as tmp:
+        watchlist = None
+        if broad:
+            watchlist = Path(tmp) / "broad_watchlist.json"
+            watchlist.write_text(json.dumps(broad_watchlist(rows)), encoding="utf-8")
+        outputs = classify(rows, watchlist)
+    iim = iim_ids()
+    halves = {which: Scores() for which in HALVES}
+    labels = [row_label(row, agent_of) for row in rows]
+    for row, label, out in zip(rows, labels, outputs, strict=True):
+        halves[half(row["id"])].add(row, label, out, iim)
+        halves["all"].add(row, label, out, iim)
+    how = "a watchlist built from its rows" if broad else "the packaged watchlist"
+    print(f"\n== {data.name}: {len(rows)} rows, {how}")
+    print_file(data.name, halves)
+    if detail:
+        print_detail(rows, labels, outputs)
+    if misses:
+        print(f"misses of the {misses} half ({len(halves[misses].misses)}):")
+        for miss in halves[misses].misses:
+            print(f"  {miss}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--data", type=Path, action="append", help="a labelled file (default: both headline sets)"
+    )
+    parser.add_argument("--misses", choices=HALVES, help="list the misses of this half")
+    parser.add_argument(
+        "--detail", action="store_true", help="confusion table, scores by language and source"
+    )
+    args = parser.parse_args()
+    for data in args.data or DEFAULT_DATA:
+        evaluate(data if data.is_absolute() else Path.cwd() / data, args.misses, args.detail)
+    print(f"\n(rules are written from the tuning half's misses only; run from {ROOT.name})")
     return 0
 
 

@@ -10,7 +10,9 @@ wall clock but not the CPU time we spend. Wall-clock figures are printed too. Ea
 
 Prints items/second through `Classifier.classify` (the code path of `pipewatch classify`, minus JSON),
 items/second of a single `re.compile(alias alternation).findall` over the same titles and summaries, the
-ratio, the cold build time of `load_classifier()` and the machine's load average. No asserts.
+ratio, the cold build time of `load_classifier()` and the machine's load average. Then the same classifier
+throughput with a watchlist built from tests/fixtures/labeled/headlines_broad_dev.jsonl (one agent per drug,
+60 agents beside the packaged indications; see classify_eval.py) over a corpus of those rows. No asserts.
 
     .venv/bin/python bench/classify_speed.py [--items N] [--repeat R]
 """
@@ -29,11 +31,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "fixtures" / "labeled" / "headlines_dev.jsonl"
+BROAD = ROOT / "tests" / "fixtures" / "labeled" / "headlines_broad_dev.jsonl"
 MIN_ITEMS = 100_000
 
 
-def corpus(size: int) -> list[tuple[str, str, str]]:
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+def corpus(size: int, data: Path = DATA) -> list[tuple[str, str, str]]:
+    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
     items = []
     for index in range(size):
         row = rows[index % len(rows)]
@@ -135,7 +138,36 @@ def main() -> int:
         f"{wall_classify / wall_regex:.2f}x wall"
     )
     print(f"load average before / after: {load_before} / {load()} ({os.cpu_count()} CPUs)")
+    broad(max(args.items, MIN_ITEMS), args.repeat)
     return 0
+
+
+def broad(size: int, repeat: int) -> None:
+    """Classifier throughput with the watchlist built from the broad set, on a corpus of its rows."""
+    from classify_eval import broad_watchlist
+    from pipewatch.config import load_data_file
+    from pipewatch.domain.watch.classify import Classifier
+    from pipewatch.domain.watch.taxonomy import Taxonomy
+    from pipewatch.domain.watch.watchlist import Watchlist
+
+    rows = [json.loads(line) for line in BROAD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    classifier = Classifier(
+        Watchlist.model_validate(broad_watchlist(rows)), load_data_file("taxonomy.yaml", Taxonomy)
+    )
+    items = corpus(size, BROAD)
+    classify = classifier.classify
+
+    def run() -> None:
+        for title, summary, source in items:
+            classify(title, summary, source=source)
+
+    run()  # warm-up
+    cpu, wall = best_of(repeat, run)
+    agents = len(classifier.watchlist.agents)
+    print(
+        f"broad watchlist ({agents} agents), broad corpus: {len(items) / cpu:>9,.0f} items/s CPU "
+        f"({cpu * 1e6 / len(items):5.1f} us/item)   {len(items) / wall:>9,.0f} items/s wall"
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import time
 from pipewatch.config import load_yaml_model, packaged_data_path
 from pipewatch.domain.watch.normalize import trie_regex
 from pipewatch.domain.watch.regex_safety import backtracking_risk
-from pipewatch.domain.watch.watchlist import Taxonomy
+from pipewatch.domain.watch.taxonomy import Taxonomy
 
 OLD_TITLE = (
     r"^(?:an?\s+)?(?:(?:open[- ]label|long[- ]?term|multi[- ]?cent\w*|extension|randomi[sz]ed|double[- ]blind"

@@ -38,7 +38,8 @@ def build_poll_service(
     from pipewatch.config import load_data_file
     from pipewatch.domain.ingest.sources import SourcesConfig
     from pipewatch.domain.watch.classify import Classifier
-    from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+    from pipewatch.domain.watch.taxonomy import Taxonomy
+    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.poll import PollService
 

@@ -165,7 +165,8 @@ def load_classifier(watchlist: str | Path | None = None, taxonomy: str | Path | 
     File loading lives here, not in the domain: `Classifier` itself only takes validated models.
     """
     from pipewatch.domain.watch.classify import Classifier
-    from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+    from pipewatch.domain.watch.taxonomy import Taxonomy
+    from pipewatch.domain.watch.watchlist import Watchlist
 
     return Classifier(
         load_data_file("watchlist.yaml", Watchlist, watchlist),

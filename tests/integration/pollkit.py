@@ -17,7 +17,8 @@ from pipewatch.adapters.store import Store
 from pipewatch.config import load_data_file
 from pipewatch.domain.ingest.sources import SourcesConfig
 from pipewatch.domain.watch.classify import Classifier
-from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.observability import CountingMetrics
 from pipewatch.services.poll import PollService
 from pipewatch.settings import Settings

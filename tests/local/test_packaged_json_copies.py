@@ -12,7 +12,8 @@ import yaml
 
 from pipewatch.config import packaged_data_path, packaged_json_path
 from pipewatch.domain.ingest.sources import SourcesConfig
-from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch_local.packaged_data import PACKAGED, json_text
 
 MODELS = {"watchlist.yaml": Watchlist, "taxonomy.yaml": Taxonomy, "sources.yaml": SourcesConfig}

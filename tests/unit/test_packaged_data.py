@@ -15,7 +15,8 @@ from pipewatch.config import (
     packaged_data_path,
 )
 from pipewatch.domain.ingest.sources import SourcesConfig
-from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
 
 MODELS = {"watchlist.yaml": Watchlist, "taxonomy.yaml": Taxonomy, "sources.yaml": SourcesConfig}
 

@@ -15,7 +15,8 @@ from pipewatch.cli import main
 from pipewatch.config import load_classifier, load_data_file
 from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.fuzzy import edit_distance
-from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
 
 CLASSIFIER = load_classifier()
 
@@ -228,7 +229,8 @@ def test_a_registry_page_of_posted_results_is_results() -> None:
     ("title", "event", "severity"),
     [
         ("Vyvgart, approvazione in Italia", "regulatory", "high"),  # IT
-        ("Vyvgart diventa rimborsabile", "corporate", "medium"),  # IT reimbursement
+        # a reimbursement decision is a regulatory (health-technology) decision, as the labelled sets read it
+        ("Vyvgart diventa rimborsabile", "regulatory", "medium"),  # IT reimbursement
         ("Approbation de Vyvgart en Europe", "regulatory", "high"),  # FR
         ("Efgartigimod : résultats positifs de phase 3", "results", "high"),  # FR
         ("EU-Zulassung für Vyvgart", "regulatory", "high"),  # DE

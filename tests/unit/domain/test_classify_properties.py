@@ -40,3 +40,47 @@ def test_huge_and_control_text() -> None:
     assert CLASSIFIER.classify(huge, huge).relevant
     assert not CLASSIFIER.classify("", "").relevant
     assert not CLASSIFIER.classify("\x00\x01\x02\ud800", "\ufeff").relevant
+
+
+# Everyday trade-press cues of the event families (issue 23) and hedges that make them a plan or a hope.
+FAMILY_CUES = [
+    "approval", "nod", "green light", "go-ahead", "all clear", "Zulassung", "feu vert", "via libera",
+    "goedkeuring", "aprobación", "OK", "drops", "axes", "scraps", "shelves", "flunks", "beats",
+    "head-to-head", "fails to deliver", "kicks off", "doses first patient", "CRL", "rebuffs", "snubs",
+    "warning", "may cause", "remboursement", "verkaeufe",
+]  # fmt: skip
+APPROVAL_CUES = [
+    "approval", "nod", "green light", "go-ahead", "all clear", "Zulassung", "feu vert", "via libera",
+    "goedkeuring", "aprobación", "approvazione", "luz verde",
+]  # fmt: skip
+HEDGES = ["plans to seek", "expects", "hopes for", "aims for", "could win", "is poised to win", "eyes",
+          "prevede", "erwartet", "verwacht", "espera", "in hopes of"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.lists(
+        st.sampled_from([*FAMILY_CUES, "VYVGART", "FDA", "phase 3", "not", "shares"]), max_size=12
+    ),
+    summary=TEXT,
+)
+def test_family_vocabulary_never_raises_and_is_deterministic(title: list[str], summary: str) -> None:
+    text = " ".join(title)
+    first = CLASSIFIER.classify(text, summary)
+    assert first == CLASSIFIER.classify(text, summary)
+    assert (first.event_type is None) == (not first.relevant)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hedge=st.sampled_from(HEDGES),
+    filler=st.sampled_from(["", "an", "the", "EU", "swift"]),
+    cue=st.sampled_from(APPROVAL_CUES),
+)
+def test_an_approval_cue_after_a_hedge_does_not_fire(hedge: str, filler: str, cue: str) -> None:
+    """ "argenx hopes for EU nod for VYVGART" is a hope, not an approval: the cue is not the event."""
+    title = " ".join(part for part in ("argenx", hedge, filler, cue, "for VYVGART") if part)
+    out = CLASSIFIER.classify(title)
+    assert out.relevant
+    assert out.event_type != "regulatory", out.reasons
+    assert out.severity != "high", out.reasons

@@ -12,7 +12,8 @@ import yaml
 from pipewatch.config import load_yaml_model, packaged_data_path
 from pipewatch.domain.watch.regex_safety import backtracking_risk
 from pipewatch.domain.watch.salience import SalienceRules
-from pipewatch.domain.watch.watchlist import Salience, Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Salience, Watchlist
 from pipewatch.errors import ConfigError
 
 # Hand-made hostile patterns: each can take exponential (or high-degree polynomial) time on some text.

@@ -9,7 +9,8 @@ import yaml
 
 from pipewatch.config import load_classifier, load_yaml_model, packaged_data_path
 from pipewatch.domain.watch.classify import literal_stems
-from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.errors import ConfigError
 
 
@@ -62,7 +63,7 @@ def test_watched_trials_and_agent_for_nct(watchlist: Watchlist) -> None:
 
 def test_packaged_taxonomy_is_fully_gated(taxonomy: Taxonomy) -> None:
     for rule in taxonomy.events:
-        for pattern in rule.patterns:
+        for pattern in rule.all_patterns():
             assert literal_stems(pattern), pattern
 
 
@@ -124,6 +125,22 @@ def test_bad_watchlist_names_file_key_and_problem(tmp_path: Path, mutate, key: s
             "safety",
         ),
         (lambda d: d["publication"].update(title_patterns=["[a-"]), "publication.title_patterns", "invalid"),
+        # malformed event families: each refused with what is wrong and where
+        (lambda d: d["events"][0]["cues"].update(xx=["word"]), "events.0.cues", "unknown language 'xx'"),
+        (lambda d: d["events"][0]["cues"].update(en=[]), "events.0.cues", "language 'en' lists no cue"),
+        (
+            lambda d: d["events"][0]["cues"]["de"].append("tod ("),
+            "events.0.cues",
+            "invalid regular expression",
+        ),
+        (
+            lambda d: d["events"].append({"family": "empty", "event": "results"}),
+            f"events.{len(_raw('taxonomy.yaml')['events'])}",
+            "event family 'empty' has no cue",
+        ),
+        (lambda d: d["events"][1]["subject"].update(cues={}), "events.1.subject.cues", "at least 1"),
+        (lambda d: d["events"][1]["subject"].pop("who"), "events.1.subject.who", "Field required"),
+        (lambda d: d["severity"][1]["cues"].update(jp=["x"]), "severity.1.cues", "unknown language 'jp'"),
     ],
 )
 def test_bad_taxonomy_names_file_key_and_problem(tmp_path: Path, mutate, key: str, problem: str) -> None:

@@ -37,7 +37,8 @@ from pipewatch.domain.watch.reasons import (
     developer_notes,
     indication_reason,
 )
-from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
 
 __all__ = ["Classifier", "literal_stems"]
 
@@ -115,31 +116,37 @@ class Classifier:
         self._rank = {event: rank for rank, event in enumerate(taxonomy.priority)}
         rules = taxonomy.events
         self._rules = rules
-        groups = "|".join(
-            f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rule.patterns)})" for index, rule in enumerate(rules)
-        )
-        self._events = re.compile(rf" (?:{groups})(?= )")
-        # Gate: one trie of the literal words every cue starts with; the full cue alternation is then tried
-        # only where a gate word starts (a few places per title instead of every word).
-        rule_stems = [[literal_stems(p) for p in rule.patterns] for rule in rules]
+        rule_patterns = [rule.all_patterns() for rule in rules]
+        # Gate: one trie of the literal words every cue starts with; the cue patterns are then tried only
+        # where a gate word starts (a few places per title instead of every word).
+        rule_stems = [[literal_stems(p) for p in patterns] for patterns in rule_patterns]
         gated = all(group is not None for stems in rule_stems for group in stems)
         every_stem = {s for stems in rule_stems for group in stems if group for s in group}
         self._gate = re.compile(f" (?:{trie_regex(every_stem)})") if gated else None
-        # gate word (with its leading space, as matched) -> one regex of only the rules that can start with it
-        # (YAML order kept)
+        self._events: re.Pattern[str] | None = None  # the full alternation, only when some cue is not gated
+        if not gated:
+            groups = "|".join(
+                f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in patterns)})"
+                for index, patterns in enumerate(rule_patterns)
+            )
+            self._events = re.compile(rf" (?:{groups})(?= )")
+        # gate word (with its leading space, as matched) -> one regex of only the cue patterns that can start
+        # with it, grouped by their rule (YAML order kept): small regexes, quick to try. Each is compiled the
+        # first time its word is seen (most of the ~900 words never occur in one Lambda's items: cold start).
+        self._by_stem_source: dict[str, str] = {}
         self._by_stem: dict[str, re.Pattern[str]] = {}
         if gated:
             for stem in every_stem:
-                candidates = [
-                    index
-                    for index, stems in enumerate(rule_stems)
-                    if any(stem.startswith(s) for group in stems if group for s in group)
-                ]
-                alternation = "|".join(
-                    f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in rules[index].patterns)})"
-                    for index in candidates
-                )
-                self._by_stem[" " + stem] = re.compile(rf" (?:{alternation})(?= )")
+                alternation = []
+                for index, (patterns, stems) in enumerate(zip(rule_patterns, rule_stems, strict=True)):
+                    chosen = [
+                        f"(?:{pattern})"
+                        for pattern, group in zip(patterns, stems, strict=True)
+                        if group and any(stem.startswith(s) for s in group)
+                    ]
+                    if chosen:
+                        alternation.append(f"(?P<r{index}>{'|'.join(chosen)})")
+                self._by_stem_source[" " + stem] = rf" (?:{'|'.join(alternation)})(?= )"
         self._cancel = {
             index: re.compile(words_regex(rule.cancel_before))
             for index, rule in enumerate(rules)
@@ -165,11 +172,12 @@ class Classifier:
                 continue
             self._severity.setdefault(rule.event, []).append(
                 SeverityRule(
-                    re.compile(words_regex(rule.patterns)) if rule.patterns else None,
+                    re.compile(words_regex(rule.all_patterns())) if rule.all_patterns() else None,
                     re.compile("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
                     rule.watched_trial_phase,
                     rule.severity,
                     rule.label,
+                    rule.title_only,
                 )
             )
         pub = taxonomy.publication
@@ -259,7 +267,8 @@ class Classifier:
     def _event_matches(self, text: str) -> Iterator[re.Match[str]]:
         """Cue matches left to right, never overlapping (the same as one scan of the full alternation)."""
         if self._gate is None:
-            yield from self._events.finditer(text)
+            if self._events is not None:
+                yield from self._events.finditer(text)
             return
         by_stem = self._by_stem
         end = 0
@@ -267,7 +276,11 @@ class Classifier:
             start = gate.start()
             if start < end:
                 continue
-            m = by_stem[gate.group()].match(text, start)
+            word = gate.group()
+            regex = by_stem.get(word)
+            if regex is None:
+                regex = by_stem[word] = re.compile(self._by_stem_source[word])
+            m = regex.match(text, start)
             if m is not None:
                 yield m
                 end = m.end()
@@ -349,7 +362,7 @@ class Classifier:
                     reason = f"{rule.label} ({quote(trial)} is a phase {rule.phase} trial in the watchlist)"
                     return rule.severity, f"severity {rule.severity}: {reason}"
                 continue
-            for text, raw, field in fields:
+            for text, raw, field in fields[:1] if rule.title_only else fields:
                 hit = self._severity_hit(rule, text, raw)
                 if hit is not None:
                     return rule.severity, f"severity {rule.severity}: {rule.label} ({quote(hit)} in {field})"

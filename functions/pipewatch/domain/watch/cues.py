@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from pipewatch.domain.models import EventType, Severity
 from pipewatch.domain.watch.normalize import MAX_FIELD_CHARS
-from pipewatch.domain.watch.watchlist import Taxonomy
+from pipewatch.domain.watch.taxonomy import Taxonomy
 
 _REASON_TERM_CHARS = 80
 
@@ -113,6 +113,7 @@ class SeverityRule(NamedTuple):
     phase: int | None  # a watched trial of at least this phase named in the item
     severity: Severity
     label: str
+    title_only: bool = False
 
 
 class Registry:

@@ -1,57 +1,26 @@
-"""Schemas of the watchlist (agents, aliases, trials, indications) and the taxonomy (events, severity).
+"""Schema of the watchlist (agents, aliases, trials, indications); the taxonomy's is in taxonomy.py.
 
-Both are configuration: `data/watchlist.yaml` and `data/taxonomy.yaml` are loaded through
-`pipewatch.config.load_data_file` and validated here, so adding an agent, an alias, an indication or a cue
-needs no code. What can be checked at load time is: ids unique and well formed, NCT ids, indication ids
-referenced by trials and programs, regular expressions compile, no alias claimed by two agents, every event
-type has a default severity.
+It is configuration: `data/watchlist.yaml` is loaded through `pipewatch.config.load_data_file` and validated
+here, so adding an agent, an alias or an indication needs no code. What can be checked at load time is: ids
+unique and well formed, NCT ids, indication ids referenced by trials and programs, regular expressions
+compile, no alias claimed by two agents.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
-from pipewatch.domain.models import EVENT_PRIORITY, EventType, Severity
 from pipewatch.domain.watch.normalize import match_key
-from pipewatch.domain.watch.regex_safety import backtracking_risk
-
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-NctId = Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]
-Term = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-
-Pattern = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-# An INN ending (-mab, -tinib): letters only, matched as written (never a regular expression).
-Stem = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,20}$")]
-
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-
-def _check_terms(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Every alias or term must keep at least one letter or digit once normalised for matching."""
-    for value in values:
-        if not match_key(value):
-            raise ValueError(f"term {value!r} has no letter or digit, it could never match")
-    return values
-
-
-def _check_patterns(values: tuple[str, ...]) -> tuple[str, ...]:
-    for value in values:
-        try:
-            compiled = re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
-        if compiled.groupindex:
-            raise ValueError(f"regular expression {value!r} must not define named groups")
-        if compiled.match("") is not None:
-            raise ValueError(f"regular expression {value!r} matches the empty string")
-        risk = backtracking_risk(value)
-        if risk:  # Python's re has no time limit: one such pattern could hang every poll
-            raise ValueError(f"regular expression {value!r} refused: {risk}")
-    return values
-
+from pipewatch.domain.watch.schema import (
+    FROZEN,
+    Id,
+    NctId,
+    Stem,
+    Term,
+    check_terms,
+)
 
 # ------------------------------------------------------------------------------------------------ watchlist
 
@@ -60,7 +29,7 @@ class Aliases(BaseModel):
     """Every name an agent goes by, grouped by kind. Matching is by whole word, case- and accent-insensitive,
     with hyphens, slashes and spaces treated alike (so ARGX-113, ARGX113 and argx 113 are one alias)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     generic: tuple[Term, ...] = ()
     codes: tuple[Term, ...] = ()
@@ -74,7 +43,7 @@ class Aliases(BaseModel):
     @field_validator("generic", "codes", "brands", "trials", "ambiguous_trials", "other")
     @classmethod
     def _terms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_terms(value)
+        return check_terms(value)
 
     def by_kind(self) -> list[tuple[str, str]]:
         """(kind, alias) pairs in a stable order."""
@@ -89,7 +58,7 @@ class ProgramRef(BaseModel):
     must occur in the same field (title or summary) for the agent to count. A near-miss of the agent in
     that field suppresses the reference."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     companies: tuple[Term, ...] = Field(min_length=1)
     cues: tuple[Term, ...] = ()
@@ -101,7 +70,7 @@ class ProgramRef(BaseModel):
     @field_validator("companies", "cues")
     @classmethod
     def _terms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_terms(value)
+        return check_terms(value)
 
     @model_validator(mode="after")
     def _needs_a_cue(self) -> ProgramRef:
@@ -116,7 +85,7 @@ class WatchedTrial(BaseModel):
     """A study of a watched agent. Its NCT id (when known) is an alias of the agent; its phase decides the
     severity of a readout named only by the trial ("topline results from ADVANCE-SC" is a phase 3 readout)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     nct_id: NctId | None = None  # None: a trial known only by its acronym (not polled on ClinicalTrials.gov)
     acronym: str = ""
@@ -138,7 +107,7 @@ class WatchedTrial(BaseModel):
 
 
 class Agent(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     id: Id
     name: str = Field(min_length=1)
@@ -152,7 +121,7 @@ class Agent(BaseModel):
     @field_validator("near_misses")
     @classmethod
     def _terms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_terms(value)
+        return check_terms(value)
 
     @model_validator(mode="after")
     def _has_a_name(self) -> Agent:
@@ -179,7 +148,7 @@ class Agent(BaseModel):
 class IndicationTerms(BaseModel):
     """Names of an indication by language, matched like aliases (any case or accents, whole words)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     en: tuple[Term, ...] = ()
     it: tuple[Term, ...] = ()
@@ -195,7 +164,7 @@ class IndicationTerms(BaseModel):
     @field_validator("en", "it", "fr", "de", "es", "pt", "nl", "ja", "zh", "ko")
     @classmethod
     def _terms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_terms(value)
+        return check_terms(value)
 
     def all(self) -> list[str]:
         return [
@@ -213,7 +182,7 @@ class IndicationTerms(BaseModel):
 
 
 class Indication(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     id: Id
     name: str = ""
@@ -237,7 +206,7 @@ DEFAULT_TRIAL_CONTEXT = ("study", "studies", "trial", "trials", "ole", "extensio
 class SponsorFiscalYear(BaseModel):
     """A sponsor whose "fiscal year N" is not the calendar year (catalyst windows, domain/catalysts)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     sponsor: str = Field(min_length=1)
     names: tuple[str, ...] = Field(min_length=1)  # as written in text or in a URL slug, case-insensitive
@@ -250,7 +219,7 @@ class FuzzyNames(BaseModel):
     wrong letter) of a one-word alias of the kinds listed counts as that alias ("Vyvgrat", "brepocitnib").
     Never when the word is as close to a near-miss or to another agent's alias (the near-miss wins)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     kinds: tuple[str, ...] = ("generic", "brands")
     min_length: int = Field(default=7, ge=4)  # shorter names have too many neighbours in ordinary words
@@ -262,7 +231,7 @@ class Salience(BaseModel):
     after a background phrase ("joins Vyvgart and Rystiggo", "after approvals of", "such as") or only
     inside a list of at least `list_min_names` drug names, is a mention, not the subject."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     background_before: tuple[Term, ...] = ()
     background_window: int = Field(default=60, ge=0, le=300)
@@ -276,7 +245,7 @@ class Salience(BaseModel):
 
 
 class Watchlist(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     version: int = 1
     trial_context: tuple[Term, ...] = DEFAULT_TRIAL_CONTEXT
@@ -348,123 +317,3 @@ def _known(known: set[str], ids: tuple[str, ...], where: str) -> None:
     for ind in ids:
         if ind not in known:
             raise ValueError(f"{where}: unknown indication id {ind!r} (not in indications)")
-
-
-# ------------------------------------------------------------------------------------------------- taxonomy
-
-
-class EventRule(BaseModel):
-    """Cues of one event type. Patterns are regular expressions over the normalised text: lower case, accents
-    folded, every run of punctuation or space turned into one space (so write "phase 3", not "Phase-3").
-    They match whole words. A weak rule (update, mentions) counts only when no strong cue is found."""
-
-    model_config = _FROZEN
-
-    event: EventType
-    label: str = ""
-    patterns: tuple[Pattern, ...] = Field(min_length=1)
-    weak: bool = False
-    # Extra words that cancel a cue of this rule when they come just before it ("no safety signal").
-    cancel_before: tuple[Pattern, ...] = ()
-    # Cues in scripts written without spaces (Japanese, Chinese): matched anywhere in a non-ASCII field.
-    cjk_patterns: tuple[Pattern, ...] = ()
-
-    @field_validator("patterns", "cancel_before", "cjk_patterns")
-    @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_patterns(value)
-
-
-class SeverityRule(BaseModel):
-    """For items of `event`, the first rule whose patterns match (title first, then summary) sets the
-    severity; a rule without patterns is the default for the event type."""
-
-    model_config = _FROZEN
-
-    event: EventType
-    severity: Severity
-    label: str = Field(min_length=1)
-    patterns: tuple[Pattern, ...] = ()
-    cjk_patterns: tuple[Pattern, ...] = ()  # matched anywhere in a non-ASCII field
-    # The highest phase of a watched trial the item names (from the watchlist) that sets this severity, for
-    # a readout named only by its trial ("topline results from ADVANCE-SC" is a phase 3 readout).
-    watched_trial_phase: int | None = Field(default=None, ge=1, le=4)
-
-    @field_validator("patterns", "cjk_patterns")
-    @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_patterns(value)
-
-    @property
-    def is_default(self) -> bool:
-        return not self.patterns and not self.cjk_patterns and self.watched_trial_phase is None
-
-
-class RegistryRule(BaseModel):
-    """What makes an item a trial-registry or trial-finder page (a listing, not news): its event is `event`
-    (a registered trial and its recruitment status) whatever words its protocol title uses ("efficacy")."""
-
-    model_config = _FROZEN
-
-    event: EventType = "trial_status"
-    doc_types: tuple[str, ...] = ("registry",)
-    source_patterns: tuple[Pattern, ...] = ()  # over the normalised source name
-    url_patterns: tuple[Pattern, ...] = ()  # over the lower-cased URL
-    title_patterns: tuple[Pattern, ...] = ()  # over the lower-cased raw title: the shape of a protocol title
-    # A registry page of posted results (over the lower-cased URL, then title) is `results`, not a listing.
-    results_patterns: tuple[Pattern, ...] = ()
-
-    @field_validator("source_patterns", "url_patterns", "title_patterns", "results_patterns")
-    @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_patterns(value)
-
-
-class PublicationRule(BaseModel):
-    """What makes an item a journal article or congress abstract (event `publication`, whatever it says)."""
-
-    model_config = _FROZEN
-
-    doc_types: tuple[str, ...] = ("publication",)
-    # over the normalised source ("Lancet Rheumatology (PubMed 36923454)" -> "lancet rheumatology pubmed ...")
-    source_patterns: tuple[Pattern, ...] = ()
-    # over the lower-cased raw title, punctuation kept (journal titles: "...: a phase 2, randomised trial")
-    title_patterns: tuple[Pattern, ...] = ()
-
-    @field_validator("source_patterns", "title_patterns")
-    @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_patterns(value)
-
-
-class Taxonomy(BaseModel):
-    model_config = _FROZEN
-
-    version: int = 1
-    priority: tuple[EventType, ...] = EVENT_PRIORITY
-    default_event: EventType = "commentary"
-    # Words that make a cue a plan or a hope rather than an event ("plans to file", "seek approval").
-    hedges: tuple[Pattern, ...] = ()
-    hedge_window: int = Field(default=32, ge=0, le=200)
-    # Japanese puts the hedge after the verb (申請予定, "filing planned"): these cancel a CJK cue they follow.
-    cjk_hedges_after: tuple[Pattern, ...] = ()
-    cjk_hedge_window: int = Field(default=6, ge=0, le=50)
-    events: tuple[EventRule, ...] = Field(min_length=1)
-    severity: tuple[SeverityRule, ...] = Field(min_length=1)
-    publication: PublicationRule = PublicationRule()
-    registry: RegistryRule = RegistryRule()
-
-    @field_validator("hedges", "cjk_hedges_after")
-    @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_patterns(value)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Taxonomy:
-        if sorted(self.priority) != sorted(EVENT_PRIORITY):
-            raise ValueError(f"priority must list every event type exactly once: {', '.join(EVENT_PRIORITY)}")
-        defaults = {rule.event for rule in self.severity if rule.is_default}
-        missing = [event for event in EVENT_PRIORITY if event not in defaults]
-        if missing:
-            raise ValueError(f"severity: no default rule (a rule without patterns) for {', '.join(missing)}")
-        return self
