@@ -16,10 +16,18 @@ _SEASON = v.alternation(list(v.SEASONS))
 _NUM = v.alternation(list(v.NUMBER_WORDS))
 _MOD = rf"(?P<mod>(?:by\s+)?(?:{v.END})|{v.EARLY}|{v.LATE}|{v.MID})"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
-_YEAR_SLOT = rf"(?:(?:(?P<cy>calendar|cy)|(?P<fy>fiscal|fy))?(?:\s+year)?\s*{_YEAR}|(?P<rel>{_REL}))"
+_YEAR_SLOT = (
+    rf"(?:(?:(?P<cy>calendar|cy)|(?P<fy>fiscal|fy))?(?:\s+year)?\s*{_YEAR}|(?P<rel>{_REL})|(?P<same>{v.SAME_YEAR}))"
+)
 _ART = r"(?:(?:the|le|la|l'|il|het|de|el|o|der|die|dem|den)\s+)?"
 _NOT_WORD_AFTER = r"(?![\w-])"
-_ZH_REL = r"(?P<zrel>今年|明年)"
+_CJK_REL = v.alternation(list(v.CJK_RELATIVE_YEARS))
+# a year written with a CJK unit ("2026年", "2026년", "2025年度": a fiscal year) or a relative year word
+_CJK_YEAR = rf"(?:(?P<y>(?:19|20)\d{{2}})\s*[年년](?P<jfy>度)?\s*|(?P<zrel>{_CJK_REL})\s*(?P<jfy2>度)?\s*)"
+_CJK_MONTH_MOD = v.alternation(list(v.CJK_MONTH_MODIFIERS))
+_CJK_YEAR_MOD = v.alternation([k for k in v.CJK_YEAR_MODIFIERS if len(k) == 1 or k[0] not in "연年"])
+# "三年内" is "within three years", not "within the year"
+_NOT_COUNTED = r"(?<![一二三四五六七八九十两几数\d])"
 # "delayed to 2026", "pushed back to 2027": "to" is a year's preposition only after a move (elsewhere it
 # links a range, "2025 to 2026")
 _MOVED_TO = "(?:" + "|".join(
@@ -36,12 +44,29 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "numeric",
         r"(?<![\d./-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d./-])",
     ),
-    ("zh_day", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")?(?P<m>1[0-2]|0?[1-9])月(?P<d>[0-3]?\d)[日号]"),
-    ("zh_month", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")(?P<m>1[0-2]|0?[1-9])月(?!\d)"),
-    ("zh_quarter", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")?第(?P<q>[一二三四1-4])季度"),
-    ("zh_half", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")(?P<h>上|下)半年"),
-    ("zh_mod", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")(?P<zmod>底|末|年底|年末|初|年初|中|年中)"),
-    ("zh_year", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r"|(?P<within>年内))(?![\d第上下底末初中])"),
+    ("cjk_day", rf"(?:{_CJK_YEAR})?(?P<m>1[0-2]|0?[1-9])\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日号일]"),
+    # "6~7月", "6월~7월": a span of months
+    (
+        "cjk_month_range",
+        rf"(?:{_CJK_YEAR})?(?P<m>1[0-2]|0?[1-9])\s*[月월]?\s*[~～\-–至到]\s*(?P<m2>1[0-2]|0?[1-9])\s*[月월]",
+    ),
+    (
+        "cjk_month",
+        rf"(?:{_CJK_YEAR})?(?:오는\s*)?(?P<m>1[0-2]|0?[1-9])\s*[月월](?!\d)"
+        rf"(?:\s*(?P<cmod>{_CJK_MONTH_MOD}))?",
+    ),
+    ("cjk_quarter", rf"(?:{_CJK_YEAR})?(?:第\s*)?(?P<q>[一二三四1-4])\s*(?:季度|四半期|분기)"),
+    ("cjk_half", rf"(?:{_CJK_YEAR})?(?P<h>上|下|상|하)\s*(?:半年|半期|期|반기)"),
+    (
+        "cjk_mod",
+        rf"(?:{_CJK_YEAR})(?:年|연)?(?P<cmod>{_CJK_YEAR_MOD})(?![国心期间旬])"
+        r"|(?P<cmod2>연말|연초|年末|年底|年初)",
+    ),
+    (
+        "cjk_year",
+        rf"(?:(?P<y>(?:19|20)\d{{2}})\s*[年년](?P<jfy>度)?|(?P<zrel>{_CJK_REL})(?P<jfy2>度)?|"
+        rf"(?P<within>{_NOT_COUNTED}年内|연내))",
+    ),
     (
         "day_month_first",
         rf"(?:(?P<mod>early|mid|late|end\s+of|by\s+the\s+end\s+of)[\s-]+)?(?:(?:monday|tuesday|wednesday|"
@@ -51,6 +76,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "day_first",
         rf"(?<![\d.])(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTHS})\.?(?:,?\s+(?:de\s+)?{_YEAR}(?!\d))?",
+    ),
+    (
+        "week_of_month",
+        rf"(?P<ord>{_ORD}|last|ultima|dernière|última|letzte)\s+(?:{v.WEEK_WORDS})\s+"
+        rf"(?:(?:of|di|de|d'|du|van|do|da|del|des)\s*)?(?P<mon>{_MONTHS})\b(?:,?\s+{_YEAR}(?!\d))?",
     ),
     ("month_year", rf"(?:{_MOD}[\s-]+)?(?P<mon>{_MONTHS})\.?\s+(?:of\s+|de\s+|del\s+|van\s+)?{_YEAR}(?!\d)"),
     (
@@ -112,7 +142,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "relative_year",
         r"(?P<rel>this\s+year|next\s+year|cette\s+année|l'année\s+prochaine|l'an\s+prochain|dit\s+jaar|"
         r"volgend\s+jaar|quest'anno|l'anno\s+prossimo|il\s+prossimo\s+anno|dieses\s+jahr|nächstes\s+jahr|"
-        r"este\s+año|el\s+próximo\s+año|este\s+ano|o\s+próximo\s+ano|ano\s+que\s+vem|last\s+year)",
+        r"este\s+año|el\s+próximo\s+año|este\s+ano|o\s+próximo\s+ano|ano\s+que\s+vem|last\s+year|deste\s+ano|"
+        r"do\s+próximo\s+ano|del\s+próximo\s+año|dell'anno\s+prossimo|del\s+prossimo\s+anno|"
+        r"l'anno\s+in\s+corso|de\s+cette\s+année|van\s+dit\s+jaar|volgend\s+jaar|kommenden\s+jahres|"
+        r"im\s+kommenden\s+jahr)"
+        rf"|(?P<same>{v.SAME_YEAR})",
     ),
     (
         "relative_period",
@@ -128,6 +162,6 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
 )
 COMPILED = tuple(
-    (name, re.compile(rx if name.startswith("zh_") else rf"(?<!\w){rx}", re.IGNORECASE))
+    (name, re.compile(rx if name.startswith("cjk_") else rf"(?<!\w){rx}", re.IGNORECASE))
     for name, rx in _PATTERNS
 )

@@ -1,5 +1,5 @@
-"""The words date expressions are made of, per language (EN, FR, NL, IT, DE, ES, PT; ZH forms are in the
-patterns themselves). Kept apart from the parser so adding a language is a vocabulary edit.
+"""The words date expressions are made of, per language (EN, FR, NL, IT, DE, ES, PT; the CJK forms of ZH, JA
+and KO, which write dates with numbers and unit characters, are in CJK_DATE_WORDS and date_patterns.py). Kept apart from the parser so adding a language is a vocabulary edit.
 
 Every value is a regex alternation fragment, matched case-insensitively.
 """
@@ -120,7 +120,10 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "drittes",
         "tercer",
         "tercero",
+        "tercera",
         "terceiro",
+        "terceira",
+        "terza",
         "3º",
         "3°",
     ),
@@ -138,6 +141,8 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "vierte",
         "viertes",
         "cuarto",
+        "cuarta",
+        "quarta",
         "4º",
         "4°",
     ),
@@ -164,7 +169,9 @@ END = (
     r"end\s+of|the\s+end\s+of|end-|by\s+the\s+end\s+of|by\s+end\s+of|by\s+end-|year-end|"
     r"fin|fin\s+d[eu']?|à\s+la\s+fin\s+d[eu']?|la\s+fin\s+d[eu']?|eind|einde\s+van|"
     r"fine|fine\s+del|entro\s+la\s+fine\s+del|ende|bis\s+ende|"
-    r"finales\s+de|a\s+finales\s+de|final\s+de|fim\s+de|no\s+final\s+de|até\s+o\s+final\s+de"
+    r"finales\s+de|a\s+finales\s+de|final\s+de|fim\s+de|fim|no\s+final\s+de|até\s+o\s+final\s+de|até\s+o\s+fim\s+de|"
+    r"até\s+o\s+fim|entro\s+la\s+fine\s+di|bis\s+zum\s+ende|einde|tegen\s+het\s+einde\s+van|"
+    r"avant\s+la\s+fin\s+d[eu']?|antes\s+de\s+finales\s+de|antes\s+do\s+fim\s+de"
 )
 
 # season -> (first month, last month); winter runs into the next year
@@ -239,7 +246,90 @@ RELATIVE_YEARS: dict[str, int] = {
     "letztes jahr": -1,
     "el año pasado": -1,
     "o ano passado": -1,
+    # the genitive and prepositional forms ("end of this year", "begin volgend jaar", "fim deste ano")
+    "deste ano": 0,
+    "do ano": 0,
+    "do próximo ano": 1,
+    "do ano que vem": 1,
+    "no ano que vem": 1,
+    "de este año": 0,
+    "del año": 0,
+    "del próximo año": 1,
+    "del año próximo": 1,
+    "del año que viene": 1,
+    "di quest'anno": 0,
+    "dell'anno": 0,
+    "dell'anno in corso": 0,
+    "dell'anno prossimo": 1,
+    "del prossimo anno": 1,
+    "de cette année": 0,
+    "de l'année": 0,
+    "de l'année prochaine": 1,
+    "de l'an prochain": 1,
+    "van dit jaar": 0,
+    "van volgend jaar": 1,
+    "kommenden jahres": 1,
+    "kommendes jahr": 1,
+    "im kommenden jahr": 1,
+    "of this year": 0,
+    "of next year": 1,
 }
+
+# "in the second half of the same year": the year last named before it in the same text
+SAME_YEAR = (
+    r"the\s+same\s+year|that\s+same\s+year|del\s+mismo\s+año|el\s+mismo\s+año|dello\s+stesso\s+anno|"
+    r"de\s+la\s+même\s+année|la\s+même\s+année|desselben\s+jahres|im\s+selben\s+jahr|do\s+mesmo\s+ano|"
+    r"van\s+hetzelfde\s+jaar"
+)
+
+# Korean, Japanese and Chinese: year words (value = years ahead) and the words that place a window in a
+# year or a month (early / mid / late / end).
+CJK_RELATIVE_YEARS: dict[str, int] = {
+    "今年": 0,
+    "本年": 0,
+    "明年": 1,
+    "来年": 1,
+    "翌年": 1,
+    "올해": 0,
+    "금년": 0,
+    "내년": 1,
+    "이듬해": 1,
+    "작년": -1,
+    "去年": -1,
+    "昨年": -1,
+}
+CJK_YEAR_MODIFIERS: dict[str, str] = {
+    "초": "early",
+    "연초": "early",
+    "年初": "early",
+    "初": "early",
+    "중반": "mid",
+    "年中": "mid",
+    "中": "mid",
+    "말": "end",
+    "연말": "end",
+    "年末": "end",
+    "年底": "end",
+    "底": "end",
+    "末": "end",
+}
+CJK_MONTH_MODIFIERS: dict[str, str] = {
+    "초": "early",
+    "초순": "early",
+    "상순": "early",
+    "初旬": "early",
+    "上旬": "early",
+    "初": "early",
+    "중순": "mid",
+    "中旬": "mid",
+    "말": "end",
+    "하순": "late",
+    "下旬": "late",
+    "末": "end",
+    "底": "end",
+    "내": "end",
+}
+WEEK_WORDS = r"week|semaine|semana|settimana|woche|week"
 
 NUMBER_WORDS: dict[str, int] = {
     "one": 1,
