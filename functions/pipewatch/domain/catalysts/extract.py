@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipewatch.domain.catalysts import cues
+from pipewatch.domain.catalysts.date_patterns import MONTH_OF
 from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
+from pipewatch.domain.catalysts.vocabulary import alternation
 from pipewatch.domain.catalysts.windows import FiscalYear, Mention, Reference, Window, after, find_mentions
 from pipewatch.domain.watch.match import Matcher
 from pipewatch.domain.watch.watchlist import Watchlist
@@ -27,6 +29,11 @@ _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Inc|Co|Ltd|Corp|No|vs|approx|U\.S|e\.g|i\.e|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
     r"Sep|Sept|Oct|Nov|Dec|Fig|Ph|al))\.$"
 )
+# "am 30. August": a German day ordinal before a month is no sentence end
+_DAY_ORDINAL_END = re.compile(r"(?<![\d.])[0-3]?\d\.$")
+_MONTH_START = re.compile(rf"(?:{alternation(list(MONTH_OF))})\b", re.IGNORECASE)
+# Chinese, Japanese and Korean put the verb after the date: "2026年上半年公布结果", "7월 내 허가"
+_VERB_FINAL_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-]([0-3]\d))?(?=[/-]|$)")
 _NCT = re.compile(r"\bNCT\d{8}\b")
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,}(?:[-+][A-Z0-9]+)*\+?)(?![\w-])")
@@ -125,6 +132,8 @@ def split_sentences(text: str) -> list[str]:
         head = text[start : m.start()]
         if _ABBREVIATION.search(head):
             continue
+        if _DAY_ORDINAL_END.search(head) and _MONTH_START.match(text, m.end()):
+            continue
         pieces.append(head)
         start = m.end()
     pieces.append(text[start:])
@@ -169,10 +178,15 @@ def _tense_in(clause: str) -> bool | None:
     return max(ahead, default=-1) >= max(back, default=-1)
 
 
-def _read(before: str, after_text: str, earlier: str = "") -> _Reading:
+def _read(before: str, after_text: str, earlier: str = "", *, verb_final: bool = False) -> _Reading:
     kind: CatalystKind | None = None
     ahead: bool | None = None
     financial = False
+    if verb_final:
+        # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data
+        first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
+        kind = _kind_in(first_after)
+        financial = bool(kind and cues.FINANCIAL.search(first_after))
     for clause in _clauses_back(before):
         if ahead is None:
             ahead = _tense_in(clause)
@@ -300,9 +314,9 @@ class Extractor:
         before, after_text = masked[seg_start : mention.start], masked[mention.end : seg_end]
         if _not_guidance(mention, masked, before, after_text):
             return None
-        reading = _read(before, after_text, masked[:seg_start])
+        reading = _read(before, after_text, masked[:seg_start], verb_final=bool(_VERB_FINAL_SCRIPT.search(sentence)))
         # "to discuss second quarter results": the date names a reporting period, not a catalyst
-        period = masked[mention.start : mention.end] + after_text[:40]
+        period = masked[mention.start : mention.end + 60]
         financial = reading.financial or bool(cues.FINANCIAL.match(period) or cues.FINANCIAL.search(period))
         if reading.kind is None or financial or reading.looks_ahead is False:
             return None

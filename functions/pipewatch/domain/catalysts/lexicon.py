@@ -54,6 +54,19 @@ TRIAL = (
     r"ensaios?|testes|sperimentazion[ei]|proef|onderzoek|phase\s*(?:iii|ii|3|2|1|iib|2b|2/3|ii/iii))"
 )
 
+# A regulator as the subject of "approve" makes the statement a decision, whatever application is named
+# before it: "the FDA could approve X in 2020", "la FDA pudiera aprobar", "die Behörde könnte zulassen"
+REGULATOR = (
+    r"(?:fda|ema|agency|regulators?|commission|pmda|nmpa|mhra|anvisa|aifa|agencia|agenzia|agence|agentur|"
+    r"behörde|autoriteiten|autoridades|autorità)"
+)
+
+
+def regulator_approves(*verbs: str) -> str:
+    """The cue for a regulator (optionally with a modal or two between) followed by one of `verbs`."""
+    return rf"{REGULATOR}\s+(?:[\w']+\s+){{0,2}}?(?:{'|'.join(verbs)})\b"
+
+
 ENGLISH = Lexicon(
     enrollment_complete=(
         r"fully\s+enrolled",
@@ -96,6 +109,7 @@ ENGLISH = Lexicon(
         r"(?:positive\s+)?opinion\s+from\s+the\s+chmp",
         r"(?:extend\w*|prolong\w*)\s+(?:the\s+|its\s+)?review",
         r"review\s+(?:process\s+)?(?:will\s+)?(?:\w+\s+){0,2}extend",
+        regulator_approves("approve", "decide", "rule"),
     ),
     congress=(
         r"(?:will\s+)?present(?:ed|ing|ation)?\b[^.;]{0,160}?\b(?:congress|meeting|session|conference|symposium|"
@@ -124,7 +138,7 @@ ENGLISH = Lexicon(
         r"(?:market|commercial)\s+availability",
         # "bring X to (the) market", "on the market in"
         r"bring\w*\s+(?:[\w-]+\s+){1,12}?to\s+(?:the\s+)?market",
-        r"to\s+market",
+        r"to\s+(?:the\s+)?market\b",
     ),
     approval=(r"approv\w*", r"nod"),
     other=(
@@ -200,5 +214,6 @@ ENGLISH = Lexicon(
         r"dividend|repurchase|buyback",
         r"profitab\w*",
         r"ebitda|ebit|break[\s-]?even|cash[\s-]flow",
+        r"results\s+for\s+the\s+(?:\w+\s+){0,2}(?:quarter|half|fiscal|full\s+year)",
     ),
 )

@@ -3,7 +3,7 @@ lexicon.py for the fields and how entries are matched)."""
 
 from __future__ import annotations
 
-from pipewatch.domain.catalysts.lexicon import Lexicon
+from pipewatch.domain.catalysts.lexicon import Lexicon, regulator_approves
 
 FRENCH = Lexicon(
     enrollment_complete=(
@@ -17,7 +17,7 @@ FRENCH = Lexicon(
         r"démarrage|lancement\s+(?:de\s+l'|d'un\s+|du\s+)?(?:essai|étude)",
         r"(?:commencer|démarrer|débuter|lancer)\s+(?:l'|un\s+|une\s+|le\s+)?(?:essai|étude)",
     ),
-    decision=(r"décision", r"avis\s+du\s+chmp"),
+    decision=(r"décision", r"avis\s+du\s+chmp", regulator_approves("approuver", "autoriser", "se\\s+prononcer")),
     congress=(r"présent\w*\s+(?:lors|au|à)\s+(?:du|la|l')?\s*(?:congrès|réunion)", r"congrès"),
     filing=(
         r"soumettre|soumission|dépôt|déposer",
@@ -43,6 +43,7 @@ FRENCH = Lexicon(
         # a company's own reporting period: "publiera ses résultats du premier semestre"
         r"(?:publi|annonc|dévoil)\w*\s+(?:ses|leurs|les)\s+(?:\w+\s+)?résultats",
         r"résultats\s+(?:annuels|semestriels|trimestriels|financiers)",
+        r"résultats\s+(?:du|de\s+l')\s*(?:\w+\s+)?(?:trimestre|semestre|exercice)",
     ),
 )
 
@@ -50,7 +51,7 @@ DUTCH = Lexicon(
     enrollment_complete=(r"volledig\s+gerekruteerd", r"(?:afronden|voltooien)\s+(?:van\s+)?(?:de\s+)?inclusie"),
     trial_completion=(r"(?:afronding|einde)\s+van\s+(?:de\s+)?(?:studie|proef)",),
     trial_start=(r"start\s+van\s+de|beginnen\s+met", r"(?:studie|proef)\s+(?:\w+\s+){0,3}(?:starten|beginnen)"),
-    decision=(r"beslissing|besluit",),
+    decision=(r"beslissing|besluit", regulator_approves("goedkeuren", "beslissen")),
     congress=(r"gepresenteerd", r"congres"),
     filing=(r"indienen|indiening", r"aanvraag"),
     readout=(r"resultaten|gegevens", r"uitlezing|uitslag|topline"),
@@ -59,7 +60,7 @@ DUTCH = Lexicon(
     other=(r"overleg\s+met\s+(?:de\s+)?(?:fda|ema)",),
     forward=(r"verwacht\w*|gepland|op\s+schema|zal|zullen", r"moet|kan|kunnen|zou"),
     past=(r"zijn\s+gepresenteerd", r"werd|werden|heeft\s+\w+\s+gekregen"),
-    financial=(r"kasmiddelen|omzet", r"winst|verkoop"),
+    financial=(r"kasmiddelen|omzet", r"winst|verkoop", r"kwartaalcijfers|jaarcijfers|halfjaarcijfers"),
 )
 
 ITALIAN = Lexicon(
@@ -74,6 +75,7 @@ ITALIAN = Lexicon(
         r"termine\s+(?:per\s+la|della)\s+revisione",
         r"verdetto",
         r"si\s+pronuncer\w*|pronunciarsi",
+        regulator_approves("approvare", "autorizzare", "decidere"),
     ),
     congress=(r"presentati\s+al", r"congresso"),
     filing=(
@@ -91,7 +93,7 @@ ITALIAN = Lexicon(
         r"\w{3,}(?:erà|irà|eranno|iranno)\b",
     ),
     past=(r"sono\s+stati|è\s+stat[oa]|ha\s+ricevuto|ricevuto|ha\s+ottenuto", r"lanciat[oa]"),
-    financial=(r"liquidità|ricavi", r"vendite|fatturato"),
+    financial=(r"liquidità|ricavi", r"vendite|fatturato", r"risultati\s+del\s+(?:\w+\s+)?(?:trimestre|semestre)"),
 )
 
 GERMAN = Lexicon(
@@ -102,7 +104,7 @@ GERMAN = Lexicon(
     ),
     trial_completion=(r"abschluss\s+der\s+\w*studie",),
     trial_start=(r"beginn\s+der|starten", r"\w*studie\s+(?:\w+\s+){0,3}(?:beginnen|starten)"),
-    decision=(r"\w*entscheidung", r"\w*entschieden"),
+    decision=(r"\w*entscheidung", r"\w*entschieden", regulator_approves("zulassen", "genehmigen", "entscheiden")),
     congress=(r"präsentiert", r"\w*kongress"),
     filing=(
         r"einreich\w*",
@@ -119,7 +121,11 @@ GERMAN = Lexicon(
         r"plant|könnte|dürfte",
     ),
     past=(r"werden\s+(?:vorgestellt|präsentiert)|wurde", r"erhielt|hat\s+erhalten|erhalten\s+hat"),
-    financial=(r"liquidität|umsatz|prognose", r"gewinn|quartalszahlen|jahreszahlen"),
+    financial=(
+        r"liquidität|umsatz|prognose",
+        r"gewinn|quartalszahlen|jahreszahlen|\w*quartalsergebnisse",
+        r"\w*ergebnisse\s+(?:zum|für\s+das|des)\s+(?:\w+\s+)?(?:quartal|halbjahr|geschäftsjahr)",
+    ),
 )
 
 SPANISH = Lexicon(
@@ -132,7 +138,7 @@ SPANISH = Lexicon(
         r"inicio\s+del\s+(?:ensayo|estudio)",
         r"(?:iniciar|empezar|comenzar)\s+(?:el\s+|un\s+|los\s+)?(?:ensayos?|estudios?)",
     ),
-    decision=(r"decisión",),
+    decision=(r"decisión", regulator_approves("aprobar", "autorizar", "decidir")),
     congress=(r"presentados?\s+en", r"congreso"),
     filing=(
         r"presentar\s+(?:la\s+)?solicitud|solicitud\s+de\s+autorización",
@@ -149,7 +155,11 @@ SPANISH = Lexicon(
         r"\w{3,}(?:ará|erá|irá|arán|erán|irán)\b",
     ),
     past=(r"fueron|fue\s+\w+ado", r"recibió|obtuvo|presentó|ha\s+recibido|ha\s+obtenido"),
-    financial=(r"ingresos|tesorería", r"ventas|facturación|beneficio"),
+    financial=(
+        r"ingresos|tesorería",
+        r"ventas|facturación|beneficio",
+        r"resultados\s+del\s+(?:\w+\s+)?(?:trimestre|semestre)",
+    ),
 )
 
 PORTUGUESE = Lexicon(
@@ -163,7 +173,7 @@ PORTUGUESE = Lexicon(
         r"(?:testes|ensaios?|estudos?)\b[^.;]{0,60}?\b(?:começar|iniciar|começam|iniciam)",
         r"(?:começar|iniciar)\s+(?:os\s+|o\s+)?(?:testes|ensaios?|estudos?)",
     ),
-    decision=(r"decisão",),
+    decision=(r"decisão", regulator_approves("aprovar", "autorizar", "decidir")),
     congress=(r"apresentados?\s+no", r"congresso"),
     filing=(r"solicitar\s+(?:a\s+)?aprova\w*|submeter|submissão", r"pedido\s+de\s+(?:registro|aprovação)"),
     readout=(r"resultados|dados",),
@@ -176,7 +186,7 @@ PORTUGUESE = Lexicon(
         r"\w{3,}(?:ará|erá|irá|arão|erão|irão)\b|irá|irão",
     ),
     past=(r"foram|foi", r"recebeu|obteve|recebida|aprovad[oa]\s+em"),
-    financial=(r"caixa|receita", r"vendas|faturamento|lucro"),
+    financial=(r"caixa|receita", r"vendas|faturamento|lucro", r"resultados\s+do\s+(?:\w+\s+)?(?:trimestre|semestre)"),
 )
 
 EUROPEAN = (FRENCH, DUTCH, ITALIAN, GERMAN, SPANISH, PORTUGUESE)
