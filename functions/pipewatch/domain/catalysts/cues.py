@@ -46,6 +46,14 @@ PAST = _joined("past")
 # Money and company events: not drug catalysts whatever their date.
 FINANCIAL = _joined("financial")
 
+# "does not expect to file in 2026", "no plans to start in 2026": the statement is denied. ("No later than
+# June" is a deadline, not a denial.)
+NEGATED = re.compile(
+    r"(?<!\w)(?:not|never|no\s+plans?|won't|doesn't|don't|isn't|aren't|ne\s+\w+\s+pas|n'\w+\s+pas|nicht|keine?|"
+    r"niet|geen|não)(?!\w)(?!\s+(?:later|longer|earlier|only|nur|seulement|later\s+dan))|不会|不再|没有计划|しない|予定はない",
+    re.IGNORECASE,
+)
+
 # "Earlier this year", "earlier in 2025", "late last year": a date placed behind the item's own
 EARLIER_BEFORE = re.compile(r"(?:\bearlier|\bpreviously|\bplus\s+tôt|\bau\s+début\s+de\s+l'année\s+passée|"
                             r"\beerder|\bin\s+precedenza|\bzuvor|\bcon\s+anterioridad)\s+(?:in\s+|dans\s+|en\s+)?$",
@@ -67,6 +75,10 @@ AS_OF_BEFORE = re.compile(
     r"(?:\bas\s+(?:of|at)|\bstand|\bdated|\bau\s+\d|\bper\s+(?:il|la))\s*$", re.IGNORECASE
 )
 DATELINE_AFTER = re.compile(r"^\s*(?:[-–—/]|\(|:\s*[A-Z]|,?\s*/?PRNewswire|,?\s*\(?GLOBE)", re.IGNORECASE)
+# "March 20: Bausch Health PDUFA for Duobrii": a calendar or list line, not a dateline (no news verb follows)
+CALENDAR_LINE_AFTER = re.compile(
+    r"^\s*:(?![^.]*\b(?:today|announc\w*|reported|said|says|annonce|kündigt|annuncia|anuncia)\b)", re.IGNORECASE
+)
 BEYOND_BEFORE = re.compile(
     r"(?:\bbeyond|\bpast|\bafter|\bau-delà\s+d[eu']?|\bnach|\bmás\s+allá\s+d[el]|\boltre|\bna)\s+(?:the\s+)?"
     r"(?:[\w-]+\s+){0,4}?(?:of\s+|du\s+|de\s+)?$",

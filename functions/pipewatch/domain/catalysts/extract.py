@@ -221,6 +221,15 @@ def _read(before: str, after_text: str, earlier: str = "", *, verb_final: bool =
     return _Reading(kind, ahead, financial)
 
 
+def _denied(clause: str) -> bool:
+    """A negation directly before the statement's verb or kind: "does not expect to", "no plans to file"."""
+    for m in cues.NEGATED.finditer(clause):
+        tail = clause[m.end() : m.end() + 40]
+        if cues.FORWARD.search(tail) or _kind_in(tail):
+            return True
+    return False
+
+
 def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -> bool:
     """A date recounted as superseded ("from Sept. 28") or placed before the item ("earlier this year"), an
     "as of" date, or a dateline."""
@@ -230,7 +239,8 @@ def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -
         return False
     if cues.AS_OF_BEFORE.search(before):
         return True
-    return not masked[: mention.start].strip(" (*-") and bool(cues.DATELINE_AFTER.match(after_text))
+    at_start = not masked[: mention.start].strip(" (*-")
+    return at_start and bool(cues.DATELINE_AFTER.match(after_text)) and not cues.CALENDAR_LINE_AFTER.match(after_text)
 
 
 class Extractor:
@@ -320,6 +330,8 @@ class Extractor:
         financial = reading.financial or bool(cues.FINANCIAL.match(period) or cues.FINANCIAL.search(period))
         if reading.kind is None or financial or reading.looks_ahead is False:
             return None
+        if _denied(_clauses_back(before)[0] if before.strip() else after_text[:60]):
+            return None  # a denied plan: "does not expect to file in 2026"
         window = mention.window
         if window is not None and cues.BEYOND_BEFORE.search(before):
             window = after(window)
