@@ -71,7 +71,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "day_month_first",
         rf"(?:(?P<mod>early|mid|late|end\s+of|by\s+the\s+end\s+of)[\s-]+)?(?:(?:monday|tuesday|wednesday|"
         rf"thursday|friday|saturday|sunday),?\s+)?(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
-        rf"(?![\d:])(?:,?\s+{_YEAR}(?!\d))?",
+        rf"(?!\d|:\d)(?:,?\s+{_YEAR}(?!\d))?",
     ),
     (
         "day_first",

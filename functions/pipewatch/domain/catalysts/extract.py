@@ -325,8 +325,9 @@ class Extractor:
         if _not_guidance(mention, masked, before, after_text):
             return None
         reading = _read(before, after_text, masked[:seg_start], verb_final=bool(_VERB_FINAL_SCRIPT.search(sentence)))
-        # "to discuss second quarter results": the date names a reporting period, not a catalyst
-        period = masked[mention.start : mention.end + 60]
+        # "to discuss second quarter results", "to publish its results for the third quarter": the date names
+        # a reporting period, not a catalyst
+        period = masked[max(seg_start, mention.start - 30) : mention.end + 60]
         financial = reading.financial or bool(cues.FINANCIAL.match(period) or cues.FINANCIAL.search(period))
         if reading.kind is None or financial or reading.looks_ahead is False:
             return None
