@@ -32,11 +32,16 @@ DEFAULT_FILES = (LABELED / "catalysts_dev.jsonl", LABELED / "catalysts_broad_dev
 # the other nine languages than of English.
 _NON_LATIN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _ENGLISH_WORDS = frozenset(
-    "the and of to is are will be expected in for with its from by on this that an at as was has".split()
+    {"the", "and", "of", "to", "is", "are", "will", "be", "expected", "in", "for", "with", "its", "from"}
+    | {"by", "on", "this", "that", "an", "at", "as", "was", "has"}
 )
 _OTHER_WORDS = frozenset(
-    "de la le les des du et est een het van zijn op il della del di per con nel che der die das und "
-    "mit für wird ist zu el los las que en una em os da do dos na no ao uma sur dans".split()
+    {"de", "la", "le", "les", "des", "du", "et", "est", "sur", "dans"}  # French
+    | {"een", "het", "van", "zijn", "op"}  # Dutch
+    | {"il", "della", "del", "di", "per", "con", "nel", "che"}  # Italian
+    | {"der", "die", "das", "und", "mit", "für", "wird", "ist", "zu"}  # German
+    | {"el", "los", "las", "que", "en", "una"}  # Spanish
+    | {"em", "os", "da", "do", "dos", "na", "no", "ao", "uma"}  # Portuguese
 )
 
 
@@ -155,7 +160,9 @@ def score_file(path: Path, show_misses: bool) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, action="append", help="a labelled file (default: every one)")
     parser.add_argument("--misses", action="store_true", help="print the tuning half's misses")
     args = parser.parse_args()

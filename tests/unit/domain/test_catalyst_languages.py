@@ -41,8 +41,10 @@ def _first(extractor: Extractor, sentence: str, published: date | None) -> tuple
     [
         # English: https://ticker.report/news/lly-eli-lilly-ceo-reveals-billions-of-oral-weight-loss-pills-already-produced-ahead-2025-10-28
         (
-            "Eli Lilly's CEO, Dave Ricks, announced that the company has already manufactured billions of doses "
-            "of its next-generation oral weight-loss pill, orforglipron, in anticipation of a potential launch "
+            "Eli Lilly's CEO, Dave Ricks, announced that the "
+            "company has already manufactured billions of doses "
+            "of its next-generation oral weight-loss pill, "
+            "orforglipron, in anticipation of a potential launch "
             "next year.",
             date(2025, 10, 28),
             ("launch", "2026-01-01", "2026-12-31"),
@@ -63,16 +65,20 @@ def _first(extractor: Extractor, sentence: str, published: date | None) -> tuple
         ),
         # Dutch: https://www.iex.nl/Nieuws/ANP-130120-128/Galapagos-snel-met-zoektocht-proefpersonen.aspx
         (
-            "Een tussentijdse uitlezing bij 30 procent van de patiënten in het fase III-programma wordt begin "
+            "Een tussentijdse uitlezing bij 30 procent van de "
+            "patiënten in het fase III-programma wordt begin "
             "volgend jaar verwacht en blijft volgens KBC een risicovolle gebeurtenis voor het bedrijf.",
             date(2020, 1, 13),
             ("readout", "2021-01-01", "2021-04-30"),
         ),
-        # Spanish: https://www.eleconomista.es/empresas-finanzas-ss-ss/amp/10259935/ (PharmaMar, lurbinectedin)
+        # Spanish (PharmaMar, lurbinectedin): https://www.eleconomista.es/empresas-finanzas-ss-ss/amp/10259935/
         (
-            '"La solicitud de registro bajo la regulación de aprobación acelerada nos da la posibilidad de que '
-            "la FDA pudiera aprobar lurbinectedina en EEUU para tratamiento de cáncer de pulmón microcítico en "
-            "2020 y que, en el caso de obtener la aprobación, pudiera empezar a comercializarse en la segunda "
+            '"La solicitud de registro bajo la regulación de '
+            "aprobación acelerada nos da la posibilidad de que "
+            "la FDA pudiera aprobar lurbinectedina en EEUU para "
+            "tratamiento de cáncer de pulmón microcítico en "
+            "2020 y que, en el caso de obtener la aprobación, "
+            "pudiera empezar a comercializarse en la segunda "
             'mitad del mismo año en Estados Unidos", explica Luis Mora.',
             None,
             ("decision", "2020-01-01", "2020-12-31"),
@@ -86,7 +92,7 @@ def _first(extractor: Extractor, sentence: str, published: date | None) -> tuple
         ),
         # French: https://www.boursorama.com/bourse/actualites/valneva-grimpe-resultats-positifs-de-phase-2-
         (
-            "Les analystes de Kempen disent quant à eux dans une note continuer \"à considérer le rapport "
+            'Les analystes de Kempen disent quant à eux dans une note continuer "à considérer le rapport '
             "risque/récompense à l'approche des résultats de phase 3 sur la maladie de Lyme au premier "
             'semestre 2026 comme très attractif."',
             date(2025, 11, 26),
@@ -107,7 +113,11 @@ def _first(extractor: Extractor, sentence: str, published: date | None) -> tuple
             ("launch", "2018-09-01", "2018-09-30"),
         ),
         # Japanese: HAND-MADE (the set has no Japanese row)
-        ("同社は2026年度上期に承認申請を行う予定です。", date(2025, 11, 1), ("filing", "2026-04-01", "2026-09-30")),
+        (
+            "同社は2026年度上期に承認申請を行う予定です。",
+            date(2025, 11, 1),
+            ("filing", "2026-04-01", "2026-09-30"),
+        ),
         ("第3相試験のトップライン結果は2026年第2四半期に得られる見込みです。", date(2025, 11, 1), None),
     ],
 )
@@ -146,7 +156,9 @@ def test_given_a_sentence_in_each_language_then_its_first_catalyst_is_found(
         ("Primary Completion Date (Estimated): 2027-03", ("2027-03-01", "2027-03-31", "month")),
     ],
 )
-def test_given_a_window_form_then_it_resolves_from_the_page_date(text: str, expected: tuple[str, str, str]) -> None:
+def test_given_a_window_form_then_it_resolves_from_the_page_date(
+    text: str, expected: tuple[str, str, str]
+) -> None:
     mentions = [m for m in find_mentions(text, Reference(date(2025, 9, 4))) if m.window]
     assert mentions, text
     window = mentions[-1].window
@@ -208,7 +220,11 @@ def test_given_the_broad_set_then_the_scores_hold_the_level_reached() -> None:
     tp = fp = fn = kind_ok = positives = 0
     for row in rows:
         published = row["published"].lstrip("~") if row["published"] else None
-        day = date.fromisoformat(published + "-01" if published and len(published) == 7 else published) if published else None
+        day = (
+            date.fromisoformat(published + "-01" if published and len(published) == 7 else published)
+            if published
+            else None
+        )
         found = extractor.extract(row["title"] or "", row["sentence"], published=day, url=row["url"] or "")
         truth = bool(row["label"]["is_catalyst"])
         tp += truth and bool(found)
@@ -225,9 +241,15 @@ _DATES = ["in 2026", "in Q3 2026", "by mid-2026", "2026년 상반기", "2026年�
 _KINDS = ["file for approval", "start the Phase 3 trial", "report topline results", "launch the drug"]
 
 
-@given(st.sampled_from(_DATES), st.sampled_from(_KINDS), st.sampled_from(["does not plan to", "will not", "has no plans to"]))
+@given(
+    st.sampled_from(_DATES),
+    st.sampled_from(_KINDS),
+    st.sampled_from(["does not plan to", "will not", "has no plans to"]),
+)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_given_a_denied_plan_then_no_catalyst(extractor: Extractor, when: str, what: str, denial: str) -> None:
+def test_given_a_denied_plan_then_no_catalyst(
+    extractor: Extractor, when: str, what: str, denial: str
+) -> None:
     sentence = f"Acme {denial} {what} {when}."  # HAND-MADE look-alike
     assert extractor.extract("", sentence, published=date(2025, 6, 1)) == []
 

@@ -77,7 +77,8 @@ AS_OF_BEFORE = re.compile(
 DATELINE_AFTER = re.compile(r"^\s*(?:[-–—/]|\(|:\s*[A-Z]|,?\s*/?PRNewswire|,?\s*\(?GLOBE)", re.IGNORECASE)
 # "March 20: Bausch Health PDUFA for Duobrii": a calendar or list line, not a dateline (no news verb follows)
 CALENDAR_LINE_AFTER = re.compile(
-    r"^\s*:(?![^.]*\b(?:today|announc\w*|reported|said|says|annonce|kündigt|annuncia|anuncia)\b)", re.IGNORECASE
+    r"^\s*:(?![^.]*\b(?:today|announc\w*|reported|said|says|annonce|kündigt|annuncia|anuncia)\b)",
+    re.IGNORECASE,
 )
 BEYOND_BEFORE = re.compile(
     r"(?:\bbeyond|\bpast|\bafter|\bau-delà\s+d[eu']?|\bnach|\bmás\s+allá\s+d[el]|\boltre|\bna)\s+(?:the\s+)?"

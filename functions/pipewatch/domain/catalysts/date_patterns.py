@@ -17,7 +17,8 @@ _NUM = v.alternation(list(v.NUMBER_WORDS))
 _MOD = rf"(?P<mod>(?:by\s+)?(?:{v.END})|{v.EARLY}|{v.LATE}|{v.MID})"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
 _YEAR_SLOT = (
-    rf"(?:(?:(?P<cy>calendar|cy)|(?P<fy>fiscal|fy))?(?:\s+year)?\s*{_YEAR}|(?P<rel>{_REL})|(?P<same>{v.SAME_YEAR}))"
+    rf"(?:(?:(?P<cy>calendar|cy)|(?P<fy>fiscal|fy))?(?:\s+year)?\s*{_YEAR}|(?P<rel>{_REL})"
+    rf"|(?P<same>{v.SAME_YEAR}))"
 )
 _ART = r"(?:(?:the|le|la|l'|il|het|de|el|o|der|die|dem|den)\s+)?"
 _NOT_WORD_AFTER = r"(?![\w-])"

@@ -178,15 +178,21 @@ def _tense_in(clause: str) -> bool | None:
     return max(ahead, default=-1) >= max(back, default=-1)
 
 
-def _read(before: str, after_text: str, earlier: str = "", *, verb_final: bool = False) -> _Reading:
+def _kind_after(after_text: str) -> tuple[CatalystKind | None, bool]:
+    first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
+    kind = _kind_in(first_after)
+    return kind, bool(kind and cues.FINANCIAL.search(first_after))
+
+
+def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
+    before: str, after_text: str, earlier: str = "", *, verb_final: bool = False
+) -> _Reading:
     kind: CatalystKind | None = None
     ahead: bool | None = None
     financial = False
     if verb_final:
         # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data
-        first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
-        kind = _kind_in(first_after)
-        financial = bool(kind and cues.FINANCIAL.search(first_after))
+        kind, financial = _kind_after(after_text)
     for clause in _clauses_back(before):
         if ahead is None:
             ahead = _tense_in(clause)
@@ -240,7 +246,11 @@ def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -
     if cues.AS_OF_BEFORE.search(before):
         return True
     at_start = not masked[: mention.start].strip(" (*-")
-    return at_start and bool(cues.DATELINE_AFTER.match(after_text)) and not cues.CALENDAR_LINE_AFTER.match(after_text)
+    return (
+        at_start
+        and bool(cues.DATELINE_AFTER.match(after_text))
+        and not cues.CALENDAR_LINE_AFTER.match(after_text)
+    )
 
 
 class Extractor:
@@ -324,7 +334,9 @@ class Extractor:
         before, after_text = masked[seg_start : mention.start], masked[mention.end : seg_end]
         if _not_guidance(mention, masked, before, after_text):
             return None
-        reading = _read(before, after_text, masked[:seg_start], verb_final=bool(_VERB_FINAL_SCRIPT.search(sentence)))
+        reading = _read(
+            before, after_text, masked[:seg_start], verb_final=bool(_VERB_FINAL_SCRIPT.search(sentence))
+        )
         # "to discuss second quarter results", "to publish its results for the third quarter": the date names
         # a reporting period, not a catalyst
         period = masked[max(seg_start, mention.start - 30) : mention.end + 60]

@@ -17,7 +17,11 @@ FRENCH = Lexicon(
         r"démarrage|lancement\s+(?:de\s+l'|d'un\s+|du\s+)?(?:essai|étude)",
         r"(?:commencer|démarrer|débuter|lancer)\s+(?:l'|un\s+|une\s+|le\s+)?(?:essai|étude)",
     ),
-    decision=(r"décision", r"avis\s+du\s+chmp", regulator_approves("approuver", "autoriser", "se\\s+prononcer")),
+    decision=(
+        r"décision",
+        r"avis\s+du\s+chmp",
+        regulator_approves("approuver", "autoriser", "se\\s+prononcer"),
+    ),
     congress=(r"présent\w*\s+(?:lors|au|à)\s+(?:du|la|l')?\s*(?:congrès|réunion)", r"congrès"),
     filing=(
         r"soumettre|soumission|dépôt|déposer",
@@ -48,9 +52,15 @@ FRENCH = Lexicon(
 )
 
 DUTCH = Lexicon(
-    enrollment_complete=(r"volledig\s+gerekruteerd", r"(?:afronden|voltooien)\s+(?:van\s+)?(?:de\s+)?inclusie"),
+    enrollment_complete=(
+        r"volledig\s+gerekruteerd",
+        r"(?:afronden|voltooien)\s+(?:van\s+)?(?:de\s+)?inclusie",
+    ),
     trial_completion=(r"(?:afronding|einde)\s+van\s+(?:de\s+)?(?:studie|proef)",),
-    trial_start=(r"start\s+van\s+de|beginnen\s+met", r"(?:studie|proef)\s+(?:\w+\s+){0,3}(?:starten|beginnen)"),
+    trial_start=(
+        r"start\s+van\s+de|beginnen\s+met",
+        r"(?:studie|proef)\s+(?:\w+\s+){0,3}(?:starten|beginnen)",
+    ),
     decision=(r"beslissing|besluit", regulator_approves("goedkeuren", "beslissen")),
     congress=(r"gepresenteerd", r"congres"),
     filing=(r"indienen|indiening", r"aanvraag"),
@@ -69,7 +79,10 @@ ITALIAN = Lexicon(
         r"(?:completare|terminare|concludere)\s+(?:l')?(?:arruolamento|reclutamento)",
     ),
     trial_completion=(r"(?:conclusione|completamento)\s+(?:dello|della|del)\s+(?:studio|sperimentazione)",),
-    trial_start=(r"avvio\s+(?:dello|di|del)", r"(?:avviare|iniziare)\s+(?:lo\s+|la\s+|uno\s+)?(?:studio|studi)"),
+    trial_start=(
+        r"avvio\s+(?:dello|di|del)",
+        r"(?:avviare|iniziare)\s+(?:lo\s+|la\s+|uno\s+)?(?:studio|studi)",
+    ),
     decision=(
         r"decisione|data\s+limite",
         r"termine\s+(?:per\s+la|della)\s+revisione",
@@ -93,7 +106,11 @@ ITALIAN = Lexicon(
         r"\w{3,}(?:erà|irà|eranno|iranno)\b",
     ),
     past=(r"sono\s+stati|è\s+stat[oa]|ha\s+ricevuto|ricevuto|ha\s+ottenuto", r"lanciat[oa]"),
-    financial=(r"liquidità|ricavi", r"vendite|fatturato", r"risultati\s+del\s+(?:\w+\s+)?(?:trimestre|semestre)"),
+    financial=(
+        r"liquidità|ricavi",
+        r"vendite|fatturato",
+        r"risultati\s+del\s+(?:\w+\s+)?(?:trimestre|semestre)",
+    ),
 )
 
 GERMAN = Lexicon(
@@ -104,7 +121,11 @@ GERMAN = Lexicon(
     ),
     trial_completion=(r"abschluss\s+der\s+\w*studie",),
     trial_start=(r"beginn\s+der|starten", r"\w*studie\s+(?:\w+\s+){0,3}(?:beginnen|starten)"),
-    decision=(r"\w*entscheidung", r"\w*entschieden", regulator_approves("zulassen", "genehmigen", "entscheiden")),
+    decision=(
+        r"\w*entscheidung",
+        r"\w*entschieden",
+        regulator_approves("zulassen", "genehmigen", "entscheiden"),
+    ),
     congress=(r"präsentiert", r"\w*kongress"),
     filing=(
         r"einreich\w*",
@@ -186,7 +207,11 @@ PORTUGUESE = Lexicon(
         r"\w{3,}(?:ará|erá|irá|arão|erão|irão)\b|irá|irão",
     ),
     past=(r"foram|foi", r"recebeu|obteve|recebida|aprovad[oa]\s+em"),
-    financial=(r"caixa|receita", r"vendas|faturamento|lucro", r"resultados\s+do\s+(?:\w+\s+)?(?:trimestre|semestre)"),
+    financial=(
+        r"caixa|receita",
+        r"vendas|faturamento|lucro",
+        r"resultados\s+do\s+(?:\w+\s+)?(?:trimestre|semestre)",
+    ),
 )
 
 EUROPEAN = (FRENCH, DUTCH, ITALIAN, GERMAN, SPANISH, PORTUGUESE)

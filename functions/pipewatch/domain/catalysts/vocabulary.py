@@ -1,5 +1,6 @@
-"""The words date expressions are made of, per language (EN, FR, NL, IT, DE, ES, PT; the CJK forms of ZH, JA
-and KO, which write dates with numbers and unit characters, are in CJK_DATE_WORDS and date_patterns.py). Kept apart from the parser so adding a language is a vocabulary edit.
+"""The words date expressions are made of, per language (EN, FR, NL, IT, DE, ES, PT; ZH, JA and KO write
+dates with numbers and unit characters: their year and modifier words are the CJK_* tables, their forms are
+in date_patterns.py). Kept apart from the parser so adding a language is a vocabulary edit.
 
 Every value is a regex alternation fragment, matched case-insensitively.
 """

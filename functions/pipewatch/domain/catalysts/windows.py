@@ -2,8 +2,9 @@
 
 "March 3, 2027" = that day; "June 2027" = the month; "Q2 2027" = the quarter; "2H 2026" = the half; "in 2027"
 = the year; "mid-2026" (Apr-Sep), "early 2026" (Jan-Apr), "late 2026" (Sep-Dec), "by year-end 2026" (Oct-Dec),
-seasons, a qualified month ("mid-September": the whole month), "by the end of <month or quarter>", ranges ("late 2026 to early 2027") and "within 60 days" are
-`vague`. A year left implicit is resolved from the reference date (the item's date); a fiscal year is the
+seasons, a qualified month ("mid-September": the whole month), "by the end of <month or quarter>", ranges
+("late 2026 to early 2027", "6월 말~7월 초") and "within 60 days" are `vague`. A year left implicit is
+resolved from the reference date (the item's date); a fiscal year is the
 sponsor's when one is configured, else the calendar year.
 
 Pure: the reference date is passed in; nothing here reads the clock.
@@ -276,7 +277,9 @@ _DATE_FORMS = frozenset(
 _PERIOD_FORMS = frozenset({"quarter", "quarter_short", "cjk_quarter", "half", "half_short", "cjk_half"})
 
 
-def _resolve_date(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
+def _resolve_date(  # noqa: PLR0911 - one return per date form
+    name: str, g: dict[str, str | None], year: int | None, ref: Reference
+) -> _Found | None:
     """A day or a month."""
     if name == "numeric":
         first, second = int(g["a"] or 0), int(g["b"] or 0)
@@ -361,7 +364,9 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
     if name == "cjk_mod":
         word = g.get("cmod") or g.get("cmod2") or "말"
         cmod = v.CJK_YEAR_MODIFIERS.get(word, v.CJK_YEAR_MODIFIERS.get(word[-1], "end"))
-        return _period(ref, year, 1, 12, modifier=_MODIFIER_NAMES.get(cmod, "end"), fiscal=fiscal, named="year")
+        return _period(
+            ref, year, 1, 12, modifier=_MODIFIER_NAMES.get(cmod, "end"), fiscal=fiscal, named="year"
+        )
     if name == "year_end":
         if (g.get("endword") or "").lower().strip() == "ye" and year is None:
             return None
