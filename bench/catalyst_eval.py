@@ -147,7 +147,9 @@ def score_file(path: Path, show_misses: bool) -> None:
                 f"{p:.3f}  {r:.3f}  {f1:.3f}  {kind:.3f}  {window:.3f}"
             )
     undated = sum(1 for row in rows if row["label"]["is_catalyst"] and not row.get("published"))
-    print(f"  labelled catalysts with no page date: {undated} (where the year is implicit, no window can match)")
+    print(
+        f"  labelled catalysts with no page date: {undated} (where the year is implicit, no window can match)"
+    )
     for lang in ("all", "en", "other"):
         tuning, checking = scores[("tuning", lang)].figures(), scores[("checking", lang)].figures()
         print(
