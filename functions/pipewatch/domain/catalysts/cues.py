@@ -24,7 +24,9 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 def _is_cjk(part: str) -> bool:
-    return "\u2e80" <= part[:1] <= "\u9fff" or "\uac00" <= part[:1] <= "\ud7af"
+    """By the cue's first letter: "(?:試験|治験)を開始" is CJK although it opens with a group."""
+    first = next((c for c in part if c.isalpha()), "")
+    return "\u2e80" <= first <= "\u9fff" or "\uac00" <= first <= "\ud7af"
 
 
 # English first: its alternatives are tried first at a position ("will be presented" before "will")

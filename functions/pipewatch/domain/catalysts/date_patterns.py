@@ -23,10 +23,18 @@ _YEAR_SLOT = (
 _ART = r"(?:(?:the|le|la|l'|il|het|de|el|o|der|die|dem|den)\s+)?"
 _NOT_WORD_AFTER = r"(?![\w-])"
 _CJK_REL = v.alternation(list(v.CJK_RELATIVE_YEARS))
+_CJK_REL_ALONE = v.alternation(list(v.CJK_STANDALONE_RELATIVE_YEARS))
+_REL_ALONE = v.alternation(list(v.STANDALONE_RELATIVE_YEARS))
+_REL_PERIOD = v.alternation(list(v.RELATIVE_PERIODS))
+_CJK_REL_PERIOD = v.alternation(list(v.CJK_RELATIVE_PERIODS))
 # a year written with a CJK unit ("2026年", "2026년", "2025年度": a fiscal year) or a relative year word
 _CJK_YEAR = rf"(?:(?P<y>(?:19|20)\d{{2}})\s*[年년](?P<jfy>度)?\s*|(?P<zrel>{_CJK_REL})\s*(?P<jfy2>度)?\s*)"
 _CJK_MONTH_MOD = v.alternation(list(v.CJK_MONTH_MODIFIERS))
 _CJK_YEAR_MOD = v.alternation([k for k in v.CJK_YEAR_MODIFIERS if len(k) == 1 or k[0] not in "연年"])
+# "2026年Q3", "2026년 H2": a Latin quarter or half right after a CJK year
+_AFTER_CJK_YEAR = r"(?:(?<=[年년度])|(?<=[年년度]\s))"
+# "2026年度中に", "2026年中に" (Japanese): during the year, not mid-year
+_NOT_DURING = r"(?!(?<=度)中|中[にのはまで])"
 # "三年内" is "within three years", not "within the year"
 _NOT_COUNTED = r"(?<![一二三四五六七八九十两几数\d])"
 # "delayed to 2026", "pushed back to 2027": "to" is a year's preposition only after a move (elsewhere it
@@ -56,16 +64,27 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         rf"(?:{_CJK_YEAR})?(?:오는\s*)?(?P<m>1[0-2]|0?[1-9])\s*[月월](?!\d)"
         rf"(?:\s*(?P<cmod>{_CJK_MONTH_MOD}))?",
     ),
-    ("cjk_quarter", rf"(?:{_CJK_YEAR})?(?:第\s*)?(?P<q>[一二三四1-4])\s*(?:季度|四半期|분기)"),
-    ("cjk_half", rf"(?:{_CJK_YEAR})?(?P<h>上|下|상|하)\s*(?:半年|半期|期|반기)"),
+    (
+        "cjk_quarter",
+        rf"(?:{_CJK_YEAR})?(?:(?:第\s*)?(?P<q>[一二三四1-4])\s*(?:季度|四半期|분기)|{_AFTER_CJK_YEAR}[Qq](?P<qq>[1-4])(?!\d))",
+    ),
+    # "下半年", "하반기", "下期", "後半" (second half); "2026年H2"
+    (
+        "cjk_half",
+        rf"(?:{_CJK_YEAR})?(?:(?P<h>上|下|상|하)\s*(?:半年|半期|期|반기)|(?P<jh>前|後|后)半(?:期)?"
+        rf"|{_AFTER_CJK_YEAR}[Hh](?P<hh>[12])(?!\d))",
+    ),
+    # "2026年春", "내년 봄": a season
+    ("cjk_season", rf"{_CJK_YEAR}の?(?P<cseason>春|夏|秋|冬|봄|여름|가을|겨울)"),
+    ("cjk_relative_period", rf"(?P<cperiod>{_CJK_REL_PERIOD})"),
     (
         "cjk_mod",
-        rf"(?:{_CJK_YEAR})(?:年|연)?(?P<cmod>{_CJK_YEAR_MOD})(?![国心期间旬])"
+        rf"(?:{_CJK_YEAR})(?:年|연)?{_NOT_DURING}(?P<cmod>{_CJK_YEAR_MOD})(?![国心期间旬])"
         r"|(?P<cmod2>연말|연초|年末|年底|年初)",
     ),
     (
         "cjk_year",
-        rf"(?:(?P<y>(?:19|20)\d{{2}})\s*[年년](?P<jfy>度)?|(?P<zrel>{_CJK_REL})(?P<jfy2>度)?|"
+        rf"(?:(?P<y>(?:19|20)\d{{2}})\s*[年년](?P<jfy>度)?|(?P<zrel>{_CJK_REL_ALONE})(?P<jfy2>度)?|"
         rf"(?P<within>{_NOT_COUNTED}年内|연내))",
     ),
     (
@@ -87,7 +106,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "month",
         rf"(?:{_MOD}[\s-]+|(?P<prep>in|by|until|en|au\s+mois\s+de|d'ici|im|nel|a|em|no|en\s+el\s+mes\s+de|"
-        rf"voor|tegen|bis|entro|para|pour)\s+)(?P<mon>{_MONTHS})\b(?!\s*\d)",
+        rf"voor|tegen|bis|entro|para|pour|for|during|around|through|until|till|courant|vers|rond|per|verso|"
+        rf"für|gegen|hasta|até|ab|from|depuis|desde|dal|vanaf|dès)\s+)(?P<mon>{_MONTHS})\b(?!\s*\d)",
     ),
     (
         "quarter",
@@ -109,7 +129,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*[-/']?\s*(?P<y>(?:19|20)?\d{{2}})?"
         rf"|(?P<h2>[12])h\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
     ),
-    ("year_mod", rf"{_MOD}[\s-]*(?:of\s+|de\s+|d'|del\s+|van\s+)?{_YEAR_SLOT}"),
+    (
+        "year_mod",
+        rf"{_MOD}[\s-]*(?:of\s+|de\s+|d'|del\s+|van\s+|des\s+jahres\s+|des\s+|do\s+|da\s+|della\s+|"
+        rf"dello\s+|di\s+|von\s+)?{_YEAR_SLOT}",
+    ),
     (
         "year_end",
         r"(?P<endword>(?:by\s+)?(?:the\s+)?(?:year[\s-]end|end\s+of\s+(?:the\s+)?year|ye(?![\w-])|fin\s+d'année|"
@@ -120,8 +144,14 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("mid_year", r"(?P<midword>mid[\s-]?year|mi-année|mitte\s+des\s+jahres|metà\s+anno|mediados\s+de\s+año)"),
     (
         "later_this_year",
-        r"(?P<later>later\s+this\s+year|plus\s+tard\s+cette\s+année|later\s+dit\s+jaar|"
-        r"später\s+in\s+diesem\s+jahr|más\s+adelante\s+este\s+año|ainda\s+este\s+ano|entro\s+l'anno)",
+        r"(?P<later>later\s+this\s+year|later\s+in\s+the\s+year|plus\s+tard\s+cette\s+année|"
+        r"plus\s+tard\s+dans\s+l'année|later\s+dit\s+jaar|later\s+in\s+het\s+jaar|dit\s+jaar\s+nog|"
+        r"später\s+in\s+diesem\s+jahr|später\s+im\s+jahr|im\s+weiteren\s+jahresverlauf|"
+        r"im\s+späteren\s+jahresverlauf|más\s+adelante\s+este\s+año|más\s+adelante\s+en\s+el\s+año|"
+        r"a\s+lo\s+largo\s+del\s+año|ainda\s+este\s+ano|ainda\s+neste\s+ano|mais\s+tarde\s+este\s+ano|"
+        r"entro\s+l'anno|entro\s+quest'anno|entro\s+fine\s+anno|più\s+avanti\s+nell'anno|"
+        r"nel\s+corso\s+dell'anno|dans\s+le\s+courant\s+de\s+l'année|im\s+laufe\s+des\s+jahres|"
+        r"in\s+de\s+loop\s+van\s+het\s+jaar|no\s+decorrer\s+do\s+ano|en\s+el\s+transcurso\s+del\s+año)",
     ),
     (
         "season",
@@ -141,19 +171,12 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
     (
         "relative_year",
-        r"(?P<rel>this\s+year|next\s+year|cette\s+année|l'année\s+prochaine|l'an\s+prochain|dit\s+jaar|"
-        r"volgend\s+jaar|quest'anno|l'anno\s+prossimo|il\s+prossimo\s+anno|dieses\s+jahr|nächstes\s+jahr|"
-        r"este\s+año|el\s+próximo\s+año|este\s+ano|o\s+próximo\s+ano|ano\s+que\s+vem|last\s+year|deste\s+ano|"
-        r"do\s+próximo\s+ano|del\s+próximo\s+año|dell'anno\s+prossimo|del\s+prossimo\s+anno|"
-        r"l'anno\s+in\s+corso|de\s+cette\s+année|van\s+dit\s+jaar|volgend\s+jaar|kommenden\s+jahres|"
-        r"im\s+kommenden\s+jahr)"
-        rf"|(?P<same>{v.SAME_YEAR})",
+        rf"(?P<rel>{_REL_ALONE})(?![\w'])|(?P<same>{v.SAME_YEAR})",
     ),
     (
         "relative_period",
         # "the coming month", not "the coming months" (a vague horizon, not a window)
-        r"(?P<which>this|next|the\s+current|the\s+coming|the\s+next)\s+(?P<period>quarter|month)(?!s)"
-        r"|(?:le\s+|au\s+)?(?P<period_fr>trimestre|mois)\s+(?P<which_fr>prochain|en\s+cours)",
+        rf"(?P<rperiod>{_REL_PERIOD})(?![\w-])",
     ),
     (
         "within",

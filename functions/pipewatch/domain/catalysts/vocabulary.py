@@ -21,8 +21,9 @@ MONTHS: dict[int, tuple[str, ...]] = {
         "januar",
         "jänner",
         "enero",
+        "ene",
         "janeiro",
-        "jan",
+        "gen",
     ),
     2: (
         "february",
@@ -36,15 +37,17 @@ MONTHS: dict[int, tuple[str, ...]] = {
         "febrero",
         "fevereiro",
         "fev",
+        "fév",
+        "febr",
     ),
-    3: ("march", "mar", "mars", "maart", "marzo", "märz", "marz", "março", "marco"),
-    4: ("april", "apr", "avril", "aprile", "abril", "avr"),
-    5: ("may", "mai", "mei", "maggio", "mayo", "maio"),
-    6: ("june", "jun", "juin", "juni", "giugno", "junio", "junho"),
-    7: ("july", "jul", "juillet", "juil", "juli", "luglio", "julio", "julho"),
+    3: ("march", "mar", "mars", "maart", "mrt", "marzo", "märz", "marz", "mär", "março", "marco"),
+    4: ("april", "apr", "avril", "aprile", "abril", "avr", "abr"),
+    5: ("may", "mai", "mei", "maggio", "mag", "mayo", "maio"),
+    6: ("june", "jun", "juin", "juni", "giugno", "giu", "junio", "junho"),
+    7: ("july", "jul", "juillet", "juil", "juli", "luglio", "lug", "julio", "julho"),
     8: ("august", "aug", "août", "aout", "augustus", "agosto", "ago"),
     9: ("september", "sept", "sep", "septembre", "settembre", "septiembre", "setiembre", "setembro", "set"),
-    10: ("october", "oct", "octobre", "oktober", "ottobre", "octubre", "outubro", "out", "okt"),
+    10: ("october", "oct", "octobre", "oktober", "ottobre", "octubre", "outubro", "out", "okt", "ott"),
     11: ("november", "nov", "novembre", "noviembre", "novembro"),
     12: (
         "december",
@@ -62,7 +65,7 @@ MONTHS: dict[int, tuple[str, ...]] = {
 }
 
 # Short forms that are also ordinary words: only accepted with a day or a year next to them.
-AMBIGUOUS_MONTHS = frozenset({"may", "mar", "set", "out", "mai", "ago"})
+AMBIGUOUS_MONTHS = frozenset({"may", "mar", "set", "out", "mai", "ago", "gen", "mag", "ene", "marco", "abr"})
 
 ORDINALS: dict[int, tuple[str, ...]] = {
     1: (
@@ -85,6 +88,12 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "primeiro",
         "1º",
         "1°",
+        "1ª",
+        "1.º",
+        "1o",
+        "1e",
+        "1.",
+        "front",
     ),
     2: (
         "second",
@@ -105,6 +114,12 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "segunda",
         "2º",
         "2°",
+        "2ª",
+        "2.º",
+        "2o",
+        "2.",
+        "back",
+        "latter",
     ),
     3: (
         "third",
@@ -127,6 +142,11 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "terza",
         "3º",
         "3°",
+        "3er",
+        "3ª",
+        "3.º",
+        "3o",
+        "3.",
     ),
     4: (
         "fourth",
@@ -146,33 +166,40 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "quarta",
         "4º",
         "4°",
+        "4ª",
+        "4.º",
+        "4o",
+        "4.",
     ),
 }
 
-QUARTER_WORDS = r"quarter|trimestre|kwartaal|quartal"
-HALF_WORDS = r"half|semestre|helft|jaarhelft|metà|meta|jahreshälfte|halbjahr|mitad|metade"
+QUARTER_WORDS = r"quarter|trimestre|kwartaal|quartal|vierteljahr"
+HALF_WORDS = r"half|semestre|helft|jaarhelft|halfjaar|metà|meta|jahreshälfte|halbjahr|hälfte|mitad|metade|moitié|semester"
 # between an ordinal period and its year: "of", "de", "van"...; optional "calendar/fiscal year"
-PERIOD_LINK = r"(?:\s+(?:of|de|del|della|des|du|van|het|do|da|des\s+jahres|of\s+the))?"
+PERIOD_LINK = r"(?:\s+(?:of|de|del|della|dello|di|des|du|van|het|do|da|des\s+jahres|of\s+the|von))?"
 
 # Phrases that place a window inside a period. Values: early / mid / late / end.
 EARLY = (
     r"early|early\s+in|beginning\s+of|the\s+beginning\s+of|start\s+of|the\s+start\s+of|"
     r"début|debut|au\s+début\s+d[eu']?|début\s+d[eu']?|begin|in\s+het\s+begin\s+van|"
     r"inizio|all'inizio\s+del|inizio\s+del|anfang|zu\s+beginn|"
-    r"principios\s+de|comienzos\s+de|inicios\s+de|início\s+de|inicio\s+de"
+    r"principios\s+de|comienzos\s+de|inicios\s+de|início\s+de|inicio\s+de|começo\s+de|"
+    r"all'inizio\s+dell'|agli\s+inizi\s+del|zu\s+beginn\s+des|anfang\s+des|dès\s+le\s+début\s+d[eu']?"
 )
 MID = (
     r"mid|mid-|middle\s+of|the\s+middle\s+of|mi-|mi|midden|medio|halverwege|metà|mitte|mediados\s+de|"
-    r"meados\s+de"
+    r"meados\s+de|milieu\s+d[eu']?|au\s+milieu\s+d[eu']?|midden\s+van|a\s+metà|mitte\s+des"
 )
-LATE = r"late|late\s+in|later\s+in|fin\s+de\s+l'automne"
+LATE = r"late|late\s+in|later\s+in|fin\s+de\s+l'automne|tardo|laat\s+in|later\s+in\s+het"
 END = (
     r"end\s+of|the\s+end\s+of|end-|by\s+the\s+end\s+of|by\s+end\s+of|by\s+end-|year-end|"
     r"fin|fin\s+d[eu']?|à\s+la\s+fin\s+d[eu']?|la\s+fin\s+d[eu']?|eind|einde\s+van|"
     r"fine|fine\s+del|entro\s+la\s+fine\s+del|ende|bis\s+ende|"
     r"finales\s+de|a\s+finales\s+de|final\s+de|fim\s+de|fim|no\s+final\s+de|até\s+o\s+final\s+de|até\s+o\s+fim\s+de|"
     r"até\s+o\s+fim|entro\s+la\s+fine\s+di|bis\s+zum\s+ende|einde|tegen\s+het\s+einde\s+van|"
-    r"avant\s+la\s+fin\s+d[eu']?|antes\s+de\s+finales\s+de|antes\s+do\s+fim\s+de"
+    r"avant\s+la\s+fin\s+d[eu']?|antes\s+de\s+finales\s+de|antes\s+do\s+fim\s+de|"
+    r"ende\s+des|bis\s+ende\s+des|spätestens\s+ende|fim\s+do|final\s+do|no\s+final\s+do|"
+    r"alla\s+fine\s+del|fine\s+dell'|eind\s+van|à\s+la\s+fin\s+de\s+l'"
 )
 
 # season -> (first month, last month); winter runs into the next year
@@ -274,6 +301,103 @@ RELATIVE_YEARS: dict[str, int] = {
     "im kommenden jahr": 1,
     "of this year": 0,
     "of next year": 1,
+    # the rest of each language's everyday forms
+    "the current calendar year": 0,
+    "l'année en cours": 0,
+    "de l'année en cours": 0,
+    "l'an dernier": -1,
+    "l'an passé": -1,
+    "komend jaar": 1,
+    "het komende jaar": 1,
+    "volgende jaar": 1,
+    "het volgende jaar": 1,
+    "afgelopen jaar": -1,
+    "dell'anno corrente": 0,
+    "l'anno venturo": 1,
+    "lo scorso anno": -1,
+    "nächsten jahr": 1,
+    "in diesem jahr": 0,
+    "noch in diesem jahr": 0,
+    "laufenden jahres": 0,
+    "im laufenden jahr": 0,
+    "im vergangenen jahr": -1,
+    "vergangenes jahr": -1,
+    "el presente año": 0,
+    "del presente año": 0,
+    "el año en curso": 0,
+    "del año en curso": 0,
+    "año próximo": 1,
+    "el año próximo": 1,
+    "el año entrante": 1,
+    "neste ano": 0,
+    "no próximo ano": 1,
+    "o ano que vem": 1,
+    "no ano passado": -1,
+    "ano passado": -1,
+    "do ano corrente": 0,
+}
+# The same phrases standing alone ("approval is expected next year"): all but the bare "year" words, which
+# only name a year after a modifier ("end of the year", "fin de año").
+_BARE_YEAR_WORDS = frozenset(
+    {"the year", "l'année", "het jaar", "l'anno", "des jahres", "el año", "año", "o ano", "ano", "do ano",
+     "del año", "dell'anno", "de l'année"}
+)  # fmt: skip
+STANDALONE_RELATIVE_YEARS = tuple(phrase for phrase in RELATIVE_YEARS if phrase not in _BARE_YEAR_WORDS)
+
+# "next quarter", "le mois prochain", "im nächsten Quartal": (quarter or month, periods ahead of the item's)
+RELATIVE_PERIODS: dict[str, tuple[str, int]] = {
+    "this quarter": ("quarter", 0),
+    "the current quarter": ("quarter", 0),
+    "next quarter": ("quarter", 1),
+    "the coming quarter": ("quarter", 1),
+    "the next quarter": ("quarter", 1),
+    "this month": ("month", 0),
+    "next month": ("month", 1),
+    "the coming month": ("month", 1),
+    "the next month": ("month", 1),
+    "ce trimestre": ("quarter", 0),
+    "le trimestre en cours": ("quarter", 0),
+    "trimestre en cours": ("quarter", 0),
+    "le trimestre prochain": ("quarter", 1),
+    "trimestre prochain": ("quarter", 1),
+    "le prochain trimestre": ("quarter", 1),
+    "ce mois-ci": ("month", 0),
+    "le mois prochain": ("month", 1),
+    "mois prochain": ("month", 1),
+    "dit kwartaal": ("quarter", 0),
+    "volgend kwartaal": ("quarter", 1),
+    "het volgende kwartaal": ("quarter", 1),
+    "deze maand": ("month", 0),
+    "volgende maand": ("month", 1),
+    "questo trimestre": ("quarter", 0),
+    "il prossimo trimestre": ("quarter", 1),
+    "prossimo trimestre": ("quarter", 1),
+    "questo mese": ("month", 0),
+    "il prossimo mese": ("month", 1),
+    "prossimo mese": ("month", 1),
+    "il mese prossimo": ("month", 1),
+    "laufenden quartal": ("quarter", 0),
+    "diesem quartal": ("quarter", 0),
+    "nächsten quartal": ("quarter", 1),
+    "kommenden quartal": ("quarter", 1),
+    "diesen monat": ("month", 0),
+    "diesem monat": ("month", 0),
+    "nächsten monat": ("month", 1),
+    "kommenden monat": ("month", 1),
+    "este trimestre": ("quarter", 0),
+    "el próximo trimestre": ("quarter", 1),
+    "próximo trimestre": ("quarter", 1),
+    "este mes": ("month", 0),
+    "el próximo mes": ("month", 1),
+    "el mes que viene": ("month", 1),
+    "próximo mes": ("month", 1),
+    "o próximo trimestre": ("quarter", 1),
+    "neste trimestre": ("quarter", 0),
+    "este mês": ("month", 0),
+    "o próximo mês": ("month", 1),
+    "próximo mês": ("month", 1),
+    "no próximo mês": ("month", 1),
+    "o mês que vem": ("month", 1),
 }
 
 # "in the second half of the same year": the year last named before it in the same text
@@ -298,6 +422,33 @@ CJK_RELATIVE_YEARS: dict[str, int] = {
     "작년": -1,
     "去年": -1,
     "昨年": -1,
+    "后年": 2,
+    "後年": 2,
+    "再来年": 2,
+    "내후년": 2,
+    "今年度": 0,
+    # "올 하반기": this year, only in front of a period (alone, "올" starts other words)
+    "올": 0,
+}
+CJK_STANDALONE_RELATIVE_YEARS = tuple(word for word in CJK_RELATIVE_YEARS if word != "올")
+# "下个季度", "来月", "다음 달": (quarter or month, periods ahead)
+CJK_RELATIVE_PERIODS: dict[str, tuple[str, int]] = {
+    "本季度": ("quarter", 0),
+    "下季度": ("quarter", 1),
+    "下个季度": ("quarter", 1),
+    "下一季度": ("quarter", 1),
+    "本月": ("month", 0),
+    "下个月": ("month", 1),
+    "下月": ("month", 1),
+    "今四半期": ("quarter", 0),
+    "来四半期": ("quarter", 1),
+    "今月": ("month", 0),
+    "来月": ("month", 1),
+    "이번 분기": ("quarter", 0),
+    "다음 분기": ("quarter", 1),
+    "이번 달": ("month", 0),
+    "다음 달": ("month", 1),
+    "내달": ("month", 1),
 }
 CJK_YEAR_MODIFIERS: dict[str, str] = {
     "초": "early",
@@ -356,7 +507,12 @@ YEAR_PREPOSITIONS = (
     r"au\s+cours\s+de|courant|d'ici|im|im\s+jahr|im\s+laufe\s+des\s+jahres|bis|nel|nell'anno|entro\s+il|"
     r"durante|em|no\s+ano\s+de|até|para|pour|voor|tegen|fiscal|fiscal\s+year|in\s+fiscal\s+year|anno|für|"
     r"nel\s+corso\s+del|a\s+lo\s+largo\s+de|tijdens|ao\s+longo\s+de|dans\s+le\s+courant\s+de|"
-    r"within"
+    r"within|in\s+the\s+course\s+of|over\s+the\s+course\s+of|sometime\s+in|some\s+time\s+in|"
+    r"at\s+some\s+point\s+in|no\s+later\s+than|not\s+later\s+than|as\s+early\s+as|"
+    r"au\s+plus\s+tard\s+en|dès|vers|pour\s+l'année|in\s+de\s+loop\s+van|uiterlijk\s+in|uiterlijk|rond|"
+    r"nel\s+corso\s+dell'anno|per\s+il|verso\s+il|a\s+partire\s+dal|spätestens|bis\s+spätestens|"
+    r"im\s+laufe\s+von|im\s+verlauf\s+des\s+jahres|hasta|a\s+más\s+tardar\s+en|en\s+el\s+transcurso\s+de|"
+    r"de\s+cara\s+a|en\s+el\s+año|no\s+decorrer\s+de|no\s+máximo\s+em|ainda\s+em"
 )
 
 

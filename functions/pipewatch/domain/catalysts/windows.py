@@ -201,10 +201,12 @@ def _month(ref: Reference, year: int | None, month: int, modifier: Modifier) -> 
 
 def _relative_period(g: dict[str, str | None], ref: Reference) -> _Found:
     """ "next quarter", "this month", "le trimestre prochain": counted from the reference date."""
-    period = (g.get("period") or g.get("period_fr") or "quarter").lower()
-    which = (g.get("which") or g.get("which_fr") or "this").lower()
-    ahead = 1 if which in ("next", "the coming", "the next", "prochain") else 0
-    quarterly = period in ("quarter", "trimestre")
+    phrase = g.get("rperiod")
+    if phrase is not None:
+        period, ahead = v.RELATIVE_PERIODS.get(re.sub(r"\s+", " ", phrase.lower()), ("quarter", 0))
+    else:
+        period, ahead = v.CJK_RELATIVE_PERIODS.get(g.get("cperiod") or "", ("quarter", 0))
+    quarterly = period == "quarter"
     precision: Precision = "quarter" if quarterly else "month"
     if ref.today is None:
         return precision, None
@@ -275,6 +277,10 @@ _DATE_FORMS = frozenset(
     }
 )
 _PERIOD_FORMS = frozenset({"quarter", "quarter_short", "cjk_quarter", "half", "half_short", "cjk_half"})
+_CJK_SEASONS: dict[str, tuple[int, int]] = {
+    "春": (3, 5), "봄": (3, 5), "夏": (6, 8), "여름": (6, 8), "秋": (9, 11), "가을": (9, 11),
+    "冬": (12, 14), "겨울": (12, 14),
+}  # fmt: skip
 
 
 def _resolve_date(  # noqa: PLR0911 - one return per date form
@@ -334,7 +340,7 @@ def _resolve_period(name: str, g: dict[str, str | None], year: int | None, ref: 
         if name == "quarter_short" and (g.get("ql") or "").lower() == "t" and not g.get("y"):
             return None  # "T2" alone is not a quarter (T2 diabetes); "T3 2025" is
         if name == "cjk_quarter":
-            number = _CJK_NUM[g["q"] or "1"]
+            number = _CJK_NUM[g["q"] or g["qq"] or "1"]
         elif name == "quarter":
             number = _ordinal(g.get("ord"))
         else:
@@ -344,7 +350,7 @@ def _resolve_period(name: str, g: dict[str, str | None], year: int | None, ref: 
         if name == "half_short" and (g.get("hl") or "").lower() == "s" and not g.get("y"):
             return None
         if name == "cjk_half":
-            number = 1 if g["h"] in ("上", "상") else 2
+            number = int(g["hh"]) if g["hh"] else 1 if (g["h"] or g["jh"]) in ("上", "상", "前") else 2
         elif name == "half":
             number = _ordinal(g.get("ord"))
         else:
@@ -399,7 +405,10 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         if year is None:
             return "year", None
         return _period(ref, year, 1, 12, modifier="", fiscal=fiscal, named="year")
-    if name == "relative_period":
+    if name == "cjk_season":
+        first, last = _CJK_SEASONS[g["cseason"] or "春"]
+        return _period(ref, year, first, last - first + 1, modifier="", fiscal=False, named="vague")
+    if name in ("relative_period", "cjk_relative_period"):
         return _relative_period(g, ref)
     if name == "within":
         if ref.today is None:
