@@ -31,7 +31,11 @@ _ABBREVIATION = re.compile(
 )
 # "am 30. August": a German day ordinal before a month is no sentence end
 _DAY_ORDINAL_END = re.compile(r"(?<![\d.])[0-3]?\d\.$")
-_MONTH_START = re.compile(rf"(?:{alternation(list(MONTH_OF))})\b", re.IGNORECASE)
+# ... nor one before a period ("im 3. Quartal", "im 2. Halbjahr")
+_MONTH_START = re.compile(
+    rf"(?:{alternation(list(MONTH_OF))}|quartal|halbjahr|jahreshälfte|hälfte|woche|kalenderwoche)\b",
+    re.IGNORECASE,
+)
 # Chinese, Japanese and Korean put the verb after the date: "2026年上半年公布结果", "7월 내 허가"
 _VERB_FINAL_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-]([0-3]\d))?(?=[/-]|$)")
@@ -217,7 +221,9 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
         # "2H 2026 readout expected": the cue follows the date
         # "In 2H 2026, argenx expects ALKIVIA results": the first clause with words in it
         first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
-        kind = kind or _kind_in(first_after)
+        # "Die Rekrutierung soll bis Mitte 2026 abgeschlossen sein": the cue's words stand either side of the
+        # date, in one clause
+        kind = kind or _kind_in(first_after) or _kind_in(f"{_clauses_back(before)[0]} {first_after}")
         ahead = _tense_in(first_after) if ahead is None else ahead
         financial = financial or bool(cues.FINANCIAL.search(first_after))
     if kind is None and ahead and earlier:

@@ -74,7 +74,8 @@ ENGLISH = Lexicon(
         r"(?:complete|completed|completing|completion\s+of|finish|finishing)\s+(?:patient\s+)?"
         r"(?:enrol?lment|recruitment|dosing)",
         r"(?:enrol?lment|recruitment)\b[^.;]{0,40}?\b(?:complet(?:e|ed|ion)|finish\w*|close[sd]?)\b",
-        r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed)",
+        r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed|dosed|first\s+visit)",
+        r"(?:enrol?lment|recruitment|accrual)\s+(?:\w+\s+){0,3}(?:wrap\s+up|conclude)",
     ),
     trial_completion=(
         r"(?:primary\s+)?completion\s+date",
@@ -96,8 +97,12 @@ ENGLISH = Lexicon(
         r"(?:begin|start|initiate|commence)\s+(?:patient\s+)?(?:enrol?lment|dosing|recruitment)",
         r"(?:enrol?lment|recruitment|dosing)\b[^.;]{0,60}?\b(?:to\s+)?(?:begin|start|commence)",
         r"(?:expected|planned|scheduled|set|on\s+track|poised)\s+to\s+(?:begin|start|commence|initiate)",
-        r"first\s+patient\s+(?:dosed|in|enrolled|randomi[sz]ed)",
+        r"first\s+(?:patients?|participants?|subjects?)\s+(?:dosed|dosing|in|enrolled|randomi[sz]ed|treated|"
+        r"screened|visit)",
+        r"(?:dose|dosing|treat\w*|enrol\w*|randomi[sz]\w*)\s+(?:of\s+)?(?:the\s+|its\s+)?first\s+(?:patients?|subjects?)",
+        r"first[\s-]in[\s-]human",
         r"initiation\s+of",
+        r"(?:study|trial)\s+start",
     ),
     decision=(
         r"pdufa",
@@ -109,6 +114,9 @@ ENGLISH = Lexicon(
         r"(?:positive\s+)?opinion\s+from\s+the\s+chmp",
         r"(?:extend\w*|prolong\w*)\s+(?:the\s+|its\s+)?review",
         r"review\s+(?:process\s+)?(?:will\s+)?(?:\w+\s+){0,2}extend",
+        r"chmp\s+(?:recommendation|vote|verdict)",
+        r"(?:regulatory|marketing\s+authori[sz]ation)\s+(?:action|verdict|ruling)",
+        r"(?:fda|ema|regulatory)\s+(?:action|verdict|ruling)",
         regulator_approves("approve", "decide", "rule"),
     ),
     congress=(
@@ -116,7 +124,10 @@ ENGLISH = Lexicon(
         r"poster|oral|abstract|lba\d*|late[\s-]breaking)",
         r"(?:will|to)\s+present\b",
         r"(?:will\s+be|to\s+be|are\s+to\s+be|is\s+to\s+be)\s+presented",
-        r"(?:oral|poster|late[\s-]breaking)\s+(?:presentation|abstract)",
+        r"(?:oral|poster|late[\s-]breaking)\s+(?:presentation|abstract|session)",
+        # "data will be featured at ESMO", "to share results at the ACR Convergence"
+        r"(?:featur|showcas|shar|unveil|highlight)\w*\s+(?:[\w-]+\s+){0,6}?at\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,5}?"
+        r"(?:congress|annual\s+meeting|scientific\s+sessions|symposium|conference|convergence|summit)",
     ),
     filing=(
         r"(?:file|filed|filing|files)\b(?!\s+(?:date|number))",
@@ -130,8 +141,19 @@ ENGLISH = Lexicon(
         r"(?:application|submission|filing|maa|nda|bla|snda|sbla)\b",
         # "to ask Chinese authorities to approve efgartigimod": a request for approval is a filing
         r"ask\w*\s+(?:\w+\s+){0,3}(?:to\s+approve|for\s+(?:\w+\s+)?(?:approval|authori[sz]ation))",
+        r"marketing\s+(?:authori[sz]ation\s+)?application",
+        r"(?:nda|bla|maa|ind|cta)\s+(?:filing|application)",
     ),
-    readout=(r"read\s*out", r"readouts?", r"top[\s-]?line", r"results?", r"data(?!\s+(?:cut|base))"),
+    readout=(
+        r"read\s*out",
+        r"readouts?",
+        r"top[\s-]?line",
+        r"results?",
+        r"data(?!\s+(?:cut|base))",
+        r"findings",
+        r"(?:interim|primary|final|futility)\s+analys[ie]s",
+        r"unblind\w*",
+    ),
     launch=(
         r"launch\w*",
         r"commerciali[sz]\w*",
@@ -139,6 +161,9 @@ ENGLISH = Lexicon(
         # "bring X to (the) market", "on the market in"
         r"bring\w*\s+(?:[\w-]+\s+){1,12}?to\s+(?:the\s+)?market",
         r"to\s+(?:the\s+)?market\b",
+        r"roll[\s-]?out",
+        r"market\s+(?:entry|introduction)",
+        r"(?:become|be|go)\s+(?:commercially\s+)?available",
     ),
     approval=(r"approv\w*", r"nod"),
     other=(
@@ -181,6 +206,10 @@ ENGLISH = Lexicon(
         r"could|might",
         r"to\s+be\s+(?:held|presented|reported|announced|submitted|filed)",
         r"pdufa",
+        r"on\s+schedule|poised|remains?\s+on\s+track|is\s+to|are\s+to|going\s+to",
+        r"hope[sd]?\s+to|look\w*\s+(?:forward\s+)?to|seek\w*\s+to",
+        r"forthcoming|pending|next|coming|future|no\s+later\s+than|as\s+early\s+as",
+        r"(?:should|may|can)\s+(?:\w+\s+)?\w+",
     ),
     past=(
         r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+){0,2}(?:presented|held|reported|announced|approved|"
@@ -215,5 +244,10 @@ ENGLISH = Lexicon(
         r"profitab\w*",
         r"ebitda|ebit|break[\s-]?even|cash[\s-]flow",
         r"results\s+for\s+the\s+(?:\w+\s+){0,2}(?:quarter|half|fiscal|full\s+year)",
+        # reporting periods: "for the quarter ended", "the nine months ended September 30"
+        r"(?:quarter|period|months|year|half)\s+end(?:ed|ing)\b",
+        r"(?:sales|revenue|earnings|eps|margin|full[\s-]year|fy)\s+(?:guidance|outlook)",
+        r"(?:gross|operating)\s+margin|earnings\s+per\s+share|eps\b|opex|r&d\s+expenses?|sg&a",
+        r"balance\s+sheet|financing|private\s+placement|public\s+offering|ipo\b|debt|loan",
     ),
 )

@@ -174,7 +174,10 @@ ORDINALS: dict[int, tuple[str, ...]] = {
 }
 
 QUARTER_WORDS = r"quarter|trimestre|kwartaal|quartal|vierteljahr"
-HALF_WORDS = r"half|semestre|helft|jaarhelft|halfjaar|metà|meta|jahreshälfte|halbjahr|hälfte|mitad|metade|moitié|semester"
+HALF_WORDS = (
+    r"half|semestre|helft|jaarhelft|halfjaar|metà|meta|jahreshälfte|halbjahr|hälfte|mitad|metade|moitié|"
+    r"semester"
+)
 # between an ordinal period and its year: "of", "de", "van"...; optional "calendar/fiscal year"
 PERIOD_LINK = r"(?:\s+(?:of|de|del|della|dello|di|des|du|van|het|do|da|des\s+jahres|of\s+the|von))?"
 
