@@ -117,7 +117,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "quarter_short",
         rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<fq>f)?(?P<ql>q|t)(?P<q>[1-4])(?:\s*(?:cy|(?P<fy>fy)))?\s*[-/']?\s*"
-        rf"(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])q\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
+        rf"(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])[qt]\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
     ),
     (
         "half",
@@ -127,7 +127,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "half_short",
         rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*[-/']?\s*(?P<y>(?:19|20)?\d{{2}})?"
-        rf"|(?P<h2>[12])h\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
+        rf"|(?P<h2>[12])[hs]\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
     ),
     (
         "year_mod",
@@ -149,9 +149,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"später\s+in\s+diesem\s+jahr|später\s+im\s+jahr|im\s+weiteren\s+jahresverlauf|"
         r"im\s+späteren\s+jahresverlauf|más\s+adelante\s+este\s+año|más\s+adelante\s+en\s+el\s+año|"
         r"a\s+lo\s+largo\s+del\s+año|ainda\s+este\s+ano|ainda\s+neste\s+ano|mais\s+tarde\s+este\s+ano|"
-        r"entro\s+l'anno|entro\s+quest'anno|entro\s+fine\s+anno|più\s+avanti\s+nell'anno|"
+        r"entro\s+l'anno|entro\s+quest'anno|più\s+avanti\s+nell'anno|"
         r"nel\s+corso\s+dell'anno|dans\s+le\s+courant\s+de\s+l'année|im\s+laufe\s+des\s+jahres|"
-        r"in\s+de\s+loop\s+van\s+het\s+jaar|no\s+decorrer\s+do\s+ano|en\s+el\s+transcurso\s+del\s+año)",
+        r"in\s+de\s+loop\s+van\s+het\s+jaar|no\s+decorrer\s+do\s+ano|en\s+el\s+transcurso\s+del\s+año|"
+        r"今年晚些时候|今年稍晚|今年内晚些|올해\s*후반)",
     ),
     (
         "season",
@@ -169,6 +170,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?![\w-])",
     ),
     ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
+    # "eyeing a 2027 launch", "its 2026 filing": a year that qualifies the noun after it
+    ("year_attributive", rf"(?<![\w-])(?:an?|its|their|our)\s+{_YEAR}(?=\s+[A-Za-z])"),
     (
         "relative_year",
         rf"(?P<rel>{_REL_ALONE})(?![\w'])|(?P<same>{v.SAME_YEAR})",

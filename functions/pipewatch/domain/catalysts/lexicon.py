@@ -64,7 +64,7 @@ REGULATOR = (
 
 def regulator_approves(*verbs: str) -> str:
     """The cue for a regulator (optionally with a modal or two between) followed by one of `verbs`."""
-    return rf"{REGULATOR}\s+(?:[\w']+\s+){{0,2}}?(?:{'|'.join(verbs)})\b"
+    return rf"{REGULATOR}\s+(?:[\w']+\s+){{0,3}}?(?:{'|'.join(verbs)})\b"
 
 
 ENGLISH = Lexicon(
@@ -207,7 +207,7 @@ ENGLISH = Lexicon(
         r"to\s+be\s+(?:held|presented|reported|announced|submitted|filed)",
         r"pdufa",
         r"on\s+schedule|poised|remains?\s+on\s+track|is\s+to|are\s+to|going\s+to",
-        r"hope[sd]?\s+to|look\w*\s+(?:forward\s+)?to|seek\w*\s+to",
+        r"eye(?:s|ing)|hope[sd]?\s+to|look\w*\s+(?:forward\s+)?to|seek\w*\s+to",
         r"forthcoming|pending|next|coming|future|no\s+later\s+than|as\s+early\s+as",
         r"(?:should|may|can)\s+(?:\w+\s+)?\w+",
     ),

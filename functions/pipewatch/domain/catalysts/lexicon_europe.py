@@ -272,8 +272,9 @@ SPANISH = Lexicon(
     ),
     decision=(
         r"decisión|dictamen",
+        r"pronunciar\w*\s+(?:sobre|acerca)|dictaminar",
         r"opinión\s+(?:positiva\s+)?(?:del\s+)?chmp",
-        regulator_approves("aprobar", "autorizar", "decidir"),
+        regulator_approves("aprobar", "autorizar", "decidir", "pronunciarse", "dictaminar"),
     ),
     congress=(r"presentados?\s+en", r"congreso|simposio"),
     filing=(
@@ -283,7 +284,7 @@ SPANISH = Lexicon(
         r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
     ),
     readout=(r"resultados|datos", r"análisis\s+(?:intermedio|interino|primario|final)"),
-    launch=(r"lanzamiento|lanzar", r"comercializa\w*", r"(?:llegada|salida|llegar\w*)\s+al\s+mercado"),
+    launch=(r"lanzamiento|lanzar", r"comercializa\w*", r"(?:llegada|salida|lleg\w*)\s+al\s+mercado"),
     approval=(r"aprobación|aprobar\w*|aprobad\w*", r"autorización"),
     forward=(
         r"(?:será|serán|podría|podrían|debería|deberían|va\s+a|van\s+a)\s+(?:\w+\s+)?\w+",
@@ -291,7 +292,7 @@ SPANISH = Lexicon(
         r"prevista|podría|podrían|pudiera|pudieran|prevén|tiene\s+previsto",
         # the simple future: "presentará", "comenzarán"
         r"\w{3,}(?:ará|erá|irá|arán|erán|irán)\b",
-        r"planificad\w*|programad\w*|proyecta|contempla|prevemos|confía|apunta\s+a|próxim\w*|a\s+más\s+tardar",
+        r"expectativas?|planificad\w*|programad\w*|proyecta|contempla|prevemos|confía|apunta\s+a|próxim\w*|a\s+más\s+tardar",
     ),
     past=(
         r"fueron|fue\s+\w+ado",
@@ -335,7 +336,7 @@ PORTUGUESE = Lexicon(
         r"protocol\w*\s+(?:o\s+)?pedido",
     ),
     readout=(r"resultados|dados", r"análise\s+(?:interina|intermediária|primária|final)"),
-    launch=(r"lançamento|lançar", r"comercializa\w*", r"(?:chegada|chegar)\s+ao\s+mercado"),
+    launch=(r"lançamento|lançar", r"comercializa\w*", r"(?:chegada|cheg\w*)\s+ao\s+mercado"),
     approval=(r"aprovação|aprovad\w*|aprovar", r"autorização"),
     forward=(
         r"(?:será|serão|deve|devem|deverá|deverão|poderá|poderão|vai|vão)\s+(?:ser\s+)?\w+",
@@ -343,7 +344,7 @@ PORTUGUESE = Lexicon(
         r"devem|deverão|pode|poderá|poderão|espera\w*|previst\w*",
         # the simple future: "irá", "começará"
         r"\w{3,}(?:ará|erá|irá|arão|erão|irão)\b|irá|irão",
-        r"programad\w*|estimad\w*|pretende\w*|tem\s+previsto|está\s+previst\w*|próxim\w*",
+        r"expectativas?|programad\w*|estimad\w*|pretende\w*|tem\s+previsto|está\s+previst\w*|próxim\w*",
     ),
     past=(
         r"foram|foi",

@@ -94,6 +94,8 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "1e",
         "1.",
         "front",
+        "i",
+        "1ro",
     ),
     2: (
         "second",
@@ -118,6 +120,8 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "2.º",
         "2o",
         "2.",
+        "ii",
+        "2do",
         "back",
         "latter",
     ),
@@ -147,6 +151,8 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "3.º",
         "3o",
         "3.",
+        "iii",
+        "3ro",
     ),
     4: (
         "fourth",
@@ -170,12 +176,14 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "4.º",
         "4o",
         "4.",
+        "iv",
+        "4to",
     ),
 }
 
-QUARTER_WORDS = r"quarter|trimestre|kwartaal|quartal|vierteljahr"
+QUARTER_WORDS = r"quarter|trimestre|kwartaal|quartals?|vierteljahr(?:es)?"
 HALF_WORDS = (
-    r"half|semestre|helft|jaarhelft|halfjaar|metà|meta|jahreshälfte|halbjahr|hälfte|mitad|metade|moitié|"
+    r"half|semestre|helft|jaarhelft|halfjaar|metà|meta|jahreshälfte|halbjahr(?:e?s)?|hälfte|mitad|metade|moitié|"
     r"semester"
 )
 # between an ordinal period and its year: "of", "de", "van"...; optional "calendar/fiscal year"
@@ -187,11 +195,12 @@ EARLY = (
     r"début|debut|au\s+début\s+d[eu']?|début\s+d[eu']?|begin|in\s+het\s+begin\s+van|"
     r"inizio|all'inizio\s+del|inizio\s+del|anfang|zu\s+beginn|"
     r"principios\s+de|comienzos\s+de|inicios\s+de|início\s+de|inicio\s+de|começo\s+de|"
+    r"início\s+d[oa]|no\s+início\s+d[oa]|começo\s+d[oa]|principios|comienzos|inicios|a\s+principios\s+del|"
     r"all'inizio\s+dell'|agli\s+inizi\s+del|zu\s+beginn\s+des|anfang\s+des|dès\s+le\s+début\s+d[eu']?"
 )
 MID = (
     r"mid|mid-|middle\s+of|the\s+middle\s+of|mi-|mi|midden|medio|halverwege|metà|mitte|mediados\s+de|"
-    r"meados\s+de|milieu\s+d[eu']?|au\s+milieu\s+d[eu']?|midden\s+van|a\s+metà|mitte\s+des"
+    r"meados\s+de|meados\s+d[oa]|mediados|a\s+mediados\s+del|milieu\s+d[eu']?|au\s+milieu\s+d[eu']?|midden\s+van|a\s+metà|mitte\s+des"
 )
 LATE = r"late|late\s+in|later\s+in|fin\s+de\s+l'automne|tardo|laat\s+in|later\s+in\s+het"
 END = (
@@ -201,6 +210,7 @@ END = (
     r"finales\s+de|a\s+finales\s+de|final\s+de|fim\s+de|fim|no\s+final\s+de|até\s+o\s+final\s+de|até\s+o\s+fim\s+de|"
     r"até\s+o\s+fim|entro\s+la\s+fine\s+di|bis\s+zum\s+ende|einde|tegen\s+het\s+einde\s+van|"
     r"avant\s+la\s+fin\s+d[eu']?|antes\s+de\s+finales\s+de|antes\s+do\s+fim\s+de|"
+    r"finales|a\s+finales\s+del|final\s+del|final\s+da|fim\s+da|"
     r"ende\s+des|bis\s+ende\s+des|spätestens\s+ende|fim\s+do|final\s+do|no\s+final\s+do|"
     r"alla\s+fine\s+del|fine\s+dell'|eind\s+van|à\s+la\s+fin\s+de\s+l'"
 )
@@ -467,6 +477,12 @@ CJK_YEAR_MODIFIERS: dict[str, str] = {
     "年底": "end",
     "底": "end",
     "末": "end",
+    "半ば": "mid",
+    "中頃": "mid",
+    "初め": "early",
+    "初頭": "early",
+    "초반": "early",
+    "후반": "late",
 }
 CJK_MONTH_MODIFIERS: dict[str, str] = {
     "초": "early",
