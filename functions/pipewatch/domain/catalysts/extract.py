@@ -197,12 +197,12 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
     if verb_final:
         # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data
         kind, financial = _kind_after(after_text)
-    for clause in _clauses_back(before):
+    for index, clause in enumerate(_clauses_back(before)):
         if ahead is None:
             ahead = _tense_in(clause)
         if kind is None:
             financial = financial or bool(cues.FINANCIAL.search(clause))
-            kind = _kind_in(clause)
+            kind = _kind_in(clause) if index == 0 else _kind_not_recounted(clause)
         if kind is not None and ahead is not None:
             break
     if kind is None:
@@ -229,8 +229,15 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
     if kind is None and ahead and earlier:
         # "Topline results, originally expected in Q2, are now anticipated in Q4"; "the first cohort in 2H25
         # and the second in 1H26": the statement's subject, named before the earlier date, gives the kind
-        kind = next((k for k in map(_kind_in, _clauses_back(earlier)) if k), None)
+        kind = next((k for k in map(_kind_not_recounted, _clauses_back(earlier)) if k), None)
     return _Reading(kind, ahead, financial)
+
+
+def _kind_not_recounted(clause: str) -> CatalystKind | None:
+    """The kind named by a clause further back, unless that clause recounts a past event: in "Topline
+    results from X, which completed enrollment last year, are expected in Q3" the relative clause is history
+    and the subject gives the kind."""
+    return None if _tense_in(clause) is False else _kind_in(clause)
 
 
 def _denied(clause: str) -> bool:
@@ -345,7 +352,9 @@ class Extractor:
         )
         # "to discuss second quarter results", "to publish its results for the third quarter": the date names
         # a reporting period, not a catalyst
-        period = masked[max(seg_start, mention.start - 30) : mention.end + 60]
+        # ("fourth-quarter results in February": the period may be a date of its own, before this one)
+        lead = cues.CLAUSE_BREAK.split(masked[max(0, mention.start - 60) : mention.start])[-1]
+        period = lead + masked[mention.start : mention.end + 60]
         financial = reading.financial or bool(cues.FINANCIAL.match(period) or cues.FINANCIAL.search(period))
         if reading.kind is None or financial or reading.looks_ahead is False:
             return None

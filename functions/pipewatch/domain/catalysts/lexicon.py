@@ -236,6 +236,9 @@ ENGLISH = Lexicon(
         r"(?:peak|annual)\s+sales",
         r"earnings\s+(?:call|release|report)",
         r"financial\s+(?:results|guidance|statements)",
+        # the same in the other Latin-script languages (their tables add their own reporting periods)
+        r"résultats\s+financiers|financiële\s+resultaten|risultati\s+finanziari|\w*finanzergebnisse|"
+        r"finanzzahlen|resultados\s+financ(?:ie|ei)r[oa]s|balanço",
         r"(?:quarter|full[\s-]year|annual|half[\s-]year|interim)\s+(?:\d{4}\s+)?(?:financial\s+)?"
         r"(?:results|report)",
         r"investor\s+(?:day|event|conference)",
