@@ -170,6 +170,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?![\w-])",
     ),
     ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
+    # "2026: EU launch": a calendar or list line headed by a year
+    ("year_label", r"(?<![\w.,/-])(?P<y>(?:19|20)\d{2})(?=\s*:\s)"),
     # "eyeing a 2027 launch", "its 2026 filing": a year that qualifies the noun after it
     ("year_attributive", rf"(?<![\w-])(?:an?|its|their|our)\s+{_YEAR}(?=\s+[A-Za-z])"),
     (

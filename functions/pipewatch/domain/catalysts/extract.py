@@ -39,6 +39,9 @@ _MONTH_START = re.compile(
 # Chinese, Japanese and Korean put the verb after the date: "2026年上半年公布结果", "7월 내 허가"
 _VERB_FINAL_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-]([0-3]\d))?(?=[/-]|$)")
+# Other ways news sites put the day in a URL: "...-2025-10-28", "/20210525/", "nid=2025090411090868239" (an
+# id that opens with the day and a time)
+_URL_DAY = re.compile(r"(?<![\d])((?:19|20)\d{2})([-_.]?)(0[1-9]|1[0-2])\2([0-3]\d)(?:(?!\d)|(?=\d{4}))")
 _NCT = re.compile(r"\bNCT\d{8}\b")
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,}(?:[-+][A-Z0-9]+)*\+?)(?![\w-])")
 _CAPITALISED_AFTER_TRIAL = re.compile(
@@ -149,9 +152,14 @@ def reference_date(published: date | None, url: str = "") -> date | None:
     if published is not None:
         return published
     m = _URL_DATE.search(url or "")
-    if m is None:
-        return None
-    return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    if m is not None:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    for day in _URL_DAY.finditer(url or ""):
+        try:
+            return date(int(day.group(1)), int(day.group(3)), int(day.group(4)))
+        except ValueError:  # eight digits that are no day ("20251399")
+            continue
+    return None
 
 
 @dataclass(frozen=True)

@@ -411,6 +411,26 @@ RELATIVE_PERIODS: dict[str, tuple[str, int]] = {
     "próximo mês": ("month", 1),
     "no próximo mês": ("month", 1),
     "o mês que vem": ("month", 1),
+    # "by the end of the month": the month itself (the labelled rule for "by the end of <month>")
+    "the end of the month": ("month", 0),
+    "the end of this month": ("month", 0),
+    "end of the month": ("month", 0),
+    "month-end": ("month", 0),
+    "the end of the quarter": ("quarter", 0),
+    "the end of this quarter": ("quarter", 0),
+    "end of the quarter": ("quarter", 0),
+    "quarter-end": ("quarter", 0),
+    "la fin du mois": ("month", 0),
+    "fin du mois": ("month", 0),
+    "eind van de maand": ("month", 0),
+    "fine mese": ("month", 0),
+    "fine del mese": ("month", 0),
+    "ende des monats": ("month", 0),
+    "monatsende": ("month", 0),
+    "finales de mes": ("month", 0),
+    "finales del mes": ("month", 0),
+    "fim do mês": ("month", 0),
+    "final do mês": ("month", 0),
 }
 
 # "in the second half of the same year": the year last named before it in the same text
@@ -462,6 +482,10 @@ CJK_RELATIVE_PERIODS: dict[str, tuple[str, int]] = {
     "이번 달": ("month", 0),
     "다음 달": ("month", 1),
     "내달": ("month", 1),
+    "月底": ("month", 0),
+    "本月底": ("month", 0),
+    "今月末": ("month", 0),
+    "이달 말": ("month", 0),
 }
 CJK_YEAR_MODIFIERS: dict[str, str] = {
     "초": "early",

@@ -395,7 +395,7 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
             return None
         end = _month_end(year, month)
         return "year", Window(_add_months(end + timedelta(days=1), -12), end, "year")
-    if name in ("fiscal", "year", "relative_year", "cjk_year", "cy", "year_attributive"):
+    if name in ("fiscal", "year", "relative_year", "cjk_year", "cy", "year_attributive", "year_label"):
         if name == "cjk_year" and g.get("within"):
             year = ref.today.year if ref.today else None
         if name == "year" and "fiscal" in m.group(0).lower() and not g.get("cy"):
