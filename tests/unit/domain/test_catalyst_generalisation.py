@@ -450,6 +450,35 @@ HAND_MADE_CATALYSTS = [
         "2025-06-01",
         "2025-06-30",
     ),
+    ("The drug is expected to hit the market in early 2026.", "launch", "2026-01-01", "2026-04-30"),
+    (
+        "The company hopes to win the green light from regulators in 2026.",
+        "decision",
+        "2026-01-01",
+        "2026-12-31",
+    ),
+    (
+        "A Biologics License Application is planned for the second half of 2026.",
+        "filing",
+        "2026-07-01",
+        "2026-12-31",
+    ),
+    ("La autorización de comercialización se espera para 2026.", "decision", "2026-01-01", "2026-12-31"),
+    (
+        "La compañía confía en obtener luz verde de la EMA en el primer semestre de 2026.",
+        "decision",
+        "2026-01-01",
+        "2026-06-30",
+    ),
+    ("L'autorizzazione alla commercializzazione è attesa nel 2026.", "decision", "2026-01-01", "2026-12-31"),
+    ("Il farmaco dovrebbe arrivare sul mercato italiano nel 2026.", "launch", "2026-01-01", "2026-12-31"),
+    ("A autorização de comercialização é esperada para 2026.", "decision", "2026-01-01", "2026-12-31"),
+    ("De firma hoopt in 2026 groen licht te krijgen van de EMA.", "decision", "2026-01-01", "2026-12-31"),
+    ("Der Studienstart ist für das dritte Quartal 2026 geplant.", "trial_start", "2026-07-01", "2026-09-30"),
+    ("Pfizer prévoit de soumettre des demandes d'AMM en 2026.", "filing", "2026-01-01", "2026-12-31"),
+    ("该公司的上市申请预计将于2026年获受理。", "filing", "2026-01-01", "2026-12-31"),
+    ("2026年中の承認取得を見込んでいる。", "decision", "2026-01-01", "2026-12-31"),
+    ("회사는 2026년 상반기 품목허가 신청을 추진하고 있다.", "filing", "2026-01-01", "2026-06-30"),
 ]
 
 HAND_MADE_LOOK_ALIKES = [

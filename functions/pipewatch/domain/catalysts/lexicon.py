@@ -54,6 +54,13 @@ TRIAL = (
     r"ensaios?|testes|sperimentazion[ei]|proef|onderzoek|phase\s*(?:iii|ii|3|2|1|iib|2b|2/3|ii/iii))"
 )
 
+# "autorización de comercialización", "autorizzazione alla commercializzazione": the marketing authorisation
+# (an approval) is no launch; put in front of every launch cue on "commerciali..."
+NOT_AN_AUTHORISATION = (
+    r"(?<!autorización de )(?<!autorização de )(?<!autorizzazione alla )(?<!autorizzazione di )"
+    r"(?<!autorisation de )"
+)
+
 # A regulator as the subject of "approve" makes the statement a decision, whatever application is named
 # before it: "the FDA could approve X in 2020", "la FDA pudiera aprobar", "die Behörde könnte zulassen"
 REGULATOR = (
@@ -143,6 +150,7 @@ ENGLISH = Lexicon(
         r"ask\w*\s+(?:\w+\s+){0,3}(?:to\s+approve|for\s+(?:\w+\s+)?(?:approval|authori[sz]ation))",
         r"marketing\s+(?:authori[sz]ation\s+)?application",
         r"(?:nda|bla|maa|ind|cta)\s+(?:filing|application)",
+        r"(?:biologics\s+license|new\s+drug|marketing\s+authori[sz]ation)\s+application|dossier",
     ),
     readout=(
         r"read\s*out",
@@ -152,11 +160,12 @@ ENGLISH = Lexicon(
         r"data(?!\s+(?:cut|base))",
         r"findings",
         r"(?:interim|primary|final|futility)\s+analys[ie]s",
+        r"primary\s+endpoint|efficacy\s+read",
         r"unblind\w*",
     ),
     launch=(
         r"launch\w*",
-        r"commerciali[sz]\w*",
+        rf"{NOT_AN_AUTHORISATION}commerciali[sz]\w*",
         r"(?:market|commercial)\s+availability",
         # "bring X to (the) market", "on the market in"
         r"bring\w*\s+(?:[\w-]+\s+){1,12}?to\s+(?:the\s+)?market",
@@ -164,8 +173,15 @@ ENGLISH = Lexicon(
         r"roll[\s-]?out",
         r"market\s+(?:entry|introduction)",
         r"(?:become|be|go)\s+(?:commercially\s+)?available",
+        r"(?:hit|reach|enter)\w*\s+(?:the\s+)?(?:market|shelves|pharmacies)|market\s+debut",
+        r"available\s+(?:to|for)\s+patients",
     ),
-    approval=(r"approv\w*", r"nod"),
+    approval=(
+        r"approv\w*",
+        r"nod",
+        r"green[\s-]light|go[\s-]ahead|clearance|thumbs[\s-]up|label\s+expansion",
+        r"(?:marketing\s+)?authori[sz]ation",
+    ),
     other=(
         r"(?:guidance|feedback|alignment|meeting|interaction|discussion)s?\s+(?:\w+\s+){0,3}(?:with|from)\s+"
         r"(?:the\s+)?(?:fda|ema|pmda|regulator\w*|agency)",
@@ -219,7 +235,8 @@ ENGLISH = Lexicon(
         r"held",
         r"presented|unveiled|showed|posted|approved|accepted|granted|cleared",
         r"launched|initiated|started|began|submitted|filed|dosed|enrolled|released|issued|published",
-        r"(?:hit|met|missed)\s+(?:its|the|both)",
+        # "hit the endpoint" recounts; "to hit the market", "could hit" look ahead
+        r"(?<!to )(?<!will )(?<!could )(?<!would )(?<!may )(?:hit|met|missed)\s+(?:its|the|both)",
         r"won|received|obtained|achieved",
         r"actual",
         r"completed",

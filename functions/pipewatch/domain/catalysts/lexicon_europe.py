@@ -3,7 +3,7 @@ lexicon.py for the fields and how entries are matched)."""
 
 from __future__ import annotations
 
-from pipewatch.domain.catalysts.lexicon import Lexicon, regulator_approves
+from pipewatch.domain.catalysts.lexicon import NOT_AN_AUTHORISATION, Lexicon, regulator_approves
 
 FRENCH = Lexicon(
     enrollment_complete=(
@@ -50,11 +50,11 @@ FRENCH = Lexicon(
     readout=(r"résultats?|données", r"lecture", r"analyse\s+(?:intermédiaire|principale|finale)"),
     # "autorisation de mise sur le marché" is the approval, not the launch
     launch=(
-        r"lancement|lancer|commercialis\w*",
+        rf"lancement|lancer|{NOT_AN_AUTHORISATION}commercialis\w*",
         r"(?<!autorisation de )mise\s+sur\s+le\s+marché|mettre\s+sur\s+le\s+marché",
         r"arrivée\s+sur\s+le\s+marché|disponib\w*\s+en\s+pharmacie",
     ),
-    approval=(r"autorisation", r"approbation|approuv\w*", r"feu\s+vert"),
+    approval=(r"autorisation", r"approbation|approuv\w*", r"feu\s+vert", r"homologation"),
     other=(r"réunion\s+(?:de\s+fin\s+de\s+phase|avec\s+la\s+fda|avec\s+l'ema)",),
     forward=(
         r"(?:sera|seront|devrait|devraient|doit|doivent|pourrait|pourraient|va|vont)\s+(?:être\s+)?\w+",
@@ -113,7 +113,11 @@ DUTCH = Lexicon(
         r"commercialisatie|lancering|lanceren|introductie",
         r"op\s+de\s+markt\s+(?:brengen|komen|gebracht)",
     ),
-    approval=(r"\w*goedkeuring|goedgekeurd|goedkeuren", r"markttoelating|handelsvergunning|toelating"),
+    approval=(
+        r"\w*goedkeuring|goedgekeurd|goedkeuren",
+        r"markttoelating|handelsvergunning|toelating",
+        r"groen\s+licht",
+    ),
     other=(r"overleg\s+met\s+(?:de\s+)?(?:fda|ema)",),
     forward=(
         r"(?:zal|zullen|moet|moeten|wordt|worden)\s+(?:\w+\s+)?worden\s+\w+",
@@ -164,8 +168,18 @@ ITALIAN = Lexicon(
         r"domanda\s+di\s+(?:autorizzazione|approvazione|registrazione)|deposit\w*|sottomett\w*",
     ),
     readout=(r"risultati|dati", r"analisi\s+(?:ad\s+interim|intermedia|primaria|finale)"),
-    launch=(r"lancio", r"lanciare|lancer\w*|commercializza\w*"),
-    approval=(r"approvazione|approvat\w*|approvar\w*", r"autorizzazione", r"(?:l')?ok|via\s+libera"),
+    # "autorizzazione alla commercializzazione" is the approval, not the launch
+    launch=(
+        r"lancio",
+        rf"lanciare|lancer\w*|{NOT_AN_AUTHORISATION}commercializza\w*",
+        r"arriv\w*\s+(?:sul\s+mercato|in\s+farmacia)|sul\s+mercato",
+    ),
+    approval=(
+        r"approvazione|approvat\w*|approvar\w*",
+        r"autorizzazione",
+        r"(?:l')?ok|via\s+libera|semaforo\s+verde",
+        r"immissione\s+in\s+commercio",
+    ),
     forward=(
         r"(?:sarà|saranno|dovrebbe|dovrebbero|potrebbe|potrebbero|verrà|verranno)\s+(?:\w+\s+)?\w+",
         r"previst\w*|attes[oiae]|prorogat\w*|entro|sarà|saranno|dovrebbe|prevede",
@@ -208,6 +222,7 @@ GERMAN = Lexicon(
         r"erste[nr]?\s+(?:patient|proband|teilnehmer)\w*",
         r"\w*studie\b[^.;]{0,60}?\b(?:beginn\w*|start\w*)",
         r"start\s+der\s+\w*studie",
+        r"\w*studienstart|\w*studienbeginn",
     ),
     decision=(
         r"\w*entscheidung",
@@ -284,8 +299,13 @@ SPANISH = Lexicon(
         r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
     ),
     readout=(r"resultados|datos", r"análisis\s+(?:intermedio|interino|primario|final)"),
-    launch=(r"lanzamiento|lanzar", r"comercializa\w*", r"(?:llegada|salida|lleg\w*)\s+al\s+mercado"),
-    approval=(r"aprobación|aprobar\w*|aprobad\w*", r"autorización"),
+    # "autorización de comercialización" is the approval, not the launch
+    launch=(
+        r"lanzamiento|lanzar",
+        rf"{NOT_AN_AUTHORISATION}comercializa\w*",
+        r"(?:llegada|salida|lleg\w*)\s+(?:al\s+mercado|a\s+las\s+farmacias)",
+    ),
+    approval=(r"aprobación|aprobar\w*|aprobad\w*", r"autorización", r"luz\s+verde|visto\s+bueno"),
     forward=(
         r"(?:será|serán|podría|podrían|debería|deberían|va\s+a|van\s+a)\s+(?:\w+\s+)?\w+",
         r"espera\w*|prevé|planea\w*|será|serán|previsto",
@@ -336,8 +356,13 @@ PORTUGUESE = Lexicon(
         r"protocol\w*\s+(?:o\s+)?pedido",
     ),
     readout=(r"resultados|dados", r"análise\s+(?:interina|intermediária|primária|final)"),
-    launch=(r"lançamento|lançar", r"comercializa\w*", r"(?:chegada|cheg\w*)\s+ao\s+mercado"),
-    approval=(r"aprovação|aprovad\w*|aprovar", r"autorização"),
+    # "autorização de comercialização" is the approval, not the launch
+    launch=(
+        r"lançamento|lançar",
+        rf"{NOT_AN_AUTHORISATION}comercializa\w*",
+        r"(?:chegada|cheg\w*)\s+(?:ao\s+mercado|às\s+farmácias)",
+    ),
+    approval=(r"aprovação|aprovad\w*|aprovar", r"autorização", r"sinal\s+verde|registro\s+(?:d|n)a\s+anvisa"),
     forward=(
         r"(?:será|serão|deve|devem|deverá|deverão|poderá|poderão|vai|vão)\s+(?:ser\s+)?\w+",
         r"planej\w*|prevê|deverá|deve|serão",
