@@ -614,3 +614,21 @@ def test_given_a_hand_made_look_alike_date_then_no_window(text: str) -> None:
 )
 def test_given_a_hand_made_url_then_the_page_date_it_carries(url: str, expected: date | None) -> None:
     assert reference_date(None, url) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a dated noun phrase on a page with no date states a plan
+        ("Phase 3 topline data 2H 2026", ("readout", date(2026, 7, 1))),
+        ("EU filing in 2026 for the drug", ("filing", date(2026, 1, 1))),
+        # a recounted event says so with a verb
+        ("The drug was approved in 2019.", None),
+        ("Die Ergebnisse wurden 2019 vorgestellt.", None),
+    ],
+)
+def test_given_a_hand_made_sentence_on_an_undated_page_then_a_plan_only_when_no_verb_recounts(
+    extractor: Extractor, sentence: str, expected: tuple[str, date] | None
+) -> None:
+    found = extractor.extract("", sentence, published=None)
+    assert ((found[0].kind, found[0].window_start) if found else None) == expected

@@ -373,8 +373,11 @@ class Extractor:
             window = after(window)
         if window is not None and ref.today is not None and window.end < ref.today:
             return None  # over at the item's date: history, not guidance
-        if reading.looks_ahead is None and (window is None or ref.today is None):
-            return None  # no tense cue and no date to tell whether it is still ahead
+        # No tense cue either way: a dated noun phrase ("Phase 3 data 2H 2026", "EU filing in 2026") states
+        # a plan even on a page with no date (a recounted event says so with a verb); with no window, nothing
+        # does.
+        if reading.looks_ahead is None and window is None:
+            return None
         return reading.kind, window
 
     def _drug(self, sentence: str, title: str, item_agent: str | None) -> tuple[str | None, str | None]:
