@@ -632,3 +632,15 @@ def test_given_a_hand_made_sentence_on_an_undated_page_then_a_plan_only_when_no_
 ) -> None:
     found = extractor.extract("", sentence, published=None)
     assert ((found[0].kind, found[0].window_start) if found else None) == expected
+
+
+def test_given_a_hand_made_month_on_an_undated_page_then_the_one_year_the_sentence_names(
+    extractor: Extractor,
+) -> None:
+    sentence = "Il lancio è previsto a settembre, con la piena disponibilità entro la fine del 2018."
+    found = extractor.extract("", sentence, published=None)
+    assert (found[0].kind, found[0].window_start, found[0].window_end) == (
+        "launch",
+        date(2018, 9, 1),
+        date(2018, 9, 30),
+    )

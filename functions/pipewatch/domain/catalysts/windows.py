@@ -239,6 +239,13 @@ def _year_named_just_before(m: re.Match[str]) -> int | None:
     return int(found[-1]) if len(set(found)) == 1 else None
 
 
+def _only_year_in(text: str) -> int | None:
+    """ "a metà settembre ... entro la fine del 2018": with no page date, the one year the text names (None
+    when it names none or several)."""
+    found = set(_BARE_YEAR.findall(text))
+    return int(found.pop()) if len(found) == 1 else None
+
+
 def _year_named_before(m: re.Match[str]) -> int | None:
     """ "in 2020 ... in the second half of the same year": the last year written before the match."""
     found = _BARE_YEAR.findall(m.string[: m.start()])
@@ -254,6 +261,8 @@ def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
         g["fy"] = "fy"
     if year is None and name in _IMPLICIT_DAY_OR_MONTH and not _names_a_year(g):
         year = _year_named_just_before(m)
+        if year is None and ref.today is None:
+            year = _only_year_in(m.string)
     if name in _DATE_FORMS:
         return _resolve_date(name, g, year, ref)
     if name in _PERIOD_FORMS:
