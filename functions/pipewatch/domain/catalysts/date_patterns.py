@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
+from pipewatch.domain.catalysts import relative_dates as rd
 from pipewatch.domain.catalysts import vocabulary as v
 
 MONTH_OF: dict[str, int] = {name: number for number, names in v.MONTHS.items() for name in names}
 ORDINAL_OF: dict[str, int] = {name: number for number, names in v.ORDINALS.items() for name in names}
 _MONTHS = v.alternation([n for names in v.MONTHS.values() for n in names])
 _ORD = v.alternation([n for names in v.ORDINALS.values() for n in names])
-_REL = v.alternation(list(v.RELATIVE_YEARS))
+_REL = v.alternation(list(rd.RELATIVE_YEARS))
 _SEASON = v.alternation(list(v.SEASONS))
 _NUM = v.alternation(list(v.NUMBER_WORDS))
 _MOD = rf"(?P<mod>(?:by\s+)?(?:{v.END})|{v.EARLY}|{v.LATE}|{v.MID})"
@@ -22,11 +23,11 @@ _YEAR_SLOT = (
 )
 _ART = r"(?:(?:the|le|la|l'|il|het|de|el|o|der|die|dem|den)\s+)?"
 _NOT_WORD_AFTER = r"(?![\w-])"
-_CJK_REL = v.alternation(list(v.CJK_RELATIVE_YEARS))
-_CJK_REL_ALONE = v.alternation(list(v.CJK_STANDALONE_RELATIVE_YEARS))
-_REL_ALONE = v.alternation(list(v.STANDALONE_RELATIVE_YEARS))
-_REL_PERIOD = v.alternation(list(v.RELATIVE_PERIODS))
-_CJK_REL_PERIOD = v.alternation(list(v.CJK_RELATIVE_PERIODS))
+_CJK_REL = v.alternation(list(rd.CJK_RELATIVE_YEARS))
+_CJK_REL_ALONE = v.alternation(list(rd.CJK_STANDALONE_RELATIVE_YEARS))
+_REL_ALONE = v.alternation(list(rd.STANDALONE_RELATIVE_YEARS))
+_REL_PERIOD = v.alternation(list(rd.RELATIVE_PERIODS))
+_CJK_REL_PERIOD = v.alternation(list(rd.CJK_RELATIVE_PERIODS))
 # a year written with a CJK unit ("2026年", "2026년", "2025年度": a fiscal year) or a relative year word
 _CJK_YEAR = rf"(?:(?P<y>(?:19|20)\d{{2}})\s*[年년](?P<jfy>度)?\s*|(?P<zrel>{_CJK_REL})\s*(?P<jfy2>度)?\s*)"
 _CJK_MONTH_MOD = v.alternation(list(v.CJK_MONTH_MODIFIERS))

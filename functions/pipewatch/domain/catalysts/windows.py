@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from pipewatch.domain.catalysts import relative_dates as rd
 from pipewatch.domain.catalysts import vocabulary as v
 from pipewatch.domain.catalysts.date_patterns import COMPILED, MONTH_OF, ORDINAL_OF
 
@@ -128,10 +129,10 @@ def _year(groups: dict[str, str | None], ref: Reference) -> int | None:
     if rel:
         if ref.today is None:
             return None
-        return ref.today.year + v.RELATIVE_YEARS.get(re.sub(r"\s+", " ", rel.lower()), 0)
+        return ref.today.year + rd.RELATIVE_YEARS.get(re.sub(r"\s+", " ", rel.lower()), 0)
     zrel = groups.get("zrel")
     if zrel and ref.today is not None:
-        return ref.today.year + v.CJK_RELATIVE_YEARS.get(zrel, 0)
+        return ref.today.year + rd.CJK_RELATIVE_YEARS.get(zrel, 0)
     return None
 
 
@@ -203,9 +204,9 @@ def _relative_period(g: dict[str, str | None], ref: Reference) -> _Found:
     """ "next quarter", "this month", "le trimestre prochain": counted from the reference date."""
     phrase = g.get("rperiod")
     if phrase is not None:
-        period, ahead = v.RELATIVE_PERIODS.get(re.sub(r"\s+", " ", phrase.lower()), ("quarter", 0))
+        period, ahead = rd.RELATIVE_PERIODS.get(re.sub(r"\s+", " ", phrase.lower()), ("quarter", 0))
     else:
-        period, ahead = v.CJK_RELATIVE_PERIODS.get(g.get("cperiod") or "", ("quarter", 0))
+        period, ahead = rd.CJK_RELATIVE_PERIODS.get(g.get("cperiod") or "", ("quarter", 0))
     quarterly = period == "quarter"
     precision: Precision = "quarter" if quarterly else "month"
     if ref.today is None:
