@@ -180,3 +180,26 @@ def test_given_a_hand_made_month_on_an_undated_page_then_the_one_year_the_senten
         date(2018, 9, 1),
         date(2018, 9, 30),
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("오는 26일", "2025-06-26", "2025-06-26"),
+        ("오는 10일", "2025-07-10", "2025-07-10"),
+        ("2026年3月期", "2025-04-01", "2026-03-31"),
+        ("2026财年", "2026-01-01", "2026-12-31"),
+        ("over the next 18 months", "2025-06-15", "2026-12-15"),
+        ("nei prossimi sei mesi", "2025-06-15", "2025-12-15"),
+        ("in den nächsten 12 Monaten", "2025-06-15", "2026-06-15"),
+        ("nos próximos seis meses", "2025-06-15", "2025-12-15"),
+    ],
+)
+def test_given_a_hand_made_coming_day_fiscal_year_or_span_then_its_window(
+    text: str, start: str, end: str
+) -> None:
+    mentions = find_mentions(text, Reference(PAGE_DATE))
+    assert len(mentions) == 1, mentions
+    window = mentions[0].window
+    assert window is not None
+    assert (str(window.start), str(window.end)) == (start, end)

@@ -306,7 +306,15 @@ NUMBER_WORDS: dict[str, int] = {
     "thirty": 30,
     "sixty": 60,
     "ninety": 90,
-}
+    # the same counts in the other languages ("nei prossimi sei mesi", "dans les six mois")
+    "deux": 2, "trois": 3, "douze": 12, "dix-huit": 18,
+    "twee": 2, "drie": 3, "zes": 6, "twaalf": 12, "achttien": 18,
+    "due": 2, "tre": 3, "sei": 6, "dodici": 12, "diciotto": 18,
+    "zwei": 2, "drei": 3, "sechs": 6, "zwölf": 12, "achtzehn": 18,
+    "dos": 2, "tres": 3, "seis": 6, "doce": 12, "dieciocho": 18,
+    "dois": 2, "duas": 2, "três": 3, "doze": 12, "dezoito": 18,
+    "eighteen": 18, "twenty-four": 24,
+}  # fmt: skip
 
 # Words that, directly before a bare year, make it a time reference ("in 2026", "en 2026", "nel 2026")
 YEAR_PREPOSITIONS = (

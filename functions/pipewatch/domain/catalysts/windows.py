@@ -200,6 +200,19 @@ def _month(ref: Reference, year: int | None, month: int, modifier: Modifier) -> 
     return precision, Window(date(year, month, 1), _month_end(year, month), precision)
 
 
+def _coming_day(ref: Reference, day: int) -> _Found | None:
+    """ "오는 26일": the next 26th on or after the reference date."""
+    if ref.today is None:
+        return "day", None
+    month_start = ref.today.replace(day=1)
+    for ahead in range(3):
+        start = _add_months(month_start, ahead)
+        if day <= calendar.monthrange(start.year, start.month)[1] and start.replace(day=day) >= ref.today:
+            found = start.replace(day=day)
+            return "day", Window(found, found, "day")
+    return None
+
+
 def _relative_period(g: dict[str, str | None], ref: Reference) -> _Found:
     """ "next quarter", "this month", "le trimestre prochain": counted from the reference date."""
     phrase = g.get("rperiod")
@@ -415,6 +428,13 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         if year is None:
             return "year", None
         return _period(ref, year, 1, 12, modifier="", fiscal=fiscal, named="year")
+    if name == "cjk_coming_day":
+        return _coming_day(ref, int(g["d"] or 1))
+    if name == "cjk_fiscal_ending":
+        end = _month_end(year or 1, int(g["m"] or 3))
+        return "year", Window(_add_months(end + timedelta(days=1), -12), end, "year")
+    if name == "cjk_fiscal":
+        return _period(ref, year, 1, 12, modifier="", fiscal=True, named="year")
     if name == "cjk_season":
         first, last = _CJK_SEASONS[g["cseason"] or "春"]
         return _period(ref, year, first, last - first + 1, modifier="", fiscal=False, named="vague")
