@@ -52,8 +52,14 @@ FINANCIAL = _joined("financial")
 # June" is a deadline, not a denial.)
 NEGATED = re.compile(
     r"(?<!\w)(?:not|never|no\s+plans?|won't|doesn't|don't|isn't|aren't|ne\s+\w+\s+pas|n'\w+\s+pas|nicht|keine?|"
-    r"niet|geen|não)(?!\w)(?!\s+(?:later|longer|earlier|only|nur|seulement|later\s+dan))|不会|不再|没有计划|しない|予定はない",
+    r"niet|geen|não)(?!\w)(?!\s+(?:later|longer|earlier|only|nur|seulement|later\s+dan))|不会|不再|没有计划|しない|予定はない|"
+    # Spanish and Italian "no"/"non" only before a verb of planning (alone, "no" is too many other things)
+    r"(?<!\w)(?:no|non)\s+(?=(?:prevé|prevede|espera|planea|tiene|intende|pretende|è|está|si|ha|hay|c'è|ci\s+sono)\b)",
     re.IGNORECASE,
+)
+# Verb-final languages deny after the statement: "출시 계획이 없다", "発売する予定はない", "暂无上市计划"
+NEGATED_AFTER = re.compile(
+    r"계획[이은]?\s*없|예정[이은]?\s*없|하지\s*않|予定はな|計画はな|予定はありません|暂无|无计划|未计划|不计划"
 )
 
 # "Earlier this year", "earlier in 2025", "late last year": a date placed behind the item's own

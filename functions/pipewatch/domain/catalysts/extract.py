@@ -366,8 +366,12 @@ class Extractor:
         financial = reading.financial or bool(cues.FINANCIAL.match(period) or cues.FINANCIAL.search(period))
         if reading.kind is None or financial or reading.looks_ahead is False:
             return None
-        if _denied(_clauses_back(before)[0] if before.strip() else after_text[:60]):
-            return None  # a denied plan: "does not expect to file in 2026"
+        # a denied plan: "does not expect to file in 2026"; after the date in verb-final languages: "2026년 출시
+        # 계획이 없다"
+        if _denied(_clauses_back(before)[0] if before.strip() else after_text[:60]) or (
+            _VERB_FINAL_SCRIPT.search(sentence) and cues.NEGATED_AFTER.search(after_text[:40])
+        ):
+            return None
         window = mention.window
         if window is not None and cues.BEYOND_BEFORE.search(before):
             window = after(window)
