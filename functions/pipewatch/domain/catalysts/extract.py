@@ -366,8 +366,8 @@ class Extractor:
         financial = reading.financial or bool(cues.FINANCIAL.match(period) or cues.FINANCIAL.search(period))
         if reading.kind is None or financial or reading.looks_ahead is False:
             return None
-        # a denied plan: "does not expect to file in 2026"; after the date in verb-final languages: "2026년 출시
-        # 계획이 없다"
+        # a denied plan: "does not expect to file in 2026"; in verb-final languages the denial follows the
+        # date: "2026년 출시 계획이 없다"
         if _denied(_clauses_back(before)[0] if before.strip() else after_text[:60]) or (
             _VERB_FINAL_SCRIPT.search(sentence) and cues.NEGATED_AFTER.search(after_text[:40])
         ):
