@@ -5,21 +5,39 @@ from __future__ import annotations
 
 import re
 
+from pipewatch.domain.catalysts import relative_dates as rd
 from pipewatch.domain.catalysts import vocabulary as v
 
 MONTH_OF: dict[str, int] = {name: number for number, names in v.MONTHS.items() for name in names}
 ORDINAL_OF: dict[str, int] = {name: number for number, names in v.ORDINALS.items() for name in names}
 _MONTHS = v.alternation([n for names in v.MONTHS.values() for n in names])
 _ORD = v.alternation([n for names in v.ORDINALS.values() for n in names])
-_REL = v.alternation(list(v.RELATIVE_YEARS))
+_REL = v.alternation(list(rd.RELATIVE_YEARS))
 _SEASON = v.alternation(list(v.SEASONS))
 _NUM = v.alternation(list(v.NUMBER_WORDS))
 _MOD = rf"(?P<mod>(?:by\s+)?(?:{v.END})|{v.EARLY}|{v.LATE}|{v.MID})"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
-_YEAR_SLOT = rf"(?:(?:(?P<cy>calendar|cy)|(?P<fy>fiscal|fy))?(?:\s+year)?\s*{_YEAR}|(?P<rel>{_REL}))"
+_YEAR_SLOT = (
+    rf"(?:(?:(?P<cy>calendar|cy)|(?P<fy>fiscal|fy))?(?:\s+year)?\s*{_YEAR}|(?P<rel>{_REL})"
+    rf"|(?P<same>{v.SAME_YEAR}))"
+)
 _ART = r"(?:(?:the|le|la|l'|il|het|de|el|o|der|die|dem|den)\s+)?"
 _NOT_WORD_AFTER = r"(?![\w-])"
-_ZH_REL = r"(?P<zrel>今年|明年)"
+_CJK_REL = v.alternation(list(rd.CJK_RELATIVE_YEARS))
+_CJK_REL_ALONE = v.alternation(list(rd.CJK_STANDALONE_RELATIVE_YEARS))
+_REL_ALONE = v.alternation(list(rd.STANDALONE_RELATIVE_YEARS))
+_REL_PERIOD = v.alternation(list(rd.RELATIVE_PERIODS))
+_CJK_REL_PERIOD = v.alternation(list(rd.CJK_RELATIVE_PERIODS))
+# a year written with a CJK unit ("2026年", "2026년", "2025年度": a fiscal year) or a relative year word
+_CJK_YEAR = rf"(?:(?P<y>(?:19|20)\d{{2}})\s*[年년](?P<jfy>度)?\s*|(?P<zrel>{_CJK_REL})\s*(?P<jfy2>度)?\s*)"
+_CJK_MONTH_MOD = v.alternation(list(v.CJK_MONTH_MODIFIERS))
+_CJK_YEAR_MOD = v.alternation([k for k in v.CJK_YEAR_MODIFIERS if len(k) == 1 or k[0] not in "연年"])
+# "2026年Q3", "2026년 H2": a Latin quarter or half right after a CJK year
+_AFTER_CJK_YEAR = r"(?:(?<=[年년度])|(?<=[年년度]\s))"
+# "2026年度中に", "2026年中に" (Japanese): during the year, not mid-year
+_NOT_DURING = r"(?!(?<=度)中|中[にのはまで])"
+# "三年内" is "within three years", not "within the year"
+_NOT_COUNTED = r"(?<![一二三四五六七八九十两几数\d])"
 # "delayed to 2026", "pushed back to 2027": "to" is a year's preposition only after a move (elsewhere it
 # links a range, "2025 to 2026")
 _MOVED_TO = "(?:" + "|".join(
@@ -36,27 +54,66 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "numeric",
         r"(?<![\d./-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d./-])",
     ),
-    ("zh_day", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")?(?P<m>1[0-2]|0?[1-9])月(?P<d>[0-3]?\d)[日号]"),
-    ("zh_month", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")(?P<m>1[0-2]|0?[1-9])月(?!\d)"),
-    ("zh_quarter", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")?第(?P<q>[一二三四1-4])季度"),
-    ("zh_half", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")(?P<h>上|下)半年"),
-    ("zh_mod", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r")(?P<zmod>底|末|年底|年末|初|年初|中|年中)"),
-    ("zh_year", r"(?:(?P<y>(?:19|20)\d{2})年|" + _ZH_REL + r"|(?P<within>年内))(?![\d第上下底末初中])"),
+    ("cjk_day", rf"(?:{_CJK_YEAR})?(?P<m>1[0-2]|0?[1-9])\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日号일]"),
+    # "6~7月", "6월~7월": a span of months
+    (
+        "cjk_month_range",
+        rf"(?:{_CJK_YEAR})?(?P<m>1[0-2]|0?[1-9])\s*[月월]?\s*[~～\-–至到]\s*(?P<m2>1[0-2]|0?[1-9])\s*[月월]",
+    ),
+    (
+        "cjk_month",
+        rf"(?:{_CJK_YEAR})?(?:오는\s*)?(?P<m>1[0-2]|0?[1-9])\s*[月월](?!\d)"
+        rf"(?:\s*(?P<cmod>{_CJK_MONTH_MOD}))?",
+    ),
+    (
+        "cjk_quarter",
+        rf"(?:{_CJK_YEAR})?(?:(?:第\s*)?(?P<q>[一二三四1-4])\s*(?:季度|四半期|분기)|{_AFTER_CJK_YEAR}[Qq](?P<qq>[1-4])(?!\d))",
+    ),
+    # "下半年", "하반기", "下期", "後半" (second half); "2026年H2"
+    (
+        "cjk_half",
+        rf"(?:{_CJK_YEAR})?(?:(?P<h>上|下|상|하)\s*(?:半年|半期|期|반기)|(?P<jh>前|後|后)半(?:期)?"
+        rf"|{_AFTER_CJK_YEAR}[Hh](?P<hh>[12])(?!\d))",
+    ),
+    # "2026年春", "내년 봄": a season
+    # "오는 26일": the coming 26th (of this month or the next)
+    ("cjk_coming_day", r"오는\s*(?P<d>[0-3]?\d)\s*일"),
+    # "2026年3月期" (Japanese): the fiscal year that ends in March 2026; "2026财年": a fiscal year
+    ("cjk_fiscal_ending", r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月期"),
+    ("cjk_fiscal", r"(?P<y>(?:19|20)\d{2})\s*(?:财年|財年|회계연도)"),
+    ("cjk_season", rf"{_CJK_YEAR}の?(?P<cseason>春|夏|秋|冬|봄|여름|가을|겨울)"),
+    ("cjk_relative_period", rf"(?P<cperiod>{_CJK_REL_PERIOD})"),
+    (
+        "cjk_mod",
+        rf"(?:{_CJK_YEAR})(?:年|연)?{_NOT_DURING}(?P<cmod>{_CJK_YEAR_MOD})(?![国心期间旬])"
+        r"|(?P<cmod2>연말|연초|年末|年底|年初)",
+    ),
+    (
+        "cjk_year",
+        rf"(?:(?P<y>(?:19|20)\d{{2}})\s*[年년](?P<jfy>度)?|(?P<zrel>{_CJK_REL_ALONE})(?P<jfy2>度)?|"
+        rf"(?P<within>{_NOT_COUNTED}年内|연내))",
+    ),
     (
         "day_month_first",
         rf"(?:(?P<mod>early|mid|late|end\s+of|by\s+the\s+end\s+of)[\s-]+)?(?:(?:monday|tuesday|wednesday|"
         rf"thursday|friday|saturday|sunday),?\s+)?(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
-        rf"(?![\d:])(?:,?\s+{_YEAR}(?!\d))?",
+        rf"(?!\d|:\d)(?:,?\s+{_YEAR}(?!\d))?",
     ),
     (
         "day_first",
         rf"(?<![\d.])(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTHS})\.?(?:,?\s+(?:de\s+)?{_YEAR}(?!\d))?",
     ),
+    (
+        "week_of_month",
+        rf"(?P<ord>{_ORD}|last|ultima|dernière|última|letzte)\s+(?:{v.WEEK_WORDS})\s+"
+        rf"(?:(?:of|di|de|d'|du|van|do|da|del|des)\s*)?(?P<mon>{_MONTHS})\b(?:,?\s+{_YEAR}(?!\d))?",
+    ),
     ("month_year", rf"(?:{_MOD}[\s-]+)?(?P<mon>{_MONTHS})\.?\s+(?:of\s+|de\s+|del\s+|van\s+)?{_YEAR}(?!\d)"),
     (
         "month",
         rf"(?:{_MOD}[\s-]+|(?P<prep>in|by|until|en|au\s+mois\s+de|d'ici|im|nel|a|em|no|en\s+el\s+mes\s+de|"
-        rf"voor|tegen|bis|entro|para|pour)\s+)(?P<mon>{_MONTHS})\b(?!\s*\d)",
+        rf"voor|tegen|bis|entro|para|pour|for|during|around|through|until|till|courant|vers|rond|per|verso|"
+        rf"für|gegen|hasta|até|ab|from|depuis|desde|dal|vanaf|dès)\s+)(?P<mon>{_MONTHS})\b(?!\s*\d)",
     ),
     (
         "quarter",
@@ -66,7 +123,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "quarter_short",
         rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<fq>f)?(?P<ql>q|t)(?P<q>[1-4])(?:\s*(?:cy|(?P<fy>fy)))?\s*[-/']?\s*"
-        rf"(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])q\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
+        rf"(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])[qt]\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
     ),
     (
         "half",
@@ -76,9 +133,13 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "half_short",
         rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*[-/']?\s*(?P<y>(?:19|20)?\d{{2}})?"
-        rf"|(?P<h2>[12])h\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
+        rf"|(?P<h2>[12])[hs]\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
     ),
-    ("year_mod", rf"{_MOD}[\s-]*(?:of\s+|de\s+|d'|del\s+|van\s+)?{_YEAR_SLOT}"),
+    (
+        "year_mod",
+        rf"{_MOD}[\s-]*(?:of\s+|de\s+|d'|del\s+|van\s+|des\s+jahres\s+|des\s+|do\s+|da\s+|della\s+|"
+        rf"dello\s+|di\s+|von\s+)?{_YEAR_SLOT}",
+    ),
     (
         "year_end",
         r"(?P<endword>(?:by\s+)?(?:the\s+)?(?:year[\s-]end|end\s+of\s+(?:the\s+)?year|ye(?![\w-])|fin\s+d'année|"
@@ -89,8 +150,15 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("mid_year", r"(?P<midword>mid[\s-]?year|mi-année|mitte\s+des\s+jahres|metà\s+anno|mediados\s+de\s+año)"),
     (
         "later_this_year",
-        r"(?P<later>later\s+this\s+year|plus\s+tard\s+cette\s+année|later\s+dit\s+jaar|"
-        r"später\s+in\s+diesem\s+jahr|más\s+adelante\s+este\s+año|ainda\s+este\s+ano|entro\s+l'anno)",
+        r"(?P<later>later\s+this\s+year|later\s+in\s+the\s+year|plus\s+tard\s+cette\s+année|"
+        r"plus\s+tard\s+dans\s+l'année|later\s+dit\s+jaar|later\s+in\s+het\s+jaar|dit\s+jaar\s+nog|"
+        r"später\s+in\s+diesem\s+jahr|später\s+im\s+jahr|im\s+weiteren\s+jahresverlauf|"
+        r"im\s+späteren\s+jahresverlauf|más\s+adelante\s+este\s+año|más\s+adelante\s+en\s+el\s+año|"
+        r"a\s+lo\s+largo\s+del\s+año|ainda\s+este\s+ano|ainda\s+neste\s+ano|mais\s+tarde\s+este\s+ano|"
+        r"entro\s+l'anno|entro\s+quest'anno|più\s+avanti\s+nell'anno|"
+        r"nel\s+corso\s+dell'anno|dans\s+le\s+courant\s+de\s+l'année|im\s+laufe\s+des\s+jahres|"
+        r"in\s+de\s+loop\s+van\s+het\s+jaar|no\s+decorrer\s+do\s+ano|en\s+el\s+transcurso\s+del\s+año|"
+        r"今年晚些时候|今年稍晚|今年内晚些|올해\s*후반)",
     ),
     (
         "season",
@@ -108,26 +176,30 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?![\w-])",
     ),
     ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
+    # "2026: EU launch": a calendar or list line headed by a year
+    ("year_label", r"(?<![\w.,/-])(?P<y>(?:19|20)\d{2})(?=\s*:\s)"),
+    # "eyeing a 2027 launch", "its 2026 filing": a year that qualifies the noun after it
+    ("year_attributive", rf"(?<![\w-])(?:an?|its|their|our)\s+{_YEAR}(?=\s+[A-Za-z])"),
     (
         "relative_year",
-        r"(?P<rel>this\s+year|next\s+year|cette\s+année|l'année\s+prochaine|l'an\s+prochain|dit\s+jaar|"
-        r"volgend\s+jaar|quest'anno|l'anno\s+prossimo|il\s+prossimo\s+anno|dieses\s+jahr|nächstes\s+jahr|"
-        r"este\s+año|el\s+próximo\s+año|este\s+ano|o\s+próximo\s+ano|ano\s+que\s+vem|last\s+year)",
+        rf"(?P<rel>{_REL_ALONE})(?![\w'])|(?P<same>{v.SAME_YEAR})",
     ),
     (
         "relative_period",
         # "the coming month", not "the coming months" (a vague horizon, not a window)
-        r"(?P<which>this|next|the\s+current|the\s+coming|the\s+next)\s+(?P<period>quarter|month)(?!s)"
-        r"|(?:le\s+|au\s+)?(?P<period_fr>trimestre|mois)\s+(?P<which_fr>prochain|en\s+cours)",
+        rf"(?P<rperiod>{_REL_PERIOD})(?![\w-])",
     ),
     (
         "within",
-        rf"(?:within|in\s+the\s+next|dans\s+les|sous|innerhalb\s+von|en\s+un\s+plazo\s+de|entro|binnen|"
-        rf"dentro\s+de)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days|day|weeks|week|months|month|jours|semaines|mois|"
-        rf"tagen|wochen|monaten|días|semanas|meses|giorni|settimane|mesi|dagen|weken|maanden|dias)\b",
+        rf"(?:within|in\s+the\s+next|over\s+the\s+next|during\s+the\s+next|dans\s+les(?:\s+prochains)?|sous|"
+        rf"au\s+cours\s+des\s+prochains|innerhalb\s+(?:von|der\s+nächsten)|in\s+den\s+nächsten|"
+        rf"en\s+un\s+plazo\s+de|en\s+los\s+próximos|entro|nei\s+prossimi|binnen|in\s+de\s+komende|"
+        rf"nos\s+próximos|dentro\s+de)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days|day|weeks|week|months|month|jours|"
+        rf"semaines|mois|tagen|wochen|monaten|días|semanas|meses|giorni|settimane|mesi|dagen|weken|maanden|"
+        rf"dias)\b",
     ),
 )
 COMPILED = tuple(
-    (name, re.compile(rx if name.startswith("zh_") else rf"(?<!\w){rx}", re.IGNORECASE))
+    (name, re.compile(rx if name.startswith("cjk_") else rf"(?<!\w){rx}", re.IGNORECASE))
     for name, rx in _PATTERNS
 )

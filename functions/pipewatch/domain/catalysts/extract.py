@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipewatch.domain.catalysts import cues
+from pipewatch.domain.catalysts.date_patterns import MONTH_OF
 from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
+from pipewatch.domain.catalysts.vocabulary import alternation
 from pipewatch.domain.catalysts.windows import FiscalYear, Mention, Reference, Window, after, find_mentions
 from pipewatch.domain.watch.match import Matcher
 from pipewatch.domain.watch.watchlist import Watchlist
@@ -27,7 +29,19 @@ _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Inc|Co|Ltd|Corp|No|vs|approx|U\.S|e\.g|i\.e|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
     r"Sep|Sept|Oct|Nov|Dec|Fig|Ph|al))\.$"
 )
+# "am 30. August": a German day ordinal before a month is no sentence end
+_DAY_ORDINAL_END = re.compile(r"(?<![\d.])[0-3]?\d\.$")
+# ... nor one before a period ("im 3. Quartal", "im 2. Halbjahr")
+_MONTH_START = re.compile(
+    rf"(?:{alternation(list(MONTH_OF))}|quartal|halbjahr|jahreshälfte|hälfte|woche|kalenderwoche)\b",
+    re.IGNORECASE,
+)
+# Chinese, Japanese and Korean put the verb after the date: "2026年上半年公布结果", "7월 내 허가"
+_VERB_FINAL_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-]([0-3]\d))?(?=[/-]|$)")
+# Other ways news sites put the day in a URL: "...-2025-10-28", "/20210525/", "nid=2025090411090868239" (an
+# id that opens with the day and a time)
+_URL_DAY = re.compile(r"(?<![\d])((?:19|20)\d{2})([-_.]?)(0[1-9]|1[0-2])\2([0-3]\d)(?:(?!\d)|(?=\d{4}))")
 _NCT = re.compile(r"\bNCT\d{8}\b")
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,}(?:[-+][A-Z0-9]+)*\+?)(?![\w-])")
 _CAPITALISED_AFTER_TRIAL = re.compile(
@@ -125,6 +139,8 @@ def split_sentences(text: str) -> list[str]:
         head = text[start : m.start()]
         if _ABBREVIATION.search(head):
             continue
+        if _DAY_ORDINAL_END.search(head) and _MONTH_START.match(text, m.end()):
+            continue
         pieces.append(head)
         start = m.end()
     pieces.append(text[start:])
@@ -136,9 +152,14 @@ def reference_date(published: date | None, url: str = "") -> date | None:
     if published is not None:
         return published
     m = _URL_DATE.search(url or "")
-    if m is None:
-        return None
-    return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    if m is not None:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    for day in _URL_DAY.finditer(url or ""):
+        try:
+            return date(int(day.group(1)), int(day.group(3)), int(day.group(4)))
+        except ValueError:  # eight digits that are no day ("20251399")
+            continue
+    return None
 
 
 @dataclass(frozen=True)
@@ -169,16 +190,27 @@ def _tense_in(clause: str) -> bool | None:
     return max(ahead, default=-1) >= max(back, default=-1)
 
 
-def _read(before: str, after_text: str, earlier: str = "") -> _Reading:
+def _kind_after(after_text: str) -> tuple[CatalystKind | None, bool]:
+    first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
+    kind = _kind_in(first_after)
+    return kind, bool(kind and cues.FINANCIAL.search(first_after))
+
+
+def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
+    before: str, after_text: str, earlier: str = "", *, verb_final: bool = False
+) -> _Reading:
     kind: CatalystKind | None = None
     ahead: bool | None = None
     financial = False
-    for clause in _clauses_back(before):
+    if verb_final:
+        # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data
+        kind, financial = _kind_after(after_text)
+    for index, clause in enumerate(_clauses_back(before)):
         if ahead is None:
             ahead = _tense_in(clause)
         if kind is None:
             financial = financial or bool(cues.FINANCIAL.search(clause))
-            kind = _kind_in(clause)
+            kind = _kind_in(clause) if index == 0 else _kind_not_recounted(clause)
         if kind is not None and ahead is not None:
             break
     if kind is None:
@@ -197,14 +229,32 @@ def _read(before: str, after_text: str, earlier: str = "") -> _Reading:
         # "2H 2026 readout expected": the cue follows the date
         # "In 2H 2026, argenx expects ALKIVIA results": the first clause with words in it
         first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
-        kind = kind or _kind_in(first_after)
+        # "Die Rekrutierung soll bis Mitte 2026 abgeschlossen sein": the cue's words stand either side of the
+        # date, in one clause
+        kind = kind or _kind_in(first_after) or _kind_in(f"{_clauses_back(before)[0]} {first_after}")
         ahead = _tense_in(first_after) if ahead is None else ahead
         financial = financial or bool(cues.FINANCIAL.search(first_after))
     if kind is None and ahead and earlier:
         # "Topline results, originally expected in Q2, are now anticipated in Q4"; "the first cohort in 2H25
         # and the second in 1H26": the statement's subject, named before the earlier date, gives the kind
-        kind = next((k for k in map(_kind_in, _clauses_back(earlier)) if k), None)
+        kind = next((k for k in map(_kind_not_recounted, _clauses_back(earlier)) if k), None)
     return _Reading(kind, ahead, financial)
+
+
+def _kind_not_recounted(clause: str) -> CatalystKind | None:
+    """The kind named by a clause further back, unless that clause recounts a past event: in "Topline
+    results from X, which completed enrollment last year, are expected in Q3" the relative clause is history
+    and the subject gives the kind."""
+    return None if _tense_in(clause) is False else _kind_in(clause)
+
+
+def _denied(clause: str) -> bool:
+    """A negation directly before the statement's verb or kind: "does not expect to", "no plans to file"."""
+    for m in cues.NEGATED.finditer(clause):
+        tail = clause[m.end() : m.end() + 40]
+        if cues.FORWARD.search(tail) or _kind_in(tail):
+            return True
+    return False
 
 
 def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -> bool:
@@ -216,7 +266,12 @@ def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -
         return False
     if cues.AS_OF_BEFORE.search(before):
         return True
-    return not masked[: mention.start].strip(" (*-") and bool(cues.DATELINE_AFTER.match(after_text))
+    at_start = not masked[: mention.start].strip(" (*-")
+    return (
+        at_start
+        and bool(cues.DATELINE_AFTER.match(after_text))
+        and not cues.CALENDAR_LINE_AFTER.match(after_text)
+    )
 
 
 class Extractor:
@@ -300,19 +355,33 @@ class Extractor:
         before, after_text = masked[seg_start : mention.start], masked[mention.end : seg_end]
         if _not_guidance(mention, masked, before, after_text):
             return None
-        reading = _read(before, after_text, masked[:seg_start])
-        # "to discuss second quarter results": the date names a reporting period, not a catalyst
-        period = masked[mention.start : mention.end] + after_text[:40]
+        reading = _read(
+            before, after_text, masked[:seg_start], verb_final=bool(_VERB_FINAL_SCRIPT.search(sentence))
+        )
+        # "to discuss second quarter results", "to publish its results for the third quarter": the date names
+        # a reporting period, not a catalyst
+        # ("fourth-quarter results in February": the period may be a date of its own, before this one)
+        lead = cues.CLAUSE_BREAK.split(masked[max(0, mention.start - 60) : mention.start])[-1]
+        period = lead + masked[mention.start : mention.end + 60]
         financial = reading.financial or bool(cues.FINANCIAL.match(period) or cues.FINANCIAL.search(period))
         if reading.kind is None or financial or reading.looks_ahead is False:
+            return None
+        # a denied plan: "does not expect to file in 2026"; in verb-final languages the denial follows the
+        # date: "2026년 출시 계획이 없다"
+        if _denied(_clauses_back(before)[0] if before.strip() else after_text[:60]) or (
+            _VERB_FINAL_SCRIPT.search(sentence) and cues.NEGATED_AFTER.search(after_text[:40])
+        ):
             return None
         window = mention.window
         if window is not None and cues.BEYOND_BEFORE.search(before):
             window = after(window)
         if window is not None and ref.today is not None and window.end < ref.today:
             return None  # over at the item's date: history, not guidance
-        if reading.looks_ahead is None and (window is None or ref.today is None):
-            return None  # no tense cue and no date to tell whether it is still ahead
+        # No tense cue either way: a dated noun phrase ("Phase 3 data 2H 2026", "EU filing in 2026") states
+        # a plan even on a page with no date (a recounted event says so with a verb); with no window, nothing
+        # does.
+        if reading.looks_ahead is None and window is None:
+            return None
         return reading.kind, window
 
     def _drug(self, sentence: str, title: str, item_agent: str | None) -> tuple[str | None, str | None]:

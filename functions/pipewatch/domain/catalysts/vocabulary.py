@@ -1,5 +1,6 @@
-"""The words date expressions are made of, per language (EN, FR, NL, IT, DE, ES, PT; ZH forms are in the
-patterns themselves). Kept apart from the parser so adding a language is a vocabulary edit.
+"""The words date expressions are made of, per language (EN, FR, NL, IT, DE, ES, PT; ZH, JA and KO write
+dates with numbers and unit characters: their year and modifier words are the CJK_* tables, their forms are
+in date_patterns.py). Kept apart from the parser so adding a language is a vocabulary edit.
 
 Every value is a regex alternation fragment, matched case-insensitively.
 """
@@ -20,8 +21,9 @@ MONTHS: dict[int, tuple[str, ...]] = {
         "januar",
         "jänner",
         "enero",
+        "ene",
         "janeiro",
-        "jan",
+        "gen",
     ),
     2: (
         "february",
@@ -35,15 +37,17 @@ MONTHS: dict[int, tuple[str, ...]] = {
         "febrero",
         "fevereiro",
         "fev",
+        "fév",
+        "febr",
     ),
-    3: ("march", "mar", "mars", "maart", "marzo", "märz", "marz", "março", "marco"),
-    4: ("april", "apr", "avril", "aprile", "abril", "avr"),
-    5: ("may", "mai", "mei", "maggio", "mayo", "maio"),
-    6: ("june", "jun", "juin", "juni", "giugno", "junio", "junho"),
-    7: ("july", "jul", "juillet", "juil", "juli", "luglio", "julio", "julho"),
+    3: ("march", "mar", "mars", "maart", "mrt", "marzo", "märz", "marz", "mär", "março", "marco"),
+    4: ("april", "apr", "avril", "aprile", "abril", "avr", "abr"),
+    5: ("may", "mai", "mei", "maggio", "mag", "mayo", "maio"),
+    6: ("june", "jun", "juin", "juni", "giugno", "giu", "junio", "junho"),
+    7: ("july", "jul", "juillet", "juil", "juli", "luglio", "lug", "julio", "julho"),
     8: ("august", "aug", "août", "aout", "augustus", "agosto", "ago"),
     9: ("september", "sept", "sep", "septembre", "settembre", "septiembre", "setiembre", "setembro", "set"),
-    10: ("october", "oct", "octobre", "oktober", "ottobre", "octubre", "outubro", "out", "okt"),
+    10: ("october", "oct", "octobre", "oktober", "ottobre", "octubre", "outubro", "out", "okt", "ott"),
     11: ("november", "nov", "novembre", "noviembre", "novembro"),
     12: (
         "december",
@@ -61,7 +65,7 @@ MONTHS: dict[int, tuple[str, ...]] = {
 }
 
 # Short forms that are also ordinary words: only accepted with a day or a year next to them.
-AMBIGUOUS_MONTHS = frozenset({"may", "mar", "set", "out", "mai", "ago"})
+AMBIGUOUS_MONTHS = frozenset({"may", "mar", "set", "out", "mai", "ago", "gen", "mag", "ene", "marco", "abr"})
 
 ORDINALS: dict[int, tuple[str, ...]] = {
     1: (
@@ -84,6 +88,14 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "primeiro",
         "1º",
         "1°",
+        "1ª",
+        "1.º",
+        "1o",
+        "1e",
+        "1.",
+        "front",
+        "i",
+        "1ro",
     ),
     2: (
         "second",
@@ -104,6 +116,14 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "segunda",
         "2º",
         "2°",
+        "2ª",
+        "2.º",
+        "2o",
+        "2.",
+        "ii",
+        "2do",
+        "back",
+        "latter",
     ),
     3: (
         "third",
@@ -120,9 +140,19 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "drittes",
         "tercer",
         "tercero",
+        "tercera",
         "terceiro",
+        "terceira",
+        "terza",
         "3º",
         "3°",
+        "3er",
+        "3ª",
+        "3.º",
+        "3o",
+        "3.",
+        "iii",
+        "3ro",
     ),
     4: (
         "fourth",
@@ -138,33 +168,51 @@ ORDINALS: dict[int, tuple[str, ...]] = {
         "vierte",
         "viertes",
         "cuarto",
+        "cuarta",
+        "quarta",
         "4º",
         "4°",
+        "4ª",
+        "4.º",
+        "4o",
+        "4.",
+        "iv",
+        "4to",
     ),
 }
 
-QUARTER_WORDS = r"quarter|trimestre|kwartaal|quartal"
-HALF_WORDS = r"half|semestre|helft|jaarhelft|metà|meta|jahreshälfte|halbjahr|mitad|metade"
+QUARTER_WORDS = r"quarter|trimestre|kwartaal|quartals?|vierteljahr(?:es)?"
+HALF_WORDS = (
+    r"half|semestre|helft|jaarhelft|halfjaar|metà|meta|jahreshälfte|halbjahr(?:e?s)?|hälfte|mitad|metade|moitié|"
+    r"semester"
+)
 # between an ordinal period and its year: "of", "de", "van"...; optional "calendar/fiscal year"
-PERIOD_LINK = r"(?:\s+(?:of|de|del|della|des|du|van|het|do|da|des\s+jahres|of\s+the))?"
+PERIOD_LINK = r"(?:\s+(?:of|de|del|della|dello|di|des|du|van|het|do|da|des\s+jahres|of\s+the|von))?"
 
 # Phrases that place a window inside a period. Values: early / mid / late / end.
 EARLY = (
     r"early|early\s+in|beginning\s+of|the\s+beginning\s+of|start\s+of|the\s+start\s+of|"
     r"début|debut|au\s+début\s+d[eu']?|début\s+d[eu']?|begin|in\s+het\s+begin\s+van|"
     r"inizio|all'inizio\s+del|inizio\s+del|anfang|zu\s+beginn|"
-    r"principios\s+de|comienzos\s+de|inicios\s+de|início\s+de|inicio\s+de"
+    r"principios\s+de|comienzos\s+de|inicios\s+de|início\s+de|inicio\s+de|começo\s+de|"
+    r"início\s+d[oa]|no\s+início\s+d[oa]|começo\s+d[oa]|principios|comienzos|inicios|a\s+principios\s+del|"
+    r"all'inizio\s+dell'|agli\s+inizi\s+del|zu\s+beginn\s+des|anfang\s+des|dès\s+le\s+début\s+d[eu']?"
 )
 MID = (
     r"mid|mid-|middle\s+of|the\s+middle\s+of|mi-|mi|midden|medio|halverwege|metà|mitte|mediados\s+de|"
-    r"meados\s+de"
+    r"meados\s+de|meados\s+d[oa]|mediados|a\s+mediados\s+del|milieu\s+d[eu']?|au\s+milieu\s+d[eu']?|midden\s+van|a\s+metà|mitte\s+des"
 )
-LATE = r"late|late\s+in|later\s+in|fin\s+de\s+l'automne"
+LATE = r"late|late\s+in|later\s+in|fin\s+de\s+l'automne|tardo|laat\s+in|later\s+in\s+het"
 END = (
     r"end\s+of|the\s+end\s+of|end-|by\s+the\s+end\s+of|by\s+end\s+of|by\s+end-|year-end|"
     r"fin|fin\s+d[eu']?|à\s+la\s+fin\s+d[eu']?|la\s+fin\s+d[eu']?|eind|einde\s+van|"
     r"fine|fine\s+del|entro\s+la\s+fine\s+del|ende|bis\s+ende|"
-    r"finales\s+de|a\s+finales\s+de|final\s+de|fim\s+de|no\s+final\s+de|até\s+o\s+final\s+de"
+    r"finales\s+de|a\s+finales\s+de|final\s+de|fim\s+de|fim|no\s+final\s+de|até\s+o\s+final\s+de|até\s+o\s+fim\s+de|"
+    r"até\s+o\s+fim|entro\s+la\s+fine\s+di|bis\s+zum\s+ende|einde|tegen\s+het\s+einde\s+van|"
+    r"avant\s+la\s+fin\s+d[eu']?|antes\s+de\s+finales\s+de|antes\s+do\s+fim\s+de|"
+    r"finales|a\s+finales\s+del|final\s+del|final\s+da|fim\s+da|"
+    r"ende\s+des|bis\s+ende\s+des|spätestens\s+ende|fim\s+do|final\s+do|no\s+final\s+do|"
+    r"alla\s+fine\s+del|fine\s+dell'|eind\s+van|à\s+la\s+fin\s+de\s+l'"
 )
 
 # season -> (first month, last month); winter runs into the next year
@@ -194,52 +242,53 @@ SEASONS: dict[str, tuple[int, int]] = {
     "outono": (9, 11),
 }
 
-# "this year" / "next year" and the like: value = years ahead of the reference date
-RELATIVE_YEARS: dict[str, int] = {
-    "this year": 0,
-    "this calendar year": 0,
-    "the year": 0,
-    "the current year": 0,
-    "cette année": 0,
-    "l'année": 0,
-    "dit jaar": 0,
-    "het jaar": 0,
-    "quest'anno": 0,
-    "l'anno": 0,
-    "dieses jahres": 0,
-    "diesem jahr": 0,
-    "dieses jahr": 0,
-    "des jahres": 0,
-    "este año": 0,
-    "el año": 0,
-    "año": 0,
-    "este ano": 0,
-    "o ano": 0,
-    "ano": 0,
-    "next year": 1,
-    "l'année prochaine": 1,
-    "l'an prochain": 1,
-    "volgend jaar": 1,
-    "l'anno prossimo": 1,
-    "il prossimo anno": 1,
-    "prossimo anno": 1,
-    "nächstes jahr": 1,
-    "nächsten jahres": 1,
-    "im nächsten jahr": 1,
-    "el próximo año": 1,
-    "el año que viene": 1,
-    "próximo año": 1,
-    "próximo ano": 1,
-    "o próximo ano": 1,
-    "ano que vem": 1,
-    "last year": -1,
-    "l'année dernière": -1,
-    "vorig jaar": -1,
-    "l'anno scorso": -1,
-    "letztes jahr": -1,
-    "el año pasado": -1,
-    "o ano passado": -1,
+# "in the second half of the same year": the year last named before it in the same text
+SAME_YEAR = (
+    r"the\s+same\s+year|that\s+same\s+year|del\s+mismo\s+año|el\s+mismo\s+año|dello\s+stesso\s+anno|"
+    r"de\s+la\s+même\s+année|la\s+même\s+année|desselben\s+jahres|im\s+selben\s+jahr|do\s+mesmo\s+ano|"
+    r"van\s+hetzelfde\s+jaar"
+)
+
+# Korean, Japanese and Chinese: the words that place a window in a year or a month (early / mid / late / end)
+# (their relative year words are in relative_dates.py)
+CJK_YEAR_MODIFIERS: dict[str, str] = {
+    "초": "early",
+    "연초": "early",
+    "年初": "early",
+    "初": "early",
+    "중반": "mid",
+    "年中": "mid",
+    "中": "mid",
+    "말": "end",
+    "연말": "end",
+    "年末": "end",
+    "年底": "end",
+    "底": "end",
+    "末": "end",
+    "半ば": "mid",
+    "中頃": "mid",
+    "初め": "early",
+    "初頭": "early",
+    "초반": "early",
+    "후반": "late",
 }
+CJK_MONTH_MODIFIERS: dict[str, str] = {
+    "초": "early",
+    "초순": "early",
+    "상순": "early",
+    "初旬": "early",
+    "上旬": "early",
+    "初": "early",
+    "중순": "mid",
+    "中旬": "mid",
+    "말": "end",
+    "하순": "late",
+    "下旬": "late",
+    "末": "end",
+    "底": "end",
+    "내": "end",
+}
+WEEK_WORDS = r"week|semaine|semana|settimana|woche|week"
 
 NUMBER_WORDS: dict[str, int] = {
     "one": 1,
@@ -257,7 +306,15 @@ NUMBER_WORDS: dict[str, int] = {
     "thirty": 30,
     "sixty": 60,
     "ninety": 90,
-}
+    # the same counts in the other languages ("nei prossimi sei mesi", "dans les six mois")
+    "deux": 2, "trois": 3, "douze": 12, "dix-huit": 18,
+    "twee": 2, "drie": 3, "zes": 6, "twaalf": 12, "achttien": 18,
+    "due": 2, "tre": 3, "sei": 6, "dodici": 12, "diciotto": 18,
+    "zwei": 2, "drei": 3, "sechs": 6, "zwölf": 12, "achtzehn": 18,
+    "dos": 2, "tres": 3, "seis": 6, "doce": 12, "dieciocho": 18,
+    "dois": 2, "duas": 2, "três": 3, "doze": 12, "dezoito": 18,
+    "eighteen": 18, "twenty-four": 24,
+}  # fmt: skip
 
 # Words that, directly before a bare year, make it a time reference ("in 2026", "en 2026", "nel 2026")
 YEAR_PREPOSITIONS = (
@@ -265,7 +322,12 @@ YEAR_PREPOSITIONS = (
     r"au\s+cours\s+de|courant|d'ici|im|im\s+jahr|im\s+laufe\s+des\s+jahres|bis|nel|nell'anno|entro\s+il|"
     r"durante|em|no\s+ano\s+de|até|para|pour|voor|tegen|fiscal|fiscal\s+year|in\s+fiscal\s+year|anno|für|"
     r"nel\s+corso\s+del|a\s+lo\s+largo\s+de|tijdens|ao\s+longo\s+de|dans\s+le\s+courant\s+de|"
-    r"within"
+    r"within|in\s+the\s+course\s+of|over\s+the\s+course\s+of|sometime\s+in|some\s+time\s+in|"
+    r"at\s+some\s+point\s+in|no\s+later\s+than|not\s+later\s+than|as\s+early\s+as|"
+    r"au\s+plus\s+tard\s+en|dès|vers|pour\s+l'année|in\s+de\s+loop\s+van|uiterlijk\s+in|uiterlijk|rond|"
+    r"nel\s+corso\s+dell'anno|per\s+il|verso\s+il|a\s+partire\s+dal|spätestens|bis\s+spätestens|"
+    r"im\s+laufe\s+von|im\s+verlauf\s+des\s+jahres|hasta|a\s+más\s+tardar\s+en|en\s+el\s+transcurso\s+de|"
+    r"de\s+cara\s+a|en\s+el\s+año|no\s+decorrer\s+de|no\s+máximo\s+em|ainda\s+em"
 )
 
 

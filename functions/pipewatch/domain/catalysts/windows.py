@@ -2,8 +2,9 @@
 
 "March 3, 2027" = that day; "June 2027" = the month; "Q2 2027" = the quarter; "2H 2026" = the half; "in 2027"
 = the year; "mid-2026" (Apr-Sep), "early 2026" (Jan-Apr), "late 2026" (Sep-Dec), "by year-end 2026" (Oct-Dec),
-seasons, "by the end of <month or quarter>", ranges ("late 2026 to early 2027") and "within 60 days" are
-`vague`. A year left implicit is resolved from the reference date (the item's date); a fiscal year is the
+seasons, a qualified month ("mid-September": the whole month), "by the end of <month or quarter>", ranges
+("late 2026 to early 2027", "6월 말~7월 초") and "within 60 days" are `vague`. A year left implicit is
+resolved from the reference date (the item's date); a fiscal year is the
 sponsor's when one is configured, else the calendar year.
 
 Pure: the reference date is passed in; nothing here reads the clock.
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from pipewatch.domain.catalysts import relative_dates as rd
 from pipewatch.domain.catalysts import vocabulary as v
 from pipewatch.domain.catalysts.date_patterns import COMPILED, MONTH_OF, ORDINAL_OF
 
@@ -85,8 +87,9 @@ def _sub_period(months: int, modifier: Modifier) -> tuple[int, int]:
     return table[months][modifier] if modifier else (0, months)
 
 
-_ZH_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_ZH_MODIFIERS: dict[str, Modifier] = {"底": "end", "末": "end", "初": "early", "中": "mid"}
+_CJK_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+# Japanese fiscal years ("2025年度") start in April unless the sponsor's is known
+_JAPANESE_FISCAL = FiscalYear(4, "start")
 
 
 # ------------------------------------------------------------------------------------------- resolving
@@ -126,15 +129,15 @@ def _year(groups: dict[str, str | None], ref: Reference) -> int | None:
     if rel:
         if ref.today is None:
             return None
-        return ref.today.year + v.RELATIVE_YEARS.get(re.sub(r"\s+", " ", rel.lower()), 0)
+        return ref.today.year + rd.RELATIVE_YEARS.get(re.sub(r"\s+", " ", rel.lower()), 0)
     zrel = groups.get("zrel")
     if zrel and ref.today is not None:
-        return ref.today.year + (1 if zrel == "明年" else 0)
+        return ref.today.year + rd.CJK_RELATIVE_YEARS.get(zrel, 0)
     return None
 
 
 def _names_a_year(groups: dict[str, str | None]) -> bool:
-    return any(groups.get(k) for k in ("y", "y2", "rel", "zrel"))
+    return any(groups.get(k) for k in ("y", "y2", "rel", "zrel", "same"))
 
 
 def _period(
@@ -193,17 +196,31 @@ def _month(ref: Reference, year: int | None, month: int, modifier: Modifier) -> 
         year = ref.today.year
         if _month_end(year, month) < ref.today:
             year += 1
-    last = calendar.monthrange(year, month)[1]
-    first_day, last_day = {"early": (1, 10), "mid": (11, 20), "late": (21, last)}.get(modifier, (1, last))
-    return precision, Window(date(year, month, first_day), date(year, month, last_day), precision)
+    # "mid-September", "by the end of June", "6월 말": the labelled rule keeps the whole month, as vague
+    return precision, Window(date(year, month, 1), _month_end(year, month), precision)
+
+
+def _coming_day(ref: Reference, day: int) -> _Found | None:
+    """ "오는 26일": the next 26th on or after the reference date."""
+    if ref.today is None:
+        return "day", None
+    month_start = ref.today.replace(day=1)
+    for ahead in range(3):
+        start = _add_months(month_start, ahead)
+        if day <= calendar.monthrange(start.year, start.month)[1] and start.replace(day=day) >= ref.today:
+            found = start.replace(day=day)
+            return "day", Window(found, found, "day")
+    return None
 
 
 def _relative_period(g: dict[str, str | None], ref: Reference) -> _Found:
     """ "next quarter", "this month", "le trimestre prochain": counted from the reference date."""
-    period = (g.get("period") or g.get("period_fr") or "quarter").lower()
-    which = (g.get("which") or g.get("which_fr") or "this").lower()
-    ahead = 1 if which in ("next", "the coming", "the next", "prochain") else 0
-    quarterly = period in ("quarter", "trimestre")
+    phrase = g.get("rperiod")
+    if phrase is not None:
+        period, ahead = rd.RELATIVE_PERIODS.get(re.sub(r"\s+", " ", phrase.lower()), ("quarter", 0))
+    else:
+        period, ahead = rd.CJK_RELATIVE_PERIODS.get(g.get("cperiod") or "", ("quarter", 0))
+    quarterly = period == "quarter"
     precision: Precision = "quarter" if quarterly else "month"
     if ref.today is None:
         return precision, None
@@ -226,7 +243,7 @@ def _ordinal(text: str | None) -> int:
 
 
 _BARE_YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
-_IMPLICIT_DAY_OR_MONTH = frozenset({"day_month_first", "day_first", "month"})
+_IMPLICIT_DAY_OR_MONTH = frozenset({"day_month_first", "day_first", "month", "week_of_month"})
 
 
 def _year_named_just_before(m: re.Match[str]) -> int | None:
@@ -236,11 +253,30 @@ def _year_named_just_before(m: re.Match[str]) -> int | None:
     return int(found[-1]) if len(set(found)) == 1 else None
 
 
+def _only_year_in(text: str) -> int | None:
+    """ "a metà settembre ... entro la fine del 2018": with no page date, the one year the text names (None
+    when it names none or several)."""
+    found = set(_BARE_YEAR.findall(text))
+    return int(found.pop()) if len(found) == 1 else None
+
+
+def _year_named_before(m: re.Match[str]) -> int | None:
+    """ "in 2020 ... in the second half of the same year": the last year written before the match."""
+    found = _BARE_YEAR.findall(m.string[: m.start()])
+    return int(found[-1]) if found else None
+
+
 def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
     g = m.groupdict()
-    year = _year(g, ref)
+    year = _year_named_before(m) if g.get("same") else _year(g, ref)
+    if g.get("jfy") or g.get("jfy2"):
+        # "2025年度": a fiscal year, the sponsor's or else the Japanese one
+        ref = replace(ref, fiscal=ref.fiscal or _JAPANESE_FISCAL)
+        g["fy"] = "fy"
     if year is None and name in _IMPLICIT_DAY_OR_MONTH and not _names_a_year(g):
         year = _year_named_just_before(m)
+        if year is None and ref.today is None:
+            year = _only_year_in(m.string)
     if name in _DATE_FORMS:
         return _resolve_date(name, g, year, ref)
     if name in _PERIOD_FORMS:
@@ -253,54 +289,91 @@ _DATE_FORMS = frozenset(
         "iso",
         "iso_month",
         "numeric",
-        "zh_day",
+        "cjk_day",
         "day_month_first",
         "day_first",
         "month_year",
         "month",
-        "zh_month",
+        "cjk_month",
+        "cjk_month_range",
+        "week_of_month",
     }
 )
-_PERIOD_FORMS = frozenset({"quarter", "quarter_short", "zh_quarter", "half", "half_short", "zh_half"})
+_PERIOD_FORMS = frozenset({"quarter", "quarter_short", "cjk_quarter", "half", "half_short", "cjk_half"})
+_CJK_SEASONS: dict[str, tuple[int, int]] = {
+    "春": (3, 5), "봄": (3, 5), "夏": (6, 8), "여름": (6, 8), "秋": (9, 11), "가을": (9, 11),
+    "冬": (12, 14), "겨울": (12, 14),
+}  # fmt: skip
 
 
-def _resolve_date(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
+def _resolve_date(  # noqa: PLR0911 - one return per date form
+    name: str, g: dict[str, str | None], year: int | None, ref: Reference
+) -> _Found | None:
     """A day or a month."""
     if name == "numeric":
         first, second = int(g["a"] or 0), int(g["b"] or 0)
         month_first = (g["sep"] == "/" and first <= 12) or second > 12
         number, day = (first, second) if month_first else (second, first)
         return None if number > 12 else _day(ref, year, number, day)
-    if name in ("iso", "zh_day"):
+    if name in ("iso", "cjk_day"):
         return _day(ref, year, int(g["m"] or 1), int(g["d"] or 1))
     if name in ("day_month_first", "day_first"):
         month = _month_number(g["mon"] or "")
         return None if month is None else _day(ref, year, month, int(g["d"] or 1))
-    if name in ("month_year", "month", "zh_month", "iso_month"):
-        month = int(g["m"] or 1) if name in ("zh_month", "iso_month") else _month_number(g["mon"] or "")
-        return None if month is None else _month(ref, year, month, _modifier(g.get("mod")))
+    if name in ("month_year", "month", "cjk_month", "iso_month"):
+        month = int(g["m"] or 1) if name in ("cjk_month", "iso_month") else _month_number(g["mon"] or "")
+        modifier = _cjk_modifier(g["cmod"]) if name == "cjk_month" else _modifier(g.get("mod"))
+        return None if month is None else _month(ref, year, month, modifier)
+    if name == "cjk_month_range":
+        first, last = int(g["m"] or 1), int(g["m2"] or 1)
+        if last <= first:
+            return None
+        _, opening = _month(ref, year, first, "")
+        if opening is None:
+            return "vague", None
+        end = _month_end(opening.start.year, last)
+        return "vague", Window(opening.start, end, "vague")
+    if name == "week_of_month":
+        month = _month_number(g["mon"] or "")
+        if month is None:
+            return None
+        _, whole = _month(ref, year, month, "")
+        if whole is None:
+            return "vague", None
+        word = (g["ord"] or "").lower()
+        number = _ordinal(word) if word in ORDINAL_OF else 5
+        first_day = min(7 * (number - 1) + 1, whole.end.day - 6)
+        start = whole.start.replace(day=first_day)
+        return "vague", Window(start, min(start + timedelta(days=6), whole.end), "vague")
     return None
+
+
+_MODIFIER_NAMES: dict[str, Modifier] = {"early": "early", "mid": "mid", "late": "late", "end": "end"}
+
+
+def _cjk_modifier(word: str | None) -> Modifier:
+    return _MODIFIER_NAMES.get(v.CJK_MONTH_MODIFIERS.get(word or "", ""), "")
 
 
 def _resolve_period(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
     """A quarter or a half, maybe of a fiscal year, maybe early/mid/late/end."""
     mod = _modifier(g.get("mod"))
     fiscal = bool(g.get("fy") or g.get("fq")) and not g.get("cy")
-    if name in ("quarter", "quarter_short", "zh_quarter"):
+    if name in ("quarter", "quarter_short", "cjk_quarter"):
         if name == "quarter_short" and (g.get("ql") or "").lower() == "t" and not g.get("y"):
             return None  # "T2" alone is not a quarter (T2 diabetes); "T3 2025" is
-        if name == "zh_quarter":
-            number = _ZH_NUM[g["q"] or "1"]
+        if name == "cjk_quarter":
+            number = _CJK_NUM[g["q"] or g["qq"] or "1"]
         elif name == "quarter":
             number = _ordinal(g.get("ord"))
         else:
             number = int(g.get("q") or g.get("q2") or 1)
         return _period(ref, year, 3 * (number - 1) + 1, 3, modifier=mod, fiscal=fiscal, named="quarter")
-    if name in ("half", "half_short", "zh_half"):
+    if name in ("half", "half_short", "cjk_half"):
         if name == "half_short" and (g.get("hl") or "").lower() == "s" and not g.get("y"):
             return None
-        if name == "zh_half":
-            number = 1 if g["h"] == "上" else 2
+        if name == "cjk_half":
+            number = int(g["hh"]) if g["hh"] else 1 if (g["h"] or g["jh"]) in ("上", "상", "前") else 2
         elif name == "half":
             number = _ordinal(g.get("ord"))
         else:
@@ -317,9 +390,12 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
     fiscal = bool(g.get("fy") or g.get("fq")) and not g.get("cy")
     if name == "year_mod":
         return _period(ref, year, 1, 12, modifier=mod or "early", fiscal=fiscal, named="year")
-    if name == "zh_mod":
-        zmod = _ZH_MODIFIERS.get((g["zmod"] or "底")[-1], "end")
-        return _period(ref, year, 1, 12, modifier=zmod, fiscal=False, named="year")
+    if name == "cjk_mod":
+        word = g.get("cmod") or g.get("cmod2") or "말"
+        cmod = v.CJK_YEAR_MODIFIERS.get(word, v.CJK_YEAR_MODIFIERS.get(word[-1], "end"))
+        return _period(
+            ref, year, 1, 12, modifier=_MODIFIER_NAMES.get(cmod, "end"), fiscal=fiscal, named="year"
+        )
     if name == "year_end":
         if (g.get("endword") or "").lower().strip() == "ye" and year is None:
             return None
@@ -342,8 +418,8 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
             return None
         end = _month_end(year, month)
         return "year", Window(_add_months(end + timedelta(days=1), -12), end, "year")
-    if name in ("fiscal", "year", "relative_year", "zh_year", "cy"):
-        if name == "zh_year" and g.get("within"):
+    if name in ("fiscal", "year", "relative_year", "cjk_year", "cy", "year_attributive", "year_label"):
+        if name == "cjk_year" and g.get("within"):
             year = ref.today.year if ref.today else None
         if name == "year" and "fiscal" in m.group(0).lower() and not g.get("cy"):
             fiscal = True
@@ -352,7 +428,17 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         if year is None:
             return "year", None
         return _period(ref, year, 1, 12, modifier="", fiscal=fiscal, named="year")
-    if name == "relative_period":
+    if name == "cjk_coming_day":
+        return _coming_day(ref, int(g["d"] or 1))
+    if name == "cjk_fiscal_ending":
+        end = _month_end(year or 1, int(g["m"] or 3))
+        return "year", Window(_add_months(end + timedelta(days=1), -12), end, "year")
+    if name == "cjk_fiscal":
+        return _period(ref, year, 1, 12, modifier="", fiscal=True, named="year")
+    if name == "cjk_season":
+        first, last = _CJK_SEASONS[g["cseason"] or "春"]
+        return _period(ref, year, first, last - first + 1, modifier="", fiscal=False, named="vague")
+    if name in ("relative_period", "cjk_relative_period"):
         return _relative_period(g, ref)
     if name == "within":
         if ref.today is None:

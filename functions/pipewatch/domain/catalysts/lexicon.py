@@ -1,0 +1,273 @@
+"""The words of catalysts, one table per language: for each kind, the cues that name it, and the words that
+say a statement looks ahead, looks back or is about money. cues.py joins the tables into the patterns the
+extractor reads; adding a language or a phrasing is an edit of one table.
+
+Every entry is a regex fragment matched case-insensitively: Latin-script cues from a word start (write
+`\\w*` in front of a German compound's tail), CJK and Hangul cues anywhere (those scripts do not separate
+words). The kind tiers are ranked (TIERS): a more specific tier wins over a generic one in the same clause
+("PDUFA date" over "application", "file for approval" over "approval", "launch of the trial" over "launch").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipewatch.domain.catalysts.models import CatalystKind
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's catalyst words (regex fragments)."""
+
+    enrollment_complete: tuple[str, ...] = ()
+    trial_completion: tuple[str, ...] = ()
+    trial_start: tuple[str, ...] = ()
+    decision: tuple[str, ...] = ()  # a decision named as such: PDUFA date, CHMP opinion, "decision"
+    congress: tuple[str, ...] = ()
+    filing: tuple[str, ...] = ()
+    readout: tuple[str, ...] = ()
+    launch: tuple[str, ...] = ()
+    approval: tuple[str, ...] = ()  # the bare word "approval": a decision, ranked below launch and filing
+    other: tuple[str, ...] = ()  # regulator meetings and guidance
+    forward: tuple[str, ...] = ()  # the statement looks ahead
+    past: tuple[str, ...] = ()  # ... or recounts
+    financial: tuple[str, ...] = ()  # money and reporting periods: never a drug catalyst
+
+
+# (tier, kind), most specific first
+TIERS: tuple[tuple[str, CatalystKind], ...] = (
+    ("enrollment_complete", "enrollment_complete"),
+    ("trial_completion", "trial_completion"),
+    ("trial_start", "trial_start"),
+    ("decision", "decision"),
+    ("congress", "congress"),
+    ("filing", "filing"),
+    ("readout", "readout"),
+    ("launch", "launch"),
+    ("approval", "decision"),
+    ("other", "other"),
+)
+
+# "trial", "study", "phase 3" in the Latin-script languages (used inside English and European cues)
+TRIAL = (
+    r"(?:trials?|stud(?:y|ies)|program(?:me)?s?|essais?|études?|etudes?|studie[ns]?|studio|studi|estudios?|"
+    r"ensaios?|testes|sperimentazion[ei]|proef|onderzoek|phase\s*(?:iii|ii|3|2|1|iib|2b|2/3|ii/iii))"
+)
+
+# "autorización de comercialización", "autorizzazione alla commercializzazione": the marketing authorisation
+# (an approval) is no launch; put in front of every launch cue on "commerciali..."
+NOT_AN_AUTHORISATION = (
+    r"(?<!autorización de )(?<!autorização de )(?<!autorizzazione alla )(?<!autorizzazione di )"
+    r"(?<!autorisation de )"
+)
+
+# A regulator as the subject of "approve" makes the statement a decision, whatever application is named
+# before it: "the FDA could approve X in 2020", "la FDA pudiera aprobar", "die Behörde könnte zulassen"
+REGULATOR = (
+    r"(?:fda|ema|agency|regulators?|commission|pmda|nmpa|mhra|anvisa|aifa|agencia|agenzia|agence|agentur|"
+    r"behörde|autoriteiten|autoridades|autorità)"
+)
+
+
+def regulator_approves(*verbs: str) -> str:
+    """The cue for a regulator (optionally with a modal or two between) followed by one of `verbs`."""
+    return rf"{REGULATOR}\s+(?:[\w']+\s+){{0,3}}?(?:{'|'.join(verbs)})\b"
+
+
+ENGLISH = Lexicon(
+    enrollment_complete=(
+        r"fully\s+enrolled",
+        r"full\s+(?:enrol?lment|recruitment)",
+        r"(?:complete|completed|completing|completion\s+of|finish|finishing)\s+(?:patient\s+)?"
+        r"(?:enrol?lment|recruitment|dosing)",
+        r"(?:enrol?lment|recruitment)\b[^.;]{0,40}?\b(?:complet(?:e|ed|ion)|finish\w*|close[sd]?)\b",
+        r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed|dosed|first\s+visit)",
+        r"(?:enrol?lment|recruitment|accrual)\s+(?:\w+\s+){0,3}(?:wrap\s+up|conclude)",
+    ),
+    trial_completion=(
+        r"(?:primary\s+)?completion\s+date",
+        r"study\s+completion",
+        r"primary\s+completion",
+        r"complete\s+the\s+(?:study|trial)",
+        r"(?:expected|anticipated|scheduled|planned|estimated|due|set)\s+to\s+(?:be\s+)?complet(?:e|ed)\b"
+        r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling|enrollment))",
+        rf"{TRIAL}[^.;]{{0,60}}?\b(?:to\s+complete|to\s+conclude|completion)\b(?!\s+(?:of\s+)?(?:enrol|recruit))",
+        # "the study is expected to enroll 240 patients and complete in 2028", "projected to finish in"
+        rf"{TRIAL}[^.;]{{0,100}}?\b(?:complete|conclude|finish)(?:s|es)?\b"
+        r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling))",
+    ),
+    trial_start=(
+        rf"(?:initiat\w*|start\w*|begin\w*|began|commenc\w*|launch\w*|kick\s*off)\b[^.;]{{0,60}}?{TRIAL}",
+        rf"{TRIAL}[^.;]{{0,80}}?\b(?:initiat\w*|to\s+start|to\s+begin|begin|start|commenc\w*)",
+        r"(?:enrol?lment|dosing|recruitment)\s+(?:is\s+|are\s+)?(?:\w+\s+){0,3}(?:to\s+)?"
+        r"(?:begin|start|commence|initiate)",
+        r"(?:begin|start|initiate|commence)\s+(?:patient\s+)?(?:enrol?lment|dosing|recruitment)",
+        r"(?:enrol?lment|recruitment|dosing)\b[^.;]{0,60}?\b(?:to\s+)?(?:begin|start|commence)",
+        r"(?:expected|planned|scheduled|set|on\s+track|poised)\s+to\s+(?:begin|start|commence|initiate)",
+        r"first\s+(?:patients?|participants?|subjects?)\s+(?:dosed|dosing|in|enrolled|randomi[sz]ed|treated|"
+        r"screened|visit)",
+        r"(?:dose|dosing|treat\w*|enrol\w*|randomi[sz]\w*)\s+(?:of\s+)?(?:the\s+|its\s+)?first\s+(?:patients?|subjects?)",
+        r"first[\s-]in[\s-]human",
+        r"initiation\s+of",
+        r"(?:study|trial)\s+start",
+    ),
+    decision=(
+        r"pdufa",
+        r"(?:target\s+)?action\s+date",
+        r"goal\s+date",
+        r"review\s+deadline",
+        r"decision",
+        r"chmp\s+opinion",
+        r"(?:positive\s+)?opinion\s+from\s+the\s+chmp",
+        r"(?:extend\w*|prolong\w*)\s+(?:the\s+|its\s+)?review",
+        r"review\s+(?:process\s+)?(?:will\s+)?(?:\w+\s+){0,2}extend",
+        r"chmp\s+(?:recommendation|vote|verdict)",
+        r"(?:regulatory|marketing\s+authori[sz]ation)\s+(?:action|verdict|ruling)",
+        r"(?:fda|ema|regulatory)\s+(?:action|verdict|ruling)",
+        regulator_approves("approve", "decide", "rule"),
+    ),
+    congress=(
+        r"(?:will\s+)?present(?:ed|ing|ation)?\b[^.;]{0,160}?\b(?:congress|meeting|session|conference|symposium|"
+        r"poster|oral|abstract|lba\d*|late[\s-]breaking)",
+        r"(?:will|to)\s+present\b",
+        r"(?:will\s+be|to\s+be|are\s+to\s+be|is\s+to\s+be)\s+presented",
+        r"(?:oral|poster|late[\s-]breaking)\s+(?:presentation|abstract|session)",
+        # "data will be featured at ESMO", "to share results at the ACR Convergence"
+        r"(?:featur|showcas|shar|unveil|highlight)\w*\s+(?:[\w-]+\s+){0,6}?at\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,5}?"
+        r"(?:congress|annual\s+meeting|scientific\s+sessions|symposium|conference|convergence|summit)",
+    ),
+    filing=(
+        r"(?:file|filed|filing|files)\b(?!\s+(?:date|number))",
+        r"submi(?:t|ts|tted|tting|ssion)",
+        r"(?:bla|nda|maa|snda|sbla|ind)\s+submission",
+        r"regulatory\s+submission",
+        r"(?:seek|seeking|apply\s+for|request|requesting)\s+(?:\w+\s+){0,2}(?:approval|authori[sz]ation)",
+        # an application validated or accepted (EMA validation of an MAA, FDA acceptance of a BLA)
+        r"(?:application|submission|filing|maa|nda|bla|snda|sbla)\b[^.;]{0,60}?\b(?:validat\w*|accept\w*)",
+        r"(?:validation|acceptance)\s+of\s+(?:the\s+|its\s+|our\s+)?(?:\w+\s+){0,3}"
+        r"(?:application|submission|filing|maa|nda|bla|snda|sbla)\b",
+        # "to ask Chinese authorities to approve efgartigimod": a request for approval is a filing
+        r"ask\w*\s+(?:\w+\s+){0,3}(?:to\s+approve|for\s+(?:\w+\s+)?(?:approval|authori[sz]ation))",
+        r"marketing\s+(?:authori[sz]ation\s+)?application",
+        r"(?:nda|bla|maa|ind|cta)\s+(?:filing|application)",
+        r"(?:biologics\s+license|new\s+drug|marketing\s+authori[sz]ation)\s+application|dossier",
+    ),
+    readout=(
+        r"read\s*out",
+        r"readouts?",
+        r"top[\s-]?line",
+        r"results?",
+        r"data(?!\s+(?:cut|base))",
+        r"findings",
+        r"(?:interim|primary|final|futility)\s+analys[ie]s",
+        r"primary\s+endpoint|efficacy\s+read",
+        r"unblind\w*",
+    ),
+    launch=(
+        r"launch\w*",
+        rf"{NOT_AN_AUTHORISATION}commerciali[sz]\w*",
+        r"(?:market|commercial)\s+availability",
+        # "bring X to (the) market", "on the market in"
+        r"bring\w*\s+(?:[\w-]+\s+){1,12}?to\s+(?:the\s+)?market",
+        r"to\s+(?:the\s+)?market\b",
+        r"roll[\s-]?out",
+        r"market\s+(?:entry|introduction)",
+        r"(?:become|be|go)\s+(?:commercially\s+)?available",
+        r"(?:hit|reach|enter)\w*\s+(?:the\s+)?(?:market|shelves|pharmacies)|market\s+debut",
+        r"available\s+(?:to|for)\s+patients",
+    ),
+    approval=(
+        r"approv\w*",
+        r"nod",
+        r"green[\s-]light|go[\s-]ahead|clearance|thumbs[\s-]up|label\s+expansion",
+        r"(?:marketing\s+)?authori[sz]ation",
+    ),
+    other=(
+        r"(?:guidance|feedback|alignment|meeting|interaction|discussion)s?\s+(?:\w+\s+){0,3}(?:with|from)\s+"
+        r"(?:the\s+)?(?:fda|ema|pmda|regulator\w*|agency)",
+        r"end[\s-]of[\s-]phase\s*(?:2|ii)\s+meeting",
+        r"type\s+[abc]\s+meeting",
+        r"advisory\s+committee",
+    ),
+    forward=(
+        # first, and ending after the participle: "will be presented", "to be fully enrolled" look ahead
+        r"(?:will|shall|would|to)\s+be\s+(?:\w+\s+)?\w+",
+        r"to\s+(?:seek|file|submit|launch|begin|start|report|present|initiate|complete|apply|read\s+out)\b",
+        r"expect\w*",
+        r"anticipat\w*",
+        r"will",
+        r"shall",
+        r"plan(?:s|ned|ning)?",
+        r"on\s+track",
+        r"schedul\w*",
+        r"target\w*",
+        r"intend\w*|intention",
+        r"guid(?:e|ed|ance)",
+        r"estimated?",
+        r"project(?:ed|s|ion)",
+        r"aim\w*",
+        r"goal",
+        r"due",
+        r"slated",
+        r"set\s+(?:for|to)",
+        r"likely",
+        r"potential(?:ly)?",
+        r"upcoming",
+        r"prepar(?:ing|ations?)\s+for",
+        r"timetable|timeline",
+        r"(?:moved|extended|pushed|delayed|postponed|prolonged)\s+(?:\w+\s+){0,12}?to\b",
+        r"beyond",
+        r"would",
+        # a hedged statement still looks ahead: "an FDA filing could come in 2027"
+        r"could|might",
+        r"to\s+be\s+(?:held|presented|reported|announced|submitted|filed)",
+        r"pdufa",
+        r"on\s+schedule|poised|remains?\s+on\s+track|is\s+to|are\s+to|going\s+to",
+        r"eye(?:s|ing)|hope[sd]?\s+to|look\w*\s+(?:forward\s+)?to|seek\w*\s+to",
+        r"forthcoming|pending|next|coming|future|no\s+later\s+than|as\s+early\s+as",
+        r"(?:should|may|can)\s+(?:\w+\s+)?\w+",
+    ),
+    past=(
+        r"(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+){0,2}(?:presented|held|reported|announced|approved|"
+        r"completed|submitted|filed|launched|published)",
+        r"reported",
+        r"announced\s+(?:positive|topline|results|data)",
+        r"held",
+        r"presented|unveiled|showed|posted|approved|accepted|granted|cleared",
+        r"launched|initiated|started|began|submitted|filed|dosed|enrolled|released|issued|published",
+        # "hit the endpoint" recounts; "to hit the market", "could hit" look ahead
+        r"(?<!to )(?<!will )(?<!could )(?<!would )(?<!may )(?:hit|met|missed)\s+(?:its|the|both)",
+        r"won|received|obtained|achieved",
+        r"actual",
+        r"completed",
+        r"ago",
+    ),
+    financial=(
+        r"cash",
+        r"runway",
+        r"fund\s+(?:our\s+|its\s+)?operat\w*",
+        r"operating\s+(?:expenses|plan)",
+        r"forecast",
+        r"revenues?",
+        r"net\s+(?:loss|income|sales)",
+        r"(?:peak|annual)\s+sales",
+        r"earnings\s+(?:call|release|report)",
+        r"financial\s+(?:results|guidance|statements)",
+        # the same in the other Latin-script languages (their tables add their own reporting periods)
+        r"résultats\s+financiers|financiële\s+resultaten|risultati\s+finanziari|\w*finanzergebnisse|"
+        r"finanzzahlen|resultados\s+financ(?:ie|ei)r[oa]s|balanço",
+        r"(?:quarter|full[\s-]year|annual|half[\s-]year|interim)\s+(?:\d{4}\s+)?(?:financial\s+)?"
+        r"(?:results|report)",
+        r"investor\s+(?:day|event|conference)",
+        r"conference\s+call|webcast|fireside",
+        r"dividend|repurchase|buyback",
+        r"profitab\w*",
+        r"ebitda|ebit|break[\s-]?even|cash[\s-]flow",
+        r"results\s+for\s+the\s+(?:\w+\s+){0,2}(?:quarter|half|fiscal|full\s+year)",
+        # reporting periods: "for the quarter ended", "the nine months ended September 30"
+        r"(?:quarter|period|months|year|half)\s+end(?:ed|ing)\b",
+        r"(?:sales|revenue|earnings|eps|margin|full[\s-]year|fy)\s+(?:guidance|outlook)",
+        r"(?:gross|operating)\s+margin|earnings\s+per\s+share|eps\b|opex|r&d\s+expenses?|sg&a",
+        r"balance\s+sheet|financing|private\s+placement|public\s+offering|ipo\b|debt|loan",
+    ),
+)

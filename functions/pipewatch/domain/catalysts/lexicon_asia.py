@@ -1,0 +1,58 @@
+"""Catalyst words of Chinese, Japanese and Korean, one Lexicon each (see lexicon.py). These scripts do not
+separate words, so every entry matches anywhere; the dates themselves are in date_patterns.py."""
+
+from __future__ import annotations
+
+from pipewatch.domain.catalysts.lexicon import Lexicon
+
+CHINESE = Lexicon(
+    enrollment_complete=(r"入组完成|完成入组|完成(?:全部)?患者入组",),
+    trial_completion=(r"(?:试验|研究)(?:将)?完成|完成(?:全部)?(?:临床)?(?:试验|研究)",),
+    trial_start=(r"启动|开始入组|首例(?:患者)?(?:入组|给药)|开展",),
+    decision=(r"批准决定|审批决定|目标行动日期|获批上市|批准上市|审评结论|完成审评", r"PDUFA"),
+    congress=(r"大会|年会|学术会议|口头报告|壁报",),
+    filing=(r"提交|递交|申报|上市申请|获受理|受理",),
+    readout=(r"结果|数据|读出|揭盲|顶线",),
+    launch=(r"上市|商业化|发售",),
+    approval=(r"获批|批准",),
+    forward=(r"预计|计划|将|有望|预期|拟|争取|目标|即将|准备|或于|可望",),
+    past=(r"已经|已于|此前|曾",),
+    financial=(r"现金|营收|收入|利润|业绩|销售额",),
+)
+
+JAPANESE = Lexicon(
+    enrollment_complete=(r"(?:症例)?登録(?:を)?完了|組み入れ(?:を)?完了",),
+    trial_completion=(r"(?:試験|治験)(?:の|を)?(?:完了|終了)",),
+    trial_start=(r"(?:試験|治験)(?:の|を)?開始|最初の患者|投与開始",),
+    decision=(r"承認(?:の)?可否|審査終了目標日|PDUFA",),
+    congress=(r"学会|シンポジウム|ポスター発表|口頭発表",),
+    filing=(r"申請|提出",),
+    readout=(r"結果|データ|トップライン",),
+    launch=(r"発売|上市|販売開始",),
+    approval=(r"承認",),
+    forward=(r"予定|見込|計画|目指|見通し|予想|期待|する方針|めど|メド|想定|目標",),
+    past=(r"しました|された|済み",),
+    financial=(r"売上|業績|決算|現金|利益",),
+)
+
+KOREAN = Lexicon(
+    enrollment_complete=(r"(?:환자\s*)?(?:모집|등록)\s*(?:을\s*)?완료",),
+    trial_completion=(r"임상(?:시험)?(?:을|이)?\s*(?:완료|종료)",),
+    # "임상 3상을 개시", "1상 시험에 착수", "첫 환자 투여", "환자 모집을 시작"
+    trial_start=(
+        r"(?:임상|시험|[1-3]상)\S*(?:\s+\S+){0,2}?\s*(?:개시|시작|착수|돌입|진입)",
+        r"첫\s*(?:환자|피험자)\s*(?:투여|등록|모집)|투여\s*개시",
+        r"(?:환자\s*)?(?:모집|등록)\s*(?:을\s*)?(?:개시|시작)",
+    ),
+    decision=(r"(?:허가|승인)\s*(?:여부|결정)|PDUFA",),
+    congress=(r"학회|컨퍼런스|심포지엄|포스터|구두\s*발표",),
+    filing=(r"(?:허가|승인)\s*신청|재신청|신청|제출",),
+    readout=(r"결과|데이터|톱라인|탑라인",),
+    launch=(r"출시|시판|상용화|발매",),
+    approval=(r"허가|승인",),
+    forward=(r"예정|전망|계획|목표|것으로|할\s*수\s*있을|내다보|기대|방침|예상|추진|앞두고|노린다",),
+    past=(r"완료했|받았|획득했|마쳤|지난",),
+    financial=(r"매출|영업이익|현금|실적",),
+)
+
+ASIAN = (CHINESE, JAPANESE, KOREAN)

@@ -1,0 +1,387 @@
+"""Catalyst words of French, Dutch, Italian, German, Spanish and Portuguese, one Lexicon each (see
+lexicon.py for the fields and how entries are matched)."""
+
+from __future__ import annotations
+
+from pipewatch.domain.catalysts.lexicon import NOT_AN_AUTHORISATION, Lexicon, regulator_approves
+
+FRENCH = Lexicon(
+    enrollment_complete=(
+        r"fin\s+du\s+recrutement",
+        r"recrutement\s+complet",
+        r"(?:achever|terminer|boucler|finaliser)\s+(?:le\s+)?recrutement",
+        # "le recrutement devrait être finalisé", "les inclusions seront achevées"
+        r"(?:recrutement|inclusions?)\b[^.;]{0,40}?\b(?:achev|termin|finalis|complét|boucl|clôtur)\w*",
+        r"dernier\s+patient\s+(?:inclus|recruté|randomisé|traité)",
+    ),
+    trial_completion=(
+        r"date\s+d'achèvement",
+        r"fin\s+de\s+l'(?:essai|étude)",
+        r"achèvement\s+de\s+l'(?:essai|étude)",
+        r"(?:essai|étude)\b[^.;]{0,60}?\b(?:s'achever|se\s+terminer|prendre\s+fin|s'achèvera|se\s+terminera|"
+        r"prendra\s+fin)",
+    ),
+    trial_start=(
+        r"pourra\s+(?:donc\s+)?commencer",
+        r"démarrage|lancement\s+(?:de\s+l'|d'un\s+|du\s+)?(?:essai|étude)",
+        r"(?:commencer|démarrer|débuter|lancer)\s+(?:l'|un\s+|une\s+|le\s+)?(?:essai|étude)",
+        r"premiers?\s+patients?\s+(?:\w+\s+){0,3}?(?:traité|dosé|inclus|recruté|randomisé)\w*",
+        r"(?:essai|étude)\b[^.;]{0,60}?\b(?:démarr|début|commenc)\w*",
+        r"(?:recrutement|inclusions?)\s+(?:\w+\s+){0,3}(?:démarr|début|commenc)\w*",
+        r"initiation\s+(?:de\s+l'|d'un\s+|du\s+)?(?:essai|étude)",
+    ),
+    decision=(
+        r"décision",
+        r"avis\s+(?:positif\s+|favorable\s+)?du\s+chmp",
+        regulator_approves("approuver", "autoriser", "se\\s+prononcer"),
+    ),
+    congress=(
+        r"présent\w*\s+(?:lors|au|à)\s+(?:du|la|l')?\s*(?:congrès|réunion)",
+        r"congrès",
+        r"communication\s+orale|poster|symposium",
+    ),
+    filing=(
+        r"soumet\w*|soumission|dépôt|dépos\w*",
+        r"demande\s+d'(?:enregistrement|homologation)|dossier\s+(?:d'enregistrement|réglementaire)",
+        r"demande\s+d'(?:autorisation|amm)",
+        r"demander\s+(?:l'|une\s+)?(?:autorisation|approbation)",
+        r"demandes?\s+d'autorisation\s+de\s+mise\s+sur\s+le\s+marché",
+    ),
+    readout=(r"résultats?|données", r"lecture", r"analyse\s+(?:intermédiaire|principale|finale)"),
+    # "autorisation de mise sur le marché" is the approval, not the launch
+    launch=(
+        rf"lancement|lancer|{NOT_AN_AUTHORISATION}commercialis\w*",
+        r"(?<!autorisation de )mise\s+sur\s+le\s+marché|mettre\s+sur\s+le\s+marché",
+        r"arrivée\s+sur\s+le\s+marché|disponib\w*\s+en\s+pharmacie",
+    ),
+    approval=(r"autorisation", r"approbation|approuv\w*", r"feu\s+vert", r"homologation"),
+    other=(r"réunion\s+(?:de\s+fin\s+de\s+phase|avec\s+la\s+fda|avec\s+l'ema)",),
+    forward=(
+        r"(?:sera|seront|devrait|devraient|doit|doivent|pourrait|pourraient|va|vont)\s+(?:être\s+)?\w+",
+        r"attendu\w*|prévu\w*|prévoi\w*|planifié\w*|pourra|devrai\w*|devant|d'ici|sera|seront|vise|objectif|"
+        r"désormais",
+        r"pourrait|devrait|compte|envisage\w*",
+        # the simple future: "soumettra", "publiera"
+        r"\w{3,}(?:era|ira|ra)\b|\w{3,}(?:eront|iront|ront)\b",
+        # a future or modal verb ends after its participle: "seront présentées", "devrait être finalisé"
+        r"escompt\w*|programmé\w*|ambitionne|table\s+sur|en\s+bonne\s+voie|à\s+venir|prochain\w*|"
+        r"au\s+plus\s+tard|ciblé\w*|espère",
+    ),
+    past=(
+        r"présentés?|annoncés?\s+(?:le|en)|ont\s+été|a\s+été",
+        r"a\s+obtenu|a\s+reçu|achevé\w*",
+        r"(?:a|ont)\s+(?:annoncé|publié|déposé|soumis|lancé|démarré|débuté|terminé)",
+    ),
+    financial=(
+        r"trésorerie|liquidités|chiffre\s+d'affaires|prévisions\s+financières",
+        r"ventes",
+        # a company's own reporting period: "publiera ses résultats du premier semestre"
+        r"(?:publi|annonc|dévoil)\w*\s+(?:ses|leurs|les)\s+(?:\w+\s+)?résultats",
+        r"résultats\s+(?:annuels|semestriels|trimestriels|financiers)",
+        r"résultats\s+(?:du|de\s+l')\s*(?:\w+\s+)?(?:trimestre|semestre|exercice)",
+        r"résultat\s+net|perte\s+nette|bénéfice|(?:trimestre|semestre|exercice)\s+clos|marge\s+(?:brute|opérationnelle)",
+    ),
+)
+
+DUTCH = Lexicon(
+    enrollment_complete=(
+        r"volledig\s+gerekruteerd",
+        r"(?:afronden|voltooien)\s+(?:van\s+)?(?:de\s+)?inclusie",
+        r"(?:inclusie|rekrutering|werving)\b[^.;]{0,40}?\b(?:afgerond|voltooid|afronden|voltooien|compleet|"
+        r"afgesloten)",
+        r"laatste\s+patiënt",
+    ),
+    trial_completion=(
+        r"(?:afronding|einde)\s+van\s+(?:de\s+)?(?:studie|proef)",
+        r"\w*(?:studie|proef)\b[^.;]{0,60}?\b(?:afgerond|voltooid|afgesloten)",
+    ),
+    trial_start=(
+        r"start\s+van\s+de|beginnen\s+met",
+        r"(?:studie|proef)\s+(?:\w+\s+){0,3}(?:starten|beginnen)",
+        r"eerste\s+(?:patiënt|deelnemer|proefpersoon)",
+        r"\w*(?:studie|proef)\b[^.;]{0,60}?\b(?:van\s+start|starten|beginnen|gestart)",
+    ),
+    decision=(
+        r"beslissing|besluit",
+        r"chmp-advies|(?:positief\s+)?advies\s+van\s+het\s+chmp",
+        regulator_approves("goedkeuren", "beslissen"),
+    ),
+    congress=(r"gepresenteerd", r"congres|symposium"),
+    filing=(r"indienen|indiening|ingediend", r"\w*aanvraag"),
+    readout=(r"\w*resultaten|gegevens", r"uitlezing|uitslag|topline", r"data"),
+    launch=(
+        r"commercialisatie|lancering|lanceren|introductie",
+        r"op\s+de\s+markt\s+(?:brengen|komen|gebracht)",
+    ),
+    approval=(
+        r"\w*goedkeuring|goedgekeurd|goedkeuren",
+        r"markttoelating|handelsvergunning|toelating",
+        r"groen\s+licht",
+    ),
+    other=(r"overleg\s+met\s+(?:de\s+)?(?:fda|ema)",),
+    forward=(
+        r"(?:zal|zullen|moet|moeten|wordt|worden)\s+(?:\w+\s+)?worden\s+\w+",
+        r"verwacht\w*|gepland|op\s+schema|zal|zullen",
+        r"moet|kan|kunnen|zou",
+        r"voorzien|beoogd|wil|willen|plant|plannen|rekent\s+op|komend\w*|volgend\w*|uiterlijk",
+    ),
+    past=(r"zijn\s+gepresenteerd", r"werd|werden|heeft\s+\w+\s+gekregen"),
+    financial=(
+        r"kasmiddelen|omzet",
+        r"winst|verkoop",
+        r"kwartaalcijfers|jaarcijfers|halfjaarcijfers",
+        r"nettoverlies|brutomarge|kwartaalresultaten|jaarresultaten",
+    ),
+)
+
+ITALIAN = Lexicon(
+    enrollment_complete=(
+        r"arruolamento\s+complet",
+        r"(?:completare|terminare|concludere)\s+(?:l')?(?:arruolamento|reclutamento)",
+        r"(?:arruolamento|reclutamento)\b[^.;]{0,40}?\b(?:conclu|complet|termin)\w*",
+        r"ultimo\s+paziente",
+    ),
+    trial_completion=(
+        r"(?:conclusione|completamento)\s+(?:dello|della|del)\s+(?:studio|sperimentazione)",
+        r"(?:studio|sperimentazione)\b[^.;]{0,60}?\b(?:conclu|termin|complet)\w*"
+        r"(?!\s+(?:l')?(?:arruolamento|reclutamento))",
+    ),
+    trial_start=(
+        r"avvio\s+(?:dello|di|del)",
+        r"(?:avviare|iniziare)\s+(?:lo\s+|la\s+|uno\s+)?(?:studio|studi)",
+        r"primo\s+paziente",
+        r"(?:studio|sperimentazione)\b[^.;]{0,60}?\b(?:avvi|inizi|partir|prender\w*\s+il\s+via)\w*",
+    ),
+    decision=(
+        r"decisione|data\s+limite",
+        r"termine\s+(?:per\s+la|della)\s+revisione",
+        r"verdetto",
+        r"si\s+pronuncer\w*|pronunciarsi",
+        r"parere\s+(?:positivo\s+|favorevole\s+)?(?:del\s+)?chmp",
+        regulator_approves("approvare", "autorizzare", "decidere"),
+    ),
+    congress=(r"presentati\s+al", r"congresso|convegno|simposio"),
+    filing=(
+        r"presentare\s+(?:la\s+)?domanda|sottomissione|deposito",
+        r"(?:richieder|chieder)\w*\s+(?:l'|l’)?(?:autorizzazione|approvazione)",
+        r"richiesta\s+di\s+(?:autorizzazione|approvazione)",
+        r"domanda\s+di\s+(?:autorizzazione|approvazione|registrazione)|deposit\w*|sottomett\w*",
+    ),
+    readout=(r"risultati|dati", r"analisi\s+(?:ad\s+interim|intermedia|primaria|finale)"),
+    # "autorizzazione alla commercializzazione" is the approval, not the launch
+    launch=(
+        r"lancio",
+        rf"lanciare|lancer\w*|{NOT_AN_AUTHORISATION}commercializza\w*",
+        r"arriv\w*\s+(?:sul\s+mercato|in\s+farmacia)|sul\s+mercato",
+    ),
+    approval=(
+        r"approvazione|approvat\w*|approvar\w*",
+        r"autorizzazione",
+        r"(?:l')?ok|via\s+libera|semaforo\s+verde",
+        r"immissione\s+in\s+commercio",
+    ),
+    forward=(
+        r"(?:sarà|saranno|dovrebbe|dovrebbero|potrebbe|potrebbero|verrà|verranno)\s+(?:\w+\s+)?\w+",
+        r"previst\w*|attes[oiae]|prorogat\w*|entro|sarà|saranno|dovrebbe|prevede",
+        r"potrebbe|potrebbero|fissat\w*\s+(?:dalla\s+\w+\s+)?(?:al|per|a)",
+        # the simple future: "richiederà", "presenteranno"
+        r"\w{3,}(?:erà|irà|eranno|iranno)\b",
+        r"programmat\w*|pianificat\w*|in\s+programma|conta\s+di|punta\s+a|mira\s+a|si\s+aspetta|stima|"
+        r"prossim\w*|in\s+arrivo",
+    ),
+    past=(
+        r"sono\s+stati|è\s+stat[oa]|ha\s+ricevuto|ricevuto|ha\s+ottenuto",
+        r"lanciat[oa]",
+        r"(?:ha|hanno)\s+(?:annunciato|presentato|completato|avviato|depositato|pubblicato)",
+    ),
+    financial=(
+        r"liquidità|ricavi",
+        r"vendite|fatturato",
+        r"risultati\s+del\s+(?:\w+\s+)?(?:trimestre|semestre)",
+        r"utile\s+netto|perdita\s+netta|margine|(?:trimestre|semestre|esercizio)\s+chius\w*",
+    ),
+)
+
+GERMAN = Lexicon(
+    enrollment_complete=(
+        r"rekrutierung\s+abgeschlossen",
+        r"(?:abschließen|abschliessen)\s+(?:die\s+)?\w*rekrutierung",
+        r"\w*rekrutierung\s+(?:\w+\s+)?abschließen",
+        r"(?:\w*rekrutierung|einschluss|patienteneinschluss)\b[^.;]{0,40}?\b(?:abgeschlossen|abschließen|"
+        r"abschliessen|beendet|vollständig)",
+        r"letzte[nr]?\s+patient",
+    ),
+    trial_completion=(
+        r"abschluss\s+der\s+\w*studie",
+        r"\w*studie\b[^.;]{0,60}?\b(?:abgeschlossen|abschließen|beendet|enden)"
+        r"(?!\s+(?:die\s+)?\w*rekrutierung)",
+    ),
+    trial_start=(
+        r"beginn\s+der|starten",
+        r"\w*studie\s+(?:\w+\s+){0,3}(?:beginnen|starten)",
+        r"erste[nr]?\s+(?:patient|proband|teilnehmer)\w*",
+        r"\w*studie\b[^.;]{0,60}?\b(?:beginn\w*|start\w*)",
+        r"start\s+der\s+\w*studie",
+        r"\w*studienstart|\w*studienbeginn",
+    ),
+    decision=(
+        r"\w*entscheidung",
+        r"\w*entschieden",
+        r"chmp-(?:empfehlung|stellungnahme)|(?:empfehlung|stellungnahme)\s+des\s+chmp",
+        regulator_approves("zulassen", "genehmigen", "entscheiden"),
+    ),
+    congress=(r"präsentiert", r"\w*kongress", r"vorgestellt|\w*symposium|\w*tagung"),
+    filing=(
+        r"einreich\w*",
+        r"\w*antrag\s+auf",
+        r"\w*zulassungsantrag",
+        r"beantrag\w*",
+        r"antrag\s+(?:\w+\s+){0,8}(?:zu\s+)?stellen",
+    ),
+    readout=(r"\w*ergebnisse|\w*daten", r"\w*resultate|zwischenanalyse|auswertung"),
+    launch=(
+        r"\w*markteinführung",
+        r"auf\s+den\s+markt\s+(?:zu\s+)?bringen",
+        r"einführen|marktstart|auf\s+den\s+markt",
+    ),
+    approval=(r"\w*zulassung", r"genehmig\w*", r"grünes\s+licht"),
+    forward=(
+        # the verb at the clause's end: "soll ... abgeschlossen sein", "wird ... vorgelegt werden"
+        r"\w+\s+(?:werden|sein)\b",
+        r"erwartet|geplant|voraussichtlich|soll|sollen|wird|werden",
+        r"plant|könnte|dürfte",
+        r"angestrebt|anvisiert|vorgesehen|rechne[nt]\s+mit|erwarten|planen|beabsichtig\w*|will|wollen|"
+        r"im\s+plan|auf\s+kurs|bevorstehend\w*|kommend\w*|spätestens|sollte|sollten",
+    ),
+    past=(
+        r"wurden\s+(?:\w+\s+)?(?:vorgestellt|präsentiert)|wurde",
+        r"erhielt|hat\s+erhalten|erhalten\s+hat",
+        r"(?:hat|haben)\s+(?:\w+\s+){0,4}(?:bekanntgegeben|veröffentlicht|eingereicht|gestartet|abgeschlossen)",
+    ),
+    financial=(
+        r"liquidität|umsatz|prognose",
+        r"gewinn|quartalszahlen|jahreszahlen|\w*quartalsergebnisse",
+        r"\w*ergebnisse\s+(?:zum|für\s+das|des)\s+(?:\w+\s+)?(?:quartal|halbjahr|geschäftsjahr)",
+        r"\w*umsatz|ergebnis\s+je\s+aktie|\w*bericht\s+(?:zum|für\s+das)|nettoverlust|\w*marge",
+    ),
+)
+
+SPANISH = Lexicon(
+    enrollment_complete=(
+        r"reclutamiento\s+complet",
+        r"(?:concluir|completar|terminar|finalizar)\s+(?:el\s+)?(?:reclutamiento|inscripción)",
+        r"(?:reclutamiento|inclusión|inscripción)\b[^.;]{0,40}?\b(?:complet|conclu|finaliz|termin)\w*",
+        r"último\s+paciente",
+    ),
+    trial_completion=(
+        r"fecha\s+de\s+finalización",
+        r"finalización\s+del\s+(?:ensayo|estudio)",
+        r"(?:ensayo|estudio)\b[^.;]{0,60}?\b(?:conclu|finaliz|termin)\w*"
+        r"(?!\s+(?:el\s+)?(?:reclutamiento|inscripción))",
+    ),
+    trial_start=(
+        r"inicio\s+del\s+(?:ensayo|estudio)",
+        r"(?:iniciar|empezar|comenzar)\s+(?:el\s+|un\s+|los\s+)?(?:ensayos?|estudios?)",
+        r"primer\s+paciente",
+        r"(?:ensayo|estudio)\b[^.;]{0,60}?\b(?:comenz|inici|empez|arranc)\w*",
+    ),
+    decision=(
+        r"decisión|dictamen",
+        r"pronunciar\w*\s+(?:sobre|acerca)|dictaminar",
+        r"opinión\s+(?:positiva\s+)?(?:del\s+)?chmp",
+        regulator_approves("aprobar", "autorizar", "decidir", "pronunciarse", "dictaminar"),
+    ),
+    congress=(r"presentados?\s+en", r"congreso|simposio"),
+    filing=(
+        r"presentar\s+(?:la\s+)?solicitud|solicitud\s+de\s+autorización",
+        r"solicitar\s+la\s+aprobación",
+        r"solicitud\s+de\s+registro",
+        r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
+    ),
+    readout=(r"resultados|datos", r"análisis\s+(?:intermedio|interino|primario|final)"),
+    # "autorización de comercialización" is the approval, not the launch
+    launch=(
+        r"lanzamiento|lanzar",
+        rf"{NOT_AN_AUTHORISATION}comercializa\w*",
+        r"(?:llegada|salida|lleg\w*)\s+(?:al\s+mercado|a\s+las\s+farmacias)",
+    ),
+    approval=(r"aprobación|aprobar\w*|aprobad\w*", r"autorización", r"luz\s+verde|visto\s+bueno"),
+    forward=(
+        r"(?:será|serán|podría|podrían|debería|deberían|va\s+a|van\s+a)\s+(?:\w+\s+)?\w+",
+        r"espera\w*|prevé|planea\w*|será|serán|previsto",
+        r"prevista|podría|podrían|pudiera|pudieran|prevén|tiene\s+previsto",
+        # the simple future: "presentará", "comenzarán"
+        r"\w{3,}(?:ará|erá|irá|arán|erán|irán)\b",
+        r"expectativas?|planificad\w*|programad\w*|proyecta|contempla|prevemos|confía|apunta\s+a|próxim\w*|a\s+más\s+tardar",
+    ),
+    past=(
+        r"fueron|fue\s+\w+ado",
+        r"recibió|obtuvo|presentó|ha\s+recibido|ha\s+obtenido",
+        r"anunció|informó|publicó|completó|inició|lanzó|(?:ha|han)\s+(?:anunciado|presentado|completado|iniciado)",
+    ),
+    financial=(
+        r"ingresos|tesorería",
+        r"ventas|facturación|beneficio",
+        r"resultados\s+del\s+(?:\w+\s+)?(?:trimestre|semestre)",
+        r"beneficio\s+neto|pérdida\s+neta|margen\s+(?:bruto|operativo)|(?:trimestre|ejercicio)\s+cerrado",
+    ),
+)
+
+PORTUGUESE = Lexicon(
+    enrollment_complete=(
+        r"recrutamento\s+complet",
+        r"(?:concluir|completar|terminar|finalizar)\s+(?:o\s+)?(?:recrutamento|inscrição)",
+        r"(?:recrutamento|inclusão|inscrição)\b[^.;]{0,40}?\b(?:conclu|complet|finaliz|termin)\w*",
+        r"último\s+paciente",
+    ),
+    trial_completion=(
+        r"conclusão\s+do\s+(?:ensaio|estudo)",
+        r"(?:ensaio|estudo)\b[^.;]{0,60}?\b(?:conclu|finaliz|termin)\w*(?!\s+(?:o\s+)?(?:recrutamento|inscrição))",
+    ),
+    trial_start=(
+        r"início\s+do\s+(?:ensaio|estudo)",
+        r"(?:testes|ensaios?|estudos?)\b[^.;]{0,60}?\b(?:começar|iniciar|começam|iniciam)",
+        r"(?:começar|iniciar)\s+(?:os\s+|o\s+)?(?:testes|ensaios?|estudos?)",
+        r"primeiro\s+paciente",
+    ),
+    decision=(
+        r"decisão",
+        r"parecer\s+(?:positivo\s+)?(?:do\s+)?chmp",
+        regulator_approves("aprovar", "autorizar", "decidir"),
+    ),
+    congress=(r"apresentados?\s+no", r"congresso|simpósio"),
+    filing=(
+        r"solicitar\s+(?:a\s+)?aprova\w*|submet\w*|submissão",
+        r"pedido\s+de\s+(?:registro|registo|aprovação|autorização)",
+        r"protocol\w*\s+(?:o\s+)?pedido",
+    ),
+    readout=(r"resultados|dados", r"análise\s+(?:interina|intermediária|primária|final)"),
+    # "autorização de comercialização" is the approval, not the launch
+    launch=(
+        r"lançamento|lançar",
+        rf"{NOT_AN_AUTHORISATION}comercializa\w*",
+        r"(?:chegada|cheg\w*)\s+(?:ao\s+mercado|às\s+farmácias)",
+    ),
+    approval=(r"aprovação|aprovad\w*|aprovar", r"autorização", r"sinal\s+verde|registro\s+(?:d|n)a\s+anvisa"),
+    forward=(
+        r"(?:será|serão|deve|devem|deverá|deverão|poderá|poderão|vai|vão)\s+(?:ser\s+)?\w+",
+        r"planej\w*|prevê|deverá|deve|serão",
+        r"devem|deverão|pode|poderá|poderão|espera\w*|previst\w*",
+        # the simple future: "irá", "começará"
+        r"\w{3,}(?:ará|erá|irá|arão|erão|irão)\b|irá|irão",
+        r"expectativas?|programad\w*|estimad\w*|pretende\w*|tem\s+previsto|está\s+previst\w*|próxim\w*",
+    ),
+    past=(
+        r"foram|foi",
+        r"recebeu|obteve|recebida|aprovad[oa]\s+em",
+        r"anunciou|divulgou|publicou|concluiu|iniciou|lançou",
+    ),
+    financial=(
+        r"caixa|receita",
+        r"vendas|faturamento|lucro",
+        r"resultados\s+do\s+(?:\w+\s+)?(?:trimestre|semestre)",
+        r"lucro\s+líquido|prejuízo|margem\s+(?:bruta|operacional)|(?:trimestre|exercício)\s+encerrado",
+    ),
+)
+
+EUROPEAN = (FRENCH, DUTCH, ITALIAN, GERMAN, SPANISH, PORTUGUESE)
