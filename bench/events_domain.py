@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pipewatch.config import load_data_file
-from pipewatch.domain.ingest import intake
+from pipewatch.domain.ingest import dedupe, intake
 from pipewatch.domain.ingest.sources import PollLimits
 from pipewatch.domain.models import FetchedItem, Update
 from pipewatch.domain.watch.classify import Classifier
@@ -74,7 +74,7 @@ def replay(rows: list[dict[str, Any]]) -> Outcome:
     first_story: dict[str, str] = {}
     claims: dict[str, Any] = {}
     out = Outcome()
-    merge = getattr(intake, "merge_outlet", None)
+    merge = getattr(dedupe, "merge_outlet", None)
     for position, row in ordered:
         day = row_day(row, event_days)
         published = datetime(day.year, day.month, day.day, 8, tzinfo=UTC) + timedelta(minutes=position)
@@ -90,9 +90,8 @@ def replay(rows: list[dict[str, Any]]) -> Outcome:
         now = published + timedelta(hours=1)
         batch = intake.prepare_batch([item], classifier.classify_item, now)
         group = group_of(row)
-        candidates = [c for c in batch.candidates]
-        copies = list(getattr(batch, "copies", ()))
-        if not candidates and not copies:
+        candidates = list(getattr(batch, "decided", batch.candidates))
+        if not candidates:
             continue
         out.relevant[group] += 1
         lookup = intake.story_lookup(candidates, set(stories), now)
@@ -100,9 +99,6 @@ def replay(rows: list[dict[str, Any]]) -> Outcome:
         for key in keys:
             claims.setdefault(key, intake.Claim(key))
         recent = [s for s in stories.values() if s.first_seen >= now - timedelta(days=intake.DEDUPE_LOOKBACK_DAYS)]
-        kwargs: dict[str, Any] = {}
-        if copies:
-            kwargs["copies"] = copies
         intents = intake.decide_intake(
             candidates,
             known_ids=set(stories),
@@ -111,7 +107,6 @@ def replay(rows: list[dict[str, Any]]) -> Outcome:
             limits=PollLimits(),
             now=now,
             first_poll=False,
-            **kwargs,
         )
         for intent in intents:
             if isinstance(intent, intake.StoreNew):
@@ -129,6 +124,10 @@ def replay(rows: list[dict[str, Any]]) -> Outcome:
                 out.alerts[target] += 1
             elif isinstance(intent, intake.MergeIntoStory):
                 story = stories[intent.story_id]
+                escalation = getattr(intent, "escalation", None)
+                if escalation is not None and escalation.update_id not in stories:
+                    stories[escalation.update_id] = escalation
+                    out.alerts[owner[story.update_id]] += 1
                 if merge is not None:
                     stories[story.update_id] = merge(story, intent.update)
                 if owner[story.update_id] != group:

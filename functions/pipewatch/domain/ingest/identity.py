@@ -1,0 +1,210 @@
+"""Event identity: what happened, to which agent, where and in which trial, read from title and lede.
+
+An identity holds sets so that a story's identity is the union of its outlets' (`merged`). Two identities
+AGREE (`agree`) when they share an agent and an event family, no decisive part conflicts (both known and
+disjoint: regulator, trial, phase, reporting period, outcome polarity, and the indication for families that
+concern one indication), their days are within the window, and something corroborates that it is the same
+event: a common regulator, trial or period, most of the words, the indication within a few days, or (for a
+family named in words, not guessed from the classifier's label) the same or the next day.
+Unknown parts never conflict. The vocabulary is in identity_vocab.py.
+
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from pipewatch.domain.ingest import identity_vocab as vocab
+from pipewatch.domain.ingest.words import content_words
+
+LEDE_CHARS = 300
+WORD_AGREEMENT = 0.5  # overlap coefficient of content words that alone corroborates one event
+INDICATION_DAYS = 3  # a shared indication corroborates within this many days
+SAME_DAYS = 1  # a family named in words, on the same or the next day, corroborates
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (NFKD, combining marks dropped); CJK text is kept."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("\u2019", "'")
+
+
+def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    folded = ["".join(ch for ch in unicodedata.normalize("NFKD", p) if not unicodedata.combining(ch)) for p in patterns]
+    return re.compile("|".join(f"(?:{p})" for p in folded))
+
+
+_FAMILIES = tuple((name, _compile(cues)) for name, cues in vocab.FAMILY_CUES)
+_PROSPECTIVE = re.compile(vocab.PROSPECTIVE)
+_PROSPECTIVE_AFTER = re.compile(vocab.PROSPECTIVE_AFTER)
+_REGULATORS = tuple((name, _compile(cues)) for name, cues in vocab.REGULATORS)
+_JURISDICTIONS = tuple((name, _compile(cues)) for name, cues in vocab.JURISDICTIONS)
+_PERIODS = tuple((name, _compile(cues)) for name, cues in vocab.PERIODS)
+_POSITIVE = _compile(vocab.POSITIVE)
+_NEGATIVE = _compile(vocab.NEGATIVE)
+_NCT = re.compile(r"\bnct\d{8}\b")
+_PHASE = re.compile(r"\b(?:phase|fase|phase-)\s?(iii|ii|i|[123])(?:b|a)?\b")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3"}
+# An acronym before or after a trial word: "ADAPT trial", "ADHERE study", "essai ADAPT", "Studie ADVANCE".
+_TRIAL_BEFORE = re.compile(
+    r"\b([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\s+(?:phase\s+(?:iii|ii|i|[123])\s+)?(?:trial|study|studie|essai|studio|estudio)\b"
+)
+_TRIAL_AFTER = re.compile(r"\b(?:trial|study|studie|essai|studio|estudio)\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class EventIdentity:
+    """What happened, as sets: one outlet's parts, or the union of a story's outlets' (`merged`)."""
+
+    agents: frozenset[str] = frozenset()
+    families: frozenset[str] = frozenset()
+    worded: bool = False  # the family was named in words (not only the classifier's label)
+    regulators: frozenset[str] = frozenset()
+    trials: frozenset[str] = frozenset()
+    phases: frozenset[str] = frozenset()
+    indications: frozenset[str] = frozenset()
+    polarity: frozenset[str] = frozenset()
+    periods: frozenset[str] = frozenset()
+    days: frozenset[date] = frozenset()
+    words: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def merged(self, other: EventIdentity) -> EventIdentity:
+        return EventIdentity(
+            agents=self.agents | other.agents,
+            families=self.families | other.families,
+            worded=self.worded or other.worded,
+            regulators=self.regulators | other.regulators,
+            trials=self.trials | other.trials,
+            phases=self.phases | other.phases,
+            indications=self.indications | other.indications,
+            polarity=self.polarity | other.polarity,
+            periods=self.periods | other.periods,
+            days=self.days | other.days,
+            words=self.words | other.words,
+        )
+
+
+def _family_in(text: str) -> str:
+    for name, pattern in _FAMILIES:
+        for match in pattern.finditer(text):
+            before, after = text[: match.start()], text[match.end() :]
+            if _PROSPECTIVE.search(before[-60:]) or _PROSPECTIVE_AFTER.search(after[:30]):
+                continue  # a plan or a hope, not the event
+            return name
+    return ""
+
+
+def family_of(title: str, lede: str = "", event_type: str | None = None) -> tuple[str, bool]:
+    """The event family named in the title, else in the lede, else the classifier's label (worded=False)."""
+    for text in (fold(title), fold(lede[:LEDE_CHARS])):
+        found = _family_in(text)
+        if found:
+            return found, True
+    return vocab.FAMILY_BY_EVENT_TYPE.get(event_type or "", ""), False
+
+
+def _named(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in patterns if pattern.search(text))
+
+
+def regulators_of(text: str) -> frozenset[str]:
+    folded = fold(text)
+    return _named(_REGULATORS, folded) or _named(_JURISDICTIONS, folded)
+
+
+def trials_of(text: str) -> frozenset[str]:
+    folded = fold(text)
+    names = {m.upper() for m in _NCT.findall(folded)}
+    for pattern in (_TRIAL_BEFORE, _TRIAL_AFTER):
+        for match in pattern.finditer(folded):
+            name = match.group(1)
+            if name not in vocab.NOT_TRIAL_NAMES and len(name) >= 4 and not name.isdigit():
+                names.add(name.upper())
+    return frozenset(names)
+
+
+def phases_of(text: str) -> frozenset[str]:
+    return frozenset(_ROMAN.get(p, p) for p in _PHASE.findall(fold(text)))
+
+
+def polarity_of(text: str) -> frozenset[str]:
+    folded = fold(text)
+    positive, negative = bool(_POSITIVE.search(folded)), bool(_NEGATIVE.search(folded))
+    if positive == negative:
+        return frozenset()  # neither, or both (ambiguous): no polarity
+    return frozenset({"positive" if positive else "negative"})
+
+
+def identity_of(
+    title: str,
+    lede: str = "",
+    *,
+    agents: tuple[str, ...] = (),
+    indications: tuple[str, ...] = (),
+    event_type: str | None = None,
+    day: date | None = None,
+) -> EventIdentity:
+    """One outlet's identity from its title and lede (the classifier's agents, indications and label given)."""
+    family, worded = family_of(title, lede, event_type)
+    text = f"{title} {lede[:LEDE_CHARS]}"
+    return EventIdentity(
+        agents=frozenset(agents),
+        families=frozenset({family}) if family else frozenset(),
+        worded=worded,
+        regulators=regulators_of(text),
+        trials=trials_of(text),
+        phases=phases_of(title),
+        indications=frozenset(indications),
+        polarity=polarity_of(title) or polarity_of(text),
+        periods=_named(_PERIODS, fold(text)) if family == "financials" else frozenset(),
+        days=frozenset({day}) if day else frozenset(),
+        words=content_words(text),
+    )
+
+
+def _conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a and b and not a & b)
+
+
+def _gap(a: frozenset[date], b: frozenset[date]) -> int | None:
+    if not a or not b:
+        return None
+    return min(abs((x - y).days) for x in a for y in b)
+
+
+def conflicts(a: EventIdentity, b: EventIdentity) -> bool:
+    """A decisive part known on both sides and different: another regulator, trial, phase, period, outcome,
+    or (for one-indication families) another indication."""
+    if _conflict(a.regulators, b.regulators) or _conflict(a.trials, b.trials):
+        return True
+    if _conflict(a.phases, b.phases) or _conflict(a.periods, b.periods) or _conflict(a.polarity, b.polarity):
+        return True
+    decisive = (a.families & b.families) & vocab.INDICATION_DECISIVE
+    return bool(decisive) and _conflict(a.indications, b.indications)
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def agree(a: EventIdentity, b: EventIdentity, *, window_days: int) -> bool:
+    """Same event: common agent and family, no conflicting part, within the window, and corroborated."""
+    if not a.agents & b.agents or not a.families & b.families or conflicts(a, b):
+        return False
+    gap = _gap(a.days, b.days)
+    if gap is not None and gap > window_days:
+        return False
+    if a.regulators & b.regulators or a.trials & b.trials or a.periods & b.periods:
+        return True
+    if overlap(a.words, b.words) >= WORD_AGREEMENT:
+        return True
+    if gap is not None and a.indications & b.indications and gap <= INDICATION_DAYS:
+        return True
+    return a.worded and b.worded and gap is not None and gap <= SAME_DAYS
