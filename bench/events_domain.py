@@ -64,7 +64,7 @@ class Outcome:
     crossed: list[tuple[str, str]] = field(default_factory=list)  # (row's group, story's group)
 
 
-def replay(rows: list[dict[str, Any]]) -> Outcome:
+def replay(rows: list[dict[str, Any]]) -> Outcome:  # noqa: C901 - one replay loop, top to bottom
     watchlist = load_data_file("watchlist.yaml", Watchlist)
     classifier = Classifier(watchlist, load_data_file("taxonomy.yaml", Taxonomy))
     event_days = {r["event_id"]: date.fromisoformat(r["event_date"]) for r in rows if r["kind"] == "event"}
@@ -98,7 +98,9 @@ def replay(rows: list[dict[str, Any]]) -> Outcome:
         keys = lookup.claim_keys if lookup else ()
         for key in keys:
             claims.setdefault(key, intake.Claim(key))
-        recent = [s for s in stories.values() if s.first_seen >= now - timedelta(days=intake.DEDUPE_LOOKBACK_DAYS)]
+        recent = [
+            s for s in stories.values() if s.first_seen >= now - timedelta(days=intake.DEDUPE_LOOKBACK_DAYS)
+        ]
         intents = intake.decide_intake(
             candidates,
             known_ids=set(stories),
@@ -139,7 +141,9 @@ def replay(rows: list[dict[str, Any]]) -> Outcome:
 
 
 def summary(rows: list[dict[str, Any]], out: Outcome, events: list[str]) -> str:
-    distractors = sorted({r["event_id"] for r in rows if r["kind"] == "distractor" and r["distractor_for"] in events})
+    distractors = sorted(
+        {r["event_id"] for r in rows if r["kind"] == "distractor" and r["distractor_for"] in events}
+    )
     exactly = sum(out.alerts[e] == 1 for e in events)
     extra = sum(max(0, out.alerts[e] - 1) for e in events)
     missed = sum(out.alerts[e] == 0 for e in events)
@@ -156,20 +160,24 @@ def summary(rows: list[dict[str, Any]], out: Outcome, events: list[str]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     out = replay(rows)
     events = sorted({r["event_id"] for r in rows if r["kind"] == "event"})
-    total = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    first: dict[str, dict[str, Any]] = {}
     for r in rows:
         total[group_of(r)] += 1
+        first.setdefault(group_of(r), r)
     if not args.quiet:
         for group in sorted(total):
             print(
-                f"{group} ({half(event_of({'event_id': group, 'distractor_for': next((r.get('distractor_for') for r in rows if r['event_id'] == group), None)}))}): "
+                f"{group} ({half(event_of(first[group]))}): "
                 f"alerts {out.alerts[group]}, outlets on story {out.outlets[group]}/{out.relevant[group]} "
                 f"(rows {total[group]}), merged elsewhere {out.wrong[group]}, "
                 f"first severity {out.first_severity.get(group, '-')}"

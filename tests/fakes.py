@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pipewatch.domain.catalysts.calendar import CalendarEntry
-from pipewatch.domain.ingest.dedupe import Claim
+from pipewatch.domain.ingest.dedupe import Claim, merge_outlet
 from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import Alert, SourceState, Update
@@ -87,7 +87,10 @@ class InMemoryStore:
         return "stored"
 
     def merge_source(self, story_id: str, duplicate: Update) -> bool:
+        """Appends the outlet to the stored story as the DynamoDB store does (merge_outlet)."""
         self.merged.append((story_id, duplicate.update_id))
+        if story_id in self.updates:
+            self.updates[story_id] = merge_outlet(self.updates[story_id], duplicate)
         return True
 
     def get_snapshot(self, nct_id: str) -> tuple[str, int] | None:

@@ -44,7 +44,12 @@ class AlertService:
             return None
         # One SNS message reaches every matching subscriber, so its page link is the topic-wide one.
         page_link = self._links().update_url(ANY_READER, update.update_id) if self._links else ""
+        if update.escalates:
+            # A stored story's severity rose: said as "update:" (the headline carries it into every channel).
+            update = update.model_copy(update={"title": f"update: {update.title}"})
         alert = render_alert(update, link_base=self._link_base, page_link=page_link)
+        if update.escalates:
+            alert = alert.model_copy(update={"subject": f"update: {alert.subject}"})
         message_id = self._publisher.publish_once(update_id=update.update_id, alert=alert)
         logger.info("alert published", extra={"update_id": update.update_id, "message_id": message_id})
         return message_id

@@ -28,7 +28,7 @@ from pipewatch.domain.text import canonical_url
 
 __all__ = ["Claim", "StoryIndex", "content_words", "merge_outlet", "overlap", "same_story"]
 
-WINDOW_DAYS = 7
+WINDOW_DAYS = 10
 LEAD_CHARS = 300
 COPY_THRESHOLD = 0.9  # Jaccard of all title words: a copy, whatever it names
 COPY_MIN_WORDS = 5  # shorter titles are too generic to call a copy
@@ -141,7 +141,9 @@ class _Entry:
 
 def _keys(identity: EventIdentity) -> list[str]:
     """The (agent, family) neighbourhoods an identity is found in (`agree` needs one in common)."""
-    return [f"{agent}\x1f{family}" for agent in sorted(identity.agents) for family in sorted(identity.families)]
+    return [
+        f"{agent}\x1f{family}" for agent in sorted(identity.agents) for family in sorted(identity.families)
+    ]
 
 
 class StoryIndex:
@@ -229,7 +231,8 @@ class StoryIndex:
         matches = [
             self._entries[i].update
             for i in found
-            if self._entries[i].update.update_id != candidate.update_id and self._matches(entry, self._entries[i])
+            if self._entries[i].update.update_id != candidate.update_id
+            and self._matches(entry, self._entries[i])
         ]
         return min(matches, key=lambda u: (u.first_seen, u.update_id)) if matches else None
 

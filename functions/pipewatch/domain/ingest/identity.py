@@ -34,7 +34,10 @@ def fold(text: str) -> str:
 
 
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    folded = ["".join(ch for ch in unicodedata.normalize("NFKD", p) if not unicodedata.combining(ch)) for p in patterns]
+    folded = [
+        "".join(ch for ch in unicodedata.normalize("NFKD", p) if not unicodedata.combining(ch))
+        for p in patterns
+    ]
     return re.compile("|".join(f"(?:{p})" for p in folded))
 
 
@@ -53,8 +56,9 @@ _ROMAN = {"i": "1", "ii": "2", "iii": "3"}
 _TRIAL_BEFORE = re.compile(
     r"\b([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\s+(?:phase\s+(?:iii|ii|i|[123])\s+)?(?:trial|study|studie|essai|studio|estudio)\b"
 )
-_TRIAL_AFTER = re.compile(r"\b(?:trial|study|studie|essai|studio|estudio)\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b")
-_WORD = re.compile(r"[^\W_]+")
+_TRIAL_AFTER = re.compile(
+    r"\b(?:trial|study|studie|essai|studio|estudio)\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,7 @@ def identity_of(
     event_type: str | None = None,
     day: date | None = None,
 ) -> EventIdentity:
-    """One outlet's identity from its title and lede (the classifier's agents, indications and label given)."""
+    """One outlet's identity from title and lede (the classifier's agents, indications and label given)."""
     family, worded = family_of(title, lede, event_type)
     text = f"{title} {lede[:LEDE_CHARS]}"
     return EventIdentity(

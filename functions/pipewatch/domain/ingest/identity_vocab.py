@@ -279,7 +279,10 @@ REGULATORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("CH", (r"\bswissmedic\b",)),
 )
 JURISDICTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("US", (r"\bu\.?s\.?\b", r"\bunited states\b", r"\bamerikaanse?\b", r"\bamericaine?\b", r"\bus-", r"米国")),
+    (
+        "US",
+        (r"\bu\.?s\.?\b", r"\bunited states\b", r"\bamerikaanse?\b", r"\bamericaine?\b", r"\bus-", r"米国"),
+    ),
     ("EU", (r"\beurop(e|ean|ese|eenne|aische)\b", r"\beu\b", r"欧州")),
     ("JP", (r"\bjapan(ese)?\b", r"\bjapon\b", r"\bgiappone\b", r"\bjapans?e?\b", r"日本|国内")),
     ("CN", (r"\bchin(a|ese|e|ees)\b", r"\bcina\b", r"中国")),
