@@ -81,7 +81,7 @@ class NewsIntake:
             )
             self._metrics.count("RecordsTrimmed", 1, source=source_id)
         outcome.relevant = len(batch.candidates)
-        known_ids = self._store.existing_update_ids(batch.ids)
+        known_ids = self._store.existing_update_ids([u.update_id for u in batch.decided])
         lookup = story_lookup(batch.decided, known_ids, now)
         if lookup is None:
             return  # every candidate is stored already

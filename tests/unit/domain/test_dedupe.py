@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipewatch.config import load_classifier
-from pipewatch.domain.ingest.dedupe import StoryIndex, content_words, same_story
+from pipewatch.domain.ingest.dedupe import WINDOW_DAYS, StoryIndex, content_words, same_story
 from pipewatch.domain.models import TrialChange, Update
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -72,7 +72,7 @@ def test_given_the_japan_itp_approval_then_it_is_not_the_us_gmg_approval() -> No
 
 def test_given_dated_copies_far_apart_then_they_are_different_stories() -> None:
     a = _labelled(NOW)["A38"]
-    b = _labelled(NOW + timedelta(days=10))["A39"]
+    b = _labelled(NOW + timedelta(days=WINDOW_DAYS + 1))["A39"]  # just past the (widened) window
     undated = _labelled(None)["A40"]
 
     assert not same_story(a, b)

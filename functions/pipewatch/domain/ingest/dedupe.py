@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from pipewatch.domain.ingest.identity import EventIdentity, agree, fold, identity_of
+from pipewatch.domain.ingest.identity import INDICATION_WORDS, EventIdentity, agree, fold, identity_of
 from pipewatch.domain.ingest.ids import is_listing_url
 from pipewatch.domain.ingest.words import content_words, overlap
 from pipewatch.domain.models import SEVERITY_RANK, Severity, Update
@@ -71,6 +71,11 @@ def is_copy(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / len(a | b) >= COPY_THRESHOLD
 
 
+def _near(a: Update, b: Update, window_days: int) -> bool:
+    """Dated within the window of each other (an undated copy cannot be placed: it is near)."""
+    return not (a.published and b.published) or abs((story_date(a) - story_date(b)).days) <= window_days
+
+
 def same_url(a: Update, b: Update) -> bool:
     """Both link to one page that identifies a story (not a listing page several stories share)."""
     if not (a.url and b.url) or a.url_shared or b.url_shared:
@@ -88,7 +93,9 @@ def same_story(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
         return True
     if b.escalates or b.change is not None:
         return False
-    if any(is_copy(title_words(a.title), title_words(t)) for t in (b.title, *b.story_titles)):
+    if _near(a, b, window_days) and any(
+        is_copy(title_words(a.title), title_words(t)) for t in (b.title, *b.story_titles)
+    ):
         return True
     if not (_joins_by_identity(a) and _joins_by_identity(b)):
         return False
@@ -146,6 +153,65 @@ def _keys(identity: EventIdentity) -> list[str]:
     ]
 
 
+def _min_overlap(threshold: float, size: int) -> int:
+    """The fewest common words k with k / size >= threshold (as `overlap` computes it, in floats)."""
+    k = max(1, int(threshold * size))
+    while k / size < threshold:
+        k += 1
+    while k > 1 and (k - 1) / size >= threshold:
+        k -= 1
+    return k
+
+
+class _Threshold:
+    """Prefix filtering for one overlap threshold t (|a & b| >= t * min(|a|, |b|)), per dedupe gate.
+
+    If s is at least as large as c, they share at least k_c (the min overlap for |c| words), so any
+    |c| - k_c + 1 of c's words include a common one: probing the full index with c's rarest |c| - k_c + 1
+    words finds s. If s is smaller, they share at least k_s words, so s's indexed prefix (|s| - k_s + 1 of
+    its words) meets c: probing the prefix index with all of c's words finds s. Exact, whatever word order
+    is used; rare words first keep the lists probed short."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self.full: dict[tuple[str, str], list[int]] = {}
+        self.prefix: dict[tuple[str, str], list[int]] = {}
+        self.frequency: dict[str, int] = {}
+
+    def _rare_first(self, words: frozenset[str]) -> list[str]:
+        return sorted(words, key=lambda w: (self.frequency.get(w, 0), w))
+
+    def add(self, index: int, gates: list[str], words: frozenset[str]) -> None:
+        if not words:
+            return
+        ordered = self._rare_first(words)
+        head = ordered[: len(words) - _min_overlap(self.threshold, len(words)) + 1]
+        for gate in gates:
+            for word in ordered:
+                self.full.setdefault((gate, word), []).append(index)
+            for word in head:
+                self.prefix.setdefault((gate, word), []).append(index)
+        for word in words:
+            self.frequency[word] = self.frequency.get(word, 0) + 1
+
+    def candidates(self, gates: list[str], words: frozenset[str], into: set[int]) -> None:
+        if not words:
+            return
+        probe = self._rare_first(words)[: len(words) - _min_overlap(self.threshold, len(words)) + 1]
+        for gate in gates:
+            for word in probe:
+                into.update(self.full.get((gate, word), ()))
+            for word in words:
+                into.update(self.prefix.get((gate, word), ()))
+
+
+def _part_keys(identity: EventIdentity) -> list[str]:
+    """Keys for the corroborations that need no words: a shared regulator, trial or period."""
+    parts = [f"r:{r}" for r in identity.regulators] + [f"t:{t}" for t in identity.trials]
+    parts += [f"p:{p}" for p in identity.periods]
+    return [f"{key}\x1f{part}" for key in _keys(identity) for part in parts]
+
+
 class StoryIndex:
     """Stored stories indexed by canonical URL, by (agent, event family) and by their titles' rarest word,
     so that `find` checks only the stories a newcomer could join; each candidate is then checked with the
@@ -156,8 +222,11 @@ class StoryIndex:
         self._entries: list[_Entry] = []
         self._positions: dict[str, int] = {}
         self._by_url: dict[str, list[int]] = {}
-        self._by_key: dict[str, list[int]] = {}
         self._by_word: dict[str, list[int]] = {}
+        # Every agreement needs a shared regulator, trial or period, or words in common (at least
+        # INDICATION_WORDS of the shorter text): the first by key, the second by prefix filtering.
+        self._by_part: dict[str, list[int]] = {}
+        self._words = _Threshold(INDICATION_WORDS)
         for update in stored:
             self.add(update)
 
@@ -169,9 +238,10 @@ class StoryIndex:
 
     def _register(self, index: int, entry: _Entry) -> None:
         if entry.identity is not None:
-            for key in _keys(entry.identity):
-                if index not in self._by_key.get(key, ()):
-                    self._by_key.setdefault(key, []).append(index)
+            for key in _part_keys(entry.identity):
+                if index not in self._by_part.get(key, ()):
+                    self._by_part.setdefault(key, []).append(index)
+            self._words.add(index, _keys(entry.identity), entry.identity.words)
         if not entry.update.escalates and entry.update.change is None:
             for words in entry.titles:
                 for word in words:
@@ -204,7 +274,9 @@ class StoryIndex:
         if stored.update.escalates or stored.update.change is not None:
             return False
         title = candidate.titles[0]
-        if any(is_copy(title, t) for t in stored.titles):
+        if _near(candidate.update, stored.update, self._window) and any(
+            is_copy(title, t) for t in stored.titles
+        ):
             return True
         if candidate.identity is None or stored.identity is None:
             return False
@@ -225,8 +297,9 @@ class StoryIndex:
         if entry.url_key:
             found.update(self._by_url.get(entry.url_key, ()))
         if entry.identity is not None:
-            for key in _keys(entry.identity):
-                found.update(self._by_key.get(key, ()))
+            for key in _part_keys(entry.identity):
+                found.update(self._by_part.get(key, ()))
+            self._words.candidates(_keys(entry.identity), entry.identity.words, found)
         self._copy_candidates(entry.titles[0], found)
         matches = [
             self._entries[i].update

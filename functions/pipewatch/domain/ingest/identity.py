@@ -4,8 +4,8 @@ An identity holds sets so that a story's identity is the union of its outlets' (
 AGREE (`agree`) when they share an agent and an event family, no decisive part conflicts (both known and
 disjoint: regulator, trial, phase, reporting period, outcome polarity, and the indication for families that
 concern one indication), their days are within the window, and something corroborates that it is the same
-event: a common regulator, trial or period, most of the words, the indication within a few days, or (for a
-family named in words, not guessed from the classifier's label) the same or the next day.
+event: a common regulator, trial or period, most of the words, or the indication within a few days (the
+same day and family alone do not: two results of one drug on one day may be two trials).
 Unknown parts never conflict. The vocabulary is in identity_vocab.py.
 
 Pure: no I/O, no clock.
@@ -23,8 +23,8 @@ from pipewatch.domain.ingest.words import content_words
 
 LEDE_CHARS = 300
 WORD_AGREEMENT = 0.5  # overlap coefficient of content words that alone corroborates one event
-INDICATION_DAYS = 3  # a shared indication corroborates within this many days
-SAME_DAYS = 1  # a family named in words, on the same or the next day, corroborates
+INDICATION_DAYS = 3  # a shared indication corroborates within this many days, with some words in common
+INDICATION_WORDS = 0.25
 
 
 def fold(text: str) -> str:
@@ -209,6 +209,5 @@ def agree(a: EventIdentity, b: EventIdentity, *, window_days: int) -> bool:
         return True
     if overlap(a.words, b.words) >= WORD_AGREEMENT:
         return True
-    if gap is not None and a.indications & b.indications and gap <= INDICATION_DAYS:
-        return True
-    return a.worded and b.worded and gap is not None and gap <= SAME_DAYS
+    near = gap is not None and gap <= INDICATION_DAYS
+    return near and bool(a.indications & b.indications) and overlap(a.words, b.words) >= INDICATION_WORDS

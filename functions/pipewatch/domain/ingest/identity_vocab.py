@@ -217,7 +217,7 @@ FAMILY_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
 # approval", "en vue d'une approbation"): that occurrence names no family.
 PROSPECTIVE = (
     r"\b(plan(s|ned)?|planning|intends?|expect(s|ed)?|potential|possible|upcoming|ahead of|pending|toward|"
-    r"towards|in view of|en vue d.?une?|seek(s|ing)?|hopes?|aims?|to)\b\W+(\w+\W+){0,2}$"
+    r"towards|in view of|en vue d.?une?|seek(s|ing)?|hopes?|aims?|for)\b\W+(\w+\W+){0,2}$"
 )
 PROSPECTIVE_AFTER = r"^\W*(\w+\W+){0,1}(plans?|planned|expected)\b"
 

@@ -71,7 +71,7 @@ class Batch:
 
     @property
     def ids(self) -> list[str]:
-        return [u.update_id for u in (*self.candidates, *self.copies)]
+        return [u.update_id for u in self.candidates]
 
     @property
     def decided(self) -> tuple[Update, ...]:
