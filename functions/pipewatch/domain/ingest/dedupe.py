@@ -137,12 +137,14 @@ def higher(a: Severity | None, b: Severity | None) -> bool:
 class _Entry:
     __slots__ = ("identity", "titles", "update", "url_key")
 
-    def __init__(self, update: Update) -> None:
+    def __init__(self, update: Update, identity: EventIdentity | None = None) -> None:
         self.update = update
         url = canonical_url(update.url) if update.url and not update.url_shared else ""
         # what same_url compares, computed once (an escalation record is no story: never a match)
         self.url_key = "" if is_listing_url(url) or update.escalates else url
-        self.identity = story_identity(update) if _joins_by_identity(update) else None
+        self.identity: EventIdentity | None = None
+        if _joins_by_identity(update):
+            self.identity = identity if identity is not None else story_identity(update)
         self.titles = [title_words(t) for t in (update.title, *update.story_titles)]
 
 
@@ -227,6 +229,8 @@ class StoryIndex:
         # INDICATION_WORDS of the shorter text): the first by key, the second by prefix filtering.
         self._by_part: dict[str, list[int]] = {}
         self._words = _Threshold(INDICATION_WORDS)
+        # The entry `find` built last: a newcomer found new is usually added next (its identity read once).
+        self._last: _Entry | None = None
         for update in stored:
             self.add(update)
 
@@ -251,7 +255,8 @@ class StoryIndex:
         if update.update_id in self._positions:
             return
         index = len(self._entries)
-        entry = _Entry(update)
+        entry = self._last if self._last is not None and self._last.update is update else _Entry(update)
+        self._last = None
         self._entries.append(entry)
         self._positions[update.update_id] = index
         if entry.url_key:
@@ -262,9 +267,8 @@ class StoryIndex:
         """`outlet` joined the story: the story is compared as a whole (its identity and titles grow)."""
         index = self._positions[story_id]
         old = self._entries[index]
-        entry = _Entry(merge_outlet(old.update, outlet))
-        if old.identity is not None and entry.identity is not None:
-            entry.identity = old.identity.merged(outlet_identity(outlet))
+        grown = None if old.identity is None else old.identity.merged(outlet_identity(outlet))
+        entry = _Entry(merge_outlet(old.update, outlet), grown)
         self._entries[index] = entry
         self._register(index, entry)
 
@@ -293,6 +297,7 @@ class StoryIndex:
     def find(self, candidate: Update) -> Update | None:
         """The earliest stored story `candidate` joins, if any."""
         entry = _Entry(candidate)
+        self._last = entry
         found: set[int] = set()
         if entry.url_key:
             found.update(self._by_url.get(entry.url_key, ()))

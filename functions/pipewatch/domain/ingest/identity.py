@@ -29,19 +29,56 @@ INDICATION_WORDS = 0.25
 
 def fold(text: str) -> str:
     """Lower case without accents (NFKD, combining marks dropped); CJK text is kept."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # most headlines: nothing to decompose
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("\u2019", "'")
 
 
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression (split on `|` outside groups and classes)."""
+    parts, depth, in_class, start, i = [], 0, False, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    folded = [
-        "".join(ch for ch in unicodedata.normalize("NFKD", p) if not unicodedata.combining(ch))
-        for p in patterns
+    """One pattern for a list of cues. The alternatives that start at a word boundary share one leading
+    `\\b`, so that inside a word (most positions) one test fails instead of one per cue."""
+    at_word, anywhere = [], []
+    for pattern in patterns:
+        folded = "".join(ch for ch in unicodedata.normalize("NFKD", pattern) if not unicodedata.combining(ch))
+        for alternative in _alternatives(folded):
+            if alternative.startswith("\\b"):
+                at_word.append(alternative[2:])
+            else:
+                anywhere.append(alternative)
+    branches = ([r"\b(?:" + "|".join(f"(?:{a})" for a in at_word) + ")"] if at_word else []) + [
+        f"(?:{a})" for a in anywhere
     ]
-    return re.compile("|".join(f"(?:{p})" for p in folded))
+    return re.compile("|".join(branches))
 
 
 _FAMILIES = tuple((name, _compile(cues)) for name, cues in vocab.FAMILY_CUES)
+# One scan that tells whether any family word occurs at all (most texts name one; many titles do not).
+_ANY_FAMILY = _compile(tuple(cue for _, cues in vocab.FAMILY_CUES for cue in cues))
 _PROSPECTIVE = re.compile(vocab.PROSPECTIVE)
 _PROSPECTIVE_AFTER = re.compile(vocab.PROSPECTIVE_AFTER)
 _REGULATORS = tuple((name, _compile(cues)) for name, cues in vocab.REGULATORS)
@@ -94,6 +131,8 @@ class EventIdentity:
 
 
 def _family_in(text: str) -> str:
+    if not _ANY_FAMILY.search(text):
+        return ""
     for name, pattern in _FAMILIES:
         for match in pattern.finditer(text):
             before, after = text[: match.start()], text[match.end() :]
@@ -105,7 +144,11 @@ def _family_in(text: str) -> str:
 
 def family_of(title: str, lede: str = "", event_type: str | None = None) -> tuple[str, bool]:
     """The event family named in the title, else in the lede, else the classifier's label (worded=False)."""
-    for text in (fold(title), fold(lede[:LEDE_CHARS])):
+    return _family_of_folded(fold(title), fold(lede[:LEDE_CHARS]), event_type)
+
+
+def _family_of_folded(title: str, lede: str, event_type: str | None) -> tuple[str, bool]:
+    for text in (title, lede):
         found = _family_in(text)
         if found:
             return found, True
@@ -117,12 +160,18 @@ def _named(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> froz
 
 
 def regulators_of(text: str) -> frozenset[str]:
-    folded = fold(text)
+    return _regulators(fold(text))
+
+
+def _regulators(folded: str) -> frozenset[str]:
     return _named(_REGULATORS, folded) or _named(_JURISDICTIONS, folded)
 
 
 def trials_of(text: str) -> frozenset[str]:
-    folded = fold(text)
+    return _trials(fold(text))
+
+
+def _trials(folded: str) -> frozenset[str]:
     names = {m.upper() for m in _NCT.findall(folded)}
     for pattern in (_TRIAL_BEFORE, _TRIAL_AFTER):
         for match in pattern.finditer(folded):
@@ -133,11 +182,18 @@ def trials_of(text: str) -> frozenset[str]:
 
 
 def phases_of(text: str) -> frozenset[str]:
-    return frozenset(_ROMAN.get(p, p) for p in _PHASE.findall(fold(text)))
+    return _phases(fold(text))
+
+
+def _phases(folded: str) -> frozenset[str]:
+    return frozenset(_ROMAN.get(p, p) for p in _PHASE.findall(folded))
 
 
 def polarity_of(text: str) -> frozenset[str]:
-    folded = fold(text)
+    return _polarity(fold(text))
+
+
+def _polarity(folded: str) -> frozenset[str]:
     positive, negative = bool(_POSITIVE.search(folded)), bool(_NEGATIVE.search(folded))
     if positive == negative:
         return frozenset()  # neither, or both (ambiguous): no polarity
@@ -154,18 +210,20 @@ def identity_of(
     day: date | None = None,
 ) -> EventIdentity:
     """One outlet's identity from title and lede (the classifier's agents, indications and label given)."""
-    family, worded = family_of(title, lede, event_type)
+    folded_title, folded_lede = fold(title), fold(lede[:LEDE_CHARS])
+    family, worded = _family_of_folded(folded_title, folded_lede, event_type)
     text = f"{title} {lede[:LEDE_CHARS]}"
+    folded = f"{folded_title} {folded_lede}"
     return EventIdentity(
         agents=frozenset(agents),
         families=frozenset({family}) if family else frozenset(),
         worded=worded,
-        regulators=regulators_of(text),
-        trials=trials_of(text),
-        phases=phases_of(title),
+        regulators=_regulators(folded),
+        trials=_trials(folded),
+        phases=_phases(folded_title),
         indications=frozenset(indications),
-        polarity=polarity_of(title) or polarity_of(text),
-        periods=_named(_PERIODS, fold(text)) if family == "financials" else frozenset(),
+        polarity=_polarity(folded_title) or _polarity(folded),
+        periods=_named(_PERIODS, folded) if family == "financials" else frozenset(),
         days=frozenset({day}) if day else frozenset(),
         words=content_words(text),
     )
