@@ -2,10 +2,12 @@
 
 An identity holds sets so that a story's identity is the union of its outlets' (`merged`). Two identities
 AGREE (`agree`) when they share an agent and an event family, no decisive part conflicts (both known and
-disjoint: regulator, trial, phase, reporting period, outcome polarity, and the indication for families that
-concern one indication), their days are within the window, and something corroborates that it is the same
-event: a common regulator, trial or period, most of the words, or the indication within a few days (the
-same day and family alone do not: two results of one drug on one day may be two trials).
+disjoint: regulator, trial, phase, reporting period, outcome polarity, venue, and the indication for
+families that concern one indication), their days are within the window, and something corroborates that
+it is the same event: a common regulator, trial or period, most of the words, or the indication within a
+few days (the same day and family alone do not: two results of one drug on one day may be two trials).
+A scholarly report (journal article, congress abstract, or the news of one) joins only a story about that
+report at the same venue (`reports_apart`): the paper of results already reported is a later event.
 Unknown parts never conflict. The vocabulary is in identity_vocab.py.
 
 Pure: no I/O, no clock.
@@ -84,6 +86,9 @@ _PROSPECTIVE_AFTER = re.compile(vocab.PROSPECTIVE_AFTER)
 _REGULATORS = tuple((name, _compile(cues)) for name, cues in vocab.REGULATORS)
 _JURISDICTIONS = tuple((name, _compile(cues)) for name, cues in vocab.JURISDICTIONS)
 _PERIODS = tuple((name, _compile(cues)) for name, cues in vocab.PERIODS)
+_PUBLICATION = _compile(vocab.PUBLICATION)
+_SCHOLARLY_TITLE = _compile(vocab.SCHOLARLY_TITLE)
+_VENUES = tuple((name, _compile(cues)) for name, cues in vocab.VENUES)
 _POSITIVE = _compile(vocab.POSITIVE)
 _NEGATIVE = _compile(vocab.NEGATIVE)
 _NCT = re.compile(r"\bnct\d{8}\b")
@@ -112,6 +117,8 @@ class EventIdentity:
     polarity: frozenset[str] = frozenset()
     periods: frozenset[str] = frozenset()
     days: frozenset[date] = frozenset()
+    publication: bool = False  # a journal article or congress abstract, or the news of one
+    venues: frozenset[str] = frozenset()  # "journal:NEJM", "congress:AAN"
     words: frozenset[str] = field(default=frozenset(), compare=False)
 
     def merged(self, other: EventIdentity) -> EventIdentity:
@@ -126,6 +133,8 @@ class EventIdentity:
             polarity=self.polarity | other.polarity,
             periods=self.periods | other.periods,
             days=self.days | other.days,
+            publication=self.publication or other.publication,
+            venues=self.venues | other.venues,
             words=self.words | other.words,
         )
 
@@ -214,6 +223,8 @@ def identity_of(
     family, worded = _family_of_folded(folded_title, folded_lede, event_type)
     text = f"{title} {lede[:LEDE_CHARS]}"
     folded = f"{folded_title} {folded_lede}"
+    venues = _named(_VENUES, folded)
+    scholarly = bool(_PUBLICATION.search(folded) or _SCHOLARLY_TITLE.search(folded_title))
     return EventIdentity(
         agents=frozenset(agents),
         families=frozenset({family}) if family else frozenset(),
@@ -225,12 +236,19 @@ def identity_of(
         polarity=_polarity(folded_title) or _polarity(folded),
         periods=_named(_PERIODS, folded) if family == "financials" else frozenset(),
         days=frozenset({day}) if day else frozenset(),
+        # a named journal makes it the news of a paper; a congress alone does not (results are unveiled there)
+        publication=event_type == "publication" or scholarly or any(v.startswith("journal:") for v in venues),
+        venues=venues,
         words=content_words(text),
     )
 
 
 def _conflict(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b and not a & b)
+
+
+def _of_kind(venues: frozenset[str], kind: str) -> frozenset[str]:
+    return frozenset(v for v in venues if v.startswith(kind))
 
 
 def _gap(a: frozenset[date], b: frozenset[date]) -> int | None:
@@ -246,6 +264,9 @@ def conflicts(a: EventIdentity, b: EventIdentity) -> bool:
         return True
     if _conflict(a.phases, b.phases) or _conflict(a.periods, b.periods) or _conflict(a.polarity, b.polarity):
         return True
+    for kind in ("journal:", "congress:"):
+        if _conflict(_of_kind(a.venues, kind), _of_kind(b.venues, kind)):
+            return True
     decisive = (a.families & b.families) & vocab.INDICATION_DECISIVE
     return bool(decisive) and _conflict(a.indications, b.indications)
 
@@ -256,9 +277,19 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def reports_apart(newcomer: EventIdentity, story: EventIdentity) -> bool:
+    """A scholarly report is its own event unless the story is about that report: the paper of results a
+    story already carried is a later event (a paper joins results news only as their first report, or when
+    the news cites it), and two reports of one trial are one only at one venue (copies join as copies)."""
+    if not newcomer.publication:
+        return False
+    return not story.publication or not newcomer.venues & story.venues
+
+
 def agree(a: EventIdentity, b: EventIdentity, *, window_days: int) -> bool:
-    """Same event: common agent and family, no conflicting part, within the window, and corroborated."""
-    if not a.agents & b.agents or not a.families & b.families or conflicts(a, b):
+    """Newcomer `a` reports story `b`: common agent and family, no conflicting part, not a report apart,
+    within the window, and corroborated. (Not symmetric: a story's news may follow its paper, not precede.)"""
+    if not a.agents & b.agents or not a.families & b.families or conflicts(a, b) or reports_apart(a, b):
         return False
     gap = _gap(a.days, b.days)
     if gap is not None and gap > window_days:

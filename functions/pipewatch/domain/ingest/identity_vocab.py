@@ -396,3 +396,52 @@ FAMILY_CEILING = {
     "corporate": "medium",
     "pipeline": "medium",
 }
+
+# A scholarly report (a journal article, a congress abstract) or the news of one. Its publication is an event
+# of its own: the paper of results reported months before, the second abstract of one trial at another
+# congress. Named in words ("published in", "publication of", a journal), or by a paper-shaped title.
+PUBLICATION = (
+    r"\bpublished (online )?in\b",
+    r"\bpublication (of|in)\b",
+    r"\bjournal\b",
+    r"\babstract\b",
+    r"\bpubliee?s? dans\b",
+    r"\bveroffentlicht\b",
+    r"\bgepubliceerd\b",
+    r"\bpubblicat[io]\b",
+    r"\bpublicad[oa]s? en\b",
+    r"論文|掲載",
+)
+SCHOLARLY_TITLE = (
+    # "Efficacy and Safety of X in Y", "Effect of X on Y", "Long-term Outcomes of X"
+    r"^(efficacy|safety|effects?|impact|outcomes?|tolerability|long[- ]term \w+)"
+    r"( and (safety|efficacy|tolerability))? of\b",
+    # "...: Results from the Phase 2 X Study", "...: a randomised, double-blind trial"
+    r":\s*(results|data|findings) (from|of) (the|a|an)\b",
+    r":\s*(a|an|the)?\s*(phase\s*[0-9iv]|randomi[sz]ed|double[- ]blind|post[- ]hoc|pooled|open[- ]label)",
+)
+# Where a report appeared: a journal or a congress. Two reports at different venues are two events (within a
+# kind: a congress talk and the paper published with it may be one event).
+VENUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("journal:NEJM", (r"\bnejm\b", r"\bnew england journal\b")),
+    ("journal:LANCET_NEUROLOGY", (r"\blancet neurol(ogy)?\b",)),
+    ("journal:LANCET_RHEUMATOLOGY", (r"\blancet rheumatol(ogy)?\b",)),
+    ("journal:LANCET", (r"\b(the )?lancet\b(?! neurol| rheumatol)",)),
+    ("journal:JAMA", (r"\bjama\b",)),
+    ("journal:BMJ", (r"\bbmj\b",)),
+    ("journal:NATURE_MEDICINE", (r"\bnature medicine\b",)),
+    ("journal:MUSCLE_NERVE", (r"\bmuscle (and|&) nerve\b",)),
+    ("journal:ARD", (r"\bannals of the rheumatic diseases\b",)),
+    ("journal:ARTHRITIS_RHEUMATOLOGY", (r"\barthritis (and|&) rheumatology\b",)),
+    ("congress:AAN", (r"\baan\b", r"\bamerican academy of neurology\b")),
+    ("congress:EAN", (r"\bean\b", r"\beuropean academy of neurology\b")),
+    ("congress:AANEM", (r"\baanem\b",)),
+    ("congress:MGFA", (r"\bmgfa\b", r"\bmyasthenia gravis foundation of america\b")),
+    ("congress:PNS", (r"\bpns\b", r"\bperipheral nerve society\b")),
+    ("congress:ACR", (r"\bacr\b", r"\bamerican college of rheumatology\b")),
+    ("congress:EULAR", (r"\beular\b",)),
+    ("congress:ASH", (r"\bash\b", r"\bamerican society of hematology\b")),
+    ("congress:EHA", (r"\beha\b",)),
+    ("congress:AAD", (r"\baad\b", r"\bamerican academy of dermatology\b")),
+    ("congress:EADV", (r"\beadv\b",)),
+)
