@@ -95,12 +95,15 @@ _NCT = re.compile(r"\bnct\d{8}\b")
 _PHASE = re.compile(r"\b(?:phase|fase|phase-)\s?(iii|ii|i|[123])(?:b|a)?\b")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3"}
 # An acronym before or after a trial word: "ADAPT trial", "ADHERE study", "essai ADAPT", "Studie ADVANCE".
+# Matched case-blind over text whose capitals are kept: a name counts only when written as an acronym.
 _TRIAL_BEFORE = re.compile(
-    r"\b([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\s+(?:phase\s+(?:iii|ii|i|[123])\s+)?(?:trial|study|studie|essai|studio|estudio)\b"
+    r"\b([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\s+(?:phase\s+(?:iii|ii|i|[123])\s+)?(?:trial|study|studie|essai|studio|estudio)\b",
+    re.IGNORECASE,
 )
 _TRIAL_AFTER = re.compile(
-    r"\b(?:trial|study|studie|essai|studio|estudio)\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b"
+    r"\b(?:trial|study|studie|essai|studio|estudio)\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b", re.IGNORECASE
 )
+_NAME_PARTS = re.compile(r"[+-]")
 
 
 @dataclass(frozen=True)
@@ -176,18 +179,35 @@ def _regulators(folded: str) -> frozenset[str]:
     return _named(_REGULATORS, folded) or _named(_JURISDICTIONS, folded)
 
 
-def trials_of(text: str) -> frozenset[str]:
-    return _trials(fold(text))
-
-
-def _trials(folded: str) -> frozenset[str]:
-    names = {m.upper() for m in _NCT.findall(folded)}
-    for pattern in (_TRIAL_BEFORE, _TRIAL_AFTER):
-        for match in pattern.finditer(folded):
-            name = match.group(1)
-            if name not in vocab.NOT_TRIAL_NAMES and len(name) >= 4 and not name.isdigit():
-                names.add(name.upper())
+def trials_of(*texts: str) -> frozenset[str]:
+    """NCT ids, and the acronyms standing next to a trial word ("ADAPT trial", "essai ADHERE", "UplighTED
+    study"): written with at least two capitals before any hyphen, so that ordinary words next to "trial"
+    ("top-line trial", "study evaluating", "essai clinique") are no names. In a text that is all lower case
+    (a URL slug) or all capitals (a shouted title) case tells nothing: only its NCT ids count."""
+    names: set[str] = set()
+    for text in texts:
+        unaccented = _unaccented(text)
+        names.update(m.upper() for m in _NCT.findall(unaccented.lower()))
+        if unaccented in (unaccented.lower(), unaccented.upper()):
+            continue
+        for pattern in (_TRIAL_BEFORE, _TRIAL_AFTER):
+            for match in pattern.finditer(unaccented):
+                name = match.group(1)
+                if _acronym(name) and name.lower() not in vocab.NOT_TRIAL_NAMES and len(name) >= 4:
+                    names.add(name.upper())
     return frozenset(names)
+
+
+def _unaccented(text: str) -> str:
+    """Accents dropped, capitals kept."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _acronym(name: str) -> bool:
+    return sum(ch.isupper() for ch in _NAME_PARTS.split(name)[0]) >= 2
 
 
 def phases_of(text: str) -> frozenset[str]:
@@ -230,7 +250,7 @@ def identity_of(
         families=frozenset({family}) if family else frozenset(),
         worded=worded,
         regulators=_regulators(folded),
-        trials=_trials(folded),
+        trials=trials_of(title, lede[:LEDE_CHARS]),
         phases=_phases(folded_title),
         indications=frozenset(indications),
         polarity=_polarity(folded_title) or _polarity(folded),
@@ -299,4 +319,8 @@ def agree(a: EventIdentity, b: EventIdentity, *, window_days: int) -> bool:
     if overlap(a.words, b.words) >= WORD_AGREEMENT:
         return True
     near = gap is not None and gap <= INDICATION_DAYS
-    return near and bool(a.indications & b.indications) and overlap(a.words, b.words) >= INDICATION_WORDS
+    if not (near and a.indications & b.indications):
+        return False
+    # Within a few days, the indication corroborates with some words in common, or with the same outcome
+    # told on both sides: other languages, and market stories ("shares soar after..."), share no words.
+    return overlap(a.words, b.words) >= INDICATION_WORDS or bool(a.polarity & b.polarity)

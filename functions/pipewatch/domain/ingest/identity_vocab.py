@@ -292,7 +292,8 @@ JURISDICTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 POSITIVE = (
     r"\bpositive\b",
-    r"\bpositi(ef|eve|ven?|f|ve|vi|vos?)\b",
+    r"\bpositi(ef|eve|ven?|fs?|ves?|vi|v[oa]s?)\b",
+    r"\bencourag(ing|eants?|eantes?)\b|\bermutigend|\bbemoedigend|\bincoraggianti?\b|\balentador",
     r"\bmeets?\b|\bmet\b",
     r"\bsuccess",
     r"\bsucces\b",
