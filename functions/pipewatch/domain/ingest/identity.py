@@ -89,6 +89,7 @@ _PERIODS = tuple((name, _compile(cues)) for name, cues in vocab.PERIODS)
 _PUBLICATION = _compile(vocab.PUBLICATION)
 _SCHOLARLY_TITLE = _compile(vocab.SCHOLARLY_TITLE)
 _VENUES = tuple((name, _compile(cues)) for name, cues in vocab.VENUES)
+_ANY_VENUE = _compile(tuple(cue for _, cues in vocab.VENUES for cue in cues))
 _POSITIVE = _compile(vocab.POSITIVE)
 _NEGATIVE = _compile(vocab.NEGATIVE)
 _NCT = re.compile(r"\bnct\d{8}\b")
@@ -104,6 +105,11 @@ _TRIAL_AFTER = re.compile(
     r"\b(?:trial|study|studie|essai|studio|estudio)\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b", re.IGNORECASE
 )
 _NAME_PARTS = re.compile(r"[+-]")
+_COMPOUND_CODE = re.compile(
+    r"[a-z]{1,5}-?\d{3,}"
+)  # "PF-06823859 study drug", "ARGX-113": a drug, not a trial
+_WORDS = re.compile(r"\b[^\W\d_]{4,}\b")
+_SENTENCE_START = re.compile(r"(^|[.!?:]\s+)$")  # a capital there starts a sentence, it names nothing
 
 
 @dataclass(frozen=True)
@@ -181,21 +187,41 @@ def _regulators(folded: str) -> frozenset[str]:
 
 def trials_of(*texts: str) -> frozenset[str]:
     """NCT ids, and the acronyms standing next to a trial word ("ADAPT trial", "essai ADHERE", "UplighTED
-    study"): written with at least two capitals before any hyphen, so that ordinary words next to "trial"
-    ("top-line trial", "study evaluating", "essai clinique") are no names. In a text that is all lower case
-    (a URL slug) or all capitals (a shouted title) case tells nothing: only its NCT ids count."""
+    study"): written with at least two capitals before any hyphen (one inside a sentence-case text: "the
+    Adapt trial"), so that ordinary words next to "trial" ("top-line trial", "study evaluating", "essai
+    clinique") are no names. In a text that is all lower case (a URL slug) or all capitals (a shouted title)
+    case tells nothing: only its NCT ids count."""
     names: set[str] = set()
     for text in texts:
         unaccented = _unaccented(text)
         names.update(m.upper() for m in _NCT.findall(unaccented.lower()))
         if unaccented in (unaccented.lower(), unaccented.upper()):
             continue
+        capitals = 0  # read from the text only when a trial word is there
         for pattern in (_TRIAL_BEFORE, _TRIAL_AFTER):
             for match in pattern.finditer(unaccented):
                 name = match.group(1)
-                if _acronym(name) and name.lower() not in vocab.NOT_TRIAL_NAMES and len(name) >= 4:
+                capitals = capitals or (1 if _sentence_case(unaccented) else 2)
+                if _is_name(name, capitals) and not _SENTENCE_START.search(unaccented[: match.start(1)]):
                     names.add(name.upper())
     return frozenset(names)
+
+
+def _sentence_case(text: str) -> bool:
+    """Most longer words start in lower case (a lede, not a Title Case headline): there a capital inside a
+    sentence marks a name ("the Adapt trial")."""
+    words = _WORDS.findall(text)
+    return bool(words) and sum(w[0].isupper() for w in words) * 2 < len(words)
+
+
+def _is_name(name: str, capitals: int) -> bool:
+    head = _NAME_PARTS.split(name)[0]
+    folded = name.lower()
+    if sum(ch.isupper() for ch in head) < capitals or len(name) < 4 or folded in vocab.NOT_TRIAL_NAMES:
+        return False
+    if _COMPOUND_CODE.fullmatch(folded):
+        return False
+    return capitals > 1 or not _named(_JURISDICTIONS, folded)  # "a Japanese study" names no trial
 
 
 def _unaccented(text: str) -> str:
@@ -204,10 +230,6 @@ def _unaccented(text: str) -> str:
         return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _acronym(name: str) -> bool:
-    return sum(ch.isupper() for ch in _NAME_PARTS.split(name)[0]) >= 2
 
 
 def phases_of(text: str) -> frozenset[str]:
@@ -243,7 +265,7 @@ def identity_of(
     family, worded = _family_of_folded(folded_title, folded_lede, event_type)
     text = f"{title} {lede[:LEDE_CHARS]}"
     folded = f"{folded_title} {folded_lede}"
-    venues = _named(_VENUES, folded)
+    venues = _named(_VENUES, folded) if _ANY_VENUE.search(folded) else frozenset()
     scholarly = bool(_PUBLICATION.search(folded) or _SCHOLARLY_TITLE.search(folded_title))
     return EventIdentity(
         agents=frozenset(agents),
