@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from pipewatch.domain.ingest import identity_vocab as vocab
 from pipewatch.domain.ingest.words import content_words
@@ -105,6 +105,12 @@ _TRIAL_AFTER = re.compile(
     r"\b(?:trial|study|studie|essai|studio|estudio)\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b", re.IGNORECASE
 )
 _NAME_PARTS = re.compile(r"[+-]")
+_MONTH = "|".join(sorted(vocab.MONTHS, key=len, reverse=True))
+_DATES = (  # (pattern, order of its groups): month-day-year, day-month-year, year-month-day
+    (re.compile(rf"\b({_MONTH})\.? (\d{{1,2}}),? (\d{{4}})\b"), "mdy"),
+    (re.compile(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH})\.?(?: de)? (\d{{4}})\b"), "dmy"),
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|(\d{4})年(\d{1,2})月(\d{1,2})日"), "ymd"),
+)
 _COMPOUND_CODE = re.compile(
     r"[a-z]{1,5}-?\d{3,}"
 )  # "PF-06823859 study drug", "ARGX-113": a drug, not a trial
@@ -232,6 +238,35 @@ def _unaccented(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def dates_of(text: str) -> frozenset[date]:
+    """The calendar dates a text names, in the covered languages ("April 28, 2025", "28 avril 2025",
+    "28. April 2025", "28 de abril de 2025", "2025-04-28", "2025年4月28日")."""
+    return _dates(fold(text))
+
+
+def _dates(folded: str) -> frozenset[date]:
+    found: set[date] = set()
+    for pattern, order in _DATES:
+        for match in pattern.finditer(folded):
+            parts = [g for g in match.groups() if g is not None]
+            fields = dict(zip(order, parts, strict=True))
+            month = vocab.MONTHS.get(fields["m"], 0) if not fields["m"].isdigit() else int(fields["m"])
+            try:
+                found.add(date(int(fields["y"]), month, int(fields["d"])))
+            except ValueError:
+                continue  # "February 30": no date
+    return frozenset(found)
+
+
+def _days(day: date | None, named: frozenset[date]) -> frozenset[date]:
+    """The item's own day, and the days its text names shortly before it (the event it reports happened
+    then: an outlet writing a week later still names the day)."""
+    if day is None:
+        return named
+    earliest = day - timedelta(days=vocab.NAMED_DATE_DAYS)
+    return frozenset({day, *(d for d in named if earliest <= d <= day)})
+
+
 def phases_of(text: str) -> frozenset[str]:
     return _phases(fold(text))
 
@@ -277,7 +312,7 @@ def identity_of(
         indications=frozenset(indications),
         polarity=_polarity(folded_title) or _polarity(folded),
         periods=_named(_PERIODS, folded) if family == "financials" else frozenset(),
-        days=frozenset({day}) if day else frozenset(),
+        days=_days(day, _dates(folded)),
         # a named journal makes it the news of a paper; a congress alone does not (results are unveiled there)
         publication=event_type == "publication" or scholarly or any(v.startswith("journal:") for v in venues),
         venues=venues,

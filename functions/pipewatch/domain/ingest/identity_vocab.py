@@ -446,3 +446,22 @@ VENUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("congress:AAD", (r"\baad\b", r"\bamerican academy of dermatology\b")),
     ("congress:EADV", (r"\beadv\b",)),
 )
+
+# Month names (folded) for the dates a text names ("April 28, 2025", "28 avril 2025", "28. April 2025").
+MONTHS = {
+    **dict.fromkeys(("january", "jan", "januar", "janvier", "januari", "gennaio", "enero"), 1),
+    **dict.fromkeys(("february", "feb", "februar", "fevrier", "februari", "febbraio", "febrero"), 2),
+    **dict.fromkeys(("march", "mar", "marz", "mars", "maart", "marzo"), 3),
+    **dict.fromkeys(("april", "apr", "avril", "aprile", "abril"), 4),
+    **dict.fromkeys(("may", "mai", "mei", "maggio", "mayo"), 5),
+    **dict.fromkeys(("june", "jun", "juni", "juin", "giugno", "junio"), 6),
+    **dict.fromkeys(("july", "jul", "juli", "juillet", "luglio", "julio"), 7),
+    **dict.fromkeys(("august", "aug", "aout", "augustus", "agosto"), 8),
+    **dict.fromkeys(("september", "sep", "sept", "septembre", "settembre", "septiembre"), 9),
+    **dict.fromkeys(("october", "oct", "oktober", "octobre", "ottobre", "octubre"), 10),
+    **dict.fromkeys(("november", "nov", "novembre", "noviembre"), 11),
+    **dict.fromkeys(("december", "dec", "dezember", "decembre", "dicembre", "diciembre"), 12),
+}
+# A date a text names counts when it is at most this many days before the item's own day (not a deadline
+# ahead, not history).
+NAMED_DATE_DAYS = 366
