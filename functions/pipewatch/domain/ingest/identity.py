@@ -97,13 +97,12 @@ _PHASE = re.compile(r"\b(?:phase|fase|phase-)\s?(iii|ii|i|[123])(?:b|a)?\b")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3"}
 # An acronym before or after a trial word: "ADAPT trial", "ADHERE study", "essai ADAPT", "Studie ADVANCE".
 # Matched case-blind over text whose capitals are kept: a name counts only when written as an acronym.
+_TRIAL_WORDS = "trials?|study|studies|studien?|essais?|studio|studi|estudios?"
 _TRIAL_BEFORE = re.compile(
-    r"\b([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\s+(?:phase\s+(?:iii|ii|i|[123])\s+)?(?:trial|study|studie|essai|studio|estudio)\b",
+    rf"\b([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\s+(?:phase\s+(?:iii|ii|i|[123])\s+)?(?:{_TRIAL_WORDS})\b",
     re.IGNORECASE,
 )
-_TRIAL_AFTER = re.compile(
-    r"\b(?:trial|study|studie|essai|studio|estudio)\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b", re.IGNORECASE
-)
+_TRIAL_AFTER = re.compile(rf"\b(?:{_TRIAL_WORDS})\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b", re.IGNORECASE)
 _NAME_PARTS = re.compile(r"[+-]")
 _MONTH = "|".join(sorted(vocab.MONTHS, key=len, reverse=True))
 _DATES = (  # (pattern, order of its groups): month-day-year, day-month-year, year-month-day

@@ -154,7 +154,7 @@ FAMILY_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\b(meets?|met|hits?|miss(es|ed)?|fail(s|ed)?)\b.{0,30}\b(primary )?(end ?points?|goal)\b",
             r"\bprimary end ?point\b",
             r"\bhit in\b|\bwin for\b",
-            r"\bsuccessful\b|\bsucces\b",
+            r"\bsuccessful\b|\bsucces\b|\bsuccesso\b|\bexito\b",
             r"\bpublication\b|\bpublished in\b",
             r"\bresultat(s|en)?\b|\bergebnis(se|sen)?\b|\bdaten\b|\brisultati\b|\bresultados\b",
             r"試験結果|結果|主要評価項目",
@@ -296,7 +296,7 @@ POSITIVE = (
     r"\bencourag(ing|eants?|eantes?)\b|\bermutigend|\bbemoedigend|\bincoraggianti?\b|\balentador",
     r"\bmeets?\b|\bmet\b",
     r"\bsuccess",
-    r"\bsucces\b",
+    r"\bsucces\b|\bexito\b",
     r"\bhit\b|\bwin\b|\bbacks\b",
     r"良好|達成",
 )
