@@ -92,6 +92,7 @@ _VENUES = tuple((name, _compile(cues)) for name, cues in vocab.VENUES)
 _ANY_VENUE = _compile(tuple(cue for _, cues in vocab.VENUES for cue in cues))
 _POSITIVE = _compile(vocab.POSITIVE)
 _NEGATIVE = _compile(vocab.NEGATIVE)
+_NEGATED_POSITIVE = re.compile(vocab.NEGATED_POSITIVE)
 _NCT = re.compile(r"\bnct\d{8}\b")
 _PHASE = re.compile(r"\b(?:phase|fase|phase-)\s?(iii|ii|i|[123])(?:b|a)?\b")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3"}
@@ -279,7 +280,9 @@ def polarity_of(text: str) -> frozenset[str]:
 
 
 def _polarity(folded: str) -> frozenset[str]:
-    positive, negative = bool(_POSITIVE.search(folded)), bool(_NEGATIVE.search(folded))
+    negated = _NEGATED_POSITIVE.sub(" ", folded)  # "fails to meet": the miss, not a "meet"
+    positive = bool(_POSITIVE.search(negated))
+    negative = negated != folded or bool(_NEGATIVE.search(folded))
     if positive == negative:
         return frozenset()  # neither, or both (ambiguous): no polarity
     return frozenset({"positive" if positive else "negative"})

@@ -100,7 +100,7 @@ FAMILY_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bautorisation\b|\bautorise\b|\bapprobation\b|\bapprouve|\bfeu vert\b",
             r"\bapprovazione\b|\bapprovato\b|\bautorizzazione\b|\bvia libera\b",
             r"\baprobacion\b|\baprueba\b|\baprobado\b|\bautoriza",
-            r"承認",
+            r"承認(?!申請)",
         ),
     ),
     (
@@ -299,6 +299,11 @@ POSITIVE = (
     r"\bsucces\b|\bexito\b",
     r"\bhit\b|\bwin\b|\bbacks\b",
     r"良好|達成",
+)
+# A positive word negated is a negative outcome ("fails to meet", "did not achieve").
+NEGATED_POSITIVE = (
+    r"\b(fail(s|ed)? to|did not|does not|do not|not|didn'?t|doesn'?t|n'a pas|nicht)\s+"
+    r"(meet|hit|achieve|reach|show|demonstrate|succeed|atteint|erreicht)\w*"
 )
 NEGATIVE = (
     r"\bnegative\b|\bnegatie(f|ve)\b|\bnegati(f|ve|v)\b",
