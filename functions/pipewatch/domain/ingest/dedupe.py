@@ -20,7 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from pipewatch.domain.ingest.identity import INDICATION_WORDS, EventIdentity, agree, fold, identity_of
+from pipewatch.domain.ingest.identity import (
+    INDICATION_WORDS,
+    EventIdentity,
+    agree,
+    conflicts,
+    fold,
+    identity_of,
+)
 from pipewatch.domain.ingest.ids import is_listing_url
 from pipewatch.domain.ingest.words import content_words, overlap
 from pipewatch.domain.models import SEVERITY_RANK, Severity, Update
@@ -71,6 +78,18 @@ def is_copy(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / len(a | b) >= COPY_THRESHOLD
 
 
+def another_event(a_title: str, b_title: str) -> bool:
+    """Two titles that name another regulator, trial, phase, period, outcome, venue or step: a one-word
+    change of "FDA" to "EMA" in a long headline is another event, not a copy."""
+    a, b = identity_of(a_title), identity_of(b_title)
+    return conflicts(a, b) or (a.worded and b.worded and not a.families & b.families)
+
+
+def copies_title(a_title: str, a_words: frozenset[str], b_title: str, b_words: frozenset[str]) -> bool:
+    """A near-exact copy (checked on words first; the identities only for the few near-exact pairs)."""
+    return is_copy(a_words, b_words) and not another_event(a_title, b_title)
+
+
 def _near(a: Update, b: Update, window_days: int) -> bool:
     """Dated within the window of each other (an undated copy cannot be placed: it is near)."""
     return not (a.published and b.published) or abs((story_date(a) - story_date(b)).days) <= window_days
@@ -94,7 +113,7 @@ def same_story(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
     if b.escalates or b.change is not None:
         return False
     if _near(a, b, window_days) and any(
-        is_copy(title_words(a.title), title_words(t)) for t in (b.title, *b.story_titles)
+        copies_title(a.title, title_words(a.title), t, title_words(t)) for t in (b.title, *b.story_titles)
     ):
         return True
     if not (_joins_by_identity(a) and _joins_by_identity(b)):
@@ -277,9 +296,10 @@ class StoryIndex:
             return True
         if stored.update.escalates or stored.update.change is not None:
             return False
-        title = candidate.titles[0]
+        title, words = candidate.update.title, candidate.titles[0]
+        raw = (stored.update.title, *stored.update.story_titles)
         if _near(candidate.update, stored.update, self._window) and any(
-            is_copy(title, t) for t in stored.titles
+            copies_title(title, words, t, w) for t, w in zip(raw, stored.titles, strict=True)
         ):
             return True
         if candidate.identity is None or stored.identity is None:
