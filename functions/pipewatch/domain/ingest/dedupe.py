@@ -16,6 +16,7 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +45,10 @@ MAX_STORY_TITLES = 50
 TITLE_CHARS = 300
 
 
+Indications = tuple[str, ...]
+_TITLE_WORD = re.compile(r"[^\W_]+(?:['.+-][^\W_]+)*")
+
+
 def story_date(update: Update) -> date:
     return (update.published or update.first_seen).date()
 
@@ -69,7 +74,8 @@ def story_identity(story: Update) -> EventIdentity:
 
 
 def title_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in fold(text).split() if any(ch.isalnum() for ch in w))
+    """The words of a title, without the punctuation around them ("autoimmune." is "autoimmune")."""
+    return frozenset(_TITLE_WORD.findall(fold(text)))
 
 
 def is_copy(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -78,16 +84,18 @@ def is_copy(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / len(a | b) >= COPY_THRESHOLD
 
 
-def another_event(a_title: str, b_title: str) -> bool:
-    """Two titles that name another regulator, trial, phase, period, outcome, venue or step: a one-word
-    change of "FDA" to "EMA" in a long headline is another event, not a copy."""
-    a, b = identity_of(a_title), identity_of(b_title)
+def another_event(a_title: str, b_title: str, a_indications: Indications, b_indications: Indications) -> bool:
+    """Two titles that name another regulator, trial, phase, period, outcome, venue, step or indication: a
+    one-word change of "FDA" to "EMA" in a long headline is another event, not a copy."""
+    a, b = identity_of(a_title, indications=a_indications), identity_of(b_title, indications=b_indications)
     return conflicts(a, b) or (a.worded and b.worded and not a.families & b.families)
 
 
-def copies_title(a_title: str, a_words: frozenset[str], b_title: str, b_words: frozenset[str]) -> bool:
-    """A near-exact copy (checked on words first; the identities only for the few near-exact pairs)."""
-    return is_copy(a_words, b_words) and not another_event(a_title, b_title)
+def copies_title(a: Update, a_words: frozenset[str], b: Update, title: str, words: frozenset[str]) -> bool:
+    """`a` is a near-exact copy of `title`, one of story `b`'s (checked on words first; the identities only
+    for the few near-exact pairs)."""
+    indications = (a.classification.indications, b.classification.indications)
+    return is_copy(a_words, words) and not another_event(a.title, title, *indications)
 
 
 def _near(a: Update, b: Update, window_days: int) -> bool:
@@ -113,7 +121,7 @@ def same_story(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
     if b.escalates or b.change is not None:
         return False
     if _near(a, b, window_days) and any(
-        copies_title(a.title, title_words(a.title), t, title_words(t)) for t in (b.title, *b.story_titles)
+        copies_title(a, title_words(a.title), b, t, title_words(t)) for t in (b.title, *b.story_titles)
     ):
         return True
     if not (_joins_by_identity(a) and _joins_by_identity(b)):
@@ -296,10 +304,10 @@ class StoryIndex:
             return True
         if stored.update.escalates or stored.update.change is not None:
             return False
-        title, words = candidate.update.title, candidate.titles[0]
-        raw = (stored.update.title, *stored.update.story_titles)
-        if _near(candidate.update, stored.update, self._window) and any(
-            copies_title(title, words, t, w) for t, w in zip(raw, stored.titles, strict=True)
+        new, story, words = candidate.update, stored.update, candidate.titles[0]
+        raw = (story.title, *story.story_titles)
+        if _near(new, story, self._window) and any(
+            copies_title(new, words, story, t, w) for t, w in zip(raw, stored.titles, strict=True)
         ):
             return True
         if candidate.identity is None or stored.identity is None:
