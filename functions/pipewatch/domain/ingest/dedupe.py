@@ -54,6 +54,8 @@ def story_date(update: Update) -> date:
 
 
 def outlet_identity(update: Update) -> EventIdentity:
+    """One outlet's identity. An undated item cannot be placed in time (when it was first seen says when we
+    looked, not when it happened): its days are only those its text names."""
     c = update.classification
     return identity_of(
         update.title,
@@ -61,7 +63,7 @@ def outlet_identity(update: Update) -> EventIdentity:
         agents=c.agents,
         indications=c.indications,
         event_type=c.event_type,
-        day=story_date(update),
+        day=update.published.date() if update.published else None,
     )
 
 
