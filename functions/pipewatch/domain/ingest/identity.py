@@ -5,7 +5,8 @@ AGREE (`agree`) when they share an agent and an event family, no decisive part c
 disjoint: regulator, trial, phase, reporting period, outcome polarity, venue, and the indication for
 families that concern one indication), their days are within the window, and something corroborates that
 it is the same event: a common regulator, trial or period, most of the words, or the indication within a
-few days (the same day and family alone do not: two results of one drug on one day may be two trials).
+few days with some words or the same outcome (the same day and family alone do not: two results of one
+drug on one day may be two trials). An item's days are its publication day and the dates its text names.
 A scholarly report (journal article, congress abstract, or the news of one) joins only a story about that
 report at the same venue (`reports_apart`): the paper of results already reported is a later event.
 Unknown parts never conflict. The vocabulary is in identity_vocab.py.
@@ -25,7 +26,9 @@ from pipewatch.domain.ingest.words import content_words
 
 LEDE_CHARS = 300
 WORD_AGREEMENT = 0.5  # overlap coefficient of content words that alone corroborates one event
-INDICATION_DAYS = 3  # a shared indication corroborates within this many days, with some words in common
+# A shared indication corroborates within this many days, with some words in common (INDICATION_WORDS) or
+# the same outcome on both sides (other languages and market stories share no words).
+INDICATION_DAYS = 3
 INDICATION_WORDS = 0.25
 
 
@@ -111,9 +114,8 @@ _DATES = (  # (pattern, order of its groups): month-day-year, day-month-year, ye
     (re.compile(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH})\.?(?: de)? (\d{{4}})\b"), "dmy"),
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|(\d{4})年(\d{1,2})月(\d{1,2})日"), "ymd"),
 )
-_COMPOUND_CODE = re.compile(
-    r"[a-z]{1,5}-?\d{3,}"
-)  # "PF-06823859 study drug", "ARGX-113": a drug, not a trial
+# "PF-06823859 study drug", "ARGX-113": a compound's code, not a trial
+_COMPOUND_CODE = re.compile(r"[a-z]{1,5}-?\d{3,}")
 _WORDS = re.compile(r"\b[^\W\d_]{4,}\b")
 _SENTENCE_START = re.compile(r"(^|[.!?:]\s+)$")  # a capital there starts a sentence, it names nothing
 
