@@ -345,3 +345,34 @@ def test_given_another_step_then_filing_acceptance_and_approval_never_agree() ->
     assert not any(
         agree(step, approval, window_days=10) or agree(approval, step, window_days=10) for step in steps
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "publication", "venues"),
+    [
+        # https://ir.zailaboratory.com/zh-hant/news-releases/news-release-details/argenx-announces-publication-phase-3-adapt-trial-results
+        (
+            "argenx announces publication of Phase 3 ADAPT trial results of efgartigimod for the treatment "
+            "of generalized myasthenia gravis in The Lancet Neurology",
+            True,
+            {"journal:LANCET_NEUROLOGY"},
+        ),
+        # https://eninvs.com/press_release.php?id=403375 (a congress: a venue, not a publication)
+        (
+            "argenx Presents Additional Efgartigimod Data from Global Phase 3 ADAPT Trial at the Myasthenia "
+            "Gravis Foundation of America 2020 Scientific Session",
+            False,
+            {"congress:MGFA"},
+        ),
+        ("HAND_MADE: data presented at AAN 2024", False, {"congress:AAN"}),
+        ("HAND_MADE: argenx gaat voluit met efgartigimod aan de beurs", False, set()),  # Dutch "aan": no AAN
+        ("HAND_MADE: the Wall Street Journal reported argenx results", False, set()),
+        ("HAND_MADE: efgartigimod results published in the journal Neurology", True, set()),
+    ],
+)
+def test_given_a_text_then_whether_it_reports_a_publication_and_its_venue_are_read(
+    text: str, publication: bool, venues: set[str]
+) -> None:
+    identity = identity_of(text)
+
+    assert (identity.publication, identity.venues) == (publication, venues)

@@ -409,7 +409,7 @@ FAMILY_CEILING = {
 PUBLICATION = (
     r"\bpublished (online )?in\b",
     r"\bpublication (of|in)\b",
-    r"\bjournal\b",
+    r"(?<!street )(?<!business )\bjournal\b",
     r"\babstract\b",
     r"\bpubliee?s? dans\b",
     r"\bveroffentlicht\b",
@@ -439,11 +439,15 @@ VENUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("journal:MUSCLE_NERVE", (r"\bmuscle (and|&) nerve\b",)),
     ("journal:ARD", (r"\bannals of the rheumatic diseases\b",)),
     ("journal:ARTHRITIS_RHEUMATOLOGY", (r"\barthritis (and|&) rheumatology\b",)),
-    ("congress:AAN", (r"\baan\b", r"\bamerican academy of neurology\b")),
-    ("congress:EAN", (r"\bean\b", r"\beuropean academy of neurology\b")),
+    # "aan", "ean" and "pns" are also ordinary words (Dutch "aan"): named with a year or a meeting word
+    (
+        "congress:AAN",
+        (r"\b(at )?aan (20\d\d|annual|meeting|congress)\b", r"\bamerican academy of neurology\b"),
+    ),
+    ("congress:EAN", (r"\bean (20\d\d|congress)\b", r"\beuropean academy of neurology\b")),
     ("congress:AANEM", (r"\baanem\b",)),
     ("congress:MGFA", (r"\bmgfa\b", r"\bmyasthenia gravis foundation of america\b")),
-    ("congress:PNS", (r"\bpns\b", r"\bperipheral nerve society\b")),
+    ("congress:PNS", (r"\bpns (20\d\d|annual|meeting)\b", r"\bperipheral nerve society\b")),
     ("congress:ACR", (r"\bacr\b", r"\bamerican college of rheumatology\b")),
     ("congress:EULAR", (r"\beular\b",)),
     ("congress:ASH", (r"\bash\b", r"\bamerican society of hematology\b")),
