@@ -142,7 +142,8 @@ def claim_keys(update: Update) -> list[str]:
 
 def merge_outlet(story: Update, outlet: Update) -> Update:
     """The story once `outlet` is attached (what the store's merge_source writes): its outlet, URL and title
-    appended (bounded), and the story's severity the highest any outlet carried (best evidence)."""
+    appended (bounded). The story's own label stays its first outlet's; a higher severity from a later
+    outlet is carried by an escalation record (intake.escalation_of), which alerts "update:"."""
     if len(story.story_titles) >= MAX_STORY_TITLES:
         return story
     label = outlet.sources[0] if outlet.sources else outlet.source_name or outlet.source_id
