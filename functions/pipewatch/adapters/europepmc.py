@@ -27,6 +27,7 @@ from pipewatch.errors import PayloadError
 RECORD_URL = "https://europepmc.org/article/{source}/{id}"
 MAX_RESULTS = 1000  # Europe PMC's own pageSize cap
 _TITLE_MAX = 300
+_SUMMARY_MAX = 2000
 _AUTHORS_MAX = 300
 
 
@@ -87,7 +88,7 @@ def _record_item(record: Mapping[str, Any], *, source_id: str, source_name: str)
     return FetchedItem(
         source_id=source_id,
         title=clean_text(str(record.get("title") or ""), max_length=_TITLE_MAX) or f"{source} {record_id}",
-        summary=". ".join(p for p in parts if p),
+        summary=clean_text(". ".join(p for p in parts if p), max_length=_SUMMARY_MAX),
         url=ARTICLE_URL.format(pmid=pmid)
         if pmid.isdigit()
         else RECORD_URL.format(source=source, id=record_id),

@@ -28,6 +28,7 @@ MAX_RESULTS = 1000  # openFDA's own cap on `limit`: more is not a real answer
 STATUS = {"AP": "approved", "TA": "tentatively approved"}
 SUBMISSION_TYPES = {"ORIG": "original application", "SUPPL": "supplement"}
 _TITLE_MAX = 300
+_SUMMARY_MAX = 2000
 
 
 def _quote(value: str) -> str:
@@ -145,7 +146,9 @@ def _submission_item(
     return FetchedItem(
         source_id=source_id,
         title=title,
-        summary=". ".join(p for p in parts if p.strip() and p != "Sponsor "),
+        summary=clean_text(
+            ". ".join(p for p in parts if p.strip() and p != "Sponsor "), max_length=_SUMMARY_MAX
+        ),
         url=_submission_url(number, docs),
         guid=guid,
         published=_date(submission.get("submission_status_date")),

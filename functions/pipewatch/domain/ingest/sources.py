@@ -296,6 +296,14 @@ class OpenFdaSource(SourceBase):
     kind: Literal["openfda"]
     openfda: OpenFdaSettings = OpenFdaSettings()
 
+    def splits_by_agent(self) -> bool:
+        return self.openfda.use_watchlist  # each part keeps its own meta.last_updated (state per task)
+
+    def without_extras(self) -> Self:
+        return self.model_copy(
+            update={"openfda": self.openfda.model_copy(update={"application_numbers": (), "names": ()})}
+        )
+
 
 class FederalRegisterSettings(_Strict):
     """FederalRegister.gov documents API, FDA notices only; an item is kept when it names a watched term."""
@@ -332,6 +340,12 @@ class EuropePmcSettings(_Strict):
 class EuropePmcSource(SourceBase):
     kind: Literal["europepmc"]
     europepmc: EuropePmcSettings = EuropePmcSettings()
+
+    def splits_by_agent(self) -> bool:
+        return self.europepmc.use_watchlist and not self.europepmc.query
+
+    def without_extras(self) -> Self:
+        return self.model_copy(update={"europepmc": self.europepmc.model_copy(update={"extra_terms": ()})})
 
 
 class CtisSettings(_Strict):
