@@ -102,3 +102,24 @@ def test_check_an_unknown_source_is_one_line_and_exit_1(
 ) -> None:
     assert main(["sources", "check", "--source", "nope"]) == 1
     assert capsys.readouterr().err.strip() == "pipewatch sources: no such source: nope"
+
+
+def test_openfda_rate_limit_is_honoured_then_the_poll_goes_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """openFDA's 429 (hand-made here) is retried after its Retry-After, through the shared fetcher."""
+    body = (FIXTURES / "openfda/drugsfda_imatinib_NDA021588_reduced_2026-08-11_biomcp.json").read_bytes()
+    with ReplayServer() as replay:
+        replay.route(
+            "/openfda/drugsfda.json",
+            Reply(429, b'{"error": {"code": "OVER_RATE_LIMIT"}}', {"Retry-After": "0"}),
+            Reply(200, body, {"Content-Type": "application/json"}),
+        )
+        config = json.loads(_sources(replay.base_url))
+        config["http"]["max_retries"] = 1
+        config["sources"] = config["sources"][:1]
+        monkeypatch.setenv("PIPEWATCH_SOURCES", json.dumps(config))
+        assert main(["sources", "check", "--json"]) == 0
+        [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert row["status"] == "ok" and row["items"] == "1"
+        assert len(replay.hits("/openfda/drugsfda.json")) == 2

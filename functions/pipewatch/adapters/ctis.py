@@ -31,6 +31,15 @@ def build_retrieve(base_url: str, ct_number: str) -> str:
     return f"{base_url}/retrieve/{ct_number}"
 
 
+def _map(value: Any) -> Mapping[str, Any]:
+    """A JSON object, or {} for anything else (a record of the wrong shape is read as empty, never raised)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _day_first(value: Any) -> datetime | None:
     """``24/06/2026`` -> 2026-06-24 UTC; None for anything else."""
     parts = str(value or "").strip().split("/")
@@ -55,24 +64,19 @@ def _status(value: Any) -> str:
 
 def _retrieve_item(doc: Mapping[str, Any], *, source_id: str, source_name: str) -> FetchedItem:
     number = str(doc["ctNumber"])
-    part_one = (doc.get("authorizedApplication") or {}).get("authorizedPartI") or {}
-    part_one = part_one if isinstance(part_one, Mapping) else {}
+    part_one = _map(_map(doc.get("authorizedApplication")).get("authorizedPartI"))
     conditions = [
         clean_text(str(c.get("medicalCondition")))
-        for c in part_one.get("medicalConditions") or []
+        for c in _list(part_one.get("medicalConditions"))
         if isinstance(c, Mapping) and c.get("medicalCondition")
     ]
     sponsors = [
-        clean_text(str((s.get("organisation") or {}).get("name")))
-        for s in part_one.get("sponsors") or []
-        if isinstance(s, Mapping) and isinstance(s.get("organisation"), Mapping)
+        clean_text(str(_map(s.get("organisation")).get("name") or ""))
+        for s in _list(part_one.get("sponsors"))
+        if isinstance(s, Mapping)
     ]
-    information = (part_one.get("trialDetails") or {}).get("trialInformation") or {}
-    endpoints = (
-        (information.get("endPoint") or {}).get("primaryEndPoints") or []
-        if isinstance(information, Mapping)
-        else []
-    )
+    information = _map(_map(part_one.get("trialDetails")).get("trialInformation"))
+    endpoints = _list(_map(information.get("endPoint")).get("primaryEndPoints"))
     primary = [
         clean_text(str(e.get("endPoint"))) for e in endpoints if isinstance(e, Mapping) and e.get("endPoint")
     ]
@@ -82,7 +86,7 @@ def _retrieve_item(doc: Mapping[str, Any], *, source_id: str, source_name: str) 
         status,
         title_subject=", ".join(conditions) or number,
         parts=[
-            f"Sponsor {', '.join(s for s in sponsors if s)}" if sponsors else "",
+            f"Sponsor {', '.join(s for s in sponsors if s)}" if any(sponsors) else "",
             f"Conditions {', '.join(conditions)}" if conditions else "",
             f"Planned participants {part_one['rowSubjectCount']}" if part_one.get("rowSubjectCount") else "",
             f"Primary end point {'; '.join(primary)}" if primary else "",
@@ -97,7 +101,7 @@ def _search_item(doc: Mapping[str, Any], *, source_id: str, source_name: str) ->
     number = str(doc["ctNumber"])
     countries = ", ".join(
         f"{name}: {_status(int(code)) if code.isdigit() else code}"
-        for name, _, code in (str(c).partition(":") for c in doc.get("trialCountries") or [])
+        for name, _, code in (str(c).partition(":") for c in _list(doc.get("trialCountries")))
     )
     return _item(
         number,

@@ -130,7 +130,7 @@ def parse_search(
             notes.append("a result without id or pmid")
             continue
         items.append(item)
-    request = doc.get("request") if isinstance(doc.get("request"), Mapping) else {}
-    current = str((request or {}).get("cursorMark") or "")
+    request = doc.get("request")
+    current = str(request.get("cursorMark") or "") if isinstance(request, Mapping) else ""
     following = str(doc.get("nextCursorMark") or "")
     return items, ("" if not results or following == current else following), notes

@@ -90,11 +90,17 @@ def _date(value: Any) -> datetime | None:
         return None
 
 
+def _list(value: Any) -> list[Any]:
+    """A JSON list, or [] for anything else (a record of the wrong shape is read as empty, never raised)."""
+    return value if isinstance(value, list) else []
+
+
 def _names(application: Mapping[str, Any]) -> tuple[str, str]:
-    openfda = application.get("openfda") if isinstance(application.get("openfda"), Mapping) else {}
-    brands = [str(b) for b in (openfda or {}).get("brand_name") or [] if b]
-    generics = [str(g) for g in (openfda or {}).get("generic_name") or [] if g]
-    for product in application.get("products") or []:
+    found = application.get("openfda")
+    openfda: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    brands = [str(b) for b in _list(openfda.get("brand_name")) if b]
+    generics = [str(g) for g in _list(openfda.get("generic_name")) if g]
+    for product in _list(application.get("products")):
         if isinstance(product, Mapping) and product.get("brand_name"):
             brands.append(str(product["brand_name"]))
     return ", ".join(dict.fromkeys(brands)), ", ".join(dict.fromkeys(generics))
@@ -131,9 +137,11 @@ def _submission_item(
         max_length=_TITLE_MAX,
     )
     properties = [
-        str(p.get("code")) for p in submission.get("submission_property_type") or [] if isinstance(p, Mapping)
+        str(p.get("code"))
+        for p in _list(submission.get("submission_property_type"))
+        if isinstance(p, Mapping)
     ]
-    docs = [d for d in submission.get("application_docs") or [] if isinstance(d, Mapping) and d.get("url")]
+    docs = [d for d in _list(submission.get("application_docs")) if isinstance(d, Mapping) and d.get("url")]
     parts = [
         f"Sponsor {clean_text(str(application.get('sponsor_name') or ''))}",
         f"generic name {generic}" if generic else "",
@@ -182,7 +190,7 @@ def parse_drugsfda(
         if not isinstance(application, Mapping) or not application.get("application_number"):
             notes.append("an application without application_number")
             continue
-        for submission in application.get("submissions") or []:
+        for submission in _list(application.get("submissions")):
             if isinstance(submission, Mapping):
                 items.append(
                     _submission_item(application, submission, source_id=source_id, source_name=source_name)

@@ -219,6 +219,31 @@ def test_wrong_json_shape_is_a_payload_error(kind: str, shape: bytes) -> None:
         PARSERS[kind][0](shape)
 
 
+WRONG_RECORDS = {  # hand-made: every nested field of the wrong JSON type
+    "openfda": {
+        "meta": {},
+        "results": [
+            {
+                "application_number": "BLA1",
+                "submissions": [{"application_docs": 5, "submission_property_type": "x"}],
+                "products": "abc",
+                "openfda": [1],
+            },
+            7,
+        ],
+    },
+    "federal-register": {"count": "many", "results": [{"document_number": 5, "title": ["x"]}, "y"]},
+    "europepmc": {"request": [], "resultList": {"result": [{"id": {"a": 1}, "authorString": 3}, 4]}},
+    "ctis": {"data": [{"ctNumber": "2025-1", "authorizedApplication": [], "trialCountries": 3}, None]},
+}
+
+
+@pytest.mark.parametrize("kind", list(PARSERS))
+def test_records_with_wrongly_typed_fields_are_read_as_empty_never_raised(kind: str) -> None:
+    items = _items(PARSERS[kind][0](json.dumps(WRONG_RECORDS[kind]).encode()))
+    assert len(items) == 1 and items[0].title
+
+
 @pytest.mark.parametrize("kind", list(PARSERS))
 def test_deeply_nested_json_is_a_payload_error(kind: str) -> None:
     with pytest.raises(PayloadError, match="nested"):
