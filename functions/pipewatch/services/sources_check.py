@@ -101,8 +101,12 @@ _ADVICE: tuple[tuple[frozenset[int], tuple[str, ...], str], ...] = (
         "answers, but not in the expected format: the URL may point at another page",
     ),
     (frozenset(), ("contact", "user-agent"), "set the contact the source requires (see sources.yaml)"),
-    (frozenset(), ("terms",), "the source's terms must be acknowledged in sources.yaml first"),
-    (frozenset(), ("no ",), "nothing to ask: check the source's settings in sources.yaml"),
+    (frozenset(), (" query: ", " needs "), "nothing to ask: check the source's settings in sources.yaml"),
+    (
+        frozenset(),
+        ("terms_acknowledged", "non-commercial", "terms of"),
+        "the source's terms must be acknowledged in sources.yaml first",
+    ),
 )
 
 
