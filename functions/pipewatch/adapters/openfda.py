@@ -110,15 +110,11 @@ def _overview_url(number: str) -> str:
     return OVERVIEW_URL.format(number=number.lstrip("ABDN"))
 
 
-def _submission_url(number: str, docs: list[Mapping[str, Any]]) -> str:
-    """The submission's own letter (else label, else first document): unique to it, so it can identify the
-    update; without documents the application's Drugs@FDA page (shared by its submissions, so the guid
-    identifies them: ids.shared_urls)."""
-    for wanted in ("Letter", "Label"):
-        for doc in docs:
-            if doc.get("type") == wanted:
-                return canonical_url(str(doc["url"])) or _overview_url(number)
-    return canonical_url(str(docs[0]["url"])) if docs else _overview_url(number)
+def _letter_url(docs: list[Mapping[str, Any]]) -> str:
+    for doc in docs:
+        if doc.get("type") == "Letter":
+            return canonical_url(str(doc["url"]))
+    return ""
 
 
 def _submission_item(
@@ -157,7 +153,9 @@ def _submission_item(
         summary=clean_text(
             ". ".join(p for p in parts if p.strip() and p != "Sponsor "), max_length=_SUMMARY_MAX
         ),
-        url=_submission_url(number, docs),
+        # No URL: none is both the submission's own and stable (its letter may be added days after the
+        # status; the Drugs@FDA page is the application's), so the guid identifies the update.
+        url="",
         guid=guid,
         published=_date(submission.get("submission_status_date")),
         doc_type="regulator",
@@ -169,6 +167,7 @@ def _submission_item(
                 "submission": f"{kind} {sequence}".strip(),
                 "status": status,
                 "application_url": _overview_url(number),
+                "letter_url": _letter_url(docs),
             }.items()
             if v
         },

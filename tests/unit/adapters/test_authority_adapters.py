@@ -46,12 +46,20 @@ def test_openfda_one_item_per_submission_with_status_and_date() -> None:
     assert item.title == "FDA approved: GLEEVEC (NDA021588) original application 1, Type 3 - New Dosage Form"
     assert item.guid == "openfda:NDA021588:ORIG:1:AP" and item.doc_type == "regulator"
     assert item.published == datetime(2003, 4, 18, tzinfo=UTC)
-    assert (
-        item.url == "http://www.accessdata.fda.gov/drugsatfda_docs/appletter/2003/21588ltr.pdf"
-    )  # the letter
+    assert item.url == ""  # the guid identifies: no URL is both the submission's own and stable
+    letter = "http://www.accessdata.fda.gov/drugsatfda_docs/appletter/2003/21588ltr.pdf"
+    assert item.extra["letter_url"] == letter
     assert "IMATINIB MESYLATE" in item.summary and "Orphan" in item.summary
     assert item.extra["application_url"].endswith("ApplNo=021588")
     assert openfda.last_updated(read(OPENFDA)) == "2026-08-11"
+
+
+def test_openfda_a_letter_added_later_is_the_same_update() -> None:
+    without_docs = json.loads(read(OPENFDA))
+    without_docs["results"][0]["submissions"][0]["application_docs"] = []  # derived: before the docs came
+    [early], _ = openfda.parse_drugsfda(json.dumps(without_docs).encode(), source_id="s")
+    [later], _ = openfda.parse_drugsfda(read(OPENFDA), source_id="s")
+    assert update_id(early) == update_id(later)
 
 
 def test_openfda_a_status_change_is_a_new_update() -> None:
