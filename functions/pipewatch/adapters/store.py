@@ -77,6 +77,7 @@ def update_to_item(update: Update) -> dict[str, Any]:
         "url_shared": True if update.url_shared else None,
         "story_titles": list(update.story_titles) or None,
         "escalates": update.escalates or None,
+        "part_of": update.part_of or None,
     }
 
 
@@ -135,6 +136,7 @@ def update_from_item(item: dict[str, Any]) -> Update:
         url_shared=bool(item.get("url_shared", False)),
         story_titles=tuple(item.get("story_titles", ())),
         escalates=str(item.get("escalates", "")),
+        part_of=str(item.get("part_of", "")),
     )
 
 

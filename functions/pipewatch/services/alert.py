@@ -50,6 +50,13 @@ class AlertService:
             logger.info("not alertable", extra={"update_id": update.update_id})
             return None
         # One SNS message reaches every matching subscriber, so its page link is the topic-wide one.
+        if update.part_of:
+            # A calendar update the story it came from already reported: on the calendar and the story's
+            # page, not a second alert of one event.
+            logger.info(
+                "reported by its story", extra={"update_id": update.update_id, "story": update.part_of}
+            )
+            return None
         story_id = update.escalates or update.update_id  # an escalation links to the story it raises
         page_link = sms_link = ""
         if self._links:

@@ -118,8 +118,10 @@ def _calendar_update(
     url: str,
     source_name: str,
     now: datetime,
+    part_of: str = "",
 ) -> Update:
     return Update(
+        part_of=part_of,
         update_id=update_id,
         title=title,
         summary=entry.sentences[-1] if entry.sentences else "",
@@ -261,7 +263,17 @@ def _slip_update(entry: CalendarEntry, seen: Observation, old: Window | None, no
         url=seen.url,
         source_name=seen.source_name,
         now=now,
+        part_of=_reported_by_story(seen),
     )
+
+
+def _reported_by_story(seen: Observation) -> str:
+    """The stored story whose own words report this move ("the FDA has extended the review to 20 June
+    2023"): its alert said it, so the slip joins it. A move the calendar infers by comparing statements
+    (the item only states the new date) is news the story did not tell: alerted on its own."""
+    if seen.reports_move and seen.update_id and not seen.update_id.startswith("registry:"):
+        return seen.update_id
+    return ""
 
 
 # ----------------------------------------------------------------------------------------- resolution
