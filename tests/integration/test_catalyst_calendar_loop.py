@@ -16,9 +16,9 @@ from calendar_table import TABLE, create_calendar_table, stored_item
 from moto import mock_aws
 
 from pipewatch.adapters.catalyst_store import CatalystStore
+from pipewatch.adapters.dynamo import to_item
 from pipewatch.adapters.store import Store, update_to_item
 from pipewatch.config import load_data_file
-from pipewatch.adapters.dynamo import to_item
 from pipewatch.domain.catalysts.calendar import Observation, observe
 from pipewatch.domain.catalysts.extract import Extractor
 from pipewatch.domain.watch.watchlist import Watchlist
