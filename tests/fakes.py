@@ -355,6 +355,14 @@ class InMemoryCatalystStore:
         self.writes += 1 + len(fresh)
         return True
 
+    def delete(self, catalyst_id: str, version: int) -> bool:
+        current = self.entries.get(catalyst_id)
+        if current is None or current.version != version:
+            return False
+        del self.entries[catalyst_id]
+        self.writes += 1
+        return True
+
 
 @dataclass
 class InMemorySns:

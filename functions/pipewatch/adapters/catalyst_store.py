@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pipewatch.adapters.dynamo import from_item, paged, to_item, transact_write
+from pipewatch.adapters.dynamo import ConditionFailed, from_item, paged, to_item, transact_write, write_if
 from pipewatch.adapters.store import update_to_item
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.models import Update
@@ -94,6 +94,21 @@ class CatalystStore:
                 return False  # cancelled by a concurrent transaction: the caller reads and folds again
             pending = [u for i, u in enumerate(pending) if i not in already]
         return False
+
+    def delete(self, catalyst_id: str, version: int) -> bool:
+        """Remove a pruned entry if it is still at `version` (False: a writer moved it; it stays)."""
+        try:
+            write_if(
+                self._ddb.delete_item,
+                TableName=self._table,
+                Key={"pk": {"S": f"CATALYST#{catalyst_id}"}, "sk": {"S": CATALYST_SK}},
+                ConditionExpression="version = :v",
+                ExpressionAttributeValues={":v": {"N": str(version)}},
+            )
+        except ConditionFailed:
+            return False
+        self.writes += 1
+        return True
 
     def _new_update(self, update: Update) -> dict[str, Any]:
         return {

@@ -56,6 +56,7 @@ class CalendarEntry(BaseModel):
     previous_windows: tuple[str, ...] = ()
     resolved_by: str | None = None
     notified: tuple[str, ...] = ()  # calendar update ids already made (overdue)
+    source: str = ""  # who first stated it (the per-source bound counts by it)
 
     @property
     def window(self) -> Window:
@@ -217,6 +218,7 @@ def _created(
         first_seen=now,
         last_confirmed=now,
         state=_state_at(window.start, window.end, now.date()),
+        source=seen.source_name,
     )
     if not seen.reports_move:
         return created, []
