@@ -138,9 +138,7 @@ def test_given_11000_entries_then_cal_stays_under_its_budget_and_says_how_many_a
     assert none_left == 0 and "X-WR-CALDESC" not in small
 
 
-def test_given_11000_coming_up_then_the_digest_lists_the_cap_with_n_more_and_keeps_its_unsubscribe_footer() -> (
-    None
-):
+def test_given_11000_coming_up_then_the_digest_caps_it_with_n_more_and_keeps_its_unsubscribe_footer() -> None:
     entries = [
         e.model_copy(update={"window_start": NOW.date(), "window_end": NOW.date() + timedelta(days=10)})
         for e in _flood(FLOOD)
