@@ -7,7 +7,9 @@ into the HTTP answers (5xx, timeouts, 429 throttling, garbage: truncated XML or 
 a body over the cap or an item with a 250 KiB link). Every poll task is delivered twice at once (two
 threads, two poll services: SQS's at-least-once), then the table stream is pumped through the alert
 handler. Fault-free cycles at the end (until one has no failure, at most 4) let deferred and failed work
-finish.
+finish. Beside the polls, a thread runs the other paths each cycle (bench/_soak_paths.py): the digests due
+(e-mail and Slack), the daily calendar check, and the delivery queue to Slack, Teams and webhook receivers
+on 127.0.0.1, a slow-drip and a hostile one among them; each destination's lost and duplicates are printed.
 
 Printed per watchlist size (10, 100, 1,000 agents by default): updates stored, alerts sent, duplicates
 (stories stored twice plus alerts sent twice; target 0), items lost (stories never stored nor merged; target
@@ -40,7 +42,9 @@ from xml.sax.saxutils import escape
 
 import yaml
 
+from _soak_paths import PathsResult, SidePaths
 from pipewatch_local.replay_server import ReplayServer, Reply
+from pipewatch_local.webhook_receiver import WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -241,6 +245,7 @@ class SoakResult:
     claim_conflicts: int = 0
     clean_cycles: int = 0
     alerted_not_stored: list[tuple[str, str]] = field(default_factory=list)  # (id, its item's kind)
+    paths: PathsResult | None = None  # digests, chat, webhooks, calendar check (bench/_soak_paths.py)
 
 
 def soak(
@@ -273,7 +278,12 @@ def soak(
     saved_env = dict(os.environ)
     clock = {"now": START}
     feeds = FaultyRoutes(faults, timeout_s=timeout_s)
-    with tempfile.TemporaryDirectory() as tmp, mock_aws(), ReplayServer(fallback=feeds) as server:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        mock_aws(),
+        ReplayServer(fallback=feeds) as server,
+        WebhookReceiver() as receiver,
+    ):
         workdir = Path(tmp)
         agent_ids = watchlist_file(workdir / "watchlist.yaml", agents)
         sources_file(workdir / "sources.yaml", server.base_url, timeout_s)
@@ -317,6 +327,7 @@ def soak(
             filters=[{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["update"]}}}}],
         )  # fmt: skip
         inbox = add_shadow_subscriber(settings.topic_arn, "all", None)
+        paths = SidePaths(settings, stack, receiver, AtomicCalls(client("dynamodb", settings)), START)
         received: list[dict[str, Any]] = []
         stories: list[Story] = []
         tasks = plan_tasks(sources, agent_ids, agents_per_task=50)
@@ -342,19 +353,23 @@ def soak(
                     "application/json",
                 )
                 started = time.perf_counter()
+                side = threading.Thread(target=paths.round, args=(clock["now"],))
+                side.start()  # digests, calendar check and deliveries while the polls write
                 with ThreadPoolExecutor(max_workers=2) as pool:  # every task delivered twice, at once
                     outcomes = list(
                         pool.map(lambda pt: run_task(*pt), [(p, t) for t in tasks for p in pollers])
                     )
+                side.join()
                 result.failed_tasks += outcomes.count(False)
                 pump.pump()
-                received += inbox.received()
+                received += [m for m in inbox.received() if "update_id" in m["MessageAttributes"]]
                 result.cycle_seconds.append(time.perf_counter() - started)
                 clock["now"] += timedelta(minutes=15)
                 if clean:
                     result.clean_cycles += 1
                     if outcomes.count(False) == 0:
                         break
+            paths.drain(clock["now"])
         finally:
             os.environ.clear()
             os.environ.update(saved_env)
@@ -383,6 +398,11 @@ def soak(
         result.duplicate_alerts = sum(n - 1 for n in copies.values() if n > 1)
         result.faults = faults.injected
         result.claim_conflicts = int(metrics.total("StoryClaimConflicts"))
+        titles = {u.update_id: u.title for u in stored}
+        alerted = {
+            ref for s in stories for uid in copies if s.ref in titles.get(uid, "").split() for ref in [s.ref]
+        }
+        result.paths = paths.tally(alerted, {ref for ref, n in by_story.items() if ref and n})
     return result
 
 
@@ -443,6 +463,8 @@ def main() -> None:
             f"{dict(sorted(r.faults.items()))}; failed task deliveries {r.failed_tasks}; "
             f"story-claim conflicts {r.claim_conflicts}"
         )
+        for line in r.paths.lines() if r.paths else []:
+            print(line)
     print(f"matching 4,000 distinct relevant items in one task: {matching_cpu():.2f} s CPU (target < 5 s)")
 
 

@@ -341,8 +341,8 @@ class StoredUpdates:
 @dataclass
 class InMemoryCatalystStore:
     """The calendar entries (adapters.catalyst_store.CatalystStore) with its conditional, all-or-nothing
-    save: the entry at previous_version + 1 and its updates, or nothing when another writer moved the entry
-    or an update is already stored."""
+    save: the entry at previous_version + 1 and its updates not yet stored, or nothing when another writer
+    moved the entry."""
 
     entries: dict[str, CalendarEntry] = field(default_factory=dict)
     updates: dict[str, Update] = field(default_factory=dict)
@@ -361,11 +361,18 @@ class InMemoryCatalystStore:
         current = self.entries.get(entry.catalyst_id)
         if (current.version if current else None) != previous_version:
             return False
-        if any(u.update_id in self.updates for u in updates):
-            return False
+        fresh = [u for u in updates if u.update_id not in self.updates]  # a stored one is not written again
         self.entries[entry.catalyst_id] = entry.model_copy(update={"version": (previous_version or 0) + 1})
-        self.updates.update({u.update_id: u for u in updates})
-        self.writes += 1 + len(updates)
+        self.updates.update({u.update_id: u for u in fresh})
+        self.writes += 1 + len(fresh)
+        return True
+
+    def delete(self, catalyst_id: str, version: int) -> bool:
+        current = self.entries.get(catalyst_id)
+        if current is None or current.version != version:
+            return False
+        del self.entries[catalyst_id]
+        self.writes += 1
         return True
 
 

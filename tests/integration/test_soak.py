@@ -1,4 +1,6 @@
-"""The soak bench, small: faulty cycles with duplicate deliveries lose nothing and send nothing twice."""
+"""The soak bench, small: faulty cycles with duplicate deliveries lose nothing and send nothing twice, and
+the digests, chat channels and webhooks run beside the polls (a slow-drip and a hostile receiver among
+them) lose nothing and send nothing twice."""
 
 from __future__ import annotations
 
@@ -26,3 +28,11 @@ def test_given_faults_and_duplicate_deliveries_then_no_item_is_lost_and_none_com
     assert result.lost == []
     assert (result.duplicate_stories, result.duplicate_alerts) == (0, 0)
     assert result.alerts_sent >= result.stories
+    # the other paths, run beside the polls: every destination and digest subscriber had each story once
+    paths = result.paths
+    assert paths is not None and len(paths.counts) == 8
+    for name, counts in paths.counts.items():
+        assert (counts.lost, counts.duplicates) == ([], 0), name
+        assert counts.expected >= 18, name
+    assert paths.drip_posts > 0 and paths.hostile_posts > 0  # both hostile receivers were reached
+    assert paths.digest_runs >= 4 and paths.calendar_checks >= 4 and not paths.side_errors

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pipewatch.adapters.dynamo import from_item, paged, to_item, transact_write
+from pipewatch.adapters.dynamo import ConditionFailed, from_item, paged, to_item, transact_write, write_if
 from pipewatch.adapters.store import update_to_item
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.models import Update
@@ -69,7 +69,10 @@ class CatalystStore:
         self, entry: CalendarEntry, previous_version: int | None, updates: Sequence[Update] = ()
     ) -> bool:
         """Write the entry at `previous_version + 1` with its updates, all or nothing. False when another
-        writer moved the entry first or an update was already stored (nothing is written then)."""
+        writer moved the entry first (nothing is written then). An update already stored (the same
+        statement's update, written before) does not hold the entry back: the transaction is cancelled whole,
+        so it is written again without the stored updates, and the calendar never stays on superseded
+        guidance."""
         stored = entry.model_copy(update={"version": (previous_version or 0) + 1})
         put: dict[str, Any] = {"TableName": self._table, "Item": to_item(entry_to_item(stored))}
         if previous_version is None:
@@ -77,18 +80,41 @@ class CatalystStore:
         else:
             put["ConditionExpression"] = "version = :v"
             put["ExpressionAttributeValues"] = {":v": {"N": str(previous_version)}}
-        actions: list[dict[str, Any]] = [{"Put": put}]
-        for update in updates:
-            actions.append(
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": to_item(update_to_item(update)),
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                }
+        pending = list(updates)
+        for _ in range(2):
+            actions: list[dict[str, Any]] = [{"Put": put}, *map(self._new_update, pending)]
+            cancelled = transact_write(self._ddb, actions)
+            if cancelled is None:
+                self.writes += len(actions)
+                return True
+            if cancelled.condition_failed(0) or not cancelled.reasons:
+                return False  # another writer moved the entry (or no reason given: read and fold again)
+            already = {i - 1 for i in range(1, len(actions)) if cancelled.condition_failed(i)}
+            if not already:
+                return False  # cancelled by a concurrent transaction: the caller reads and folds again
+            pending = [u for i, u in enumerate(pending) if i not in already]
+        return False
+
+    def delete(self, catalyst_id: str, version: int) -> bool:
+        """Remove a pruned entry if it is still at `version` (False: a writer moved it; it stays)."""
+        try:
+            write_if(
+                self._ddb.delete_item,
+                TableName=self._table,
+                Key={"pk": {"S": f"CATALYST#{catalyst_id}"}, "sk": {"S": CATALYST_SK}},
+                ConditionExpression="version = :v",
+                ExpressionAttributeValues={":v": {"N": str(version)}},
             )
-        if transact_write(self._ddb, actions) is not None:
+        except ConditionFailed:
             return False
-        self.writes += len(actions)
+        self.writes += 1
         return True
+
+    def _new_update(self, update: Update) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_item(update_to_item(update)),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }

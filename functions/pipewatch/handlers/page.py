@@ -69,7 +69,7 @@ def feed(token: str) -> Response[str]:
 
 @app.get("/cal/<token>")
 def calendar(token: str) -> Response[str]:
-    return _answer(_reader().calendar(token))
+    return _answer(_reader().calendar(token, site_base(app.current_event.raw_event)))
 
 
 @app.get("/unsub/<token>")

@@ -6,10 +6,12 @@ alert function like any other."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from pipewatch.domain.catalysts import bounds
 from pipewatch.domain.catalysts import calendar as rules
 from pipewatch.domain.catalysts.calendar import CALENDAR_SOURCE_ID, CalendarEntry, Observation
 from pipewatch.domain.catalysts.extract import Extractor
@@ -34,6 +36,7 @@ class CheckReport:
     due: int = 0
     overdue: int = 0
     refolded: int = 0  # stored updates read again
+    pruned: int = 0  # closed entries removed (bounds.prunable)
     repaired: int = 0  # calendar writes the poll had not made (it stopped between storing and folding)
     updates: list[Update] = field(default_factory=list)
 
@@ -44,6 +47,7 @@ class CheckReport:
             "overdue": self.overdue,
             "refolded": self.refolded,
             "repaired": self.repaired,
+            "pruned": self.pruned,
             "updates": len(self.updates),
         }
 
@@ -64,6 +68,7 @@ class CalendarService:
         self._recent = recent
         self._refold_days = refold_days
         self.writes = 0  # calendar entries written by this service (the check counts its repairs by it)
+        self.refused = 0  # new entries refused by a bound (per item, source or agent)
         self._extractor = extractor
         self._grace_days = grace_days
         self._clock = clock
@@ -112,7 +117,11 @@ class CalendarService:
                         entry, entry.model_copy(update={"state": "withdrawn", "last_confirmed": now}), []
                     )
         written: list[Update] = []
-        for catalyst in _next_per_entry(stated):
+        room = _Room(self._store)
+        chosen = _next_per_entry(stated)
+        if len(chosen) > bounds.MAX_CATALYSTS_PER_ITEM:
+            self._refuse(len(chosen) - bounds.MAX_CATALYSTS_PER_ITEM, "item", update.update_id)
+        for catalyst in chosen[: bounds.MAX_CATALYSTS_PER_ITEM]:
             trial = (catalyst.trial or "").upper()
             move = reported_move(catalyst.sentence, catalyst.window_start, published)
             seen = Observation(
@@ -126,7 +135,7 @@ class CalendarService:
                 reports_move=move is not None,
                 moved_from=move.previous if move else None,
             )
-            written.extend(self._fold(seen, now))
+            written.extend(self._fold(seen, now, room))
         return written
 
     def observe_stored(self, updates: Sequence[Update]) -> list[Update]:
@@ -171,13 +180,13 @@ class CalendarService:
             phase3=snapshot.is_phase3,
             indications=self._indications((snapshot.acronym or "").upper() or snapshot.nct_id, ()),
         )
-        return self._fold(seen, now)
+        return self._fold(seen, now, None)  # one entry per watched trial: the watchlist bounds them
 
     def _indications(self, trial: str, stated: tuple[str, ...]) -> tuple[str, ...]:
         """A watched trial's indications (ALKIVIA: myositis), else those of the item that stated it."""
         return self._trial_indications.get(trial.upper(), ()) or stated
 
-    def _fold(self, seen: Observation, now: datetime) -> list[Update]:
+    def _fold(self, seen: Observation, now: datetime, room: _Room | None) -> list[Update]:
         key = rules.entry_id(seen.catalyst)
         if key is None:
             return []
@@ -186,11 +195,23 @@ class CalendarService:
             new_entry, updates = rules.observe(entry, seen, now)
             if new_entry is None:
                 return []
+            full = room.full(new_entry.agent, seen.source_name) if entry is None and room else ""
+            if full:
+                self._refuse(1, full, seen.update_id)
+                return []
             if self._store.save(new_entry, entry.version if entry else None, updates):
                 self.writes += 1
+                if entry is None and room:
+                    room.took(new_entry.agent, seen.source_name)
                 return updates
         logger.warning("catalyst write lost to concurrent writers", extra={"catalyst_id": key})
         return []
+
+    def _refuse(self, count: int, bound: str, update_id: str) -> None:
+        self.refused += count
+        logger.warning(
+            "catalyst entries refused by a bound", extra={"bound": bound, "count": count, "update": update_id}
+        )
 
     def _write(self, before: CalendarEntry, after: CalendarEntry, updates: list[Update]) -> bool:
         saved = self._store.save(after, before.version, updates)
@@ -206,6 +227,9 @@ class CalendarService:
         self._refold(now, report)
         for entry in self._store.list():
             report.checked += 1
+            if bounds.prunable(entry, now.astimezone(UTC).date(), self._grace_days):
+                report.pruned += int(self._store.delete(entry.catalyst_id, entry.version))
+                continue
             new_entry, updates = rules.check(entry, now, self._grace_days)
             if new_entry is None:
                 continue
@@ -247,6 +271,30 @@ class CalendarService:
         ]
 
 
+class _Room:
+    """Open entries per agent and per source, read once per item and only when it would make a new entry."""
+
+    def __init__(self, store: CatalystRepository) -> None:
+        self._store = store
+        self._agents: Counter[str] | None = None
+        self._sources: Counter[str] = Counter()
+
+    def full(self, agent: str, source: str) -> str:
+        """The bound a new entry of `agent` from `source` would pass ("agent", "source"), or ""."""
+        if self._agents is None:
+            held = [e for e in self._store.list() if e.state in rules.OPEN_STATES]
+            self._agents = Counter(e.agent for e in held)
+            self._sources = Counter(e.source for e in held if e.source)
+        if self._agents[agent] >= bounds.MAX_OPEN_PER_AGENT:
+            return "agent"
+        return "source" if source and self._sources[source] >= bounds.MAX_OPEN_PER_SOURCE else ""
+
+    def took(self, agent: str, source: str) -> None:
+        if self._agents is not None:
+            self._agents[agent] += 1
+            self._sources[source] += 1
+
+
 def _attributed(catalyst: ExtractedCatalyst, agents: tuple[str, ...]) -> ExtractedCatalyst:
     """A statement naming no drug ("they would file for approval in the first half of next year"), in an
     item classified as about one watched agent, is about that agent."""
@@ -263,7 +311,7 @@ def _outlet(update: Update) -> str:
 def _next_per_entry(stated: list[ExtractedCatalyst]) -> list[ExtractedCatalyst]:
     """One catalyst per calendar entry from one item: "induction topline in Q3 2025, maintenance data by Q2
     2026" are two readouts of one trial, and folding both would read as a slip within the item; the calendar
-    keeps the next one."""
+    keeps the next one. Nearest windows first (the per-item bound keeps the first ones)."""
     chosen: dict[str, ExtractedCatalyst] = {}
     for catalyst in stated:
         key = rules.entry_id(catalyst)
@@ -272,7 +320,7 @@ def _next_per_entry(stated: list[ExtractedCatalyst]) -> list[ExtractedCatalyst]:
         held = chosen.get(key)
         if held is None or (held.window_end is not None and catalyst.window_end < held.window_end):
             chosen[key] = catalyst
-    return list(chosen.values())
+    return sorted(chosen.values(), key=lambda c: (c.window_end or date.max, rules.entry_id(c) or ""))
 
 
 def _registry_date(value: str | None) -> date | None:

@@ -196,6 +196,10 @@ class CatalystRepository(CatalystLister, Protocol):
         self, entry: CalendarEntry, previous_version: int | None, updates: Sequence[Update] = ()
     ) -> bool: ...
 
+    def delete(self, catalyst_id: str, version: int) -> bool:
+        """Remove a pruned entry if it is still at `version` (False: a writer moved it; it stays)."""
+        ...
+
 
 # -- alert -------------------------------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from pipewatch.domain.catalysts.ics import entries_for, render_ics
+from pipewatch.domain.catalysts.bounds import ICS_BUDGET_BYTES
+from pipewatch.domain.catalysts.ics import entries_for, render_ics_within
 from pipewatch.domain.models import Update
 from pipewatch.domain.render.page import (
     SECURITY_HEADERS,
@@ -278,9 +279,11 @@ class ReaderService:
         return WebResponse(200, JSON_FEED_TYPE, body, {"Cache-Control": "private, max-age=300"})
 
     # -- the catalyst calendar ---------------------------------------------------------------------------
-    def calendar(self, token: str) -> WebResponse:
+    def calendar(self, token: str, base_url: str = "") -> WebResponse:
         """The catalyst calendar as an RFC 5545 feed a calendar app subscribes to: the entries the
-        subscription's filter covers (`ics.entries_for`, as `pipewatch catalysts list --subscription`)."""
+        subscription's filter covers (`ics.entries_for`, as `pipewatch catalysts list --subscription`), in
+        at most `ICS_BUDGET_BYTES` (open and nearest first; what is left out is said, with the subscriber's
+        feed, where each catalyst's slip and overdue updates are listed)."""
         verified = self._verify(token, "calendar")
         if isinstance(verified, WebResponse):
             return verified
@@ -294,7 +297,12 @@ class ReaderService:
         entries = entries_for(prefs, self._calendar.list())
         # No comma: calendar apps read X-WR-CALNAME raw or as TEXT, and a comma would be escaped.
         name = "pipewatch catalysts: " + (" + ".join(prefs.agents) or "all watched agents")
-        body = render_ics(entries, name=name, now=self._clock())
+        more_link = self.links(base_url).feed_url(claims.subscription_id, "atom")
+        body, omitted = render_ics_within(
+            entries, name=name, now=self._clock(), budget=ICS_BUDGET_BYTES, more_link=more_link
+        )
+        if omitted:
+            logger.warning("catalyst calendar cut to its budget", extra={"omitted": omitted})
         return WebResponse(200, ICALENDAR, body, CALENDAR_HEADERS)
 
     # -- unsubscribe -------------------------------------------------------------------------------------

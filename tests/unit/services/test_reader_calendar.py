@@ -231,3 +231,26 @@ def test_given_no_calendar_configured_then_the_page_offers_no_calendar_link() ->
     links = _links()
     assert "../cal/" not in service.page(links.sign("page", SUB, update_id=UPDATE.update_id)).body
     assert service.calendar(links.sign("calendar", SUB)).status == 404
+
+
+class _FloodedCalendar(_Calendar):
+    """11,000 HAND-MADE open entries (issue 27: /cal answered 6.3 MB, over Lambda's 6 MB response limit)."""
+
+    def list(self, agent: str | None = None) -> list[CalendarEntry]:
+        self.calls += 1
+        start = date(2027, 1, 1)
+        return [
+            readout_entry(f"c-{n:06d}", "efgartigimod", start + timedelta(days=n % 365), date(2028, 3, 1))
+            for n in range(11_000)
+        ]
+
+
+def test_given_11000_entries_then_the_route_answers_under_its_budget_and_names_what_it_left_out() -> None:
+    service, _ = _service(calendar=_FloodedCalendar())
+    answer = service.calendar(_links().sign("calendar", SUB), "https://pw.example/dev")
+    assert answer.status == 200
+    assert len(answer.body.encode("utf-8")) <= 1024 * 1024
+    calendar = icalendar.Calendar.from_ical(answer.body)
+    kept = len(list(calendar.walk("VEVENT"))) - 1  # less the notice
+    assert f"{11_000 - kept} more catalysts not shown" in str(calendar["X-WR-CALDESC"])
+    assert "https://pw.example/dev/feed/" in str(calendar["X-WR-CALDESC"])

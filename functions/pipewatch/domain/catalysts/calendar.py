@@ -56,6 +56,7 @@ class CalendarEntry(BaseModel):
     previous_windows: tuple[str, ...] = ()
     resolved_by: str | None = None
     notified: tuple[str, ...] = ()  # calendar update ids already made (overdue)
+    source: str = ""  # who first stated it (the per-source bound counts by it)
 
     @property
     def window(self) -> Window:
@@ -219,6 +220,7 @@ def _created(
         first_seen=now,
         last_confirmed=now,
         state=_state_at(window.start, window.end, now.date()),
+        source=seen.source_name,
     )
     if not seen.reports_move:
         return created, []
@@ -248,14 +250,21 @@ def _moved(entry: CalendarEntry, new: Window, seen: Observation, now: datetime) 
 def _slip_update(entry: CalendarEntry, seen: Observation, old: Window | None, now: datetime) -> Update:
     """ "ALKIVIA Phase 3 readout: 2H 2026 -> 1H 2027 (source, date)"; when only the new date is known (the
     statement reports the move without the old date), "... moved to 2023-06-20 (source, date)". The id is
-    derived from the two windows, so every copy of the statement makes the same update."""
+    derived from the entry's new SEQUENCE, the two windows and the stating item, so a loop (1H -> 2H -> 1H
+    -> 2H) never reuses an earlier slip's id, while a retry of the same fold (same sequence, same item)
+    makes the same update."""
     new = entry.window
     where = ", ".join(p for p in (seen.source_name, seen.stated_on.isoformat()) if p)
     moved = f"{old.label()} -> {new.label()}" if old is not None else f"moved to {new.label()}"
     return _calendar_update(
         entry,
         update_id=catalyst_update_id(
-            "catalyst_slip", entry.catalyst_id, old.label() if old else "reported", new.label()
+            "catalyst_slip",
+            entry.catalyst_id,
+            f"seq{entry.sequence}",
+            old.label() if old else "reported",
+            new.label(),
+            seen.update_id,
         ),
         event="catalyst_slip",
         severity=_severity_slip(entry, old, new.end),
@@ -391,7 +400,10 @@ def check(
         # old news is never alerted.
         return entry.model_copy(update={"state": "overdue"}), []
     if today > entry.window_end + timedelta(days=grace_days):
-        update_id = catalyst_update_id("catalyst_overdue", entry.catalyst_id, entry.window_end.isoformat())
+        # the SEQUENCE too: a window guided again after a slip loop is a new overdue, not the old one's id
+        update_id = catalyst_update_id(
+            "catalyst_overdue", entry.catalyst_id, f"seq{entry.sequence}", entry.window_end.isoformat()
+        )
         what = _AWAITED[entry.kind]
         title = (
             f"{entry.title()} guided for {entry.window.label()}: "

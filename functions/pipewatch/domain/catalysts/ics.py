@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
+from pipewatch.domain.catalysts import bounds
 from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.subscribers.subscriptions import Preferences
 
@@ -99,8 +100,18 @@ def _event(entry: CalendarEntry, now: datetime) -> list[str]:
 
 
 def render_ics(entries: Iterable[CalendarEntry], *, name: str, now: datetime) -> str:
-    """The feed: a VCALENDAR with one VEVENT per entry, in window order."""
-    lines = [
+    """The feed: a VCALENDAR with one VEVENT per entry, in window order (unbounded: the CLI's export)."""
+    body, _ = render_ics_within(entries, name=name, now=now, budget=None)
+    return body
+
+
+def render_ics_within(
+    entries: Iterable[CalendarEntry], *, name: str, now: datetime, budget: int | None, more_link: str = ""
+) -> tuple[str, int]:
+    """The feed in at most `budget` bytes (None: no bound) and how many entries it leaves out. Open entries
+    and the nearest windows are kept first; what is left out is said in the calendar's description and in
+    one event on today ("N more catalysts not shown", with `more_link`), so a subscriber sees it."""
+    head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
@@ -108,10 +119,55 @@ def render_ics(entries: Iterable[CalendarEntry], *, name: str, now: datetime) ->
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
-    for entry in sorted(entries, key=lambda e: (e.window_start, e.window_end, e.catalyst_id)):
-        lines.extend(_event(entry, now))
-    lines.append("END:VCALENDAR")
+    every = list(entries)
+    events = {e.catalyst_id: _lines(_event(e, now)) for e in every}
+    chosen = every
+    if budget is not None:
+        room = budget - len(_lines([*head, "END:VCALENDAR"]).encode("utf-8")) - _NOTICE_RESERVE
+        chosen = []
+        for entry in bounds.render_order(every, now.date()):
+            size = len(events[entry.catalyst_id].encode("utf-8"))
+            if size > room:
+                break  # in order of what matters: a later, smaller one does not jump the queue
+            chosen.append(entry)
+            room -= size
+    omitted = len(every) - len(chosen)
+    notice = _omitted_notice(omitted, now, more_link) if omitted else []
+    ordered = sorted(chosen, key=lambda e: (e.window_start, e.window_end, e.catalyst_id))
+    body = (
+        _lines(head + notice[:1])
+        + _lines(notice[1:])
+        + "".join(events[e.catalyst_id] for e in ordered)
+        + _lines(["END:VCALENDAR"])
+    )
+    return body, omitted
+
+
+_NOTICE_RESERVE = 4 * 1024 + 2 * 2048  # the notice's lines, with a link of at most 2,048 characters twice
+
+
+def _lines(lines: list[str]) -> str:
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def _omitted_notice(omitted: int, now: datetime, more_link: str) -> list[str]:
+    """X-WR-CALDESC, then one all-day event on today saying how many catalysts are not in this feed."""
+    said = f"{omitted} more catalysts not shown in this calendar (it keeps the open and nearest first)"
+    full = f"; the full list: {more_link}" if more_link else ""
+    today = now.astimezone(UTC).date()
+    event = [
+        "BEGIN:VEVENT",
+        f"UID:omitted-{_date(today)}@{UID_DOMAIN}",
+        f"DTSTAMP:{_stamp(now)}",
+        f"DTSTART;VALUE=DATE:{_date(today)}",
+        f"DTEND;VALUE=DATE:{_date(today + timedelta(days=1))}",
+        f"SUMMARY:{escape_text(f'pipewatch: {omitted} more catalysts not shown')}",
+        f"DESCRIPTION:{escape_text(said + full)}",
+        "TRANSP:TRANSPARENT",
+    ]
+    if more_link:
+        event.append(f"URL:{more_link}")
+    return [f"X-WR-CALDESC:{escape_text(said + full)}", *event, "END:VEVENT"]
 
 
 def entries_for(preferences: Preferences, entries: Iterable[CalendarEntry]) -> list[CalendarEntry]:

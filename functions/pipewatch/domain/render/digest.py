@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from pipewatch.domain.catalysts.bounds import COMING_UP_MAX, OVERDUE_MAX
 from pipewatch.domain.limits import MESSAGE_BUDGET_BYTES, json_text_size, truncate_text
 from pipewatch.domain.models import SEVERITY_RANK, Update
 from pipewatch.domain.render.chat import FOOTER_MARK
@@ -199,7 +200,12 @@ def build_digest(
                 block.append(f"  page: {links.update_url(subscription.subscription_id, update.update_id)}")
             blocks.append(block)
 
-    coming = catalyst_sections(subscription, catalysts, until.date())
+    coming = catalyst_sections(
+        subscription,
+        catalysts,
+        until.date(),
+        more_link=links.calendar_url(subscription.subscription_id) if links else "",
+    )
     if coming:
         blocks.append(coming)
 
@@ -251,11 +257,13 @@ def build_digest(
 
 
 def catalyst_sections(
-    subscription: Subscription, catalysts: Sequence[CalendarEntry], today: date
+    subscription: Subscription, catalysts: Sequence[CalendarEntry], today: date, more_link: str = ""
 ) -> list[str]:
     """Digest lines for the calendar: open catalysts whose window overlaps the next 30 days, and overdue
     ones whose window closed in the last OVERDUE_LISTED_DAYS, for the subscriber's agents (all when it names
-    none)."""
+    none). Each section lists at most COMING_UP_MAX / OVERDUE_MAX, nearest first, then "... and N more"
+    with `more_link` (the subscriber's calendar), so a flood of catalysts never crowds out the updates or
+    the footer."""
     wanted = set(subscription.preferences.agents)
     mine = [c for c in catalysts if not wanted or c.agent in wanted]
     horizon = today + timedelta(days=COMING_UP_DAYS)
@@ -276,18 +284,27 @@ def catalyst_sections(
     lines: list[str] = []
     if coming:
         lines += ["", f"== coming up in the next {COMING_UP_DAYS} days ({len(coming)}) =="]
-        for c in coming:
+        for c in coming[:COMING_UP_MAX]:
             lines.append(
                 f"- {clean_line(c.title())}: {c.window.label()} "
                 f"({c.window_start.isoformat()}..{c.window_end.isoformat()}, {c.state})"
             )
             if c.links:
                 lines.append(f"  {clean_line(c.links[-1])}")
+        lines += _more(len(coming) - COMING_UP_MAX, "coming up", more_link)
     if overdue:
         lines += ["", f"== overdue ({len(overdue)}) =="]
-        for c in overdue:
+        for c in overdue[-OVERDUE_MAX:]:  # the most recent
             lines.append(
                 f"- {clean_line(c.title())} guided for {c.window.label()}: "
                 f"window closed {c.window_end.isoformat()}"
             )
+        lines += _more(len(overdue) - OVERDUE_MAX, "overdue", more_link)
     return lines
+
+
+def _more(left: int, what: str, link: str) -> list[str]:
+    if left <= 0:
+        return []
+    where = f"; the full calendar: {clean_line(link)}" if link else ""
+    return [f"... and {left} more {what} not shown here{where}"]
