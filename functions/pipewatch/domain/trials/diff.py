@@ -101,16 +101,42 @@ def diff_snapshots(
     return changes
 
 
-def vanished_change(old: TrialSnapshot, *, acronym: str | None = None) -> TrialChange:
-    """A study that the registry search stopped returning (a low `trial_update`).
+def vanished_change(
+    old: TrialSnapshot,
+    *,
+    acronym: str | None = None,
+    removed: bool = False,
+    merged_into: str = "",
+) -> TrialChange:
+    """A study the registry no longer gives as it was: withdrawn or removed (``removed``: its own record
+    answers 404), merged (``merged_into``: its record redirects to another NCT id), or, with neither, no
+    longer returned by the registry search (a low `trial_update`).
 
     The caller decides when to call this: search results page, rank and change with the query, so a study
-    missing from one search is confirmed with a direct `GET /api/v2/studies/{id}` (404 or a record that no
-    longer matches) before the change is stored and alerted, and it is alerted once (the caller marks the
-    stored snapshot as vanished).
+    missing from one search is confirmed with a direct `GET /api/v2/studies/{id}` (404 or a redirect to
+    another id) before the change is stored and alerted, and it is alerted once (the caller marks the stored
+    snapshot as vanished, `TrialSnapshot.vanished`).
     """
     ctx = _Ctx(old.nct_id, acronym or old.acronym or "")
     last = f" (last status {status_label(old.overall_status)})" if old.overall_status else ""
+    if merged_into:
+        return ctx.change(
+            "registry_record",
+            old.nct_id,
+            merged_into,
+            f"record merged into {merged_into} on ClinicalTrials.gov{last}",
+            event_type="trial_status",
+            severity="medium",
+        )
+    if removed:
+        return ctx.change(
+            "registry_record",
+            "listed",
+            "removed",
+            f"record withdrawn or removed from ClinicalTrials.gov (HTTP 404){last}",
+            event_type="trial_status",
+            severity="medium",
+        )
     return ctx.change(
         "registry_search",
         "listed",
