@@ -83,7 +83,8 @@ def _study_doc() -> dict[str, Any]:
         (b'{"history": {"changes": [{"version": "1", "date": "2020-01-01"}]}}', "integer version"),
         (b'{"history": {"changes": [{"version": 1, "date": "January 2020"}]}}', "YYYY-MM-DD"),
         (
-            b'{"history": {"changes": [{"version": 1, "date": "2020-01-01"}, {"version": 1, "date": "2020-01-02"}]}}',
+            b'{"history": {"changes": [{"version": 1, "date": "2020-01-01"}, '
+            b'{"version": 1, "date": "2020-01-02"}]}}',
             "twice",
         ),
         (
