@@ -93,7 +93,8 @@ def test_given_a_record_merged_into_another_id_then_one_merged_update() -> None:
     merged = TrialIntakeResult()
     intake.vanish("ctgov", [("NCT06171568", "NCT04280705"), ("NCT00000001", "")], NOW, into=merged)
     assert [u.title for u in merged.stored] == [
-        "ECOG (NCT06171568): record merged into NCT04280705 on ClinicalTrials.gov (last status Not yet recruiting)"
+        "ECOG (NCT06171568): record merged into NCT04280705 on ClinicalTrials.gov"
+        " (last status Not yet recruiting)"
     ]  # NCT00000001 was never stored: not news
 
 
