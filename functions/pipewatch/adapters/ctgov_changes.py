@@ -96,7 +96,7 @@ def change_params(settings: CtgovSettings, watermark: str) -> dict[str, str]:
         "pageSize": str(settings.change_page_size),
         "fields": ",".join(settings.change_fields),
         "filter.advanced": change_range(watermark, settings.overlap_days),
-        "sort": "LastUpdatePostDate",
+        "sort": "LastUpdatePostDate:asc",  # dates sort desc by default (OAS); asc lets a capped poll resume
     }
 
 

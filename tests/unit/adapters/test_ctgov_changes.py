@@ -107,7 +107,7 @@ def test_one_global_query_followed_to_the_end_and_matched_locally() -> None:
     first = change_calls[0]
     # no watermark yet: dataTimestamp 2026-08-19 less first_window_days (3) less overlap_days (2)
     assert first["filter.advanced"] == "AREA[LastUpdatePostDate]RANGE[2026-08-14,MAX]"
-    assert first["pageSize"] == "1000" and first["sort"] == "LastUpdatePostDate"
+    assert first["pageSize"] == "1000" and first["sort"] == "LastUpdatePostDate:asc"
     assert "LastUpdateSubmitDate" in first["fields"] and "protocolSection" not in first["fields"]
     assert [study_keys(s).nct_id for s in result.studies] == MATCHED
     assert [item.guid for item in result.items] == MATCHED
