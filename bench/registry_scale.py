@@ -43,7 +43,7 @@ from pipewatch.domain.ingest.sources import SourcesConfig  # noqa: E402
 from pipewatch.domain.models import SourceState, Update  # noqa: E402
 from pipewatch.domain.watch.watchlist import Agent, Aliases, Watchlist  # noqa: E402
 from pipewatch.services.poll import PollService  # noqa: E402
-from pipewatch_local.replay_server import Reply, ReplayServer  # noqa: E402
+from pipewatch_local.replay_server import ReplayServer, Reply  # noqa: E402
 
 CTGOV = ROOT / "tests" / "fixtures" / "ctgov"
 PAGE1 = (CTGOV / "v2_search_phelan-mcdermid_pageSize5_page1_2026-08-11_biomcp.json").read_bytes()
@@ -176,10 +176,11 @@ def run(strategy: str, agents: int) -> list[str]:
             cpu = time.thread_time()
             fetched = sum(service.poll_task(task).fetched for task in tasks)
             cpu_ms = (time.thread_time() - cpu) * 1000
+            breakdown = ", ".join(f"{k} {v}" for k, v in sorted(served.kinds.items()))
             lines.append(
                 f"{strategy:9s} agents {agents:5d} cycle {cycle}: tasks {len(tasks):4d}  requests"
                 f" {served.requests:5d}  bytes {served.bytes:9d}  cpu {cpu_ms:8.1f} ms  store writes"
-                f" {store.writes:5d}  studies {fetched:5d}  ({', '.join(f'{k} {v}' for k, v in sorted(served.kinds.items()))})"
+                f" {store.writes:5d}  studies {fetched:5d}  ({breakdown})"
             )
     return lines
 
