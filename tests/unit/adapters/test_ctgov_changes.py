@@ -17,7 +17,7 @@ from pipewatch.adapters.ctgov_changes import poll_by_change, study_keys
 from pipewatch.adapters.source_poll import SourcePoll, WatchInputs
 from pipewatch.domain.ingest.sources import CtgovSource, parse_source_config
 from pipewatch.domain.models import SourceState
-from pipewatch.errors import SourceError
+from pipewatch.errors import PayloadError, SourceError
 from pipewatch.services.ports import HttpResponse
 
 CTGOV = Path(__file__).resolve().parents[2] / "fixtures" / "ctgov"
@@ -238,3 +238,37 @@ def test_poll_source_dispatches_by_strategy(monkeypatch: pytest.MonkeyPatch) -> 
     result = source_kinds.SOURCE_KIND_SPECS["ctgov"].poll(_poll(fetcher), WATCH)
     assert any("filter.advanced" in params for _path, params in fetcher.calls)
     assert len(result.studies) == 5
+
+
+@pytest.mark.parametrize(
+    "hand_made_study",
+    [
+        {},
+        {"protocolSection": []},
+        {"protocolSection": {"armsInterventionsModule": {"interventions": "not a list"}}},
+        {"protocolSection": {"armsInterventionsModule": {"interventions": [1, None, {"otherNames": 3}]}}},
+        {"protocolSection": {"conditionsModule": {"conditions": [1, "Myositis", None]}}},
+        {"protocolSection": {"sponsorCollaboratorsModule": {"collaborators": ["x", {"name": 7}]}}},
+    ],
+)
+def test_study_keys_of_a_wrong_shape_are_empty_not_an_error(hand_made_study: dict[str, Any]) -> None:
+    keys = study_keys(hand_made_study)
+    assert keys.nct_id == "" and keys.sponsors == () and keys.last_update == ""
+    assert set(keys.conditions) <= {"Myositis"}
+
+
+def test_a_change_page_that_is_not_a_search_answer_fails_the_poll() -> None:
+    html = b"<!DOCTYPE html><html><title>Access denied</title></html>"
+    fetcher = HandMadeFetcher(_routes(**{"/api/v2/studies": lambda _p: html}))
+    with pytest.raises(PayloadError, match="not JSON"):
+        poll_by_change(_poll(fetcher), _source(), WATCH)
+    fetcher = HandMadeFetcher(_routes(**{"/api/v2/version": lambda _p: b'{"dataTimestamp": "soon"}'}))
+    with pytest.raises(PayloadError, match="not a date"):
+        poll_by_change(_poll(fetcher), _source(), WATCH)
+
+
+def test_a_page_whose_protocol_section_is_not_an_object_is_a_payload_error() -> None:
+    from pipewatch.adapters.ctgov import parse_studies_page
+
+    with pytest.raises(PayloadError, match="without protocolSection nctId"):
+        parse_studies_page(b'{"studies": [{"protocolSection": []}]}')  # hand-made

@@ -105,3 +105,38 @@ def test_a_vanished_record_that_answers_again_is_read_without_the_mark() -> None
     intake.vanish("ctgov", [("NCT06171568", "")], NOW, into=TrialIntakeResult())
     assert _run(intake, RECRUITING) == ["ECOG (NCT06171568): status Not yet recruiting -> Recruiting"]
     assert TrialSnapshot.model_validate_json(store.snapshots["NCT06171568"][0]).vanished is None
+
+
+def test_the_poll_service_emits_the_pollers_counts_and_stores_its_vanished_records() -> None:
+    from fakes import ScriptedPoller
+    from pipewatch.domain.ingest.polling import SourceResult
+    from pipewatch.domain.ingest.sources import SourcesConfig
+    from pipewatch.domain.models import SourceState
+    from pipewatch.services.poll import PollService
+
+    store, metrics = InMemoryStore(), CountingMetrics()
+    _run(_intake(store), ECOG, first_poll=True)
+
+    def answer(state: SourceState) -> SourceResult:
+        return SourceResult(
+            items=[],
+            new_state=state,
+            counts={"CtgovHistoryFallbacks": 2},
+            vanished=[("NCT06171568", "")],
+        )
+
+    service = PollService(
+        store=store,
+        source_poller=ScriptedPoller({"ctgov": answer}),
+        fetcher=None,  # type: ignore[arg-type]
+        classifier=load_classifier(),
+        watchlist=load_data_file("watchlist.yaml", Watchlist),
+        sources=SourcesConfig.model_validate({"sources": [{"id": "ctgov", "kind": "ctgov"}]}),
+        metrics=metrics,
+        clock=lambda: NOW,
+    )
+    report = service.poll(["ctgov"])
+    assert report.outcomes[0].trial_changes == 1
+    assert [u.change.field for u in report.new_updates if u.change] == ["registry_record"]
+    assert metrics.counts[("CtgovHistoryFallbacks", (("source", "ctgov"),))] == 2
+    assert metrics.counts[("RecordsVanished", (("source", "ctgov"),))] == 1
