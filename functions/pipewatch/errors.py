@@ -14,11 +14,12 @@ class ConfigError(PipewatchError):
 class SourceError(PipewatchError):
     """A source could not be fetched or parsed. The poll records it and carries on with the other sources."""
 
-    def __init__(self, source_id: str, reason: str, *, retryable: bool = True) -> None:
+    def __init__(self, source_id: str, reason: str, *, retryable: bool = True, status: int = 0) -> None:
         super().__init__(f"{source_id}: {reason}")
         self.source_id = source_id
         self.reason = reason
         self.retryable = retryable
+        self.status = status  # the HTTP status of a final 4xx answer (0 otherwise): a 404 can be news
 
 
 class PayloadError(PipewatchError):

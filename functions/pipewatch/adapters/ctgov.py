@@ -76,7 +76,8 @@ def parse_version(data: bytes) -> str:
 
 
 def _nct_id(study: Mapping[str, Any]) -> str:
-    ident = study.get("protocolSection", {}).get("identificationModule", {})
+    proto = study.get("protocolSection")
+    ident = proto.get("identificationModule") if isinstance(proto, Mapping) else None
     value = ident.get("nctId") if isinstance(ident, Mapping) else None
     return value if isinstance(value, str) else ""
 

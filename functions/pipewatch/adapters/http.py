@@ -303,6 +303,7 @@ class HttpFetcher:
                     source_id,
                     f"{host}: HTTP {status}" + (f": {detail[0][:200]}" if detail else ""),
                     retryable=False,
+                    status=status,
                 )
             declared = resp_headers.get("content-length", "")
             if declared.isdigit() and int(declared) > cap:

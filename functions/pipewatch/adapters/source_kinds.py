@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from pipewatch.adapters import authority_kinds, ctgov, edgar, pubmed
+from pipewatch.adapters import authority_kinds, ctgov, ctgov_changes, ctgov_history, edgar, pubmed, safejson
 from pipewatch.adapters.feeds import parse_feed
 from pipewatch.adapters.source_poll import SourcePoll, WatchInputs
 from pipewatch.domain.ingest.polling import SourceResult
@@ -159,6 +159,8 @@ def _poll_pubmed(poll: SourcePoll, config: PubmedSource, watch: WatchInputs) -> 
 
 def _poll_ctgov(poll: SourcePoll, config: CtgovSource, watch: WatchInputs) -> SourceResult:
     settings = config.ctgov
+    if settings.strategy == "by_change":  # issue 25: one global query per refresh (adapters/ctgov_changes.py)
+        return ctgov_changes.poll_by_change(poll, config, watch)
     terms = [*(watch.terms if settings.use_watchlist else []), *settings.extra_terms]
     nct_ids = [*(watch.nct_ids if settings.use_watchlist else []), *settings.extra_nct_ids]
     requests = ctgov.build_search_requests(settings, terms, nct_ids)
@@ -215,6 +217,28 @@ def _authority_file(
     return lambda data, source_id: ParsedFile(*parse(data, source_id))
 
 
+# -- ctgov record history (issue 25): a parse-feed kind that is not a source kind of its own ---------------
+
+
+def _parse_ctgov_history_file(data: bytes, source_id: str) -> ParsedFile:
+    """A ``/history/<version>`` body -> the study as it stood then; a ``/history`` list -> its versions as
+    notes (a version list carries no item of its own)."""
+    doc = safejson.loads(data, "ctgov history")
+    if isinstance(doc, dict) and "studyVersion" in doc:
+        version, study = ctgov_history.parse_history_version(data)
+        item = ctgov.study_to_item(study, source_id=source_id)
+        extra = {**item.extra, "history_version": str(version)}
+        return ParsedFile([item.model_copy(update={"extra": extra})])
+    entries = ctgov_history.parse_history(data)
+    return ParsedFile([], [f"version {e.version} {e.date} {e.status or '-'}" for e in entries])
+
+
+# Parsers offered by parse-feed without a source kind of their own (the ctgov source reads these payloads).
+EXTRA_FILE_PARSERS: dict[str, FileParser] = {
+    "ctgov-history": FileParser("ctgov /api/int history JSON", _parse_ctgov_history_file),
+}
+
+
 # -- the registry -------------------------------------------------------------------------------------------
 
 SOURCE_KIND_SPECS: dict[str, SourceKindSpec[Any]] = {
@@ -253,4 +277,10 @@ SOURCE_KIND_SPECS: dict[str, SourceKindSpec[Any]] = {
 def file_parsers(specs: dict[str, SourceKindSpec[Any]] | None = None) -> dict[str, FileParser]:
     """The kinds `pipewatch parse-feed --kind` offers, in registry order, with their parsers."""
     registry = SOURCE_KIND_SPECS if specs is None else specs
-    return {kind: spec.file_parser for kind, spec in registry.items() if spec.file_parser is not None}
+    parsers: dict[str, FileParser] = {}
+    for kind, spec in registry.items():
+        if spec.file_parser is not None:
+            parsers[kind] = spec.file_parser
+        # a payload another kind's source reads ("ctgov-history") is offered right after that kind
+        parsers.update({name: p for name, p in EXTRA_FILE_PARSERS.items() if name.startswith(f"{kind}-")})
+    return parsers

@@ -10,7 +10,7 @@ from typing import Any
 from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import FetchedItem, SourceState
-from pipewatch.services.ports import Expect, Fetcher, HttpResponse, WatchlistLike
+from pipewatch.services.ports import Expect, Fetcher, HttpResponse, RegistryWatchlistLike, WatchlistLike
 
 # -- the watchlist, as far as sources are concerned ---------------------------------------------------------
 
@@ -19,6 +19,8 @@ from pipewatch.services.ports import Expect, Fetcher, HttpResponse, WatchlistLik
 class WatchInputs:
     terms: list[str]
     nct_ids: list[str]
+    conditions: list[str] = field(default_factory=list)  # the watched indications' names (by-change match)
+    sponsors: list[str] = field(default_factory=list)  # the agents' sponsors and partners (by-change match)
 
 
 def watch_inputs(watchlist: WatchlistLike | None) -> WatchInputs:
@@ -28,6 +30,8 @@ def watch_inputs(watchlist: WatchlistLike | None) -> WatchInputs:
         return WatchInputs([], [])
     terms = [term for agent in watchlist.agents for term in agent.search_terms()]
     nct_ids = [nct for nct, _agent, _acronym in watchlist.watched_trials()]
+    if isinstance(watchlist, RegistryWatchlistLike):
+        return WatchInputs(terms, nct_ids, watchlist.condition_terms(), watchlist.sponsor_names())
     return WatchInputs(terms, nct_ids)
 
 
@@ -46,6 +50,11 @@ class SourcePoll:
     requests: int = 0
     cursor: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # metrics the poll service emits (name -> count)
+    vanished: list[tuple[str, str]] = field(default_factory=list)  # (nct_id, merged into nct_id or "")
+
+    def count(self, name: str, value: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + value
 
     def get(
         self,
@@ -93,4 +102,6 @@ class SourcePoll:
             not_modified=not_modified,
             requests=self.requests,
             notes=self.notes,
+            counts=dict(self.counts),
+            vanished=list(self.vanished),
         )

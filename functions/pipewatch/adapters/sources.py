@@ -8,6 +8,7 @@ the poll service can record it and carry on with the other sources.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -47,11 +48,4 @@ def poll_source(
     new_state = result.new_state.model_copy(
         update={"last_attempt": now, "last_success": now, "consecutive_failures": 0, "last_error": ""}
     )
-    return SourceResult(
-        items=result.items,
-        studies=result.studies,
-        new_state=new_state,
-        not_modified=result.not_modified,
-        requests=poll.requests,
-        notes=result.notes,
-    )
+    return dataclasses.replace(result, new_state=new_state, requests=poll.requests)

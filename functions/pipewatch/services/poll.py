@@ -239,6 +239,15 @@ class PollService:
         outcome = SourceOutcome(source_id=source.id, ok=True, not_modified=result.not_modified)
         if result.not_modified:
             return outcome
+        for name, value in sorted(result.counts.items()):
+            self._metrics.count(name, value, source=source.id)
+        if result.vanished:
+            gone = TrialIntakeResult()
+            try:
+                self._trials.vanish(source.id, result.vanished, now, into=gone)
+            finally:
+                outcome.trial_changes += len(gone.stored)
+                report.new_updates.extend(gone.stored)
         if result.studies:
             outcome.fetched = len(result.studies)
             # The first successful poll of a registry is a baseline (pipewatch.domain.ingest.trial_intake).
@@ -246,7 +255,7 @@ class PollService:
             try:
                 self._trials.run(source.id, result.studies, now, first_poll=baseline, into=trials)
             finally:
-                outcome.trial_changes = len(trials.stored)
+                outcome.trial_changes += len(trials.stored)
                 report.new_updates.extend(trials.stored)
                 if self._calendar is not None and trials.saved:
                     report.new_updates.extend(self._calendar.observe_trials(trials.saved, now))

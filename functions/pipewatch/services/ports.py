@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from pipewatch.domain.catalysts.calendar import CalendarEntry
@@ -135,6 +135,15 @@ class WatchlistLike(Protocol):
     def agents(self) -> Sequence[AgentLike]: ...
 
     def watched_trials(self) -> list[tuple[str, str, str]]: ...
+
+
+@runtime_checkable
+class RegistryWatchlistLike(Protocol):
+    """What the registry's by-change poll also matches on, when the watchlist offers it (issue 25)."""
+
+    def condition_terms(self) -> list[str]: ...
+
+    def sponsor_names(self) -> list[str]: ...
 
 
 class UpdateStore(RecentUpdates, Protocol):

@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from pipewatch.domain.ingest.sources import PollLimits
-from pipewatch.domain.ingest.trial_intake import decide_trial, read_study
+from pipewatch.domain.ingest.trial_intake import decide_trial, read_study, trial_update
 from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
 from pipewatch.domain.models import Update
+from pipewatch.domain.trials.diff import vanished_change
 from pipewatch.domain.trials.model import TrialSnapshot, carry_forward, fit_snapshot
 from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.watchlist import Watchlist
@@ -65,6 +66,45 @@ class TrialIntake:
             except (PayloadError, RecordRejected) as exc:  # this study only: the next one is still diffed
                 logger.warning("skipping a registry record", extra={"source": source_id, "reason": str(exc)})
                 self._metrics.count("RecordsRejected", 1, source=source_id)
+
+    def vanish(
+        self,
+        source_id: str,
+        vanished: Sequence[tuple[str, str]],
+        now: datetime,
+        *,
+        into: TrialIntakeResult,
+    ) -> None:
+        """Records that answered 404 or moved to another id (`(nct_id, new id or "")`): one change each,
+        stored once (the snapshot is marked), and only for a study already known (one never stored is not
+        news). The conditional write makes a concurrent poll store it at most once too."""
+        for nct_id, merged_into in vanished:
+            previous = self._store.get_snapshot(nct_id)
+            if previous is None:
+                continue
+            old = TrialSnapshot.model_validate_json(previous[0])
+            if old.vanished:
+                continue
+            change = vanished_change(
+                old,
+                acronym=self._watched_acronyms.get(nct_id) or None,
+                removed=not merged_into,
+                merged_into=merged_into,
+            )
+            update = trial_update(
+                old,
+                change,
+                source_id,
+                now,
+                classifier=self._classifier,
+                watched_agent=self._watchlist.agent_for_nct(nct_id),
+            )
+            marked = old.model_copy(update={"vanished": merged_into or "removed"})
+            if self._store.save_snapshot_with_updates(
+                nct_id, marked.model_dump_json(), previous[1], (update,)
+            ):
+                into.stored.append(update)
+                self._metrics.count("RecordsVanished", 1, source=source_id)
 
     def _one(
         self,

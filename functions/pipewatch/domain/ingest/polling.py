@@ -98,3 +98,6 @@ class SourceResult:
     not_modified: bool = False
     requests: int = 0
     notes: list[str] = field(default_factory=list)  # non-fatal: skipped records, page limit reached
+    counts: dict[str, int] = field(default_factory=dict)  # metrics to emit, e.g. CtgovHistoryFallbacks
+    # Watched registry records that answered 404 (withdrawn/removed) or moved to another id: (nct, new nct).
+    vanished: list[tuple[str, str]] = field(default_factory=list)

@@ -38,6 +38,21 @@ GOOGLE_NEWS_TERMS = (
 # plus the small miscInfoModule and hasResults, which mark the document as complete so an absent key means
 # "empty" (see domain/trials.py). The results and document sections, the bulk of a record, are left out.
 DEFAULT_CTGOV_FIELDS = ("protocolSection", "derivedSection.miscInfoModule", "hasResults")
+# What the global by-change query asks for: enough to match a study to an agent and to skip one already
+# seen; the full record of a matched study is then fetched by NCT id.
+CTGOV_CHANGE_FIELDS = (
+    "NCTId",
+    "BriefTitle",
+    "OfficialTitle",
+    "Acronym",
+    "Condition",
+    "InterventionName",
+    "InterventionOtherName",
+    "LeadSponsorName",
+    "CollaboratorName",
+    "LastUpdateSubmitDate",
+    "LastUpdatePostDate",
+)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 _NCT = re.compile(r"^NCT\d{8}$")
 # Only these prefixes: Settings reads exactly these variables for the sources (pipewatch.settings).
@@ -88,6 +103,29 @@ class CtgovSettings(_Strict):
     extra_terms: tuple[str, ...] = ()
     extra_nct_ids: tuple[str, ...] = ()
     use_watchlist: bool = True
+    # -- by change (issue 25): one global query per registry refresh, matched locally -------------------
+    # "by_agent": queries built from the aliases (one task per group of agents). "by_change": the studies
+    # whose LastUpdatePostDate is on or after the watermark (less `overlap_days`, so a late-posted update
+    # is not skipped), pages of `change_page_size` followed to the end, matched here against every agent's
+    # aliases, NCT ids, conditions and sponsors: the requests of a cycle do not grow with the agents.
+    strategy: Literal["by_agent", "by_change"] = "by_agent"
+    change_page_size: int = Field(default=1000, ge=1, le=1000)
+    change_max_pages: int = Field(default=60, ge=1, le=500)
+    change_fields: tuple[str, ...] = CTGOV_CHANGE_FIELDS
+    overlap_days: int = Field(default=2, ge=0, le=30)
+    first_window_days: int = Field(default=3, ge=0, le=60)  # no watermark yet: this far before dataTimestamp
+    match_on: tuple[Literal["aliases", "nct_ids", "conditions", "sponsors"], ...] = (
+        "aliases",
+        "nct_ids",
+        "conditions",
+        "sponsors",
+    )
+    # Every version: the record history (undocumented /api/int) of a watched study that changed.
+    int_base_url: str = "https://clinicaltrials.gov/api/int"
+    history: bool = True
+    history_max_versions: int = Field(default=10, ge=1, le=100)
+    # Vanished records: this many watched NCT ids (one filter.ids request) re-checked per cycle, in turn.
+    vanish_checks_per_cycle: int = Field(default=100, ge=0, le=1000)
 
     @field_validator("extra_nct_ids")
     @classmethod
@@ -233,7 +271,7 @@ class CtgovSource(SourceBase):
     ctgov: CtgovSettings = CtgovSettings()
 
     def splits_by_agent(self) -> bool:
-        return self.ctgov.use_watchlist
+        return self.ctgov.use_watchlist and self.ctgov.strategy == "by_agent"
 
     def without_extras(self) -> Self:
         return self.model_copy(

@@ -101,21 +101,29 @@ def diff_snapshots(
     return changes
 
 
-def vanished_change(old: TrialSnapshot, *, acronym: str | None = None) -> TrialChange:
-    """A study that the registry search stopped returning (a low `trial_update`).
-
-    The caller decides when to call this: search results page, rank and change with the query, so a study
-    missing from one search is confirmed with a direct `GET /api/v2/studies/{id}` (404 or a record that no
-    longer matches) before the change is stored and alerted, and it is alerted once (the caller marks the
-    stored snapshot as vanished).
+def vanished_change(
+    old: TrialSnapshot, *, acronym: str | None = None, removed: bool = False, merged_into: str = ""
+) -> TrialChange:
+    """A study the registry no longer gives as it was: ``removed`` (its record answers 404: withdrawn or
+    removed), ``merged_into`` (its record redirects to another NCT id), or neither: no longer returned by the
+    registry search (a low `trial_update`). The caller confirms a search miss with a direct GET first and
+    stores the change once (it marks the snapshot, `TrialSnapshot.vanished`).
     """
     ctx = _Ctx(old.nct_id, acronym or old.acronym or "")
     last = f" (last status {status_label(old.overall_status)})" if old.overall_status else ""
+    if merged_into or removed:
+        text = (
+            f"record merged into {merged_into} on ClinicalTrials.gov{last}"
+            if merged_into
+            else f"record withdrawn or removed from ClinicalTrials.gov (HTTP 404){last}"
+        )
+        new = merged_into or "removed"
+        old_value = old.nct_id if merged_into else "listed"
+        return ctx.change(
+            "registry_record", old_value, new, text, event_type="trial_status", severity="medium"
+        )
     return ctx.change(
-        "registry_search",
-        "listed",
-        "not returned",
-        f"no longer returned by the registry search{last}",
+        "registry_search", "listed", "not returned", f"no longer returned by the registry search{last}"
     )
 
 

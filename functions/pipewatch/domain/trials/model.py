@@ -173,6 +173,9 @@ class TrialSnapshot(_Frozen):
     # List fields dropped to keep the stored snapshot under the size budget (see `fit_snapshot`): not
     # carried, so not compared; every other field is still diffed.
     trimmed: tuple[str, ...] | None = None
+    # Set when the record answered 404 ("removed") or moved to another id (that id): its vanished change was
+    # stored, so it is not stored again. A record that answers again is read without it.
+    vanished: str | None = None
 
     @property
     def label(self) -> str:
@@ -217,7 +220,7 @@ def fit_snapshot(snapshot: TrialSnapshot, max_bytes: int) -> TrialSnapshot:
     raise PayloadError(f"{snapshot.nct_id}: record over {max_bytes} bytes even without its lists")
 
 
-_NOT_CARRIED_FORWARD = frozenset({"nct_id", "complete", "trimmed"})
+_NOT_CARRIED_FORWARD = frozenset({"nct_id", "complete", "trimmed", "vanished"})
 
 
 def carry_forward(old: TrialSnapshot | None, new: TrialSnapshot) -> TrialSnapshot:

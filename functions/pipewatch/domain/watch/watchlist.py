@@ -294,6 +294,16 @@ class Watchlist(BaseModel):
             if trial.nct_id is not None
         ]
 
+    def condition_terms(self) -> list[str]:
+        """Every name of the indications the agents' trials study (registry change matching, issue 25)."""
+        wanted = {ind for agent in self.agents for trial in agent.trials for ind in trial.indications}
+        return [term for ind in self.indications if ind.id in wanted for term in ind.terms.all()]
+
+    def sponsor_names(self) -> list[str]:
+        """The agents' sponsors and partners (registry change matching), without repeats."""
+        names = [name for agent in self.agents for name in (agent.sponsor, *agent.partners)]
+        return list(dict.fromkeys(names))
+
     def agent_for_nct(self, nct_id: str) -> str | None:
         wanted = nct_id.strip().upper()
         for agent in self.agents:
