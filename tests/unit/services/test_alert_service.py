@@ -162,3 +162,31 @@ def test_given_the_code_held_by_another_update_then_the_sms_carries_the_signed_p
     (alert,) = notifier.sent
     assert "/s/" not in alert.sms and alert.sms.endswith(links.update_url(ANY_READER, "u-approval"))
     assert short_links.stored[taken.code].update_id == "u-other"  # never overwritten
+
+
+def test_given_a_calendar_slip_its_story_reported_then_nothing_is_published_again() -> None:
+    """Hand-made: the calendar's slip made from an outlet that wrote "the FDA extended the review" joins
+    that outlet's story (part_of), whose alert already said it."""
+    notifier = RecordingNotifier()
+    service, _ = _service(notifier)
+    slip = APPROVAL.model_copy(
+        update={
+            "update_id": "c-slip",
+            "part_of": "u-approval",
+            "classification": APPROVAL.classification.model_copy(update={"event_type": "catalyst_slip"}),
+        }
+    )
+    assert service.handle_record(_record(slip)) is None
+    assert service.handle_record(_record(slip.model_copy(update={"part_of": ""}))) == "msg-1"
+    assert len(notifier.sent) == 1
+
+
+def test_given_an_escalation_then_it_says_update_and_links_the_story_it_raises() -> None:
+    notifier = RecordingNotifier()
+    links = _signed()
+    service, _ = _service(notifier, links=lambda: links)
+    raised = APPROVAL.model_copy(update={"update_id": "u-approval~high", "escalates": "u-approval"})
+    service.handle_record(_record(raised))
+    (alert,) = notifier.sent
+    assert alert.subject.startswith("update: ") and "update: Argenx wins approval" in alert.sms
+    assert links.update_url(ANY_READER, "u-approval") in alert.message

@@ -128,3 +128,29 @@ def test_given_open_entries_then_upcoming_answers_those_overlapping_the_range_fo
     assert [e.trial for e in service.upcoming(date(2026, 12, 1), date(2027, 1, 31))] == ["ALKIVIA"]
     assert service.upcoming(date(2027, 1, 1), date(2027, 1, 31)) == []
     assert service.upcoming(date(2026, 12, 1), date(2027, 1, 31), agents={"dazukibart"}) == []
+
+
+def test_given_an_outlet_that_itself_reports_the_move_then_the_slip_joins_its_story() -> None:
+    """The slip a story's own words report ("has extended the review ... to") is part of that story (its
+    alert said it); the slip the calendar infers by comparing two statements is not (asserted above)."""
+    store = InMemoryCatalystStore()
+    service = _service(store)
+    guided = _update(
+        "u-pdufa",
+        "The FDA set a PDUFA target action date of March 20, 2026 for efgartigimod.",
+        GUIDED.published,
+    )
+    extended = _update(
+        "u-extended",
+        "The FDA has extended the review of efgartigimod; the PDUFA target action date is now June 20, 2026.",
+        datetime(2026, 2, 26, tzinfo=UTC),
+        event="regulatory",
+    )
+    service.observe_update(guided, guided.first_seen)
+    (slip,) = service.observe_update(extended, extended.first_seen)
+    assert (slip.classification.event_type, slip.part_of) == ("catalyst_slip", "u-extended")
+
+    inferred = _service(InMemoryCatalystStore())
+    inferred.observe_update(GUIDED, GUIDED.first_seen)
+    (own,) = inferred.observe_update(SLIPPED, SLIPPED.first_seen)
+    assert own.part_of == ""
