@@ -37,6 +37,8 @@ def _run(build: Path, function: str, event: str, deployed: dict[str, Any]) -> In
     assert result.ok, f"{result.describe()}\n{result.stderr}"
     # Every module the handler loaded came from the build or the standard library.
     assert result.modules_outside == []
+    # ...and from its shipped .pyc: nothing of the build was compiled at import or during the invocation.
+    assert result.compiled_from_source == []
     return result
 
 
