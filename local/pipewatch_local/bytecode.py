@@ -64,7 +64,7 @@ def runtime_interpreter(version: tuple[int, int]) -> str:
 
 
 def code_roots(build_dir: Path) -> list[Path]:
-    """Every directory of the build that Lambda puts on sys.path: each function's code, the layer's python/."""
+    """Every directory of the build Lambda puts on sys.path: each function's code, the layer's python/."""
     roots = sorted(p for p in build_dir.iterdir() if p.is_dir() and (p / "pipewatch").is_dir())
     roots += sorted(p / "python" for p in build_dir.iterdir() if (p / "python").is_dir())
     return roots

@@ -29,9 +29,7 @@ def test_given_a_build_then_every_module_has_checked_hash_bytecode_of_the_runtim
 ) -> None:
     build: Path = request.getfixturevalue(which)
     roots = code_roots(build)
-    assert sorted(r.relative_to(build).as_posix() for r in roots) == sorted(
-        [*FUNCTIONS, f"{LAYER}/python"]
-    )
+    assert sorted(r.relative_to(build).as_posix() for r in roots) == sorted([*FUNCTIONS, f"{LAYER}/python"])
     for root in roots:
         assert any(root.rglob("*.py")), root
         problems = bytecode_problems(root, importlib.util.MAGIC_NUMBER)
@@ -58,7 +56,9 @@ def test_given_a_source_changed_after_the_build_then_the_proof_sees_the_compile(
     function = tmp_path / "ApiFunction"
     shutil.copytree(host_build / "ApiFunction", function)
     changed = function / "pipewatch" / "handlers" / "api.py"
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed after the build\n", encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n# changed after the build\n", encoding="utf-8"
+    )
     assert [p.problem for p in bytecode_problems(function)] == ["compiled from another source"]
     probe = import_from_build(function, host_build / LAYER / "python", "pipewatch.handlers.api")
     assert probe["compiled_from_source"] == [str(changed)]
