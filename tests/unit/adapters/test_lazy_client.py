@@ -42,3 +42,27 @@ def test_given_settings_when_a_lazy_boto3_client_is_used_then_it_has_the_region_
     proxy: Any = lazy_client("sqs", Settings(region="eu-west-1", endpoint_url="http://127.0.0.1:5999"))
     assert proxy.meta.region_name == "eu-west-1"
     assert proxy.meta.endpoint_url == "http://127.0.0.1:5999"
+
+
+def test_given_the_subscription_service_when_built_then_it_creates_no_client_until_a_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """composition builds deployed services with lazy clients: listing subscriptions creates the DynamoDB
+    client only, never the SNS one (hand-made settings; boto3.client replaced by a recorder)."""
+    import pipewatch.adapters.aws as aws
+    from pipewatch.composition import build_subscription_service
+    from pipewatch.services.subscriptions import SubscriptionNotFound
+
+    created: list[str] = []
+
+    def fake_client(service: str, **kwargs: Any) -> Any:
+        created.append(service)
+        return SimpleNamespace(get_item=lambda **kw: {})
+
+    monkeypatch.setattr(aws.boto3, "client", fake_client)
+    settings = Settings(table_name="t", topic_arn="arn:aws:sns:us-east-1:123456789012:t")
+    service = build_subscription_service(settings, check_watchlist=False)
+    assert created == []
+    with pytest.raises(SubscriptionNotFound):
+        service.get("sub-0001")
+    assert created == ["dynamodb"]
