@@ -114,5 +114,5 @@ def test_given_the_schedule_event_then_the_built_catalyst_check_runs(
     result = _run(host_build, "CatalystCheckFunction", "catalyst_check_schedule.json", deployed)
     # It read the calendar the poll above filled (its rules are tested on moto); one update per overdue entry.
     report = result.response
-    assert set(report) == {"checked", "due", "overdue", "updates"}
+    assert set(report) == {"checked", "due", "overdue", "refolded", "repaired", "updates"}
     assert report["checked"] >= report["due"] + report["overdue"] and report["updates"] == report["overdue"]
