@@ -41,10 +41,23 @@ class LazyClient:
         self._create = create
         self._client: Any = None
 
-    def __getattr__(self, name: str) -> Any:
+    def _created(self) -> Any:
         if self._client is None:
             self._client = self._create()
-        return getattr(self._client, name)
+        return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._created(), name)
+
+    # Setting an attribute (a test replacing one method) sets it on the client, as it would without the proxy.
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in LazyClient.__slots__:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._created(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._created(), name)
 
 
 def lazy_client(service: str, settings: Settings) -> Any:

@@ -31,6 +31,15 @@ def test_given_a_lazy_client_when_used_twice_then_one_client_serves_both_calls()
     assert len(created) == 1
 
 
+def test_given_a_lazy_client_when_a_method_is_replaced_then_the_client_has_it_until_restored() -> None:
+    client = SimpleNamespace(publish=lambda: "real")
+    proxy: Any = LazyClient(lambda: client)
+    proxy.publish = lambda: "replaced"
+    assert client.publish() == proxy.publish() == "replaced"
+    del proxy.publish
+    assert not hasattr(client, "publish")
+
+
 def test_given_a_lazy_client_when_the_client_lacks_an_attribute_then_attribute_error_as_usual() -> None:
     proxy: Any = LazyClient(SimpleNamespace)
     with pytest.raises(AttributeError, match="publish"):
