@@ -50,7 +50,8 @@ template-lint: $(STAMP) $(SAMSTAMP)
 	$(SAMVENV)/bin/sam validate --lint --template-file template.yaml --region us-east-1
 
 # What ships: `sam build` for the template's architecture (arm64), and the same template for this machine's
-# architecture, whose build tests/build imports and invokes in an interpreter that sees nothing else.
+# architecture, whose build tests/build imports and invokes in an interpreter that sees nothing else. Each
+# build then gets checked-hash .pyc of the runtime's Python for every module (pipewatch_local.bytecode).
 build: $(STAMP) $(SAMSTAMP)
 	PIPEWATCH_SAM=$(SAMVENV)/bin/sam $(BIN)/python -m pipewatch_local.artifact build --arch arm64
 	PIPEWATCH_SAM=$(SAMVENV)/bin/sam $(BIN)/python -m pipewatch_local.artifact build --arch host

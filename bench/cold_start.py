@@ -23,18 +23,21 @@ the fresh interpreter is printed beside it (less sensitive to a loaded machine; 
 moto's work, which runs in the bench's process).
 
 Every interpreter runs with `-B`, as Lambda does in effect (its code directories are read-only, so no
-bytecode cache is ever written): `sam build` ships no `.pyc`, so every cold start compiles each module it
-imports, and a bench that let the first run write `__pycache__` into the build would time a cache the
-shipped artifact does not have. A build that holds `__pycache__` is refused (rebuild it).
+bytecode cache is ever written). The build ships bytecode (issue 28: `make build` compiles every module of
+every function and of the layer, checked-hash .pyc for the runtime's version, pipewatch_local.bytecode), so
+the default is the shipped layout as it is: a build with a module lacking a valid .pyc is refused (rebuild
+it). `--source-only` times a copy with every .pyc removed: the layout before issue 28, for comparison.
+
+Poll is also timed at a 1,000-agent watchlist: a copy of its function directory whose packaged watchlist
+(the JSON copy a deployed function reads) holds the real agents plus synthetic ones (target for (b): within
+2.0x).
 
 The build is `.aws-sam/build-<host arch>` (`make build`; the same template, pins and code as the arm64 build
-that ships, with wheels this machine can load). `import boto3` is timed from the same layer.
+that ships, with wheels this machine can load). `import boto3` is timed from the same layer, compiled the
+same way.
 
-`--bytecode` times a copy of the build with every module compiled beforehand (`compileall`, checked-hash
-.pyc, valid whatever the files' timestamps after zipping): what shipping bytecode would give. It is NOT what
-`sam build` ships today; the header says which one a table is.
-
-Run: .venv/bin/python bench/cold_start.py [--runs 9] [--build-dir DIR] [--no-invoke] [--bytecode]
+Run: .venv/bin/python bench/cold_start.py [--runs 9] [--build-dir DIR] [--no-invoke] [--source-only]
+     [--agents 1000]
 """
 
 from __future__ import annotations
@@ -47,15 +50,18 @@ import statistics
 import subprocess
 import sys
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipewatch_local.functions import by_module
+from pipewatch_local.functions import FUNCTIONS, by_module
 
-HANDLERS = ["plan", "poll", "alert", "digest", "api"]
-# The sample event of events/ each handler's first invocation gets in (c).
+# Every handler with a sample event in events/ (the one its first invocation gets in (c)).
+HANDLERS = [f.module for f in FUNCTIONS if f.sample_events]
 EVENTS = {name: by_module(name).sample_events[0] for name in HANDLERS}
-TARGET = 1.5
+TARGET = 1.5  # (b) import + build, beside import boto3
+TARGET_INVOKE = 2.0  # (c) + first invocation
+TARGET_AGENTS = 2.0  # (b) of poll at the large watchlist
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {
     **os.environ,
@@ -95,11 +101,33 @@ TIMED = (
 Sample = tuple[float, float]  # (wall, cpu) seconds
 
 
-PATHS: list[str] = []  # the function's code and the layer, set in main()
+LARGE = "@{agents} agents"  # the row label suffix of the large-watchlist poll
 
 
-def _run(code: str) -> str:
-    prefix = f"import sys; sys.path[:0] = {PATHS!r}; "
+@dataclass(frozen=True)
+class Row:
+    """One handler row of the table: its module, the build its function is timed from, its label."""
+
+    name: str  # handler module (plan, poll, ...)
+    build: Path
+    label: str
+
+    @property
+    def module(self) -> str:
+        return f"pipewatch.handlers.{self.name}"
+
+    @property
+    def function(self) -> str:
+        return by_module(self.name).logical_id
+
+    @property
+    def paths(self) -> list[str]:
+        """Lambda's sys.path order: the function's code, then the layer."""
+        return [str(self.build / self.function), str(self.build / "RuntimeDependencies" / "python")]
+
+
+def _run(code: str, paths: list[str]) -> str:
+    prefix = f"import sys; sys.path[:0] = {paths!r}; "
     interpreter = getattr(sys, "_base_executable", sys.executable)
     out = subprocess.run(
         [interpreter, "-S", "-E", "-s", "-B", "-c", prefix + code],
@@ -113,15 +141,13 @@ def _run(code: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def _timed(body: str) -> Sample:
-    wall, cpu = _run(TIMED.format(body=body)).split()
+def _timed(body: str, paths: list[str]) -> Sample:
+    wall, cpu = _run(TIMED.format(body=body), paths).split()
     return float(wall), float(cpu)
 
 
 def statements(module: str) -> dict[str, str]:
     """`build` is what the first invocation does before its event: the handler's default service."""
-    from pipewatch_local.functions import by_module
-
     default = by_module(module.rsplit(".", 1)[1]).defaults["service"]
     return {
         "import": f"import {module}",
@@ -129,9 +155,9 @@ def statements(module: str) -> dict[str, str]:
     }
 
 
-def heavy_loaded(body: str) -> list[str]:
+def heavy_loaded(body: str, paths: list[str]) -> list[str]:
     code = f"import sys; {body}; print(' '.join(m for m in {HEAVY!r} if m in sys.modules) or '-')"
-    return [m for m in _run(code).split() if m != "-"]
+    return [m for m in _run(code, paths).split() if m != "-"]
 
 
 def loadavg() -> str:
@@ -141,56 +167,83 @@ def loadavg() -> str:
         return "n/a"
 
 
-def first_invocation(build: Path, name: str, deployment: dict[str, Any]) -> Sample:
+def first_invocation(row: Row, deployment: dict[str, Any]) -> Sample:
     """Import + the first invocation of a handler from the build (pipewatch_local.artifact.invoke: a fresh
     interpreter seeing only the build), timed inside that interpreter."""
     from pipewatch_local.artifact import invoke
 
-    event = json.loads((ROOT / "events" / EVENTS[name]).read_text(encoding="utf-8"))
-    result = invoke(build, f"{name.capitalize()}Function", event, deployment["env"])
+    event = json.loads((ROOT / "events" / EVENTS[row.name]).read_text(encoding="utf-8"))
+    result = invoke(row.build, row.function, event, deployment["env"])
     if not result.ok or not result.seconds:
         raise SystemExit(f"first invocation failed: {result.describe()}\n{result.stderr}")
-    if name in ("alert", "poll") and result.response != {"batchItemFailures": []}:
+    if row.name in ("alert", "poll") and result.response != {"batchItemFailures": []}:
         raise SystemExit(f"first invocation reported failures: {result.describe()}")
+    if result.compiled_from_source:
+        raise SystemExit(f"{row.label}: compiled {result.compiled_from_source[:3]} at import (stale .pyc?)")
     seconds = result.seconds["invoke"]
     return seconds["wall"], seconds["cpu"]
 
 
-def _bytecode_in(build: Path) -> list[Path]:
-    return sorted(build.rglob("__pycache__"))
-
-
-def _compiled_copy(build: Path) -> Path:
+def _scratch() -> Path:
     import atexit
     import shutil
     import tempfile
 
-    scratch = tempfile.mkdtemp(prefix="pipewatch-bench-")
+    scratch = Path(tempfile.mkdtemp(prefix="pipewatch-bench-"))
     atexit.register(shutil.rmtree, scratch, ignore_errors=True)
-    copy = Path(scratch) / build.name
-    shutil.copytree(build, copy)
-    interpreter = getattr(sys, "_base_executable", sys.executable)
-    command = [interpreter, "-m", "compileall", "-q", "--invalidation-mode", "checked-hash", str(copy)]
-    subprocess.run(command, check=True, capture_output=True)
+    return scratch
+
+
+def _source_only_copy(build: Path) -> Path:
+    """A copy of the build without any .pyc: the layout `sam build` shipped before issue 28."""
+    import shutil
+
+    copy = _scratch() / build.name
+    shutil.copytree(build, copy, ignore=shutil.ignore_patterns("__pycache__"))
     return copy
 
 
-def _cells(build: Path, args: argparse.Namespace, present: list[str]) -> dict[tuple[str, str], list[Sample]]:
-    cases: dict[tuple[str, str], str] = {
-        ("bare interpreter", ""): "pass",
-        ("import boto3", ""): "import boto3",
+def _large_watchlist_build(build: Path, agents: int) -> Path:
+    """The poll function with `agents` agents in its packaged watchlist (the real ones, then synthetic ones
+    with a generic name and a code each, as bench/fanout.py makes them), and the same layer."""
+    import shutil
+
+    copy = _scratch() / f"{build.name}-{agents}-agents"
+    copy.mkdir()
+    function = by_module("poll").logical_id
+    shutil.copytree(build / function, copy / function)
+    (copy / "RuntimeDependencies").symlink_to(build / "RuntimeDependencies")
+    packaged = copy / function / "pipewatch" / "data" / "watchlist.json"
+    data = json.loads(packaged.read_text(encoding="utf-8"))
+    for n in range(agents - len(data["agents"])):
+        data["agents"].append(
+            {"id": f"synth_{n:04d}", "name": f"Synthomab {n}", "sponsor": f"Synthetic Bio {n}",
+             "aliases": {"generic": [f"synthomab{n:04d}"], "codes": [f"SYN-{n:04d}"]}}
+        )  # fmt: skip
+    packaged.write_text(json.dumps(data), encoding="utf-8")
+    return copy
+
+
+def _cells(
+    rows: list[Row], args: argparse.Namespace, reference: list[str]
+) -> dict[tuple[str, str], list[Sample]]:
+    cases: dict[tuple[str, str], tuple[str, list[str]]] = {
+        ("bare interpreter", ""): ("pass", reference),
+        ("import boto3", ""): ("import boto3", reference),
         ("boto3 + dynamodb, sns, sqs clients", ""): (
-            "import boto3; [boto3.client(s) for s in ('dynamodb', 'sns', 'sqs')]"
+            "import boto3; [boto3.client(s) for s in ('dynamodb', 'sns', 'sqs')]",
+            reference,
         ),
     }
-    for module in present:
-        for kind, body in statements(module).items():
-            cases[(module, kind)] = body
+    by_label = {row.label: row for row in rows}
+    for row in rows:
+        for kind, body in statements(row.module).items():
+            cases[(row.label, kind)] = (body, row.paths)
     samples: dict[tuple[str, str], list[Sample]] = {key: [] for key in cases}
     if not args.invoke:
         for _ in range(args.runs):  # interleaved rounds
-            for key, body in cases.items():
-                samples[key].append(_timed(body))
+            for key, (body, paths) in cases.items():
+                samples[key].append(_timed(body, paths))
         return samples
     from pipewatch_local.artifact import deployed_stack, moto_server
 
@@ -201,13 +254,12 @@ def _cells(build: Path, args: argparse.Namespace, present: list[str]) -> dict[tu
     with moto_server() as endpoint:
         for round_no in range(args.runs):  # interleaved rounds, a fresh stack each
             with deployed_stack(endpoint, name=f"pipewatch-bench-{round_no}") as deployment:
-                for key, body in cases.items():
-                    samples[key].append(_timed(body))
-                    module, kind = key
+                for key, (body, paths) in cases.items():
+                    samples[key].append(_timed(body, paths))
+                    label, kind = key
                     if kind == "build":
-                        name = module.rsplit(".", 1)[1]
-                        samples.setdefault((module, "invoke"), []).append(
-                            first_invocation(build, name, deployment)
+                        samples.setdefault((label, "invoke"), []).append(
+                            first_invocation(by_label[label], deployment)
                         )
     return samples
 
@@ -220,77 +272,88 @@ def main() -> None:
         "--no-invoke", dest="invoke", action="store_false", help="skip (c) (no moto_server needed)"
     )
     parser.add_argument(
-        "--bytecode", action="store_true", help="time a copy of the build with .pyc compiled (not what ships)"
+        "--source-only",
+        action="store_true",
+        help="time a copy of the build without its .pyc (before issue 28)",
     )
+    parser.add_argument("--agents", type=int, default=1000, help="agents of the large-watchlist poll row")
     args = parser.parse_args()
     import platform
+
+    from pipewatch_local.bytecode import bytecode_problems
 
     arch = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
     build = args.build_dir or ROOT / ".aws-sam" / f"build-{arch}"
     if not (build / "template.yaml").is_file():
         raise SystemExit(f"{build}: no sam build output (run `make build`)")
-    if cached := _bytecode_in(build):
+    function_dir, layer_dir = build / "PlanFunction", build / "RuntimeDependencies" / "python"
+    problems = bytecode_problems(function_dir) + bytecode_problems(layer_dir)
+    if args.source_only:
+        build = _source_only_copy(build)
+        layout = "a COPY of the build with every .pyc removed (the layout before issue 28), -B"
+    elif problems:
         raise SystemExit(
-            f"{build}: holds {len(cached)} __pycache__ directories (e.g. {cached[0]}) "
-            "that sam build does not ship; something ran the build without -B. Rebuild it (`make build`)."
+            f"{build}: {len(problems)} modules without a valid .pyc (e.g. {problems[0].source}: "
+            f"{problems[0].problem}); the shipped build compiles every module. Rebuild it (`make build`)."
         )
-    bytecode = "no bytecode cache: -B on a build without __pycache__, as Lambda runs it"
-    if args.bytecode:
-        build = _compiled_copy(build)
-        bytecode = "a COPY of the build with .pyc compiled (checked-hash), NOT what sam build ships"
-    # Every handler's function directory holds the same package; PlanFunction's stands for all of them.
-    PATHS[:] = [str(build / "PlanFunction"), str(build / "RuntimeDependencies" / "python")]
-    modules = [f"pipewatch.handlers.{name}" for name in HANDLERS]
-    present = [m for m in modules if (Path(PATHS[0]) / (m.replace(".", "/") + ".py")).is_file()]
+    else:
+        modules = sum(1 for _ in function_dir.rglob("*.py")) + sum(1 for _ in layer_dir.rglob("*.py"))
+        layout = (
+            f"the shipped layout: checked-hash .pyc for all {modules} modules of a function and the layer, -B"
+        )
+    rows = [Row(name, build, f"pipewatch.handlers.{name}") for name in HANDLERS]
+    if args.agents:
+        large = _large_watchlist_build(build, args.agents)
+        rows.append(Row("poll", large, f"pipewatch.handlers.poll {LARGE.format(agents=args.agents)}"))
+    reference = rows[0].paths
     load_before = loadavg()
-    samples = _cells(build, args, present)
+    samples = _cells(rows, args, reference)
     load_after = loadavg()
     wall = {key: statistics.median(v[0] for v in values) for key, values in samples.items()}
     cpu = {key: statistics.median(v[1] for v in values) for key, values in samples.items()}
 
     print(
         f"cold start from {build}, median of {args.runs} fresh interpreters per cell "
-        f"({os.cpu_count()} CPUs; {bytecode})\n"
+        f"({os.cpu_count()} CPUs; {layout})\n"
         f"load average (1/5/15 min): before {load_before}, after {load_after}"
     )
     for clock, median in (("wall clock", wall), ("CPU time of the interpreter", cpu)):
-        _table(clock, median, modules, present, invoke=args.invoke)
+        _table(clock, median, rows, invoke=args.invoke)
     print()
     print("  heavy modules loaded (at import | after building the service):")
-    for module in present:
-        at_import = heavy_loaded(statements(module)["import"])
-        at_build = [m for m in heavy_loaded(statements(module)["build"]) if m not in at_import]
-        print(f"    {module:28s} {', '.join(at_import) or 'none'} | + {', '.join(at_build) or 'nothing'}")
+    for row in rows:
+        at_import = heavy_loaded(statements(row.module)["import"], row.paths)
+        at_build = [m for m in heavy_loaded(statements(row.module)["build"], row.paths) if m not in at_import]
+        print(f"    {row.label:40s} {', '.join(at_import) or 'none'} | + {', '.join(at_build) or 'nothing'}")
 
 
-def _table(
-    clock: str, median: dict[tuple[str, str], float], modules: list[str], present: list[str], *, invoke: bool
-) -> None:
+def _table(clock: str, median: dict[tuple[str, str], float], rows: list[Row], *, invoke: bool) -> None:
     base = median[("import boto3", "")]
     print(f"\n  -- {clock}")
-    print(f"  {'bare interpreter':36s} {median[('bare interpreter', '')] * 1000:7.1f} ms")
-    print(f"  {'import boto3':36s} {base * 1000:7.1f} ms   (reference, 1.00x)")
+    print(f"  {'bare interpreter':40s} {median[('bare interpreter', '')] * 1000:7.1f} ms")
+    print(f"  {'import boto3':40s} {base * 1000:7.1f} ms   (reference, 1.00x)")
     clients = median[("boto3 + dynamodb, sns, sqs clients", "")]
-    print(f"  {'import boto3 + 3 clients':36s} {clients * 1000:7.1f} ms   {clients / base:4.2f}x")
+    print(f"  {'import boto3 + 3 clients':40s} {clients * 1000:7.1f} ms   {clients / base:4.2f}x")
     print()
     third = "(c) + first invocation, moto incl." if invoke else ""
     print(
-        f"  {'handler':28s} {'(a) import':>17s}   {'(b) + build service':>26s}   {third:>36s}   verdict (b)"
+        f"  {'handler':40s} {'(a) import':>17s}   {'(b) + build service':>26s}   {third:>36s}   verdict (b)"
+        + (" / (c)" if invoke else "")
     )
-    for module in modules:
-        if module not in present:
-            print(f"  {module:28s}  n/a (not written yet)")
-            continue
-        a = median[(module, "import")]
-        b = median[(module, "build")]
-        verdict = "ok" if b / base <= TARGET else f"over {TARGET}x"
+    for row in rows:
+        a = median[(row.label, "import")]
+        b = median[(row.label, "build")]
+        target = TARGET_AGENTS if "agents" in row.label else TARGET
+        verdicts = ["ok" if b / base <= target else f"over {target}x"]
         c_cell = ""
         if invoke:
-            c = median[(module, "invoke")]
+            c = median[(row.label, "invoke")]
             c_cell = f"{c * 1000:7.1f} ms {c / base:4.2f}x (+{(c - a) * 1000:6.1f})"
+            verdicts.append("ok" if c / base <= TARGET_INVOKE else f"over {TARGET_INVOKE}x")
         print(
-            f"  {module:28s} {a * 1000:7.1f} ms {a / base:4.2f}x   "
-            f"{b * 1000:7.1f} ms {b / base:4.2f}x (+{(b - a) * 1000:6.1f})   {c_cell:>36s}   {verdict}"
+            f"  {row.label:40s} {a * 1000:7.1f} ms {a / base:4.2f}x   "
+            f"{b * 1000:7.1f} ms {b / base:4.2f}x (+{(b - a) * 1000:6.1f})   {c_cell:>36s}   "
+            + " / ".join(verdicts)
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pipewatch.adapters.aws import client
+from pipewatch.adapters.aws import lazy_client
 from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def build_poll_service(
     watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
     taxonomy = load_data_file("taxonomy.yaml", Taxonomy, settings.taxonomy_override)
     sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
-    ddb = dynamodb_client or client("dynamodb", settings)
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
     return PollService(
         store=Store(ddb, settings.require("table_name")),
         calendar=build_calendar_service(settings, dynamodb_client=ddb, watchlist=watchlist),
@@ -94,7 +94,7 @@ def build_calendar_service(
     from pipewatch.services.calendar import CalendarService
 
     watchlist = watchlist or load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
-    ddb = dynamodb_client or client("dynamodb", settings)
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
     table = settings.require("table_name")
     return CalendarService(
         store=CatalystStore(ddb, table),
@@ -119,8 +119,8 @@ def build_alert_service(
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.alert import AlertService
 
-    ddb = dynamodb_client or client("dynamodb", settings)
-    notifier = SnsNotifier(sns_client or client("sns", settings), settings.require("topic_arn"))
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
+    notifier = SnsNotifier(sns_client or lazy_client("sns", settings), settings.require("topic_arn"))
     publisher = make_idempotent_publish(
         notifier.publish,
         table_name=settings.require("table_name"),
@@ -171,7 +171,7 @@ def build_plan_service(
     return PlanService(
         sources=sources,
         agent_ids=[agent.id for agent in watchlist.agents],
-        queue=SqsTaskQueue(sqs_client or client("sqs", settings), settings.require("poll_queue_url")),
+        queue=SqsTaskQueue(sqs_client or lazy_client("sqs", settings), settings.require("poll_queue_url")),
         agents_per_task=agents_per_task or DEFAULT_AGENTS_PER_TASK,
     )
 
@@ -201,13 +201,13 @@ def build_subscription_service(
         indications = [i.id for i in watchlist.indications]
     return SubscriptionService(
         table=SubscriptionTable(
-            dynamodb_client or client("dynamodb", settings), settings.require("table_name")
+            dynamodb_client or lazy_client("dynamodb", settings), settings.require("table_name")
         ),
-        sns=SnsSubscriptions(sns_client or client("sns", settings), settings.require("topic_arn")),
+        sns=SnsSubscriptions(sns_client or lazy_client("sns", settings), settings.require("topic_arn")),
         known_agents=agents,
         known_indications=indications,
         cipher=(
-            KmsEnvelopeCipher(kms_client or client("kms", settings), settings.channels_key_id)
+            KmsEnvelopeCipher(kms_client or lazy_client("kms", settings), settings.channels_key_id)
             if settings.channels_key_id
             else None
         ),
@@ -234,8 +234,8 @@ def build_digest_service(
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.digest import DigestService
 
-    ddb = dynamodb_client or client("dynamodb", settings)
-    notifier = SnsNotifier(sns_client or client("sns", settings), settings.require("topic_arn"))
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
+    notifier = SnsNotifier(sns_client or lazy_client("sns", settings), settings.require("topic_arn"))
 
     def publish(message: DigestMessage, part: int) -> str:
         return notifier.publish_digest(
@@ -270,8 +270,8 @@ def build_link_keys(settings: Settings, *, dynamodb_client: Any = None, kms_clie
     from pipewatch.adapters.link_keys import KmsLinkKeys
 
     return KmsLinkKeys(
-        dynamodb_client or client("dynamodb", settings),
-        kms_client or client("kms", settings),
+        dynamodb_client or lazy_client("dynamodb", settings),
+        kms_client or lazy_client("kms", settings),
         settings.require("table_name"),
         settings.link_key_id,
     )
@@ -288,7 +288,7 @@ def build_reader_service(
     from pipewatch.adapters.store import Store
     from pipewatch.services.reader import CalendarCatalysts, ReaderService, SubscriptionLookup
 
-    ddb = dynamodb_client or client("dynamodb", settings)
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
     subscriptions = build_subscription_service(
         settings, dynamodb_client=ddb, sns_client=sns_client, check_watchlist=False
     )
@@ -325,10 +325,10 @@ def build_delivery_service(
     from pipewatch.adapters.webhook_http import HttpsPoster
     from pipewatch.services.delivery import DeliveryService
 
-    ddb = dynamodb_client or client("dynamodb", settings)
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
     email = (
         SesEmailSender(
-            ses_client or client("ses", settings),
+            ses_client or lazy_client("ses", settings),
             sender=settings.ses_sender,
             configuration_set=settings.ses_configuration_set,
         )
@@ -347,8 +347,8 @@ def build_delivery_service(
         subscriptions=SubscriptionTable(ddb, settings.table_name),
         updates=Store(ddb, settings.table_name),
         state=DeliveryStore(ddb, settings.table_name),
-        queue=SqsDeliveryQueue(sqs_client or client("sqs", settings), settings.delivery_queue_url),
-        cipher=KmsEnvelopeCipher(kms_client or client("kms", settings), settings.channels_key_id),
+        queue=SqsDeliveryQueue(sqs_client or lazy_client("sqs", settings), settings.delivery_queue_url),
+        cipher=KmsEnvelopeCipher(kms_client or lazy_client("kms", settings), settings.channels_key_id),
         poster=poster or HttpsPoster(),
         email=email,
         links=links,
@@ -361,4 +361,4 @@ def build_delivery_queue(settings: Settings, *, sqs_client: Any = None) -> SqsDe
     """The delivery queue the delivery Lambda pushes a deferred job's next attempt back onto."""
     from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
 
-    return SqsDeliveryQueue(sqs_client or client("sqs", settings), settings.delivery_queue_url)
+    return SqsDeliveryQueue(sqs_client or lazy_client("sqs", settings), settings.delivery_queue_url)

@@ -7,6 +7,11 @@ builds the same template for the host architecture too (`derived_template`: only
 same requirements, same code) and imports and invokes every handler from that build in an interpreter that
 sees nothing but the build and the standard library (`-S -E -s`: no site-packages, PYTHONPATH or dev venv).
 
+After `sam build`, the build step compiles every module of every function and of the layer (checked-hash
+.pyc for the template's runtime version, pipewatch_local.bytecode): a cold start then loads bytecode
+instead of compiling each module it imports. `make build` and this module's `build` always do both; a
+bare `sam build` ships sources only (see docs/deploy.md).
+
     python -m pipewatch_local.artifact build [--arch arm64|x86_64] [--build-dir DIR]
 """
 
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipewatch_local.bytecode import SPY_ON_COMPILES
 from pipewatch_local.functions import LOGICAL_IDS
 from pipewatch_local.local_stack import repo_root
 
@@ -76,7 +82,12 @@ def derived_template(text: str, arch: str, root: Path) -> str:
 
 
 def build(arch: str = SHIPPED_ARCH, build_dir: Path | None = None, *, quiet: bool = True) -> Path:
-    """`sam build` of template.yaml for `arch` into `build_dir` (default .aws-sam/build-<arch>)."""
+    """`sam build` of template.yaml for `arch` into `build_dir` (default .aws-sam/build-<arch>), then every
+    module compiled to the runtime's bytecode (pipewatch_local.bytecode.compile_build)."""
+    from pipewatch_local.bytecode import compile_build, runtime_interpreter, runtime_version
+
+    # Checked before the minutes of `sam build`: no interpreter of the runtime's version, no build.
+    interpreter = runtime_interpreter(runtime_version())
     root = repo_root()
     out = build_dir or default_build_dir(arch)
     template = root / "template.yaml"
@@ -97,12 +108,13 @@ def build(arch: str = SHIPPED_ARCH, build_dir: Path | None = None, *, quiet: boo
     if done.returncode != 0:
         detail = (done.stderr or done.stdout or "")[-2000:] if quiet else ""
         raise RuntimeError(f"sam build ({arch}) failed with exit {done.returncode}\n{detail}")
+    compile_build(out, interpreter)
     return out
 
 
 # -- running a handler from the build ---------------------------------------------------------------------
 
-_RUNNER = textwrap.dedent(
+_RUNNER_BODY = textwrap.dedent(
     """
     import json, sys, sysconfig, uuid
     function_dir, layer_dir, handler_path = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -143,9 +155,13 @@ _RUNNER = textwrap.dedent(
         if getattr(mod, "__file__", None) and not any(mod.__file__.startswith(p) for p in allowed)
     )
     result["modules_from_outside_the_build"] = outside
+    # Modules of the build compiled from source at import: none when the build ships valid bytecode.
+    build_dirs = (function_dir, layer_dir)
+    result["compiled_from_source"] = [p for p in COMPILED_FROM_SOURCE if p.startswith(build_dirs)]
     print("\\n@@RESULT@@" + json.dumps(result, default=str))
     """
 )
+_RUNNER = SPY_ON_COMPILES + _RUNNER_BODY
 
 
 @dataclass(frozen=True)
@@ -160,6 +176,8 @@ class Invocation:
     # From the start of the handler module's import to the end of "import" and of "invoke" (import and the
     # invocation), each as {"wall": s, "cpu": s} measured inside the fresh interpreter.
     seconds: dict[str, dict[str, float]] | None = None
+    # Source files of the build that the import system compiled (no valid .pyc for them).
+    compiled_from_source: list[str] | None = None
 
     def describe(self) -> str:
         if self.ok:
@@ -182,7 +200,8 @@ def invoke(
     """Import and invoke `function`'s handler from `build_dir` in a fresh interpreter that sees only the
     build and the standard library; `env` is its whole environment (plus PATH). `-B`: like Lambda, whose
     code directories are read-only, it writes no bytecode into the build (a later run must not find a
-    cache the shipped artifact does not have)."""
+    cache the shipped artifact does not have); it reads the .pyc the build ships, and reports every module
+    of the build it had to compile instead (`compiled_from_source`)."""
     function_dir = build_dir / function
     layer_dir = build_dir / LAYER / "python"
     for path in (function_dir, layer_dir):
@@ -214,6 +233,7 @@ def invoke(
         modules_outside=list(result["modules_from_outside_the_build"]),
         stderr=done.stderr[-3000:],
         seconds=result.get("seconds"),
+        compiled_from_source=list(result.get("compiled_from_source", [])),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -24,3 +25,41 @@ def client(service: str, settings: Settings) -> Any:
     if settings.endpoint_url:
         kwargs["endpoint_url"] = settings.endpoint_url
     return boto3.client(service, **kwargs)
+
+
+class LazyClient:
+    """A boto3 client created on its first use, not when the service holding it is built.
+
+    Creating a client loads its service model (tens of ms each, more for the first one of a process); a
+    Lambda's service holds clients for every path it has, and one invocation uses some of them (listing
+    subscriptions never calls SNS or KMS), so a cold start pays only for the clients it calls.
+    """
+
+    __slots__ = ("_client", "_create")
+
+    def __init__(self, create: Callable[[], Any]) -> None:
+        self._create = create
+        self._client: Any = None
+
+    def _created(self) -> Any:
+        if self._client is None:
+            self._client = self._create()
+        return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._created(), name)
+
+    # Setting an attribute (a test replacing one method) sets it on the client, as it would without the proxy.
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in LazyClient.__slots__:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._created(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._created(), name)
+
+
+def lazy_client(service: str, settings: Settings) -> Any:
+    """`client(service, settings)`, created when first used (composition builds the deployed services so)."""
+    return LazyClient(lambda: client(service, settings))

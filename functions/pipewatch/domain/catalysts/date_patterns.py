@@ -1,9 +1,10 @@
 """The regular expressions of every date form windows.py resolves, built from the vocabulary (one named
-group set per form; `COMPILED` is (form name, pattern) in the order they are tried)."""
+group set per form; `compiled()` is (form name, pattern) in the order they are tried)."""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipewatch.domain.catalysts import relative_dates as rd
 from pipewatch.domain.catalysts import vocabulary as v
@@ -199,7 +200,13 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         rf"dias)\b",
     ),
 )
-COMPILED = tuple(
-    (name, re.compile(rx if name.startswith("cjk_") else rf"(?<!\w){rx}", re.IGNORECASE))
-    for name, rx in _PATTERNS
-)
+
+
+@cache
+def compiled() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(form name, pattern) in the order they are tried; compiled on the first date search, not at import
+    (a poll whose items name no date, and every Lambda that only reads the calendar, never pays for it)."""
+    return tuple(
+        (name, re.compile(rx if name.startswith("cjk_") else rf"(?<!\w){rx}", re.IGNORECASE))
+        for name, rx in _PATTERNS
+    )

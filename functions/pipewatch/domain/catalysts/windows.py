@@ -20,7 +20,7 @@ from typing import Literal
 
 from pipewatch.domain.catalysts import relative_dates as rd
 from pipewatch.domain.catalysts import vocabulary as v
-from pipewatch.domain.catalysts.date_patterns import COMPILED, MONTH_OF, ORDINAL_OF
+from pipewatch.domain.catalysts.date_patterns import MONTH_OF, ORDINAL_OF, compiled
 
 Precision = Literal["day", "month", "quarter", "half", "year", "vague"]
 Modifier = Literal["early", "mid", "late", "end", ""]
@@ -470,7 +470,7 @@ def find_mentions(text: str, ref: Reference) -> list[Mention]:
     """Every date expression in `text`, left to right, overlapping candidates resolved longest first, and
     two expressions joined by "to" / "or" / "-" merged into one vague range ("late 2026 to early 2027")."""
     candidates: list[tuple[int, int, str, re.Match[str]]] = []
-    for name, pattern in COMPILED:
+    for name, pattern in compiled():
         for m in pattern.finditer(text):
             if m.end() > m.start():
                 candidates.append((m.start(), m.end(), name, m))
