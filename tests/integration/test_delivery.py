@@ -331,6 +331,11 @@ def test_given_syndicated_copies_merged_into_the_stored_story_then_one_alert_lis
     merged = store.get_update(stored[0].update_id)
     assert merged is not None
     assert list(merged.sources) == [c.source_name for c in copies]
+    # each merged outlet keeps its title and publication day, in the order merged (the page lists them)
+    assert merged.story_titles == tuple(c.title for c in copies[1:])
+    assert merged.story_dates == tuple(
+        c.published.date().isoformat() if c.published else "" for c in copies[1:]
+    )
     assert store.existing_update_ids([c.update_id for c in copies]) == {c.update_id for c in copies}
     assert "Also reported by: ResearchPool" in render_alert(merged).message
 

@@ -20,7 +20,7 @@ from pipewatch.adapters.dynamo import (
     to_item,
     transact_write,
 )
-from pipewatch.domain.ingest.dedupe import TITLE_CHARS, Claim
+from pipewatch.domain.ingest.dedupe import TITLE_CHARS, Claim, outlet_day
 from pipewatch.domain.limits import (
     ITEM_BUDGET_BYTES,
     item_size,
@@ -76,6 +76,7 @@ def update_to_item(update: Update) -> dict[str, Any]:
         "first_seen": update.first_seen.isoformat(),
         "url_shared": True if update.url_shared else None,
         "story_titles": list(update.story_titles) or None,
+        "story_dates": list(update.story_dates) or None,
         "escalates": update.escalates or None,
         "part_of": update.part_of or None,
     }
@@ -135,6 +136,7 @@ def update_from_item(item: dict[str, Any]) -> Update:
         story_urls=tuple(item.get("story_urls", ())),
         url_shared=bool(item.get("url_shared", False)),
         story_titles=tuple(item.get("story_titles", ())),
+        story_dates=tuple(item.get("story_dates", ())),
         escalates=str(item.get("escalates", "")),
         part_of=str(item.get("part_of", "")),
     )
@@ -362,7 +364,8 @@ class Store:
                 UpdateExpression=(
                     "SET sources = list_append(if_not_exists(sources, :empty), :label), "
                     "story_urls = list_append(if_not_exists(story_urls, :empty), :url), "
-                    "story_titles = list_append(if_not_exists(story_titles, :empty), :title)"
+                    "story_titles = list_append(if_not_exists(story_titles, :empty), :title), "
+                    "story_dates = list_append(if_not_exists(story_dates, :empty), :day)"
                 ),
                 ConditionExpression=(
                     "attribute_exists(pk) AND (attribute_not_exists(#url) OR #url <> :u) AND "
@@ -375,6 +378,7 @@ class Store:
                     ":label": {"L": [{"S": label}]},
                     ":url": {"L": [{"S": url}]},
                     ":title": {"L": [{"S": title}]},
+                    ":day": {"L": [{"S": outlet_day(duplicate)}]},
                     ":u": {"S": url},
                     ":max": {"N": str(MAX_STORY_URLS)},
                 },

@@ -128,6 +128,9 @@ class Update(BaseModel):
     # The title of each outlet merged into the story (bounded like story_urls): a newcomer is compared with
     # the whole story, not only its first outlet.
     story_titles: tuple[str, ...] = ()
+    # The publication day (ISO, "" when the outlet gave none) of each outlet in `story_urls`, the same order:
+    # the story's page lists every outlet with its link and date.
+    story_dates: tuple[str, ...] = ()
     # Set on an escalation record: the id of the story whose severity this outlet raised (alerted as
     # "update:"); such a record is never a story others join.
     escalates: str = ""

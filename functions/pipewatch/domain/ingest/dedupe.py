@@ -152,8 +152,14 @@ def merge_outlet(story: Update, outlet: Update) -> Update:
             "sources": (*story.sources, label),
             "story_urls": (*story.story_urls, outlet.url or f"id:{outlet.update_id}"),
             "story_titles": (*story.story_titles, outlet.title[:TITLE_CHARS]),
+            "story_dates": (*story.story_dates, outlet_day(outlet)),
         }
     )
+
+
+def outlet_day(outlet: Update) -> str:
+    """The day an outlet published its copy (ISO), or "" when its feed gave no date."""
+    return outlet.published.date().isoformat() if outlet.published else ""
 
 
 def higher(a: Severity | None, b: Severity | None) -> bool:

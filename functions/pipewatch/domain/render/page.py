@@ -140,6 +140,24 @@ def outlets(update: Update) -> list[tuple[str, str]]:
     return [(label, "" if url.startswith("id:") else url) for label, url in pairs]
 
 
+def outlet_days(update: Update) -> list[str]:
+    """The publication day of each outlet `outlets` lists ("" when unknown): the story's own for its first
+    outlet, then each merged copy's (stories stored before copies kept their day have fewer: aligned from
+    the end, like the URLs)."""
+    rows = outlets(update)
+    days = list(update.story_dates)[-max(len(rows) - 1, 0) :] if len(rows) > 1 else []
+    first = update.published.date().isoformat() if update.published else ""
+    return [first] + [""] * (len(rows) - 1 - len(days)) + days if rows else []
+
+
+def _reported_by(update: Update) -> str:
+    items = []
+    for (label, url), day in zip(outlets(update), outlet_days(update), strict=True):
+        when = f' <span class="muted">{day}</span>' if day else ""
+        items.append(f"<li>{_link(url, label)}{when}</li>")
+    return f"<ul>{''.join(items)}</ul>"
+
+
 def _section(title: str, body: str) -> str:
     return f"<section><h2>{safe_text(title)}</h2>{body}</section>" if body else ""
 
@@ -223,7 +241,7 @@ def render_update_page(
     parts.append(
         _section(
             "Reported by",
-            "<ul>" + "".join(f"<li>{_link(url, label)}</li>" for label, url in outlets(update)) + "</ul>",
+            _reported_by(update),
         )
     )
     if c.indications:
