@@ -134,9 +134,9 @@ class Update(BaseModel):
     # Set on an escalation record: the id of the story whose severity this outlet raised (alerted as
     # "update:"); such a record is never a story others join.
     escalates: str = ""
-    # Set on a calendar update that a stored story itself reported (an outlet wrote "the FDA extended the
-    # review to ..."): the id of that story, whose alert already said it; stored for the calendar and the
-    # story's page, never alerted again.
+    # Set on a calendar update or a registry stop that a stored story itself reported (an outlet wrote "the
+    # FDA extended the review to ...", "argenx stops UplighTED"): the id of that story, whose alert already
+    # said it; stored for the calendar and the record's page, never alerted again.
     part_of: str = ""
 
     @property

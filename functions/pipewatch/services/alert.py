@@ -51,8 +51,8 @@ class AlertService:
             return None
         # One SNS message reaches every matching subscriber, so its page link is the topic-wide one.
         if update.part_of:
-            # A calendar update the story it came from already reported: on the calendar and the story's
-            # page, not a second alert of one event.
+            # A calendar slip or a registry stop that a stored story already reported: on the calendar, the
+            # record's page and the story's, not a second alert of one event.
             logger.info(
                 "reported by its story", extra={"update_id": update.update_id, "story": update.part_of}
             )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from pipewatch.domain.ingest.dedupe import WINDOW_DAYS, StoryIndex, registry_halt
 from pipewatch.domain.ingest.sources import PollLimits
 from pipewatch.domain.ingest.trial_intake import decide_trial, read_study, trial_update
 from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
@@ -106,6 +107,18 @@ class TrialIntake:
                 into.stored.append(update)
                 self._metrics.count("RecordsVanished", 1, source=source_id)
 
+    def _joined(self, updates: Sequence[Update], now: datetime) -> list[Update]:
+        """A trial stop the news already reported ("argenx stops UplighTED") is part of that story: stored
+        (the record and its page), not alerted a second time. Read only when a change stops a trial."""
+        if not any(registry_halt(u) for u in updates):
+            return list(updates)
+        stories = StoryIndex(self._store.updates_between(now - timedelta(days=WINDOW_DAYS), now))
+        joined = []
+        for update in updates:
+            story = stories.find(update) if registry_halt(update) else None
+            joined.append(update.model_copy(update={"part_of": story.update_id}) if story else update)
+        return joined
+
     def _one(
         self,
         source_id: str,
@@ -139,9 +152,10 @@ class TrialIntake:
         )
         if not decision.write:
             return  # same content: no write at all
+        updates = self._joined(decision.updates, now)
         saved = self._store.save_snapshot_with_updates(
-            snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, decision.updates
+            snapshot.nct_id, snapshot.model_dump_json(), previous[1] if previous else None, updates
         )
         if saved:
-            into.stored.extend(decision.updates)
+            into.stored.extend(updates)
             into.saved.append((snapshot, decision.agent))

@@ -67,8 +67,32 @@ def outlet_identity(update: Update) -> EventIdentity:
     )
 
 
+# A registry record that stopped: the same event as the news of that halt ("UplighTED stopped").
+_HALTED = frozenset({"TERMINATED", "SUSPENDED", "WITHDRAWN"})
+
+
+def registry_halt(update: Update) -> EventIdentity | None:
+    """The identity of a registry change that stopped a trial (its agent, the family "halt", the trial by
+    NCT id and acronym, the day), or None for every other update: the one kind of registry change that
+    news reports as an event of its own, so the two join one story."""
+    change = update.change
+    if change is None or change.field != "overall_status" or (change.new or "").upper() not in _HALTED:
+        return None
+    return EventIdentity(
+        agents=frozenset(update.classification.agents),
+        families=frozenset({"halt"}),
+        worded=True,
+        trials=frozenset(t.upper() for t in (change.nct_id, change.acronym) if t),
+        indications=frozenset(update.classification.indications),
+        days=frozenset({story_date(update)}),
+    )
+
+
 def story_identity(story: Update) -> EventIdentity:
     """The story's identity: its first outlet's, merged with every later outlet's title."""
+    halt = registry_halt(story)
+    if halt is not None:
+        return halt
     identity = outlet_identity(story)
     for title in story.story_titles:
         identity = identity.merged(identity_of(title, agents=story.classification.agents))
@@ -113,22 +137,28 @@ def same_url(a: Update, b: Update) -> bool:
 
 
 def _joins_by_identity(update: Update) -> bool:
-    return update.change is None and not update.escalates and update.classification.relevant
+    if update.escalates or not update.classification.relevant:
+        return False
+    return update.change is None or registry_halt(update) is not None
 
 
 def same_story(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
     """Whether `a` reports the story `b` (URL, agreeing identities, or a copy of one of its titles)."""
     if same_url(a, b):
         return True
-    if b.escalates or b.change is not None:
+    if b.escalates:
         return False
-    if _near(a, b, window_days) and any(
-        copies_title(a, title_words(a.title), b, t, title_words(t)) for t in (b.title, *b.story_titles)
+    if (
+        b.change is None
+        and _near(a, b, window_days)
+        and any(
+            copies_title(a, title_words(a.title), b, t, title_words(t)) for t in (b.title, *b.story_titles)
+        )
     ):
         return True
     if not (_joins_by_identity(a) and _joins_by_identity(b)):
         return False
-    return agree(outlet_identity(a), story_identity(b), window_days=window_days)
+    return agree(registry_halt(a) or outlet_identity(a), story_identity(b), window_days=window_days)
 
 
 def claim_keys(update: Update) -> list[str]:
@@ -311,12 +341,14 @@ class StoryIndex:
     def _matches(self, candidate: _Entry, stored: _Entry) -> bool:
         if candidate.url_key and candidate.url_key == stored.url_key:  # same_url, on cached keys
             return True
-        if stored.update.escalates or stored.update.change is not None:
+        if stored.update.escalates:
             return False
         new, story, words = candidate.update, stored.update, candidate.titles[0]
         raw = (story.title, *story.story_titles)
-        if _near(new, story, self._window) and any(
-            copies_title(new, words, story, t, w) for t, w in zip(raw, stored.titles, strict=True)
+        if (
+            story.change is None
+            and _near(new, story, self._window)
+            and any(copies_title(new, words, story, t, w) for t, w in zip(raw, stored.titles, strict=True))
         ):
             return True
         if candidate.identity is None or stored.identity is None:
