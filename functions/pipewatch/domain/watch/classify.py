@@ -13,6 +13,7 @@ Pure and deterministic; never raises on any text.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -136,17 +137,23 @@ class Classifier:
         self._by_stem_source: dict[str, str] = {}
         self._by_stem: dict[str, re.Pattern[str]] = {}
         if gated:
-            for stem in every_stem:
-                alternation = []
-                for index, (patterns, stems) in enumerate(zip(rule_patterns, rule_stems, strict=True)):
-                    chosen = [
-                        f"(?:{pattern})"
-                        for pattern, group in zip(patterns, stems, strict=True)
-                        if group and any(stem.startswith(s) for s in group)
-                    ]
-                    if chosen:
-                        alternation.append(f"(?P<r{index}>{'|'.join(chosen)})")
-                self._by_stem_source[" " + stem] = rf" (?:{'|'.join(alternation)})(?= )"
+            # which (rule, pattern) can start at each gate word: the patterns with a stem the word starts
+            # with, found by prefix range in the sorted words (not every word against every pattern)
+            words = sorted(every_stem)
+            starts: dict[str, set[tuple[int, int]]] = {word: set() for word in words}
+            for index, stems in enumerate(rule_stems):
+                for position, group in enumerate(stems):
+                    for prefix in group or ():
+                        at = bisect.bisect_left(words, prefix)
+                        while at < len(words) and words[at].startswith(prefix):
+                            starts[words[at]].add((index, position))
+                            at += 1
+            for word, found in starts.items():
+                by_rule: dict[int, list[str]] = {}
+                for index, position in sorted(found):
+                    by_rule.setdefault(index, []).append(f"(?:{rule_patterns[index][position]})")
+                alternation = [f"(?P<r{index}>{'|'.join(chosen)})" for index, chosen in by_rule.items()]
+                self._by_stem_source[" " + word] = rf" (?:{'|'.join(alternation)})(?= )"
         self._cancel = {
             index: re.compile(words_regex(rule.cancel_before))
             for index, rule in enumerate(rules)
