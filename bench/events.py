@@ -22,8 +22,9 @@ Publication times (all UTC, deterministic):
 Each row's item is then traced in the table: stored (it is a story's own URL), merged (another story lists its
 URL, or its alias points there), seen (remembered as old news, no alert), not relevant (the classifier says
 so), else lost. A story's first alert counts for the event (or distractor) whose row started the story; a
-later alert of the story (an "update:" escalation) for each one whose row had arrived by then; an alert for
-an update no row is on (a calendar slip, an escalation under its own id) is counted apart. Printed per event:
+later alert of the story (an "update:" escalation, stored under its own id naming the story) for each one
+whose row had arrived by then; an alert for an update no row is on (a calendar slip) is counted apart.
+Printed per event:
 alerts, outlets on its story / outlets served, the first alert's severity (and event type) against the labels,
 and the stories it split into when more than one; per distractor: alerts and any merge with an event; then
 
@@ -50,6 +51,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from functools import partial
@@ -292,7 +294,12 @@ def _trace(result: Replay, ddb: Any, table: str, classifier: Any) -> None:
     from pipewatch.adapters.store import Store
     from pipewatch.domain.text import canonical_url
 
-    stored = Store(ddb, table).scan_updates()
+    updates = Store(ddb, table).scan_updates()
+    # An escalation ("update:" alert) is stored under its own id naming the story it raises: its alert is a
+    # later alert of that story, and it is no story of its own.
+    raises = {u.update_id: u.escalates for u in updates if u.escalates}
+    result.alerts = [replace(a, update_id=raises.get(a.update_id, a.update_id)) for a in result.alerts]
+    stored = [u for u in updates if not u.escalates]
     result.stories = {
         u.update_id: Story(
             u.update_id, u.classification.event_type or "", u.classification.severity or "", u.title

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pipewatch.domain.catalysts.calendar import CalendarEntry
-from pipewatch.domain.ingest.dedupe import Claim
+from pipewatch.domain.ingest.dedupe import Claim, merge_outlet
 from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig
 from pipewatch.domain.models import Alert, SourceState, Update
@@ -40,6 +40,7 @@ class InMemoryStore:
     states: dict[str, SourceState] = field(default_factory=dict)
     snapshots: dict[str, tuple[str, int]] = field(default_factory=dict)
     merged: list[tuple[str, str]] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # merged outlet's id -> its story's id
     seen: set[str] = field(default_factory=set)
     claims: dict[str, Claim] = field(default_factory=dict)
     state_writes: int = 0
@@ -53,7 +54,7 @@ class InMemoryStore:
         self.states[state.source_id] = state
 
     def existing_update_ids(self, update_ids: Sequence[str]) -> set[str]:
-        return {uid for uid in update_ids if uid in self.updates}
+        return {uid for uid in update_ids if uid in self.updates or uid in self.aliases}
 
     def updates_between(self, start: datetime, end: datetime) -> list[Update]:
         return [u for u in self.updates.values() if u.first_seen and start <= u.first_seen < end]
@@ -88,7 +89,18 @@ class InMemoryStore:
         return "stored"
 
     def merge_source(self, story_id: str, duplicate: Update) -> bool:
+        """Appends the outlet to the stored story as the DynamoDB store does (merge_outlet): not when its
+        URL is the story's or is listed already; an alias under the outlet's id makes the next poll skip
+        it."""
         self.merged.append((story_id, duplicate.update_id))
+        self.aliases.setdefault(duplicate.update_id, story_id)
+        story = self.updates.get(story_id)
+        if story is None:
+            return True
+        url = duplicate.url or f"id:{duplicate.update_id}"
+        if url == story.url or url in story.story_urls:
+            return False
+        self.updates[story_id] = merge_outlet(story, duplicate)
         return True
 
     def get_snapshot(self, nct_id: str) -> tuple[str, int] | None:

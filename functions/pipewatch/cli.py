@@ -40,6 +40,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "watchlist": ("pipewatch.commands.watchlist", "show the watchlist, or check a watchlist file"),
     "feedback": ("pipewatch.commands.feedback", "readers' answers: export as dev-set rows, or report"),
     "links": ("pipewatch.commands.links", "rotate the key that signs reader links (revokes old links)"),
+    "sources": (
+        "pipewatch.commands.sources",
+        "check each configured source from this network (`sources check`)",
+    ),
 }
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pipewatch.services.poll import PollService
     from pipewatch.services.ports import MetricsSink
     from pipewatch.services.reader import ReaderService
+    from pipewatch.services.sources_check import SourcesCheck
     from pipewatch.services.subscriptions import SubscriptionService
 
 
@@ -58,6 +59,26 @@ def build_poll_service(
         sources=sources,
         metrics=metrics or PowertoolsMetricsSink(),
         alarm_after_failures=settings.source_alarm_failures,
+    )
+
+
+def build_sources_check(settings: Settings, *, fetcher: Any = None) -> SourcesCheck:
+    """`pipewatch sources check`: the configured sources, the real fetcher and pollers, no store."""
+    from pipewatch.adapters.http import HttpFetcher
+    from pipewatch.adapters.sources import poll_source
+    from pipewatch.config import load_data_file
+    from pipewatch.domain.ingest.sources import SourcesConfig
+    from pipewatch.domain.watch.watchlist import Watchlist
+    from pipewatch.services.sources_check import SourcesCheck
+
+    watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
+    sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
+    return SourcesCheck(
+        sources=sources,
+        fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
+        source_poller=poll_source,
+        watchlist=watchlist,
+        environ=settings.source_environment,
     )
 
 

@@ -90,9 +90,11 @@ def test_given_an_agent_added_then_its_old_studies_are_a_baseline_and_a_fresh_on
 
 
 def _distinct(n: int) -> dict[str, str]:
+    # Distinct events, not only distinct words: each names its own trial (one FDA approval of one drug
+    # told 60 ways would be one event, one story).
     words = " ".join(f"zq{n}x{k}" for k in range(6))
     return {
-        "title": f"argenx efgartigimod FDA approval {words}",
+        "title": f"argenx efgartigimod ZQ{n}X trial results {words}",
         "link": f"https://example.com/story/{n}",
         "guid": f"g-{n}",
         "pubDate": rfc822(NOW - timedelta(minutes=n)),

@@ -13,16 +13,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from pipewatch.adapters import ctgov, edgar, pubmed
+from pipewatch.adapters import authority_kinds, ctgov, edgar, pubmed
 from pipewatch.adapters.feeds import parse_feed
 from pipewatch.adapters.source_poll import SourcePoll, WatchInputs
 from pipewatch.domain.ingest.polling import SourceResult
 from pipewatch.domain.ingest.sources import (
     CtgovSource,
+    CtisSource,
     EdgarSettings,
     EdgarSource,
+    EuropePmcSource,
+    FederalRegisterSource,
     FeedSource,
     GoogleNewsSource,
+    OpenFdaSource,
     PubmedSource,
     SourceBase,
 )
@@ -205,6 +209,12 @@ def _parse_ctgov_file(data: bytes, source_id: str) -> ParsedFile:
     return ParsedFile([ctgov.study_to_item(study, source_id=source_id) for study in studies])
 
 
+def _authority_file(
+    parse: Callable[[bytes, str], authority_kinds.Parsed],
+) -> Callable[[bytes, str], ParsedFile]:
+    return lambda data, source_id: ParsedFile(*parse(data, source_id))
+
+
 # -- the registry -------------------------------------------------------------------------------------------
 
 SOURCE_KIND_SPECS: dict[str, SourceKindSpec[Any]] = {
@@ -214,6 +224,29 @@ SOURCE_KIND_SPECS: dict[str, SourceKindSpec[Any]] = {
     "ctgov": SourceKindSpec(CtgovSource, _poll_ctgov, FileParser("API v2 JSON", _parse_ctgov_file)),
     "pubmed": SourceKindSpec(PubmedSource, _poll_pubmed, FileParser("esummary JSON", _parse_pubmed_file)),
     "edgar": SourceKindSpec(EdgarSource, _poll_edgar, FileParser("EDGAR Atom", _parse_edgar_file)),
+    # -- authorities (issue 25): adapters/authority_kinds.py --
+    "openfda": SourceKindSpec(
+        OpenFdaSource,
+        authority_kinds.poll_openfda,
+        FileParser("openFDA drugsfda JSON", _authority_file(authority_kinds.parse_openfda_file)),
+    ),
+    "federal-register": SourceKindSpec(
+        FederalRegisterSource,
+        authority_kinds.poll_federal_register,
+        FileParser(
+            "Federal Register documents JSON", _authority_file(authority_kinds.parse_federal_register_file)
+        ),
+    ),
+    "europepmc": SourceKindSpec(
+        EuropePmcSource,
+        authority_kinds.poll_europepmc,
+        FileParser("Europe PMC search JSON", _authority_file(authority_kinds.parse_europepmc_file)),
+    ),
+    "ctis": SourceKindSpec(
+        CtisSource,
+        authority_kinds.poll_ctis,
+        FileParser("CTIS retrieve/search JSON", _authority_file(authority_kinds.parse_ctis_file)),
+    ),
 }
 
 

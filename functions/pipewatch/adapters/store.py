@@ -20,7 +20,7 @@ from pipewatch.adapters.dynamo import (
     to_item,
     transact_write,
 )
-from pipewatch.domain.ingest.dedupe import Claim
+from pipewatch.domain.ingest.dedupe import TITLE_CHARS, Claim
 from pipewatch.domain.limits import (
     ITEM_BUDGET_BYTES,
     item_size,
@@ -75,6 +75,8 @@ def update_to_item(update: Update) -> dict[str, Any]:
         "change": update.change.model_dump_json() if update.change else None,
         "first_seen": update.first_seen.isoformat(),
         "url_shared": True if update.url_shared else None,
+        "story_titles": list(update.story_titles) or None,
+        "escalates": update.escalates or None,
     }
 
 
@@ -131,6 +133,8 @@ def update_from_item(item: dict[str, Any]) -> Update:
         first_seen=item["first_seen"],
         story_urls=tuple(item.get("story_urls", ())),
         url_shared=bool(item.get("url_shared", False)),
+        story_titles=tuple(item.get("story_titles", ())),
+        escalates=str(item.get("escalates", "")),
     )
 
 
@@ -347,6 +351,7 @@ class Store:
         MAX_STORY_URLS others (nothing appended: the item never grows past its limit)."""
         label = duplicate.sources[0] if duplicate.sources else duplicate.source_name or duplicate.source_id
         url = duplicate.url or f"id:{duplicate.update_id}"
+        title = duplicate.title[:TITLE_CHARS]  # the story's identity grows with each outlet's title
         merged = (
             conditional_update(
                 self._ddb,
@@ -354,7 +359,8 @@ class Store:
                 Key={"pk": {"S": f"UPDATE#{story_id}"}, "sk": {"S": UPDATE_SK}},
                 UpdateExpression=(
                     "SET sources = list_append(if_not_exists(sources, :empty), :label), "
-                    "story_urls = list_append(if_not_exists(story_urls, :empty), :url)"
+                    "story_urls = list_append(if_not_exists(story_urls, :empty), :url), "
+                    "story_titles = list_append(if_not_exists(story_titles, :empty), :title)"
                 ),
                 ConditionExpression=(
                     "attribute_exists(pk) AND (attribute_not_exists(#url) OR #url <> :u) AND "
@@ -366,6 +372,7 @@ class Store:
                     ":empty": {"L": []},
                     ":label": {"L": [{"S": label}]},
                     ":url": {"L": [{"S": url}]},
+                    ":title": {"L": [{"S": title}]},
                     ":u": {"S": url},
                     ":max": {"N": str(MAX_STORY_URLS)},
                 },

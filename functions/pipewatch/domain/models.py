@@ -125,6 +125,12 @@ class Update(BaseModel):
     # The URL links to a page several stories share (a newsroom listing): it is neither the update's id nor
     # evidence that two updates are one story.
     url_shared: bool = False
+    # The title of each outlet merged into the story (bounded like story_urls): a newcomer is compared with
+    # the whole story, not only its first outlet.
+    story_titles: tuple[str, ...] = ()
+    # Set on an escalation record: the id of the story whose severity this outlet raised (alerted as
+    # "update:"); such a record is never a story others join.
+    escalates: str = ""
 
     @property
     def agents(self) -> tuple[str, ...]:

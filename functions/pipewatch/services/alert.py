@@ -50,12 +50,18 @@ class AlertService:
             logger.info("not alertable", extra={"update_id": update.update_id})
             return None
         # One SNS message reaches every matching subscriber, so its page link is the topic-wide one.
+        story_id = update.escalates or update.update_id  # an escalation links to the story it raises
         page_link = sms_link = ""
         if self._links:
             links = self._links()
-            page_link = links.update_url(ANY_READER, update.update_id)
-            sms_link = self._short_url(links, update.update_id)
+            page_link = links.update_url(ANY_READER, story_id)
+            sms_link = self._short_url(links, story_id)
+        if update.escalates:
+            # A stored story's severity rose: said as "update:" (the headline carries it into every channel).
+            update = update.model_copy(update={"title": f"update: {update.title}"})
         alert = render_alert(update, link_base=self._link_base, page_link=page_link, sms_link=sms_link)
+        if update.escalates:
+            alert = alert.model_copy(update={"subject": f"update: {alert.subject}"})
         message_id = self._publisher.publish_once(update_id=update.update_id, alert=alert)
         logger.info("alert published", extra={"update_id": update.update_id, "message_id": message_id})
         return message_id

@@ -19,6 +19,7 @@ from pipewatch.domain.ingest.intake import (
     Defer,
     Intent,
     MergeIntoStory,
+    NotACopy,
     RememberSeen,
     SkipKnown,
     Spent,
@@ -80,14 +81,14 @@ class NewsIntake:
             )
             self._metrics.count("RecordsTrimmed", 1, source=source_id)
         outcome.relevant = len(batch.candidates)
-        known_ids = self._store.existing_update_ids(batch.ids)
-        lookup = story_lookup(batch.candidates, known_ids, now)
+        known_ids = self._store.existing_update_ids([u.update_id for u in batch.decided])
+        lookup = story_lookup(batch.decided, known_ids, now)
         if lookup is None:
             return  # every candidate is stored already
         run = _Run(source_id, now, first_poll, outcome, stored, lookup, known_ids)
         run.claims = self._store.get_claims(lookup.claim_keys)
         self._read_stories(run)
-        self._apply(run, batch.candidates)
+        self._apply(run, batch.decided)
         if outcome.baselined:
             self._metrics.count("ItemsBaselined", outcome.baselined, source=source_id)
 
@@ -114,7 +115,7 @@ class NewsIntake:
         position = 0
         while position < len(intents):
             intent = intents[position]
-            if isinstance(intent, SkipKnown):
+            if isinstance(intent, SkipKnown | NotACopy):
                 position += 1
                 continue
             if isinstance(intent, Defer):
@@ -173,6 +174,9 @@ class NewsIntake:
     def _write(self, intent: MergeIntoStory | StoreNew, outcome: SourceOutcome) -> str:
         if isinstance(intent, MergeIntoStory):
             outcome.merged += int(self._store.merge_source(intent.story_id, intent.update))
+            if intent.escalation is not None:
+                # Conditional on its deterministic id: stored (and alerted "update:") once, whoever writes it.
+                outcome.stored += int(self._store.put_update(intent.escalation))
             return "merged"
         before = self._store.trimmed
         result = self._store.put_claimed_update(intent.update, {c.key: c for c in intent.claims})

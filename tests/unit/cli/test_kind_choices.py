@@ -33,7 +33,20 @@ def _choices(command: str, option: str) -> tuple[str, ...]:
 
 
 def test_parse_feed_offers_exactly_the_source_kinds_with_a_file_parser() -> None:
-    assert _choices("parse-feed", "--kind") == tuple(file_parsers()) == ("rss", "ctgov", "pubmed", "edgar")
+    assert (
+        _choices("parse-feed", "--kind")
+        == tuple(file_parsers())
+        == (
+            "rss",
+            "ctgov",
+            "pubmed",
+            "edgar",
+            "openfda",
+            "federal-register",
+            "europepmc",
+            "ctis",
+        )
+    )
     assert set(file_parsers()) <= set(SOURCE_KIND_SPECS)
 
 

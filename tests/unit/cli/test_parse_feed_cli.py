@@ -17,6 +17,15 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
         ("edgar", "edgar/company_atom_keen-vision_8K_2025-01-25_edgarkit.xml", 55),
         ("pubmed", "pubmed/esummary_40642746.json", 1),
         ("ctgov", "ctgov/v2_search_phelan-mcdermid_pageSize5_page1_2026-08-11_biomcp.json", 5),
+        ("openfda", "openfda/drugsfda_imatinib_NDA021588_reduced_2026-08-11_biomcp.json", 1),
+        (
+            "federal-register",
+            "federal_register/documents_uscis_newest_perpage5_trimmed_2026-09-13_EXCERPT.json",
+            3,
+        ),
+        ("europepmc", "europepmc/search_MLH1-p.Gly67Glu_not-retracted_pageSize25_2026-08-06_biomcp.json", 6),
+        ("ctis", "ctis/retrieve_2025-523333-26-00_argenx-graves_reduced_2026-08_ctcm.json", 1),
+        ("ctis", "ctis/search_record_2025-523726-40-00_2026-07-18_gregory_TRANSCRIBED.json", 1),
     ],
 )
 def test_prints_items_as_json_lines(
@@ -39,6 +48,10 @@ def test_prints_items_as_json_lines(
         ("pubmed", "pubmed/esummary_ABC123_invalid_2026-08-20_hkm30.json"),
         ("edgar", "ctgov/v2_error_400_search_filter-ids_ABC123_2026-08-20_hkm30.txt"),
         ("rss", "does/not/exist.xml"),
+        ("openfda", "openfda/drugsfda_BLA761195_VYVGART_2026-07-10_docs-corpus_EXCERPT.txt"),  # cut mid-JSON
+        ("federal-register", "pubmed/esummary_40642746.json"),
+        ("europepmc", "rss/sec_press_releases_rss_2025-01-24_edgarkit.xml"),
+        ("ctis", "ctis/rss_item_description_2025-523726-40-00_2026-07-18_gregory_TRANSCRIBED.html"),
     ],
 )
 def test_bad_file_is_one_line_on_stderr_and_exit_1(
@@ -51,7 +64,7 @@ def test_bad_file_is_one_line_on_stderr_and_exit_1(
     assert captured.err.startswith("parse-feed: ") and "Traceback" not in captured.err
 
 
-@pytest.mark.parametrize("kind", ["ctgov", "pubmed"])
+@pytest.mark.parametrize("kind", ["ctgov", "pubmed", "openfda", "federal-register", "europepmc", "ctis"])
 def test_given_deeply_nested_garbage_json_then_one_line_and_exit_1_never_a_traceback(
     kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,7 +10,9 @@ from pipewatch.domain.ingest.sources import (
     CtgovSettings,
     CtgovSource,
     EdgarSource,
+    EuropePmcSource,
     FeedSource,
+    OpenFdaSource,
     PubmedSource,
     SourcesConfig,
     parse_source_config,
@@ -138,6 +140,11 @@ def test_each_kind_is_validated_into_its_own_model_with_its_own_settings(package
         "edgar": "EdgarSource",
         "rss": "FeedSource",
         "google_news": "GoogleNewsSource",
+        # authorities (issue 25)
+        "openfda": "OpenFdaSource",
+        "federal-register": "FederalRegisterSource",
+        "europepmc": "EuropePmcSource",
+        "ctis": "CtisSource",
     }
     ctgov = parse_source_config({"id": "ct", "kind": "ctgov"})
     assert isinstance(ctgov, CtgovSource) and ctgov.ctgov == CtgovSettings()  # the block is optional
@@ -157,6 +164,20 @@ def test_extras_are_dropped_and_agent_splitting_decided_per_kind() -> None:
     assert not fixed_query.splits_by_agent()
     feed = parse_source_config({"id": "fd", "kind": "rss", "url": "https://example.com/f.xml"})
     assert not feed.splits_by_agent() and feed.without_extras() is feed
+
+
+def test_authorities_split_by_agent_and_query_their_configured_extras_once() -> None:
+    fda = parse_source_config(
+        {"id": "fda", "kind": "openfda", "openfda": {"application_numbers": ["BLA761195"], "names": ["X"]}}
+    )
+    assert isinstance(fda, OpenFdaSource) and fda.splits_by_agent()
+    assert (fda.without_extras().openfda.application_numbers, fda.without_extras().openfda.names) == ((), ())
+    epmc = parse_source_config({"id": "epmc", "kind": "europepmc", "europepmc": {"extra_terms": ["y"]}})
+    assert isinstance(epmc, EuropePmcSource) and epmc.splits_by_agent()
+    assert epmc.without_extras().europepmc.extra_terms == ()
+    assert not parse_source_config({"id": "fr", "kind": "federal-register"}).splits_by_agent()
+    with pytest.raises(ValueError, match="application numbers"):
+        parse_source_config({"id": "fda", "kind": "openfda", "openfda": {"application_numbers": ["761195"]}})
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,15 @@
-"""Same story, several outlets: decide whether two updates report one event, so it is stored (and alerted)
-once and lists every source.
+"""Same story, several outlets: decide whether an update reports a stored story, so each event is stored (and
+alerted) once and its story lists every outlet.
 
-Two updates are the same story when
+An update joins a story when
   1. their canonical URLs are equal (and name one story, not a listing page like `/news`); or
-  2. they are about a common agent, have the same event type and severity, are dated within
-     `window_days` of each other (when both are dated), do not name disjoint indications, are not registry
-     changes (those have exact ids), and their words agree: the titles share most of their content words
-     (`TITLE_THRESHOLD`), or title and lead together do (`TEXT_THRESHOLD`).
-Agent + event + window alone is not enough: argenx's Japan ITP approval and its US gMG approval are both
-"efgartigimod regulatory" but different events (the indication check and the words separate them).
+  2. their event identities agree (identity.py): a common agent and event family, no conflicting decisive
+     part (regulator, trial, phase, period, polarity, indication), days within `WINDOW_DAYS`, corroborated;
+     the newcomer is compared with the whole story (the union of its outlets' identities); or
+  3. it is a near-exact copy of the title (or title + lede) of one of the story's outlets, even when it does
+     not name an agent (`COPY_THRESHOLD`).
+Registry changes (exact ids) and escalation records never join by identity. The classifier's event type
+and severity no longer gate (its label is only a fallback for the family).
 
 Pure: no I/O, no clock.
 """
@@ -16,169 +17,92 @@ Pure: no I/O, no clock.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from pipewatch.domain.ingest.identity import (
+    INDICATION_WORDS,
+    EventIdentity,
+    agree,
+    conflicts,
+    fold,
+    identity_of,
+)
 from pipewatch.domain.ingest.ids import is_listing_url
-from pipewatch.domain.models import Update
+from pipewatch.domain.ingest.words import content_words, overlap
+from pipewatch.domain.models import SEVERITY_RANK, Severity, Update
 from pipewatch.domain.text import canonical_url
 
-WINDOW_DAYS = 3
-TITLE_THRESHOLD = 0.6
-TEXT_THRESHOLD = 0.45
+__all__ = ["Claim", "StoryIndex", "content_words", "merge_outlet", "overlap", "same_story"]
+
+WINDOW_DAYS = 10
 LEAD_CHARS = 300
-
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    {
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "this",
-        "to",
-        "was",
-        "were",
-        "will",
-        "with",
-        "after",
-        "over",
-        "under",
-        "new",
-        "news",
-        "update",
-        "updates",
-        "provides",
-        "announces",
-        "announced",
-        "reports",
-        "reported",
-        "says",
-        "said",
-        "today",
-        "inc",
-        "ltd",
-        "plc",
-        "se",
-        "co",
-        "corp",
-        "company",
-        "press",
-        "release",
-    }
-)
-# A few synonyms and British spellings newsrooms use for the same fact.
-_CANON = {
-    "studies": "study",
-    "trials": "trial",
-    "halts": "stop",
-    "halt": "stop",
-    "halted": "stop",
-    "stops": "stop",
-    "stopped": "stop",
-    "discontinues": "stop",
-    "discontinued": "stop",
-    "discontinue": "stop",
-    "discontinuation": "stop",
-    "approves": "approv",
-    "approved": "approv",
-    "approval": "approv",
-    "wins": "win",
-    "won": "win",
-    "nod": "approv",
-    "generalised": "generalized",
-    "subcutaneous": "sc",
-    "iii": "3",
-    "ii": "2",
-}
-
-_PHRASES = (
-    ("food and drug administration", "fda"),
-    ("u.s.", "us"),
-    ("european medicines agency", "ema"),
-    ("phase iii", "phase 3"),
-    ("phase ii", "phase 2"),
-)
+COPY_THRESHOLD = 0.9  # Jaccard of all title words: a copy, whatever it names
+COPY_MIN_WORDS = 5  # shorter titles are too generic to call a copy
+# At most this many outlets' titles are kept on a story (as story_urls are bounded in the store).
+MAX_STORY_TITLES = 50
+TITLE_CHARS = 300
 
 
-def _stem(word: str) -> str:
-    word = _CANON.get(word, word)
-    for suffix in ("ing", "es", "s"):
-        if len(word) > 4 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def content_words(text: str) -> frozenset[str]:
-    """Lower-cased, accent-free content words; stop words and long numeric ids (syndication ids) dropped."""
-    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode("ascii")
-    for phrase, short in _PHRASES:
-        folded = folded.replace(phrase, short)
-    words = set()
-    for word in _WORD.findall(folded):
-        if word in _STOP or (word.isdigit() and len(word) > 4):
-            continue
-        words.add(_stem(word))
-    return frozenset(words)
-
-
-def overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """Overlap coefficient |a & b| / min(|a|, |b|): a short rewrite of a long headline still scores high."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
+Indications = tuple[str, ...]
+_TITLE_WORD = re.compile(r"[^\W_]+(?:['.+-][^\W_]+)*")
 
 
 def story_date(update: Update) -> date:
     return (update.published or update.first_seen).date()
 
 
-def title_similarity(a: Update, b: Update) -> float:
-    return overlap(content_words(a.title), content_words(b.title))
-
-
-def text_similarity(a: Update, b: Update) -> float:
-    return overlap(
-        content_words(f"{a.title} {a.summary[:LEAD_CHARS]}"),
-        content_words(f"{b.title} {b.summary[:LEAD_CHARS]}"),
+def outlet_identity(update: Update) -> EventIdentity:
+    """One outlet's identity. An undated item cannot be placed in time (when it was first seen says when we
+    looked, not when it happened): its days are only those its text names."""
+    c = update.classification
+    return identity_of(
+        update.title,
+        update.summary,
+        agents=c.agents,
+        indications=c.indications,
+        event_type=c.event_type,
+        day=update.published.date() if update.published else None,
     )
 
 
-def comparable(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
-    """The gate: common agent, same event type and severity, dates within the window, indications not
-    disjoint, neither a registry change."""
-    ca, cb = a.classification, b.classification
-    if a.change is not None or b.change is not None:
+def story_identity(story: Update) -> EventIdentity:
+    """The story's identity: its first outlet's, merged with every later outlet's title."""
+    identity = outlet_identity(story)
+    for title in story.story_titles:
+        identity = identity.merged(identity_of(title, agents=story.classification.agents))
+    return identity
+
+
+def title_words(text: str) -> frozenset[str]:
+    """The words of a title, without the punctuation around them ("autoimmune." is "autoimmune")."""
+    return frozenset(_TITLE_WORD.findall(fold(text)))
+
+
+def is_copy(a: frozenset[str], b: frozenset[str]) -> bool:
+    if len(a) < COPY_MIN_WORDS or len(b) < COPY_MIN_WORDS:
         return False
-    if not set(ca.agents) & set(cb.agents) or ca.event_type != cb.event_type or ca.event_type is None:
-        return False
-    if ca.severity != cb.severity:  # a filing (medium) and the approval (high) are two events
-        return False
-    # An undated copy cannot be placed in time (its first-seen day says when we polled, not when it was
-    # published): only its words decide.
-    if a.published and b.published and abs((story_date(a) - story_date(b)).days) > window_days:
-        return False
-    return not (ca.indications and cb.indications and not set(ca.indications) & set(cb.indications))
+    return len(a & b) / len(a | b) >= COPY_THRESHOLD
+
+
+def another_event(a_title: str, b_title: str, a_indications: Indications, b_indications: Indications) -> bool:
+    """Two titles that name another regulator, trial, phase, period, outcome, venue, step or indication: a
+    one-word change of "FDA" to "EMA" in a long headline is another event, not a copy."""
+    a, b = identity_of(a_title, indications=a_indications), identity_of(b_title, indications=b_indications)
+    return conflicts(a, b) or (a.worded and b.worded and not a.families & b.families)
+
+
+def copies_title(a: Update, a_words: frozenset[str], b: Update, title: str, words: frozenset[str]) -> bool:
+    """`a` is a near-exact copy of `title`, one of story `b`'s (checked on words first; the identities only
+    for the few near-exact pairs)."""
+    indications = (a.classification.indications, b.classification.indications)
+    return is_copy(a_words, words) and not another_event(a.title, title, *indications)
+
+
+def _near(a: Update, b: Update, window_days: int) -> bool:
+    """Dated within the window of each other (an undated copy cannot be placed: it is near)."""
+    return not (a.published and b.published) or abs((story_date(a) - story_date(b)).days) <= window_days
 
 
 def same_url(a: Update, b: Update) -> bool:
@@ -188,26 +112,77 @@ def same_url(a: Update, b: Update) -> bool:
     return canonical_url(a.url) == canonical_url(b.url) and not is_listing_url(canonical_url(a.url))
 
 
+def _joins_by_identity(update: Update) -> bool:
+    return update.change is None and not update.escalates and update.classification.relevant
+
+
 def same_story(a: Update, b: Update, *, window_days: int = WINDOW_DAYS) -> bool:
+    """Whether `a` reports the story `b` (URL, agreeing identities, or a copy of one of its titles)."""
     if same_url(a, b):
         return True
-    if not comparable(a, b, window_days=window_days):
+    if b.escalates or b.change is not None:
         return False
-    return title_similarity(a, b) >= TITLE_THRESHOLD or text_similarity(a, b) >= TEXT_THRESHOLD
+    if _near(a, b, window_days) and any(
+        copies_title(a, title_words(a.title), b, t, title_words(t)) for t in (b.title, *b.story_titles)
+    ):
+        return True
+    if not (_joins_by_identity(a) and _joins_by_identity(b)):
+        return False
+    return agree(outlet_identity(a), story_identity(b), window_days=window_days)
 
 
 def claim_keys(update: Update) -> list[str]:
-    """The dedupe neighbourhoods of an update: one per agent, with its event type and severity. Two updates
-    can be the same story by their words only if they share one (see `comparable`), so a claim on each
-    serialises the "is this a new story?" decision between concurrent polls. Registry changes (exact ids)
-    and updates with no event or agent claim nothing."""
-    c = update.classification
-    if update.change is not None or c.event_type is None:
+    """The dedupe neighbourhoods of an update: one per agent (identities agree only with an agent in
+    common), so a claim on each serialises the "is this a new story?" decision between concurrent polls.
+    Registry changes (exact ids) and updates with no agent claim nothing."""
+    if update.change is not None or not update.classification.relevant:
         return []
-    return [f"{agent}#{c.event_type}#{c.severity}" for agent in c.agents]
+    return [f"agent#{agent}" for agent in update.classification.agents]
 
 
-# -- the index: the earliest stored story `same_story` accepts, without comparing every pair ---------------
+def merge_outlet(story: Update, outlet: Update) -> Update:
+    """The story once `outlet` is attached (what the store's merge_source writes): its outlet, URL and title
+    appended (bounded). The story's own label stays its first outlet's; a higher severity from a later
+    outlet is carried by an escalation record (intake.escalation_of), which alerts "update:"."""
+    if len(story.story_titles) >= MAX_STORY_TITLES:
+        return story
+    label = outlet.sources[0] if outlet.sources else outlet.source_name or outlet.source_id
+    return story.model_copy(
+        update={
+            "sources": (*story.sources, label),
+            "story_urls": (*story.story_urls, outlet.url or f"id:{outlet.update_id}"),
+            "story_titles": (*story.story_titles, outlet.title[:TITLE_CHARS]),
+        }
+    )
+
+
+def higher(a: Severity | None, b: Severity | None) -> bool:
+    """`a` is a higher severity than `b`."""
+    return a is not None and (b is None or SEVERITY_RANK[a] > SEVERITY_RANK[b])
+
+
+# -- the index: the earliest stored story a newcomer joins, without comparing every pair ---------------------
+
+
+class _Entry:
+    __slots__ = ("identity", "titles", "update", "url_key")
+
+    def __init__(self, update: Update, identity: EventIdentity | None = None) -> None:
+        self.update = update
+        url = canonical_url(update.url) if update.url and not update.url_shared else ""
+        # what same_url compares, computed once (an escalation record is no story: never a match)
+        self.url_key = "" if is_listing_url(url) or update.escalates else url
+        self.identity: EventIdentity | None = None
+        if _joins_by_identity(update):
+            self.identity = identity if identity is not None else story_identity(update)
+        self.titles = [title_words(t) for t in (update.title, *update.story_titles)]
+
+
+def _keys(identity: EventIdentity) -> list[str]:
+    """The (agent, family) neighbourhoods an identity is found in (`agree` needs one in common)."""
+    return [
+        f"{agent}\x1f{family}" for agent in sorted(identity.agents) for family in sorted(identity.families)
+    ]
 
 
 def _min_overlap(threshold: float, size: int) -> int:
@@ -218,17 +193,6 @@ def _min_overlap(threshold: float, size: int) -> int:
     while k > 1 and (k - 1) / size >= threshold:
         k -= 1
     return k
-
-
-class _Entry:
-    __slots__ = ("text", "title", "update", "url_key")
-
-    def __init__(self, update: Update) -> None:
-        self.update = update
-        url = canonical_url(update.url) if update.url and not update.url_shared else ""
-        self.url_key = "" if is_listing_url(url) else url  # what same_url compares, computed once
-        self.title = content_words(update.title)
-        self.text = content_words(f"{update.title} {update.summary[:LEAD_CHARS]}")
 
 
 class _Threshold:
@@ -273,27 +237,30 @@ class _Threshold:
                 into.update(self.prefix.get((gate, word), ()))
 
 
-def _gates(update: Update) -> list[str]:
-    c = update.classification
-    if update.change is not None or c.event_type is None:
-        return []
-    return [f"{agent}\x1f{c.event_type}\x1f{c.severity}" for agent in c.agents]
+def _part_keys(identity: EventIdentity) -> list[str]:
+    """Keys for the corroborations that need no words: a shared regulator, trial or period."""
+    parts = [f"r:{r}" for r in identity.regulators] + [f"t:{t}" for t in identity.trials]
+    parts += [f"p:{p}" for p in identity.periods]
+    return [f"{key}\x1f{part}" for key in _keys(identity) for part in parts]
 
 
 class StoryIndex:
-    """Stored stories indexed so that `find` gives what a pairwise `same_story` scan gives (the earliest
-    match), in time about linear in the number of stories: by canonical URL, and by content words within
-    each dedupe gate (agent, event type, severity; `comparable` requires one in common) with prefix filtering
-    for each overlap threshold. Every candidate is then checked with the very predicate `same_story` applies
-    (words computed once per story)."""
+    """Stored stories indexed by canonical URL, by (agent, event family) and by their titles' rarest word,
+    so that `find` checks only the stories a newcomer could join; each candidate is then checked with the
+    predicate `same_story` applies (identities computed once per story)."""
 
     def __init__(self, stored: Iterable[Update] = (), *, window_days: int = WINDOW_DAYS) -> None:
         self._window = window_days
         self._entries: list[_Entry] = []
-        self._ids: set[str] = set()
+        self._positions: dict[str, int] = {}
         self._by_url: dict[str, list[int]] = {}
-        self._titles = _Threshold(TITLE_THRESHOLD)
-        self._texts = _Threshold(TEXT_THRESHOLD)
+        self._by_word: dict[str, list[int]] = {}
+        # Every agreement needs a shared regulator, trial or period, or words in common (at least
+        # INDICATION_WORDS of the shorter text): the first by key, the second by prefix filtering.
+        self._by_part: dict[str, list[int]] = {}
+        self._words = _Threshold(INDICATION_WORDS)
+        # The entry `find` built last: a newcomer found new is usually added next (its identity read once).
+        self._last: _Entry | None = None
         for update in stored:
             self.add(update)
 
@@ -301,40 +268,75 @@ class StoryIndex:
         return len(self._entries)
 
     def __contains__(self, update_id: object) -> bool:
-        return update_id in self._ids
+        return update_id in self._positions
+
+    def _register(self, index: int, entry: _Entry) -> None:
+        if entry.identity is not None:
+            for key in _part_keys(entry.identity):
+                if index not in self._by_part.get(key, ()):
+                    self._by_part.setdefault(key, []).append(index)
+            self._words.add(index, _keys(entry.identity), entry.identity.words)
+        if not entry.update.escalates and entry.update.change is None:
+            for words in entry.titles:
+                for word in words:
+                    self._by_word.setdefault(word, []).append(index)
 
     def add(self, update: Update) -> None:
-        if update.update_id in self._ids:
+        if update.update_id in self._positions:
             return
         index = len(self._entries)
-        entry = _Entry(update)
+        entry = self._last if self._last is not None and self._last.update is update else _Entry(update)
+        self._last = None
         self._entries.append(entry)
-        self._ids.add(update.update_id)
+        self._positions[update.update_id] = index
         if entry.url_key:
             self._by_url.setdefault(entry.url_key, []).append(index)
-        gates = _gates(update)
-        self._titles.add(index, gates, entry.title)
-        self._texts.add(index, gates, entry.text)
+        self._register(index, entry)
+
+    def absorb(self, story_id: str, outlet: Update) -> None:
+        """`outlet` joined the story: the story is compared as a whole (its identity and titles grow)."""
+        index = self._positions[story_id]
+        old = self._entries[index]
+        grown = None if old.identity is None else old.identity.merged(outlet_identity(outlet))
+        entry = _Entry(merge_outlet(old.update, outlet), grown)
+        self._entries[index] = entry
+        self._register(index, entry)
 
     def _matches(self, candidate: _Entry, stored: _Entry) -> bool:
-        a, b = candidate.update, stored.update
         if candidate.url_key and candidate.url_key == stored.url_key:  # same_url, on cached keys
             return True
-        if not comparable(a, b, window_days=self._window):
+        if stored.update.escalates or stored.update.change is not None:
             return False
-        return overlap(candidate.title, stored.title) >= TITLE_THRESHOLD or (
-            overlap(candidate.text, stored.text) >= TEXT_THRESHOLD
-        )
+        new, story, words = candidate.update, stored.update, candidate.titles[0]
+        raw = (story.title, *story.story_titles)
+        if _near(new, story, self._window) and any(
+            copies_title(new, words, story, t, w) for t, w in zip(raw, stored.titles, strict=True)
+        ):
+            return True
+        if candidate.identity is None or stored.identity is None:
+            return False
+        return agree(candidate.identity, stored.identity, window_days=self._window)
+
+    def _copy_candidates(self, words: frozenset[str], into: set[int]) -> None:
+        if len(words) < COPY_MIN_WORDS:
+            return
+        # A copy misses at most a ninth of its words from the stored title: its rarest |w|/9 + 1 include one.
+        probe = sorted(words, key=lambda w: (len(self._by_word.get(w, ())), w))[: len(words) // 9 + 1]
+        for word in probe:
+            into.update(self._by_word.get(word, ()))
 
     def find(self, candidate: Update) -> Update | None:
-        """The earliest stored update that reports the same story as `candidate`, if any."""
+        """The earliest stored story `candidate` joins, if any."""
         entry = _Entry(candidate)
+        self._last = entry
         found: set[int] = set()
         if entry.url_key:
             found.update(self._by_url.get(entry.url_key, ()))
-        gates = _gates(candidate)
-        self._titles.candidates(gates, entry.title, found)
-        self._texts.candidates(gates, entry.text, found)
+        if entry.identity is not None:
+            for key in _part_keys(entry.identity):
+                found.update(self._by_part.get(key, ()))
+            self._words.candidates(_keys(entry.identity), entry.identity.words, found)
+        self._copy_candidates(entry.titles[0], found)
         matches = [
             self._entries[i].update
             for i in found
@@ -346,8 +348,8 @@ class StoryIndex:
 
 @dataclass(frozen=True)
 class Claim:
-    """The story claim of one dedupe neighbourhood (agent + event type + severity, the only updates that can
-    be the same story): a version that every store of a story in it moves on, and the latest story ids."""
+    """The story claim of one dedupe neighbourhood (an agent: updates can be one story only if they share
+    one): a version that every store of a story in it moves on, and the latest story ids."""
 
     key: str
     version: int = 0

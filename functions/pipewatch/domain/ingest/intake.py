@@ -22,13 +22,17 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pipewatch.domain.ingest.dedupe import Claim, StoryIndex, claim_keys
+from pipewatch.domain.ingest.dedupe import Claim, StoryIndex, claim_keys, higher, outlet_identity
+from pipewatch.domain.ingest.identity_vocab import FAMILY_CEILING
 from pipewatch.domain.ingest.ids import shared_urls, update_id, url_identifies
 from pipewatch.domain.ingest.sources import PollLimits
 from pipewatch.domain.models import Classification, FetchedItem, Update
 
 # How far back (by first-seen day) a new item is compared with stored stories for syndicated copies.
-DEDUPE_LOOKBACK_DAYS = 7
+DEDUPE_LOOKBACK_DAYS = 10
+# Items the classifier finds not relevant kept per result as copy candidates (a word-for-word copy of a
+# stored story joins it even when it does not name the drug).
+MAX_COPY_CANDIDATES = 50
 
 
 # -- notes on items (step 1) ----------------------------------------------------------------------------
@@ -62,10 +66,17 @@ class Batch:
 
     candidates: tuple[Update, ...]
     notes: tuple[ItemNote, ...] = ()
+    # Not relevant items that may be copies of a stored story (decided with the candidates, after them).
+    copies: tuple[Update, ...] = ()
 
     @property
     def ids(self) -> list[str]:
         return [u.update_id for u in self.candidates]
+
+    @property
+    def decided(self) -> tuple[Update, ...]:
+        """What the decider is given: the candidates, then the copy candidates."""
+        return (*self.candidates, *self.copies)
 
     @property
     def links_dropped(self) -> list[LinkDropped]:
@@ -102,17 +113,21 @@ def prepare_batch(
     ]
     shared = shared_urls(list(items))
     candidates: dict[str, Update] = {}
+    copies: dict[str, Update] = {}
     for item in items:
         classification = classify(item)
+        update = to_update(item, classification, now, shared=item.url in shared)
         if not classification.relevant:
             notes.append(NotRelevant(item.guid))
+            if len(copies) < MAX_COPY_CANDIDATES:
+                copies.setdefault(update.update_id, update)
             continue
-        update = to_update(item, classification, now, shared=item.url in shared)
         if update.update_id in candidates:
             notes.append(DuplicateInFeed(item.guid, update.update_id))
             continue
         candidates[update.update_id] = update
-    return Batch(tuple(candidates.values()), tuple(notes))
+    kept = tuple(u for i, u in copies.items() if i not in candidates)
+    return Batch(tuple(candidates.values()), tuple(notes), kept)
 
 
 # -- what to read before deciding -----------------------------------------------------------------------
@@ -167,11 +182,21 @@ class RememberSeen:
 
 @dataclass(frozen=True)
 class MergeIntoStory:
-    """Another outlet's copy of a stored story: its outlet joins the story, no alert."""
+    """Another outlet of a stored story: its outlet joins the story, no alert; unless it raises the story's
+    severity, when `escalation` is a record to store (once, by its deterministic id) that alerts "update:"."""
 
     update: Update
     story_id: str
     reason: str
+    escalation: Update | None = None
+
+
+@dataclass(frozen=True)
+class NotACopy:
+    """A not relevant item that copies no stored story: nothing to do."""
+
+    update: Update
+    reason: str = "not relevant, and no copy of a stored story"
 
 
 @dataclass(frozen=True)
@@ -185,7 +210,48 @@ class StoreNew:
     reason: str = "new story"
 
 
-Intent = SkipKnown | Defer | RememberSeen | MergeIntoStory | StoreNew
+Intent = SkipKnown | Defer | RememberSeen | MergeIntoStory | StoreNew | NotACopy
+
+
+def escalation_id(story_id: str, severity: str) -> str:
+    return f"{story_id}~{severity}"
+
+
+def escalation_of(story: Update, outlet: Update, now: datetime) -> Update:
+    """The record that alerts a story's rise to the outlet's severity: deterministic id (story, severity),
+    so a retried or concurrent poll stores (and alerts) it once."""
+    severity = outlet.classification.severity or "low"
+    return outlet.model_copy(
+        update={
+            "update_id": escalation_id(story.update_id, severity),
+            "escalates": story.update_id,
+            "first_seen": now,
+            "story_urls": (),
+            "story_titles": (),
+        }
+    )
+
+
+def _alerted_severities(stories: Iterable[Update]) -> dict[str, str]:
+    """Per story id, the highest severity alerted so far (the story's own, or an escalation's)."""
+    alerted: dict[str, str] = {}
+    for story in sorted(stories, key=lambda s: bool(s.escalates)):
+        key = story.escalates or story.update_id
+        severity = story.classification.severity
+        if severity is not None and higher(severity, alerted.get(key)):  # type: ignore[arg-type]
+            alerted[key] = severity
+    return alerted
+
+
+def _escalates(story: Update, outlet: Update, alerted: Mapping[str, str]) -> bool:
+    """The outlet raises the story above what was alerted, within what its family can be (not noise)."""
+    severity = outlet.classification.severity
+    if not outlet.classification.relevant or severity is None or story.change is not None:
+        return False
+    ceilings = [FAMILY_CEILING.get(f, "high") for f in outlet_identity(outlet).families] or ["high"]
+    if any(higher(severity, c) for c in ceilings):  # type: ignore[arg-type]
+        return False
+    return higher(severity, alerted.get(story.update_id))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -228,13 +294,23 @@ def decide_intake(
 ) -> list[Intent]:
     """One intent per candidate, in order. `claims` must hold every claim key of the fresh candidates (as
     `story_lookup` asks); `stories` are the stored stories they may be copies of."""
+    stories = list(stories)
     index = StoryIndex(stories)
+    alerted = _alerted_severities(stories)
     claims_now = dict(claims)
     handled, alerts = spent.handled, spent.alerts
     intents: list[Intent] = []
     for update in candidates:
         if update.update_id in known_ids:
             intents.append(SkipKnown(update))
+            continue
+        if not update.classification.relevant:  # a copy candidate: joins a story it copies, or nothing
+            story = index.find(update)
+            if story is None:
+                intents.append(NotACopy(update))
+            else:
+                intents.append(MergeIntoStory(update, story.update_id, f"copy of {story.update_id}"))
+                index.absorb(story.update_id, update)
             continue
         cap = _cap_reason(limits, Spent(handled, alerts))
         if cap is not None:
@@ -247,12 +323,20 @@ def decide_intake(
             continue
         story = index.find(update)
         if story is not None:
-            intents.append(MergeIntoStory(update, story.update_id, f"same story as {story.update_id}"))
+            escalation = None
+            if _escalates(story, update, alerted):
+                escalation = escalation_of(story, update, now)
+                alerted[story.update_id] = update.classification.severity or "low"
+            intents.append(
+                MergeIntoStory(update, story.update_id, f"same story as {story.update_id}", escalation)
+            )
+            index.absorb(story.update_id, update)
             continue
         held = tuple(claims_now[k] for k in claim_keys(update))
         after = tuple(Claim(c.key, c.version + 1, (*c.ids, update.update_id)) for c in held)
         intents.append(StoreNew(update, held, after))
         claims_now.update((c.key, c) for c in after)
-        index.add(update)  # a later copy of this story merges into it
+        index.add(update)  # a later outlet of this story merges into it
+        alerted[update.update_id] = update.classification.severity or "low"
         alerts += 1
     return intents

@@ -264,9 +264,123 @@ class EdgarSource(SourceBase):
         return data
 
 
+# -- authorities: openFDA, Federal Register, Europe PMC, EU CTIS (issue 25) ----------------------------------
+
+_APPLICATION = re.compile(r"^(?:NDA|ANDA|BLA)\d{6}$")
+_EU_CT = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}$")
+
+
+class OpenFdaSettings(_Strict):
+    """openFDA Drugs@FDA (``drug/drugsfda.json``): the submissions of the watched applications and of the
+    applications whose brand or generic name is a watched name. ``meta.last_updated`` is the change signal.
+    Without an API key openFDA allows 1,000 requests a day (240 a minute with one)."""
+
+    base_url: str = "https://api.fda.gov/drug/drugsfda.json"
+    application_numbers: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # brand or generic names searched besides the watchlist's
+    use_watchlist: bool = True
+    api_key_env: EnvVarName = "PIPEWATCH_OPENFDA_API_KEY"
+    names_per_query: int = Field(default=10, ge=1, le=50)
+    limit: int = Field(default=100, ge=1, le=1000)
+
+    @field_validator("application_numbers")
+    @classmethod
+    def _applications(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [v for v in value if not _APPLICATION.match(v)]
+        if bad:
+            raise ValueError(f"not application numbers (NDA/ANDA/BLA + 6 digits): {', '.join(bad)}")
+        return value
+
+
+class OpenFdaSource(SourceBase):
+    kind: Literal["openfda"]
+    openfda: OpenFdaSettings = OpenFdaSettings()
+
+    def splits_by_agent(self) -> bool:
+        return self.openfda.use_watchlist  # each part keeps its own meta.last_updated (state per task)
+
+    def without_extras(self) -> Self:
+        return self.model_copy(
+            update={"openfda": self.openfda.model_copy(update={"application_numbers": (), "names": ()})}
+        )
+
+
+class FederalRegisterSettings(_Strict):
+    """FederalRegister.gov documents API, FDA notices only; an item is kept when it names a watched term."""
+
+    base_url: str = "https://www.federalregister.gov/api/v1/documents.json"
+    agency: str = "food-and-drug-administration"
+    document_types: tuple[str, ...] = ("NOTICE",)
+    term: str = "advisory committee"  # full-text filter sent to the API
+    per_page: int = Field(default=100, ge=1, le=1000)
+    window_days: int = Field(default=30, ge=1, le=3650)
+    extra_terms: tuple[str, ...] = ()  # terms besides the watchlist's an item must name to be kept
+    use_watchlist: bool = True
+
+
+class FederalRegisterSource(SourceBase):
+    kind: Literal["federal-register"]
+    federal_register: FederalRegisterSettings = FederalRegisterSettings()
+
+
+class EuropePmcSettings(_Strict):
+    """Europe PMC REST search (JSON, cursorMark paging) over a FIRST_IDATE window: articles, preprints and
+    abstracts PubMed does not hold. Items carry PubMed's URL when they have a PMID (one update for both)."""
+
+    base_url: str = "https://www.ebi.ac.uk/europepmc/webservices/rest/search"
+    query: str = ""  # an explicit query; empty = built from the watchlist's terms
+    extra_terms: tuple[str, ...] = ()
+    use_watchlist: bool = True
+    window_days: int = Field(default=30, ge=1, le=3650)
+    page_size: int = Field(default=100, ge=1, le=1000)
+    max_pages: int = Field(default=5, ge=1, le=50)
+    email_env: EnvVarName = "PIPEWATCH_CONTACT_EMAIL"
+
+
+class EuropePmcSource(SourceBase):
+    kind: Literal["europepmc"]
+    europepmc: EuropePmcSettings = EuropePmcSettings()
+
+    def splits_by_agent(self) -> bool:
+        return self.europepmc.use_watchlist and not self.europepmc.query
+
+    def without_extras(self) -> Self:
+        return self.model_copy(update={"europepmc": self.europepmc.model_copy(update={"extra_terms": ()})})
+
+
+class CtisSettings(_Strict):
+    """EU CTIS public portal: the watched EU trial numbers read with ``retrieve`` (GET). Its ``search`` is a
+    POST the fetcher does not make; the recorded search record shape is parsed by parse-feed only."""
+
+    base_url: str = "https://euclinicaltrials.eu/ctis-public-api"
+    ct_numbers: tuple[str, ...] = ()
+
+    @field_validator("ct_numbers")
+    @classmethod
+    def _numbers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [v for v in value if not _EU_CT.match(v)]
+        if bad:
+            raise ValueError(f"not EU CT numbers (YYYY-NNNNNN-NN-NN): {', '.join(bad)}")
+        return value
+
+
+class CtisSource(SourceBase):
+    kind: Literal["ctis"]
+    ctis: CtisSettings = CtisSettings()
+
+    @model_validator(mode="after")
+    def _needs_numbers(self) -> Self:
+        if self.enabled and not self.ctis.ct_numbers:
+            raise ValueError("an enabled ctis source needs ctis.ct_numbers (EU CT numbers to retrieve)")
+        return self
+
+
+_AuthorityModel = OpenFdaSource | FederalRegisterSource | EuropePmcSource | CtisSource
+
+
 # One model per kind, chosen by `kind` (a pydantic discriminated union): each kind has only its own fields.
 # Adding a kind: its model here, added to this union; its spec in adapters/source_kinds.py.
-_SourceModel = FeedSource | GoogleNewsSource | CtgovSource | PubmedSource | EdgarSource
+_SourceModel = FeedSource | GoogleNewsSource | CtgovSource | PubmedSource | EdgarSource | _AuthorityModel
 SourceConfig = Annotated[_SourceModel, Field(discriminator="kind")]
 SOURCE_MODELS: tuple[type[SourceBase], ...] = get_args(_SourceModel)
 SOURCE_KINDS: tuple[str, ...] = tuple(
