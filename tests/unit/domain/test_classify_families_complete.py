@@ -210,6 +210,7 @@ def test_a_question_headline_takes_the_event_its_summary_reports() -> None:
         ("Head-to-head trial of Vyvgart versus placebo begins", "results"),  # a design, not data
         ("Analysts rate argenx a buy on Vyvgart", "corporate"),  # a rating, not a purchase
         ("Weight loss with brepocitinib in phase 2 data", "commentary"),  # "weight" is not "weighs"
+        ("Brepocitinib set for FDA decision in June", "commentary"),  # a scheduled decision is not a hope
     ],
 )
 def test_new_entries_keep_their_subject(title: str, not_event: str) -> None:
