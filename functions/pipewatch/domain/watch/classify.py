@@ -13,6 +13,7 @@ Pure and deterministic; never raises on any text.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -136,17 +137,23 @@ class Classifier:
         self._by_stem_source: dict[str, str] = {}
         self._by_stem: dict[str, re.Pattern[str]] = {}
         if gated:
-            for stem in every_stem:
-                alternation = []
-                for index, (patterns, stems) in enumerate(zip(rule_patterns, rule_stems, strict=True)):
-                    chosen = [
-                        f"(?:{pattern})"
-                        for pattern, group in zip(patterns, stems, strict=True)
-                        if group and any(stem.startswith(s) for s in group)
-                    ]
-                    if chosen:
-                        alternation.append(f"(?P<r{index}>{'|'.join(chosen)})")
-                self._by_stem_source[" " + stem] = rf" (?:{'|'.join(alternation)})(?= )"
+            # which (rule, pattern) can start at each gate word: the patterns with a stem the word starts
+            # with, found by prefix range in the sorted words (not every word against every pattern)
+            words = sorted(every_stem)
+            starts: dict[str, set[tuple[int, int]]] = {word: set() for word in words}
+            for index, stems in enumerate(rule_stems):
+                for position, group in enumerate(stems):
+                    for prefix in group or ():
+                        at = bisect.bisect_left(words, prefix)
+                        while at < len(words) and words[at].startswith(prefix):
+                            starts[words[at]].add((index, position))
+                            at += 1
+            for word, found in starts.items():
+                by_rule: dict[int, list[str]] = {}
+                for index, position in sorted(found):
+                    by_rule.setdefault(index, []).append(f"(?:{rule_patterns[index][position]})")
+                alternation = [f"(?P<r{index}>{'|'.join(chosen)})" for index, chosen in by_rule.items()]
+                self._by_stem_source[" " + word] = rf" (?:{'|'.join(alternation)})(?= )"
         self._cancel = {
             index: re.compile(words_regex(rule.cancel_before))
             for index, rule in enumerate(rules)
@@ -189,6 +196,13 @@ class Classifier:
         # A title without any literal the title patterns start with cannot match them: no regex search.
         self._pub_title_gate = title_gate(pub.title_patterns) if pub.title_patterns else None
         self._registry = Registry(taxonomy)
+        questions = taxonomy.questions
+        self._question_event: EventType = questions.event
+        self._question = (
+            re.compile("|".join(f"(?:{p})" for p in questions.title_patterns))
+            if questions.title_patterns
+            else None
+        )
         self._reasons = configured_reasons(watchlist)
 
     # ------------------------------------------------------------------------------------------ classify
@@ -256,6 +270,15 @@ class Classifier:
             if m:
                 return f"event publication: title reads like a journal article ({quote(m.group())})"
         return None
+
+    def _asks(self, raw_title: str) -> str | None:
+        """The reason when the headline is a question (speculation or analysis, not an event)."""
+        if self._question is None or ("?" not in raw_title and "？" not in raw_title):
+            return None
+        m = self._question.search(raw_title[:MAX_FIELD_CHARS].lower())
+        if m is None:
+            return None
+        return f"event {self._question_event}: the headline asks a question ({quote(m.group())})"
 
     def _hedged(self, text: str, start: int) -> bool:
         """`start` is the space before a cue in padded text; a hedge must end right before it or earlier."""
@@ -328,6 +351,17 @@ class Classifier:
         registry = self._registry.event_of(raw_title, doc_type, (source, norm_source), url)
         if registry is not None:
             return registry
+        question = self._asks(raw_title)
+        if question is not None:
+            # the headline's verbs are asked about, not reported; the story may still report an event
+            # ("Why is argenx trading lower today?" over a summary of trial results)
+            summary_strong = self._cues(found.summary, found.summary_spans)[0]
+            if summary_strong is None and self._cjk.enabled and not raw_summary.isascii():
+                summary_strong = self._cjk.best(raw_summary)
+            if summary_strong is None:
+                return self._question_event, question
+            event, text = summary_strong
+            return event, f"event {event}: {quote(text)} in summary (the headline asks a question)"
         chosen, title_weak = self._cues(found.title, found.title_spans)
         if chosen is None and self._cjk.enabled and not raw_title.isascii():
             chosen = self._cjk.best(raw_title)

@@ -91,7 +91,9 @@ def literal_stems(pattern: str) -> list[str] | None:
             stem += char
         if not stem.strip():
             return None
-        stems.append(stem)
+        # a trailing space would make the gate swallow the space that starts the next word's cue
+        # ("studie (?:\S+ )abgeschlossen" must not hide "ausgesetzt" in "studie ausgesetzt")
+        stems.append(stem.rstrip())
     return stems
 
 

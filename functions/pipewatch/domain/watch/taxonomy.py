@@ -181,6 +181,22 @@ class PublicationRule(BaseModel):
         return check_patterns(value)
 
 
+class QuestionRule(BaseModel):
+    """A headline that asks ("Will X win approval?", "Wird X zugelassen?") reports no event: it is `event`
+    (commentary), whatever verb it asks about. Patterns are over the lower-cased raw title (the question mark
+    is kept); none means no question check."""
+
+    model_config = FROZEN
+
+    event: EventType = "commentary"
+    title_patterns: tuple[Pattern, ...] = ()
+
+    @field_validator("title_patterns")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_patterns(value)
+
+
 class Taxonomy(BaseModel):
     model_config = FROZEN
 
@@ -197,6 +213,7 @@ class Taxonomy(BaseModel):
     severity: tuple[SeverityRule, ...] = Field(min_length=1)
     publication: PublicationRule = PublicationRule()
     registry: RegistryRule = RegistryRule()
+    questions: QuestionRule = QuestionRule()
 
     @field_validator("hedges", "cjk_hedges_after")
     @classmethod
