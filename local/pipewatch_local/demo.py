@@ -172,6 +172,8 @@ class DemoRun:
                 "title": u.title,
                 "sources": list(u.sources),
                 "reasons": list(u.classification.reasons),
+                # a calendar slip or registry stop its story already reported: stored, not alerted again
+                "part_of": u.part_of,
             }
             for u in store.scan_updates()
         ]

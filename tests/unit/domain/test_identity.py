@@ -376,3 +376,25 @@ def test_given_a_text_then_whether_it_reports_a_publication_and_its_venue_are_re
     identity = identity_of(text)
 
     assert (identity.publication, identity.venues) == (publication, venues)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # real headlines of the demo's recorded coverage of the 2023 SC review extension
+        "FDA Pushes Back Decision Date on Argenx BLA to June",
+        "argenx receives notification of PDUFA date extension for SC efgartigimod",
+        # hand-made: the same kind of phrasing
+        "FDA delays decision on efgartigimod",
+        "Regulator extends the review of efgartigimod PFS by three months",
+    ],
+)
+def test_given_a_review_pushed_back_in_any_wording_then_the_family_is_delay(title: str) -> None:
+    assert identity_of(title, agents=("efgartigimod",), event_type="regulatory").families == {"delay"}
+
+
+def test_given_pushed_back_guidance_then_it_is_no_review_delay() -> None:
+    """Hand-made: "pushes back" names a regulatory delay only next to a decision, review or date."""
+    assert (
+        "delay" not in identity_of("Argenx pushes back its sales guidance", agents=("efgartigimod",)).families
+    )

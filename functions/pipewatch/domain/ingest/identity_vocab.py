@@ -48,7 +48,9 @@ FAMILY_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             r"\bextend(s|ed)? (the )?(\w+ ){0,3}review\b",
             r"\breview (period )?(is )?extended\b",
-            r"\b(pdufa|action) date\b.{0,30}\b(extend|delay|mov|push)",
+            r"\b(pdufa|action|decision|goal) date\b.{0,30}\b(extend|delay|mov|push)",
+            r"\b(pdufa|action|decision|goal|review) (date )?(extension|delay)\b",
+            r"\bpush(es|ed)? back\b.{0,30}\b(decision|review|pdufa|action|approval)\b",
             r"\b(delay(s|ed)?|postpone(s|d)?)\b",
             r"\bverschoben\b|\bverzoger",
             r"\buitstel\b|\bvertraagd\b",
