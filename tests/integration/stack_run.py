@@ -56,6 +56,8 @@ class StackRun:
     tasks_per_cycle: list[int] = field(default_factory=list)
     plan_reports: list[dict[str, Any]] = field(default_factory=list)
     updates_stored: int = 0
+    # stored as part of a story already alerted (a slip an outlet reported, a registry stop in the news)
+    updates_joined: list[str] = field(default_factory=list)
     alerts_published: int = 0
     alerted_update_ids: list[str] = field(default_factory=list)
     poll_dlq_bodies: list[str] = field(default_factory=list)
@@ -72,6 +74,7 @@ class StackRun:
     inbox_digests: int = 0  # digests seen by the unfiltered all-alerts queue
     catalyst_checks: list[dict[str, Any]] = field(default_factory=list)  # the daily check, run twice
     catalysts_listed: int = 0  # calendar entries the poll made from the recorded items and records
+    catalysts_after_check: int = 0  # those the daily check kept (closed windows are pruned)
     reader_responses: list[ApiCall] = field(default_factory=list)  # the page function's answers, in order
     reader_feedback_stored: int = 0
     channel_subscription: dict[str, Any] = field(default_factory=dict)  # the API's answer (secret once)
@@ -522,6 +525,7 @@ def _run(workdir: Path) -> StackRun:
 
             stored = store.scan_updates()
             run.updates_stored = len(stored)
+            run.updates_joined = [u.part_of for u in stored if u.part_of]
             run.merged_story_sources = {u.title: list(u.sources) for u in stored if len(u.sources) > 1}
             received = inbox.received()
             run.alerts_published = len(received)
@@ -565,10 +569,15 @@ def _run(workdir: Path) -> StackRun:
             )
             with recorder.acting_as("CatalystCheckFunction"):
                 for _attempt in (1, 2):
-                    check_event = {"scheduled_time": "2031-01-15T06:00:00+00:00"}
+                    check_event = {"scheduled_time": "2027-06-15T06:00:00+00:00"}
                     run.catalyst_checks.append(
                         handlers["catalyst_check"](check_event, LambdaContext("catalyst-check"))
                     )
+            # What the check kept: the ALKIVIA entry overdue since 2027 stays (pruned a year after its window),
+            # the 2023 PDUFA entry, closed for years, is pruned.
+            run.catalysts_after_check = len(
+                CatalystStore(client("dynamodb", settings), settings.table_name).list()
+            )
             # Readers follow the signed links of what they received (the digest's are its subscriber's own).
             # The SMS short codes the alert function stored before publishing (an SMS reader's links).
             run.short_codes = {
