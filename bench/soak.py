@@ -166,7 +166,9 @@ def new_stories(
         words = " ".join(f"w{rng.randrange(10**6)}" for _ in range(10))  # distinct stories: little overlap
         ref = f"ref{cycle}x{k}"
         lead = AGENT_WORDS.get(agent) or f"Synthetic Bio {agent.replace('synth_', 'synthomab')}"
-        title = f"{lead} {rng.choice(EVENTS)} {words} {ref}"
+        # Each story is its own event (stories are grouped by what happened, not by their words): it names
+        # its own trial, a decisive part two stories of one agent and one event never share.
+        title = f"{lead} {rng.choice(EVENTS)} {words} {ref} in the {ref.upper()} trial"
         feeds = tuple(rng.sample(FEEDS, 2 if rng.random() < 0.35 else 1))
         stories.append(Story(ref, agent, feeds, now - timedelta(minutes=rng.randrange(60)), title))
     return stories
