@@ -573,8 +573,8 @@ def _run(workdir: Path) -> StackRun:
                     run.catalyst_checks.append(
                         handlers["catalyst_check"](check_event, LambdaContext("catalyst-check"))
                     )
-            # What the check kept: the ALKIVIA entry overdue since 2027 stays (pruned a year after its window),
-            # the 2023 PDUFA entry, closed for years, is pruned.
+            # What the check kept: the ALKIVIA entry, overdue since 2027, stays (pruned a year after its
+            # window); the 2023 PDUFA entry, closed for years, is pruned.
             run.catalysts_after_check = len(
                 CatalystStore(client("dynamodb", settings), settings.table_name).list()
             )
