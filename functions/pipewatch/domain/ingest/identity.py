@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 from pipewatch.domain.ingest import identity_vocab as vocab
 from pipewatch.domain.ingest.words import content_words
+from pipewatch.domain.watch.cues import split_alternatives
 
 LEDE_CHARS = 300
 WORD_AGREEMENT = 0.5  # overlap coefficient of content words that alone corroborates one event
@@ -41,36 +42,14 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("\u2019", "'")
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a regular expression (split on `|` outside groups and classes)."""
-    parts, depth, in_class, start, i = [], 0, False, 0, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, pattern[start:]]
-
-
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a list of cues. The alternatives that start at a word boundary share one leading
     `\\b`, so that inside a word (most positions) one test fails instead of one per cue."""
     at_word, anywhere = [], []
     for pattern in patterns:
         folded = "".join(ch for ch in unicodedata.normalize("NFKD", pattern) if not unicodedata.combining(ch))
-        for alternative in _alternatives(folded):
+        # an unbalanced pattern stays whole (re.compile then says what is wrong with it)
+        for alternative in split_alternatives(folded) or [folded]:
             if alternative.startswith("\\b"):
                 at_word.append(alternative[2:])
             else:

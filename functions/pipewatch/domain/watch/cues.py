@@ -34,7 +34,7 @@ def words_regex(patterns: tuple[str, ...]) -> str:
 _META = frozenset("\\()[]{}?*+.|^$")
 
 
-def _split_alternatives(pattern: str) -> list[str] | None:
+def split_alternatives(pattern: str) -> list[str] | None:
     """Top-level alternatives of a regex (None if its brackets do not balance)."""
     parts, depth, start, index, in_class = [], 0, 0, 0, False
     while index < len(pattern):
@@ -63,7 +63,7 @@ def _split_alternatives(pattern: str) -> list[str] | None:
 def literal_stems(pattern: str) -> list[str] | None:
     """The literal text every match of `pattern` starts with, one per alternative ("results?" -> "result",
     "(?:halt|stop) ..." -> "halt", "stop"), or None when an alternative does not start with a literal."""
-    alternatives = _split_alternatives(pattern)
+    alternatives = split_alternatives(pattern)
     if alternatives is None:
         return None
     stems: list[str] = []
