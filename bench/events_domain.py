@@ -27,7 +27,8 @@ from pipewatch.domain.ingest import dedupe, intake
 from pipewatch.domain.ingest.sources import PollLimits
 from pipewatch.domain.models import FetchedItem, Update
 from pipewatch.domain.watch.classify import Classifier
-from pipewatch.domain.watch.watchlist import Taxonomy, Watchlist
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "fixtures" / "labeled" / "events_dev.jsonl"
