@@ -50,17 +50,23 @@ def explain(command: str, settings: Settings, exc: BotoCoreError | ClientError) 
         where = settings.endpoint_url or f"AWS in {settings.region}"
         return f"{command}: cannot reach {where}: check the network (or $PIPEWATCH_ENDPOINT_URL) and retry."
     if isinstance(exc, ClientError):
-        code = str(exc.response.get("Error", {}).get("Code", ""))
-        if code == "ResourceNotFoundException":
-            return (
-                f"{command}: there is no table {table} in {settings.region}: check $PIPEWATCH_TABLE (or "
-                "--table) against your stack's TableName output, and AWS_REGION."
-            )
-        if code in _ACCESS_DENIED:
-            return (
-                f"{command}: AWS refused to let these credentials read table {table} ({code}): sign in with "
-                "a role that may read the stack's table."
-            )
-        message = " ".join(str(exc.response.get("Error", {}).get("Message", "")).split())
-        return f"{command}: AWS answered {code or 'an error'} reading table {table}: {message}"
+        return _refused(command, settings, exc)
     return f"{command}: could not read table {table}: {' '.join(str(exc).split())}"
+
+
+def _refused(command: str, settings: Settings, exc: ClientError) -> str:
+    """AWS answered, and said no."""
+    table = settings.table_name
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    if code == "ResourceNotFoundException":
+        return (
+            f"{command}: there is no table {table} in {settings.region}: check $PIPEWATCH_TABLE (or "
+            "--table) against your stack's TableName output, and AWS_REGION."
+        )
+    if code in _ACCESS_DENIED:
+        return (
+            f"{command}: AWS refused to let these credentials read table {table} ({code}): sign in with "
+            "a role that may read the stack's table."
+        )
+    message = " ".join(str(exc.response.get("Error", {}).get("Message", "")).split())
+    return f"{command}: AWS answered {code or 'an error'} reading table {table}: {message}"
