@@ -17,13 +17,10 @@ import pytest
 from browser_kit import axe_violations, browser, chromium_binary, screenshot
 from selenium.webdriver.common.by import By
 
-pytestmark = [
-    pytest.mark.slow,  # stack, demo, soak and build suites: `-m 'not slow'` skips them
-    pytest.mark.skipif(
-        chromium_binary() is None,
-        reason="no chromium binary on PATH (make browser installs Debian's chromium)",
-    ),
-]
+pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
+needs_chromium = pytest.mark.skipif(
+    chromium_binary() is None, reason="no chromium binary on PATH (make browser installs Debian's chromium)"
+)
 
 HOSTILE = (
     'Brepocitinib <script>document.title="pwned"</script> <a href="javascript:alert(1)">click</a> \u202eevil'
@@ -69,6 +66,7 @@ def site(local_stack: Any) -> Iterator[dict[str, Any]]:
     get_settings.cache_clear()
 
 
+@needs_chromium
 def test_given_the_update_page_in_chromium_then_text_is_visible_and_the_hostile_headline_is_inert(
     site: dict[str, Any],
 ) -> None:
@@ -97,6 +95,7 @@ def test_given_the_update_page_in_chromium_then_text_is_visible_and_the_hostile_
             assert shot.stat().st_size > 5000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@needs_chromium
 @pytest.mark.parametrize(
     ("fmt", "marker"), [("json", "https://jsonfeed.org/version/1.1"), ("atom", "2005/Atom")]
 )
