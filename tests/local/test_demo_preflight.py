@@ -195,3 +195,14 @@ def _args(**values: Any) -> Any:
         "timezone": "Europe/Brussels",
     }
     return argparse.Namespace(**(defaults | values))
+
+
+def test_given_the_watchlist_as_inline_text_then_the_demo_runs_with_it_and_says_so() -> None:
+    document = yaml.safe_load(PACKAGED.read_text(encoding="utf-8"))
+    document["agents"] = [a for a in document["agents"] if a["id"] == "dazukibart"]
+    text = "---\n" + yaml.safe_dump(document, sort_keys=False)  # hand-made: the packaged one, one agent
+
+    watchlist = load_watchlist(text)
+
+    assert watchlist.own and watchlist.origin == "(inline text)" and watchlist.agents == ("dazukibart",)
+    assert [a["id"] for a in watchlist.document["agents"]] == ["dazukibart"]
