@@ -17,9 +17,15 @@ import yaml
 from pydantic import ValidationError
 
 from pipewatch.config import is_inline_document, load_data_file, packaged_data_path
-from pipewatch.domain.subscribers.subscriptions import Subscription, SubscriptionError, parse_endpoint
+from pipewatch.domain.subscribers.subscriptions import (
+    Subscription,
+    SubscriptionError,
+    check_sms_country,
+    parse_endpoint,
+)
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.errors import ConfigError
+from pipewatch.settings import Settings
 
 # The agent the demo adds to any watchlist, to show a recorded registry change (demo.py's DEMO_AGENT).
 DEMO_AGENT_ID = "remdesivir"
@@ -100,7 +106,9 @@ def own_subscriber(args: argparse.Namespace, watchlist: DemoWatchlist) -> list[t
     if args.digest:
         preferences |= {"mode": "digest", "digest_hour": args.hour, "timezone": args.timezone}
     try:
-        parse_endpoint(args.subscriber)
+        protocol, endpoint = parse_endpoint(args.subscriber)
+        if protocol == "sms":  # the demo's stack allows the template's default countries
+            check_sms_country(endpoint, Settings().sms_countries)
     except SubscriptionError as exc:
         raise DemoRefused(f"--subscriber {args.subscriber!r}: {_reason(str(exc))}") from exc
     try:

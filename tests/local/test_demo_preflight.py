@@ -102,6 +102,10 @@ def test_given_a_watchlist_that_cannot_be_read_then_the_demo_says_so_in_one_line
             "--subscriber '+1555': expected E.164, a + then 8 to 15 digits",
         ),
         (
+            ["--subscriber", "+447700900123"],
+            "--subscriber '+447700900123': SMS to GB is not enabled; allowed countries: CA, US",
+        ),
+        (
             ["--subscriber", "me@example.com", "--agent", "efgartigimab"],
             "--agent efgartigimab: not in the watchlist; allowed: brepocitinib, dazukibart, efgartigimod, "
             "remdesivir",
