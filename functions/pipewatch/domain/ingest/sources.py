@@ -52,6 +52,7 @@ CTGOV_CHANGE_FIELDS = (
     "CollaboratorName",
     "LastUpdateSubmitDate",
     "LastUpdatePostDate",
+    "OverallStatus",  # kept in the study's mark, so a study closed long ago can be forgotten
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 _NCT = re.compile(r"^NCT\d{8}$")
@@ -126,6 +127,11 @@ class CtgovSettings(_Strict):
     history_max_versions: int = Field(default=10, ge=1, le=100)
     # Vanished records: this many watched NCT ids (one filter.ids request) re-checked per cycle, in turn.
     vanish_checks_per_cycle: int = Field(default=100, ge=0, le=1000)
+    # Bounded state: a study's mark and history version are pruned once it is closed (completed, terminated,
+    # withdrawn, unknown) this long before the watermark, once any unwatched study is quiet this long, or
+    # when it is seen again but no longer matched.
+    mark_retention_days: int = Field(default=365, ge=1, le=3650)
+    closed_mark_retention_days: int = Field(default=90, ge=1, le=3650)
 
     @field_validator("extra_nct_ids")
     @classmethod
