@@ -15,6 +15,8 @@ from pipewatch.domain.models import FetchedItem
 from pipewatch.errors import SourceError
 
 Parsed: TypeAlias = tuple[list[FetchedItem], list[str]]  # items and notes of a recorded payload (parse-feed)
+NEXT_PAGE_URL = "next_page_url"  # Federal Register: the page a cut walk goes on from
+RESUME_QUERY, RESUME_CURSOR = "resume_query", "resume_cursor"  # Europe PMC: a cut walk's query and mark
 OPENFDA_INTERVAL_WITH_KEY = 0.25  # openFDA: 240 requests/minute with a key (1,000 a day without)
 
 
@@ -58,28 +60,55 @@ def poll_openfda(poll: SourcePoll, config: OpenFdaSource, watch: WatchInputs) ->
 def poll_federal_register(
     poll: SourcePoll, config: FederalRegisterSource, watch: WatchInputs
 ) -> SourceResult:
+    """The FDA notices of the window, newest first, ``next_page_url`` followed for at most ``max_pages``;
+    a walk cut there is resumed by the next poll from the URL kept (``next_page_url`` in the cursor) before
+    a new walk starts, so a long backlog is read over several polls, none skipped."""
     settings = config.federal_register
-    url, params = federal_register.build_request(settings, _today().date())
-    body = poll.get(url, expect="json", params=params).body
-    items, notes = federal_register.parse_documents(
-        body, source_id=config.id, source_name=config.display_name
-    )
-    poll.notes.extend(notes)
+    resume = poll.state.cursor.get(NEXT_PAGE_URL, "")
+    url, params = (resume, None) if resume else federal_register.build_request(settings, _today().date())
+    items: list[FetchedItem] = []
+    following = ""
+    for _page in range(settings.max_pages):
+        body = poll.get(url, expect="json", params=params).body
+        batch, following, notes = federal_register.parse_page(
+            body, source_id=config.id, source_name=config.display_name, base_url=settings.base_url
+        )
+        items.extend(batch)
+        poll.notes.extend(notes)
+        if not following:
+            break
+        url, params = following, None
+    _keep_resume(poll, {NEXT_PAGE_URL: following}, settings.max_pages)
     terms = [*(watch.terms if settings.use_watchlist else []), *settings.extra_terms]
     if terms:  # notices naming nothing watched are dropped here; the classifier judges the rest
         items = [item for item in items if federal_register.names_any(item, terms)]
-    return poll.result(items)
+    return poll.result(_unique(items))
+
+
+def _keep_resume(poll: SourcePoll, resume: dict[str, str], max_pages: int) -> None:
+    """A walk cut at ``max_pages`` keeps where to go on; a walk read to the end forgets it."""
+    if all(resume.values()):
+        poll.cursor.update(resume)
+        poll.count("SourcePagesResumed")
+        poll.notes.append(f"stopped after {max_pages} pages; the next poll goes on from there")
+    else:
+        poll.dropped.update(key for key in resume if key in poll.state.cursor)
 
 
 def poll_europepmc(poll: SourcePoll, config: EuropePmcSource, watch: WatchInputs) -> SourceResult:
+    """The window's records, ``cursorMark`` followed for at most ``max_pages``; a walk cut there is resumed
+    by the next poll with the same query (kept beside its cursorMark, as the mark is only valid for it)."""
     settings = config.europepmc
-    query = europepmc.search_query(settings, watch.terms if settings.use_watchlist else [], _today().date())
+    query = poll.state.cursor.get(RESUME_QUERY, "")
+    cursor = poll.state.cursor.get(RESUME_CURSOR, "") if query else ""
+    if not cursor:
+        terms = watch.terms if settings.use_watchlist else []
+        query, cursor = europepmc.search_query(settings, terms, _today().date()), "*"
     if not query:
         raise SourceError(config.id, "no Europe PMC query: no watchlist terms and no query", retryable=False)
     email = poll.environ.get(settings.email_env, "")
     items: list[FetchedItem] = []
-    cursor = "*"
-    for page in range(settings.max_pages):
+    for _page in range(settings.max_pages):
         url, params = europepmc.build_request(settings, query, cursor, email)
         body = poll.get(url, expect="json", params=params).body
         batch, cursor, notes = europepmc.parse_search(
@@ -89,8 +118,7 @@ def poll_europepmc(poll: SourcePoll, config: EuropePmcSource, watch: WatchInputs
         poll.notes.extend(notes)
         if not cursor:
             break
-        if page == settings.max_pages - 1:
-            poll.notes.append(f"stopped after {settings.max_pages} pages: narrow the query or the window")
+    _keep_resume(poll, {RESUME_QUERY: query, RESUME_CURSOR: cursor}, settings.max_pages)
     return poll.result(_unique(items))
 
 
@@ -113,7 +141,8 @@ def parse_openfda_file(data: bytes, source_id: str) -> Parsed:
 
 
 def parse_federal_register_file(data: bytes, source_id: str) -> Parsed:
-    return federal_register.parse_documents(data, source_id=source_id)
+    items, following, notes = federal_register.parse_page(data, source_id=source_id)
+    return (items, [*notes, *([f"next page {following}"] if following else [])])
 
 
 def parse_europepmc_file(data: bytes, source_id: str) -> Parsed:

@@ -358,6 +358,7 @@ class FederalRegisterSettings(_Strict):
     term: str = "advisory committee"  # full-text filter sent to the API
     per_page: int = Field(default=100, ge=1, le=1000)
     window_days: int = Field(default=30, ge=1, le=3650)
+    max_pages: int = Field(default=5, ge=1, le=50)  # per poll; the next poll resumes from next_page_url
     extra_terms: tuple[str, ...] = ()  # terms besides the watchlist's an item must name to be kept
     use_watchlist: bool = True
 
@@ -377,7 +378,7 @@ class EuropePmcSettings(_Strict):
     use_watchlist: bool = True
     window_days: int = Field(default=30, ge=1, le=3650)
     page_size: int = Field(default=100, ge=1, le=1000)
-    max_pages: int = Field(default=5, ge=1, le=50)
+    max_pages: int = Field(default=5, ge=1, le=50)  # per poll; the next poll resumes from the cursorMark
     email_env: EnvVarName = "PIPEWATCH_CONTACT_EMAIL"
 
 
