@@ -155,14 +155,15 @@ class AuthorityRun:
 
     def render(self) -> str:
         lines = ["Authorities (one recorded item each; hand-made test agents where the recording names none)"]
-        for source_id in RECORDED:
+        for source_id, (_route, recording, _kind) in RECORDED.items():
             updates = self.updates.get(source_id, [])
+            lines.append(f"  {source_id}: recorded {recording}")
             if not updates:
-                lines.append(f"  {source_id:17} no update")
+                lines.append("    no update")
             for update in updates:
                 alert = "alerted" if update["update_id"] in self.alerted else "stored, not alerted"
                 agents = ", ".join(update["agents"]) or "-"
-                lines.append(f"  {source_id:17} {alert:20} [{agents}] {update['title'][:80]}")
+                lines.append(f"    {alert:20} [{agents}] {update['title'][:80]}")
         lines.append(f"  poll tasks {len(self.tasks)}, parked {self.parked}")
         return "\n".join(lines)
 
