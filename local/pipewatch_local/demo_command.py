@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
 
     own = _own_subscriber(args)
     # read before the demo points PIPEWATCH_WATCHLIST at its own temporary copy
-    watchlist = resolve_data_path("watchlist.yaml", Settings.from_env().watchlist_override)
+    own_watchlist = Settings.from_env().watchlist_override
 
     with tempfile.TemporaryDirectory(prefix="pipewatch-demo-") as workdir, mock_aws():
         try:
@@ -132,7 +132,11 @@ def run(args: argparse.Namespace) -> int:
         except SubscriberRefused as exc:
             print(f"pipewatch demo: subscriber refused: {exc}", file=sys.stderr)
             return 2
-    authorities = _authorities(args, watchlist) if getattr(args, "authorities", False) else None
+    authorities = (
+        _authorities(args, resolve_data_path("watchlist.yaml", own_watchlist))
+        if getattr(args, "authorities", False)
+        else None
+    )
     if args.json:
         document = result.as_dict()
         if authorities is not None:
