@@ -178,6 +178,49 @@ def test_europepmc_stops_at_max_pages_and_resumes_the_same_query_next_poll() -> 
     assert "resume_query" not in second.new_state.cursor and "resume_cursor" not in second.new_state.cursor
 
 
+def test_a_resume_point_the_api_refuses_is_dropped_and_a_new_walk_starts() -> None:
+    config = {
+        "id": "fr",
+        "kind": "federal-register",
+        "federal_register": {"extra_terms": ["Regional Center"]},
+    }
+    kept = SourceState(source_id="fr", cursor={"next_page_url": FR_NEXT})
+    expired = SourceError("fr", "HTTP 400: bad search_after_cursor", retryable=False, status=400)  # hand-made
+    fetcher = ScriptedFetcher([expired, _fr_last_page()])
+    result = _poll(config, fetcher, kept)
+    assert [r[0] for r in fetcher.requests] == [
+        FR_NEXT,
+        "https://www.federalregister.gov/api/v1/documents.json",
+    ]
+    assert result.counts["SourceResumeAbandoned"] == 1 and "next_page_url" not in result.new_state.cursor
+    assert [i.guid for i in result.items] == ["federal-register:2026-18722"]
+    html = b"<!DOCTYPE html><html><title>Error</title></html>"  # hand-made error page
+    epmc = {"id": "epmc", "kind": "europepmc", "europepmc": {"use_watchlist": False, "query": "MLH1"}}
+    state = SourceState(source_id="epmc", cursor={"resume_query": "(MLH1) AND old", "resume_cursor": "OLD"})
+    last = read("europepmc/search_MLH1-p.Gly67Glu_not-retracted_pageSize25_2026-08-06_biomcp.json")
+    fetcher = ScriptedFetcher([html, last])
+    result = _poll(epmc, fetcher, state)
+    assert [r[1]["cursorMark"] for r in fetcher.requests] == ["OLD", "*"]
+    assert fetcher.requests[1][1]["query"].startswith("(MLH1) AND FIRST_IDATE:[")
+    assert "resume_query" not in result.new_state.cursor and len(result.items) == 6
+
+
+def test_a_retryable_failure_on_the_resume_point_keeps_it_for_the_retry() -> None:
+    config = {
+        "id": "fr",
+        "kind": "federal-register",
+        "federal_register": {"extra_terms": ["Regional Center"]},
+    }
+    kept = SourceState(source_id="fr", cursor={"next_page_url": FR_NEXT})
+    busy = SourceError("fr", "HTTP 503", retryable=True, status=503)  # hand-made
+    fetcher = ScriptedFetcher([busy, _fr_last_page()])
+    # the poll fails (the queue retries it; a failed poll writes no new state, so the point is kept) and
+    # does not start a new walk in its place
+    with pytest.raises(SourceError, match="503"):
+        _poll(config, fetcher, kept)
+    assert [r[0] for r in fetcher.requests] == [FR_NEXT]
+
+
 def test_ctis_retrieves_each_configured_trial() -> None:
     body = read("ctis/retrieve_2025-523333-26-00_argenx-graves_reduced_2026-08_ctcm.json")
     config = {"id": "ctis", "kind": "ctis", "ctis": {"ct_numbers": ["2025-523333-26-00"]}}
