@@ -15,7 +15,7 @@ from pipewatch.domain.ingest.sources import SourcesConfig
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch_local.demo_authorities import RECORDED, AuthorityRun, write_configuration
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def test_the_demo_accepts_authorities() -> None:
