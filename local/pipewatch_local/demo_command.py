@@ -18,7 +18,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
+
+if TYPE_CHECKING:
+    from pipewatch_local.demo_authorities import AuthorityRun
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 DEFAULT_EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -31,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = _Formatter
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="recorded payloads folder")
     parser.add_argument("--events", type=Path, default=DEFAULT_EVENTS, help="sample Lambda events folder")
+    parser.add_argument(
+        "--authorities",
+        action="store_true",
+        help="also run openFDA, Federal Register, Europe PMC and EU CTIS on their recordings, with hand-made "
+        "test agents the recordings name (demo_authorities.py)",
+    )
     view = parser.add_mutually_exclusive_group()
     view.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     view.add_argument(
@@ -102,8 +111,12 @@ def run(args: argparse.Namespace) -> int:
         # Powertools warns when a Lambda invocation published no metric (most demo invocations).
         warnings.filterwarnings("ignore", message="No application metrics to publish")
 
+    from pipewatch.config import resolve_data_path
     from pipewatch_local.demo import DemoRun
     from pipewatch_local.demo_subscribers import SubscriberRefused
+
+    # read before the demo points PIPEWATCH_WATCHLIST at its own temporary copy
+    own_watchlist = Settings.from_env().watchlist_override
 
     with tempfile.TemporaryDirectory(prefix="pipewatch-demo-") as workdir, mock_aws():
         try:
@@ -117,8 +130,28 @@ def run(args: argparse.Namespace) -> int:
         except SubscriberRefused as exc:
             print(f"pipewatch demo: subscriber refused: {exc}", file=sys.stderr)
             return 2
+    authorities = (
+        _authorities(args, resolve_data_path("watchlist.yaml", own_watchlist))
+        if getattr(args, "authorities", False)
+        else None
+    )
     if args.json:
-        print(json.dumps(result.as_dict(), indent=2, default=str))
+        document = result.as_dict()
+        if authorities is not None:
+            document["authorities"] = {"updates": authorities.updates, "alerted": sorted(authorities.alerted)}
+        print(json.dumps(document, indent=2, default=str))
     else:
         print(result.render() if args.verbose else result.render_analyst())
-    return 0 if result.ok else 1
+        if authorities is not None:
+            print(authorities.render())
+    return 0 if result.ok and (authorities is None or authorities.ok) else 1
+
+
+def _authorities(args: argparse.Namespace, packaged: Path) -> AuthorityRun:
+    """The authorities' kinds on a stack of their own, after the demo (whose output is unchanged)."""
+    from moto import mock_aws
+
+    from pipewatch_local.demo_authorities import run_authorities
+
+    with tempfile.TemporaryDirectory(prefix="pipewatch-authorities-") as workdir, mock_aws():
+        return run_authorities(args.fixtures, args.events, Path(workdir), packaged)
