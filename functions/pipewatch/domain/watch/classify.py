@@ -13,13 +13,14 @@ Pure and deterministic; never raises on any text.
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import cached_property
 from typing import NamedTuple
 
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
+from pipewatch.domain.watch.cue_index import CueIndex, compiled, cue_index
 from pipewatch.domain.watch.cues import (
     Best,
     CjkCues,
@@ -30,7 +31,7 @@ from pipewatch.domain.watch.cues import (
     title_gate,
     words_regex,
 )
-from pipewatch.domain.watch.match import MAX_FIELD_CHARS, Matcher, MatchResult, trie_regex
+from pipewatch.domain.watch.match import MAX_FIELD_CHARS, Matcher, MatchResult
 from pipewatch.domain.watch.normalize import padded
 from pipewatch.domain.watch.reasons import (
     agent_reason,
@@ -38,6 +39,7 @@ from pipewatch.domain.watch.reasons import (
     developer_notes,
     indication_reason,
 )
+from pipewatch.domain.watch.taxonomy import SeverityRule as SeverityConfig
 from pipewatch.domain.watch.taxonomy import Taxonomy
 from pipewatch.domain.watch.watchlist import Watchlist
 
@@ -110,6 +112,9 @@ class _RuleInfo(NamedTuple):
 
 
 class Classifier:
+    """Built from the models alone; every regex of the taxonomy is compiled when a document first needs it
+    (`cue_index.compiled`, kept for the process): a cold start pays for the rules its documents reach."""
+
     def __init__(self, watchlist: Watchlist, taxonomy: Taxonomy) -> None:
         self.watchlist = watchlist
         self.taxonomy = taxonomy
@@ -117,58 +122,12 @@ class Classifier:
         self._rank = {event: rank for rank, event in enumerate(taxonomy.priority)}
         rules = taxonomy.events
         self._rules = rules
-        rule_patterns = [rule.all_patterns() for rule in rules]
-        # Gate: one trie of the literal words every cue starts with; the cue patterns are then tried only
-        # where a gate word starts (a few places per title instead of every word).
-        rule_stems = [[literal_stems(p) for p in patterns] for patterns in rule_patterns]
-        gated = all(group is not None for stems in rule_stems for group in stems)
-        every_stem = {s for stems in rule_stems for group in stems if group for s in group}
-        self._gate = re.compile(f" (?:{trie_regex(every_stem)})") if gated else None
-        self._events: re.Pattern[str] | None = None  # the full alternation, only when some cue is not gated
-        if not gated:
-            groups = "|".join(
-                f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in patterns)})"
-                for index, patterns in enumerate(rule_patterns)
-            )
-            self._events = re.compile(rf" (?:{groups})(?= )")
-        # gate word (with its leading space, as matched) -> one regex of only the cue patterns that can start
-        # with it, grouped by their rule (YAML order kept): small regexes, quick to try. Each is compiled the
-        # first time its word is seen (most of the ~900 words never occur in one Lambda's items: cold start).
-        self._by_stem_source: dict[str, str] = {}
-        self._by_stem: dict[str, re.Pattern[str]] = {}
-        if gated:
-            # which (rule, pattern) can start at each gate word: the patterns with a stem the word starts
-            # with, found by prefix range in the sorted words (not every word against every pattern)
-            words = sorted(every_stem)
-            starts: dict[str, set[tuple[int, int]]] = {word: set() for word in words}
-            for index, stems in enumerate(rule_stems):
-                for position, group in enumerate(stems):
-                    for prefix in group or ():
-                        at = bisect.bisect_left(words, prefix)
-                        while at < len(words) and words[at].startswith(prefix):
-                            starts[words[at]].add((index, position))
-                            at += 1
-            for word, found in starts.items():
-                by_rule: dict[int, list[str]] = {}
-                for index, position in sorted(found):
-                    by_rule.setdefault(index, []).append(f"(?:{rule_patterns[index][position]})")
-                alternation = [f"(?P<r{index}>{'|'.join(chosen)})" for index, chosen in by_rule.items()]
-                self._by_stem_source[" " + word] = rf" (?:{'|'.join(alternation)})(?= )"
-        self._cancel = {
-            index: re.compile(words_regex(rule.cancel_before))
-            for index, rule in enumerate(rules)
-            if rule.cancel_before
-        }
-        self._rule_of = {
-            f"r{index}": _RuleInfo(rule.event, rule.weak, self._rank[rule.event], self._cancel.get(index))
-            for index, rule in enumerate(rules)
-        }
+        self._rule_patterns = tuple(rule.all_patterns() for rule in rules)
         self._no_rank = len(self._rank)  # worse than any event
-        self._hedge = re.compile(words_regex(taxonomy.hedges)) if taxonomy.hedges else None
         self._window = taxonomy.hedge_window
-        self._cjk = CjkCues(taxonomy, self._rank)
-        # event -> its severity rules in order (patterns, CJK patterns or a watched trial's phase), and its
-        # default rule
+        # event -> its severity rules in order (patterns, CJK patterns or a watched trial's phase), compiled
+        # the first time an item of that event is classified; and its default rule
+        self._severity_config: dict[str, list[SeverityConfig]] = {}
         self._severity: dict[str, list[SeverityRule]] = {}
         self._severity_default: dict[str, tuple[Severity, str]] = {}
         for rule in taxonomy.severity:
@@ -177,33 +136,73 @@ class Classifier:
                     rule.event, (rule.severity, f"severity {rule.severity}: {rule.label}")
                 )
                 continue
-            self._severity.setdefault(rule.event, []).append(
+            self._severity_config.setdefault(rule.event, []).append(rule)
+        pub = taxonomy.publication
+        self._pub_doc_types = frozenset(pub.doc_types)
+        # A title without any literal the title patterns start with cannot match them: no regex search.
+        self._pub_title_gate = title_gate(pub.title_patterns) if pub.title_patterns else None
+        self._registry = Registry(taxonomy)
+        self._question_event: EventType = taxonomy.questions.event
+        self._reasons = configured_reasons(watchlist)
+
+    # ------------------------------------------------------- compiled on first use (then plain attributes)
+
+    @cached_property
+    def _index(self) -> CueIndex:
+        return cue_index(self._rule_patterns)
+
+    @cached_property
+    def _rule_of(self) -> dict[str, _RuleInfo]:
+        """What each rule's cues mean, by group name; built when the first cue is found."""
+        return {
+            f"r{index}": _RuleInfo(
+                rule.event,
+                rule.weak,
+                self._rank[rule.event],
+                compiled(words_regex(rule.cancel_before)) if rule.cancel_before else None,
+            )
+            for index, rule in enumerate(self._rules)
+        }
+
+    @cached_property
+    def _hedge(self) -> re.Pattern[str] | None:
+        hedges = self.taxonomy.hedges
+        return compiled(words_regex(hedges)) if hedges else None
+
+    @cached_property
+    def _cjk(self) -> CjkCues:
+        return CjkCues(self.taxonomy, self._rank)
+
+    @cached_property
+    def _pub_source(self) -> re.Pattern[str] | None:
+        patterns = self.taxonomy.publication.source_patterns
+        return compiled(words_regex(patterns)) if patterns else None
+
+    @cached_property
+    def _pub_title(self) -> re.Pattern[str] | None:
+        patterns = self.taxonomy.publication.title_patterns
+        return compiled("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+    @cached_property
+    def _question(self) -> re.Pattern[str] | None:
+        patterns = self.taxonomy.questions.title_patterns
+        return compiled("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+    def _severity_rules(self, event: EventType) -> list[SeverityRule]:
+        rules = self._severity.get(event)
+        if rules is None:
+            rules = self._severity[event] = [
                 SeverityRule(
-                    re.compile(words_regex(rule.all_patterns())) if rule.all_patterns() else None,
-                    re.compile("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
+                    compiled(words_regex(rule.all_patterns())) if rule.all_patterns() else None,
+                    compiled("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
                     rule.watched_trial_phase,
                     rule.severity,
                     rule.label,
                     rule.title_only,
                 )
-            )
-        pub = taxonomy.publication
-        self._pub_doc_types = frozenset(pub.doc_types)
-        self._pub_source = re.compile(words_regex(pub.source_patterns)) if pub.source_patterns else None
-        self._pub_title = (
-            re.compile("|".join(f"(?:{p})" for p in pub.title_patterns)) if pub.title_patterns else None
-        )
-        # A title without any literal the title patterns start with cannot match them: no regex search.
-        self._pub_title_gate = title_gate(pub.title_patterns) if pub.title_patterns else None
-        self._registry = Registry(taxonomy)
-        questions = taxonomy.questions
-        self._question_event: EventType = questions.event
-        self._question = (
-            re.compile("|".join(f"(?:{p})" for p in questions.title_patterns))
-            if questions.title_patterns
-            else None
-        )
-        self._reasons = configured_reasons(watchlist)
+                for rule in self._severity_config.get(event, ())
+            ]
+        return rules
 
     # ------------------------------------------------------------------------------------------ classify
 
@@ -254,28 +253,30 @@ class Classifier:
     def _publication(self, raw_title: str, doc_type: str, source: str, norm_source: str) -> str | None:
         if doc_type in self._pub_doc_types:
             return f"event publication: doc_type {doc_type}"
-        if self._pub_source is not None and source:
+        if source and self._pub_source is not None:
             m = self._pub_source.search(norm_source)
             if m:
                 cue = m.group().strip()
                 return f"event publication: source {quote(source)} is a journal or abstract ({cue})"
-        if self._pub_title is not None and raw_title:
-            title = raw_title[:MAX_FIELD_CHARS].lower()
-            gate = self._pub_title_gate
-            m = (
-                None
-                if gate is not None and not any(s in title for s in gate)
-                else self._pub_title.search(title)
-            )
-            if m:
-                return f"event publication: title reads like a journal article ({quote(m.group())})"
+        if not raw_title or not self.taxonomy.publication.title_patterns:
+            return None
+        title = raw_title[:MAX_FIELD_CHARS].lower()
+        gate = self._pub_title_gate
+        if gate is not None and not any(s in title for s in gate):
+            return None  # the gate alone decides most titles: the title regex is compiled when first needed
+        m = self._pub_title.search(title) if self._pub_title is not None else None
+        if m:
+            return f"event publication: title reads like a journal article ({quote(m.group())})"
         return None
 
     def _asks(self, raw_title: str) -> str | None:
         """The reason when the headline is a question (speculation or analysis, not an event)."""
-        if self._question is None or ("?" not in raw_title and "？" not in raw_title):
+        if "?" not in raw_title and "？" not in raw_title:
             return None
-        m = self._question.search(raw_title[:MAX_FIELD_CHARS].lower())
+        question = self._question
+        if question is None:
+            return None
+        m = question.search(raw_title[:MAX_FIELD_CHARS].lower())
         if m is None:
             return None
         return f"event {self._question_event}: the headline asks a question ({quote(m.group())})"
@@ -289,20 +290,21 @@ class Classifier:
 
     def _event_matches(self, text: str) -> Iterator[re.Match[str]]:
         """Cue matches left to right, never overlapping (the same as one scan of the full alternation)."""
-        if self._gate is None:
-            if self._events is not None:
-                yield from self._events.finditer(text)
+        index = self._index
+        if index.gate is None:
+            if index.events is not None:
+                yield from index.events.finditer(text)
             return
-        by_stem = self._by_stem
+        by_stem = index.by_stem
         end = 0
-        for gate in self._gate.finditer(text):
+        for gate in index.gate.finditer(text):
             start = gate.start()
             if start < end:
                 continue
             word = gate.group()
             regex = by_stem.get(word)
             if regex is None:
-                regex = by_stem[word] = re.compile(self._by_stem_source[word])
+                regex = by_stem[word] = compiled(index.by_stem_source[word])
             m = regex.match(text, start)
             if m is not None:
                 yield m
@@ -356,19 +358,19 @@ class Classifier:
             # the headline's verbs are asked about, not reported; the story may still report an event
             # ("Why is argenx trading lower today?" over a summary of trial results)
             summary_strong = self._cues(found.summary, found.summary_spans)[0]
-            if summary_strong is None and self._cjk.enabled and not raw_summary.isascii():
+            if summary_strong is None and not raw_summary.isascii() and self._cjk.enabled:
                 summary_strong = self._cjk.best(raw_summary)
             if summary_strong is None:
                 return self._question_event, question
             event, text = summary_strong
             return event, f"event {event}: {quote(text)} in summary (the headline asks a question)"
         chosen, title_weak = self._cues(found.title, found.title_spans)
-        if chosen is None and self._cjk.enabled and not raw_title.isascii():
+        if chosen is None and not raw_title.isascii() and self._cjk.enabled:
             chosen = self._cjk.best(raw_title)
         field = "title"
         if chosen is None:
             summary_strong, summary_weak = self._cues(found.summary, found.summary_spans)
-            if summary_strong is None and self._cjk.enabled and not raw_summary.isascii():
+            if summary_strong is None and not raw_summary.isascii() and self._cjk.enabled:
                 summary_strong = self._cjk.best(raw_summary)
             if summary_strong is not None:
                 chosen, field = summary_strong, "summary"
@@ -387,7 +389,7 @@ class Classifier:
     ) -> tuple[Severity, str]:
         """The first severity rule of the event that applies: its phrases (title, then summary) or the phase
         of a watched trial the item names; else the event's default."""
-        rules = self._severity.get(event, ())
+        rules = self._severity_rules(event)
         fields = ((found.title, raw_title, "title"), (found.summary, raw_summary, "summary"))
         for rule in rules:
             if rule.phase is not None:

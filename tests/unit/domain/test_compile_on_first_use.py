@@ -1,0 +1,58 @@
+"""Cold start: the classifier and the catalyst cues compile their regexes when a document first needs
+them, keep them for the process, and find what eager compilation found (the dev sets are checked by
+bench/classify_eval.py and bench/catalyst_eval.py; here, the mechanism). Headlines are hand-made."""
+
+from __future__ import annotations
+
+import re
+
+from pipewatch.config import load_data_file
+from pipewatch.domain.catalysts import cues
+from pipewatch.domain.watch.classify import Classifier
+from pipewatch.domain.watch.cue_index import cue_index
+from pipewatch.domain.watch.taxonomy import Taxonomy
+from pipewatch.domain.watch.watchlist import Watchlist
+
+LAZY_CUES = ("KIND_CUES", "FORWARD", "PAST", "FINANCIAL")
+
+
+def _classifier() -> Classifier:
+    return Classifier(load_data_file("watchlist.yaml", Watchlist), load_data_file("taxonomy.yaml", Taxonomy))
+
+
+def test_given_a_new_classifier_then_no_cue_regex_is_built_until_a_relevant_document_needs_it() -> None:
+    classifier = _classifier()
+    built = ("_index", "_rule_of", "_hedge", "_cjk")
+    assert [name for name in built if name in vars(classifier)] == []
+    unrelated = classifier.classify("Shares of a biotech rose", "No watched drug is named here")
+    assert not unrelated.relevant
+    assert [name for name in built if name in vars(classifier)] == []
+    approval = classifier.classify("FDA approves efgartigimod for CIDP", "")
+    assert approval.event_type == "regulatory"
+    assert {"_index", "_rule_of"} <= set(vars(classifier))
+    assert "_cjk" not in vars(classifier)  # no field in a script without spaces yet
+
+
+def test_given_two_classifiers_of_one_taxonomy_then_the_second_compiles_nothing_again() -> None:
+    first, second = _classifier(), _classifier()
+    first.classify("FDA approves efgartigimod for CIDP", "")
+    second.classify("FDA approves efgartigimod for CIDP", "")
+    assert first._index is second._index
+    assert first._index is cue_index(second._rule_patterns)
+
+
+def test_given_an_item_in_japanese_then_its_cjk_cues_are_built_and_used() -> None:
+    classifier = _classifier()
+    result = classifier.classify("エフガルチギモド 承認取得", "")
+    assert result.relevant
+    assert "_cjk" in vars(classifier)
+    assert result.event_type == "regulatory"
+
+
+def test_given_a_lexicon_cue_read_then_it_is_compiled_once_and_kept() -> None:
+    forward = cues.FORWARD
+    assert isinstance(forward, re.Pattern)
+    assert cues.FORWARD is forward
+    assert forward.search("approval is expected in 2026")
+    assert all(isinstance(pattern, re.Pattern) for _, pattern in cues.KIND_CUES)
+    assert "FORWARD" in vars(cues)
