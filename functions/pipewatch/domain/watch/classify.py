@@ -112,9 +112,6 @@ class _RuleInfo(NamedTuple):
 
 
 class Classifier:
-    """Built from the models alone; every regex of the taxonomy is compiled when a document first needs it
-    (`cue_index.compiled`, kept for the process): a cold start pays for the rules its documents reach."""
-
     def __init__(self, watchlist: Watchlist, taxonomy: Taxonomy) -> None:
         self.watchlist = watchlist
         self.taxonomy = taxonomy
@@ -122,11 +119,23 @@ class Classifier:
         self._rank = {event: rank for rank, event in enumerate(taxonomy.priority)}
         rules = taxonomy.events
         self._rules = rules
+        # The cue index (gate words, the cues that can start at each) is built for the first document that
+        # names a watched agent, and kept for the process (cue_index.py): a cold start pays for what it uses.
         self._rule_patterns = tuple(rule.all_patterns() for rule in rules)
+        self._cancel = {
+            index: re.compile(words_regex(rule.cancel_before))
+            for index, rule in enumerate(rules)
+            if rule.cancel_before
+        }
+        self._rule_of = {
+            f"r{index}": _RuleInfo(rule.event, rule.weak, self._rank[rule.event], self._cancel.get(index))
+            for index, rule in enumerate(rules)
+        }
         self._no_rank = len(self._rank)  # worse than any event
+        self._hedge = re.compile(words_regex(taxonomy.hedges)) if taxonomy.hedges else None
         self._window = taxonomy.hedge_window
         # event -> its severity rules in order (patterns, CJK patterns or a watched trial's phase), compiled
-        # the first time an item of that event is classified; and its default rule
+        # when an item of that event is first scored (`_severity_rules`); and its default rule
         self._severity_config: dict[str, list[SeverityConfig]] = {}
         self._severity: dict[str, list[SeverityRule]] = {}
         self._severity_default: dict[str, tuple[Severity, str]] = {}
@@ -139,54 +148,32 @@ class Classifier:
             self._severity_config.setdefault(rule.event, []).append(rule)
         pub = taxonomy.publication
         self._pub_doc_types = frozenset(pub.doc_types)
+        self._pub_source = re.compile(words_regex(pub.source_patterns)) if pub.source_patterns else None
+        self._pub_title = (
+            re.compile("|".join(f"(?:{p})" for p in pub.title_patterns)) if pub.title_patterns else None
+        )
         # A title without any literal the title patterns start with cannot match them: no regex search.
         self._pub_title_gate = title_gate(pub.title_patterns) if pub.title_patterns else None
         self._registry = Registry(taxonomy)
-        self._question_event: EventType = taxonomy.questions.event
+        questions = taxonomy.questions
+        self._question_event: EventType = questions.event
+        self._question = (
+            re.compile("|".join(f"(?:{p})" for p in questions.title_patterns))
+            if questions.title_patterns
+            else None
+        )
         self._reasons = configured_reasons(watchlist)
 
-    # ------------------------------------------------------- compiled on first use (then plain attributes)
+    # ------------------------------------------------------------------- built on first use (cold start)
 
     @cached_property
     def _index(self) -> CueIndex:
         return cue_index(self._rule_patterns)
 
     @cached_property
-    def _rule_of(self) -> dict[str, _RuleInfo]:
-        """What each rule's cues mean, by group name; built when the first cue is found."""
-        return {
-            f"r{index}": _RuleInfo(
-                rule.event,
-                rule.weak,
-                self._rank[rule.event],
-                compiled(words_regex(rule.cancel_before)) if rule.cancel_before else None,
-            )
-            for index, rule in enumerate(self._rules)
-        }
-
-    @cached_property
-    def _hedge(self) -> re.Pattern[str] | None:
-        hedges = self.taxonomy.hedges
-        return compiled(words_regex(hedges)) if hedges else None
-
-    @cached_property
     def _cjk(self) -> CjkCues:
+        """Cues in scripts without spaces: built for the first field that is not ASCII."""
         return CjkCues(self.taxonomy, self._rank)
-
-    @cached_property
-    def _pub_source(self) -> re.Pattern[str] | None:
-        patterns = self.taxonomy.publication.source_patterns
-        return compiled(words_regex(patterns)) if patterns else None
-
-    @cached_property
-    def _pub_title(self) -> re.Pattern[str] | None:
-        patterns = self.taxonomy.publication.title_patterns
-        return compiled("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-
-    @cached_property
-    def _question(self) -> re.Pattern[str] | None:
-        patterns = self.taxonomy.questions.title_patterns
-        return compiled("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
     def _severity_rules(self, event: EventType) -> list[SeverityRule]:
         rules = self._severity.get(event)
@@ -253,30 +240,28 @@ class Classifier:
     def _publication(self, raw_title: str, doc_type: str, source: str, norm_source: str) -> str | None:
         if doc_type in self._pub_doc_types:
             return f"event publication: doc_type {doc_type}"
-        if source and self._pub_source is not None:
+        if self._pub_source is not None and source:
             m = self._pub_source.search(norm_source)
             if m:
                 cue = m.group().strip()
                 return f"event publication: source {quote(source)} is a journal or abstract ({cue})"
-        if not raw_title or not self.taxonomy.publication.title_patterns:
-            return None
-        title = raw_title[:MAX_FIELD_CHARS].lower()
-        gate = self._pub_title_gate
-        if gate is not None and not any(s in title for s in gate):
-            return None  # the gate alone decides most titles: the title regex is compiled when first needed
-        m = self._pub_title.search(title) if self._pub_title is not None else None
-        if m:
-            return f"event publication: title reads like a journal article ({quote(m.group())})"
+        if self._pub_title is not None and raw_title:
+            title = raw_title[:MAX_FIELD_CHARS].lower()
+            gate = self._pub_title_gate
+            m = (
+                None
+                if gate is not None and not any(s in title for s in gate)
+                else self._pub_title.search(title)
+            )
+            if m:
+                return f"event publication: title reads like a journal article ({quote(m.group())})"
         return None
 
     def _asks(self, raw_title: str) -> str | None:
         """The reason when the headline is a question (speculation or analysis, not an event)."""
-        if "?" not in raw_title and "？" not in raw_title:
+        if self._question is None or ("?" not in raw_title and "？" not in raw_title):
             return None
-        question = self._question
-        if question is None:
-            return None
-        m = question.search(raw_title[:MAX_FIELD_CHARS].lower())
+        m = self._question.search(raw_title[:MAX_FIELD_CHARS].lower())
         if m is None:
             return None
         return f"event {self._question_event}: the headline asks a question ({quote(m.group())})"
