@@ -8,6 +8,8 @@ import re
 
 from pipewatch.config import load_data_file
 from pipewatch.domain.catalysts import cues
+from pipewatch.domain.ingest import identity
+from pipewatch.domain.text import LazyPattern
 from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.cue_index import cue_index
 from pipewatch.domain.watch.taxonomy import Taxonomy
@@ -58,3 +60,34 @@ def test_given_a_lexicon_cue_read_then_it_is_compiled_once_and_kept() -> None:
     assert forward.search("approval is expected in 2026")
     assert all(isinstance(pattern, re.Pattern) for _, pattern in cues.KIND_CUES)
     assert "FORWARD" in vars(cues)
+
+
+def test_given_the_identity_vocabulary_then_every_pattern_compiled_on_first_use_is_a_valid_regex() -> None:
+    """The identity patterns compile when first used, no longer at import: a broken vocabulary entry must
+    still fail here, not on the first story of a deployed poll."""
+    lazy = [value for value in vars(identity).values() if isinstance(value, LazyPattern)]
+    lazy += [p for value in vars(identity).values() if isinstance(value, tuple) for p in _lazy_in(value)]
+    assert len(lazy) > 20
+    for pattern in lazy:
+        assert isinstance(pattern.compiled(), re.Pattern)
+
+
+def _lazy_in(value: tuple[object, ...]) -> list[LazyPattern]:
+    return [p for item in value if isinstance(item, tuple) for p in item if isinstance(p, LazyPattern)]
+
+
+def test_given_a_lazy_pattern_then_it_finds_what_the_compiled_pattern_finds() -> None:
+    source = r"\b(?:approv\w*|nod)\b"
+    lazy, eager = LazyPattern(source, re.IGNORECASE), re.compile(source, re.IGNORECASE)
+    text = "FDA Approves drug; a nod from EMA"  # hand-made
+    assert lazy.search(text) is not None
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in eager.finditer(text)]
+    assert lazy.findall(text) == eager.findall(text)
+    assert lazy.sub("-", text) == eager.sub("-", text)
+    assert lazy.split(text) == eager.split(text)
+    assert lazy.fullmatch("nod") is not None
+    assert lazy.match(text) is None
+    assert lazy.pattern == source
+    built = LazyPattern(lambda: "ab+")
+    assert built.pattern == "ab+"
+    assert built.search("xabbb") is not None
