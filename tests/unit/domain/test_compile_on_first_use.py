@@ -8,6 +8,7 @@ import re
 
 from pipewatch.config import load_data_file
 from pipewatch.domain.catalysts import cues
+from pipewatch.domain.catalysts.extract import Extractor
 from pipewatch.domain.ingest import identity
 from pipewatch.domain.text import LazyPattern
 from pipewatch.domain.watch.classify import Classifier
@@ -91,3 +92,13 @@ def test_given_a_lazy_pattern_then_it_finds_what_the_compiled_pattern_finds() ->
     built = LazyPattern(lambda: "ab+")
     assert built.pattern == "ab+"
     assert built.search("xabbb") is not None
+
+
+def test_given_a_classifier_and_an_extractor_of_one_watchlist_then_they_share_one_matcher() -> (
+    None
+):
+    watchlist = load_data_file("watchlist.yaml", Watchlist)
+    classifier = Classifier(watchlist, load_data_file("taxonomy.yaml", Taxonomy))
+    assert Extractor(watchlist)._matcher is classifier._matcher
+    other = Watchlist.model_validate(watchlist.model_dump())  # equal, but another object
+    assert Extractor(other)._matcher is not classifier._matcher

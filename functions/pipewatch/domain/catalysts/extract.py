@@ -22,7 +22,7 @@ from pipewatch.domain.catalysts.date_patterns import MONTH_OF
 from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
 from pipewatch.domain.catalysts.vocabulary import alternation
 from pipewatch.domain.catalysts.windows import FiscalYear, Mention, Reference, Window, after, find_mentions
-from pipewatch.domain.watch.match import Matcher
+from pipewatch.domain.watch.shared_matcher import matcher_for
 from pipewatch.domain.watch.watchlist import Watchlist
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=[\"“«(A-Z0-9À-Ý])|(?<=。)")
@@ -286,7 +286,7 @@ class Extractor:
     """Catalysts in items' text, with the watched agents (ids) they concern."""
 
     def __init__(self, watchlist: Watchlist) -> None:
-        self._matcher = Matcher(watchlist)
+        self._matcher = matcher_for(watchlist)
         self._fiscal = tuple(
             (
                 re.compile(

@@ -31,7 +31,7 @@ from pipewatch.domain.watch.cues import (
     title_gate,
     words_regex,
 )
-from pipewatch.domain.watch.match import MAX_FIELD_CHARS, Matcher, MatchResult
+from pipewatch.domain.watch.match import MAX_FIELD_CHARS, MatchResult
 from pipewatch.domain.watch.normalize import padded
 from pipewatch.domain.watch.reasons import (
     agent_reason,
@@ -39,6 +39,7 @@ from pipewatch.domain.watch.reasons import (
     developer_notes,
     indication_reason,
 )
+from pipewatch.domain.watch.shared_matcher import matcher_for
 from pipewatch.domain.watch.taxonomy import SeverityRule as SeverityConfig
 from pipewatch.domain.watch.taxonomy import Taxonomy
 from pipewatch.domain.watch.watchlist import Watchlist
@@ -115,7 +116,7 @@ class Classifier:
     def __init__(self, watchlist: Watchlist, taxonomy: Taxonomy) -> None:
         self.watchlist = watchlist
         self.taxonomy = taxonomy
-        self._matcher = Matcher(watchlist)
+        self._matcher = matcher_for(watchlist)
         self._rank = {event: rank for rank, event in enumerate(taxonomy.priority)}
         rules = taxonomy.events
         self._rules = rules
