@@ -94,9 +94,7 @@ def test_given_a_lazy_pattern_then_it_finds_what_the_compiled_pattern_finds() ->
     assert built.search("xabbb") is not None
 
 
-def test_given_a_classifier_and_an_extractor_of_one_watchlist_then_they_share_one_matcher() -> (
-    None
-):
+def test_given_a_classifier_and_an_extractor_of_one_watchlist_then_they_share_one_matcher() -> None:
     watchlist = load_data_file("watchlist.yaml", Watchlist)
     classifier = Classifier(watchlist, load_data_file("taxonomy.yaml", Taxonomy))
     assert Extractor(watchlist)._matcher is classifier._matcher

@@ -96,9 +96,9 @@ _TRIAL_AFTER = LazyPattern(rf"\b(?:{_TRIAL_WORDS})\s+([a-z][a-z0-9]*(?:[+-][a-z0
 _NAME_PARTS = re.compile(r"[+-]")
 _MONTH = "|".join(sorted(vocab.MONTHS, key=len, reverse=True))
 _DATES = (  # (pattern, order of its groups): month-day-year, day-month-year, year-month-day
-    (re.compile(rf"\b({_MONTH})\.? (\d{{1,2}}),? (\d{{4}})\b"), "mdy"),
-    (re.compile(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH})\.?(?: de)? (\d{{4}})\b"), "dmy"),
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|(\d{4})年(\d{1,2})月(\d{1,2})日"), "ymd"),
+    (LazyPattern(rf"\b({_MONTH})\.? (\d{{1,2}}),? (\d{{4}})\b"), "mdy"),
+    (LazyPattern(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH})\.?(?: de)? (\d{{4}})\b"), "dmy"),
+    (LazyPattern(r"\b(\d{4})-(\d{2})-(\d{2})\b|(\d{4})年(\d{1,2})月(\d{1,2})日"), "ymd"),
 )
 # "PF-06823859 study drug", "ARGX-113": a compound's code, not a trial
 _COMPOUND_CODE = re.compile(r"[a-z]{1,5}-?\d{3,}")
