@@ -13,13 +13,14 @@ Pure and deterministic; never raises on any text.
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import cached_property
 from typing import NamedTuple
 
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
+from pipewatch.domain.watch.cue_index import CueIndex, compiled, cue_index
 from pipewatch.domain.watch.cues import (
     Best,
     CjkCues,
@@ -30,7 +31,7 @@ from pipewatch.domain.watch.cues import (
     title_gate,
     words_regex,
 )
-from pipewatch.domain.watch.match import MAX_FIELD_CHARS, Matcher, MatchResult, trie_regex
+from pipewatch.domain.watch.match import MAX_FIELD_CHARS, MatchResult
 from pipewatch.domain.watch.normalize import padded
 from pipewatch.domain.watch.reasons import (
     agent_reason,
@@ -38,6 +39,8 @@ from pipewatch.domain.watch.reasons import (
     developer_notes,
     indication_reason,
 )
+from pipewatch.domain.watch.shared_matcher import matcher_for
+from pipewatch.domain.watch.taxonomy import SeverityRule as SeverityConfig
 from pipewatch.domain.watch.taxonomy import Taxonomy
 from pipewatch.domain.watch.watchlist import Watchlist
 
@@ -113,47 +116,13 @@ class Classifier:
     def __init__(self, watchlist: Watchlist, taxonomy: Taxonomy) -> None:
         self.watchlist = watchlist
         self.taxonomy = taxonomy
-        self._matcher = Matcher(watchlist)
+        self._matcher = matcher_for(watchlist)
         self._rank = {event: rank for rank, event in enumerate(taxonomy.priority)}
         rules = taxonomy.events
         self._rules = rules
-        rule_patterns = [rule.all_patterns() for rule in rules]
-        # Gate: one trie of the literal words every cue starts with; the cue patterns are then tried only
-        # where a gate word starts (a few places per title instead of every word).
-        rule_stems = [[literal_stems(p) for p in patterns] for patterns in rule_patterns]
-        gated = all(group is not None for stems in rule_stems for group in stems)
-        every_stem = {s for stems in rule_stems for group in stems if group for s in group}
-        self._gate = re.compile(f" (?:{trie_regex(every_stem)})") if gated else None
-        self._events: re.Pattern[str] | None = None  # the full alternation, only when some cue is not gated
-        if not gated:
-            groups = "|".join(
-                f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in patterns)})"
-                for index, patterns in enumerate(rule_patterns)
-            )
-            self._events = re.compile(rf" (?:{groups})(?= )")
-        # gate word (with its leading space, as matched) -> one regex of only the cue patterns that can start
-        # with it, grouped by their rule (YAML order kept): small regexes, quick to try. Each is compiled the
-        # first time its word is seen (most of the ~900 words never occur in one Lambda's items: cold start).
-        self._by_stem_source: dict[str, str] = {}
-        self._by_stem: dict[str, re.Pattern[str]] = {}
-        if gated:
-            # which (rule, pattern) can start at each gate word: the patterns with a stem the word starts
-            # with, found by prefix range in the sorted words (not every word against every pattern)
-            words = sorted(every_stem)
-            starts: dict[str, set[tuple[int, int]]] = {word: set() for word in words}
-            for index, stems in enumerate(rule_stems):
-                for position, group in enumerate(stems):
-                    for prefix in group or ():
-                        at = bisect.bisect_left(words, prefix)
-                        while at < len(words) and words[at].startswith(prefix):
-                            starts[words[at]].add((index, position))
-                            at += 1
-            for word, found in starts.items():
-                by_rule: dict[int, list[str]] = {}
-                for index, position in sorted(found):
-                    by_rule.setdefault(index, []).append(f"(?:{rule_patterns[index][position]})")
-                alternation = [f"(?P<r{index}>{'|'.join(chosen)})" for index, chosen in by_rule.items()]
-                self._by_stem_source[" " + word] = rf" (?:{'|'.join(alternation)})(?= )"
+        # The cue index (gate words, the cues that can start at each) is built for the first document that
+        # names a watched agent, and kept for the process (cue_index.py): a cold start pays for what it uses.
+        self._rule_patterns = tuple(rule.all_patterns() for rule in rules)
         self._cancel = {
             index: re.compile(words_regex(rule.cancel_before))
             for index, rule in enumerate(rules)
@@ -166,9 +135,9 @@ class Classifier:
         self._no_rank = len(self._rank)  # worse than any event
         self._hedge = re.compile(words_regex(taxonomy.hedges)) if taxonomy.hedges else None
         self._window = taxonomy.hedge_window
-        self._cjk = CjkCues(taxonomy, self._rank)
-        # event -> its severity rules in order (patterns, CJK patterns or a watched trial's phase), and its
-        # default rule
+        # event -> its severity rules in order (patterns, CJK patterns or a watched trial's phase), compiled
+        # when an item of that event is first scored (`_severity_rules`); and its default rule
+        self._severity_config: dict[str, list[SeverityConfig]] = {}
         self._severity: dict[str, list[SeverityRule]] = {}
         self._severity_default: dict[str, tuple[Severity, str]] = {}
         for rule in taxonomy.severity:
@@ -177,16 +146,7 @@ class Classifier:
                     rule.event, (rule.severity, f"severity {rule.severity}: {rule.label}")
                 )
                 continue
-            self._severity.setdefault(rule.event, []).append(
-                SeverityRule(
-                    re.compile(words_regex(rule.all_patterns())) if rule.all_patterns() else None,
-                    re.compile("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
-                    rule.watched_trial_phase,
-                    rule.severity,
-                    rule.label,
-                    rule.title_only,
-                )
-            )
+            self._severity_config.setdefault(rule.event, []).append(rule)
         pub = taxonomy.publication
         self._pub_doc_types = frozenset(pub.doc_types)
         self._pub_source = re.compile(words_regex(pub.source_patterns)) if pub.source_patterns else None
@@ -204,6 +164,33 @@ class Classifier:
             else None
         )
         self._reasons = configured_reasons(watchlist)
+
+    # ------------------------------------------------------------------- built on first use (cold start)
+
+    @cached_property
+    def _index(self) -> CueIndex:
+        return cue_index(self._rule_patterns)
+
+    @cached_property
+    def _cjk(self) -> CjkCues:
+        """Cues in scripts without spaces: built for the first field that is not ASCII."""
+        return CjkCues(self.taxonomy, self._rank)
+
+    def _severity_rules(self, event: EventType) -> list[SeverityRule]:
+        rules = self._severity.get(event)
+        if rules is None:
+            rules = self._severity[event] = [
+                SeverityRule(
+                    compiled(words_regex(rule.all_patterns())) if rule.all_patterns() else None,
+                    compiled("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
+                    rule.watched_trial_phase,
+                    rule.severity,
+                    rule.label,
+                    rule.title_only,
+                )
+                for rule in self._severity_config.get(event, ())
+            ]
+        return rules
 
     # ------------------------------------------------------------------------------------------ classify
 
@@ -289,20 +276,21 @@ class Classifier:
 
     def _event_matches(self, text: str) -> Iterator[re.Match[str]]:
         """Cue matches left to right, never overlapping (the same as one scan of the full alternation)."""
-        if self._gate is None:
-            if self._events is not None:
-                yield from self._events.finditer(text)
+        index = self._index
+        if index.gate is None:
+            if index.events is not None:
+                yield from index.events.finditer(text)
             return
-        by_stem = self._by_stem
+        by_stem = index.by_stem
         end = 0
-        for gate in self._gate.finditer(text):
+        for gate in index.gate.finditer(text):
             start = gate.start()
             if start < end:
                 continue
             word = gate.group()
             regex = by_stem.get(word)
             if regex is None:
-                regex = by_stem[word] = re.compile(self._by_stem_source[word])
+                regex = by_stem[word] = compiled(index.by_stem_source[word])
             m = regex.match(text, start)
             if m is not None:
                 yield m
@@ -356,19 +344,19 @@ class Classifier:
             # the headline's verbs are asked about, not reported; the story may still report an event
             # ("Why is argenx trading lower today?" over a summary of trial results)
             summary_strong = self._cues(found.summary, found.summary_spans)[0]
-            if summary_strong is None and self._cjk.enabled and not raw_summary.isascii():
+            if summary_strong is None and not raw_summary.isascii() and self._cjk.enabled:
                 summary_strong = self._cjk.best(raw_summary)
             if summary_strong is None:
                 return self._question_event, question
             event, text = summary_strong
             return event, f"event {event}: {quote(text)} in summary (the headline asks a question)"
         chosen, title_weak = self._cues(found.title, found.title_spans)
-        if chosen is None and self._cjk.enabled and not raw_title.isascii():
+        if chosen is None and not raw_title.isascii() and self._cjk.enabled:
             chosen = self._cjk.best(raw_title)
         field = "title"
         if chosen is None:
             summary_strong, summary_weak = self._cues(found.summary, found.summary_spans)
-            if summary_strong is None and self._cjk.enabled and not raw_summary.isascii():
+            if summary_strong is None and not raw_summary.isascii() and self._cjk.enabled:
                 summary_strong = self._cjk.best(raw_summary)
             if summary_strong is not None:
                 chosen, field = summary_strong, "summary"
@@ -387,7 +375,7 @@ class Classifier:
     ) -> tuple[Severity, str]:
         """The first severity rule of the event that applies: its phrases (title, then summary) or the phase
         of a watched trial the item names; else the event's default."""
-        rules = self._severity.get(event, ())
+        rules = self._severity_rules(event)
         fields = ((found.title, raw_title, "title"), (found.summary, raw_summary, "summary"))
         for rule in rules:
             if rule.phase is not None:

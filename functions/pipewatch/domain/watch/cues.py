@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipewatch.domain.models import EventType, Severity
 from pipewatch.domain.watch.normalize import MAX_FIELD_CHARS
-from pipewatch.domain.watch.taxonomy import Taxonomy
+
+if TYPE_CHECKING:  # the identity module imports this one on paths that never load a taxonomy (cold start)
+    from pipewatch.domain.watch.taxonomy import Taxonomy
 
 _REASON_TERM_CHARS = 80
 

@@ -8,24 +8,30 @@ compile, languages are known, every family has a cue, every event type has a def
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from pipewatch.domain.models import EVENT_PRIORITY, EventType, Severity
-from pipewatch.domain.watch.schema import FROZEN, Pattern, check_patterns
+from pipewatch.domain.watch.schema import FROZEN, Pattern, check_patterns, checked_patterns
 
 # Languages written with spaces between words, whose cues are matched over normalised text. Japanese,
 # Chinese and Korean cues are `cjk_patterns` (matched anywhere in the raw field).
 LANGUAGES = ("en", "it", "fr", "de", "es", "pt", "nl")
 
 
-def check_languages(value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """Cues grouped by language: known language codes, at least one valid pattern each."""
+def check_languages(
+    value: dict[str, tuple[str, ...]], info: ValidationInfo | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Cues grouped by language: known language codes, at least one valid pattern each (the patterns
+    checked unless `info` says the build did, see `checked_patterns`)."""
     for language, patterns in value.items():
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}: group cues under one of {', '.join(LANGUAGES)}")
         if not patterns:
             raise ValueError(f"language {language!r} lists no cue")
-        check_patterns(patterns)
+        if info is None:
+            check_patterns(patterns)
+        else:
+            checked_patterns(patterns, info)
     return value
 
 
@@ -42,13 +48,13 @@ class Subject(BaseModel):
 
     @field_validator("who")
     @classmethod
-    def _who(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _who(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
     @field_validator("cues")
     @classmethod
-    def _cues(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        return check_languages(value)
+    def _cues(cls, value: dict[str, tuple[str, ...]], info: ValidationInfo) -> dict[str, tuple[str, ...]]:
+        return check_languages(value, info)
 
     def pattern(self) -> str:
         """One pattern: a subject, up to `gap` words, a verb of any language."""
@@ -81,13 +87,13 @@ class EventRule(BaseModel):
 
     @field_validator("patterns", "cancel_before", "cjk_patterns")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
     @field_validator("cues")
     @classmethod
-    def _cues(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        return check_languages(value)
+    def _cues(cls, value: dict[str, tuple[str, ...]], info: ValidationInfo) -> dict[str, tuple[str, ...]]:
+        return check_languages(value, info)
 
     @model_validator(mode="after")
     def _has_a_cue(self) -> EventRule:
@@ -127,13 +133,13 @@ class SeverityRule(BaseModel):
 
     @field_validator("patterns", "cjk_patterns")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
     @field_validator("cues")
     @classmethod
-    def _cues(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        return check_languages(value)
+    def _cues(cls, value: dict[str, tuple[str, ...]], info: ValidationInfo) -> dict[str, tuple[str, ...]]:
+        return check_languages(value, info)
 
     def all_patterns(self) -> tuple[str, ...]:
         """The language-free patterns, then each language's, in the order written."""
@@ -160,8 +166,8 @@ class RegistryRule(BaseModel):
 
     @field_validator("source_patterns", "url_patterns", "title_patterns", "results_patterns")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
 
 class PublicationRule(BaseModel):
@@ -177,8 +183,8 @@ class PublicationRule(BaseModel):
 
     @field_validator("source_patterns", "title_patterns")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
 
 class QuestionRule(BaseModel):
@@ -193,8 +199,8 @@ class QuestionRule(BaseModel):
 
     @field_validator("title_patterns")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
 
 class Taxonomy(BaseModel):
@@ -217,8 +223,8 @@ class Taxonomy(BaseModel):
 
     @field_validator("hedges", "cjk_hedges_after")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
     @model_validator(mode="after")
     def _consistent(self) -> Taxonomy:
