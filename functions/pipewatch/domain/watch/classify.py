@@ -348,10 +348,14 @@ class Classifier:
         cancel = rule.cancel
         if cancel is not None and cancel.search(text, max(0, start - self._window), start + 1):
             return True
+        return rule.attributive is not None and self._modifies(rule.attributive, text, start, cue)
+
+    def _modifies(self, participles: re.Pattern[str] | None, text: str, start: int, cue: str) -> bool:
+        """The cue is one of `participles` right after a determiner: it modifies a noun."""
         return (
-            rule.attributive is not None
+            participles is not None
             and self._grammar.modifier is not None
-            and rule.attributive.fullmatch(cue.strip()) is not None
+            and participles.fullmatch(cue.strip()) is not None
             and self._grammar.modifier.search(text, max(0, start - 40), start + 1) is not None
         )
 
@@ -444,7 +448,9 @@ class Classifier:
             hedge = self._grammar.speculation if rule.plan_is_event else self._hedge
             for m in rule.regex.finditer(text):
                 start = m.start()
-                if hedge is None or hedge.search(text, max(0, start - self._window), start + 1) is None:
+                if hedge is not None and hedge.search(text, max(0, start - self._window), start + 1):
+                    continue
+                if not self._modifies(self._grammar.participles, text, start, m.group()):
                     return m.group()
         if rule.cjk is not None and not raw.isascii():
             cjk = rule.cjk.search(unicodedata.normalize("NFKC", raw[:MAX_FIELD_CHARS]))

@@ -228,6 +228,7 @@ class Grammar(NamedTuple):
     speculation: re.Pattern[str] | None  # the hedges that still apply where a company's plan is the event
     objects: list[ObjectRule]  # verbs with the watched drug as their object
     structured_abstract: re.Pattern[str] | None  # a summary that opens with an abstract's heading
+    participles: re.Pattern[str] | None  # every family's attributive participles (severity phrases too)
 
 
 def rule_infos(
@@ -252,11 +253,14 @@ def rule_infos(
 def grammar(taxonomy: Taxonomy, rule_of: dict[str, RuleInfo]) -> Grammar:
     modifiers = taxonomy.modifier_before
     abstract = taxonomy.publication.summary_patterns
+    participles = [p for rule in taxonomy.events for p in rule.attributive]
     return Grammar(
-        re.compile(rf" (?:{'|'.join(modifiers)}) (?:\S+ )?$") if modifiers else None,
+        # ("the first approved X" is an approval: an ordinal or "only" makes the participle the news)
+        re.compile(rf" (?:{'|'.join(modifiers)}) (?:(?!first |only |sole )\S+ )?$") if modifiers else None,
         re.compile(words_regex(taxonomy.speculation)) if taxonomy.speculation else None,
         object_rules(taxonomy, rule_of),
         re.compile("|".join(f"(?:{p})" for p in abstract)) if abstract else None,
+        re.compile("|".join(f"(?:{p})" for p in participles)) if participles else None,
     )
 
 

@@ -57,6 +57,10 @@ class Subject(BaseModel):
         return f"(?:{who}) (?:\\S+ ){{0,{self.gap}}}(?:{verbs})"
 
 
+# Words that end a noun phrase: a relative clause, a preposition or a conjunction starts there.
+_NOT_IN_A_NOUN_PHRASE = r"(?:that|which|who|whose|to|in|at|for|after|as|with|by|from|on|of|and|but|than) "
+
+
 class DrugObject(BaseModel):
     """Verbs that count only with the watched drug as their object, at most `gap` words before its name
     ("Biogen shuts down its Alzheimer's drug Aduhelm", "halts X"): the same verb with another object is
@@ -80,9 +84,10 @@ class DrugObject(BaseModel):
         return check_patterns(value)
 
     def pattern(self) -> str:
-        """A verb of any language, then up to `gap` words, ending where the drug's name starts."""
+        """A verb of any language, then up to `gap` words of one noun phrase (no clause or preposition
+        between: "shuts down a plant that made X" has another object), ending where the drug's name starts."""
         verbs = "|".join(f"(?:{p})" for patterns in self.cues.values() for p in patterns)
-        return f" (?:{verbs}) (?:\\S+ ){{0,{self.gap}}}$"
+        return f" (?:{verbs}) (?:(?!{_NOT_IN_A_NOUN_PHRASE})\\S+ ){{0,{self.gap}}}$"
 
 
 class EventRule(BaseModel):
