@@ -1,7 +1,7 @@
-"""The headline's grammar beyond its cue words (issue 23): the drug as the object of a verb, a company's
-stated plan as its decision, a participle that only modifies a noun, a negated harm, a dropped trial procedure, a cut
-in the risk of hard outcomes, a summary that is a structured abstract. Every headline here is hand-made, in
-the phrasing of the trade press, about the packaged watchlist's agents."""
+"""The headline's grammar beyond its cue words (issue 23): the drug as the object of a verb, a
+company's stated plan as its decision, a participle that only modifies a noun, a negated harm, a dropped trial
+procedure, a cut in the risk of hard outcomes, a summary that is a structured abstract. Every headline here is
+hand-made, in the phrasing of the trade press, about the packaged watchlist's agents."""
 
 from __future__ import annotations
 
