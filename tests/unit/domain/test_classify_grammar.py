@@ -121,3 +121,15 @@ def test_a_summary_opening_with_an_abstract_heading_is_a_publication() -> None:
     assert judged("Efgartigimod in generalised myasthenia gravis", "Background on the disease")[0] != (
         "publication"
     )
+
+
+def test_a_stop_in_the_headline_with_a_regulators_hold_in_the_summary_is_safety() -> None:
+    summary = "The agency has asked Pfizer to place a hold on three clinical trials of dazukibart."
+    out = CLASSIFIER.classify("Dazukibart trials paused in Europe", summary)
+    assert (out.event_type, out.severity) == ("safety", "high")
+    assert any("in title, for" in reason for reason in out.reasons)
+
+
+def test_a_stop_in_the_headline_with_a_business_reason_stays_a_status_change() -> None:
+    summary = "Pfizer said the decision reflects a portfolio review and enrolment will close this month."
+    assert judged("Dazukibart trials paused in Europe", summary)[0] == "trial_status"

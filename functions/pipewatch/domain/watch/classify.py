@@ -417,8 +417,21 @@ class Classifier:
         if chosen is None:
             default = self.taxonomy.default_event
             return default, f"event {default}: no event cue found (default)"
-        event, text = chosen
-        return event, f"event {event}: {quote(text)} in {field}"
+        return self._explained(chosen, field, found)
+
+    def _explained(self, chosen: Best, field: str, found: MatchResult) -> tuple[EventType, str]:
+        """The chosen cue's event, except for a stop in the headline whose reason the summary states ("trials
+        paused" over "the agency asked the company to place a hold"): the reason's event, when the taxonomy
+        says it explains the stop."""
+        event, cue = chosen
+        explained_by = self.taxonomy.reason_in_summary.get(event) if field == "title" else None
+        if explained_by:
+            reason = self._cues(found.summary, found.summary_spans)[0]
+            if reason is not None and reason[0] in explained_by:
+                return reason[
+                    0
+                ], f"event {reason[0]}: {quote(cue)} in title, for {quote(reason[1])} in summary"
+        return event, f"event {event}: {quote(cue)} in {field}"
 
     def _severity_for(
         self, event: EventType, found: MatchResult, raw_title: str, raw_summary: str

@@ -250,6 +250,9 @@ class Taxonomy(BaseModel):
     # Words that make a cue a plan or a hope rather than an event ("plans to file", "seek approval").
     hedges: tuple[Pattern, ...] = ()
     hedge_window: int = Field(default=32, ge=0, le=200)
+    # A headline's event (key) whose reason the summary may state (values): "trials paused" over "the agency
+    # asked the company to place a hold" is a safety-driven stop.
+    reason_in_summary: dict[EventType, tuple[EventType, ...]] = {}
     # The hedges that still apply where a company's plan is the event (`plan_is_event`): speculation and
     # reported talk ("may drop", "mulls scrapping"), not the company's own stated intent ("plans to drop").
     speculation: tuple[Pattern, ...] = ()
