@@ -22,6 +22,7 @@ from pipewatch.domain.models import Classification, EventType, FetchedItem, Seve
 from pipewatch.domain.watch.cues import (
     Best,
     CjkCues,
+    ObjectRule,
     Registry,
     RuleInfo,
     SeverityRule,
@@ -339,6 +340,19 @@ class Classifier:
                 strong, strong_rank = (rule.event, cue), rule.rank
         return strong, weak
 
+    @staticmethod
+    def _verb_before(rule: ObjectRule, text: str, name_start: int) -> re.Match[str] | None:
+        """The rule's verb a few words before a name, tried at word starts only (nearest first)."""
+        space = name_start - 1  # the space before the name
+        for _ in range(rule.reach):
+            space = text.rfind(" ", 0, space)
+            if space < 0:
+                return None
+            m = rule.before.match(text, space, name_start)
+            if m is not None:
+                return m
+        return None
+
     def _not_the_event(self, rule: RuleInfo, text: str, start: int, cue: str) -> bool:
         """A cue that follows a hedge (unless the company's plan is the event), a word that cancels its rule,
         or a determiner that makes its participle a modifier ("of FDA-approved gene therapy")."""
@@ -368,7 +382,7 @@ class Classifier:
         hits: dict[int, tuple[RuleInfo, str]] = {}
         for rule in self._grammar.objects:
             for a_start, a_end in alias_spans:
-                m = rule.before.search(text, max(0, a_start - 80), a_start)
+                m = self._verb_before(rule, text, a_start)
                 if m is None or m.start() in hits:
                     continue
                 if rule.after is not None and rule.after.match(text, a_end):

@@ -219,6 +219,7 @@ class ObjectRule(NamedTuple):
     before: re.Pattern[str]  # the verb and up to `gap` words, ending where the drug's name starts
     after: re.Pattern[str] | None  # words right after the name that make it another object
     info: RuleInfo
+    reach: int  # how many words before the name a verb may start (`gap` plus a verb of up to 4 words)
 
 
 class Grammar(NamedTuple):
@@ -277,6 +278,7 @@ def object_rules(taxonomy: Taxonomy, rule_of: dict[str, RuleInfo]) -> list[Objec
                 re.compile(drug_object.pattern()),
                 re.compile(rf"(?: \S+){{0,2}} (?:{after})(?= )") if after else None,
                 rule_of[f"r{index}"],
+                drug_object.gap + 4,
             )
         )
     return found
