@@ -17,17 +17,19 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cached_property
-from typing import NamedTuple
 
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
 from pipewatch.domain.watch.cue_index import CueIndex, compiled, cue_index
 from pipewatch.domain.watch.cues import (
     Best,
     CjkCues,
+    ObjectRule,
     Registry,
+    RuleInfo,
     SeverityRule,
     literal_stems,
     quote,
+    rule_infos,
     title_gate,
     words_regex,
 )
@@ -103,15 +105,6 @@ def _classification(  # noqa: PLR0917 - one argument per field
     return model
 
 
-class _RuleInfo(NamedTuple):
-    """What a cue of one event rule means, looked up by the rule's group name (m.lastgroup)."""
-
-    event: EventType
-    weak: bool
-    rank: int  # taxonomy priority: lower wins
-    cancel: re.Pattern[str] | None
-
-
 class Classifier:
     def __init__(self, watchlist: Watchlist, taxonomy: Taxonomy) -> None:
         self.watchlist = watchlist
@@ -128,10 +121,7 @@ class Classifier:
             for index, rule in enumerate(rules)
             if rule.cancel_before
         }
-        self._rule_of = {
-            f"r{index}": _RuleInfo(rule.event, rule.weak, self._rank[rule.event], self._cancel.get(index))
-            for index, rule in enumerate(rules)
-        }
+        self._rule_of, self._grammar = rule_infos(taxonomy, self._rank, self._cancel)
         self._no_rank = len(self._rank)  # worse than any event
         self._hedge = re.compile(words_regex(taxonomy.hedges)) if taxonomy.hedges else None
         self._window = taxonomy.hedge_window
@@ -187,6 +177,7 @@ class Classifier:
                     rule.severity,
                     rule.label,
                     rule.title_only,
+                    rule.plan_is_event,
                 )
                 for rule in self._severity_config.get(event, ())
             ]
@@ -238,7 +229,9 @@ class Classifier:
 
     # ------------------------------------------------------------------------------------------- events
 
-    def _publication(self, raw_title: str, doc_type: str, source: str, norm_source: str) -> str | None:
+    def _publication(
+        self, raw_title: str, raw_summary: str, doc_type: str, source: str, norm_source: str
+    ) -> str | None:
         if doc_type in self._pub_doc_types:
             return f"event publication: doc_type {doc_type}"
         if self._pub_source is not None and source:
@@ -256,6 +249,10 @@ class Classifier:
             )
             if m:
                 return f"event publication: title reads like a journal article ({quote(m.group())})"
+        if self._grammar.structured_abstract is not None and raw_summary:
+            m = self._grammar.structured_abstract.match(raw_summary[:200].lstrip().lower())
+            if m:
+                return f"event publication: the summary is a structured abstract ({quote(m.group())})"
         return None
 
     def _asks(self, raw_title: str) -> str | None:
@@ -305,7 +302,10 @@ class Classifier:
         weak: Best | None = None
         strong_rank = weak_rank = self._no_rank
         rule_of = self._rule_of
+        objects = self._object_hits(text, alias_spans) if self._grammar.objects and alias_spans else None
         for m in self._event_matches(text):
+            if objects and m.start() in objects:
+                continue  # the verb has the drug as its object: read as that (below)
             rule = rule_of[m.lastgroup or "r0"]
             if rule.weak:
                 if strong is not None or rule.rank >= weak_rank:
@@ -315,10 +315,7 @@ class Classifier:
             start = m.start()
             if alias_spans and any(a_start <= start + 1 < a_end for a_start, a_end in alias_spans):
                 continue
-            if self._hedged(text, start):
-                continue
-            cancel = rule.cancel
-            if cancel is not None and cancel.search(text, max(0, start - self._window), start + 1):
+            if self._not_the_event(rule, text, start, m.group()):
                 continue
             if rule.weak:
                 weak, weak_rank = (rule.event, m.group()), rule.rank
@@ -326,14 +323,69 @@ class Classifier:
                 strong, strong_rank = (rule.event, m.group()), rule.rank
                 if strong_rank == 0:
                     break  # the most important event: nothing later can change the choice
+        for rule, cue in (objects or {}).values():
+            if rule.rank < strong_rank:
+                strong, strong_rank = (rule.event, cue), rule.rank
         return strong, weak
+
+    @staticmethod
+    def _verb_before(rule: ObjectRule, text: str, name_start: int) -> re.Match[str] | None:
+        """The rule's verb a few words before a name, tried at word starts only (nearest first)."""
+        space = name_start - 1  # the space before the name
+        for _ in range(rule.reach):
+            space = text.rfind(" ", 0, space)
+            if space < 0:
+                return None
+            m = rule.before.match(text, space, name_start)
+            if m is not None:
+                return m
+        return None
+
+    def _not_the_event(self, rule: RuleInfo, text: str, start: int, cue: str) -> bool:
+        """A cue that follows a hedge (unless the company's plan is the event), a word that cancels its rule,
+        or a determiner that makes its participle a modifier ("of FDA-approved gene therapy")."""
+        hedge = self._grammar.speculation if rule.plan_is_event else self._hedge
+        if hedge is not None and hedge.search(text, max(0, start - self._window), start + 1) is not None:
+            return True
+        cancel = rule.cancel
+        if cancel is not None and cancel.search(text, max(0, start - self._window), start + 1):
+            return True
+        return rule.attributive is not None and self._modifies(rule.attributive, text, start, cue)
+
+    def _modifies(self, participles: re.Pattern[str] | None, text: str, start: int, cue: str) -> bool:
+        """The cue is one of `participles` right after a determiner: it modifies a noun."""
+        return (
+            participles is not None
+            and self._grammar.modifier is not None
+            and participles.fullmatch(cue.strip()) is not None
+            and self._grammar.modifier.search(text, max(0, start - 40), start + 1) is not None
+        )
+
+    def _object_hits(
+        self, text: str, alias_spans: tuple[tuple[int, int], ...]
+    ) -> dict[int, tuple[RuleInfo, str]]:
+        """Verbs whose object is the watched drug ("shuts down its drug X", "discontinues X"), by where the
+        verb starts: the verb is read as that event, not as the same word in another family (a trial's
+        status), since its object says what stopped."""
+        hits: dict[int, tuple[RuleInfo, str]] = {}
+        for rule in self._grammar.objects:
+            for a_start, a_end in alias_spans:
+                m = self._verb_before(rule, text, a_start)
+                if m is None or m.start() in hits:
+                    continue
+                if rule.after is not None and rule.after.match(text, a_end):
+                    continue
+                if self._not_the_event(rule.info, text, m.start(), m.group()):
+                    continue
+                hits[m.start()] = (rule.info, m.group() + text[a_start:a_end])
+        return hits
 
     def _event(
         self, found: MatchResult, raw_title: str, raw_summary: str, where: tuple[str, str, str]
     ) -> tuple[EventType, str]:
         doc_type, source, url = where
         norm_source = padded(source) if source else ""  # normalised once for both source checks
-        publication = self._publication(raw_title, doc_type, source, norm_source)
+        publication = self._publication(raw_title, raw_summary, doc_type, source, norm_source)
         if publication is not None:
             return "publication", publication
         registry = self._registry.event_of(raw_title, doc_type, (source, norm_source), url)
@@ -367,8 +419,21 @@ class Classifier:
         if chosen is None:
             default = self.taxonomy.default_event
             return default, f"event {default}: no event cue found (default)"
-        event, text = chosen
-        return event, f"event {event}: {quote(text)} in {field}"
+        return self._explained(chosen, field, found)
+
+    def _explained(self, chosen: Best, field: str, found: MatchResult) -> tuple[EventType, str]:
+        """The chosen cue's event, except for a stop in the headline whose reason the summary states ("trials
+        paused" over "the agency asked the company to place a hold"): the reason's event, when the taxonomy
+        says it explains the stop."""
+        event, cue = chosen
+        explained_by = self.taxonomy.reason_in_summary.get(event) if field == "title" else None
+        if explained_by:
+            reason = self._cues(found.summary, found.summary_spans)[0]
+            if reason is not None and reason[0] in explained_by:
+                return reason[
+                    0
+                ], f"event {reason[0]}: {quote(cue)} in title, for {quote(reason[1])} in summary"
+        return event, f"event {event}: {quote(cue)} in {field}"
 
     def _severity_for(
         self, event: EventType, found: MatchResult, raw_title: str, raw_summary: str
@@ -395,8 +460,12 @@ class Classifier:
 
     def _severity_hit(self, rule: SeverityRule, text: str, raw: str) -> str | None:
         if rule.regex is not None:
+            hedge = self._grammar.speculation if rule.plan_is_event else self._hedge
             for m in rule.regex.finditer(text):
-                if not self._hedged(text, m.start()):
+                start = m.start()
+                if hedge is not None and hedge.search(text, max(0, start - self._window), start + 1):
+                    continue
+                if not self._modifies(self._grammar.participles, text, start, m.group()):
                     return m.group()
         if rule.cjk is not None and not raw.isascii():
             cjk = rule.cjk.search(unicodedata.normalize("NFKC", raw[:MAX_FIELD_CHARS]))

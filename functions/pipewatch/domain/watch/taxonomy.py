@@ -63,6 +63,39 @@ class Subject(BaseModel):
         return f"(?:{who}) (?:\\S+ ){{0,{self.gap}}}(?:{verbs})"
 
 
+# Words that end a noun phrase: a relative clause, a preposition or a conjunction starts there.
+_NOT_IN_A_NOUN_PHRASE = r"(?:that|which|who|whose|to|in|at|for|after|as|with|by|from|on|of|and|but|than) "
+
+
+class DrugObject(BaseModel):
+    """Verbs that count only with the watched drug as their object, at most `gap` words before its name
+    ("Biogen shuts down its Alzheimer's drug Aduhelm", "halts X"): the same verb with another object is
+    ordinary language ("shuts down a plant"). Not when one of `cancel_after` follows the name within three
+    words ("halts X trial" is the trial's status, not the drug's)."""
+
+    model_config = FROZEN
+
+    gap: int = Field(default=2, ge=0, le=6)
+    cues: dict[str, tuple[Pattern, ...]] = Field(min_length=1)
+    cancel_after: tuple[Pattern, ...] = ()
+
+    @field_validator("cues")
+    @classmethod
+    def _cues(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        return check_languages(value)
+
+    @field_validator("cancel_after")
+    @classmethod
+    def _after(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_patterns(value)
+
+    def pattern(self) -> str:
+        """A verb of any language, then up to `gap` words of one noun phrase (no clause or preposition
+        between: "shuts down a plant that made X" has another object), ending where the drug's name starts."""
+        verbs = "|".join(f"(?:{p})" for patterns in self.cues.values() for p in patterns)
+        return f" (?:{verbs}) (?:(?!{_NOT_IN_A_NOUN_PHRASE})\\S+ ){{0,{self.gap}}}$"
+
+
 class EventRule(BaseModel):
     """One event family: how the press writes one kind of event ("approvals", "rejections", "program
     dropped"), as cues by language, plus language-free `patterns` (acronyms, numbers) and `subject` cues that
@@ -79,13 +112,20 @@ class EventRule(BaseModel):
     patterns: tuple[Pattern, ...] = ()
     cues: dict[str, tuple[Pattern, ...]] = {}
     subject: Subject | None = None
+    drug_object: DrugObject | None = None
     weak: bool = False
+    # The company decides this event itself, so its announced plan is the event ("plans to discontinue",
+    # "will stop developing"): hedges do not apply to these cues.
+    plan_is_event: bool = False
+    # Participles of this family that modify a noun right after a determiner or preposition (the taxonomy's
+    # `modifier_before`): "production of FDA-approved gene therapy" names an approved drug, approves nothing.
+    attributive: tuple[Pattern, ...] = ()
     # Extra words that cancel a cue of this rule when they come just before it ("no safety signal").
     cancel_before: tuple[Pattern, ...] = ()
     # Cues in scripts written without spaces (Japanese, Chinese): matched anywhere in a non-ASCII field.
     cjk_patterns: tuple[Pattern, ...] = ()
 
-    @field_validator("patterns", "cancel_before", "cjk_patterns")
+    @field_validator("patterns", "cancel_before", "cjk_patterns", "attributive")
     @classmethod
     def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         return checked_patterns(value, info)
@@ -97,7 +137,7 @@ class EventRule(BaseModel):
 
     @model_validator(mode="after")
     def _has_a_cue(self) -> EventRule:
-        if not self.patterns and not self.cues and self.subject is None:
+        if not self.patterns and not self.cues and self.subject is None and self.drug_object is None:
             name = self.family or self.label or self.event
             raise ValueError(
                 f"event family {name!r} has no cue: give patterns, cues by language or a subject"
@@ -130,6 +170,8 @@ class SeverityRule(BaseModel):
     # Only the title's phrasing counts: the headline says what the item is about ("launches" in a headline
     # is a launch; in an earnings release's summary it is one line of the quarter).
     title_only: bool = False
+    # A company's stated plan is the decision ("plans to discontinue"): only speculation hedges apply.
+    plan_is_event: bool = False
 
     @field_validator("patterns", "cjk_patterns")
     @classmethod
@@ -180,8 +222,10 @@ class PublicationRule(BaseModel):
     source_patterns: tuple[Pattern, ...] = ()
     # over the lower-cased raw title, punctuation kept (journal titles: "...: a phase 2, randomised trial")
     title_patterns: tuple[Pattern, ...] = ()
+    # over the start of the raw summary: the headings of a structured abstract ("Background: ...")
+    summary_patterns: tuple[Pattern, ...] = ()
 
-    @field_validator("source_patterns", "title_patterns")
+    @field_validator("source_patterns", "title_patterns", "summary_patterns")
     @classmethod
     def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         return checked_patterns(value, info)
@@ -212,6 +256,15 @@ class Taxonomy(BaseModel):
     # Words that make a cue a plan or a hope rather than an event ("plans to file", "seek approval").
     hedges: tuple[Pattern, ...] = ()
     hedge_window: int = Field(default=32, ge=0, le=200)
+    # A headline's event (key) whose reason the summary may state (values): "trials paused" over "the agency
+    # asked the company to place a hold" is a safety-driven stop.
+    reason_in_summary: dict[EventType, tuple[EventType, ...]] = {}
+    # The hedges that still apply where a company's plan is the event (`plan_is_event`): speculation and
+    # reported talk ("may drop", "mulls scrapping"), not the company's own stated intent ("plans to drop").
+    speculation: tuple[Pattern, ...] = ()
+    # Determiners and prepositions that make a family's `attributive` participle right after them (one word,
+    # such as a regulator's name, may stand between) a modifier of a noun, not the event.
+    modifier_before: tuple[Pattern, ...] = ()
     # Japanese puts the hedge after the verb (申請予定, "filing planned"): these cancel a CJK cue they follow.
     cjk_hedges_after: tuple[Pattern, ...] = ()
     cjk_hedge_window: int = Field(default=6, ge=0, le=50)
@@ -221,7 +274,7 @@ class Taxonomy(BaseModel):
     registry: RegistryRule = RegistryRule()
     questions: QuestionRule = QuestionRule()
 
-    @field_validator("hedges", "cjk_hedges_after")
+    @field_validator("hedges", "cjk_hedges_after", "modifier_before", "speculation")
     @classmethod
     def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         return checked_patterns(value, info)
