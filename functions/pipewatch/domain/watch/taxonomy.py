@@ -81,13 +81,13 @@ class DrugObject(BaseModel):
 
     @field_validator("cues")
     @classmethod
-    def _cues(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        return check_languages(value)
+    def _cues(cls, value: dict[str, tuple[str, ...]], info: ValidationInfo) -> dict[str, tuple[str, ...]]:
+        return check_languages(value, info)
 
     @field_validator("cancel_after")
     @classmethod
-    def _after(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _after(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
     def pattern(self) -> str:
         """A verb of any language, then up to `gap` words of one noun phrase (no clause or preposition
