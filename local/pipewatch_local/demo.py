@@ -30,12 +30,13 @@ import yaml
 
 from pipewatch.adapters.aws import client
 from pipewatch.adapters.store import Store
-from pipewatch.config import resolve_data_path
 from pipewatch.domain.models import SourceState
-from pipewatch.domain.render.messages import render_alert
+from pipewatch.domain.render.messages import render_alert, when_published
+from pipewatch.domain.render.page import outlets
 from pipewatch.services.plan import PollTask
 from pipewatch.settings import Settings
 from pipewatch_local.demo_calendar import DemoCalendar
+from pipewatch_local.demo_preflight import DEMO_AGENT_ID, DemoWatchlist, load_watchlist
 from pipewatch_local.demo_sources import DEMO_TRIAL, replay_routes, write_sources
 from pipewatch_local.demo_subscribers import (
     DIGEST_HOUR,
@@ -62,7 +63,7 @@ from pipewatch_local.local_stack import (
 from pipewatch_local.replay_server import ReplayServer
 
 DEMO_AGENT = {
-    "id": "remdesivir",
+    "id": DEMO_AGENT_ID,
     "name": "remdesivir",
     "sponsor": "Gilead",
     "aliases": {"generic": ["remdesivir"], "codes": ["GS-5734"], "brands": ["Veklury"], "trials": ["ACTT-1"]},
@@ -78,6 +79,7 @@ class DemoRun:
         events: Path,
         workdir: Path,
         extra_subscribers: list[tuple[str, dict[str, Any]]] | None = None,
+        watchlist: DemoWatchlist | None = None,
     ) -> None:
         self.fixtures = fixtures
         self.events = events
@@ -86,12 +88,16 @@ class DemoRun:
         self.examples = list(SUBSCRIBERS)
         self.own = list(extra_subscribers or [])
         self.known_agents: set[str] = set()
+        # The user's watchlist as checked before the run (demo_preflight.py), else $PIPEWATCH_WATCHLIST now.
+        self.watchlist = watchlist
 
     # -- configuration -----------------------------------------------------------------------------------
     def _write_watchlist(self) -> Path:
         # $PIPEWATCH_WATCHLIST when set (a user's own watchlist), else the packaged one; plus the demo agent.
-        own = Settings.from_env().watchlist_override
-        data = yaml.safe_load(resolve_data_path("watchlist.yaml", own).read_text(encoding="utf-8"))
+        if self.watchlist is None:
+            self.watchlist = load_watchlist(Settings.from_env().watchlist_override)
+        data = dict(self.watchlist.document)
+        data["agents"] = list(data.get("agents", []))
         if all(agent.get("id") != DEMO_AGENT["id"] for agent in data.get("agents", [])):
             data["agents"].append(DEMO_AGENT)
         self.known_agents = {str(agent.get("id")) for agent in data["agents"]}
@@ -107,13 +113,15 @@ class DemoRun:
     def run(self) -> DemoResult:
         stack = create_local_stack(name="pipewatch-demo")
         with ReplayServer() as server:
+            sources_path = write_sources(self.workdir, server.base_url)
             use_stack_environment(
                 stack,
-                {
-                    "PIPEWATCH_WATCHLIST": str(self._write_watchlist()),
-                    "PIPEWATCH_SOURCES": str(write_sources(self.workdir, server.base_url)),
-                },
+                {"PIPEWATCH_WATCHLIST": str(self._write_watchlist()), "PIPEWATCH_SOURCES": str(sources_path)},
             )
+            source_names = {
+                str(s["id"]): str(s.get("name") or s["id"])
+                for s in yaml.safe_load(sources_path.read_text(encoding="utf-8"))["sources"]
+            }
             handlers = load_handlers()
             subscribers = self._subscribe(stack, handlers["api"])
             webhook = WebhookSubscriber(stack).start()
@@ -171,6 +179,12 @@ class DemoRun:
                 "indications": list(u.classification.indications),
                 "title": u.title,
                 "sources": list(u.sources),
+                # as a reader sees it: each outlet with its link, and when it was published
+                "outlets": [{"name": name, "url": url} for name, url in outlets(u)],
+                "url": u.url,
+                "when": when_published(u),
+                "published": u.published.date().isoformat() if u.published else "",
+                "first_seen": u.first_seen.date().isoformat(),
                 "reasons": list(u.classification.reasons),
                 # a calendar slip or registry stop its story already reported: stored, not alerted again
                 "part_of": u.part_of,
@@ -190,6 +204,8 @@ class DemoRun:
             merged,
             webhook_result,
             calendar_result,
+            watchlist=self.watchlist,
+            source_names=source_names,
         )
 
     def _subscribe(self, stack: LocalStack, api: Handler) -> list[SubscriberView]:

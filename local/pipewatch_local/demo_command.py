@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, get_args
+from typing import get_args
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 DEFAULT_EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -57,21 +57,6 @@ class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaults
     """Keep the description's layout and show every default."""
 
 
-def _own_subscriber(args: argparse.Namespace) -> list[tuple[str, dict[str, Any]]]:
-    """The user's subscriber as a subscription request (validated by the API handler like any other)."""
-    if not args.subscriber:
-        return []
-    preferences: dict[str, Any] = {
-        "agents": args.agent,
-        "indications": args.indication,
-        "event_types": args.event,
-        "min_severity": args.min_severity,
-    }
-    if args.digest:
-        preferences |= {"mode": "digest", "digest_hour": args.hour, "timezone": args.timezone}
-    return [("You (--subscriber)", {"endpoint": args.subscriber, "preferences": preferences})]
-
-
 def _prepare_environment(verbose: bool) -> None:
     # No AWS account: moto accepts any credentials; nothing here can reach AWS.
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "demo")
@@ -93,6 +78,17 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from pipewatch.settings import Settings
+    from pipewatch_local.demo_preflight import DemoRefused, load_watchlist, own_subscriber
+
+    # The user's watchlist and subscriber are checked before anything starts: one line naming their file
+    # or option, never a traceback about the run's temporary copy.
+    try:
+        watchlist = load_watchlist(Settings.from_env().watchlist_override)
+        own = own_subscriber(args, watchlist)
+    except DemoRefused as exc:
+        print(f"pipewatch demo: {exc}", file=sys.stderr)
+        return 2
     _prepare_environment(args.verbose)
     import logging
     import warnings
@@ -109,12 +105,14 @@ def run(args: argparse.Namespace) -> int:
     from pipewatch_local.demo import DemoRun
     from pipewatch_local.demo_subscribers import SubscriberRefused
 
-    own = _own_subscriber(args)
-
     with tempfile.TemporaryDirectory(prefix="pipewatch-demo-") as workdir, mock_aws():
         try:
             result = DemoRun(
-                fixtures=fixtures, events=args.events, workdir=Path(workdir), extra_subscribers=own
+                fixtures=fixtures,
+                events=args.events,
+                workdir=Path(workdir),
+                extra_subscribers=own,
+                watchlist=watchlist,
             ).run()
         except SubscriberRefused as exc:
             print(f"pipewatch demo: subscriber refused: {exc}", file=sys.stderr)
