@@ -134,3 +134,14 @@ def test_given_an_unknown_page_or_agent_then_404() -> None:
     assert kit.get("/nowhere", ALICE).status == 404
     assert kit.get("/agent/aspirin", ALICE).status == 404
     assert kit.get("/story/u-missing", ALICE).status == 404
+
+
+def test_given_a_page_then_its_inline_stylesheet_is_exactly_what_the_csp_hash_allows() -> None:
+    import base64
+    import hashlib
+
+    body = console([update(1)]).get("/updates", ALICE).body
+    style = body.split("<style>", 1)[1].split("</style>", 1)[0]
+
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in CONTENT_SECURITY_POLICY
