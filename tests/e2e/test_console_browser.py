@@ -79,11 +79,13 @@ def site(local_stack: Any) -> Iterator[Site]:
     settings = Settings.from_env()
     store = Store(client("dynamodb", settings), settings.table_name)
     updates = [
-        _update(1, "brepocitinib", "Priovant reports VALOR phase 3 results for brepocitinib", severity="high"),
+        _update(1, "brepocitinib", "Priovant reports VALOR phase 3 results for brepocitinib",
+                severity="high"),
         _update(2, "efgartigimod", "argenx files efgartigimod in myositis", event_type="regulatory"),
         _update(3, "dazukibart", HOSTILE),
         _update(4, "efgartigimod", "ADAPT SERON readout for efgartigimod", severity="high"),
-        _update(5, "brepocitinib", "Brepocitinib safety update from the open-label extension", event_type="safety"),
+        _update(5, "brepocitinib", "Brepocitinib safety update from the open-label extension",
+                event_type="safety"),
     ]  # fmt: skip
     for update in updates:
         store.put_update(update)
@@ -131,8 +133,9 @@ def _moto_token(pool: Any, **claims: Any) -> str:
     raw = resources.files("moto.cognitoidp").joinpath("resources", "jwks-private.json.gz").read_bytes()
     key = jwt.PyJWK.from_dict(json.loads(gzip.decompress(raw)))
     now = int(time.time())
-    payload = {"sub": "x", "iss": f"https://cognito-idp.us-east-1.amazonaws.com/{pool.pool_id}",
-               "aud": pool.client_id, "token_use": "id", "iat": now - 7200, "exp": now - 3600, **claims}  # fmt: skip
+    issuer = f"https://cognito-idp.us-east-1.amazonaws.com/{pool.pool_id}"
+    payload = {"sub": "x", "iss": issuer, "aud": pool.client_id, "token_use": "id",
+               "iat": now - 7200, "exp": now - 3600, **claims}  # fmt: skip
     return jwt.encode(payload, key.key, algorithm="RS256", headers={"kid": "dummy"})
 
 
@@ -266,8 +269,10 @@ def test_given_each_console_page_then_axe_finds_no_serious_violation_and_it_is_s
             )
             if width == 390:  # usable on a phone: nothing wider than the viewport
                 wide = driver.execute_script(
-                    "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)"
-                    ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+                    "return [...document.querySelectorAll('body *')]"
+                    ".filter(e => e.getBoundingClientRect().right > 391)"
+                    ".map(e => e.tagName + '.' + e.className + ' '"
+                    " + Math.round(e.getBoundingClientRect().right))"
                 )
                 assert driver.execute_script("return document.documentElement.scrollWidth") <= 390, (
                     name,
