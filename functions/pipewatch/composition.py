@@ -374,6 +374,7 @@ def build_console_service(
     identity: IdentityProvider | None = None,
     keys: KeySetSource | None = None,
     hosted_ui: bool = True,
+    destination_check: Any = None,
 ) -> ConsoleService:
     """The analyst's console: the update indexes, the calendar, source health, feedback and the
     subscription service, behind Cognito sign-in (the local console passes its own identity provider and
@@ -414,7 +415,11 @@ def build_console_service(
         sources=Store(ddb, table),
         feedback=FeedbackTable(ddb, table),
         subscriptions=build_subscription_service(
-            settings, dynamodb_client=ddb, sns_client=sns_client, kms_client=kms_client
+            settings,
+            dynamodb_client=ddb,
+            sns_client=sns_client,
+            kms_client=kms_client,
+            destination_check=destination_check,
         ),
         keys=link_keys,
         verifier=TokenVerifier(

@@ -82,7 +82,7 @@ def _password() -> str:
     return "Pw-" + secrets.token_urlsafe(12)
 
 
-def console_service(settings: Any, cognito: Any, pool: LocalPool) -> ConsoleService:
+def console_service(settings: Any, cognito: Any, pool: LocalPool, **extra: Any) -> ConsoleService:
     """The console as composition builds it, with moto's pool as identity provider and key set."""
     from dataclasses import replace
 
@@ -95,6 +95,7 @@ def console_service(settings: Any, cognito: Any, pool: LocalPool) -> ConsoleServ
         identity=CognitoIdentity(domain="", client_id=pool.client_id, cognito_client=cognito),
         keys=MotoJwks(),
         hosted_ui=False,
+        **extra,
     )
 
 
