@@ -18,11 +18,15 @@ from pipewatch_local.demo_command import DEFAULT_EVENTS, DEFAULT_FIXTURES
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = __doc__
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.formatter_class = _Formatter
     parser.add_argument("--demo", action="store_true", help="run the demo pipeline first (required)")
     parser.add_argument("--port", type=int, default=8024, help="port on 127.0.0.1 (0: any free port)")
-    parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help=argparse.SUPPRESS)
-    parser.add_argument("--events", type=Path, default=DEFAULT_EVENTS, help=argparse.SUPPRESS)
+    parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="recorded payloads folder")
+    parser.add_argument("--events", type=Path, default=DEFAULT_EVENTS, help="sample Lambda events folder")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keep the description's layout and show every default."""
 
 
 def run(args: argparse.Namespace) -> int:
