@@ -79,7 +79,8 @@ def add_analyst(cognito: Any, pool: LocalPool, username: str, password: str) -> 
 
 
 def _password() -> str:
-    return "Pw-" + secrets.token_urlsafe(12)
+    """Random, and meeting any pool's policy (upper and lower case, a digit, a symbol)."""
+    return f"Pw-{secrets.token_urlsafe(12)}-7z"
 
 
 def console_service(settings: Any, cognito: Any, pool: LocalPool, **extra: Any) -> ConsoleService:
