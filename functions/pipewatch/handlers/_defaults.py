@@ -16,6 +16,7 @@ from pipewatch.settings import get_settings
 if TYPE_CHECKING:
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
+    from pipewatch.services.console import ConsoleService
     from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
@@ -68,3 +69,8 @@ def plan_service() -> PlanService:
 @cache
 def poll_service() -> PollService:
     return composition.build_poll_service(get_settings())
+
+
+@cache
+def console_service() -> ConsoleService:
+    return composition.build_console_service(get_settings())
