@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
-    from pipewatch.services.ports import MetricsSink
+    from pipewatch.services.ports import HeadlineCorpus, MetricsSink, WordFrequencies
     from pipewatch.services.reader import ReaderService
     from pipewatch.services.sources_check import SourcesCheck
     from pipewatch.services.subscriptions import SubscriptionService
@@ -362,3 +362,12 @@ def build_delivery_queue(settings: Settings, *, sqs_client: Any = None) -> SqsDe
     from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
 
     return SqsDeliveryQueue(sqs_client or lazy_client("sqs", settings), settings.delivery_queue_url)
+
+
+def build_watchlist_checks(corpus: str | None = None) -> tuple[WordFrequencies | None, HeadlineCorpus | None]:
+    """What `watchlist check` reads beside the file: word frequencies (None without wordfreq) and, when a
+    directory is given, the recorded headlines in it."""
+    from pipewatch.adapters.headline_corpus import DirectoryCorpus
+    from pipewatch.adapters.word_frequency import wordfreq_frequencies
+
+    return wordfreq_frequencies(), (DirectoryCorpus(corpus) if corpus else None)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pipewatch.domain.subscribers.records import DigestState, SubscriptionRecord
     from pipewatch.domain.subscribers.short_links import ShortLink
     from pipewatch.domain.trials.model import TrialSnapshot
+    from pipewatch.domain.watch.checks import RecordedHeadline
 
 # -- shared ------------------------------------------------------------------------------------------------
 
@@ -420,3 +421,18 @@ class CatalystObserver(Protocol):
     def observe_trials(
         self, records: Sequence[tuple[TrialSnapshot, str | None]], now: datetime
     ) -> list[Update]: ...
+
+
+# ---------------------------------------------------------------------------------------- watchlist check
+
+
+class WordFrequencies(Protocol):
+    """How common a word is in everyday text of a language (zipf scale, 0.0 for an unknown word)."""
+
+    def zipf(self, word: str, language: str) -> float: ...
+
+
+class HeadlineCorpus(Protocol):
+    """The project's recorded headlines, each with the agents its label says it is about."""
+
+    def headlines(self) -> Iterable[RecordedHeadline]: ...

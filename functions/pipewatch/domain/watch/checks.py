@@ -28,6 +28,9 @@ ORDINARY_ZIPF = 3.0
 # Alias kinds looked up (generic names and codes are exempt, see above); trial acronyms and competitor
 # names are looked up too.
 CHECKED_KINDS = ("brands", "trials", "other")
+# Unlabelled headlines are listed for names that may be words (a generic name, a code, a program reference
+# or an NCT id is the agent's by definition).
+NAME_KINDS = frozenset({"brands", "trials", "ambiguous_trials", "other"})
 EXAMPLES_PER_NAME = 3  # unlabelled headlines listed per name (the count says how many matched in all)
 
 Zipf = Callable[[str, str], float]  # (word, language) -> zipf frequency, 0.0 for an unknown word
@@ -92,7 +95,7 @@ def ordinary_words(
         score, language = max(scores, default=(0.0, ""))
         if score >= threshold:
             where = (
-                "list it under aliases.ambiguous_trials (then it counts only in its capitals, near a trial word)"
+                "list it under aliases.ambiguous_trials (then it needs its capitals and a trial word nearby)"
                 if key in {"aliases.trials", "trials.acronym"}
                 else "remove it (a name that is an ordinary word matches news about anything)"
             )
@@ -109,8 +112,7 @@ def ordinary_words(
 
 def headline_matches(watchlist: Watchlist, headlines: Iterable[RecordedHeadline]) -> list[Finding]:
     """Recorded headlines an agent's name would match that are not about the agent: every labelled one, and
-    up to EXAMPLES_PER_NAME unlabelled ones per name other than a generic name or code (those are the
-    agent's by definition)."""
+    up to EXAMPLES_PER_NAME unlabelled ones per name of NAME_KINDS (with their count), to read."""
     matcher = Matcher(watchlist)
     findings: list[Finding] = []
     unlabelled: dict[tuple[str, str, str], list[str]] = {}
@@ -128,12 +130,17 @@ def headline_matches(watchlist: Watchlist, headlines: Iterable[RecordedHeadline]
                             f"matches {headline.ref} {headline.title[:100]!r}, labelled about {about}",
                         )
                     )
-            elif evidence.kind not in {"generic", "codes"}:
+            elif evidence.kind in NAME_KINDS:
                 key = (evidence.target, evidence.kind, evidence.term)
                 unlabelled.setdefault(key, []).append(f"{headline.ref} {headline.title[:100]!r}")
     for (agent_id, kind, term), refs in unlabelled.items():
         shown = "; ".join(refs[:EXAMPLES_PER_NAME])
         findings.append(
-            Finding(agent_id, f"aliases.{kind}", term, f"matches {len(refs)} unlabelled headline(s): {shown}")
+            Finding(
+                agent_id,
+                f"aliases.{kind}",
+                term,
+                f"matches {len(refs)} unlabelled headline(s), check they are about it: {shown}",
+            )
         )
     return findings
