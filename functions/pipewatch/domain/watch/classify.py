@@ -17,6 +17,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import cached_property
 from typing import NamedTuple
 
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity, Tier
@@ -273,6 +274,11 @@ class Classifier:
         reasons.append(severity_reason)
         agents = tuple([ev.target for ev in found.agents])
         return _classification(True, agents, indications, event, severity, tuple(reasons)), found
+
+    @cached_property
+    def _landscape(self) -> Landscape:
+        """Built the first time an item names no agent, not at construction (cold start)."""
+        return Landscape(self.watchlist)
 
     def _landscape_of(
         self, found: MatchResult, item: tuple[str, str, str, str, str]
