@@ -31,7 +31,7 @@ from pipewatch.domain.watch.cues import (
     title_gate,
     words_regex,
 )
-from pipewatch.domain.watch.landscape import LandscapeSubject
+from pipewatch.domain.watch.landscape import Landscape, LandscapeSubject
 from pipewatch.domain.watch.match import MAX_FIELD_CHARS, Matcher, MatchResult, trie_regex
 from pipewatch.domain.watch.normalize import padded
 from pipewatch.domain.watch.reasons import (
