@@ -1,5 +1,5 @@
-"""moto's SNS filter-policy matcher as the oracle for the landscape tier (issue 26): default policies, policies
-written before the tier existed and opted-in ones route own and landscape alerts as our evaluator
+"""moto's SNS filter-policy matcher as the oracle for the landscape tier (issue 26): default policies,
+policies written before the tier existed and opted-in ones route own and landscape alerts as our evaluator
 (filter_policy.accepts) and the digests' `matches` say. Updates are hand-made."""
 
 from __future__ import annotations
