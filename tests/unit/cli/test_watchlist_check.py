@@ -123,6 +123,10 @@ def test_an_unknown_key_names_the_agent_lists_the_allowed_keys_and_suggests_the_
         (lambda d: d["agents"][0]["near_misses"].append("VYVGART"), "also one of its aliases"),
         (lambda d: d["agents"][0]["trials"][0].update(indications=["nope"]), "unknown indication id 'nope'"),
         (
+            lambda d: d["agents"][0]["trials"][0].update(indications=["myositiss"]),
+            "unknown indication id 'myositiss' (not in indications); did you mean 'myositis'?",
+        ),
+        (
             lambda d: d["agents"][0]["competitors"][0].update(indications=["nope"]),
             "agent 'efgartigimod' competitor 'nipocalimab': unknown indication id 'nope'",
         ),

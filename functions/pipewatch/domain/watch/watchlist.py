@@ -8,6 +8,7 @@ compile, no alias claimed by two agents.
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
@@ -343,4 +344,6 @@ def _unique(what: str, values: list[str]) -> None:
 def _known(known: set[str], ids: tuple[str, ...], where: str) -> None:
     for ind in ids:
         if ind not in known:
-            raise ValueError(f"{where}: unknown indication id {ind!r} (not in indications)")
+            nearest = get_close_matches(ind, sorted(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {nearest[0]!r}?" if nearest else ""
+            raise ValueError(f"{where}: unknown indication id {ind!r} (not in indications){hint}")
