@@ -10,6 +10,10 @@ script) in a subprocess:
   (`--watchlist FILE`): one agent per `drug.id` with its aliases, beside the packaged indications and
   settings. Every row is relevant to exactly its drug: relevance recall, agents, event type and severity.
 
+Relevance counts the watched agents' own news; a landscape item (a competitor's event, tier `landscape`) is
+counted apart, with the items that would name a watched agent or that the label says are own news (both
+must be 0).
+
 An event type or severity counts when it is in the label's list; null labels are skipped. For each file it
 prints the scores of the tuning half, the checking half and all rows, and the gap tuning - checking. Rules are
 written from the tuning half's misses only (`--misses tuning`); the checking half shows whether they hold on
@@ -182,6 +186,9 @@ class Scores:
         self.n = self.tp = self.fp = self.fn = self.tn = 0
         self.agent_ok = self.agent_n = self.iim_ok = self.iim_n = 0
         self.ev_ok = self.ev_n = self.sev_ok = self.sev_n = 0
+        # landscape tier (issue 26): items, those naming a watched agent (must be 0), and labelled own news
+        # classified as landscape (must be 0)
+        self.landscape = self.landscape_attributed = self.landscape_own = 0
         self.misses: list[str] = []
 
     def add(  # noqa: C901 - one flat tally per score
@@ -192,7 +199,15 @@ class Scores:
         if "error" in out:
             self.misses.append(f"{rid}: CLI error {out['error']}")
             return
-        relevant = bool(out["relevant"])
+        # A landscape item is a competitor's news, not the watched agent's: relevance scores own news only.
+        landscape = out.get("tier") == "landscape"
+        relevant = bool(out["relevant"]) and not landscape
+        if landscape:
+            self.landscape += 1
+            self.landscape_attributed += bool(out["agents"])
+            self.landscape_own += bool(label["relevant"])
+            if out["agents"] or label["relevant"]:
+                self.misses.append(f"{rid}: landscape item {out['competitor']} with agents {out['agents']}")
         if label["relevant"] is not None:
             if relevant and label["relevant"]:
                 self.tp += 1
@@ -326,6 +341,12 @@ def evaluate(data: Path, misses: str | None, detail: bool) -> None:
     how = "a watchlist built from its rows" if broad else "the packaged watchlist"
     print(f"\n== {data.name}: {len(rows)} rows, {how}")
     print_file(data.name, halves)
+    landscape = "  ".join(
+        f"{which} {halves[which].landscape} (attributed to a watched agent "
+        f"{halves[which].landscape_attributed}, labelled own news {halves[which].landscape_own})"
+        for which in HALVES
+    )
+    print(f"landscape items: {landscape}")
     if detail:
         print_detail(rows, labels, outputs)
     if misses:

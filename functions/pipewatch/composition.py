@@ -21,7 +21,13 @@ if TYPE_CHECKING:
     from pipewatch.services.digest import DigestService
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
-    from pipewatch.services.ports import IdentityProvider, KeySetSource, MetricsSink
+    from pipewatch.services.ports import (
+        HeadlineCorpus,
+        IdentityProvider,
+        KeySetSource,
+        MetricsSink,
+        WordFrequencies,
+    )
     from pipewatch.services.reader import ReaderService
     from pipewatch.services.sources_check import SourcesCheck
     from pipewatch.services.subscriptions import SubscriptionService
@@ -436,3 +442,12 @@ def build_console_service(
         links=subscriber_links,
         failing_after=settings.source_alarm_failures,
     )
+
+
+def build_watchlist_checks(corpus: str | None = None) -> tuple[WordFrequencies | None, HeadlineCorpus | None]:
+    """What `watchlist check` reads beside the file: word frequencies (None without wordfreq) and, when a
+    directory is given, the recorded headlines in it."""
+    from pipewatch.adapters.headline_corpus import DirectoryCorpus
+    from pipewatch.adapters.word_frequency import wordfreq_frequencies
+
+    return wordfreq_frequencies(), (DirectoryCorpus(corpus) if corpus else None)

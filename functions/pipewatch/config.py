@@ -40,12 +40,80 @@ _INLINE_STARTS = ("{", "%YAML", "---", "version:")
 STAMPS = "stamps.json"  # packaged copy's file name -> its stamp (content_stamp), beside the copies
 
 
-def _format_validation_error(path: str, exc: ValidationError, data: object) -> str:
+# Lists whose entries an error names by a key of the entry ("agents[efgartigimod]", not "agents.0"): the
+# watchlist's. Other files keep positions (their own tests and docs quote them).
+_NAMED_ENTRIES = {"agents": "id", "indications": "id", "competitors": "drug"}
+
+
+def _format_validation_error(path: str, exc: ValidationError, data: object, model: type[BaseModel]) -> str:
     problems = []
-    for err in exc.errors():
-        loc = ".".join(str(part) for part in _key_path(err["loc"], data)) or "(top level)"
-        problems.append(f"{path}: {loc}: {err['msg']}")
+    errors = exc.errors()
+    inner = [err["loc"] for err in errors]
+    for err in errors:
+        if err["type"] == "too_short" and any(loc[: len(err["loc"])] == err["loc"] != loc for loc in inner):
+            continue  # a list left short only because its entries failed: the entries' errors say why
+        keys = _key_path(err["loc"], data)
+        loc = _named_path(keys, data) or "(top level)"
+        message = err["msg"]
+        if err["type"] == "extra_forbidden" and keys:
+            message = _unknown_key(str(keys[-1]), allowed_keys(model, keys[:-1]))
+        problems.append(f"{path}: {loc}: {message}")
     return "; ".join(problems)
+
+
+def _unknown_key(key: str, allowed: list[str]) -> str:
+    """ "unknown key 'alias' (allowed: ...); did you mean 'aliases'?" instead of pydantic's "Extra inputs are
+    not permitted"."""
+    if not allowed:
+        return f"unknown key {key!r}"
+    from difflib import get_close_matches
+
+    message = f"unknown key {key!r} (allowed: {', '.join(allowed)})"
+    nearest = get_close_matches(key.casefold(), allowed, n=1, cutoff=0.6)
+    return f"{message}; did you mean {nearest[0]!r}?" if nearest else message
+
+
+def allowed_keys(model: type[BaseModel], keys: list[int | str]) -> list[str]:
+    """The keys the model accepts at `keys` (a path of the document), [] where that is not one model."""
+    current: type[BaseModel] | None = model
+    for part in keys:
+        if current is None:
+            return []
+        if isinstance(part, int):
+            continue  # an entry of a list: the list's item model, found with its field below
+        field = current.model_fields.get(part)
+        current = None if field is None else _model_in(field.annotation)
+    return list(current.model_fields) if current is not None else []
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    """The one model a field holds (itself, or the item of a tuple, list or optional), else None."""
+    from typing import get_args
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    models = [found for arg in get_args(annotation) if (found := _model_in(arg)) is not None]
+    return models[0] if len(set(models)) == 1 else None
+
+
+def _named_path(keys: list[int | str], data: object) -> str:
+    """keys joined by dots, a watchlist entry named by its id ("agents[efgartigimod].aliases.trial")."""
+    text = ""
+    current = data
+    parent: int | str = ""
+    for part in keys:
+        name_key = _NAMED_ENTRIES.get(str(parent)) if isinstance(part, int) else None
+        entry: object = None
+        if isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            entry = current[part]
+        name = entry.get(name_key) if name_key and isinstance(entry, dict) else None
+        if isinstance(name, str) and name:
+            text += f"[{name}]"
+        else:
+            text += f".{part}" if text else str(part)
+        current = current.get(part) if isinstance(current, dict) else entry
+        parent = part
+    return text
 
 
 def _key_path(loc: tuple[int | str, ...], data: object) -> list[int | str]:
@@ -99,7 +167,7 @@ def _validated(
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ConfigError(_format_validation_error(origin, exc, data)) from exc
+        raise ConfigError(_format_validation_error(origin, exc, data, model)) from exc
 
 
 def packaged_json_path(name: str) -> Path:

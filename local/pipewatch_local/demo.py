@@ -159,7 +159,11 @@ class DemoRun:
             for sub in subscribers:
                 received = sub.shadow.received()
                 sub.messages.extend(
-                    _alert_bodies([e for e in received if _delivery(e) == "instant"], store, _sent_sms(stack))
+                    _alert_bodies(
+                        [e for e in received if _delivery(e) in {"instant", "landscape"}],
+                        store,
+                        _sent_sms(stack),
+                    )
                 )
                 sub.digests.extend(
                     {
@@ -174,6 +178,10 @@ class DemoRun:
             {
                 "update_id": u.update_id,
                 "agents": list(u.classification.agents),
+                # "landscape": a competitor's news (issue 26), for subscribers who opted in
+                "tier": u.classification.tier,
+                "competitor": u.classification.competitor,
+                "competes_with": list(u.classification.competes_with),
                 "event_type": u.classification.event_type or "",
                 "severity": u.classification.severity or "",
                 "indications": list(u.classification.indications),
@@ -234,7 +242,8 @@ class DemoRun:
                     digest_hour=int(created.get("digest_hour", DIGEST_HOUR)),
                     timezone=str(created.get("timezone", "UTC")),
                     preferences={
-                        k: created.get(k) for k in ("agents", "indications", "event_types", "min_severity")
+                        k: created.get(k)
+                        for k in ("agents", "indications", "event_types", "min_severity", "tiers")
                     },
                 )
             )

@@ -13,7 +13,10 @@ from typing import Any
 # /subscriptions, whose body is the endpoint plus the preferences); the filter policy each gets is the one
 # the API returned.
 SUBSCRIBERS: list[tuple[str, dict[str, Any]]] = [
-    ("CI analyst (email, instant, everything)", {"endpoint": "ci.analyst@example.com"}),
+    (
+        "CI analyst (email, instant, everything, competitors' news too)",
+        {"endpoint": "ci.analyst@example.com", "preferences": {"tiers": ["own", "landscape"]}},
+    ),
     (
         "Medical affairs (SMS, instant, high severity only)",
         {"endpoint": "+15555550123", "preferences": {"min_severity": "high"}},

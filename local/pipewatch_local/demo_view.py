@@ -107,6 +107,7 @@ def _wanted(sub: SubscriberView) -> str:
         ", ".join(i.replace("_", " ") for i in p.get("indications") or []),
         ", ".join(e.replace("_", " ") for e in p.get("event_types") or []),
         f"{severity} severity and above" if severity != "low" else "",
+        "and competitors' news" if "landscape" in (p.get("tiers") or []) else "",
     ]
     if sub.mode == "digest":
         how = f"one digest a day at {sub.digest_hour:02d}:00 {sub.timezone}"
@@ -131,12 +132,19 @@ def _outlet_line(update: dict[str, Any]) -> str:
     return f"reported by {names[0]}" if names else ""
 
 
+LANDSCAPE_HEADING = "landscape: competitors' news (subscribers who opted in)"
+
+
 def _what_happened(result: DemoResult) -> list[str]:
     out = ["WHAT HAPPENED, BY DRUG"]
     by_agent: dict[str, list[dict[str, Any]]] = {}
+    landscape = [u for u in result.updates if u.get("tier") == "landscape"]
     for update in result.updates:
-        by_agent.setdefault((update["agents"] or ["(no agent)"])[0], []).append(update)
-    for agent, updates in sorted(by_agent.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if update.get("tier") != "landscape":
+            by_agent.setdefault((update["agents"] or ["(no agent)"])[0], []).append(update)
+    groups = sorted(by_agent.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    # competitors' news last, never under a watched drug's name
+    for agent, updates in [*groups, *([(LANDSCAPE_HEADING, landscape)] if landscape else [])]:
         note = " (added for the demo by configuration, to show a recorded registry change)"
         out.append(f"  {agent}{note if agent == DEMO_AGENT_ID else ''}")
         for u in sorted(updates, key=lambda u: SEVERITY_ORDER.get(u["severity"], 3)):
@@ -146,6 +154,9 @@ def _what_happened(result: DemoResult) -> list[str]:
             out.append(f"        {seen}")
             if u.get("url"):
                 out.append(f"        link: {u['url']}")
+            if u.get("tier") == "landscape":
+                rivals = ", ".join(u.get("competes_with") or [])
+                out.append(f"        competitor: {u.get('competitor')}, competes with {rivals}")
             if u["indications"]:
                 out.append(f"        indications: {', '.join(i.replace('_', ' ') for i in u['indications'])}")
             if u["reasons"]:

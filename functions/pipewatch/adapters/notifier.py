@@ -29,9 +29,16 @@ def outcome_unknown(exc: BaseException) -> bool:
 
 
 def message_attributes(alert: Alert) -> dict[str, dict[str, str]]:
+    # A landscape alert (a competitor's event) is delivered as "landscape", not "instant": a policy written
+    # before the tier existed ({"delivery": ["instant"], ...}) never receives one; a subscriber opts in with
+    # `tier` (domain/subscribers/subscriptions.py). Its `agents` attribute is the agents it competes with,
+    # so an agent filter routes it to that agent's analysts.
+    landscape = alert.tier == "landscape"
+    agents = alert.competes_with if landscape else alert.agents
     attributes = {
-        "delivery": {"DataType": "String", "StringValue": "instant"},
-        "agents": {"DataType": "String.Array", "StringValue": json.dumps(list(alert.agents))},
+        "delivery": {"DataType": "String", "StringValue": "landscape" if landscape else "instant"},
+        "tier": {"DataType": "String", "StringValue": alert.tier},
+        "agents": {"DataType": "String.Array", "StringValue": json.dumps(list(agents))},
         "event_type": {"DataType": "String", "StringValue": alert.event_type},
         "severity": {"DataType": "String", "StringValue": alert.severity},
         "severity_rank": {"DataType": "Number", "StringValue": str(SEVERITY_RANK[alert.severity])},

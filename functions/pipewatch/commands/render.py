@@ -78,6 +78,9 @@ def _render_line(text: str, args: argparse.Namespace, link_base: str, now: datet
             event_type=record.get("event_type") or "commentary",
             severity=record.get("severity") or "low",
             reasons=_strings(record, "reasons"),
+            tier="landscape" if record.get("tier") == "landscape" else "own",
+            competitor=optional_text(record, "competitor") or None,
+            competes_with=_strings(record, "competes_with"),
         )
         item = FetchedItem(
             source_id=source or "stdin",

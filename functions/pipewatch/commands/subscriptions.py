@@ -51,6 +51,11 @@ def add_subscribe_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--min-severity", choices=("low", "medium", "high"), default="low", help="lowest severity to send"
     )
+    parser.add_argument(
+        "--landscape",
+        action="store_true",
+        help="also the agents' competitors' approvals, phase 3 results, drops and safety events",
+    )
     parser.add_argument("--digest", action="store_true", help="one daily digest instead of instant alerts")
     parser.add_argument("--hour", type=int, default=7, help="local hour of the digest, 0-23")
     parser.add_argument("--timezone", default="UTC", help="IANA time zone of --hour")
@@ -102,6 +107,7 @@ def _run(args: argparse.Namespace, name: str, action: str) -> int:
                     "indications": args.indication,
                     "event_types": args.event,
                     "min_severity": args.min_severity,
+                    "tiers": ["own", "landscape"] if getattr(args, "landscape", False) else ["own"],
                     "mode": "digest" if args.digest else "instant",
                     "digest_hour": args.hour,
                     "timezone": args.timezone,

@@ -27,6 +27,7 @@ EventType = Literal[
     "catalyst_overdue",
 ]
 Severity = Literal["high", "medium", "low"]
+Tier = Literal["own", "landscape"]
 
 # Taxonomy priority: the first that applies wins when an item carries several events (the calendar's own
 # catalyst_slip / catalyst_overdue are not text events and take no part in it).
@@ -78,6 +79,11 @@ class Classification(BaseModel):
     event_type: EventType | None = None
     severity: Severity | None = None
     reasons: tuple[str, ...] = ()
+    # `own`: news of the agents listed. `landscape`: a competitor's event (`competitor`) in an indication it
+    # shares with the agents of `competes_with`; `agents` is then empty (never the watched agent's news).
+    tier: Tier = "own"
+    competitor: str | None = None
+    competes_with: tuple[str, ...] = ()
 
     def as_output(self) -> dict[str, object]:
         """The JSON shape `pipewatch classify` prints."""
@@ -87,6 +93,9 @@ class Classification(BaseModel):
             "indications": list(self.indications),
             "event_type": self.event_type,
             "severity": self.severity,
+            "tier": self.tier,
+            "competitor": self.competitor,
+            "competes_with": list(self.competes_with),
             "reasons": list(self.reasons),
         }
 
@@ -160,6 +169,8 @@ class Alert(BaseModel):
     indications: tuple[str, ...]
     event_type: EventType
     severity: Severity
+    tier: Tier = "own"
+    competes_with: tuple[str, ...] = ()  # a landscape alert's watched agents (its `agents` stay empty)
 
 
 class SourceState(BaseModel):

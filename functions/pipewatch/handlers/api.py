@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pipewatch.domain.models import EventType, Severity
+from pipewatch.domain.models import EventType, Severity, Tier
 from pipewatch.domain.subscribers.channels import ChannelKind, ChannelUrlError, SubscriptionProtocol
 from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import (
@@ -74,6 +74,11 @@ class SubscribeRequest(BaseModel):
     indications: list[str] = Field(default_factory=list, description="Indication ids, e.g. dermatomyositis.")
     event_types: list[EventType] = Field(default_factory=list)
     min_severity: Severity = "low"
+    tiers: list[Tier] = Field(
+        default=["own"],
+        description='"own": news of the agents; add "landscape" for their competitors\' approvals, phase 3 '
+        "results, programme drops and safety events in shared indications.",
+    )
     mode: Mode = Field(default="instant", description="instant alerts, or one daily digest")
     digest_hour: int = Field(
         default=7, ge=0, le=23, strict=True, description="Local hour of the daily digest (an integer, 0-23)."
@@ -117,6 +122,7 @@ class SubscriptionOut(BaseModel):
     indications: list[str]
     event_types: list[EventType]
     min_severity: Severity
+    tiers: list[Tier] = ["own"]
     mode: Mode
     digest_hour: int
     timezone: str

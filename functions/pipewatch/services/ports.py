@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pipewatch.domain.subscribers.records import DigestState, SubscriptionRecord
     from pipewatch.domain.subscribers.short_links import ShortLink
     from pipewatch.domain.trials.model import TrialSnapshot
+    from pipewatch.domain.watch.checks import RecordedHeadline
 
 # -- shared ------------------------------------------------------------------------------------------------
 
@@ -477,3 +478,18 @@ class KeySetSource(Protocol):
     a key id the cached set lacks, as after a key rotation)."""
 
     def jwks(self, *, refresh: bool = False) -> dict[str, Any]: ...
+
+
+# ---------------------------------------------------------------------------------------- watchlist check
+
+
+class WordFrequencies(Protocol):
+    """How common a word is in everyday text of a language (zipf scale, 0.0 for an unknown word)."""
+
+    def zipf(self, word: str, language: str) -> float: ...
+
+
+class HeadlineCorpus(Protocol):
+    """The project's recorded headlines, each with the agents its label says it is about."""
+
+    def headlines(self) -> Iterable[RecordedHeadline]: ...

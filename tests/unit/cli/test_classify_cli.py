@@ -45,6 +45,9 @@ def test_classifies_lines_in_order(monkeypatch, capsys) -> None:
         "indications": ["cidp"],
         "event_type": "regulatory",
         "severity": "high",
+        "tier": "own",
+        "competitor": None,
+        "competes_with": [],
         "reasons": out[0]["reasons"],
     }
     assert out[1]["event_type"] is None and out[1]["severity"] is None

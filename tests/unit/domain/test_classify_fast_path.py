@@ -130,13 +130,17 @@ def test_generated_text_fast_equals_full(title: str, summary: str, source: str, 
 def test_classification_builder_equals_model_construct() -> None:
     from pipewatch.domain.models import Classification
     from pipewatch.domain.watch.classify import _classification
+    from pipewatch.domain.watch.landscape import LandscapeSubject
 
-    for args in (
-        (False, (), (), None, None, ("not relevant: no watchlist agent named",)),
-        (True, ("efgartigimod",), ("gmg",), "results", "high", ("a", "b")),
+    landscape = LandscapeSubject("nipocalimab", ("efgartigimod",), "Imaavy")
+    for args, last in (
+        ((False, (), (), None, None, ("not relevant: no watchlist agent named",)), ("own", None, ())),
+        ((True, ("efgartigimod",), ("gmg",), "results", "high", ("a", "b")), ("own", None, ())),
+        ((True, (), ("gmg",), "regulatory", "high", ("a",)), ("landscape", "nipocalimab", ("efgartigimod",))),
     ):
-        fast = _classification(*args)  # type: ignore[arg-type]
-        slow = Classification.model_construct(**dict(zip(Classification.model_fields, args, strict=True)))
+        fast = _classification(*args, landscape if last[0] == "landscape" else None)  # type: ignore[arg-type]
+        every = (*args, *last)
+        slow = Classification.model_construct(**dict(zip(Classification.model_fields, every, strict=True)))
         assert fast == slow
         assert fast.model_fields_set == slow.model_fields_set
         assert fast.model_dump_json() == slow.model_dump_json()

@@ -168,8 +168,9 @@ def test_a_drug_listed_among_a_competitors_prior_approvals_is_not_the_subject() 
     out, notes = CLASSIFIER.explain(
         "FDA approves UCB's Rystiggo for gMG", "Rystiggo joins Vyvgart and Imaavy as FcRn blockers."
     )
-    assert not out.relevant
-    assert "not relevant: efgartigimod only mentioned in passing" in out.reasons
+    # not efgartigimod's news: a landscape item of its competitor (issue 26), never attributed to it
+    assert out.agents == () and out.tier == "landscape" and out.competitor == "rozanolixizumab"
+    assert out.competes_with == ("efgartigimod",)
     assert any("background" in note for note in notes)
 
 

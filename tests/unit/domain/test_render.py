@@ -81,7 +81,8 @@ def test_given_a_real_headline_when_rendered_as_sms_then_one_gsm7_message_severi
     assert len(sms) <= SMS_LIMIT
     assert is_gsm7(sms)
     c = update.classification
-    assert sms.startswith(f"{(c.severity or 'low').upper()} {c.agents[0]}")
+    subject = f"landscape {c.competitor}" if c.tier == "landscape" else c.agents[0]
+    assert sms.startswith(f"{(c.severity or 'low').upper()} {subject}")
     assert sms.split(" ")[-1].startswith("http")
     text = sms.rsplit(" ", 1)[0].split(": ", 1)[1]
     if text.endswith("..."):

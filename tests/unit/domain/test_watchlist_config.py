@@ -77,21 +77,41 @@ def test_literal_stems() -> None:
 @pytest.mark.parametrize(
     ("mutate", "key", "problem"),
     [
-        (lambda d: d["agents"][0]["trials"][0].update(nct_id="NCT123"), "agents.0.trials.0.nct_id", "NCT"),
+        (
+            lambda d: d["agents"][0]["trials"][0].update(nct_id="NCT123"),
+            "agents[efgartigimod].trials.0.nct_id",
+            "NCT",
+        ),
         (lambda d: d["agents"][1].update(id="efgartigimod"), "(top level)", "duplicate agent id"),
-        (lambda d: d["agents"][0]["aliases"]["codes"].append(17), "agents.0.aliases.codes.1", "string"),
-        (lambda d: d["agents"][0]["aliases"]["brands"].append("---"), "agents.0.aliases.brands", "no letter"),
+        (
+            lambda d: d["agents"][0]["aliases"]["codes"].append(17),
+            "agents[efgartigimod].aliases.codes.1",
+            "string",
+        ),
+        (
+            lambda d: d["agents"][0]["aliases"]["brands"].append("---"),
+            "agents[efgartigimod].aliases.brands",
+            "no letter",
+        ),
         (lambda d: d["agents"][1]["aliases"]["brands"].append("Vyvgart"), "(top level)", "claimed by agents"),
-        (lambda d: d["agents"][0]["programs"][0].update(cues=[]), "agents.0.programs.0", "company alone"),
+        (
+            lambda d: d["agents"][0]["programs"][0].update(cues=[]),
+            "agents[efgartigimod].programs.0",
+            "company alone",
+        ),
         (
             lambda d: d["agents"][0]["trials"][0].update(indications=["nope"]),
             "(top level)",
             "unknown indication",
         ),
-        (lambda d: d["agents"][0]["near_misses"].append("VYVGART"), "agents.0", "also one of its aliases"),
+        (
+            lambda d: d["agents"][0]["near_misses"].append("VYVGART"),
+            "agents[efgartigimod]",
+            "also one of its aliases",
+        ),
         (
             lambda d: d["indications"][0].update(abbreviations=["jdm!"]),
-            "indications.0.abbreviations.0",
+            "indications[juvenile_dm].abbreviations.0",
             "pattern",
         ),
         (lambda d: d.update(agents=[]), "agents", "at least 1"),

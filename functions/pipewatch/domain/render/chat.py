@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pipewatch.domain.models import Update
-from pipewatch.domain.render.messages import event_word, fit_words, headline, when_published
+from pipewatch.domain.render.messages import event_word, fit_words, headline, subject_label, when_published
 from pipewatch.domain.text import clean_line
 
 SLACK_TEXT_LIMIT = 3000  # a section block's text
@@ -84,7 +84,7 @@ def slack_message(update: Update) -> dict[str, Any]:
     url = _url(update)
     linked = f"<{slack_escape(url)}|{slack_escape(title)}>" if url else slack_escape(title)
     facts = (
-        f"*Agents:* {slack_escape(_words(c.agents))}\n"
+        f"*Agents:* {slack_escape(_agents(update))}\n"
         f"*Event:* {event_word(c.event_type)}   *Severity:* {_SEVERITY_MARK[severity]} {severity}\n"
         f"*Indications:* {slack_escape(_words(c.indications))}\n"
         f"*Outlets:* {slack_escape(', '.join(_outlets(update)))}\n"
@@ -103,7 +103,7 @@ def slack_message(update: Update) -> dict[str, Any]:
     blocks.append(
         {"type": "context", "elements": [{"type": "mrkdwn", "text": fit_words(f"Why: {why}", 3000)}]}
     )
-    fallback = f"[{severity.upper()}] {'/'.join(c.agents) or 'watchlist'} {event_word(c.event_type)}: {title}"
+    fallback = f"[{severity.upper()}] {subject_label(c)} {event_word(c.event_type)}: {title}"
     return {"text": slack_escape(fallback), "blocks": blocks, "unfurl_links": False}
 
 
@@ -122,6 +122,14 @@ def _teams_envelope(card_body: list[dict[str, Any]], actions: list[dict[str, Any
     }
 
 
+def _agents(update: Update) -> str:
+    """The agents, or for a landscape update the competitor and the agents it competes with."""
+    c = update.classification
+    if c.tier == "landscape":
+        return f"landscape: {c.competitor}, a competitor of {_words(c.competes_with)}"
+    return _words(c.agents)
+
+
 def teams_message(update: Update) -> dict[str, Any]:
     """A Teams Workflows webhook body: the message envelope with one Adaptive Card attachment."""
     c = update.classification
@@ -130,7 +138,7 @@ def teams_message(update: Update) -> dict[str, Any]:
     url = _url(update)
     heading = f"[{markdown_escape(title)}]({url})" if url else markdown_escape(title)
     facts = [
-        {"title": "Agents", "value": _words(c.agents)},
+        {"title": "Agents", "value": _agents(update)},
         {"title": "Event", "value": event_word(c.event_type)},
         {"title": "Severity", "value": severity},
         {"title": "Indications", "value": _words(c.indications)},

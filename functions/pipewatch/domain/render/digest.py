@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pipewatch.domain.catalysts.bounds import COMING_UP_MAX, OVERDUE_MAX
 from pipewatch.domain.limits import MESSAGE_BUDGET_BYTES, json_text_size, truncate_text
-from pipewatch.domain.models import SEVERITY_RANK, Update
+from pipewatch.domain.models import SEVERITY_RANK, Classification, Update
 from pipewatch.domain.render.chat import FOOTER_MARK
 from pipewatch.domain.render.messages import (
     DEFAULT_LINK_BASE,
@@ -127,18 +127,41 @@ def select(
     return [u for u in updates if since <= u.first_seen < until and matches(subscription.preferences, u)]
 
 
+# The group of landscape updates (competitors' events): not an agent id (ids never hold "~"), shown last in a
+# section of its own so a competitor's news never reads as the watched agent's.
+LANDSCAPE_GROUP = "~landscape"
+
+
 def group_by_agent(subscription: Subscription, updates: Sequence[Update]) -> list[tuple[str, list[Update]]]:
     """Each update under its first agent the subscriber asked for (or its first agent); groups with the most
-    severe update first, and within a group by severity, then by when it was first seen."""
+    severe update first, and within a group by severity, then by when it was first seen. Landscape updates
+    form one last group, LANDSCAPE_GROUP, in the same order."""
     wanted = subscription.preferences.agents
     groups: dict[str, list[Update]] = {}
+    landscape = [u for u in updates if u.classification.tier == "landscape"]
     for update in updates:
+        if update.classification.tier == "landscape":
+            continue
         agents = update.classification.agents
         agent = next((a for a in agents if a in wanted), None) or (agents[0] if agents else "other")
         groups.setdefault(agent, []).append(update)
-    for items in groups.values():
+    for items in (*groups.values(), landscape):
         items.sort(key=lambda u: (-_rank(u), u.first_seen, u.update_id))
-    return sorted(groups.items(), key=lambda kv: (-_rank(kv[1][0]), -len(kv[1]), kv[0]))
+    ordered = sorted(groups.items(), key=lambda kv: (-_rank(kv[1][0]), -len(kv[1]), kv[0]))
+    return [*ordered, (LANDSCAPE_GROUP, landscape)] if landscape else ordered
+
+
+def _section_heading(group: str, count: int) -> str:
+    if group == LANDSCAPE_GROUP:
+        return f"== landscape: competitors' news ({count}) =="
+    return f"== {group} ({count}) =="
+
+
+def _competitor(c: Classification) -> str:
+    """ "nipocalimab (competes with efgartigimod) " before a landscape line's event word, else nothing."""
+    if c.tier != "landscape":
+        return ""
+    return f"{c.competitor or 'competitor'} (competes with {', '.join(c.competes_with) or '-'}) "
 
 
 def _sources(update: Update) -> str:
@@ -185,9 +208,10 @@ def build_digest(
     for agent, items in groups:
         for n, update in enumerate(items):
             c = update.classification
-            block = ["", f"== {agent} ({len(items)}) =="] if n == 0 else []
+            block = ["", _section_heading(agent, len(items))] if n == 0 else []
             block.append(
-                f"- [{(c.severity or 'low').upper()}] {event_word(c.event_type)}: {headline(update)}"
+                f"- [{(c.severity or 'low').upper()}] {_competitor(c)}{event_word(c.event_type)}: "
+                f"{headline(update)}"
             )
             block.append(f"  {_sources(update)}")
             if c.indications:
@@ -217,6 +241,7 @@ def build_digest(
         f"Why you got this: your subscription {subscription.subscription_id} selects "
         f"agents {any_of(prefs.agents)}; indications {any_of(prefs.indications)}; "
         f"events {any_of(prefs.event_types)}; severity {prefs.min_severity} or above; "
+        f"{'the landscape (competitors of these agents) too; ' if 'landscape' in prefs.tiers else ''}"
         f"one digest a day at {prefs.digest_hour:02d}:00 {prefs.timezone}.",
         clean_line(manage_hint)
         or (
@@ -237,7 +262,9 @@ def build_digest(
     link = (
         links.update_url(subscription.subscription_id, top.update_id) if links else short_link(top, link_base)
     )
-    per_agent = ", ".join(f"{agent} {len(items)}" for agent, items in groups)
+    per_agent = ", ".join(
+        f"{'landscape' if agent == LANDSCAPE_GROUP else agent} {len(items)}" for agent, items in groups
+    )
     lead = to_gsm7(f"pipewatch digest {digest_date}: {count}, {high} high. {per_agent}.")
     lead = fit_words(lead, SMS_LIMIT - len(link) - 20)
     room = SMS_LIMIT - len(lead) - len(link) - 7

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from datetime import timedelta
 
-from pipewatch.domain.models import Alert, Update
+from pipewatch.domain.models import Alert, Classification, Update
 from pipewatch.domain.render.transliterate import latin_share, romanise
 from pipewatch.domain.text import clean_line
 
@@ -157,6 +157,14 @@ def agent_label(agents: Iterable[str]) -> str:
     return "/".join(agents) or "watchlist"
 
 
+def subject_label(c: Classification) -> str:
+    """Who the news is about: the agents, or for a landscape update the competitor ("landscape nipocalimab",
+    never the watched agent's name alone)."""
+    if c.tier == "landscape":
+        return f"landscape {c.competitor or 'competitor'}"
+    return agent_label(c.agents)
+
+
 def event_word(event_type: str | None) -> str:
     return EVENT_WORDS.get(event_type or "", "update")
 
@@ -228,7 +236,7 @@ def render_sms(update: Update, link_base: str = DEFAULT_LINK_BASE, page_link: st
     severity = (c.severity or "low").upper()
     late = sms_date(update)
     fixed = len(link) + (len(late) + 1 if late else 0) + 2
-    lead = to_gsm7(f"{severity} {agent_label(c.agents)} {event_word(c.event_type)}:")
+    lead = to_gsm7(f"{severity} {subject_label(c)} {event_word(c.event_type)}:")
     if SMS_LIMIT - len(lead) - fixed < MIN_HEADLINE_ROOM and len(c.agents) > 1:
         # several agents: the first and how many more, so the headline keeps its room
         lead = to_gsm7(f"{severity} {c.agents[0]}+{len(c.agents) - 1} {event_word(c.event_type)}:")
@@ -247,7 +255,7 @@ def _words(ids: Iterable[str]) -> str:
 def render_email_subject(update: Update) -> str:
     c = update.classification
     return ascii_subject(
-        f"[{(c.severity or 'low').upper()}] {agent_label(c.agents)}: "
+        f"[{(c.severity or 'low').upper()}] {subject_label(c)}: "
         f"{event_word(c.event_type)} - {headline(update)}"
     )
 
@@ -266,6 +274,8 @@ def render_email_body(update: Update, manage_hint: str = DEFAULT_MANAGE_HINT, pa
     others = [s for s in sources if s != primary]
     if others:
         lines.append(f"Also reported by: {', '.join(others)}")
+    if c.tier == "landscape":
+        lines.append(f"Landscape: {c.competitor}, a competitor of {_words(c.competes_with)}")
     lines += [
         f"Agents: {_words(c.agents)}",
         f"Indications: {_words(c.indications)}",
@@ -314,4 +324,6 @@ def render_alert(
         indications=c.indications,
         event_type=c.event_type or "commentary",
         severity=c.severity or "low",
+        tier=c.tier,
+        competes_with=c.competes_with,
     )

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipewatch.domain.limits import FILTER_POLICY_MAX_COMBINATIONS, FILTER_POLICY_MAX_KEYS
-from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Update
+from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Tier, Update
 from pipewatch.domain.subscribers.channels import CHANNEL_KINDS, SubscriptionProtocol
 
 Mode = Literal["instant", "digest"]
@@ -242,6 +242,8 @@ class Preferences(BaseModel):
     event_types: tuple[EventType, ...] = ()
     min_severity: Severity = "low"
     mode: Mode = "instant"
+    # "own": the watched agents' news; "landscape": their competitors' events (opt-in)
+    tiers: tuple[Tier, ...] = ("own",)
     digest_hour: int = Field(default=7, ge=0, le=23, strict=True)  # "7" and 7.0 are refused, not coerced
     timezone: str = "UTC"
 
@@ -263,6 +265,13 @@ class Preferences(BaseModel):
     @classmethod
     def _unique_events(cls, value: tuple[EventType, ...]) -> tuple[EventType, ...]:
         return tuple(sorted(set(value)))
+
+    @field_validator("tiers")
+    @classmethod
+    def _tiers(cls, value: tuple[Tier, ...]) -> tuple[Tier, ...]:
+        if not value:
+            raise ValueError('tiers lists at least one of "own", "landscape"')
+        return tuple(sorted(set(value), key=("own", "landscape").index))
 
     @field_validator("timezone")
     @classmethod
@@ -330,7 +339,13 @@ def filter_policy(subscription: Subscription) -> dict[str, list[Any]]:
     prefs = subscription.preferences
     if prefs.mode == "digest":
         return {"delivery": ["digest"], "subscription_id": [subscription.subscription_id]}
-    policy: dict[str, list[Any]] = {"delivery": ["instant"]}
+    # Own news by default: an instant alert of the landscape (a competitor's event, issue 26) is published
+    # with delivery "landscape", so this policy (and every one written before the tier existed) never gets
+    # one. A subscriber who opts in selects by `tier` instead, which digests (no tier attribute) never carry.
+    # Either way one key: SNS allows 5 per policy.
+    policy: dict[str, list[Any]] = (
+        {"delivery": ["instant"]} if prefs.tiers == ("own",) else {"tier": list(prefs.tiers)}
+    )
     if prefs.agents:
         policy["agents"] = list(prefs.agents)
     if prefs.indications:
@@ -355,9 +370,10 @@ def filter_policy(subscription: Subscription) -> dict[str, list[Any]]:
 def matches(prefs: Preferences, update: Update) -> bool:
     """The filter policy's semantics on an update (used for digests, which SNS does not filter)."""
     c = update.classification
-    if not c.relevant or c.event_type is None:
+    if not c.relevant or c.event_type is None or c.tier not in prefs.tiers:
         return False
-    if prefs.agents and not set(prefs.agents) & set(c.agents):
+    agents = c.competes_with if c.tier == "landscape" else c.agents
+    if prefs.agents and not set(prefs.agents) & set(agents):
         return False
     if prefs.indications and not set(prefs.indications) & set(c.indications):
         return False

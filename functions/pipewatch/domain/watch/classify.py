@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cached_property
 
-from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
+from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity, Tier
 from pipewatch.domain.watch.cue_index import CueIndex, compiled, cue_index
 from pipewatch.domain.watch.cues import (
     Best,
@@ -33,6 +33,7 @@ from pipewatch.domain.watch.cues import (
     title_gate,
     words_regex,
 )
+from pipewatch.domain.watch.landscape import Landscape, LandscapeSubject
 from pipewatch.domain.watch.match import MAX_FIELD_CHARS, MatchResult
 from pipewatch.domain.watch.normalize import padded
 from pipewatch.domain.watch.reasons import (
@@ -53,7 +54,18 @@ __all__ = ["Classifier", "literal_stems"]
 # post-init hook would do differently.
 _FIELDS = tuple(Classification.model_fields)
 _PLAIN_MODEL = (
-    _FIELDS == ("relevant", "agents", "indications", "event_type", "severity", "reasons")
+    _FIELDS
+    == (
+        "relevant",
+        "agents",
+        "indications",
+        "event_type",
+        "severity",
+        "reasons",
+        "tier",
+        "competitor",
+        "competes_with",
+    )
     and all(
         field.alias is None and field.validation_alias is None
         for field in Classification.model_fields.values()
@@ -74,9 +86,13 @@ def _classification(  # noqa: PLR0917 - one argument per field
     event_type: EventType | None,
     severity: Severity | None,
     reasons: tuple[str, ...],
+    landscape: LandscapeSubject | None = None,
 ) -> Classification:
-    """`Classification.model_construct(...)` of all six fields: valid by construction (ids from the config,
-    literals from the taxonomy)."""
+    """`Classification.model_construct(...)` of every field: valid by construction (ids from the config,
+    literals from the taxonomy). With `landscape`, a landscape update of that competitor."""
+    tier: Tier = "own" if landscape is None else "landscape"
+    competitor = None if landscape is None else landscape.competitor
+    competes_with = () if landscape is None else landscape.competes_with
     if not _PLAIN_MODEL:
         return Classification.model_construct(
             relevant=relevant,
@@ -85,6 +101,9 @@ def _classification(  # noqa: PLR0917 - one argument per field
             event_type=event_type,
             severity=severity,
             reasons=reasons,
+            tier=tier,
+            competitor=competitor,
+            competes_with=competes_with,
         )
     model = _new(Classification)
     _set(
@@ -97,6 +116,9 @@ def _classification(  # noqa: PLR0917 - one argument per field
             "event_type": event_type,
             "severity": severity,
             "reasons": reasons,
+            "tier": tier,
+            "competitor": competitor,
+            "competes_with": competes_with,
         },
     )
     _set(model, "__pydantic_fields_set__", set(_FIELDS_SET))
@@ -219,6 +241,9 @@ class Classifier:
                 reasons.append(f"not relevant: {names} only mentioned in passing")
             else:
                 reasons.append("not relevant: no watchlist agent named")
+            landscape = self._landscape_of(found, (title, summary, doc_type, source, url))
+            if landscape is not None:
+                return landscape, found
             return _classification(False, (), indications, None, None, tuple(reasons)), found
         event, event_reason = self._event(found, title, summary, (doc_type, source, url))
         severity, severity_reason = self._severity_for(event, found, title, summary)
@@ -226,6 +251,34 @@ class Classifier:
         reasons.append(severity_reason)
         agents = tuple([ev.target for ev in found.agents])
         return _classification(True, agents, indications, event, severity, tuple(reasons)), found
+
+    @cached_property
+    def _landscape(self) -> Landscape:
+        """Built the first time an item names no agent, not at construction (cold start)."""
+        return Landscape(self.watchlist)
+
+    def _landscape_of(
+        self, found: MatchResult, item: tuple[str, str, str, str, str]
+    ) -> Classification | None:
+        """A competitor's event in an indication it shares with a watched agent (domain/watch/landscape.py),
+        or None. The event and severity are chosen as for the agent's own news."""
+        subject = self._landscape.subject(found) if self._landscape.enabled else None
+        if subject is None:
+            return None
+        title, summary, doc_type, source, url = item
+        event, event_reason = self._event(found, title, summary, (doc_type, source, url))
+        severity, severity_reason = self._severity_for(event, found, title, summary)
+        if not self._landscape.counts(event, severity):
+            return None
+        competes = ", ".join(subject.competes_with)
+        reasons = (
+            f"landscape: {quote(subject.term)} names {subject.competitor}, a competitor of {competes}",
+            *(indication_reason(ev) for ev in found.indications),
+            event_reason,
+            severity_reason,
+        )
+        indications = tuple([ev.target for ev in found.indications])
+        return _classification(True, (), indications, event, severity, reasons, subject)
 
     # ------------------------------------------------------------------------------------------- events
 

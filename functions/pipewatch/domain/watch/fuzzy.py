@@ -121,7 +121,7 @@ class FuzzyMatcher:
         blockers += [
             (match_key(miss), "", miss, "near_miss")
             for agent in watchlist.agents
-            for miss in agent.near_misses
+            for miss in agent.near_miss_terms()
             if match_key(miss) not in alias_keys
         ]
         exact = frozenset(key for key in term_keys if key.isalpha())

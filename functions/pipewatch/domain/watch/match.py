@@ -231,7 +231,7 @@ class Matcher:
                     implied=trial.indications,
                     phase=trial.top_phase(),
                 )
-        for miss in agent.near_misses:
+        for miss in agent.near_miss_terms():
             self._add(entries, miss, "near_miss", agent.id)
         trial_indications = tuple(dict.fromkeys(ind for trial in agent.trials for ind in trial.indications))
         for p_index, program in enumerate(agent.programs):

@@ -8,10 +8,12 @@ compile, no alias claimed by two agents.
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
+from pipewatch.domain.watch.competitors import Competitor, LandscapeRules
 from pipewatch.domain.watch.normalize import match_key
 from pipewatch.domain.watch.schema import (
     FROZEN,
@@ -116,6 +118,8 @@ class Agent(BaseModel):
     aliases: Aliases
     programs: tuple[ProgramRef, ...] = ()
     near_misses: tuple[Term, ...] = ()
+    # Other drugs in the agent's indications: near-misses too, and the subjects of landscape updates.
+    competitors: tuple[Competitor, ...] = ()
     trials: tuple[WatchedTrial, ...] = ()
 
     @field_validator("near_misses")
@@ -131,7 +135,18 @@ class Agent(BaseModel):
         for miss in self.near_misses:
             if match_key(miss) in own:
                 raise ValueError(f"near-miss {miss!r} of agent {self.id!r} is also one of its aliases")
+        for competitor in self.competitors:
+            for name in competitor.names():
+                if match_key(name) in own:
+                    raise ValueError(
+                        f"competitor name {name!r} of agent {self.id!r} is also one of its aliases"
+                    )
         return self
+
+    def near_miss_terms(self) -> tuple[str, ...]:
+        """The near-misses and every name of the competitors: none of them makes the agent match."""
+        names = (*self.near_misses, *(name for c in self.competitors for name in c.names()))
+        return tuple(dict.fromkeys(names))
 
     def search_terms(self) -> list[str]:
         """Generic names, code names and brands for registry and PubMed queries (order kept, no repeats)."""
@@ -259,6 +274,7 @@ class Watchlist(BaseModel):
     agents: tuple[Agent, ...] = Field(min_length=1)
     indications: tuple[Indication, ...] = ()
     fiscal_years: tuple[SponsorFiscalYear, ...] = ()
+    landscape: LandscapeRules = LandscapeRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> Watchlist:
@@ -280,6 +296,8 @@ class Watchlist(BaseModel):
                 _known(known, trial.indications, f"agent {agent.id!r} trial {trial.nct_id}")
             for program in agent.programs:
                 _known(known, program.cue_indications, f"agent {agent.id!r} program {program.companies[0]!r}")
+            for competitor in agent.competitors:
+                _known(known, competitor.indications, f"agent {agent.id!r} competitor {competitor.drug!r}")
         return self
 
     def agent(self, agent_id: str) -> Agent | None:
@@ -326,4 +344,6 @@ def _unique(what: str, values: list[str]) -> None:
 def _known(known: set[str], ids: tuple[str, ...], where: str) -> None:
     for ind in ids:
         if ind not in known:
-            raise ValueError(f"{where}: unknown indication id {ind!r} (not in indications)")
+            nearest = get_close_matches(ind, sorted(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {nearest[0]!r}?" if nearest else ""
+            raise ValueError(f"{where}: unknown indication id {ind!r} (not in indications){hint}")
