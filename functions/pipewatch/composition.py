@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
+    from pipewatch.services.config_admin import ConfigAdmin
     from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.live_config import ConfigSet, LiveConfig
@@ -39,6 +40,22 @@ def build_config_store(settings: Settings, *, s3_client: Any = None) -> S3Config
     from pipewatch.adapters.config_store import S3ConfigStore
 
     return S3ConfigStore(s3_client or lazy_client("s3", settings), settings.require("config_bucket"))
+
+
+def build_config_admin(
+    settings: Settings, *, s3_client: Any = None, dynamodb_client: Any = None
+) -> ConfigAdmin:
+    """`pipewatch watchlist push | pull | history | rollback`: the bucket, and the subscriptions (when the
+    table is known) so a push that removes an agent lists the subscriptions naming it."""
+    from pipewatch.adapters.subscriptions import SubscriptionTable
+    from pipewatch.services.config_admin import ConfigAdmin
+
+    table = (
+        SubscriptionTable(dynamodb_client or lazy_client("dynamodb", settings), settings.table_name)
+        if settings.table_name
+        else None
+    )
+    return ConfigAdmin(build_config_store(settings, s3_client=s3_client), subscriptions=table)
 
 
 def build_live_config(

@@ -2,7 +2,9 @@
 
 `show` lists the agents (with their aliases and watched trials) and the indications of the watchlist in use
 ($PIPEWATCH_WATCHLIST or the packaged one); `--json` prints them as one JSON document. `check FILE` validates
-a watchlist file as the pipeline loads it, and says what is wrong (file, key, problem); exit 1 if invalid."""
+a watchlist file as the pipeline loads it, and says what is wrong (file, key, problem); exit 1 if invalid.
+`push FILE`, `pull`, `history`, `rollback VERSION`: the live watchlist of a deployed stack (see
+`pipewatch config --help`)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "check", help="validate a watchlist file", formatter_class=argparse.ArgumentDefaultsHelpFormatter
     )
     check.add_argument("file", metavar="FILE", help="the watchlist YAML to check")
+    # push | pull | history | rollback: the live watchlist of a deployed stack (commands/config_live.py)
+    from pipewatch.commands.config_live import add_actions
+
+    add_actions(actions, with_kind=False)
 
 
 def _summary(watchlist: Any) -> dict[str, Any]:
@@ -83,6 +89,10 @@ def _text(summary: dict[str, Any], source: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action in {"push", "pull", "history", "rollback"}:
+        from pipewatch.commands.config_live import run_action
+
+        return run_action(args, "watchlist.yaml")
     from pipewatch.config import load_data_file
     from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.errors import ConfigError
