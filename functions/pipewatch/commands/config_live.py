@@ -82,7 +82,10 @@ def run_action(args: argparse.Namespace, key: str) -> int:
                 sys.stdout.write(body)
             return 0
         if args.action == "history":
-            for entry in admin.history(key, limit=args.limit):
+            from pipewatch.config import packaged_data_path
+
+            packaged = packaged_data_path(key).read_text(encoding="utf-8")
+            for entry in admin.history(key, limit=args.limit, packaged=packaged):
                 v = entry.version
                 mark = " (current)" if v.latest else ""
                 when = v.modified.strftime("%Y-%m-%d %H:%M:%S UTC")

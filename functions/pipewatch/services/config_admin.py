@@ -127,8 +127,9 @@ class ConfigAdmin:
             raise ConfigError(f"{key}: no version stored (the packaged file applies)")
         return found.body
 
-    def history(self, key: str, *, limit: int = 20) -> list[HistoryEntry]:
-        """The newest `limit` versions, each with its change against the version before it."""
+    def history(self, key: str, *, limit: int = 20, packaged: str = "") -> list[HistoryEntry]:
+        """The newest `limit` versions, each with its change against the version before it (the first
+        version against the packaged file)."""
         versions = self._store.history(key)[: limit + 1]
         documents: list[dict[str, Any]] = []
         for version in versions:
@@ -141,6 +142,8 @@ class ConfigAdmin:
         entries = []
         for i, version in enumerate(versions[:limit]):
             before = documents[i + 1] if i + 1 < len(documents) else {}
+            if i + 1 == len(documents) and packaged:
+                before = _dumped(key, packaged, "packaged")
             summary = (
                 "invalid (never applied)"
                 if "(invalid)" in documents[i]
