@@ -48,14 +48,18 @@ def build_config_admin(
     """`pipewatch watchlist push | pull | history | rollback`: the bucket, and the subscriptions (when the
     table is known) so a push that removes an agent lists the subscriptions naming it."""
     from pipewatch.adapters.subscriptions import SubscriptionTable
+    from pipewatch.adapters.watch_marks import DynamoWatchMarks
     from pipewatch.services.config_admin import ConfigAdmin
 
-    table = (
-        SubscriptionTable(dynamodb_client or lazy_client("dynamodb", settings), settings.table_name)
-        if settings.table_name
-        else None
+    store = build_config_store(settings, s3_client=s3_client)
+    if not settings.table_name:
+        return ConfigAdmin(store)
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
+    return ConfigAdmin(
+        store,
+        subscriptions=SubscriptionTable(ddb, settings.table_name),
+        marks=DynamoWatchMarks(ddb, settings.table_name),
     )
-    return ConfigAdmin(build_config_store(settings, s3_client=s3_client), subscriptions=table)
 
 
 def build_live_config(
@@ -130,6 +134,7 @@ def build_poll_service(
     from pipewatch.adapters.http import HttpFetcher
     from pipewatch.adapters.sources import poll_source
     from pipewatch.adapters.store import Store
+    from pipewatch.adapters.watch_marks import DynamoWatchMarks
     from pipewatch.domain.watch.classify import Classifier
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.poll import PollService
@@ -148,6 +153,7 @@ def build_poll_service(
         sources=sources,
         metrics=metrics or PowertoolsMetricsSink(),
         alarm_after_failures=settings.source_alarm_failures,
+        watch_marks=DynamoWatchMarks(ddb, settings.require("table_name")),
     )
 
 

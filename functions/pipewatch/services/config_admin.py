@@ -17,7 +17,7 @@ from typing import Any
 from pipewatch.config import validate_config_document
 from pipewatch.errors import ConfigError
 from pipewatch.observability import logger
-from pipewatch.services.ports import ConfigStore, ConfigVersion, SubscriptionReader
+from pipewatch.services.ports import ConfigStore, ConfigVersion, SubscriptionReader, WatchMarkEraser
 
 # Per-agent keys shown first, in this order; any other key of the schema follows, by name.
 _AGENT_KEYS_FIRST = ("aliases", "trials", "indications", "competitors")
@@ -89,9 +89,16 @@ class HistoryEntry:
 
 
 class ConfigAdmin:
-    def __init__(self, store: ConfigStore, *, subscriptions: SubscriptionReader | None = None) -> None:
+    def __init__(
+        self,
+        store: ConfigStore,
+        *,
+        subscriptions: SubscriptionReader | None = None,
+        marks: WatchMarkEraser | None = None,
+    ) -> None:
         self._store = store
         self._subscriptions = subscriptions
+        self._marks = marks
 
     def current_document(self, key: str) -> dict[str, Any] | None:
         found = self._store.current(key)
@@ -112,6 +119,8 @@ class ConfigAdmin:
         change = self.preview(key, text, packaged=packaged)  # validates: nothing invalid is uploaded
         version_id = self._store.put(key, text, changed_by=changed_by, note=note or change.summary())
         orphaned = self.subscriptions_naming(change.removed) if key == "watchlist.yaml" else {}
+        if key == "watchlist.yaml" and change.removed and self._marks is not None:
+            self._marks.forget(change.removed)  # re-added later, an agent is new again (no flood)
         if orphaned:
             logger.warning(
                 "subscriptions name agents removed from the watchlist",

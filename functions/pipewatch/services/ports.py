@@ -177,6 +177,20 @@ class UpdateStore(RecentUpdates, Protocol):
     ) -> bool: ...
 
 
+class WatchMarkStore(Protocol):
+    """When each watched agent was first watched (adapters/watch_marks.py): marks the agents of `watchlist`
+    seen for the first time at `now` (all of them at EPOCH the first time any mark is written, so agents
+    watched before marks existed are not new) and returns every mark."""
+
+    def watched_since(self, watchlist: Sequence[str], now: datetime) -> dict[str, datetime]: ...
+
+
+class WatchMarkEraser(Protocol):
+    """Forgets the marks of agents removed from the watchlist (`pipewatch watchlist push`)."""
+
+    def forget(self, agent_ids: Sequence[str]) -> None: ...
+
+
 class SourcePoller(Protocol):
     """One poll of one source (adapters.sources.poll_source in Lambda): items and the next state."""
 
