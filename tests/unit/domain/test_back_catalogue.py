@@ -43,9 +43,7 @@ def test_given_agents_watched_before_marks_existed_then_nothing_is_back_catalogu
     assert MARKS.study(["efgartigimod"], "2001-01-01") is None
 
 
-def test_given_an_undated_item_then_it_is_back_catalogue_only_on_the_first_poll_since_the_agent_was_added() -> (
-    None
-):
+def test_given_an_undated_item_then_it_is_back_catalogue_on_the_first_poll_since_it_was_added_only() -> None:
     assert MARKS.news(_update("anifrolumab", published=None)) is not None
     later = WatchMarks(MARKS.since, last_polled=ADDED + timedelta(minutes=5))
     assert later.news(_update("anifrolumab", published=None)) is None

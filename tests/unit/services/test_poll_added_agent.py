@@ -29,6 +29,10 @@ EFGARTIGIMOD = "argenx wins FDA approval for efgartigimod in generalized myasthe
 BREPOCITINIB = "Priovant reports brepocitinib phase 3 results in dermatomyositis"
 
 
+def _slug(title: str) -> str:
+    return sha1(title.encode()).hexdigest()[:10]
+
+
 def _feed(*items: tuple[str, datetime | None]) -> ScriptedPoller:
     def answer(state: SourceState) -> SourceResult:
         fetched = [
