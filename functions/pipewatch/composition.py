@@ -114,6 +114,10 @@ class _LiveService:
             self._versions = config.versions
         return self._built
 
+    def config_versions(self) -> tuple[str, ...]:
+        """The versions (watchlist, taxonomy, sources) the service last used (a stack test's evidence)."""
+        return self._versions
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.current(), name)
 

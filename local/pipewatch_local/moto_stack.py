@@ -159,4 +159,7 @@ def use_stack_environment(stack: LocalStack, extra: dict[str, str] | None = None
         os.environ["PIPEWATCH_CHANNELS_KEY_ID"] = stack.output("ChannelsKeyArn")
     if "EmailFeedbackTopicArn" in stack.outputs:
         os.environ["PIPEWATCH_EMAIL_FEEDBACK_TOPIC_ARN"] = stack.output("EmailFeedbackTopicArn")
+    # The live watchlist, taxonomy and sources (issue 26): empty at first, so the packaged files apply.
+    if "ConfigBucketName" in stack.outputs:
+        os.environ["PIPEWATCH_CONFIG_BUCKET"] = stack.output("ConfigBucketName")
     os.environ.update(extra or {})

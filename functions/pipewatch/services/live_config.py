@@ -3,8 +3,8 @@
 Per container, each file is read from the config store at most once per refresh interval, with a conditional
 request on the ETag held (an unchanged file costs a 304 and no parsing). A new version is validated with the
 same function `pipewatch watchlist push` runs; a version that fails is never applied: the last good one stays,
-an error is logged and `ConfigRejected` (dimension `key`) is counted, so the stack's alarm fires. No object
-in the store means the packaged file; an override (a path or text in the settings) wins over the store.
+an error is logged and `ConfigRejected` is counted (by `key`, and once without, for the stack's alarm). No
+object in the store means the packaged file; an override (a path or text in the settings) wins over the store.
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ class LiveConfig:
                 },
             )
             self._metrics.count("ConfigRejected", 1, key=name)
+            self._metrics.count("ConfigRejected", 1)  # without the key: the one metric the alarm watches
             kept = held or _Held(load_data_file(name, config_model(name)), PACKAGED, "", None)
             return _Held(kept.model, kept.version, kept.etag, now)
         if held is not None:
