@@ -179,7 +179,7 @@ def build_sources_check(settings: Settings, *, fetcher: Any = None) -> SourcesCh
 
 
 def build_calendar_service(
-    settings: Settings, *, dynamodb_client: Any = None, watchlist: Any = None
+    settings: Settings, *, dynamodb_client: Any = None, watchlist: Any = None, config: ConfigSet | None = None
 ) -> CalendarService:
     """The catalyst calendar: fed by the poll, checked daily by the catalyst-check Lambda."""
     from pipewatch.adapters.catalyst_store import CatalystStore
@@ -187,7 +187,7 @@ def build_calendar_service(
     from pipewatch.domain.catalysts.extract import Extractor
     from pipewatch.services.calendar import CalendarService
 
-    watchlist = watchlist or current_config(settings).watchlist
+    watchlist = watchlist or current_config(settings, config).watchlist
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
     table = settings.require("table_name")
     return CalendarService(

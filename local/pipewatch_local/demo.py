@@ -46,6 +46,12 @@ from pipewatch_local.demo_subscribers import (
     refusal,
 )
 from pipewatch_local.demo_view import DemoResult, SubscriberView
+from pipewatch_local.demo_watchlist import (
+    DEMO_ENVIRONMENT,
+    WatchlistPushDemo,
+    push_anifrolumab,
+    push_demo_watchlist,
+)
 from pipewatch_local.demo_webhook import WebhookSubscriber
 from pipewatch_local.functions import load_handlers
 from pipewatch_local.local_stack import (
@@ -107,13 +113,12 @@ class DemoRun:
     def run(self) -> DemoResult:
         stack = create_local_stack(name="pipewatch-demo")
         with ReplayServer() as server:
+            watchlist = self._write_watchlist()
             use_stack_environment(
                 stack,
-                {
-                    "PIPEWATCH_WATCHLIST": str(self._write_watchlist()),
-                    "PIPEWATCH_SOURCES": str(write_sources(self.workdir, server.base_url)),
-                },
+                {**DEMO_ENVIRONMENT, "PIPEWATCH_SOURCES": str(write_sources(self.workdir, server.base_url))},
             )
+            first_version = push_demo_watchlist(watchlist)  # the stack's live watchlist (issue 26)
             handlers = load_handlers()
             subscribers = self._subscribe(stack, handlers["api"])
             webhook = WebhookSubscriber(stack).start()
@@ -136,6 +141,9 @@ class DemoRun:
                 cycles.append(
                     self._cycle(cycle, handlers["plan"], queue=queue, pump=pump, stack=stack, store=store)
                 )
+            watchlist_push = self._push_anifrolumab(
+                watchlist, first_version, handlers=handlers, queue=queue, pump=pump, stack=stack, store=store
+            )
             replay = pump.invocations[-1]["Records"] if pump.invocations else []
             before = _topic_publish_count(stack)
             pump.deliver_batch(replay)
@@ -190,7 +198,26 @@ class DemoRun:
             merged,
             webhook_result,
             calendar_result,
+            watchlist_push,
         )
+
+    def _push_anifrolumab(
+        self,
+        watchlist: Path,
+        first_version: str,
+        *,
+        handlers: dict[str, Handler],
+        queue: QueuePump,
+        pump: StreamPump,
+        stack: LocalStack,
+        store: Store,
+    ) -> WatchlistPushDemo:
+        """Issue 26: an analyst pushes anifrolumab; the next cycle picks it up (demo_watchlist.py)."""
+
+        def cycle() -> dict[str, Any]:
+            return self._cycle(3, handlers["plan"], queue=queue, pump=pump, stack=stack, store=store)
+
+        return push_anifrolumab(watchlist, first_version, cycle, store)
 
     def _subscribe(self, stack: LocalStack, api: Handler) -> list[SubscriberView]:
         topic = stack.output("AlertsTopicArn")

@@ -47,6 +47,7 @@ class DemoResult:
     merged_copies: int = 0
     webhook: WebhookDemoResult | None = None  # the signed-webhook subscriber (demo_webhook.py)
     calendar: CalendarDemoResult | None = None  # the catalyst calendar (demo_calendar.py)
+    watchlist_push: Any = None  # the live watchlist push (demo_watchlist.py, issue 26)
 
     @property
     def ok(self) -> bool:
@@ -76,6 +77,7 @@ class DemoResult:
             "merged_copies": self.merged_copies,
             "webhook": self.webhook.as_dict() if self.webhook else None,
             "calendar": self.calendar.as_dict() if self.calendar else None,
+            "watchlist_push": self.watchlist_push.as_dict() if self.watchlist_push else None,
         }
 
     def render(self) -> str:
@@ -167,6 +169,7 @@ def render_analyst(result: DemoResult) -> str:
         "",
         *(result.calendar.render() if result.calendar else []),
         "",
+        *([*result.watchlist_push.lines(), ""] if result.watchlist_push else []),
         *_sources(result),
         *(result.webhook.render() if result.webhook else []),
         "",

@@ -140,7 +140,21 @@ def create_local_stack(
         raise RuntimeError(f"stack {stack_name}: {described['StackStatus']}")
     outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
     resources = cfn.describe_stack_resources(StackName=stack_name)["StackResources"]
+    _enable_bucket_versioning(stack_template, resources)
     return LocalStack(stack_name, outputs, translated, mappings, resources, dict(parameters or {}))
+
+
+def _enable_bucket_versioning(template: dict[str, Any], resources: list[dict[str, Any]]) -> None:
+    """moto's CloudFormation leaves a bucket's VersioningConfiguration out: set it as CloudFormation would
+    (the template's own setting is checked on the translated document by the stack test)."""
+    s3 = aws_client("s3")
+    for resource in resources:
+        spec = template["Resources"].get(resource.get("LogicalResourceId", ""), {})
+        versioning = spec.get("Properties", {}).get("VersioningConfiguration")
+        if spec.get("Type") == "AWS::S3::Bucket" and versioning:
+            s3.put_bucket_versioning(
+                Bucket=resource["PhysicalResourceId"], VersioningConfiguration=dict(versioning)
+            )
 
 
 def use_stack_environment(stack: LocalStack, extra: dict[str, str] | None = None) -> None:

@@ -706,11 +706,6 @@ def _live_watchlist_cycles(
 
     # What an anifrolumab analyst would get (the run's other inboxes are read, and drained, later).
     watcher = add_shadow_subscriber(topic_arn, "anifrolumab", {"agents": ["anifrolumab"]})
-    s3 = client("s3", settings)
-    if s3.get_bucket_versioning(Bucket=settings.config_bucket).get("Status") != "Enabled":
-        # moto's CloudFormation leaves VersioningConfiguration out; the template's is checked on the
-        # translated document (test_stack.py), so the bucket gets it here as CloudFormation would give it.
-        s3.put_bucket_versioning(Bucket=settings.config_bucket, VersioningConfiguration={"Status": "Enabled"})
     admin = build_config_admin(settings)
     run.pushed_version = admin.push(
         "watchlist.yaml", with_anifrolumab(), changed_by="stack-test", note="watch anifrolumab"

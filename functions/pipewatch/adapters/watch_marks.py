@@ -24,14 +24,14 @@ class DynamoWatchMarks:
         self._table = table
         self._key = {"pk": {"S": MARKS_PK}, "sk": {"S": MARKS_SK}}
 
-    def _read(self) -> dict[str, datetime] | None:
+    def read(self) -> dict[str, datetime] | None:
         item = self._ddb.get_item(TableName=self._table, Key=self._key, ConsistentRead=True).get("Item")
         if item is None:
             return None
         return {k: datetime.fromisoformat(v["S"]) for k, v in item.get("since", {}).get("M", {}).items()}
 
     def watched_since(self, watchlist: Sequence[str], now: datetime) -> dict[str, datetime]:
-        marks = self._read()
+        marks = self.read()
         if marks is None:
             created = {a: EPOCH for a in watchlist}
             item = {**self._key, "kind": {"S": "watch_marks"}, "since": {"M": _as_map(created)}}
@@ -39,7 +39,7 @@ class DynamoWatchMarks:
                 self._ddb, TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
             ):
                 return created
-            marks = self._read() or {}
+            marks = self.read() or {}
         added = [a for a in watchlist if a not in marks]
         if not added:
             return marks
@@ -57,7 +57,7 @@ class DynamoWatchMarks:
 
     def forget(self, agent_ids: Sequence[str]) -> None:
         """Remove these agents' marks (they left the watchlist): re-added later, each is new again."""
-        if not agent_ids or self._read() is None:
+        if not agent_ids or self.read() is None:
             return
         self._ddb.update_item(
             TableName=self._table,

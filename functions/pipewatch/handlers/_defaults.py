@@ -51,7 +51,7 @@ def subscription_service() -> SubscriptionService:
 def calendar_service() -> CalendarService:
     return composition.live_service(
         live_config(),
-        lambda config: composition.build_calendar_service(get_settings(), watchlist=config.watchlist),
+        lambda config: composition.build_calendar_service(get_settings(), config=config),
     )
 
 
