@@ -30,27 +30,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def add_actions(actions: Any, *, with_kind: bool) -> None:
     """The four actions, for `config` (with a file kind) and for `watchlist` (without)."""
 
+    shown = {"formatter_class": argparse.ArgumentDefaultsHelpFormatter}
+
     def kind(parser: argparse.ArgumentParser) -> None:
         if with_kind:
             parser.add_argument("kind", choices=sorted(KINDS), help="which configuration file")
 
-    push = actions.add_parser("push", help="validate, show the change, upload as the current version")
+    push = actions.add_parser(
+        "push", help="validate, show the change, upload as the current version", **shown
+    )
     kind(push)
     push.add_argument("file", metavar="FILE", help="the YAML file to push")
-    push.add_argument("--by", default=None, help="who changes it (default: $USER)")
-    push.add_argument("--note", default="", help="why (default: the change summary)")
+    push.add_argument("--by", default=None, help="who changes it (None: $USER)")
+    push.add_argument("--note", default=None, help="why (None: the change summary)")
     push.add_argument("--dry-run", action="store_true", help="validate and show the change, upload nothing")
-    pull = actions.add_parser("pull", help="print (or save) the current or a given version")
+    pull = actions.add_parser("pull", help="print (or save) the current or a given version", **shown)
     kind(pull)
-    pull.add_argument("--version", default="", help="a version id from `history` (default: current)")
-    pull.add_argument("-o", "--output", default="", help="write to this file instead of stdout")
-    history = actions.add_parser("history", help="versions: id, time, changed-by, summary")
+    pull.add_argument("--version", default=None, help="a version id from `history` (None: the current one)")
+    pull.add_argument("-o", "--output", default=None, help="write to this file (None: stdout)")
+    history = actions.add_parser("history", help="versions: id, time, changed-by, summary", **shown)
     kind(history)
     history.add_argument("--limit", type=int, default=20, help="newest versions to list")
-    rollback = actions.add_parser("rollback", help="make an earlier version current again (validated)")
+    rollback = actions.add_parser(
+        "rollback", help="make an earlier version current again (validated)", **shown
+    )
     kind(rollback)
     rollback.add_argument("version", metavar="VERSION", help="the version id to restore")
-    rollback.add_argument("--by", default=None, help="who rolls back (default: $USER)")
+    rollback.add_argument("--by", default=None, help="who rolls back (None: $USER)")
 
 
 def who(by: str | None) -> str:
@@ -74,7 +80,7 @@ def run_action(args: argparse.Namespace, key: str) -> int:
         if args.action == "push":
             return _push(admin, key, args)
         if args.action == "pull":
-            body = admin.pull(key, args.version)
+            body = admin.pull(key, args.version or "")
             if args.output:
                 Path(args.output).write_text(body, encoding="utf-8")
                 print(f"{key} {args.version or 'current'} -> {args.output}", file=sys.stderr)
@@ -122,7 +128,7 @@ def _push(admin: Any, key: str, args: argparse.Namespace) -> int:
         _print_orphaned(admin.subscriptions_naming(change.removed) if key == "watchlist.yaml" else {})
         print("dry run: nothing uploaded")
         return 0
-    pushed = admin.push(key, text, changed_by=who(args.by), note=args.note, packaged=packaged)
+    pushed = admin.push(key, text, changed_by=who(args.by), note=args.note or "", packaged=packaged)
     print(f"{args.file}: valid")
     _print_change(key, pushed.change)
     _print_orphaned(pushed.orphaned)
