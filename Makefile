@@ -28,12 +28,21 @@ $(SAMSTAMP):
 
 install: $(STAMP) $(SAMSTAMP)
 
-# The browser test (tests/e2e/test_browser.py) drives Debian's headless Chromium; installed only when missing.
+# The browser tests (tests/e2e/browser_kit.py) drive Debian's headless Chromium through its chromedriver and
+# check accessibility with axe-core from the npm registry (into the gitignored .cache/axe); each is installed
+# only when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+AXE_JS := .cache/axe/node_modules/axe-core/axe.min.js
 browser:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser test"; \
-	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+	@{ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } \
+	  && command -v chromedriver >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium and chromium-driver for the browser tests"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; }
+	@test -f $(AXE_JS) || { \
+	  command -v npm >/dev/null 2>&1 || { echo "installing Debian's npm for axe-core"; \
+	    $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q npm; }; \
+	  echo "installing axe-core 4 from the npm registry into .cache/axe"; \
+	  npm install --prefix .cache/axe --no-audit --no-fund --silent axe-core@4; }
 
 demo: $(STAMP)
 	$(BIN)/pipewatch demo
@@ -92,4 +101,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/regex_safety.py
 
 clean:
-	rm -rf $(VENV) $(SAMVENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) $(SAMVENV) .cache .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -30,12 +30,13 @@ import yaml
 
 from pipewatch.adapters.aws import client
 from pipewatch.adapters.store import Store
-from pipewatch.config import resolve_data_path
 from pipewatch.domain.models import SourceState
-from pipewatch.domain.render.messages import render_alert
+from pipewatch.domain.render.messages import render_alert, when_published
+from pipewatch.domain.render.page import outlets
 from pipewatch.services.plan import PollTask
 from pipewatch.settings import Settings
 from pipewatch_local.demo_calendar import DemoCalendar
+from pipewatch_local.demo_preflight import DEMO_AGENT_ID, DemoWatchlist, load_watchlist
 from pipewatch_local.demo_sources import DEMO_TRIAL, replay_routes, write_sources
 from pipewatch_local.demo_subscribers import (
     DIGEST_HOUR,
@@ -68,7 +69,7 @@ from pipewatch_local.local_stack import (
 from pipewatch_local.replay_server import ReplayServer
 
 DEMO_AGENT = {
-    "id": "remdesivir",
+    "id": DEMO_AGENT_ID,
     "name": "remdesivir",
     "sponsor": "Gilead",
     "aliases": {"generic": ["remdesivir"], "codes": ["GS-5734"], "brands": ["Veklury"], "trials": ["ACTT-1"]},
@@ -84,6 +85,7 @@ class DemoRun:
         events: Path,
         workdir: Path,
         extra_subscribers: list[tuple[str, dict[str, Any]]] | None = None,
+        watchlist: DemoWatchlist | None = None,
     ) -> None:
         self.fixtures = fixtures
         self.events = events
@@ -92,12 +94,16 @@ class DemoRun:
         self.examples = list(SUBSCRIBERS)
         self.own = list(extra_subscribers or [])
         self.known_agents: set[str] = set()
+        # The user's watchlist as checked before the run (demo_preflight.py), else $PIPEWATCH_WATCHLIST now.
+        self.watchlist = watchlist
 
     # -- configuration -----------------------------------------------------------------------------------
     def _write_watchlist(self) -> Path:
         # $PIPEWATCH_WATCHLIST when set (a user's own watchlist), else the packaged one; plus the demo agent.
-        own = Settings.from_env().watchlist_override
-        data = yaml.safe_load(resolve_data_path("watchlist.yaml", own).read_text(encoding="utf-8"))
+        if self.watchlist is None:
+            self.watchlist = load_watchlist(Settings.from_env().watchlist_override)
+        data = dict(self.watchlist.document)
+        data["agents"] = list(data.get("agents", []))
         if all(agent.get("id") != DEMO_AGENT["id"] for agent in data.get("agents", [])):
             data["agents"].append(DEMO_AGENT)
         self.known_agents = {str(agent.get("id")) for agent in data["agents"]}
@@ -114,11 +120,13 @@ class DemoRun:
         stack = create_local_stack(name="pipewatch-demo")
         with ReplayServer() as server:
             watchlist = self._write_watchlist()
-            use_stack_environment(
-                stack,
-                {**DEMO_ENVIRONMENT, "PIPEWATCH_SOURCES": str(write_sources(self.workdir, server.base_url))},
-            )
+            sources_path = write_sources(self.workdir, server.base_url)
+            use_stack_environment(stack, {**DEMO_ENVIRONMENT, "PIPEWATCH_SOURCES": str(sources_path)})
             first_version = push_demo_watchlist(watchlist)  # the stack's live watchlist (issue 26)
+            source_names = {
+                str(s["id"]): str(s.get("name") or s["id"])
+                for s in yaml.safe_load(sources_path.read_text(encoding="utf-8"))["sources"]
+            }
             handlers = load_handlers()
             subscribers = self._subscribe(stack, handlers["api"])
             webhook = WebhookSubscriber(stack).start()
@@ -179,6 +187,12 @@ class DemoRun:
                 "indications": list(u.classification.indications),
                 "title": u.title,
                 "sources": list(u.sources),
+                # as a reader sees it: each outlet with its link, and when it was published
+                "outlets": [{"name": name, "url": url} for name, url in outlets(u)],
+                "url": u.url,
+                "when": when_published(u),
+                "published": u.published.date().isoformat() if u.published else "",
+                "first_seen": u.first_seen.date().isoformat(),
                 "reasons": list(u.classification.reasons),
                 # a calendar slip or registry stop its story already reported: stored, not alerted again
                 "part_of": u.part_of,
@@ -198,7 +212,9 @@ class DemoRun:
             merged,
             webhook_result,
             calendar_result,
-            watchlist_push,
+            watchlist=self.watchlist,
+            source_names=source_names,
+            watchlist_push=watchlist_push,
         )
 
     def _push_anifrolumab(

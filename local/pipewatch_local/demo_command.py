@@ -18,7 +18,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, get_args
+
+if TYPE_CHECKING:
+    from pipewatch_local.demo_authorities import AuthorityRun
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 DEFAULT_EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -31,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = _Formatter
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="recorded payloads folder")
     parser.add_argument("--events", type=Path, default=DEFAULT_EVENTS, help="sample Lambda events folder")
+    parser.add_argument(
+        "--authorities",
+        action="store_true",
+        help="also run openFDA, Federal Register, Europe PMC and EU CTIS on their recordings, with hand-made "
+        "test agents the recordings name (demo_authorities.py)",
+    )
     view = parser.add_mutually_exclusive_group()
     view.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     view.add_argument(
@@ -57,21 +66,6 @@ class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaults
     """Keep the description's layout and show every default."""
 
 
-def _own_subscriber(args: argparse.Namespace) -> list[tuple[str, dict[str, Any]]]:
-    """The user's subscriber as a subscription request (validated by the API handler like any other)."""
-    if not args.subscriber:
-        return []
-    preferences: dict[str, Any] = {
-        "agents": args.agent,
-        "indications": args.indication,
-        "event_types": args.event,
-        "min_severity": args.min_severity,
-    }
-    if args.digest:
-        preferences |= {"mode": "digest", "digest_hour": args.hour, "timezone": args.timezone}
-    return [("You (--subscriber)", {"endpoint": args.subscriber, "preferences": preferences})]
-
-
 def _prepare_environment(verbose: bool) -> None:
     # No AWS account: moto accepts any credentials; nothing here can reach AWS.
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "demo")
@@ -93,6 +87,17 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from pipewatch.settings import Settings
+    from pipewatch_local.demo_preflight import DemoRefused, load_watchlist, own_subscriber
+
+    # The user's watchlist and subscriber are checked before anything starts: one line naming their file
+    # or option, never a traceback about the run's temporary copy.
+    try:
+        watchlist = load_watchlist(Settings.from_env().watchlist_override)
+        own = own_subscriber(args, watchlist)
+    except DemoRefused as exc:
+        print(f"pipewatch demo: {exc}", file=sys.stderr)
+        return 2
     _prepare_environment(args.verbose)
     import logging
     import warnings
@@ -106,21 +111,47 @@ def run(args: argparse.Namespace) -> int:
         # Powertools warns when a Lambda invocation published no metric (most demo invocations).
         warnings.filterwarnings("ignore", message="No application metrics to publish")
 
+    from pipewatch.config import resolve_data_path
     from pipewatch_local.demo import DemoRun
     from pipewatch_local.demo_subscribers import SubscriberRefused
 
-    own = _own_subscriber(args)
+    # read before the demo points PIPEWATCH_WATCHLIST at its own temporary copy
+    own_watchlist = Settings.from_env().watchlist_override
 
     with tempfile.TemporaryDirectory(prefix="pipewatch-demo-") as workdir, mock_aws():
         try:
             result = DemoRun(
-                fixtures=fixtures, events=args.events, workdir=Path(workdir), extra_subscribers=own
+                fixtures=fixtures,
+                events=args.events,
+                workdir=Path(workdir),
+                extra_subscribers=own,
+                watchlist=watchlist,
             ).run()
         except SubscriberRefused as exc:
             print(f"pipewatch demo: subscriber refused: {exc}", file=sys.stderr)
             return 2
+    authorities = (
+        _authorities(args, resolve_data_path("watchlist.yaml", own_watchlist))
+        if getattr(args, "authorities", False)
+        else None
+    )
     if args.json:
-        print(json.dumps(result.as_dict(), indent=2, default=str))
+        document = result.as_dict()
+        if authorities is not None:
+            document["authorities"] = {"updates": authorities.updates, "alerted": sorted(authorities.alerted)}
+        print(json.dumps(document, indent=2, default=str))
     else:
         print(result.render() if args.verbose else result.render_analyst())
-    return 0 if result.ok else 1
+        if authorities is not None:
+            print(authorities.render())
+    return 0 if result.ok and (authorities is None or authorities.ok) else 1
+
+
+def _authorities(args: argparse.Namespace, packaged: Path) -> AuthorityRun:
+    """The authorities' kinds on a stack of their own, after the demo (whose output is unchanged)."""
+    from moto import mock_aws
+
+    from pipewatch_local.demo_authorities import run_authorities
+
+    with tempfile.TemporaryDirectory(prefix="pipewatch-authorities-") as workdir, mock_aws():
+        return run_authorities(args.fixtures, args.events, Path(workdir), packaged)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipewatch_local.demo_calendar import CalendarDemoResult
+from pipewatch_local.demo_preflight import DEMO_AGENT_ID, DemoWatchlist
 from pipewatch_local.demo_subscribers import DIGEST_HOUR
 from pipewatch_local.demo_webhook import WebhookDemoResult
 from pipewatch_local.local_stack import ShadowSubscriber
@@ -16,7 +17,6 @@ from pipewatch_local.local_stack import ShadowSubscriber
 # The demo's deliberately broken source: its URL serves an HTML error page where RSS is expected.
 BROKEN_SOURCE = "ema-news"
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-DEMO_AGENT_ID = "remdesivir"
 
 
 @dataclass
@@ -47,6 +47,8 @@ class DemoResult:
     merged_copies: int = 0
     webhook: WebhookDemoResult | None = None  # the signed-webhook subscriber (demo_webhook.py)
     calendar: CalendarDemoResult | None = None  # the catalyst calendar (demo_calendar.py)
+    watchlist: DemoWatchlist | None = None  # what it watched, as the user chose it (demo_preflight.py)
+    source_names: dict[str, str] = field(default_factory=dict)  # source id -> the name a reader knows
     watchlist_push: Any = None  # the live watchlist push (demo_watchlist.py, issue 26)
 
     @property
@@ -77,6 +79,16 @@ class DemoResult:
             "merged_copies": self.merged_copies,
             "webhook": self.webhook.as_dict() if self.webhook else None,
             "calendar": self.calendar.as_dict() if self.calendar else None,
+            "watchlist": (
+                {
+                    "origin": self.watchlist.origin,
+                    "own": self.watchlist.own,
+                    "agents": list(self.watchlist.agents),
+                }
+                if self.watchlist
+                else None
+            ),
+            "sources": self.source_names,
             "watchlist_push": self.watchlist_push.as_dict() if self.watchlist_push else None,
         }
 
@@ -105,6 +117,22 @@ def _wanted(sub: SubscriberView) -> str:
     return f"{'; '.join(x for x in parts if x)}; {how}"
 
 
+def _watched(result: DemoResult) -> list[str]:
+    if result.watchlist is None:
+        return []
+    out = [result.watchlist.describe()]
+    if DEMO_AGENT_ID not in result.watchlist.agents:
+        out.append(f"  (plus {DEMO_AGENT_ID}, added for the demo to show a recorded registry change)")
+    return out
+
+
+def _outlet_line(update: dict[str, Any]) -> str:
+    names = [o["name"] for o in update.get("outlets", [])] or update["sources"]
+    if len(names) > 1:
+        return f"{len(names)} outlets, one alert: {', '.join(names)}"
+    return f"reported by {names[0]}" if names else ""
+
+
 def _what_happened(result: DemoResult) -> list[str]:
     out = ["WHAT HAPPENED, BY DRUG"]
     by_agent: dict[str, list[dict[str, Any]]] = {}
@@ -116,18 +144,30 @@ def _what_happened(result: DemoResult) -> list[str]:
         for u in sorted(updates, key=lambda u: SEVERITY_ORDER.get(u["severity"], 3)):
             title = textwrap.shorten(u["title"], 100, placeholder="...")
             out.append(f"    [{u['severity'].upper()}] {u['event_type'].replace('_', ' ')}: {title}")
-            if len(u["sources"]) > 1:
-                out.append(f"        {len(u['sources'])} outlets, one alert: {', '.join(u['sources'])}")
+            seen = "; ".join(x for x in (u.get("when", ""), _outlet_line(u)) if x)
+            out.append(f"        {seen}")
+            if u.get("url"):
+                out.append(f"        link: {u['url']}")
             if u["indications"]:
                 out.append(f"        indications: {', '.join(i.replace('_', ' ') for i in u['indications'])}")
             if u["reasons"]:
                 why = textwrap.shorten("; ".join(u["reasons"][:2]), 110, placeholder="...")
                 out.append(f"        why: {why}")
+    quiet = [a for a in (result.watchlist.agents if result.watchlist else ()) if a not in by_agent]
+    out += [f"  {agent}: watched, nothing new" for agent in quiet]
     return out
+
+
+def _day(update: dict[str, Any] | None) -> str:
+    """The day an alert's story was published (else first seen), for the list of who got what."""
+    if update is None:
+        return ""
+    return str(update.get("published") or update.get("first_seen") or "")
 
 
 def _who_got_what(result: DemoResult) -> list[str]:
     out = ["WHO GOT WHAT"]
+    by_id = {u["update_id"]: u for u in result.updates}
     for sub in result.subscribers:
         out += [f"  {sub.name} <{sub.endpoint}>", f"    wants: {_wanted(sub)}"]
         if sub.mode == "digest":
@@ -139,20 +179,30 @@ def _who_got_what(result: DemoResult) -> list[str]:
             continue
         kind = "SMS" if sub.channel == "sms" else "e-mails"
         out.append(f"    got {len(sub.messages)} {kind}")
-        out += [f"      - {m['sms'] if sub.channel == 'sms' else m['subject']}" for m in sub.messages]
+        for m in sub.messages:
+            day = _day(by_id.get(m["update_id"]))
+            text = m["sms"] if sub.channel == "sms" else m["subject"]
+            out.append(f"      - {day + '  ' if day else ''}{text}")
+    if result.webhook:
+        out += result.webhook.summary()
     return out
 
 
 def _sources(result: DemoResult) -> list[str]:
+    names = result.source_names
     out = ["SOURCES"]
+    if names:
+        polled = ", ".join(names.values())
+        out += textwrap.wrap(f"Polled twice: {polled}.", 108, initial_indent="  ", subsequent_indent="    ")
     for source in sorted({f["source"] for c in result.cycles for f in c["failed"]}):
+        name = names.get(source, source)
         if source == BROKEN_SOURCE:
             out.append(
-                f"  {source}: broken on purpose in this demo (it serves an HTML error page where RSS is "
+                f"  {name}: broken on purpose in this demo (it serves an HTML error page where RSS is "
                 "expected), to show how a failing source is handled: retried, set aside, the others carry on."
             )
         else:
-            out.append(f"  {source}: failed (see --verbose)")
+            out.append(f"  {name}: failed (see --verbose)")
     if result.replayed_batch_new_messages == 0:
         out.append("  Every update was alerted exactly once (a replayed delivery sent nothing again).")
     return out
@@ -162,6 +212,7 @@ def render_analyst(result: DemoResult) -> str:
     out = [
         "pipewatch demo: a day of drug-pipeline news, replayed offline",
         "(recorded press releases, filings, PubMed and ClinicalTrials.gov records; no AWS, no network)",
+        *_watched(result),
         "",
         *_what_happened(result),
         "",
@@ -171,10 +222,10 @@ def render_analyst(result: DemoResult) -> str:
         "",
         *([*result.watchlist_push.lines(), ""] if result.watchlist_push else []),
         *_sources(result),
-        *(result.webhook.render() if result.webhook else []),
         "",
         "Each alert links to a signed page: every outlet, what changed, recent updates, one-click feedback.",
-        "More: pipewatch demo --verbose (the engine's figures and logs), --json (everything), --help.",
+        "More: pipewatch demo --verbose (the engine's figures, the webhook signatures and the logs),",
+        "      --json (everything), --help.",
     ]
     return "\n".join(out)
 
@@ -183,6 +234,7 @@ def render_verbose(result: DemoResult) -> str:
     """The engine's view: cycles, queue batches, filter policies, publishes (`--verbose`)."""
     out: list[str] = [
         f"pipewatch demo - stack {result.stack_name} (template.yaml on moto, recorded payloads)",
+        *_watched(result),
         "",
     ]
     for cycle in result.cycles:

@@ -56,15 +56,11 @@ class WatchlistPushDemo:
         }
 
     def lines(self) -> list[str]:
+        picked = f"picked up by the poll (watched since {self.watched_since[:19]} UTC)"
         out = [
             f"Watchlist pushed as version {self.pushed_version} (no deploy): " + "; ".join(self.change),
-            "  next cycle: anifrolumab "
-            + (
-                f"picked up by the poll (watched since {self.watched_since})"
-                if self.picked_up
-                else "NOT picked up"
-            )
-            + f", {self.new_agent_alerts} alert(s) from its back catalogue",
+            f"  next cycle: anifrolumab {picked if self.picked_up else 'NOT picked up'}, "
+            f"{self.new_agent_alerts} alert(s) from its back catalogue",
         ]
         for agent, count in self.news.items():
             out.append(f"  {agent}: " + (f"{count} new update(s)" if count else "watched, nothing new"))

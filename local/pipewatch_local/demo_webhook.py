@@ -49,6 +49,22 @@ class WebhookDemoResult:
             "received": self.received,
         }
 
+    def summary(self) -> list[str]:
+        """The analyst's view: who it is, what it got, whether it can trust it (the headers: `render`)."""
+        verified = sum(1 for post in self.received if post["signature_valid"])
+        trust = (
+            "every signature verifies"
+            if verified == len(self.received)
+            else f"{len(self.received) - verified} signatures DO NOT verify"
+        )
+        agents = ", ".join(self.preferences.get("agents") or []) or "every agent"
+        severity = self.preferences.get("min_severity", "low")
+        return [
+            f"  Your team's webhook (signed the Standard Webhooks way) <{self.endpoint}>",
+            f"    wants: {agents}; {severity} severity and above; as it happens",
+            f"    got {len(self.received)} signed POSTs; {trust} (the signed headers: --verbose)",
+        ]
+
     def render(self) -> list[str]:
         out = [
             "",

@@ -1,58 +1,31 @@
-"""A real browser: Debian's headless Chromium opens the update page and a feed from the page function served
-on 127.0.0.1 (stack in moto), at phone (390 px) and desktop (1280 px) widths. It checks the visible text, that
-a hostile headline (`<script>`, a `javascript:` link, a U+202E override) stays inert text in the DOM the
-browser built, and saves screenshots under tests/output/browser/ (gitignored). `make test` installs
-chromium first (`make browser`); the test skips only when no chromium binary exists at all."""
+"""A real browser: Selenium drives Debian's headless Chromium (tests/e2e/browser_kit.py) to the update page
+and the feeds from the page function served on 127.0.0.1 (stack in moto), at phone (390 px) and desktop
+(1280 px) widths. It checks the visible text, that a hostile headline (`<script>`, a `javascript:` link,
+a U+202E override) stays inert text in the DOM the browser built, that axe-core finds no serious or
+critical violation on the update page, and saves screenshots under tests/output/browser/ (gitignored).
+`make test` installs chromium, chromedriver and axe-core first (`make browser`); the test skips only when
+no chromium binary exists at all."""
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_kit import axe_violations, browser, chromium_binary, screenshot
+from selenium.webdriver.common.by import By
 
 pytestmark = pytest.mark.slow  # stack, demo, soak and build suites: `-m 'not slow'` skips them
+needs_chromium = pytest.mark.skipif(
+    chromium_binary() is None, reason="no chromium binary on PATH (make browser installs Debian's chromium)"
+)
 
-OUTPUT = Path(__file__).resolve().parents[1] / "output" / "browser"
 HOSTILE = (
     'Brepocitinib <script>document.title="pwned"</script> <a href="javascript:alert(1)">click</a> \u202eevil'
 )
-WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
-
-
-def _chromium() -> str | None:
-    return next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
-
-
-CHROMIUM = _chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no chromium binary on PATH (make browser installs Debian's chromium)"
-)
-
-
-def _browse(url: str, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",  # root in a container: Chromium's sandbox needs user namespaces
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-extensions",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp / 'profile'}",
-        *args,
-        url,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+WIDTHS = (390, 1280)
 
 
 @pytest.fixture
@@ -93,49 +66,52 @@ def site(local_stack: Any) -> Iterator[dict[str, Any]]:
     get_settings.cache_clear()
 
 
+@needs_chromium
 def test_given_the_update_page_in_chromium_then_text_is_visible_and_the_hostile_headline_is_inert(
-    site: dict[str, Any], tmp_path: Path
+    site: dict[str, Any],
 ) -> None:
-    OUTPUT.mkdir(parents=True, exist_ok=True)
     url = site["links"].update_url(site["sid"], site["update"].update_id)
-    dom = _browse(url, tmp_path, "--dump-dom", "--window-size=390,844")
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    html = dom.stdout
-    # The DOM Chromium built: the headline is text, no script element, no javascript: link, no override.
-    assert '<title>Brepocitinib &lt;script&gt;document.title="pwned"&lt;/script&gt;' in html
-    assert not re.search(r"<script\b", html, re.IGNORECASE)
-    # (as text the serialiser writes `&lt;a href="javascript:...`; only a real element would match)
-    assert not re.search(r'<a\b[^<>]*href="\s*javascript:', html, re.IGNORECASE)
-    assert '&lt;a href="javascript:alert(1)"&gt;click&lt;/a&gt;' in html
-    assert "\u202e" not in html and "pwned</title>" not in html
-    for visible in ("Reported by", "Press wire", "dermatomyositis", "Why you got this", "Not about this drug",
-                    "Severity too high", "Atom feed", "Unsubscribe", "VALOR results"):  # fmt: skip
-        assert visible in html, visible
-    for name, (width, height) in WIDTHS.items():
-        shot = OUTPUT / f"update_page_{name}_{width}px.png"
-        shot.unlink(missing_ok=True)
-        result = _browse(url, tmp_path, f"--screenshot={shot}", f"--window-size={width},{height}")
-        assert result.returncode == 0 and shot.stat().st_size > 5000, (name, result.stderr[-2000:])
-        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for width in WIDTHS:
+        with browser(width) as driver:
+            driver.get(url)
+            html = driver.page_source
+            # The DOM Chromium built: the headline is text; no script, no javascript: link, no override.
+            assert driver.title.startswith('Brepocitinib <script>document.title="pwned"</script>')
+            assert driver.find_elements(By.TAG_NAME, "script") == []
+            hrefs = [a.get_attribute("href") or "" for a in driver.find_elements(By.TAG_NAME, "a")]
+            assert hrefs and not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
+            assert '&lt;a href="javascript:alert(1)"&gt;click&lt;/a&gt;' in html
+            assert "\u202e" not in html and "pwned</title>" not in html
+            text = driver.find_element(By.TAG_NAME, "body").text
+            for visible in ("Reported by", "Press wire", "dermatomyositis", "Why you got this",
+                            "Not about this drug", "Severity too high", "Atom feed", "Unsubscribe",
+                            "VALOR results"):  # fmt: skip
+                assert visible in text, (width, visible)
+            # The page fits the phone: nothing wider than the viewport.
+            assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+            violations = axe_violations(driver)
+            assert violations == [], [(v["id"], v["impact"], v["help"]) for v in violations]
+            shot = screenshot(driver, "browser", f"update_page_{width}px")
+            assert shot.stat().st_size > 5000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@needs_chromium
 @pytest.mark.parametrize(
     ("fmt", "marker"), [("json", "https://jsonfeed.org/version/1.1"), ("atom", "2005/Atom")]
 )
 def test_given_a_feed_in_chromium_then_it_shows_its_entries_as_inert_text(
-    site: dict[str, Any], tmp_path: Path, fmt: str, marker: str
+    site: dict[str, Any], fmt: str, marker: str
 ) -> None:
-    OUTPUT.mkdir(parents=True, exist_ok=True)
     url = site["links"].feed_url(site["sid"], fmt)
-    dom = _browse(url, tmp_path, "--dump-dom", "--window-size=1280,900")
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    # Chromium shows both feeds as text (a <pre>): the hostile title is text, never an element.
-    assert marker in dom.stdout and "Brepocitinib &" in dom.stdout
-    assert not re.search(r"<script\b", dom.stdout, re.IGNORECASE)
-    for name, (width, height) in WIDTHS.items():
-        shot = OUTPUT / f"{fmt}_feed_{name}_{width}px.png"
-        shot.unlink(missing_ok=True)
-        result = _browse(url, tmp_path, f"--screenshot={shot}", f"--window-size={width},{height}")
-        assert result.returncode == 0 and shot.stat().st_size > 2000, (name, result.stderr[-2000:])
+    for width in WIDTHS:
+        with browser(width) as driver:
+            driver.get(url)
+            html = driver.page_source
+            # Chromium shows both feeds as text: the hostile title is text, never an element.
+            assert marker in html and "Brepocitinib &" in html
+            assert not re.search(r"<script\b", html, re.IGNORECASE)
+            assert driver.find_elements(By.TAG_NAME, "script") == []
+            shot = screenshot(driver, "browser", f"{fmt}_feed_{width}px")
+            assert shot.stat().st_size > 2000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     served = [status for _, path, status in site["server"].requests if "/feed/" in path]
     assert served and set(served) == {200}

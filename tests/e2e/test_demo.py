@@ -167,8 +167,29 @@ def test_given_the_default_demo_then_it_opens_with_the_analysts_view_and_no_log_
     text = analyst_view.stdout
     for section in ("WHAT HAPPENED, BY DRUG", "WHO GOT WHAT", "SOURCES"):
         assert section in text
-    assert "ema-news: broken on purpose in this demo" in text
+    # (the digest quoted under "      | " is the product's own e-mail, shown as sent)
+    view = "\n".join(line for line in lines if not line.startswith("      | "))
+    assert "EMA news: broken on purpose in this demo" in view and "ema-news" not in view
     assert "SNS filter policy" not in text and "deliveries in" not in text  # engine talk is for --verbose
+    # the webhook's signed headers are for --verbose: the analyst reads one line about them
+    assert "webhook-signature" not in text and "webhook-id" not in text
+    assert "signed POSTs; every signature verifies (the signed headers: --verbose)" in text
+    # no fixture file names as sources: outlets and registries as a reader knows them
+    assert "HANDMADE" not in text and ".xml" not in view and ".json" not in view
+    assert "reported by ClinicalTrials.gov" in view and "reported by NeurologyLive" in view
+
+
+def test_given_the_demo_then_each_alert_has_a_date_and_a_link(
+    analyst_view: subprocess.CompletedProcess[str],
+) -> None:
+    happened = analyst_view.stdout.split("WHAT HAPPENED, BY DRUG", 1)[1].split("WHO GOT WHAT", 1)[0]
+    lines = happened.splitlines()
+    alerts = [n for n, line in enumerate(lines) if line.startswith("    [")]
+    assert len(alerts) >= 5
+    for n in alerts:
+        when, link = lines[n + 1].strip(), lines[n + 2].strip()
+        assert when.startswith(("published 20", "first seen 20")), lines[n]
+        assert link.startswith(("link: https://", "link: http://")), lines[n]
 
 
 def test_given_my_own_subscriber_and_watchlist_then_the_demo_shows_what_i_would_receive(
@@ -183,6 +204,12 @@ def test_given_my_own_subscriber_and_watchlist_then_the_demo_shows_what_i_would_
     # $PIPEWATCH_WATCHLIST without brepocitinib: no update is about it any more.
     happened = text.split("WHO GOT WHAT", 1)[0]
     assert "  efgartigimod" in happened and "  brepocitinib" not in happened
+    # it says which watchlist it loaded (the user's file), and what it watched without news
+    (loaded,) = [line for line in text.splitlines() if line.startswith("Watchlist: ")]
+    assert loaded.startswith("Watchlist: yours, ") and loaded.endswith(
+        "watchlist.yaml ($PIPEWATCH_WATCHLIST): efgartigimod, dazukibart"
+    )
+    assert "  dazukibart: watched, nothing new" in happened
 
 
 def test_given_a_subscriber_the_api_refuses_then_the_demo_says_why(tmp_path: Path) -> None:
@@ -194,8 +221,36 @@ def test_given_a_subscriber_the_api_refuses_then_the_demo_says_why(tmp_path: Pat
         timeout=300,
         check=False,
     )
-    assert result.returncode == 2
-    assert result.stderr.startswith("pipewatch demo: subscriber refused: You (--subscriber), not-an-address")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (
+        "pipewatch demo: --subscriber 'not-an-address': expected an email address (name@example.com) "
+        "or an E.164 phone number (+15555550123)\n"
+    )
+
+
+def test_given_a_watchlist_the_demo_cannot_use_then_it_names_the_users_file_in_one_line(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    path = tmp_path / "my-watchlist.yaml"  # hand-made: the packaged watchlist with one unknown key
+    document = (ROOT / "functions" / "pipewatch" / "data" / "watchlist.yaml").read_text(encoding="utf-8")
+    path.write_text(document.replace("agents:\n", "agents:\n- colour: blue\n", 1), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pipewatch.cli", "demo"],
+        cwd=ROOT,
+        env={**os.environ, "PIPEWATCH_WATCHLIST": str(path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        f"pipewatch demo: your watchlist ($PIPEWATCH_WATCHLIST) is not valid: {path}: "
+    )
+    assert "pipewatch-demo-" not in result.stderr  # never the run's temporary copy
 
 
 def test_given_the_recorded_statements_then_the_calendar_shows_one_slip_and_one_overdue_alert(

@@ -28,7 +28,13 @@ from pipewatch.adapters import ctgov
 from pipewatch.adapters.ctgov_history import history_url, parse_history, parse_history_version
 from pipewatch.adapters.source_poll import SourcePoll, WatchInputs
 from pipewatch.domain.ingest.polling import SourceResult
-from pipewatch.domain.ingest.registry_match import RegistryMatcher, StudyKeys, change_range, next_watermark
+from pipewatch.domain.ingest.registry_match import (
+    RegistryMatcher,
+    StudyKeys,
+    change_range,
+    next_watermark,
+    stale_marks,
+)
 from pipewatch.domain.ingest.sources import CtgovSettings, CtgovSource
 from pipewatch.errors import PayloadError, SourceError
 
@@ -71,6 +77,7 @@ def study_keys(study: Mapping[str, Any]) -> StudyKeys:
         conditions=_strings(_get(proto, "conditionsModule", "conditions")),
         sponsors=tuple(s for s in sponsors if isinstance(s, str) and s),
         last_update=str(mark),
+        status=str(_get(status, "overallStatus") or ""),
     )
 
 
@@ -187,6 +194,31 @@ def _vanish_batch(poll: SourcePoll, settings: CtgovSettings, watched: list[str])
     return [watched[(offset + i) % len(watched)] for i in range(size)]
 
 
+def prune_marks(poll: SourcePoll, settings: CtgovSettings, watched: list[str], unmatched: set[str]) -> None:
+    """Keep the by-change state bounded: drop the mark and history version of the studies seen again but
+    no longer matched, closed long ago or quiet too long (`stale_marks`), and history versions left
+    without a mark. Counted as ``CtgovMarksPruned``."""
+    cursor = {**poll.state.cursor, **poll.cursor}
+    marks = {key[5:]: value for key, value in cursor.items() if key.startswith("mark:")}
+    stale = {n for n in unmatched if n in marks or f"version:{n}" in cursor}
+    handled = {key[5:] for key in poll.cursor if key.startswith("mark:")}  # written by this poll: current
+    stale.update(
+        stale_marks(
+            {n: m for n, m in marks.items() if n not in handled},
+            watermark=cursor.get("change_watermark", ""),
+            watched=watched,
+            retention_days=settings.mark_retention_days,
+            closed_retention_days=settings.closed_mark_retention_days,
+        )
+    )
+    orphans = {key for key in cursor if key.startswith("version:") and key[8:] not in marks}
+    dropped = {f"mark:{n}" for n in stale} | {f"version:{n}" for n in stale} | orphans
+    dropped &= set(cursor)
+    if dropped:
+        poll.dropped.update(dropped)
+        poll.count("CtgovMarksPruned", len({key.partition(":")[2] for key in dropped}))
+
+
 def poll_by_change(poll: SourcePoll, config: CtgovSource, watch: WatchInputs) -> SourceResult:
     settings = config.ctgov
     stamp = ctgov.parse_version(poll.get(f"{settings.base_url}/version", expect="json").body)
@@ -199,12 +231,16 @@ def poll_by_change(poll: SourcePoll, config: CtgovSource, watch: WatchInputs) ->
     )
     poll.count("CtgovChangedStudiesRead", len(changed_list))
     changed: dict[str, str] = {}  # matched studies whose version mark moved: nct -> mark
+    unmatched: set[str] = set()  # studies seen again that no longer concern the watchlist
     for study in changed_list:
         keys = study_keys(study)
-        if keys.nct_id in changed or matcher.match(keys) is None:
+        if keys.nct_id in changed:
             continue
-        if poll.state.cursor.get(f"mark:{keys.nct_id}") != keys.last_update or not keys.last_update:
-            changed[keys.nct_id] = keys.last_update
+        if matcher.match(keys) is None:
+            unmatched.add(keys.nct_id)
+            continue
+        if poll.state.cursor.get(f"mark:{keys.nct_id}") != keys.mark or not keys.last_update:
+            changed[keys.nct_id] = keys.mark
     watched = sorted({n.upper() for n in [*watch.nct_ids, *settings.extra_nct_ids] if n})
     recheck = [n for n in _vanish_batch(poll, settings, watched) if n not in changed]
     full = _full_records(poll, settings, [*changed, *recheck])
@@ -222,6 +258,7 @@ def poll_by_change(poll: SourcePoll, config: CtgovSource, watch: WatchInputs) ->
             poll.vanished.append(gone)
     poll.count("CtgovMatchedChanges", len(changed))
     poll.cursor["change_watermark"] = next_watermark(watermark, (posted_date(s) for s in changed_list))
+    prune_marks(poll, settings, watched, unmatched - set(changed))
     if complete:
         poll.cursor["data_timestamp"] = stamp
     else:  # the next poll goes on from the latest date read (sorted), before the timestamp is taken as done

@@ -5,12 +5,16 @@ Real shape handled (the only recording is of another agency's notices, same API)
 ``total_pages``, ``next_page_url`` and ``results[]`` of ``document_number``, ``title``, ``abstract``,
 ``html_url``, ``publication_date`` (YYYY-MM-DD), ``type``. Errors come as ``{"errors": {...}}`` or
 ``{"status": 4xx, "message": ...}``.
+
+Paging: ``next_page_url`` is followed as given (it carries the query and a ``search_after_cursor``), only
+on the API's own host; a poll reads at most ``max_pages`` and the next poll resumes from the URL kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from pipewatch.adapters import safejson
 from pipewatch.domain.ingest.sources import FederalRegisterSettings
@@ -18,6 +22,7 @@ from pipewatch.domain.models import FetchedItem
 from pipewatch.domain.text import canonical_url, clean_text, to_utc
 from pipewatch.errors import PayloadError
 
+FEDERAL_REGISTER_API = "https://www.federalregister.gov/api/v1/documents.json"
 MAX_RESULTS = 1000  # the API's own per_page cap
 _TITLE_MAX = 300
 _SUMMARY_MAX = 2000
@@ -45,10 +50,30 @@ def names_any(item: FetchedItem, terms: Iterable[str]) -> bool:
     return any(term.lower() in text for term in terms if len(term) >= 3)
 
 
+def next_page(doc: Mapping[str, object], base_url: str) -> tuple[str, list[str]]:
+    """(the page to read next or "", notes): ``next_page_url`` when it is an https URL on the API's host;
+    any other value is refused (a body must not send the poller elsewhere)."""
+    value = doc.get("next_page_url")
+    if not value:
+        return "", []
+    link, base = urlsplit(str(value)), urlsplit(base_url)
+    if link.scheme != "https" or link.netloc != base.netloc or not link.path.startswith("/api/"):
+        return "", [f"next_page_url refused (not on {base.netloc}): {clean_text(str(value))[:120]}"]
+    return str(value), []
+
+
 def parse_documents(
     data: bytes, *, source_id: str, source_name: str = ""
 ) -> tuple[list[FetchedItem], list[str]]:
     """(items, notes) of a documents.json body; PayloadError when it is an error or another shape."""
+    items, _next_url, notes = parse_page(data, source_id=source_id, source_name=source_name)
+    return items, notes
+
+
+def parse_page(
+    data: bytes, *, source_id: str, source_name: str = "", base_url: str = FEDERAL_REGISTER_API
+) -> tuple[list[FetchedItem], str, list[str]]:
+    """(items, next page URL or "", notes) of a documents.json body."""
     doc = safejson.loads(data, "Federal Register")
     if not isinstance(doc, Mapping):
         raise PayloadError("Federal Register: expected a JSON object")
@@ -58,10 +83,10 @@ def parse_documents(
     results = doc.get("results", [] if doc.get("count") == 0 else None)
     if not isinstance(results, list):
         raise PayloadError("Federal Register: no results list (not a documents.json body)")
-    notes: list[str] = []
+    following, notes = next_page(doc, base_url)
     count = doc.get("count")
     if isinstance(count, int) and count > len(results):
-        notes.append(f"{count} documents match, {len(results)} on this page: narrow the window or the term")
+        notes.append(f"{count} documents match, {len(results)} on this page")
     items: list[FetchedItem] = []
     for result in results[:MAX_RESULTS]:
         if not isinstance(result, Mapping) or not result.get("document_number"):
@@ -83,4 +108,4 @@ def parse_documents(
                 extra={k: v for k, v in {"document_number": number, "type": kind}.items() if v},
             )
         )
-    return items, notes
+    return items, following, notes

@@ -49,6 +49,7 @@ class SourcePoll:
     environ: Mapping[str, str]
     requests: int = 0
     cursor: dict[str, str] = field(default_factory=dict)
+    dropped: set[str] = field(default_factory=set)  # cursor keys this poll removes (pruned state)
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # metrics the poll service emits (name -> count)
     vanished: list[tuple[str, str]] = field(default_factory=list)  # (nct_id, merged into nct_id or "")
@@ -90,7 +91,8 @@ class SourcePoll:
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> SourceResult:
-        update: dict[str, Any] = {"cursor": {**self.state.cursor, **self.cursor}}
+        merged = {**self.state.cursor, **self.cursor}
+        update: dict[str, Any] = {"cursor": {k: v for k, v in merged.items() if k not in self.dropped}}
         if etag is not None:
             update["etag"] = etag
         if last_modified is not None:

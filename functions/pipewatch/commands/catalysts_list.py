@@ -62,12 +62,17 @@ def run_list(args: argparse.Namespace) -> int:
     from pipewatch.adapters.aws import client
     from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.subscriptions import SubscriptionTable
+    from pipewatch.commands.stack_access import explain, missing_table
     from pipewatch.domain.catalysts.ics import entries_for
     from pipewatch.settings import Settings
 
     settings = Settings.from_env()
     if args.table:
         settings = settings.model_copy(update={"table_name": args.table})
+    no_stack = missing_table("pipewatch catalysts list", settings)
+    if no_stack:
+        print(no_stack, file=sys.stderr)
+        return 2
     ddb = client("dynamodb", settings)
     name = "pipewatch catalysts" + (f" - {args.agent}" if args.agent else "")
     try:
@@ -80,7 +85,7 @@ def run_list(args: argparse.Namespace) -> int:
             entries = entries_for(record.subscription.preferences, entries)
             name = f"pipewatch catalysts - subscription {args.subscription}"
     except (BotoCoreError, ClientError) as exc:
-        print(f"pipewatch catalysts: cannot read table {settings.table_name}: {exc}", file=sys.stderr)
+        print(explain("pipewatch catalysts list", settings, exc), file=sys.stderr)
         return 2
     sys.stdout.write(render(entries, args.format, name=name, now=datetime.now(UTC)))
     return 0

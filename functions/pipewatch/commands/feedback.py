@@ -40,16 +40,22 @@ def run(args: argparse.Namespace) -> int:
 
     from pipewatch.adapters.aws import client
     from pipewatch.adapters.feedback import FeedbackTable
+    from pipewatch.commands.stack_access import explain, missing_table
     from pipewatch.domain.subscribers.feedback import dev_row, report_text, sorted_feedback, summarise
     from pipewatch.settings import Settings
 
     settings = Settings.from_env()
     if args.table:
         settings = settings.model_copy(update={"table_name": args.table})
+    command = f"pipewatch feedback {args.action}"
+    no_stack = missing_table(command, settings)
+    if no_stack:
+        print(no_stack, file=sys.stderr)
+        return 1
     try:
         answers = sorted_feedback(FeedbackTable(client("dynamodb", settings), settings.table_name).all())
     except (ClientError, BotoCoreError) as exc:
-        print(f"pipewatch feedback: AWS error: {exc}", file=sys.stderr)
+        print(explain(command, settings, exc), file=sys.stderr)
         return 1
     if args.action == "export":
         lines = "".join(json_line(dev_row(a)) for a in answers)

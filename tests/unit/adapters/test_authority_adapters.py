@@ -106,7 +106,24 @@ def test_federal_register_documents_are_items_keyed_on_document_number() -> None
     ]
     assert items[0].published == datetime(2026, 9, 14, tzinfo=UTC)
     assert items[0].url.startswith("https://www.federalregister.gov/documents/2026/09/14/2026-18736/")
-    assert notes == ["2086 documents match, 3 on this page: narrow the window or the term"]
+    assert notes == ["2086 documents match, 3 on this page"]
+
+
+def test_federal_register_next_page_url_is_read_and_followed_only_on_the_api_host() -> None:
+    items, following, notes = federal_register.parse_page(read(FEDERAL_REGISTER), source_id="fr")
+    assert len(items) == 3 and notes == ["2086 documents match, 3 on this page"]
+    assert following.startswith("https://www.federalregister.gov/api/v1/documents?")
+    assert "page=2" in following and "search_after_cursor=WzE3ODkzNDQwMDAwMDAsIjIwMjYtMTg3MjAiXQ" in following
+    hostile = json.loads(
+        read(FEDERAL_REGISTER)
+    )  # derived: the recorded body, next_page_url pointed elsewhere
+    for elsewhere in (
+        "https://attacker.example/api/v1/documents?page=2",
+        "http://www.federalregister.gov/api/x",
+    ):
+        hostile["next_page_url"] = elsewhere
+        _items, following, notes = federal_register.parse_page(json.dumps(hostile).encode(), source_id="fr")
+        assert following == "" and notes[0].startswith("next_page_url refused")
 
 
 def test_federal_register_keeps_only_notices_naming_a_watched_term() -> None:

@@ -102,9 +102,9 @@ def test_federal_register_keeps_documents_naming_a_watched_or_extra_term() -> No
         "kind": "federal-register",
         "federal_register": {"use_watchlist": False, "extra_terms": ["Certificate of Citizenship"]},
     }
-    fetcher = ScriptedFetcher([body])
+    fetcher = ScriptedFetcher([body, _fr_last_page()])  # the recorded page, then its derived last page
     result = _poll(config, fetcher)
-    assert [i.guid for i in result.items] == ["federal-register:2026-18724"]
+    assert [i.guid for i in result.items] == ["federal-register:2026-18724"]  # one update for both pages
     assert fetcher.requests[0][1]["conditions[agencies][]"] == "food-and-drug-administration"
 
 
@@ -118,6 +118,107 @@ def test_europepmc_follows_the_cursor_until_the_last_page() -> None:
     assert [r[1]["cursorMark"] for r in fetcher.requests] == ["*", "NEXT"]
     assert fetcher.requests[0][1]["query"].startswith("(MLH1) AND FIRST_IDATE:[")
     assert len(result.items) == 7
+
+
+FR_PAGE = read("federal_register/documents_uscis_newest_perpage5_trimmed_2026-09-13_EXCERPT.json")
+FR_NEXT = json.loads(FR_PAGE)["next_page_url"]
+
+
+def _fr_last_page() -> bytes:
+    """Derived from the recorded page: no next_page_url, as the API's last page has none."""
+    doc = json.loads(FR_PAGE)
+    del doc["next_page_url"]
+    return json.dumps(doc).encode()
+
+
+def test_federal_register_follows_next_page_url_bounded_and_the_next_poll_resumes() -> None:
+    config = {
+        "id": "fr",
+        "kind": "federal-register",
+        "federal_register": {"use_watchlist": False, "extra_terms": ["Regional Center"], "max_pages": 2},
+    }
+    fetcher = ScriptedFetcher([FR_PAGE, FR_PAGE])  # the recorded page 1 twice: its next link again
+    first = _poll(config, fetcher)
+    assert [r[0] for r in fetcher.requests] == [
+        "https://www.federalregister.gov/api/v1/documents.json",
+        FR_NEXT,
+    ]
+    assert fetcher.requests[1][1] == {}  # the link carries the whole query
+    assert first.new_state.cursor["next_page_url"] == FR_NEXT
+    assert first.counts["SourcePagesResumed"] == 1 and "the next poll goes on" in first.notes[-1]
+    assert [i.guid for i in first.items] == ["federal-register:2026-18722"]
+    fetcher = ScriptedFetcher([_fr_last_page()])
+    second = _poll(config, fetcher, first.new_state)
+    assert [r[0] for r in fetcher.requests] == [FR_NEXT]  # resumed, not restarted
+    assert "next_page_url" not in second.new_state.cursor  # read to the end: a new walk next time
+    fetcher = ScriptedFetcher([_fr_last_page()])
+    _poll(config, fetcher, second.new_state)
+    assert fetcher.requests[0][0] == "https://www.federalregister.gov/api/v1/documents.json"
+
+
+def test_europepmc_stops_at_max_pages_and_resumes_the_same_query_next_poll() -> None:
+    first_page = json.loads(read("europepmc/search_ext-id-20516115_pageSize1_2026-08-05_biomcp.json"))
+    first_page["nextCursorMark"] = "NEXT"  # derived: the paging field added (no recording pages further)
+    last = read("europepmc/search_MLH1-p.Gly67Glu_not-retracted_pageSize25_2026-08-06_biomcp.json")
+    config = {
+        "id": "epmc",
+        "kind": "europepmc",
+        "europepmc": {"use_watchlist": False, "query": "MLH1", "max_pages": 1},
+    }
+    fetcher = ScriptedFetcher([json.dumps(first_page).encode()])
+    first = _poll(config, fetcher)
+    query = fetcher.requests[0][1]["query"]
+    assert first.new_state.cursor["resume_query"] == query
+    assert first.new_state.cursor["resume_cursor"] == "NEXT" and len(first.items) == 1
+    later = SourceState(source_id="epmc", cursor=dict(first.new_state.cursor))
+    fetcher = ScriptedFetcher([last])
+    second = _poll(config, fetcher, later)
+    assert fetcher.requests[0][1]["query"] == query and fetcher.requests[0][1]["cursorMark"] == "NEXT"
+    assert len(second.items) == 6
+    assert "resume_query" not in second.new_state.cursor and "resume_cursor" not in second.new_state.cursor
+
+
+def test_a_resume_point_the_api_refuses_is_dropped_and_a_new_walk_starts() -> None:
+    config = {
+        "id": "fr",
+        "kind": "federal-register",
+        "federal_register": {"extra_terms": ["Regional Center"]},
+    }
+    kept = SourceState(source_id="fr", cursor={"next_page_url": FR_NEXT})
+    expired = SourceError("fr", "HTTP 400: bad search_after_cursor", retryable=False, status=400)  # hand-made
+    fetcher = ScriptedFetcher([expired, _fr_last_page()])
+    result = _poll(config, fetcher, kept)
+    assert [r[0] for r in fetcher.requests] == [
+        FR_NEXT,
+        "https://www.federalregister.gov/api/v1/documents.json",
+    ]
+    assert result.counts["SourceResumeAbandoned"] == 1 and "next_page_url" not in result.new_state.cursor
+    assert [i.guid for i in result.items] == ["federal-register:2026-18722"]
+    html = b"<!DOCTYPE html><html><title>Error</title></html>"  # hand-made error page
+    epmc = {"id": "epmc", "kind": "europepmc", "europepmc": {"use_watchlist": False, "query": "MLH1"}}
+    state = SourceState(source_id="epmc", cursor={"resume_query": "(MLH1) AND old", "resume_cursor": "OLD"})
+    last = read("europepmc/search_MLH1-p.Gly67Glu_not-retracted_pageSize25_2026-08-06_biomcp.json")
+    fetcher = ScriptedFetcher([html, last])
+    result = _poll(epmc, fetcher, state)
+    assert [r[1]["cursorMark"] for r in fetcher.requests] == ["OLD", "*"]
+    assert fetcher.requests[1][1]["query"].startswith("(MLH1) AND FIRST_IDATE:[")
+    assert "resume_query" not in result.new_state.cursor and len(result.items) == 6
+
+
+def test_a_retryable_failure_on_the_resume_point_keeps_it_for_the_retry() -> None:
+    config = {
+        "id": "fr",
+        "kind": "federal-register",
+        "federal_register": {"extra_terms": ["Regional Center"]},
+    }
+    kept = SourceState(source_id="fr", cursor={"next_page_url": FR_NEXT})
+    busy = SourceError("fr", "HTTP 503", retryable=True, status=503)  # hand-made
+    fetcher = ScriptedFetcher([busy, _fr_last_page()])
+    # the poll fails (the queue retries it; a failed poll writes no new state, so the point is kept) and
+    # does not start a new walk in its place
+    with pytest.raises(SourceError, match="503"):
+        _poll(config, fetcher, kept)
+    assert [r[0] for r in fetcher.requests] == [FR_NEXT]
 
 
 def test_ctis_retrieves_each_configured_trial() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -272,3 +273,75 @@ def test_a_page_whose_protocol_section_is_not_an_object_is_a_payload_error() -> 
 
     with pytest.raises(PayloadError, match="without protocolSection nctId"):
         parse_studies_page(b'{"studies": [{"protocolSection": []}]}')  # hand-made
+
+
+def _dated_page(rows: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """The recorded pages as one, with hand-made dates and statuses (nct -> (submit date, OverallStatus))."""
+    page = {"studies": json.loads(json.dumps(PAGE1["studies"] + PAGE2["studies"]))}
+    for study in page["studies"]:
+        nct = study["protocolSection"]["identificationModule"]["nctId"]
+        day, status = rows.get(nct, ("2026-08-18", "RECRUITING"))
+        study["protocolSection"]["statusModule"] = {
+            "lastUpdateSubmitDate": day,
+            "lastUpdatePostDateStruct": {"date": day},
+            "overallStatus": status,
+        }
+    return page
+
+
+def test_marks_are_pruned_when_no_longer_matched_closed_long_ago_or_quiet_too_long() -> None:
+    page = _dated_page({})
+    fetcher = HandMadeFetcher(_routes(**{"/api/v2/studies": lambda p: json.dumps(page).encode()}))
+    cursor = {
+        "change_watermark": "2026-08-18",
+        # a study of the change list that no longer matches (NCT05105685 names no watched term)
+        "mark:NCT05105685": "2026-05-01 RECRUITING",
+        "version:NCT05105685": "4",
+        # hand-made studies not in the change list
+        "mark:NCT00000011": "2026-01-02 COMPLETED",  # closed long ago: pruned
+        "version:NCT00000011": "12",
+        "mark:NCT00000012": "2026-07-30 COMPLETED",  # closed recently: kept
+        "mark:NCT00000013": "2024-02-01 RECRUITING",  # quiet two years, not watched: pruned
+        "mark:NCT02710084": "2024-02-01 RECRUITING",  # watched NCT id, in the change list: rewritten
+        "version:NCT00000014": "3",  # a history version without a mark: pruned
+    }
+    poll = _poll(fetcher, cursor, history=False, vanish_checks_per_cycle=0)
+    result = poll_by_change(poll, _source(history=False, vanish_checks_per_cycle=0), WATCH)
+    state = result.new_state.cursor
+    assert "NCT05105685" not in {study_keys(s).nct_id for s in result.studies}
+    for gone in ("NCT05105685", "NCT00000011", "NCT00000013"):
+        assert f"mark:{gone}" not in state and f"version:{gone}" not in state
+    assert "version:NCT00000014" not in state
+    assert state["mark:NCT00000012"] == "2026-07-30 COMPLETED"
+    assert state["mark:NCT02710084"] == "2026-08-18 RECRUITING"
+    assert result.counts["CtgovMarksPruned"] == 4
+    kept = sorted(k for k in state if k.startswith("mark:"))
+    assert kept == sorted([f"mark:{n}" for n in MATCHED] + ["mark:NCT00000012"])
+
+
+def test_the_marks_stay_bounded_over_many_polls_of_new_studies() -> None:
+    """Hand-made: 200 daily polls, each with a new matched study that completes that day; the marks kept are
+    those of the studies closed within closed_mark_retention_days, not all 200."""
+    cursor: dict[str, str] = {}
+    start = date(2026, 1, 1)
+    for day_number in range(200):
+        day = (start + timedelta(days=day_number)).isoformat()
+        study = json.loads(json.dumps(RECORDED["NCT05025241"]))
+        study["protocolSection"]["identificationModule"]["nctId"] = f"NCT1{day_number:07d}"
+        study["protocolSection"]["statusModule"] = {
+            "lastUpdateSubmitDate": day,
+            "lastUpdatePostDateStruct": {"date": day},
+            "overallStatus": "COMPLETED",
+        }
+        body = json.dumps({"studies": [study]}).encode()
+        fetcher = HandMadeFetcher(
+            {
+                "/api/v2/version": lambda _p, d=day: json.dumps({"dataTimestamp": f"{d}T09:00:00"}).encode(),
+                "/api/v2/studies": lambda _p, b=body: b,
+            }
+        )
+        settings = {"history": False, "vanish_checks_per_cycle": 0, "closed_mark_retention_days": 30}
+        result = poll_by_change(_poll(fetcher, cursor, **settings), _source(**settings), WATCH)
+        cursor = dict(result.new_state.cursor)
+    marks = [k for k in cursor if k.startswith("mark:")]
+    assert len(marks) == 31  # the studies of the last 31 days (age 0..30), not 200

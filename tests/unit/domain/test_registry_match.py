@@ -10,6 +10,7 @@ from pipewatch.domain.ingest.registry_match import (
     StudyKeys,
     change_range,
     next_watermark,
+    stale_marks,
     words,
 )
 
@@ -70,3 +71,29 @@ def test_the_watermark_moves_to_the_latest_date_read_and_never_back() -> None:
     assert next_watermark("2026-08-10", ["2026-08-01"]) == "2026-08-10"
     assert next_watermark("2026-08-10", []) == "2026-08-10"
     assert next_watermark("", ["2026-08-03"]) == "2026-08-03"
+
+
+def test_stale_marks_keep_the_state_bounded_by_age_status_and_watching() -> None:
+    # hand-made marks ("date STATUS"), measured against the registry's watermark, not the clock
+    marks = {
+        "NCT00000001": "2026-08-10 RECRUITING",  # recent: kept
+        "NCT00000002": "2026-01-01 COMPLETED",  # closed 230 days before: pruned
+        "NCT00000003": "2026-07-01 COMPLETED",  # closed 48 days before: kept
+        "NCT00000004": "2024-01-01 RECRUITING",  # quiet 2+ years, not watched: pruned
+        "NCT00000005": "2024-01-01 RECRUITING",  # quiet 2+ years but watched: kept
+        "NCT00000006": "2024-01-01 TERMINATED",  # watched but closed long ago: pruned
+        "NCT00000007": "",  # no date: an empty mark saves nothing
+        "NCT00000008": "2025-09-01",  # a mark written before statuses were kept: its date still counts
+    }
+    stale = stale_marks(
+        marks,
+        watermark="2026-08-18",
+        watched=["nct00000005", "NCT00000006"],
+        retention_days=365,
+        closed_retention_days=90,
+    )
+    assert sorted(stale) == ["NCT00000002", "NCT00000004", "NCT00000006", "NCT00000007"]
+
+
+def test_stale_marks_prune_nothing_before_there_is_a_watermark() -> None:
+    assert stale_marks({"NCT00000007": ""}, watermark="", retention_days=1, closed_retention_days=1) == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -40,6 +40,12 @@ class StudyKeys:
     conditions: tuple[str, ...] = ()
     sponsors: tuple[str, ...] = ()  # lead sponsor and collaborators
     last_update: str = ""  # LastUpdateSubmitDate (or post date): the study's version mark
+    status: str = ""  # OverallStatus, when the change list carries it (mark pruning)
+
+    @property
+    def mark(self) -> str:
+        """What the cursor keeps for the study: its version mark and status ("2026-08-18 COMPLETED")."""
+        return f"{self.last_update} {self.status}".strip()
 
 
 @dataclass
@@ -111,3 +117,41 @@ def next_watermark(current: str, seen: Iterable[str]) -> str:
     """The latest LastUpdatePostDate read (never moving back): where the next poll starts, less overlap."""
     dates = [d[:10] for d in seen if re.match(r"^\d{4}-\d{2}-\d{2}", d)]
     return max([current[:10], *dates]) if current else max(dates, default="")
+
+
+# -- bounded by-change state: which per-study marks may go ------------------------------------------------
+# A mark only saves re-reading a study seen again, unchanged, through the overlap; the history version kept
+# beside it lets the next change be read version by version. A study closed long ago, or quiet for longer
+# than the retention, or seen again but no longer matched, loses both: if it changes later it is read as a
+# new study (its current record, no intermediate versions), which is what happens to any new study.
+CLOSED_STATUSES = frozenset({"COMPLETED", "TERMINATED", "WITHDRAWN", "UNKNOWN"})
+
+
+def stale_marks(
+    marks: Mapping[str, str],
+    *,
+    watermark: str,
+    watched: Iterable[str] = (),
+    retention_days: int,
+    closed_retention_days: int,
+) -> list[str]:
+    """The NCT ids (keys of `marks`: nct -> "date STATUS") whose marks may be pruned, relative to the
+    registry's watermark (not the clock). A watched NCT id keeps its mark until it is closed long ago; a
+    mark without a readable date saves nothing (an empty mark is read as changed) and goes."""
+    try:
+        now = date.fromisoformat(watermark[:10])
+    except ValueError:
+        return []  # no watermark yet: nothing to measure age against
+    keep = frozenset(n.upper() for n in watched)
+    stale: list[str] = []
+    for nct_id, mark in marks.items():
+        day, _sep, status = mark.partition(" ")
+        try:
+            age = (now - date.fromisoformat(day[:10])).days
+        except ValueError:
+            stale.append(nct_id)
+            continue
+        closed_long_ago = status.strip().upper() in CLOSED_STATUSES and age > closed_retention_days
+        if closed_long_ago or (nct_id.upper() not in keep and age > retention_days):
+            stale.append(nct_id)
+    return stale

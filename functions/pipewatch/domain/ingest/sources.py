@@ -52,6 +52,7 @@ CTGOV_CHANGE_FIELDS = (
     "CollaboratorName",
     "LastUpdateSubmitDate",
     "LastUpdatePostDate",
+    "OverallStatus",  # kept in the study's mark, so a study closed long ago can be forgotten
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 _NCT = re.compile(r"^NCT\d{8}$")
@@ -126,6 +127,11 @@ class CtgovSettings(_Strict):
     history_max_versions: int = Field(default=10, ge=1, le=100)
     # Vanished records: this many watched NCT ids (one filter.ids request) re-checked per cycle, in turn.
     vanish_checks_per_cycle: int = Field(default=100, ge=0, le=1000)
+    # Bounded state: a study's mark and history version are pruned once it is closed (completed, terminated,
+    # withdrawn, unknown) this long before the watermark, once any unwatched study is quiet this long, or
+    # when it is seen again but no longer matched.
+    mark_retention_days: int = Field(default=365, ge=1, le=3650)
+    closed_mark_retention_days: int = Field(default=90, ge=1, le=3650)
 
     @field_validator("extra_nct_ids")
     @classmethod
@@ -352,6 +358,7 @@ class FederalRegisterSettings(_Strict):
     term: str = "advisory committee"  # full-text filter sent to the API
     per_page: int = Field(default=100, ge=1, le=1000)
     window_days: int = Field(default=30, ge=1, le=3650)
+    max_pages: int = Field(default=5, ge=1, le=50)  # per poll; the next poll resumes from next_page_url
     extra_terms: tuple[str, ...] = ()  # terms besides the watchlist's an item must name to be kept
     use_watchlist: bool = True
 
@@ -371,7 +378,7 @@ class EuropePmcSettings(_Strict):
     use_watchlist: bool = True
     window_days: int = Field(default=30, ge=1, le=3650)
     page_size: int = Field(default=100, ge=1, le=1000)
-    max_pages: int = Field(default=5, ge=1, le=50)
+    max_pages: int = Field(default=5, ge=1, le=50)  # per poll; the next poll resumes from the cursorMark
     email_env: EnvVarName = "PIPEWATCH_CONTACT_EMAIL"
 
 
