@@ -419,7 +419,17 @@ def _run(workdir: Path) -> StackRun:
         stack = create_local_stack(name="pipewatch-stack-test")
         sources_path = workdir / "sources.yaml"
         sources_path.write_text(yaml.safe_dump(sources_yaml(server.base_url)), encoding="utf-8")
-        use_stack_environment(stack, {"PIPEWATCH_SOURCES": str(sources_path)})
+        # The watchlist and taxonomy come from the config bucket (no override: an in-process run before, such
+        # as the authorities' stack test, may have left one in the environment), at the deployed interval.
+        use_stack_environment(
+            stack,
+            {
+                "PIPEWATCH_SOURCES": str(sources_path),
+                "PIPEWATCH_WATCHLIST": "",
+                "PIPEWATCH_TAXONOMY": "",
+                "PIPEWATCH_CONFIG_REFRESH_SECONDS": "300",
+            },
+        )
         _routes(server)
         get_settings.cache_clear()
         clear_cache()
