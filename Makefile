@@ -46,6 +46,7 @@ browser:
 
 demo: $(STAMP)
 	$(BIN)/pipewatch demo
+	@echo "Open the analyst's console on this demo: $(BIN)/pipewatch console --demo   (prints its URL, user and password)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check functions local tests bench

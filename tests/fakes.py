@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -29,7 +29,7 @@ from pipewatch.errors import (
     SnsSubscriptionError,
     SourceError,
 )
-from pipewatch.services.ports import Fetcher, WatchlistLike
+from pipewatch.services.ports import Fetcher, IndexedUpdate, WatchlistLike
 
 
 @dataclass
@@ -613,3 +613,33 @@ class InMemoryWatchMarks:
     def forget(self, agent_ids: Sequence[str]) -> None:
         for agent in agent_ids:
             (self.since or {}).pop(agent, None)
+
+
+# -- the console -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class InMemoryUpdateIndex:
+    """ports.UpdateIndex over a list (adapters/console_index.py's semantics: newest first, an update filed
+    under its first agent only, strictly below the `before` position)."""
+
+    updates: list[Update] = field(default_factory=list)
+    read: int = 0
+
+    @staticmethod
+    def position(update: Update) -> str:
+        return f"{update.first_seen.astimezone(UTC).isoformat()}#{update.update_id}"
+
+    def newest_first(
+        self, *, start: datetime, end: datetime, agent: str = "", before: str = ""
+    ) -> Iterator[IndexedUpdate]:
+        high = f"{end.astimezone(UTC).isoformat()}#"
+        high = before if before and before < high else high
+        low = f"{start.astimezone(UTC).isoformat()}#"
+        for update in sorted(self.updates, key=self.position, reverse=True):
+            position = self.position(update)
+            if agent and (update.classification.agents[:1] != (agent,)):
+                continue
+            if low <= position < high:
+                self.read += 1
+                yield IndexedUpdate(position, update)

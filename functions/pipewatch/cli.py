@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "pipewatch_local.demo_command",
         "run the whole pipeline offline on moto with recorded real payloads",
     ),
+    "console": (
+        "pipewatch_local.console_command",
+        "the analyst's console on 127.0.0.1 against the demo (--demo), signed in through moto's Cognito",
+    ),
     "poll": ("pipewatch.commands.poll", "poll the configured sources (--live for the real internet)"),
     "classify": ("pipewatch.commands.classify", "classify JSON lines from stdin"),
     "parse-feed": ("pipewatch.commands.parse_feed", "parse a recorded payload into normalised items"),

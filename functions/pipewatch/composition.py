@@ -21,12 +21,13 @@ if TYPE_CHECKING:
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
     from pipewatch.services.config_admin import ConfigAdmin
+    from pipewatch.services.console import ConsoleService
     from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.live_config import ConfigSet, LiveConfig
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
-    from pipewatch.services.ports import MetricsSink
+    from pipewatch.services.ports import IdentityProvider, KeySetSource, MetricsSink
     from pipewatch.services.reader import ReaderService
     from pipewatch.services.sources_check import SourcesCheck
     from pipewatch.services.subscriptions import SubscriptionService
@@ -451,3 +452,76 @@ def build_delivery_queue(settings: Settings, *, sqs_client: Any = None) -> SqsDe
     from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
 
     return SqsDeliveryQueue(sqs_client or lazy_client("sqs", settings), settings.delivery_queue_url)
+
+
+def build_console_service(
+    settings: Settings,
+    *,
+    dynamodb_client: Any = None,
+    sns_client: Any = None,
+    kms_client: Any = None,
+    identity: IdentityProvider | None = None,
+    keys: KeySetSource | None = None,
+    hosted_ui: bool = True,
+    destination_check: Any = None,
+) -> ConsoleService:
+    """The analyst's console: the update indexes, the calendar, source health, feedback and the
+    subscription service, behind Cognito sign-in (the local console passes its own identity provider and
+    key set: moto's pool, the same token checks)."""
+    from pipewatch.adapters.catalyst_store import CatalystStore
+    from pipewatch.adapters.cognito import CognitoIdentity, HttpJwks, pool_issuer
+    from pipewatch.adapters.console_index import UpdateIndexTable
+    from pipewatch.adapters.feedback import FeedbackTable
+    from pipewatch.adapters.store import Store
+    from pipewatch.config import load_data_file
+    from pipewatch.domain.ingest.sources import SourcesConfig
+    from pipewatch.domain.watch.watchlist import Watchlist
+    from pipewatch.services.console import ConsoleService, Vocabulary
+    from pipewatch.services.console_auth import TokenVerifier
+
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
+    table = settings.require("table_name")
+    issuer = pool_issuer(settings.region, settings.require("cognito_pool_id"))
+    watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
+    sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
+    link_keys = build_link_keys(settings, dynamodb_client=ddb, kms_client=kms_client)
+    links = signed_links(settings, dynamodb_client=ddb, kms_client=kms_client)
+
+    def subscriber_links(subscription_id: str) -> dict[str, str]:
+        if links is None:  # no link key or site: no signed links to offer
+            return {}
+        signer = links()
+        return {
+            "Atom feed": signer.feed_url(subscription_id, "atom"),
+            "JSON feed": signer.feed_url(subscription_id, "json"),
+            "Catalyst calendar (.ics)": signer.url("calendar", signer.sign("calendar", subscription_id)),
+        }
+
+    return ConsoleService(
+        index=UpdateIndexTable(ddb, table),
+        updates=Store(ddb, table),
+        calendar=CatalystStore(ddb, table),
+        sources=Store(ddb, table),
+        feedback=FeedbackTable(ddb, table),
+        subscriptions=build_subscription_service(
+            settings,
+            dynamodb_client=ddb,
+            sns_client=sns_client,
+            kms_client=kms_client,
+            destination_check=destination_check,
+        ),
+        keys=link_keys,
+        verifier=TokenVerifier(
+            keys=keys or HttpJwks(issuer), issuer=issuer, client_id=settings.require("cognito_client_id")
+        ),
+        identity=identity
+        or CognitoIdentity(domain=settings.require("cognito_domain"), client_id=settings.cognito_client_id),
+        vocabulary=Vocabulary(
+            agents=sorted(a.id for a in watchlist.agents),
+            indications=sorted(i.id for i in watchlist.indications),
+            sources=sorted(s.id for s in sources.sources),
+        ),
+        hosted_ui=hosted_ui,
+        links=subscriber_links,
+        failing_after=settings.source_alarm_failures,
+    )

@@ -8,10 +8,17 @@ same document (`data/<name>.json`, written by `python -m pipewatch_local.package
 when a copy differs from its YAML). The packaged default is read from the JSON copy, so a Lambda's cold
 start neither imports PyYAML nor parses YAML; the same pydantic model validates it. Overrides (a path or
 inline text) are read as YAML, as before (JSON is YAML too).
+
+The build validates each packaged copy in full once and records its stamp (`data/stamps.json`: sha256 of
+the copy under the pattern checks' version, written by the same command). A packaged copy whose stamp
+matches skips only the regular-expression checks of its patterns (`domain.watch.schema.check_patterns`,
+~100 ms of every cold start); everything else is validated as before. A copy that changed since it was
+stamped, and any other document (a path, inline text, a version fetched at run time), is checked in full.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cache
 from importlib import resources
@@ -30,6 +37,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 # An override that starts like a YAML/JSON mapping is the document itself, not a path (sam local invoke can
 # pass text through a declared variable but cannot mount a file into the container).
 _INLINE_STARTS = ("{", "%YAML", "---", "version:")
+STAMPS = "stamps.json"  # packaged copy's file name -> its stamp (content_stamp), beside the copies
 
 
 def _format_validation_error(path: str, exc: ValidationError, data: object) -> str:
@@ -83,11 +91,13 @@ def parse_yaml_model(text: str, model: type[ModelT], *, origin: str) -> ModelT:
     return _validated(data, model, origin)
 
 
-def _validated(data: object, model: type[ModelT], origin: str) -> ModelT:
+def _validated(
+    data: object, model: type[ModelT], origin: str, context: dict[str, object] | None = None
+) -> ModelT:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: (top level): expected a mapping, got {type(data).__name__}")
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(origin, exc, data)) from exc
 
@@ -97,16 +107,45 @@ def packaged_json_path(name: str) -> Path:
     return packaged_data_path(name).with_suffix(".json")
 
 
+def content_stamp(content: bytes) -> str:
+    """The stamp of a packaged copy's bytes: it names the content and the version of the pattern checks
+    it passed, so new checks (a bumped version) or an edited copy both mean a full check again."""
+    from pipewatch.domain.watch.schema import PATTERN_CHECKS_VERSION
+
+    versioned = f"pattern-checks-v{PATTERN_CHECKS_VERSION}\n".encode()
+    return hashlib.sha256(versioned + content).hexdigest()
+
+
+def packaged_stamps_path() -> Path:
+    return packaged_data_path(STAMPS)
+
+
+def is_stamped(path: Path, content: bytes) -> bool:
+    """True when the packaged stamps record exactly this content of the copy `path` (fully validated by
+    `python -m pipewatch_local.packaged_data`); a missing or unreadable stamps file means no."""
+    try:
+        stamps = json.loads(packaged_stamps_path().read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(stamps, dict) and stamps.get(path.name) == content_stamp(content)
+
+
 def load_packaged_json_model(name: str, model: type[ModelT]) -> ModelT:
-    """A packaged data file, from its JSON copy; ConfigError (naming the copy) if missing or invalid."""
+    """A packaged data file, from its JSON copy; ConfigError (naming the copy) if missing or invalid. Its
+    patterns are not checked again when its stamp says the build checked this very content."""
     path = packaged_json_path(name)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
+        data = json.loads(content)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except ValueError as exc:
         raise ConfigError(f"{path}: not valid JSON: {exc}") from exc
-    return _validated(data, model, str(path))
+    if not is_stamped(path, content):
+        return _validated(data, model, str(path))
+    from pipewatch.domain.watch.schema import PATTERNS_CHECKED
+
+    return _validated(data, model, str(path), context={PATTERNS_CHECKED: True})
 
 
 def packaged_data_path(name: str) -> Path:

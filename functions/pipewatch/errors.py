@@ -71,3 +71,8 @@ class TopicFull(SnsSubscriptionError):
 
 class ConcurrentChange(Exception):
     """The subscription record changed since it was read (a concurrent subscribe or unsubscribe)."""
+
+
+class SignInRefused(PipewatchError):
+    """The identity provider refused a sign-in or a code exchange (wrong password, used or expired code);
+    the message is safe to show (it names no secret)."""

@@ -67,6 +67,10 @@ class Settings:
     max_filter_policies: int = 200
     # A source failing this many polls in a row is unhealthy: the operator alarm fires, digests say so.
     source_alarm_failures: int = 3
+    # The console (issue 24): its Cognito user pool, app client and Hosted UI domain (https://...).
+    cognito_pool_id: str = ""
+    cognito_client_id: str = ""
+    cognito_domain: str = ""
 
     def __post_init__(self) -> None:
         if not self.poll_budget_seconds > 0:
@@ -105,6 +109,9 @@ class Settings:
             "ses_sender": env.get("PIPEWATCH_SES_SENDER", ""),
             "ses_configuration_set": env.get("PIPEWATCH_SES_CONFIGURATION_SET", ""),
             "email_feedback_topic_arn": env.get("PIPEWATCH_EMAIL_FEEDBACK_TOPIC_ARN", ""),
+            "cognito_pool_id": env.get("PIPEWATCH_COGNITO_POOL_ID", ""),
+            "cognito_client_id": env.get("PIPEWATCH_COGNITO_CLIENT_ID", ""),
+            "cognito_domain": env.get("PIPEWATCH_COGNITO_DOMAIN", "").rstrip("/"),
         }
         if env.get("PIPEWATCH_LINK_BASE"):
             values["link_base"] = env["PIPEWATCH_LINK_BASE"].rstrip("/")
@@ -148,6 +155,9 @@ _ENV_NAMES = {
     "topic_arn": "PIPEWATCH_TOPIC_ARN",
     "poll_queue_url": "PIPEWATCH_POLL_QUEUE_URL",
     "config_bucket": "PIPEWATCH_CONFIG_BUCKET",
+    "cognito_pool_id": "PIPEWATCH_COGNITO_POOL_ID",
+    "cognito_client_id": "PIPEWATCH_COGNITO_CLIENT_ID",
+    "cognito_domain": "PIPEWATCH_COGNITO_DOMAIN",
 }
 
 

@@ -100,6 +100,9 @@ FUNCTIONS: tuple[LambdaFunction, ...] = (
         ("page_unsigned_link.json", "page_short_link.json"),
         {"service": "build_reader_service"},
     ),
+    LambdaFunction(
+        "ConsoleFunction", "console", ("console_no_session.json",), {"service": "build_console_service"}
+    ),
 )
 LOGICAL_IDS: tuple[str, ...] = tuple(f.logical_id for f in FUNCTIONS)
 

@@ -139,6 +139,7 @@ def create_local_stack(
     if described["StackStatus"] != "CREATE_COMPLETE":
         raise RuntimeError(f"stack {stack_name}: {described['StackStatus']}")
     outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
+    outputs.update(_console_pool(translated))
     resources = cfn.describe_stack_resources(StackName=stack_name)["StackResources"]
     _enable_bucket_versioning(stack_template, resources)
     return LocalStack(stack_name, outputs, translated, mappings, resources, dict(parameters or {}))
@@ -157,6 +158,24 @@ def _enable_bucket_versioning(template: dict[str, Any], resources: list[dict[str
             )
 
 
+def _console_pool(template: dict[str, Any]) -> dict[str, str]:
+    """moto's CloudFormation creates no Cognito resource: the console's user pool, app client and groups
+    are made through moto's cognito-idp API instead (pipewatch_local.console_local.create_pool, with one
+    analyst and one admin), and named in the outputs the template gives on AWS."""
+    if "ConsoleUserPool" not in template.get("Resources", {}):
+        return {}
+    from pipewatch_local.console_local import create_pool
+
+    pool = create_pool(aws_client("cognito-idp"))
+    return {
+        "ConsoleUserPoolId": pool.pool_id,
+        "ConsoleClientId": pool.client_id,
+        "ConsoleSignInDomain": "https://pipewatch-local.auth.us-east-1.amazoncognito.com",
+        "ConsoleAnalystPassword": pool.passwords["analyst"],
+        "ConsoleAdminPassword": pool.passwords["admin"],
+    }
+
+
 def use_stack_environment(stack: LocalStack, extra: dict[str, str] | None = None) -> None:
     """Point the handlers' settings at the stack's resources, as Lambda's environment would."""
     os.environ["PIPEWATCH_TABLE"] = stack.output("TableName")
@@ -168,6 +187,10 @@ def use_stack_environment(stack: LocalStack, extra: dict[str, str] | None = None
         os.environ["PIPEWATCH_LINK_KEY_ID"] = stack.output("LinkKeyArn")
     if "SiteUrl" in stack.outputs:
         os.environ["PIPEWATCH_SITE_URL"] = stack.output("SiteUrl")
+    if "ConsoleUserPoolId" in stack.outputs:  # the console's Cognito pool (moto's, see _console_pool)
+        os.environ["PIPEWATCH_COGNITO_POOL_ID"] = stack.output("ConsoleUserPoolId")
+        os.environ["PIPEWATCH_COGNITO_CLIENT_ID"] = stack.output("ConsoleClientId")
+        os.environ["PIPEWATCH_COGNITO_DOMAIN"] = stack.output("ConsoleSignInDomain")
     if "DeliveryQueueUrl" in stack.outputs:
         os.environ["PIPEWATCH_DELIVERY_QUEUE_URL"] = stack.output("DeliveryQueueUrl")
         os.environ["PIPEWATCH_CHANNELS_KEY_ID"] = stack.output("ChannelsKeyArn")

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -77,6 +79,7 @@ class StackRun:
     catalysts_after_check: int = 0  # those the daily check kept (closed windows are pruned)
     reader_responses: list[ApiCall] = field(default_factory=list)  # the page function's answers, in order
     reader_feedback_stored: int = 0
+    console_responses: list[ApiCall] = field(default_factory=list)  # the console's answers, in order
     channel_subscription: dict[str, Any] = field(default_factory=dict)  # the API's answer (secret once)
     webhook_received: list[Any] = field(default_factory=list)  # what the webhook receiver got
     delivery_queue_left: int = 0
@@ -354,6 +357,49 @@ def _drive_reader(
         _reader(handler, "GET", "s", short_code, name="code"),
         _reader(handler, "GET", "s", "Zq4k7TnP2x", name="code"),
     ]
+
+
+def _drive_console(handler: Any, token: str, story_id: str, hook: str) -> list[ApiCall]:
+    """An analyst signed in (a session cookie moto's pool issued) reads every page, exports, gives
+    feedback, subscribes by e-mail and by webhook, changes and deletes a subscription; and a request with no
+    session. Each answer as (method, path, status, body)."""
+    from pipewatch.services.console_auth import csrf_token
+    from pipewatch_local.console_local import proxy_event
+    from pipewatch_local.local_stack import LambdaContext
+
+    session = f"pw_session={token}"
+
+    def call(method: str, target: str, form: dict[str, str] | None = None, cookie: str = session) -> ApiCall:
+        body = ""
+        if form is not None:
+            csrf_key = handler.keywords["service"]._csrf_key()
+            body = urlencode({"csrf": csrf_token(csrf_key, token), **form})
+        headers = {"Host": "abc.execute-api.us-east-1.amazonaws.com", "Cookie": cookie}
+        answer = handler(
+            proxy_event(method, f"/dev/console{target}", headers, body, "dev"), LambdaContext("c")
+        )
+        return ApiCall(method, target, int(answer["statusCode"]), str(answer.get("body") or ""))
+
+    calls = [
+        call("GET", "/updates", cookie=""),
+        call("GET", "/updates"),
+        call("GET", "/updates?severity=high&q=efgartigimod"),
+        call("GET", "/agent/efgartigimod"),
+        call("GET", f"/story/{story_id}"),
+        call("POST", f"/story/{story_id}/feedback", {"label": "wrong_event_type"}),
+        call("GET", "/calendar"),
+        call("GET", "/calendar.csv"),
+        call("GET", "/sources"),
+        call("GET", "/updates.csv?agent=efgartigimod"),
+        call("POST", "/subscriptions", {"endpoint": "console-analyst@example.com", "action": "save"}),
+        call("POST", "/subscriptions", {"protocol": "webhook", "endpoint": hook, "action": "save"}),
+        call("GET", "/subscriptions"),
+    ]
+    own = re.findall(r"/subscriptions/(sub-[0-9a-f]+)\">", calls[-1].body or "")
+    for sid in own[:1]:
+        calls.append(call("POST", f"/subscriptions/{sid}", {"min_severity": "high", "action": "save"}))
+        calls.append(call("POST", f"/subscriptions/{sid}/delete", {}))
+    return calls
 
 
 def _half_created(settings: Any, subscription_id: str) -> None:
@@ -684,6 +730,25 @@ def _run(workdir: Path) -> StackRun:
             run.reader_feedback_stored = len(
                 FeedbackTable(client("dynamodb", settings), settings.table_name).all()
             )
+            # The analyst's console: signed in through the stack's pool (moto's, as the Hosted UI would).
+            from pipewatch_local.console_local import LocalPool, console_service
+
+            cognito = client("cognito-idp", settings)
+            pool = LocalPool(stack.output("ConsoleUserPoolId"), stack.output("ConsoleClientId"), {})
+            token = cognito.initiate_auth(
+                ClientId=pool.client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": "analyst", "PASSWORD": stack.output("ConsoleAnalystPassword")},
+            )["AuthenticationResult"]["IdToken"]
+            console = by_module("console").handler(
+                service=console_service(
+                    settings, cognito, pool, destination_check=HttpsPoster(policy=loopback).check
+                )
+            )
+            with recorder.acting_as("ConsoleFunction"):
+                run.console_responses = _drive_console(
+                    console, token, run.alerted_update_ids[0], receiver.url("/console-hook")
+                )
             for function in LOGICAL_IDS:
                 run.policies[function] = function_role_policies(stack, function)
                 run.calls[function] = recorder.for_principal(function)

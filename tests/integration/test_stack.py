@@ -40,6 +40,11 @@ MOTO_SKIPS = {
     "AWS::SNS::Subscription",  # only with OperatorEmail set
     "AWS::SQS::QueuePolicy",
     "AWS::S3::BucketPolicy",
+    # The console's user pool: moto's cognito-idp API makes it instead (moto_stack._console_pool).
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolDomain",
+    "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolGroup",
 }
 # Condition HasSesSender: the run is in minimal mode (no SES sender), so CloudFormation creates none of these.
 OFF_IN_MINIMAL_MODE = {"EmailFeedbackTopic"}

@@ -38,8 +38,10 @@ def _handler(module: str) -> Any:
     return importlib.import_module(f"pipewatch.handlers.{module}").handler
 
 
-def test_given_the_handlers_package_then_its_entry_points_are_the_eight_functions() -> None:
-    assert ENTRY_MODULES == ["alert", "api", "catalyst_check", "deliver", "digest", "page", "plan", "poll"]
+def test_given_the_handlers_package_then_its_entry_points_are_the_nine_functions() -> None:
+    assert ENTRY_MODULES == [
+        "alert", "api", "catalyst_check", "console", "deliver", "digest", "page", "plan", "poll",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("module", ENTRY_MODULES)
@@ -94,7 +96,7 @@ def test_given_a_handler_module_imported_then_no_default_service_is_built_yet() 
         for builder in vars(_defaults).values()
         if hasattr(builder, "cache_info") and builder.__module__ == _defaults.__name__
     ]
-    assert len(builders) == 10  # eight services, the delivery queue and the live configuration (issue 26)
+    assert len(builders) == 11  # nine services, the delivery queue and the live configuration
     assert [b.__name__ for b in builders if b.cache_info().currsize] == []
 
 

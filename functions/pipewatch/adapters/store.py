@@ -49,11 +49,22 @@ def day_key(moment: datetime) -> str:
     return f"DAY#{moment.astimezone(UTC).date().isoformat()}"
 
 
+def agent_key(agent: str) -> str:
+    """gsi3 partition: one agent's updates by time (the console's agent page and agent filter)."""
+    return f"AGENT#{agent}"
+
+
 def update_to_item(update: Update) -> dict[str, Any]:
     c = update.classification
+    sort_key = f"{update.first_seen.astimezone(UTC).isoformat()}#{update.update_id}"
+    # A GSI key is one value per item: an update naming several agents is indexed under its first agent
+    # only (the console says so on the agent page; docs/decisions/0010-console.md).
+    lead_agent = c.agents[0] if c.agents else ""
     return {
         "gsi1pk": day_key(update.first_seen),
-        "gsi1sk": f"{update.first_seen.astimezone(UTC).isoformat()}#{update.update_id}",
+        "gsi1sk": sort_key,
+        "gsi3pk": agent_key(lead_agent) if lead_agent else None,
+        "gsi3sk": sort_key if lead_agent else None,
         "pk": f"UPDATE#{update.update_id}",
         "sk": UPDATE_SK,
         "kind": "update",

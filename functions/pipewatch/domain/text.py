@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 import time
 import unicodedata
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
@@ -410,3 +412,50 @@ def clean_line(text: str | None) -> str:
     if not text:
         return ""
     return plain_text(SCRIPT_URL.sub("", _DISPLAY_TAG.sub(" ", text)))
+
+
+# ------------------------------------------------------------------------------ regexes compiled on first use
+
+_PATTERN_METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "split")
+
+
+class LazyPattern:
+    """A regular expression compiled the first time one of its methods is called. From then on the
+    compiled pattern's own bound methods stand on the instance, so a call costs what it would on a
+    `re.Pattern`. For the module-level patterns of a module many Lambdas import but few use on their first
+    invocation (cold start); `source` may be a function building the pattern's text, called then too."""
+
+    def __init__(self, source: str | Callable[[], str], flags: int = 0) -> None:
+        self._source = source
+        self._flags = flags
+
+    @property
+    def pattern(self) -> str:
+        return self._source if isinstance(self._source, str) else self._source()
+
+    def compiled(self) -> re.Pattern[str]:
+        compiled = re.compile(self.pattern, self._flags)
+        for name in _PATTERN_METHODS:  # the instance's attributes now shadow the methods below
+            setattr(self, name, getattr(compiled, name))
+        return compiled
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(string, pos, endpos)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[str]:
+        return self.compiled().findall(string, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
+        return self.compiled().sub(repl, string, count)
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str | None]:
+        return self.compiled().split(string, maxsplit)

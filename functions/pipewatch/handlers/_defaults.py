@@ -19,6 +19,7 @@ from pipewatch.settings import get_settings
 if TYPE_CHECKING:
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
+    from pipewatch.services.console import ConsoleService
     from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
     from pipewatch.services.live_config import LiveConfig
@@ -87,3 +88,8 @@ def poll_service() -> PollService:
     return composition.live_service(
         live_config(), lambda config: composition.build_poll_service(get_settings(), config=config)
     )
+
+
+@cache
+def console_service() -> ConsoleService:
+    return composition.build_console_service(get_settings())

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
-from pipewatch.domain.ingest.sources import SourceClass
+from pipewatch.domain.models import SourceClass
 
 
 class BadScheduleEvent(ValueError):

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict
 
 from pipewatch.domain.ingest.polling import DEFAULT_AGENTS_PER_TASK, PollTask, plan_tasks
-from pipewatch.domain.ingest.sources import SourceClass, SourcesConfig
+from pipewatch.domain.ingest.sources import SourcesConfig
+from pipewatch.domain.models import SourceClass
 from pipewatch.services.ports import TaskQueue
 
 __all__ = ["DEFAULT_AGENTS_PER_TASK", "PlanReport", "PlanRequest", "PlanService", "PollTask", "TaskQueue"]

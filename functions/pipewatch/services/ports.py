@@ -7,12 +7,13 @@ composed (`UpdateReader` is `UpdateLookup` + `RecentUpdates`). Adapters may impo
 contracts they fulfil); nothing here imports an adapter or a service, and the domain types are imported
 for type checking only, so importing a port costs a Lambda's cold start nothing.
 
-Sections follow the use cases: shared, poll, calendar, alert, digest, plan, subscriptions, reader, delivery.
+Sections follow the use cases: shared, poll, calendar, alert, digest, plan, subscriptions, reader, delivery,
+console.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -474,3 +475,59 @@ class ConfigStore(ConfigSource, Protocol):
     def version(self, key: str, version_id: str) -> ConfigObject: ...
     def put(self, key: str, body: str, *, changed_by: str, note: str) -> str: ...
     def history(self, key: str) -> list[ConfigVersion]: ...
+
+
+# -- console -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexedUpdate:
+    """A stored update and its index position ("<first_seen>#<update_id>"): a page resumes below it."""
+
+    position: str
+    update: Update
+
+
+class UpdateIndex(Protocol):
+    """Stored updates newest first from the indexes (no Scan): all (the day index) or one agent's (the
+    agent index, where an update is filed under its first agent), first seen in [start, end), strictly
+    below the position `before` when given. Lazy: a caller stops reading when its page is full."""
+
+    def newest_first(
+        self, *, start: datetime, end: datetime, agent: str = "", before: str = ""
+    ) -> Iterator[IndexedUpdate]: ...
+
+
+class SourceHealth(Protocol):
+    """Every source's stored state (validators and health: last success, failure streak, items seen)."""
+
+    def source_states(self) -> list[SourceState]: ...
+
+
+class FeedbackLabels(Protocol):
+    """Records an analyst's answer to an update, and lists the labels already given."""
+
+    def record(self, feedback: Feedback) -> bool: ...
+
+    def given(self, update_id: str, subscription_id: str) -> list[str]: ...
+
+
+class IdentityProvider(Protocol):
+    """The user pool (Amazon Cognito): the Hosted UI's addresses, the authorization-code exchange (with the
+    PKCE verifier) and, for the local console only, a password sign-in. Each returns the ID token issued;
+    errors.SignInRefused when the pool refuses."""
+
+    def authorize_url(self, *, redirect_uri: str, state: str, challenge: str) -> str: ...
+
+    def logout_url(self, *, redirect_uri: str) -> str: ...
+
+    def exchange_code(self, *, code: str, verifier: str, redirect_uri: str) -> str: ...
+
+    def password_sign_in(self, username: str, password: str) -> str: ...
+
+
+class KeySetSource(Protocol):
+    """The pool's public signing keys as a JWKS document (cached; `refresh` re-reads it once a token names
+    a key id the cached set lacks, as after a key rotation)."""
+
+    def jwks(self, *, refresh: bool = False) -> dict[str, Any]: ...

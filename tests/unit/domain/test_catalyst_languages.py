@@ -112,6 +112,12 @@ def _first(extractor: Extractor, sentence: str, published: date | None) -> tuple
             date(2018, 8, 1),
             ("launch", "2018-09-01", "2018-09-30"),
         ),
+        # Dutch: HAND-MADE ("registratie", the Dutch and Flemish press's word for a marketing authorisation)
+        (
+            "De registratie van het middel wordt begin 2026 verwacht.",
+            date(2025, 5, 1),
+            ("decision", "2026-01-01", "2026-04-30"),
+        ),
         # Japanese: HAND-MADE (the set has no Japanese row)
         (
             "同社は2026年度上期に承認申請を行う予定です。",

@@ -38,16 +38,16 @@ class _FullClassifier(Classifier):
     def _cues(self, text: str, alias_spans: tuple[tuple[int, int], ...]) -> tuple[_Best | None, _Best | None]:
         strong: list[tuple[int, _Best]] = []
         weak: list[tuple[int, _Best]] = []
+        objects = self._object_hits(text, alias_spans)
         for m in self._event_matches(text):
             rule = self._rule_of[m.lastgroup or "r0"]
             start = m.start()
-            if any(a_start <= start + 1 < a_end for a_start, a_end in alias_spans):
+            if start in objects or any(a_start <= start + 1 < a_end for a_start, a_end in alias_spans):
                 continue
-            if self._hedged(text, start):
-                continue
-            if rule.cancel is not None and rule.cancel.search(text, max(0, start - self._window), start + 1):
+            if self._not_the_event(rule, text, start, m.group()):
                 continue
             (weak if rule.weak else strong).append((rule.rank, (rule.event, m.group())))
+        strong.extend((rule.rank, (rule.event, cue)) for rule, cue in objects.values())
 
         def best(cues: list[tuple[int, _Best]]) -> _Best | None:
             return min(cues, key=lambda cue: cue[0])[1] if cues else None

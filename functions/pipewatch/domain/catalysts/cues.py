@@ -37,16 +37,32 @@ def _joined(field: str) -> re.Pattern[str]:
     return _rx(*(part for lexicon in LEXICONS for part in getattr(lexicon, field)))
 
 
+# The lexicon's cues below are the bulk of this module's regex compilation (~50-100 ms): they are compiled
+# on first use (module `__getattr__`, then kept as ordinary module attributes), so a cold start that
+# extracts no catalyst never pays for them. Read them as `cues.NAME` at call time, not `from cues import`.
 # (kind, cue) by tier, most specific first
-KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...] = tuple(
-    (kind, _joined(tier)) for tier, kind in TIERS
-)
+KIND_CUES: tuple[tuple[CatalystKind, re.Pattern[str]], ...]
 # The statement looks ahead ...
-FORWARD = _joined("forward")
+FORWARD: re.Pattern[str]
 # ... or looks back (a past event, or a field the registry marks ACTUAL)
-PAST = _joined("past")
+PAST: re.Pattern[str]
 # Money and company events: not drug catalysts whatever their date.
-FINANCIAL = _joined("financial")
+FINANCIAL: re.Pattern[str]
+_LEXICON_FIELDS = {"FORWARD": "forward", "PAST": "past", "FINANCIAL": "financial"}
+
+
+def __getattr__(name: str) -> object:
+    """The lexicon cues, compiled the first time they are read (PEP 562); stored, so read once only."""
+    value: object
+    if name == "KIND_CUES":
+        value = tuple((kind, _joined(tier)) for tier, kind in TIERS)
+    elif name in _LEXICON_FIELDS:
+        value = _joined(_LEXICON_FIELDS[name])
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 # "does not expect to file in 2026", "no plans to start in 2026": the statement is denied. ("No later than
 # June" is a deadline, not a denial.)

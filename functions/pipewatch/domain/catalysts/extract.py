@@ -15,13 +15,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from pipewatch.domain.catalysts import cues
 from pipewatch.domain.catalysts.date_patterns import MONTH_OF
 from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
 from pipewatch.domain.catalysts.vocabulary import alternation
 from pipewatch.domain.catalysts.windows import FiscalYear, Mention, Reference, Window, after, find_mentions
-from pipewatch.domain.watch.match import Matcher
+from pipewatch.domain.watch.shared_matcher import matcher_for
 from pipewatch.domain.watch.watchlist import Watchlist
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=[\"“«(A-Z0-9À-Ý])|(?<=。)")
@@ -31,11 +32,18 @@ _ABBREVIATION = re.compile(
 )
 # "am 30. August": a German day ordinal before a month is no sentence end
 _DAY_ORDINAL_END = re.compile(r"(?<![\d.])[0-3]?\d\.$")
-# ... nor one before a period ("im 3. Quartal", "im 2. Halbjahr")
-_MONTH_START = re.compile(
-    rf"(?:{alternation(list(MONTH_OF))}|quartal|halbjahr|jahreshälfte|hälfte|woche|kalenderwoche)\b",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _month_start() -> re.Pattern[str]:
+    """... nor one before a period ("im 3. Quartal", "im 2. Halbjahr"). Every month name of every language:
+    compiled when a day ordinal first ends a sentence, not at import (cold start)."""
+    return re.compile(
+        rf"(?:{alternation(list(MONTH_OF))}|quartal|halbjahr|jahreshälfte|hälfte|woche|kalenderwoche)\b",
+        re.IGNORECASE,
+    )
+
+
 # Chinese, Japanese and Korean put the verb after the date: "2026年上半年公布结果", "7월 내 허가"
 _VERB_FINAL_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-]([0-3]\d))?(?=[/-]|$)")
@@ -139,7 +147,7 @@ def split_sentences(text: str) -> list[str]:
         head = text[start : m.start()]
         if _ABBREVIATION.search(head):
             continue
-        if _DAY_ORDINAL_END.search(head) and _MONTH_START.match(text, m.end()):
+        if _DAY_ORDINAL_END.search(head) and _month_start().match(text, m.end()):
             continue
         pieces.append(head)
         start = m.end()
@@ -278,7 +286,7 @@ class Extractor:
     """Catalysts in items' text, with the watched agents (ids) they concern."""
 
     def __init__(self, watchlist: Watchlist) -> None:
-        self._matcher = Matcher(watchlist)
+        self._matcher = matcher_for(watchlist)
         self._fiscal = tuple(
             (
                 re.compile(

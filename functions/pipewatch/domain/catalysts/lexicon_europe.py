@@ -115,7 +115,7 @@ DUTCH = Lexicon(
     ),
     approval=(
         r"\w*goedkeuring|goedgekeurd|goedkeuren",
-        r"markttoelating|handelsvergunning|toelating",
+        r"markttoelating|handelsvergunning|toelating|registratie|geregistreerd",
         r"groen\s+licht",
     ),
     other=(r"overleg\s+met\s+(?:de\s+)?(?:fda|ema)",),

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from pipewatch.domain.catalysts import cues
 from pipewatch.domain.catalysts.windows import Reference, Window, find_mentions
 
 # A verb or noun that moves a date, in the languages the vocabulary covers. Deliberately not bare "extension"
 # (open-label extension studies) nor "delay" of a disease ("delays progression").
-_MOVE = re.compile(
+_MOVE_SOURCE = (
     r"\b(?:extend(?:ed|s|ing)?\s+(?:(?:the|its|their|our)\s+)?(?:(?:[\w-]+\s+){0,2}(?:review|decision|action|"
     r"pdufa|target|timeline|deadline|goal)|beyond)|(?:review|pdufa|action|goal)(?:\s+date)?\s+(?:was\s+|is\s+)?"
     r"extended|extension\s+of\s+the\s+(?:review|pdufa|action|target|goal)|(?:pdufa|review|action|goal)"
@@ -26,9 +27,16 @@ _MOVE = re.compile(
     r"(?:to|from|back)|reschedul\w*|slipp?(?:ed|s)\s+to|"
     r"prolong[ée]e?s?|prolongation|report(?:é|ée|és|ées)\b|report\s+de\s+la\s+date|verlänger\w*|verschoben|"
     r"verlengd|uitgesteld|prorogat[oaie]|rinviat[oaie]|posticipat[oaie]|prorrogad[oa]|aplazad[oa]|"
-    r"retrasad[oa]|adiad[oa]|延期|推迟)",
-    re.IGNORECASE,
+    r"retrasad[oa]|adiad[oa]|延期|推迟)"
 )
+
+
+@cache
+def _move() -> re.Pattern[str]:
+    """Compiled on the first sentence with a date, not at import (cold start)."""
+    return re.compile(_MOVE_SOURCE, re.IGNORECASE)
+
+
 # "now expected in Q3": a move only when the sentence also names what it was ("instead of Q2")
 _SOFT_MOVE = re.compile(r"\bnow\s+(?:expected|anticipated|planned|scheduled)\b", re.IGNORECASE)
 # A move that is only possible or feared ("any delay could", "may be extended") reports nothing.
@@ -53,7 +61,7 @@ def reported_move(sentence: str, new_start: date | None, published: date | None)
     extracted from it (the date moved to): an earlier date named after "from" / "instead of" / "beyond" is
     the previous one."""
     stated = next(
-        (m for m in _MOVE.finditer(sentence) if not _HEDGED.search(sentence[: m.start()][-60:])), None
+        (m for m in _move().finditer(sentence) if not _HEDGED.search(sentence[: m.start()][-60:])), None
     )
     soft = _SOFT_MOVE.search(sentence)
     if (stated is None and soft is None) or _NOT_A_MOVE.search(sentence):

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 from pipewatch.domain.ingest import identity_vocab as vocab
 from pipewatch.domain.ingest.words import content_words
+from pipewatch.domain.text import LazyPattern
 from pipewatch.domain.watch.cues import split_alternatives
 
 LEDE_CHARS = 300
@@ -42,9 +43,15 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("\u2019", "'")
 
 
-def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for a list of cues. The alternatives that start at a word boundary share one leading
-    `\\b`, so that inside a word (most positions) one test fails instead of one per cue."""
+def _compile(patterns: tuple[str, ...]) -> LazyPattern:
+    """One pattern for a list of cues, compiled on first use (the alert, page and digest Lambdas import this
+    module through the store and never read an identity on a cold start: ~40 ms of compiling saved)."""
+    return LazyPattern(lambda: _alternation(patterns))
+
+
+def _alternation(patterns: tuple[str, ...]) -> str:
+    """The alternatives that start at a word boundary share one leading `\\b`, so that inside a word (most
+    positions) one test fails instead of one per cue."""
     at_word, anywhere = [], []
     for pattern in patterns:
         folded = "".join(ch for ch in unicodedata.normalize("NFKD", pattern) if not unicodedata.combining(ch))
@@ -57,14 +64,14 @@ def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
     branches = ([r"\b(?:" + "|".join(f"(?:{a})" for a in at_word) + ")"] if at_word else []) + [
         f"(?:{a})" for a in anywhere
     ]
-    return re.compile("|".join(branches))
+    return "|".join(branches)
 
 
 _FAMILIES = tuple((name, _compile(cues)) for name, cues in vocab.FAMILY_CUES)
 # One scan that tells whether any family word occurs at all (most texts name one; many titles do not).
 _ANY_FAMILY = _compile(tuple(cue for _, cues in vocab.FAMILY_CUES for cue in cues))
-_PROSPECTIVE = re.compile(vocab.PROSPECTIVE)
-_PROSPECTIVE_AFTER = re.compile(vocab.PROSPECTIVE_AFTER)
+_PROSPECTIVE = LazyPattern(vocab.PROSPECTIVE)
+_PROSPECTIVE_AFTER = LazyPattern(vocab.PROSPECTIVE_AFTER)
 _REGULATORS = tuple((name, _compile(cues)) for name, cues in vocab.REGULATORS)
 _JURISDICTIONS = tuple((name, _compile(cues)) for name, cues in vocab.JURISDICTIONS)
 _PERIODS = tuple((name, _compile(cues)) for name, cues in vocab.PERIODS)
@@ -74,24 +81,24 @@ _VENUES = tuple((name, _compile(cues)) for name, cues in vocab.VENUES)
 _ANY_VENUE = _compile(tuple(cue for _, cues in vocab.VENUES for cue in cues))
 _POSITIVE = _compile(vocab.POSITIVE)
 _NEGATIVE = _compile(vocab.NEGATIVE)
-_NEGATED_POSITIVE = re.compile(vocab.NEGATED_POSITIVE)
+_NEGATED_POSITIVE = LazyPattern(vocab.NEGATED_POSITIVE)
 _NCT = re.compile(r"\bnct\d{8}\b")
 _PHASE = re.compile(r"\b(?:phase|fase|phase-)\s?(iii|ii|i|[123])(?:b|a)?\b")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3"}
 # An acronym before or after a trial word: "ADAPT trial", "ADHERE study", "essai ADAPT", "Studie ADVANCE".
 # Matched case-blind over text whose capitals are kept: a name counts only when written as an acronym.
 _TRIAL_WORDS = "trials?|study|studies|studien?|essais?|studio|studi|estudios?"
-_TRIAL_BEFORE = re.compile(
+_TRIAL_BEFORE = LazyPattern(
     rf"\b([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\s+(?:phase\s+(?:iii|ii|i|[123])\s+)?(?:{_TRIAL_WORDS})\b",
     re.IGNORECASE,
 )
-_TRIAL_AFTER = re.compile(rf"\b(?:{_TRIAL_WORDS})\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b", re.IGNORECASE)
+_TRIAL_AFTER = LazyPattern(rf"\b(?:{_TRIAL_WORDS})\s+([a-z][a-z0-9]*(?:[+-][a-z0-9]+)*)\b", re.IGNORECASE)
 _NAME_PARTS = re.compile(r"[+-]")
 _MONTH = "|".join(sorted(vocab.MONTHS, key=len, reverse=True))
 _DATES = (  # (pattern, order of its groups): month-day-year, day-month-year, year-month-day
-    (re.compile(rf"\b({_MONTH})\.? (\d{{1,2}}),? (\d{{4}})\b"), "mdy"),
-    (re.compile(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH})\.?(?: de)? (\d{{4}})\b"), "dmy"),
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|(\d{4})年(\d{1,2})月(\d{1,2})日"), "ymd"),
+    (LazyPattern(rf"\b({_MONTH})\.? (\d{{1,2}}),? (\d{{4}})\b"), "mdy"),
+    (LazyPattern(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH})\.?(?: de)? (\d{{4}})\b"), "dmy"),
+    (LazyPattern(r"\b(\d{4})-(\d{2})-(\d{2})\b|(\d{4})年(\d{1,2})月(\d{1,2})日"), "ymd"),
 )
 # "PF-06823859 study drug", "ARGX-113": a compound's code, not a trial
 _COMPOUND_CODE = re.compile(r"[a-z]{1,5}-?\d{3,}")
@@ -160,7 +167,7 @@ def _family_of_folded(title: str, lede: str, event_type: str | None) -> tuple[st
     return vocab.FAMILY_BY_EVENT_TYPE.get(event_type or "", ""), False
 
 
-def _named(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> frozenset[str]:
+def _named(patterns: tuple[tuple[str, LazyPattern], ...], text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in patterns if pattern.search(text))
 
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipewatch.domain.ingest.sources import SourceClass, SourceConfig, SourcesConfig
-from pipewatch.domain.models import FetchedItem, SourceState
+from pipewatch.domain.ingest.sources import SourceConfig, SourcesConfig
+from pipewatch.domain.models import FetchedItem, SourceClass, SourceState
 
 DEFAULT_AGENTS_PER_TASK = 5
 

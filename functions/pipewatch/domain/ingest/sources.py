@@ -23,9 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from pipewatch.domain.models import DocType
-
-SourceClass = Literal["registry", "news"]
+from pipewatch.domain.models import DocType, SourceClass
 
 # How often each class of source is polled (minutes). Registries change slowly and rate-limit hard.
 POLL_MINUTES: dict[SourceClass, int] = {"registry": 60, "news": 15}

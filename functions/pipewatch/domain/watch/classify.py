@@ -13,24 +13,27 @@ Pure and deterministic; never raises on any text.
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import NamedTuple
+from functools import cached_property
 
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
+from pipewatch.domain.watch.cue_index import CueIndex, compiled, cue_index
 from pipewatch.domain.watch.cues import (
     Best,
     CjkCues,
+    ObjectRule,
     Registry,
+    RuleInfo,
     SeverityRule,
     literal_stems,
     quote,
+    rule_infos,
     title_gate,
     words_regex,
 )
-from pipewatch.domain.watch.match import MAX_FIELD_CHARS, Matcher, MatchResult, trie_regex
+from pipewatch.domain.watch.match import MAX_FIELD_CHARS, MatchResult
 from pipewatch.domain.watch.normalize import padded
 from pipewatch.domain.watch.reasons import (
     agent_reason,
@@ -38,6 +41,8 @@ from pipewatch.domain.watch.reasons import (
     developer_notes,
     indication_reason,
 )
+from pipewatch.domain.watch.shared_matcher import matcher_for
+from pipewatch.domain.watch.taxonomy import SeverityRule as SeverityConfig
 from pipewatch.domain.watch.taxonomy import Taxonomy
 from pipewatch.domain.watch.watchlist import Watchlist
 
@@ -100,75 +105,29 @@ def _classification(  # noqa: PLR0917 - one argument per field
     return model
 
 
-class _RuleInfo(NamedTuple):
-    """What a cue of one event rule means, looked up by the rule's group name (m.lastgroup)."""
-
-    event: EventType
-    weak: bool
-    rank: int  # taxonomy priority: lower wins
-    cancel: re.Pattern[str] | None
-
-
 class Classifier:
     def __init__(self, watchlist: Watchlist, taxonomy: Taxonomy) -> None:
         self.watchlist = watchlist
         self.taxonomy = taxonomy
-        self._matcher = Matcher(watchlist)
+        self._matcher = matcher_for(watchlist)
         self._rank = {event: rank for rank, event in enumerate(taxonomy.priority)}
         rules = taxonomy.events
         self._rules = rules
-        rule_patterns = [rule.all_patterns() for rule in rules]
-        # Gate: one trie of the literal words every cue starts with; the cue patterns are then tried only
-        # where a gate word starts (a few places per title instead of every word).
-        rule_stems = [[literal_stems(p) for p in patterns] for patterns in rule_patterns]
-        gated = all(group is not None for stems in rule_stems for group in stems)
-        every_stem = {s for stems in rule_stems for group in stems if group for s in group}
-        self._gate = re.compile(f" (?:{trie_regex(every_stem)})") if gated else None
-        self._events: re.Pattern[str] | None = None  # the full alternation, only when some cue is not gated
-        if not gated:
-            groups = "|".join(
-                f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in patterns)})"
-                for index, patterns in enumerate(rule_patterns)
-            )
-            self._events = re.compile(rf" (?:{groups})(?= )")
-        # gate word (with its leading space, as matched) -> one regex of only the cue patterns that can start
-        # with it, grouped by their rule (YAML order kept): small regexes, quick to try. Each is compiled the
-        # first time its word is seen (most of the ~900 words never occur in one Lambda's items: cold start).
-        self._by_stem_source: dict[str, str] = {}
-        self._by_stem: dict[str, re.Pattern[str]] = {}
-        if gated:
-            # which (rule, pattern) can start at each gate word: the patterns with a stem the word starts
-            # with, found by prefix range in the sorted words (not every word against every pattern)
-            words = sorted(every_stem)
-            starts: dict[str, set[tuple[int, int]]] = {word: set() for word in words}
-            for index, stems in enumerate(rule_stems):
-                for position, group in enumerate(stems):
-                    for prefix in group or ():
-                        at = bisect.bisect_left(words, prefix)
-                        while at < len(words) and words[at].startswith(prefix):
-                            starts[words[at]].add((index, position))
-                            at += 1
-            for word, found in starts.items():
-                by_rule: dict[int, list[str]] = {}
-                for index, position in sorted(found):
-                    by_rule.setdefault(index, []).append(f"(?:{rule_patterns[index][position]})")
-                alternation = [f"(?P<r{index}>{'|'.join(chosen)})" for index, chosen in by_rule.items()]
-                self._by_stem_source[" " + word] = rf" (?:{'|'.join(alternation)})(?= )"
+        # The cue index (gate words, the cues that can start at each) is built for the first document that
+        # names a watched agent, and kept for the process (cue_index.py): a cold start pays for what it uses.
+        self._rule_patterns = tuple(rule.all_patterns() for rule in rules)
         self._cancel = {
             index: re.compile(words_regex(rule.cancel_before))
             for index, rule in enumerate(rules)
             if rule.cancel_before
         }
-        self._rule_of = {
-            f"r{index}": _RuleInfo(rule.event, rule.weak, self._rank[rule.event], self._cancel.get(index))
-            for index, rule in enumerate(rules)
-        }
+        self._rule_of, self._grammar = rule_infos(taxonomy, self._rank, self._cancel)
         self._no_rank = len(self._rank)  # worse than any event
         self._hedge = re.compile(words_regex(taxonomy.hedges)) if taxonomy.hedges else None
         self._window = taxonomy.hedge_window
-        self._cjk = CjkCues(taxonomy, self._rank)
-        # event -> its severity rules in order (patterns, CJK patterns or a watched trial's phase), and its
-        # default rule
+        # event -> its severity rules in order (patterns, CJK patterns or a watched trial's phase), compiled
+        # when an item of that event is first scored (`_severity_rules`); and its default rule
+        self._severity_config: dict[str, list[SeverityConfig]] = {}
         self._severity: dict[str, list[SeverityRule]] = {}
         self._severity_default: dict[str, tuple[Severity, str]] = {}
         for rule in taxonomy.severity:
@@ -177,16 +136,7 @@ class Classifier:
                     rule.event, (rule.severity, f"severity {rule.severity}: {rule.label}")
                 )
                 continue
-            self._severity.setdefault(rule.event, []).append(
-                SeverityRule(
-                    re.compile(words_regex(rule.all_patterns())) if rule.all_patterns() else None,
-                    re.compile("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
-                    rule.watched_trial_phase,
-                    rule.severity,
-                    rule.label,
-                    rule.title_only,
-                )
-            )
+            self._severity_config.setdefault(rule.event, []).append(rule)
         pub = taxonomy.publication
         self._pub_doc_types = frozenset(pub.doc_types)
         self._pub_source = re.compile(words_regex(pub.source_patterns)) if pub.source_patterns else None
@@ -204,6 +154,34 @@ class Classifier:
             else None
         )
         self._reasons = configured_reasons(watchlist)
+
+    # ------------------------------------------------------------------- built on first use (cold start)
+
+    @cached_property
+    def _index(self) -> CueIndex:
+        return cue_index(self._rule_patterns)
+
+    @cached_property
+    def _cjk(self) -> CjkCues:
+        """Cues in scripts without spaces: built for the first field that is not ASCII."""
+        return CjkCues(self.taxonomy, self._rank)
+
+    def _severity_rules(self, event: EventType) -> list[SeverityRule]:
+        rules = self._severity.get(event)
+        if rules is None:
+            rules = self._severity[event] = [
+                SeverityRule(
+                    compiled(words_regex(rule.all_patterns())) if rule.all_patterns() else None,
+                    compiled("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
+                    rule.watched_trial_phase,
+                    rule.severity,
+                    rule.label,
+                    rule.title_only,
+                    rule.plan_is_event,
+                )
+                for rule in self._severity_config.get(event, ())
+            ]
+        return rules
 
     # ------------------------------------------------------------------------------------------ classify
 
@@ -251,7 +229,9 @@ class Classifier:
 
     # ------------------------------------------------------------------------------------------- events
 
-    def _publication(self, raw_title: str, doc_type: str, source: str, norm_source: str) -> str | None:
+    def _publication(
+        self, raw_title: str, raw_summary: str, doc_type: str, source: str, norm_source: str
+    ) -> str | None:
         if doc_type in self._pub_doc_types:
             return f"event publication: doc_type {doc_type}"
         if self._pub_source is not None and source:
@@ -269,6 +249,10 @@ class Classifier:
             )
             if m:
                 return f"event publication: title reads like a journal article ({quote(m.group())})"
+        if self._grammar.structured_abstract is not None and raw_summary:
+            m = self._grammar.structured_abstract.match(raw_summary[:200].lstrip().lower())
+            if m:
+                return f"event publication: the summary is a structured abstract ({quote(m.group())})"
         return None
 
     def _asks(self, raw_title: str) -> str | None:
@@ -289,20 +273,21 @@ class Classifier:
 
     def _event_matches(self, text: str) -> Iterator[re.Match[str]]:
         """Cue matches left to right, never overlapping (the same as one scan of the full alternation)."""
-        if self._gate is None:
-            if self._events is not None:
-                yield from self._events.finditer(text)
+        index = self._index
+        if index.gate is None:
+            if index.events is not None:
+                yield from index.events.finditer(text)
             return
-        by_stem = self._by_stem
+        by_stem = index.by_stem
         end = 0
-        for gate in self._gate.finditer(text):
+        for gate in index.gate.finditer(text):
             start = gate.start()
             if start < end:
                 continue
             word = gate.group()
             regex = by_stem.get(word)
             if regex is None:
-                regex = by_stem[word] = re.compile(self._by_stem_source[word])
+                regex = by_stem[word] = compiled(index.by_stem_source[word])
             m = regex.match(text, start)
             if m is not None:
                 yield m
@@ -317,7 +302,10 @@ class Classifier:
         weak: Best | None = None
         strong_rank = weak_rank = self._no_rank
         rule_of = self._rule_of
+        objects = self._object_hits(text, alias_spans) if self._grammar.objects and alias_spans else None
         for m in self._event_matches(text):
+            if objects and m.start() in objects:
+                continue  # the verb has the drug as its object: read as that (below)
             rule = rule_of[m.lastgroup or "r0"]
             if rule.weak:
                 if strong is not None or rule.rank >= weak_rank:
@@ -327,10 +315,7 @@ class Classifier:
             start = m.start()
             if alias_spans and any(a_start <= start + 1 < a_end for a_start, a_end in alias_spans):
                 continue
-            if self._hedged(text, start):
-                continue
-            cancel = rule.cancel
-            if cancel is not None and cancel.search(text, max(0, start - self._window), start + 1):
+            if self._not_the_event(rule, text, start, m.group()):
                 continue
             if rule.weak:
                 weak, weak_rank = (rule.event, m.group()), rule.rank
@@ -338,14 +323,69 @@ class Classifier:
                 strong, strong_rank = (rule.event, m.group()), rule.rank
                 if strong_rank == 0:
                     break  # the most important event: nothing later can change the choice
+        for rule, cue in (objects or {}).values():
+            if rule.rank < strong_rank:
+                strong, strong_rank = (rule.event, cue), rule.rank
         return strong, weak
+
+    @staticmethod
+    def _verb_before(rule: ObjectRule, text: str, name_start: int) -> re.Match[str] | None:
+        """The rule's verb a few words before a name, tried at word starts only (nearest first)."""
+        space = name_start - 1  # the space before the name
+        for _ in range(rule.reach):
+            space = text.rfind(" ", 0, space)
+            if space < 0:
+                return None
+            m = rule.before.match(text, space, name_start)
+            if m is not None:
+                return m
+        return None
+
+    def _not_the_event(self, rule: RuleInfo, text: str, start: int, cue: str) -> bool:
+        """A cue that follows a hedge (unless the company's plan is the event), a word that cancels its rule,
+        or a determiner that makes its participle a modifier ("of FDA-approved gene therapy")."""
+        hedge = self._grammar.speculation if rule.plan_is_event else self._hedge
+        if hedge is not None and hedge.search(text, max(0, start - self._window), start + 1) is not None:
+            return True
+        cancel = rule.cancel
+        if cancel is not None and cancel.search(text, max(0, start - self._window), start + 1):
+            return True
+        return rule.attributive is not None and self._modifies(rule.attributive, text, start, cue)
+
+    def _modifies(self, participles: re.Pattern[str] | None, text: str, start: int, cue: str) -> bool:
+        """The cue is one of `participles` right after a determiner: it modifies a noun."""
+        return (
+            participles is not None
+            and self._grammar.modifier is not None
+            and participles.fullmatch(cue.strip()) is not None
+            and self._grammar.modifier.search(text, max(0, start - 40), start + 1) is not None
+        )
+
+    def _object_hits(
+        self, text: str, alias_spans: tuple[tuple[int, int], ...]
+    ) -> dict[int, tuple[RuleInfo, str]]:
+        """Verbs whose object is the watched drug ("shuts down its drug X", "discontinues X"), by where the
+        verb starts: the verb is read as that event, not as the same word in another family (a trial's
+        status), since its object says what stopped."""
+        hits: dict[int, tuple[RuleInfo, str]] = {}
+        for rule in self._grammar.objects:
+            for a_start, a_end in alias_spans:
+                m = self._verb_before(rule, text, a_start)
+                if m is None or m.start() in hits:
+                    continue
+                if rule.after is not None and rule.after.match(text, a_end):
+                    continue
+                if self._not_the_event(rule.info, text, m.start(), m.group()):
+                    continue
+                hits[m.start()] = (rule.info, m.group() + text[a_start:a_end])
+        return hits
 
     def _event(
         self, found: MatchResult, raw_title: str, raw_summary: str, where: tuple[str, str, str]
     ) -> tuple[EventType, str]:
         doc_type, source, url = where
         norm_source = padded(source) if source else ""  # normalised once for both source checks
-        publication = self._publication(raw_title, doc_type, source, norm_source)
+        publication = self._publication(raw_title, raw_summary, doc_type, source, norm_source)
         if publication is not None:
             return "publication", publication
         registry = self._registry.event_of(raw_title, doc_type, (source, norm_source), url)
@@ -356,19 +396,19 @@ class Classifier:
             # the headline's verbs are asked about, not reported; the story may still report an event
             # ("Why is argenx trading lower today?" over a summary of trial results)
             summary_strong = self._cues(found.summary, found.summary_spans)[0]
-            if summary_strong is None and self._cjk.enabled and not raw_summary.isascii():
+            if summary_strong is None and not raw_summary.isascii() and self._cjk.enabled:
                 summary_strong = self._cjk.best(raw_summary)
             if summary_strong is None:
                 return self._question_event, question
             event, text = summary_strong
             return event, f"event {event}: {quote(text)} in summary (the headline asks a question)"
         chosen, title_weak = self._cues(found.title, found.title_spans)
-        if chosen is None and self._cjk.enabled and not raw_title.isascii():
+        if chosen is None and not raw_title.isascii() and self._cjk.enabled:
             chosen = self._cjk.best(raw_title)
         field = "title"
         if chosen is None:
             summary_strong, summary_weak = self._cues(found.summary, found.summary_spans)
-            if summary_strong is None and self._cjk.enabled and not raw_summary.isascii():
+            if summary_strong is None and not raw_summary.isascii() and self._cjk.enabled:
                 summary_strong = self._cjk.best(raw_summary)
             if summary_strong is not None:
                 chosen, field = summary_strong, "summary"
@@ -379,15 +419,28 @@ class Classifier:
         if chosen is None:
             default = self.taxonomy.default_event
             return default, f"event {default}: no event cue found (default)"
-        event, text = chosen
-        return event, f"event {event}: {quote(text)} in {field}"
+        return self._explained(chosen, field, found)
+
+    def _explained(self, chosen: Best, field: str, found: MatchResult) -> tuple[EventType, str]:
+        """The chosen cue's event, except for a stop in the headline whose reason the summary states ("trials
+        paused" over "the agency asked the company to place a hold"): the reason's event, when the taxonomy
+        says it explains the stop."""
+        event, cue = chosen
+        explained_by = self.taxonomy.reason_in_summary.get(event) if field == "title" else None
+        if explained_by:
+            reason = self._cues(found.summary, found.summary_spans)[0]
+            if reason is not None and reason[0] in explained_by:
+                return reason[
+                    0
+                ], f"event {reason[0]}: {quote(cue)} in title, for {quote(reason[1])} in summary"
+        return event, f"event {event}: {quote(cue)} in {field}"
 
     def _severity_for(
         self, event: EventType, found: MatchResult, raw_title: str, raw_summary: str
     ) -> tuple[Severity, str]:
         """The first severity rule of the event that applies: its phrases (title, then summary) or the phase
         of a watched trial the item names; else the event's default."""
-        rules = self._severity.get(event, ())
+        rules = self._severity_rules(event)
         fields = ((found.title, raw_title, "title"), (found.summary, raw_summary, "summary"))
         for rule in rules:
             if rule.phase is not None:
@@ -407,8 +460,12 @@ class Classifier:
 
     def _severity_hit(self, rule: SeverityRule, text: str, raw: str) -> str | None:
         if rule.regex is not None:
+            hedge = self._grammar.speculation if rule.plan_is_event else self._hedge
             for m in rule.regex.finditer(text):
-                if not self._hedged(text, m.start()):
+                start = m.start()
+                if hedge is not None and hedge.search(text, max(0, start - self._window), start + 1):
+                    continue
+                if not self._modifies(self._grammar.participles, text, start, m.group()):
                     return m.group()
         if rule.cjk is not None and not raw.isascii():
             cjk = rule.cjk.search(unicodedata.normalize("NFKC", raw[:MAX_FIELD_CHARS]))

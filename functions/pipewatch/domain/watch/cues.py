@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipewatch.domain.models import EventType, Severity
 from pipewatch.domain.watch.normalize import MAX_FIELD_CHARS
-from pipewatch.domain.watch.taxonomy import Taxonomy
+
+if TYPE_CHECKING:  # the identity module imports this one on paths that never load a taxonomy (cold start)
+    from pipewatch.domain.watch.taxonomy import Taxonomy
 
 _REASON_TERM_CHARS = 80
 
@@ -116,6 +118,7 @@ class SeverityRule(NamedTuple):
     severity: Severity
     label: str
     title_only: bool = False
+    plan_is_event: bool = False  # only speculation hedges apply (a company's stated plan is the decision)
 
 
 class Registry:
@@ -196,3 +199,88 @@ class CjkCues:
                 best, best_rank = (event, m.group()), rank
                 break
         return best
+
+
+# ------------------------------------------------------------------------------------------- rule meanings
+
+
+class RuleInfo(NamedTuple):
+    """What a cue of one event rule means, looked up by the rule's group name (m.lastgroup)."""
+
+    event: EventType
+    weak: bool
+    rank: int  # taxonomy priority: lower wins
+    cancel: re.Pattern[str] | None
+    plan_is_event: bool = False  # only speculation hedges apply (a company's stated plan is its decision)
+    attributive: re.Pattern[str] | None = None  # participles that modify a noun after a determiner
+
+
+class ObjectRule(NamedTuple):
+    """Verbs of one event rule that count only with the watched drug as their object (`DrugObject`)."""
+
+    before: re.Pattern[str]  # the verb and up to `gap` words, ending where the drug's name starts
+    after: re.Pattern[str] | None  # words right after the name that make it another object
+    info: RuleInfo
+    reach: int  # how many words before the name a verb may start (`gap` plus a verb of up to 4 words)
+
+
+class Grammar(NamedTuple):
+    """What the taxonomy says about a headline's structure beyond its cue words."""
+
+    modifier: re.Pattern[str] | None  # a determiner before an attributive participle ("of FDA-approved")
+    speculation: re.Pattern[str] | None  # the hedges that still apply where a company's plan is the event
+    objects: list[ObjectRule]  # verbs with the watched drug as their object
+    structured_abstract: re.Pattern[str] | None  # a summary that opens with an abstract's heading
+    participles: re.Pattern[str] | None  # every family's attributive participles (severity phrases too)
+
+
+def rule_infos(
+    taxonomy: Taxonomy, rank: dict[EventType, int], cancel: dict[int, re.Pattern[str]]
+) -> tuple[dict[str, RuleInfo], Grammar]:
+    """What each event rule's cue means, by its group name, and the taxonomy's grammar."""
+    rules = taxonomy.events
+    rule_of = {
+        f"r{index}": RuleInfo(
+            rule.event,
+            rule.weak,
+            rank[rule.event],
+            cancel.get(index),
+            rule.plan_is_event,
+            re.compile("|".join(f"(?:{p})" for p in rule.attributive)) if rule.attributive else None,
+        )
+        for index, rule in enumerate(rules)
+    }
+    return rule_of, grammar(taxonomy, rule_of)
+
+
+def grammar(taxonomy: Taxonomy, rule_of: dict[str, RuleInfo]) -> Grammar:
+    modifiers = taxonomy.modifier_before
+    abstract = taxonomy.publication.summary_patterns
+    participles = [p for rule in taxonomy.events for p in rule.attributive]
+    return Grammar(
+        # ("the first approved X" is an approval: an ordinal or "only" makes the participle the news)
+        re.compile(rf" (?:{'|'.join(modifiers)}) (?:(?!first |only |sole )\S+ )?$") if modifiers else None,
+        re.compile(words_regex(taxonomy.speculation)) if taxonomy.speculation else None,
+        object_rules(taxonomy, rule_of),
+        re.compile("|".join(f"(?:{p})" for p in abstract)) if abstract else None,
+        re.compile("|".join(f"(?:{p})" for p in participles)) if participles else None,
+    )
+
+
+def object_rules(taxonomy: Taxonomy, rule_of: dict[str, RuleInfo]) -> list[ObjectRule]:
+    """The strong event rules with verbs that take the watched drug as their object, compiled."""
+    found: list[ObjectRule] = []
+    for index, rule in enumerate(taxonomy.events):
+        drug_object = rule.drug_object
+        if drug_object is None or rule.weak:
+            continue
+        after = "|".join(drug_object.cancel_after)
+        found.append(
+            ObjectRule(
+                re.compile(drug_object.pattern()),
+                re.compile(rf"(?: \S+){{0,2}} (?:{after})(?= )") if after else None,
+                rule_of[f"r{index}"],
+                drug_object.gap + 4,
+            )
+        )
+    return found

@@ -8,24 +8,30 @@ compile, languages are known, every family has a cue, every event type has a def
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from pipewatch.domain.models import EVENT_PRIORITY, EventType, Severity
-from pipewatch.domain.watch.schema import FROZEN, Pattern, check_patterns
+from pipewatch.domain.watch.schema import FROZEN, Pattern, check_patterns, checked_patterns
 
 # Languages written with spaces between words, whose cues are matched over normalised text. Japanese,
 # Chinese and Korean cues are `cjk_patterns` (matched anywhere in the raw field).
 LANGUAGES = ("en", "it", "fr", "de", "es", "pt", "nl")
 
 
-def check_languages(value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """Cues grouped by language: known language codes, at least one valid pattern each."""
+def check_languages(
+    value: dict[str, tuple[str, ...]], info: ValidationInfo | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Cues grouped by language: known language codes, at least one valid pattern each (the patterns
+    checked unless `info` says the build did, see `checked_patterns`)."""
     for language, patterns in value.items():
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}: group cues under one of {', '.join(LANGUAGES)}")
         if not patterns:
             raise ValueError(f"language {language!r} lists no cue")
-        check_patterns(patterns)
+        if info is None:
+            check_patterns(patterns)
+        else:
+            checked_patterns(patterns, info)
     return value
 
 
@@ -42,19 +48,52 @@ class Subject(BaseModel):
 
     @field_validator("who")
     @classmethod
-    def _who(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _who(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
     @field_validator("cues")
     @classmethod
-    def _cues(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        return check_languages(value)
+    def _cues(cls, value: dict[str, tuple[str, ...]], info: ValidationInfo) -> dict[str, tuple[str, ...]]:
+        return check_languages(value, info)
 
     def pattern(self) -> str:
         """One pattern: a subject, up to `gap` words, a verb of any language."""
         verbs = "|".join(f"(?:{p})" for patterns in self.cues.values() for p in patterns)
         who = "|".join(f"(?:{p})" for p in self.who)
         return f"(?:{who}) (?:\\S+ ){{0,{self.gap}}}(?:{verbs})"
+
+
+# Words that end a noun phrase: a relative clause, a preposition or a conjunction starts there.
+_NOT_IN_A_NOUN_PHRASE = r"(?:that|which|who|whose|to|in|at|for|after|as|with|by|from|on|of|and|but|than) "
+
+
+class DrugObject(BaseModel):
+    """Verbs that count only with the watched drug as their object, at most `gap` words before its name
+    ("Biogen shuts down its Alzheimer's drug Aduhelm", "halts X"): the same verb with another object is
+    ordinary language ("shuts down a plant"). Not when one of `cancel_after` follows the name within three
+    words ("halts X trial" is the trial's status, not the drug's)."""
+
+    model_config = FROZEN
+
+    gap: int = Field(default=2, ge=0, le=6)
+    cues: dict[str, tuple[Pattern, ...]] = Field(min_length=1)
+    cancel_after: tuple[Pattern, ...] = ()
+
+    @field_validator("cues")
+    @classmethod
+    def _cues(cls, value: dict[str, tuple[str, ...]], info: ValidationInfo) -> dict[str, tuple[str, ...]]:
+        return check_languages(value, info)
+
+    @field_validator("cancel_after")
+    @classmethod
+    def _after(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
+
+    def pattern(self) -> str:
+        """A verb of any language, then up to `gap` words of one noun phrase (no clause or preposition
+        between: "shuts down a plant that made X" has another object), ending where the drug's name starts."""
+        verbs = "|".join(f"(?:{p})" for patterns in self.cues.values() for p in patterns)
+        return f" (?:{verbs}) (?:(?!{_NOT_IN_A_NOUN_PHRASE})\\S+ ){{0,{self.gap}}}$"
 
 
 class EventRule(BaseModel):
@@ -73,25 +112,32 @@ class EventRule(BaseModel):
     patterns: tuple[Pattern, ...] = ()
     cues: dict[str, tuple[Pattern, ...]] = {}
     subject: Subject | None = None
+    drug_object: DrugObject | None = None
     weak: bool = False
+    # The company decides this event itself, so its announced plan is the event ("plans to discontinue",
+    # "will stop developing"): hedges do not apply to these cues.
+    plan_is_event: bool = False
+    # Participles of this family that modify a noun right after a determiner or preposition (the taxonomy's
+    # `modifier_before`): "production of FDA-approved gene therapy" names an approved drug, approves nothing.
+    attributive: tuple[Pattern, ...] = ()
     # Extra words that cancel a cue of this rule when they come just before it ("no safety signal").
     cancel_before: tuple[Pattern, ...] = ()
     # Cues in scripts written without spaces (Japanese, Chinese): matched anywhere in a non-ASCII field.
     cjk_patterns: tuple[Pattern, ...] = ()
 
-    @field_validator("patterns", "cancel_before", "cjk_patterns")
+    @field_validator("patterns", "cancel_before", "cjk_patterns", "attributive")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
     @field_validator("cues")
     @classmethod
-    def _cues(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        return check_languages(value)
+    def _cues(cls, value: dict[str, tuple[str, ...]], info: ValidationInfo) -> dict[str, tuple[str, ...]]:
+        return check_languages(value, info)
 
     @model_validator(mode="after")
     def _has_a_cue(self) -> EventRule:
-        if not self.patterns and not self.cues and self.subject is None:
+        if not self.patterns and not self.cues and self.subject is None and self.drug_object is None:
             name = self.family or self.label or self.event
             raise ValueError(
                 f"event family {name!r} has no cue: give patterns, cues by language or a subject"
@@ -124,16 +170,18 @@ class SeverityRule(BaseModel):
     # Only the title's phrasing counts: the headline says what the item is about ("launches" in a headline
     # is a launch; in an earnings release's summary it is one line of the quarter).
     title_only: bool = False
+    # A company's stated plan is the decision ("plans to discontinue"): only speculation hedges apply.
+    plan_is_event: bool = False
 
     @field_validator("patterns", "cjk_patterns")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
     @field_validator("cues")
     @classmethod
-    def _cues(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        return check_languages(value)
+    def _cues(cls, value: dict[str, tuple[str, ...]], info: ValidationInfo) -> dict[str, tuple[str, ...]]:
+        return check_languages(value, info)
 
     def all_patterns(self) -> tuple[str, ...]:
         """The language-free patterns, then each language's, in the order written."""
@@ -160,8 +208,8 @@ class RegistryRule(BaseModel):
 
     @field_validator("source_patterns", "url_patterns", "title_patterns", "results_patterns")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
 
 class PublicationRule(BaseModel):
@@ -174,11 +222,13 @@ class PublicationRule(BaseModel):
     source_patterns: tuple[Pattern, ...] = ()
     # over the lower-cased raw title, punctuation kept (journal titles: "...: a phase 2, randomised trial")
     title_patterns: tuple[Pattern, ...] = ()
+    # over the start of the raw summary: the headings of a structured abstract ("Background: ...")
+    summary_patterns: tuple[Pattern, ...] = ()
 
-    @field_validator("source_patterns", "title_patterns")
+    @field_validator("source_patterns", "title_patterns", "summary_patterns")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
 
 class QuestionRule(BaseModel):
@@ -193,8 +243,8 @@ class QuestionRule(BaseModel):
 
     @field_validator("title_patterns")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
 
 class Taxonomy(BaseModel):
@@ -206,6 +256,15 @@ class Taxonomy(BaseModel):
     # Words that make a cue a plan or a hope rather than an event ("plans to file", "seek approval").
     hedges: tuple[Pattern, ...] = ()
     hedge_window: int = Field(default=32, ge=0, le=200)
+    # A headline's event (key) whose reason the summary may state (values): "trials paused" over "the agency
+    # asked the company to place a hold" is a safety-driven stop.
+    reason_in_summary: dict[EventType, tuple[EventType, ...]] = {}
+    # The hedges that still apply where a company's plan is the event (`plan_is_event`): speculation and
+    # reported talk ("may drop", "mulls scrapping"), not the company's own stated intent ("plans to drop").
+    speculation: tuple[Pattern, ...] = ()
+    # Determiners and prepositions that make a family's `attributive` participle right after them (one word,
+    # such as a regulator's name, may stand between) a modifier of a noun, not the event.
+    modifier_before: tuple[Pattern, ...] = ()
     # Japanese puts the hedge after the verb (申請予定, "filing planned"): these cancel a CJK cue they follow.
     cjk_hedges_after: tuple[Pattern, ...] = ()
     cjk_hedge_window: int = Field(default=6, ge=0, le=50)
@@ -215,10 +274,10 @@ class Taxonomy(BaseModel):
     registry: RegistryRule = RegistryRule()
     questions: QuestionRule = QuestionRule()
 
-    @field_validator("hedges", "cjk_hedges_after")
+    @field_validator("hedges", "cjk_hedges_after", "modifier_before", "speculation")
     @classmethod
-    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_patterns(value)
+    def _patterns(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
 
     @model_validator(mode="after")
     def _consistent(self) -> Taxonomy:

@@ -1,0 +1,159 @@
+"""The console's HTML: Jinja2 templates (package data, functions/pipewatch/templates/console) with
+autoescaping on for every template, StrictUndefined, and one inlined stylesheet allowed by its hash in a
+Content-Security-Policy as strict as the reader pages' (no script, no image, no font, no other origin: the
+timeline is inline SVG markup, which needs none). Text from feeds goes through `clean` (invisible and
+bidirectional controls removed) before autoescaping; only absolute http(s) URLs become outside links."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from pipewatch.domain.models import Update
+from pipewatch.domain.render.messages import event_word
+from pipewatch.domain.render.page import outlet_days, outlets, page_headline, safe_href
+from pipewatch.domain.subscribers.records import SubscriptionRecord
+from pipewatch.domain.subscribers.subscriptions import describe
+from pipewatch.domain.text import plain_text
+
+TEMPLATES = "templates/console"
+STYLESHEET = resources.files("pipewatch").joinpath(TEMPLATES, "console.css").read_text("utf-8")
+STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(STYLESHEET.encode()).digest()).decode()
+CONTENT_SECURITY_POLICY = (
+    f"default-src 'none'; style-src '{STYLE_HASH}'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'; img-src 'none'; font-src 'none'; script-src 'none'; connect-src 'none'"
+)
+SECURITY_HEADERS: Mapping[str, str] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "private, no-store",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _outlet_names(update: Update) -> str:
+    names = [label for label, _ in outlets(update)]
+    return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("pipewatch", TEMPLATES),
+        autoescape=True,  # every template, whatever its name
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        clean=lambda text: plain_text(str(text)),
+        event_word=event_word,
+        headline=page_headline,
+        http_url=lambda url: safe_href(url) is not None,
+        outlet_count=lambda u: len(outlets(u)),
+        outlet_names=_outlet_names,
+        describe=lambda r: describe(r.subscription).split(": ", 1)[-1],
+    )
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    # The stylesheet is ours and allowed by its hash: inserted as it is (escaping its quotes would change
+    # the bytes the hash covers, and the browser would refuse it).
+    return environment().get_template(template).render(stylesheet=Markup(STYLESHEET), **context)  # noqa: S704 - our own file
+
+
+def story_outlets(update: Update) -> list[tuple[str, str, str]]:
+    return [(label, url, day) for (label, url), day in zip(outlets(update), outlet_days(update), strict=True)]
+
+
+# -- the agent timeline (inline SVG) -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    axis: int
+    start: str
+    end: str
+    ticks: list[dict[str, Any]]
+    dots: list[dict[str, Any]]
+    marks: list[dict[str, Any]]
+
+
+SEVERITY_Y = {"high": 20, "medium": 45, "low": 70}
+
+
+def timeline(
+    updates: Sequence[Update], catalysts: Sequence[tuple[date, str]], today: date, *, width: int = 720
+) -> Chart:
+    """Updates as dots (higher for more severe) and coming catalysts as squares over one time axis, from
+    the oldest update shown (at most a year back) to the last catalyst (at most a year ahead)."""
+    height, axis, pad = 140, 100, 16
+    first = min((u.first_seen.date() for u in updates), default=today - timedelta(days=90))
+    first = max(first, today - timedelta(days=365))
+    last = max((when for when, _ in catalysts), default=today + timedelta(days=30))
+    last = min(max(last, today + timedelta(days=30)), today + timedelta(days=365))
+    span = max((last - first).days, 1)
+
+    def x(day: date) -> int:
+        return pad + round((min(max(day, first), last) - first).days * (width - 2 * pad) / span)
+
+    ticks: list[dict[str, Any]] = []
+    month = date(first.year, first.month, 1)
+    step = 1 if span <= 200 else 3
+    while month <= last:
+        if month >= first:
+            ticks.append(
+                {
+                    "x": x(month),
+                    "label": month.strftime("%b %Y")
+                    if month.month == 1 or not ticks
+                    else month.strftime("%b"),
+                }
+            )
+        month = date(month.year + (month.month + step - 1) // 12, (month.month + step - 1) % 12 + 1, 1)
+    ticks.append({"x": x(today), "label": "today"})
+    dots = [
+        {
+            "x": x(u.first_seen.astimezone(UTC).date()),
+            "y": SEVERITY_Y.get(u.classification.severity or "low", 70),
+            "severity": u.classification.severity or "low",
+            "label": f"{u.first_seen.date().isoformat()}: {page_headline(u)}",
+        }
+        for u in updates
+    ]
+    marks = [{"x": x(when), "label": f"{when.isoformat()}: {title}"} for when, title in catalysts]
+    return Chart(width, height, axis, first.isoformat(), last.isoformat(), ticks, dots, marks)
+
+
+def subscription_form(record: SubscriptionRecord | None) -> dict[str, Any]:
+    if record is None:
+        return {
+            "protocol": "email",
+            "endpoint": "",
+            "agents": (),
+            "event_types": (),
+            "min_severity": "low",
+            "mode": "instant",
+        }
+    p = record.subscription.preferences
+    return {
+        "protocol": record.subscription.protocol,
+        "endpoint": record.subscription.endpoint,
+        "agents": p.agents,
+        "event_types": p.event_types,
+        "min_severity": p.min_severity,
+        "mode": p.mode,
+    }

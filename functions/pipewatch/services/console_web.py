@@ -1,0 +1,155 @@
+"""The console's shared parts: the request and answer it handles, the watchlist's vocabulary its forms
+offer, and `ConsoleBase` (the collaborators every console page uses, and how a page, a refusal, a redirect
+and a cookie are made). The pages are in services/console*.py; `ConsoleService` (services/console.py)
+combines them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pipewatch.observability import logger
+from pipewatch.services import console_views as views
+from pipewatch.services.console_auth import (
+    TokenRefused,
+    TokenVerifier,
+    Viewer,
+    csrf_token,
+)
+from pipewatch.services.ports import (
+    CatalystLister,
+    FeedbackLabels,
+    IdentityProvider,
+    KeySource,
+    SourceHealth,
+    UpdateIndex,
+    UpdateLookup,
+)
+from pipewatch.services.subscriptions import (
+    SubscriptionService,
+)
+
+HTML = "text/html; charset=utf-8"
+CSV = "text/csv; charset=utf-8"
+SESSION_COOKIE = "pw_session"
+SIGNIN_COOKIE = "pw_signin"
+PREVIEW_DAYS = 30
+SESSION_SECONDS = 3600
+PROTOCOLS = ("email", "sms", "slack", "teams", "webhook")
+
+
+@dataclass(frozen=True)
+class ConsoleRequest:
+    method: str
+    path: str  # below the console's base, e.g. "/updates"
+    base: str  # the console's base path as the browser sees it, e.g. "/dev/console"
+    site: str = ""  # scheme://host (the Hosted UI's redirect URI is built from it)
+    params: Mapping[str, str] = field(default_factory=dict)
+    form: Mapping[str, str] = field(default_factory=dict)
+    cookies: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConsoleResponse:
+    status: int
+    content_type: str
+    body: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    cookies: Sequence[str] = ()
+    chunks: Iterator[str] | None = None  # a streamed body (the CSV exports)
+
+    def text(self) -> str:
+        return self.body if self.chunks is None else self.body + "".join(self.chunks)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The watchlist's ids and the source ids the filters offer."""
+
+    agents: Sequence[str] = ()
+    indications: Sequence[str] = ()
+    sources: Sequence[str] = ()
+
+
+class ConsoleBase:
+    def __init__(
+        self,
+        *,
+        index: UpdateIndex,
+        updates: UpdateLookup,
+        calendar: CatalystLister,
+        sources: SourceHealth,
+        feedback: FeedbackLabels,
+        subscriptions: SubscriptionService,
+        keys: KeySource,
+        verifier: TokenVerifier,
+        identity: IdentityProvider,
+        vocabulary: Vocabulary,
+        hosted_ui: bool = True,
+        links: Callable[[str], Mapping[str, str]] | None = None,
+        failing_after: int = 3,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        random_bytes: Callable[[int], bytes] = os.urandom,
+    ) -> None:
+        self._index = index
+        self._updates = updates
+        self._calendar = calendar
+        self._sources = sources
+        self._feedback = feedback
+        self._subscriptions = subscriptions
+        self._keys = keys
+        self._verifier = verifier
+        self._identity = identity
+        self._vocabulary = vocabulary
+        self._hosted_ui = hosted_ui
+        self._links = links
+        self._failing_after = failing_after
+        self._clock = clock
+        self._random_bytes = random_bytes
+
+    # -- plumbing ----------------------------------------------------------------------------------------
+    def _csrf_key(self) -> bytes:
+        return self._keys.get(create=True).current
+
+    def _cookie(self, request: ConsoleRequest, name: str, value: str, max_age: int) -> str:
+        path = request.base or "/"
+        return f"{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Lax"
+
+    def _page(
+        self, request: ConsoleRequest, viewer: Viewer | None, template: str, status: int = 200, **context: Any
+    ) -> ConsoleResponse:
+        session = request.cookies.get(SESSION_COOKIE, "")
+        body = views.render(
+            template,
+            base=request.base,
+            viewer=viewer,
+            csrf=csrf_token(self._csrf_key(), session) if viewer else context.pop("csrf", ""),
+            message=context.pop("message", ""),
+            error=context.pop("error", ""),
+            section=context.pop("section", ""),
+            **context,
+        )
+        return ConsoleResponse(status, HTML, body, views.SECURITY_HEADERS)
+
+    def _message(
+        self, request: ConsoleRequest, status: int, title: str, text: str, viewer: Viewer | None = None
+    ) -> ConsoleResponse:
+        return self._page(
+            request, viewer, "message.html", status, title=title, text=text, link="", link_text=""
+        )
+
+    def _redirect(self, location: str, cookies: Sequence[str] = ()) -> ConsoleResponse:
+        return ConsoleResponse(303, HTML, "", {**views.SECURITY_HEADERS, "Location": location}, cookies)
+
+    def viewer(self, request: ConsoleRequest) -> Viewer | None:
+        token = request.cookies.get(SESSION_COOKIE, "")
+        if not token:
+            return None
+        try:
+            return self._verifier.verify(token)
+        except TokenRefused as exc:
+            logger.info("console session refused", extra={"reason": str(exc)[:200]})
+            return None

@@ -1,0 +1,47 @@
+"""The console on the template's stack in moto (stack_run.py drives it with a session moto's user pool
+issued, as the Hosted UI would, and records its AWS calls for the least-privilege proof): every page
+answers, a request without a session goes to sign-in, feedback is recorded, e-mail and webhook
+subscriptions are created, changed and deleted through the subscription service with the analyst as owner."""
+
+from __future__ import annotations
+
+import pytest
+from stack_run import StackRun, stack_run
+
+
+@pytest.fixture(scope="module")
+def run() -> StackRun:
+    return stack_run()
+
+
+def test_given_the_console_on_the_stack_then_each_request_answers_as_it_should(run: StackRun) -> None:
+    statuses = [(c.method, c.resource.split("?")[0].split("/")[1], c.status) for c in run.console_responses]
+
+    assert statuses[0] == ("GET", "updates", 303)  # no session: to sign-in
+    assert statuses[1:] == [
+        ("GET", "updates", 200),
+        ("GET", "updates", 200),
+        ("GET", "agent", 200),
+        ("GET", "story", 200),
+        ("POST", "story", 303),  # feedback recorded, back to the story
+        ("GET", "calendar", 200),
+        ("GET", "calendar.csv", 200),
+        ("GET", "sources", 200),
+        ("GET", "updates.csv", 200),
+        ("POST", "subscriptions", 200),
+        ("POST", "subscriptions", 200),
+        ("GET", "subscriptions", 200),
+        ("POST", "subscriptions", 200),  # changed
+        ("POST", "subscriptions", 200),  # deleted
+    ]
+
+
+def test_given_the_console_then_its_pages_show_the_stacks_updates_and_subscriptions(run: StackRun) -> None:
+    by_path = {c.resource: str(c.body) for c in run.console_responses}
+
+    assert 'class="title"' in by_path["/updates"]
+    assert "Saved." in by_path["/subscriptions"] or "Subscribed." in str(run.console_responses[11].body)
+    assert "Webhook signing secret (shown once)" in str(run.console_responses[11].body)
+    assert "console-analyst@example.com" in by_path["/subscriptions"]
+    assert "Deleted the subscription of" in str(run.console_responses[-1].body)
+    assert by_path["/updates.csv?agent=efgartigimod"].startswith("first_seen,")

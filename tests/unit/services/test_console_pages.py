@@ -1,0 +1,147 @@
+"""The console's pages on fakes: hostile text stays inert (autoescaped, invisible controls removed, only
+http(s) links), every page carries the strict CSP, feedback is recorded for the signed-in analyst, the
+subscription preview lists what the filter would have sent, and ownership holds (another analyst's
+subscription answers 403; an admin sees and changes all)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from console_kit import console, mint, update
+from fakes import subscription_record
+from pipewatch.services.console_views import CONTENT_SECURITY_POLICY
+
+ALICE = mint("alice-sub")
+BOB = mint("bob-sub")
+ADMIN = mint("root-sub", groups=("admins",))
+HOSTILE = "<script>alert(1)</script>\u202eevil <img src=x onerror=alert(2)>"
+
+
+PAGES = ["/updates", "/story/u-000001", "/agent/efgartigimod", "/calendar", "/sources", "/subscriptions"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_given_hostile_text_then_each_page_escapes_it_and_carries_the_csp(path: str) -> None:
+    hostile = update(1, title=HOSTILE, summary=HOSTILE, url="javascript:alert(3)", sources=(HOSTILE,))
+    kit = console([hostile])
+
+    answer = kit.get(path, ALICE)
+
+    assert answer.status == 200
+    assert answer.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "<script>" not in answer.body and "<img" not in answer.body and "\u202e" not in answer.body
+    assert 'href="javascript:' not in answer.body
+    assert "script-src 'none'" in CONTENT_SECURITY_POLICY
+
+
+def test_given_an_update_then_its_row_has_date_outlets_and_link() -> None:
+    kit = console(
+        [
+            update(
+                1, sources=("Reuters", "Endpoints"), story_urls=("https://r.example/1", "https://e.example/1")
+            )
+        ]
+    )
+
+    body = kit.get("/updates", ALICE).body
+
+    assert "2026-12-01 11:00" in body and "2 outlets: Reuters, Endpoints" in body
+    assert 'href="/dev/console/story/u-000001"' in body and 'href="https://news.example/1"' in body
+
+
+def test_given_feedback_then_it_is_recorded_for_the_analyst_and_the_story_thanks_them() -> None:
+    kit = console([update(1)])
+
+    answer = kit.post("/story/u-000001/feedback", ALICE, {"label": "wrong_event_type"})
+
+    assert answer.status == 303
+    assert [f.subscription_id for f in kit.feedback.stored.values()] == ["console:alice-sub"]
+    assert "you told us wrong event type" in kit.get("/story/u-000001", ALICE).body
+
+
+def test_given_a_filter_then_the_preview_lists_what_it_would_have_sent_in_30_days() -> None:
+    kit = console([update(1), update(2, classification={"severity": "high"}), update(3, hours_ago=24 * 40)])
+
+    form = {"endpoint": "alice@example.com", "agents": "efgartigimod", "min_severity": "high"}
+    answer = kit.post("/subscriptions", ALICE, {**form, "action": "preview"})
+
+    assert "would have sent you 1 alert:" in answer.body
+    assert re.findall(r'/story/(u-\d+)">', answer.body.split("Preview", 1)[1]) == ["u-000002"]
+    assert kit.table.records == {}  # a preview saves nothing
+
+
+def test_given_analysts_then_each_sees_and_changes_only_their_own_subscriptions_and_an_admin_all() -> None:
+    kit = console()
+    saved = kit.post("/subscriptions", ALICE, {"endpoint": "alice@example.com", "action": "save"})
+    sid = next(iter(kit.table.records))
+    created = kit.table.records[sid].created_at
+    kit.table.records["other"] = subscription_record(
+        "carol@example.com", now=created, owner="cognito:carol-sub"
+    )
+
+    assert saved.status == 200 and kit.table.records[sid].owner == "cognito:alice-sub"
+    assert "alice@example.com" in kit.get("/subscriptions", ALICE).body
+    assert "alice@example.com" not in kit.get("/subscriptions", BOB).body
+    assert kit.get(f"/subscriptions/{sid}", BOB).status == 403
+    assert kit.post(f"/subscriptions/{sid}/delete", BOB, {}).status == 403
+    assert kit.post(f"/subscriptions/{sid}", BOB, {"min_severity": "high", "action": "save"}).status == 403
+    assert kit.post("/subscriptions", BOB, {"endpoint": "alice@example.com", "action": "save"}).status == 403
+    admin_view = kit.get("/subscriptions", ADMIN).body
+    assert "alice@example.com" in admin_view and "carol@example.com" in admin_view
+    assert kit.post(f"/subscriptions/{sid}/delete", ADMIN, {}).status == 200
+    assert sid not in kit.table.records
+
+
+def test_given_an_edit_then_the_preferences_change_and_the_endpoint_stays() -> None:
+    kit = console()
+    kit.post("/subscriptions", ALICE, {"endpoint": "alice@example.com", "action": "save"})
+    sid = next(iter(kit.table.records))
+
+    answer = kit.post(f"/subscriptions/{sid}", ALICE, {"event_types": "safety", "min_severity": "high",
+                                                       "mode": "digest", "action": "save"})  # fmt: skip
+
+    prefs = kit.table.records[sid].subscription.preferences
+    assert answer.status == 200
+    assert (prefs.event_types, prefs.min_severity, prefs.mode) == (("safety",), "high", "digest")
+
+
+def test_given_the_csv_export_then_it_is_an_attachment_with_the_lists_filters() -> None:
+    kit = console([update(1), update(2, agent="dazukibart")])
+
+    answer = kit.get("/updates.csv", ALICE, agent="dazukibart")
+
+    assert answer.content_type.startswith("text/csv")
+    assert "attachment" in answer.headers["Content-Disposition"]
+    text = answer.text()
+    assert text.count("u-00000") == 1 and "u-000002" in text
+
+
+def test_given_the_atom_feed_then_it_names_its_xsl_stylesheet_served_without_sign_in() -> None:
+    kit = console([update(1)])
+
+    feed = kit.get("/feed.atom", ALICE)
+    stylesheet = kit.get("/feed.xsl")
+
+    assert '<?xml-stylesheet type="text/xsl" href="/dev/console/feed.xsl"?>' in feed.body
+    assert stylesheet.status == 200 and "xsl:stylesheet" in stylesheet.body
+
+
+def test_given_an_unknown_page_or_agent_then_404() -> None:
+    kit = console()
+
+    assert kit.get("/nowhere", ALICE).status == 404
+    assert kit.get("/agent/aspirin", ALICE).status == 404
+    assert kit.get("/story/u-missing", ALICE).status == 404
+
+
+def test_given_a_page_then_its_inline_stylesheet_is_exactly_what_the_csp_hash_allows() -> None:
+    import base64
+    import hashlib
+
+    body = console([update(1)]).get("/updates", ALICE).body
+    style = body.split("<style>", 1)[1].split("</style>", 1)[0]
+
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in CONTENT_SECURITY_POLICY
