@@ -589,6 +589,32 @@ class ListedCatalysts:
         return [e for e in self.entries if agent is None or e.agent == agent]
 
 
+# -- live watchlist (issue 26): the agents' "watched since" marks ------------------------------------------
+
+
+@dataclass
+class InMemoryWatchMarks:
+    """The WatchMarkStore and WatchMarkEraser ports over a dict, with the adapter's rules: created with every
+    agent at EPOCH, then each new agent marked at its first poll; `forget` removes marks."""
+
+    since: dict[str, datetime] | None = None
+    reads: int = 0
+
+    def watched_since(self, watchlist: Sequence[str], now: datetime) -> dict[str, datetime]:
+        from pipewatch.domain.ingest.back_catalogue import EPOCH
+
+        self.reads += 1
+        if self.since is None:
+            self.since = {a: EPOCH for a in watchlist}
+        for agent in watchlist:
+            self.since.setdefault(agent, now)
+        return dict(self.since)
+
+    def forget(self, agent_ids: Sequence[str]) -> None:
+        for agent in agent_ids:
+            (self.since or {}).pop(agent, None)
+
+
 # -- the console -------------------------------------------------------------------------------------------
 
 

@@ -41,7 +41,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "unsubscribe": ("pipewatch.commands.subscriptions", "remove a subscription"),
     "subscriptions": ("pipewatch.commands.subscriptions", "list subscriptions"),
     "catalysts": ("pipewatch.commands.catalysts", "extract catalysts from JSON lines, or list the calendar"),
-    "watchlist": ("pipewatch.commands.watchlist", "show the watchlist, or check a watchlist file"),
+    "watchlist": (
+        "pipewatch.commands.watchlist",
+        "show or check a watchlist; push, pull, history, rollback the stack's live one",
+    ),
+    "config": (
+        "pipewatch.commands.config_live",
+        "push, pull, history, rollback the stack's live watchlist, taxonomy or sources",
+    ),
     "feedback": ("pipewatch.commands.feedback", "readers' answers: export as dev-set rows, or report"),
     "links": ("pipewatch.commands.links", "rotate the key that signs reader links (revokes old links)"),
     "sources": (

@@ -7,18 +7,24 @@ they exercise is the code Lambda runs. Imports sit inside each builder so a Lamb
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pipewatch.adapters.aws import lazy_client
 from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from pipewatch.adapters.config_store import S3ConfigStore
     from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
+    from pipewatch.services.config_admin import ConfigAdmin
     from pipewatch.services.console import ConsoleService
     from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
+    from pipewatch.services.live_config import ConfigSet, LiveConfig
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
     from pipewatch.services.ports import (
@@ -32,6 +38,101 @@ if TYPE_CHECKING:
     from pipewatch.services.sources_check import SourcesCheck
     from pipewatch.services.subscriptions import SubscriptionService
 
+ServiceT = TypeVar("ServiceT")
+
+
+# -- live configuration (issue 26) -------------------------------------------------------------------------
+def build_config_store(settings: Settings, *, s3_client: Any = None) -> S3ConfigStore:
+    """The stack's versioned config bucket ($PIPEWATCH_CONFIG_BUCKET), as the CLI pushes to it."""
+    from pipewatch.adapters.config_store import S3ConfigStore
+
+    return S3ConfigStore(s3_client or lazy_client("s3", settings), settings.require("config_bucket"))
+
+
+def build_config_admin(
+    settings: Settings, *, s3_client: Any = None, dynamodb_client: Any = None
+) -> ConfigAdmin:
+    """`pipewatch watchlist push | pull | history | rollback`: the bucket, and the subscriptions (when the
+    table is known) so a push that removes an agent lists the subscriptions naming it."""
+    from pipewatch.adapters.subscriptions import SubscriptionTable
+    from pipewatch.adapters.watch_marks import DynamoWatchMarks
+    from pipewatch.services.config_admin import ConfigAdmin
+
+    store = build_config_store(settings, s3_client=s3_client)
+    if not settings.table_name:
+        return ConfigAdmin(store)
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
+    return ConfigAdmin(
+        store,
+        subscriptions=SubscriptionTable(ddb, settings.table_name),
+        marks=DynamoWatchMarks(ddb, settings.table_name),
+    )
+
+
+def build_live_config(
+    settings: Settings,
+    *,
+    s3_client: Any = None,
+    clock: Callable[[], datetime] | None = None,
+    metrics: MetricsSink | None = None,
+) -> LiveConfig:
+    """The configuration a container applies: the bucket's current versions (re-read at most every
+    `config_refresh_seconds`), the packaged files without a bucket, an override wherever one is set."""
+    from datetime import timedelta
+
+    from pipewatch.observability import PowertoolsMetricsSink
+    from pipewatch.services.live_config import LiveConfig
+
+    return LiveConfig(
+        build_config_store(settings, s3_client=s3_client) if settings.config_bucket else None,
+        overrides={
+            "watchlist.yaml": settings.watchlist_override,
+            "taxonomy.yaml": settings.taxonomy_override,
+            "sources.yaml": settings.sources_override,
+        },
+        refresh=timedelta(seconds=settings.config_refresh_seconds),
+        metrics=metrics or PowertoolsMetricsSink(),
+        **({"clock": clock} if clock else {}),
+    )
+
+
+def current_config(settings: Settings, config: ConfigSet | None = None) -> ConfigSet:
+    """`config` when given, else what applies now (one read of the bucket, or the packaged files)."""
+    return config or build_live_config(settings).current()
+
+
+class _LiveService:
+    """A service rebuilt from the configuration whenever its version changes (a push applied): each call
+    goes to the service built from the current set, so a running container picks a push up without a
+    restart. Checking costs nothing within the refresh interval (the live config answers from memory)."""
+
+    __slots__ = ("_build", "_built", "_live", "_versions")
+
+    def __init__(self, live: LiveConfig, build: Callable[[ConfigSet], Any]) -> None:
+        self._live = live
+        self._build = build
+        self._versions: tuple[str, ...] = ()
+        self._built: Any = None
+
+    def current(self) -> Any:
+        config = self._live.current()
+        if self._built is None or config.versions != self._versions:
+            self._built = self._build(config)
+            self._versions = config.versions
+        return self._built
+
+    def config_versions(self) -> tuple[str, ...]:
+        """The versions (watchlist, taxonomy, sources) the service last used (a stack test's evidence)."""
+        return self._versions
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.current(), name)
+
+
+def live_service(live: LiveConfig, build: Callable[[ConfigSet], ServiceT]) -> ServiceT:
+    """`build(config)` for the configuration that applies at each call (see _LiveService)."""
+    return cast("ServiceT", _LiveService(live, build))
+
 
 def build_poll_service(
     settings: Settings,
@@ -39,21 +140,18 @@ def build_poll_service(
     fetcher: Any = None,
     metrics: MetricsSink | None = None,
     dynamodb_client: Any = None,
+    config: ConfigSet | None = None,
 ) -> PollService:
     from pipewatch.adapters.http import HttpFetcher
     from pipewatch.adapters.sources import poll_source
     from pipewatch.adapters.store import Store
-    from pipewatch.config import load_data_file
-    from pipewatch.domain.ingest.sources import SourcesConfig
+    from pipewatch.adapters.watch_marks import DynamoWatchMarks
     from pipewatch.domain.watch.classify import Classifier
-    from pipewatch.domain.watch.taxonomy import Taxonomy
-    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.poll import PollService
 
-    watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
-    taxonomy = load_data_file("taxonomy.yaml", Taxonomy, settings.taxonomy_override)
-    sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
+    config = current_config(settings, config)
+    watchlist, taxonomy, sources = config.watchlist, config.taxonomy, config.sources
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
     return PollService(
         store=Store(ddb, settings.require("table_name")),
@@ -66,6 +164,7 @@ def build_poll_service(
         sources=sources,
         metrics=metrics or PowertoolsMetricsSink(),
         alarm_after_failures=settings.source_alarm_failures,
+        watch_marks=DynamoWatchMarks(ddb, settings.require("table_name")),
     )
 
 
@@ -73,13 +172,10 @@ def build_sources_check(settings: Settings, *, fetcher: Any = None) -> SourcesCh
     """`pipewatch sources check`: the configured sources, the real fetcher and pollers, no store."""
     from pipewatch.adapters.http import HttpFetcher
     from pipewatch.adapters.sources import poll_source
-    from pipewatch.config import load_data_file
-    from pipewatch.domain.ingest.sources import SourcesConfig
-    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.sources_check import SourcesCheck
 
-    watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
-    sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
+    config = current_config(settings)
+    watchlist, sources = config.watchlist, config.sources
     return SourcesCheck(
         sources=sources,
         fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
@@ -90,17 +186,15 @@ def build_sources_check(settings: Settings, *, fetcher: Any = None) -> SourcesCh
 
 
 def build_calendar_service(
-    settings: Settings, *, dynamodb_client: Any = None, watchlist: Any = None
+    settings: Settings, *, dynamodb_client: Any = None, watchlist: Any = None, config: ConfigSet | None = None
 ) -> CalendarService:
     """The catalyst calendar: fed by the poll, checked daily by the catalyst-check Lambda."""
     from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.store import Store
-    from pipewatch.config import load_data_file
     from pipewatch.domain.catalysts.extract import Extractor
-    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.calendar import CalendarService
 
-    watchlist = watchlist or load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
+    watchlist = watchlist or current_config(settings, config).watchlist
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
     table = settings.require("table_name")
     return CalendarService(
@@ -164,17 +258,14 @@ def signed_links(settings: Settings, *, dynamodb_client: Any = None, kms_client:
 
 
 def build_plan_service(
-    settings: Settings, *, sqs_client: Any = None, agents_per_task: int = 0
+    settings: Settings, *, sqs_client: Any = None, agents_per_task: int = 0, config: ConfigSet | None = None
 ) -> PlanService:
     """The plan Lambda: watchlist + sources -> poll tasks on the SQS poll queue (no classifier, no HTTP)."""
     from pipewatch.adapters.task_queue import SqsTaskQueue
-    from pipewatch.config import load_data_file
-    from pipewatch.domain.ingest.sources import SourcesConfig
-    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.plan import DEFAULT_AGENTS_PER_TASK, PlanService
 
-    watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
-    sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
+    config = current_config(settings, config)
+    watchlist, sources = config.watchlist, config.sources
     return PlanService(
         sources=sources,
         agent_ids=[agent.id for agent in watchlist.agents],
@@ -191,6 +282,7 @@ def build_subscription_service(
     check_watchlist: bool = True,
     kms_client: Any = None,
     destination_check: Any = None,
+    config: ConfigSet | None = None,
 ) -> SubscriptionService:
     from pipewatch.adapters.secrets import KmsEnvelopeCipher
     from pipewatch.adapters.subscriptions import SnsSubscriptions, SubscriptionTable
@@ -200,10 +292,7 @@ def build_subscription_service(
     agents: list[str] | None = None
     indications: list[str] | None = None
     if check_watchlist:
-        from pipewatch.config import load_data_file
-        from pipewatch.domain.watch.watchlist import Watchlist
-
-        watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
+        watchlist = current_config(settings, config).watchlist
         agents = [a.id for a in watchlist.agents]
         indications = [i.id for i in watchlist.indications]
     return SubscriptionService(

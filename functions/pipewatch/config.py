@@ -266,6 +266,33 @@ def clear_cache() -> None:
     _cached_parse.cache_clear()
 
 
+# The configuration files the stack keeps live (issue 26), each with the model that validates it.
+CONFIG_FILES = ("watchlist.yaml", "taxonomy.yaml", "sources.yaml")
+
+
+def config_model(name: str) -> type[BaseModel]:
+    """The pydantic model of a configuration file; ConfigError for a name that is not one."""
+    from pipewatch.domain.ingest.sources import SourcesConfig
+    from pipewatch.domain.watch.taxonomy import Taxonomy
+    from pipewatch.domain.watch.watchlist import Watchlist
+
+    models: dict[str, type[BaseModel]] = {
+        "watchlist.yaml": Watchlist,
+        "taxonomy.yaml": Taxonomy,
+        "sources.yaml": SourcesConfig,
+    }
+    if name not in models:
+        raise ConfigError(f"{name}: not a configuration file (one of {', '.join(CONFIG_FILES)})")
+    return models[name]
+
+
+def validate_config_document(name: str, text: str, *, origin: str = "") -> BaseModel:
+    """A configuration file's text validated as the pipeline loads it (the checks `watchlist check` runs):
+    `pipewatch watchlist push` calls it before uploading, and every function again before applying a
+    stored version. ConfigError (file, key, problem) when invalid."""
+    return parse_yaml_model(text, config_model(name), origin=origin or name)
+
+
 def load_classifier(watchlist: str | Path | None = None, taxonomy: str | Path | None = None) -> Classifier:
     """The classifier over the given (or packaged) watchlist and taxonomy; ConfigError if invalid.
 

@@ -38,6 +38,11 @@ class Settings:
     watchlist_override: str = ""
     taxonomy_override: str = ""
     sources_override: str = ""
+    # The versioned bucket holding the live watchlist, taxonomy and sources (issue 26, docs/decisions/0009):
+    # empty = the packaged files. An override above still wins over the bucket (local runs, tests).
+    config_bucket: str = ""
+    # How long a container uses a configuration version before asking the bucket again (a conditional GET).
+    config_refresh_seconds: float = 300.0
     # The variables sources.yaml may name for credentials and contacts (NCBI_API_KEY, PIPEWATCH_CONTACT_EMAIL,
     # PIPEWATCH_EDGAR_CONTACT, ...): read here once, so adapters never read the environment themselves.
     source_environment: Mapping[str, str] = dataclasses.field(default_factory=dict)
@@ -74,6 +79,10 @@ class Settings:
             raise ValueError(
                 f"idempotency_ttl_seconds: should be greater than 0, got {self.idempotency_ttl_seconds}"
             )
+        if self.config_refresh_seconds < 0:
+            raise ValueError(
+                f"config_refresh_seconds: should be 0 or more, got {self.config_refresh_seconds}"
+            )
         if self.catalyst_grace_days < 0:
             raise ValueError(f"catalyst_grace_days: should be 0 or more, got {self.catalyst_grace_days}")
 
@@ -91,6 +100,7 @@ class Settings:
             "watchlist_override": env.get("PIPEWATCH_WATCHLIST", ""),
             "taxonomy_override": env.get("PIPEWATCH_TAXONOMY", ""),
             "sources_override": env.get("PIPEWATCH_SOURCES", ""),
+            "config_bucket": env.get("PIPEWATCH_CONFIG_BUCKET", ""),
             "source_environment": {k: v for k, v in env.items() if k.startswith(SOURCE_ENV_PREFIXES)},
             "site_url": env.get("PIPEWATCH_SITE_URL", "").rstrip("/"),
             "link_key_id": env.get("PIPEWATCH_LINK_KEY_ID", ""),
@@ -117,6 +127,8 @@ class Settings:
             values["source_alarm_failures"] = _number(env, "PIPEWATCH_SOURCE_ALARM_FAILURES", int)
         if "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS" in env:
             values["idempotency_ttl_seconds"] = _number(env, "PIPEWATCH_IDEMPOTENCY_TTL_SECONDS", int)
+        if "PIPEWATCH_CONFIG_REFRESH_SECONDS" in env:
+            values["config_refresh_seconds"] = _number(env, "PIPEWATCH_CONFIG_REFRESH_SECONDS", float)
         if "PIPEWATCH_CATALYST_GRACE_DAYS" in env:
             values["catalyst_grace_days"] = _number(env, "PIPEWATCH_CATALYST_GRACE_DAYS", int)
         return cls(**values)
@@ -142,6 +154,7 @@ _ENV_NAMES = {
     "table_name": "PIPEWATCH_TABLE",
     "topic_arn": "PIPEWATCH_TOPIC_ARN",
     "poll_queue_url": "PIPEWATCH_POLL_QUEUE_URL",
+    "config_bucket": "PIPEWATCH_CONFIG_BUCKET",
     "cognito_pool_id": "PIPEWATCH_COGNITO_POOL_ID",
     "cognito_client_id": "PIPEWATCH_COGNITO_CLIENT_ID",
     "cognito_domain": "PIPEWATCH_COGNITO_DOMAIN",

@@ -88,7 +88,9 @@ class CallRecorder:
     def queue_arn(self, url: str) -> str:
         return f"arn:aws:sqs:{self.region}:{self.account}:{urlsplit(url).path.rstrip('/').split('/')[-1]}"
 
-    def requests_for(self, service: str, operation: str, params: dict[str, Any]) -> list[Request]:
+    def requests_for(  # noqa: PLR0911 - one return per service
+        self, service: str, operation: str, params: dict[str, Any]
+    ) -> list[Request]:
         if service == "dynamodb":
             return self._dynamodb(operation, params)
         if service == "sqs":
@@ -101,7 +103,20 @@ class CallRecorder:
             return [Request(f"kms:{operation}", str(params.get("KeyId") or "*"))]
         if service in {"ses", "email"}:
             return self._ses(operation, params)
+        if service == "s3":
+            return self._s3(operation, params)
         return [Request(f"{service}:{operation}", "*")]
+
+    def _s3(self, operation: str, params: dict[str, Any]) -> list[Request]:
+        """An object call on the object's ARN; a bucket call (listing) on the bucket's."""
+        bucket = f"arn:aws:s3:::{params.get('Bucket', '')}"
+        action = {"HeadObject": "GetObject", "ListObjectVersions": "ListBucketVersions"}.get(
+            operation, operation
+        )
+        if "Key" in params:
+            versioned = "Version" if params.get("VersionId") and action == "GetObject" else ""
+            return [Request(f"s3:{action}{versioned}", f"{bucket}/{params['Key']}")]
+        return [Request(f"s3:{action}", bucket)]
 
     def _ses(self, operation: str, params: dict[str, Any]) -> list[Request]:
         """SES authorises a send on the sending identity (the From domain here) and on the configuration

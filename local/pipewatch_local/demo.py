@@ -47,6 +47,12 @@ from pipewatch_local.demo_subscribers import (
     refusal,
 )
 from pipewatch_local.demo_view import DemoResult, SubscriberView
+from pipewatch_local.demo_watchlist import (
+    DEMO_ENVIRONMENT,
+    WatchlistPushDemo,
+    push_anifrolumab,
+    push_demo_watchlist,
+)
 from pipewatch_local.demo_webhook import WebhookSubscriber
 from pipewatch_local.functions import load_handlers
 from pipewatch_local.local_stack import (
@@ -113,11 +119,10 @@ class DemoRun:
     def run(self) -> DemoResult:
         stack = create_local_stack(name="pipewatch-demo")
         with ReplayServer() as server:
+            watchlist = self._write_watchlist()
             sources_path = write_sources(self.workdir, server.base_url)
-            use_stack_environment(
-                stack,
-                {"PIPEWATCH_WATCHLIST": str(self._write_watchlist()), "PIPEWATCH_SOURCES": str(sources_path)},
-            )
+            use_stack_environment(stack, {**DEMO_ENVIRONMENT, "PIPEWATCH_SOURCES": str(sources_path)})
+            first_version = push_demo_watchlist(watchlist)  # the stack's live watchlist (issue 26)
             source_names = {
                 str(s["id"]): str(s.get("name") or s["id"])
                 for s in yaml.safe_load(sources_path.read_text(encoding="utf-8"))["sources"]
@@ -144,6 +149,9 @@ class DemoRun:
                 cycles.append(
                     self._cycle(cycle, handlers["plan"], queue=queue, pump=pump, stack=stack, store=store)
                 )
+            watchlist_push = self._push_anifrolumab(
+                watchlist, first_version, handlers=handlers, queue=queue, pump=pump, stack=stack, store=store
+            )
             replay = pump.invocations[-1]["Records"] if pump.invocations else []
             before = _topic_publish_count(stack)
             pump.deliver_batch(replay)
@@ -214,7 +222,26 @@ class DemoRun:
             calendar_result,
             watchlist=self.watchlist,
             source_names=source_names,
+            watchlist_push=watchlist_push,
         )
+
+    def _push_anifrolumab(
+        self,
+        watchlist: Path,
+        first_version: str,
+        *,
+        handlers: dict[str, Handler],
+        queue: QueuePump,
+        pump: StreamPump,
+        stack: LocalStack,
+        store: Store,
+    ) -> WatchlistPushDemo:
+        """Issue 26: an analyst pushes anifrolumab; the next cycle picks it up (demo_watchlist.py)."""
+
+        def cycle() -> dict[str, Any]:
+            return self._cycle(3, handlers["plan"], queue=queue, pump=pump, stack=stack, store=store)
+
+        return push_anifrolumab(watchlist, first_version, cycle, store)
 
     def _subscribe(self, stack: LocalStack, api: Handler) -> list[SubscriberView]:
         topic = stack.output("AlertsTopicArn")

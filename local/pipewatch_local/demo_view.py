@@ -49,6 +49,7 @@ class DemoResult:
     calendar: CalendarDemoResult | None = None  # the catalyst calendar (demo_calendar.py)
     watchlist: DemoWatchlist | None = None  # what it watched, as the user chose it (demo_preflight.py)
     source_names: dict[str, str] = field(default_factory=dict)  # source id -> the name a reader knows
+    watchlist_push: Any = None  # the live watchlist push (demo_watchlist.py, issue 26)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +89,7 @@ class DemoResult:
                 else None
             ),
             "sources": self.source_names,
+            "watchlist_push": self.watchlist_push.as_dict() if self.watchlist_push else None,
         }
 
     def render(self) -> str:
@@ -229,6 +231,7 @@ def render_analyst(result: DemoResult) -> str:
         "",
         *(result.calendar.render() if result.calendar else []),
         "",
+        *([*result.watchlist_push.lines(), ""] if result.watchlist_push else []),
         *_sources(result),
         "",
         "Each alert links to a signed page: every outlet, what changed, recent updates, one-click feedback.",

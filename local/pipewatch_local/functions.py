@@ -42,13 +42,24 @@ class LambdaFunction:
 
     def wired(self, settings: Settings) -> Handler:
         """The entry point with its service (and any other collaborator) built from `settings` now, as the
-        deployed function builds it on its first invocation."""
+        deployed function builds it on its first invocation; a service that reads the watchlist, taxonomy
+        or sources is live, as deployed: built again when a pushed version applies (issue 26)."""
         from pipewatch import composition
 
-        return self.handler(
-            **{key: getattr(composition, name)(settings) for key, name in self.builders.items()}
-        )
+        def built(name: str) -> Any:
+            builder = getattr(composition, name)
+            if name not in LIVE_CONFIG_BUILDERS:
+                return builder(settings)
+            live = composition.build_live_config(settings)
+            return composition.live_service(live, lambda config: builder(settings, config=config))
 
+        return self.handler(**{key: built(name) for key, name in self.builders.items()})
+
+
+# The builders of services that apply the live configuration (handlers/_defaults.py builds them live).
+LIVE_CONFIG_BUILDERS = frozenset(
+    {"build_plan_service", "build_poll_service", "build_calendar_service", "build_subscription_service"}
+)
 
 # In template.yaml's order.
 FUNCTIONS: tuple[LambdaFunction, ...] = (

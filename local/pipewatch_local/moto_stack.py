@@ -141,7 +141,21 @@ def create_local_stack(
     outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
     outputs.update(_console_pool(translated))
     resources = cfn.describe_stack_resources(StackName=stack_name)["StackResources"]
+    _enable_bucket_versioning(stack_template, resources)
     return LocalStack(stack_name, outputs, translated, mappings, resources, dict(parameters or {}))
+
+
+def _enable_bucket_versioning(template: dict[str, Any], resources: list[dict[str, Any]]) -> None:
+    """moto's CloudFormation leaves a bucket's VersioningConfiguration out: set it as CloudFormation would
+    (the template's own setting is checked on the translated document by the stack test)."""
+    s3 = aws_client("s3")
+    for resource in resources:
+        spec = template["Resources"].get(resource.get("LogicalResourceId", ""), {})
+        versioning = spec.get("Properties", {}).get("VersioningConfiguration")
+        if spec.get("Type") == "AWS::S3::Bucket" and versioning:
+            s3.put_bucket_versioning(
+                Bucket=resource["PhysicalResourceId"], VersioningConfiguration=dict(versioning)
+            )
 
 
 def _console_pool(template: dict[str, Any]) -> dict[str, str]:
@@ -182,4 +196,7 @@ def use_stack_environment(stack: LocalStack, extra: dict[str, str] | None = None
         os.environ["PIPEWATCH_CHANNELS_KEY_ID"] = stack.output("ChannelsKeyArn")
     if "EmailFeedbackTopicArn" in stack.outputs:
         os.environ["PIPEWATCH_EMAIL_FEEDBACK_TOPIC_ARN"] = stack.output("EmailFeedbackTopicArn")
+    # The live watchlist, taxonomy and sources (issue 26): empty at first, so the packaged files apply.
+    if "ConfigBucketName" in stack.outputs:
+        os.environ["PIPEWATCH_CONFIG_BUCKET"] = stack.output("ConfigBucketName")
     os.environ.update(extra or {})

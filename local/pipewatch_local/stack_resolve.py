@@ -119,6 +119,8 @@ class _Resolver:
             return f"arn:aws:lambda:{REGION}:123456789012:function:{physical}"
         if kind == "AWS::IAM::Role":
             return f"arn:aws:iam::123456789012:role/{physical}"
+        if kind == "AWS::S3::Bucket":
+            return f"arn:aws:s3:::{physical}"
         if kind == "AWS::KMS::Key":
             # Not DescribeKey: moto's CloudFormation stores the key policy as a dict, which DescribeKey's
             # policy check cannot parse. The physical id of a key is its key id.

@@ -282,3 +282,17 @@ def test_given_the_recorded_statements_then_the_calendar_shows_one_slip_and_one_
     events = icalendar.Calendar.from_ical(calendar["ics"]).walk("VEVENT")
     assert sorted(str(e["SUMMARY"]) for e in events)[0].startswith("ALKIVIA Phase 3 readout")
     assert len(events) == len(calendar["entries"]) == 2
+
+
+def test_given_the_demo_then_anifrolumab_is_pushed_live_and_picked_up_with_no_flood(
+    demo: dict[str, Any],
+) -> None:
+    """Issue 26: the demo's watchlist lives in the stack's config bucket; a push adds anifrolumab, the next
+    cycle's poll watches it (its "watched since" mark), nothing from its back catalogue alerts, and each
+    drug without news in that cycle reads "watched, nothing new"."""
+    push = demo["watchlist_push"]
+    assert push["first_version"] and push["pushed_version"] != push["first_version"]
+    assert push["change"] == ["agents added: anifrolumab"]
+    assert push["picked_up"] is True and push["watched_since"]
+    assert push["new_agent_alerts"] == 0
+    assert push["news"]["anifrolumab"] == 0 and set(push["news"]) >= {"efgartigimod", "anifrolumab"}

@@ -87,6 +87,12 @@ class StackRun:
     gsi1_kinds: set[str] = field(default_factory=set)  # item kinds the day index (poll may query it) holds
     gsi1_pii: list[str] = field(default_factory=list)  # subscriber endpoints found anywhere in gsi1
     short_codes: dict[str, str] = field(default_factory=dict)  # SMS short code -> update id, as stored
+    # Issue 26: a watchlist adding anifrolumab pushed to the config bucket mid-run (no deploy), then the
+    # cycles at +4:59 and +5:00 of the container clock, and one after a fresh anifrolumab item appears.
+    live_versions: dict[str, str] = field(default_factory=dict)  # cycle label -> watchlist version applied
+    pushed_version: str = ""
+    anifrolumab_seen: int = 0  # its back catalogue, remembered without an alert
+    anifrolumab_alerts: list[str] = field(default_factory=list)  # titles of alerts about it, in order
 
 
 def _routes(server: Any) -> None:
@@ -102,8 +108,51 @@ def _routes(server: Any) -> None:
                 f / "ctgov" / "v2_version_2026-08-20_hkm30.json", "application/json"
             ),
             "/ctgov/api/v2/studies": Route(json.dumps({"studies": [study]}).encode(), "application/json"),
+            "/lupus/feed.xml": Route(lupus_feed(*LUPUS_OLD), "application/rss+xml"),
         }
     )
+
+
+# Hand-made (issue 26): a lupus news feed whose items name anifrolumab, watched only after the mid-run push.
+# Its back catalogue (one dated, one undated) must bring no alert; an item published after the push must.
+LUPUS_OLD = (
+    (
+        "Hand-made: Saphnelo (anifrolumab) approved for lupus in a new market",
+        "Mon, 17 Nov 2025 12:00:00 +0000",
+    ),
+    ("Hand-made: anifrolumab phase 3 lupus nephritis study completes enrollment", ""),
+)
+LUPUS_UNRELATED = "Hand-made: lupus society opens registration for its annual meeting"
+LUPUS_FRESH = "Hand-made: anifrolumab subcutaneous phase 3 trial in lupus meets primary endpoint"
+
+
+def lupus_feed(*items: tuple[str, str]) -> bytes:
+    from xml.sax.saxutils import escape
+
+    rows = "".join(
+        f"<item><title>{escape(title)}</title><link>https://lupus.example/{n}</link>"
+        f'<guid isPermaLink="false">lupus-{n}</guid>'
+        + (f"<pubDate>{date}</pubDate>" if date else "")
+        + "</item>"
+        for n, (title, date) in enumerate(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>Lupus news (HAND-MADE)</title>"
+        f"<link>https://lupus.example/</link><description>hand-made</description>{rows}</channel></rss>"
+    ).encode()
+
+
+class _ContainerClock:
+    """The live configuration's clock in the run (every function's container): stopped at the run's start
+    plus an offset the run moves, so "4:59 after the push" is exact whatever the run's real duration."""
+
+    def __init__(self) -> None:
+        self.start = datetime.now(UTC)
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return self.start + self.offset
 
 
 def sources_yaml(base: str) -> dict[str, Any]:
@@ -118,6 +167,7 @@ def sources_yaml(base: str) -> dict[str, Any]:
             # recorded catalyst statements: the poll folds them into the calendar (a slip among them)
             {"id": "catalyst-statements", "kind": "rss", "url": f"{base}/statements/feed.xml",
              "doc_type": "press_release"},
+            {"id": "lupus-news", "kind": "rss", "url": f"{base}/lupus/feed.xml", "doc_type": "news"},
             {"id": "sec-press", "kind": "rss", "url": f"{base}/sec/pressreleases.rss",
              "doc_type": "regulator"},
             {"id": "edgar-demo", "kind": "edgar", "doc_type": "filing",
@@ -384,10 +434,12 @@ def _run(workdir: Path) -> StackRun:
         build_delivery_queue,
         build_delivery_service,
         build_digest_service,
+        build_live_config,
         build_plan_service,
         build_poll_service,
         build_reader_service,
         build_subscription_service,
+        live_service,
     )
     from pipewatch.config import clear_cache
     from pipewatch.domain.models import Classification, Update
@@ -413,22 +465,41 @@ def _run(workdir: Path) -> StackRun:
         stack = create_local_stack(name="pipewatch-stack-test")
         sources_path = workdir / "sources.yaml"
         sources_path.write_text(yaml.safe_dump(sources_yaml(server.base_url)), encoding="utf-8")
-        use_stack_environment(stack, {"PIPEWATCH_SOURCES": str(sources_path)})
+        # The watchlist and taxonomy come from the config bucket (no override: an in-process run before, such
+        # as the authorities' stack test, may have left one in the environment), at the deployed interval.
+        use_stack_environment(
+            stack,
+            {
+                "PIPEWATCH_SOURCES": str(sources_path),
+                "PIPEWATCH_WATCHLIST": "",
+                "PIPEWATCH_TAXONOMY": "",
+                "PIPEWATCH_CONFIG_REFRESH_SECONDS": "300",
+            },
+        )
         _routes(server)
         get_settings.cache_clear()
         clear_cache()
         settings = Settings.from_env()
         # Handlers as Lambda runs them, built by the composition root; plan splits agents two by two so the
         # (source, query) fan-out is exercised with the packaged watchlist.
-        plan_service = build_plan_service(settings, agents_per_task=2)
-        poll_service = build_poll_service(settings)
+        # Plan, poll, API and catalyst check apply the live configuration (issue 26): each function's own
+        # container cache, on a clock the run moves.
+        container_clock = _ContainerClock()
+
+        def live(build: Any) -> Any:
+            return live_service(build_live_config(settings, clock=container_clock), build)
+
+        plan_service = live(lambda c: build_plan_service(settings, agents_per_task=2, config=c))
+        poll_service = live(lambda c: build_poll_service(settings, config=c))
         alert_service = build_alert_service(
             settings, sns_client=_FailingSns(client("sns", settings), FAILING_UPDATE)
         )
         # The receivers run on 127.0.0.1: only the explicit test policy lets the SSRF guard allow that.
         loopback = AddressPolicy.loopback_for_tests()
-        subscription_service = build_subscription_service(
-            settings, destination_check=HttpsPoster(policy=loopback).check
+        subscription_service = live(
+            lambda c: build_subscription_service(
+                settings, destination_check=HttpsPoster(policy=loopback).check, config=c
+            )
         )
         clock = _TickingClock()
         delivery_service = build_delivery_service(
@@ -446,7 +517,9 @@ def _run(workdir: Path) -> StackRun:
             "api": by_module("api").handler(service=subscription_service),
             "digest": by_module("digest").handler(service=digest_service),
             "page": by_module("page").handler(service=build_reader_service(settings)),
-            "catalyst_check": by_module("catalyst_check").handler(service=build_calendar_service(settings)),
+            "catalyst_check": by_module("catalyst_check").handler(
+                service=live(lambda c: build_calendar_service(settings, watchlist=c.watchlist))
+            ),
             "deliver": by_module("deliver").handler(
                 service=delivery_service, queue=build_delivery_queue(settings)
             ),
@@ -539,6 +612,18 @@ def _run(workdir: Path) -> StackRun:
                     delivery_pump.pump()
                 after = len([c for c in recorder.for_principal("PollFunction") if _is_item_write(c)])
                 run.cycle_writes.append(after - before)
+
+            _live_watchlist_cycles(
+                run,
+                settings=settings,
+                recorder=recorder,
+                handlers=handlers,
+                clock=container_clock,
+                server=server,
+                topic_arn=stack.output("AlertsTopicArn"),
+                plan_service=plan_service,
+                pumps=(queue_pump, stream_pump, delivery_pump),
+            )
 
             # A message that is not a poll task: reported failed on every receive, then redriven to the DLQ.
             sqs = client("sqs", settings)
@@ -670,6 +755,71 @@ def _run(workdir: Path) -> StackRun:
         finally:
             recorder.uninstall()
     return run
+
+
+def _live_watchlist_cycles(
+    run: StackRun,
+    *,
+    settings: Any,
+    recorder: Any,
+    handlers: dict[str, Any],
+    clock: _ContainerClock,
+    server: Any,
+    topic_arn: str,
+    plan_service: Any,
+    pumps: tuple[Any, Any, Any],
+) -> None:
+    """Issue 26 on the stack: an operator pushes a watchlist adding anifrolumab (no deploy). At +4:59 the
+    containers still apply the version they hold; at +5:00 they read the new one; the lupus feed's
+    anifrolumab back catalogue is remembered without an alert; a fresh anifrolumab item then alerts."""
+    from pipewatch.adapters.aws import client
+    from pipewatch.adapters.dynamo import paged
+    from pipewatch.composition import build_config_admin
+    from pipewatch_local.local_stack import LambdaContext, add_shadow_subscriber
+    from pipewatch_local.replay_server import Route
+    from watchlist_edits import with_anifrolumab
+
+    # What an anifrolumab analyst would get (the run's other inboxes are read, and drained, later).
+    watcher = add_shadow_subscriber(topic_arn, "anifrolumab", {"agents": ["anifrolumab"]})
+    admin = build_config_admin(settings)
+    run.pushed_version = admin.push(
+        "watchlist.yaml", with_anifrolumab(), changed_by="stack-test", note="watch anifrolumab"
+    ).version_id
+
+    def cycle(label: str) -> None:
+        with recorder.acting_as("PlanFunction"):
+            for source_class in ("registry", "news"):
+                handlers["plan"]({"source_class": source_class}, LambdaContext("plan"))
+        run.live_versions[label] = plan_service.config_versions()[0]
+        for principal, pump in zip(("PollFunction", "AlertFunction", "DeliverFunction"), pumps, strict=True):
+            with recorder.acting_as(principal):
+                pump.pump()
+
+    clock.offset = timedelta(minutes=4, seconds=59)
+    cycle("+4:59")
+    # The feed changes (an unrelated item): re-read whole, anifrolumab's items in it are now about a watched
+    # agent, and older than its watching.
+    server.routes["/lupus/feed.xml"] = Route(
+        lupus_feed(*LUPUS_OLD, (LUPUS_UNRELATED, "")), "application/rss+xml"
+    )
+    clock.offset = timedelta(minutes=5)
+    cycle("+5:00")
+    import time
+
+    time.sleep(1.1)  # the fresh item is published after anifrolumab's mark (RFC 822 dates have seconds)
+    fresh_at = (datetime.now(UTC) + timedelta(seconds=1)).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    server.routes["/lupus/feed.xml"] = Route(
+        lupus_feed(*LUPUS_OLD, (LUPUS_UNRELATED, ""), (LUPUS_FRESH, fresh_at)), "application/rss+xml"
+    )
+    time.sleep(1.1)
+    cycle("fresh")
+    run.anifrolumab_alerts = [str(m.get("Subject") or m["Message"]) for m in watcher.received()]
+    ddb = client("dynamodb", settings)
+    run.anifrolumab_seen = sum(
+        1
+        for item in paged(ddb.scan, TableName=settings.table_name)
+        if item.get("kind", {}).get("S") == "seen" and item.get("source_id", {}).get("S") == "lupus-news"
+    )
 
 
 def _is_item_write(call: Any) -> bool:

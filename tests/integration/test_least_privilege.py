@@ -32,8 +32,16 @@ _FIRST_SIGNER_CREATES_THE_KEY = (
     "the first function to sign a link creates the encrypted link key (a conditional put); in the stack run "
     "the alert function signs first, so the digest function and the console only read and decrypt it"
 )
+_MISSING_CONFIG_IS_404 = (
+    "s3:ListBucket is never called: it makes S3 answer a GetObject of a config file not pushed yet with 404 "
+    "(the packaged file applies) instead of 403 (AccessDenied); moto does not evaluate IAM"
+)
 # (function, statement Sid, action) granted but never exercisable offline, with the reason.
 KNOWN_UNEXERCISED = {
+    **{
+        (function, "LiveConfigMissingIs404", "s3:ListBucket"): _MISSING_CONFIG_IS_404
+        for function in ("PlanFunction", "PollFunction", "ApiFunction", "CatalystCheckFunction")
+    },
     ("DigestFunction", "LinkKeysItem", "dynamodb:PutItem"): _FIRST_SIGNER_CREATES_THE_KEY,
     ("DigestFunction", "LinkKeysDecryptAndCreate", "kms:GenerateDataKey"): _FIRST_SIGNER_CREATES_THE_KEY,
     ("ConsoleFunction", "LinkKeysItem", "dynamodb:PutItem"): _FIRST_SIGNER_CREATES_THE_KEY,
@@ -276,7 +284,11 @@ def test_given_the_digest_function_then_it_cannot_write_updates_or_source_state(
 
 
 def test_given_the_plan_function_then_it_can_only_enqueue(run: StackRun) -> None:
-    assert granted_actions(run.policies["PlanFunction"]) - RUNTIME_ACTIONS == {"sqs:SendMessage"}
+    live_config = {"s3:GetObject", "s3:ListBucket"}  # reading the live watchlist and sources (issue 26)
+    assert granted_actions(run.policies["PlanFunction"]) - RUNTIME_ACTIONS == {
+        "sqs:SendMessage",
+        *live_config,
+    }
     table_read = Request("dynamodb:GetItem", run.outputs["TableArn"])
     assert _decision(run, "PlanFunction", table_read) is Decision.IMPLICIT_DENY
 
@@ -366,3 +378,18 @@ def test_given_the_api_function_then_it_can_encrypt_credentials_but_never_decryp
     encrypts = [c.request for c in run.calls["ApiFunction"] if c.request.action == "kms:GenerateDataKey"]
     assert encrypts
     assert all(r.resource == key for r in encrypts)
+
+
+@pytest.mark.parametrize("function", ["PlanFunction", "PollFunction", "ApiFunction", "CatalystCheckFunction"])
+def test_given_a_function_reading_the_live_config_then_it_may_read_it_and_never_write_it(
+    run: StackRun, function: str
+) -> None:
+    """Issue 26: the functions read the watchlist, taxonomy and sources objects; only an operator writes."""
+    bucket = f"arn:aws:s3:::{run.outputs['ConfigBucketName']}"
+    reads = [c.request for c in run.calls[function] if c.request.action.startswith("s3:")]
+    assert reads and {r.action for r in reads} == {"s3:GetObject"}
+    for action in ("s3:PutObject", "s3:DeleteObject", "s3:PutBucketPolicy"):
+        assert _decision(run, function, Request(action, f"{bucket}/watchlist.yaml")) is Decision.IMPLICIT_DENY
+    assert _decision(run, "AlertFunction", Request("s3:GetObject", f"{bucket}/watchlist.yaml")) is (
+        Decision.IMPLICIT_DENY
+    )

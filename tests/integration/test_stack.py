@@ -39,6 +39,7 @@ MOTO_SKIPS = {
     "AWS::SNS::TopicPolicy",
     "AWS::SNS::Subscription",  # only with OperatorEmail set
     "AWS::SQS::QueuePolicy",
+    "AWS::S3::BucketPolicy",
     # The console's user pool: moto's cognito-idp API makes it instead (moto_stack._console_pool).
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolDomain",
@@ -204,7 +205,10 @@ def test_given_any_resource_then_no_physical_name_is_hard_coded(run: StackRun) -
 def test_given_a_cycle_then_plan_fans_out_one_task_per_source_query(run: StackRun) -> None:
     registry, news = run.plan_reports[0], run.plan_reports[1]
     assert registry["sources"] == ["ctgov", "pubmed"] and registry["tasks"] > 2  # split by agent groups
-    assert news == {"tasks": 4, "sources": ["catalyst-statements", "edgar-demo", "press-wire", "sec-press"]}
+    assert news == {
+        "tasks": 5,
+        "sources": ["catalyst-statements", "edgar-demo", "lupus-news", "press-wire", "sec-press"],
+    }
 
 
 def test_given_the_first_cycle_then_updates_are_stored_and_each_alerted_once(run: StackRun) -> None:
@@ -360,3 +364,35 @@ def test_given_the_template_then_an_unhealthy_source_alarms_the_operator_and_its
     for name in ("PollFunction", "DigestFunction"):
         variables = functions[name]["Properties"]["Environment"]["Variables"]
         assert variables["PIPEWATCH_SOURCE_ALARM_FAILURES"] == {"Ref": "SourceFailureAlarmThreshold"}
+
+
+# -- issue 26: the live watchlist, pushed mid-run ----------------------------------------------------------
+
+
+def test_given_a_pushed_watchlist_then_it_applies_within_5_minutes_with_no_deploy(run: StackRun) -> None:
+    assert run.pushed_version
+    assert run.live_versions["+4:59"] == "packaged"  # the container's cached version, not yet re-read
+    assert run.live_versions["+5:00"] == run.pushed_version == run.live_versions["fresh"]
+
+
+def test_given_an_agent_added_then_its_back_catalogue_brings_no_alert_and_its_fresh_news_does(
+    run: StackRun,
+) -> None:
+    from stack_run import LUPUS_FRESH, LUPUS_OLD
+
+    assert run.anifrolumab_seen == len(LUPUS_OLD)  # remembered (never alerted later), dated or not
+    assert len(run.anifrolumab_alerts) == 1
+    assert LUPUS_FRESH.removeprefix("Hand-made: ")[:50] in run.anifrolumab_alerts[0]
+
+
+def test_given_the_config_bucket_then_it_is_versioned_encrypted_private_and_tls_only(run: StackRun) -> None:
+    bucket = run.template["Resources"]["ConfigBucket"]["Properties"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    rule = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    policy = next(iter(_resources(run, "AWS::S3::BucketPolicy").values()))["Properties"]["PolicyDocument"]
+    assert policy["Statement"][0]["Effect"] == "Deny"
+    assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    alarm = run.template["Resources"]["ConfigRejectedAlarm"]["Properties"]
+    assert alarm["MetricName"] == "ConfigRejected" and alarm["AlarmActions"] == [{"Ref": "OperatorTopic"}]

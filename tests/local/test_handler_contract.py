@@ -96,7 +96,7 @@ def test_given_a_handler_module_imported_then_no_default_service_is_built_yet() 
         for builder in vars(_defaults).values()
         if hasattr(builder, "cache_info") and builder.__module__ == _defaults.__name__
     ]
-    assert len(builders) == 10  # nine services and the delivery queue
+    assert len(builders) == 11  # nine services, the delivery queue and the live configuration
     assert [b.__name__ for b in builders if b.cache_info().currsize] == []
 
 

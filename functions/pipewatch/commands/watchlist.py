@@ -5,7 +5,9 @@ watchlist in use ($PIPEWATCH_WATCHLIST or the packaged one); `--json` prints the
 `check FILE` validates a watchlist file as the pipeline loads it and refuses a name that is an ordinary word
 (outside ambiguous_trials); it says what is wrong (file, agent, key, problem); exit 1 if invalid. With
 `--corpus DIR` it also lists the recorded headlines (*.jsonl labelled sets, *.xml feeds) a name would match
-that are not labelled about its agent (warnings: the file stays valid)."""
+that are not labelled about its agent (warnings: the file stays valid).
+`push FILE`, `pull`, `history`, `rollback VERSION`: the live watchlist of a deployed stack (see
+`pipewatch config --help`)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="recorded headlines to run each alias over (e.g. tests/fixtures/labeled)",
     )
+    # push | pull | history | rollback: the live watchlist of a deployed stack (commands/config_live.py)
+    from pipewatch.commands.config_live import add_actions
+
+    add_actions(actions, with_kind=False)
 
 
 def _summary(watchlist: Any) -> dict[str, Any]:
@@ -129,6 +135,10 @@ def _check(path: str, corpus_dir: str | None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action in {"push", "pull", "history", "rollback"}:
+        from pipewatch.commands.config_live import run_action
+
+        return run_action(args, "watchlist.yaml")
     if args.action == "check":
         return _check(args.file, getattr(args, "corpus", None))
     from pipewatch.config import load_data_file

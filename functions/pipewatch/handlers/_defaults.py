@@ -3,6 +3,9 @@ calls it): built from the settings by the composition root on the first invocati
 container's life. Building waits for that first invocation, not the import, so a cold start pays only
 for what the function uses; tests and the local harness pass their own (`functools.partial(handler,
 service=...)`) and never reach these.
+
+The services that read the watchlist, taxonomy or sources (plan, poll, catalyst check, subscription API) are
+live: built again, within the same container, when a pushed configuration version applies (issue 26).
 """
 
 from __future__ import annotations
@@ -19,11 +22,18 @@ if TYPE_CHECKING:
     from pipewatch.services.console import ConsoleService
     from pipewatch.services.delivery import DeliveryService
     from pipewatch.services.digest import DigestService
+    from pipewatch.services.live_config import LiveConfig
     from pipewatch.services.plan import PlanService
     from pipewatch.services.poll import PollService
     from pipewatch.services.ports import RedeliveryQueue
     from pipewatch.services.reader import ReaderService
     from pipewatch.services.subscriptions import SubscriptionService
+
+
+@cache
+def live_config() -> LiveConfig:
+    """The container's configuration cache (one conditional read per file per refresh interval)."""
+    return composition.build_live_config(get_settings())
 
 
 @cache
@@ -33,12 +43,17 @@ def alert_service() -> AlertService:
 
 @cache
 def subscription_service() -> SubscriptionService:
-    return composition.build_subscription_service(get_settings())
+    return composition.live_service(
+        live_config(), lambda config: composition.build_subscription_service(get_settings(), config=config)
+    )
 
 
 @cache
 def calendar_service() -> CalendarService:
-    return composition.build_calendar_service(get_settings())
+    return composition.live_service(
+        live_config(),
+        lambda config: composition.build_calendar_service(get_settings(), config=config),
+    )
 
 
 @cache
@@ -63,12 +78,16 @@ def reader_service() -> ReaderService:
 
 @cache
 def plan_service() -> PlanService:
-    return composition.build_plan_service(get_settings())
+    return composition.live_service(
+        live_config(), lambda config: composition.build_plan_service(get_settings(), config=config)
+    )
 
 
 @cache
 def poll_service() -> PollService:
-    return composition.build_poll_service(get_settings())
+    return composition.live_service(
+        live_config(), lambda config: composition.build_poll_service(get_settings(), config=config)
+    )
 
 
 @cache

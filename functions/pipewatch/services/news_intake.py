@@ -9,7 +9,7 @@ known then; a story whose claim stays contended `CLAIM_ATTEMPTS` times fails the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -54,6 +54,7 @@ class _Run:
     known_ids: set[str]
     claims: dict[str, Claim] = field(default_factory=dict)
     stories: list[Update] = field(default_factory=list)
+    back_catalogue: Callable[[Update], str | None] | None = None
 
 
 class NewsIntake:
@@ -71,6 +72,7 @@ class NewsIntake:
         *,
         first_poll: bool,
         stored: list[Update],
+        back_catalogue: Callable[[Update], str | None] | None = None,
     ) -> None:
         """Decide and apply; the updates stored are appended to `stored` as they are written (so what was
         stored before a failure still reaches the calendar)."""
@@ -86,6 +88,7 @@ class NewsIntake:
         if lookup is None:
             return  # every candidate is stored already
         run = _Run(source_id, now, first_poll, outcome, stored, lookup, known_ids)
+        run.back_catalogue = back_catalogue
         run.claims = self._store.get_claims(lookup.claim_keys)
         self._read_stories(run)
         self._apply(run, batch.decided)
@@ -106,6 +109,7 @@ class NewsIntake:
             now=run.now,
             first_poll=run.first_poll,
             spent=spent,
+            back_catalogue=run.back_catalogue,
         )
 
     def _apply(self, run: _Run, candidates: Sequence[Update]) -> None:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
+from pipewatch.domain.ingest.back_catalogue import WatchMarks
 from pipewatch.domain.ingest.intake import prepare_batch
 from pipewatch.domain.ingest.polling import PollTask, SourceResult
 from pipewatch.domain.ingest.sources import SourceConfig, SourcesConfig
@@ -21,7 +22,14 @@ from pipewatch.errors import PayloadError, PipewatchError, SourceError
 from pipewatch.observability import NullMetrics, logger
 from pipewatch.services.news_intake import NewsIntake
 from pipewatch.services.poll_report import PollReport, SourceOutcome
-from pipewatch.services.ports import CatalystObserver, Fetcher, MetricsSink, SourcePoller, UpdateStore
+from pipewatch.services.ports import (
+    CatalystObserver,
+    Fetcher,
+    MetricsSink,
+    SourcePoller,
+    UpdateStore,
+    WatchMarkStore,
+)
 from pipewatch.services.trial_intake import TrialIntake, TrialIntakeResult
 
 __all__ = ["PollReport", "PollService", "PollTaskError", "SourceOutcome"]
@@ -52,7 +60,11 @@ class PollService:
         monotonic: Callable[[], float] = time.monotonic,
         calendar: CatalystObserver | None = None,
         alarm_after_failures: int = 3,
+        watch_marks: WatchMarkStore | None = None,
     ) -> None:
+        # When each agent was first watched: an agent added brings no flood (domain/ingest/back_catalogue).
+        self._watch_marks = watch_marks
+        self._marks: dict[str, datetime] = {}
         self._alarm_after = alarm_after_failures
         self._store = store
         self._poll_source = source_poller
@@ -154,7 +166,10 @@ class PollService:
                 deadline=deadline,
                 environ=self._source_environment,
             )
-            outcome = self._store_result(source, result, now, report, baseline=state.last_success is None)
+            marks = self._marks_for(state, now)
+            outcome = self._store_result(
+                source, result, now, report, baseline=state.last_success is None, marks=marks
+            )
             # Validators move forward only after the items are stored; an unchanged feed writes nothing. A
             # poll that stopped at a cap keeps the old validators, so the next one fetches the rest.
             if not result.not_modified or state.consecutive_failures or state.last_success is None:
@@ -233,8 +248,25 @@ class PollService:
             )
             self._metrics.count("SourceRecovered", 1, source=source.id)
 
+    def _marks_for(self, state: SourceState, now: datetime) -> WatchMarks | None:
+        """The agents' "watched since" marks (read once per service, that is per watchlist version, and again
+        only when an agent has none), with this state's last successful poll."""
+        if self._watch_marks is None:
+            return None
+        watched = [agent.id for agent in self._watchlist.agents]
+        if any(agent not in self._marks for agent in watched):
+            self._marks = self._watch_marks.watched_since(watched, now)
+        return WatchMarks(self._marks, state.last_success)
+
     def _store_result(
-        self, source: SourceConfig, result: SourceResult, now: datetime, report: PollReport, *, baseline: bool
+        self,
+        source: SourceConfig,
+        result: SourceResult,
+        now: datetime,
+        report: PollReport,
+        *,
+        baseline: bool,
+        marks: WatchMarks | None = None,
     ) -> SourceOutcome:
         outcome = SourceOutcome(source_id=source.id, ok=True, not_modified=result.not_modified)
         if result.not_modified:
@@ -253,7 +285,9 @@ class PollService:
             # The first successful poll of a registry is a baseline (pipewatch.domain.ingest.trial_intake).
             trials = TrialIntakeResult()
             try:
-                self._trials.run(source.id, result.studies, now, first_poll=baseline, into=trials)
+                self._trials.run(
+                    source.id, result.studies, now, first_poll=baseline, into=trials, marks=marks
+                )
             finally:
                 outcome.trial_changes += len(trials.stored)
                 report.new_updates.extend(trials.stored)
@@ -264,7 +298,15 @@ class PollService:
         batch = prepare_batch(result.items, self._classifier.classify_item, now)
         stored: list[Update] = []
         try:
-            self._news.run(source.id, batch, now, outcome, first_poll=baseline, stored=stored)
+            self._news.run(
+                source.id,
+                batch,
+                now,
+                outcome,
+                first_poll=baseline,
+                stored=stored,
+                back_catalogue=marks.news if marks else None,
+            )
         finally:
             report.new_updates.extend(stored)
             if self._calendar is not None and stored:

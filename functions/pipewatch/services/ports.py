@@ -179,6 +179,20 @@ class UpdateStore(RecentUpdates, Protocol):
     ) -> bool: ...
 
 
+class WatchMarkStore(Protocol):
+    """When each watched agent was first watched (adapters/watch_marks.py): marks the agents of `watchlist`
+    seen for the first time at `now` (all of them at EPOCH the first time any mark is written, so agents
+    watched before marks existed are not new) and returns every mark."""
+
+    def watched_since(self, watchlist: Sequence[str], now: datetime) -> dict[str, datetime]: ...
+
+
+class WatchMarkEraser(Protocol):
+    """Forgets the marks of agents removed from the watchlist (`pipewatch watchlist push`)."""
+
+    def forget(self, agent_ids: Sequence[str]) -> None: ...
+
+
 class SourcePoller(Protocol):
     """One poll of one source (adapters.sources.poll_source in Lambda): items and the next state."""
 
@@ -422,6 +436,46 @@ class CatalystObserver(Protocol):
     def observe_trials(
         self, records: Sequence[tuple[TrialSnapshot, str | None]], now: datetime
     ) -> list[Update]: ...
+
+
+# -- live configuration (issue 26) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfigObject:
+    """One version of a configuration file in the config store (its text, ETag and version id)."""
+
+    key: str
+    body: str
+    etag: str
+    version_id: str
+
+
+@dataclass(frozen=True)
+class ConfigVersion:
+    """A stored version as `history` lists it: who changed it, when, and their note."""
+
+    key: str
+    version_id: str
+    modified: datetime
+    changed_by: str
+    note: str
+    latest: bool
+
+
+class ConfigSource(Protocol):
+    """The current version of a configuration file, read conditionally (adapters/config_store.py): None when
+    no object is stored (the packaged file applies), `not_modified` when it still has `etag`."""
+
+    def current(self, key: str, *, etag: str = "") -> ConfigObject | Literal["not_modified"] | None: ...
+
+
+class ConfigStore(ConfigSource, Protocol):
+    """The versioned store the CLI pushes to: read a version, write a new one, list the history."""
+
+    def version(self, key: str, version_id: str) -> ConfigObject: ...
+    def put(self, key: str, body: str, *, changed_by: str, note: str) -> str: ...
+    def history(self, key: str) -> list[ConfigVersion]: ...
 
 
 # -- console -----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from pipewatch.domain.ingest.back_catalogue import WatchMarks
 from pipewatch.domain.ingest.dedupe import WINDOW_DAYS, StoryIndex, registry_halt
 from pipewatch.domain.ingest.sources import PollLimits
 from pipewatch.domain.ingest.trial_intake import decide_trial, read_study, trial_update
@@ -59,11 +60,12 @@ class TrialIntake:
         *,
         first_poll: bool,
         into: TrialIntakeResult,
+        marks: WatchMarks | None = None,
     ) -> None:
         """Fills `into` as it goes, so what was written before a failure still reaches the calendar."""
         for study in studies:
             try:
-                self._one(source_id, study, now, first_poll=first_poll, into=into)
+                self._one(source_id, study, now, first_poll=first_poll, into=into, marks=marks)
             except (PayloadError, RecordRejected) as exc:  # this study only: the next one is still diffed
                 logger.warning("skipping a registry record", extra={"source": source_id, "reason": str(exc)})
                 self._metrics.count("RecordsRejected", 1, source=source_id)
@@ -127,6 +129,7 @@ class TrialIntake:
         *,
         first_poll: bool,
         into: TrialIntakeResult,
+        marks: WatchMarks | None = None,
     ) -> None:
         snapshot, trimmed = read_study(study)
         if trimmed:
@@ -149,6 +152,7 @@ class TrialIntake:
             classifier=self._classifier,
             watchlist=self._watchlist,
             acronym=self._watched_acronyms.get(snapshot.nct_id),
+            marks=marks,
         )
         if not decision.write:
             return  # same content: no write at all

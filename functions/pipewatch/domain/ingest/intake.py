@@ -291,9 +291,11 @@ def decide_intake(
     now: datetime,
     first_poll: bool,
     spent: Spent = Spent(),
+    back_catalogue: Callable[[Update], str | None] | None = None,
 ) -> list[Intent]:
     """One intent per candidate, in order. `claims` must hold every claim key of the fresh candidates (as
-    `story_lookup` asks); `stories` are the stored stories they may be copies of."""
+    `story_lookup` asks); `stories` are the stored stories they may be copies of. `back_catalogue` says why
+    an item predates the watching of its agents (domain/ingest/back_catalogue.py): remembered, not alerted."""
     stories = list(stories)
     index = StoryIndex(stories)
     alerted = _alerted_severities(stories)
@@ -318,6 +320,8 @@ def decide_intake(
             continue
         handled += 1
         old = _old_news(update, limits, now, first_poll=first_poll)
+        if old is None and back_catalogue is not None:
+            old = back_catalogue(update)
         if old is not None:
             intents.append(RememberSeen(update, old))
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from pipewatch.domain.ingest.back_catalogue import WatchMarks
 from pipewatch.domain.ingest.ids import trial_change_id
 from pipewatch.domain.ingest.sources import PollLimits
 from pipewatch.domain.limits import SNAPSHOT_MAX_BYTES
@@ -73,7 +74,10 @@ def decide_trial(
     classifier: Classifier,
     watchlist: Watchlist,
     acronym: str | None,
+    marks: WatchMarks | None = None,
 ) -> TrialDecision:
+    """`marks`: when each agent was first watched; a record first seen that predates the watching of its
+    agents is saved without an alert (domain/ingest/back_catalogue.py)."""
     old = TrialSnapshot.model_validate_json(previous_json) if previous_json is not None else None
     agent = watchlist.agent_for_nct(snapshot.nct_id)
     changes = diff_snapshots(old, snapshot, acronym=acronym or None)
@@ -83,6 +87,15 @@ def decide_trial(
         return TrialDecision(snapshot, True, (), "first poll of the registry (baseline)", agent)
     if old is None and stale(snapshot, limits, now):
         return TrialDecision(snapshot, True, (), "first seen, last updated before the alert horizon", agent)
+    if old is None and marks is not None:
+        about = (
+            (agent,)
+            if agent
+            else classifier.classify(snapshot.brief_title or "", trial_text(snapshot)).agents
+        )
+        why = marks.study(about, snapshot.last_update_posted)
+        if why is not None:
+            return TrialDecision(snapshot, True, (), why, agent)
     updates = tuple(
         trial_update(snapshot, change, source_id, now, classifier=classifier, watched_agent=agent)
         for change in changes

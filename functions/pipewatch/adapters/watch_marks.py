@@ -1,0 +1,71 @@
+"""The "watched since" marks of the agents (issue 26; domain/ingest/back_catalogue.py): one item in the
+table, `pk = WATCH#agents`, a map agent id -> ISO time. A thousand agents are about 50 KB, well inside an
+item. Written by the poll: created once (every agent of the watchlist then at EPOCH, so agents watched before
+marks existed are not new), then one conditional `if_not_exists` per agent added. `pipewatch watchlist push`
+forgets the marks of the agents it removes, so an agent re-added later is new again (the poll never removes
+a mark: a container still on the previous version would fight one on the new)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pipewatch.adapters.dynamo import conditional_put
+from pipewatch.domain.ingest.back_catalogue import EPOCH
+
+MARKS_PK = "WATCH#agents"
+MARKS_SK = "MARKS"
+
+
+class DynamoWatchMarks:
+    def __init__(self, dynamodb_client: Any, table: str) -> None:
+        self._ddb = dynamodb_client
+        self._table = table
+        self._key = {"pk": {"S": MARKS_PK}, "sk": {"S": MARKS_SK}}
+
+    def read(self) -> dict[str, datetime] | None:
+        item = self._ddb.get_item(TableName=self._table, Key=self._key, ConsistentRead=True).get("Item")
+        if item is None:
+            return None
+        return {k: datetime.fromisoformat(v["S"]) for k, v in item.get("since", {}).get("M", {}).items()}
+
+    def watched_since(self, watchlist: Sequence[str], now: datetime) -> dict[str, datetime]:
+        marks = self.read()
+        if marks is None:
+            created = {a: EPOCH for a in watchlist}
+            item = {**self._key, "kind": {"S": "watch_marks"}, "since": {"M": _as_map(created)}}
+            if conditional_put(
+                self._ddb, TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            ):
+                return created
+            marks = self.read() or {}
+        added = [a for a in watchlist if a not in marks]
+        if not added:
+            return marks
+        answer = self._ddb.update_item(
+            TableName=self._table,
+            Key=self._key,
+            UpdateExpression="SET "
+            + ", ".join(f"since.#a{i} = if_not_exists(since.#a{i}, :now)" for i in range(len(added))),
+            ExpressionAttributeNames={f"#a{i}": a for i, a in enumerate(added)},
+            ExpressionAttributeValues={":now": {"S": now.isoformat()}},
+            ReturnValues="ALL_NEW",
+        )
+        stored = answer.get("Attributes", {}).get("since", {}).get("M", {})
+        return {k: datetime.fromisoformat(v["S"]) for k, v in stored.items()}
+
+    def forget(self, agent_ids: Sequence[str]) -> None:
+        """Remove these agents' marks (they left the watchlist): re-added later, each is new again."""
+        if not agent_ids or self.read() is None:
+            return
+        self._ddb.update_item(
+            TableName=self._table,
+            Key=self._key,
+            UpdateExpression="REMOVE " + ", ".join(f"since.#a{i}" for i in range(len(agent_ids))),
+            ExpressionAttributeNames={f"#a{i}": a for i, a in enumerate(agent_ids)},
+        )
+
+
+def _as_map(marks: dict[str, datetime]) -> dict[str, Any]:
+    return {k: {"S": v.isoformat()} for k, v in marks.items()}

@@ -1,0 +1,44 @@
+"""Hand-made watchlist edits for the live-configuration tests (issue 26): the packaged watchlist with an agent
+added (anifrolumab, AstraZeneca's anti-IFNAR1 antibody; names from its public label: generic anifrolumab,
+code MEDI-546, brand Saphnelo) or removed, and a version no validation accepts. No trial acronym is given for
+it on purpose: its TULIP/JASMINE acronyms are ordinary words (issue 26's trap)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from pipewatch.config import packaged_data_path
+
+ANIFROLUMAB: dict[str, Any] = {
+    "id": "anifrolumab",
+    "name": "anifrolumab",
+    "sponsor": "AstraZeneca",
+    "aliases": {
+        "generic": ["anifrolumab", "anifrolumab-fnia"],
+        "codes": ["MEDI-546"],
+        "brands": ["Saphnelo"],
+    },
+}
+# Not YAML a validation accepts: an agent without a name or aliases.
+INVALID_WATCHLIST = "version: 1\nagents:\n  - id: nameless\n"
+
+
+def packaged_watchlist() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(
+        packaged_data_path("watchlist.yaml").read_text(encoding="utf-8")
+    )
+    return document
+
+
+def with_anifrolumab() -> str:
+    document = packaged_watchlist()
+    document["agents"].append(ANIFROLUMAB)
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+
+
+def without(agent_id: str) -> str:
+    document = packaged_watchlist()
+    document["agents"] = [a for a in document["agents"] if a["id"] != agent_id]
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
