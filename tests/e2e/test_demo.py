@@ -132,7 +132,13 @@ def test_given_the_demo_then_polling_ran_through_the_plan_and_the_poll_queue_in_
 def test_given_the_demo_then_the_subscribers_were_created_through_the_api(demo: dict[str, Any]) -> None:
     for subscriber in demo["subscribers"]:
         assert subscriber["subscription_id"].startswith("sub-")
-        assert subscriber["filter_policy"]["delivery"] == [subscriber["mode"]]
+        policy = subscriber["filter_policy"]
+        if "tier" in policy:  # opted into the landscape: selects by tier, which digests never carry
+            assert subscriber["mode"] == "instant" and "delivery" not in policy
+            assert policy["tier"] == ["own", "landscape"]
+        else:
+            assert policy["delivery"] == [subscriber["mode"]]
+    assert any("tier" in s["filter_policy"] for s in demo["subscribers"])  # the CI analyst opted in
 
 
 @pytest.fixture(scope="module")
