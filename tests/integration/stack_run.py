@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -80,6 +81,8 @@ class StackRun:
     reader_responses: list[ApiCall] = field(default_factory=list)  # the page function's answers, in order
     reader_feedback_stored: int = 0
     console_responses: list[ApiCall] = field(default_factory=list)  # the console's answers, in order
+    # The SNS filter policy of the console's e-mail subscription: edited, paused, resumed (moto's SNS).
+    console_sns_policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     channel_subscription: dict[str, Any] = field(default_factory=dict)  # the API's answer (secret once)
     webhook_received: list[Any] = field(default_factory=list)  # what the webhook receiver got
     delivery_queue_left: int = 0
@@ -359,10 +362,18 @@ def _drive_reader(
     ]
 
 
-def _drive_console(handler: Any, token: str, story_id: str, hook: str) -> list[ApiCall]:
+def _drive_console(
+    handler: Any,
+    token: str,
+    story_id: str,
+    hook: str,
+    sns_policy: Callable[[str], dict[str, Any]],
+    policies: dict[str, dict[str, Any]],
+) -> list[ApiCall]:
     """An analyst signed in (a session cookie moto's pool issued) reads every page, exports, gives
-    feedback, subscribes by e-mail and by webhook, changes and deletes a subscription; and a request with no
-    session. Each answer as (method, path, status, body)."""
+    feedback, subscribes by e-mail and by webhook, changes, pauses, resumes and deletes a subscription
+    (`policies` gets its SNS filter policy after each of the middle three); and a request with no session.
+    Each answer as (method, path, status, body)."""
     from pipewatch.services.console_auth import csrf_token
     from pipewatch_local.console_local import proxy_event
     from pipewatch_local.local_stack import LambdaContext
@@ -398,8 +409,27 @@ def _drive_console(handler: Any, token: str, story_id: str, hook: str) -> list[A
     own = re.findall(r"/subscriptions/(sub-[0-9a-f]+)\">", calls[-1].body or "")
     for sid in own[:1]:
         calls.append(call("POST", f"/subscriptions/{sid}", {"min_severity": "high", "action": "save"}))
+        policies["edited"] = sns_policy(sid)
+        calls.append(call("POST", f"/subscriptions/{sid}/pause", {}))
+        policies["paused"] = sns_policy(sid)
+        calls.append(call("GET", f"/subscriptions/{sid}"))
+        calls.append(call("POST", f"/subscriptions/{sid}/resume", {}))
+        policies["resumed"] = sns_policy(sid)
         calls.append(call("POST", f"/subscriptions/{sid}/delete", {}))
     return calls
+
+
+def _sns_policy(recorder: Any, settings: Any, subscription_id: str) -> dict[str, Any]:
+    """The filter policy SNS holds for a stored subscription, read by the test (not a function's call)."""
+    from pipewatch.adapters.aws import client
+    from pipewatch.adapters.subscriptions import SubscriptionTable
+
+    with recorder.acting_as("TestProbe"):
+        record = SubscriptionTable(client("dynamodb", settings), settings.table_name).get(subscription_id)
+        assert record is not None and record.sns_arn
+        attributes = client("sns", settings).get_subscription_attributes(SubscriptionArn=record.sns_arn)
+    policy: dict[str, Any] = json.loads(attributes["Attributes"]["FilterPolicy"])
+    return policy
 
 
 def _half_created(settings: Any, subscription_id: str) -> None:
@@ -747,7 +777,12 @@ def _run(workdir: Path) -> StackRun:
             )
             with recorder.acting_as("ConsoleFunction"):
                 run.console_responses = _drive_console(
-                    console, token, run.alerted_update_ids[0], receiver.url("/console-hook")
+                    console,
+                    token,
+                    run.alerted_update_ids[0],
+                    receiver.url("/console-hook"),
+                    lambda sid: _sns_policy(recorder, settings, sid),
+                    run.console_sns_policies,
                 )
             for function in LOGICAL_IDS:
                 run.policies[function] = function_role_policies(stack, function)

@@ -1,7 +1,7 @@
 """The console on the template's stack in moto (stack_run.py drives it with a session moto's user pool
 issued, as the Hosted UI would, and records its AWS calls for the least-privilege proof): every page
 answers, a request without a session goes to sign-in, feedback is recorded, e-mail and webhook
-subscriptions are created, changed and deleted through the subscription service with the analyst as owner."""
+subscriptions are created, changed, paused, resumed and deleted through the subscription service with the analyst as owner."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ def test_given_the_console_on_the_stack_then_each_request_answers_as_it_should(r
         ("POST", "subscriptions", 200),
         ("GET", "subscriptions", 200),
         ("POST", "subscriptions", 200),  # changed
+        ("POST", "subscriptions", 200),  # paused
+        ("GET", "subscriptions", 200),
+        ("POST", "subscriptions", 200),  # resumed
         ("POST", "subscriptions", 200),  # deleted
     ]
 
@@ -45,3 +48,18 @@ def test_given_the_console_then_its_pages_show_the_stacks_updates_and_subscripti
     assert "console-analyst@example.com" in by_path["/subscriptions"]
     assert "Deleted the subscription of" in str(run.console_responses[-1].body)
     assert by_path["/updates.csv?agent=efgartigimod"].startswith("first_seen,")
+
+
+def test_given_pause_then_sns_holds_the_policy_matching_nothing_and_resume_puts_the_filter_back(
+    run: StackRun,
+) -> None:
+    from pipewatch.domain.subscribers.subscriptions import PAUSED_FILTER_POLICY
+
+    policies = run.console_sns_policies
+    assert policies["edited"]["severity_rank"] == [{"numeric": [">=", 2]}]
+    assert policies["paused"] == PAUSED_FILTER_POLICY
+    assert policies["resumed"] == policies["edited"]
+    pause, page, resume = run.console_responses[-4:-1]
+    assert "nothing is sent until you resume it" in str(pause.body)
+    assert "· paused" in str(page.body) and "Resume this subscription" in str(page.body)
+    assert "Resumed the subscription of" in str(resume.body)

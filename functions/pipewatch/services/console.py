@@ -8,7 +8,8 @@ analyst's own (another's answers 403), admins see and change all.
 
 GET  /updates /updates.csv /story/{id} /agent/{agent} /calendar /calendar.csv /sources /subscriptions
      /subscriptions/{id} /feed.atom /feed.json /feed.xsl /signin /callback
-POST /story/{id}/feedback /subscriptions /subscriptions/{id} /subscriptions/{id}/delete /signin /signout
+POST /story/{id}/feedback /subscriptions /subscriptions/{id} /subscriptions/{id}/delete
+     /subscriptions/{id}/pause /subscriptions/{id}/resume /signin /signout
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ class ConsoleService(CalendarPages, SubscriptionPages, SignInPages):
             return self.subscription_page(request, viewer, rest[0])
         return self._message(request, 404, "Not found", "There is no such console page.", viewer)
 
-    def _post(self, request: ConsoleRequest, viewer: Viewer, parts: list[str]) -> ConsoleResponse:
+    def _post(self, request: ConsoleRequest, viewer: Viewer, parts: list[str]) -> ConsoleResponse:  # noqa: PLR0911
         if parts == ["signout"]:
             return self.signout(request)
         if len(parts) == 3 and parts[0] == "story" and parts[2] == "feedback":
@@ -122,6 +123,8 @@ class ConsoleService(CalendarPages, SubscriptionPages, SignInPages):
             return self.save_subscription(request, viewer, parts[1])
         if len(parts) == 3 and parts[0] == "subscriptions" and parts[2] == "delete":
             return self.delete_subscription(request, viewer, parts[1])
+        if len(parts) == 3 and parts[0] == "subscriptions" and parts[2] in ("pause", "resume"):
+            return self.pause_subscription(request, viewer, parts[1], pause=parts[2] == "pause")
         return self._message(request, 404, "Not found", "There is no such console action.", viewer)
 
     # -- updates -----------------------------------------------------------------------------------------

@@ -145,3 +145,22 @@ def test_given_a_page_then_its_inline_stylesheet_is_exactly_what_the_csp_hash_al
 
     digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in CONTENT_SECURITY_POLICY
+
+
+def test_given_pause_and_resume_then_the_list_and_page_say_paused_and_only_the_owner_may() -> None:
+    kit = console()
+    kit.post("/subscriptions", ALICE, {"endpoint": "alice@example.com", "action": "save"})
+    sid = next(iter(kit.table.records))
+
+    assert kit.post(f"/subscriptions/{sid}/pause", BOB, {}).status == 403
+    assert kit.post(f"/subscriptions/{sid}/pause", ALICE, {}, csrf=False).status == 403
+    assert not kit.table.records[sid].paused
+    paused = kit.post(f"/subscriptions/{sid}/pause", ALICE, {})
+
+    assert paused.status == 200 and kit.table.records[sid].paused
+    assert "<td>paused</td>" in paused.body and f"/subscriptions/{sid}/resume" in paused.body
+    page = kit.get(f"/subscriptions/{sid}", ALICE).body
+    assert "· paused" in page and "Resume this subscription" in page
+    assert kit.post(f"/subscriptions/{sid}/resume", ALICE, {}).status == 200
+    assert not kit.table.records[sid].paused
+    assert "<td>active</td>" in kit.get("/subscriptions", ALICE).body
