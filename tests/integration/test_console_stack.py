@@ -1,7 +1,8 @@
 """The console on the template's stack in moto (stack_run.py drives it with a session moto's user pool
 issued, as the Hosted UI would, and records its AWS calls for the least-privilege proof): every page
 answers, a request without a session goes to sign-in, feedback is recorded, e-mail and webhook
-subscriptions are created, changed, paused, resumed and deleted through the subscription service with the analyst as owner."""
+subscriptions are created, changed, paused, resumed and deleted through the subscription service with the
+analyst as owner."""
 
 from __future__ import annotations
 
