@@ -7,7 +7,7 @@ every POST a valid CSRF token. Analysts see every update, source and catalyst; s
 analyst's own (another's answers 403), admins see and change all.
 
 GET  /updates /updates.csv /story/{id} /agent/{agent} /calendar /calendar.csv /sources /subscriptions
-     /subscriptions/{id} /feed.atom /feed.json /feed.xsl /signin /callback
+     /subscriptions/{id} /watchlist (admins) /feed.atom /feed.json /feed.xsl /signin /callback
 POST /story/{id}/feedback /subscriptions /subscriptions/{id} /subscriptions/{id}/delete
      /subscriptions/{id}/pause /subscriptions/{id}/resume /signin /signout
 """
@@ -41,6 +41,7 @@ from pipewatch.services.console_query import (
 )
 from pipewatch.services.console_signin import SignInPages
 from pipewatch.services.console_subscriptions import SubscriptionPages
+from pipewatch.services.console_watchlist import WatchlistPages
 from pipewatch.services.console_web import (
     CSV,
     HTML,
@@ -51,7 +52,7 @@ from pipewatch.services.console_web import (
 )
 
 
-class ConsoleService(CalendarPages, SubscriptionPages, SignInPages):
+class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPages):
     # -- routing -----------------------------------------------------------------------------------------
     def handle(self, request: ConsoleRequest) -> ConsoleResponse:  # noqa: PLR0911 - one return per route
         parts = [p for p in request.path.split("/") if p]
@@ -110,6 +111,8 @@ class ConsoleService(CalendarPages, SubscriptionPages, SignInPages):
             return self.subscriptions_page(request, viewer)
         if head == "subscriptions" and len(rest) == 1:
             return self.subscription_page(request, viewer, rest[0])
+        if head == "watchlist" and not rest:
+            return self.watchlist_page(request, viewer)
         return self._message(request, 404, "Not found", "There is no such console page.", viewer)
 
     def _post(self, request: ConsoleRequest, viewer: Viewer, parts: list[str]) -> ConsoleResponse:  # noqa: PLR0911
