@@ -419,6 +419,19 @@ def _drive_console(
     return calls
 
 
+def _drive_console_watchlist(handler: Any, token: str, admin_cookie: str) -> list[ApiCall]:
+    """The watchlist page: the analyst is refused it, an admin sees the applied version and its history."""
+    from pipewatch_local.console_local import proxy_event
+    from pipewatch_local.local_stack import LambdaContext
+
+    answers = []
+    for cookie in (f"pw_session={token}", admin_cookie):
+        headers = {"Host": "abc.execute-api.us-east-1.amazonaws.com", "Cookie": cookie}
+        answer = handler(proxy_event("GET", "/dev/console/watchlist", headers, "", "dev"), LambdaContext("c"))
+        answers.append(ApiCall("GET", "/watchlist", int(answer["statusCode"]), str(answer.get("body") or "")))
+    return answers
+
+
 def _sns_policy(recorder: Any, settings: Any, subscription_id: str) -> dict[str, Any]:
     """The filter policy SNS holds for a stored subscription, read by the test (not a function's call)."""
     from pipewatch.adapters.aws import client
@@ -765,14 +778,27 @@ def _run(workdir: Path) -> StackRun:
 
             cognito = client("cognito-idp", settings)
             pool = LocalPool(stack.output("ConsoleUserPoolId"), stack.output("ConsoleClientId"), {})
-            token = cognito.initiate_auth(
-                ClientId=pool.client_id,
-                AuthFlow="USER_PASSWORD_AUTH",
-                AuthParameters={"USERNAME": "analyst", "PASSWORD": stack.output("ConsoleAnalystPassword")},
-            )["AuthenticationResult"]["IdToken"]
+
+            def sign_in(user: str, output: str) -> str:
+                return str(
+                    cognito.initiate_auth(
+                        ClientId=pool.client_id,
+                        AuthFlow="USER_PASSWORD_AUTH",
+                        AuthParameters={"USERNAME": user, "PASSWORD": stack.output(output)},
+                    )["AuthenticationResult"]["IdToken"]
+                )
+
+            token = sign_in("analyst", "ConsoleAnalystPassword")
+            # Built like the other functions: from the live configuration (the watchlist pushed above).
             console = by_module("console").handler(
-                service=console_service(
-                    settings, cognito, pool, destination_check=HttpsPoster(policy=loopback).check
+                service=live(
+                    lambda c: console_service(
+                        settings,
+                        cognito,
+                        pool,
+                        destination_check=HttpsPoster(policy=loopback).check,
+                        config=c,
+                    )
                 )
             )
             with recorder.acting_as("ConsoleFunction"):
@@ -784,6 +810,8 @@ def _run(workdir: Path) -> StackRun:
                     lambda sid: _sns_policy(recorder, settings, sid),
                     run.console_sns_policies,
                 )
+                admin = f"pw_session={sign_in('admin', 'ConsoleAdminPassword')}"
+                run.console_responses += _drive_console_watchlist(console, token, admin)
             for function in LOGICAL_IDS:
                 run.policies[function] = function_role_policies(stack, function)
                 run.calls[function] = recorder.for_principal(function)
