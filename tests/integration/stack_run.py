@@ -789,6 +789,7 @@ def _run(workdir: Path) -> StackRun:
                 )
 
             token = sign_in("analyst", "ConsoleAnalystPassword")
+            admin = f"pw_session={sign_in('admin', 'ConsoleAdminPassword')}"
             # Built like the other functions: from the live configuration (the watchlist pushed above).
             console = by_module("console").handler(
                 service=live(
@@ -810,7 +811,6 @@ def _run(workdir: Path) -> StackRun:
                     lambda sid: _sns_policy(recorder, settings, sid),
                     run.console_sns_policies,
                 )
-                admin = f"pw_session={sign_in('admin', 'ConsoleAdminPassword')}"
                 run.console_responses += _drive_console_watchlist(console, token, admin)
             for function in LOGICAL_IDS:
                 run.policies[function] = function_role_policies(stack, function)
