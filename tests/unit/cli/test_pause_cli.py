@@ -8,8 +8,7 @@ import json
 import pytest
 
 from fakes import InMemorySns, InMemorySubscriptionTable
-from pipewatch import cli
-from pipewatch.commands import subscriptions as command
+from pipewatch import cli, composition
 from pipewatch.services.subscriptions import SubscriptionService
 
 ENDPOINT = "analyst@example.com"  # hand-made
@@ -19,7 +18,8 @@ ENDPOINT = "analyst@example.com"  # hand-made
 def service(monkeypatch: pytest.MonkeyPatch) -> SubscriptionService:
     made = SubscriptionService(table=InMemorySubscriptionTable(), sns=InMemorySns())  # type: ignore[arg-type]
     made.subscribe({"endpoint": ENDPOINT})
-    monkeypatch.setattr(command, "_service", lambda args: made)
+    monkeypatch.setenv("PIPEWATCH_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:alerts")
+    monkeypatch.setattr(composition, "build_subscription_service", lambda settings: made)
     return made
 
 
