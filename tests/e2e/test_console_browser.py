@@ -266,6 +266,7 @@ def test_given_each_console_page_then_axe_finds_no_serious_violation_and_it_is_s
             "agent": f"{site.url}/agent/efgartigimod",
             "calendar": f"{site.url}/calendar",
             "sources": f"{site.url}/sources",
+            "watchlist": f"{site.url}/watchlist",  # admins only
             "subscriptions": f"{site.url}/subscriptions",
             "subscription": subscription or "",
         }
