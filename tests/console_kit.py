@@ -26,6 +26,7 @@ from pipewatch.domain.models import Classification, Update
 from pipewatch.errors import SignInRefused
 from pipewatch.services.console import ConsoleRequest, ConsoleResponse, ConsoleService, Vocabulary
 from pipewatch.services.console_auth import TokenVerifier, csrf_token
+from pipewatch.services.console_web import WatchlistStatus
 from pipewatch.services.subscriptions import SubscriptionService
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -154,7 +155,13 @@ class Console:
         )
 
 
-def console(updates: list[Update] | None = None, *, hosted_ui: bool = False, now: datetime = NOW) -> Console:
+def console(
+    updates: list[Update] | None = None,
+    *,
+    hosted_ui: bool = False,
+    now: datetime = NOW,
+    watchlist: WatchlistStatus | None = None,
+) -> Console:
     stored = list(updates or [])
     index = InMemoryUpdateIndex(stored)
     table = InMemorySubscriptionTable()
@@ -179,6 +186,7 @@ def console(updates: list[Update] | None = None, *, hosted_ui: bool = False, now
         vocabulary=Vocabulary(agents=AGENTS, indications=("myasthenia_gravis",), sources=("press-wire",)),
         hosted_ui=hosted_ui,
         clock=lambda: now,
+        watchlist=watchlist,
     )
     return Console(service, index, table, feedback)
 

@@ -18,6 +18,7 @@ Look at the data:    pipewatch watchlist show    (agents, aliases, trials, indic
 Classify headlines:  echo '{"title": "argenx wins approval for Vyvgart"}' | pipewatch classify
                      ... | pipewatch classify | pipewatch render --channel sms
 On a deployed stack: pipewatch subscribe / subscriptions / unsubscribe, pipewatch feedback report
+                     pipewatch pause / resume  (a subscription: nothing sent, its filter kept)
 
 Each command has its own help: pipewatch COMMAND --help"""
 
@@ -39,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("pipewatch.commands.render", "render classified updates as SMS or email"),
     "subscribe": ("pipewatch.commands.subscriptions", "add or change a subscription"),
     "unsubscribe": ("pipewatch.commands.subscriptions", "remove a subscription"),
+    "pause": ("pipewatch.commands.subscriptions", "pause a subscription (nothing sent; its filter kept)"),
+    "resume": ("pipewatch.commands.subscriptions", "resume a paused subscription"),
     "subscriptions": ("pipewatch.commands.subscriptions", "list subscriptions"),
     "catalysts": ("pipewatch.commands.catalysts", "extract catalysts from JSON lines, or list the calendar"),
     "watchlist": (

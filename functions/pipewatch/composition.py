@@ -470,26 +470,37 @@ def build_console_service(
     keys: KeySetSource | None = None,
     hosted_ui: bool = True,
     destination_check: Any = None,
+    config: ConfigSet | None = None,
+    s3_client: Any = None,
 ) -> ConsoleService:
     """The analyst's console: the update indexes, the calendar, source health, feedback and the
     subscription service, behind Cognito sign-in (the local console passes its own identity provider and
-    key set: moto's pool, the same token checks)."""
+    key set: moto's pool, the same token checks). Its watchlist and sources are the live configuration
+    (`config`, or what applies now); with a config bucket, admins see the watchlist's history."""
     from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.cognito import CognitoIdentity, HttpJwks, pool_issuer
     from pipewatch.adapters.console_index import UpdateIndexTable
     from pipewatch.adapters.feedback import FeedbackTable
     from pipewatch.adapters.store import Store
-    from pipewatch.config import load_data_file
-    from pipewatch.domain.ingest.sources import SourcesConfig
-    from pipewatch.domain.watch.watchlist import Watchlist
+    from pipewatch.config import packaged_data_path
+    from pipewatch.services.config_admin import ConfigAdmin
     from pipewatch.services.console import ConsoleService, Vocabulary
     from pipewatch.services.console_auth import TokenVerifier
+    from pipewatch.services.console_web import WatchlistStatus
 
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
     table = settings.require("table_name")
     issuer = pool_issuer(settings.region, settings.require("cognito_pool_id"))
-    watchlist = load_data_file("watchlist.yaml", Watchlist, settings.watchlist_override)
-    sources = load_data_file("sources.yaml", SourcesConfig, settings.sources_override)
+    applied = current_config(settings, config)
+    watchlist, sources = applied.watchlist, applied.sources
+    history = (
+        ConfigAdmin(build_config_store(settings, s3_client=s3_client)) if settings.config_bucket else None
+    )
+    watchlist_status = WatchlistStatus(
+        version=applied.versions[0],
+        history=history,
+        packaged_text=packaged_data_path("watchlist.yaml").read_text(encoding="utf-8") if history else "",
+    )
     link_keys = build_link_keys(settings, dynamodb_client=ddb, kms_client=kms_client)
     links = signed_links(settings, dynamodb_client=ddb, kms_client=kms_client)
 
@@ -515,6 +526,7 @@ def build_console_service(
             sns_client=sns_client,
             kms_client=kms_client,
             destination_check=destination_check,
+            config=applied,
         ),
         keys=link_keys,
         verifier=TokenVerifier(
@@ -530,6 +542,7 @@ def build_console_service(
         hosted_ui=hosted_ui,
         links=subscriber_links,
         failing_after=settings.source_alarm_failures,
+        watchlist=watchlist_status,
     )
 
 

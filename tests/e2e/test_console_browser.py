@@ -3,9 +3,9 @@ Selenium, axe-core, screenshots): the console served on 127.0.0.1 against a moto
 moto's cognito-idp pool with the console's password form, and the same token checks as on AWS.
 
 An analyst signs in, filters, searches, opens a story, gives feedback, previews and saves a subscription,
-exports CSV and signs out. Refused: no cookie (to the sign-in page), a forged and an expired token (401),
-another analyst's subscription (403), a POST whose CSRF token was removed (403). Every page at 390 and
-1280 px: axe-core finds no serious or critical violation, and a screenshot is saved under
+pauses and resumes it, exports CSV and signs out. Refused: no cookie (to the sign-in page), a forged and an
+expired token (401), another analyst's subscription (403), a POST whose CSRF token was removed (403). Every
+page at 390 and 1280 px: axe-core finds no serious or critical violation, and a screenshot is saved under
 tests/output/console/ (gitignored)."""
 
 from __future__ import annotations
@@ -211,6 +211,16 @@ def test_given_an_analyst_then_the_console_works_end_to_end_and_refuses_what_it_
             driver.find_element(By.CSS_SELECTOR, "td a[href*='/subscriptions/']").get_attribute("href") or ""
         )
 
+        # Pause it (the list says so), then resume it.
+        _click(driver, "form[action$='/pause'] button")
+        assert (
+            "nothing is sent until you resume it"
+            in driver.find_element(By.CSS_SELECTOR, "[role=status]").text
+        )
+        assert "paused" in [td.text for td in driver.find_elements(By.CSS_SELECTOR, "tbody td")]
+        _click(driver, "form[action$='/resume'] button")
+        assert "Resumed" in driver.find_element(By.CSS_SELECTOR, "[role=status]").text
+
         # Export, with the browser's session.
         session = driver.get_cookie("pw_session")
         assert session is not None and session["httpOnly"] and session["secure"]
@@ -256,6 +266,7 @@ def test_given_each_console_page_then_axe_finds_no_serious_violation_and_it_is_s
             "agent": f"{site.url}/agent/efgartigimod",
             "calendar": f"{site.url}/calendar",
             "sources": f"{site.url}/sources",
+            "watchlist": f"{site.url}/watchlist",  # admins only
             "subscriptions": f"{site.url}/subscriptions",
             "subscription": subscription or "",
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -80,6 +81,8 @@ class StackRun:
     reader_responses: list[ApiCall] = field(default_factory=list)  # the page function's answers, in order
     reader_feedback_stored: int = 0
     console_responses: list[ApiCall] = field(default_factory=list)  # the console's answers, in order
+    # The SNS filter policy of the console's e-mail subscription: edited, paused, resumed (moto's SNS).
+    console_sns_policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     channel_subscription: dict[str, Any] = field(default_factory=dict)  # the API's answer (secret once)
     webhook_received: list[Any] = field(default_factory=list)  # what the webhook receiver got
     delivery_queue_left: int = 0
@@ -359,10 +362,18 @@ def _drive_reader(
     ]
 
 
-def _drive_console(handler: Any, token: str, story_id: str, hook: str) -> list[ApiCall]:
+def _drive_console(
+    handler: Any,
+    token: str,
+    story_id: str,
+    hook: str,
+    sns_policy: Callable[[str], dict[str, Any]],
+    policies: dict[str, dict[str, Any]],
+) -> list[ApiCall]:
     """An analyst signed in (a session cookie moto's pool issued) reads every page, exports, gives
-    feedback, subscribes by e-mail and by webhook, changes and deletes a subscription; and a request with no
-    session. Each answer as (method, path, status, body)."""
+    feedback, subscribes by e-mail and by webhook, changes, pauses, resumes and deletes a subscription
+    (`policies` gets its SNS filter policy after each of the middle three); and a request with no session.
+    Each answer as (method, path, status, body)."""
     from pipewatch.services.console_auth import csrf_token
     from pipewatch_local.console_local import proxy_event
     from pipewatch_local.local_stack import LambdaContext
@@ -398,8 +409,40 @@ def _drive_console(handler: Any, token: str, story_id: str, hook: str) -> list[A
     own = re.findall(r"/subscriptions/(sub-[0-9a-f]+)\">", calls[-1].body or "")
     for sid in own[:1]:
         calls.append(call("POST", f"/subscriptions/{sid}", {"min_severity": "high", "action": "save"}))
+        policies["edited"] = sns_policy(sid)
+        calls.append(call("POST", f"/subscriptions/{sid}/pause", {}))
+        policies["paused"] = sns_policy(sid)
+        calls.append(call("GET", f"/subscriptions/{sid}"))
+        calls.append(call("POST", f"/subscriptions/{sid}/resume", {}))
+        policies["resumed"] = sns_policy(sid)
         calls.append(call("POST", f"/subscriptions/{sid}/delete", {}))
     return calls
+
+
+def _drive_console_watchlist(handler: Any, token: str, admin_cookie: str) -> list[ApiCall]:
+    """The watchlist page: the analyst is refused it, an admin sees the applied version and its history."""
+    from pipewatch_local.console_local import proxy_event
+    from pipewatch_local.local_stack import LambdaContext
+
+    answers = []
+    for cookie in (f"pw_session={token}", admin_cookie):
+        headers = {"Host": "abc.execute-api.us-east-1.amazonaws.com", "Cookie": cookie}
+        answer = handler(proxy_event("GET", "/dev/console/watchlist", headers, "", "dev"), LambdaContext("c"))
+        answers.append(ApiCall("GET", "/watchlist", int(answer["statusCode"]), str(answer.get("body") or "")))
+    return answers
+
+
+def _sns_policy(recorder: Any, settings: Any, subscription_id: str) -> dict[str, Any]:
+    """The filter policy SNS holds for a stored subscription, read by the test (not a function's call)."""
+    from pipewatch.adapters.aws import client
+    from pipewatch.adapters.subscriptions import SubscriptionTable
+
+    with recorder.acting_as("TestProbe"):
+        record = SubscriptionTable(client("dynamodb", settings), settings.table_name).get(subscription_id)
+        assert record is not None and record.sns_arn
+        attributes = client("sns", settings).get_subscription_attributes(SubscriptionArn=record.sns_arn)
+    policy: dict[str, Any] = json.loads(attributes["Attributes"]["FilterPolicy"])
+    return policy
 
 
 def _half_created(settings: Any, subscription_id: str) -> None:
@@ -735,20 +778,40 @@ def _run(workdir: Path) -> StackRun:
 
             cognito = client("cognito-idp", settings)
             pool = LocalPool(stack.output("ConsoleUserPoolId"), stack.output("ConsoleClientId"), {})
-            token = cognito.initiate_auth(
-                ClientId=pool.client_id,
-                AuthFlow="USER_PASSWORD_AUTH",
-                AuthParameters={"USERNAME": "analyst", "PASSWORD": stack.output("ConsoleAnalystPassword")},
-            )["AuthenticationResult"]["IdToken"]
+
+            def sign_in(user: str, output: str) -> str:
+                return str(
+                    cognito.initiate_auth(
+                        ClientId=pool.client_id,
+                        AuthFlow="USER_PASSWORD_AUTH",
+                        AuthParameters={"USERNAME": user, "PASSWORD": stack.output(output)},
+                    )["AuthenticationResult"]["IdToken"]
+                )
+
+            token = sign_in("analyst", "ConsoleAnalystPassword")
+            admin = f"pw_session={sign_in('admin', 'ConsoleAdminPassword')}"
+            # Built like the other functions: from the live configuration (the watchlist pushed above).
             console = by_module("console").handler(
-                service=console_service(
-                    settings, cognito, pool, destination_check=HttpsPoster(policy=loopback).check
+                service=live(
+                    lambda c: console_service(
+                        settings,
+                        cognito,
+                        pool,
+                        destination_check=HttpsPoster(policy=loopback).check,
+                        config=c,
+                    )
                 )
             )
             with recorder.acting_as("ConsoleFunction"):
                 run.console_responses = _drive_console(
-                    console, token, run.alerted_update_ids[0], receiver.url("/console-hook")
+                    console,
+                    token,
+                    run.alerted_update_ids[0],
+                    receiver.url("/console-hook"),
+                    lambda sid: _sns_policy(recorder, settings, sid),
+                    run.console_sns_policies,
                 )
+                run.console_responses += _drive_console_watchlist(console, token, admin)
             for function in LOGICAL_IDS:
                 run.policies[function] = function_role_policies(stack, function)
                 run.calls[function] = recorder.for_principal(function)

@@ -165,6 +165,28 @@ def test_given_subscriptions_when_listed_and_deleted_then_the_list_and_sns_follo
     assert [s["Endpoint"] for s in _analyst_subscriptions()] == ["a@example.com"]
 
 
+def test_given_pause_then_sns_holds_a_policy_no_alert_matches_and_resume_restores_the_filter(
+    call: Any,
+) -> None:
+    from pipewatch.domain.subscribers.subscriptions import PAUSED_FILTER_POLICY
+
+    _, created = call("POST", "/subscriptions", {"endpoint": "a@example.com", "agents": ["efgartigimod"]})
+    sns = client("sns", Settings.from_env())
+
+    def sns_policy() -> Any:
+        (subscription,) = _analyst_subscriptions()
+        arn = subscription["SubscriptionArn"]
+        return json.loads(sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["FilterPolicy"])
+
+    status, paused = call("POST", f"/subscriptions/{created['subscription_id']}/pause")
+    assert (status, paused["paused"], paused["filter_policy"]) == (200, True, created["filter_policy"])
+    assert sns_policy() == PAUSED_FILTER_POLICY
+    assert call("POST", "/subscriptions/a@example.com/resume", caller=OTHER_ARN)[0] == 404
+    status, resumed = call("POST", "/subscriptions/a@example.com/resume")
+    assert (status, resumed["paused"]) == (200, False)
+    assert sns_policy() == created["filter_policy"]
+
+
 def test_given_the_code_then_the_committed_openapi_document_is_in_sync() -> None:
     generated = api.openapi_document()
 
@@ -172,7 +194,12 @@ def test_given_the_code_then_the_committed_openapi_document_is_in_sync() -> None
         "regenerate: python -c 'import json; from pipewatch.handlers.api import openapi_document; "
         "print(json.dumps(openapi_document(), indent=2))' > docs/openapi.json"
     )
-    assert set(generated["paths"]) == {"/subscriptions", "/subscriptions/{subscription_id}"}
+    assert set(generated["paths"]) == {
+        "/subscriptions",
+        "/subscriptions/{subscription_id}",
+        "/subscriptions/{subscription_id}/pause",
+        "/subscriptions/{subscription_id}/resume",
+    }
     assert set(generated["paths"]["/subscriptions"]) == {"get", "post"}
 
 

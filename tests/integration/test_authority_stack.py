@@ -7,9 +7,11 @@ the recordings do name (imatinib, BRCA1, "Regional Center"), named as hand-made 
 from __future__ import annotations
 
 import logging
+import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,13 +21,35 @@ from pipewatch_local.demo_authorities import HAND_MADE_AGENTS, RECORDED, Authori
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def undone_by(env: pytest.MonkeyPatch, sets_environment: Callable[..., None]) -> Callable[..., None]:
+    """`sets_environment` (the harness's use_stack_environment, which writes os.environ, PIPEWATCH_WATCHLIST
+    among it) with each change it makes handed to `env`, so the end of `env` gives later tests their
+    environment back."""
+
+    def through_monkeypatch(*args: Any, **kwargs: Any) -> None:
+        before = dict(os.environ)
+        sets_environment(*args, **kwargs)
+        for name, value in dict(os.environ).items():
+            if before.get(name) != value:
+                if name in before:
+                    os.environ[name] = before[name]
+                else:
+                    del os.environ[name]
+                env.setenv(name, value)
+
+    return through_monkeypatch
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthorityRun]:
     from moto import mock_aws
 
+    import pipewatch_local.local_stack as local_stack
+
     warnings.filterwarnings("ignore", message="Tried to parse AWS::")
     logging.getLogger("moto").setLevel(logging.ERROR)
-    with mock_aws():
+    with pytest.MonkeyPatch.context() as env, mock_aws():
+        env.setattr(local_stack, "use_stack_environment", undone_by(env, local_stack.use_stack_environment))
         yield run_authorities(
             ROOT / "tests" / "fixtures",
             ROOT / "events",
@@ -61,3 +85,24 @@ def test_the_alerts_published_are_the_updates_stored(run: AuthorityRun) -> None:
     stored = {u["update_id"] for updates in run.updates.values() for u in updates}
     assert len(stored) == 4
     assert run.alerted == stored  # each kind's one update reached the topic, nothing else did
+
+
+def test_given_the_stack_environment_set_through_monkeypatch_then_its_end_restores_the_watchlist() -> None:
+    from pipewatch_local.local_stack import use_stack_environment
+
+    class HandMadeStack:
+        def __init__(self) -> None:
+            self.outputs = {"TableName": "t", "AlertsTopicArn": "arn:aws:sns:us-east-1:123456789012:alerts"}
+
+        def output(self, name: str) -> str:
+            return self.outputs[name]
+
+    before = {n: os.environ.get(n) for n in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TABLE", "PIPEWATCH_TOPIC_ARN")}
+    with pytest.MonkeyPatch.context() as env:
+        undone_by(env, use_stack_environment)(HandMadeStack(), {"PIPEWATCH_WATCHLIST": "/tmp/hand-made.yaml"})
+        assert (os.environ["PIPEWATCH_WATCHLIST"], os.environ["PIPEWATCH_TABLE"]) == (
+            "/tmp/hand-made.yaml",
+            "t",
+        )
+
+    assert {n: os.environ.get(n) for n in before} == before

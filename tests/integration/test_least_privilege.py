@@ -40,7 +40,13 @@ _MISSING_CONFIG_IS_404 = (
 KNOWN_UNEXERCISED = {
     **{
         (function, "LiveConfigMissingIs404", "s3:ListBucket"): _MISSING_CONFIG_IS_404
-        for function in ("PlanFunction", "PollFunction", "ApiFunction", "CatalystCheckFunction")
+        for function in (
+            "PlanFunction",
+            "PollFunction",
+            "ApiFunction",
+            "CatalystCheckFunction",
+            "ConsoleFunction",
+        )
     },
     ("DigestFunction", "LinkKeysItem", "dynamodb:PutItem"): _FIRST_SIGNER_CREATES_THE_KEY,
     ("DigestFunction", "LinkKeysDecryptAndCreate", "kms:GenerateDataKey"): _FIRST_SIGNER_CREATES_THE_KEY,
@@ -393,3 +399,19 @@ def test_given_a_function_reading_the_live_config_then_it_may_read_it_and_never_
     assert _decision(run, "AlertFunction", Request("s3:GetObject", f"{bucket}/watchlist.yaml")) is (
         Decision.IMPLICIT_DENY
     )
+
+
+def test_given_the_console_then_it_reads_the_live_config_and_the_watchlists_history_and_never_writes_it(
+    run: StackRun,
+) -> None:
+    """The console applies the live watchlist (GetObject) and shows admins the watchlist's versions
+    (ListBucketVersions, and GetObjectVersion of watchlist.yaml only); it writes nothing to the bucket."""
+    bucket = f"arn:aws:s3:::{run.outputs['ConfigBucketName']}"
+    reads = [c.request for c in run.calls["ConsoleFunction"] if c.request.action.startswith("s3:")]
+    assert {r.action for r in reads} == {"s3:GetObject", "s3:ListBucketVersions", "s3:GetObjectVersion"}
+    assert {r.resource for r in reads if r.action == "s3:GetObjectVersion"} == {f"{bucket}/watchlist.yaml"}
+    for action in ("s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutBucketPolicy"):
+        request = Request(action, f"{bucket}/watchlist.yaml")
+        assert _decision(run, "ConsoleFunction", request) is Decision.IMPLICIT_DENY, action
+    other_version = Request("s3:GetObjectVersion", f"{bucket}/taxonomy.yaml")
+    assert _decision(run, "ConsoleFunction", other_version) is Decision.IMPLICIT_DENY

@@ -1,7 +1,8 @@
-"""`pipewatch subscribe / unsubscribe / subscriptions`: manage subscriptions in the account of the current
-AWS credentials (the table and topic of a deployed stack: $PIPEWATCH_TABLE and $PIPEWATCH_TOPIC_ARN, or
---table and --topic-arn). Against a moto server, set $PIPEWATCH_ENDPOINT_URL. Output: one JSON line per
-subscription. There is no --local: an in-process moto would forget the subscription when the command exits."""
+"""`pipewatch subscribe / unsubscribe / subscriptions / pause / resume`: manage subscriptions in the account
+of the current AWS credentials (the table and topic of a deployed stack: $PIPEWATCH_TABLE and
+$PIPEWATCH_TOPIC_ARN, or --table and --topic-arn). Against a moto server, set $PIPEWATCH_ENDPOINT_URL. Output:
+one JSON line per subscription. There is no --local: an in-process moto would forget the subscription when the
+command exits."""
 
 from __future__ import annotations
 
@@ -68,6 +69,20 @@ def add_unsubscribe_arguments(parser: argparse.ArgumentParser) -> None:
     _target_arguments(parser)
 
 
+def add_pause_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Pause a subscription (by endpoint or id): nothing is sent to it, its filter is kept. "
+        "`pipewatch resume` sends again."
+    )
+    parser.add_argument("subscription", help="endpoint (name@example.com, +15555550123) or id (sub-...)")
+    _target_arguments(parser)
+
+
+def add_resume_arguments(parser: argparse.ArgumentParser) -> None:
+    add_pause_arguments(parser)
+    parser.description = "Resume a paused subscription (by endpoint or id) with its stored filter."
+
+
 def add_subscriptions_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = "List subscriptions, one JSON line each."
     parser.add_argument("--mode", choices=("instant", "digest"), help="only instant or only digest ones")
@@ -96,7 +111,7 @@ def _run(args: argparse.Namespace, name: str, action: str) -> int:
 
     from pipewatch.domain.subscribers.subscriptions import Subscription, SubscriptionError
     from pipewatch.errors import ConfigError, SnsSubscriptionError
-    from pipewatch.services.subscriptions import SubscriptionNotFound
+    from pipewatch.services.subscriptions import SubscriptionConflict, SubscriptionNotFound
 
     try:
         if action == "subscribe":
@@ -129,6 +144,10 @@ def _run(args: argparse.Namespace, name: str, action: str) -> int:
             records = [_service(args).subscribe(subscription)]
         elif action == "unsubscribe":
             records = [_service(args).unsubscribe(args.subscription)]
+        elif action == "pause":
+            records = [_service(args).pause(args.subscription)]
+        elif action == "resume":
+            records = [_service(args).resume(args.subscription)]
         else:
             records = _service(args).list(args.mode)
     except ValidationError as exc:
@@ -139,7 +158,14 @@ def _run(args: argparse.Namespace, name: str, action: str) -> int:
             file=sys.stderr,
         )
         return 2
-    except (SubscriptionError, SubscriptionNotFound, SnsSubscriptionError, ConfigError, ValueError) as exc:
+    except (
+        SubscriptionError,
+        SubscriptionNotFound,
+        SubscriptionConflict,
+        SnsSubscriptionError,
+        ConfigError,
+        ValueError,
+    ) as exc:
         print(f"pipewatch {name}: {exc}", file=sys.stderr)
         return 2
     except (ClientError, BotoCoreError) as exc:
@@ -160,3 +186,11 @@ def run_unsubscribe(args: argparse.Namespace) -> int:
 
 def run_subscriptions(args: argparse.Namespace) -> int:
     return _run(args, "subscriptions", "list")
+
+
+def run_pause(args: argparse.Namespace) -> int:
+    return _run(args, "pause", "pause")
+
+
+def run_resume(args: argparse.Namespace) -> int:
+    return _run(args, "resume", "resume")

@@ -92,4 +92,6 @@ def poll_service() -> PollService:
 
 @cache
 def console_service() -> ConsoleService:
-    return composition.build_console_service(get_settings())
+    return composition.live_service(
+        live_config(), lambda config: composition.build_console_service(get_settings(), config=config)
+    )

@@ -1,4 +1,5 @@
-"""Subscription API (API Gateway REST, IAM auth): list, subscribe (create or change), unsubscribe.
+"""Subscription API (API Gateway REST, IAM auth): list, subscribe (create or change), unsubscribe, pause,
+resume.
 
 Per-caller authorisation: the IAM principal API Gateway verified (`requestContext.identity.userArn`) owns the
 subscriptions it creates and sees, changes and removes only those; principals matching the template
@@ -127,6 +128,9 @@ class SubscriptionOut(BaseModel):
     digest_hour: int
     timezone: str
     status: Literal["pending", "active", "deleting"]
+    paused: bool = Field(
+        default=False, description="Paused by its owner: nothing is sent; `filter_policy` is kept for resume."
+    )
     filter_policy: dict[str, Any]
     created_at: str
     updated_at: str
@@ -211,6 +215,36 @@ def unsubscribe(
     subscription_id: Annotated[str, Path(description="subscription id (sub-...) or the endpoint itself")],
 ) -> SubscriptionOut:
     return SubscriptionOut.of(_subscriptions().unsubscribe(subscription_id, caller=_caller()))
+
+
+@app.post(
+    "/subscriptions/<subscription_id>/pause",
+    summary="Pause (nothing is sent; the filter is kept)",
+    responses={
+        200: {"description": "Paused"},
+        404: {"description": "No such subscription (or not the caller's)"},
+        409: {"description": "Not active (pending or deleting), or changed concurrently"},
+    },
+)
+def pause(
+    subscription_id: Annotated[str, Path(description="subscription id (sub-...) or the endpoint itself")],
+) -> SubscriptionOut:
+    return SubscriptionOut.of(_subscriptions().pause(subscription_id, caller=_caller()))
+
+
+@app.post(
+    "/subscriptions/<subscription_id>/resume",
+    summary="Resume with the stored filter",
+    responses={
+        200: {"description": "Resumed"},
+        404: {"description": "No such subscription (or not the caller's)"},
+        409: {"description": "Not active (pending or deleting), or changed concurrently"},
+    },
+)
+def resume(
+    subscription_id: Annotated[str, Path(description="subscription id (sub-...) or the endpoint itself")],
+) -> SubscriptionOut:
+    return SubscriptionOut.of(_subscriptions().resume(subscription_id, caller=_caller()))
 
 
 @app.exception_handler(SubscriptionNotFound)  # type: ignore[untyped-decorator]

@@ -7,8 +7,9 @@ every POST a valid CSRF token. Analysts see every update, source and catalyst; s
 analyst's own (another's answers 403), admins see and change all.
 
 GET  /updates /updates.csv /story/{id} /agent/{agent} /calendar /calendar.csv /sources /subscriptions
-     /subscriptions/{id} /feed.atom /feed.json /feed.xsl /signin /callback
-POST /story/{id}/feedback /subscriptions /subscriptions/{id} /subscriptions/{id}/delete /signin /signout
+     /subscriptions/{id} /watchlist (admins) /feed.atom /feed.json /feed.xsl /signin /callback
+POST /story/{id}/feedback /subscriptions /subscriptions/{id} /subscriptions/{id}/delete
+     /subscriptions/{id}/pause /subscriptions/{id}/resume /signin /signout
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from pipewatch.services.console_query import (
 )
 from pipewatch.services.console_signin import SignInPages
 from pipewatch.services.console_subscriptions import SubscriptionPages
+from pipewatch.services.console_watchlist import WatchlistPages
 from pipewatch.services.console_web import (
     CSV,
     HTML,
@@ -50,7 +52,7 @@ from pipewatch.services.console_web import (
 )
 
 
-class ConsoleService(CalendarPages, SubscriptionPages, SignInPages):
+class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPages):
     # -- routing -----------------------------------------------------------------------------------------
     def handle(self, request: ConsoleRequest) -> ConsoleResponse:  # noqa: PLR0911 - one return per route
         parts = [p for p in request.path.split("/") if p]
@@ -109,9 +111,11 @@ class ConsoleService(CalendarPages, SubscriptionPages, SignInPages):
             return self.subscriptions_page(request, viewer)
         if head == "subscriptions" and len(rest) == 1:
             return self.subscription_page(request, viewer, rest[0])
+        if head == "watchlist" and not rest:
+            return self.watchlist_page(request, viewer)
         return self._message(request, 404, "Not found", "There is no such console page.", viewer)
 
-    def _post(self, request: ConsoleRequest, viewer: Viewer, parts: list[str]) -> ConsoleResponse:
+    def _post(self, request: ConsoleRequest, viewer: Viewer, parts: list[str]) -> ConsoleResponse:  # noqa: PLR0911
         if parts == ["signout"]:
             return self.signout(request)
         if len(parts) == 3 and parts[0] == "story" and parts[2] == "feedback":
@@ -122,6 +126,8 @@ class ConsoleService(CalendarPages, SubscriptionPages, SignInPages):
             return self.save_subscription(request, viewer, parts[1])
         if len(parts) == 3 and parts[0] == "subscriptions" and parts[2] == "delete":
             return self.delete_subscription(request, viewer, parts[1])
+        if len(parts) == 3 and parts[0] == "subscriptions" and parts[2] in ("pause", "resume"):
+            return self.pause_subscription(request, viewer, parts[1], pause=parts[2] == "pause")
         return self._message(request, 404, "Not found", "There is no such console action.", viewer)
 
     # -- updates -----------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The console's subscriptions: an analyst's own (an admin's: all), created, edited and deleted through the
-subscription service with the analyst as its caller (so its ownership rule answers), and the preview of
+"""The console's subscriptions: an analyst's own (an admin's: all), created, edited, paused, resumed and
+deleted through the subscription service with the analyst as its caller (so its ownership rule answers), and
+the preview of
 what a filter would have sent in the last 30 days (the digest's `matches` over the agent index)."""
 
 from __future__ import annotations
@@ -219,3 +220,27 @@ class SubscriptionPages(ConsoleBase):
         return self.subscriptions_page(
             request, viewer, message=f"Deleted the subscription of {record.subscription.endpoint}."
         )
+
+    def pause_subscription(
+        self, request: ConsoleRequest, viewer: Viewer, subscription_id: str, *, pause: bool
+    ) -> ConsoleResponse:
+        try:
+            record = self._subscriptions.get(subscription_id[:100])
+        except SubscriptionNotFound:
+            return self._message(request, 404, "Not found", "There is no such subscription.", viewer)
+        if not viewer.caller.may_manage(record):
+            return self._message(
+                request, 403, "Not yours", "This subscription belongs to another analyst.", viewer
+            )
+        change = self._subscriptions.pause if pause else self._subscriptions.resume
+        try:
+            change(record.subscription_id, caller=viewer.caller)
+        except SubscriptionConflict as exc:
+            return self.subscriptions_page(request, viewer, 409, error=str(exc))
+        endpoint = record.subscription.endpoint
+        message = (
+            f"Paused the subscription of {endpoint}: nothing is sent until you resume it."
+            if pause
+            else f"Resumed the subscription of {endpoint}."
+        )
+        return self.subscriptions_page(request, viewer, message=message)

@@ -13,6 +13,7 @@ from typing import Any
 
 from pipewatch.observability import logger
 from pipewatch.services import console_views as views
+from pipewatch.services.config_admin import ConfigAdmin
 from pipewatch.services.console_auth import (
     TokenRefused,
     TokenVerifier,
@@ -74,6 +75,16 @@ class Vocabulary:
     sources: Sequence[str] = ()
 
 
+@dataclass(frozen=True)
+class WatchlistStatus:
+    """What the admins' watchlist page shows: the version this console applies (a store version id,
+    "packaged" or "override") and, with a config bucket, its history (`ConfigAdmin`, read-only here)."""
+
+    version: str = "packaged"
+    history: ConfigAdmin | None = None
+    packaged_text: str = ""  # the packaged file: the first stored version's change is told against it
+
+
 class ConsoleBase:
     def __init__(
         self,
@@ -93,6 +104,7 @@ class ConsoleBase:
         failing_after: int = 3,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         random_bytes: Callable[[int], bytes] = os.urandom,
+        watchlist: WatchlistStatus | None = None,
     ) -> None:
         self._index = index
         self._updates = updates
@@ -109,6 +121,7 @@ class ConsoleBase:
         self._failing_after = failing_after
         self._clock = clock
         self._random_bytes = random_bytes
+        self._watchlist = watchlist or WatchlistStatus()
 
     # -- plumbing ----------------------------------------------------------------------------------------
     def _csrf_key(self) -> bytes:

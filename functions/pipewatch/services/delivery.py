@@ -165,7 +165,7 @@ class DeliveryService:
         delivery = attributes.get("delivery", {}).get("Value")
         jobs: list[DeliveryJob] = []
         for record in self._subscriptions.list():
-            if record.status != "active" or not self.delivers_by_function(record):
+            if record.status != "active" or record.paused or not self.delivers_by_function(record):
                 continue
             policy = json.loads(record.sns_attributes.get("FilterPolicy", "{}"))
             if not policy or not accepts(policy, attributes):
@@ -195,6 +195,9 @@ class DeliveryService:
         record = self._subscriptions.get(job.subscription_id)
         if record is None or record.status != "active" or not self.delivers_by_function(record):
             logger.info("subscription gone; job dropped", extra={"subscription_id": job.subscription_id})
+            return "dropped"
+        if record.paused:  # paused after the job was queued: what it would have sent is not kept for later
+            logger.info("subscription paused; job dropped", extra={"subscription_id": job.subscription_id})
             return "dropped"
         sub = record.subscription
         if sub.protocol == "email" and self._state.is_suppressed(sub.endpoint):

@@ -101,7 +101,8 @@ class DigestService:
 
     def run(self, now: datetime, *, raise_on_failure: bool = True) -> DigestReport:
         report = DigestReport(now=now.isoformat())
-        records = [r for r in self._table.list("digest") if r.status == "active"]
+        # A paused subscriber gets no digest (SNS would drop it anyway, and its state must not move on).
+        records = [r for r in self._table.list("digest") if r.status == "active" and not r.paused]
         report.subscribers = len(records)
         due: list[tuple[Any, datetime, DigestState | None]] = []
         for record in records:

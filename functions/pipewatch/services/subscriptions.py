@@ -15,6 +15,11 @@ Nothing is ever subscribed in SNS before a record names it, so no SNS subscripti
 preference; a preference without an SNS subscription exists only while a call is under way or failed, and it
 is shown as `pending`/`deleting` until the next call repairs it.
 
+Pause and resume (SNS has no pause): the record keeps its real filter in `sns_attributes` and `paused`; the
+SNS subscription's filter policy is replaced by PAUSED_FILTER_POLICY, which no published message matches, and
+resume puts the stored filter back. Records delivered by the delivery function are skipped there and by the
+digest while paused. Editing a paused subscription keeps it paused.
+
 Slack, Teams and webhook subscriptions (and e-mail when SES sends it) have no SNS subscription: the delivery
 function applies their stored filter policy (services/delivery.py). Their URL is validated (HTTPS, public
 addresses only, after DNS resolution) and stored with a fresh `whsec_` signing secret, both encrypted
@@ -38,6 +43,7 @@ from pipewatch.domain.render.webhooks import SECRET_BYTES, secret_from_bytes
 from pipewatch.domain.subscribers.channels import ChannelKind, channel_subscription_id, mask_url
 from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import (
+    PAUSED_FILTER_POLICY,
     Preferences,
     Subscription,
     SubscriptionError,
@@ -171,6 +177,7 @@ class SubscriptionService:
             credentials=credentials,
             owner=existing.owner if existing and existing.owner else (caller.arn if caller else ""),
             version=existing.version if existing else 0,
+            paused=existing.paused if existing else False,
         )
         try:
             record = self._table.put(record, expect=record.version)
@@ -235,15 +242,18 @@ class SubscriptionService:
             updated_at=now,
             mode_since=(existing.mode_since or existing.created_at) if existing and same_mode else now,
             owner=existing.owner if existing and existing.owner else (caller.arn if caller else ""),
+            paused=existing.paused if existing else False,
         )
         version = existing.version if existing else 0
+        # A paused subscription edited stays paused: SNS keeps the policy that matches nothing.
+        applied = self._sns.attributes(PAUSED_FILTER_POLICY) if record.paused else attributes
         try:
             pending = self._table.put(record, expect=version)
         except ConcurrentChange as exc:
             raise SubscriptionConflict(f"{subscription.endpoint} changed concurrently; try again") from exc
         try:
-            if not arn or not self._sns.set_attributes(arn, attributes):
-                arn = self._sns.subscribe(subscription.protocol, subscription.endpoint, attributes)
+            if not arn or not self._sns.set_attributes(arn, applied):
+                arn = self._sns.subscribe(subscription.protocol, subscription.endpoint, applied)
         except SnsSubscriptionError:
             self._undo(existing, pending)  # SNS refused: no record of a subscription SNS does not hold
             raise
@@ -280,6 +290,51 @@ class SubscriptionService:
             raise SubscriptionConflict(f"{key} was subscribed again concurrently; it is kept") from exc
         logger.info("unsubscribed", extra={"subscription_id": record.subscription_id})
         return record
+
+    def pause(self, key: str, *, caller: Caller | None = None) -> SubscriptionRecord:
+        """Stop sending to the subscription, keeping it and its filter (resume undoes it)."""
+        return self._set_paused(key, True, caller=caller)
+
+    def resume(self, key: str, *, caller: Caller | None = None) -> SubscriptionRecord:
+        """Send again with the stored filter."""
+        return self._set_paused(key, False, caller=caller)
+
+    def _set_paused(self, key: str, paused: bool, *, caller: Caller | None) -> SubscriptionRecord:
+        record = self.get(key, caller=caller)
+        if record.status != "active":
+            raise SubscriptionConflict(
+                f"{record.subscription.endpoint} is {record.status}; save or delete it first"
+            )
+        # SNS first, then the record (conditioned on the version read): both steps are idempotent, so a
+        # failure between them is finished by calling again; a lost race puts SNS back as the winner left it.
+        arn = self._apply_paused(record, paused)
+        try:
+            updated = self._table.put(
+                record.model_copy(update={"paused": paused, "sns_arn": arn, "updated_at": self._clock()}),
+                expect=record.version,
+            )
+        except ConcurrentChange as exc:
+            current = self._table.get(record.subscription_id)
+            if current is not None and current.status == "active" and current.sns_arn:
+                self._apply_paused(current, current.paused)
+            raise SubscriptionConflict(
+                f"{record.subscription.endpoint} changed concurrently; try again"
+            ) from exc
+        logger.info("paused" if paused else "resumed", extra={"subscription_id": record.subscription_id})
+        return updated
+
+    def _apply_paused(self, record: SubscriptionRecord, paused: bool) -> str:
+        """Give the record's SNS subscription the paused policy or its stored one; returns its ARN ("" for
+        records the delivery function serves, and for a paused one SNS no longer holds)."""
+        if self._by_function(record.subscription) and not record.sns_arn:
+            return ""
+        attributes = self._sns.attributes(PAUSED_FILTER_POLICY) if paused else record.sns_attributes
+        if record.sns_arn and self._sns.set_attributes(record.sns_arn, attributes):
+            return record.sns_arn
+        if paused:
+            return ""  # SNS no longer holds it: nothing to stop; resume subscribes it again
+        sub = record.subscription
+        return self._sns.subscribe(sub.protocol, sub.endpoint, attributes)
 
     def get(self, key: str, *, caller: Caller | None = None) -> SubscriptionRecord:
         record = self._table.get(self._id(key))

@@ -6,12 +6,19 @@ subscription answers 403; an admin sees and changes all)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import yaml
 
-from console_kit import console, mint, update
+from console_kit import BASE, console, mint, update
 from fakes import subscription_record
+from pipewatch.config import packaged_data_path
+from pipewatch.services.config_admin import ConfigAdmin
 from pipewatch.services.console_views import CONTENT_SECURITY_POLICY
+from pipewatch.services.console_web import WatchlistStatus
+from pipewatch.services.ports import ConfigObject, ConfigVersion
 
 ALICE = mint("alice-sub")
 BOB = mint("bob-sub")
@@ -145,3 +152,77 @@ def test_given_a_page_then_its_inline_stylesheet_is_exactly_what_the_csp_hash_al
 
     digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in CONTENT_SECURITY_POLICY
+
+
+def test_given_pause_and_resume_then_the_list_and_page_say_paused_and_only_the_owner_may() -> None:
+    kit = console()
+    kit.post("/subscriptions", ALICE, {"endpoint": "alice@example.com", "action": "save"})
+    sid = next(iter(kit.table.records))
+
+    assert kit.post(f"/subscriptions/{sid}/pause", BOB, {}).status == 403
+    assert kit.post(f"/subscriptions/{sid}/pause", ALICE, {}, csrf=False).status == 403
+    assert not kit.table.records[sid].paused
+    paused = kit.post(f"/subscriptions/{sid}/pause", ALICE, {})
+
+    assert paused.status == 200 and kit.table.records[sid].paused
+    assert "<td>paused</td>" in paused.body and f"/subscriptions/{sid}/resume" in paused.body
+    page = kit.get(f"/subscriptions/{sid}", ALICE).body
+    assert "· paused" in page and "Resume this subscription" in page
+    assert kit.post(f"/subscriptions/{sid}/resume", ALICE, {}).status == 200
+    assert not kit.table.records[sid].paused
+    assert "<td>active</td>" in kit.get("/subscriptions", ALICE).body
+
+
+class VersionedConfigStore:
+    """A config store in memory (as adapters/config_store.py S3ConfigStore answers): versions v1, v2..."""
+
+    def __init__(self) -> None:
+        self.versions: list[tuple[str, ConfigVersion]] = []
+
+    def put(self, key: str, body: str, *, changed_by: str, note: str) -> str:
+        version_id = f"v{len(self.versions) + 1}"
+        modified = datetime(2026, 12, 1, 9, tzinfo=UTC) + timedelta(hours=len(self.versions))
+        self.versions.append((body, ConfigVersion(key, version_id, modified, changed_by, note, latest=False)))
+        return version_id
+
+    def current(self, key: str, *, etag: str = "") -> ConfigObject | None:
+        return self.version(key, self.versions[-1][1].version_id) if self.versions else None
+
+    def version(self, key: str, version_id: str) -> ConfigObject:
+        body = next(b for b, v in self.versions if v.version_id == version_id)
+        return ConfigObject(key, body, f"etag-{version_id}", version_id)
+
+    def history(self, key: str) -> list[ConfigVersion]:
+        last = len(self.versions) - 1
+        newest_first = [replace(v, latest=i == last) for i, (_, v) in enumerate(self.versions)]
+        return newest_first[::-1]
+
+
+def test_given_an_admin_then_the_watchlist_page_shows_the_applied_version_and_each_push() -> None:
+    packaged = packaged_data_path("watchlist.yaml").read_text(encoding="utf-8")
+    document = yaml.safe_load(packaged)
+    document["agents"].pop()
+    store = VersionedConfigStore()
+    store.put("watchlist.yaml", packaged, changed_by="ops@example.com", note="first push")
+    store.put("watchlist.yaml", yaml.safe_dump(document), changed_by="lead@example.com", note="drop one")
+    status = WatchlistStatus(version="v2", history=ConfigAdmin(store), packaged_text=packaged)
+    kit = console(watchlist=status)
+
+    page = kit.get("/watchlist", ADMIN)
+
+    assert page.status == 200 and "Applied by the console now: <strong>v2</strong>" in page.body
+    rows = page.body.split("<tbody>", 1)[1].split("</tr>")
+    assert "v2</code> <strong>(current)</strong>" in rows[0] and "lead@example.com" in rows[0]
+    assert "Change: </span>-1 agent(s)" in rows[0] and "Note: drop one" in rows[0]
+    assert "v1</code>" in rows[1] and "2026-12-01 09:00 UTC" in rows[1] and "ops@example.com" in rows[1]
+    assert "Change: </span>no change" in rows[1]  # the first push is told against the packaged file
+    assert f'href="{BASE}/watchlist"' in kit.get("/updates", ADMIN).body
+
+
+def test_given_an_analyst_or_no_config_bucket_then_the_watchlist_page_refuses_or_says_packaged() -> None:
+    kit = console()
+
+    assert kit.get("/watchlist", ALICE).status == 403
+    assert "/watchlist" not in kit.get("/updates", ALICE).body
+    page = kit.get("/watchlist", ADMIN).body
+    assert "<strong>packaged</strong>" in page and "has no config bucket" in page

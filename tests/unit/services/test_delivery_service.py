@@ -210,3 +210,16 @@ def test_given_a_transient_bounce_then_nothing_is_suppressed() -> None:
     transient = {"notificationType": "Bounce", "bounce": {"bounceType": "Transient", "bouncedRecipients": []}}
     assert stack.service.handle_feedback(transient) == "suppressed 0"
     assert stack.state.suppressed == {}
+
+
+def test_given_a_paused_webhook_then_no_job_is_fanned_out_and_a_queued_job_is_dropped_until_resumed() -> None:
+    stack = Stack()
+    sid, _ = stack.webhook(agents=["efgartigimod"])
+    queued = DeliveryJob(subscription_id=sid, update_id="u-approval").model_dump_json()
+    stack.subscriptions.pause(sid)
+
+    assert stack.service.handle_body(json.dumps(_envelope())) == "fanned out to 0"
+    assert stack.service.handle_body(queued) == "dropped" and stack.poster.requests == []
+    stack.subscriptions.resume(sid)
+    assert stack.service.handle_body(json.dumps(_envelope())) == "fanned out to 1"
+    assert stack.service.handle_body(queued) == "sent"

@@ -32,6 +32,14 @@ class SubscriptionRecord(BaseModel):
     # owners were recorded: only an admin manages those.
     owner: str = ""
     version: int = 0  # moved on by every write; each write is conditioned on the version read
+    # Paused by its owner: `sns_attributes` keep the real filter (resume restores it) while the SNS
+    # subscription carries PAUSED_FILTER_POLICY, and the delivery and digest functions skip the record.
+    paused: bool = False
+
+    @property
+    def shown_status(self) -> str:
+        """The status a person reads: "paused" for an active subscription its owner paused."""
+        return "paused" if self.paused and self.status == "active" else self.status
 
     @property
     def subscription_id(self) -> str:
@@ -45,6 +53,7 @@ class SubscriptionRecord(BaseModel):
             **({"owner": self.subscription.owner} if self.subscription.owner else {}),
             **self.subscription.preferences.model_dump(mode="json"),
             "status": self.status,
+            "paused": self.paused,
             "filter_policy": json.loads(self.sns_attributes.get("FilterPolicy", "{}")),
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),

@@ -334,6 +334,13 @@ class Subscription(BaseModel):
         return filter_policy(self)
 
 
+# The filter policy of a paused SNS subscription. SNS has no pause, so the subscription stays and its policy
+# asks for a `delivery` value no publish carries: adapters/notifier.py publishes only "instant", "landscape"
+# and "digest" (tests/unit/adapters/test_paused_policy.py checks every kind of message against this policy).
+PAUSED_DELIVERY = "paused"
+PAUSED_FILTER_POLICY: dict[str, list[Any]] = {"delivery": [PAUSED_DELIVERY]}
+
+
 def filter_policy(subscription: Subscription) -> dict[str, list[Any]]:
     """The SNS filter policy (scope MessageAttributes) that selects exactly what the subscription wants."""
     prefs = subscription.preferences
