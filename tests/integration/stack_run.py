@@ -62,6 +62,7 @@ class StackRun:
     # stored as part of a story already alerted (a slip an outlet reported, a registry stop in the news)
     updates_joined: list[str] = field(default_factory=list)
     alerts_published: int = 0
+    published_deliveries: list[str] = field(default_factory=list)  # each published alert's `delivery`
     alerted_update_ids: list[str] = field(default_factory=list)
     poll_dlq_bodies: list[str] = field(default_factory=list)
     poll_queue_left: int = 0
@@ -703,6 +704,7 @@ def _run(workdir: Path) -> StackRun:
             run.merged_story_sources = {u.title: list(u.sources) for u in stored if len(u.sources) > 1}
             received = inbox.received()
             run.alerts_published = len(received)
+            run.published_deliveries = [m["MessageAttributes"]["delivery"]["Value"] for m in received]
             run.alerted_update_ids = [m["MessageAttributes"]["update_id"]["Value"] for m in received]
 
             # The digest schedule fires at the subscriber's hour: the first publish fails (the run raises,
