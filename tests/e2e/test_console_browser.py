@@ -24,9 +24,10 @@ from typing import Any
 import jwt
 import pytest
 from browser_kit import axe_violations, browser, chromium_binary, screenshot
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 pytestmark = pytest.mark.slow
@@ -114,7 +115,21 @@ def _click(driver: WebDriver, css: str) -> None:
     """Click what `css` finds and wait until the page it submits or opens has replaced this one."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(driver, 30).until(staleness_of(old))
+    WebDriverWait(driver, 30).until(lambda _: _replaced(old))
+
+
+def _replaced(old: WebElement) -> bool:
+    """True once `old` left the document. Mid-navigation Chromium may say so with a generic inspector error
+    ("Node with given id does not belong to the document") instead of a stale-element error."""
+    try:
+        old.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
+    return False
 
 
 def _wait_for(driver: WebDriver, suffix: str) -> None:
