@@ -79,6 +79,14 @@ ENV = {
     "PIPEWATCH_POLL_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/pipewatch-bench-poll",
     "PIPEWATCH_EDGAR_CONTACT": "bench@example.com",
 }
+# The console's user pool (moto's CloudFormation does not create it). Its sample event has no session: the
+# first invocation answers with the sign-in redirect, so no key set is fetched.
+CONSOLE_ENV = {
+    "PIPEWATCH_COGNITO_POOL_ID": "us-east-1_bench",
+    "PIPEWATCH_COGNITO_CLIENT_ID": "bench-client",
+    "PIPEWATCH_COGNITO_DOMAIN": "https://pipewatch-bench.auth.us-east-1.amazoncognito.com",
+}
+ENV.update(CONSOLE_ENV)
 HEAVY = (
     "pydantic",
     "aws_lambda_powertools.event_handler",
@@ -147,11 +155,15 @@ def _timed(body: str, paths: list[str]) -> Sample:
 
 
 def statements(module: str) -> dict[str, str]:
-    """`build` is what the first invocation does before its event: the handler's default service."""
+    """`build` is what the first invocation does before its event: the handler's default service (a live
+    service, issue 26, builds on its first call: `current()` is that call)."""
     default = by_module(module.rsplit(".", 1)[1]).defaults["service"]
     return {
         "import": f"import {module}",
-        "build": f"import {module}; from pipewatch.handlers import _defaults; _defaults.{default}()",
+        "build": (
+            f"import {module}; from pipewatch.handlers import _defaults; s = _defaults.{default}(); "
+            "getattr(s, 'current', lambda: s)()"
+        ),
     }
 
 
@@ -173,7 +185,7 @@ def first_invocation(row: Row, deployment: dict[str, Any]) -> Sample:
     from pipewatch_local.artifact import invoke
 
     event = json.loads((ROOT / "events" / EVENTS[row.name]).read_text(encoding="utf-8"))
-    result = invoke(row.build, row.function, event, deployment["env"])
+    result = invoke(row.build, row.function, event, {**deployment["env"], **CONSOLE_ENV})
     if not result.ok or not result.seconds:
         raise SystemExit(f"first invocation failed: {result.describe()}\n{result.stderr}")
     if row.name in ("alert", "poll") and result.response != {"batchItemFailures": []}:

@@ -16,6 +16,9 @@ from pipewatch.domain.ingest.back_catalogue import EPOCH
 
 MARKS_PK = "WATCH#agents"
 MARKS_SK = "MARKS"
+# DynamoDB refuses an expression string over 4 KB: a clause is at most ~50 characters, so 50 agents per
+# UpdateItem stay near 2.5 KB (a push adding 1,000 agents is 20 calls, each idempotent).
+AGENTS_PER_UPDATE = 50
 
 
 class DynamoWatchMarks:
@@ -43,28 +46,35 @@ class DynamoWatchMarks:
         added = [a for a in watchlist if a not in marks]
         if not added:
             return marks
-        answer = self._ddb.update_item(
-            TableName=self._table,
-            Key=self._key,
-            UpdateExpression="SET "
-            + ", ".join(f"since.#a{i} = if_not_exists(since.#a{i}, :now)" for i in range(len(added))),
-            ExpressionAttributeNames={f"#a{i}": a for i, a in enumerate(added)},
-            ExpressionAttributeValues={":now": {"S": now.isoformat()}},
-            ReturnValues="ALL_NEW",
-        )
-        stored = answer.get("Attributes", {}).get("since", {}).get("M", {})
+        stored: dict[str, Any] = {}
+        for chunk in _chunks(added):
+            answer = self._ddb.update_item(
+                TableName=self._table,
+                Key=self._key,
+                UpdateExpression="SET "
+                + ", ".join(f"since.#a{i} = if_not_exists(since.#a{i}, :now)" for i in range(len(chunk))),
+                ExpressionAttributeNames={f"#a{i}": a for i, a in enumerate(chunk)},
+                ExpressionAttributeValues={":now": {"S": now.isoformat()}},
+                ReturnValues="ALL_NEW",
+            )
+            stored = answer.get("Attributes", {}).get("since", {}).get("M", {})
         return {k: datetime.fromisoformat(v["S"]) for k, v in stored.items()}
 
     def forget(self, agent_ids: Sequence[str]) -> None:
         """Remove these agents' marks (they left the watchlist): re-added later, each is new again."""
         if not agent_ids or self.read() is None:
             return
-        self._ddb.update_item(
-            TableName=self._table,
-            Key=self._key,
-            UpdateExpression="REMOVE " + ", ".join(f"since.#a{i}" for i in range(len(agent_ids))),
-            ExpressionAttributeNames={f"#a{i}": a for i, a in enumerate(agent_ids)},
-        )
+        for chunk in _chunks(agent_ids):
+            self._ddb.update_item(
+                TableName=self._table,
+                Key=self._key,
+                UpdateExpression="REMOVE " + ", ".join(f"since.#a{i}" for i in range(len(chunk))),
+                ExpressionAttributeNames={f"#a{i}": a for i, a in enumerate(chunk)},
+            )
+
+
+def _chunks(agent_ids: Sequence[str]) -> list[Sequence[str]]:
+    return [agent_ids[i : i + AGENTS_PER_UPDATE] for i in range(0, len(agent_ids), AGENTS_PER_UPDATE)]
 
 
 def _as_map(marks: dict[str, datetime]) -> dict[str, Any]:

@@ -129,7 +129,7 @@ def test_generated_text_fast_equals_full(title: str, summary: str, source: str, 
 
 def test_classification_builder_equals_model_construct() -> None:
     from pipewatch.domain.models import Classification
-    from pipewatch.domain.watch.classify import _classification
+    from pipewatch.domain.watch.classification import classification as _classification
     from pipewatch.domain.watch.landscape import LandscapeSubject
 
     landscape = LandscapeSubject("nipocalimab", ("efgartigimod",), "Imaavy")

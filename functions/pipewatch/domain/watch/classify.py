@@ -18,7 +18,8 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cached_property
 
-from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity, Tier
+from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
+from pipewatch.domain.watch.classification import classification as _classification
 from pipewatch.domain.watch.cue_index import CueIndex, compiled, cue_index
 from pipewatch.domain.watch.cues import (
     Best,
@@ -33,7 +34,7 @@ from pipewatch.domain.watch.cues import (
     title_gate,
     words_regex,
 )
-from pipewatch.domain.watch.landscape import Landscape, LandscapeSubject
+from pipewatch.domain.watch.landscape import Landscape
 from pipewatch.domain.watch.match import MAX_FIELD_CHARS, MatchResult
 from pipewatch.domain.watch.normalize import padded
 from pipewatch.domain.watch.reasons import (
@@ -48,83 +49,6 @@ from pipewatch.domain.watch.taxonomy import Taxonomy
 from pipewatch.domain.watch.watchlist import Watchlist
 
 __all__ = ["Classifier", "literal_stems"]
-
-# Classification with every field given, as `model_construct` builds it (same __dict__, fields set, no extra,
-# no private attributes) without its per-field loop; used only when the model has nothing that loop or a
-# post-init hook would do differently.
-_FIELDS = tuple(Classification.model_fields)
-_PLAIN_MODEL = (
-    _FIELDS
-    == (
-        "relevant",
-        "agents",
-        "indications",
-        "event_type",
-        "severity",
-        "reasons",
-        "tier",
-        "competitor",
-        "competes_with",
-    )
-    and all(
-        field.alias is None and field.validation_alias is None
-        for field in Classification.model_fields.values()
-    )
-    and Classification.__pydantic_post_init__ is None
-    and not Classification.__pydantic_root_model__
-    and Classification.model_config.get("extra") != "allow"
-)
-_FIELDS_SET = frozenset(_FIELDS)
-_new = Classification.__new__
-_set = object.__setattr__
-
-
-def _classification(  # noqa: PLR0917 - one argument per field
-    relevant: bool,
-    agents: tuple[str, ...],
-    indications: tuple[str, ...],
-    event_type: EventType | None,
-    severity: Severity | None,
-    reasons: tuple[str, ...],
-    landscape: LandscapeSubject | None = None,
-) -> Classification:
-    """`Classification.model_construct(...)` of every field: valid by construction (ids from the config,
-    literals from the taxonomy). With `landscape`, a landscape update of that competitor."""
-    tier: Tier = "own" if landscape is None else "landscape"
-    competitor = None if landscape is None else landscape.competitor
-    competes_with = () if landscape is None else landscape.competes_with
-    if not _PLAIN_MODEL:
-        return Classification.model_construct(
-            relevant=relevant,
-            agents=agents,
-            indications=indications,
-            event_type=event_type,
-            severity=severity,
-            reasons=reasons,
-            tier=tier,
-            competitor=competitor,
-            competes_with=competes_with,
-        )
-    model = _new(Classification)
-    _set(
-        model,
-        "__dict__",
-        {
-            "relevant": relevant,
-            "agents": agents,
-            "indications": indications,
-            "event_type": event_type,
-            "severity": severity,
-            "reasons": reasons,
-            "tier": tier,
-            "competitor": competitor,
-            "competes_with": competes_with,
-        },
-    )
-    _set(model, "__pydantic_fields_set__", set(_FIELDS_SET))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
-    return model
 
 
 class Classifier:
