@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,7 +139,6 @@ def test_given_a_syndication_id_then_it_is_ignored() -> None:
 # -- the index gives the brute-force answer, in about linear time -------------------------------------------
 
 import random  # noqa: E402
-import time  # noqa: E402
 
 from pipewatch.domain.models import Classification  # noqa: E402
 
@@ -185,14 +185,27 @@ def test_given_the_labelled_stories_then_the_index_agrees_with_the_pairwise_scan
         index.add(update)
 
 
-def test_given_4000_distinct_relevant_items_in_one_task_then_matching_takes_under_5_s_of_cpu() -> None:
+def test_given_4000_distinct_relevant_items_in_one_task_then_each_is_compared_with_few_stories(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Matching stays far from quadratic: the index hands each newcomer only the stories sharing a key
+    with it. Counted in comparisons, not seconds (speed lives in bench/; a timed test fails on a loaded
+    machine)."""
     rng = random.Random(4000)
     vocabulary = [f"term{k}" for k in range(3000)]
     items = [
         _synthetic(n, rng, vocabulary, (7, 12)).model_copy(update={"url": f"https://example.com/s/{n}"})
         for n in range(4000)
     ]
-    started = time.process_time()
+    compared = 0
+    matches = StoryIndex._matches
+
+    def counted(self: StoryIndex, candidate: Any, stored: Any) -> bool:
+        nonlocal compared
+        compared += 1
+        return matches(self, candidate, stored)
+
+    monkeypatch.setattr(StoryIndex, "_matches", counted)
     index = StoryIndex()
     merged = 0
     for update in items:
@@ -200,6 +213,6 @@ def test_given_4000_distinct_relevant_items_in_one_task_then_matching_takes_unde
             index.add(update)
         else:
             merged += 1
-    elapsed = time.process_time() - started
     assert len(index) + merged == 4000 and len(index) > 3500
-    assert elapsed < 5.0, f"{elapsed:.2f} s CPU for 4,000 items"
+    pairs = 4000 * 3999 // 2
+    assert 0 < compared < pairs // 20, f"{compared} comparisons of {pairs} pairs"
