@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     from pipewatch.domain.subscribers.channels import ChannelKind
 from pipewatch.domain.models import Update
+from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import Preferences, SubscriptionError, matches
 from pipewatch.services import console_views as views
 from pipewatch.services.console_auth import (
@@ -45,6 +46,21 @@ class SubscriptionPages(ConsoleBase):
             "records": self._subscriptions.list(caller=viewer.caller),
         }
 
+    def _owned(
+        self, request: ConsoleRequest, viewer: Viewer, subscription_id: str
+    ) -> SubscriptionRecord | ConsoleResponse:
+        """The subscription if the viewer may see and change it (their own; an admin's: any), else the
+        answer to give instead: 404 when there is none, 403 "Not yours" when it is another analyst's."""
+        try:
+            record = self._subscriptions.get(subscription_id[:100])
+        except SubscriptionNotFound:
+            return self._message(request, 404, "Not found", "There is no such subscription.", viewer)
+        if not viewer.caller.may_manage(record):
+            return self._message(
+                request, 403, "Not yours", "This subscription belongs to another analyst.", viewer
+            )
+        return record
+
     def subscriptions_page(
         self, request: ConsoleRequest, viewer: Viewer, status: int = 200, **extra: Any
     ) -> ConsoleResponse:
@@ -61,14 +77,9 @@ class SubscriptionPages(ConsoleBase):
     def subscription_page(
         self, request: ConsoleRequest, viewer: Viewer, subscription_id: str, status: int = 200, **extra: Any
     ) -> ConsoleResponse:
-        try:
-            record = self._subscriptions.get(subscription_id[:100])
-        except SubscriptionNotFound:
-            return self._message(request, 404, "Not found", "There is no such subscription.", viewer)
-        if not viewer.caller.may_manage(record):
-            return self._message(
-                request, 403, "Not yours", "This subscription belongs to another analyst.", viewer
-            )
+        record = self._owned(request, viewer, subscription_id)
+        if isinstance(record, ConsoleResponse):
+            return record
         feeds = list(self._links(record.subscription_id).items()) if self._links else []
         context = {
             "title": "Subscription",
@@ -113,14 +124,10 @@ class SubscriptionPages(ConsoleBase):
         form = request.form
         existing = None
         if subscription_id:
-            try:
-                existing = self._subscriptions.get(subscription_id[:100])
-            except SubscriptionNotFound:
-                return self._message(request, 404, "Not found", "There is no such subscription.", viewer)
-            if not viewer.caller.may_manage(existing):
-                return self._message(
-                    request, 403, "Not yours", "This subscription belongs to another analyst.", viewer
-                )
+            owned = self._owned(request, viewer, subscription_id)
+            if isinstance(owned, ConsoleResponse):
+                return owned
+            existing = owned
         try:
             prefs = self._preferences(form)
         except ValueError as exc:
@@ -205,14 +212,9 @@ class SubscriptionPages(ConsoleBase):
     def delete_subscription(
         self, request: ConsoleRequest, viewer: Viewer, subscription_id: str
     ) -> ConsoleResponse:
-        try:
-            record = self._subscriptions.get(subscription_id[:100])
-        except SubscriptionNotFound:
-            return self._message(request, 404, "Not found", "There is no such subscription.", viewer)
-        if not viewer.caller.may_manage(record):
-            return self._message(
-                request, 403, "Not yours", "This subscription belongs to another analyst.", viewer
-            )
+        record = self._owned(request, viewer, subscription_id)
+        if isinstance(record, ConsoleResponse):
+            return record
         try:
             self._subscriptions.unsubscribe(record.subscription_id, caller=viewer.caller)
         except SubscriptionConflict as exc:
@@ -224,14 +226,9 @@ class SubscriptionPages(ConsoleBase):
     def pause_subscription(
         self, request: ConsoleRequest, viewer: Viewer, subscription_id: str, *, pause: bool
     ) -> ConsoleResponse:
-        try:
-            record = self._subscriptions.get(subscription_id[:100])
-        except SubscriptionNotFound:
-            return self._message(request, 404, "Not found", "There is no such subscription.", viewer)
-        if not viewer.caller.may_manage(record):
-            return self._message(
-                request, 403, "Not yours", "This subscription belongs to another analyst.", viewer
-            )
+        record = self._owned(request, viewer, subscription_id)
+        if isinstance(record, ConsoleResponse):
+            return record
         change = self._subscriptions.pause if pause else self._subscriptions.resume
         try:
             change(record.subscription_id, caller=viewer.caller)

@@ -101,6 +101,42 @@ def test_given_analysts_then_each_sees_and_changes_only_their_own_subscriptions_
     assert sid not in kit.table.records
 
 
+OWNED_ROUTES = [
+    ("GET", "/subscriptions/{sid}"),
+    ("POST", "/subscriptions/{sid}"),
+    ("POST", "/subscriptions/{sid}/delete"),
+    ("POST", "/subscriptions/{sid}/pause"),
+    ("POST", "/subscriptions/{sid}/resume"),
+]
+
+
+@pytest.mark.parametrize(("method", "route"), OWNED_ROUTES)
+def test_given_one_subscription_route_then_missing_is_404_another_analysts_403_and_an_admin_passes(
+    method: str, route: str
+) -> None:
+    kit = console()
+    kit.post("/subscriptions", ALICE, {"endpoint": "alice@example.com", "action": "save"})
+    sid = next(iter(kit.table.records))
+    form = {"min_severity": "high", "action": "save"}
+
+    def ask(token: str, subscription_id: str) -> tuple[int, str]:
+        path = route.format(sid=subscription_id)
+        answer = kit.get(path, token) if method == "GET" else kit.post(path, token, form)
+        return answer.status, answer.body
+
+    before = kit.table.records[sid]
+    missing_status, missing_body = ask(ALICE, "no-such-subscription")
+    refused_status, refused_body = ask(BOB, sid)
+    after_refusal = kit.table.records.get(sid)
+    admin_status, _ = ask(ADMIN, sid)
+
+    assert missing_status == 404 and "<p>There is no such subscription.</p>" in missing_body
+    assert refused_status == 403 and "<h1>Not yours</h1>" in refused_body
+    assert "<p>This subscription belongs to another analyst.</p>" in refused_body
+    assert after_refusal == before
+    assert admin_status == 200
+
+
 def test_given_an_edit_then_the_preferences_change_and_the_endpoint_stays() -> None:
     kit = console()
     kit.post("/subscriptions", ALICE, {"endpoint": "alice@example.com", "action": "save"})
