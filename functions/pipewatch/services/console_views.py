@@ -6,8 +6,6 @@ bidirectional controls removed) before autoescaping; only absolute http(s) URLs 
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
@@ -21,24 +19,16 @@ from markupsafe import Markup
 from pipewatch.domain.models import Update
 from pipewatch.domain.render.messages import event_word
 from pipewatch.domain.render.page import outlet_days, outlets, page_headline, safe_href
+from pipewatch.domain.render.security import security_headers, style_hash
 from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import describe
 from pipewatch.domain.text import plain_text
 
 TEMPLATES = "templates/console"
 STYLESHEET = resources.files("pipewatch").joinpath(TEMPLATES, "console.css").read_text("utf-8")
-STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(STYLESHEET.encode()).digest()).decode()
-CONTENT_SECURITY_POLICY = (
-    f"default-src 'none'; style-src '{STYLE_HASH}'; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'; img-src 'none'; font-src 'none'; script-src 'none'; connect-src 'none'"
-)
-SECURITY_HEADERS: Mapping[str, str] = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "private, no-store",
-    "X-Frame-Options": "DENY",
-}
+STYLE_HASH = style_hash(STYLESHEET)
+SECURITY_HEADERS: Mapping[str, str] = security_headers(STYLESHEET)
+CONTENT_SECURITY_POLICY = SECURITY_HEADERS["Content-Security-Policy"]
 
 
 def _outlet_names(update: Update) -> str:

@@ -14,8 +14,6 @@ Pure: the caller passes the update, the recent updates, the catalysts and the si
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +23,7 @@ from urllib.parse import urlsplit
 
 from pipewatch.domain.models import Update
 from pipewatch.domain.render.messages import event_word, when_published
+from pipewatch.domain.render.security import security_headers, style_hash
 from pipewatch.domain.subscribers.feedback import FEEDBACK_LABELS
 from pipewatch.domain.text import plain_text
 
@@ -52,20 +51,10 @@ background:transparent;color:var(--fg);min-height:2.75rem}
 .notice{border-left:4px solid var(--accent);padding:.3rem .8rem}
 footer{margin-top:2rem;border-top:1px solid var(--line);padding-top:.6rem}
 """
-STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(STYLESHEET.encode()).digest()).decode()
-CONTENT_SECURITY_POLICY = (
-    f"default-src 'none'; style-src '{STYLE_HASH}'; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'; img-src 'none'; font-src 'none'; script-src 'none'; connect-src 'none'"
-)
-# Every HTML answer carries these: the CSP, no sniffing, no referrer (the token never leaves the page),
-# not cached by shared caches (a page is one subscriber's).
-SECURITY_HEADERS: Mapping[str, str] = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "private, no-store",
-    "X-Frame-Options": "DENY",
-}
+STYLE_HASH = style_hash(STYLESHEET)
+# Every HTML answer carries these (domain/render/security.py says which and why).
+SECURITY_HEADERS: Mapping[str, str] = security_headers(STYLESHEET)
+CONTENT_SECURITY_POLICY = SECURITY_HEADERS["Content-Security-Policy"]
 
 
 _FEED_NAMES = {"atom": "Atom feed", "json": "JSON Feed"}
