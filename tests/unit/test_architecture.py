@@ -47,9 +47,11 @@ COMMANDS_MAY_IMPORT = ("botocore.exceptions",)
 # Where the CLI composes adapters itself (see the module docstring); named, so the list can only shrink.
 CLI_COMPOSES: set[tuple[str, str]] = {
     ("commands/catalysts_list.py", "pipewatch.adapters.aws"),
+    ("commands/catalysts_list.py", "pipewatch.adapters.aws_errors"),
     ("commands/catalysts_list.py", "pipewatch.adapters.catalyst_store"),
     ("commands/catalysts_list.py", "pipewatch.adapters.subscriptions"),
     ("commands/feedback.py", "pipewatch.adapters.aws"),
+    ("commands/feedback.py", "pipewatch.adapters.aws_errors"),
     ("commands/feedback.py", "pipewatch.adapters.feedback"),
     ("commands/parse_feed.py", "pipewatch.adapters.source_kinds"),
     ("commands/diff_trial.py", "pipewatch.adapters.safejson"),
@@ -119,6 +121,18 @@ def test_given_a_layer_then_it_imports_nothing_it_must_not(
 def test_given_the_commands_then_only_the_named_cli_sites_compose_adapters() -> None:
     violations = _violations("commands", COMMANDS_FORBIDDEN, allowed=COMMANDS_MAY_IMPORT, sites=CLI_COMPOSES)
     assert violations == []
+
+
+def test_given_the_commands_then_botocore_is_imported_only_inside_a_function_to_catch_its_errors() -> None:
+    """COMMANDS_MAY_IMPORT lets a command catch botocore's types where it calls AWS; a command module that
+    imports botocore when it is loaded (to map its errors, say) is an adapter's work done in the CLI layer."""
+    loaded_with_the_module = [
+        (path.relative_to(PACKAGE).as_posix(), node.module)
+        for path in sorted((PACKAGE / "commands").rglob("*.py"))
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.ImportFrom) and node.module and _matches(node.module, AWS_AND_NETWORK)
+    ]
+    assert loaded_with_the_module == []
 
 
 def test_given_the_cli_sites_then_every_entry_is_still_real() -> None:

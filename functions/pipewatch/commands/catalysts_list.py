@@ -57,12 +57,11 @@ def render(entries: list[CalendarEntry], fmt: str, *, name: str, now: datetime) 
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from pipewatch.adapters.aws import client
+    from pipewatch.adapters.aws_errors import AWS_ERRORS, explain
     from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.subscriptions import SubscriptionTable
-    from pipewatch.commands.stack_access import explain, missing_table
+    from pipewatch.commands.stack_access import missing_table
     from pipewatch.domain.catalysts.ics import entries_for
     from pipewatch.settings import Settings
 
@@ -84,7 +83,7 @@ def run_list(args: argparse.Namespace) -> int:
                 return 2
             entries = entries_for(record.subscription.preferences, entries)
             name = f"pipewatch catalysts - subscription {args.subscription}"
-    except (BotoCoreError, ClientError) as exc:
+    except AWS_ERRORS as exc:
         print(explain("pipewatch catalysts list", settings, exc), file=sys.stderr)
         return 2
     sys.stdout.write(render(entries, args.format, name=name, now=datetime.now(UTC)))

@@ -36,11 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from pipewatch.adapters.aws import client
+    from pipewatch.adapters.aws_errors import AWS_ERRORS, explain
     from pipewatch.adapters.feedback import FeedbackTable
-    from pipewatch.commands.stack_access import explain, missing_table
+    from pipewatch.commands.stack_access import missing_table
     from pipewatch.domain.subscribers.feedback import dev_row, report_text, sorted_feedback, summarise
     from pipewatch.settings import Settings
 
@@ -54,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         answers = sorted_feedback(FeedbackTable(client("dynamodb", settings), settings.table_name).all())
-    except (ClientError, BotoCoreError) as exc:
+    except AWS_ERRORS as exc:
         print(explain(command, settings, exc), file=sys.stderr)
         return 1
     if args.action == "export":

@@ -1,16 +1,19 @@
 """`catalysts list` and `feedback` read a deployed stack's table: without one (no table named, no
 credentials, a table that is not there, access refused, no network) each prints one plain sentence saying
-what is missing and how to get it, never botocore's wording ("Parameter validation failed", "TableName")."""
+what is missing and how to get it, never botocore's wording ("Parameter validation failed", "TableName"):
+the adapter's `explain` (adapters/aws_errors.py) for each AWS failure, and the commands printing it."""
 
 from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, NoRegionError
 
+from pipewatch.adapters.aws_errors import explain
 from pipewatch.cli import main
-from pipewatch.commands.stack_access import explain, missing_table
+from pipewatch.commands.stack_access import missing_table
 from pipewatch.settings import Settings
 
+ADAPTERS = "pipewatch.adapters"
 BOTOCORE_WORDS = (
     "Parameter validation",
     "Invalid length for parameter",
@@ -101,3 +104,40 @@ def test_given_a_local_endpoint_that_does_not_answer_then_explain_names_that_end
     line = explain("pipewatch catalysts list", _settings(endpoint_url="http://127.0.0.1:5000"), error)
 
     assert "cannot reach http://127.0.0.1:5000: check the network (or $PIPEWATCH_ENDPOINT_URL)" in line
+
+
+@pytest.mark.parametrize(
+    ("argv", "command", "reader"),
+    [
+        (["catalysts", "list"], "pipewatch catalysts list", f"{ADAPTERS}.catalyst_store.CatalystStore.list"),
+        (["feedback", "report"], "pipewatch feedback report", f"{ADAPTERS}.feedback.FeedbackTable.all"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (NoCredentialsError(), "no AWS credentials found to read table pipewatch-prod-Table"),
+        (_client_error("ResourceNotFoundException"), "there is no table pipewatch-prod-Table in "),
+    ],
+)
+def test_given_a_read_that_fails_then_the_command_prints_the_adapters_one_line_explanation(
+    argv: list[str],
+    command: str,
+    reader: str,
+    error: Exception,
+    expected: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def failing_read(*_args: object, **_kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setenv("PIPEWATCH_TABLE", "pipewatch-prod-Table")
+    monkeypatch.setattr(reader, failing_read)
+
+    code = main(argv)
+
+    out, err = capsys.readouterr()
+    assert code != 0 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"{command}: ") and expected in err
+    assert not [word for word in BOTOCORE_WORDS if word in err]
