@@ -1,7 +1,7 @@
 """Hand-made watchlist edits for the live-configuration tests (issue 26): the packaged watchlist with an agent
-added (anifrolumab, AstraZeneca's anti-IFNAR1 antibody; names from its public label: generic anifrolumab,
-code MEDI-546, brand Saphnelo) or removed, and a version no validation accepts. No trial acronym is given for
-it on purpose: its TULIP/JASMINE acronyms are ordinary words (issue 26's trap)."""
+added (anifrolumab, AstraZeneca's anti-IFNAR1 antibody: the demo's hand-made entry, one definition in
+pipewatch_local/demo_watchlist.py, without trial acronyms on purpose) or removed, and a version no
+validation accepts."""
 
 from __future__ import annotations
 
@@ -10,17 +10,8 @@ from typing import Any
 import yaml
 
 from pipewatch.config import packaged_data_path
+from pipewatch_local.demo_watchlist import ANIFROLUMAB
 
-ANIFROLUMAB: dict[str, Any] = {
-    "id": "anifrolumab",
-    "name": "anifrolumab",
-    "sponsor": "AstraZeneca",
-    "aliases": {
-        "generic": ["anifrolumab", "anifrolumab-fnia"],
-        "codes": ["MEDI-546"],
-        "brands": ["Saphnelo"],
-    },
-}
 # Not YAML a validation accepts: an agent without a name or aliases.
 INVALID_WATCHLIST = "version: 1\nagents:\n  - id: nameless\n"
 

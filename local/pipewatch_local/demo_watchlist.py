@@ -5,7 +5,8 @@ it up with no deploy and no restart. The demo's functions re-read the bucket at 
 
 The anifrolumab entry is hand-made from its public label (generic anifrolumab / anifrolumab-fnia, code
 MEDI-546, brand Saphnelo; AstraZeneca); its TULIP and JASMINE acronyms are left out on purpose (ordinary
-words, issue 26).
+words, issue 26). It is the one definition: the live-configuration tests (tests/watchlist_edits.py) add the
+same agent, so this module loads no AWS client code until a push runs (a unit test may import it).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 
 import yaml
 
-from pipewatch.composition import build_config_admin
 from pipewatch.settings import Settings
 
 ANIFROLUMAB: dict[str, Any] = {
@@ -69,6 +69,8 @@ class WatchlistPushDemo:
 
 def push_demo_watchlist(path: Path) -> str:
     """The demo's starting watchlist as the bucket's first version; returns its version id."""
+    from pipewatch.composition import build_config_admin
+
     admin = build_config_admin(Settings.from_env())
     return admin.push(
         "watchlist.yaml", path.read_text(encoding="utf-8"), changed_by="demo", note="the demo's watchlist"
@@ -79,6 +81,8 @@ def push_anifrolumab(
     path: Path, first_version: str, cycle: Callable[[], dict[str, Any]], store: Any
 ) -> WatchlistPushDemo:
     """Push the demo's watchlist plus anifrolumab, run one more cycle (`cycle`), and say what it did."""
+    from pipewatch.composition import build_config_admin
+
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["agents"].append(ANIFROLUMAB)
     admin = build_config_admin(Settings.from_env())
