@@ -15,12 +15,13 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from pipewatch.services.console import ConsoleResponse, ConsoleService
+from pipewatch_local.local_http import LocalServer, read_body, send
 
 STAGE = "local"
 ANALYST = "analyst"
@@ -118,17 +119,15 @@ def proxy_event(method: str, target: str, headers: dict[str, str], body: str, st
 
 def write_answer(http: BaseHTTPRequestHandler, answer: ConsoleResponse) -> None:
     """The console's answer as an HTTP/1.1 response: whole (Content-Length), or chunk by chunk."""
+    headers = {"Content-Type": answer.content_type, **answer.headers}
+    if answer.chunks is None:
+        send(http, answer.status, headers, answer.body.encode("utf-8"), answer.cookies)
+        return
     http.send_response(answer.status)
-    for name, value in {"Content-Type": answer.content_type, **answer.headers}.items():
+    for name, value in headers.items():
         http.send_header(name, value)
     for cookie in answer.cookies:
         http.send_header("Set-Cookie", cookie)
-    if answer.chunks is None:
-        body = answer.body.encode("utf-8")
-        http.send_header("Content-Length", str(len(body)))
-        http.end_headers()
-        http.wfile.write(body)
-        return
     http.send_header("Transfer-Encoding", "chunked")
     http.end_headers()
     for chunk in answer.chunks:
@@ -137,65 +136,33 @@ def write_answer(http: BaseHTTPRequestHandler, answer: ConsoleResponse) -> None:
     http.wfile.write(b"0\r\n\r\n")
 
 
-class ConsoleServer:
+class ConsoleServer(LocalServer):
     """Serves `/<stage>/console/...` on 127.0.0.1 with `service` (through the real handler's mapping)."""
+
+    threaded = True
+    protocol_version = "HTTP/1.1"
 
     def __init__(self, service: ConsoleService, *, port: int = 0, stage: str = STAGE) -> None:
         from pipewatch.handlers import console as console_handler
 
         self.stage = stage
         self.requests: list[tuple[str, str, int]] = []
-        server = self
-        to_request: Callable[[dict[str, Any]], Any] = console_handler.request_of
-        lock = threading.Lock()  # moto's in-process backends are not meant for concurrent callers
+        self._console = service
+        self._to_request: Callable[[dict[str, Any]], Any] = console_handler.request_of
+        self._lock = threading.Lock()  # moto's in-process backends are not meant for concurrent callers
+        super().__init__(port=port)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _serve(self, method: str) -> None:
-                if not self.path.startswith(f"/{server.stage}/console"):
-                    self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, [], b"not found")
-                    return
-                length = min(int(self.headers.get("Content-Length") or 0), 16384)
-                body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-                event = proxy_event(method, self.path, dict(self.headers.items()), body, server.stage)
-                with lock:  # held while a CSV streams: its chunks read the table as they go
-                    self._answer(method, service.handle(to_request(event)))
-
-            def _answer(self, method: str, answer: Any) -> None:
-                server.requests.append((method, self.path, answer.status))
-                write_answer(self, answer)
-
-            def _send(self, status: int, headers: dict[str, str], cookies: list[str], body: bytes) -> None:
-                write_answer(
-                    self,
-                    ConsoleResponse(status, headers.pop("Content-Type"), body.decode(), headers, cookies),
-                )
-
-            def do_GET(self) -> None:
-                self._serve("GET")
-
-            def do_POST(self) -> None:
-                self._serve("POST")
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+    def serve(self, http: BaseHTTPRequestHandler, method: str) -> None:
+        if not http.path.startswith(f"/{self.stage}/console"):
+            send(http, 404, {"Content-Type": "text/plain; charset=utf-8"}, b"not found")
+            return
+        body = read_body(http, 16384)
+        event = proxy_event(method, http.path, dict(http.headers.items()), body, self.stage)
+        with self._lock:  # held while a CSV streams: its chunks read the table as they go
+            answer = self._console.handle(self._to_request(event))
+            self.requests.append((method, http.path, answer.status))
+            write_answer(http, answer)
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/{self.stage}/console"
-
-    def __enter__(self) -> ConsoleServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def serve_forever(self) -> None:
-        self._thread.join()
+        return f"{self.origin}/{self.stage}/console"

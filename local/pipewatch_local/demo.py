@@ -35,6 +35,7 @@ from pipewatch.domain.render.messages import render_alert, when_published
 from pipewatch.domain.render.page import outlets
 from pipewatch.services.plan import PollTask
 from pipewatch.settings import Settings
+from pipewatch_local.cycle_pumps import cycle_pumps, run_cycle
 from pipewatch_local.demo_calendar import DemoCalendar
 from pipewatch_local.demo_preflight import DEMO_AGENT_ID, DemoWatchlist, load_watchlist
 from pipewatch_local.demo_sources import DEMO_TRIAL, replay_routes, write_sources
@@ -111,10 +112,6 @@ class DemoRun:
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
         return path
 
-    def _event(self, name: str) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads((self.events / name).read_text(encoding="utf-8"))
-        return loaded
-
     # -- the run -------------------------------------------------------------------------------------------
     def run(self) -> DemoResult:
         stack = create_local_stack(name="pipewatch-demo")
@@ -131,18 +128,7 @@ class DemoRun:
             subscribers = self._subscribe(stack, handlers["api"])
             webhook = WebhookSubscriber(stack).start()
             store = Store(client("dynamodb", Settings.from_env()), stack.output("TableName"))
-            queue = QueuePump.from_mapping(
-                stack,
-                _mapping(stack, "PollQueue"),
-                handlers["poll"],
-                function_name=stack.output("PollFunctionName"),
-            )
-            pump = StreamPump.from_mapping(
-                stack,
-                _mapping(stack, "Stream"),
-                handlers["alert"],
-                function_name=stack.output("AlertFunctionName"),
-            )
+            queue, pump = cycle_pumps(stack, handlers)
             cycles = []
             for cycle in (1, 2):
                 replay_routes(server, self.fixtures, cycle)
@@ -312,10 +298,7 @@ class DemoRun:
         published_before = _topic_publish_count(stack)
         updates_before = store.scan_updates()
         invocations_before = len(queue.invocations)
-        context = LambdaContext(stack.output("PlanFunctionName"))
-        reports = [plan(self._event(name), context) for name in ("plan_registry.json", "plan_news.json")]
-        queue.pump()
-        pump.pump()
+        reports = run_cycle(stack, plan, self.events, queue, pump)
         batches = queue.invocations[invocations_before:]
         records = [r for event in batches for r in event["Records"]]
         tasks = {r["messageId"]: PollTask.model_validate_json(r["body"]) for r in records}
@@ -384,15 +367,6 @@ def _untouched_since(state: SourceState, moment: datetime) -> bool:
 def _copies(updates: list[Any]) -> int:
     """Syndicated copies merged so far: each merge appends one outlet to the stored update's sources."""
     return sum(max(0, len(u.sources) - 1) for u in updates)
-
-
-def _mapping(stack: LocalStack, source: str) -> dict[str, Any]:
-    """The template's event-source mapping whose source (a queue or the table stream) names `source`."""
-    for mapping in stack.mappings.values():
-        if source in json.dumps(mapping["Properties"].get("EventSourceArn", "")):
-            found: dict[str, Any] = mapping
-            return found
-    raise KeyError(f"the template has no event-source mapping reading {source}")
 
 
 def _topic_publish_count(stack: LocalStack) -> int:

@@ -15,7 +15,6 @@ old (2003, 2010), so the alert horizon is widened to 100 years here; the default
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,15 +174,9 @@ def run_authorities(fixtures: Path, events: Path, workdir: Path, packaged_watchl
     from pipewatch.adapters.store import Store
     from pipewatch.services.plan import PollTask
     from pipewatch.settings import Settings
+    from pipewatch_local.cycle_pumps import cycle_pumps, run_cycle
     from pipewatch_local.functions import load_handlers
-    from pipewatch_local.local_stack import (
-        LambdaContext,
-        QueuePump,
-        StreamPump,
-        create_local_stack,
-        queue_depth,
-        use_stack_environment,
-    )
+    from pipewatch_local.local_stack import create_local_stack, queue_depth, use_stack_environment
 
     stack = create_local_stack(name="pipewatch-authorities")
     with ReplayServer() as server:
@@ -194,23 +187,8 @@ def run_authorities(fixtures: Path, events: Path, workdir: Path, packaged_watchl
         server.routes.update(authority_routes(fixtures))
         handlers = load_handlers()
         store = Store(client("dynamodb", Settings.from_env()), stack.output("TableName"))
-        queue = QueuePump.from_mapping(
-            stack,
-            _mapping(stack, "PollQueue"),
-            handlers["poll"],
-            function_name=stack.output("PollFunctionName"),
-        )
-        pump = StreamPump.from_mapping(
-            stack,
-            _mapping(stack, "Stream"),
-            handlers["alert"],
-            function_name=stack.output("AlertFunctionName"),
-        )
-        context = LambdaContext(stack.output("PlanFunctionName"))
-        for name in ("plan_registry.json", "plan_news.json"):
-            handlers["plan"](json.loads((events / name).read_text(encoding="utf-8")), context)
-        queue.pump()
-        pump.pump()
+        queue, stream = cycle_pumps(stack, handlers)
+        run_cycle(stack, handlers["plan"], events, queue, stream)
         run = AuthorityRun()
         run.tasks = sorted(
             PollTask.model_validate_json(r["body"]).state_id for e in queue.invocations for r in e["Records"]
@@ -229,15 +207,6 @@ def run_authorities(fixtures: Path, events: Path, workdir: Path, packaged_watchl
         run.alerted = _published_update_ids(stack)
         run.parked = queue_depth(stack.output("PollDeadLetterQueueUrl"))
     return run
-
-
-def _mapping(stack: Any, source: str) -> dict[str, Any]:
-    """The template's event-source mapping whose source (a queue or the table stream) names `source`."""
-    for mapping in stack.mappings.values():
-        if source in json.dumps(mapping["Properties"].get("EventSourceArn", "")):
-            found: dict[str, Any] = mapping
-            return found
-    raise KeyError(f"the template has no event-source mapping reading {source}")
 
 
 def _published_update_ids(stack: Any) -> set[str]:

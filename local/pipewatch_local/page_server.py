@@ -4,20 +4,24 @@ person running the demo) then opens the very pages a deployed stack serves, with
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+from urllib.parse import parse_qsl
 
+from pipewatch_local.local_http import LocalServer, read_body, send
 from pipewatch_local.local_stack import LambdaContext, api_gateway_event
 
 # Route -> its path parameter (template.yaml's PageFunction events); `s` is the SMS short link.
 ROUTES = {"u": "token", "fb": "token", "feed": "token", "cal": "token", "unsub": "token", "s": "code"}
 
 
-class PageServer:
+class PageServer(LocalServer):
     """Serves `/<stage>/<route>/<token>` with `handler` (by default the page function wired from the
     environment as it is now: pipewatch.handlers.page.handler with its reader service)."""
+
+    # One request at a time: moto's in-process backends are not meant for concurrent callers.
+    threaded = False
 
     def __init__(
         self, handler: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None, stage: str = "dev"
@@ -29,68 +33,32 @@ class PageServer:
             handler = by_module("page").wired(Settings.from_env())
         self.stage = stage
         self.requests: list[tuple[str, str, int]] = []
-        server = self
-        call = handler
+        self._call = handler
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def _serve(self, method: str) -> None:
-                parts = self.path.split("?", 1)[0].strip("/").split("/")
-                if len(parts) != 3 or parts[0] != server.stage or parts[1] not in ROUTES:
-                    self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, b"not found")
-                    return
-                form = None
-                if method == "POST":
-                    length = min(int(self.headers.get("Content-Length") or 0), 4096)
-                    from urllib.parse import parse_qsl
-
-                    form = dict(parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
-                name = ROUTES[parts[1]]
-                event = api_gateway_event(
-                    method,
-                    f"/{parts[1]}/{{{name}}}",
-                    path_parameters={name: parts[2]},
-                    form=form,
-                    stage=server.stage,
-                    host=self.headers.get("Host", "127.0.0.1"),
-                )
-                event["headers"]["X-Forwarded-Proto"] = "http"
-                answer = call(event, LambdaContext("page"))
-                headers = {k: v[-1] for k, v in (answer.get("multiValueHeaders") or {}).items()}
-                headers.update(answer.get("headers") or {})
-                status = int(answer["statusCode"])
-                server.requests.append((method, self.path, status))
-                self._send(status, headers, (answer.get("body") or "").encode("utf-8"))
-
-            def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self) -> None:
-                self._serve("GET")
-
-            def do_POST(self) -> None:
-                self._serve("POST")
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        # One request at a time: moto's in-process backends are not meant for concurrent callers.
-        self._httpd = HTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+    def serve(self, http: BaseHTTPRequestHandler, method: str) -> None:
+        parts = http.path.split("?", 1)[0].strip("/").split("/")
+        if len(parts) != 3 or parts[0] != self.stage or parts[1] not in ROUTES:
+            send(http, 404, {"Content-Type": "text/plain; charset=utf-8"}, b"not found")
+            return
+        form = dict(parse_qsl(read_body(http, 4096))) if method == "POST" else None
+        name = ROUTES[parts[1]]
+        event = api_gateway_event(
+            method,
+            f"/{parts[1]}/{{{name}}}",
+            path_parameters={name: parts[2]},
+            form=form,
+            stage=self.stage,
+            host=http.headers.get("Host", "127.0.0.1"),
+        )
+        event["headers"]["X-Forwarded-Proto"] = "http"
+        answer = self._call(event, LambdaContext("page"))
+        headers = {k: v[-1] for k, v in (answer.get("multiValueHeaders") or {}).items()}
+        headers.update(answer.get("headers") or {})
+        status = int(answer["statusCode"])
+        self.requests.append((method, http.path, status))
+        send(http, status, headers, (answer.get("body") or "").encode("utf-8"))
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/{self.stage}"
-
-    def __enter__(self) -> PageServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        return f"{self.origin}/{self.stage}"
