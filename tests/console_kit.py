@@ -23,10 +23,11 @@ from fakes import (
     StoredUpdates,
 )
 from pipewatch.domain.models import Classification, Update
-from pipewatch.errors import SignInRefused
+from pipewatch.errors import ConfigStoreUnavailable, SignInRefused
 from pipewatch.services.console import ConsoleRequest, ConsoleResponse, ConsoleService, Vocabulary
 from pipewatch.services.console_auth import TokenVerifier, csrf_token
 from pipewatch.services.console_web import WatchlistStatus
+from pipewatch.services.ports import ConfigObject, ConfigVersion
 from pipewatch.services.subscriptions import SubscriptionService
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -129,6 +130,30 @@ def update(n: int, *, agent: str = "efgartigimod", hours_ago: float | None = Non
         classification=Classification(**classification),
         **fields,
     )
+
+
+class UnavailableConfigStore:
+    """A config bucket that does not answer: every read raises ConfigStoreUnavailable, as S3ConfigStore does
+    when S3 refuses (the message is hand-made, shaped as the adapter's)."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def _refuse(self, key: str) -> ConfigStoreUnavailable:
+        self.reads += 1
+        return ConfigStoreUnavailable(f"s3://hand-made-bucket/{key}: cannot list versions (AccessDenied)")
+
+    def current(self, key: str, *, etag: str = "") -> ConfigObject | None:
+        raise self._refuse(key)
+
+    def version(self, key: str, version_id: str) -> ConfigObject:
+        raise self._refuse(key)
+
+    def history(self, key: str) -> list[ConfigVersion]:
+        raise self._refuse(key)
+
+    def put(self, key: str, body: str, *, changed_by: str, note: str) -> str:
+        raise self._refuse(key)
 
 
 @dataclass

@@ -11,6 +11,11 @@ class ConfigError(PipewatchError):
     """A configuration file is missing, unparsable or invalid. The message names file, key and problem."""
 
 
+class ConfigStoreUnavailable(ConfigError):
+    """The configuration store (the stack's config bucket) did not answer: an S3 error or no network. The
+    message names the store and the error code; what it held is unknown, not invalid."""
+
+
 class SourceError(PipewatchError):
     """A source could not be fetched or parsed. The poll records it and carries on with the other sources."""
 

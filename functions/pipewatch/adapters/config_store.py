@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from pipewatch.errors import ConfigError
+from pipewatch.errors import ConfigError, ConfigStoreUnavailable
 from pipewatch.services.ports import ConfigObject, ConfigVersion
 
 CHANGED_BY = "changed-by"
@@ -67,7 +67,17 @@ class S3ConfigStore:
         return str(answer.get("VersionId", ""))
 
     def history(self, key: str) -> list[ConfigVersion]:
-        """Every version of `key`, newest first (one HEAD per version for its metadata)."""
+        """Every version of `key`, newest first (one HEAD per version for its metadata).
+        ConfigStoreUnavailable when S3 does not answer the listing (access refused, no bucket, no network)."""
+        try:
+            return self._history(key)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            raise ConfigStoreUnavailable(f"{self._where(key)}: cannot list versions ({code or exc})") from exc
+        except BotoCoreError as exc:
+            raise ConfigStoreUnavailable(f"{self._where(key)}: cannot list versions ({exc})") from exc
+
+    def _history(self, key: str) -> list[ConfigVersion]:
         versions: list[ConfigVersion] = []
         paginator = self._s3.get_paginator("list_object_versions")
         for page in paginator.paginate(Bucket=self._bucket, Prefix=key):

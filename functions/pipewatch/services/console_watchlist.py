@@ -12,6 +12,10 @@ from pipewatch.services.console_web import ConsoleBase, ConsoleRequest, ConsoleR
 
 WATCHLIST = "watchlist.yaml"
 HISTORY_LIMIT = 20
+HISTORY_UNAVAILABLE = (
+    "The watchlist history is unavailable: its store did not answer. The version applied is shown; "
+    "try again in a few minutes (the rest of the console works as usual)."
+)
 
 
 class WatchlistPages(ConsoleBase):
@@ -20,24 +24,46 @@ class WatchlistPages(ConsoleBase):
             return self._message(request, 403, "Admins only", "The watchlist page is for admins.", viewer)
         status = self._watchlist
         entries: list[HistoryEntry] = []
-        error = ""
         if status.history is not None:
             try:
                 entries = status.history.history(
                     WATCHLIST, limit=HISTORY_LIMIT, packaged=status.packaged_text
                 )
             except ConfigError as exc:
-                logger.warning("watchlist history unavailable", extra={"reason": str(exc)[:300]})
-                error = "The watchlist history cannot be read right now; the version applied is shown."
+                # The store did not answer (ConfigStoreUnavailable: an S3 error) or held what cannot be
+                # read: this page says so, and the rest of the console, which never reads it, carries on.
+                logger.warning(
+                    "watchlist history unavailable",
+                    extra={
+                        "source": "config store",
+                        "key": WATCHLIST,
+                        "error": type(exc).__name__,
+                        "reason": str(exc)[:300],
+                    },
+                )
+                return self._watchlist_view(request, viewer, [], 503, unavailable=True)
+        return self._watchlist_view(request, viewer, entries)
+
+    def _watchlist_view(
+        self,
+        request: ConsoleRequest,
+        viewer: Viewer,
+        entries: list[HistoryEntry],
+        status: int = 200,
+        *,
+        unavailable: bool = False,
+    ) -> ConsoleResponse:
         return self._page(
             request,
             viewer,
             "watchlist.html",
+            status,
             title="Watchlist",
             section="watchlist",
-            version=status.version,
-            has_store=status.history is not None,
+            version=self._watchlist.version,
+            has_store=self._watchlist.history is not None,
+            unavailable=unavailable,
             entries=entries,
             agents=self._vocabulary.agents,
-            error=error,
+            error=HISTORY_UNAVAILABLE if unavailable else "",
         )

@@ -8,13 +8,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import yaml
 
-from console_kit import BASE, console, mint, update
+from console_kit import BASE, UnavailableConfigStore, console, mint, update
 from fakes import subscription_record
 from pipewatch.config import packaged_data_path
+from pipewatch.services import console_watchlist
 from pipewatch.services.config_admin import ConfigAdmin
 from pipewatch.services.console_views import CONTENT_SECURITY_POLICY
 from pipewatch.services.console_web import WatchlistStatus
@@ -262,3 +264,35 @@ def test_given_an_analyst_or_no_config_bucket_then_the_watchlist_page_refuses_or
     assert "/watchlist" not in kit.get("/updates", ALICE).body
     page = kit.get("/watchlist", ADMIN).body
     assert "<strong>packaged</strong>" in page and "has no config bucket" in page
+
+
+class RecordingLogger:
+    def __init__(self) -> None:
+        self.warnings: list[tuple[str, dict[str, Any]]] = []
+
+    def warning(self, message: str, *, extra: dict[str, Any]) -> None:
+        self.warnings.append((message, extra))
+
+
+def test_given_the_config_bucket_fails_then_the_watchlist_page_is_a_503_saying_so_and_the_rest_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = UnavailableConfigStore()
+    status = WatchlistStatus(version="v7", history=ConfigAdmin(store), packaged_text="")
+    kit = console([update(1)], watchlist=status)
+    log = RecordingLogger()
+    monkeypatch.setattr(console_watchlist, "logger", log)
+
+    page = kit.get("/watchlist", ADMIN)
+
+    assert page.status == 503 and store.reads == 1
+    assert "The watchlist history is unavailable" in page.body and "<h1>Watchlist</h1>" in page.body
+    assert "Applied by the console now: <strong>v7</strong>" in page.body
+    assert "Nothing pushed yet" not in page.body  # an unknown history is not an empty one
+    assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    [(message, extra)] = log.warnings
+    assert message == "watchlist history unavailable" and extra["source"] == "config store"
+    assert extra["error"] == "ConfigStoreUnavailable"
+    assert "s3://hand-made-bucket/watchlist.yaml: cannot list versions (AccessDenied)" in extra["reason"]
+    assert kit.get("/updates", ADMIN).status == 200 and kit.get("/subscriptions", ADMIN).status == 200
+    assert kit.get("/watchlist", ALICE).status == 403
