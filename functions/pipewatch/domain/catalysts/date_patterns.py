@@ -82,7 +82,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # "2026年3月期" (Japanese): the fiscal year that ends in March 2026; "2026财年": a fiscal year
     ("cjk_fiscal_ending", r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月期"),
     ("cjk_fiscal", r"(?P<y>(?:19|20)\d{2})\s*(?:财年|財年|회계연도)"),
-    ("cjk_season", rf"{_CJK_YEAR}の?(?P<cseason>春|夏|秋|冬|봄|여름|가을|겨울)"),
+    # "今秋", "来春" (Japanese, Chinese), "올 가을" (Korean): this or next year's season in one character
+    (
+        "cjk_season",
+        rf"(?:{_CJK_YEAR}の?|(?P<zs>今|来|明|올)\s*)(?P<cseason>春|夏|秋|冬|봄|여름|가을|겨울)",
+    ),
     ("cjk_relative_period", rf"(?P<cperiod>{_CJK_REL_PERIOD})"),
     (
         "cjk_mod",
@@ -192,7 +196,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "within",
-        rf"(?:within|in\s+the\s+next|over\s+the\s+next|during\s+the\s+next|dans\s+les(?:\s+prochains)?|sous|"
+        rf"(?:within(?:\s+the)?(?:\s+next)?|in\s+the\s+next|over\s+the\s+next|during\s+the\s+next|dans\s+les(?:\s+prochains)?|sous|"
         rf"au\s+cours\s+des\s+prochains|innerhalb\s+(?:von|der\s+nächsten)|in\s+den\s+nächsten|"
         rf"en\s+un\s+plazo\s+de|en\s+los\s+próximos|entro|nei\s+prossimi|binnen|in\s+de\s+komende|"
         rf"nos\s+próximos|dentro\s+de)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days|day|weeks|week|months|month|jours|"

@@ -82,6 +82,9 @@ ENGLISH = Lexicon(
         r"(?:enrol?lment|recruitment|dosing)",
         r"(?:enrol?lment|recruitment)\b[^.;]{0,40}?\b(?:complet(?:e|ed|ion)|finish\w*|close[sd]?)\b",
         r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed|dosed|first\s+visit)",
+        # "the last patient is expected to be randomized": the verb a few words on
+        r"last\s+(?:patient|participant|subject)s?\s+(?:is\s+|are\s+|will\s+be\s+|to\s+be\s+)?(?:\w+\s+){0,3}?"
+        r"(?:enrolled|randomi[sz]ed|recruited|screened)",
         r"(?:enrol?lment|recruitment|accrual)\s+(?:\w+\s+){0,3}(?:wrap\s+up|conclude)",
     ),
     trial_completion=(
@@ -89,6 +92,7 @@ ENGLISH = Lexicon(
         r"study\s+completion",
         r"primary\s+completion",
         r"complete\s+the\s+(?:study|trial)",
+        r"last\s+(?:patient|participant|subject)\s+(?:out|last\s+visit)|study\s+close[\s-]?out",
         r"(?:expected|anticipated|scheduled|planned|estimated|due|set)\s+to\s+(?:be\s+)?complet(?:e|ed)\b"
         r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling|enrollment))",
         rf"{TRIAL}[^.;]{{0,60}}?\b(?:to\s+complete|to\s+conclude|completion)\b(?!\s+(?:of\s+)?(?:enrol|recruit))",
@@ -133,8 +137,10 @@ ENGLISH = Lexicon(
         r"(?:will\s+be|to\s+be|are\s+to\s+be|is\s+to\s+be)\s+presented",
         r"(?:oral|poster|late[\s-]breaking)\s+(?:presentation|abstract|session)",
         # "data will be featured at ESMO", "to share results at the ACR Convergence"
-        r"(?:featur|showcas|shar|unveil|highlight)\w*\s+(?:[\w-]+\s+){0,6}?at\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,5}?"
-        r"(?:congress|annual\s+meeting|scientific\s+sessions|symposium|conference|convergence|summit)",
+        # ("the American Diabetes Association's Scientific Sessions": a possessive inside the name)
+        r"(?:featur|showcas|shar|unveil|highlight|discuss|report)\w*\s+(?:[\w-]+\s+){0,6}?at\s+(?:the\s+|an?\s+)?"
+        r"(?:[\w'’-]+\s+){0,6}?(?:congress|annual\s+meeting|scientific\s+sessions|symposium|conference|"
+        r"convergence|summit|world\s+congress)",
     ),
     filing=(
         r"(?:file|filed|filing|files)\b(?!\s+(?:date|number))",
@@ -174,6 +180,7 @@ ENGLISH = Lexicon(
         r"market\s+(?:entry|introduction)",
         r"(?:become|be|go)\s+(?:commercially\s+)?available",
         r"(?:hit|reach|enter)\w*\s+(?:the\s+)?(?:market|shelves|pharmacies)|market\s+debut",
+        r"(?:u\.s\.|us|eu|european|commercial|global|first)\s+(?:market\s+)?(?:roll[\s-]?out|introduction)",
         r"available\s+(?:to|for)\s+patients",
     ),
     approval=(

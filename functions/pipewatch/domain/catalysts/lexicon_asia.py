@@ -6,8 +6,8 @@ from __future__ import annotations
 from pipewatch.domain.catalysts.lexicon import Lexicon
 
 CHINESE = Lexicon(
-    enrollment_complete=(r"入组完成|完成入组|完成(?:全部)?患者入组",),
-    trial_completion=(r"(?:试验|研究)(?:将)?完成|完成(?:全部)?(?:临床)?(?:试验|研究)",),
+    enrollment_complete=(r"入组[^。，,]{0,8}?完成|完成入组|完成(?:全部)?(?:患者|受试者)?入组",),
+    trial_completion=(r"(?:试验|研究)[^。，,]{0,8}?完成|完成(?:全部)?(?:临床)?(?:试验|研究)",),
     trial_start=(r"启动|开始入组|首例(?:患者)?(?:入组|给药)|开展",),
     decision=(r"批准决定|审批决定|目标行动日期|获批上市|批准上市|审评结论|完成审评", r"PDUFA"),
     congress=(r"大会|年会|学术会议|口头报告|壁报",),
@@ -21,9 +21,11 @@ CHINESE = Lexicon(
 )
 
 JAPANESE = Lexicon(
-    enrollment_complete=(r"(?:症例)?登録(?:を)?完了|組み入れ(?:を)?完了",),
-    trial_completion=(r"(?:試験|治験)(?:の|を)?(?:完了|終了)",),
-    trial_start=(r"(?:試験|治験)(?:の|を)?開始|最初の患者|投与開始",),
+    # the date often stands between the subject and its verb ("症例登録は2026年3月までに完了"): the
+    # extractor reads the two sides as one clause, so a particle and a space may come between
+    enrollment_complete=(r"(?:症例)?登録[^。、]{0,8}?完了|組み入れ[^。、]{0,8}?完了",),
+    trial_completion=(r"(?:試験|治験)[^。、]{0,8}?(?:完了|終了)",),
+    trial_start=(r"(?:試験|治験)[^。、]{0,8}?開始|最初の患者|投与開始",),
     decision=(r"承認(?:の)?可否|審査終了目標日|PDUFA",),
     congress=(r"学会|シンポジウム|ポスター発表|口頭発表",),
     filing=(r"申請|提出",),
@@ -36,8 +38,9 @@ JAPANESE = Lexicon(
 )
 
 KOREAN = Lexicon(
-    enrollment_complete=(r"(?:환자\s*)?(?:모집|등록)\s*(?:을\s*)?완료",),
-    trial_completion=(r"임상(?:시험)?(?:을|이)?\s*(?:완료|종료)",),
+    # "환자 모집은 내년 1분기 완료될": the date between the subject (with its particle) and the verb
+    enrollment_complete=(r"(?:환자\s*)?(?:모집|등록)[^.,]{0,8}?완료",),
+    trial_completion=(r"임상(?:시험)?[^.,]{0,8}?(?:완료|종료)",),
     # "임상 3상을 개시", "1상 시험에 착수", "첫 환자 투여", "환자 모집을 시작"
     trial_start=(
         r"(?:임상|시험|[1-3]상)\S*(?:\s+\S+){0,2}?\s*(?:개시|시작|착수|돌입|진입)",

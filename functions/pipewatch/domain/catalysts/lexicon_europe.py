@@ -112,6 +112,8 @@ DUTCH = Lexicon(
     launch=(
         r"commercialisatie|lancering|lanceren|introductie",
         r"op\s+de\s+markt\s+(?:brengen|komen|gebracht)",
+        # "komt volgend jaar op de markt": the verb before the date, the market after it
+        r"op\s+de\s+(?:\w+\s+)?markt|marktintroductie|in\s+de\s+handel|beschikbaar\s+in\s+de\s+apotheek",
     ),
     approval=(
         r"\w*goedkeuring|goedgekeurd|goedkeuren",
@@ -295,6 +297,7 @@ SPANISH = Lexicon(
     filing=(
         r"presentar\s+(?:la\s+)?solicitud|solicitud\s+de\s+autorización",
         r"solicitar\s+la\s+aprobación",
+        r"(?:solicitar|pedir|tramitar)\s+(?:la\s+|el\s+)?(?:autorización|registro|aprobación|comercialización)",
         r"solicitud\s+de\s+registro",
         r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
     ),
@@ -353,6 +356,7 @@ PORTUGUESE = Lexicon(
     filing=(
         r"solicitar\s+(?:a\s+)?aprova\w*|submet\w*|submissão",
         r"pedido\s+de\s+(?:registro|registo|aprovação|autorização)",
+        r"(?:pedir|solicitar|requerer|protocolar)\s+(?:o\s+|a\s+)?(?:registro|registo|autorização)",
         r"protocol\w*\s+(?:o\s+)?pedido",
     ),
     readout=(r"resultados|dados", r"análise\s+(?:interina|intermediária|primária|final)"),

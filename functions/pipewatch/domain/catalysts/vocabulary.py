@@ -323,7 +323,7 @@ YEAR_PREPOSITIONS = (
     r"durante|em|no\s+ano\s+de|até|para|pour|voor|tegen|fiscal|fiscal\s+year|in\s+fiscal\s+year|anno|für|"
     r"nel\s+corso\s+del|a\s+lo\s+largo\s+de|tijdens|ao\s+longo\s+de|dans\s+le\s+courant\s+de|"
     r"within|in\s+the\s+course\s+of|over\s+the\s+course\s+of|sometime\s+in|some\s+time\s+in|"
-    r"at\s+some\s+point\s+in|no\s+later\s+than|not\s+later\s+than|as\s+early\s+as|"
+    r"at\s+some\s+point\s+in|no\s+later\s+than|not\s+later\s+than|as\s+early\s+as|as\s+soon\s+as|around|"
     r"au\s+plus\s+tard\s+en|dès|vers|pour\s+l'année|in\s+de\s+loop\s+van|uiterlijk\s+in|uiterlijk|rond|"
     r"nel\s+corso\s+dell'anno|per\s+il|verso\s+il|a\s+partire\s+dal|spätestens|bis\s+spätestens|"
     r"im\s+laufe\s+von|im\s+verlauf\s+des\s+jahres|hasta|a\s+más\s+tardar\s+en|en\s+el\s+transcurso\s+de|"

@@ -133,11 +133,14 @@ def _year(groups: dict[str, str | None], ref: Reference) -> int | None:
     zrel = groups.get("zrel")
     if zrel and ref.today is not None:
         return ref.today.year + rd.CJK_RELATIVE_YEARS.get(zrel, 0)
+    season_year = groups.get("zs")  # "今秋" this autumn, "来春" next spring
+    if season_year and ref.today is not None:
+        return ref.today.year + (0 if season_year in ("今", "올") else 1)
     return None
 
 
 def _names_a_year(groups: dict[str, str | None]) -> bool:
-    return any(groups.get(k) for k in ("y", "y2", "rel", "zrel", "same"))
+    return any(groups.get(k) for k in ("y", "y2", "rel", "zrel", "same", "zs"))
 
 
 def _period(
