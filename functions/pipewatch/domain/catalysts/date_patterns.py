@@ -36,7 +36,7 @@ _CJK_YEAR_MOD = v.alternation([k for k in v.CJK_YEAR_MODIFIERS if len(k) == 1 or
 # "2026年Q3", "2026년 H2": a Latin quarter or half right after a CJK year
 _AFTER_CJK_YEAR = r"(?:(?<=[年년度])|(?<=[年년度]\s))"
 # "2026年度中に", "2026年中に" (Japanese): during the year, not mid-year
-_NOT_DURING = r"(?!(?<=度)中|中[にのはまで])"
+_NOT_DURING = r"(?!(?<=度)中|中[にのはまでをがも])"
 # "三年内" is "within three years", not "within the year"
 _NOT_COUNTED = r"(?<![一二三四五六七八九十两几数\d])"
 # "delayed to 2026", "pushed back to 2027": "to" is a year's preposition only after a move (elsewhere it
@@ -118,17 +118,19 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "month",
         rf"(?:{_MOD}[\s-]+|(?P<prep>in|by|until|en|au\s+mois\s+de|d'ici|im|nel|a|em|no|en\s+el\s+mes\s+de|"
         rf"voor|tegen|bis|entro|para|pour|for|during|around|through|until|till|courant|vers|rond|per|verso|"
-        rf"für|gegen|hasta|até|ab|from|depuis|desde|dal|vanaf|dès)\s+)(?P<mon>{_MONTHS})\b(?!\s*\d)",
+        rf"für|gegen|hasta|até|ab|from|depuis|desde|dal|vanaf|dès|a\s+partire\s+da|à\s+partir\s+d[e']|"
+        rf"a\s+partir\s+de|da)\s+)(?P<mon>{_MONTHS})\b(?!\s*\d)",
     ),
     (
         "quarter",
         rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD})[\s-]+(?:(?P<fq>fiscal)\s+|calendar\s+)?(?:{v.QUARTER_WORDS})"
         rf"(?:{v.PERIOD_LINK}\s+{_YEAR_SLOT})?",
     ),
+    # "3Q", "2H" with no year (the page's year): only with Q and H ("1s", "2t" are other things)
     (
         "quarter_short",
         rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<fq>f)?(?P<ql>q|t)(?P<q>[1-4])(?:\s*(?:cy|(?P<fy>fy)))?\s*[-/']?\s*"
-        rf"(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])[qt]\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
+        rf"(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])(?:q|t(?=\s*'?\d{{2}}))(?:\s*[':]?\s*(?P<y2>(?:19|20)?\d{{2}}))?)" + _NOT_WORD_AFTER,
     ),
     (
         "half",
@@ -138,7 +140,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "half_short",
         rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*[-/']?\s*(?P<y>(?:19|20)?\d{{2}})?"
-        rf"|(?P<h2>[12])[hs]\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
+        rf"|(?P<h2>[12])(?:h|s(?=\s*'?\d{{2}}))(?:\s*[':]?\s*(?P<y2>(?:19|20)?\d{{2}}))?)" + _NOT_WORD_AFTER,
     ),
     (
         "year_mod",
@@ -168,7 +170,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "season",
         rf"(?:(?P<this>this|next|cet|cette|dit|deze|komende|questa|quest'|este|esta|diesen|im)\s+)?{_ART}"
-        rf"(?P<season>{_SEASON})(?:\s+(?:of\s+|de\s+|del\s+|van\s+|d')?{_YEAR_SLOT})?",
+        rf"(?P<season>{_SEASON})(?:\s+(?:of\s+|de\s+|del\s+|van\s+|d')?{_YEAR_SLOT}"
+        # "l'été prochain", "la primavera prossima", "el otoño próximo", "o verão que vem"
+        rf"|\s+(?P<next>prochain|prossim[ao]|próxim[oa]|que\s+vem|que\s+viene|volgend))?",
     ),
     (
         "fiscal_ending",

@@ -414,6 +414,8 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         first, last = v.SEASONS[(g["season"] or "").lower()]
         if g.get("this") and year is None and ref.today is not None:
             year = ref.today.year + (1 if (g["this"] or "").lower() in ("next", "komende") else 0)
+        if g.get("next") and year is None and ref.today is not None:
+            year = ref.today.year + 1
         return _period(ref, year, first, last - first + 1, modifier="", fiscal=False, named="vague")
     if name == "fiscal_ending":
         month = _month_number(g["mon"] or "")
