@@ -130,7 +130,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "quarter_short",
         rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<fq>f)?(?P<ql>q|t)(?P<q>[1-4])(?:\s*(?:cy|(?P<fy>fy)))?\s*[-/']?\s*"
-        rf"(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])(?:q|t(?=\s*'?\d{{2}}))(?:\s*[':]?\s*(?P<y2>(?:19|20)?\d{{2}}))?)" + _NOT_WORD_AFTER,
+        rf"(?:of\s+)?(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])(?:q|t(?=\s*'?\d{{2}}))"
+        rf"(?:\s*[-':]?\s*(?:of\s+)?(?P<y2>(?:19|20)?\d{{2}}))?)"
+        # "Q1 next year", "2H this year": a relative year after the short form
+        rf"(?:\s+(?:of\s+)?(?P<rel>{_REL_ALONE}))?" + _NOT_WORD_AFTER,
     ),
     (
         "half",
@@ -139,8 +142,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "half_short",
-        rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*[-/']?\s*(?P<y>(?:19|20)?\d{{2}})?"
-        rf"|(?P<h2>[12])(?:h|s(?=\s*'?\d{{2}}))(?:\s*[':]?\s*(?P<y2>(?:19|20)?\d{{2}}))?)" + _NOT_WORD_AFTER,
+        rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*[-/']?\s*(?:of\s+)?(?P<y>(?:19|20)?\d{{2}})?"
+        rf"|(?P<h2>[12])(?:h|s(?=\s*'?\d{{2}}))(?:\s*[-':]?\s*(?:of\s+)?(?P<y2>(?:19|20)?\d{{2}}))?)"
+        rf"(?:\s+(?:of\s+)?(?P<rel>{_REL_ALONE}))?" + _NOT_WORD_AFTER,
     ),
     (
         "year_mod",

@@ -97,6 +97,7 @@ ENGLISH = Lexicon(
         r"(?:complet|finish|conclud)\w*\s+(?:the\s+)?(?:enrol?ling|recruiting|randomi[sz]ing|accrual|"
         r"randomi[sz]ation)",
         r"randomi[sz]ation\b[^.;]{0,40}?\bcomplet\w*",
+        r"reach\w*\s+(?:\w+\s+){0,3}?(?:enrol?lment|recruitment|accrual)\s+(?:target|goal)|target\s+enrol?lment",
         r"(?:enrol\w*|randomi[sz]\w*|recruit\w*)\s+(?:the\s+|its\s+)?(?:final|last)\s+(?:patient|participant|subject)",
         r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed|dosed|first\s+visit)",
         # "the last patient is expected to be randomized": the verb a few words on

@@ -131,7 +131,12 @@ DUTCH = Lexicon(
         r"markttoelating|handelsvergunning|toelating|registratie|geregistreerd",
         r"groen\s+licht",
     ),
-    other=(r"(?:overleg|gesprek|bespreking|vergadering)\s+met\s+(?:de\s+)?(?:fda|ema|cbg|toezichthouder)",),
+    other=(
+        r"(?:overleg|gesprek|bespreking|vergadering|bijeenkomst|afspraak)\w*\s+met\s+(?:de\s+)?(?:[\w-]+\s+){0,2}?"
+        r"(?:fda|ema|cbg|toezichthouders?|geneesmiddelenautoriteit|autoriteiten)",
+        r"(?:advies|feedback|terugkoppeling|reactie)\s+van\s+(?:de\s+)?(?:[\w-]+\s+){0,2}?(?:fda|ema|cbg|toezichthouders?)",
+        r"wetenschappelijk\s+advies",
+    ),
     forward=(
         r"(?:zal|zullen|moet|moeten|wordt|worden)\s+(?:\w+\s+)?worden\s+\w+",
         r"verwacht\w*|gepland|op\s+schema|zal|zullen",
@@ -273,7 +278,8 @@ GERMAN = Lexicon(
     approval=(r"\w*zulassung", r"genehmig\w*", r"grünes\s+licht"),
     other=(
         r"(?:gespräch|treffen|besprechung|austausch|beratung)\w*\s+(?:\w+\s+){0,2}mit\s+(?:der\s+|den\s+)?"
-        r"(?:fda|ema|behörden?|zulassungsbehörden?)",
+        r"(?:[\w-]+\s+){0,2}?(?:fda|ema|[\w-]*behörden?)",
+        r"rückmeldung\s+(?:\w+\s+){0,2}(?:der|von\s+der)\s+(?:[\w-]+\s+){0,2}?(?:fda|ema|[\w-]*behörden?)",
         r"wissenschaftliche\w*\s+beratung",
     ),
     forward=(
@@ -319,6 +325,9 @@ SPANISH = Lexicon(
     decision=(
         r"decisión|dictamen",
         r"pronunciar\w*\s+(?:sobre|acerca)|dictaminar",
+        # the regulator's resolution, and the payer's: "precio y financiación", "informe de posicionamiento"
+        r"resoluci[oó]n|veredicto|financiaci[oó]n\s+(?:pública|del\s+sns)|precio\s+y\s+financiaci[oó]n|reembolso|"
+        r"informe\s+de\s+posicionamiento",
         r"opinión\s+(?:positiva\s+)?(?:del\s+)?chmp",
         regulator_approves("aprobar", "autorizar", "decidir", "pronunciarse", "dictaminar"),
     ),
@@ -329,6 +338,9 @@ SPANISH = Lexicon(
         r"(?:solicit|ped|tramit)\w*\s+(?:la\s+|el\s+)?(?:autorización|registro|aprobación|comercialización)",
         r"solicitud\s+de\s+registro",
         r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
+        # "presentará ante la FDA", "someterá el expediente", "registrar el fármaco"
+        r"present\w*\s+(?:\w+\s+){0,4}?ante\s+(?:la\s+|las\s+|el\s+)?(?:fda|ema|agencia|aemps|autoridades|regulador)",
+        r"somet\w*|expediente\s+(?:de\s+registro|regulatorio)|registrar\s+(?:el|su)\s+(?:fármaco|medicamento)",
     ),
     readout=(r"resultados|datos", r"análisis\s+(?:intermedio|interino|primario|final)"),
     # "autorización de comercialización" is the approval, not the launch
@@ -337,6 +349,9 @@ SPANISH = Lexicon(
         rf"{NOT_AN_AUTHORISATION}comercializa\w*",
         r"(?:llegada|salida|lleg\w*)\s+(?:al\s+mercado|a\s+las\s+farmacias)",
         r"(?:estará|estarán|estar|esté)\s+disponibles?|disponible\s+en\s+(?:las\s+)?farmacias|a\s+la\s+venta",
+        # "saldrá al mercado", "llegará a España", "en las farmacias"
+        r"sal\w*\s+al\s+mercado|lleg\w*\s+a\s+(?:españa|europa|méxico|argentina|colombia|chile|latinoamérica)|"
+        r"en\s+las\s+farmacias|introduc\w*\s+en\s+el\s+mercado",
     ),
     approval=(r"aprobación|aprobar\w*|aprobad\w*", r"autorización", r"luz\s+verde|visto\s+bueno"),
     other=(
