@@ -98,6 +98,9 @@ ENGLISH = Lexicon(
         r"randomi[sz]ation)",
         r"randomi[sz]ation\b[^.;]{0,40}?\bcomplet\w*",
         r"reach\w*\s+(?:\w+\s+){0,3}?(?:enrol?lment|recruitment|accrual)\s+(?:target|goal)|target\s+enrol?lment",
+        # "complete the enrollment of the Phase 3 trial", "close enrollment"
+        r"(?:complet\w*|finish\w*|conclud\w*|clos\w*)\s+(?:the\s+|its\s+|our\s+)?(?:\w+\s+){0,2}?"
+        r"(?:enrol?lment|recruitment|accrual)",
         r"(?:enrol\w*|randomi[sz]\w*|recruit\w*)\s+(?:the\s+|its\s+)?(?:final|last)\s+(?:patient|participant|subject)",
         r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed|dosed|first\s+visit)",
         # "the last patient is expected to be randomized": the verb a few words on
@@ -230,8 +233,8 @@ ENGLISH = Lexicon(
         r"(?:feedback|riscontro|indicazioni|orientations?|rückmeldung|respuesta|retorno|parecer|terugkoppeling)\s+"
         r"(?:\w+\s+){0,2}(?:de\s+la|de\s+l'|dalla|della|der|da|de|van\s+de)\s+(?:fda|ema|aifa|anvisa|behörde|"
         r"agencia|agência|agence|agenzia)",
-        r"meeting\s+minutes|type\s+[abcd]\s+meeting",
-        r"pre-?(?:bla|nda|ind|maa|cta|submission)\s+meeting|scientific\s+advice|eop2\s+meeting",
+        r"meeting\s+minutes|type[\s-]+[abcd][\s-]+meeting",
+        r"pre-?(?:bla|nda|ind|maa|cta|submission)[\s-]+meeting|scientific\s+advice|eop2[\s-]+meeting",
         r"end[\s-]of[\s-]phase\s*(?:2|ii)\s+meeting",
         r"type\s+[abc]\s+meeting",
         r"advisory\s+committee",
@@ -280,7 +283,8 @@ ENGLISH = Lexicon(
         r"completed|submitted|filed|launched|published)",
         r"reported",
         r"announced\s+(?:positive|topline|results|data)",
-        r"held",
+        # "the meeting was held" recounts; "the congress held in June" names when a future one meets
+        r"held(?!\s+(?:in|on|from|during|at|between)\b)",
         r"presented(?!\s+by)|unveiled|showed|posted|approved|granted|cleared",
         r"(?:accepted|selected)(?!\s+(?:as\s+|for\s+)(?:an?\s+)?(?:\w+\s+){0,2}?presentation)",
         r"launched|initiated|started|began|submitted|filed|dosed|enrolled|released|issued|published",

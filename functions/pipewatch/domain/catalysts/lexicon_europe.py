@@ -60,7 +60,7 @@ FRENCH = Lexicon(
         r"(?:être|sera|seront)\s+disponibles?|mise\s+à\s+disposition",
         r"(?:arriv|débarqu)\w*\s+en\s+(?:france|europe|pharmacie|officine)|en\s+vente",
     ),
-    approval=(r"autorisation", r"approbation|approuv\w*", r"feu\s+vert", r"homologation"),
+    approval=(r"autorisation|autoris\w*", r"approbation|approuv\w*", r"feu\s+vert", r"homologation|homologu\w*"),
     other=(
         r"réunion\s+(?:de\s+fin\s+de\s+phase|avec\s+la\s+fda|avec\s+l'ema)",
         r"(?:réunion|échanges?|rencontre|entretien)\s+(?:\w+\s+){0,2}avec\s+(?:la\s+|l'|les\s+)?(?:fda|ema|"
@@ -196,8 +196,8 @@ ITALIAN = Lexicon(
         r"(?:sarà|saranno|essere)\s+disponibil[ei]|disponibile\s+in\s+(?:italia|farmacia|europa)|in\s+vendita",
     ),
     approval=(
-        r"approvazione|approvat\w*|approvar\w*",
-        r"autorizzazione",
+        r"approvazione|approvat\w*|approvar\w*|approv[iaei]\w*",
+        r"autorizzazione|autorizz\w*",
         r"(?:l')?ok|via\s+libera|semaforo\s+verde",
         r"immissione\s+in\s+commercio",
     ),
@@ -275,7 +275,7 @@ GERMAN = Lexicon(
         r"einführung\s+(?:des|der|von)|verfügbar\s+(?:sein|werden)|(?:in\s+)?(?:apotheken|deutschland)\s+verfügbar",
         r"eingeführt|erhältlich|in\s+den\s+handel|auf\s+den\s+deutschen\s+markt",
     ),
-    approval=(r"\w*zulassung", r"genehmig\w*", r"grünes\s+licht"),
+    approval=(r"\w*zulassung", r"genehmig\w*", r"grünes\s+licht", r"zugelassen|zulassen"),
     other=(
         r"(?:gespräch|treffen|besprechung|austausch|beratung)\w*\s+(?:\w+\s+){0,2}mit\s+(?:der\s+|den\s+)?"
         r"(?:[\w-]+\s+){0,2}?(?:fda|ema|[\w-]*behörden?)",
@@ -352,8 +352,14 @@ SPANISH = Lexicon(
         # "saldrá al mercado", "llegará a España", "en las farmacias"
         r"sal\w*\s+al\s+mercado|lleg\w*\s+a\s+(?:españa|europa|méxico|argentina|colombia|chile|latinoamérica)|"
         r"en\s+las\s+farmacias|introduc\w*\s+en\s+el\s+mercado",
+        r"(?:comenz|empez|inici)\w*\s+a\s+vend\w*|a\s+disposici[oó]n\s+de\s+los\s+pacientes|"
+        r"pon\w*\s+en\s+el\s+mercado",
     ),
-    approval=(r"aprobación|aprobar\w*|aprobad\w*", r"autorización", r"luz\s+verde|visto\s+bueno"),
+    approval=(
+        r"aprobación|aprobar\w*|aprobad\w*|aprueb\w*|aprobará\w*",
+        r"autorización|autoric\w*|autoriz\w*",
+        r"luz\s+verde|visto\s+bueno",
+    ),
     other=(
         r"(?:reuni\w*|encuentro|conversaciones)\s+(?:\w+\s+){0,2}con\s+(?:la\s+|las\s+)?(?:fda|ema|aemps|agencia|"
         r"autoridades)",
@@ -418,7 +424,11 @@ PORTUGUESE = Lexicon(
         r"(?:chegada|cheg\w*)\s+(?:ao\s+mercado|às\s+farmácias)",
         r"(?:estará|estarão|estar|esteja)\s+disponíve(?:l|is)|disponível\s+(?:no\s+brasil|nas\s+farmácias)|à\s+venda",
     ),
-    approval=(r"aprovação|aprovad\w*|aprovar", r"autorização", r"sinal\s+verde|registro\s+(?:d|n)a\s+anvisa"),
+    approval=(
+        r"aprovação|aprovad\w*|aprovar|aprov\w*",
+        r"autorização|autoriz\w*",
+        r"sinal\s+verde|registro\s+(?:d|n)a\s+anvisa",
+    ),
     other=(
         r"(?:reuni\w*|encontro|conversas)\s+(?:\w+\s+){0,2}com\s+(?:a\s+|as\s+)?(?:fda|ema|anvisa|agência|"
         r"autoridades)",
