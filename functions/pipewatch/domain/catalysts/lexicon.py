@@ -159,7 +159,8 @@ ENGLISH = Lexicon(
         r"poster|oral|abstract|lba\d*|late[\s-]breaking)",
         r"(?:will|to)\s+present\b",
         r"(?:will\s+be|to\s+be|are\s+to\s+be|is\s+to\s+be)\s+presented",
-        # "at a medical meeting later this year" (a meeting named alone is logistics: "ACR Convergence will take place")
+        # "at a medical meeting later this year" (a meeting named alone is logistics: "ACR Convergence will
+        # take place")
         r"(?:medical|scientific|upcoming|future|major|international)\s+(?:meeting|conference|congress|forum)",
         r"(?:presentation|session|poster|abstract)\s+(?:date|time|number|no\.|#)|keynote|plenary|lba\d*\b",
         r"(?:oral|poster|late[\s-]breaking)\s+(?:presentation|abstract|session)",
@@ -215,7 +216,9 @@ ENGLISH = Lexicon(
         r"available\s+(?:to|for)\s+patients",
     ),
     # "an NDA in 1H26", "its EU application in 2026" (an acronym in brackets only glosses a name)
-    application=(r"(?:an?|the|its|our|their)\s+(?:[\w-]+\s+){0,2}?(?:s?bla|s?nda|j-?nda|maa|mah|cta|application)\b",),
+    application=(
+        r"(?:an?|the|its|our|their)\s+(?:[\w-]+\s+){0,2}?(?:s?bla|s?nda|j-?nda|maa|mah|cta|application)\b",
+    ),
     approval=(
         r"approv\w*",
         r"nod",

@@ -60,7 +60,12 @@ FRENCH = Lexicon(
         r"(?:être|sera|seront)\s+disponibles?|mise\s+à\s+disposition",
         r"(?:arriv|débarqu)\w*\s+en\s+(?:france|europe|pharmacie|officine)|en\s+vente",
     ),
-    approval=(r"autorisation|autoris\w*", r"approbation|approuv\w*", r"feu\s+vert", r"homologation|homologu\w*"),
+    approval=(
+        r"autorisation|autoris\w*",
+        r"approbation|approuv\w*",
+        r"feu\s+vert",
+        r"homologation|homologu\w*",
+    ),
     other=(
         r"réunion\s+(?:de\s+fin\s+de\s+phase|avec\s+la\s+fda|avec\s+l'ema)",
         r"(?:réunion|échanges?|rencontre|entretien)\s+(?:\w+\s+){0,2}avec\s+(?:la\s+|l'|les\s+)?(?:fda|ema|"
@@ -117,7 +122,11 @@ DUTCH = Lexicon(
         regulator_approves("goedkeuren", "beslissen"),
     ),
     congress=(r"gepresenteerd", r"congres|symposium"),
-    filing=(r"indienen|indiening|ingediend", r"\w*aanvraag", r"aanvragen|aangevraagd|vraagt\s+(?:\w+\s+){0,3}aan"),
+    filing=(
+        r"indienen|indiening|ingediend",
+        r"\w*aanvraag",
+        r"aanvragen|aangevraagd|vraagt\s+(?:\w+\s+){0,3}aan",
+    ),
     readout=(r"\w*resultaten|gegevens", r"uitlezing|uitslag|topline", r"data"),
     launch=(
         r"commercialisatie|lancering|lanceren|introductie",

@@ -332,7 +332,8 @@ YEAR_PREPOSITIONS = (
     r"nel\s+corso\s+dell'anno|per\s+il|verso\s+il|a\s+partire\s+dal|spätestens|bis\s+spätestens|"
     r"im\s+laufe\s+von|im\s+verlauf\s+des\s+jahres|hasta|a\s+más\s+tardar\s+en|en\s+el\s+transcurso\s+de|"
     r"de\s+cara\s+a|en\s+el\s+año|no\s+decorrer\s+de|no\s+máximo\s+em|ainda\s+em|"
-    # German puts the year straight after the modal: "soll 2026 auf den Markt kommen", "dürfte 2026 entscheiden"
+    # German puts the year straight after the modal: "soll 2026 auf den Markt kommen", "dürfte 2026
+    # entscheiden"
     r"soll|sollen|sollte|sollten|dürfte|dürften|könnte|könnten|wird|werden|will|wollen"
 )
 
