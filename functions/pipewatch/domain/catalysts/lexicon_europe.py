@@ -59,6 +59,7 @@ FRENCH = Lexicon(
         # "devrait être disponible en France": a product made available (data are a readout, ranked higher)
         r"(?:être|sera|seront)\s+disponibles?|mise\s+à\s+disposition",
         r"(?:arriv|débarqu)\w*\s+en\s+(?:france|europe|pharmacie|officine)|en\s+vente",
+        r"entrée\s+sur\s+le\s+marché",
     ),
     approval=(
         r"autorisation|autoris\w*",
@@ -133,7 +134,7 @@ DUTCH = Lexicon(
         r"op\s+de\s+markt\s+(?:brengen|komen|gebracht)",
         # "komt volgend jaar op de markt": the verb before the date, the market after it
         r"op\s+de\s+(?:\w+\s+)?markt|marktintroductie|in\s+de\s+handel|beschikbaar\s+in\s+de\s+apotheek",
-        r"beschikbaar\s+(?:komen|zijn|worden|zal)|beschikbaar\b|verkrijgbaar",
+        r"beschikbaar\s+(?:komen|zijn|worden|zal)|beschikbaar\b|verkrijgbaar|markttoetreding",
     ),
     approval=(
         r"\w*goedkeuring|goedgekeurd|goedkeuren",
@@ -145,6 +146,9 @@ DUTCH = Lexicon(
         r"(?:fda|ema|cbg|toezichthouders?|geneesmiddelenautoriteit|autoriteiten)",
         r"(?:advies|feedback|terugkoppeling|reactie)\s+van\s+(?:de\s+)?(?:[\w-]+\s+){0,2}?(?:fda|ema|cbg|toezichthouders?)",
         r"wetenschappelijk\s+advies",
+        # "met de FDA overleggen", "met de Amerikaanse FDA om de tafel"
+        r"met\s+(?:de\s+)?(?:[\w-]+\s+){0,2}?(?:fda|ema|cbg|toezichthouders?)\s+(?:\w+\s+){0,4}?"
+        r"(?:overleg\w*|bespre\w*|afstemm\w*|in\s+gesprek|om\s+de\s+tafel)",
     ),
     forward=(
         r"(?:zal|zullen|moet|moeten|wordt|worden)\s+(?:\w+\s+)?worden\s+\w+",
@@ -203,6 +207,7 @@ ITALIAN = Lexicon(
         rf"lanciare|lancer\w*|{NOT_AN_AUTHORISATION}commercializza\w*",
         r"arriv\w*\s+(?:sul\s+mercato|in\s+farmacia)|sul\s+mercato",
         r"(?:sarà|saranno|essere)\s+disponibil[ei]|disponibile\s+in\s+(?:italia|farmacia|europa)|in\s+vendita",
+        r"ingresso\s+sul\s+mercato|entr\w*\s+sul\s+mercato",
     ),
     approval=(
         r"approvazione|approvat\w*|approvar\w*|approv[iaei]\w*",
@@ -282,7 +287,7 @@ GERMAN = Lexicon(
         r"einführen|marktstart|auf\s+den\s+markt",
         # "die Einführung des Medikaments", "in Deutschland verfügbar sein"
         r"einführung\s+(?:des|der|von)|verfügbar\s+(?:sein|werden)|(?:in\s+)?(?:apotheken|deutschland)\s+verfügbar",
-        r"eingeführt|erhältlich|in\s+den\s+handel|auf\s+den\s+deutschen\s+markt",
+        r"eingeführt|erhältlich|in\s+den\s+handel|auf\s+den\s+deutschen\s+markt|markteintritt",
     ),
     approval=(r"\w*zulassung", r"genehmig\w*", r"grünes\s+licht", r"zugelassen|zulassen"),
     other=(
@@ -363,11 +368,13 @@ SPANISH = Lexicon(
         r"en\s+las\s+farmacias|introduc\w*\s+en\s+el\s+mercado",
         r"(?:comenz|empez|inici)\w*\s+a\s+vend\w*|a\s+disposici[oó]n\s+de\s+los\s+pacientes|"
         r"pon\w*\s+en\s+el\s+mercado",
+        r"entr\w*\s+(?:en|al)\s+(?:el\s+)?mercado|(?:estar|estará|estarán|esté)\s+en\s+el\s+mercado",
     ),
     approval=(
         r"aprobación|aprobar\w*|aprobad\w*|aprueb\w*|aprobará\w*",
         r"autorización|autoric\w*|autoriz\w*",
-        r"luz\s+verde|visto\s+bueno",
+        r"luz\s+verde|visto\s+bueno|aval\b",
+        r"registro\s+sanitario|obtener\s+el\s+registro|cofepris|anmat|invima",
     ),
     other=(
         r"(?:reuni\w*|encuentro|conversaciones)\s+(?:\w+\s+){0,2}con\s+(?:la\s+|las\s+)?(?:fda|ema|aemps|agencia|"
@@ -432,6 +439,7 @@ PORTUGUESE = Lexicon(
         rf"{NOT_AN_AUTHORISATION}comercializa\w*",
         r"(?:chegada|cheg\w*)\s+(?:ao\s+mercado|às\s+farmácias)",
         r"(?:estará|estarão|estar|esteja)\s+disponíve(?:l|is)|disponível\s+(?:no\s+brasil|nas\s+farmácias)|à\s+venda",
+        r"entrada\s+no\s+mercado|entr\w*\s+no\s+mercado",
     ),
     approval=(
         r"aprovação|aprovad\w*|aprovar|aprov\w*",
