@@ -26,11 +26,13 @@ def extractor() -> Extractor:
     return Extractor(load_data_file("watchlist.yaml", Watchlist))
 
 
+# catalyst_sentences.jsonl (first pass) and catalyst_sentences_kinds.jsonl (kind x language pass)
 HAND_MADE = [
     json.loads(line)
-    for line in (Path(__file__).resolve().parents[2] / "fixtures" / "hand_made" / "catalyst_sentences.jsonl")
-    .read_text(encoding="utf-8")
-    .splitlines()
+    for path in sorted(
+        (Path(__file__).resolve().parents[2] / "fixtures" / "hand_made").glob("catalyst_sentences*.jsonl")
+    )
+    for line in path.read_text(encoding="utf-8").splitlines()
     if line.strip()
 ]
 # (hand-made sentence, kind, window start, window end)

@@ -36,7 +36,7 @@ _CJK_YEAR_MOD = v.alternation([k for k in v.CJK_YEAR_MODIFIERS if len(k) == 1 or
 # "2026年Q3", "2026년 H2": a Latin quarter or half right after a CJK year
 _AFTER_CJK_YEAR = r"(?:(?<=[年년度])|(?<=[年년度]\s))"
 # "2026年度中に", "2026年中に" (Japanese): during the year, not mid-year
-_NOT_DURING = r"(?!(?<=度)中|中[にのはまで])"
+_NOT_DURING = r"(?!(?<=度)中|中[にのはまでをがも])"
 # "三年内" is "within three years", not "within the year"
 _NOT_COUNTED = r"(?<![一二三四五六七八九十两几数\d])"
 # "delayed to 2026", "pushed back to 2027": "to" is a year's preposition only after a move (elsewhere it
@@ -82,7 +82,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # "2026年3月期" (Japanese): the fiscal year that ends in March 2026; "2026财年": a fiscal year
     ("cjk_fiscal_ending", r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月期"),
     ("cjk_fiscal", r"(?P<y>(?:19|20)\d{2})\s*(?:财年|財年|회계연도)"),
-    ("cjk_season", rf"{_CJK_YEAR}の?(?P<cseason>春|夏|秋|冬|봄|여름|가을|겨울)"),
+    # "今秋", "来春" (Japanese, Chinese), "올 가을" (Korean): this or next year's season in one character
+    (
+        "cjk_season",
+        rf"(?:{_CJK_YEAR}の?|(?P<zs>今|来|明|올)\s*)(?P<cseason>春|夏|秋|冬|봄|여름|가을|겨울)",
+    ),
     ("cjk_relative_period", rf"(?P<cperiod>{_CJK_REL_PERIOD})"),
     (
         "cjk_mod",
@@ -114,17 +118,22 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "month",
         rf"(?:{_MOD}[\s-]+|(?P<prep>in|by|until|en|au\s+mois\s+de|d'ici|im|nel|a|em|no|en\s+el\s+mes\s+de|"
         rf"voor|tegen|bis|entro|para|pour|for|during|around|through|until|till|courant|vers|rond|per|verso|"
-        rf"für|gegen|hasta|até|ab|from|depuis|desde|dal|vanaf|dès)\s+)(?P<mon>{_MONTHS})\b(?!\s*\d)",
+        rf"für|gegen|hasta|até|ab|from|depuis|desde|dal|vanaf|dès|a\s+partire\s+da|à\s+partir\s+d[e']|"
+        rf"a\s+partir\s+de|da)\s+)(?P<mon>{_MONTHS})\b(?!\s*\d)",
     ),
     (
         "quarter",
         rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD})[\s-]+(?:(?P<fq>fiscal)\s+|calendar\s+)?(?:{v.QUARTER_WORDS})"
         rf"(?:{v.PERIOD_LINK}\s+{_YEAR_SLOT})?",
     ),
+    # "3Q", "2H" with no year (the page's year): only with Q and H ("1s", "2t" are other things)
     (
         "quarter_short",
         rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<fq>f)?(?P<ql>q|t)(?P<q>[1-4])(?:\s*(?:cy|(?P<fy>fy)))?\s*[-/']?\s*"
-        rf"(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])[qt]\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
+        rf"(?:of\s+)?(?P<y>(?:19|20)?\d{{2}})?|(?P<q2>[1-4])(?:q|t(?=\s*'?\d{{2}}))"
+        rf"(?:\s*[-':]?\s*(?:of\s+)?(?P<y2>(?:19|20)?\d{{2}}))?)"
+        # "Q1 next year", "2H this year": a relative year after the short form
+        rf"(?:\s+(?:of\s+)?(?P<rel>{_REL_ALONE}))?" + _NOT_WORD_AFTER,
     ),
     (
         "half",
@@ -133,8 +142,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "half_short",
-        rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*[-/']?\s*(?P<y>(?:19|20)?\d{{2}})?"
-        rf"|(?P<h2>[12])[hs]\s*'?(?P<y2>(?:19|20)?\d{{2}}))" + _NOT_WORD_AFTER,
+        rf"(?:{_MOD}\s+)?(?:(?:{_ART})(?P<hl>h|s)(?P<h>[12])\s*[-/']?\s*(?:of\s+)?(?P<y>(?:19|20)?\d{{2}})?"
+        rf"|(?P<h2>[12])(?:h|s(?=\s*'?\d{{2}}))(?:\s*[-':]?\s*(?:of\s+)?(?P<y2>(?:19|20)?\d{{2}}))?)"
+        rf"(?:\s+(?:of\s+)?(?P<rel>{_REL_ALONE}))?" + _NOT_WORD_AFTER,
     ),
     (
         "year_mod",
@@ -164,7 +174,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "season",
         rf"(?:(?P<this>this|next|cet|cette|dit|deze|komende|questa|quest'|este|esta|diesen|im)\s+)?{_ART}"
-        rf"(?P<season>{_SEASON})(?:\s+(?:of\s+|de\s+|del\s+|van\s+|d')?{_YEAR_SLOT})?",
+        rf"(?P<season>{_SEASON})(?:\s+(?:of\s+|de\s+|del\s+|van\s+|d')?{_YEAR_SLOT}"
+        # "l'été prochain", "la primavera prossima", "el otoño próximo", "o verão que vem"
+        rf"|\s+(?P<next>prochain|prossim[ao]|próxim[oa]|que\s+vem|que\s+viene|volgend))?",
     ),
     (
         "fiscal_ending",
@@ -192,7 +204,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "within",
-        rf"(?:within|in\s+the\s+next|over\s+the\s+next|during\s+the\s+next|dans\s+les(?:\s+prochains)?|sous|"
+        rf"(?:within(?:\s+the)?(?:\s+next)?|in\s+the\s+next|over\s+the\s+next|during\s+the\s+next|dans\s+les(?:\s+prochains)?|sous|"
         rf"au\s+cours\s+des\s+prochains|innerhalb\s+(?:von|der\s+nächsten)|in\s+den\s+nächsten|"
         rf"en\s+un\s+plazo\s+de|en\s+los\s+próximos|entro|nei\s+prossimi|binnen|in\s+de\s+komende|"
         rf"nos\s+próximos|dentro\s+de)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days|day|weeks|week|months|month|jours|"

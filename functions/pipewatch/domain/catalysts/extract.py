@@ -246,7 +246,15 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
         # "Topline results, originally expected in Q2, are now anticipated in Q4"; "the first cohort in 2H25
         # and the second in 1H26": the statement's subject, named before the earlier date, gives the kind
         kind = next((k for k in map(_kind_not_recounted, _clauses_back(earlier)) if k), None)
-    return _Reading(kind, ahead, financial)
+    return _Reading(_shown_at_a_meeting(kind, after_text), ahead, financial)
+
+
+def _shown_at_a_meeting(kind: CatalystKind | None, after_text: str) -> CatalystKind | None:
+    """Data shown at a meeting named in the date's own clause are the meeting: "Erste Daten sollen im Herbst
+    auf einem Kongress vorgestellt werden", "data in June at the ADA Scientific Sessions"."""
+    if kind == "readout" and _kind_in(cues.CLAUSE_BREAK.split(after_text)[0]) == "congress":
+        return "congress"
+    return kind
 
 
 def _kind_not_recounted(clause: str) -> CatalystKind | None:

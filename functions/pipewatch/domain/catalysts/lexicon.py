@@ -19,6 +19,7 @@ from pipewatch.domain.catalysts.models import CatalystKind
 class Lexicon:
     """One language's catalyst words (regex fragments)."""
 
+    filing_begins: tuple[str, ...] = ()  # a filing that "begins" (rolling submission): not a trial start
     enrollment_complete: tuple[str, ...] = ()
     trial_completion: tuple[str, ...] = ()
     trial_start: tuple[str, ...] = ()
@@ -28,6 +29,7 @@ class Lexicon:
     readout: tuple[str, ...] = ()
     launch: tuple[str, ...] = ()
     approval: tuple[str, ...] = ()  # the bare word "approval": a decision, ranked below launch and filing
+    application: tuple[str, ...] = ()  # an application named bare ("an NDA in 1H26"): a filing, ranked last
     other: tuple[str, ...] = ()  # regulator meetings and guidance
     forward: tuple[str, ...] = ()  # the statement looks ahead
     past: tuple[str, ...] = ()  # ... or recounts
@@ -36,16 +38,20 @@ class Lexicon:
 
 # (tier, kind), most specific first
 TIERS: tuple[tuple[str, CatalystKind], ...] = (
+    ("filing_begins", "filing"),
     ("enrollment_complete", "enrollment_complete"),
     ("trial_completion", "trial_completion"),
     ("trial_start", "trial_start"),
     ("decision", "decision"),
     ("congress", "congress"),
     ("filing", "filing"),
+    # a meeting with the regulator outranks the data it discusses ("discuss the data with the FDA at an
+    # end-of-phase 2 meeting in Q3")
+    ("other", "other"),
     ("readout", "readout"),
     ("launch", "launch"),
     ("approval", "decision"),
-    ("other", "other"),
+    ("application", "filing"),
 )
 
 # "trial", "study", "phase 3" in the Latin-script languages (used inside English and European cues)
@@ -75,13 +81,31 @@ def regulator_approves(*verbs: str) -> str:
 
 
 ENGLISH = Lexicon(
+    filing_begins=(
+        r"rolling\s+(?:\w+\s+)?(?:submission|filing|bla|nda|maa|review)",
+        r"(?:submission|filing)s?\s+(?:is|are)\s+(?:\w+\s+){0,2}to\s+(?:begin|start|commence)",
+    ),
     enrollment_complete=(
-        r"fully\s+enrolled",
+        r"fully\s+(?:enrolled|recruited|accrued|randomi[sz]ed)",
+        r"(?:final|last)\s+(?:patient|participant|subject)s?\s+(?:\w+\s+){0,3}?(?:enrolled|randomi[sz]ed|recruited)",
         r"full\s+(?:enrol?lment|recruitment)",
         r"(?:complete|completed|completing|completion\s+of|finish|finishing)\s+(?:patient\s+)?"
         r"(?:enrol?lment|recruitment|dosing)",
-        r"(?:enrol?lment|recruitment)\b[^.;]{0,40}?\b(?:complet(?:e|ed|ion)|finish\w*|close[sd]?)\b",
+        r"(?:enrol?lment|recruitment|accrual)\b[^.;]{0,50}?\b(?:complet(?:e|ed|ion)|finish\w*|close[sd]?|"
+        r"conclu\w*|reached|wrap\w*\s+up)\b",
+        # "finish enrolling patients", "complete randomizing"
+        r"(?:complet|finish|conclud)\w*\s+(?:the\s+)?(?:enrol?ling|recruiting|randomi[sz]ing|accrual|"
+        r"randomi[sz]ation)",
+        r"randomi[sz]ation\b[^.;]{0,40}?\bcomplet\w*",
+        r"reach\w*\s+(?:\w+\s+){0,3}?(?:enrol?lment|recruitment|accrual)\s+(?:target|goal)|target\s+enrol?lment",
+        # "complete the enrollment of the Phase 3 trial", "close enrollment"
+        r"(?:complet\w*|finish\w*|conclud\w*|clos\w*)\s+(?:the\s+|its\s+|our\s+)?(?:\w+\s+){0,2}?"
+        r"(?:enrol?lment|recruitment|accrual)",
+        r"(?:enrol\w*|randomi[sz]\w*|recruit\w*)\s+(?:the\s+|its\s+)?(?:final|last)\s+(?:patient|participant|subject)",
         r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed|dosed|first\s+visit)",
+        # "the last patient is expected to be randomized": the verb a few words on
+        r"last\s+(?:patient|participant|subject)s?\s+(?:is\s+|are\s+|will\s+be\s+|to\s+be\s+)?(?:\w+\s+){0,3}?"
+        r"(?:enrolled|randomi[sz]ed|recruited|screened)",
         r"(?:enrol?lment|recruitment|accrual)\s+(?:\w+\s+){0,3}(?:wrap\s+up|conclude)",
     ),
     trial_completion=(
@@ -89,6 +113,7 @@ ENGLISH = Lexicon(
         r"study\s+completion",
         r"primary\s+completion",
         r"complete\s+the\s+(?:study|trial)",
+        r"last\s+(?:patient|participant|subject)\s+(?:out|last\s+visit)|study\s+close[\s-]?out",
         r"(?:expected|anticipated|scheduled|planned|estimated|due|set)\s+to\s+(?:be\s+)?complet(?:e|ed)\b"
         r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling|enrollment))",
         rf"{TRIAL}[^.;]{{0,60}}?\b(?:to\s+complete|to\s+conclude|completion)\b(?!\s+(?:of\s+)?(?:enrol|recruit))",
@@ -97,6 +122,7 @@ ENGLISH = Lexicon(
         r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling))",
     ),
     trial_start=(
+        # "a rolling BLA submission is planned to begin": the thing that begins is a filing (see FILING_FIRST)
         rf"(?:initiat\w*|start\w*|begin\w*|began|commenc\w*|launch\w*|kick\s*off)\b[^.;]{{0,60}}?{TRIAL}",
         rf"{TRIAL}[^.;]{{0,80}}?\b(?:initiat\w*|to\s+start|to\s+begin|begin|start|commenc\w*)",
         r"(?:enrol?lment|dosing|recruitment)\s+(?:is\s+|are\s+)?(?:\w+\s+){0,3}(?:to\s+)?"
@@ -122,6 +148,8 @@ ENGLISH = Lexicon(
         r"(?:extend\w*|prolong\w*)\s+(?:the\s+|its\s+)?review",
         r"review\s+(?:process\s+)?(?:will\s+)?(?:\w+\s+){0,2}extend",
         r"chmp\s+(?:recommendation|vote|verdict)",
+        # a payer's decision: "a NICE recommendation", "reimbursement decision in Germany"
+        r"reimburse\w*|(?:coverage|pricing)\s+decision|nice\s+(?:recommendation|decision|appraisal)|g-ba",
         r"(?:regulatory|marketing\s+authori[sz]ation)\s+(?:action|verdict|ruling)",
         r"(?:fda|ema|regulatory)\s+(?:action|verdict|ruling)",
         regulator_approves("approve", "decide", "rule"),
@@ -131,10 +159,20 @@ ENGLISH = Lexicon(
         r"poster|oral|abstract|lba\d*|late[\s-]breaking)",
         r"(?:will|to)\s+present\b",
         r"(?:will\s+be|to\s+be|are\s+to\s+be|is\s+to\s+be)\s+presented",
+        # "at a medical meeting later this year" (a meeting named alone is logistics: "ACR Convergence will
+        # take place")
+        r"(?:medical|scientific|upcoming|future|major|international)\s+(?:meeting|conference|congress|forum)",
+        r"(?:presentation|session|poster|abstract)\s+(?:date|time|number|no\.|#)|keynote|plenary|lba\d*\b",
         r"(?:oral|poster|late[\s-]breaking)\s+(?:presentation|abstract|session)",
+        # something shown "at" a medical meeting named by its usual name: "data at ASCO 2026" (the meeting as
+        # the subject is logistics: "The 2026 ASCO Annual Meeting (May 29-June 2) features 7,000 abstracts")
+        r"\bat\s+(?:the\s+)?(?:20\d{2}\s+)?(?:asco|esmo|eular|easl|aasld|ectrims|sabcs|wclc|aacr|ecco|ctad|eha|croi|ddw|"
+        r"ash\s+(?:20\d{2}|annual)|acr\s+convergence|aan\s+(?:20\d{2}|annual))(?![\w-])",
         # "data will be featured at ESMO", "to share results at the ACR Convergence"
-        r"(?:featur|showcas|shar|unveil|highlight)\w*\s+(?:[\w-]+\s+){0,6}?at\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,5}?"
-        r"(?:congress|annual\s+meeting|scientific\s+sessions|symposium|conference|convergence|summit)",
+        # ("the American Diabetes Association's Scientific Sessions": a possessive inside the name)
+        r"(?:featur|showcas|shar|unveil|highlight|discuss|report)\w*\s+(?:[\w-]+\s+){0,6}?at\s+(?:the\s+|an?\s+)?"
+        r"(?:[\w'’-]+\s+){0,6}?(?:congress|annual\s+meeting|scientific\s+sessions|symposium|conference|"
+        r"convergence|summit|world\s+congress)",
     ),
     filing=(
         r"(?:file|filed|filing|files)\b(?!\s+(?:date|number))",
@@ -174,7 +212,12 @@ ENGLISH = Lexicon(
         r"market\s+(?:entry|introduction)",
         r"(?:become|be|go)\s+(?:commercially\s+)?available",
         r"(?:hit|reach|enter)\w*\s+(?:the\s+)?(?:market|shelves|pharmacies)|market\s+debut",
+        r"(?:u\.s\.|us|eu|european|commercial|global|first)\s+(?:market\s+)?(?:roll[\s-]?out|introduction)",
         r"available\s+(?:to|for)\s+patients",
+    ),
+    # "an NDA in 1H26", "its EU application in 2026" (an acronym in brackets only glosses a name)
+    application=(
+        r"(?:an?|the|its|our|their)\s+(?:[\w-]+\s+){0,2}?(?:s?bla|s?nda|j-?nda|maa|mah|cta|application)\b",
     ),
     approval=(
         r"approv\w*",
@@ -183,8 +226,18 @@ ENGLISH = Lexicon(
         r"(?:marketing\s+)?authori[sz]ation",
     ),
     other=(
-        r"(?:guidance|feedback|alignment|meeting|interaction|discussion)s?\s+(?:\w+\s+){0,3}(?:with|from)\s+"
-        r"(?:the\s+)?(?:fda|ema|pmda|regulator\w*|agency)",
+        r"(?:guidance|feedback|alignment|meeting|interaction|discussion|dialogue|consultation)s?\s+(?:\w+\s+){0,3}"
+        r"(?:with|from)\s+(?:the\s+)?(?:u\.s\.\s+)?(?:fda|ema|pmda|nmpa|mhra|regulator\w*|agency|health\s+authorit\w*)",
+        r"(?:discuss|meet|engage|consult|align)\w*\s+(?:\w+\s+){0,4}?with\s+(?:the\s+)?(?:u\.s\.\s+)?"
+        r"(?:fda|ema|pmda|nmpa|mhra|regulators?|agency|health\s+authorit\w*)",
+        r"regulatory\s+(?:feedback|guidance|alignment|clarity|input|interactions?|meetings?)",
+        r"(?:fda|ema|agency|regulator)(?:'s|’s)?\s+(?:feedback|guidance|input|response|minutes|views?)",
+        # the same in the other Latin-script languages: "feedback de la FDA", "Rückmeldung der FDA"
+        r"(?:feedback|riscontro|indicazioni|orientations?|rückmeldung|respuesta|retorno|parecer|terugkoppeling)\s+"
+        r"(?:\w+\s+){0,2}(?:de\s+la|de\s+l'|dalla|della|der|da|de|van\s+de)\s+(?:fda|ema|aifa|anvisa|behörde|"
+        r"agencia|agência|agence|agenzia)",
+        r"meeting\s+minutes|type[\s-]+[abcd][\s-]+meeting",
+        r"pre-?(?:bla|nda|ind|maa|cta|submission)[\s-]+meeting|scientific\s+advice|eop2[\s-]+meeting",
         r"end[\s-]of[\s-]phase\s*(?:2|ii)\s+meeting",
         r"type\s+[abc]\s+meeting",
         r"advisory\s+committee",
@@ -225,6 +278,7 @@ ENGLISH = Lexicon(
         r"on\s+schedule|poised|remains?\s+on\s+track|is\s+to|are\s+to|going\s+to",
         r"eye(?:s|ing)|hope[sd]?\s+to|look\w*\s+(?:forward\s+)?to|seek\w*\s+to",
         r"forthcoming|pending|next|coming|future|no\s+later\s+than|as\s+early\s+as",
+        r"(?:for|as)\s+(?:an?\s+)?(?:oral\s+|poster\s+|late[\s-]breaking\s+)?presentation",
         r"(?:should|may|can)\s+(?:\w+\s+)?\w+",
     ),
     past=(
@@ -232,12 +286,15 @@ ENGLISH = Lexicon(
         r"completed|submitted|filed|launched|published)",
         r"reported",
         r"announced\s+(?:positive|topline|results|data)",
-        r"held",
-        r"presented|unveiled|showed|posted|approved|accepted|granted|cleared",
+        # "the meeting was held" recounts; "the congress held in June" names when a future one meets
+        r"held(?!\s+(?:in|on|from|during|at|between)\b)",
+        r"presented(?!\s+by)|unveiled|showed|posted|approved|granted|cleared",
+        r"(?:accepted|selected)(?!\s+(?:as\s+|for\s+)(?:an?\s+)?(?:\w+\s+){0,2}?presentation)",
         r"launched|initiated|started|began|submitted|filed|dosed|enrolled|released|issued|published",
         # "hit the endpoint" recounts; "to hit the market", "could hit" look ahead
         r"(?<!to )(?<!will )(?<!could )(?<!would )(?<!may )(?:hit|met|missed)\s+(?:its|the|both)",
         r"won|received|obtained|achieved",
+        # ("accepted for oral presentation" looks ahead: see forward)
         r"actual",
         r"completed",
         r"ago",
@@ -259,6 +316,8 @@ ENGLISH = Lexicon(
         r"(?:quarter|full[\s-]year|annual|half[\s-]year|interim)\s+(?:\d{4}\s+)?(?:financial\s+)?"
         r"(?:results|report)",
         r"investor\s+(?:day|event|conference)",
+        # a meeting's logistics: "the 2026 ACR Convergence will take place November 6-11"
+        r"take\s+place|will\s+be\s+held\s+(?:in|at|from|on)|registration\s+(?:opens|deadline)",
         r"conference\s+call|webcast|fireside",
         r"dividend|repurchase|buyback",
         r"profitab\w*",

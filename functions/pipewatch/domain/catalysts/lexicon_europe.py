@@ -33,6 +33,8 @@ FRENCH = Lexicon(
     decision=(
         r"décision",
         r"avis\s+(?:positif\s+|favorable\s+)?du\s+chmp",
+        r"rendre\s+(?:son|un|leur|sa)\s+(?:avis|verdict|décision)|verdict",
+        r"rembours\w*|avis\s+de\s+la\s+(?:has|commission\s+de\s+la\s+transparence)|prise\s+en\s+charge",
         regulator_approves("approuver", "autoriser", "se\\s+prononcer"),
     ),
     congress=(
@@ -45,6 +47,7 @@ FRENCH = Lexicon(
         r"demande\s+d'(?:enregistrement|homologation)|dossier\s+(?:d'enregistrement|réglementaire)",
         r"demande\s+d'(?:autorisation|amm)",
         r"demander\s+(?:l'|une\s+)?(?:autorisation|approbation)",
+        r"demand\w*\s+(?:l'|une\s+|son\s+|leur\s+)?(?:autorisation|approbation|amm|homologation|enregistrement)",
         r"demandes?\s+d'autorisation\s+de\s+mise\s+sur\s+le\s+marché",
     ),
     readout=(r"résultats?|données", r"lecture", r"analyse\s+(?:intermédiaire|principale|finale)"),
@@ -53,9 +56,22 @@ FRENCH = Lexicon(
         rf"lancement|lancer|{NOT_AN_AUTHORISATION}commercialis\w*",
         r"(?<!autorisation de )mise\s+sur\s+le\s+marché|mettre\s+sur\s+le\s+marché",
         r"arrivée\s+sur\s+le\s+marché|disponib\w*\s+en\s+pharmacie",
+        # "devrait être disponible en France": a product made available (data are a readout, ranked higher)
+        r"(?:être|sera|seront)\s+disponibles?|mise\s+à\s+disposition",
+        r"(?:arriv|débarqu)\w*\s+en\s+(?:france|europe|pharmacie|officine)|en\s+vente",
+        r"entrée\s+sur\s+le\s+marché",
     ),
-    approval=(r"autorisation", r"approbation|approuv\w*", r"feu\s+vert", r"homologation"),
-    other=(r"réunion\s+(?:de\s+fin\s+de\s+phase|avec\s+la\s+fda|avec\s+l'ema)",),
+    approval=(
+        r"autorisation|autoris\w*",
+        r"approbation|approuv\w*",
+        r"feu\s+vert",
+        r"homologation|homologu\w*",
+    ),
+    other=(
+        r"réunion\s+(?:de\s+fin\s+de\s+phase|avec\s+la\s+fda|avec\s+l'ema)",
+        r"(?:réunion|échanges?|rencontre|entretien)\s+(?:\w+\s+){0,2}avec\s+(?:la\s+|l'|les\s+)?(?:fda|ema|"
+        r"agence|autorités)|avis\s+scientifique",
+    ),
     forward=(
         r"(?:sera|seront|devrait|devraient|doit|doivent|pourrait|pourraient|va|vont)\s+(?:être\s+)?\w+",
         r"attendu\w*|prévu\w*|prévoi\w*|planifié\w*|pourra|devrai\w*|devant|d'ici|sera|seront|vise|objectif|"
@@ -107,18 +123,33 @@ DUTCH = Lexicon(
         regulator_approves("goedkeuren", "beslissen"),
     ),
     congress=(r"gepresenteerd", r"congres|symposium"),
-    filing=(r"indienen|indiening|ingediend", r"\w*aanvraag"),
+    filing=(
+        r"indienen|indiening|ingediend",
+        r"\w*aanvraag",
+        r"aanvragen|aangevraagd|vraagt\s+(?:\w+\s+){0,3}aan",
+    ),
     readout=(r"\w*resultaten|gegevens", r"uitlezing|uitslag|topline", r"data"),
     launch=(
         r"commercialisatie|lancering|lanceren|introductie",
         r"op\s+de\s+markt\s+(?:brengen|komen|gebracht)",
+        # "komt volgend jaar op de markt": the verb before the date, the market after it
+        r"op\s+de\s+(?:\w+\s+)?markt|marktintroductie|in\s+de\s+handel|beschikbaar\s+in\s+de\s+apotheek",
+        r"beschikbaar\s+(?:komen|zijn|worden|zal)|beschikbaar\b|verkrijgbaar|markttoetreding",
     ),
     approval=(
         r"\w*goedkeuring|goedgekeurd|goedkeuren",
         r"markttoelating|handelsvergunning|toelating|registratie|geregistreerd",
         r"groen\s+licht",
     ),
-    other=(r"overleg\s+met\s+(?:de\s+)?(?:fda|ema)",),
+    other=(
+        r"(?:overleg|gesprek|bespreking|vergadering|bijeenkomst|afspraak)\w*\s+met\s+(?:de\s+)?(?:[\w-]+\s+){0,2}?"
+        r"(?:fda|ema|cbg|toezichthouders?|geneesmiddelenautoriteit|autoriteiten)",
+        r"(?:advies|feedback|terugkoppeling|reactie)\s+van\s+(?:de\s+)?(?:[\w-]+\s+){0,2}?(?:fda|ema|cbg|toezichthouders?)",
+        r"wetenschappelijk\s+advies",
+        # "met de FDA overleggen", "met de Amerikaanse FDA om de tafel"
+        r"met\s+(?:de\s+)?(?:[\w-]+\s+){0,2}?(?:fda|ema|cbg|toezichthouders?)\s+(?:\w+\s+){0,4}?"
+        r"(?:overleg\w*|bespre\w*|afstemm\w*|in\s+gesprek|om\s+de\s+tafel)",
+    ),
     forward=(
         r"(?:zal|zullen|moet|moeten|wordt|worden)\s+(?:\w+\s+)?worden\s+\w+",
         r"verwacht\w*|gepland|op\s+schema|zal|zullen",
@@ -157,6 +188,8 @@ ITALIAN = Lexicon(
         r"termine\s+(?:per\s+la|della)\s+revisione",
         r"verdetto",
         r"si\s+pronuncer\w*|pronunciarsi",
+        r"esprimer\w*|si\s+esprimer\w*|parere\s+(?:del|dell'|della)|rimborsabilità|rimborso|"
+        r"negoziazione\s+(?:del\s+)?prezzo",
         r"parere\s+(?:positivo\s+|favorevole\s+)?(?:del\s+)?chmp",
         regulator_approves("approvare", "autorizzare", "decidere"),
     ),
@@ -167,18 +200,24 @@ ITALIAN = Lexicon(
         r"richiesta\s+di\s+(?:autorizzazione|approvazione)",
         r"domanda\s+di\s+(?:autorizzazione|approvazione|registrazione)|deposit\w*|sottomett\w*",
     ),
-    readout=(r"risultati|dati", r"analisi\s+(?:ad\s+interim|intermedia|primaria|finale)"),
+    readout=(r"risultati|dati|esiti", r"analisi\s+(?:ad\s+interim|intermedia|primaria|finale)"),
     # "autorizzazione alla commercializzazione" is the approval, not the launch
     launch=(
         r"lancio",
         rf"lanciare|lancer\w*|{NOT_AN_AUTHORISATION}commercializza\w*",
         r"arriv\w*\s+(?:sul\s+mercato|in\s+farmacia)|sul\s+mercato",
+        r"(?:sarà|saranno|essere)\s+disponibil[ei]|disponibile\s+in\s+(?:italia|farmacia|europa)|in\s+vendita",
+        r"ingresso\s+sul\s+mercato|entr\w*\s+sul\s+mercato",
     ),
     approval=(
-        r"approvazione|approvat\w*|approvar\w*",
-        r"autorizzazione",
+        r"approvazione|approvat\w*|approvar\w*|approv[iaei]\w*",
+        r"autorizzazione|autorizz\w*",
         r"(?:l')?ok|via\s+libera|semaforo\s+verde",
         r"immissione\s+in\s+commercio",
+    ),
+    other=(
+        r"(?:incontro|riunione|colloquio|confronto)\s+(?:\w+\s+){0,2}con\s+(?:la\s+|l'|l’)?(?:fda|ema|aifa|agenzia)",
+        r"(?:parere|consulenza)\s+scientific[ao]",
     ),
     forward=(
         r"(?:sarà|saranno|dovrebbe|dovrebbero|potrebbe|potrebbero|verrà|verranno)\s+(?:\w+\s+)?\w+",
@@ -229,6 +268,9 @@ GERMAN = Lexicon(
         r"\w*entschieden",
         r"chmp-(?:empfehlung|stellungnahme)|(?:empfehlung|stellungnahme)\s+des\s+chmp",
         regulator_approves("zulassen", "genehmigen", "entscheiden"),
+        # "dürfte 2026 über die Zulassung entscheiden": the decision verb after the date
+        r"über\s+(?:die|den|eine)\s+(?:\w+\s+)?(?:zulassung|antrag)\s+(?:\w+\s+)?entscheiden",
+        r"\w*erstattung\w*|nutzenbewertung|g-ba|gemeinsame\w*\s+bundesausschuss",
     ),
     congress=(r"präsentiert", r"\w*kongress", r"vorgestellt|\w*symposium|\w*tagung"),
     filing=(
@@ -243,8 +285,17 @@ GERMAN = Lexicon(
         r"\w*markteinführung",
         r"auf\s+den\s+markt\s+(?:zu\s+)?bringen",
         r"einführen|marktstart|auf\s+den\s+markt",
+        # "die Einführung des Medikaments", "in Deutschland verfügbar sein"
+        r"einführung\s+(?:des|der|von)|verfügbar\s+(?:sein|werden)|(?:in\s+)?(?:apotheken|deutschland)\s+verfügbar",
+        r"eingeführt|erhältlich|in\s+den\s+handel|auf\s+den\s+deutschen\s+markt|markteintritt",
     ),
-    approval=(r"\w*zulassung", r"genehmig\w*", r"grünes\s+licht"),
+    approval=(r"\w*zulassung", r"genehmig\w*", r"grünes\s+licht", r"zugelassen|zulassen"),
+    other=(
+        r"(?:gespräch|treffen|besprechung|austausch|beratung)\w*\s+(?:\w+\s+){0,2}mit\s+(?:der\s+|den\s+)?"
+        r"(?:[\w-]+\s+){0,2}?(?:fda|ema|[\w-]*behörden?)",
+        r"rückmeldung\s+(?:\w+\s+){0,2}(?:der|von\s+der)\s+(?:[\w-]+\s+){0,2}?(?:fda|ema|[\w-]*behörden?)",
+        r"wissenschaftliche\w*\s+beratung",
+    ),
     forward=(
         # the verb at the clause's end: "soll ... abgeschlossen sein", "wird ... vorgelegt werden"
         r"\w+\s+(?:werden|sein)\b",
@@ -288,6 +339,9 @@ SPANISH = Lexicon(
     decision=(
         r"decisión|dictamen",
         r"pronunciar\w*\s+(?:sobre|acerca)|dictaminar",
+        # the regulator's resolution, and the payer's: "precio y financiación", "informe de posicionamiento"
+        r"resoluci[oó]n|veredicto|financiaci[oó]n\s+(?:pública|del\s+sns)|precio\s+y\s+financiaci[oó]n|reembolso|"
+        r"informe\s+de\s+posicionamiento",
         r"opinión\s+(?:positiva\s+)?(?:del\s+)?chmp",
         regulator_approves("aprobar", "autorizar", "decidir", "pronunciarse", "dictaminar"),
     ),
@@ -295,8 +349,12 @@ SPANISH = Lexicon(
     filing=(
         r"presentar\s+(?:la\s+)?solicitud|solicitud\s+de\s+autorización",
         r"solicitar\s+la\s+aprobación",
+        r"(?:solicit|ped|tramit)\w*\s+(?:la\s+|el\s+)?(?:autorización|registro|aprobación|comercialización)",
         r"solicitud\s+de\s+registro",
         r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
+        # "presentará ante la FDA", "someterá el expediente", "registrar el fármaco"
+        r"present\w*\s+(?:\w+\s+){0,4}?ante\s+(?:la\s+|las\s+|el\s+)?(?:fda|ema|agencia|aemps|autoridades|regulador)",
+        r"somet\w*|expediente\s+(?:de\s+registro|regulatorio)|registrar\s+(?:el|su)\s+(?:fármaco|medicamento)",
     ),
     readout=(r"resultados|datos", r"análisis\s+(?:intermedio|interino|primario|final)"),
     # "autorización de comercialización" is the approval, not the launch
@@ -304,8 +362,25 @@ SPANISH = Lexicon(
         r"lanzamiento|lanzar",
         rf"{NOT_AN_AUTHORISATION}comercializa\w*",
         r"(?:llegada|salida|lleg\w*)\s+(?:al\s+mercado|a\s+las\s+farmacias)",
+        r"(?:estará|estarán|estar|esté)\s+disponibles?|disponible\s+en\s+(?:las\s+)?farmacias|a\s+la\s+venta",
+        # "saldrá al mercado", "llegará a España", "en las farmacias"
+        r"sal\w*\s+al\s+mercado|lleg\w*\s+a\s+(?:españa|europa|méxico|argentina|colombia|chile|latinoamérica)|"
+        r"en\s+las\s+farmacias|introduc\w*\s+en\s+el\s+mercado",
+        r"(?:comenz|empez|inici)\w*\s+a\s+vend\w*|a\s+disposici[oó]n\s+de\s+los\s+pacientes|"
+        r"pon\w*\s+en\s+el\s+mercado",
+        r"entr\w*\s+(?:en|al)\s+(?:el\s+)?mercado|(?:estar|estará|estarán|esté)\s+en\s+el\s+mercado",
     ),
-    approval=(r"aprobación|aprobar\w*|aprobad\w*", r"autorización", r"luz\s+verde|visto\s+bueno"),
+    approval=(
+        r"aprobación|aprobar\w*|aprobad\w*|aprueb\w*|aprobará\w*",
+        r"autorización|autoric\w*|autoriz\w*",
+        r"luz\s+verde|visto\s+bueno|aval\b",
+        r"registro\s+sanitario|obtener\s+el\s+registro|cofepris|anmat|invima",
+    ),
+    other=(
+        r"(?:reuni\w*|encuentro|conversaciones)\s+(?:\w+\s+){0,2}con\s+(?:la\s+|las\s+)?(?:fda|ema|aemps|agencia|"
+        r"autoridades)",
+        r"asesoramiento\s+científico",
+    ),
     forward=(
         r"(?:será|serán|podría|podrían|debería|deberían|va\s+a|van\s+a)\s+(?:\w+\s+)?\w+",
         r"espera\w*|prevé|planea\w*|será|serán|previsto",
@@ -347,12 +422,14 @@ PORTUGUESE = Lexicon(
     decision=(
         r"decisão",
         r"parecer\s+(?:positivo\s+)?(?:do\s+)?chmp",
+        r"(?:dar|dará|deve\s+dar)\s+(?:o\s+|seu\s+)?(?:aval|parecer|veredito)|aval\s+d[ao]\s+anvisa",
         regulator_approves("aprovar", "autorizar", "decidir"),
     ),
     congress=(r"apresentados?\s+no", r"congresso|simpósio"),
     filing=(
         r"solicitar\s+(?:a\s+)?aprova\w*|submet\w*|submissão",
         r"pedido\s+de\s+(?:registro|registo|aprovação|autorização)",
+        r"(?:ped|solicit|requer|protocol)\w*\s+(?:o\s+|a\s+)?(?:registro|registo|autorização)",
         r"protocol\w*\s+(?:o\s+)?pedido",
     ),
     readout=(r"resultados|dados", r"análise\s+(?:interina|intermediária|primária|final)"),
@@ -361,8 +438,19 @@ PORTUGUESE = Lexicon(
         r"lançamento|lançar",
         rf"{NOT_AN_AUTHORISATION}comercializa\w*",
         r"(?:chegada|cheg\w*)\s+(?:ao\s+mercado|às\s+farmácias)",
+        r"(?:estará|estarão|estar|esteja)\s+disponíve(?:l|is)|disponível\s+(?:no\s+brasil|nas\s+farmácias)|à\s+venda",
+        r"entrada\s+no\s+mercado|entr\w*\s+no\s+mercado",
     ),
-    approval=(r"aprovação|aprovad\w*|aprovar", r"autorização", r"sinal\s+verde|registro\s+(?:d|n)a\s+anvisa"),
+    approval=(
+        r"aprovação|aprovad\w*|aprovar|aprov\w*",
+        r"autorização|autoriz\w*",
+        r"sinal\s+verde|registro\s+(?:d|n)a\s+anvisa",
+    ),
+    other=(
+        r"(?:reuni\w*|encontro|conversas)\s+(?:\w+\s+){0,2}com\s+(?:a\s+|as\s+)?(?:fda|ema|anvisa|agência|"
+        r"autoridades)",
+        r"aconselhamento\s+científico",
+    ),
     forward=(
         r"(?:será|serão|deve|devem|deverá|deverão|poderá|poderão|vai|vão)\s+(?:ser\s+)?\w+",
         r"planej\w*|prevê|deverá|deve|serão",

@@ -110,6 +110,14 @@ RELATIVE_YEARS: dict[str, int] = {
     "no ano passado": -1,
     "ano passado": -1,
     "do ano corrente": 0,
+    # "in the first half of the coming year", "early in the new year"
+    "the coming year": 1,
+    "the upcoming year": 1,
+    "the next year": 1,
+    "next calendar year": 1,
+    "the new year": 1,
+    "l'année à venir": 1,
+    "l'anno che verrà": 1,
 }
 # The same phrases standing alone ("approval is expected next year"): all but the bare "year" words, which
 # only name a year after a modifier ("end of the year", "fin de año").

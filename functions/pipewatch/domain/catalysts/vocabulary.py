@@ -184,10 +184,14 @@ ORDINALS: dict[int, tuple[str, ...]] = {
 QUARTER_WORDS = r"quarter|trimestre|kwartaal|quartals?|vierteljahr(?:es)?"
 HALF_WORDS = (
     r"half|semestre|helft|jaarhelft|halfjaar|metà|meta|jahreshälfte|halbjahr(?:e?s)?|hälfte|mitad|metade|moitié|"
-    r"semester"
+    r"semester|six\s+months|sei\s+mesi|six\s+mois|seis\s+meses|sechs\s+monate(?:n)?|zes\s+maanden"
 )
 # between an ordinal period and its year: "of", "de", "van"...; optional "calendar/fiscal year"
-PERIOD_LINK = r"(?:\s+(?:of|de|del|della|dello|di|des|du|van|het|do|da|des\s+jahres|of\s+the|von))?"
+# "the fourth quarter of its fiscal year 2026": a possessive between the link and the year
+PERIOD_LINK = (
+    r"(?:\s+(?:of|de|del|della|dello|di|des|du|van|het|do|da|des\s+jahres|of\s+the|von)"
+    r"(?:\s+(?:its|their|our|the\s+company's))?)?"
+)
 
 # Phrases that place a window inside a period. Values: early / mid / late / end.
 EARLY = (
@@ -323,11 +327,14 @@ YEAR_PREPOSITIONS = (
     r"durante|em|no\s+ano\s+de|até|para|pour|voor|tegen|fiscal|fiscal\s+year|in\s+fiscal\s+year|anno|für|"
     r"nel\s+corso\s+del|a\s+lo\s+largo\s+de|tijdens|ao\s+longo\s+de|dans\s+le\s+courant\s+de|"
     r"within|in\s+the\s+course\s+of|over\s+the\s+course\s+of|sometime\s+in|some\s+time\s+in|"
-    r"at\s+some\s+point\s+in|no\s+later\s+than|not\s+later\s+than|as\s+early\s+as|"
+    r"at\s+some\s+point\s+in|no\s+later\s+than|not\s+later\s+than|as\s+early\s+as|as\s+soon\s+as|around|"
     r"au\s+plus\s+tard\s+en|dès|vers|pour\s+l'année|in\s+de\s+loop\s+van|uiterlijk\s+in|uiterlijk|rond|"
     r"nel\s+corso\s+dell'anno|per\s+il|verso\s+il|a\s+partire\s+dal|spätestens|bis\s+spätestens|"
     r"im\s+laufe\s+von|im\s+verlauf\s+des\s+jahres|hasta|a\s+más\s+tardar\s+en|en\s+el\s+transcurso\s+de|"
-    r"de\s+cara\s+a|en\s+el\s+año|no\s+decorrer\s+de|no\s+máximo\s+em|ainda\s+em"
+    r"de\s+cara\s+a|en\s+el\s+año|no\s+decorrer\s+de|no\s+máximo\s+em|ainda\s+em|"
+    # German puts the year straight after the modal: "soll 2026 auf den Markt kommen", "dürfte 2026
+    # entscheiden"
+    r"soll|sollen|sollte|sollten|dürfte|dürften|könnte|könnten|wird|werden|will|wollen"
 )
 
 

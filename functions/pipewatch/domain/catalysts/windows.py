@@ -133,11 +133,14 @@ def _year(groups: dict[str, str | None], ref: Reference) -> int | None:
     zrel = groups.get("zrel")
     if zrel and ref.today is not None:
         return ref.today.year + rd.CJK_RELATIVE_YEARS.get(zrel, 0)
+    season_year = groups.get("zs")  # "今秋" this autumn, "来春" next spring
+    if season_year and ref.today is not None:
+        return ref.today.year + (0 if season_year in ("今", "올") else 1)
     return None
 
 
 def _names_a_year(groups: dict[str, str | None]) -> bool:
-    return any(groups.get(k) for k in ("y", "y2", "rel", "zrel", "same"))
+    return any(groups.get(k) for k in ("y", "y2", "rel", "zrel", "same", "zs"))
 
 
 def _period(
@@ -411,6 +414,8 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         first, last = v.SEASONS[(g["season"] or "").lower()]
         if g.get("this") and year is None and ref.today is not None:
             year = ref.today.year + (1 if (g["this"] or "").lower() in ("next", "komende") else 0)
+        if g.get("next") and year is None and ref.today is not None:
+            year = ref.today.year + 1
         return _period(ref, year, first, last - first + 1, modifier="", fiscal=False, named="vague")
     if name == "fiscal_ending":
         month = _month_number(g["mon"] or "")
