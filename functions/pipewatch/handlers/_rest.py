@@ -51,7 +51,12 @@ class Response:
         body, encoded = self.body, False
         if isinstance(body, bytes):
             body, encoded = base64.b64encode(body).decode("ascii"), True
-        return {"statusCode": self.status_code, "body": body, "isBase64Encoded": encoded, "multiValueHeaders": headers}
+        return {
+            "statusCode": self.status_code,
+            "body": body,
+            "isBase64Encoded": encoded,
+            "multiValueHeaders": headers,
+        }
 
 
 def json_response(status_code: int, body: Any) -> Response:
@@ -156,7 +161,9 @@ class Router:
     def delete(self, template: str) -> Callable[[H], H]:
         return self.route("DELETE", template)
 
-    def exception_handler(self, exc_type: type[E]) -> Callable[[Callable[[E], Response]], Callable[[E], Response]]:
+    def exception_handler(
+        self, exc_type: type[E]
+    ) -> Callable[[Callable[[E], Response]], Callable[[E], Response]]:
         """Answer `exc_type` (and its subclasses without a handler of their own) with the handler's answer."""
 
         def register(handler: Callable[[E], Response]) -> Callable[[E], Response]:
@@ -201,7 +208,9 @@ class Router:
             return self._call(route, match.groupdict())
         if allowed:
             body = {"statusCode": 405, "message": "Method not allowed"}
-            return Response(405, "application/json", json.dumps(body, separators=_COMPACT), {"Allow": ", ".join(allowed)})
+            return Response(
+                405, "application/json", json.dumps(body, separators=_COMPACT), {"Allow": ", ".join(allowed)}
+            )
         return json_response(404, {"statusCode": 404, "message": "Not found"})
 
     def _call(self, route: _Route, params: dict[str, str]) -> Response:
