@@ -44,7 +44,7 @@ NEVER_AT_IMPORT = {
         "pipewatch.adapters.http",
     ],
     "page": [
-        "aws_lambda_powertools.event_handler",  # ~150 ms: handlers/_rest.py routes (docs/adr)
+        "aws_lambda_powertools.event_handler",  # ~150 ms: handlers/_rest.py routes (ADR 0012)
         "aws_lambda_powertools.utilities.data_classes",
         "aws_xray_sdk",
         "pydantic",

@@ -2,7 +2,7 @@
 module's pydantic models and route documentation.
 
 Only `api.openapi_document()` imports this (a test and the regeneration command): the api function routes
-with handlers/_rest.py and never loads `aws_lambda_powertools.event_handler` (~150 ms of import, docs/adr).
+with handlers/_rest.py and never loads `aws_lambda_powertools.event_handler` (~150 ms of import, ADR 0012).
 The functions below only carry the signatures the document describes; a test checks that the document's
 paths and methods are the api router's routes.
 """

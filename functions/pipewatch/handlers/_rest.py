@@ -2,7 +2,7 @@
 `<params>` -> function, answering the proxy response API Gateway expects.
 
 It replaces Powertools' APIGatewayRestResolver on the user-facing HTTP functions (api, page, console):
-importing `aws_lambda_powertools.event_handler` cost ~150 ms of every cold start (docs/adr). The answers
+importing `aws_lambda_powertools.event_handler` cost ~150 ms of every cold start (ADR 0012). The answers
 keep the resolver's shape byte for byte where clients can see it: `multiValueHeaders` only, the same
 404 body, the same `{"statusCode": ..., "detail": [...]}` shape for rejected requests. Unlike the resolver,
 an unhandled exception is logged and answered 500 (the resolver let it fail the invocation: API Gateway

@@ -5,7 +5,7 @@ Per-caller authorisation: the IAM principal API Gateway verified (`requestContex
 subscriptions it creates and sees, changes and removes only those; principals matching the template
 parameter AdminPrincipalArns manage all. A request without a verified caller is refused (403).
 
-Routed by the in-house router (handlers/_rest.py; Powertools' resolver cost ~150 ms of import, docs/adr),
+Routed by the in-house router (handlers/_rest.py; Powertools' resolver cost ~150 ms of import, ADR 0012),
 requests validated with the pydantic models below and refused the resolver's way (422 with
 `{"statusCode": 422, "detail": [{"loc", "type"}]}`). The same models generate the OpenAPI document
 (`openapi_document()`, built by handlers/_openapi.py with Powertools off the request path, committed as
