@@ -1,8 +1,9 @@
 """A small router for API Gateway REST (Lambda proxy, payload 1.0) events: method + path template with
 `<params>` -> function, answering the proxy response API Gateway expects.
 
-It replaces Powertools' APIGatewayRestResolver on the user-facing HTTP functions (api, page, console):
-importing `aws_lambda_powertools.event_handler` cost ~150 ms of every cold start (ADR 0012). The answers
+It replaces Powertools' APIGatewayRestResolver on the user-facing HTTP functions (api and page; console,
+which imports page's `site_base`, no longer loads it either): importing `aws_lambda_powertools.event_handler`
+cost up to ~150 ms of every cold start (ADR 0012). The answers
 keep the resolver's shape byte for byte where clients can see it: `multiValueHeaders` only, the same
 404 body, the same `{"statusCode": ..., "detail": [...]}` shape for rejected requests. Unlike the resolver,
 an unhandled exception is logged and answered 500 (the resolver let it fail the invocation: API Gateway
