@@ -44,12 +44,25 @@ NEVER_AT_IMPORT = {
         "pipewatch.adapters.http",
     ],
     "page": [
+        "aws_lambda_powertools.event_handler",  # ~150 ms: handlers/_rest.py routes (ADR 0012)
+        "aws_lambda_powertools.utilities.data_classes",
         "aws_xray_sdk",
         "pydantic",
         "feedparser",
         "pipewatch.services.reader",
         "pipewatch.adapters.store",
         "pipewatch.domain.watch.classify",
+    ],
+    "api": [
+        "aws_lambda_powertools.event_handler",
+        "aws_lambda_powertools.utilities.data_classes",
+        "aws_xray_sdk",
+        "pipewatch.handlers._openapi",
+    ],
+    "console": [
+        "aws_lambda_powertools.event_handler",
+        "aws_lambda_powertools.utilities.data_classes",
+        "aws_xray_sdk",
     ],
     "plan": [
         "aws_xray_sdk",

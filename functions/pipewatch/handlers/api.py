@@ -5,18 +5,20 @@ Per-caller authorisation: the IAM principal API Gateway verified (`requestContex
 subscriptions it creates and sees, changes and removes only those; principals matching the template
 parameter AdminPrincipalArns manage all. A request without a verified caller is refused (403).
 
-Powertools event handler with request validation from the pydantic models below; the same models generate
-the OpenAPI document (`openapi_document()`, committed as docs/openapi.json and checked by a test).
+Routed by the in-house router (handlers/_rest.py; Powertools' resolver cost ~150 ms of import, ADR 0012),
+requests validated with the pydantic models below and refused the resolver's way (422 with
+`{"statusCode": 422, "detail": [{"loc", "type"}]}`). The same models generate the OpenAPI document
+(`openapi_document()`, built by handlers/_openapi.py with Powertools off the request path, committed as
+docs/openapi.json and checked by a test).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal, cast
+from typing import Any, Literal, cast, get_args
+from urllib.parse import parse_qs
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipewatch.domain.models import EventType, Severity, Tier
 from pipewatch.domain.subscribers.channels import ChannelKind, ChannelUrlError, SubscriptionProtocol
@@ -29,6 +31,7 @@ from pipewatch.domain.subscribers.subscriptions import (
 )
 from pipewatch.errors import SnsSubscriptionError, TopicFull
 from pipewatch.handlers import _defaults
+from pipewatch.handlers._rest import RequestRejected, Response, Router, json_response
 from pipewatch.observability import logger, metrics, traced_handler
 from pipewatch.services.subscriptions import (
     Caller,
@@ -42,7 +45,7 @@ from pipewatch.settings import get_settings
 API_TITLE = "pipewatch subscriptions"
 API_VERSION = "1.0.0"
 
-app = APIGatewayRestResolver(enable_validation=True)
+app = Router(on_unhandled=logger.exception)
 
 
 class SubscribeRequest(BaseModel):
@@ -151,7 +154,7 @@ class SubscriptionList(BaseModel):
 
 
 def _subscriptions() -> SubscriptionService:
-    """The service this invocation's handler was given (the resolver's context lasts one request)."""
+    """The service this invocation's handler was given (the router's context lasts one request)."""
     return cast(SubscriptionService, app.context["service"])
 
 
@@ -167,30 +170,100 @@ def _caller() -> Caller:
     return Caller.of(arn, get_settings().admin_arns)
 
 
-@app.get(
-    "/subscriptions",
-    summary="List subscriptions",
-    response_description="The caller's subscriptions (an admin's: all)",
-)
-def list_subscriptions(
-    mode: Annotated[Mode | None, Query(description="only instant or only digest subscriptions")] = None,
-) -> SubscriptionList:
-    records = _subscriptions().list(mode, caller=_caller())
-    return SubscriptionList(subscriptions=[SubscriptionOut.of(r) for r in records])
+def _rejected_fields(exc: ValidationError, where: str) -> RequestRejected:
+    return RequestRejected(422, [{"loc": [where, *e["loc"]], "type": e["type"]} for e in exc.errors()])
 
 
-@app.post(
-    "/subscriptions",
-    summary="Subscribe, or change the preferences of an endpoint's subscription",
-    responses={
-        201: {"description": "Subscribed; SNS now routes by the returned filter policy"},
-        400: {"description": "Rejected (unknown agent or indication, too many choices, SMS country)"},
-        403: {"description": "The endpoint's subscription belongs to another caller"},
-        409: {"description": "The topic is full (SNS filter policies), or a concurrent change: retry"},
-        422: {"description": "Invalid request (e.g. not an email or E.164 phone number)"},
+def _subscribe_request() -> SubscribeRequest:
+    """The request body as SubscribeRequest, read as the resolver read it: JSON (or no content type), or
+    a URL-encoded form (its values are lists, so a form is refused field by field)."""
+    request = app.current_event
+    content_type = request.headers.get("content-type", "").strip()
+    text = request.decoded_body
+    data: Any
+    if not content_type or content_type.startswith("application/json"):
+        try:
+            data = json.loads(text) if text else None
+        except json.JSONDecodeError as exc:
+            raise RequestRejected(422, [{"loc": ["body", exc.pos], "type": "json_invalid"}]) from exc
+    elif content_type.startswith("application/x-www-form-urlencoded"):
+        data = parse_qs(text or "", keep_blank_values=True)
+    else:
+        raise RequestRejected(415, [{"loc": ["body"], "type": "unsupported_content_type"}])
+    if data is None:
+        raise RequestRejected(422, [{"loc": ["body"], "type": "missing"}])
+    try:
+        return SubscribeRequest.model_validate(data, from_attributes=True)  # the resolver's error types
+    except ValidationError as exc:
+        raise _rejected_fields(exc, "body") from exc
+
+
+def _mode_query() -> Mode | None:
+    values = app.current_event.query_values("mode")
+    if not values:
+        return None
+    if len(values) == 1 and values[0] in get_args(Mode):
+        return cast(Mode, values[0])
+    raise RequestRejected(422, [{"loc": ["query", "mode"], "type": "literal_error"}])
+
+
+def _json(status_code: int, model: BaseModel) -> Response:
+    return json_response(status_code, model.model_dump(mode="json", by_alias=True))
+
+
+# Summaries and documented answers: the OpenAPI document (handlers/_openapi.py) reads them from here.
+ROUTE_DOCS: dict[str, dict[str, Any]] = {
+    "list_subscriptions": {
+        "summary": "List subscriptions",
+        "response_description": "The caller's subscriptions (an admin's: all)",
     },
-)
-def subscribe(request: SubscribeRequest) -> Response[SubscriptionOut]:
+    "subscribe": {
+        "summary": "Subscribe, or change the preferences of an endpoint's subscription",
+        "responses": {
+            201: {"description": "Subscribed; SNS now routes by the returned filter policy"},
+            400: {"description": "Rejected (unknown agent or indication, too many choices, SMS country)"},
+            403: {"description": "The endpoint's subscription belongs to another caller"},
+            409: {"description": "The topic is full (SNS filter policies), or a concurrent change: retry"},
+            422: {"description": "Invalid request (e.g. not an email or E.164 phone number)"},
+        },
+    },
+    "unsubscribe": {
+        "summary": "Unsubscribe (takes effect at once)",
+        "responses": {
+            200: {"description": "Removed"},
+            404: {"description": "No such subscription (or not the caller's)"},
+            409: {"description": "Subscribed again concurrently: kept"},
+        },
+    },
+    "pause": {
+        "summary": "Pause (nothing is sent; the filter is kept)",
+        "responses": {
+            200: {"description": "Paused"},
+            404: {"description": "No such subscription (or not the caller's)"},
+            409: {"description": "Not active (pending or deleting), or changed concurrently"},
+        },
+    },
+    "resume": {
+        "summary": "Resume with the stored filter",
+        "responses": {
+            200: {"description": "Resumed"},
+            404: {"description": "No such subscription (or not the caller's)"},
+            409: {"description": "Not active (pending or deleting), or changed concurrently"},
+        },
+    },
+}
+
+
+@app.get("/subscriptions")
+def list_subscriptions() -> Response:
+    mode = _mode_query()
+    records = _subscriptions().list(mode, caller=_caller())
+    return _json(200, SubscriptionList(subscriptions=[SubscriptionOut.of(r) for r in records]))
+
+
+@app.post("/subscriptions")
+def subscribe() -> Response:
+    request = _subscribe_request()
     secret: str | None = None
     if request.channel:
         record, secret = _subscriptions().subscribe_channel(
@@ -198,98 +271,74 @@ def subscribe(request: SubscribeRequest) -> Response[SubscriptionOut]:
         )
     else:
         record = _subscriptions().subscribe(request.as_subscription(), caller=_caller())
-    body = SubscriptionOut.of(record, secret)
-    return Response(status_code=201, content_type="application/json", body=body)
+    return _json(201, SubscriptionOut.of(record, secret))
 
 
-@app.delete(
-    "/subscriptions/<subscription_id>",
-    summary="Unsubscribe (takes effect at once)",
-    responses={
-        200: {"description": "Removed"},
-        404: {"description": "No such subscription (or not the caller's)"},
-        409: {"description": "Subscribed again concurrently: kept"},
-    },
-)
-def unsubscribe(
-    subscription_id: Annotated[str, Path(description="subscription id (sub-...) or the endpoint itself")],
-) -> SubscriptionOut:
-    return SubscriptionOut.of(_subscriptions().unsubscribe(subscription_id, caller=_caller()))
+@app.delete("/subscriptions/<subscription_id>")
+def unsubscribe(subscription_id: str) -> Response:
+    return _json(200, SubscriptionOut.of(_subscriptions().unsubscribe(subscription_id, caller=_caller())))
 
 
-@app.post(
-    "/subscriptions/<subscription_id>/pause",
-    summary="Pause (nothing is sent; the filter is kept)",
-    responses={
-        200: {"description": "Paused"},
-        404: {"description": "No such subscription (or not the caller's)"},
-        409: {"description": "Not active (pending or deleting), or changed concurrently"},
-    },
-)
-def pause(
-    subscription_id: Annotated[str, Path(description="subscription id (sub-...) or the endpoint itself")],
-) -> SubscriptionOut:
-    return SubscriptionOut.of(_subscriptions().pause(subscription_id, caller=_caller()))
+@app.post("/subscriptions/<subscription_id>/pause")
+def pause(subscription_id: str) -> Response:
+    return _json(200, SubscriptionOut.of(_subscriptions().pause(subscription_id, caller=_caller())))
 
 
-@app.post(
-    "/subscriptions/<subscription_id>/resume",
-    summary="Resume with the stored filter",
-    responses={
-        200: {"description": "Resumed"},
-        404: {"description": "No such subscription (or not the caller's)"},
-        409: {"description": "Not active (pending or deleting), or changed concurrently"},
-    },
-)
-def resume(
-    subscription_id: Annotated[str, Path(description="subscription id (sub-...) or the endpoint itself")],
-) -> SubscriptionOut:
-    return SubscriptionOut.of(_subscriptions().resume(subscription_id, caller=_caller()))
+@app.post("/subscriptions/<subscription_id>/resume")
+def resume(subscription_id: str) -> Response:
+    return _json(200, SubscriptionOut.of(_subscriptions().resume(subscription_id, caller=_caller())))
 
 
-@app.exception_handler(SubscriptionNotFound)  # type: ignore[untyped-decorator]
-def _not_found(exc: SubscriptionNotFound) -> Response[str]:
-    return Response(404, "application/json", json.dumps({"message": str(exc)}))
+def _message(status_code: int, message: str) -> Response:
+    # json.dumps' default separators: these bodies kept the resolver-era bytes ({"message": "..."}).
+    return Response(status_code, "application/json", json.dumps({"message": message}))
 
 
-@app.exception_handler(SubscriptionError)  # type: ignore[untyped-decorator]
-def _rejected(exc: SubscriptionError) -> Response[str]:
-    return Response(400, "application/json", json.dumps({"message": str(exc)}))
+@app.exception_handler(SubscriptionNotFound)
+def _not_found(exc: SubscriptionNotFound) -> Response:
+    return _message(404, str(exc))
 
 
-@app.exception_handler(ChannelUrlError)  # type: ignore[untyped-decorator]
-def _url_refused(exc: ChannelUrlError) -> Response[str]:
-    return Response(400, "application/json", json.dumps({"message": str(exc)}))
+@app.exception_handler(SubscriptionError)
+def _rejected(exc: SubscriptionError) -> Response:
+    return _message(400, str(exc))
 
 
-@app.exception_handler(SubscriptionForbidden)  # type: ignore[untyped-decorator]
-def _forbidden(exc: SubscriptionForbidden) -> Response[str]:
-    return Response(403, "application/json", json.dumps({"message": str(exc)}))
+@app.exception_handler(ChannelUrlError)
+def _url_refused(exc: ChannelUrlError) -> Response:
+    return _message(400, str(exc))
 
 
-@app.exception_handler(NoCaller)  # type: ignore[untyped-decorator]
-def _no_caller(exc: NoCaller) -> Response[str]:
-    return Response(403, "application/json", json.dumps({"message": str(exc)}))
+@app.exception_handler(SubscriptionForbidden)
+def _forbidden(exc: SubscriptionForbidden) -> Response:
+    return _message(403, str(exc))
 
 
-@app.exception_handler(TopicFull)  # type: ignore[untyped-decorator]
-def _topic_full(exc: TopicFull) -> Response[str]:
-    return Response(409, "application/json", json.dumps({"message": str(exc)}))
+@app.exception_handler(NoCaller)
+def _no_caller(exc: NoCaller) -> Response:
+    return _message(403, str(exc))
 
 
-@app.exception_handler(SubscriptionConflict)  # type: ignore[untyped-decorator]
-def _conflict(exc: SubscriptionConflict) -> Response[str]:
-    return Response(409, "application/json", json.dumps({"message": str(exc)}))
+@app.exception_handler(TopicFull)
+def _topic_full(exc: TopicFull) -> Response:
+    return _message(409, str(exc))
 
 
-@app.exception_handler(SnsSubscriptionError)  # type: ignore[untyped-decorator]
-def _sns_rejected(exc: SnsSubscriptionError) -> Response[str]:
-    return Response(400, "application/json", json.dumps({"message": f"SNS refused the subscription: {exc}"}))
+@app.exception_handler(SubscriptionConflict)
+def _conflict(exc: SubscriptionConflict) -> Response:
+    return _message(409, str(exc))
+
+
+@app.exception_handler(SnsSubscriptionError)
+def _sns_rejected(exc: SnsSubscriptionError) -> Response:
+    return _message(400, f"SNS refused the subscription: {exc}")
 
 
 def openapi_document() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION))
-    return document
+    """The OpenAPI document of these routes (Powertools generates it: imported here, never per request)."""
+    from pipewatch.handlers._openapi import subscription_api_document
+
+    return subscription_api_document()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -298,5 +347,5 @@ def openapi_document() -> dict[str, Any]:
 def handler(
     event: dict[str, Any], context: Any, *, service: SubscriptionService | None = None
 ) -> dict[str, Any]:
-    app.append_context(service=service or _defaults.subscription_service())  # type: ignore[no-untyped-call]
+    app.append_context(service=service or _defaults.subscription_service())
     return app.resolve(event, context)
