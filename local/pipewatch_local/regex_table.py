@@ -123,15 +123,18 @@ print("@@TABLE@@" + json.dumps({"recorded": len(recorded), "entries": len(entrie
 )
 
 
-def record_function(build_dir: Path, function_dir_name: str, module: str, service: str) -> dict[str, float]:
-    """Write the table of one function (its data directory); returns what was recorded and kept."""
+def record_function(
+    build_dir: Path, function_dir_name: str, module: str, service: str, *, layer_dir: Path | None = None
+) -> dict[str, float]:
+    """Write the table of one function (its data directory); returns what was recorded and kept. The layer
+    is the build's own unless `layer_dir` names another (a host build's, for an arm64 build)."""
     function_dir = build_dir / function_dir_name
     out = function_dir / "pipewatch" / "data" / TABLE
     out.unlink(missing_ok=True)  # an earlier table would answer the compiles the recorder must see
     interpreter = runtime_interpreter(runtime_version())
     done = subprocess.run(  # noqa: S603 - our interpreter, our recorder, the build's own paths
         [interpreter, "-S", "-E", "-s", "-B", "-c", _RECORDER, str(function_dir),
-         str(build_dir / LAYER / "python"), f"pipewatch.handlers.{module}", service, str(out),
+         str(layer_dir or build_dir / LAYER / "python"), f"pipewatch.handlers.{module}", service, str(out),
          "yes" if module in READS_DOCUMENTS else "no"],
         capture_output=True,
         text=True,
@@ -145,14 +148,14 @@ def record_function(build_dir: Path, function_dir_name: str, module: str, servic
     return summary
 
 
-def write_tables(build_dir: Path) -> dict[str, dict[str, float]]:
+def write_tables(build_dir: Path, *, layer_dir: Path | None = None) -> dict[str, dict[str, float]]:
     """The table of every function of the build that has a default service; function -> summary."""
     summaries: dict[str, dict[str, float]] = {}
     for function in FUNCTIONS:
         service = function.defaults.get("service")
         if service and (build_dir / function.logical_id / "pipewatch").is_dir():
             summaries[function.logical_id] = record_function(
-                build_dir, function.logical_id, function.module, service
+                build_dir, function.logical_id, function.module, service, layer_dir=layer_dir
             )
     return summaries
 
