@@ -61,10 +61,12 @@ template-lint: $(STAMP) $(SAMSTAMP)
 
 # What ships: `sam build` for the template's architecture (arm64), and the same template for this machine's
 # architecture, whose build tests/build imports and invokes in an interpreter that sees nothing else. Each
-# build then gets checked-hash .pyc of the runtime's Python for every module (pipewatch_local.bytecode).
+# build then gets checked-hash .pyc of the runtime's Python for every module (pipewatch_local.bytecode), and
+# each function its precompiled patterns (pipewatch_local.regex_table): the host's first, the arm64 build
+# records its patterns with the host build's layer.
 build: $(STAMP) $(SAMSTAMP)
-	PIPEWATCH_SAM=$(SAMVENV)/bin/sam $(BIN)/python -m pipewatch_local.artifact build --arch arm64
 	PIPEWATCH_SAM=$(SAMVENV)/bin/sam $(BIN)/python -m pipewatch_local.artifact build --arch host
+	PIPEWATCH_SAM=$(SAMVENV)/bin/sam $(BIN)/python -m pipewatch_local.artifact build --arch arm64
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit

@@ -339,6 +339,8 @@ YEAR_PREPOSITIONS = (
 
 
 def alternation(words: tuple[str, ...] | list[str]) -> str:
-    """Longest first, so "sept" wins over "sep" and "early in" over "early"."""
+    """Longest first, so "sept" wins over "sep" and "early in" over "early"; words of one length in
+    alphabetical order, so the pattern is the same text in every process (a set's order is not: it varies
+    with the string hash seed), as the build's precompiled patterns need (pipewatch.regex_table)."""
     escaped = {re.escape(w).replace(r"\ ", r"\s+") for w in words}
-    return "|".join(sorted(escaped, key=len, reverse=True))
+    return "|".join(sorted(escaped, key=lambda word: (-len(word), word)))
