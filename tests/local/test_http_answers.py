@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from http_answer_cases import API_CASES, PAGE_CASES, StubReader, StubSubscriptions, event_of
 
+from http_answer_cases import API_CASES, PAGE_CASES, StubReader, StubSubscriptions, event_of
 from pipewatch.handlers import api, page
 from pipewatch_local.local_stack import LambdaContext
 
