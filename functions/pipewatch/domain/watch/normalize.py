@@ -30,9 +30,9 @@ _POSSESSIVE = re.compile(r"['’ʼ`´](?=s(?![^\W_]))")  # "Roivant's" -> "Roiva
 # Japanese, Chinese and Korean glue a Latin name to the words around it ("ファイザー、dazukibartの開発中止",
 # "终止dazukibart开发"): a space at each seam between Latin letters or digits and those scripts lets the
 # name match as a word.
-_SCRIPT_SEAM = re.compile(
-    r"(?<=[a-z0-9])(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])(?=[a-z0-9])"
-)
+# (Hangul is decomposed into conjoining jamo by then: U+1100-U+11FF.)
+_CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af"
+_SCRIPT_SEAM = re.compile(f"(?<=[a-z0-9])(?=[{_CJK}])|(?<=[{_CJK}])(?=[a-z0-9])")
 _NON_WORD = re.compile(r"[\W_]+")
 # ASCII fast path: one bytes.translate lower-cases and turns every non-alphanumeric byte into a space.
 _ASCII_TABLE = bytes(
