@@ -27,6 +27,12 @@ _TRANSLATE = str.maketrans(
 )  # fmt: skip
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _POSSESSIVE = re.compile(r"['’ʼ`´](?=s(?![^\W_]))")  # "Roivant's" -> "Roivants" (other apostrophes -> space)
+# Japanese, Chinese and Korean glue a Latin name to the words around it ("ファイザー、dazukibartの開発中止",
+# "终止dazukibart开发"): a space at each seam between Latin letters or digits and those scripts lets the
+# name match as a word.
+# (Hangul is decomposed into conjoining jamo by then: U+1100-U+11FF.)
+_CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af"
+_SCRIPT_SEAM = re.compile(f"(?<=[a-z0-9])(?=[{_CJK}])|(?<=[{_CJK}])(?=[a-z0-9])")
 _NON_WORD = re.compile(r"[\W_]+")
 # ASCII fast path: one bytes.translate lower-cases and turns every non-alphanumeric byte into a space.
 _ASCII_TABLE = bytes(
@@ -65,7 +71,7 @@ def _fold(text: str) -> str:
             text = text.translate(_TRANSLATE)
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", _POSSESSIVE.sub("", text)))
         if not text.isascii():  # a script without an ASCII folding (Chinese, Greek...)
-            return _NON_WORD.sub(" ", text.lower()).strip()
+            return _SCRIPT_SEAM.sub(" ", _NON_WORD.sub(" ", text.lower())).strip()
     data = text.encode("ascii")
     if b"'" in data:  # the replaces only change text that has an apostrophe or a backtick
         data = data.replace(b"'s", b"s")
