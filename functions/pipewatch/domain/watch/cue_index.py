@@ -47,11 +47,14 @@ def cue_index(rule_patterns: RulePatterns) -> CueIndex:
     rule_stems = [[literal_stems(p) for p in patterns] for patterns in rule_patterns]
     gated = all(group is not None for stems in rule_stems for group in stems)
     if not gated:
+        # a rule without cue patterns (one decided by grammar alone) gets no group: an empty `(?P<rN>)`
+        # would match at every space and fire that rule on every item
         groups = "|".join(
             f"(?P<r{index}>{'|'.join(f'(?:{p})' for p in patterns)})"
             for index, patterns in enumerate(rule_patterns)
+            if patterns
         )
-        return CueIndex(None, re.compile(rf" (?:{groups})(?= )"), {}, {})
+        return CueIndex(None, re.compile(rf" (?:{groups})(?= )") if groups else None, {}, {})
     every_stem = {s for stems in rule_stems for group in stems if group for s in group}
     gate = re.compile(f" (?:{trie_regex(every_stem)})")
     # which (rule, pattern) can start at each gate word: the patterns with a stem the word starts with,
