@@ -10,7 +10,8 @@ from pipewatch.domain.watch.cue_index import cue_index
 def test_ungated_index_gives_an_empty_rule_no_group() -> None:
     index = cue_index(((), ("(?<= )wins approval",)))
     assert index.gate is None and index.events is not None
-    matches = list(index.events.finditer(" acme reports sales today "))
+    # two spaces in a row (padded fields joined): where an empty group used to match
+    matches = list(index.events.finditer(" acme  reports sales today  "))
     assert matches == []
     hit = index.events.search(" acme wins approval today ")
     assert hit is not None and hit.lastgroup == "r1"
