@@ -15,4 +15,3 @@ def test_ungated_index_gives_an_empty_rule_no_group() -> None:
     assert matches == []
     hit = index.events.search(" acme wins approval today ")
     assert hit is not None and hit.lastgroup == "r1"
-
