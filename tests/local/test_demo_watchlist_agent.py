@@ -29,8 +29,10 @@ def test_given_the_demo_watchlist_module_then_importing_it_loads_no_boto3() -> N
         "print(sorted(m for m in ('boto3', 'botocore', 'pipewatch.composition') if m in sys.modules))"
     )
 
+    # the child sees what this process sees (pytest's `pythonpath = ["tests"]` is not in the environment)
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=dict(os.environ)
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=environment
     )
 
     assert done.stdout.strip() == "[]"
