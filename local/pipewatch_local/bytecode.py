@@ -10,7 +10,9 @@ sources only (its Python builder leaves `__pycache__` out), so after it `compile
 so it stays valid whatever the file times become after zipping and unzipping, and a changed source is
 still recompiled rather than run stale.
 
-The same step writes each function's precompiled regular expressions (pipewatch_local.regex_table).
+The same step first deletes from the layer's botocore every service model the functions may not call
+(pipewatch_local.botocore_trim), then writes each function's precompiled regular expressions
+(pipewatch_local.regex_table).
 
     python -m pipewatch_local.bytecode BUILD_DIR     # compile a build output in place (make build does it)
 """
@@ -165,14 +167,18 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
+    from pipewatch_local.botocore_trim import trim_build
     from pipewatch_local.regex_table import write_tables
 
     try:
+        trimmed = trim_build(Path(args[0]))
         count = compile_build(Path(args[0]))
         tables = write_tables(Path(args[0]))
     except (RuntimeError, ValueError) as exc:
         print(f"pipewatch bytecode: {exc}", file=sys.stderr)
         return 1
+    for report in trimmed:
+        print(report.describe())
     major, minor = runtime_version()
     print(f"compiled {count} code directories of {args[0]} (checked-hash .pyc, python{major}.{minor})")
     for function, summary in tables.items():

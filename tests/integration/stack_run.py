@@ -777,8 +777,9 @@ def _run(workdir: Path) -> StackRun:
             )
             # The analyst's console: signed in through the stack's pool (moto's, as the Hosted UI would).
             from pipewatch_local.console_local import LocalPool, console_service
+            from pipewatch_local.moto_stack import aws_client
 
-            cognito = client("cognito-idp", settings)
+            cognito = aws_client("cognito-idp")  # the harness's client: the functions never call cognito-idp
             pool = LocalPool(stack.output("ConsoleUserPoolId"), stack.output("ConsoleClientId"), {})
 
             def sign_in(user: str, output: str) -> str:

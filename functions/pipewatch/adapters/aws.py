@@ -1,4 +1,11 @@
-"""boto3 client construction in one place (endpoint override for moto server, Streams endpoint mode)."""
+"""boto3 client construction in one place (endpoint override for moto server, Streams endpoint mode), and the
+one declared set of AWS services the functions may call.
+
+The dependency layer ships botocore's models for the declared services only (pipewatch_local.botocore_trim
+deletes the other ~440 from the build, 28 MB -> ~2.5 MB: the first client of a cold start lists every model
+directory), so the factory refuses any other service: a path calling an unshipped service fails in tests, not
+with botocore's UnknownServiceError in production.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,22 @@ import boto3
 from botocore.config import Config
 
 from pipewatch.settings import Settings
+
+# Every service a function creates a client for (tests/unit/adapters/test_shipped_services.py scans the
+# package for client(...)/lazy_client(...) calls and Powertools idempotency, which uses the dynamodb client).
+CALLED_SERVICES = frozenset({"dynamodb", "kms", "s3", "ses", "sns", "sqs"})
+# botocore's own credential providers create these clients when the configuration asks for them (assume
+# role / web identity: sts; SSO profiles: sso, sso-oidc). In Lambda the credentials come from the environment
+# and none is created; kept so a changed credential source cannot fail on a missing model.
+CREDENTIAL_SERVICES = frozenset({"sts", "sso", "sso-oidc"})
+# What the layer's botocore/data keeps; nothing else in the layer creates a client at run time (Powertools
+# batch and metrics call no AWS API, the X-Ray SDK samples locally inside Lambda, see docs/deploy.md).
+SHIPPED_SERVICES = CALLED_SERVICES | CREDENTIAL_SERVICES
+
+
+class UnshippedService(ValueError):
+    """A client was asked for a service whose botocore model the build does not ship."""
+
 
 # botocore >= 1.44.4 routes some calls to account-id endpoints that emulators do not serve; real AWS is
 # unaffected by turning that off.
@@ -21,6 +44,12 @@ _CONFIG = Config(
 
 
 def client(service: str, settings: Settings) -> Any:
+    if service not in SHIPPED_SERVICES:
+        raise UnshippedService(
+            f"AWS service {service!r} is not in adapters/aws.py SHIPPED_SERVICES "
+            f"({', '.join(sorted(SHIPPED_SERVICES))}): the build ships only those botocore models; "
+            "declare it in CALLED_SERVICES to call it"
+        )
     kwargs: dict[str, Any] = {"region_name": settings.region, "config": _CONFIG}
     if settings.endpoint_url:
         kwargs["endpoint_url"] = settings.endpoint_url
