@@ -149,3 +149,82 @@ def test_given_an_override_file_when_loaded_then_it_is_still_read_as_yaml() -> N
         "load_data_file('watchlist.yaml', Watchlist, str(packaged_data_path('watchlist.yaml')))"
     )
     assert _loaded_after(statement, ["yaml"]) == ["yaml"]
+
+
+def _models_built_after(statement: str, extra_env: dict[str, str] | None = None) -> tuple[list[str], int]:
+    """The pipewatch pydantic models whose validator is built once `statement` has run, and how many
+    pipewatch models exist then (so an empty list is not vacuous)."""
+    code = (
+        f"import json, pydantic; {statement}; "
+        "seen, todo = [], [pydantic.BaseModel]\n"
+        "while todo:\n"
+        "    model = todo.pop(); todo.extend(model.__subclasses__())\n"
+        "    if model.__module__.startswith('pipewatch.'): seen.append(model)\n"
+        "print(json.dumps([sorted(m.__name__ for m in seen if m.__pydantic_complete__), len(seen)]))"
+    )
+    env = {
+        **os.environ,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PIPEWATCH_XRAY_SDK": "false",
+        **(extra_env or {}),
+    }
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    built, count = json.loads(out.stdout.strip().splitlines()[-1])
+    return built, count
+
+
+# Models a field holds an instance of as its default (`poll: PollLimits = PollLimits()`): creating that
+# instance, when the owning class is defined, builds them.
+_DEFAULT_INSTANCES = (
+    "CtgovSettings",
+    "CtisSettings",
+    "EuropePmcSettings",
+    "FederalRegisterSettings",
+    "FuzzyNames",
+    "HttpDefaults",
+    "LandscapeRules",
+    "OpenFdaSettings",
+    "PollLimits",
+    "PublicationRule",
+    "PubmedSettings",
+    "QuestionRule",
+    "RegistryRule",
+    "Salience",
+)
+
+
+def test_given_the_domain_models_when_imported_then_only_default_instances_are_built() -> None:
+    """Issue 28: a model builds its validator (pydantic's core schema, ~2 ms a class) on first use
+    (`defer_build`), so importing the models a handler may never validate costs no schema building; only
+    the models instantiated at class definition (field defaults) are built then."""
+    statement = (
+        "import pipewatch.domain.models, pipewatch.domain.watch.watchlist, pipewatch.domain.watch.taxonomy, "
+        "pipewatch.domain.ingest.sources, pipewatch.domain.trials.model, "
+        "pipewatch.domain.catalysts.calendar, pipewatch.domain.subscribers.records, "
+        "pipewatch.domain.subscribers.feedback, pipewatch.domain.ingest.polling, pipewatch.services.plan, "
+        "pipewatch.services.delivery, pipewatch.handlers.schedule"
+    )
+    built, count = _models_built_after(statement)
+    assert count > 20
+    assert built == sorted(_DEFAULT_INSTANCES)
+
+
+def test_given_the_alert_service_when_built_then_no_model_validator_is_built() -> None:
+    """The alert service's build validates nothing: its models build when the first event is handled."""
+    default = by_module("alert").defaults["service"]
+    statement = (
+        f"import pipewatch.handlers.alert; from pipewatch.handlers import _defaults; _defaults.{default}()"
+    )
+    built, count = _models_built_after(statement, _DEPLOYED_ENV)
+    assert count > 0
+    assert built == []
+
+
+def test_given_a_deferred_model_when_first_validated_then_its_validator_is_built() -> None:
+    """The deferral is a move, not a removal: the first validation builds the model and its nested ones."""
+    statement = (
+        "from pipewatch.domain.catalysts.calendar import Observation; "
+        "Observation.model_json_schema(); import pipewatch.domain.catalysts.models"
+    )
+    built, _ = _models_built_after(statement)
+    assert built == ["Observation"]

@@ -55,7 +55,7 @@ SourceClass = Literal["registry", "news"]
 class FetchedItem(BaseModel):
     """One normalised item from a source (a feed entry, a PubMed summary, a filing, a registry record)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     source_id: str
     title: str
@@ -71,7 +71,7 @@ class FetchedItem(BaseModel):
 class Classification(BaseModel):
     """The taxonomy fields of one item (see the taxonomy: relevant, agents, indications, event, severity)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     relevant: bool
     agents: tuple[str, ...] = ()
@@ -103,7 +103,7 @@ class Classification(BaseModel):
 class TrialChange(BaseModel):
     """One meaningful change between two snapshots of a registry record."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     nct_id: str
     acronym: str = ""
@@ -118,7 +118,7 @@ class TrialChange(BaseModel):
 class Update(BaseModel):
     """A classified, stored, alertable update: the unit every subscriber hears about at most once."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     update_id: str
     title: str
@@ -159,7 +159,7 @@ class Update(BaseModel):
 class Alert(BaseModel):
     """What the notifier publishes for one update: text plus the attributes filter policies route on."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     update_id: str
     subject: str
@@ -175,6 +175,8 @@ class Alert(BaseModel):
 
 class SourceState(BaseModel):
     """What a source remembers between polls: validators for conditional GET, cursors, failure streak."""
+
+    model_config = ConfigDict(defer_build=True)
 
     source_id: str
     etag: str = ""

@@ -52,7 +52,7 @@ class SubscribeRequest(BaseModel):
     """A subscription: where to send, what to send, how. Empty lists mean "any". Subscribing an endpoint
     that already has a subscription replaces its preferences."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     endpoint: str = Field(
         default="",
@@ -118,6 +118,7 @@ class SubscribeRequest(BaseModel):
 
 
 class SubscriptionOut(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     subscription_id: str
     endpoint: str = Field(description="The address; for slack/teams/webhook the masked URL (host only).")
     protocol: SubscriptionProtocol
@@ -150,6 +151,7 @@ class SubscriptionOut(BaseModel):
 
 
 class SubscriptionList(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     subscriptions: list[SubscriptionOut]
 
 

@@ -24,7 +24,7 @@ class ScheduleEvent(BaseModel):
     clock, so a retried digest or catalyst check judges the same day. An unknown key is refused: a misspelt
     one would otherwise plan every source, or run on the wrong clock, without a word."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     source_class: SourceClass | None = None
     sources: tuple[str, ...] = ()

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from pipewatch.domain.models import Update
 from pipewatch.domain.render.channel_payloads import CHANNEL_PAYLOADS, Message
@@ -86,6 +86,8 @@ class RetryLater(Exception):
 
 class DeliveryJob(BaseModel):
     """One message for one subscription: an instant alert (update_id) or a digest (digest_key + text)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     job: Literal["deliver"] = "deliver"
     subscription_id: str

@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_AGENTS_PER_TASK", "PlanReport", "PlanRequest", "PlanService"
 class PlanRequest(BaseModel):
     """The EventBridge Scheduler input of the plan function."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     source_class: SourceClass | None = None
     sources: tuple[str, ...] = ()

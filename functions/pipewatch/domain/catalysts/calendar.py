@@ -33,7 +33,7 @@ class CalendarEntry(BaseModel):
     """One catalyst as the calendar keeps it. `sequence` rises whenever its window changes (iCalendar
     SEQUENCE); `version` rises on every write (the store's optimistic lock)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     catalyst_id: str
     agent: str
@@ -77,7 +77,7 @@ class CalendarEntry(BaseModel):
 class Observation(BaseModel):
     """A catalyst as stated in one stored item."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     catalyst: ExtractedCatalyst
     update_id: str

@@ -37,7 +37,7 @@ class ExtractedCatalyst(BaseModel):
     """One statement that something will happen within a window. `window_start`/`window_end` are None when
     the text gives no year and the item has no date to resolve it from (still reported: it is a catalyst)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: CatalystKind
     drug: str | None = None

@@ -30,7 +30,7 @@ DEFAULT_AGENTS_PER_TASK = 5
 class PollTask(BaseModel):
     """One message on the poll queue: poll this source, restricted to these agents' queries."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     source_id: str = Field(min_length=1, max_length=64)
     agents: tuple[str, ...] = ()  # empty: the whole source (feeds), or all agents when not split

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
+from functools import cache
 from typing import Annotated, Any, Literal, Self, get_args
 from urllib.parse import urlsplit
 
@@ -70,7 +71,7 @@ EnvVarName = Annotated[str, AfterValidator(_env_name)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class HostPolicy(_Strict):
@@ -438,12 +439,17 @@ _KIND_KEYS = tuple(
         if name != "kind" and name not in SourceBase.model_fields
     )
 )
-_SOURCE_CONFIG: TypeAdapter[SourceConfig] = TypeAdapter(SourceConfig)
+
+
+@cache
+def _source_config_adapter() -> TypeAdapter[SourceConfig]:
+    # Built on first use, not at import: its core schema spans every source kind's model.
+    return TypeAdapter(SourceConfig)
 
 
 def parse_source_config(data: Mapping[str, Any]) -> SourceConfig:
     """One source (a mapping as in sources.yaml) -> the model of its kind; ValidationError if invalid."""
-    return _SOURCE_CONFIG.validate_python(data)
+    return _source_config_adapter().validate_python(data)
 
 
 class PollLimits(_Strict):

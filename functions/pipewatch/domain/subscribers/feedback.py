@@ -41,7 +41,7 @@ class FeedbackError(ValueError):
 
 
 class Feedback(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     update_id: str
     subscription_id: str  # "" for a topic-wide link every reader of an alert shares

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from pipewatch.domain.subscribers.subscriptions import Subscription
 
@@ -16,6 +16,7 @@ Status = Literal["pending", "active", "deleting"]
 
 
 class SubscriptionRecord(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     subscription: Subscription
     status: Status
     sns_arn: str = ""
@@ -61,6 +62,7 @@ class SubscriptionRecord(BaseModel):
 
 
 class DigestState(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     last_digest_at: datetime
     last_digest_date: str
     # The updates already sent whose first-seen stamp lies in the overlap the next digest re-reads (id ->

@@ -235,7 +235,7 @@ def validate_timezone(value: str) -> str:
 class Preferences(BaseModel):
     """What a subscriber wants. An empty list means "any"."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     agents: tuple[str, ...] = ()
     indications: tuple[str, ...] = ()
@@ -285,7 +285,7 @@ class Subscription(BaseModel):
     record, see services/subscriptions.py) and the id comes from the URL (`channel_subscription_id`).
     `owner` is an e-mail address told when a chat or webhook destination keeps failing."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     subscription_id: str = ""
     endpoint: str

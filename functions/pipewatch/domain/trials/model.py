@@ -75,7 +75,7 @@ def clip_text(text: str | None, limit: int = MAX_VALUE_CHARS) -> str:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class ListItem(_Frozen):

@@ -18,7 +18,7 @@ Pattern = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 # An INN ending (-mab, -tinib): letters only, matched as written (never a regular expression).
 Stem = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,20}$")]
 
-FROZEN = ConfigDict(frozen=True, extra="forbid")
+FROZEN = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 # The pattern checks below (compile, no named group, no empty match, no backtracking risk) cost ~100 ms on
 # the packaged taxonomy: the build pays them once and stamps the packaged copy (pipewatch.config). A load
