@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics
 
+from pipewatch import startup
+
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "pipewatch")
 NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Pipewatch")
 
@@ -43,9 +45,12 @@ def traced_handler(func: F) -> F:
     @functools.wraps(func)
     def wrapper(event: Any, context: Any, **injected: Any) -> Any:
         # `injected`: the keyword-only collaborators a test or the harness passes (`service=...`).
-        if xray_sdk_enabled():
-            return get_tracer().capture_lambda_handler(func)(event, context, **injected)
-        return func(event, context, **injected)
+        try:
+            if xray_sdk_enabled():
+                return get_tracer().capture_lambda_handler(func)(event, context, **injected)
+            return func(event, context, **injected)
+        finally:
+            startup.settle()  # the container has started: the collector's own threshold again
 
     return wrapper  # type: ignore[return-value]
 
