@@ -82,16 +82,14 @@ def derived_template(text: str, arch: str, root: Path) -> str:
 
 
 def build(arch: str = SHIPPED_ARCH, build_dir: Path | None = None, *, quiet: bool = True) -> Path:
-    """`sam build` of template.yaml for `arch` into `build_dir` (default .aws-sam/build-<arch>), then every
-    module compiled to the runtime's bytecode (pipewatch_local.bytecode.compile_build), after the layer's
-    botocore was cut to the declared services (pipewatch_local.botocore_trim), and each function's
-    precompiled patterns written (pipewatch_local.regex_table). The patterns are recorded by running the
-    build's code, so a build for another architecture borrows the host build's layer (same pins; the
-    engine code does not depend on the machine): `make build` builds the host's first. Without one the
-    build has no tables, and its patterns compile at run time as before."""
-    from pipewatch_local.botocore_trim import trim_build
-    from pipewatch_local.bytecode import compile_build, runtime_interpreter, runtime_version
-    from pipewatch_local.regex_table import LAYER, write_tables
+    """`sam build` of template.yaml for `arch` into `build_dir` (default .aws-sam/build-<arch>), then the
+    post-build step (pipewatch_local.bytecode.finish_build: botocore cut to the declared services, every
+    module compiled to the runtime's bytecode, each function's precompiled patterns written). The patterns
+    are recorded by running the build's code, so a build for another architecture borrows the host build's
+    layer (same pins; the engine code does not depend on the machine): `make build` builds the host's
+    first. Without one the build has no tables, and its patterns compile at run time as before."""
+    from pipewatch_local.bytecode import finish_build, runtime_interpreter, runtime_version
+    from pipewatch_local.regex_table import LAYER
 
     # Checked before the minutes of `sam build`: no interpreter of the runtime's version, no build.
     interpreter = runtime_interpreter(runtime_version())
@@ -115,13 +113,8 @@ def build(arch: str = SHIPPED_ARCH, build_dir: Path | None = None, *, quiet: boo
     if done.returncode != 0:
         detail = (done.stderr or done.stdout or "")[-2000:] if quiet else ""
         raise RuntimeError(f"sam build ({arch}) failed with exit {done.returncode}\n{detail}")
-    trim_build(out)
-    compile_build(out, interpreter)
-    host_layer = (
-        out / LAYER / "python" if arch == host_arch() else default_build_dir(host_arch()) / LAYER / "python"
-    )
-    if host_layer.is_dir():
-        write_tables(out, layer_dir=host_layer)
+    host_layer = None if arch == host_arch() else default_build_dir(host_arch()) / LAYER / "python"
+    finish_build(out, interpreter, layer_dir=host_layer)
     return out
 
 

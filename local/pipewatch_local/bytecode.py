@@ -26,8 +26,12 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipewatch_local.local_stack import repo_root
+
+if TYPE_CHECKING:
+    from pipewatch_local.botocore_trim import TrimReport
 
 CHECKED_HASH_FLAGS = 0b11  # PEP 552: bit 0 = hash-based, bit 1 = check the source (checked-hash)
 
@@ -162,26 +166,51 @@ def import_from_build(function_dir: Path, layer_dir: Path, module: str) -> dict[
     return probe
 
 
+@dataclass(frozen=True)
+class FinishedBuild:
+    """What the post-build step did to a `sam build` output."""
+
+    trimmed: list[TrimReport]
+    compiled: int  # code directories compiled
+    tables: dict[
+        str, dict[str, float]
+    ]  # function -> patterns recorded and precompiled (none: no layer to run)
+
+
+def finish_build(
+    build_dir: Path, interpreter: str | None = None, *, layer_dir: Path | None = None
+) -> FinishedBuild:
+    """The post-build step of every build (`artifact.build`, `python -m pipewatch_local.bytecode`): the
+    layer's botocore cut to the declared services, every module compiled, each function's patterns
+    precompiled. The patterns are recorded by running the build's code with `layer_dir` (default the
+    build's own layer); a `layer_dir` that does not exist (no host build beside an arm64 one) leaves the
+    build without tables, and its patterns compile at run time."""
+    # imported here: both import this module (runtime_interpreter, runtime_version)
+    from pipewatch_local.botocore_trim import trim_build
+    from pipewatch_local.regex_table import write_tables
+
+    trimmed = trim_build(build_dir)
+    compiled = compile_build(build_dir, interpreter)
+    tables = write_tables(build_dir, layer_dir=layer_dir) if layer_dir is None or layer_dir.is_dir() else {}
+    return FinishedBuild(trimmed, compiled, tables)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    from pipewatch_local.botocore_trim import trim_build
-    from pipewatch_local.regex_table import write_tables
-
     try:
-        trimmed = trim_build(Path(args[0]))
-        count = compile_build(Path(args[0]))
-        tables = write_tables(Path(args[0]))
+        finished = finish_build(Path(args[0]))
     except (RuntimeError, ValueError) as exc:
         print(f"pipewatch bytecode: {exc}", file=sys.stderr)
         return 1
-    for report in trimmed:
+    for report in finished.trimmed:
         print(report.describe())
     major, minor = runtime_version()
-    print(f"compiled {count} code directories of {args[0]} (checked-hash .pyc, python{major}.{minor})")
-    for function, summary in tables.items():
+    compiled = f"compiled {finished.compiled} code directories of {args[0]}"
+    print(f"{compiled} (checked-hash .pyc, python{major}.{minor})")
+    for function, summary in finished.tables.items():
         print(f"  {function}: {summary['entries']:.0f} of {summary['recorded']:.0f} patterns precompiled")
     return 0
 
