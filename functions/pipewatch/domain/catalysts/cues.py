@@ -70,12 +70,18 @@ NEGATED = re.compile(
     r"(?<!\w)(?:not|never|no\s+plans?|won't|doesn't|don't|isn't|aren't|ne\s+\w+\s+pas|n'\w+\s+pas|nicht|keine?|"
     r"niet|geen|não)(?!\w)(?!\s+(?:later|longer|earlier|only|nur|seulement|later\s+dan))|不会|不再|没有计划|しない|予定はない|"
     # Spanish and Italian "no"/"non" only before a verb of planning (alone, "no" is too many other things)
-    r"(?<!\w)(?:no|non)\s+(?=(?:prevé|prevede|espera|planea|tiene|intende|pretende|è|está|si|ha|hay|c'è|ci\s+sono)\b)",
+    r"(?<!\w)(?:no|non)\s+(?=(?:prevé|prevede|espera|planea|tiene|intende|pretende|è|está|si|ha|hay|c'è|ci\s+sono|"
+    # a denied future or ability: "non sarà in grado di approvare a gennaio", "no podrá lanzarlo en 2026"
+    r"sarà|saranno|será|serán|potrà|potranno|podrá|podrán|riuscirà|llegará|arriverà|estará|estarán)\b)|"
+    # a statement judged unlikely is no guidance: "approval in January is unlikely"
+    r"(?<!\w)(?:unlikely|improbab\w*|unwahrscheinlich|peu\s+probable|poco\s+probable|improvável|onwaarschijnlijk)(?!\w)",
     re.IGNORECASE,
 )
 # Verb-final languages deny after the statement: "출시 계획이 없다", "発売する予定はない", "暂无上市计划"
 NEGATED_AFTER = re.compile(
-    r"계획[이은]?\s*없|예정[이은]?\s*없|하지\s*않|予定はな|計画はな|予定はありません|暂无|无计划|未计划|不计划"
+    r"계획[이은]?\s*없|예정[이은]?\s*없|하지\s*않|予定はな|計画はな|予定はありません|暂无|无计划|未计划|不计划|"
+    # judged hard or impossible: "8월 출시가 어려울 전망", "年内上市难以实现", "年内の承認は難しい"
+    r"어려울|어렵|불가능|힘들|难以|无法|不太可能|難しい|困難|見送"
 )
 
 # "Earlier this year", "earlier in 2025", "late last year": a date placed behind the item's own
@@ -89,7 +95,20 @@ SUPERSEDED_BEFORE = re.compile(
     # "which were expected in 2025" (and now are not): an expectation told in the past tense
     r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:expected|anticipated|planned|scheduled|guided)(?:\s+for)?|"
     r"\bnon\s+plus(?:\s+\w+){0,5}|\bau\s+lieu\s+d[eu']?|\bplutôt\s+qu[e']|\bin\s+plaats\s+van|\binvece\s+(?:che|di)|"
-    r"\bstatt|\banstatt|\ben\s+lugar\s+de|\bem\s+vez\s+de|\bno\s+longer(?:\s+\w+){0,4})\s*"
+    r"\bstatt|\banstatt|\ben\s+lugar\s+de|\bem\s+vez\s+de|\bno\s+longer(?:\s+\w+){0,4}|"
+    # an initial or earlier expectation, now replaced: "delayed from an initial expectation in", "que nous
+    # attendions pour", "expectativa inicial era de que ... no", "ursprünglich für", "aanvankelijk gepland voor"
+    r"\b(?:from\s+)?(?:an?\s+|the\s+|its\s+)?(?:initial|original|earlier|previous|prior)\s+(?:expectation|estimate|"
+    r"target|timeline|guidance|plan)s?(?:\s+(?:of|for))?|\binitially(?:\s+\w+){0,3}|"
+    r"\b(?:initialement|inicialmente|inizialmente|ursprünglich|aanvankelijk|oorspronkelijk)(?:\s+\w+){0,3}|"
+    r"\b(?:attendions|attendait|attendaient|prévoyait|prévoyaient|prévoyions|espérait|visait|était\s+prévue?)"
+    r"(?:\s+\w+){0,2}|\b(?:se\s+)?(?:esperaba|preveía|estaba\s+previst[oa])(?:\s+\w+){0,2}|"
+    r"\b(?:era|erano)\s+(?:previst\w*|attes\w*|programmat\w*)(?:\s+\w+){0,2}|\bsi\s+attendeva(?:\s+\w+){0,2}|"
+    r"\bexpectativa\s+inicial(?:\s+\w+){0,10}|\b(?:era|estava)\s+(?:previst\w*|esperad\w*|programad\w*)(?:\s+\w+){0,2}|"
+    r"\b(?:war|waren|hatte|hatten)\s+(?:[\w-]+\s+){0,5}?(?:bis|für|zum|zur|am)|"
+    r"\b(?:werd|was)\s+(?:\w+\s+){0,3}?(?:verwacht|gepland|voorzien)(?:\s+\w+)?|"
+    # the same in Korean, Chinese and Japanese: "당초 올해 4분기에", "原定于", "当初は"
+    r"당초(?:\s*\S+){0,3}?\s*|原(?:定|计划|预计)于?|此前预计|当初(?:は|の)?)\s*"
     r"(?:(?:in|at|for|by|en|au|im|nel|em)\s+)?(?:the\s+|le\s+|du\s+|de\s+)?$",
     re.IGNORECASE,
 )

@@ -142,8 +142,10 @@ ENGLISH = Lexicon(
         r"(?:target\s+)?action\s+date",
         r"goal\s+date",
         r"review\s+deadline",
-        r"decision",
+        # ("the decision to delay the filing" is the company's choice, not the regulator's)
+        r"decision(?!\s+to\s)",
         r"chmp\s+opinion",
+        r"verdict|complet\w*\s+(?:its|the)\s+review|review\s+(?:is\s+|will\s+be\s+)?(?:\w+\s+)?complet\w*",
         r"(?:positive\s+)?opinion\s+from\s+the\s+chmp",
         r"(?:extend\w*|prolong\w*)\s+(?:the\s+|its\s+)?review",
         r"review\s+(?:process\s+)?(?:will\s+)?(?:\w+\s+){0,2}extend",
@@ -185,7 +187,7 @@ ENGLISH = Lexicon(
         r"(?:validation|acceptance)\s+of\s+(?:the\s+|its\s+|our\s+)?(?:\w+\s+){0,3}"
         r"(?:application|submission|filing|maa|nda|bla|snda|sbla)\b",
         # "to ask Chinese authorities to approve efgartigimod": a request for approval is a filing
-        r"ask\w*\s+(?:\w+\s+){0,3}(?:to\s+approve|for\s+(?:\w+\s+)?(?:approval|authori[sz]ation))",
+        r"ask\w*\s+(?:\w+\s+){0,3}(?:to\s+approve|for\s+(?:\w+\s+)?(?:approval|authori[sz]ation|green\s+light|nod|go-ahead))",
         r"marketing\s+(?:authori[sz]ation\s+)?application",
         r"(?:nda|bla|maa|ind|cta)\s+(?:filing|application)",
         r"(?:biologics\s+license|new\s+drug|marketing\s+authori[sz]ation)\s+application|dossier",
@@ -197,7 +199,7 @@ ENGLISH = Lexicon(
         r"results?",
         r"data(?!\s+(?:cut|base))",
         r"findings",
-        r"(?:interim|primary|final|futility)\s+analys[ie]s",
+        r"(?:interim|primary|final|futility|full|complete|detailed|topline)\s+analys[ie]s",
         r"primary\s+endpoint|efficacy\s+read",
         r"unblind\w*",
     ),
@@ -317,7 +319,10 @@ ENGLISH = Lexicon(
         r"(?:results|report)",
         r"investor\s+(?:day|event|conference)",
         # a meeting's logistics: "the 2026 ACR Convergence will take place November 6-11"
-        r"take\s+place|will\s+be\s+held\s+(?:in|at|from|on)|registration\s+(?:opens|deadline)",
+        # (a meeting's: "the readout will take place in Q3" is a catalyst)
+        r"(?:congress|meeting|conference|convergence|summit|symposium|sessions?|event|webinar|forum)\b"
+        r"(?:\s+[\w-]+){0,3}?\s+(?:will\s+|to\s+|shall\s+)?take\s+place|will\s+be\s+held\s+(?:in|at|from|on)|"
+        r"registration\s+(?:opens|deadline)",
         r"conference\s+call|webcast|fireside",
         r"dividend|repurchase|buyback",
         r"profitab\w*",

@@ -31,8 +31,9 @@ FRENCH = Lexicon(
         r"initiation\s+(?:de\s+l'|d'un\s+|du\s+)?(?:essai|étude)",
     ),
     decision=(
-        r"décision",
+        r"décision(?!\s+d[e']\s*\w+er\b)",
         r"avis\s+(?:positif\s+|favorable\s+)?du\s+chmp",
+        r"date\s+(?:cible|butoir|limite|d'action|de\s+décision)",
         r"rendre\s+(?:son|un|leur|sa)\s+(?:avis|verdict|décision)|verdict",
         r"rembours\w*|avis\s+de\s+la\s+(?:has|commission\s+de\s+la\s+transparence)|prise\s+en\s+charge",
         regulator_approves("approuver", "autoriser", "se\\s+prononcer"),
@@ -47,7 +48,8 @@ FRENCH = Lexicon(
         r"demande\s+d'(?:enregistrement|homologation)|dossier\s+(?:d'enregistrement|réglementaire)",
         r"demande\s+d'(?:autorisation|amm)",
         r"demander\s+(?:l'|une\s+)?(?:autorisation|approbation)",
-        r"demand\w*\s+(?:l'|une\s+|son\s+|leur\s+)?(?:autorisation|approbation|amm|homologation|enregistrement)",
+        r"demand\w*\s+(?:l'|une\s+|son\s+|leur\s+|le\s+)?(?:autorisation|approbation|amm|homologation|enregistrement|"
+        r"feu\s+vert)",
         r"demandes?\s+d'autorisation\s+de\s+mise\s+sur\s+le\s+marché",
     ),
     readout=(r"résultats?|données", r"lecture", r"analyse\s+(?:intermédiaire|principale|finale)"),
@@ -77,6 +79,8 @@ FRENCH = Lexicon(
         r"attendu\w*|prévu\w*|prévoi\w*|planifié\w*|pourra|devrai\w*|devant|d'ici|sera|seront|vise|objectif|"
         r"désormais",
         r"pourrait|devrait|compte|envisage\w*",
+        # the conditional: "serait décalée de 2019 à 2020"
+        r"serait|seraient",
         # the simple future: "soumettra", "publiera"
         r"\w{3,}(?:era|ira|ra)\b|\w{3,}(?:eront|iront|ront)\b",
         # a future or modal verb ends after its participle: "seront présentées", "devrait être finalisé"
@@ -118,7 +122,7 @@ DUTCH = Lexicon(
         r"\w*(?:studie|proef)\b[^.;]{0,60}?\b(?:van\s+start|starten|beginnen|gestart)",
     ),
     decision=(
-        r"beslissing|besluit",
+        r"beslissing|besluit|beslis\w*|\w*oordeel|uitspraak|streefdatum|beslisdatum",
         r"chmp-advies|(?:positief\s+)?advies\s+van\s+het\s+chmp",
         regulator_approves("goedkeuren", "beslissen"),
     ),
@@ -127,6 +131,8 @@ DUTCH = Lexicon(
         r"indienen|indiening|ingediend",
         r"\w*aanvraag",
         r"aanvragen|aangevraagd|vraagt\s+(?:\w+\s+){0,3}aan",
+        # "vraagt volgende week om groen licht": asks for approval
+        r"vra\w*\s+(?:\w+\s+){0,4}?om\s+(?:\w+\s+)?(?:groen\s+licht|goedkeuring|toelating|handelsvergunning|registratie)",
     ),
     readout=(r"\w*resultaten|gegevens", r"uitlezing|uitslag|topline", r"data"),
     launch=(
@@ -184,7 +190,10 @@ ITALIAN = Lexicon(
         r"(?:studio|sperimentazione)\b[^.;]{0,60}?\b(?:avvi|inizi|partir|prender\w*\s+il\s+via)\w*",
     ),
     decision=(
-        r"decisione|data\s+limite",
+        r"decisione(?!\s+di\s+\w+(?:are|ere|ire)\b)|data\s+limite|data\s+(?:obiettivo|di\s+azione)",
+        # the agency's answer or assessment: "il responso verrà dato", "verrà valutato entro il 12 gennaio"
+        r"responso|giudizio|esito\s+della\s+valutazione|conclusione\s+della\s+valutazione|"
+        r"(?:verrà|sarà|saranno|verranno)\s+(?:\w+\s+){0,2}valutat\w*",
         r"termine\s+(?:per\s+la|della)\s+revisione",
         r"verdetto",
         r"si\s+pronuncer\w*|pronunciarsi",
@@ -198,6 +207,7 @@ ITALIAN = Lexicon(
         r"presentare\s+(?:la\s+)?domanda|sottomissione|deposito",
         r"(?:richieder|chieder)\w*\s+(?:l'|l’)?(?:autorizzazione|approvazione)",
         r"richiesta\s+di\s+(?:autorizzazione|approvazione)",
+        r"chied\w*\s+(?:il\s+)?via\s+libera|(?:richiesta|domanda)\s+di\s+via\s+libera",
         r"domanda\s+di\s+(?:autorizzazione|approvazione|registrazione)|deposit\w*|sottomett\w*",
     ),
     readout=(r"risultati|dati|esiti", r"analisi\s+(?:ad\s+interim|intermedia|primaria|finale)"),
@@ -266,6 +276,8 @@ GERMAN = Lexicon(
     decision=(
         r"\w*entscheidung",
         r"\w*entschieden",
+        # "wird bis zum 6. Januar entscheiden", Swiss "mit einem Entscheid sei bis ... zu rechnen"
+        r"\w*entscheid(?:e[nt]?)?\b|zieldatum|stichtag|pdufa-datum|entscheidungsfrist",
         r"chmp-(?:empfehlung|stellungnahme)|(?:empfehlung|stellungnahme)\s+des\s+chmp",
         regulator_approves("zulassen", "genehmigen", "entscheiden"),
         # "dürfte 2026 über die Zulassung entscheiden": the decision verb after the date
@@ -278,6 +290,7 @@ GERMAN = Lexicon(
         r"\w*antrag\s+auf",
         r"\w*zulassungsantrag",
         r"beantrag\w*",
+        r"bitte\w*\s+um\s+(?:die\s+)?(?:\w+\s+)?(?:zulassung|grünes\s+licht)",
         r"antrag\s+(?:\w+\s+){0,8}(?:zu\s+)?stellen",
     ),
     readout=(r"\w*ergebnisse|\w*daten", r"\w*resultate|zwischenanalyse|auswertung"),
@@ -337,7 +350,10 @@ SPANISH = Lexicon(
         r"(?:ensayo|estudio)\b[^.;]{0,60}?\b(?:comenz|inici|empez|arranc)\w*",
     ),
     decision=(
-        r"decisión|dictamen",
+        r"decisión(?!\s+de\s+\w+(?:ar|er|ir)\b)|dictamen",
+        # a target date for the procedure: "la fecha objetivo para el cierre del procedimiento"
+        r"fecha\s+(?:objetivo|límite|prevista\s+de\s+actuaci[oó]n|de\s+actuaci[oó]n|de\s+acci[oó]n|de\s+decisi[oó]n)|"
+        r"cierre\s+del\s+procedimiento|respuesta\s+de\s+la\s+(?:fda|ema|agencia|aemps)",
         r"pronunciar\w*\s+(?:sobre|acerca)|dictaminar",
         # the regulator's resolution, and the payer's: "precio y financiación", "informe de posicionamiento"
         r"resoluci[oó]n|veredicto|financiaci[oó]n\s+(?:pública|del\s+sns)|precio\s+y\s+financiaci[oó]n|reembolso|"
@@ -349,6 +365,9 @@ SPANISH = Lexicon(
     filing=(
         r"presentar\s+(?:la\s+)?solicitud|solicitud\s+de\s+autorización",
         r"solicitar\s+la\s+aprobación",
+        # "la presentación a registro en la FDA", "pide luz verde"
+        r"presentaci[oó]n\s+(?:a|de|del)\s+(?:registro|solicitud|expediente|dossier)|presentar\s+a\s+registro|"
+        r"pid\w*\s+(?:la\s+)?luz\s+verde",
         r"(?:solicit|ped|tramit)\w*\s+(?:la\s+|el\s+)?(?:autorización|registro|aprobación|comercialización)",
         r"solicitud\s+de\s+registro",
         r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
@@ -420,8 +439,12 @@ PORTUGUESE = Lexicon(
         r"primeiro\s+paciente",
     ),
     decision=(
-        r"decisão",
+        r"decisão(?!\s+de\s+\w+(?:ar|er|ir)\b)",
         r"parecer\s+(?:positivo\s+)?(?:do\s+)?chmp",
+        # the agency's assessment and its answer: "deve se manifestar ainda em 2025 sobre os pedidos",
+        # "concluir a avaliação", "as primeiras avaliações ... serão concluídas em 2025"
+        r"(?:se\s+)?manifestar\w*|manifestação\s+d[ao]|conclu\w*\s+(?:a\s+)?(?:avaliação|análise)|data[\s-]alvo|"
+        r"avalia(?:ção|ções)\b(?!\s+d[aeo]s?\s+(?:eficácia|segurança|dados|resultados|pacientes))",
         r"(?:dar|dará|deve\s+dar)\s+(?:o\s+|seu\s+)?(?:aval|parecer|veredito)|aval\s+d[ao]\s+anvisa",
         regulator_approves("aprovar", "autorizar", "decidir"),
     ),
@@ -431,6 +454,7 @@ PORTUGUESE = Lexicon(
         r"pedido\s+de\s+(?:registro|registo|aprovação|autorização)",
         r"(?:ped|solicit|requer|protocol)\w*\s+(?:o\s+|a\s+)?(?:registro|registo|autorização)",
         r"protocol\w*\s+(?:o\s+)?pedido",
+        r"ped\w*\s+(?:o\s+)?(?:aval|sinal\s+verde)",
     ),
     readout=(r"resultados|dados", r"análise\s+(?:interina|intermediária|primária|final)"),
     # "autorização de comercialização" is the approval, not the launch
