@@ -113,9 +113,22 @@ SUPERSEDED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-# "as of September 30, 2025", a dateline "27 January 2023 - argenx today announced"
+# "as of September 30, 2025", a dateline "27 January 2023 - argenx today announced" ("prevista per il 29
+# dicembre" is a schedule, not an "as of")
 AS_OF_BEFORE = re.compile(
-    r"(?:\bas\s+(?:of|at)|\bstand|\bdated|\bau\s+\d|\bper\s+(?:il|la))\s*$", re.IGNORECASE
+    r"(?:\bas\s+(?:of|at)|\bstand|\bdated|\bau\s+\d|"
+    r"(?<!previsto\s)(?<!prevista\s)(?<!fissato\s)(?<!fissata\s)(?<!programmato\s)(?<!programmata\s)"
+    r"\bper\s+(?:il|la))\s*$",
+    re.IGNORECASE,
+)
+
+# A clause that states a condition, not the statement: "assuming FDA approval", "suponiendo la aprobación de
+# la FDA", "sous réserve de l'approbation", "vorbehaltlich der Zulassung", "subject to regulatory approval"
+CONDITION = re.compile(
+    r"\s*(?:assuming|subject\s+to|pending|provided\s+(?:that\s+)?|if|upon|suponiendo|supuesta|sujet[oa]\s+a|"
+    r"a\s+reserva\s+de|sous\s+réserve\s+d|en\s+supposant|si|vorbehaltlich|falls|sofern|unter\s+der\s+voraussetzung|"
+    r"supponendo|qualora|nel\s+caso|salvo|assumindo|supondo|caso|desde\s+que|mits|indien|op\s+voorwaarde)\b",
+    re.IGNORECASE,
 )
 DATELINE_AFTER = re.compile(r"^\s*(?:[-–—/]|\(|:\s*[A-Z]|,?\s*/?PRNewswire|,?\s*\(?GLOBE)", re.IGNORECASE)
 # "March 20: Bausch Health PDUFA for Duobrii": a calendar or list line, not a dateline (no news verb follows)

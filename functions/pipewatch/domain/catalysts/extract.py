@@ -211,19 +211,22 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
     ahead: bool | None = None
     financial = False
     if verb_final:
-        # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data
+        # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data; and
+        # its tense: in "지난해 허가를 신청하고 연내 승인을 기대" the past verb before the date is another event's
         kind, financial = _kind_after(after_text)
+        ahead = _tense_in(next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), ""))
     for index, clause in enumerate(_clauses_back(before)):
         if ahead is None:
             ahead = _tense_in(clause)
-        if kind is None:
+        if kind is None and not cues.CONDITION.match(clause):
+            # (a condition names another event: "the launch, assuming FDA approval, could come in 2023")
             financial = financial or bool(cues.FINANCIAL.search(clause))
             kind = _kind_in(clause) if index == 0 else _kind_not_recounted(clause)
         if kind is not None and ahead is not None:
             break
     if kind is None:
-        # a cue spread over clauses ("enrollment in A and B is expected to begin")
-        kind = _kind_in(before)
+        # a cue spread over clauses ("enrollment in A and B is expected to begin"), conditions left out
+        kind = _kind_in(_without_conditions(before))
     if ahead is None and earlier:
         # "expected to begin in Q4, resulting in topline results by year-end": the tense carries over
         for clause in _clauses_back(earlier):
@@ -247,6 +250,14 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
         # and the second in 1H26": the statement's subject, named before the earlier date, gives the kind
         kind = next((k for k in map(_kind_not_recounted, _clauses_back(earlier)) if k), None)
     return _Reading(_shown_at_a_meeting(kind, after_text), ahead, financial)
+
+
+def _without_conditions(text: str) -> str:
+    """`text` less its conditional clauses ("assuming FDA approval", "suponiendo la aprobación")."""
+    for clause in cues.CLAUSE_BREAK.split(text):
+        if cues.CONDITION.match(clause):
+            text = text.replace(clause, " ")
+    return text
 
 
 def _shown_at_a_meeting(kind: CatalystKind | None, after_text: str) -> CatalystKind | None:

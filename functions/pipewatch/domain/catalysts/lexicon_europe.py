@@ -373,7 +373,8 @@ SPANISH = Lexicon(
         r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
         # "presentará ante la FDA", "someterá el expediente", "registrar el fármaco"
         r"present\w*\s+(?:\w+\s+){0,4}?ante\s+(?:la\s+|las\s+|el\s+)?(?:fda|ema|agencia|aemps|autoridades|regulador)",
-        r"somet\w*|expediente\s+(?:de\s+registro|regulatorio)|registrar\s+(?:el|su)\s+(?:fármaco|medicamento)",
+        # ("somet\w*" alone would read the English "sometime" as a filing)
+        r"somet(?:e|er|erá|erán|erse|ido|ida|idos|idas|imiento|iendo|ió|ieron|emos)\b|expediente\s+(?:de\s+registro|regulatorio)|registrar\s+(?:el|su)\s+(?:fármaco|medicamento)",
     ),
     readout=(r"resultados|datos", r"análisis\s+(?:intermedio|interino|primario|final)"),
     # "autorización de comercialización" is the approval, not the launch
