@@ -15,7 +15,8 @@ import pytest
 
 from pipewatch.config import load_data_file
 from pipewatch.domain.catalysts.extract import Extractor, reference_date
-from pipewatch.domain.catalysts.windows import Reference, find_mentions
+from pipewatch.domain.catalysts.mentions import find_mentions
+from pipewatch.domain.catalysts.windows import Reference
 from pipewatch.domain.watch.watchlist import Watchlist
 
 PAGE_DATE = date(2025, 6, 15)

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from pipewatch.config import load_data_file
 from pipewatch.domain.catalysts.extract import Extractor
-from pipewatch.domain.catalysts.windows import Reference, find_mentions
+from pipewatch.domain.catalysts.mentions import find_mentions
+from pipewatch.domain.catalysts.windows import Reference
 from pipewatch.domain.watch.watchlist import Watchlist
 
 BROAD = Path(__file__).resolve().parents[2] / "fixtures" / "labeled" / "catalysts_broad_dev.jsonl"

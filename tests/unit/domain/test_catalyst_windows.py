@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from pipewatch.domain.catalysts.windows import FiscalYear, Reference, Window, after, find_mentions
+from pipewatch.domain.catalysts.mentions import after, find_mentions
+from pipewatch.domain.catalysts.windows import FiscalYear, Reference, Window
 
 REF = Reference(date(2025, 10, 30))
 

@@ -96,8 +96,8 @@ SUPERSEDED_BEFORE = re.compile(
     r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:expected|anticipated|planned|scheduled|guided)(?:\s+for)?|"
     r"\bnon\s+plus(?:\s+\w+){0,5}|\bau\s+lieu\s+d[eu']?|\bplutôt\s+qu[e']|\bin\s+plaats\s+van|\binvece\s+(?:che|di)|"
     r"\bstatt|\banstatt|\ben\s+lugar\s+de|\bem\s+vez\s+de|\bno\s+longer(?:\s+\w+){0,4}|"
-    # an initial or earlier expectation, now replaced: "delayed from an initial expectation in", "que nous
-    # attendions pour", "expectativa inicial era de que ... no", "ursprünglich für", "aanvankelijk gepland voor"
+    # an initial or earlier expectation, now replaced: "delayed from an initial expectation in", "que
+    # nous attendions pour", "expectativa inicial era de que ... no", "ursprünglich für"
     r"\b(?:from\s+)?(?:an?\s+|the\s+|its\s+)?(?:initial|original|earlier|previous|prior)\s+(?:expectation|estimate|"
     r"target|timeline|guidance|plan)s?(?:\s+(?:of|for))?|\binitially(?:\s+\w+){0,3}|"
     r"\b(?:initialement|inicialmente|inizialmente|ursprünglich|aanvankelijk|oorspronkelijk)(?:\s+\w+){0,3}|"

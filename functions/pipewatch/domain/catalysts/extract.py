@@ -19,9 +19,10 @@ from functools import cache
 
 from pipewatch.domain.catalysts import cues
 from pipewatch.domain.catalysts.date_patterns import MONTH_OF
+from pipewatch.domain.catalysts.mentions import after, find_mentions
 from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
 from pipewatch.domain.catalysts.vocabulary import alternation
-from pipewatch.domain.catalysts.windows import FiscalYear, Mention, Reference, Window, after, find_mentions
+from pipewatch.domain.catalysts.windows import FiscalYear, Mention, Reference, Window
 from pipewatch.domain.watch.shared_matcher import matcher_for
 from pipewatch.domain.watch.watchlist import Watchlist
 
@@ -211,8 +212,9 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
     ahead: bool | None = None
     financial = False
     if verb_final:
-        # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data; and
-        # its tense: in "지난해 허가를 신청하고 연내 승인을 기대" the past verb before the date is another event's
+        # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data;
+        # and its tense: in "지난해 허가를 신청하고 연내 승인을 기대" the past verb before the date is
+        # another event's
         kind, financial = _kind_after(after_text)
         ahead = _tense_in(next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), ""))
     for index, clause in enumerate(_clauses_back(before)):

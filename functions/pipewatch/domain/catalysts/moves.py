@@ -14,7 +14,8 @@ from datetime import date
 from functools import cache
 
 from pipewatch.domain.catalysts import cues
-from pipewatch.domain.catalysts.windows import Reference, Window, find_mentions
+from pipewatch.domain.catalysts.mentions import find_mentions
+from pipewatch.domain.catalysts.windows import Reference, Window
 
 # A verb or noun that moves a date, in the languages the vocabulary covers. Deliberately not bare "extension"
 # (open-label extension studies) nor "delay" of a disease ("delays progression").

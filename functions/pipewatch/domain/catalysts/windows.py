@@ -20,7 +20,7 @@ from typing import Literal
 
 from pipewatch.domain.catalysts import relative_dates as rd
 from pipewatch.domain.catalysts import vocabulary as v
-from pipewatch.domain.catalysts.date_patterns import MONTH_OF, ORDINAL_OF, compiled
+from pipewatch.domain.catalysts.date_patterns import MONTH_OF, ORDINAL_OF
 
 Precision = Literal["day", "month", "quarter", "half", "year", "vague"]
 Modifier = Literal["early", "mid", "late", "end", ""]
@@ -71,7 +71,7 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
@@ -165,10 +165,10 @@ def _period(
     fy = ref.fiscal if fiscal and ref.fiscal is not None else FiscalYear()
     base_year = year if fy.named_for == "start" or fy.start_month == 1 else year - 1
     base = date(base_year, fy.start_month, 1)
-    start = _add_months(base, first - 1 + offset)
-    end = _add_months(start, length) - timedelta(days=1)
+    start = add_months(base, first - 1 + offset)
+    end = add_months(start, length) - timedelta(days=1)
     if implicit and ref.today is not None and end < ref.today:
-        start, end = _add_months(start, 12), _add_months(end + timedelta(days=1), 12) - timedelta(days=1)
+        start, end = add_months(start, 12), add_months(end + timedelta(days=1), 12) - timedelta(days=1)
     return precision, Window(start, end, precision)
 
 
@@ -209,7 +209,7 @@ def _coming_day(ref: Reference, day: int) -> _Found | None:
         return "day", None
     month_start = ref.today.replace(day=1)
     for ahead in range(3):
-        start = _add_months(month_start, ahead)
+        start = add_months(month_start, ahead)
         if day <= calendar.monthrange(start.year, start.month)[1] and start.replace(day=day) >= ref.today:
             found = start.replace(day=day)
             return "day", Window(found, found, "day")
@@ -229,8 +229,8 @@ def _relative_period(g: dict[str, str | None], ref: Reference) -> _Found:
         return precision, None
     size = 3 if quarterly else 1
     first = date(ref.today.year, size * ((ref.today.month - 1) // size) + 1, 1)
-    start = _add_months(first, size * ahead)
-    return precision, Window(start, _add_months(start, size) - timedelta(days=1), precision)
+    start = add_months(first, size * ahead)
+    return precision, Window(start, add_months(start, size) - timedelta(days=1), precision)
 
 
 def _month_number(text: str) -> int | None:
@@ -269,7 +269,7 @@ def _year_named_before(m: re.Match[str]) -> int | None:
     return int(found[-1]) if found else None
 
 
-def _resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
+def resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
     g = m.groupdict()
     year = _year_named_before(m) if g.get("same") else _year(g, ref)
     if g.get("jfy") or g.get("jfy2"):
@@ -422,7 +422,7 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         if month is None or year is None:
             return None
         end = _month_end(year, month)
-        return "year", Window(_add_months(end + timedelta(days=1), -12), end, "year")
+        return "year", Window(add_months(end + timedelta(days=1), -12), end, "year")
     if name in ("fiscal", "year", "relative_year", "cjk_year", "cy", "year_attributive", "year_label"):
         if name == "cjk_year" and g.get("within"):
             year = ref.today.year if ref.today else None
@@ -437,7 +437,7 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         return _coming_day(ref, int(g["d"] or 1))
     if name == "cjk_fiscal_ending":
         end = _month_end(year or 1, int(g["m"] or 3))
-        return "year", Window(_add_months(end + timedelta(days=1), -12), end, "year")
+        return "year", Window(add_months(end + timedelta(days=1), -12), end, "year")
     if name == "cjk_fiscal":
         return _period(ref, year, 1, 12, modifier="", fiscal=True, named="year")
     if name == "cjk_season":
@@ -454,70 +454,8 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         if unit.startswith(("week", "sem", "woch", "sett", "wek")):
             end = ref.today + timedelta(days=7 * count)
         elif unit.startswith(("month", "mois", "monat", "mes", "maand")):
-            end = _add_months(ref.today, count)
+            end = add_months(ref.today, count)
         else:
             end = ref.today + timedelta(days=count)
         return "vague", Window(ref.today, end, "vague")
     return None
-
-
-# "delayed from Q1 2026 to Q3 2026" is a move, not a range
-_MOVED_FROM = re.compile(
-    r"(?:delay|mov|push|postpon|shift|slipp?|chang|revis|extend|updat|reschedul)\w*\s+(?:\w+\s+){0,3}from\s*$",
-    re.IGNORECASE,
-)
-_RANGE_LINK = re.compile(
-    r"\s*(?:to|through|thru|until|till|-|–|—|/|or|and|à|au|a|bis|tot|e|et|y|ou|o|~|至|到)\s*$"
-)
-
-
-def find_mentions(text: str, ref: Reference) -> list[Mention]:
-    """Every date expression in `text`, left to right, overlapping candidates resolved longest first, and
-    two expressions joined by "to" / "or" / "-" merged into one vague range ("late 2026 to early 2027")."""
-    candidates: list[tuple[int, int, str, re.Match[str]]] = []
-    for name, pattern in compiled():
-        for m in pattern.finditer(text):
-            if m.end() > m.start():
-                candidates.append((m.start(), m.end(), name, m))
-    candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
-    taken: list[tuple[int, int]] = []
-    chosen: list[Mention] = []
-    for start, end, name, m in candidates:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
-            continue
-        try:
-            found = _resolve(name, m, ref)
-        except (OverflowError, ValueError):  # at the calendar's edge (an item dated year 1 or 9999)
-            found = None
-        if found is None:
-            continue
-        taken.append((start, end))
-        chosen.append(Mention(start, end, found[0], found[1]))
-    chosen.sort(key=lambda mention: mention.start)
-    merged: list[Mention] = []
-    for mention in chosen:
-        prev = merged[-1] if merged else None
-        if (
-            prev is not None
-            and prev.window is not None
-            and mention.window is not None
-            and _RANGE_LINK.fullmatch(text[prev.end : mention.start]) is not None
-            and mention.window.end > prev.window.end
-            and not _MOVED_FROM.search(text[max(0, prev.start - 60) : prev.start])
-        ):
-            window = Window(prev.window.start, mention.window.end, "vague")
-            merged[-1] = replace(prev, end=mention.end, precision="vague", window=window)
-            continue
-        merged.append(mention)
-    return merged
-
-
-def after(window: Window) -> Window:
-    """An open-ended "beyond <date>": from the next day to the end of the following calendar quarter (sponsors
-    guide in quarters, and a standard FDA review extension is three months)."""
-    if window.end >= date.max - timedelta(days=200):
-        return window  # no quarter after the calendar's last one
-    start = window.end + timedelta(days=1)
-    quarter_start = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
-    end = _add_months(quarter_start, 6) - timedelta(days=1)
-    return Window(start, end, "vague")
