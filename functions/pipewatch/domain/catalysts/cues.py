@@ -137,8 +137,10 @@ CALENDAR_LINE_AFTER = re.compile(
     re.IGNORECASE,
 )
 BEYOND_BEFORE = re.compile(
-    r"(?:\bbeyond|\bpast|\bafter|\bau-delà\s+d[eu']?|\bnach|\bmás\s+allá\s+d[el]|\boltre|\bna)\s+(?:the\s+)?"
-    r"(?:[\w-]+\s+){0,4}?(?:of\s+|du\s+|de\s+)?$",
+    r"(?:\bbeyond|\bpast|\bafter|\bau-delà\s+d[eu']?|\bnach|\bmás\s+allá\s+d[el]|\boltre)\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,4}?(?:of\s+|du\s+|de\s+)?$"
+    # the Dutch "na" right before the date only: the Portuguese "na" is "in the" ("ainda na primeira quinzena")
+    r"|\bna\s+(?:het\s+|de\s+)?$",
     re.IGNORECASE,
 )
 

@@ -113,11 +113,20 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         rf"(?P<ord>{_ORD}|last|ultima|dernière|última|letzte)\s+(?:{v.WEEK_WORDS})\s+"
         rf"(?:(?:of|di|de|d'|du|van|do|da|del|des)\s*)?(?P<mon>{_MONTHS})\b(?:,?\s+{_YEAR}(?!\d))?",
     ),
+    # "a primeira quinzena de maio", "la seconde quinzaine de mars", "the first half of May": half a month
+    (
+        "half_month",
+        rf"(?P<hm>first|second|primeira|segunda|primera|première|premiere|deuxième|seconde|prima|seconda)\s+"
+        rf"(?:quinzena|quincena|quinzaine|quindicina|half)\s+(?:of\s+|de\s+|d'|du\s+|di\s+)?(?P<mon>{_MONTHS})\b"
+        rf"(?:,?\s+(?:de\s+|of\s+)?{_YEAR}(?!\d))?",
+    ),
     ("month_year", rf"(?:{_MOD}[\s-]+)?(?P<mon>{_MONTHS})\.?\s+(?:of\s+|de\s+|del\s+|van\s+)?{_YEAR}(?!\d)"),
     (
         "month",
         rf"(?:{_MOD}[\s-]+|(?P<prep>in|by|until|en|au\s+mois\s+de|d'ici|im|nel|a|em|no|en\s+el\s+mes\s+de|"
         rf"voor|tegen|bis|entro|para|pour|for|during|around|through|until|till|courant|vers|rond|per|verso|"
+        # "as early as October", "no later than March"
+        rf"as\s+early\s+as|as\s+soon\s+as|no\s+later\s+than|not\s+later\s+than|some\s*time\s+in|"
         rf"für|gegen|hasta|até|ab|from|depuis|desde|dal|vanaf|dès|a\s+partire\s+da|à\s+partir\s+d[e']|"
         rf"a\s+partir\s+de|da)\s+)(?P<mon>{_MONTHS})\b(?!\s*\d)",
     ),
@@ -187,6 +196,13 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "year",
         rf"(?<![\w-])(?:{v.YEAR_PREPOSITIONS}|{_MOVED_TO})\s+(?:the\s+)?(?:year\s+)?(?:(?P<cy>cy)\s*)?{_YEAR}"
         r"(?![\w-])",
+    ),
+    # "décalée de 2019 à 2020", "verschoben von 2025 auf 2026", "aplazada de 2025 a 2026": moved to the second
+    (
+        "year_moved",
+        r"(?:décal|report|repouss|retard|verschob|verschoben|uitgesteld|verschoven|rinviat|posticipat|slittat|"
+        r"aplazad|retrasad|pospuest|adiad|postergad)\w*\s+(?:\w+\s+)?(?:de|von|van|dal|da|desde|del)\s+"
+        rf"(?:19|20)\d{{2}}\s+(?:à|a|au|al|ao|para|auf|naar|nach|tot)\s+{_YEAR}(?![\w-])",
     ),
     ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
     # "2026: EU launch": a calendar or list line headed by a year

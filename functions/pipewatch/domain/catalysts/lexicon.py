@@ -246,7 +246,7 @@ ENGLISH = Lexicon(
     ),
     forward=(
         # first, and ending after the participle: "will be presented", "to be fully enrolled" look ahead
-        r"(?:will|shall|would|to)\s+be\s+(?:\w+\s+)?\w+",
+        r"(?:will|shall|would|to|could|might|may|should|can)\s+be\s+(?:\w+\s+)?\w+",
         r"to\s+(?:seek|file|submit|launch|begin|start|report|present|initiate|complete|apply|read\s+out)\b",
         r"expect\w*",
         r"anticipat\w*",

@@ -246,7 +246,7 @@ def _ordinal(text: str | None) -> int:
 
 
 _BARE_YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
-_IMPLICIT_DAY_OR_MONTH = frozenset({"day_month_first", "day_first", "month", "week_of_month"})
+_IMPLICIT_DAY_OR_MONTH = frozenset({"day_month_first", "day_first", "month", "week_of_month", "half_month"})
 
 
 def _year_named_just_before(m: re.Match[str]) -> int | None:
@@ -300,6 +300,7 @@ _DATE_FORMS = frozenset(
         "cjk_month",
         "cjk_month_range",
         "week_of_month",
+        "half_month",
     }
 )
 _PERIOD_FORMS = frozenset({"quarter", "quarter_short", "cjk_quarter", "half", "half_short", "cjk_half"})
@@ -336,6 +337,16 @@ def _resolve_date(  # noqa: PLR0911 - one return per date form
             return "vague", None
         end = _month_end(opening.start.year, last)
         return "vague", Window(opening.start, end, "vague")
+    if name == "half_month":
+        month = _month_number(g["mon"] or "")
+        if month is None:
+            return None
+        _, whole = _month(ref, year, month, "")
+        if whole is None:
+            return "vague", None
+        first = (g["hm"] or "").lower() in ("first", "primeira", "primera", "première", "premiere", "prima")
+        start = whole.start if first else whole.start.replace(day=16)
+        return "vague", Window(start, whole.start.replace(day=15) if first else whole.end, "vague")
     if name == "week_of_month":
         month = _month_number(g["mon"] or "")
         if month is None:
@@ -423,7 +434,7 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
             return None
         end = _month_end(year, month)
         return "year", Window(add_months(end + timedelta(days=1), -12), end, "year")
-    if name in ("fiscal", "year", "relative_year", "cjk_year", "cy", "year_attributive", "year_label"):
+    if name in ("fiscal", "year", "relative_year", "cjk_year", "cy", "year_attributive", "year_label", "year_moved"):
         if name == "cjk_year" and g.get("within"):
             year = ref.today.year if ref.today else None
         if name == "year" and "fiscal" in m.group(0).lower() and not g.get("cy"):
