@@ -118,7 +118,7 @@ ENGLISH = Lexicon(
         r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling|enrollment))",
         rf"{TRIAL}[^.;]{{0,60}}?\b(?:to\s+complete|to\s+conclude|completion)\b(?!\s+(?:of\s+)?(?:enrol|recruit))",
         # "the study is expected to enroll 240 patients and complete in 2028", "projected to finish in"
-        rf"{TRIAL}[^.;]{{0,100}}?\b(?:complete|conclude|finish)(?:s|es)?\b"
+        rf"{TRIAL}[^.;]{{0,100}}?\b(?:complete|conclude|finish|wrap\s+up)(?:s|es)?\b"
         r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling))",
     ),
     trial_start=(
@@ -213,7 +213,8 @@ ENGLISH = Lexicon(
         r"roll[\s-]?out",
         r"market\s+(?:entry|introduction)",
         r"(?:become|be|go)\s+(?:commercially\s+)?available",
-        r"(?:hit|reach|enter)\w*\s+(?:the\s+)?(?:market|shelves|pharmacies)|market\s+debut",
+        r"(?:hit|reach|enter)\w*\s+(?:the\s+)?(?:pharmacy\s+|store\s+|u\.s\.\s+|us\s+|eu\s+)?(?:market|shelves|pharmacies)|"
+        r"market\s+debut",
         r"(?:u\.s\.|us|eu|european|commercial|global|first)\s+(?:market\s+)?(?:roll[\s-]?out|introduction)",
         r"available\s+(?:to|for)\s+patients",
     ),

@@ -34,6 +34,7 @@ FRENCH = Lexicon(
         r"décision(?!\s+d[e']\s*\w+er\b)",
         r"avis\s+(?:positif\s+|favorable\s+)?du\s+chmp",
         r"date\s+(?:cible|butoir|limite|d'action|de\s+décision)",
+        r"avis\s+(?:de\s+l'|du\s+|de\s+la\s+)(?:ema|fda|chmp|has|ansm|agence|commission)",
         r"rendre\s+(?:son|un|leur|sa)\s+(?:avis|verdict|décision)|verdict",
         r"rembours\w*|avis\s+de\s+la\s+(?:has|commission\s+de\s+la\s+transparence)|prise\s+en\s+charge",
         regulator_approves("approuver", "autoriser", "se\\s+prononcer"),
