@@ -37,7 +37,7 @@ FRENCH = Lexicon(
         r"avis\s+(?:de\s+l'|du\s+|de\s+la\s+)(?:ema|fda|chmp|has|ansm|agence|commission)",
         r"rendre\s+(?:son|un|leur|sa)\s+(?:avis|verdict|décision)|verdict",
         r"rembours\w*|avis\s+de\s+la\s+(?:has|commission\s+de\s+la\s+transparence)|prise\s+en\s+charge",
-        regulator_approves("approuver", "autoriser", "se\\s+prononcer"),
+        regulator_approves("approuv\\w*", "autoris\\w*", "se\\s+prononc\\w*", "statu\\w*"),
     ),
     congress=(
         r"présent\w*\s+(?:lors|au|à)\s+(?:du|la|l')?\s*(?:congrès|réunion)",
@@ -125,7 +125,7 @@ DUTCH = Lexicon(
     decision=(
         r"beslissing|besluit|beslis\w*|\w*oordeel|uitspraak|streefdatum|beslisdatum",
         r"chmp-advies|(?:positief\s+)?advies\s+van\s+het\s+chmp",
-        regulator_approves("goedkeuren", "beslissen"),
+        regulator_approves("goedkeur\\w*", "keurt", "beslis\\w*", "beslui\\w*"),
     ),
     congress=(r"gepresenteerd", r"congres|symposium"),
     filing=(
@@ -201,7 +201,7 @@ ITALIAN = Lexicon(
         r"esprimer\w*|si\s+esprimer\w*|parere\s+(?:del|dell'|della)|rimborsabilità|rimborso|"
         r"negoziazione\s+(?:del\s+)?prezzo",
         r"parere\s+(?:positivo\s+|favorevole\s+)?(?:del\s+)?chmp",
-        regulator_approves("approvare", "autorizzare", "decidere"),
+        regulator_approves("approv\\w*", "autorizz\\w*", "decid\\w*", "pronunc\\w*"),
     ),
     congress=(r"presentati\s+al", r"congresso|convegno|simposio"),
     filing=(
@@ -280,7 +280,7 @@ GERMAN = Lexicon(
         # "wird bis zum 6. Januar entscheiden", Swiss "mit einem Entscheid sei bis ... zu rechnen"
         r"\w*entscheid(?:e[nt]?)?\b|zieldatum|stichtag|pdufa-datum|entscheidungsfrist",
         r"chmp-(?:empfehlung|stellungnahme)|(?:empfehlung|stellungnahme)\s+des\s+chmp",
-        regulator_approves("zulassen", "genehmigen", "entscheiden"),
+        regulator_approves("zulass\\w*", "genehmig\\w*", "entscheid\\w*"),
         # "dürfte 2026 über die Zulassung entscheiden": the decision verb after the date
         r"über\s+(?:die|den|eine)\s+(?:\w+\s+)?(?:zulassung|antrag)\s+(?:\w+\s+)?entscheiden",
         r"\w*erstattung\w*|nutzenbewertung|g-ba|gemeinsame\w*\s+bundesausschuss",
@@ -360,7 +360,7 @@ SPANISH = Lexicon(
         r"resoluci[oó]n|veredicto|financiaci[oó]n\s+(?:pública|del\s+sns)|precio\s+y\s+financiaci[oó]n|reembolso|"
         r"informe\s+de\s+posicionamiento",
         r"opinión\s+(?:positiva\s+)?(?:del\s+)?chmp",
-        regulator_approves("aprobar", "autorizar", "decidir", "pronunciarse", "dictaminar"),
+        regulator_approves("aprob\\w*", "aprueb\\w*", "autoriz\\w*", "decid\\w*", "pronunci\\w*", "dictamin\\w*"),
     ),
     congress=(r"presentados?\s+en", r"congreso|simposio"),
     filing=(
@@ -448,7 +448,7 @@ PORTUGUESE = Lexicon(
         r"(?:se\s+)?manifestar\w*|manifestação\s+d[ao]|conclu\w*\s+(?:a\s+)?(?:avaliação|análise)|data[\s-]alvo|"
         r"avalia(?:ção|ções)\b(?!\s+d[aeo]s?\s+(?:eficácia|segurança|dados|resultados|pacientes))",
         r"(?:dar|dará|deve\s+dar)\s+(?:o\s+|seu\s+)?(?:aval|parecer|veredito)|aval\s+d[ao]\s+anvisa",
-        regulator_approves("aprovar", "autorizar", "decidir"),
+        regulator_approves("aprov\\w*", "autoriz\\w*", "decid\\w*"),
     ),
     congress=(r"apresentados?\s+no", r"congresso|simpósio"),
     filing=(
