@@ -12,6 +12,7 @@ import re
 from pipewatch.domain.catalysts.lexicon import ENGLISH, TIERS, Lexicon
 from pipewatch.domain.catalysts.lexicon_asia import ASIAN
 from pipewatch.domain.catalysts.lexicon_europe import EUROPEAN
+from pipewatch.domain.catalysts.lexicon_iberian import IBERIAN
 from pipewatch.domain.catalysts.models import CatalystKind
 
 
@@ -30,7 +31,7 @@ def _is_cjk(part: str) -> bool:
 
 
 # English first: its alternatives are tried first at a position ("will be presented" before "will")
-LEXICONS: tuple[Lexicon, ...] = (ENGLISH, *EUROPEAN, *ASIAN)
+LEXICONS: tuple[Lexicon, ...] = (ENGLISH, *EUROPEAN, *IBERIAN, *ASIAN)
 
 
 def _joined(field: str) -> re.Pattern[str]:
@@ -139,7 +140,7 @@ CALENDAR_LINE_AFTER = re.compile(
 BEYOND_BEFORE = re.compile(
     r"(?:\bbeyond|\bpast|\bafter|\bau-delà\s+d[eu']?|\bnach|\bmás\s+allá\s+d[el]|\boltre)\s+(?:the\s+)?"
     r"(?:[\w-]+\s+){0,4}?(?:of\s+|du\s+|de\s+)?$"
-    # the Dutch "na" right before the date only: the Portuguese "na" is "in the" ("ainda na primeira quinzena")
+    # the Dutch "na" right before the date only: the Portuguese "na" is "in the" ("ainda na primeira")
     r"|\bna\s+(?:het\s+|de\s+)?$",
     re.IGNORECASE,
 )

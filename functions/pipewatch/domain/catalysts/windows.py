@@ -337,6 +337,13 @@ def _resolve_date(  # noqa: PLR0911 - one return per date form
             return "vague", None
         end = _month_end(opening.start.year, last)
         return "vague", Window(opening.start, end, "vague")
+    if name in ("half_month", "week_of_month"):
+        return _part_of_month(name, g, year, ref)
+    return None
+
+
+def _part_of_month(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
+    """Half a month ("primeira quinzena de maio") or a week of one ("the third week of November"): vague."""
     if name == "half_month":
         month = _month_number(g["mon"] or "")
         if month is None:
@@ -347,19 +354,18 @@ def _resolve_date(  # noqa: PLR0911 - one return per date form
         first = (g["hm"] or "").lower() in ("first", "primeira", "primera", "première", "premiere", "prima")
         start = whole.start if first else whole.start.replace(day=16)
         return "vague", Window(start, whole.start.replace(day=15) if first else whole.end, "vague")
-    if name == "week_of_month":
-        month = _month_number(g["mon"] or "")
-        if month is None:
-            return None
-        _, whole = _month(ref, year, month, "")
-        if whole is None:
-            return "vague", None
-        word = (g["ord"] or "").lower()
-        number = _ordinal(word) if word in ORDINAL_OF else 5
-        first_day = min(7 * (number - 1) + 1, whole.end.day - 6)
-        start = whole.start.replace(day=first_day)
-        return "vague", Window(start, min(start + timedelta(days=6), whole.end), "vague")
-    return None
+    # the week of a month
+    month = _month_number(g["mon"] or "")
+    if month is None:
+        return None
+    _, whole = _month(ref, year, month, "")
+    if whole is None:
+        return "vague", None
+    word = (g["ord"] or "").lower()
+    number = _ordinal(word) if word in ORDINAL_OF else 5
+    first_day = min(7 * (number - 1) + 1, whole.end.day - 6)
+    start = whole.start.replace(day=first_day)
+    return "vague", Window(start, min(start + timedelta(days=6), whole.end), "vague")
 
 
 _MODIFIER_NAMES: dict[str, Modifier] = {"early": "early", "mid": "mid", "late": "late", "end": "end"}
@@ -434,7 +440,16 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
             return None
         end = _month_end(year, month)
         return "year", Window(add_months(end + timedelta(days=1), -12), end, "year")
-    if name in ("fiscal", "year", "relative_year", "cjk_year", "cy", "year_attributive", "year_label", "year_moved"):
+    if name in (
+        "fiscal",
+        "year",
+        "relative_year",
+        "cjk_year",
+        "cy",
+        "year_attributive",
+        "year_label",
+        "year_moved",
+    ):
         if name == "cjk_year" and g.get("within"):
             year = ref.today.year if ref.today else None
         if name == "year" and "fiscal" in m.group(0).lower() and not g.get("cy"):
