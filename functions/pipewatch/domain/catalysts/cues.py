@@ -69,7 +69,7 @@ def __getattr__(name: str) -> object:
 # June" is a deadline, not a denial.)
 NEGATED = re.compile(
     r"(?<!\w)(?:not|never|no\s+plans?|won't|doesn't|don't|isn't|aren't|ne\s+\w+\s+pas|n'\w+\s+pas|nicht|keine?|"
-    r"niet|geen|não)(?!\w)(?!\s+(?:later|longer|earlier|only|nur|seulement|later\s+dan))|不会|不再|没有计划|しない|予定はない|"
+    r"niet|geen|não)(?!\w)(?!\s+(?:later|longer|earlier|only|nur|seulement|later\s+dan|affect|impact|change|alter))|不会|不再|没有计划|しない|予定はない|"
     # Spanish and Italian "no"/"non" only before a verb of planning (alone, "no" is too many other things)
     r"(?<!\w)(?:no|non)\s+(?=(?:prevé|prevede|espera|planea|tiene|intende|pretende|è|está|si|ha|hay|c'è|ci\s+sono|"
     # a denied future or ability: "non sarà in grado di approvare a gennaio", "no podrá lanzarlo en 2026"
@@ -127,7 +127,7 @@ AS_OF_BEFORE = re.compile(
 # la FDA", "sous réserve de l'approbation", "vorbehaltlich der Zulassung", "subject to regulatory approval"
 CONDITION = re.compile(
     r"\s*(?:assuming|subject\s+to|pending|provided\s+(?:that\s+)?|if|upon|suponiendo|supuesta|sujet[oa]\s+a|"
-    r"a\s+reserva\s+de|sous\s+réserve\s+d|en\s+supposant|si|vorbehaltlich|falls|sofern|unter\s+der\s+voraussetzung|"
+    r"a\s+reserva\s+de|sous\s+réserve\s+d(?:e|u|')|en\s+supposant|si|vorbehaltlich|falls|sofern|unter\s+der\s+voraussetzung|"
     r"supponendo|qualora|nel\s+caso|salvo|assumindo|supondo|caso|desde\s+que|mits|indien|op\s+voorwaarde)\b",
     re.IGNORECASE,
 )
@@ -137,13 +137,23 @@ CALENDAR_LINE_AFTER = re.compile(
     r"^\s*:(?![^.]*\b(?:today|announc\w*|reported|said|says|annonce|kündigt|annuncia|anuncia)\b)",
     re.IGNORECASE,
 )
-BEYOND_BEFORE = re.compile(
-    r"(?:\bbeyond|\bpast|\bafter|\bau-delà\s+d[eu']?|\bnach|\bmás\s+allá\s+d[el]|\boltre)\s+(?:the\s+)?"
-    r"(?:[\w-]+\s+){0,4}?(?:of\s+|du\s+|de\s+)?$"
-    # the Dutch "na" right before the date only: the Portuguese "na" is "in the" ("ainda na primeira")
-    r"|\bna\s+(?:het\s+|de\s+)?$",
+# "approval in September is unlikely": judged unlikely right after the date
+UNLIKELY_AFTER = re.compile(
+    r"\W*(?:is|are|seems?|looks?|appears?|remains?|è|est|ist|es|é|lijkt|parece|sembra|semble|scheint)?\s*"
+    r"(?:\w+\s+){0,2}?(?:unlikely|improbab\w*|unwahrscheinlich|peu\s+probable|poco\s+probable|improvável|"
+    r"onwaarschijnlijk)(?!\w)",
     re.IGNORECASE,
 )
+
+BEYOND_BEFORE = re.compile(
+    r"(?:\bbeyond|\bpast|\bafter|\bau-delà\s+d[eu']?|\bnach|\bmás\s+allá\s+d[el]|\boltre)\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,4}?(?:of\s+|du\s+|de\s+)?$",
+    re.IGNORECASE,
+)
+# The Dutch "na" (after) right before a date that opens with a number or an article ("na 2026", "na het derde
+# kwartaal"); the Portuguese "na" ("ainda na primeira quinzena") is "in the"
+DUTCH_AFTER_BEFORE = re.compile(r"\bna\s+$", re.IGNORECASE)
+DUTCH_AFTER_DATE = re.compile(r"(?:\d|het\b|de\b)", re.IGNORECASE)
 
 # Where one clause ends and another starts, for finding the cue that governs a date.
 CLAUSE_BREAK = re.compile(

@@ -204,6 +204,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"aplazad|retrasad|pospuest|adiad|postergad)\w*\s+(?:\w+\s+)?(?:de|von|van|dal|da|desde|del)\s+"
         rf"(?:19|20)\d{{2}}\s+(?:à|a|au|al|ao|para|auf|naar|nach|tot)\s+{_YEAR}(?![\w-])",
     ),
+    # the German and Dutch verb after: "von 2025 auf 2026 verschoben", "van 2025 naar 2026 uitgesteld"
+    (
+        "year_moved_after",
+        rf"(?:von|van)\s+(?:19|20)\d{{2}}\s+(?:auf|naar|tot)\s+{_YEAR}(?=\s+(?:verschoben|verlegt|uitgesteld|verschoven))",
+    ),
     ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
     # "2026: EU launch": a calendar or list line headed by a year
     ("year_label", r"(?<![\w.,/-])(?P<y>(?:19|20)\d{2})(?=\s*:\s)"),

@@ -244,7 +244,8 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
         first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
         # "Die Rekrutierung soll bis Mitte 2026 abgeschlossen sein": the cue's words stand either side of the
         # date, in one clause
-        kind = kind or _kind_in(first_after) or _kind_in(f"{_clauses_back(before)[0]} {first_after}")
+        # (both sides at once first: "vraagt volgende maand om groen licht" asks for approval, a filing)
+        kind = kind or _kind_in(f"{_clauses_back(before)[0]} {first_after}") or _kind_in(first_after)
         ahead = _tense_in(first_after) if ahead is None else ahead
         financial = financial or bool(cues.FINANCIAL.search(first_after))
     if kind is None and ahead and earlier:
@@ -397,12 +398,17 @@ class Extractor:
             return None
         # a denied plan: "does not expect to file in 2026"; in verb-final languages the denial follows the
         # date: "2026년 출시 계획이 없다"
-        if _denied(_clauses_back(before)[0] if before.strip() else after_text[:60]) or (
-            _VERB_FINAL_SCRIPT.search(sentence) and cues.NEGATED_AFTER.search(after_text[:40])
+        if (
+            _denied(_clauses_back(before)[0] if before.strip() else after_text[:60])
+            or (_VERB_FINAL_SCRIPT.search(sentence) and cues.NEGATED_AFTER.search(after_text[:40]))
+            or cues.UNLIKELY_AFTER.match(after_text)
         ):
             return None
         window = mention.window
-        if window is not None and cues.BEYOND_BEFORE.search(before):
+        beyond = cues.BEYOND_BEFORE.search(before) or (
+            cues.DUTCH_AFTER_BEFORE.search(before) and cues.DUTCH_AFTER_DATE.match(masked, mention.start)
+        )
+        if window is not None and beyond:
             window = after(window)
         if window is not None and ref.today is not None and window.end < ref.today:
             return None  # over at the item's date: history, not guidance

@@ -299,7 +299,7 @@ GERMAN = Lexicon(
         r"\w*antrag\s+auf",
         r"\w*zulassungsantrag",
         r"beantrag\w*",
-        r"bitte\w*\s+um\s+(?:die\s+)?(?:\w+\s+)?(?:zulassung|grünes\s+licht)",
+        r"bitte\w*\s+(?:\w+\s+){0,3}?um\s+(?:die\s+)?(?:\w+\s+)?(?:zulassung|grünes\s+licht)",
         r"antrag\s+(?:\w+\s+){0,8}(?:zu\s+)?stellen",
     ),
     readout=(r"\w*ergebnisse|\w*daten", r"\w*resultate|zwischenanalyse|auswertung"),

@@ -49,7 +49,7 @@ SPANISH = Lexicon(
         r"solicitar\s+la\s+aprobación",
         # "la presentación a registro en la FDA", "pide luz verde"
         r"presentaci[oó]n\s+(?:a|de|del)\s+(?:registro|solicitud|expediente|dossier)|presentar\s+a\s+registro|"
-        r"pid\w*\s+(?:la\s+)?luz\s+verde",
+        r"p[ei]d\w*\s+(?:la\s+)?luz\s+verde",
         r"(?:solicit|ped|tramit)\w*\s+(?:la\s+|el\s+)?(?:autorización|registro|aprobación|comercialización)",
         r"solicitud\s+de\s+registro",
         r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
