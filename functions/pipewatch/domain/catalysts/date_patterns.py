@@ -116,7 +116,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # "a primeira quinzena de maio", "la seconde quinzaine de mars", "the first half of May": half a month
     (
         "half_month",
-        rf"(?P<hm>first|second|primeira|segunda|primera|première|premiere|deuxième|seconde|prima|seconda)\s+"
+        rf"(?<!\w)(?P<hm>first|second|primeira|segunda|primera|première|premiere|deuxième|seconde|prima|seconda)\s+"
         rf"(?:quinzena|quincena|quinzaine|quindicina|half)\s+(?:of\s+|de\s+|d'|du\s+|di\s+)?(?P<mon>{_MONTHS})\b"
         rf"(?:,?\s+(?:de\s+|of\s+)?{_YEAR}(?!\d))?",
     ),
@@ -167,6 +167,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         + _YEAR
         + r")?",
     ),
+    # "the first months of 2026" (early), "gli ultimi mesi del 2026" (late)
+    (
+        "months_of_year",
+        rf"(?<!\w)(?:(?P<first>{v.FIRST_MONTHS})|{v.LAST_MONTHS})\s+{_YEAR_SLOT}",
+    ),
     ("mid_year", r"(?P<midword>mid[\s-]?year|mi-année|mitte\s+des\s+jahres|metà\s+anno|mediados\s+de\s+año)"),
     (
         "later_this_year",
@@ -200,14 +205,14 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # "décalée de 2019 à 2020", "verschoben von 2025 auf 2026", "aplazada de 2025 a 2026": moved to the second
     (
         "year_moved",
-        r"(?:décal|report|repouss|retard|verschob|verschoben|uitgesteld|verschoven|rinviat|posticipat|slittat|"
+        r"(?<!\w)(?:décal|report|repouss|retard|verschob|verschoben|uitgesteld|verschoven|rinviat|posticipat|slittat|"
         r"aplazad|retrasad|pospuest|adiad|postergad)\w*\s+(?:\w+\s+)?(?:de|von|van|dal|da|desde|del)\s+"
         rf"(?:19|20)\d{{2}}\s+(?:à|a|au|al|ao|para|auf|naar|nach|tot)\s+{_YEAR}(?![\w-])",
     ),
     # the German and Dutch verb after: "von 2025 auf 2026 verschoben", "van 2025 naar 2026 uitgesteld"
     (
         "year_moved_after",
-        rf"(?:von|van)\s+(?:19|20)\d{{2}}\s+(?:auf|naar|tot)\s+{_YEAR}(?=\s+(?:verschoben|verlegt|uitgesteld|verschoven))",
+        rf"(?<!\w)(?:von|van)\s+(?:19|20)\d{{2}}\s+(?:auf|naar|tot)\s+{_YEAR}(?=\s+(?:verschoben|verlegt|uitgesteld|verschoven))",
     ),
     ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
     # "2026: EU launch": a calendar or list line headed by a year
