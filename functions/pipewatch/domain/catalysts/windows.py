@@ -411,8 +411,9 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
     if name == "year_mod":
         return _period(ref, year, 1, 12, modifier=mod or "early", fiscal=fiscal, named="year")
     if name == "months_of_year":
-        part: Modifier = "early" if g.get("first") else "late"
-        return _period(ref, year, 1, 12, modifier=part, fiscal=fiscal, named="year")
+        return _period(
+            ref, year, 1, 12, modifier="early" if g.get("first") else "late", fiscal=fiscal, named="year"
+        )
     if name == "cjk_mod":
         word = g.get("cmod") or g.get("cmod2") or "말"
         cmod = v.CJK_YEAR_MODIFIERS.get(word, v.CJK_YEAR_MODIFIERS.get(word[-1], "end"))
