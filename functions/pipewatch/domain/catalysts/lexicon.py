@@ -103,6 +103,8 @@ ENGLISH = Lexicon(
         r"(?:enrol?lment|recruitment|accrual)",
         r"(?:enrol\w*|randomi[sz]\w*|recruit\w*)\s+(?:the\s+|its\s+)?(?:final|last)\s+(?:patient|participant|subject)",
         r"last\s+patient\s+(?:in|enrolled|randomi[sz]ed|dosed|first\s+visit)",
+        # clinical-operations milestones in pipeline tables: LPI (last patient in)
+        r"lpi\b",
         # "the last patient is expected to be randomized": the verb a few words on
         r"last\s+(?:patient|participant|subject)s?\s+(?:is\s+|are\s+|will\s+be\s+|to\s+be\s+)?(?:\w+\s+){0,3}?"
         r"(?:enrolled|randomi[sz]ed|recruited|screened)",
@@ -114,6 +116,7 @@ ENGLISH = Lexicon(
         r"primary\s+completion",
         r"complete\s+the\s+(?:study|trial)",
         r"last\s+(?:patient|participant|subject)\s+(?:out|last\s+visit)|study\s+close[\s-]?out",
+        r"lpo\b|lplv\b",
         r"(?:expected|anticipated|scheduled|planned|estimated|due|set)\s+to\s+(?:be\s+)?complet(?:e|ed)\b"
         r"(?!\s+(?:the\s+|its\s+)?(?:enrol|recruit|dosing|submission|filing|rolling|enrollment))",
         rf"{TRIAL}[^.;]{{0,60}}?\b(?:to\s+complete|to\s+conclude|completion)\b(?!\s+(?:of\s+)?(?:enrol|recruit))",
@@ -134,6 +137,7 @@ ENGLISH = Lexicon(
         r"screened|visit)",
         r"(?:dose|dosing|treat\w*|enrol\w*|randomi[sz]\w*)\s+(?:of\s+)?(?:the\s+|its\s+)?first\s+(?:patients?|subjects?)",
         r"first[\s-]in[\s-]human",
+        r"fpi\b|fpfv\b",
         r"initiation\s+of",
         r"(?:study|trial)\s+start",
     ),

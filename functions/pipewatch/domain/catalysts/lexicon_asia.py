@@ -6,7 +6,8 @@ from __future__ import annotations
 from pipewatch.domain.catalysts.lexicon import Lexicon
 
 CHINESE = Lexicon(
-    enrollment_complete=(r"入组[^。，,]{0,8}?完成|完成入组|完成(?:全部)?(?:患者|受试者)?入组",),
+    # (招募: recruitment, "患者招募预计于2026年完成")
+    enrollment_complete=(r"(?:入组|招募)[^。，,]{0,8}?完成|完成(?:全部)?(?:患者|受试者)?(?:入组|招募)",),
     trial_completion=(r"(?:试验|研究)[^。，,]{0,8}?完成|完成(?:全部)?(?:临床)?(?:试验|研究)",),
     trial_start=(r"启动|开始入组|首例(?:患者)?(?:入组|给药)|开展",),
     decision=(

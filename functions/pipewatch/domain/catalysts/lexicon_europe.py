@@ -265,7 +265,8 @@ GERMAN = Lexicon(
         r"rekrutierung\s+abgeschlossen",
         r"(?:abschließen|abschliessen)\s+(?:die\s+)?\w*rekrutierung",
         r"\w*rekrutierung\s+(?:\w+\s+)?abschließen",
-        r"(?:\w*rekrutierung|einschluss|patienteneinschluss)\b[^.;]{0,40}?\b(?:abgeschlossen|abschließen|"
+        # (die Aufnahme von Patienten: enrolment)
+        r"(?:\w*rekrutierung|einschluss|patienteneinschluss|aufnahme\s+(?:von|der)\s+\w+)\b[^.;]{0,40}?\b(?:abgeschlossen|abschließen|"
         r"abschliessen|beendet|vollständig)",
         r"letzte[nr]?\s+patient",
     ),

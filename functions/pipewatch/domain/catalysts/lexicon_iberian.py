@@ -9,7 +9,8 @@ SPANISH = Lexicon(
     enrollment_complete=(
         r"reclutamiento\s+complet",
         r"(?:concluir|completar|terminar|finalizar)\s+(?:el\s+)?(?:reclutamiento|inscripción)",
-        r"(?:reclutamiento|inclusión|inscripción)\b[^.;]{0,40}?\b(?:complet|conclu|finaliz|termin)\w*",
+        # (enrolamiento: Latin-American usage)
+        r"(?:reclutamiento|inclusión|inscripción|enrolamiento)\b[^.;]{0,40}?\b(?:complet|conclu|finaliz|termin)\w*",
         r"último\s+paciente",
     ),
     trial_completion=(
