@@ -46,6 +46,31 @@ _MOVED_TO = "(?:" + "|".join(
                                  "deferred", "extended", "rescheduled", "slid")
 ) + ")to"  # fmt: skip
 
+# a range's link right after a year: fixed-width lookbehinds, one per link word
+_AFTER_YEAR_LINK = (
+    "(?:"
+    + "|".join(
+        rf"(?<=\d{{4}}{link})"
+        for link in (
+            " or ",
+            " to ",
+            " and ",
+            "-",
+            "–",
+            " ou ",
+            " o ",
+            " oder ",
+            " bis ",
+            " of ",
+            " tot ",
+            " e ",
+            " y ",
+            " à ",
+        )
+    )
+    + ")"
+)
+
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])"),
     # registry months: "Primary Completion (Estimated): 2026-12"
@@ -59,7 +84,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # "6~7月", "6월~7월": a span of months
     (
         "cjk_month_range",
-        rf"(?:{_CJK_YEAR})?(?P<m>1[0-2]|0?[1-9])\s*[月월]?\s*[~～\-–至到]\s*(?P<m2>1[0-2]|0?[1-9])\s*[月월]",
+        rf"(?:{_CJK_YEAR})?(?P<m>1[0-2]|0?[1-9])\s*[月월]?\s*[~～〜\-–至到]\s*(?P<m2>1[0-2]|0?[1-9])\s*[月월]",
     ),
     (
         "cjk_month",
@@ -217,6 +242,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("cy", r"(?<![\w-])cy\s*'?(?P<y>(?:19|20)\d{2})(?![\w-])"),
     # "2026: EU launch": a calendar or list line headed by a year
     ("year_label", r"(?<![\w.,/-])(?P<y>(?:19|20)\d{2})(?=\s*:\s)"),
+    # the second year of "in 2026 or 2027", "2026-2027", "2026 bis 2027" (find_mentions merges the range)
+    ("year_after_link", _AFTER_YEAR_LINK + r"(?P<y>(?:19|20)\d{2})(?![\w-])"),
     # "eyeing a 2027 launch", "its 2026 filing": a year that qualifies the noun after it
     ("year_attributive", rf"(?<![\w-])(?:an?|its|their|our)\s+{_YEAR}(?=\s+[A-Za-z])"),
     (

@@ -86,7 +86,7 @@ ENGLISH = Lexicon(
         r"(?:submission|filing)s?\s+(?:is|are)\s+(?:\w+\s+){0,2}to\s+(?:begin|start|commence)",
     ),
     enrollment_complete=(
-        r"fully\s+(?:enrolled|recruited|accrued|randomi[sz]ed)",
+        r"fully\s+(?:enrol\w*|recruit\w*|accru\w*|randomi[sz]\w*)",
         r"(?:final|last)\s+(?:patient|participant|subject)s?\s+(?:\w+\s+){0,3}?(?:enrolled|randomi[sz]ed|recruited)",
         r"full\s+(?:enrol?lment|recruitment)",
         r"(?:complete|completed|completing|completion\s+of|finish|finishing)\s+(?:patient\s+)?"
@@ -237,7 +237,7 @@ ENGLISH = Lexicon(
         r"(?:with|from)\s+(?:the\s+)?(?:u\.s\.\s+)?(?:fda|ema|pmda|nmpa|mhra|regulator\w*|agency|health\s+authorit\w*)",
         r"(?:discuss|meet|engage|consult|align)\w*\s+(?:\w+\s+){0,4}?with\s+(?:the\s+)?(?:u\.s\.\s+)?"
         r"(?:fda|ema|pmda|nmpa|mhra|regulators?|agency|health\s+authorit\w*)",
-        r"regulatory\s+(?:feedback|guidance|alignment|clarity|input|interactions?|meetings?)",
+        r"regulatory\s+(?:feedback|guidance|alignment|clarity|input|interactions?|meetings?|update|path(?:way)?\s+update)",
         r"(?:fda|ema|agency|regulator)(?:'s|’s)?\s+(?:feedback|guidance|input|response|minutes|views?)",
         # the same in the other Latin-script languages: "feedback de la FDA", "Rückmeldung der FDA"
         r"(?:feedback|riscontro|indicazioni|orientations?|rückmeldung|respuesta|retorno|parecer|terugkoppeling)\s+"

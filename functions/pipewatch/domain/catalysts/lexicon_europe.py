@@ -58,7 +58,7 @@ FRENCH = Lexicon(
     readout=(r"résultats?|données", r"lecture", r"analyse\s+(?:intermédiaire|principale|finale)"),
     # "autorisation de mise sur le marché" is the approval, not the launch
     launch=(
-        rf"lancement|lancer|{NOT_AN_AUTHORISATION}commercialis\w*",
+        rf"lancement|lancer|lancée?s?|{NOT_AN_AUTHORISATION}commercialis\w*",
         r"(?<!autorisation de )mise\s+sur\s+le\s+marché|mettre\s+sur\s+le\s+marché",
         r"arrivée\s+sur\s+le\s+marché|disponib\w*\s+en\s+pharmacie",
         # "devrait être disponible en France": a product made available (data are a readout, ranked higher)
@@ -137,9 +137,9 @@ DUTCH = Lexicon(
         # "vraagt volgende week om groen licht": asks for approval
         r"vra\w*\s+(?:\w+\s+){0,4}?om\s+(?:\w+\s+)?(?:groen\s+licht|goedkeuring|toelating|handelsvergunning|registratie)",
     ),
-    readout=(r"\w*resultaten|gegevens", r"uitlezing|uitslag|topline", r"data"),
+    readout=(r"\w*resultaten|gegevens|uitkomsten", r"uitlezing|uitslag|topline", r"data"),
     launch=(
-        r"commercialisatie|lancering|lanceren|introductie",
+        r"commercialisatie|lancering|lanceren|gelanceerd|introductie",
         r"op\s+de\s+markt\s+(?:brengen|komen|gebracht)",
         # "komt volgend jaar op de markt": the verb before the date, the market after it
         r"op\s+de\s+(?:\w+\s+)?markt|marktintroductie|in\s+de\s+handel|beschikbaar\s+in\s+de\s+apotheek",
@@ -222,7 +222,7 @@ ITALIAN = Lexicon(
     readout=(r"risultati|dati|esiti", r"analisi\s+(?:ad\s+interim|intermedia|primaria|finale)"),
     # "autorizzazione alla commercializzazione" is the approval, not the launch
     launch=(
-        r"lancio",
+        r"lancio|lanciat[oaie]",
         rf"lanciare|lancer\w*|{NOT_AN_AUTHORISATION}commercializza\w*",
         r"arriv\w*\s+(?:sul\s+mercato|in\s+farmacia)|sul\s+mercato",
         r"(?:sarà|saranno|essere)\s+disponibil[ei]|disponibile\s+in\s+(?:italia|farmacia|europa)|in\s+vendita",
@@ -249,7 +249,6 @@ ITALIAN = Lexicon(
     ),
     past=(
         r"sono\s+stati|è\s+stat[oa]|ha\s+ricevuto|ricevuto|ha\s+ottenuto",
-        r"lanciat[oa]",
         r"(?:ha|hanno)\s+(?:annunciato|presentato|completato|avviato|depositato|pubblicato)",
     ),
     financial=(

@@ -59,10 +59,10 @@ SPANISH = Lexicon(
         # ("somet\w*" alone would read the English "sometime" as a filing)
         r"somet(?:e|er|erá|erán|erse|ido|ida|idos|idas|imiento|iendo|ió|ieron|emos)\b|expediente\s+(?:de\s+registro|regulatorio)|registrar\s+(?:el|su)\s+(?:fármaco|medicamento)",
     ),
-    readout=(r"resultados|datos", r"análisis\s+(?:intermedio|interino|primario|final)"),
+    readout=(r"resultados|datos|hallazgos", r"análisis\s+(?:intermedio|interino|primario|final)"),
     # "autorización de comercialización" is the approval, not the launch
     launch=(
-        r"lanzamiento|lanzar",
+        r"lanzamiento|lanzar|lanzad[oa]s?",
         rf"{NOT_AN_AUTHORISATION}comercializa\w*",
         r"(?:llegada|salida|lleg\w*)\s+(?:al\s+mercado|a\s+las\s+farmacias)",
         r"(?:estará|estarán|estar|esté)\s+disponibles?|disponible\s+en\s+(?:las\s+)?farmacias|a\s+la\s+venta",
@@ -143,7 +143,7 @@ PORTUGUESE = Lexicon(
     readout=(r"resultados|dados", r"análise\s+(?:interina|intermediária|primária|final)"),
     # "autorização de comercialização" is the approval, not the launch
     launch=(
-        r"lançamento|lançar",
+        r"lançamento|lançar|lançad[oa]s?",
         rf"{NOT_AN_AUTHORISATION}comercializa\w*",
         r"(?:chegada|cheg\w*)\s+(?:ao\s+mercado|às\s+farmácias)",
         r"(?:estará|estarão|estar|esteja)\s+disponíve(?:l|is)|disponível\s+(?:no\s+brasil|nas\s+farmácias)|à\s+venda",

@@ -221,7 +221,7 @@ MID = (
 )
 LATE = r"late|late\s+in|later\s+in|fin\s+de\s+l'automne|tardo|laat\s+in|later\s+in\s+het"
 END = (
-    r"end\s+of|the\s+end\s+of|end-|by\s+the\s+end\s+of|by\s+end\s+of|by\s+end-|year-end|"
+    r"end\s+of|the\s+end\s+of|end-|by\s+the\s+end\s+of|by\s+end\s+of|by\s+end-|year-end|the\s+close\s+of|"
     r"fin|fin\s+d[eu']?|à\s+la\s+fin\s+d[eu']?|la\s+fin\s+d[eu']?|eind|einde\s+van|"
     r"fine|fine\s+del|entro\s+la\s+fine\s+del|ende|bis\s+ende|"
     r"finales\s+de|a\s+finales\s+de|final\s+de|fim\s+de|fim|no\s+final\s+de|até\s+o\s+final\s+de|até\s+o\s+fim\s+de|"

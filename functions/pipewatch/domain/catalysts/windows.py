@@ -454,6 +454,7 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         "year_label",
         "year_moved",
         "year_moved_after",
+        "year_after_link",
     ):
         if name == "cjk_year" and g.get("within"):
             year = ref.today.year if ref.today else None
