@@ -72,7 +72,7 @@ NEGATED = re.compile(
     r"niet|geen|não)(?!\w)(?!\s+(?:later|longer|earlier|only|nur|seulement|later\s+dan|affect|impact|change|alter))|不会|不再|没有计划|しない|予定はない|"
     # Spanish and Italian "no"/"non" only before a verb of planning (alone, "no" is too many other things)
     r"(?<!\w)(?:no|non)\s+(?=(?:prevé|prevede|espera|planea|tiene|intende|pretende|è|está|si|ha|hay|c'è|ci\s+sono|"
-    # a denied future or ability: "non sarà in grado di approvare a gennaio", "no podrá lanzarlo en 2026"
+    # a denied future or ability: "non riuscirà ad approvarlo a marzo", "no podrá lanzarlo en 2026"
     r"sarà|saranno|será|serán|potrà|potranno|podrá|podrán|riuscirà|llegará|arriverà|estará|estarán)\b)|"
     # a statement judged unlikely is no guidance: "approval in January is unlikely"
     r"(?<!\w)(?:unlikely|improbab\w*|unwahrscheinlich|peu\s+probable|poco\s+probable|improvável|onwaarschijnlijk)(?!\w)",
@@ -81,7 +81,7 @@ NEGATED = re.compile(
 # Verb-final languages deny after the statement: "출시 계획이 없다", "発売する予定はない", "暂无上市计划"
 NEGATED_AFTER = re.compile(
     r"계획[이은]?\s*없|예정[이은]?\s*없|하지\s*않|予定はな|計画はな|予定はありません|暂无|无计划|未计划|不计划|"
-    # judged hard or impossible: "8월 출시가 어려울 전망", "年内上市难以实现", "年内の承認は難しい"
+    # judged hard or impossible: "9월 발매는 힘들 것", "年内上市难以实现", "年内の承認は難しい"
     r"어려울|어렵|불가능|힘들|难以|无法|不太可能|難しい|困難|見送"
 )
 
@@ -97,8 +97,8 @@ SUPERSEDED_BEFORE = re.compile(
     r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:expected|anticipated|planned|scheduled|guided)(?:\s+for)?|"
     r"\bnon\s+plus(?:\s+\w+){0,5}|\bau\s+lieu\s+d[eu']?|\bplutôt\s+qu[e']|\bin\s+plaats\s+van|\binvece\s+(?:che|di)|"
     r"\bstatt|\banstatt|\ben\s+lugar\s+de|\bem\s+vez\s+de|\bno\s+longer(?:\s+\w+){0,4}|"
-    # an initial or earlier expectation, now replaced: "delayed from an initial expectation in", "que
-    # nous attendions pour", "expectativa inicial era de que ... no", "ursprünglich für"
+    # an initial or earlier expectation, now replaced: "pushed back from an initial estimate of", "que
+    # le marché attendait au", "a expectativa inicial era março", "ursprünglich für"
     r"\b(?:from\s+)?(?:an?\s+|the\s+|its\s+)?(?:initial|original|earlier|previous|prior)\s+(?:expectation|estimate|"
     r"target|timeline|guidance|plan)s?(?:\s+(?:of|for))?|\binitially(?:\s+\w+){0,3}|"
     r"\b(?:initialement|inicialmente|inizialmente|ursprünglich|aanvankelijk|oorspronkelijk)(?:\s+\w+){0,3}|"
@@ -114,7 +114,7 @@ SUPERSEDED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-# "as of September 30, 2025", a dateline "27 January 2023 - argenx today announced" ("prevista per il 29
+# "as of September 30, 2025", a dateline "27 January 2023 - argenx today announced" ("prevista per il 30
 # dicembre" is a schedule, not an "as of")
 AS_OF_BEFORE = re.compile(
     r"(?:\bas\s+(?:of|at)|\bstand|\bdated|\bau\s+\d|"
@@ -128,7 +128,7 @@ AS_OF_BEFORE = re.compile(
 CONDITION = re.compile(
     r"\s*(?:assuming|subject\s+to|pending|provided\s+(?:that\s+)?|if|upon|suponiendo|supuesta|sujet[oa]\s+a|"
     r"a\s+reserva\s+de|sous\s+réserve\s+d(?:e|u|')|en\s+supposant|si|vorbehaltlich|falls|sofern|unter\s+der\s+voraussetzung|"
-    r"supponendo|qualora|nel\s+caso|salvo|assumindo|supondo|caso|desde\s+que|mits|indien|op\s+voorwaarde)\b",
+    r"supponendo|qualora|nel\s+caso|en\s+caso\s+de|au\s+cas\s+où|im\s+falle|salvo|assumindo|supondo|caso|desde\s+que|mits|indien|op\s+voorwaarde)\b",
     re.IGNORECASE,
 )
 DATELINE_AFTER = re.compile(r"^\s*(?:[-–—/]|\(|:\s*[A-Z]|,?\s*/?PRNewswire|,?\s*\(?GLOBE)", re.IGNORECASE)

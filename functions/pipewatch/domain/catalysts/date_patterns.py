@@ -227,7 +227,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         rf"(?<![\w-])(?:{v.YEAR_PREPOSITIONS}|{_MOVED_TO})\s+(?:the\s+)?(?:year\s+)?(?:(?P<cy>cy)\s*)?{_YEAR}"
         r"(?![\w-])",
     ),
-    # "décalée de 2019 à 2020", "verschoben von 2025 auf 2026", "aplazada de 2025 a 2026": moved to the second
+    # "repoussée de 2025 à 2026", "verschoben von 2025 auf 2026", "aplazada de 2025 a 2026": moved to the 2nd
     (
         "year_moved",
         r"(?<!\w)(?:décal|report|repouss|retard|verschob|verschoben|uitgesteld|verschoven|rinviat|posticipat|slittat|"

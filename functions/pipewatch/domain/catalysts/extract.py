@@ -213,7 +213,7 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
     financial = False
     if verb_final:
         # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data;
-        # and its tense: in "지난해 허가를 신청하고 연내 승인을 기대" the past verb before the date is
+        # and its tense: in "<작년에 신청했다> <date> <허가 기대>" the past verb before the date is
         # another event's
         kind, financial = _kind_after(after_text)
         ahead = _tense_in(next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), ""))
@@ -221,7 +221,7 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
         if ahead is None:
             ahead = _tense_in(clause)
         if kind is None and not cues.CONDITION.match(clause):
-            # (a condition names another event: "the launch, assuming FDA approval, could come in 2023")
+            # (a condition names another event: "the launch, assuming FDA approval, could come in 2026")
             financial = financial or bool(cues.FINANCIAL.search(clause))
             kind = _kind_in(clause) if index == 0 else _kind_not_recounted(clause)
         if kind is not None and ahead is not None:

@@ -56,7 +56,7 @@ KOREAN = Lexicon(
         r"첫\s*(?:환자|피험자)\s*(?:투여|등록|모집)|투여\s*개시",
         r"(?:환자\s*)?(?:모집|등록)\s*(?:을\s*)?(?:개시|시작)",
     ),
-    # "품목허가 결과가 나올": the approval's outcome, not trial results
+    # "허가 결과 발표": the approval's outcome, not trial results
     decision=(
         r"(?:허가|승인)\s*(?:여부|결정)|PDUFA|급여\s*(?:등재|적용|결정)|건강보험\s*적용|(?:허가|승인|심사)\s*결과",
     ),

@@ -82,7 +82,7 @@ FRENCH = Lexicon(
         r"attendu\w*|prévu\w*|prévoi\w*|planifié\w*|pourra|devrai\w*|devant|d'ici|sera|seront|vise|objectif|"
         r"désormais",
         r"pourrait|devrait|compte|envisage\w*",
-        # the conditional: "serait décalée de 2019 à 2020"
+        # the conditional: "serait repoussée de 2025 à 2026"
         r"serait|seraient",
         # the simple future: "soumettra", "publiera"
         r"\w{3,}(?:era|ira|ra)\b|\w{3,}(?:eront|iront|ront)\b",
@@ -194,7 +194,7 @@ ITALIAN = Lexicon(
     ),
     decision=(
         r"decisione(?!\s+di\s+\w+(?:are|ere|ire)\b)|data\s+limite|data\s+(?:obiettivo|di\s+azione)",
-        # the agency's answer or assessment: "il responso verrà dato", "verrà valutato entro il 12 gennaio"
+        # the agency's answer or assessment: "il responso è atteso", "sarà valutato entro marzo"
         r"responso|giudizio|esito\s+della\s+valutazione|conclusione\s+della\s+valutazione|"
         r"(?:verrà|sarà|saranno|verranno)\s+(?:\w+\s+){0,2}valutat\w*",
         r"termine\s+(?:per\s+la|della)\s+revisione",
@@ -244,6 +244,8 @@ ITALIAN = Lexicon(
         r"potrebbe|potrebbero|fissat\w*\s+(?:dalla\s+\w+\s+)?(?:al|per|a)",
         # the simple future: "richiederà", "presenteranno"
         r"\w{3,}(?:erà|irà|eranno|iranno)\b",
+        # the conditional: "inizierebbe nel 2026"
+        r"\w{3,}(?:ebbe|ebbero)\b",
         r"programmat\w*|pianificat\w*|in\s+programma|conta\s+di|punta\s+a|mira\s+a|si\s+aspetta|stima|"
         r"prossim\w*|in\s+arrivo",
     ),

@@ -90,6 +90,8 @@ SPANISH = Lexicon(
         r"prevista|podría|podrían|pudiera|pudieran|prevén|tiene\s+previsto",
         # the simple future: "presentará", "comenzarán"
         r"\w{3,}(?:ará|erá|irá|arán|erán|irán)\b",
+        # the conditional: "comenzaría en 2026"
+        r"\w{3,}(?:aría|ería|iría|arían|erían|irían)\b",
         r"expectativas?|planificad\w*|programad\w*|proyecta|contempla|prevemos|confía|apunta\s+a|próxim\w*|a\s+más\s+tardar",
     ),
     past=(
@@ -165,6 +167,8 @@ PORTUGUESE = Lexicon(
         r"devem|deverão|pode|poderá|poderão|espera\w*|previst\w*",
         # the simple future: "irá", "começará"
         r"\w{3,}(?:ará|erá|irá|arão|erão|irão)\b|irá|irão",
+        # the conditional: "começaria em 2026"
+        r"\w{3,}(?:aria|eria|iria|ariam|eriam|iriam)\b",
         r"expectativas?|programad\w*|estimad\w*|pretende\w*|tem\s+previsto|está\s+previst\w*|próxim\w*",
     ),
     past=(
