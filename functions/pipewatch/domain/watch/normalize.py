@@ -34,6 +34,7 @@ _POSSESSIVE = re.compile(r"['’ʼ`´](?=s(?![^\W_]))")  # "Roivant's" -> "Roiva
 _CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af"
 _SCRIPT_SEAM = re.compile(f"(?<=[a-z0-9])(?=[{_CJK}])|(?<=[{_CJK}])(?=[a-z0-9])")
 _NON_WORD = re.compile(r"[\W_]+")
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")  # a word character beyond ASCII
 # ASCII fast path: one bytes.translate lower-cases and turns every non-alphanumeric byte into a space.
 _ASCII_TABLE = bytes(
     byte + 32 if 65 <= byte <= 90 else byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32
@@ -70,7 +71,14 @@ def _fold(text: str) -> str:
         if _SPECIAL.search(text):
             text = text.translate(_TRANSLATE)
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", _POSSESSIVE.sub("", text)))
-        if not text.isascii():  # a script without an ASCII folding (Chinese, Greek...)
+        if not text.isascii():
+            if _NON_ASCII_WORD.search(text) is None:
+                # only punctuation and symbols beyond ASCII (’ — « »): each is a space, as on the line
+                # below (no such character lower-cases into a word character), in the ASCII path's time
+                return " ".join(
+                    text.encode("ascii", "replace").translate(_ASCII_TABLE).decode("ascii").split()
+                )
+            # a script without an ASCII folding (Chinese, Greek...)
             return _SCRIPT_SEAM.sub(" ", _NON_WORD.sub(" ", text.lower())).strip()
     data = text.encode("ascii")
     if b"'" in data:  # the replaces only change text that has an apostrophe or a backtick
