@@ -8,8 +8,10 @@ the classifier's cue index, CJK cues and landscape, every severity rule). Each r
 by `re`'s own parser and code generator; an entry is kept only if the pattern object made from it equals
 `re.compile`'s.
 
-A pattern the warm-up does not reach (a gate word's small cue regex, a source's own pattern) is compiled at
-run time as before: the table is an accelerator, never a source of truth.
+The classifier's small per-gate-word cue regexes (~1,450, of which a first invocation compiles a few dozen)
+go to the function's lazy table instead (pipewatch.regex_table.LAZY_TABLE: packed per entry, unpacked when
+`re` first misses one). A pattern neither table holds (a source's own pattern) is compiled at run time as
+before: the tables are an accelerator, never a source of truth.
 
     python -m pipewatch_local.regex_table BUILD_DIR   # make build runs it through pipewatch_local.bytecode
 """
@@ -22,7 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipewatch.regex_table import TABLE
+from pipewatch.regex_table import LAZY_TABLE, TABLE
 from pipewatch_local.bytecode import runtime_interpreter, runtime_version
 from pipewatch_local.functions import FUNCTIONS
 
@@ -51,8 +53,9 @@ READS_DOCUMENTS = ("poll", "catalyst_check")
 # Run in the recording interpreter for those: every zero-argument cached function of the loaded domain
 # modules (date_patterns.compiled, moves._move, ...: pure, by the domain's rules), their module-level
 # LazyPatterns (domain.text; tuples of them too), the catalyst cues, and the classifier's lazily built parts
-# over the packaged configuration. Not the classifier's per-gate-word cue regexes: ~1,300 of them, 3.7 MB of
-# engine code, of which a first invocation compiles a few dozen.
+# over the packaged configuration. Not the classifier's per-gate-word cue regexes: ~1,450 of them, 5 MB of
+# engine code, of which a first invocation compiles a few dozen: `lazy_patterns_of_documents` lists them for
+# the lazy table.
 WARM_UP = """
 def lazy_patterns(value, depth=0):
     if type(value).__name__ == "LazyPattern":
@@ -84,13 +87,20 @@ def warm_up():
         classifier._index, classifier._cjk, classifier._landscape
         for event in list(classifier._severity_config):
             classifier._severity_rules(event)
+
+def lazy_patterns_of_documents():
+    if "pipewatch.domain.watch.classify" not in sys.modules:
+        return []
+    from pipewatch.config import load_classifier
+
+    return sorted(load_classifier()._index.by_stem_source.values())
 """
 
 _RECORDER = (
     """
 import re, sys, time  # json only at the end: its import compiles patterns the handler's import records
 import re._compiler as compiler
-function_dir, layer_dir, module, service, out, reads_documents = sys.argv[1:7]
+function_dir, layer_dir, module, service, out, lazy_out, reads_documents = sys.argv[1:8]
 sys.path[:0] = [function_dir, layer_dir]
 recorded = {}
 _compile = compiler.compile
@@ -108,17 +118,24 @@ __import__(module)
 from pipewatch.handlers import _defaults
 built = getattr(_defaults, service)()
 getattr(built, "current", lambda: built)()
+lazy = []
 if reads_documents == "yes":
     warm_up()
+    lazy = [p for p in lazy_patterns_of_documents() if (p, 0) not in recorded]
 compiler.compile = _compile
 from pipewatch import regex_table
 
 entries = [e for e in (regex_table.compile_entry(p, f) for p, f in recorded) if e is not None]
 with open(out, "wb") as handle:
     handle.write(regex_table.serialize(entries))
+lazy_entries = [e for e in (regex_table.compile_entry(p) for p in lazy) if e is not None]
+if lazy_entries:
+    with open(lazy_out, "wb") as handle:
+        handle.write(regex_table.serialize_lazy(lazy_entries))
 import json
 print("@@TABLE@@" + json.dumps({"recorded": len(recorded), "entries": len(entries),
-                                "seconds": sum(recorded[p[:2]] for p in entries)}))
+                                "seconds": sum(recorded[p[:2]] for p in entries),
+                                "lazy": len(lazy_entries)}))
 """
 )
 
@@ -129,13 +146,14 @@ def record_function(
     """Write the table of one function (its data directory); returns what was recorded and kept. The layer
     is the build's own unless `layer_dir` names another (a host build's, for an arm64 build)."""
     function_dir = build_dir / function_dir_name
-    out = function_dir / "pipewatch" / "data" / TABLE
-    out.unlink(missing_ok=True)  # an earlier table would answer the compiles the recorder must see
+    out, lazy_out = (function_dir / "pipewatch" / "data" / name for name in (TABLE, LAZY_TABLE))
+    for table in (out, lazy_out):
+        table.unlink(missing_ok=True)  # an earlier table would answer the compiles the recorder must see
     interpreter = runtime_interpreter(runtime_version())
     done = subprocess.run(  # noqa: S603 - our interpreter, our recorder, the build's own paths
         [interpreter, "-S", "-E", "-s", "-B", "-c", _RECORDER, str(function_dir),
          str(layer_dir or build_dir / LAYER / "python"), f"pipewatch.handlers.{module}", service, str(out),
-         "yes" if module in READS_DOCUMENTS else "no"],
+         str(lazy_out), "yes" if module in READS_DOCUMENTS else "no"],
         capture_output=True,
         text=True,
         env={"PATH": os.environ.get("PATH", "/usr/bin"), **OFFLINE_ENV},
@@ -171,7 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pipewatch regex table: {exc}", file=sys.stderr)
         return 1
     for function, summary in summaries.items():
-        print(f"{function}: {summary['entries']:.0f} of {summary['recorded']:.0f} patterns precompiled")
+        print(
+            f"{function}: {summary['entries']:.0f} of {summary['recorded']:.0f} patterns precompiled, "
+            f"{summary.get('lazy', 0):.0f} in the lazy table"
+        )
     return 0
 
 

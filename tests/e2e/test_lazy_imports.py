@@ -37,6 +37,9 @@ NEVER_AT_IMPORT = {
     ],
     "poll": [
         "aws_xray_sdk",
+        "aws_lambda_powertools.utilities.batch",  # ~60 ms with asyncio: handlers/_sqs_batch.py answers SQS
+        "aws_lambda_powertools.utilities.data_classes",
+        "asyncio",
         "aws_lambda_powertools.utilities.parser",
         "feedparser",
         "pipewatch.services.poll",

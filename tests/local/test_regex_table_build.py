@@ -5,6 +5,7 @@ and a fresh interpreter importing the handler finds them compiled: `re` compiles
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import shutil
@@ -43,6 +44,16 @@ def test_given_the_poll_then_its_table_holds_the_date_and_cue_patterns(poll_buil
         assert cache[(str, pattern.pattern, int(re.IGNORECASE))] == pattern
 
 
+def test_given_the_poll_then_its_lazy_table_holds_every_cue_word_regex_of_the_classifier(
+    poll_build: Path,
+) -> None:
+    from pipewatch.config import load_classifier
+
+    lazy = poll_build / "PollFunction" / "pipewatch" / "data" / regex_table.LAZY_TABLE
+    _, packed = marshal.loads(lazy.read_bytes())
+    assert {(source, 0) for source in load_classifier()._index.by_stem_source.values()} <= set(packed)
+
+
 def test_given_the_table_then_the_handler_and_its_first_documents_compile_no_pattern_again(
     poll_build: Path,
 ) -> None:
@@ -53,6 +64,9 @@ def test_given_the_table_then_the_handler_and_its_first_documents_compile_no_pat
         "import pipewatch.handlers.poll\n"
         "from pipewatch.domain.catalysts import date_patterns, cues\n"
         "date_patterns.compiled(); cues.KIND_CUES, cues.FORWARD\n"
+        "from pipewatch.config import load_classifier\n"  # the first documents: cue words from the lazy table
+        "load_classifier().classify('FDA approves efgartigimod after positive phase 3 results', "
+        "'The trial met its primary endpoint; the company plans to file in Japan.')\n"
         "print([p for p in compiled if isinstance(p, str)])"
     )
     function, layer = poll_build / "PollFunction", poll_build / LAYER / "python"

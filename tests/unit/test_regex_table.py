@@ -115,3 +115,56 @@ def test_given_words_of_one_length_then_the_alternation_is_the_same_text_whateve
     # the build's table is keyed by pattern text: a set's order (the string hash seed) must not show
     words = ["sept", "juin", "june", "early in", "early", "mai"]
     assert alternation(words) == alternation(list(reversed(words))) == r"early\s+in|early|juin|june|sept|mai"
+
+
+@pytest.fixture
+def plain_re_cache() -> Iterator[None]:
+    """`re`'s own cache back as it was after a test that made it a LazyCache."""
+    saved = re._cache  # type: ignore[attr-defined]
+    limit = re._MAXCACHE  # type: ignore[attr-defined]
+    yield
+    re._cache = saved  # type: ignore[attr-defined]
+    re._MAXCACHE = limit  # type: ignore[attr-defined]
+
+
+def _lazy_table(tmp_path: Path, entries: list[Any], header: object = None) -> str:
+    path = tmp_path / regex_table.LAZY_TABLE
+    written = regex_table.serialize_lazy(entries)
+    if header is not None:
+        _, packed = marshal.loads(written)
+        written = marshal.dumps((header, packed))
+    path.write_bytes(written)
+    return str(path)
+
+
+def test_given_a_lazy_table_then_re_compile_unpacks_its_pattern_on_first_use_and_compiles_nothing(
+    tmp_path: Path, plain_re_cache: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lazy = r" (?:(?P<r0>hand[ _]made[ _]lazy\w*)|(?P<r1>cue))(?= )"  # patterns nothing else compiles
+    other = r"(?P<hand_made>not[ _]in[ _]the[ _]lazy[ _]table)\d+"
+    re.purge()
+    assert regex_table.install_lazy(_lazy_table(tmp_path, [regex_table.compile_entry(lazy)])) == 1
+    from re import _compiler  # type: ignore[attr-defined]
+
+    compiled: list[str] = []
+    real_compile = _compiler.compile
+    monkeypatch.setattr(_compiler, "compile", lambda p, f=0: compiled.append(p) or real_compile(p, f))
+    found = re.compile(lazy)
+    assert compiled == []  # unpacked from the table, not compiled
+    assert found == real_compile(lazy, 0)
+    assert re.compile(lazy) is found  # kept in the cache like any compiled pattern
+    hit = found.match(" hand made lazyness ")
+    assert hit is not None and hit["r0"] == "hand made lazyness"
+    assert re.compile(other).pattern == other
+    assert compiled == [other]  # a pattern outside the table compiles as before
+
+
+def test_given_a_lazy_table_for_another_engine_or_a_missing_one_then_re_cache_stays_as_it_is(
+    tmp_path: Path, plain_re_cache: None
+) -> None:
+    entries = [regex_table.compile_entry(*HAND_MADE[1])]
+    format_, version, magic, size = regex_table.engine()
+    before = re._cache  # type: ignore[attr-defined]
+    assert regex_table.install_lazy(_lazy_table(tmp_path, entries, (format_, version, magic + 1, size))) == 0
+    assert regex_table.install_lazy(str(tmp_path / "missing.marshal")) == 0
+    assert re._cache is before  # type: ignore[attr-defined]

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
 from pipewatch.handlers import _defaults
+from pipewatch.handlers._sqs_batch import SqsRecord, partial_batch_response
 from pipewatch.handlers.schedule import ScheduleEvent
 from pipewatch.observability import logger, metrics, traced_handler
 from pipewatch.services.plan import PollTask
@@ -23,13 +21,6 @@ from pipewatch.settings import get_settings
 
 if TYPE_CHECKING:  # the service (sources, parsers, classifier, store) is imported when it is built
     from pipewatch.services.poll import PollService
-
-
-# A batch whose every task failed is still a partial response: SQS retries those messages only, and the
-# DLQ (not a function error) is where a persistently failing task surfaces. The record handler parses the
-# body: a Powertools parser model would import the parser models of every event source (~80 ms of cold
-# start) to validate one JSON field.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -40,17 +31,16 @@ def handler(
 ) -> dict[str, Any]:
     budget_seconds = get_settings().poll_budget_seconds
     if event and "Records" in event:
+        # A batch whose every task failed is still a partial response: SQS retries those messages only,
+        # and the DLQ (not a function error) is where a persistently failing task surfaces. The record
+        # handler parses the body: a Powertools parser model would import the parser models of every event
+        # source (~80 ms of cold start) to validate one JSON field.
+        def record_handler(record: SqsRecord) -> None:
+            # a body that is not a task fails this one only
+            task = PollTask.model_validate_json(record["body"])
+            (service or _defaults.poll_service()).poll_task(task, budget_seconds=budget_seconds)
 
-        def record_handler(record: SQSRecord) -> dict[str, Any]:
-            task = PollTask.model_validate_json(record.body)  # a body that is not a task fails this one only
-            outcome = (service or _defaults.poll_service()).poll_task(task, budget_seconds=budget_seconds)
-            return outcome.__dict__
-
-        return dict(
-            process_partial_response(
-                event=event, record_handler=record_handler, processor=processor, context=context
-            )
-        )
+        return dict(partial_batch_response(event, record_handler))
     request = ScheduleEvent.parse(event)
     report = (service or _defaults.poll_service()).poll(
         request.sources, source_class=request.source_class, budget_seconds=budget_seconds

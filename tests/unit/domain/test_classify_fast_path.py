@@ -1,6 +1,7 @@
 """The classifier's fast paths give exactly the results of the full paths, on the development set and on
-generated text: the matcher's gate of the case-sensitive abbreviation scan, and the event choice that checks
-a cue only when it could become the best one (and stops at the most important event)."""
+generated text: the matcher's gate of the case-sensitive abbreviation scan, the event choice that checks
+a cue only when it could become the best one (and stops at the most important event), the severity rules'
+start gates, and the normalisation of text whose only characters beyond ASCII are punctuation."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipewatch.config import load_classifier
+from pipewatch.domain.models import EventType
 from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.cues import Best as _Best
+from pipewatch.domain.watch.cues import SeverityRule
 from pipewatch.domain.watch.match import Matcher
 
 FAST = load_classifier()
@@ -34,6 +37,10 @@ class _FullClassifier(Classifier):
     def __init__(self) -> None:
         super().__init__(FAST.watchlist, FAST.taxonomy)
         self._matcher = _UngatedMatcher(FAST.watchlist)
+
+    def _severity_rules(self, event: EventType) -> list[SeverityRule]:
+        """Each rule's regex scanned from the start of the field (no start gate)."""
+        return [rule._replace(gate=None) for rule in super()._severity_rules(event)]
 
     def _cues(self, text: str, alias_spans: tuple[tuple[int, int], ...]) -> tuple[_Best | None, _Best | None]:
         strong: list[tuple[int, _Best]] = []
@@ -156,3 +163,39 @@ def test_padded_equals_normalize(text: str) -> None:
 
     assert _padded(text) == f" {normalize(text)} "
     assert _padded(text.upper()) == f" {normalize(text.upper())} "
+
+
+def test_the_severity_rules_of_the_packaged_taxonomy_have_start_gates() -> None:
+    """Else the gate test above compares nothing: most rules start with literals."""
+    rules = [rule for event in FAST._severity_config for rule in FAST._severity_rules(event)]
+    assert sum(rule.gate is not None for rule in rules) >= len(rules) - 2 >= 6
+
+
+def test_text_with_only_punctuation_beyond_ascii_normalises_as_in_the_script_path() -> None:
+    """Every character beyond ASCII that is not a word character (BMP and beyond, in steps), in hand-made
+    text: the ASCII-speed path gives what the general path (lower-case, runs of non-word characters to one
+    space, seams) gives."""
+    from pipewatch.domain.watch import normalize as n
+
+    def general(text: str) -> str:
+        return n._SCRIPT_SEAM.sub(" ", n._NON_WORD.sub(" ", text.lower())).strip()
+
+    checked = 0
+    for code in [*range(0x80, 0x10000), *range(0x10000, 0x110000, 97)]:
+        char = chr(code)
+        if (
+            0xD800 <= code <= 0xDFFF
+            or re.match(r"\w", char)
+            or char in "\u0300\u0301"
+            or n._SPECIAL.match(char)
+        ):
+            continue
+        text = f"Argenx{char}s PHASE{char}3_x {char}{char} efgartigimod {char}"
+        folded = n._COMBINING.sub(
+            "", __import__("unicodedata").normalize("NFKD", n._POSSESSIVE.sub("", text))
+        )
+        if folded.isascii() or n._NON_ASCII_WORD.search(folded):
+            continue  # another path (NFKD made it ASCII or a word character)
+        assert n._fold(text) == general(folded), hex(code)
+        checked += 1
+    assert checked > 5_000

@@ -41,6 +41,16 @@ def test_mojibake_and_trademark_residue_are_repaired() -> None:
     assert normalize("CÔTE D'IVOIRE") == "cote d ivoire"  # an Ô inside a word is a letter
 
 
+def test_trie_regex_text_is_the_factored_trie_as_written_before_its_runs_were_emitted_in_one_loop() -> None:
+    """The text is what the regex tables are keyed by: the same keys give the same text (hand-made keys;
+    the expected text is the one the recursive emitter wrote before issue 28's loop over literal runs)."""
+    keys = ["phase 3", "phase\x003b", "ph", "approv", "approval", "c.r.l", "crl", "x"]
+    assert trie_regex(keys) == r"(?:approv(?:al)?|c(?:\.r\.l|rl)|ph(?:ase(?: ?3b|\ 3))?|x)"
+    codes = ["synthomab0001", "synthomab0002", "syn\x000001", "syn\x000002"]
+    assert trie_regex(codes) == "syn(?: ?000(?:1|2)|thomab000(?:1|2))"
+    assert trie_regex([]) == "" and trie_regex(["abc"]) == "abc"
+
+
 def test_trie_regex_prefers_the_longest_key() -> None:
     regex = re.compile(f"(?:{trie_regex(['vyvgart', 'vyvgart hytrulo', 'vy'])})")
     assert regex.match("vyvgart hytrulo").group() == "vyvgart hytrulo"

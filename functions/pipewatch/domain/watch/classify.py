@@ -36,7 +36,7 @@ from pipewatch.domain.watch.cues import (
 )
 from pipewatch.domain.watch.landscape import Landscape
 from pipewatch.domain.watch.match import MAX_FIELD_CHARS, MatchResult
-from pipewatch.domain.watch.normalize import padded
+from pipewatch.domain.watch.normalize import padded, trie_regex
 from pipewatch.domain.watch.reasons import (
     agent_reason,
     configured_reasons,
@@ -49,6 +49,8 @@ from pipewatch.domain.watch.taxonomy import Taxonomy
 from pipewatch.domain.watch.watchlist import Watchlist
 
 __all__ = ["Classifier", "literal_stems"]
+
+_NORM_SOURCES = 256  # source names kept normalised (a poll reads a few dozen sources)
 
 
 class Classifier:
@@ -100,6 +102,8 @@ class Classifier:
             else None
         )
         self._reasons = configured_reasons(watchlist)
+        # A feed's name, normalised once per process, not once per item (a source name, never item text).
+        self._norm_sources: dict[str, str] = {}
 
     # ------------------------------------------------------------------- built on first use (cold start)
 
@@ -124,6 +128,7 @@ class Classifier:
                     rule.label,
                     rule.title_only,
                     rule.plan_is_event,
+                    _start_gate(rule.all_patterns()),
                 )
                 for rule in self._severity_config.get(event, ())
             ]
@@ -357,11 +362,19 @@ class Classifier:
                 hits[m.start()] = (rule.info, m.group() + text[a_start:a_end])
         return hits
 
+    def _normalised_source(self, source: str) -> str:
+        norm_source = self._norm_sources.get(source)
+        if norm_source is None:
+            if len(self._norm_sources) >= _NORM_SOURCES:
+                self._norm_sources.clear()
+            norm_source = self._norm_sources[source] = padded(source)
+        return norm_source
+
     def _event(
         self, found: MatchResult, raw_title: str, raw_summary: str, where: tuple[str, str, str]
     ) -> tuple[EventType, str]:
         doc_type, source, url = where
-        norm_source = padded(source) if source else ""  # normalised once for both source checks
+        norm_source = self._normalised_source(source) if source else ""  # for both source checks
         publication = self._publication(raw_title, raw_summary, doc_type, source, norm_source)
         if publication is not None:
             return "publication", publication
@@ -437,8 +450,12 @@ class Classifier:
 
     def _severity_hit(self, rule: SeverityRule, text: str, raw: str) -> str | None:
         if rule.regex is not None:
+            begin = 0
+            if rule.gate is not None:  # no match of the rule's regex starts before its gate's first hit
+                first = rule.gate.search(text)
+                begin = len(text) if first is None else first.start()
             hedge = self._grammar.speculation if rule.plan_is_event else self._hedge
-            for m in rule.regex.finditer(text):
+            for m in rule.regex.finditer(text, begin):
                 start = m.start()
                 if hedge is not None and hedge.search(text, max(0, start - self._window), start + 1):
                     continue
@@ -449,3 +466,15 @@ class Classifier:
             if cjk is not None:
                 return cjk.group()
         return None
+
+
+def _start_gate(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A space and one of the literals every alternative of `patterns` starts with, as one trie (see
+    `SeverityRule.gate`); None when some alternative has no literal start (then the rule has no gate)."""
+    stems: list[str] = []
+    for pattern in patterns:
+        found = literal_stems(pattern)
+        if not found:
+            return None
+        stems.extend(found)
+    return compiled(f" (?:{trie_regex(dict.fromkeys(stems))})") if stems else None

@@ -34,6 +34,7 @@ _POSSESSIVE = re.compile(r"['’ʼ`´](?=s(?![^\W_]))")  # "Roivant's" -> "Roiva
 _CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af"
 _SCRIPT_SEAM = re.compile(f"(?<=[a-z0-9])(?=[{_CJK}])|(?<=[{_CJK}])(?=[a-z0-9])")
 _NON_WORD = re.compile(r"[\W_]+")
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")  # a word character beyond ASCII
 # ASCII fast path: one bytes.translate lower-cases and turns every non-alphanumeric byte into a space.
 _ASCII_TABLE = bytes(
     byte + 32 if 65 <= byte <= 90 else byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32
@@ -70,7 +71,14 @@ def _fold(text: str) -> str:
         if _SPECIAL.search(text):
             text = text.translate(_TRANSLATE)
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", _POSSESSIVE.sub("", text)))
-        if not text.isascii():  # a script without an ASCII folding (Chinese, Greek...)
+        if not text.isascii():
+            if _NON_ASCII_WORD.search(text) is None:
+                # only punctuation and symbols beyond ASCII (’ — « »): each is a space, as on the line
+                # below (no such character lower-cases into a word character), in the ASCII path's time
+                return " ".join(
+                    text.encode("ascii", "replace").translate(_ASCII_TABLE).decode("ascii").split()
+                )
+            # a script without an ASCII folding (Chinese, Greek...)
             return _SCRIPT_SEAM.sub(" ", _NON_WORD.sub(" ", text.lower())).strip()
     data = text.encode("ascii")
     if b"'" in data:  # the replaces only change text that has an apostrophe or a backtick
@@ -115,23 +123,39 @@ def trie_regex(keys: Iterable[str]) -> str:
     for key in keys:
         node = root
         for char in key:
-            node = node.setdefault(char, {})
+            child = node.get(char)
+            if child is None:
+                child = node[char] = {}
+            node = child
         node[""] = {}
     return _emit(root)
 
 
+# A character as the trie's regex writes it (a matcher over 1,000 agents emits ~15,000 of them).
+_ESCAPED: dict[str, str] = {OPTIONAL_SPACE: " ?"}
+
+
+def _escaped(char: str) -> str:
+    escaped = _ESCAPED.get(char)
+    if escaped is None:
+        escaped = _ESCAPED[char] = re.escape(char)
+    return escaped
+
+
 def _emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    # A run of nodes with one child and no key ending there is written as its literal characters, one
+    # loop instead of a call per character; the rest as before.
+    run: list[str] = []
+    while len(node) == 1 and "" not in node:
+        ((char, node),) = node.items()
+        run.append(_escaped(char))
     ends_here = "" in node
-    branches = [
-        (" ?" if ch == OPTIONAL_SPACE else re.escape(ch)) + _emit(child)
-        for ch, child in sorted(node.items())
-        if ch
-    ]
+    branches = [_escaped(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
     if not branches:
-        return ""
+        return "".join(run)
     if len(branches) == 1:
         body = branches[0]
         if not ends_here:
-            return body
-        return f"(?:{body})?"
-    return f"(?:{'|'.join(branches)})" + ("?" if ends_here else "")
+            return "".join(run) + body
+        return f"{''.join(run)}(?:{body})?"
+    return f"{''.join(run)}(?:{'|'.join(branches)})" + ("?" if ends_here else "")
