@@ -111,7 +111,37 @@ def test_given_the_alert_service_when_built_then_its_dependencies_load_then() ->
         "dynamodb_client=object(), sns_client=object())"
     )
     wanted = ["pipewatch.services.alert", "aws_lambda_powertools.utilities.idempotency", "aws_xray_sdk"]
-    assert _loaded_after(statement, wanted) == wanted[:2]
+    assert _loaded_after(statement, wanted) == wanted[:1]
+
+
+# Loaded by the first publish, never by building the service (an invocation with nothing to send skips them).
+NEVER_AT_BUILD = {
+    "alert": [
+        "aws_lambda_powertools.utilities.idempotency",
+        "pipewatch.adapters.idempotency_store",
+        "pipewatch.domain.render.digest",
+    ],
+    "digest": ["aws_lambda_powertools.utilities.idempotency", "pipewatch.adapters.idempotency_store"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEVER_AT_BUILD))
+def test_given_a_publishing_service_when_built_then_idempotency_is_not_loaded(name: str) -> None:
+    default = by_module(name).defaults["service"]
+    statement = (
+        f"import pipewatch.handlers.{name}; from pipewatch.handlers import _defaults; _defaults.{default}()"
+    )
+    assert _loaded_after(statement, NEVER_AT_BUILD[name], _DEPLOYED_ENV) == []
+
+
+def test_given_an_idempotent_publisher_when_first_set_up_then_powertools_idempotency_loads() -> None:
+    """The move, not a removal: what a first publish does before publishing loads it."""
+    statement = (
+        "from pipewatch.adapters.idempotency import make_idempotent_publish; "
+        "make_idempotent_publish(str, table_name='t', dynamodb_client=object(), ttl_seconds=60).persistence"
+    )
+    wanted = ["aws_lambda_powertools.utilities.idempotency", "pipewatch.adapters.idempotency_store"]
+    assert _loaded_after(statement, wanted) == wanted
 
 
 # The environment a deployed function has (no AWS call is made: building a service only creates clients).
