@@ -203,15 +203,14 @@ def build_calendar_service(
     """The catalyst calendar: fed by the poll, checked daily by the catalyst-check Lambda."""
     from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.store import Store
-    from pipewatch.domain.catalysts.extract import Extractor
-    from pipewatch.services.calendar import CalendarService
+    from pipewatch.services.calendar import CalendarService, ExtractorOnFirstUse
 
     watchlist = watchlist or current_config(settings, config).watchlist
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
     table = settings.require("table_name")
     return CalendarService(
         store=CatalystStore(ddb, table),
-        extractor=Extractor(watchlist),
+        extractor=ExtractorOnFirstUse(watchlist),
         watchlist=watchlist,
         grace_days=settings.catalyst_grace_days,
         recent=Store(ddb, table),  # the daily check folds the last days' updates again

@@ -134,6 +134,33 @@ def test_given_a_publishing_service_when_built_then_idempotency_is_not_loaded(na
     assert _loaded_after(statement, NEVER_AT_BUILD[name], _DEPLOYED_ENV) == []
 
 
+# A live service reads (and imports the model of) only the configuration files it uses; the catalyst check
+# builds its extractor when it first refolds a stored update.
+NEVER_AT_LIVE_BUILD = {
+    "catalyst_check": [
+        "pipewatch.domain.ingest.sources",
+        "pipewatch.domain.watch.taxonomy",
+        "pipewatch.domain.catalysts.extract",
+        "yaml",
+    ],
+    "plan": ["pipewatch.domain.watch.taxonomy", "yaml"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEVER_AT_LIVE_BUILD))
+def test_given_a_live_service_when_built_then_unused_configuration_stays_unloaded(name: str) -> None:
+    environ = dict(_DEPLOYED_ENV)
+    for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES"):
+        environ[override] = ""
+    default = by_module(name).defaults["service"]
+    statement = (
+        f"import pipewatch.handlers.{name}; from pipewatch.handlers import _defaults; "
+        f"_defaults.{default}().current()"
+    )
+    wanted = [*NEVER_AT_LIVE_BUILD[name], "pipewatch.domain.watch.watchlist"]
+    assert _loaded_after(statement, wanted, environ) == ["pipewatch.domain.watch.watchlist"]
+
+
 def test_given_an_idempotent_publisher_when_first_set_up_then_powertools_idempotency_loads() -> None:
     """The move, not a removal: what a first publish does before publishing loads it."""
     statement = (
