@@ -120,8 +120,14 @@ NEVER_AT_BUILD = {
         "aws_lambda_powertools.utilities.idempotency",
         "pipewatch.adapters.idempotency_store",
         "pipewatch.domain.render.digest",
+        "pipewatch.domain.ingest.dedupe",  # the poll's story rules (adapters/store.py imports them there)
+        "pipewatch.services.ports",  # Protocols: annotations only
     ],
-    "digest": ["aws_lambda_powertools.utilities.idempotency", "pipewatch.adapters.idempotency_store"],
+    "digest": [
+        "aws_lambda_powertools.utilities.idempotency",
+        "pipewatch.adapters.idempotency_store",
+        "pipewatch.domain.ingest.dedupe",
+    ],
 }
 
 

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 from pipewatch.errors import PublishError, PublishInProgress
 from pipewatch.observability import NullMetrics, logger
-from pipewatch.services.ports import MetricsSink
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from pipewatch.adapters.idempotency_store import ResilientPersistenceLayer
     from pipewatch.domain.models import Alert
     from pipewatch.domain.render.digest import DigestMessage
+    from pipewatch.services.ports import MetricsSink
 
 # Waiting for a record another invocation holds in progress: poll interval, the longest wait, and the time
 # kept back for the rest of the batch.

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
 from pipewatch.observability import NullMetrics, logger
-from pipewatch.services.ports import MetricsSink
+
+if TYPE_CHECKING:
+    from pipewatch.services.ports import MetricsSink
 
 SAVE_ATTEMPTS = 5
 SAVE_BACKOFF_S = 0.05

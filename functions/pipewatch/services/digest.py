@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipewatch.domain.models import SourceState
 from pipewatch.domain.render.chat import CHAT_DIGEST_PART_BYTES
@@ -23,7 +23,9 @@ from pipewatch.domain.subscribers.records import DigestState
 from pipewatch.domain.subscribers.subscriptions import digest_due, local_digest_date
 from pipewatch.errors import PipewatchError, PublishError, PublishInProgress
 from pipewatch.observability import logger
-from pipewatch.services.ports import CatalystLister, DigestPublisher, DigestSubscriptions, DigestUpdates
+
+if TYPE_CHECKING:
+    from pipewatch.services.ports import CatalystLister, DigestPublisher, DigestSubscriptions, DigestUpdates
 
 # A digest covers at most this far back (a subscriber silent for months gets the last week, not everything).
 MAX_LOOKBACK = timedelta(days=8)
