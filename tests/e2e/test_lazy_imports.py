@@ -29,6 +29,8 @@ NEVER_AT_IMPORT = {
     ],
     "alert": [
         "aws_xray_sdk",
+        "aws_lambda_powertools.utilities.batch",  # handlers/_stream_batch.py answers the stream batch
+        "aws_lambda_powertools.utilities.data_classes",
         "aws_lambda_powertools.utilities.idempotency",
         "aws_lambda_powertools.utilities.parser",
         "pydantic",
