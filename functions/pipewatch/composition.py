@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from pipewatch.adapters.config_store import S3ConfigStore
     from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
+    from pipewatch.domain.render.digest import DigestMessage
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
     from pipewatch.services.config_admin import ConfigAdmin
@@ -337,7 +338,6 @@ def build_digest_service(
     from pipewatch.adapters.notifier import SnsNotifier
     from pipewatch.adapters.store import Store
     from pipewatch.adapters.subscriptions import SubscriptionTable
-    from pipewatch.domain.render.digest import DigestMessage
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.digest import DigestService
 

@@ -129,6 +129,10 @@ NEVER_AT_BUILD = {
         "aws_lambda_powertools.utilities.idempotency",
         "pipewatch.adapters.idempotency_store",
         "pipewatch.domain.ingest.dedupe",
+        # A run renders (and reads the calendar) only when a digest is due: most hourly runs do neither.
+        "pipewatch.domain.render.digest",
+        "pipewatch.domain.render.chat",
+        "pipewatch.domain.catalysts.calendar",
     ],
 }
 
