@@ -133,6 +133,7 @@ NEVER_AT_BUILD = {
         "pipewatch.domain.render.digest",
         "pipewatch.domain.render.chat",
         "pipewatch.domain.catalysts.calendar",
+        "pipewatch.services.ports",
     ],
 }
 
@@ -153,9 +154,10 @@ NEVER_AT_LIVE_BUILD = {
         "pipewatch.domain.ingest.sources",
         "pipewatch.domain.watch.taxonomy",
         "pipewatch.domain.catalysts.extract",
+        "pipewatch.services.ports",  # Protocols: annotations only
         "yaml",
     ],
-    "plan": ["pipewatch.domain.watch.taxonomy", "yaml"],
+    "plan": ["pipewatch.domain.watch.taxonomy", "pipewatch.services.ports", "yaml"],
 }
 
 

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pipewatch.domain.catalysts import bounds
 from pipewatch.domain.catalysts import calendar as rules
@@ -21,7 +22,9 @@ from pipewatch.domain.models import Update
 from pipewatch.domain.trials.model import TrialSnapshot
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.observability import logger
-from pipewatch.services.ports import CatalystExtractor, CatalystRepository, RecentUpdates
+
+if TYPE_CHECKING:
+    from pipewatch.services.ports import CatalystExtractor, CatalystRepository, RecentUpdates
 
 _CONFLICT_RETRIES = 2
 # The daily check reads the stored updates of this many days again: a poll that stopped between storing an

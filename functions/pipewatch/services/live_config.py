@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from pipewatch.config import CONFIG_FILES, config_model, load_data_file, validate_config_document
 from pipewatch.errors import ConfigError
 from pipewatch.observability import NullMetrics, logger
-from pipewatch.services.ports import ConfigObject, ConfigSource, MetricsSink
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from pipewatch.domain.ingest.sources import SourcesConfig
     from pipewatch.domain.watch.taxonomy import Taxonomy
     from pipewatch.domain.watch.watchlist import Watchlist
+    from pipewatch.services.ports import ConfigObject, ConfigSource, MetricsSink
 
 PACKAGED = "packaged"
 
