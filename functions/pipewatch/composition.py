@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from pipewatch.adapters.config_store import S3ConfigStore
     from pipewatch.adapters.delivery_queue import SqsDeliveryQueue
+    from pipewatch.domain.render.digest import DigestMessage
     from pipewatch.services.alert import AlertService
     from pipewatch.services.calendar import CalendarService
     from pipewatch.services.config_admin import ConfigAdmin
@@ -102,28 +103,40 @@ def current_config(settings: Settings, config: ConfigSet | None = None) -> Confi
 
 
 class _LiveService:
-    """A service rebuilt from the configuration whenever its version changes (a push applied): each call
-    goes to the service built from the current set, so a running container picks a push up without a
-    restart. Checking costs nothing within the refresh interval (the live config answers from memory)."""
+    """A service rebuilt from the configuration whenever a file it was built from changes version (a push
+    applied): each call goes to the service built from the current set, so a running container picks a
+    push up without a restart. Checking costs nothing within the refresh interval (the live config answers
+    from memory); a file the service never read (ConfigSet reads on first use) is neither read nor checked."""
 
-    __slots__ = ("_build", "_built", "_live", "_versions")
+    __slots__ = ("_build", "_built", "_config", "_live")
 
     def __init__(self, live: LiveConfig, build: Callable[[ConfigSet], Any]) -> None:
         self._live = live
         self._build = build
-        self._versions: tuple[str, ...] = ()
+        self._config: ConfigSet | None = None
         self._built: Any = None
 
     def current(self) -> Any:
-        config = self._live.current()
-        if self._built is None or config.versions != self._versions:
+        if self._built is None or self._config is None or self._changed(self._config):
+            config = self._live.current()
             self._built = self._build(config)
-            self._versions = config.versions
+            self._config = config
         return self._built
 
+    def _changed(self, config: ConfigSet) -> bool:
+        return any(
+            self._live.document(name)[1] != version for name, version in config.read_versions().items()
+        )
+
     def config_versions(self) -> tuple[str, ...]:
-        """The versions (watchlist, taxonomy, sources) the service last used (a stack test's evidence)."""
-        return self._versions
+        """The versions (watchlist, taxonomy, sources) the service last used (a stack test's evidence); ""
+        for a file it does not use."""
+        from pipewatch.config import CONFIG_FILES
+
+        if self._config is None:
+            return ()
+        read = self._config.read_versions()
+        return tuple(read.get(name, "") for name in CONFIG_FILES)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.current(), name)
@@ -191,15 +204,14 @@ def build_calendar_service(
     """The catalyst calendar: fed by the poll, checked daily by the catalyst-check Lambda."""
     from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.store import Store
-    from pipewatch.domain.catalysts.extract import Extractor
-    from pipewatch.services.calendar import CalendarService
+    from pipewatch.services.calendar import CalendarService, ExtractorOnFirstUse
 
     watchlist = watchlist or current_config(settings, config).watchlist
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
     table = settings.require("table_name")
     return CalendarService(
         store=CatalystStore(ddb, table),
-        extractor=Extractor(watchlist),
+        extractor=ExtractorOnFirstUse(watchlist),
         watchlist=watchlist,
         grace_days=settings.catalyst_grace_days,
         recent=Store(ddb, table),  # the daily check folds the last days' updates again
@@ -326,7 +338,6 @@ def build_digest_service(
     from pipewatch.adapters.notifier import SnsNotifier
     from pipewatch.adapters.store import Store
     from pipewatch.adapters.subscriptions import SubscriptionTable
-    from pipewatch.domain.render.digest import DigestMessage
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.digest import DigestService
 

@@ -29,6 +29,8 @@ NEVER_AT_IMPORT = {
     ],
     "alert": [
         "aws_xray_sdk",
+        "aws_lambda_powertools.utilities.batch",  # handlers/_stream_batch.py answers the stream batch
+        "aws_lambda_powertools.utilities.data_classes",
         "aws_lambda_powertools.utilities.idempotency",
         "aws_lambda_powertools.utilities.parser",
         "pydantic",
@@ -114,7 +116,76 @@ def test_given_the_alert_service_when_built_then_its_dependencies_load_then() ->
         "dynamodb_client=object(), sns_client=object())"
     )
     wanted = ["pipewatch.services.alert", "aws_lambda_powertools.utilities.idempotency", "aws_xray_sdk"]
-    assert _loaded_after(statement, wanted) == wanted[:2]
+    assert _loaded_after(statement, wanted) == wanted[:1]
+
+
+# Loaded by the first publish, never by building the service (an invocation with nothing to send skips them).
+NEVER_AT_BUILD = {
+    "alert": [
+        "aws_lambda_powertools.utilities.idempotency",
+        "pipewatch.adapters.idempotency_store",
+        "pipewatch.domain.render.digest",
+        "pipewatch.domain.ingest.dedupe",  # the poll's story rules (adapters/store.py imports them there)
+        "pipewatch.services.ports",  # Protocols: annotations only
+    ],
+    "digest": [
+        "aws_lambda_powertools.utilities.idempotency",
+        "pipewatch.adapters.idempotency_store",
+        "pipewatch.domain.ingest.dedupe",
+        # A run renders (and reads the calendar) only when a digest is due: most hourly runs do neither.
+        "pipewatch.domain.render.digest",
+        "pipewatch.domain.render.chat",
+        "pipewatch.domain.catalysts.calendar",
+        "pipewatch.services.ports",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEVER_AT_BUILD))
+def test_given_a_publishing_service_when_built_then_idempotency_is_not_loaded(name: str) -> None:
+    default = by_module(name).defaults["service"]
+    statement = (
+        f"import pipewatch.handlers.{name}; from pipewatch.handlers import _defaults; _defaults.{default}()"
+    )
+    assert _loaded_after(statement, NEVER_AT_BUILD[name], _DEPLOYED_ENV) == []
+
+
+# A live service reads (and imports the model of) only the configuration files it uses; the catalyst check
+# builds its extractor when it first refolds a stored update.
+NEVER_AT_LIVE_BUILD = {
+    "catalyst_check": [
+        "pipewatch.domain.ingest.sources",
+        "pipewatch.domain.watch.taxonomy",
+        "pipewatch.domain.catalysts.extract",
+        "pipewatch.services.ports",  # Protocols: annotations only
+        "yaml",
+    ],
+    "plan": ["pipewatch.domain.watch.taxonomy", "pipewatch.services.ports", "yaml"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEVER_AT_LIVE_BUILD))
+def test_given_a_live_service_when_built_then_unused_configuration_stays_unloaded(name: str) -> None:
+    environ = dict(_DEPLOYED_ENV)
+    for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES"):
+        environ[override] = ""
+    default = by_module(name).defaults["service"]
+    statement = (
+        f"import pipewatch.handlers.{name}; from pipewatch.handlers import _defaults; "
+        f"_defaults.{default}().current()"
+    )
+    wanted = [*NEVER_AT_LIVE_BUILD[name], "pipewatch.domain.watch.watchlist"]
+    assert _loaded_after(statement, wanted, environ) == ["pipewatch.domain.watch.watchlist"]
+
+
+def test_given_an_idempotent_publisher_when_first_set_up_then_powertools_idempotency_loads() -> None:
+    """The move, not a removal: what a first publish does before publishing loads it."""
+    statement = (
+        "from pipewatch.adapters.idempotency import make_idempotent_publish; "
+        "make_idempotent_publish(str, table_name='t', dynamodb_client=object(), ttl_seconds=60).persistence"
+    )
+    wanted = ["aws_lambda_powertools.utilities.idempotency", "pipewatch.adapters.idempotency_store"]
+    assert _loaded_after(statement, wanted) == wanted
 
 
 # The environment a deployed function has (no AWS call is made: building a service only creates clients).

@@ -80,3 +80,60 @@ def test_given_an_explicit_keep_set_then_it_replaces_the_declared_one(tmp_path: 
     data = _hand_made_build(tmp_path, ("dynamodb", "sns", *UNDECLARED))
     trim_build(tmp_path, keep={"dynamodb"})
     assert {p.name for p in data.iterdir() if p.is_dir()} == {"dynamodb"}
+
+
+def _installed_botocore_data() -> Path:
+    import botocore
+
+    return Path(botocore.__file__).parent / "data"
+
+
+def test_given_the_real_endpoints_file_when_trimmed_then_every_declared_client_resolves_as_before(
+    tmp_path: Path,
+) -> None:
+    """The installed botocore's endpoints.json and declared models (not hand-made): the trimmed file keeps
+    each declared service's entry under its endpointPrefix (ses: `email`), and botocore's resolver answers
+    every declared service, region and variant exactly as from the whole file."""
+    import json
+    import shutil
+
+    from botocore.regions import EndpointResolver
+
+    from pipewatch_local.botocore_trim import endpoint_prefixes
+
+    source = _installed_botocore_data()
+    data = tmp_path / "RuntimeDependencies" / "python" / "botocore" / "data"
+    data.mkdir(parents=True)
+    shutil.copy(source / "endpoints.json", data / "endpoints.json")
+    for service in SHIPPED_SERVICES:
+        shutil.copytree(source / service, data / service)
+    whole = json.loads((source / "endpoints.json").read_bytes())
+    trim_build(tmp_path)
+    trimmed = json.loads((data / "endpoints.json").read_bytes())
+    prefixes = endpoint_prefixes(data, SHIPPED_SERVICES)
+    assert {"email", "portal.sso", "oidc", "dynamodb", "sns"} <= prefixes
+    assert len((data / "endpoints.json").read_bytes()) < len((source / "endpoints.json").read_bytes()) / 10
+    before, after = EndpointResolver(whole), EndpointResolver(trimmed)
+    regions = ("us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1", "us-iso-east-1")
+    answers = 0
+    for prefix in sorted(prefixes):
+        for region in regions:
+            for fips in (False, True):
+                for dualstack in (False, True):
+                    expected = before.construct_endpoint(
+                        prefix, region, use_dualstack_endpoint=dualstack, use_fips_endpoint=fips
+                    )
+                    assert (
+                        after.construct_endpoint(
+                            prefix, region, use_dualstack_endpoint=dualstack, use_fips_endpoint=fips
+                        )
+                        == expected
+                    ), (prefix, region, fips, dualstack)
+                    answers += expected is not None
+    assert answers > 50  # most combinations resolve: the comparison is not of Nones
+    assert before.get_available_partitions() == after.get_available_partitions()
+    assert after.get_partition_for_region("eu-west-1") == "aws"
+    # Idempotent on the real file too.
+    once = (data / "endpoints.json").read_bytes()
+    trim_build(tmp_path)
+    assert (data / "endpoints.json").read_bytes() == once

@@ -6,12 +6,14 @@ and two concurrent writers cannot both alert."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipewatch.adapters.dynamo import ConditionFailed, from_item, paged, to_item, transact_write, write_if
 from pipewatch.adapters.store import update_to_item
-from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.models import Update
+
+if TYPE_CHECKING:
+    from pipewatch.domain.catalysts.calendar import CalendarEntry
 
 CATALYST_SK = "CATALYST"
 CATALYSTS_PARTITION = "CATALYSTS"
@@ -33,6 +35,9 @@ def entry_to_item(entry: CalendarEntry) -> dict[str, Any]:
 
 def entry_from_item(item: dict[str, Any]) -> CalendarEntry:
     plain = from_item(item)
+    # Imported on the first entry read: a digest run with no digest due never reads the calendar.
+    from pipewatch.domain.catalysts.calendar import CalendarEntry
+
     return CalendarEntry.model_validate_json(str(plain["entry"]))
 
 

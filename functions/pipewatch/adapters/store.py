@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -20,7 +20,6 @@ from pipewatch.adapters.dynamo import (
     to_item,
     transact_write,
 )
-from pipewatch.domain.ingest.dedupe import TITLE_CHARS, Claim, outlet_day
 from pipewatch.domain.limits import (
     ITEM_BUDGET_BYTES,
     item_size,
@@ -30,6 +29,9 @@ from pipewatch.domain.limits import (
 from pipewatch.domain.models import Classification, SourceState, TrialChange, Update
 from pipewatch.errors import RecordRejected
 from pipewatch.observability import logger
+
+if TYPE_CHECKING:
+    from pipewatch.domain.ingest.dedupe import Claim
 
 UPDATE_SK = "UPDATE"
 # At most this many other outlets' URLs are remembered on one story (each is at most MAX_URL_CHARS), so merges
@@ -250,6 +252,9 @@ class Store:
     # -- story claims ------------------------------------------------------------------------------------
     def get_claims(self, keys: Iterable[str]) -> dict[str, Claim]:
         """The current claims (strongly consistent reads), a fresh Claim for a neighbourhood never claimed."""
+        # Imported by the poll's paths only: the story rules are not the alert's, digest's or pages' business.
+        from pipewatch.domain.ingest.dedupe import Claim
+
         claims = {key: Claim(key) for key in dict.fromkeys(keys)}
         unique = list(claims)
         for start in range(0, len(unique), 100):
@@ -371,6 +376,8 @@ class Store:
         an alias item under the duplicate's own id so the next poll skips it with a plain read.
         False when this URL was merged already, is the story's own URL, or the story already lists
         MAX_STORY_URLS others (nothing appended: the item never grows past its limit)."""
+        from pipewatch.domain.ingest.dedupe import TITLE_CHARS, outlet_day
+
         label = duplicate.sources[0] if duplicate.sources else duplicate.source_name or duplicate.source_id
         url = duplicate.url or f"id:{duplicate.update_id}"
         title = duplicate.title[:TITLE_CHARS]  # the story's identity grows with each outlet's title

@@ -13,12 +13,14 @@ and sends the same code). Should another update hold the code, the SMS carries t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipewatch.domain.render.messages import DEFAULT_LINK_BASE, render_alert
 from pipewatch.domain.subscribers.links import ANY_READER, SignedLinks
 from pipewatch.observability import logger
-from pipewatch.services.ports import Publisher, ShortLinkWriter, StreamUpdates
+
+if TYPE_CHECKING:
+    from pipewatch.services.ports import Publisher, ShortLinkWriter, StreamUpdates
 
 
 class AlertService:

@@ -10,11 +10,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pipewatch.domain.catalysts import bounds
 from pipewatch.domain.catalysts import calendar as rules
 from pipewatch.domain.catalysts.calendar import CALENDAR_SOURCE_ID, CalendarEntry, Observation
-from pipewatch.domain.catalysts.extract import Extractor
 from pipewatch.domain.catalysts.models import ExtractedCatalyst
 from pipewatch.domain.catalysts.moves import reported_move
 from pipewatch.domain.catalysts.registry import registry_catalyst
@@ -22,7 +22,9 @@ from pipewatch.domain.models import Update
 from pipewatch.domain.trials.model import TrialSnapshot
 from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.observability import logger
-from pipewatch.services.ports import CatalystRepository, RecentUpdates
+
+if TYPE_CHECKING:
+    from pipewatch.services.ports import CatalystExtractor, CatalystRepository, RecentUpdates
 
 _CONFLICT_RETRIES = 2
 # The daily check reads the stored updates of this many days again: a poll that stopped between storing an
@@ -52,12 +54,32 @@ class CheckReport:
         }
 
 
+class ExtractorOnFirstUse:
+    """The catalyst extractor over `watchlist`, built when first used: building it (the watchlist's name
+    matcher, its module's patterns) was most of the catalyst check's service build, and the daily check
+    extracts only when it refolds stored updates of the last days (issue 28); the poll's first stored item
+    builds it, as its service build did before."""
+
+    def __init__(self, watchlist: Watchlist) -> None:
+        self._watchlist = watchlist
+        self._built: CatalystExtractor | None = None
+
+    def extract(
+        self, title: str, text: str = "", *, published: date | None = None, url: str = "", source: str = ""
+    ) -> list[ExtractedCatalyst]:
+        if self._built is None:
+            from pipewatch.domain.catalysts.extract import Extractor
+
+            self._built = Extractor(self._watchlist)
+        return self._built.extract(title, text, published=published, url=url, source=source)
+
+
 class CalendarService:
     def __init__(
         self,
         *,
         store: CatalystRepository,
-        extractor: Extractor,
+        extractor: CatalystExtractor,
         watchlist: Watchlist,
         grace_days: int = rules.DEFAULT_GRACE_DAYS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),

@@ -12,18 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipewatch.domain.models import SourceState
-from pipewatch.domain.render.chat import CHAT_DIGEST_PART_BYTES
-from pipewatch.domain.render.digest import DIGEST_PART_BYTES, build_digest, select
 from pipewatch.domain.render.messages import DEFAULT_LINK_BASE
-from pipewatch.domain.subscribers.links import SignedLinks
 from pipewatch.domain.subscribers.records import DigestState
 from pipewatch.domain.subscribers.subscriptions import digest_due, local_digest_date
 from pipewatch.errors import PipewatchError, PublishError, PublishInProgress
 from pipewatch.observability import logger
-from pipewatch.services.ports import CatalystLister, DigestPublisher, DigestSubscriptions, DigestUpdates
+
+if TYPE_CHECKING:
+    from pipewatch.domain.models import SourceState
+    from pipewatch.domain.subscribers.links import SignedLinks
+    from pipewatch.services.ports import CatalystLister, DigestPublisher, DigestSubscriptions, DigestUpdates
 
 # A digest covers at most this far back (a subscriber silent for months gets the last week, not everything).
 MAX_LOOKBACK = timedelta(days=8)
@@ -123,6 +123,10 @@ class DigestService:
         report.due = len(due)
         if not due:
             return report
+        # Here, not at the top: most hourly runs have no digest due and never render one (issue 28).
+        from pipewatch.domain.render.chat import CHAT_DIGEST_PART_BYTES
+        from pipewatch.domain.render.digest import DIGEST_PART_BYTES, build_digest, select
+
         updates: Sequence[Any] = self._store.updates_between(min(since for _, since, _ in due), now)
         catalysts = self._calendar.list() if self._calendar is not None else []
         states = self._store.source_states()

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from pipewatch.config import CONFIG_FILES, config_model, load_data_file, validate_config_document
 from pipewatch.errors import ConfigError
 from pipewatch.observability import NullMetrics, logger
-from pipewatch.services.ports import ConfigObject, ConfigSource, MetricsSink
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -25,19 +24,54 @@ if TYPE_CHECKING:
     from pipewatch.domain.ingest.sources import SourcesConfig
     from pipewatch.domain.watch.taxonomy import Taxonomy
     from pipewatch.domain.watch.watchlist import Watchlist
+    from pipewatch.services.ports import ConfigObject, ConfigSource, MetricsSink
 
 PACKAGED = "packaged"
 
 
-@dataclass(frozen=True)
 class ConfigSet:
-    """The three files as one function applies them; `versions` says which (a service built from one set
-    is rebuilt when it changes)."""
+    """The three files as one function applies them, each read (from the live configuration) when first
+    asked for and then fixed for the set: a service built from it sees one version of each file it uses,
+    and a function using only some of them (the catalyst check: the watchlist; the plan: the watchlist and
+    sources) never fetches, parses or validates the others (issue 28: ~20-30 ms of CPU each, and a GET
+    each from the config bucket). `read_versions` says which were read, in which version (a service built
+    from the set is rebuilt when one of those changes); `versions` reads all three."""
 
-    watchlist: Watchlist
-    taxonomy: Taxonomy
-    sources: SourcesConfig
-    versions: tuple[str, str, str]
+    __slots__ = ("_documents", "_read")
+
+    def __init__(self, read: Callable[[str], tuple[Any, str]]) -> None:
+        self._read = read
+        self._documents: dict[str, tuple[Any, str]] = {}
+
+    def _document(self, name: str) -> tuple[Any, str]:
+        held = self._documents.get(name)
+        if held is None:
+            held = self._documents[name] = self._read(name)
+        return held
+
+    @property
+    def watchlist(self) -> Watchlist:
+        model: Watchlist = self._document("watchlist.yaml")[0]
+        return model
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        model: Taxonomy = self._document("taxonomy.yaml")[0]
+        return model
+
+    @property
+    def sources(self) -> SourcesConfig:
+        model: SourcesConfig = self._document("sources.yaml")[0]
+        return model
+
+    @property
+    def versions(self) -> tuple[str, str, str]:
+        watchlist, taxonomy, sources = (self._document(name)[1] for name in CONFIG_FILES)
+        return watchlist, taxonomy, sources
+
+    def read_versions(self) -> dict[str, str]:
+        """File name -> version, for the files read so far."""
+        return {name: version for name, (_, version) in self._documents.items()}
 
 
 @dataclass
@@ -76,9 +110,8 @@ class LiveConfig:
         return held.model, held.version
 
     def current(self) -> ConfigSet:
-        models = [self.document(name) for name in CONFIG_FILES]
-        watchlist, taxonomy, sources = (model for model, _ in models)
-        return ConfigSet(watchlist, taxonomy, sources, tuple(v for _, v in models))  # type: ignore[arg-type]
+        """The files as they apply now, each read when the set is first asked for it."""
+        return ConfigSet(self.document)
 
     # -- one file -----------------------------------------------------------------------------------------
     def _read(self, name: str, held: _Held | None, now: datetime) -> _Held:

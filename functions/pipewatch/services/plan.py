@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from pipewatch.domain.ingest.polling import DEFAULT_AGENTS_PER_TASK, PollTask, plan_tasks
 from pipewatch.domain.ingest.sources import SourcesConfig
 from pipewatch.domain.models import SourceClass
-from pipewatch.services.ports import TaskQueue
 
-__all__ = ["DEFAULT_AGENTS_PER_TASK", "PlanReport", "PlanRequest", "PlanService", "PollTask", "TaskQueue"]
+if TYPE_CHECKING:
+    from pipewatch.services.ports import TaskQueue
+
+__all__ = ["DEFAULT_AGENTS_PER_TASK", "PlanReport", "PlanRequest", "PlanService", "PollTask"]
 
 
 class PlanRequest(BaseModel):

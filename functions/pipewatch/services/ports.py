@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from pipewatch.domain.catalysts.calendar import CalendarEntry
+    from pipewatch.domain.catalysts.models import ExtractedCatalyst
     from pipewatch.domain.ingest.dedupe import Claim
     from pipewatch.domain.ingest.polling import PollTask, SourceResult
     from pipewatch.domain.ingest.sources import SourceConfig
@@ -210,6 +211,14 @@ class SourcePoller(Protocol):
 
 
 # -- calendar ----------------------------------------------------------------------------------------------
+
+
+class CatalystExtractor(Protocol):
+    """The catalysts an item's text states, with the watched agents they concern (domain/catalysts)."""
+
+    def extract(
+        self, title: str, text: str = "", *, published: date | None = None, url: str = "", source: str = ""
+    ) -> list[ExtractedCatalyst]: ...
 
 
 class CatalystRepository(CatalystLister, Protocol):
