@@ -7,7 +7,7 @@ they exercise is the code Lambda runs. Imports sit inside each builder so a Lamb
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pipewatch.adapters.aws import lazy_client
@@ -39,6 +39,13 @@ if TYPE_CHECKING:
     from pipewatch.services.subscriptions import SubscriptionService
 
 ServiceT = TypeVar("ServiceT")
+
+# The configuration files a service reads when it does not read them all (the subscription API checks
+# agent and indication ids; the console lists agents, indications and sources: neither classifies).
+# (pipewatch.config.CONFIG_FILES, spelled here: importing pipewatch.config imports pydantic.)
+ALL_FILES = ("watchlist.yaml", "taxonomy.yaml", "sources.yaml")
+WATCHLIST_ONLY = ("watchlist.yaml",)
+CONSOLE_FILES = ("watchlist.yaml", "sources.yaml")
 
 
 # -- live configuration (issue 26) -------------------------------------------------------------------------
@@ -96,9 +103,12 @@ def build_live_config(
     )
 
 
-def current_config(settings: Settings, config: ConfigSet | None = None) -> ConfigSet:
-    """`config` when given, else what applies now (one read of the bucket, or the packaged files)."""
-    return config or build_live_config(settings).current()
+def current_config(
+    settings: Settings, config: ConfigSet | None = None, files: Collection[str] = ALL_FILES
+) -> ConfigSet:
+    """`config` when given, else what applies now of `files` (one read of the bucket, or the packaged
+    files)."""
+    return config or build_live_config(settings).current(files)
 
 
 class _LiveService:
@@ -106,16 +116,17 @@ class _LiveService:
     goes to the service built from the current set, so a running container picks a push up without a
     restart. Checking costs nothing within the refresh interval (the live config answers from memory)."""
 
-    __slots__ = ("_build", "_built", "_live", "_versions")
+    __slots__ = ("_build", "_built", "_files", "_live", "_versions")
 
-    def __init__(self, live: LiveConfig, build: Callable[[ConfigSet], Any]) -> None:
+    def __init__(self, live: LiveConfig, build: Callable[[ConfigSet], Any], files: Collection[str]) -> None:
         self._live = live
         self._build = build
+        self._files = files
         self._versions: tuple[str, ...] = ()
         self._built: Any = None
 
     def current(self) -> Any:
-        config = self._live.current()
+        config = self._live.current(self._files)
         if self._built is None or config.versions != self._versions:
             self._built = self._build(config)
             self._versions = config.versions
@@ -129,9 +140,12 @@ class _LiveService:
         return getattr(self.current(), name)
 
 
-def live_service(live: LiveConfig, build: Callable[[ConfigSet], ServiceT]) -> ServiceT:
-    """`build(config)` for the configuration that applies at each call (see _LiveService)."""
-    return cast("ServiceT", _LiveService(live, build))
+def live_service(
+    live: LiveConfig, build: Callable[[ConfigSet], ServiceT], files: Collection[str] = ALL_FILES
+) -> ServiceT:
+    """`build(config)` for the configuration of `files` that applies at each call (see _LiveService); the
+    files a service never uses are not read (nor rebuild it when they change)."""
+    return cast("ServiceT", _LiveService(live, build, files))
 
 
 def build_poll_service(
@@ -292,7 +306,7 @@ def build_subscription_service(
     agents: list[str] | None = None
     indications: list[str] | None = None
     if check_watchlist:
-        watchlist = current_config(settings, config).watchlist
+        watchlist = current_config(settings, config, WATCHLIST_ONLY).watchlist
         agents = [a.id for a in watchlist.agents]
         indications = [i.id for i in watchlist.indications]
     return SubscriptionService(
@@ -491,7 +505,7 @@ def build_console_service(
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
     table = settings.require("table_name")
     issuer = pool_issuer(settings.region, settings.require("cognito_pool_id"))
-    applied = current_config(settings, config)
+    applied = current_config(settings, config, CONSOLE_FILES)
     watchlist, sources = applied.watchlist, applied.sources
     history = (
         ConfigAdmin(build_config_store(settings, s3_client=s3_client)) if settings.config_bucket else None

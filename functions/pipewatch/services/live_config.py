@@ -9,10 +9,10 @@ object in the store means the packaged file; an override (a path or text in the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pipewatch.config import CONFIG_FILES, config_model, load_data_file, validate_config_document
 from pipewatch.errors import ConfigError
@@ -29,15 +29,34 @@ if TYPE_CHECKING:
 PACKAGED = "packaged"
 
 
+UNREAD = "unread"  # the version of a file a function does not use (never read, never validated)
+
+
 @dataclass(frozen=True)
 class ConfigSet:
-    """The three files as one function applies them; `versions` says which (a service built from one set
-    is rebuilt when it changes)."""
+    """The files as one function applies them; `versions` says which, in CONFIG_FILES' order (a service
+    built from one set is rebuilt when it changes). A function that uses only some files reads only those
+    (`LiveConfig.current(files)`): the others are UNREAD, and asking for one is a programming error."""
 
-    watchlist: Watchlist
-    taxonomy: Taxonomy
-    sources: SourcesConfig
+    models: Mapping[str, BaseModel]
     versions: tuple[str, str, str]
+
+    @property
+    def watchlist(self) -> Watchlist:
+        return cast("Watchlist", self._model("watchlist.yaml"))
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return cast("Taxonomy", self._model("taxonomy.yaml"))
+
+    @property
+    def sources(self) -> SourcesConfig:
+        return cast("SourcesConfig", self._model("sources.yaml"))
+
+    def _model(self, name: str) -> Any:
+        if name not in self.models:
+            raise LookupError(f"{name} was not read for this function (it reads {', '.join(self.models)})")
+        return self.models[name]
 
 
 @dataclass
@@ -75,10 +94,12 @@ class LiveConfig:
         self._held[name] = held
         return held.model, held.version
 
-    def current(self) -> ConfigSet:
-        models = [self.document(name) for name in CONFIG_FILES]
-        watchlist, taxonomy, sources = (model for model, _ in models)
-        return ConfigSet(watchlist, taxonomy, sources, tuple(v for _, v in models))  # type: ignore[arg-type]
+    def current(self, files: Collection[str] = CONFIG_FILES) -> ConfigSet:
+        """The files in `files` as they apply now (the others are neither read nor validated: the taxonomy
+        costs a function that never classifies a validation at its first call and a request per refresh)."""
+        read = {name: self.document(name) for name in CONFIG_FILES if name in files}
+        versions = tuple(read[name][1] if name in read else UNREAD for name in CONFIG_FILES)
+        return ConfigSet({name: model for name, (model, _) in read.items()}, versions)  # type: ignore[arg-type]
 
     # -- one file -----------------------------------------------------------------------------------------
     def _read(self, name: str, held: _Held | None, now: datetime) -> _Held:

@@ -9,8 +9,10 @@ from typing import Literal
 
 import pytest
 
+from pipewatch.composition import ALL_FILES, CONSOLE_FILES, WATCHLIST_ONLY, live_service
+from pipewatch.config import CONFIG_FILES
 from pipewatch.errors import ConfigError
-from pipewatch.services.live_config import PACKAGED, LiveConfig
+from pipewatch.services.live_config import PACKAGED, UNREAD, LiveConfig
 from pipewatch.services.ports import ConfigObject
 from watchlist_edits import with_anifrolumab
 
@@ -69,3 +71,33 @@ def test_given_the_object_deleted_then_the_packaged_file_applies_again() -> None
     watchlist, version = live.document("watchlist.yaml")
     assert version == PACKAGED and "anifrolumab" not in [a.id for a in watchlist.agents]
     assert source.asked == [("watchlist.yaml", ""), ("watchlist.yaml", '"e1"')]
+
+
+def test_given_only_some_files_then_the_others_are_neither_asked_for_nor_readable() -> None:
+    source = ScriptedConfigSource({"watchlist.yaml": _stored()})
+    config = LiveConfig(source).current(("watchlist.yaml", "sources.yaml"))
+    assert config.versions == ("v1", UNREAD, PACKAGED)
+    assert [key for key, _ in source.asked] == ["watchlist.yaml", "sources.yaml"]
+    assert config.watchlist.agents[-1].id == "anifrolumab" and config.sources.sources
+    with pytest.raises(LookupError, match="taxonomy.yaml was not read"):
+        _ = config.taxonomy
+
+
+def test_the_composition_root_names_the_config_files_as_the_config_module_does() -> None:
+    assert ALL_FILES == CONFIG_FILES
+    assert set(WATCHLIST_ONLY) < set(CONFIG_FILES) and set(CONSOLE_FILES) < set(CONFIG_FILES)
+
+
+def test_given_a_live_service_of_the_watchlist_then_a_taxonomy_push_neither_is_read_nor_rebuilds_it() -> None:
+    source = ScriptedConfigSource({"watchlist.yaml": _stored()})
+    built: list[tuple[str, ...]] = []
+    service = live_service(
+        LiveConfig(source, refresh=timedelta(0)),
+        lambda c: built.append(c.versions) or object(),
+        WATCHLIST_ONLY,
+    )
+    service.current()  # type: ignore[attr-defined]
+    source.objects["taxonomy.yaml"] = ConfigObject("taxonomy.yaml", "not read", '"t1"', "t1")
+    service.current()  # type: ignore[attr-defined]
+    assert built == [("v1", UNREAD, UNREAD)]
+    assert {key for key, _ in source.asked} == {"watchlist.yaml"}
