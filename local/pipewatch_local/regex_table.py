@@ -86,11 +86,16 @@ def warm_up():
             classifier._severity_rules(event)
 """
 
+# Imported after the service is built, for a function whose first request imports them on its path (the
+# console's first page: Jinja2 and PyJWT, loaded with the first render and the first session checked), so
+# their module-level patterns are in the table too.
+FIRST_REQUEST_IMPORTS = {"console": ("jinja2", "jwt")}
+
 _RECORDER = (
     """
 import re, sys, time  # json only at the end: its import compiles patterns the handler's import records
 import re._compiler as compiler
-function_dir, layer_dir, module, service, out, reads_documents = sys.argv[1:7]
+function_dir, layer_dir, module, service, out, reads_documents, first_imports = sys.argv[1:8]
 sys.path[:0] = [function_dir, layer_dir]
 recorded = {}
 _compile = compiler.compile
@@ -110,6 +115,8 @@ built = getattr(_defaults, service)()
 getattr(built, "current", lambda: built)()
 if reads_documents == "yes":
     warm_up()
+for first_import in filter(None, first_imports.split(",")):
+    __import__(first_import)
 compiler.compile = _compile
 from pipewatch import regex_table
 
@@ -135,7 +142,7 @@ def record_function(
     done = subprocess.run(  # noqa: S603 - our interpreter, our recorder, the build's own paths
         [interpreter, "-S", "-E", "-s", "-B", "-c", _RECORDER, str(function_dir),
          str(layer_dir or build_dir / LAYER / "python"), f"pipewatch.handlers.{module}", service, str(out),
-         "yes" if module in READS_DOCUMENTS else "no"],
+         "yes" if module in READS_DOCUMENTS else "no", ",".join(FIRST_REQUEST_IMPORTS.get(module, ()))],
         capture_output=True,
         text=True,
         env={"PATH": os.environ.get("PATH", "/usr/bin"), **OFFLINE_ENV},

@@ -224,7 +224,7 @@ class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPag
         )
 
     def _stylesheet(self) -> ConsoleResponse:
-        body = views.environment().loader.get_source(views.environment(), "feed.xsl")[0]  # type: ignore[union-attr]
+        body = views.stylesheet_for_feeds()
         return ConsoleResponse(
             200,
             "text/xsl; charset=utf-8",

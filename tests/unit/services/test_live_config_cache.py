@@ -79,7 +79,7 @@ def test_given_only_some_files_then_the_others_are_neither_asked_for_nor_readabl
     assert config.versions == ("v1", UNREAD, PACKAGED)
     assert [key for key, _ in source.asked] == ["watchlist.yaml", "sources.yaml"]
     assert config.watchlist.agents[-1].id == "anifrolumab" and config.sources.sources
-    with pytest.raises(LookupError, match="taxonomy.yaml was not read"):
+    with pytest.raises(LookupError, match=r"taxonomy\.yaml was not read"):
         _ = config.taxonomy
 
 
