@@ -79,5 +79,10 @@ def proxy_answer(response: ConsoleResponse) -> dict[str, Any]:
 @metrics.log_metrics
 @traced_handler
 def handler(event: dict[str, Any], context: Any, *, service: ConsoleService | None = None) -> dict[str, Any]:
-    console = service or _defaults.console_service()
-    return proxy_answer(console.handle(request_of(event)))
+    from pipewatch.services.console import signin_redirect
+
+    request = request_of(event)
+    # Without a session a page only redirects to sign-in: the service (configuration, clients) is built
+    # by the first request that uses it.
+    answer = signin_redirect(request) or (service or _defaults.console_service()).handle(request)
+    return proxy_answer(answer)

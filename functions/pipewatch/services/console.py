@@ -52,6 +52,28 @@ from pipewatch.services.console_web import (
 )
 
 
+def route_of(request: ConsoleRequest) -> str:
+    return "/" + "/".join(p for p in request.path.split("/") if p)
+
+
+PUBLIC_ROUTES = frozenset({"/feed.xsl", "/signin", "/callback"})
+
+
+def signin_redirect(request: ConsoleRequest) -> ConsoleResponse | None:
+    """The answer to a page asked for without a session cookie: sign in first. It needs no service (no
+    session to verify, nothing to read), so the handler gives it before building one: a cold start that
+    lands on it pays neither the configuration nor the clients."""
+    if (
+        request.method == "GET"
+        and SESSION_COOKIE not in request.cookies
+        and route_of(request) not in PUBLIC_ROUTES
+    ):
+        return ConsoleResponse(
+            303, HTML, "", {**views.SECURITY_HEADERS, "Location": f"{request.base}/signin"}
+        )
+    return None
+
+
 class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPages):
     # -- routing -----------------------------------------------------------------------------------------
     def handle(self, request: ConsoleRequest) -> ConsoleResponse:  # noqa: PLR0911 - one return per route
@@ -63,10 +85,11 @@ class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPag
             return self._signin_form(request) if request.method == "GET" else self._password_signin(request)
         if route == "/callback":
             return self._callback(request)
+        redirect = signin_redirect(request)
+        if redirect is not None:
+            return redirect
         viewer = self.viewer(request)
         if viewer is None:
-            if request.method == "GET" and SESSION_COOKIE not in request.cookies:
-                return self._redirect(f"{request.base}/signin")
             cleared = self._cookie(request, SESSION_COOKIE, "", 0)
             response = self._message(
                 request, 401, "Please sign in", "Your session is not valid or has ended."
