@@ -31,6 +31,14 @@ from pipewatch.services.console_auth import (
     csrf_valid,
 )
 from pipewatch.services.console_calendar import CalendarPages
+from pipewatch.services.console_http import (
+    CSV,
+    HTML,
+    SESSION_COOKIE,
+    ConsoleRequest,
+    ConsoleResponse,
+    signin_redirect,
+)
 from pipewatch.services.console_query import (
     EVENT_TYPES,
     SEVERITIES,
@@ -42,36 +50,7 @@ from pipewatch.services.console_query import (
 from pipewatch.services.console_signin import SignInPages
 from pipewatch.services.console_subscriptions import SubscriptionPages
 from pipewatch.services.console_watchlist import WatchlistPages
-from pipewatch.services.console_web import (
-    CSV,
-    HTML,
-    SESSION_COOKIE,
-    ConsoleRequest,
-    ConsoleResponse,
-    Vocabulary,
-)
-
-
-def route_of(request: ConsoleRequest) -> str:
-    return "/" + "/".join(p for p in request.path.split("/") if p)
-
-
-PUBLIC_ROUTES = frozenset({"/feed.xsl", "/signin", "/callback"})
-
-
-def signin_redirect(request: ConsoleRequest) -> ConsoleResponse | None:
-    """The answer to a page asked for without a session cookie: sign in first. It needs no service (no
-    session to verify, nothing to read), so the handler gives it before building one: a cold start that
-    lands on it pays neither the configuration nor the clients."""
-    if (
-        request.method == "GET"
-        and SESSION_COOKIE not in request.cookies
-        and route_of(request) not in PUBLIC_ROUTES
-    ):
-        return ConsoleResponse(
-            303, HTML, "", {**views.SECURITY_HEADERS, "Location": f"{request.base}/signin"}
-        )
-    return None
+from pipewatch.services.console_web import Vocabulary
 
 
 class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPages):

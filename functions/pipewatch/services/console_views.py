@@ -12,7 +12,7 @@ tree) the templates are compiled from source on first use, as before."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from functools import cache
@@ -25,20 +25,15 @@ from markupsafe import Markup
 from pipewatch.domain.models import Update
 from pipewatch.domain.render.messages import event_word
 from pipewatch.domain.render.page import outlet_days, outlets, page_headline, safe_href
-from pipewatch.domain.render.security import security_headers, style_hash
 from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import describe
 from pipewatch.domain.text import plain_text
+from pipewatch.services.console_http import STYLESHEET, TEMPLATES
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
 
-TEMPLATES = "templates/console"
 COMPILED_TEMPLATES = "templates/console_compiled"  # written by the build only (see the module's docstring)
-STYLESHEET = resources.files("pipewatch").joinpath(TEMPLATES, "console.css").read_text("utf-8")
-STYLE_HASH = style_hash(STYLESHEET)
-SECURITY_HEADERS: Mapping[str, str] = security_headers(STYLESHEET)
-CONTENT_SECURITY_POLICY = SECURITY_HEADERS["Content-Security-Policy"]
 
 
 def _outlet_names(update: Update) -> str:
