@@ -98,7 +98,8 @@ def build_live_config(
 
 
 def current_config(settings: Settings, config: ConfigSet | None = None) -> ConfigSet:
-    """`config` when given, else what applies now (one read of the bucket, or the packaged files)."""
+    """`config` when given, else what applies now (each file read from the bucket, or the packaged file,
+    when the caller first asks for it)."""
     return config or build_live_config(settings).current()
 
 

@@ -11,8 +11,9 @@ so it stays valid whatever the file times become after zipping and unzipping, an
 still recompiled rather than run stale.
 
 The same step first deletes from the layer's botocore every service model the functions may not call
-(pipewatch_local.botocore_trim), then writes each function's precompiled regular expressions
-(pipewatch_local.regex_table).
+(pipewatch_local.botocore_trim) and compiles the console's templates to Python modules (so they are
+byte-compiled too; pipewatch_local.console_templates), then writes each function's precompiled regular
+expressions (pipewatch_local.regex_table).
 
     python -m pipewatch_local.bytecode BUILD_DIR     # compile a build output in place (make build does it)
 """
@@ -24,7 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -175,6 +176,7 @@ class FinishedBuild:
     tables: dict[
         str, dict[str, float]
     ]  # function -> patterns recorded and precompiled (none: no layer to run)
+    templates: list[str] = field(default_factory=list)  # console templates compiled (none: no layer to run)
 
 
 def finish_build(
@@ -182,17 +184,21 @@ def finish_build(
 ) -> FinishedBuild:
     """The post-build step of every build (`artifact.build`, `python -m pipewatch_local.bytecode`): the
     layer's botocore cut to the declared services, every module compiled, each function's patterns
-    precompiled. The patterns are recorded by running the build's code with `layer_dir` (default the
-    build's own layer); a `layer_dir` that does not exist (no host build beside an arm64 one) leaves the
-    build without tables, and its patterns compile at run time."""
-    # imported here: both import this module (runtime_interpreter, runtime_version)
+    precompiled, the console's templates compiled (before the bytecode, which then covers them). The
+    patterns and templates are made by running the build's code with `layer_dir` (default the build's own
+    layer); a `layer_dir` that does not exist (no host build beside an arm64 one) leaves the build without
+    tables or compiled templates: its patterns and templates compile at run time."""
+    # imported here: they import this module (runtime_interpreter, runtime_version)
     from pipewatch_local.botocore_trim import trim_build
+    from pipewatch_local.console_templates import write_console_templates
     from pipewatch_local.regex_table import write_tables
 
+    runnable = layer_dir is None or layer_dir.is_dir()
     trimmed = trim_build(build_dir)
+    templates = write_console_templates(build_dir, layer_dir=layer_dir) if runnable else []
     compiled = compile_build(build_dir, interpreter)
-    tables = write_tables(build_dir, layer_dir=layer_dir) if layer_dir is None or layer_dir.is_dir() else {}
-    return FinishedBuild(trimmed, compiled, tables)
+    tables = write_tables(build_dir, layer_dir=layer_dir) if runnable else {}
+    return FinishedBuild(trimmed, compiled, tables, templates)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     major, minor = runtime_version()
     compiled = f"compiled {finished.compiled} code directories of {args[0]}"
     print(f"{compiled} (checked-hash .pyc, python{major}.{minor})")
+    if finished.templates:
+        print(f"  console: {len(finished.templates)} templates compiled to Python modules")
     for function, summary in finished.tables.items():
         print(f"  {function}: {summary['entries']:.0f} of {summary['recorded']:.0f} patterns precompiled")
     return 0

@@ -96,11 +96,16 @@ def lazy_patterns_of_documents():
     return sorted(load_classifier()._index.by_stem_source.values())
 """
 
+# Imported after the service is built, for a function whose first request imports them on its path (the
+# console's first page: Jinja2 and PyJWT, loaded with the first render and the first session checked), so
+# their module-level patterns are in the table too.
+FIRST_REQUEST_IMPORTS = {"console": ("jinja2", "jwt")}
+
 _RECORDER = (
     """
 import re, sys, time  # json only at the end: its import compiles patterns the handler's import records
 import re._compiler as compiler
-function_dir, layer_dir, module, service, out, lazy_out, reads_documents = sys.argv[1:8]
+function_dir, layer_dir, module, service, out, lazy_out, reads_documents, first_imports = sys.argv[1:9]
 sys.path[:0] = [function_dir, layer_dir]
 recorded = {}
 _compile = compiler.compile
@@ -122,6 +127,8 @@ lazy = []
 if reads_documents == "yes":
     warm_up()
     lazy = [p for p in lazy_patterns_of_documents() if (p, 0) not in recorded]
+for first_import in filter(None, first_imports.split(",")):
+    __import__(first_import)
 compiler.compile = _compile
 from pipewatch import regex_table
 
@@ -153,7 +160,8 @@ def record_function(
     done = subprocess.run(  # noqa: S603 - our interpreter, our recorder, the build's own paths
         [interpreter, "-S", "-E", "-s", "-B", "-c", _RECORDER, str(function_dir),
          str(layer_dir or build_dir / LAYER / "python"), f"pipewatch.handlers.{module}", service, str(out),
-         str(lazy_out), "yes" if module in READS_DOCUMENTS else "no"],
+         str(lazy_out), "yes" if module in READS_DOCUMENTS else "no",
+         ",".join(FIRST_REQUEST_IMPORTS.get(module, ()))],
         capture_output=True,
         text=True,
         env={"PATH": os.environ.get("PATH", "/usr/bin"), **OFFLINE_ENV},

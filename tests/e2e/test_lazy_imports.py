@@ -302,3 +302,65 @@ def test_given_a_deferred_model_when_first_validated_then_its_validator_is_built
     )
     built, _ = _models_built_after(statement)
     assert built == ["Observation"]
+
+
+# Loaded neither by the handler's import nor by its service's build (the first call of a live service
+# included): only by the requests that use them - cryptography by the first credential encrypted or opened,
+# PyJWT by the first console session checked, Jinja2 by the first console page rendered; and the config
+# files' models a function does not read (issue 28).
+NEVER_AT_BUILD = {
+    "api": [
+        "cryptography",
+        "jwt",
+        "jinja2",
+        "pipewatch.domain.watch.taxonomy",
+        "pipewatch.domain.ingest.sources",
+    ],
+    "page": ["cryptography", "jwt", "jinja2", "pipewatch.domain.watch.taxonomy"],
+    "console": ["cryptography", "jwt", "jinja2", "pipewatch.domain.watch.taxonomy"],
+}
+_CONSOLE_ENV = {
+    "PIPEWATCH_COGNITO_POOL_ID": "us-east-1_test",
+    "PIPEWATCH_COGNITO_CLIENT_ID": "test-client",
+    "PIPEWATCH_COGNITO_DOMAIN": "https://pipewatch-test.auth.us-east-1.amazoncognito.com",
+}
+
+
+def _built(name: str) -> str:
+    default = by_module(name).defaults["service"]
+    return (
+        f"import pipewatch.handlers.{name}; from pipewatch.handlers import _defaults; "
+        f"service = _defaults.{default}(); getattr(service, 'current', lambda: service)()"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(NEVER_AT_BUILD))
+def test_given_a_web_handler_when_its_service_is_built_then_per_request_modules_stay_unloaded(
+    name: str,
+) -> None:
+    environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
+    # the service's module is loaded: the build did run (the empty rest is not vacuous)
+    built = "pipewatch.services.reader" if name == "page" else "pipewatch.domain.watch.watchlist"
+    assert _loaded_after(_built(name), [*NEVER_AT_BUILD[name], built], environ) == [built]
+
+
+def test_given_the_console_when_a_page_is_asked_without_a_session_then_no_service_is_built() -> None:
+    """The sign-in redirect needs nothing read: no configuration, no client, no template, no model."""
+    statement = (
+        "import json; from pathlib import Path; from pipewatch.handlers import console, _defaults; "
+        "event = json.loads(Path('events/console_no_session.json').read_text()); "
+        "from pipewatch_local.event_sources import LambdaContext; "
+        "answer = console.handler(event, LambdaContext('console')); "
+        "assert answer['statusCode'] == 303, answer; "
+        "assert answer['headers']['Location'] == '/dev/console/signin', answer; "
+        "assert _defaults.console_service.cache_info().currsize == 0"
+    )
+    candidates = [
+        "pydantic",
+        "jinja2",
+        "jwt",
+        "pipewatch.services.console",
+        "pipewatch.services.console_http",
+    ]
+    environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV, "POWERTOOLS_SERVICE_NAME": "pipewatch"}
+    assert _loaded_after(statement, candidates, environ) == ["pipewatch.services.console_http"]

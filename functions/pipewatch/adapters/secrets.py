@@ -14,8 +14,9 @@ import os
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+# cryptography (~30 ms of import) is imported by encrypt/decrypt: the services holding a cipher (the
+# subscription API, reader, console) mostly answer requests that never open a credential.
 
 BLOB_VERSION = 1
 _NONCE_BYTES = 12
@@ -41,6 +42,8 @@ class KmsEnvelopeCipher:
             )
         except (ClientError, BotoCoreError) as exc:
             raise SecretError(f"KMS GenerateDataKey failed: {exc}") from exc
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         nonce = os.urandom(_NONCE_BYTES)
         sealed = AESGCM(key["Plaintext"]).encrypt(nonce, plaintext, _aad(context))
         blob = {
@@ -66,6 +69,9 @@ class KmsEnvelopeCipher:
             )["Plaintext"]
         except (ClientError, BotoCoreError) as exc:
             raise SecretError(f"KMS Decrypt failed: {exc}") from exc
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         try:
             return AESGCM(plain_key).decrypt(nonce, sealed, _aad(context))
         except InvalidTag as exc:

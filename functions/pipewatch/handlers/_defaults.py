@@ -44,7 +44,8 @@ def alert_service() -> AlertService:
 @cache
 def subscription_service() -> SubscriptionService:
     return composition.live_service(
-        live_config(), lambda config: composition.build_subscription_service(get_settings(), config=config)
+        live_config(),
+        lambda config: composition.build_subscription_service(get_settings(), config=config),
     )
 
 
@@ -93,5 +94,6 @@ def poll_service() -> PollService:
 @cache
 def console_service() -> ConsoleService:
     return composition.live_service(
-        live_config(), lambda config: composition.build_console_service(get_settings(), config=config)
+        live_config(),
+        lambda config: composition.build_console_service(get_settings(), config=config),
     )

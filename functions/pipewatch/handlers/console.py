@@ -18,7 +18,8 @@ from pipewatch.handlers.page import site_base
 from pipewatch.observability import logger, metrics, traced_handler
 
 if TYPE_CHECKING:
-    from pipewatch.services.console import ConsoleRequest, ConsoleResponse, ConsoleService
+    from pipewatch.services.console import ConsoleService
+    from pipewatch.services.console_http import ConsoleRequest, ConsoleResponse
 
 PREFIX = "/console"
 MAX_FORM_BYTES = 8192
@@ -35,7 +36,7 @@ def cookies_of(header: str) -> dict[str, str]:
 
 
 def request_of(event: dict[str, Any]) -> ConsoleRequest:
-    from pipewatch.services.console import ConsoleRequest
+    from pipewatch.services.console_http import ConsoleRequest
 
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     path = str(event.get("path") or "")
@@ -79,5 +80,10 @@ def proxy_answer(response: ConsoleResponse) -> dict[str, Any]:
 @metrics.log_metrics
 @traced_handler
 def handler(event: dict[str, Any], context: Any, *, service: ConsoleService | None = None) -> dict[str, Any]:
-    console = service or _defaults.console_service()
-    return proxy_answer(console.handle(request_of(event)))
+    from pipewatch.services.console_http import signin_redirect
+
+    request = request_of(event)
+    # Without a session a page only redirects to sign-in: the service (configuration, clients) is built
+    # by the first request that uses it.
+    answer = signin_redirect(request) or (service or _defaults.console_service()).handle(request)
+    return proxy_answer(answer)

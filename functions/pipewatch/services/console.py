@@ -31,6 +31,14 @@ from pipewatch.services.console_auth import (
     csrf_valid,
 )
 from pipewatch.services.console_calendar import CalendarPages
+from pipewatch.services.console_http import (
+    CSV,
+    HTML,
+    SESSION_COOKIE,
+    ConsoleRequest,
+    ConsoleResponse,
+    signin_redirect,
+)
 from pipewatch.services.console_query import (
     EVENT_TYPES,
     SEVERITIES,
@@ -42,14 +50,7 @@ from pipewatch.services.console_query import (
 from pipewatch.services.console_signin import SignInPages
 from pipewatch.services.console_subscriptions import SubscriptionPages
 from pipewatch.services.console_watchlist import WatchlistPages
-from pipewatch.services.console_web import (
-    CSV,
-    HTML,
-    SESSION_COOKIE,
-    ConsoleRequest,
-    ConsoleResponse,
-    Vocabulary,
-)
+from pipewatch.services.console_web import Vocabulary
 
 
 class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPages):
@@ -63,10 +64,11 @@ class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPag
             return self._signin_form(request) if request.method == "GET" else self._password_signin(request)
         if route == "/callback":
             return self._callback(request)
+        redirect = signin_redirect(request)
+        if redirect is not None:
+            return redirect
         viewer = self.viewer(request)
         if viewer is None:
-            if request.method == "GET" and SESSION_COOKIE not in request.cookies:
-                return self._redirect(f"{request.base}/signin")
             cleared = self._cookie(request, SESSION_COOKIE, "", 0)
             response = self._message(
                 request, 401, "Please sign in", "Your session is not valid or has ended."
@@ -224,7 +226,7 @@ class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPag
         )
 
     def _stylesheet(self) -> ConsoleResponse:
-        body = views.environment().loader.get_source(views.environment(), "feed.xsl")[0]  # type: ignore[union-attr]
+        body = views.stylesheet_for_feeds()
         return ConsoleResponse(
             200,
             "text/xsl; charset=utf-8",

@@ -22,12 +22,13 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from pipewatch.services.ports import KeySetSource
 from pipewatch.services.subscriptions import Caller
+
+if TYPE_CHECKING:
+    import jwt
 
 LEEWAY_SECONDS = 30
 ADMINS = "admins"
@@ -72,6 +73,8 @@ class TokenVerifier:
         self._keyset: jwt.PyJWKSet | None = None
 
     def _key(self, kid: str) -> Any:
+        import jwt
+
         for refresh in (False, True):
             if self._keyset is None or refresh:
                 try:
@@ -86,6 +89,10 @@ class TokenVerifier:
     def verify(self, token: str) -> Viewer:
         if not token or len(token) > 8192:
             raise TokenRefused("no token")
+        # PyJWT and cryptography (~35 ms of import) load with the first session to check: a request
+        # without one (the sign-in redirect, the sign-in form) never needs them.
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") != "RS256":

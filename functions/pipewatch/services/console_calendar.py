@@ -7,7 +7,8 @@ from typing import Any
 from pipewatch.services.console_auth import (
     Viewer,
 )
-from pipewatch.services.console_web import CSV, ConsoleBase, ConsoleRequest, ConsoleResponse
+from pipewatch.services.console_http import CSV, ConsoleRequest, ConsoleResponse
+from pipewatch.services.console_web import ConsoleBase
 
 
 class CalendarPages(ConsoleBase):

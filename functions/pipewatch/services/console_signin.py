@@ -15,15 +15,14 @@ from pipewatch.services.console_auth import (
     pkce_challenge,
     random_token,
 )
-from pipewatch.services.console_web import (
+from pipewatch.services.console_http import (
     HTML,
+    SECURITY_HEADERS,
     SESSION_COOKIE,
-    SESSION_SECONDS,
-    SIGNIN_COOKIE,
-    ConsoleBase,
     ConsoleRequest,
     ConsoleResponse,
 )
+from pipewatch.services.console_web import SESSION_SECONDS, SIGNIN_COOKIE, ConsoleBase
 
 
 class SignInPages(ConsoleBase):
@@ -82,7 +81,7 @@ class SignInPages(ConsoleBase):
                 title="Sign in",
                 hosted_ui="",
             )
-            return ConsoleResponse(401, HTML, body, views.SECURITY_HEADERS, again.cookies)
+            return ConsoleResponse(401, HTML, body, SECURITY_HEADERS, again.cookies)
         return self._start_session(request, token)
 
     def _callback(self, request: ConsoleRequest) -> ConsoleResponse:

@@ -18,16 +18,11 @@ from pipewatch.services import console_views as views
 from pipewatch.services.console_auth import (
     Viewer,
 )
+from pipewatch.services.console_http import ConsoleRequest, ConsoleResponse
 from pipewatch.services.console_query import (
     EVENT_TYPES,
 )
-from pipewatch.services.console_web import (
-    PREVIEW_DAYS,
-    PROTOCOLS,
-    ConsoleBase,
-    ConsoleRequest,
-    ConsoleResponse,
-)
+from pipewatch.services.console_web import PREVIEW_DAYS, PROTOCOLS, ConsoleBase
 from pipewatch.services.subscriptions import (
     SubscriptionConflict,
     SubscriptionForbidden,

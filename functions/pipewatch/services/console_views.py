@@ -2,33 +2,38 @@
 autoescaping on for every template, StrictUndefined, and one inlined stylesheet allowed by its hash in a
 Content-Security-Policy as strict as the reader pages' (no script, no image, no font, no other origin: the
 timeline is inline SVG markup, which needs none). Text from feeds goes through `clean` (invisible and
-bidirectional controls removed) before autoescaping; only absolute http(s) URLs become outside links."""
+bidirectional controls removed) before autoescaping; only absolute http(s) URLs become outside links.
+
+Jinja2 loads with the first page rendered (a redirect, a CSV export or a feed never needs it). The build
+compiles the templates to Python modules (`compile_templates`, run by pipewatch_local.bytecode.finish_build
+into templates/console_compiled, then byte-compiled with everything else), so a cold start's first page
+imports its templates instead of lexing, parsing and compiling them; without that directory (a source
+tree) the templates are compiled from source on first use, as before."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from functools import cache
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from pipewatch.domain.models import Update
 from pipewatch.domain.render.messages import event_word
 from pipewatch.domain.render.page import outlet_days, outlets, page_headline, safe_href
-from pipewatch.domain.render.security import security_headers, style_hash
 from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.subscriptions import describe
 from pipewatch.domain.text import plain_text
+from pipewatch.services.console_http import STYLESHEET, TEMPLATES
 
-TEMPLATES = "templates/console"
-STYLESHEET = resources.files("pipewatch").joinpath(TEMPLATES, "console.css").read_text("utf-8")
-STYLE_HASH = style_hash(STYLESHEET)
-SECURITY_HEADERS: Mapping[str, str] = security_headers(STYLESHEET)
-CONTENT_SECURITY_POLICY = SECURITY_HEADERS["Content-Security-Policy"]
+if TYPE_CHECKING:
+    from jinja2 import BaseLoader, Environment
+
+COMPILED_TEMPLATES = "templates/console_compiled"  # written by the build only (see the module's docstring)
 
 
 def _outlet_names(update: Update) -> str:
@@ -36,10 +41,31 @@ def _outlet_names(update: Update) -> str:
     return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
 
+def stylesheet_for_feeds() -> str:
+    """The feed's XSL stylesheet, served as it is (not a template)."""
+    return resources.files("pipewatch").joinpath(TEMPLATES, "feed.xsl").read_text("utf-8")
+
+
+def compiled_templates_dir() -> Path:
+    return Path(str(resources.files("pipewatch").joinpath(COMPILED_TEMPLATES)))
+
+
 @cache
 def environment() -> Environment:
+    """The templates' environment: from the build's compiled templates when present, else the sources."""
+    from jinja2 import ModuleLoader
+
+    compiled = compiled_templates_dir()
+    return source_environment(ModuleLoader(str(compiled)) if compiled.is_dir() else None)
+
+
+def source_environment(loader: BaseLoader | None = None) -> Environment:
+    """An environment over the template sources (or `loader`): the build compiles the templates with it,
+    so lexer options, autoescaping and filters are the ones pages render with."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     env = Environment(
-        loader=PackageLoader("pipewatch", TEMPLATES),
+        loader=loader or PackageLoader("pipewatch", TEMPLATES),
         autoescape=True,  # every template, whatever its name
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -55,6 +81,15 @@ def environment() -> Environment:
         describe=lambda r: describe(r.subscription).split(": ", 1)[-1],
     )
     return env
+
+
+def compile_templates(target: Path) -> list[str]:
+    """Compile every HTML template to a Python module in `target` (a directory ModuleLoader reads);
+    returns the templates compiled. The build step runs this with the build's own Jinja2."""
+    env = source_environment()
+    names = sorted(n for n in env.list_templates() if n.endswith(".html"))
+    env.compile_templates(str(target), zip=None, filter_func=lambda name: name in names, ignore_errors=False)
+    return names
 
 
 def render(template: str, **context: Any) -> str:

@@ -8,7 +8,8 @@ from pipewatch.errors import ConfigError
 from pipewatch.observability import logger
 from pipewatch.services.config_admin import HistoryEntry
 from pipewatch.services.console_auth import Viewer
-from pipewatch.services.console_web import ConsoleBase, ConsoleRequest, ConsoleResponse
+from pipewatch.services.console_http import ConsoleRequest, ConsoleResponse
+from pipewatch.services.console_web import ConsoleBase
 
 WATCHLIST = "watchlist.yaml"
 HISTORY_LIMIT = 20

@@ -1,13 +1,13 @@
-"""The console's shared parts: the request and answer it handles, the watchlist's vocabulary its forms
-offer, and `ConsoleBase` (the collaborators every console page uses, and how a page, a refusal, a redirect
-and a cookie are made). The pages are in services/console*.py; `ConsoleService` (services/console.py)
-combines them."""
+"""The console's shared parts: the watchlist's vocabulary its forms offer, and `ConsoleBase` (the
+collaborators every console page uses, and how a page, a refusal, a redirect and a cookie are made; the
+request and the answer are in services/console_http.py). The pages are in services/console*.py;
+`ConsoleService` (services/console.py) combines them."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +19,14 @@ from pipewatch.services.console_auth import (
     TokenVerifier,
     Viewer,
     csrf_token,
+)
+from pipewatch.services.console_http import (
+    HTML,
+    SECURITY_HEADERS,
+    SESSION_COOKIE,
+    ConsoleRequest,
+    ConsoleResponse,
+    redirect,
 )
 from pipewatch.services.ports import (
     CatalystLister,
@@ -33,37 +41,10 @@ from pipewatch.services.subscriptions import (
     SubscriptionService,
 )
 
-HTML = "text/html; charset=utf-8"
-CSV = "text/csv; charset=utf-8"
-SESSION_COOKIE = "pw_session"
 SIGNIN_COOKIE = "pw_signin"
 PREVIEW_DAYS = 30
 SESSION_SECONDS = 3600
 PROTOCOLS = ("email", "sms", "slack", "teams", "webhook")
-
-
-@dataclass(frozen=True)
-class ConsoleRequest:
-    method: str
-    path: str  # below the console's base, e.g. "/updates"
-    base: str  # the console's base path as the browser sees it, e.g. "/dev/console"
-    site: str = ""  # scheme://host (the Hosted UI's redirect URI is built from it)
-    params: Mapping[str, str] = field(default_factory=dict)
-    form: Mapping[str, str] = field(default_factory=dict)
-    cookies: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ConsoleResponse:
-    status: int
-    content_type: str
-    body: str = ""
-    headers: Mapping[str, str] = field(default_factory=dict)
-    cookies: Sequence[str] = ()
-    chunks: Iterator[str] | None = None  # a streamed body (the CSV exports)
-
-    def text(self) -> str:
-        return self.body if self.chunks is None else self.body + "".join(self.chunks)
 
 
 @dataclass(frozen=True)
@@ -145,7 +126,7 @@ class ConsoleBase:
             section=context.pop("section", ""),
             **context,
         )
-        return ConsoleResponse(status, HTML, body, views.SECURITY_HEADERS)
+        return ConsoleResponse(status, HTML, body, SECURITY_HEADERS)
 
     def _message(
         self, request: ConsoleRequest, status: int, title: str, text: str, viewer: Viewer | None = None
@@ -155,7 +136,7 @@ class ConsoleBase:
         )
 
     def _redirect(self, location: str, cookies: Sequence[str] = ()) -> ConsoleResponse:
-        return ConsoleResponse(303, HTML, "", {**views.SECURITY_HEADERS, "Location": location}, cookies)
+        return redirect(location, cookies)
 
     def viewer(self, request: ConsoleRequest) -> Viewer | None:
         token = request.cookies.get(SESSION_COOKIE, "")

@@ -18,7 +18,7 @@ from fakes import subscription_record
 from pipewatch.config import packaged_data_path
 from pipewatch.services import console_watchlist
 from pipewatch.services.config_admin import ConfigAdmin
-from pipewatch.services.console_views import CONTENT_SECURITY_POLICY
+from pipewatch.services.console_http import CONTENT_SECURITY_POLICY
 from pipewatch.services.console_web import WatchlistStatus
 from pipewatch.services.ports import ConfigObject, ConfigVersion
 

@@ -9,6 +9,7 @@ from typing import Literal
 
 import pytest
 
+from pipewatch.composition import live_service
 from pipewatch.errors import ConfigError
 from pipewatch.services.live_config import PACKAGED, LiveConfig
 from pipewatch.services.ports import ConfigObject
@@ -69,3 +70,17 @@ def test_given_the_object_deleted_then_the_packaged_file_applies_again() -> None
     watchlist, version = live.document("watchlist.yaml")
     assert version == PACKAGED and "anifrolumab" not in [a.id for a in watchlist.agents]
     assert source.asked == [("watchlist.yaml", ""), ("watchlist.yaml", '"e1"')]
+
+
+def test_given_a_live_service_of_the_watchlist_then_a_taxonomy_push_neither_is_read_nor_rebuilds_it() -> None:
+    source = ScriptedConfigSource({"watchlist.yaml": _stored()})
+    built: list[str] = []
+    service = live_service(
+        LiveConfig(source, refresh=timedelta(0)),
+        lambda c: built.append(c.watchlist.agents[-1].id) or object(),
+    )
+    service.current()  # type: ignore[attr-defined]
+    source.objects["taxonomy.yaml"] = ConfigObject("taxonomy.yaml", "not read", '"t1"', "t1")
+    service.current()  # type: ignore[attr-defined]
+    assert built == ["anifrolumab"]
+    assert {key for key, _ in source.asked} == {"watchlist.yaml"}

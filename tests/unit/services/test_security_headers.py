@@ -11,7 +11,7 @@ import pytest
 
 from pipewatch.domain.render import page
 from pipewatch.domain.render.security import security_headers
-from pipewatch.services import console_views
+from pipewatch.services import console_http
 
 POLICY = (
     "default-src 'none'; style-src '{hash}'; form-action 'self'; base-uri 'none'; "
@@ -33,7 +33,7 @@ def _hash(stylesheet: str) -> str:
     ("headers", "stylesheet"),
     [
         (page.SECURITY_HEADERS, page.STYLESHEET),
-        (console_views.SECURITY_HEADERS, console_views.STYLESHEET),
+        (console_http.SECURITY_HEADERS, console_http.STYLESHEET),
     ],
     ids=["reader-page", "console"],
 )
@@ -50,4 +50,4 @@ def test_given_two_stylesheets_then_only_the_style_source_differs() -> None:
     two = security_headers("b{}")["Content-Security-Policy"]
 
     assert one != two and one.replace(_hash("a{}"), _hash("b{}")) == two
-    assert page.CONTENT_SECURITY_POLICY != console_views.CONTENT_SECURITY_POLICY
+    assert page.CONTENT_SECURITY_POLICY != console_http.CONTENT_SECURITY_POLICY
