@@ -308,7 +308,7 @@ def test_given_a_deferred_model_when_first_validated_then_its_validator_is_built
 # included): only by the requests that use them - cryptography by the first credential encrypted or opened,
 # PyJWT by the first console session checked, Jinja2 by the first console page rendered; and the config
 # files' models a function does not read (issue 28).
-NEVER_AT_BUILD = {
+WEB_NEVER_AT_BUILD = {
     "api": [
         "cryptography",
         "jwt",
@@ -334,14 +334,14 @@ def _built(name: str) -> str:
     )
 
 
-@pytest.mark.parametrize("name", sorted(NEVER_AT_BUILD))
+@pytest.mark.parametrize("name", sorted(WEB_NEVER_AT_BUILD))
 def test_given_a_web_handler_when_its_service_is_built_then_per_request_modules_stay_unloaded(
     name: str,
 ) -> None:
     environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
     # the service's module is loaded: the build did run (the empty rest is not vacuous)
     built = "pipewatch.services.reader" if name == "page" else "pipewatch.domain.watch.watchlist"
-    assert _loaded_after(_built(name), [*NEVER_AT_BUILD[name], built], environ) == [built]
+    assert _loaded_after(_built(name), [*WEB_NEVER_AT_BUILD[name], built], environ) == [built]
 
 
 def test_given_the_console_when_a_page_is_asked_without_a_session_then_no_service_is_built() -> None:
