@@ -124,6 +124,10 @@ class EventRule(BaseModel):
     cancel_before: tuple[Pattern, ...] = ()
     # Cues in scripts written without spaces (Japanese, Chinese): matched anywhere in a non-ASCII field.
     cjk_patterns: tuple[Pattern, ...] = ()
+    # The severity of every event this family decides, when each kind of phrasing it covers has the same
+    # urgency (a rejection, a program dropped): the severity rules' own phrase lists then cannot lag behind
+    # the family's verbs (a drug-object verb, a regulator's subject verb, a CJK cue).
+    severity: Severity | None = None
 
     @field_validator("patterns", "cancel_before", "cjk_patterns", "attributive")
     @classmethod
