@@ -63,8 +63,14 @@ class Subject(BaseModel):
         return f"(?:{who}) (?:\\S+ ){{0,{self.gap}}}(?:{verbs})"
 
 
-# Words that end a noun phrase: a relative clause, a preposition or a conjunction starts there.
-_NOT_IN_A_NOUN_PHRASE = r"(?:that|which|who|whose|to|in|at|for|after|as|with|by|from|on|of|and|but|than) "
+# Words that end a noun phrase: a relative clause, a preposition or a conjunction starts there. The verbs are
+# in seven languages, so are the prepositions ("stoppt Studie mit X", "arrete l'essai de X": a trial stopped).
+_NOT_IN_A_NOUN_PHRASE = (
+    r"(?:that|which|who|whose|to|in|at|for|after|as|with|by|from|on|of|and|but|than"
+    r"|mit|von|fur|fuer|bei|zur|zum|nach|gegen|de|du|des|avec|pour|sur|chez|contre|au|aux"
+    r"|di|del|della|dello|dei|degli|delle|con|per|su|sul|sulla|al|alla|allo|da|dal|dalla"
+    r"|para|por|sobre|do|da|dos|das|com|em|no|na|ao|van|met|voor|naar|tegen) "
+)
 
 
 class DrugObject(BaseModel):
