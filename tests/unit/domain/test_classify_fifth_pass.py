@@ -96,6 +96,31 @@ def test_kind_by_language(kind: str, language: str, title: str, event: str, seve
     assert out.event_type == event and out.severity in allowed, (kind, language, out.reasons)
 
 
+# HAND-MADE: severity by kind of event, not by the event type alone (a rejection of a marketed drug's new
+# indication is a rejection; a phase 3 miss is high, a phase 2 miss medium), and the English kinds added
+SEVERITY_KINDS = [
+    ("FDA declines to expand Vyvgart label to myositis", "regulatory", "high"),
+    ("FDA rejects Vyvgart in new indication, keeps myasthenia approval", "regulatory", "high"),
+    ("Vyvgart sBLA in CIDP gets complete response letter", "regulatory", "high"),
+    ("CHMP recommends refusal of Vyvgart extension", "regulatory", "high"),
+    ("Vyvgart fails to win EU backing for myositis", "regulatory", "high"),
+    ("Brepocitinib misses primary endpoint in phase 3", "results", "high"),
+    ("Brepocitinib misses primary endpoint in phase 2", "results", "medium"),
+    ("Brepocitinib mid-stage flop", "results", "medium"),
+    ("Brepocitinib flunks late-stage test", "results", "high"),
+    ("Dazukibart trial paused over liver signal", "safety", "high"),
+    ("Pfizer terminates dazukibart phase 2 for business reasons", "trial_status", "high"),
+    ("Pfizer hands dazukibart back to partner", "pipeline", "high"),
+    ("Vyvgart rivals: who wins the FcRn race", "commentary", "low"),
+]
+
+
+@pytest.mark.parametrize(("title", "event", "severity"), SEVERITY_KINDS)
+def test_severity_by_kind(title: str, event: str, severity: str) -> None:
+    out = CLASSIFIER.classify(title)
+    assert (out.event_type, out.severity) == (event, severity), out.reasons
+
+
 @pytest.mark.parametrize(
     ("title", "severity"),
     [
