@@ -112,6 +112,16 @@ SEVERITY_KINDS = [
     ("Pfizer terminates dazukibart phase 2 for business reasons", "trial_status", "high"),
     ("Pfizer hands dazukibart back to partner", "pipeline", "high"),
     ("Vyvgart rivals: who wins the FcRn race", "commentary", "low"),
+    # German and Dutch split verbs, the particle several words after the verb
+    ("FDA lehnt Vyvgart in neuer Indikation ab", "regulatory", "high"),
+    ("FDA wijst uitbreiding van Vyvgart af", "regulatory", "high"),
+    # a stop for safety reasons, in each language
+    ("Dazukibart, sperimentazione sospesa per problemi di sicurezza", "safety", "high"),
+    ("Dazukibart : essai suspendu pour des raisons de sécurité", "safety", "high"),
+    ("Dazukibart: ensayo detenido por problemas de seguridad", "safety", "high"),
+    ("Dazukibart: estudo interrompido por motivos de segurança", "safety", "high"),
+    ("Dazukibart: Studie aus Sicherheitsgründen gestoppt", "safety", "high"),
+    ("Dazukibart: studie stilgelegd om veiligheidsredenen", "safety", "high"),
 ]
 
 
@@ -149,9 +159,10 @@ def test_family_severity_is_named_in_the_reasons() -> None:
         "Pfizer presenta solicitud de autorización para dazukibart",
         "Vendite deludenti per Vyvgart nel trimestre",
         "argenx abre escritório nos EUA para Vyvgart",
+        "Vyvgart senza problemi di sicurezza nel lungo termine",
     ],
 )
 def test_near_misses_are_not_the_new_kinds(title: str) -> None:
     out = CLASSIFIER.classify(title)
     assert out.severity != "high" or out.event_type != "regulatory", out.reasons
-    assert out.event_type != "results", out.reasons
+    assert out.event_type not in ("results", "safety"), out.reasons
