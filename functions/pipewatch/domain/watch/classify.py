@@ -44,8 +44,8 @@ from pipewatch.domain.watch.reasons import (
     indication_reason,
 )
 from pipewatch.domain.watch.shared_matcher import matcher_for
+from pipewatch.domain.watch.taxonomy import NOT_IN_A_NOUN_PHRASE, Taxonomy
 from pipewatch.domain.watch.taxonomy import SeverityRule as SeverityConfig
-from pipewatch.domain.watch.taxonomy import Taxonomy
 from pipewatch.domain.watch.watchlist import Watchlist
 
 __all__ = ["Classifier", "literal_stems"]
@@ -317,7 +317,7 @@ class Classifier:
             if space < 0:
                 return None
             m = rule.before.match(text, space, name_start)
-            if m is not None:
+            if m is not None and NOT_IN_A_NOUN_PHRASE.isdisjoint(m.group("np").split()):
                 return m
         return None
 
