@@ -53,8 +53,8 @@ class _FullClassifier(Classifier):
                 continue
             if self._not_the_event(rule, text, start, m.group()):
                 continue
-            (weak if rule.weak else strong).append((rule.rank, (rule.event, m.group())))
-        strong.extend((rule.rank, (rule.event, cue)) for rule, cue in objects.values())
+            (weak if rule.weak else strong).append((rule.rank, (rule.event, m.group(), rule.severity)))
+        strong.extend((rule.rank, (rule.event, cue, rule.severity)) for rule, cue in objects.values())
 
         def best(cues: list[tuple[int, _Best]]) -> _Best | None:
             return min(cues, key=lambda cue: cue[0])[1] if cues else None

@@ -44,13 +44,15 @@ from pipewatch.domain.watch.reasons import (
     indication_reason,
 )
 from pipewatch.domain.watch.shared_matcher import matcher_for
+from pipewatch.domain.watch.taxonomy import NOT_IN_A_NOUN_PHRASE, Taxonomy
 from pipewatch.domain.watch.taxonomy import SeverityRule as SeverityConfig
-from pipewatch.domain.watch.taxonomy import Taxonomy
 from pipewatch.domain.watch.watchlist import Watchlist
 
 __all__ = ["Classifier", "literal_stems"]
 
 _NORM_SOURCES = 256  # source names kept normalised (a poll reads a few dozen sources)
+# The severity an event's cue family sets, with the cue (None: the severity rules decide)
+Decided = tuple[Severity, str] | None
 
 
 class Classifier:
@@ -174,8 +176,8 @@ class Classifier:
             if landscape is not None:
                 return landscape, found
             return _classification(False, (), indications, None, None, tuple(reasons)), found
-        event, event_reason = self._event(found, title, summary, (doc_type, source, url))
-        severity, severity_reason = self._severity_for(event, found, title, summary)
+        event, event_reason, decided = self._event(found, title, summary, (doc_type, source, url))
+        severity, severity_reason = self._severity_for(event, found, title, summary, decided)
         reasons.append(event_reason)
         reasons.append(severity_reason)
         agents = tuple([ev.target for ev in found.agents])
@@ -195,8 +197,8 @@ class Classifier:
         if subject is None:
             return None
         title, summary, doc_type, source, url = item
-        event, event_reason = self._event(found, title, summary, (doc_type, source, url))
-        severity, severity_reason = self._severity_for(event, found, title, summary)
+        event, event_reason, decided = self._event(found, title, summary, (doc_type, source, url))
+        severity, severity_reason = self._severity_for(event, found, title, summary, decided)
         if not self._landscape.counts(event, severity):
             return None
         competes = ", ".join(subject.competes_with)
@@ -300,14 +302,14 @@ class Classifier:
             if self._not_the_event(rule, text, start, m.group()):
                 continue
             if rule.weak:
-                weak, weak_rank = (rule.event, m.group()), rule.rank
+                weak, weak_rank = (rule.event, m.group(), rule.severity), rule.rank
             else:
-                strong, strong_rank = (rule.event, m.group()), rule.rank
+                strong, strong_rank = (rule.event, m.group(), rule.severity), rule.rank
                 if strong_rank == 0:
                     break  # the most important event: nothing later can change the choice
         for rule, cue in (objects or {}).values():
             if rule.rank < strong_rank:
-                strong, strong_rank = (rule.event, cue), rule.rank
+                strong, strong_rank = (rule.event, cue, rule.severity), rule.rank
         return strong, weak
 
     @staticmethod
@@ -319,7 +321,7 @@ class Classifier:
             if space < 0:
                 return None
             m = rule.before.match(text, space, name_start)
-            if m is not None:
+            if m is not None and NOT_IN_A_NOUN_PHRASE.isdisjoint(m.group("np").split()):
                 return m
         return None
 
@@ -372,15 +374,16 @@ class Classifier:
 
     def _event(
         self, found: MatchResult, raw_title: str, raw_summary: str, where: tuple[str, str, str]
-    ) -> tuple[EventType, str]:
+    ) -> tuple[EventType, str, Decided]:
+        """The event, its reason, and the severity its cue's family sets with that cue (or None)."""
         doc_type, source, url = where
         norm_source = self._normalised_source(source) if source else ""  # for both source checks
         publication = self._publication(raw_title, raw_summary, doc_type, source, norm_source)
         if publication is not None:
-            return "publication", publication
+            return "publication", publication, None
         registry = self._registry.event_of(raw_title, doc_type, (source, norm_source), url)
         if registry is not None:
-            return registry
+            return registry[0], registry[1], None
         question = self._asks(raw_title)
         if question is not None:
             # the headline's verbs are asked about, not reported; the story may still report an event
@@ -389,9 +392,10 @@ class Classifier:
             if summary_strong is None and not raw_summary.isascii() and self._cjk.enabled:
                 summary_strong = self._cjk.best(raw_summary)
             if summary_strong is None:
-                return self._question_event, question
-            event, text = summary_strong
-            return event, f"event {event}: {quote(text)} in summary (the headline asks a question)"
+                return self._question_event, question, None
+            event, text, severity = summary_strong
+            reason = f"event {event}: {quote(text)} in summary (the headline asks a question)"
+            return event, reason, None if severity is None else (severity, text)
         chosen, title_weak = self._cues(found.title, found.title_spans)
         if chosen is None and not raw_title.isascii() and self._cjk.enabled:
             chosen = self._cjk.best(raw_title)
@@ -408,28 +412,31 @@ class Classifier:
                 chosen, field = summary_weak, "summary"
         if chosen is None:
             default = self.taxonomy.default_event
-            return default, f"event {default}: no event cue found (default)"
+            return default, f"event {default}: no event cue found (default)", None
         return self._explained(chosen, field, found)
 
-    def _explained(self, chosen: Best, field: str, found: MatchResult) -> tuple[EventType, str]:
+    def _explained(self, chosen: Best, field: str, found: MatchResult) -> tuple[EventType, str, Decided]:
         """The chosen cue's event, except for a stop in the headline whose reason the summary states ("trials
         paused" over "the agency asked the company to place a hold"): the reason's event, when the taxonomy
         says it explains the stop."""
-        event, cue = chosen
+        event, cue, severity = chosen
         explained_by = self.taxonomy.reason_in_summary.get(event) if field == "title" else None
         if explained_by:
             reason = self._cues(found.summary, found.summary_spans)[0]
             if reason is not None and reason[0] in explained_by:
-                return reason[
-                    0
-                ], f"event {reason[0]}: {quote(cue)} in title, for {quote(reason[1])} in summary"
-        return event, f"event {event}: {quote(cue)} in {field}"
+                text = f"event {reason[0]}: {quote(cue)} in title, for {quote(reason[1])} in summary"
+                return reason[0], text, None if reason[2] is None else (reason[2], reason[1])
+        return event, f"event {event}: {quote(cue)} in {field}", None if severity is None else (severity, cue)
 
     def _severity_for(
-        self, event: EventType, found: MatchResult, raw_title: str, raw_summary: str
+        self, event: EventType, found: MatchResult, raw_title: str, raw_summary: str, decided: Decided = None
     ) -> tuple[Severity, str]:
-        """The first severity rule of the event that applies: its phrases (title, then summary) or the phase
-        of a watched trial the item names; else the event's default."""
+        """The severity the event's cue family sets (`decided`), else the first severity rule of the event
+        that applies: its phrases (title, then summary) or the phase of a watched trial the item names; else
+        the event's default."""
+        if decided is not None:
+            severity, cue = decided
+            return severity, f"severity {severity}: the phrasing of the event sets it ({quote(cue)})"
         rules = self._severity_rules(event)
         fields = ((found.title, raw_title, "title"), (found.summary, raw_summary, "summary"))
         for rule in rules:

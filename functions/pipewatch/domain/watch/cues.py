@@ -16,8 +16,8 @@ if TYPE_CHECKING:  # the identity module imports this one on paths that never lo
 
 _REASON_TERM_CHARS = 80
 
-# (event, matched cue text) of the best cue of one tier in one field
-Best = tuple[EventType, str]
+# (event, matched cue text, the severity its family sets or None) of the best cue of one tier in one field
+Best = tuple[EventType, str, Severity | None]
 
 
 def quote(text: str) -> str:
@@ -185,7 +185,9 @@ class CjkCues:
     def __init__(self, taxonomy: Taxonomy, rank: dict[EventType, int]) -> None:
         rules = [(rule, rank[rule.event]) for rule in taxonomy.events if rule.cjk_patterns and not rule.weak]
         self.enabled = bool(rules)
-        self._rules = [(re.compile("|".join(rule.cjk_patterns)), rule.event, r) for rule, r in rules]
+        self._rules = [
+            (re.compile("|".join(rule.cjk_patterns)), rule.event, r, rule.severity) for rule, r in rules
+        ]
         hedges = taxonomy.cjk_hedges_after
         self._hedge = re.compile("|".join(f"(?:{h})" for h in hedges)) if hedges else None
         self._window = taxonomy.cjk_hedge_window
@@ -194,13 +196,13 @@ class CjkCues:
         text = unicodedata.normalize("NFKC", raw[:MAX_FIELD_CHARS])
         best: Best | None = None
         best_rank = len(self._rules) + 1_000
-        for regex, event, rank in self._rules:
+        for regex, event, rank, severity in self._rules:
             if rank >= best_rank:
                 continue
             for m in regex.finditer(text):
                 if self._hedge is not None and self._hedge.search(text, m.end(), m.end() + self._window):
                     continue
-                best, best_rank = (event, m.group()), rank
+                best, best_rank = (event, m.group(), severity), rank
                 break
         return best
 
@@ -217,6 +219,7 @@ class RuleInfo(NamedTuple):
     cancel: re.Pattern[str] | None
     plan_is_event: bool = False  # only speculation hedges apply (a company's stated plan is its decision)
     attributive: re.Pattern[str] | None = None  # participles that modify a noun after a determiner
+    severity: Severity | None = None  # the family sets the severity of every event it decides
 
 
 class ObjectRule(NamedTuple):
@@ -251,6 +254,7 @@ def rule_infos(
             cancel.get(index),
             rule.plan_is_event,
             re.compile("|".join(f"(?:{p})" for p in rule.attributive)) if rule.attributive else None,
+            rule.severity,
         )
         for index, rule in enumerate(rules)
     }
