@@ -1,0 +1,105 @@
+"""Composition root, ingest: the plan, poll and catalyst-calendar Lambdas and `pipewatch sources check`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pipewatch.adapters.aws import lazy_client
+from pipewatch.composition.live import current_config
+from pipewatch.settings import Settings
+
+if TYPE_CHECKING:
+    from pipewatch.services.calendar import CalendarService
+    from pipewatch.services.live_config import ConfigSet
+    from pipewatch.services.plan import PlanService
+    from pipewatch.services.poll import PollService
+    from pipewatch.services.ports import MetricsSink
+    from pipewatch.services.sources_check import SourcesCheck
+
+
+def build_poll_service(
+    settings: Settings,
+    *,
+    fetcher: Any = None,
+    metrics: MetricsSink | None = None,
+    dynamodb_client: Any = None,
+    config: ConfigSet | None = None,
+) -> PollService:
+    from pipewatch.adapters.http import HttpFetcher
+    from pipewatch.adapters.sources import poll_source
+    from pipewatch.adapters.store import Store
+    from pipewatch.adapters.watch_marks import DynamoWatchMarks
+    from pipewatch.domain.watch.classify import Classifier
+    from pipewatch.observability import PowertoolsMetricsSink
+    from pipewatch.services.poll import PollService
+
+    config = current_config(settings, config)
+    watchlist, taxonomy, sources = config.watchlist, config.taxonomy, config.sources
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
+    return PollService(
+        store=Store(ddb, settings.require("table_name")),
+        calendar=build_calendar_service(settings, dynamodb_client=ddb, watchlist=watchlist),
+        source_poller=poll_source,
+        source_environment=settings.source_environment,
+        fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
+        classifier=Classifier(watchlist, taxonomy),
+        watchlist=watchlist,
+        sources=sources,
+        metrics=metrics or PowertoolsMetricsSink(),
+        alarm_after_failures=settings.source_alarm_failures,
+        watch_marks=DynamoWatchMarks(ddb, settings.require("table_name")),
+    )
+
+
+def build_sources_check(settings: Settings, *, fetcher: Any = None) -> SourcesCheck:
+    """`pipewatch sources check`: the configured sources, the real fetcher and pollers, no store."""
+    from pipewatch.adapters.http import HttpFetcher
+    from pipewatch.adapters.sources import poll_source
+    from pipewatch.services.sources_check import SourcesCheck
+
+    config = current_config(settings)
+    watchlist, sources = config.watchlist, config.sources
+    return SourcesCheck(
+        sources=sources,
+        fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
+        source_poller=poll_source,
+        watchlist=watchlist,
+        environ=settings.source_environment,
+    )
+
+
+def build_calendar_service(
+    settings: Settings, *, dynamodb_client: Any = None, watchlist: Any = None, config: ConfigSet | None = None
+) -> CalendarService:
+    """The catalyst calendar: fed by the poll, checked daily by the catalyst-check Lambda."""
+    from pipewatch.adapters.catalyst_store import CatalystStore
+    from pipewatch.adapters.store import Store
+    from pipewatch.services.calendar import CalendarService, ExtractorOnFirstUse
+
+    watchlist = watchlist or current_config(settings, config).watchlist
+    ddb = dynamodb_client or lazy_client("dynamodb", settings)
+    table = settings.require("table_name")
+    return CalendarService(
+        store=CatalystStore(ddb, table),
+        extractor=ExtractorOnFirstUse(watchlist),
+        watchlist=watchlist,
+        grace_days=settings.catalyst_grace_days,
+        recent=Store(ddb, table),  # the daily check folds the last days' updates again
+    )
+
+
+def build_plan_service(
+    settings: Settings, *, sqs_client: Any = None, agents_per_task: int = 0, config: ConfigSet | None = None
+) -> PlanService:
+    """The plan Lambda: watchlist + sources -> poll tasks on the SQS poll queue (no classifier, no HTTP)."""
+    from pipewatch.adapters.task_queue import SqsTaskQueue
+    from pipewatch.services.plan import DEFAULT_AGENTS_PER_TASK, PlanService
+
+    config = current_config(settings, config)
+    watchlist, sources = config.watchlist, config.sources
+    return PlanService(
+        sources=sources,
+        agent_ids=[agent.id for agent in watchlist.agents],
+        queue=SqsTaskQueue(sqs_client or lazy_client("sqs", settings), settings.require("poll_queue_url")),
+        agents_per_task=agents_per_task or DEFAULT_AGENTS_PER_TASK,
+    )
