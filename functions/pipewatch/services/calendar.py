@@ -91,6 +91,7 @@ class CalendarService:
         self._refold_days = refold_days
         self.writes = 0  # calendar entries written by this service (the check counts its repairs by it)
         self.refused = 0  # new entries refused by a bound (per item, source or agent)
+        self._saves_tried = 0  # every save, won or lost: a listing read before one is stale after it
         self._extractor = extractor
         self._grace_days = grace_days
         self._clock = clock
@@ -115,10 +116,14 @@ class CalendarService:
                         )
 
     # -- from the poll ------------------------------------------------------------------------------------
-    def observe_update(self, update: Update, now: datetime | None = None) -> list[Update]:
+    def observe_update(
+        self, update: Update, now: datetime | None = None, listing: _Listing | None = None
+    ) -> list[Update]:
         """Resolve or withdraw the open catalysts this stored update fulfils or stops, then calendar the
-        catalysts it states. Returns the calendar updates written (slips)."""
+        catalysts it states. Returns the calendar updates written (slips). `listing`: the entries read for
+        an earlier update of the same batch, read again only once this service has saved since."""
         now = now or self._clock()
+        listing = listing or _Listing(self._store)
         # An undated item resolves no implicit year ("next year", "June 20"): the day it was first seen may be
         # years after it was written (a re-posted or archived page), and a wrong year is worse than none.
         dated = update.published.astimezone(UTC).date() if update.published else None
@@ -130,8 +135,11 @@ class CalendarService:
             )
         ]
         stated_ids = {rules.entry_id(c) for c in stated}
+        held = listing.entries(self._saves_tried) if update.agents else []
         for agent in update.agents:
-            for entry in self._store.list(agent):
+            # One read for all agents: an entry has one agent, so resolving one agent's entries leaves the
+            # others' entries (and versions) as read.
+            for entry in (e for e in held if e.agent == agent):
                 if rules.resolves(entry, update, entry.catalyst_id in stated_ids):
                     self._write(entry, rules.resolve(entry, update, now), [])
                 elif rules.withdraws(entry, update):
@@ -161,8 +169,12 @@ class CalendarService:
         return written
 
     def observe_stored(self, updates: Sequence[Update]) -> list[Update]:
-        """The updates one poll stored, in the order stored, each as of its first-seen time."""
-        return [slip for update in updates for slip in self.observe_update(update, update.first_seen)]
+        """The updates one poll stored, in the order stored, each as of its first-seen time. The entries are
+        listed once for the batch (one query instead of one per update and agent) and again after a save."""
+        listing = _Listing(self._store)
+        return [
+            slip for update in updates for slip in self.observe_update(update, update.first_seen, listing)
+        ]
 
     def observe_trials(
         self, records: Sequence[tuple[TrialSnapshot, str | None]], now: datetime
@@ -221,6 +233,7 @@ class CalendarService:
             if full:
                 self._refuse(1, full, seen.update_id)
                 return []
+            self._saves_tried += 1
             if self._store.save(new_entry, entry.version if entry else None, updates):
                 self.writes += 1
                 if entry is None and room:
@@ -236,6 +249,7 @@ class CalendarService:
         )
 
     def _write(self, before: CalendarEntry, after: CalendarEntry, updates: list[Update]) -> bool:
+        self._saves_tried += 1
         saved = self._store.save(after, before.version, updates)
         self.writes += int(saved)
         return saved
@@ -291,6 +305,23 @@ class CalendarService:
             and e.window_end >= start
             and (agents is None or e.agent in agents)
         ]
+
+
+class _Listing:
+    """Every calendar entry, read once and kept until the service saves (won or lost: either way the read
+    may be stale). The list is a GSI query, eventually consistent already: a save conditioned on the entry's
+    version is what keeps concurrent writers apart, not the freshness of this read."""
+
+    def __init__(self, store: CatalystRepository) -> None:
+        self._store = store
+        self._read_at: int | None = None
+        self._entries: list[CalendarEntry] = []
+
+    def entries(self, saves_tried: int) -> list[CalendarEntry]:
+        if self._read_at != saves_tried:
+            self._entries = self._store.list()
+            self._read_at = saves_tried
+        return self._entries
 
 
 class _Room:

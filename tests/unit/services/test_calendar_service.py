@@ -6,11 +6,12 @@ tests/integration/test_catalyst_calendar.py."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from fakes import InMemoryCatalystStore, StoredUpdates
 from pipewatch.config import load_data_file
-from pipewatch.domain.catalysts.calendar import check
+from pipewatch.domain.catalysts.calendar import CalendarEntry, check
 from pipewatch.domain.catalysts.extract import Extractor
 from pipewatch.domain.models import Classification, Update
 from pipewatch.domain.watch.watchlist import Watchlist
@@ -154,3 +155,44 @@ def test_given_an_outlet_that_itself_reports_the_move_then_the_slip_joins_its_st
     inferred.observe_update(GUIDED, GUIDED.first_seen)
     (own,) = inferred.observe_update(SLIPPED, SLIPPED.first_seen)
     assert own.part_of == ""
+
+
+@dataclass
+class _CountedListings(InMemoryCatalystStore):
+    """The in-memory store counting its `list` reads (each one a GSI query on DynamoDB)."""
+
+    lists: int = 0
+
+    def list(self, agent: str | None = None) -> list[CalendarEntry]:
+        self.lists += 1
+        return super().list(agent)
+
+
+def test_given_a_batch_that_saves_nothing_then_the_entries_are_listed_once_for_the_batch() -> None:
+    store = _CountedListings()
+    service = _service(store)
+    service.observe_update(GUIDED, GUIDED.first_seen)
+    store.lists = 0
+    quiet = [
+        _update(f"u-quiet-{n}", "argenx hosts a webcast.", datetime(2026, 3, n, tzinfo=UTC))
+        for n in (1, 2, 3)
+    ]
+
+    assert service.observe_stored(quiet) == []
+    assert store.lists == 1  # one read for three updates (it was one per update and agent)
+
+
+def test_given_a_batch_whose_first_update_calendars_an_entry_then_a_later_one_resolves_it() -> None:
+    """The batch's listing is read again after a save: the entry saved for the first update is seen by the
+    results update of the same batch, as when each update was observed on its own."""
+    store = _CountedListings()
+    results = _update(
+        "u-results-batch",
+        "argenx announced positive topline results from the ALKIVIA Phase 3 study.",
+        datetime(2026, 9, 15, tzinfo=UTC),
+        event="results",
+    )
+
+    _service(store).observe_stored([GUIDED, results])
+    (entry,) = store.list()
+    assert entry.state == "resolved"
