@@ -54,6 +54,11 @@ class RecordRejected(PipewatchError):
         self.source_id = source_id
 
 
+class StoreBusy(PipewatchError):
+    """DynamoDB kept leaving keys of a batch read unprocessed (throttling) past the retries: the read is
+    incomplete, so the caller must not act on it; the invocation fails and the next run retries."""
+
+
 class PublishInProgress(PipewatchError):
     """Another invocation is publishing this very message right now (an overlapping run): skip it, it is
     not lost and must not be sent twice."""

@@ -7,12 +7,15 @@ caller's, so each adapter's idempotency guarantees stay written where they are e
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
+
+from pipewatch.errors import StoreBusy
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 TRANSACTION_CANCELED = "TransactionCanceledException"
@@ -42,6 +45,44 @@ def paged(call: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
         if "LastEvaluatedKey" not in response:
             return
         kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+# BatchGetItem: at most 100 keys a request; keys DynamoDB leaves unprocessed (throttling, the 16 MB answer
+# limit) come back in a 200 answer, which botocore does not retry: asked again after a growing pause, a
+# bounded number of times (~3.5 s in all), then StoreBusy: the caller fails loudly and the next run retries.
+BATCH_GET_KEYS = 100
+BATCH_GET_ATTEMPTS = 8
+BATCH_GET_FIRST_PAUSE_S = 0.05
+BATCH_GET_LONGEST_PAUSE_S = 1.0
+
+
+def batch_get(
+    client: Any,
+    table: str,
+    keys: Sequence[dict[str, Any]],
+    *,
+    sleep: Callable[[float], None] | None = None,
+    **params: Any,
+) -> Iterator[dict[str, Any]]:
+    """Every item found for `keys` in `table` (BatchGetItem, 100 keys a request, `params` such as
+    ConsistentRead or ProjectionExpression applied to each), unprocessed keys asked again with backoff;
+    StoreBusy when some are still unprocessed after BATCH_GET_ATTEMPTS requests."""
+    pause = sleep or time.sleep
+    for start in range(0, len(keys), BATCH_GET_KEYS):
+        request: dict[str, Any] = {table: {**params, "Keys": list(keys[start : start + BATCH_GET_KEYS])}}
+        for attempt in range(BATCH_GET_ATTEMPTS):
+            if attempt:
+                pause(min(BATCH_GET_FIRST_PAUSE_S * 2 ** (attempt - 1), BATCH_GET_LONGEST_PAUSE_S))
+            response = client.batch_get_item(RequestItems=request)
+            yield from response.get("Responses", {}).get(table, [])
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                break
+        else:
+            left = len(request.get(table, {}).get("Keys", ()))
+            raise StoreBusy(
+                f"{table}: {left} keys still unprocessed after {BATCH_GET_ATTEMPTS} BatchGetItem requests"
+            )
 
 
 def error_code(exc: ClientError) -> str:

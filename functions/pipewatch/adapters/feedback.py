@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from pipewatch.adapters.dynamo import conditional_put, from_item, paged, to_item
+from pipewatch.adapters.dynamo import batch_get, conditional_put, from_item, paged, to_item
 from pipewatch.domain.subscribers.feedback import Feedback, FeedbackLabel
 
 GSI_PK = "FEEDBACK"
@@ -48,13 +48,10 @@ class FeedbackTable:
     def given(self, update_id: str, subscription_id: str) -> list[str]:
         """The answers this reader gave for this update (one BatchGetItem on exact keys)."""
         keys = [_key(update_id, subscription_id, label) for label in _LABELS]
-        request: dict[str, Any] = {self._table: {"Keys": keys, "ProjectionExpression": "sk"}}
-        found: set[str] = set()
-        while request:
-            response = self._ddb.batch_get_item(RequestItems=request)
-            for item in response.get("Responses", {}).get(self._table, []):
-                found.add(item["sk"]["S"].rsplit("#", 1)[1])
-            request = response.get("UnprocessedKeys") or {}
+        found = {
+            item["sk"]["S"].rsplit("#", 1)[1]
+            for item in batch_get(self._ddb, self._table, keys, ProjectionExpression="sk")
+        }
         return [label for label in _LABELS if label in found]
 
     def all(self) -> list[Feedback]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from pipewatch.adapters.dynamo import (
+    batch_get,
     conditional_put,
     conditional_update,
     error_message,
@@ -132,19 +133,9 @@ class Store:
 
     def existing_update_ids(self, update_ids: Sequence[str]) -> set[str]:
         """Which of these ids are already stored (BatchGetItem; a read, so re-polls cost no writes)."""
-        found: set[str] = set()
-        unique = list(dict.fromkeys(update_ids))
-        for start in range(0, len(unique), 100):
-            keys = [
-                {"pk": {"S": f"UPDATE#{uid}"}, "sk": {"S": UPDATE_SK}} for uid in unique[start : start + 100]
-            ]
-            request: dict[str, Any] = {self._table: {"Keys": keys, "ProjectionExpression": "update_id"}}
-            while request:
-                response = self._ddb.batch_get_item(RequestItems=request)
-                for item in response.get("Responses", {}).get(self._table, []):
-                    found.add(item["update_id"]["S"])
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        keys = [{"pk": {"S": f"UPDATE#{uid}"}, "sk": {"S": UPDATE_SK}} for uid in dict.fromkeys(update_ids)]
+        found = batch_get(self._ddb, self._table, keys, ProjectionExpression="update_id")
+        return {item["update_id"]["S"] for item in found}
 
     # -- story claims ------------------------------------------------------------------------------------
     def get_claims(self, keys: Iterable[str]) -> dict[str, Claim]:
@@ -153,36 +144,22 @@ class Store:
         from pipewatch.domain.ingest.dedupe import Claim
 
         claims = {key: Claim(key) for key in dict.fromkeys(keys)}
-        unique = list(claims)
-        for start in range(0, len(unique), 100):
-            keys_ = [{"pk": {"S": f"CLAIM#{k}"}, "sk": {"S": CLAIM_SK}} for k in unique[start : start + 100]]
-            request: dict[str, Any] = {self._table: {"Keys": keys_, "ConsistentRead": True}}
-            while request:
-                response = self._ddb.batch_get_item(RequestItems=request)
-                for raw in response.get("Responses", {}).get(self._table, []):
-                    item = from_item(raw)
-                    key = str(item["pk"]).removeprefix("CLAIM#")
-                    claims[key] = Claim(key, int(item.get("version", 0)), tuple(item.get("ids", ())))
-                request = response.get("UnprocessedKeys") or {}
+        claim_keys = [{"pk": {"S": f"CLAIM#{k}"}, "sk": {"S": CLAIM_SK}} for k in claims]
+        for raw in batch_get(self._ddb, self._table, claim_keys, ConsistentRead=True):
+            item = from_item(raw)
+            key = str(item["pk"]).removeprefix("CLAIM#")
+            claims[key] = Claim(key, int(item.get("version", 0)), tuple(item.get("ids", ())))
         return claims
 
     def get_updates(self, update_ids: Iterable[str]) -> list[Update]:
         """Stored updates by id (strongly consistent: a story another poll stored a moment ago is seen even
         before the day index has it)."""
-        found: list[Update] = []
-        unique = list(dict.fromkeys(update_ids))
-        for start in range(0, len(unique), 100):
-            keys = [{"pk": {"S": f"UPDATE#{u}"}, "sk": {"S": UPDATE_SK}} for u in unique[start : start + 100]]
-            request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
-            while request:
-                response = self._ddb.batch_get_item(RequestItems=request)
-                found.extend(
-                    update_from_item(from_item(i))
-                    for i in response.get("Responses", {}).get(self._table, [])
-                    if i.get("kind", {}).get("S") == "update"
-                )
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        keys = [{"pk": {"S": f"UPDATE#{u}"}, "sk": {"S": UPDATE_SK}} for u in dict.fromkeys(update_ids)]
+        return [
+            update_from_item(from_item(i))
+            for i in batch_get(self._ddb, self._table, keys, ConsistentRead=True)
+            if i.get("kind", {}).get("S") == "update"
+        ]
 
     def put_claimed_update(self, update: Update, claims: Mapping[str, Claim]) -> str:
         """Store a new update and move on its neighbourhoods' claims in one transaction, each claim
