@@ -29,7 +29,7 @@ NEVER_AT_IMPORT = {
     ],
     "alert": [
         "aws_xray_sdk",
-        "aws_lambda_powertools.utilities.batch",  # handlers/_stream_batch.py answers the stream batch
+        "aws_lambda_powertools.utilities.batch",  # handlers/_batch.py answers the stream batch
         "aws_lambda_powertools.utilities.data_classes",
         "aws_lambda_powertools.utilities.idempotency",
         "aws_lambda_powertools.utilities.parser",
@@ -39,7 +39,7 @@ NEVER_AT_IMPORT = {
     ],
     "poll": [
         "aws_xray_sdk",
-        "aws_lambda_powertools.utilities.batch",  # ~60 ms with asyncio: handlers/_sqs_batch.py answers SQS
+        "aws_lambda_powertools.utilities.batch",  # ~60 ms with asyncio: handlers/_batch.py answers SQS
         "aws_lambda_powertools.utilities.data_classes",
         "asyncio",
         "aws_lambda_powertools.utilities.parser",

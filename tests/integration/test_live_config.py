@@ -17,7 +17,7 @@ from moto import mock_aws
 from fakes import CountingMetrics, InMemorySubscriptionTable, subscription_record
 from pipewatch.adapters.config_store import S3ConfigStore
 from pipewatch.cli import main
-from pipewatch.config import packaged_data_path
+from pipewatch.config import CONFIG_FILES, packaged_data_path
 from pipewatch.services.config_admin import ConfigAdmin
 from pipewatch.services.live_config import PACKAGED, LiveConfig
 from watchlist_edits import INVALID_WATCHLIST, with_anifrolumab, without
@@ -59,8 +59,10 @@ def _agents(live: LiveConfig) -> list[str]:
 def test_given_an_empty_bucket_then_the_packaged_files_apply(s3: Any) -> None:
     live = LiveConfig(S3ConfigStore(s3, BUCKET), clock=Clock())
     config = live.current()
-    assert config.versions == (PACKAGED, PACKAGED, PACKAGED)
+    assert config.read_versions() == {}  # nothing is read before it is asked for
     assert [a.id for a in config.watchlist.agents] == ["efgartigimod", "brepocitinib", "dazukibart"]
+    assert config.taxonomy.default_event and config.sources.sources
+    assert config.read_versions() == dict.fromkeys(CONFIG_FILES, PACKAGED)
 
 
 def test_given_push_pull_history_rollback_through_the_cli_then_each_version_is_kept_with_who_and_why(

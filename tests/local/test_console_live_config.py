@@ -43,6 +43,7 @@ def built(
 
     def build_console_service(settings: Any, *, config: ConfigSet) -> Any:
         configs.append(config)
+        config.watchlist  # noqa: B018 - the console's build reads the watchlist (its agents' filters)
         return type("Console", (), {"handle": staticmethod(lambda request: request)})()
 
     monkeypatch.setattr(_defaults, "live_config", lambda: live)
@@ -58,7 +59,7 @@ def test_given_a_pushed_watchlist_then_the_console_is_rebuilt_from_it_after_the_
     configs, store, now = built
     console = _defaults.console_service()
     assert console.handle("request") == "request"  # type: ignore[arg-type]
-    assert configs[-1].versions[0] == "p1"
+    assert configs[-1].read_versions()["watchlist.yaml"] == "p1"
 
     store.versions.append(with_anifrolumab())
     now[0] += timedelta(minutes=4, seconds=59)
@@ -67,5 +68,5 @@ def test_given_a_pushed_watchlist_then_the_console_is_rebuilt_from_it_after_the_
 
     now[0] += timedelta(seconds=1)
     console.handle("request")  # type: ignore[arg-type]
-    assert len(configs) == 2 and configs[-1].versions[0] == "p2"
+    assert len(configs) == 2 and configs[-1].read_versions()["watchlist.yaml"] == "p2"
     assert "anifrolumab" in {a.id for a in configs[-1].watchlist.agents}

@@ -1,4 +1,4 @@
-"""handlers/_stream_batch.partial_batch_response answers a DynamoDB stream batch exactly as Powertools'
+"""handlers/_batch.stream_partial_response answers a DynamoDB stream batch exactly as Powertools'
 BatchProcessor(DynamoDBStreams) with process_partial_response does (the alert handler used it before it was
 replaced to spare the cold start its import): same batchItemFailures, same error when every record fails.
 Hand-made stream records."""
@@ -11,7 +11,7 @@ import pytest
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from pipewatch.handlers._stream_batch import partial_batch_response
+from pipewatch.handlers._batch import stream_partial_response
 
 
 def _record(n: int, *, sequence: bool = True) -> dict[str, Any]:
@@ -55,7 +55,7 @@ def _powertools(records: list[dict[str, Any]], handle: Any) -> dict[str, Any]:
 def test_given_a_batch_then_the_answer_is_powertools_answer(
     records: list[dict[str, Any]], failing: tuple[int, ...]
 ) -> None:
-    ours = partial_batch_response(records, _failing_on(*failing))
+    ours = stream_partial_response(records, _failing_on(*failing))
     assert ours == _powertools(records, _failing_on(*failing))
     assert len(ours["batchItemFailures"]) == len(failing)
 
@@ -65,7 +65,7 @@ def test_given_every_record_failing_then_the_same_error_is_raised() -> None:
     with pytest.raises(BatchProcessingError) as theirs:
         _powertools(records, _failing_on(1, 2))
     with pytest.raises(BatchProcessingError) as ours:
-        partial_batch_response(records, _failing_on(1, 2))
+        stream_partial_response(records, _failing_on(1, 2))
     # The same message, then each record's traceback (whose frames name each implementation's own lines).
     assert str(ours.value).splitlines()[0] == str(theirs.value).splitlines()[0]
     assert [len(e) for e in ours.value.child_exceptions] == [len(e) for e in theirs.value.child_exceptions]
@@ -77,5 +77,5 @@ def test_given_every_record_failing_then_the_same_error_is_raised() -> None:
 
 def test_given_records_then_each_is_handled_once_in_order() -> None:
     seen: list[str] = []
-    partial_batch_response([_record(3), _record(1), _record(2)], lambda raw: seen.append(raw["eventID"]))
+    stream_partial_response([_record(3), _record(1), _record(2)], lambda raw: seen.append(raw["eventID"]))
     assert seen == ["e-3", "e-1", "e-2"]

@@ -134,7 +134,26 @@ def _counting_unknown(publish: Callable[..., str], metrics: MetricsSink) -> Call
     return counted
 
 
-class IdempotentPublisher:
+class _PublisherBase:
+    """What both publishers share: their Powertools machinery, set up on first use, seen through the config
+    and persistence layer (tests and the stack harness inspect them), and the Lambda context handed over."""
+
+    _idempotent: _IdempotentOnFirstCall
+
+    @property
+    def config(self) -> IdempotencyConfig:
+        return self._idempotent.machinery().config
+
+    @property
+    def persistence(self) -> ResilientPersistenceLayer:
+        return self._idempotent.machinery().persistence
+
+    def register_lambda_context(self, context: Any) -> None:
+        """Lets Powertools expire an in-progress record when this invocation would time out."""
+        self._idempotent.register_lambda_context(context)
+
+
+class IdempotentPublisher(_PublisherBase):
     """`publish_once(update_id=..., alert=...)`: the alert's publish at most once per update id, except as
     the module docstring says. A record another invocation holds in progress (a concurrent delivery, or an
     invocation that died between claiming and publishing) is waited for, within this invocation's time,
@@ -151,14 +170,6 @@ class IdempotentPublisher:
         self._idempotent = idempotent
         self._sleep = sleep
         self._clock = clock
-
-    @property
-    def config(self) -> IdempotencyConfig:
-        return self._idempotent.machinery().config
-
-    @property
-    def persistence(self) -> ResilientPersistenceLayer:
-        return self._idempotent.machinery().persistence
 
     def _wait_budget(self) -> float:
         context = self._idempotent.lambda_context
@@ -178,10 +189,6 @@ class IdempotentPublisher:
                 if self._clock() + IN_PROGRESS_POLL_S > deadline:
                     raise
                 self._sleep(IN_PROGRESS_POLL_S)
-
-    def register_lambda_context(self, context: Any) -> None:
-        """Lets Powertools expire an in-progress record when this invocation would time out."""
-        self._idempotent.register_lambda_context(context)
 
 
 def make_idempotent_publish(
@@ -212,7 +219,7 @@ def make_idempotent_publish(
     )
 
 
-class IdempotentDigestPublisher:
+class IdempotentDigestPublisher(_PublisherBase):
     """Idempotency around one digest publish, keyed on subscriber + digest date, so a retried digest run (a
     scheduler retry, a re-invoked Lambda) never sends a subscriber the same day's digest twice."""
 
@@ -247,14 +254,6 @@ class IdempotentDigestPublisher:
             metrics=sink,
         )
 
-    @property
-    def config(self) -> IdempotencyConfig:
-        return self._idempotent.machinery().config
-
-    @property
-    def persistence(self) -> ResilientPersistenceLayer:
-        return self._idempotent.machinery().persistence
-
     def publish_once(self, message: DigestMessage, part: int = 0) -> dict[str, str]:
         """{"message_id", "until", "update_ids"} of the first successful publish of this part (a retry gets
         the same; a result stored before "update_ids" existed has none).
@@ -266,6 +265,3 @@ class IdempotentDigestPublisher:
         except machinery.in_progress_error as exc:
             raise PublishInProgress(key) from exc
         return result
-
-    def register_lambda_context(self, context: Any) -> None:
-        self._idempotent.register_lambda_context(context)

@@ -80,7 +80,7 @@ def build_console_service(
         ConfigAdmin(build_config_store(settings, s3_client=s3_client)) if settings.config_bucket else None
     )
     watchlist_status = WatchlistStatus(
-        version=applied.read_versions()["watchlist.yaml"],  # read above (`versions` reads every file)
+        version=applied.read_versions()["watchlist.yaml"],  # read above (only the files the console used)
         history=history,
         packaged_text=packaged_data_path("watchlist.yaml").read_text(encoding="utf-8") if history else "",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pipewatch.handlers import _defaults
-from pipewatch.handlers._stream_batch import partial_batch_response
+from pipewatch.handlers._batch import stream_partial_response
 from pipewatch.observability import logger, metrics, traced_handler
 
 if TYPE_CHECKING:  # the service (domain models, store, renderer) is imported when it is built
@@ -20,4 +20,4 @@ def handler(event: dict[str, Any], context: Any, *, service: AlertService | None
         return {"batchItemFailures": []}
     alerts = service or _defaults.alert_service()
     alerts.start_invocation(context)
-    return partial_batch_response(event["Records"], alerts.handle_record)
+    return stream_partial_response(event["Records"], alerts.handle_record)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pipewatch.handlers import _defaults
-from pipewatch.handlers._sqs_batch import SqsRecord, partial_batch_response
+from pipewatch.handlers._batch import SqsRecord, sqs_partial_response
 from pipewatch.handlers.schedule import ScheduleEvent
 from pipewatch.observability import logger, metrics, traced_handler
 from pipewatch.services.plan import PollTask
@@ -40,7 +40,7 @@ def handler(
             task = PollTask.model_validate_json(record["body"])
             (service or _defaults.poll_service()).poll_task(task, budget_seconds=budget_seconds)
 
-        return dict(partial_batch_response(event, record_handler))
+        return dict(sqs_partial_response(event, record_handler))
     request = ScheduleEvent.parse(event)
     report = (service or _defaults.poll_service()).poll(
         request.sources, source_class=request.source_class, budget_seconds=budget_seconds

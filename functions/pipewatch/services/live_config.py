@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pipewatch.config import CONFIG_FILES, config_model, load_data_file, validate_config_document
+from pipewatch.config import config_model, load_data_file, validate_config_document
 from pipewatch.errors import ConfigError
 from pipewatch.observability import NullMetrics, logger
 
@@ -35,7 +35,8 @@ class ConfigSet:
     and a function using only some of them (the catalyst check: the watchlist; the plan: the watchlist and
     sources) never fetches, parses or validates the others (issue 28: ~20-30 ms of CPU each, and a GET
     each from the config bucket). `read_versions` says which were read, in which version (a service built
-    from the set is rebuilt when one of those changes); `versions` reads all three."""
+    from the set is rebuilt when one of those changes). There is deliberately no accessor of "every version":
+    it would read and validate the files a function does not use."""
 
     __slots__ = ("_documents", "_read")
 
@@ -63,11 +64,6 @@ class ConfigSet:
     def sources(self) -> SourcesConfig:
         model: SourcesConfig = self._document("sources.yaml")[0]
         return model
-
-    @property
-    def versions(self) -> tuple[str, str, str]:
-        watchlist, taxonomy, sources = (self._document(name)[1] for name in CONFIG_FILES)
-        return watchlist, taxonomy, sources
 
     def read_versions(self) -> dict[str, str]:
         """File name -> version, for the files read so far."""
