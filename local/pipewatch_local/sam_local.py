@@ -16,20 +16,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
-import hashlib
 import json
 import os
-import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,399 +31,38 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from pipewatch_local.local_stack import LocalStack, add_shadow_subscriber, aws_client, repo_root
-
-BRIDGE = "172.17.0.1"  # docker0 on the host: reachable from the containers, never off this machine
-REGION = "us-east-1"
-FDA_PRESS_PATH = "/fda/press.xml"
-PRESS_FEED = Path("tests/fixtures/demo/press_feed_HANDMADE_from_labeled_headlines.xml")
-INVOKE_TIMEOUT_S = 600
-
-
-class SamLocalError(RuntimeError):
-    """The run cannot go on (set-up failed)."""
-
-
-class CheckFailed(AssertionError):
-    """A function's response or effect is not what its step expects."""
-
-
-@dataclass(frozen=True)
-class Arch:
-    name: str  # Lambda's name for it
-    debian: str  # debootstrap --arch
-    pip_platform: str
-    docker_platform: str
-    note: str
-    machine: str  # platform.machine() of a host that runs it natively
-
-
-ARCHES = {
-    "arm64": Arch("arm64", "arm64", "manylinux2014_aarch64", "linux/arm64", "what ships", "aarch64"),
-    "x86_64": Arch("x86_64", "amd64", "manylinux2014_x86_64", "linux/amd64", "derived template", "x86_64"),
-}
-
-
-EMULATED_MINIMUM_TIMEOUT_S = 300
-
-
-def is_native(arch: Arch) -> bool:
-    return platform.machine() == arch.machine
-
-
-def describe(arch: Arch) -> str:
-    how = "native" if is_native(arch) else "emulated by qemu-aarch64"
-    return f"{arch.name} ({arch.note}; {how})"
-
-
-# -- pure parts (tests/local/test_sam_local.py) -------------------------------------------------------------
-
-
-def derive_template(sam: dict[str, Any], arch: str, template_dir: Path) -> dict[str, Any]:
-    """The template for another architecture: every Architectures, CompatibleArchitectures and layer
-    BuildArchitecture set to `arch`, and local code paths made absolute so the copy can live elsewhere."""
-    derived = copy.deepcopy(sam)
-    function_globals = derived.get("Globals", {}).get("Function", {})
-    if "Architectures" in function_globals:
-        function_globals["Architectures"] = [arch]
-    _absolute(function_globals, "CodeUri", template_dir)
-    for resource in derived.get("Resources", {}).values():
-        props = resource.get("Properties", {})
-        kind = resource.get("Type")
-        if kind == "AWS::Serverless::Function":
-            if "Architectures" in props:
-                props["Architectures"] = [arch]
-            _absolute(props, "CodeUri", template_dir)
-        elif kind in {"AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"}:
-            if "CompatibleArchitectures" in props:
-                props["CompatibleArchitectures"] = [arch]
-            _absolute(props, "ContentUri", template_dir)
-            metadata = resource.get("Metadata", {})
-            if "BuildArchitecture" in metadata:
-                metadata["BuildArchitecture"] = arch
-    leftover = sorted(_architecture_mentions(derived) - {arch})
-    if leftover:
-        raise ValueError(f"derived template still names architectures {leftover}: derive_template misses one")
-    return derived
-
-
-def _absolute(props: dict[str, Any], key: str, base: Path) -> None:
-    value = props.get(key)
-    if isinstance(value, str) and "://" not in value and not Path(value).is_absolute():
-        props[key] = str((base / value).resolve())
-
-
-def _architecture_mentions(node: Any) -> set[str]:
-    if isinstance(node, dict):
-        return set().union(*(_architecture_mentions(v) for v in node.values())) if node else set()
-    if isinstance(node, list):
-        return set().union(*(_architecture_mentions(v) for v in node)) if node else set()
-    return {node} if node in {"arm64", "x86_64"} else set()
-
-
-def raise_timeouts(
-    built: dict[str, Any], minimum_s: int
-) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
-    """A copy of the built template whose function timeouts are at least `minimum_s`, and what changed
-    (name -> (template's, emulation's)). For emulated runs only: qemu runs the arm64 interpreter many times
-    slower than Graviton, so the shipped timeouts (15 s for the API) would measure qemu, not the code."""
-    raised = copy.deepcopy(built)
-    changes: dict[str, tuple[int, int]] = {}
-    function_globals = raised.get("Globals", {}).get("Function", {})
-    if isinstance(function_globals.get("Timeout"), int) and function_globals["Timeout"] < minimum_s:
-        changes["Globals"] = (function_globals["Timeout"], minimum_s)
-        function_globals["Timeout"] = minimum_s
-    for name, resource in raised.get("Resources", {}).items():
-        props = resource.get("Properties", {})
-        if resource.get("Type") != "AWS::Serverless::Function":
-            continue
-        timeout = props.get("Timeout")
-        if isinstance(timeout, int) and timeout < minimum_s:
-            changes[name] = (timeout, minimum_s)
-            props["Timeout"] = minimum_s
-    return raised, changes
-
-
-def sources_document(feed_url: str, host: str) -> dict[str, Any]:
-    """The sources the functions see: `fda-press` (the source the sample poll task names) served from the
-    recorded feed, no retries and no politeness delay for the local host."""
-    return {
-        "version": 1,
-        "http": {"max_retries": 0},
-        # The recorded items are months old: widen the alert horizon as the sample-event tests do,
-        # or the first poll would remember them all as old news and store no update.
-        "poll": {"alert_horizon_days": 3650, "baseline_undated": False},
-        "hosts": {host: {"min_interval_s": 0}},
-        "sources": [
-            {
-                "id": "fda-press",
-                "name": "FDA press releases",
-                "kind": "rss",
-                "doc_type": "regulator",
-                "url": feed_url,
-            }
-        ],
-    }
-
-
-def env_vars_document(outputs: dict[str, str], endpoint: str, sources: dict[str, Any]) -> dict[str, Any]:
-    """`sam local invoke --env-vars`: SAM passes only variables the template declares (Globals declare the
-    endpoint and sources overrides), so every name here must be declared; AWS_* come from SAM's own
-    environment (fake credentials, see `sam_environment`)."""
-    return {
-        "Parameters": {
-            "PIPEWATCH_TABLE": outputs["TableName"],
-            "PIPEWATCH_TOPIC_ARN": outputs["AlertsTopicArn"],
-            "PIPEWATCH_POLL_QUEUE_URL": outputs["PollQueueUrl"],
-            "PIPEWATCH_ENDPOINT_URL": endpoint,
-            "PIPEWATCH_SOURCES": json.dumps(sources, separators=(",", ":")),
-            # Stack resources the template hands some functions through GetAtt/Ref, which `sam local`
-            # cannot resolve (it would pass a made-up ARN): the stack's real values from moto.
-            **{
-                name: outputs[output]
-                for name, output in (
-                    ("PIPEWATCH_LINK_KEY_ID", "LinkKeyArn"),
-                    ("PIPEWATCH_SITE_URL", "SiteUrl"),
-                    ("PIPEWATCH_DELIVERY_QUEUE_URL", "DeliveryQueueUrl"),
-                    ("PIPEWATCH_CHANNELS_KEY_ID", "ChannelsKeyArn"),
-                )
-                if output in outputs
-            },
-        }
-    }
-
-
-def sam_environment(base: dict[str, str], endpoint: str) -> dict[str, str]:
-    """SAM's environment: no real AWS identity can leak in (profiles, config files, tokens), fake keys that
-    SAM hands the function, and every AWS call SAM itself makes (`sam local invoke` asks STS for the
-    account id on each invoke) sent to moto_server instead of AWS; no metadata service, no telemetry."""
-    env = {k: v for k, v in base.items() if not k.startswith("AWS_")}
-    env.update(
-        {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_REGION": REGION,
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_ENDPOINT_URL": endpoint,
-            "SAM_CLI_TELEMETRY": "0",
-        }
-    )
-    return env
-
-
-def parse_response(stdout: str) -> Any:
-    """The function's response as `sam local invoke` prints it on stdout (its logs go to stderr)."""
-    text = stdout.strip()
-    if not text:
-        raise CheckFailed("no response on stdout (the invoke failed or timed out; see its log)")
-    for candidate in (text, text.splitlines()[-1]):
-        with contextlib.suppress(json.JSONDecodeError):
-            return json.loads(candidate)
-    raise CheckFailed(f"response is not JSON: {text[-300:]!r}")
-
-
-def function_error(response: Any) -> str | None:
-    """The error a function returned instead of a result (Runtime.ImportModuleError, an unhandled
-    exception...): Lambda's error JSON, which `sam local invoke` prints with exit status 0."""
-    if isinstance(response, dict) and ("errorType" in response or "errorMessage" in response):
-        return f"{response.get('errorType', '?')}: {response.get('errorMessage', '')}"
-    return None
-
-
-def expect(condition: bool, message: str) -> None:
-    if not condition:
-        raise CheckFailed(message)
-
-
-def checked_response(stdout: str) -> Any:
-    response = parse_response(stdout)
-    error = function_error(response)
-    if error is not None:
-        raise CheckFailed(f"function error {error}")
-    return response
-
-
-def short(value: Any, limit: int = 240) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-@dataclass
-class StepResult:
-    name: str
-    function: str
-    seconds: float
-    ok: bool
-    detail: str
-    response: Any = None
-
-
-def results_table(results: list[StepResult], arch: Arch) -> str:
-    rows = [f"sam-local results, architecture {describe(arch)}"]
-    rows.append(f"{'step':<28} {'function':<16} {'seconds':>8}  result")
-    for r in results:
-        verdict = "PASS" if r.ok else "FAIL"
-        rows.append(f"{r.name:<28} {r.function:<16} {r.seconds:>8.1f}  {verdict} {r.detail}")
-    passed = sum(r.ok for r in results)
-    rows.append(f"{passed}/{len(results)} steps passed")
-    return "\n".join(rows)
-
-
-# -- processes ---------------------------------------------------------------------------------------------
-
-
-def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
-    """Run a set-up command, its output shown; a failure stops the run."""
-    completed = subprocess.run(cmd, cwd=cwd, env=env, check=False)  # noqa: S603 - fixed commands
-    if completed.returncode != 0:
-        raise SamLocalError(f"{' '.join(cmd)} exited {completed.returncode}")
-
-
-def output_of(cmd: list[str]) -> str:
-    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout  # noqa: S603
-
-
-def stop_pid(pid: int, what: str, timeout_s: float = 30.0) -> None:
-    """SIGTERM a process this run started, wait for it, SIGKILL if it lingers."""
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            print(f"sam-local: stopped {what} (pid {pid})")
-            return
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-        time.sleep(0.2)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    print(f"sam-local: killed {what} (pid {pid}) after {timeout_s:.0f} s")
-
-
-def free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_for_http(url: str, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - a local URL built here
-                return
-        except (urllib.error.URLError, OSError) as exc:
-            if time.monotonic() > deadline:
-                raise SamLocalError(f"{url} did not answer within {timeout_s:.0f} s") from exc
-            time.sleep(0.3)
-
-
-@contextlib.contextmanager
-def moto_server(work: Path) -> Iterator[str]:
-    """moto_server on the docker bridge address; yields its endpoint URL; stopped by PID on exit."""
-    port = free_port(BRIDGE)
-    log = (work / "moto_server.log").open("wb")
-    process = subprocess.Popen(  # noqa: S603 - this interpreter's moto
-        [sys.executable, "-m", "moto.server", "-H", BRIDGE, "-p", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    endpoint = f"http://{BRIDGE}:{port}"
-    print(f"sam-local: moto_server pid {process.pid} on {endpoint} (log {log.name})")
-    try:
-        wait_for_http(f"{endpoint}/moto-api/")
-        yield endpoint
-    finally:
-        stop_pid(process.pid, "moto_server")
-        process.wait(timeout=10)
-        log.close()
-
-
-# -- the image ---------------------------------------------------------------------------------------------
-
-BOOTSTRAP = """#!/bin/sh
-# Lambda's python3.11 layout: the function, then layers, then the runtime client.
-export PYTHONPATH="/var/task:/opt/python/lib/python3.11/site-packages:/opt/python:/var/runtime"
-exec /usr/bin/python3 -m awslambdaric "$_HANDLER"
-"""
-
-DOCKERFILE = """FROM scratch
-COPY rootfs/ /
-COPY runtime/ /var/runtime/
-COPY bootstrap /var/runtime/bootstrap
-COPY aws-lambda-rie /usr/local/bin/aws-lambda-rie
-ENV LANG=C.UTF-8 TZ=:/etc/localtime LAMBDA_TASK_ROOT=/var/task LAMBDA_RUNTIME_DIR=/var/runtime \\
-    PATH=/usr/local/bin:/usr/bin:/bin
-WORKDIR /var/task
-# SAM replaces the entrypoint with its own copy of the RIE (/var/rapid/aws-lambda-rie); run alone, the image
-# behaves the same: the RIE finds /var/runtime/bootstrap.
-ENTRYPOINT ["/usr/local/bin/aws-lambda-rie"]
-"""
-
-
-def rie_binary(sam: Path, arch: Arch) -> Path:
-    """The runtime interface emulator that ships inside the SAM CLI package."""
-    venv = sam.resolve().parent.parent
-    found = sorted(venv.glob(f"lib/python*/site-packages/samcli/local/rapid/aws-lambda-rie-{arch.name}"))
-    if not found:
-        raise SamLocalError(f"no aws-lambda-rie-{arch.name} in the SAM CLI package under {venv}")
-    return found[0]
-
-
-def build_image(work: Path, arch: Arch, sam: Path, host_sh: Path, requirements: Path) -> str:
-    """A Lambda-compatible python3.11 image, offline; rebuilt only when one of its inputs changed. One
-    repository per architecture: SAM deletes older images of the repository it derives its own from."""
-    context = work / arch.name
-    context.mkdir(parents=True, exist_ok=True)
-    run([str(host_sh), "rootfs", arch.debian, str(context / "rootfs")])
-    runtime = context / "runtime"
-    wanted = hashlib.sha256(requirements.read_bytes() + arch.pip_platform.encode()).hexdigest()
-    stamp = context / "runtime.sha256"
-    if not (stamp.exists() and stamp.read_text() == wanted):
-        shutil.rmtree(runtime, ignore_errors=True)
-        # fmt: off
-        run([
-            sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(runtime),
-            "--platform", arch.pip_platform, "--only-binary=:all:", "--python-version", "3.11",
-            "--implementation", "cp", "-r", str(requirements),
-        ])
-        # fmt: on
-        stamp.write_text(wanted)
-    (context / "bootstrap").write_text(BOOTSTRAP)
-    (context / "bootstrap").chmod(0o755)
-    shutil.copy2(rie_binary(sam, arch), context / "aws-lambda-rie")
-    (context / "Dockerfile").write_text(DOCKERFILE)
-    (context / ".dockerignore").write_text("rootfs/dev\nrootfs/proc\nrootfs/sys\n")
-    digest = hashlib.sha256()
-    for name in ("Dockerfile", "bootstrap", "aws-lambda-rie", "runtime.sha256", "rootfs/var/lib/dpkg/status"):
-        digest.update((context / name).read_bytes())
-    repository = f"pipewatch-sam-local-{arch.name.replace('_', '-')}"
-    tag = f"{repository}:{digest.hexdigest()[:12]}"
-    inspect = ["docker", "image", "inspect", tag]
-    if subprocess.run(inspect, capture_output=True, check=False).returncode == 0:  # noqa: S603
-        print(f"sam-local: image {tag} cached")
-        return tag
-    env = {**os.environ, "DOCKER_BUILDKIT": "0"}  # the daemon is Debian's 20.10: classic builder
-    run(["docker", "build", "-q", "--platform", arch.docker_platform, "-t", tag, str(context)], env=env)
-    for old in output_of(["docker", "images", repository, "--format", "{{.Repository}}:{{.Tag}}"]).split():
-        if old != tag:
-            run(["docker", "rmi", old])
-    return tag
-
-
-def image_ids(*filters: str) -> set[str]:
-    args = ["docker", "images", "-q", "--no-trunc"]
-    for f in filters:
-        args += ["-f", f]
-    return set(output_of(args).split())
-
+from pipewatch_local.sam_local_host import (
+    build_image,
+    image_ids,
+    moto_server,
+    run,
+    stop_pid,
+)
+from pipewatch_local.sam_local_plan import (
+    ARCHES,
+    BRIDGE,
+    EMULATED_MINIMUM_TIMEOUT_S,
+    FDA_PRESS_PATH,
+    INVOKE_TIMEOUT_S,
+    PRESS_FEED,
+    REGION,
+    Arch,
+    CheckFailed,
+    SamLocalError,
+    StepResult,
+    derive_template,
+    describe,
+    env_vars_document,
+    expect,
+    function_error,
+    is_native,
+    parse_response,
+    raise_timeouts,
+    results_table,
+    sam_environment,
+    short,
+    sources_document,
+)
 
 # -- the run -----------------------------------------------------------------------------------------------
 

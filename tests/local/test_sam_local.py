@@ -13,10 +13,10 @@ import pytest
 from pipewatch.config import load_data_file
 from pipewatch.domain.ingest.sources import SourcesConfig
 from pipewatch.settings import Settings
-from pipewatch_local.sam_local import (
+from pipewatch_local.sam_local import Invoker
+from pipewatch_local.sam_local_plan import (
     ARCHES,
     CheckFailed,
-    Invoker,
     StepResult,
     checked_response,
     derive_template,
