@@ -31,6 +31,7 @@ from pipewatch.errors import ConfigError
 
 if TYPE_CHECKING:
     from pipewatch.domain.watch.classify import Classifier
+    from pipewatch.domain.watch.learned import EventModel
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -307,4 +308,24 @@ def load_classifier(watchlist: str | Path | None = None, taxonomy: str | Path | 
     return Classifier(
         load_data_file("watchlist.yaml", Watchlist, watchlist),
         load_data_file("taxonomy.yaml", Taxonomy, taxonomy),
+        fallback=load_event_fallback,
     )
+
+
+EVENT_FALLBACK = "event_fallback.json"
+
+
+@cache
+def load_event_fallback() -> EventModel:
+    """The packaged learned event fallback (ADR 0015), read the first time a document has no event cue (the
+    classifier calls this lazily: a cold start that never reaches the fallback never reads the file)."""
+    from pipewatch.domain.watch.learned import EventModel
+
+    path = packaged_data_path(EVENT_FALLBACK)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("expected a mapping")
+        return EventModel.from_data(data)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{EVENT_FALLBACK}: {exc}") from exc

@@ -3,10 +3,10 @@ type, severity, reasons), driven entirely by the watchlist and the taxonomy.
 
 Event type: a journal article or congress abstract is `publication`. Otherwise the strong cues of the title
 decide (a headline states the event; a summary adds background noise); only when the title has none do the
-summary's strong cues, then weak cues (title first), then the taxonomy's default. Within one tier the taxonomy
-priority picks (safety > regulatory > results > ...). A cue right after a hedge ("plans to file", "seek
-approval") is not an event. Severity: the first severity rule of the chosen event whose patterns match, title
-first, else the event's default rule.
+summary's strong cues, then weak cues (title first), then the learned fallback when confident (learned.py),
+else the taxonomy's default. Within one tier the taxonomy priority picks (safety > regulatory > ...). A cue
+right after a hedge ("plans to file", "seek approval") is not an event. Severity: the first severity rule of
+the chosen event whose patterns match, title first, else the event's default rule.
 
 Pure and deterministic; never raises on any text.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
@@ -35,6 +35,7 @@ from pipewatch.domain.watch.cues import (
     words_regex,
 )
 from pipewatch.domain.watch.landscape import Landscape
+from pipewatch.domain.watch.learned import EventModel, fallback_text
 from pipewatch.domain.watch.match import MAX_FIELD_CHARS, MatchResult
 from pipewatch.domain.watch.normalize import padded, trie_regex
 from pipewatch.domain.watch.reasons import (
@@ -56,8 +57,15 @@ Decided = tuple[Severity, str] | None
 
 
 class Classifier:
-    def __init__(self, watchlist: Watchlist, taxonomy: Taxonomy) -> None:
+    def __init__(
+        self,
+        watchlist: Watchlist,
+        taxonomy: Taxonomy,
+        fallback: Callable[[], EventModel | None] | None = None,
+    ) -> None:
+        """`fallback` loads the learned event model (learned.py) the first time no rule cue fires."""
         self.watchlist = watchlist
+        self._load_fallback = fallback
         self.taxonomy = taxonomy
         self._matcher = matcher_for(watchlist)
         self._rank = {event: rank for rank, event in enumerate(taxonomy.priority)}
@@ -112,6 +120,10 @@ class Classifier:
     @cached_property
     def _index(self) -> CueIndex:
         return cue_index(self._rule_patterns)
+
+    @cached_property
+    def _fallback(self) -> EventModel | None:
+        return None if self._load_fallback is None else self._load_fallback()
 
     @cached_property
     def _cjk(self) -> CjkCues:
@@ -277,6 +289,10 @@ class Classifier:
                 yield m
                 end = m.end()
 
+    def cue_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the rule cues match in normalised text (hedged or not): what the learned fallback masks."""
+        return [m.span() for m in self._event_matches(text)]
+
     def _cues(self, text: str, alias_spans: tuple[tuple[int, int], ...]) -> tuple[Best | None, Best | None]:
         """The best strong and the best weak cue of one field: the highest-priority event, the first such cue
         on a tie. A cue is not an event when it starts inside a name ("ADVANCE-NXT", "VALOR"), follows a
@@ -410,10 +426,16 @@ class Classifier:
                 chosen = title_weak
             else:
                 chosen, field = summary_weak, "summary"
-        if chosen is None:
-            default = self.taxonomy.default_event
-            return default, f"event {default}: no event cue found (default)", None
-        return self._explained(chosen, field, found)
+        return self._no_cue(found) if chosen is None else self._explained(chosen, field, found)
+
+    def _no_cue(self, found: MatchResult) -> tuple[EventType, str, Decided]:
+        """No rule cue fired: the learned fallback's event when it answers (ADR 0015), else the default."""
+        default = self.taxonomy.default_event
+        model = self._fallback
+        learned = None if model is None else model.predict(fallback_text(found, self.cue_spans))
+        if learned is not None and learned.event != default:
+            return learned.event, learned.reason(), None
+        return default, f"event {default}: no event cue found (default)", None
 
     def _explained(self, chosen: Best, field: str, found: MatchResult) -> tuple[EventType, str, Decided]:
         """The chosen cue's event, except for a stop in the headline whose reason the summary states ("trials
