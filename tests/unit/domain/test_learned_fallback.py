@@ -86,7 +86,15 @@ def test_a_confident_fallback_replaces_the_default_with_a_readable_reason() -> N
     reason = next(r for r in result.reasons if r.startswith("event "))
     assert reason.startswith("event results (learned fallback, p=0.")
     assert reason.endswith("strongest features 'glimmers'")
-    assert result.severity is not None  # the event's own severity rules decide it
+    # a guess without a cue carries no phrase-level urgency: the event's default severity, said so
+    assert result.severity == "medium"
+    assert "severity medium: the default of results, a learned event" in result.reasons
+
+
+def test_a_learned_event_keeps_its_default_severity_even_where_a_phrase_rule_would_raise_it() -> None:
+    classifier_, _ = classifier()
+    result = classifier_.classify("Efgartigimod glimmers in a phase 3 crowd")  # hand-made
+    assert (result.event_type, result.severity) == ("results", "medium")
 
 
 def test_a_fallback_below_the_threshold_keeps_the_default() -> None:

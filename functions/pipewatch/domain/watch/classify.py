@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
 from pipewatch.domain.watch.classification import classification as _classification
@@ -35,7 +36,6 @@ from pipewatch.domain.watch.cues import (
     words_regex,
 )
 from pipewatch.domain.watch.landscape import Landscape
-from pipewatch.domain.watch.learned import EventModel, fallback_text
 from pipewatch.domain.watch.match import MAX_FIELD_CHARS, MatchResult
 from pipewatch.domain.watch.normalize import padded, trie_regex
 from pipewatch.domain.watch.reasons import (
@@ -49,10 +49,14 @@ from pipewatch.domain.watch.taxonomy import NOT_IN_A_NOUN_PHRASE, Taxonomy
 from pipewatch.domain.watch.taxonomy import SeverityRule as SeverityConfig
 from pipewatch.domain.watch.watchlist import Watchlist
 
+if TYPE_CHECKING:
+    from pipewatch.domain.watch.learned import EventModel
+
 __all__ = ["Classifier", "literal_stems"]
 
 _NORM_SOURCES = 256  # source names kept normalised (a poll reads a few dozen sources)
-# The severity an event's cue family sets, with the cue (None: the severity rules decide)
+# The severity an event's cue family sets, with the cue (None: the severity rules decide; an empty cue: the
+# event was learned, its default rule sets it)
 Decided = tuple[Severity, str] | None
 
 
@@ -429,13 +433,14 @@ class Classifier:
         return self._no_cue(found) if chosen is None else self._explained(chosen, field, found)
 
     def _no_cue(self, found: MatchResult) -> tuple[EventType, str, Decided]:
-        """No rule cue fired: the learned fallback's event when it answers (ADR 0015), else the default."""
-        default = self.taxonomy.default_event
-        model = self._fallback
-        learned = None if model is None else model.predict(fallback_text(found, self.cue_spans))
-        if learned is not None and learned.event != default:
-            return learned.event, learned.reason(), None
-        return default, f"event {default}: no event cue found (default)", None
+        """No rule cue fired: the learned fallback's event when it answers (ADR 0015), else the default. A
+        guess without a cue carries no phrase-level urgency: its event's default severity (an empty cue)."""
+        default, model = self.taxonomy.default_event, self._fallback
+        learned = None if model is None else model.predict_found(found, self.cue_spans)
+        if learned is None or learned.event == default:
+            return default, f"event {default}: no event cue found (default)", None
+        severity = self._severity_default.get(learned.event, ("low", ""))[0]
+        return learned.event, learned.reason(), (severity, "")
 
     def _explained(self, chosen: Best, field: str, found: MatchResult) -> tuple[EventType, str, Decided]:
         """The chosen cue's event, except for a stop in the headline whose reason the summary states ("trials
@@ -458,6 +463,8 @@ class Classifier:
         the event's default."""
         if decided is not None:
             severity, cue = decided
+            if not cue:
+                return severity, f"severity {severity}: the default of {event}, a learned event"
             return severity, f"severity {severity}: the phrasing of the event sets it ({quote(cue)})"
         rules = self._severity_rules(event)
         fields = ((found.title, raw_title, "title"), (found.summary, raw_summary, "summary"))

@@ -143,6 +143,12 @@ class EventModel:
         log_prior = tuple(math.log(n / all_documents) for n in documents)
         return cls(classes, log_prior, log_likelihood, threshold)
 
+    def predict_found(
+        self, found: MatchResult, cue_spans: Callable[[str], Iterable[tuple[int, int]]]
+    ) -> Prediction | None:
+        """`predict` on what the matcher found, names and cues masked (`fallback_text`)."""
+        return self.predict(fallback_text(found, cue_spans))
+
     def predict(self, text: str) -> Prediction | None:
         """The most probable event of normalised, masked text, when its margin reaches the threshold."""
         present = [f for f in features(text) if f in self.log_likelihood]
