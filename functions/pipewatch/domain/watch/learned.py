@@ -14,8 +14,9 @@ set aside, after a hedge or a cancelling word, is not read again here):
 - `c:` two adjacent characters of a run in a script written without spaces (Chinese, Japanese, Korean).
 
 A prediction counts only when the margin between the two best posteriors reaches the model's threshold
-(chosen on the tuning halves by the training script) and some feature of the text favours it over the
-runner-up (not the prior alone); its reason names the features that favour it most.
+(chosen on the tuning halves by the training script) and some telling feature of the text (not a short
+function word, not the prior alone) favours it over the runner-up; its reason quotes the telling features
+that favour it most.
 Pure and deterministic; `predict` never raises on any text.
 """
 
@@ -89,6 +90,12 @@ def features(text: str) -> frozenset[str]:
             found.add(f"p:{word[:_STEM]}")
         previous = word
     return frozenset(found)
+
+
+def _telling(feature: str) -> bool:
+    """A feature a reason may quote: not a short function word ("a", "for") nor a bare placeholder."""
+    kind, _, value = feature.partition(":")
+    return kind != "w" or (len(value) > 3 and not value.startswith("<"))
 
 
 def readable(feature: str) -> str:
@@ -170,9 +177,9 @@ class EventModel:
         lift = sorted(
             (self.log_likelihood[f][second] - self.log_likelihood[f][best], f) for f in present
         )  # most negative first: the features that favour the winner most
-        strongest = tuple(readable(f) for gain, f in lift[:_REASON_FEATURES] if gain < 0)
+        strongest = tuple(readable(f) for gain, f in lift if gain < 0 and _telling(f))[:_REASON_FEATURES]
         if not strongest:
-            return None  # only the prior speaks for it: no reason a subscriber could read
+            return None  # only the prior or function words speak for it: no reason a subscriber could read
         return Prediction(self.classes[best], probability, margin, strongest)
 
 
