@@ -8,7 +8,8 @@ The checking halves are never read here. A row's class is the first event of its
 Each row is read as the classifier reads it at the fallback: the matcher's normalised title and summary,
 the watched names and every rule cue's match masked (`learned.fallback_text`), so the model learns the words
 that remain when the rules find nothing. Model: multinomial naive Bayes over binary features (learned.py),
-Laplace smoothing `--alpha`, features held by fewer than `--min-df` training rows dropped.
+Laplace smoothing `--alpha`, features held by fewer than `--min-df` training rows dropped, and so are the
+words of the watchlists' sponsor names (a company says who, not what happened).
 
 Threshold (least posterior margin a prediction needs): leave-one-out over the same tuning rows (each read
 with its cues masked, as the fallback sees a document), the margin on a 0.05 grid with the largest net gain
@@ -34,6 +35,7 @@ from _devset import LABELED, ROOT, half
 from classify_eval import broad_watchlist
 from pipewatch.config import EVENT_FALLBACK, load_classifier, packaged_data_path
 from pipewatch.domain.watch.learned import FEATURE_VERSION, EventModel, fallback_text, features
+from pipewatch.domain.watch.normalize import normalize
 from pipewatch.domain.watch.shared_matcher import matcher_for
 
 FILES = ("headlines_dev.jsonl", "headlines_broad_dev.jsonl")
@@ -59,14 +61,29 @@ def documents() -> list[Doc]:
                 watchlist.write_text(json.dumps(broad_watchlist(rows)), encoding="utf-8")
             classifier = load_classifier(watchlist)
             matcher = matcher_for(classifier.watchlist)
+            companies = company_words(classifier.watchlist.sponsor_names())
             for row in rows:
                 events = tuple(row["label"].get("event_type") or ())
                 if half(row["id"]) != "tuning" or not events or events[0] in EXCLUDED:
                     continue
                 found = matcher.match(row.get("title") or "", row.get("summary") or "")
                 text = fallback_text(found, classifier.cue_spans)
-                docs.append((text, features(text), events[0], events))
+                kept = frozenset(f for f in features(text) if not names_a_company(f, companies))
+                docs.append((text, kept, events[0], events))
     return docs
+
+
+def company_words(sponsors: list[str]) -> frozenset[str]:
+    """The words of the watchlist's sponsor names ("roivant", "pfizer"): a company names who, never what
+    happened, so its words are no features (a name seen beside results in training would vote results)."""
+    return frozenset(word for name in sponsors for word in normalize(name).split() if len(word) > 2)
+
+
+def names_a_company(feature: str, companies: frozenset[str]) -> bool:
+    kind, _, value = feature.partition(":")
+    if kind == "p":
+        return any(word.startswith(value) for word in companies)
+    return any(word in companies for word in value.split())
 
 
 def counts(docs: list[Doc], min_df: int) -> tuple[list[str], list[int], dict[str, list[int]]]:

@@ -56,3 +56,8 @@ def test_results_that_stop_the_study_are_high(title: str) -> None:
     result = CLASSIFIER.classify(title)
     assert result.severity == "high"
     assert result.event_type in ("results", "trial_status")
+
+
+def test_a_trial_named_before_its_verb_with_the_drug_between_starts() -> None:
+    result = CLASSIFIER.classify("Phase 2 study of efgartigimod versus placebo kicks off in Japan")  # en
+    assert result.event_type == "trial_start"

@@ -133,14 +133,21 @@ def test_the_model_is_loaded_once_and_only_when_the_fallback_is_reached() -> Non
     assert loader.calls == 1
 
 
-def test_a_hedged_cue_is_masked_so_the_model_never_reads_what_the_rules_set_aside() -> None:
+def test_a_cue_the_rules_set_aside_keeps_the_default_and_the_model_is_not_asked() -> None:
     model = EventModel.from_data(
         {**hand_made_data(threshold=0.0), "feature_counts": {"w:approval": [0, 6], "w:ponders": [6, 0]}}
     )
     classifier_ = Classifier(WATCHLIST, TAXONOMY, fallback=lambda: model)
-    # hand-made: a plan to seek approval is not an event for the rules; the model must not see "approval"
-    result = classifier_.classify("Efgartigimod maker plans to seek approval")
-    assert not any("learned fallback" in r for r in result.reasons)
+    # hand-made: a plan to seek approval is not an event for the rules; the model must not overrule that
+    result = classifier_.classify("Efgartigimod maker plans to seek approval, ponders glimmers")
+    assert "event commentary: no event cue found (default)" in result.reasons
+
+
+def test_a_speculative_headline_keeps_the_default() -> None:
+    classifier_, loader = classifier()
+    result = classifier_.classify("Argenx mulls whether efgartigimod glimmers")  # hand-made: speculation
+    assert result.event_type == "commentary"
+    assert loader.calls == 0
 
 
 def test_masking_replaces_names_and_merges_overlapping_spans() -> None:

@@ -435,7 +435,9 @@ class Classifier:
     def _no_cue(self, found: MatchResult) -> tuple[EventType, str, Decided]:
         """No rule cue fired: the learned fallback's event when it answers (ADR 0015), else the default. A
         guess without a cue carries no phrase-level urgency: its event's default severity (an empty cue)."""
-        default, model = self.taxonomy.default_event, self._fallback
+        default, speculation = self.taxonomy.default_event, self._grammar.speculation
+        speculative = speculation is not None and speculation.search(found.title) is not None  # "mulls"
+        model = None if speculative else self._fallback
         learned = None if model is None else model.predict_found(found, self.cue_spans)
         if learned is None or learned.event == default:
             return default, f"event {default}: no event cue found (default)", None

@@ -6,8 +6,9 @@ the labelled headline sets): per feature, how many training documents of each ev
 composition root reads the file and hands its mapping to `EventModel.from_data`; nothing here reads files.
 
 Features come from the matcher's normalised fields (lower case, accents folded, one space between words)
-with the watched names and every match of a rule cue masked (a drug's name never votes, and a cue the rules
-set aside, after a hedge or a cancelling word, is not read again here):
+with the watched names and every match of a rule cue masked (a drug's name never votes). A text in which
+the rules set a cue aside (after a hedge or a cancelling word: "in talks to license") is never asked: the
+rules decided it is no event.
 - `w:` a word, `b:` two adjacent words (a number of three digits or more is `<num>`, a code name `<code>`);
 - `p:` the first five letters of a word of seven letters or more: one stem for a word's forms across the
   Latin-script languages ("zulassung"/"zulassen", "approval"/"approves");
@@ -92,6 +93,11 @@ def features(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _inside(start: int, names: Iterable[tuple[int, int]]) -> bool:
+    """A cue starting at `start` (the space before it) lies inside one of the names' spans."""
+    return any(n_start <= start + 1 < n_end for n_start, n_end in names)
+
+
 def _telling(feature: str) -> bool:
     """A feature a reason may quote: not a short function word ("a", "for") nor a bare placeholder."""
     kind, _, value = feature.partition(":")
@@ -153,7 +159,11 @@ class EventModel:
     def predict_found(
         self, found: MatchResult, cue_spans: Callable[[str], Iterable[tuple[int, int]]]
     ) -> Prediction | None:
-        """`predict` on what the matcher found, names and cues masked (`fallback_text`)."""
+        """`predict` on what the matcher found, names and cues masked (`fallback_text`); None when a rule
+        cue matched outside a name but the rules set it aside (a hedge, a cancelling word): their call."""
+        for text, names in ((found.title, found.title_spans), (found.summary, found.summary_spans)):
+            if any(not _inside(start, names) for start, _ in cue_spans(text)):
+                return None
         return self.predict(fallback_text(found, cue_spans))
 
     def predict(self, text: str) -> Prediction | None:
