@@ -296,10 +296,14 @@ def validate_config_document(name: str, text: str, *, origin: str = "") -> BaseM
     return parse_yaml_model(text, config_model(name), origin=origin or name)
 
 
-def load_classifier(watchlist: str | Path | None = None, taxonomy: str | Path | None = None) -> Classifier:
+def load_classifier(
+    watchlist: str | Path | None = None, taxonomy: str | Path | None = None, *, learned_fallback: bool = False
+) -> Classifier:
     """The classifier over the given (or packaged) watchlist and taxonomy; ConfigError if invalid.
 
     File loading lives here, not in the domain: `Classifier` itself only takes validated models.
+    `learned_fallback` hands it the packaged learned event fallback, read lazily; off by default: it does
+    not beat the taxonomy's default on the checking halves (ADR 0015), so it is measured, not shipped on.
     """
     from pipewatch.domain.watch.classify import Classifier
     from pipewatch.domain.watch.taxonomy import Taxonomy
@@ -308,7 +312,7 @@ def load_classifier(watchlist: str | Path | None = None, taxonomy: str | Path | 
     return Classifier(
         load_data_file("watchlist.yaml", Watchlist, watchlist),
         load_data_file("taxonomy.yaml", Taxonomy, taxonomy),
-        fallback=load_event_fallback,
+        fallback=load_event_fallback if learned_fallback else None,
     )
 
 

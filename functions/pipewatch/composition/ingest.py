@@ -29,7 +29,6 @@ def build_poll_service(
     from pipewatch.adapters.sources import poll_source
     from pipewatch.adapters.store import Store
     from pipewatch.adapters.watch_marks import DynamoWatchMarks
-    from pipewatch.config import load_event_fallback
     from pipewatch.domain.watch.classify import Classifier
     from pipewatch.observability import PowertoolsMetricsSink
     from pipewatch.services.poll import PollService
@@ -43,7 +42,7 @@ def build_poll_service(
         source_poller=poll_source,
         source_environment=settings.source_environment,
         fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
-        classifier=Classifier(watchlist, taxonomy, fallback=load_event_fallback),  # read when first needed
+        classifier=Classifier(watchlist, taxonomy),  # no learned fallback: ADR 0015 keeps it off
         watchlist=watchlist,
         sources=sources,
         metrics=metrics or PowertoolsMetricsSink(),

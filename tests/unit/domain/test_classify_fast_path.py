@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipewatch.config import load_classifier, load_event_fallback
+from pipewatch.config import load_classifier
 from pipewatch.domain.models import EventType
 from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.cues import Best as _Best
@@ -35,7 +35,7 @@ class _FullClassifier(Classifier):
     """Every cue checked, then the best of each tier picked (first of the highest priority)."""
 
     def __init__(self) -> None:
-        super().__init__(FAST.watchlist, FAST.taxonomy, fallback=load_event_fallback)
+        super().__init__(FAST.watchlist, FAST.taxonomy)
         self._matcher = _UngatedMatcher(FAST.watchlist)
 
     def _severity_rules(self, event: EventType) -> list[SeverityRule]:

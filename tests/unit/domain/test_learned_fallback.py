@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipewatch.config import load_data_file, load_event_fallback
+from pipewatch.config import load_classifier, load_data_file, load_event_fallback
 from pipewatch.domain.watch.classify import Classifier
 from pipewatch.domain.watch.learned import EventModel, features, masked
 from pipewatch.domain.watch.taxonomy import Taxonomy
@@ -187,3 +187,12 @@ def test_classify_with_the_fallback_never_raises_and_is_deterministic(title: str
     classifier_ = Classifier(WATCHLIST, TAXONOMY, fallback=load_event_fallback)
     text = f"efgartigimod {title}"
     assert classifier_.classify(text, summary) == classifier_.classify(text, summary)
+
+
+def test_the_packaged_classifier_keeps_the_fallback_off_unless_asked() -> None:
+    """ADR 0015: the learned fallback does not beat the default on the checking halves, so it is opt-in."""
+    title = "Efgartigimod: the agency's label now covers adolescents"  # hand-made, no rule cue
+    assert load_classifier().classify(title).event_type == "commentary"
+    learned = load_classifier(learned_fallback=True).classify(title)
+    assert learned.event_type == "regulatory"
+    assert any("(learned fallback, p=" in reason for reason in learned.reasons)
