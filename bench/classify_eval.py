@@ -21,6 +21,7 @@ rows nobody looked at. `--detail` adds the event-type confusion and the scores b
 (both guessed here from the text, the source name and the link: the rows carry no such label).
 
     .venv/bin/python bench/classify_eval.py [--data PATH ...] [--misses tuning|checking|all] [--detail]
+        [--learned-fallback]
 """
 
 from __future__ import annotations
@@ -40,9 +41,15 @@ DEFAULT_DATA = (LABELED / "headlines_dev.jsonl", LABELED / "headlines_broad_dev.
 HALVES = ("tuning", "checking", "all")
 
 
+# `--learned-fallback`: the classifier asks the learned event model where no rule cue fires (ADR 0015)
+LEARNED = ["--learned-fallback"] if "--learned-fallback" in sys.argv else []
+
+
 def classify(rows: list[dict[str, Any]], watchlist: Path | None) -> list[dict[str, Any]]:
     fields = ("title", "summary", "source", "url", "published")
-    command = ["classify"] if watchlist is None else ["classify", "--watchlist", str(watchlist)]
+    command = (
+        ["classify", *LEARNED] if watchlist is None else ["classify", *LEARNED, "--watchlist", str(watchlist)]
+    )
     return run_cli(command, [{key: row.get(key) for key in fields} for row in rows])
 
 
@@ -365,6 +372,9 @@ def main() -> int:
     parser.add_argument("--misses", choices=HALVES, help="list the misses of this half")
     parser.add_argument(
         "--detail", action="store_true", help="confusion table, scores by language and source"
+    )
+    parser.add_argument(
+        "--learned-fallback", action="store_true", help="ask the learned event fallback (ADR 0015)"
     )
     args = parser.parse_args()
     for data in args.data or DEFAULT_DATA:

@@ -31,6 +31,7 @@ from pipewatch.errors import ConfigError
 
 if TYPE_CHECKING:
     from pipewatch.domain.watch.classify import Classifier
+    from pipewatch.domain.watch.learned import EventModel
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -295,10 +296,14 @@ def validate_config_document(name: str, text: str, *, origin: str = "") -> BaseM
     return parse_yaml_model(text, config_model(name), origin=origin or name)
 
 
-def load_classifier(watchlist: str | Path | None = None, taxonomy: str | Path | None = None) -> Classifier:
+def load_classifier(
+    watchlist: str | Path | None = None, taxonomy: str | Path | None = None, *, learned_fallback: bool = False
+) -> Classifier:
     """The classifier over the given (or packaged) watchlist and taxonomy; ConfigError if invalid.
 
     File loading lives here, not in the domain: `Classifier` itself only takes validated models.
+    `learned_fallback` hands it the packaged learned event fallback, read lazily; off by default: it does
+    not beat the taxonomy's default on the checking halves (ADR 0015), so it is measured, not shipped on.
     """
     from pipewatch.domain.watch.classify import Classifier
     from pipewatch.domain.watch.taxonomy import Taxonomy
@@ -307,4 +312,24 @@ def load_classifier(watchlist: str | Path | None = None, taxonomy: str | Path | 
     return Classifier(
         load_data_file("watchlist.yaml", Watchlist, watchlist),
         load_data_file("taxonomy.yaml", Taxonomy, taxonomy),
+        fallback=load_event_fallback if learned_fallback else None,
     )
+
+
+EVENT_FALLBACK = "event_fallback.json"
+
+
+@cache
+def load_event_fallback() -> EventModel:
+    """The packaged learned event fallback (ADR 0015), read the first time a document has no event cue (the
+    classifier calls this lazily: a cold start that never reaches the fallback never reads the file)."""
+    from pipewatch.domain.watch.learned import EventModel
+
+    path = packaged_data_path(EVENT_FALLBACK)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("expected a mapping")
+        return EventModel.from_data(data)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{EVENT_FALLBACK}: {exc}") from exc

@@ -46,6 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--explain", action="store_true", help='add "explain": developer notes (near-misses and the like)'
     )
+    parser.add_argument(
+        "--learned-fallback",
+        action="store_true",
+        help="where no rule cue fires, ask the learned event model (off by default, see ADR 0015)",
+    )
 
 
 def _classify_line(classifier: Classifier, text: str, explain: bool = False) -> dict[str, object]:
@@ -78,7 +83,9 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     try:
         classifier = load_classifier(
-            args.watchlist or settings.watchlist_override, args.taxonomy or settings.taxonomy_override
+            args.watchlist or settings.watchlist_override,
+            args.taxonomy or settings.taxonomy_override,
+            learned_fallback=bool(getattr(args, "learned_fallback", False)),
         )
     except ConfigError as exc:
         print(f"pipewatch classify: {exc}", file=sys.stderr)

@@ -42,7 +42,7 @@ def build_poll_service(
         source_poller=poll_source,
         source_environment=settings.source_environment,
         fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
-        classifier=Classifier(watchlist, taxonomy),
+        classifier=Classifier(watchlist, taxonomy),  # no learned fallback: ADR 0015 keeps it off
         watchlist=watchlist,
         sources=sources,
         metrics=metrics or PowertoolsMetricsSink(),

@@ -3,10 +3,10 @@ type, severity, reasons), driven entirely by the watchlist and the taxonomy.
 
 Event type: a journal article or congress abstract is `publication`. Otherwise the strong cues of the title
 decide (a headline states the event; a summary adds background noise); only when the title has none do the
-summary's strong cues, then weak cues (title first), then the taxonomy's default. Within one tier the taxonomy
-priority picks (safety > regulatory > results > ...). A cue right after a hedge ("plans to file", "seek
-approval") is not an event. Severity: the first severity rule of the chosen event whose patterns match, title
-first, else the event's default rule.
+summary's strong cues, then weak cues (title first), then the learned fallback when confident (learned.py),
+else the taxonomy's default. Within one tier the taxonomy priority picks (safety > regulatory > ...). A cue
+right after a hedge ("plans to file", "seek approval") is not an event. Severity: the first severity rule of
+the chosen event whose patterns match, title first, else the event's default rule.
 
 Pure and deterministic; never raises on any text.
 """
@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from pipewatch.domain.models import Classification, EventType, FetchedItem, Severity
 from pipewatch.domain.watch.classification import classification as _classification
@@ -48,16 +49,27 @@ from pipewatch.domain.watch.taxonomy import NOT_IN_A_NOUN_PHRASE, Taxonomy
 from pipewatch.domain.watch.taxonomy import SeverityRule as SeverityConfig
 from pipewatch.domain.watch.watchlist import Watchlist
 
+if TYPE_CHECKING:
+    from pipewatch.domain.watch.learned import EventModel
+
 __all__ = ["Classifier", "literal_stems"]
 
 _NORM_SOURCES = 256  # source names kept normalised (a poll reads a few dozen sources)
-# The severity an event's cue family sets, with the cue (None: the severity rules decide)
+# The severity an event's cue family sets, with the cue (None: the severity rules decide; an empty cue: the
+# event was learned, its default rule sets it)
 Decided = tuple[Severity, str] | None
 
 
 class Classifier:
-    def __init__(self, watchlist: Watchlist, taxonomy: Taxonomy) -> None:
+    def __init__(
+        self,
+        watchlist: Watchlist,
+        taxonomy: Taxonomy,
+        fallback: Callable[[], EventModel | None] | None = None,
+    ) -> None:
+        """`fallback` loads the learned event model (learned.py) the first time no rule cue fires."""
         self.watchlist = watchlist
+        self._load_fallback = fallback
         self.taxonomy = taxonomy
         self._matcher = matcher_for(watchlist)
         self._rank = {event: rank for rank, event in enumerate(taxonomy.priority)}
@@ -112,6 +124,10 @@ class Classifier:
     @cached_property
     def _index(self) -> CueIndex:
         return cue_index(self._rule_patterns)
+
+    @cached_property
+    def _fallback(self) -> EventModel | None:
+        return None if self._load_fallback is None else self._load_fallback()
 
     @cached_property
     def _cjk(self) -> CjkCues:
@@ -277,6 +293,10 @@ class Classifier:
                 yield m
                 end = m.end()
 
+    def cue_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the rule cues match in normalised text (hedged or not): what the learned fallback masks."""
+        return [m.span() for m in self._event_matches(text)]
+
     def _cues(self, text: str, alias_spans: tuple[tuple[int, int], ...]) -> tuple[Best | None, Best | None]:
         """The best strong and the best weak cue of one field: the highest-priority event, the first such cue
         on a tie. A cue is not an event when it starts inside a name ("ADVANCE-NXT", "VALOR"), follows a
@@ -410,10 +430,19 @@ class Classifier:
                 chosen = title_weak
             else:
                 chosen, field = summary_weak, "summary"
-        if chosen is None:
-            default = self.taxonomy.default_event
+        return self._no_cue(found) if chosen is None else self._explained(chosen, field, found)
+
+    def _no_cue(self, found: MatchResult) -> tuple[EventType, str, Decided]:
+        """No rule cue fired: the learned fallback's event when it answers (ADR 0015), else the default. A
+        guess without a cue carries no phrase-level urgency: its event's default severity (an empty cue)."""
+        default, speculation = self.taxonomy.default_event, self._grammar.speculation
+        speculative = speculation is not None and speculation.search(found.title) is not None  # "mulls"
+        model = None if speculative else self._fallback
+        learned = None if model is None else model.predict_found(found, self.cue_spans)
+        if learned is None or learned.event == default:
             return default, f"event {default}: no event cue found (default)", None
-        return self._explained(chosen, field, found)
+        severity = self._severity_default.get(learned.event, ("low", ""))[0]
+        return learned.event, learned.reason(), (severity, "")
 
     def _explained(self, chosen: Best, field: str, found: MatchResult) -> tuple[EventType, str, Decided]:
         """The chosen cue's event, except for a stop in the headline whose reason the summary states ("trials
@@ -436,6 +465,8 @@ class Classifier:
         the event's default."""
         if decided is not None:
             severity, cue = decided
+            if not cue:
+                return severity, f"severity {severity}: the default of {event}, a learned event"
             return severity, f"severity {severity}: the phrasing of the event sets it ({quote(cue)})"
         rules = self._severity_rules(event)
         fields = ((found.title, raw_title, "title"), (found.summary, raw_summary, "summary"))
