@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from pipewatch.domain.catalysts import cues
+from pipewatch.domain.catalysts import cues, implicit_years
 from pipewatch.domain.catalysts.date_patterns import MONTH_OF
 from pipewatch.domain.catalysts.mentions import after, find_mentions
 from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
@@ -334,7 +334,9 @@ class Extractor:
     ) -> list[ExtractedCatalyst]:
         """Catalysts in the text, in order; the title is read only when the text has none (a headline
         restates its story)."""
-        ref = Reference(reference_date(published, url), self._fiscal_year(title, text, url, source))
+        today = reference_date(published, url)
+        page_year = None if today is not None else implicit_years.page_year(title, url)
+        ref = Reference(today, self._fiscal_year(title, text, url, source), page_year)
         item_agent = self._item_agent(title, text)
         found = self._from_sentences(split_sentences(text), ref, item_agent, title)
         if not found and title:
