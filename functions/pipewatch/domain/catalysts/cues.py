@@ -92,7 +92,9 @@ EARLIER_BEFORE = re.compile(r"(?:\bearlier|\bpreviously|\bplus\s+tôt|\bau\s+dé
 
 # A date recounted as no longer valid: "from Sept. 28", "instead of Q1", "et non plus au T1"
 SUPERSEDED_BEFORE = re.compile(
-    r"(?:\bfrom|\binstead\s+of|\brather\s+than|\bpreviously(?:\s+\w+){0,3}|\boriginally(?:\s+\w+){0,3}|"
+    # ("planned from the end of 2017", "available from March": a start, not a replaced date)
+    r"(?:(?<!planned\s)(?<!scheduled\s)(?<!available\s)(?<!starting\s)(?<!beginning\s)(?<!effective\s)\bfrom|"
+    r"\binstead\s+of|\brather\s+than|\bpreviously(?:\s+\w+){0,3}|\boriginally(?:\s+\w+){0,3}|"
     # "which were expected in 2025" (and now are not): an expectation told in the past tense
     r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:expected|anticipated|planned|scheduled|guided)(?:\s+for)?|"
     r"\bnon\s+plus(?:\s+\w+){0,5}|\bau\s+lieu\s+d[eu']?|\bplutôt\s+qu[e']|\bin\s+plaats\s+van|\binvece\s+(?:che|di)|"

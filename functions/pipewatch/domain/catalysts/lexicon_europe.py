@@ -62,7 +62,7 @@ FRENCH = Lexicon(
         r"(?<!autorisation de )mise\s+sur\s+le\s+marché|mettre\s+sur\s+le\s+marché",
         r"arrivée\s+sur\s+le\s+marché|disponib\w*\s+en\s+pharmacie",
         # "devrait être disponible en France": a product made available (data are a readout, ranked higher)
-        r"(?:être|sera|seront)\s+disponibles?|mise\s+à\s+disposition",
+        r"(?:être|sera|seront)\s+disponibles?|mise\s+à\s+disposition|mise?\s+en\s+circulation",
         r"(?:arriv|débarqu)\w*\s+en\s+(?:france|europe|pharmacie|officine)|en\s+vente",
         r"entrée\s+sur\s+le\s+marché",
     ),

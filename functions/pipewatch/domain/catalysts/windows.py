@@ -368,7 +368,7 @@ def _resolve_period(name: str, g: dict[str, str | None], year: int | None, ref: 
         if name == "cjk_quarter":
             number = _CJK_NUM[g["q"] or g["qq"] or "1"]
         elif name == "quarter":
-            number = _ordinal(g.get("ord"))
+            number = 4 if (g.get("ord") or "").lower() in v.LAST_ORDINALS else _ordinal(g.get("ord"))
         else:
             number = int(g.get("q") or g.get("q2") or 1)
         return _period(ref, year, 3 * (number - 1) + 1, 3, modifier=mod, fiscal=fiscal, named="quarter")
