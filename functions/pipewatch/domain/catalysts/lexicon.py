@@ -87,7 +87,7 @@ ENGLISH = Lexicon(
     ),
     enrollment_complete=(
         r"fully\s+(?:enrol\w*|recruit\w*|accru\w*|randomi[sz]\w*)",
-        r"(?:final|last)\s+(?:patient|participant|subject)s?\s+(?:\w+\s+){0,3}?(?:enrolled|randomi[sz]ed|recruited)",
+        r"(?:final|last)\s+(?:patient|participant|subject)s?\s+(?:\w+\s+){0,4}?(?:enrolled|randomi[sz]ed|recruited|dosed)",
         r"full\s+(?:enrol?lment|recruitment)",
         r"(?:complete|completed|completing|completion\s+of|finish|finishing)\s+(?:patient\s+)?"
         r"(?:enrol?lment|recruitment|dosing)",
@@ -164,7 +164,7 @@ ENGLISH = Lexicon(
         r"(?:will\s+)?present(?:ed|ing|ation)?\b[^.;]{0,160}?\b(?:congress|meeting|session|conference|symposium|"
         r"poster|oral|abstract|lba\d*|late[\s-]breaking)",
         r"(?:will|to)\s+present\b",
-        r"(?:will\s+be|to\s+be|are\s+to\s+be|is\s+to\s+be)\s+presented",
+        r"(?:will\s+be|to\s+be|are\s+to\s+be|is\s+to\s+be|being)\s+presented",
         # "at a medical meeting later this year" (a meeting named alone is logistics: "ACR Convergence will
         # take place")
         r"(?:medical|scientific|upcoming|future|major|international)\s+(?:meeting|conference|congress|forum)",
@@ -174,6 +174,8 @@ ENGLISH = Lexicon(
         # the subject is logistics: "The 2026 ASCO Annual Meeting (May 29-June 2) features 7,000 abstracts")
         r"\bat\s+(?:the\s+)?(?:20\d{2}\s+)?(?:asco|esmo|eular|easl|aasld|ectrims|sabcs|wclc|aacr|ecco|ctad|eha|croi|ddw|"
         r"ash\s+(?:20\d{2}|annual)|acr\s+convergence|aan\s+(?:20\d{2}|annual))(?![\w-])",
+        # the short names that are also words or other acronyms, only in capitals: "at ASH in December"
+        r"\bat\s+(?:the\s+)?(?-i:ASH|AAN|ADA|EASD|ESC|AHA|ACC|ATS|ERS|AAD|EADV|ISTH|UEGW|ACG)(?![\w-])",
         # "data will be featured at ESMO", "to share results at the ACR Convergence"
         # ("the American Diabetes Association's Scientific Sessions": a possessive inside the name)
         r"(?:featur|showcas|shar|unveil|highlight|discuss|report)\w*\s+(?:[\w-]+\s+){0,6}?at\s+(?:the\s+|an?\s+)?"
@@ -181,7 +183,7 @@ ENGLISH = Lexicon(
         r"convergence|summit|world\s+congress)",
     ),
     filing=(
-        r"(?:file|filed|filing|files)\b(?!\s+(?:date|number))",
+        r"(?:file|filed|filings?|files)\b(?!\s+(?:date|number))",
         r"submi(?:t|ts|tted|tting|ssion)",
         r"(?:bla|nda|maa|snda|sbla|ind)\s+submission",
         r"regulatory\s+submission",
@@ -295,7 +297,8 @@ ENGLISH = Lexicon(
         r"announced\s+(?:positive|topline|results|data)",
         # "the meeting was held" recounts; "the congress held in June" names when a future one meets
         r"held(?!\s+(?:in|on|from|during|at|between)\b)",
-        r"presented(?!\s+by)|unveiled|showed|posted|approved|granted|cleared",
+        # ("the data being presented on 13 June": a presentation under way or to come)
+        r"(?<!being )presented(?!\s+by)|unveiled|showed|posted|approved|granted|cleared",
         r"(?:accepted|selected)(?!\s+(?:as\s+|for\s+)(?:an?\s+)?(?:\w+\s+){0,2}?presentation)",
         r"launched|initiated|started|began|submitted|filed|dosed|enrolled|released|issued|published",
         # "hit the endpoint" recounts; "to hit the market", "could hit" look ahead

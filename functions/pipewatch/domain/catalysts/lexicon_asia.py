@@ -39,7 +39,7 @@ JAPANESE = Lexicon(
     congress=(r"学会|シンポジウム|ポスター発表|口頭発表",),
     filing=(r"申請|提出",),
     readout=(r"結果|データ|トップライン|成績",),
-    launch=(r"発売|上市|販売(?:を)?開始|市場投入",),
+    launch=(r"発売|上市|販売(?:を)?(?:開始|始め)|市場投入",),
     approval=(r"承認",),
     other=(r"(?:当局|FDA|EMA|PMDA)との?(?:協議|面談|会議|相談)|対面助言|事前相談",),
     forward=(r"予定|見込|計画|目指|見通し|予想|期待|する方針|めど|メド|想定|目標",),
@@ -49,7 +49,7 @@ JAPANESE = Lexicon(
 
 KOREAN = Lexicon(
     # "환자 모집은 내년 1분기 완료될": the date between the subject (with its particle) and the verb
-    enrollment_complete=(r"(?:환자\s*)?(?:모집|등록)[^.,]{0,8}?완료",),
+    enrollment_complete=(r"(?:환자\s*)?(?:모집|등록)[^.,]{0,8}?(?:완료|마무리)",),
     trial_completion=(r"임상(?:시험)?[^.,]{0,8}?(?:완료|종료)",),
     # "임상 3상을 개시", "1상 시험에 착수", "첫 환자 투여", "환자 모집을 시작"
     trial_start=(
@@ -61,7 +61,7 @@ KOREAN = Lexicon(
     decision=(
         r"(?:허가|승인)\s*(?:여부|결정)|PDUFA|급여\s*(?:등재|적용|결정)|건강보험\s*적용|(?:허가|승인|심사)\s*결과",
     ),
-    congress=(r"학회|컨퍼런스|심포지엄|포스터|구두\s*발표",),
+    congress=(r"학회|컨퍼런스|심포지엄|포스터|구두\s*발표|연례\s*회의|학술\s*대회",),
     filing=(r"(?:허가|승인)\s*신청|재신청|신청|제출",),
     readout=(r"결과|데이터|톱라인|탑라인",),
     launch=(

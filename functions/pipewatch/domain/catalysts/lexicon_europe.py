@@ -76,6 +76,8 @@ FRENCH = Lexicon(
         r"réunion\s+(?:de\s+fin\s+de\s+phase|avec\s+la\s+fda|avec\s+l'ema)",
         r"(?:réunion|échanges?|rencontre|entretien)\s+(?:\w+\s+){0,2}avec\s+(?:la\s+|l'|les\s+)?(?:fda|ema|"
         r"agence|autorités)|avis\s+scientifique",
+        # "rencontrera la FDA au deuxième trimestre"
+        r"rencontr\w*\s+(?:la\s+|l'|les\s+)?(?:fda|ema|agence|autorités)",
     ),
     forward=(
         r"(?:sera|seront|devrait|devraient|doit|doivent|pourrait|pourraient|va|vont)\s+(?:être\s+)?\w+",
@@ -224,7 +226,7 @@ ITALIAN = Lexicon(
     launch=(
         r"lancio|lanciat[oaie]",
         rf"lanciare|lancer\w*|{NOT_AN_AUTHORISATION}commercializza\w*",
-        r"arriv\w*\s+(?:sul\s+mercato|in\s+farmacia)|sul\s+mercato",
+        r"arriv\w*\s+(?:sul\s+mercato|in\s+farmacia|nelle\s+farmacie)|sul\s+mercato",
         r"(?:sarà|saranno|essere)\s+disponibil[ei]|disponibile\s+in\s+(?:italia|farmacia|europa)|in\s+vendita",
         r"ingresso\s+sul\s+mercato|entr\w*\s+sul\s+mercato",
     ),
@@ -236,6 +238,7 @@ ITALIAN = Lexicon(
     ),
     other=(
         r"(?:incontro|riunione|colloquio|confronto)\s+(?:\w+\s+){0,2}con\s+(?:la\s+|l'|l’)?(?:fda|ema|aifa|agenzia)",
+        r"incontrer\w*\s+(?:la\s+|l'|l’)?(?:fda|ema|aifa|agenzia)",
         r"(?:parere|consulenza)\s+scientific[ao]",
     ),
     forward=(
@@ -267,7 +270,7 @@ GERMAN = Lexicon(
         r"(?:abschließen|abschliessen)\s+(?:die\s+)?\w*rekrutierung",
         r"\w*rekrutierung\s+(?:\w+\s+)?abschließen",
         # (die Aufnahme von Patienten: enrolment)
-        r"(?:\w*rekrutierung|einschluss|patienteneinschluss|aufnahme\s+(?:von|der)\s+\w+)\b[^.;]{0,40}?\b(?:abgeschlossen|abschließen|"
+        r"(?:\w*rekrutierung|einschluss|patienteneinschluss|patientenaufnahme|aufnahme\s+(?:von|der)\s+\w+)\b[^.;]{0,40}?\b(?:abgeschlossen|abschließen|"
         r"abschliessen|beendet|vollständig)",
         r"letzte[nr]?\s+patient",
     ),
