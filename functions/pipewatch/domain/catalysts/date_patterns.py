@@ -206,7 +206,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("mid_year", r"(?P<midword>mid[\s-]?year|mi-année|mitte\s+des\s+jahres|metà\s+anno|mediados\s+de\s+año)"),
     (
         "later_this_year",
-        r"(?P<later>later\s+this\s+year|later\s+in\s+the\s+year|plus\s+tard\s+cette\s+année|"
+        # "in de rest van het jaar", "for the remainder of the year": what is left of the year
+        r"(?P<later>later\s+this\s+year|later\s+in\s+the\s+year|(?:in|for|during)\s+the\s+(?:rest|remainder)\s+of\s+"
+        r"(?:the|this)\s+year|in\s+de\s+rest\s+van\s+(?:het|dit)\s+jaar|(?:dans|pour)\s+le\s+reste\s+de\s+l'année|"
+        r"nel\s+resto\s+dell'anno|en\s+el\s+resto\s+del\s+año|no\s+resto\s+do\s+ano|im\s+rest\s+des\s+jahres|plus\s+tard\s+cette\s+année|"
         r"plus\s+tard\s+dans\s+l'année|later\s+dit\s+jaar|later\s+in\s+het\s+jaar|dit\s+jaar\s+nog|"
         r"später\s+in\s+diesem\s+jahr|später\s+im\s+jahr|im\s+weiteren\s+jahresverlauf|"
         r"im\s+späteren\s+jahresverlauf|más\s+adelante\s+este\s+año|más\s+adelante\s+en\s+el\s+año|"

@@ -46,14 +46,15 @@ SPANISH = Lexicon(
     ),
     congress=(r"presentados?\s+en", r"congreso|simposio"),
     filing=(
-        r"presentar\s+(?:la\s+)?solicitud|solicitud\s+de\s+autorización",
+        # (not an application a decision is "about": "la decisión ..., sobre la solicitud de autorización")
+        r"presentar\s+(?:la\s+)?solicitud|(?<!sobre\sla\s)solicitud\s+de\s+autorización",
         r"solicitar\s+la\s+aprobación",
         # "la presentación a registro en la FDA", "pide luz verde"
         r"presentaci[oó]n\s+(?:a|de|del)\s+(?:registro|solicitud|expediente|dossier)|presentar\s+a\s+registro|"
         r"p[ei]d\w*\s+(?:la\s+)?luz\s+verde",
         r"(?:solicit|ped|tramit)\w*\s+(?:la\s+|el\s+)?(?:autorización|registro|aprobación|comercialización)",
         r"solicitud\s+de\s+registro",
-        r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
+        r"(?<!sobre\sla\s)solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
         # "presentará ante la FDA", "someterá el expediente", "registrar el fármaco"
         r"present\w*\s+(?:\w+\s+){0,4}?ante\s+(?:la\s+|las\s+|el\s+)?(?:fda|ema|agencia|aemps|autoridades|regulador)",
         # ("somet\w*" alone would read the English "sometime" as a filing)
@@ -98,6 +99,8 @@ SPANISH = Lexicon(
         r"fueron|fue\s+\w+ado",
         r"recibió|obtuvo|presentó|ha\s+recibido|ha\s+obtenido",
         r"anunció|informó|publicó|completó|inició|lanzó|(?:ha|han)\s+(?:anunciado|presentado|completado|iniciado)",
+        # the preterite of arriving, approving, starting: "entró en el mercado europeo a finales de 2022"
+        r"entró|llegó|aprobó|comenzó|finalizó|logró|alcanzó|solicitó|registró",
     ),
     financial=(
         r"ingresos|tesorería",
@@ -137,7 +140,7 @@ PORTUGUESE = Lexicon(
     congress=(r"apresentados?\s+no", r"congresso|simpósio"),
     filing=(
         r"solicitar\s+(?:a\s+)?aprova\w*|submet\w*|submissão",
-        r"pedido\s+de\s+(?:registro|registo|aprovação|autorização)",
+        r"(?<!sobre\so\s)pedido\s+de\s+(?:registro|registo|aprovação|autorização)",
         r"(?:ped|solicit|requer|protocol)\w*\s+(?:o\s+|a\s+)?(?:registro|registo|autorização)",
         r"protocol\w*\s+(?:o\s+)?pedido",
         r"ped\w*\s+(?:o\s+)?(?:aval|sinal\s+verde)",
@@ -175,6 +178,7 @@ PORTUGUESE = Lexicon(
         r"foram|foi",
         r"recebeu|obteve|recebida|aprovad[oa]\s+em",
         r"anunciou|divulgou|publicou|concluiu|iniciou|lançou",
+        r"entrou|chegou|aprovou|começou|apresentou|solicitou|alcançou",
     ),
     financial=(
         r"caixa|receita",
