@@ -246,7 +246,7 @@ ITALIAN = Lexicon(
         r"previst\w*|attes[oiae]|prorogat\w*|entro|sarà|saranno|dovrebbe|prevede",
         r"potrebbe|potrebbero|fissat\w*\s+(?:dalla\s+\w+\s+)?(?:al|per|a)",
         # the simple future: "richiederà", "presenteranno"
-        r"\w{3,}(?:erà|irà|eranno|iranno)\b",
+        r"\w{3,}(?:erà|irà|eranno|iranno)\b|darà|daranno|farà|faranno|avrà|avranno",
         # the conditional: "inizierebbe nel 2026"
         r"\w{3,}(?:ebbe|ebbero)\b",
         r"programmat\w*|pianificat\w*|in\s+programma|conta\s+di|punta\s+a|mira\s+a|si\s+aspetta|stima|"

@@ -91,6 +91,8 @@ SPANISH = Lexicon(
         r"prevista|podría|podrían|pudiera|pudieran|prevén|tiene\s+previsto",
         # the simple future: "presentará", "comenzarán"
         r"\w{3,}(?:ará|erá|irá|arán|erán|irán)\b",
+        # ... and its short irregular forms: "la agencia dará su decisión"
+        r"dará|darán|hará|harán|habrá|tendrá|tendrán|podrá|podrán|saldrá|saldrán|vendrá|vendrán",
         # the conditional: "comenzaría en 2026"
         r"\w{3,}(?:aría|ería|iría|arían|erían|irían)\b",
         r"expectativas?|planificad\w*|programad\w*|proyecta|contempla|prevemos|confía|apunta\s+a|próxim\w*|a\s+más\s+tardar",
@@ -169,7 +171,7 @@ PORTUGUESE = Lexicon(
         r"planej\w*|prevê|deverá|deve|serão",
         r"devem|deverão|pode|poderá|poderão|espera\w*|previst\w*",
         # the simple future: "irá", "começará"
-        r"\w{3,}(?:ará|erá|irá|arão|erão|irão)\b|irá|irão",
+        r"\w{3,}(?:ará|erá|irá|arão|erão|irão)\b|irá|irão|dará|darão|fará|farão|haverá|terá|terão",
         # the conditional: "começaria em 2026"
         r"\w{3,}(?:aria|eria|iria|ariam|eriam|iriam)\b",
         r"expectativas?|programad\w*|estimad\w*|pretende\w*|tem\s+previsto|está\s+previst\w*|próxim\w*",
