@@ -38,8 +38,8 @@ def test_given_a_hand_made_title_and_url_then_the_one_year_they_name(
 @pytest.mark.parametrize(
     ("title", "url", "text", "kind", "start", "end"),
     [
-        ("Pipeline outlook for 2021", "https://example.org/news/x", "The company plans to file in the second quarter.",
-         "filing", "2021-04-01", "2021-06-30"),
+        ("Pipeline outlook for 2021", "https://example.org/news/x",
+         "The company plans to file in the second quarter.", "filing", "2021-04-01", "2021-06-30"),
         ("", "https://example.org/2019/pipeline/update.html", "Results are expected in March.",
          "readout", "2019-03-01", "2019-03-31"),
         ("", "https://example.org/news/outlook-2020-approvals", "A decision is expected on 12 May.",
@@ -47,7 +47,8 @@ def test_given_a_hand_made_title_and_url_then_the_one_year_they_name(
         ("Nuovi farmaci nel 2023", "https://example.org/it/x", "Il lancio è previsto nel secondo semestre.",
          "launch", "2023-07-01", "2023-12-31"),
         # the sentence's own year before the title's
-        ("Outlook 2030", "https://example.org/x", "Il lancio è previsto a metà settembre, entro la fine del 2018.",
+        ("Outlook 2030", "https://example.org/x",
+         "Il lancio è previsto a metà settembre, entro la fine del 2018.",
          "launch", "2018-09-01", "2018-09-30"),
     ],
 )  # fmt: skip
@@ -63,7 +64,9 @@ def test_given_a_hand_made_relative_year_on_an_undated_item_then_no_window_from_
     extractor: Extractor,
 ) -> None:
     # a year in a title or slug may be the story's subject ("... in 2024"), not the page's date
-    found = extractor.extract("Filing plans for 2024", "The filing is planned for next year.", url="https://e.org/x")
+    found = extractor.extract(
+        "Filing plans for 2024", "The filing is planned for next year.", url="https://e.org/x"
+    )
     assert [(c.kind, c.window_start) for c in found] == [("filing", None)]
 
 
@@ -71,8 +74,8 @@ def test_given_a_hand_made_relative_year_on_an_undated_item_then_no_window_from_
     ("text", "kind", "start"),
     [
         # a preterite recounts the first date; the second is the catalyst
-        ("El producto llegó al mercado alemán a finales de 2021; la agencia dará su decisión el 10 de marzo de 2023.",
-         "decision", "2023-03-10"),
+        ("El producto llegó al mercado alemán a finales de 2021; "
+         "la agencia dará su decisión el 10 de marzo de 2023.", "decision", "2023-03-10"),
         ("O remédio chegou às farmácias em 2021 e a decisão da Anvisa é esperada para 5 de maio de 2023.",
          "decision", "2023-05-05"),
     ],
@@ -85,5 +88,7 @@ def test_given_a_hand_made_preterite_on_an_undated_item_then_the_later_catalyst(
     assert (found[0].kind, str(found[0].window_start)) == (kind, start)
 
 
-def test_given_a_hand_made_chinese_already_done_filing_on_an_undated_item_then_none(extractor: Extractor) -> None:
+def test_given_a_hand_made_chinese_filing_already_made_on_an_undated_item_then_none(
+    extractor: Extractor,
+) -> None:
     assert extractor.extract("", "该产品 2024 年 5 月已递交上市申请。") == []
