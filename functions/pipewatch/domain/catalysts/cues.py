@@ -92,8 +92,10 @@ EARLIER_BEFORE = re.compile(r"(?:\bearlier|\bpreviously|\bplus\s+tôt|\bau\s+dé
 
 # A date recounted as no longer valid: "from Sept. 28", "instead of Q1", "et non plus au T1"
 SUPERSEDED_BEFORE = re.compile(
-    # ("planned from the end of 2017", "available from March": a start, not a replaced date)
-    r"(?:(?<!planned\s)(?<!scheduled\s)(?<!available\s)(?<!starting\s)(?<!beginning\s)(?<!effective\s)\bfrom|"
+    # "from" only after a move or set apart ("moved to Dec. 28, from Sept. 28"); elsewhere it is a start
+    # ("planned from the end of 2017", "available to patients in Japan from April")
+    r"(?:(?:[,(]\s*|\b(?:moved|delayed|pushed|postponed|extended|shifted|changed|revised|slipped|deferred|"
+    r"rescheduled|accelerated|brought\s+forward|pulled\s+forward)\b[^.;,]{0,60}?\s)from|"
     r"\binstead\s+of|\brather\s+than|\bpreviously(?:\s+\w+){0,3}|\boriginally(?:\s+\w+){0,3}|"
     # "which were expected in 2025" (and now are not): an expectation told in the past tense
     r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:expected|anticipated|planned|scheduled|guided)(?:\s+for)?|"

@@ -187,7 +187,7 @@ ENGLISH = Lexicon(
         r"submi(?:t|ts|tted|tting|ssion)",
         r"(?:bla|nda|maa|snda|sbla|ind)\s+submission",
         r"regulatory\s+submission",
-        r"(?:seek|seeking|apply\s+for|request|requesting)\s+(?:\w+\s+){0,2}(?:approval|authori[sz]ation)",
+        r"(?:seek|seeking|pursue|pursuing|apply\s+for|request|requesting)\s+(?:\w+\s+){0,2}(?:approval|authori[sz]ation)",
         # an application validated or accepted (EMA validation of an MAA, FDA acceptance of a BLA)
         r"(?:application|submission|filing|maa|nda|bla|snda|sbla)\b[^.;]{0,60}?\b(?:validat\w*|accept\w*)",
         r"(?:validation|acceptance)\s+of\s+(?:the\s+|its\s+|our\s+)?(?:\w+\s+){0,3}"
@@ -217,7 +217,7 @@ ENGLISH = Lexicon(
         r"bring\w*\s+(?:[\w-]+\s+){1,12}?to\s+(?:the\s+)?market",
         r"to\s+(?:the\s+)?market\b",
         r"roll[\s-]?out",
-        r"market\s+(?:entry|introduction)",
+        r"market\s+(?:entry|introduction)|first\s+(?:commercial\s+)?sales",
         r"(?:become|be|go)\s+(?:commercially\s+)?available",
         r"(?:hit|reach|enter)\w*\s+(?:the\s+)?(?:pharmacy\s+|store\s+|u\.s\.\s+|us\s+|eu\s+)?(?:market|shelves|pharmacies)|"
         r"market\s+debut",
@@ -240,6 +240,8 @@ ENGLISH = Lexicon(
         r"(?:discuss|meet|engage|consult|align)\w*\s+(?:\w+\s+){0,4}?with\s+(?:the\s+)?(?:u\.s\.\s+)?"
         r"(?:fda|ema|pmda|nmpa|mhra|regulators?|agency|health\s+authorit\w*)",
         r"regulatory\s+(?:feedback|guidance|alignment|clarity|input|interactions?|meetings?|update|path(?:way)?\s+update)",
+        # "FDA feedback on the design", "written minutes from the FDA"
+        r"(?:fda|ema|pmda|agency)\s+(?:feedback|input|guidance|minutes)|minutes\s+(?:\w+\s+){0,2}from\s+(?:the\s+)?(?:fda|ema|agency)",
         r"(?:fda|ema|agency|regulator)(?:'s|’s)?\s+(?:feedback|guidance|input|response|minutes|views?)",
         # the same in the other Latin-script languages: "feedback de la FDA", "Rückmeldung der FDA"
         r"(?:feedback|riscontro|indicazioni|orientations?|rückmeldung|respuesta|retorno|parecer|terugkoppeling)\s+"

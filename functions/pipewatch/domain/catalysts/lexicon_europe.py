@@ -78,6 +78,7 @@ FRENCH = Lexicon(
         r"agence|autorités)|avis\s+scientifique",
         # "rencontrera la FDA au deuxième trimestre"
         r"rencontr\w*\s+(?:la\s+|l'|les\s+)?(?:fda|ema|agence|autorités)",
+        r"retour\s+(?:de\s+la\s+|de\s+l'|des\s+)(?:fda|ema|agence|autorités)",
     ),
     forward=(
         r"(?:sera|seront|devrait|devraient|doit|doivent|pourrait|pourraient|va|vont)\s+(?:être\s+)?\w+",
@@ -300,9 +301,9 @@ GERMAN = Lexicon(
     ),
     congress=(r"präsentiert", r"\w*kongress", r"vorgestellt|\w*symposium|\w*tagung"),
     filing=(
-        r"einreich\w*",
+        r"einreich\w*|eingereicht|einzureichen",
         r"\w*antrag\s+auf",
-        r"\w*zulassungsantrag",
+        r"\w*zulassungsantrag|zulassungs(?:dossier|unterlagen)",
         r"beantrag\w*",
         r"bitte\w*\s+(?:\w+\s+){0,3}?um\s+(?:die\s+)?(?:\w+\s+)?(?:zulassung|grünes\s+licht)",
         r"antrag\s+(?:\w+\s+){0,8}(?:zu\s+)?stellen",
