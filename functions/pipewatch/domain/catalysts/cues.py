@@ -118,6 +118,9 @@ SUPERSEDED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# "delayed to 1H 2027 from 2H 2026": "from" right after another date is the date replaced
+FROM_BETWEEN_DATES = re.compile(r"\s*from\s+(?:the\s+)?$", re.IGNORECASE)
+
 # "as of September 30, 2025", a dateline "27 January 2023 - argenx today announced" ("prevista per il 30
 # dicembre" is a schedule, not an "as of")
 AS_OF_BEFORE = re.compile(

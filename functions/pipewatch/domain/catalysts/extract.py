@@ -297,6 +297,8 @@ def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -
     "as of" date, or a dateline."""
     if cues.SUPERSEDED_BEFORE.search(before[-80:]) or cues.EARLIER_BEFORE.search(before[-30:]):
         return True
+    if mention.start > len(before) and cues.FROM_BETWEEN_DATES.match(before):
+        return True  # the segment opens right after an earlier date
     if mention.precision != "day":
         return False
     if cues.AS_OF_BEFORE.search(before):
