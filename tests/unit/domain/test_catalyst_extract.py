@@ -102,6 +102,7 @@ def test_given_a_hand_made_statement_then_its_kind_is_found(
     [
         "argenx reported topline data from ADAPT in June 2025.",  # past at the item's date
         "The decision date has been moved to Dec. 28, 2025, from Sept. 28, 2025.",  # only the new date counts
+        "The decision date has slipped to Dec. 28, 2025 from Sept. 28, 2025.",  # "from" right after a date
         "Cash, cash equivalents and marketable securities are sufficient to fund operations into 2028.",
         "argenx will host its R&D Day on December 11, 2025.",  # a corporate event
         "We expect growth in the coming years.",  # no window

@@ -92,7 +92,11 @@ EARLIER_BEFORE = re.compile(r"(?:\bearlier|\bpreviously|\bplus\s+tôt|\bau\s+dé
 
 # A date recounted as no longer valid: "from Sept. 28", "instead of Q1", "et non plus au T1"
 SUPERSEDED_BEFORE = re.compile(
-    r"(?:\bfrom|\binstead\s+of|\brather\s+than|\bpreviously(?:\s+\w+){0,3}|\boriginally(?:\s+\w+){0,3}|"
+    # "from" only after a move or set apart ("moved to Dec. 28, from Sept. 28"); elsewhere it is a start
+    # ("planned from the end of 2017", "available to patients in Japan from April")
+    r"(?:(?:[,(]\s*|\b(?:moved|delayed|pushed|postponed|extended|shifted|changed|revised|slipped|deferred|"
+    r"rescheduled|accelerated|brought\s+forward|pulled\s+forward)\b[^.;,]{0,60}?\s)from|"
+    r"\binstead\s+of|\brather\s+than|\bpreviously(?:\s+\w+){0,3}|\boriginally(?:\s+\w+){0,3}|"
     # "which were expected in 2025" (and now are not): an expectation told in the past tense
     r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:expected|anticipated|planned|scheduled|guided)(?:\s+for)?|"
     r"\bnon\s+plus(?:\s+\w+){0,5}|\bau\s+lieu\s+d[eu']?|\bplutôt\s+qu[e']|\bin\s+plaats\s+van|\binvece\s+(?:che|di)|"
@@ -113,6 +117,9 @@ SUPERSEDED_BEFORE = re.compile(
     r"(?:(?:in|at|for|by|en|au|im|nel|em)\s+)?(?:the\s+|le\s+|du\s+|de\s+)?$",
     re.IGNORECASE,
 )
+
+# "delayed to 1H 2027 from 2H 2026": "from" right after another date is the date replaced
+FROM_BETWEEN_DATES = re.compile(r"\s*from\s+(?:the\s+)?$", re.IGNORECASE)
 
 # "as of September 30, 2025", a dateline "27 January 2023 - argenx today announced" ("prevista per il 30
 # dicembre" is a schedule, not an "as of")

@@ -23,6 +23,12 @@ _YEAR_SLOT = (
     rf"|(?P<same>{v.SAME_YEAR}))"
 )
 _ART = r"(?:(?:the|le|la|l'|il|het|de|el|o|der|die|dem|den)\s+)?"
+# "the first half (of 2015)": the year in brackets after the period
+_YEAR_IN_BRACKETS = r"\s*\((?:of\s+|de\s+)?(?P<y2>(?:19|20)\d{2})\)"
+_LAST = v.alternation(list(v.LAST_ORDINALS))
+_LAST_QUARTER_TAIL = (
+    rf"[\s-]+(?:fiscal\s+|calendar\s+)?(?:{v.QUARTER_WORDS}){v.PERIOD_LINK}\s+(?:(?:19|20)\d{{2}}|{_REL})"
+)
 _NOT_WORD_AFTER = r"(?![\w-])"
 _CJK_REL = v.alternation(list(rd.CJK_RELATIVE_YEARS))
 _CJK_REL_ALONE = v.alternation(list(rd.CJK_STANDALONE_RELATIVE_YEARS))
@@ -157,8 +163,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "quarter",
-        rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD})[\s-]+(?:(?P<fq>fiscal)\s+|calendar\s+)?(?:{v.QUARTER_WORDS})"
-        rf"(?:{v.PERIOD_LINK}\s+{_YEAR_SLOT})?",
+        rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD}|{_LAST}(?={_LAST_QUARTER_TAIL}))[\s-]+(?:(?P<fq>fiscal)\s+|calendar\s+)?"
+        rf"(?:{v.QUARTER_WORDS})(?:{v.PERIOD_LINK}\s+{_YEAR_SLOT}|{_YEAR_IN_BRACKETS})?",
     ),
     # "3Q", "2H" with no year (the page's year): only with Q and H ("1s", "2t" are other things)
     (
@@ -172,7 +178,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "half",
         rf"(?:{_MOD}\s+)?{_ART}(?P<ord>{_ORD})[\s-]+(?:calendar\s+|fiscal\s+)?(?:{v.HALF_WORDS})"
-        rf"(?:{v.PERIOD_LINK}\s+{_YEAR_SLOT})?",
+        rf"(?:{v.PERIOD_LINK}\s+{_YEAR_SLOT}|{_YEAR_IN_BRACKETS})?",
     ),
     (
         "half_short",
@@ -200,7 +206,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("mid_year", r"(?P<midword>mid[\s-]?year|mi-année|mitte\s+des\s+jahres|metà\s+anno|mediados\s+de\s+año)"),
     (
         "later_this_year",
-        r"(?P<later>later\s+this\s+year|later\s+in\s+the\s+year|plus\s+tard\s+cette\s+année|"
+        # "in de rest van het jaar", "for the remainder of the year": what is left of the year
+        r"(?P<later>later\s+this\s+year|later\s+in\s+the\s+year|(?:in|for|during)\s+the\s+(?:rest|remainder)\s+of\s+"
+        r"(?:the|this)\s+year|in\s+de\s+rest\s+van\s+(?:het|dit)\s+jaar|(?:dans|pour)\s+le\s+reste\s+de\s+l'année|"
+        r"nel\s+resto\s+dell'anno|en\s+el\s+resto\s+del\s+año|no\s+resto\s+do\s+ano|im\s+rest\s+des\s+jahres|plus\s+tard\s+cette\s+année|"
         r"plus\s+tard\s+dans\s+l'année|later\s+dit\s+jaar|later\s+in\s+het\s+jaar|dit\s+jaar\s+nog|"
         r"später\s+in\s+diesem\s+jahr|später\s+im\s+jahr|im\s+weiteren\s+jahresverlauf|"
         r"im\s+späteren\s+jahresverlauf|más\s+adelante\s+este\s+año|más\s+adelante\s+en\s+el\s+año|"

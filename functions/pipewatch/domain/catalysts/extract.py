@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from pipewatch.domain.catalysts import cues
+from pipewatch.domain.catalysts import cues, implicit_years
 from pipewatch.domain.catalysts.date_patterns import MONTH_OF
 from pipewatch.domain.catalysts.mentions import after, find_mentions
 from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
@@ -51,6 +51,7 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-]([0-3]\d))?(
 # Other ways news sites put the day in a URL: "...-2025-10-28", "/20210525/", "nid=2025090411090868239" (an
 # id that opens with the day and a time)
 _URL_DAY = re.compile(r"(?<![\d])((?:19|20)\d{2})([-_.]?)(0[1-9]|1[0-2])\2([0-3]\d)(?:(?!\d)|(?=\d{4}))")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _NCT = re.compile(r"\bNCT\d{8}\b")
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,}(?:[-+][A-Z0-9]+)*\+?)(?![\w-])")
 _CAPITALISED_AFTER_TRIAL = re.compile(
@@ -241,7 +242,11 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
     if kind is None or ahead is None:
         # "2H 2026 readout expected": the cue follows the date
         # "In 2H 2026, argenx expects ALKIVIA results": the first clause with words in it
-        first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
+        # (not a condition: in "mi-2021, si toutefois les résultats ... sont concluants" the results are
+        # the condition, not the statement)
+        first_after = next(
+            (c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip() and not cues.CONDITION.match(c)), ""
+        )
         # "Die Rekrutierung soll bis Mitte 2026 abgeschlossen sein": the cue's words stand either side of the
         # date, in one clause
         # (both sides at once first: "vraagt volgende maand om groen licht" asks for approval, a filing)
@@ -292,6 +297,8 @@ def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -
     "as of" date, or a dateline."""
     if cues.SUPERSEDED_BEFORE.search(before[-80:]) or cues.EARLIER_BEFORE.search(before[-30:]):
         return True
+    if mention.start > len(before) and cues.FROM_BETWEEN_DATES.match(before):
+        return True  # the segment opens right after an earlier date
     if mention.precision != "day":
         return False
     if cues.AS_OF_BEFORE.search(before):
@@ -334,7 +341,9 @@ class Extractor:
     ) -> list[ExtractedCatalyst]:
         """Catalysts in the text, in order; the title is read only when the text has none (a headline
         restates its story)."""
-        ref = Reference(reference_date(published, url), self._fiscal_year(title, text, url, source))
+        today = reference_date(published, url)
+        page_year = None if today is not None else implicit_years.page_year(title, url)
+        ref = Reference(today, self._fiscal_year(title, text, url, source), page_year)
         item_agent = self._item_agent(title, text)
         found = self._from_sentences(split_sentences(text), ref, item_agent, title)
         if not found and title:
@@ -350,13 +359,16 @@ class Extractor:
     ) -> list[ExtractedCatalyst]:
         out: list[ExtractedCatalyst] = []
         for sentence in sentences:
-            mentions = find_mentions(sentence, ref)
+            # "d’ici la fin de l’année": typographic apostrophes read as the patterns' (one letter for one,
+            # so the spans stay those of the sentence)
+            plain = sentence.translate(_APOSTROPHES)
+            mentions = find_mentions(plain, ref)
             if not mentions:
                 continue
             drug, agent = self._drug(sentence, title, item_agent)
             trial = self._trial(sentence)
             for index, mention in enumerate(mentions):
-                found = self._catalyst(sentence, mentions, index, ref)
+                found = self._catalyst(plain, mentions, index, ref)
                 if found is None:
                     continue
                 kind, window = found

@@ -87,7 +87,7 @@ ENGLISH = Lexicon(
     ),
     enrollment_complete=(
         r"fully\s+(?:enrol\w*|recruit\w*|accru\w*|randomi[sz]\w*)",
-        r"(?:final|last)\s+(?:patient|participant|subject)s?\s+(?:\w+\s+){0,3}?(?:enrolled|randomi[sz]ed|recruited)",
+        r"(?:final|last)\s+(?:patient|participant|subject)s?\s+(?:\w+\s+){0,4}?(?:enrolled|randomi[sz]ed|recruited|dosed)",
         r"full\s+(?:enrol?lment|recruitment)",
         r"(?:complete|completed|completing|completion\s+of|finish|finishing)\s+(?:patient\s+)?"
         r"(?:enrol?lment|recruitment|dosing)",
@@ -164,7 +164,7 @@ ENGLISH = Lexicon(
         r"(?:will\s+)?present(?:ed|ing|ation)?\b[^.;]{0,160}?\b(?:congress|meeting|session|conference|symposium|"
         r"poster|oral|abstract|lba\d*|late[\s-]breaking)",
         r"(?:will|to)\s+present\b",
-        r"(?:will\s+be|to\s+be|are\s+to\s+be|is\s+to\s+be)\s+presented",
+        r"(?:will\s+be|to\s+be|are\s+to\s+be|is\s+to\s+be|being)\s+presented",
         # "at a medical meeting later this year" (a meeting named alone is logistics: "ACR Convergence will
         # take place")
         r"(?:medical|scientific|upcoming|future|major|international)\s+(?:meeting|conference|congress|forum)",
@@ -174,6 +174,8 @@ ENGLISH = Lexicon(
         # the subject is logistics: "The 2026 ASCO Annual Meeting (May 29-June 2) features 7,000 abstracts")
         r"\bat\s+(?:the\s+)?(?:20\d{2}\s+)?(?:asco|esmo|eular|easl|aasld|ectrims|sabcs|wclc|aacr|ecco|ctad|eha|croi|ddw|"
         r"ash\s+(?:20\d{2}|annual)|acr\s+convergence|aan\s+(?:20\d{2}|annual))(?![\w-])",
+        # the short names that are also words or other acronyms, only in capitals: "at ASH in December"
+        r"\bat\s+(?:the\s+)?(?-i:ASH|AAN|ADA|EASD|ESC|AHA|ACC|ATS|ERS|AAD|EADV|ISTH|UEGW|ACG)(?![\w-])",
         # "data will be featured at ESMO", "to share results at the ACR Convergence"
         # ("the American Diabetes Association's Scientific Sessions": a possessive inside the name)
         r"(?:featur|showcas|shar|unveil|highlight|discuss|report)\w*\s+(?:[\w-]+\s+){0,6}?at\s+(?:the\s+|an?\s+)?"
@@ -181,11 +183,11 @@ ENGLISH = Lexicon(
         r"convergence|summit|world\s+congress)",
     ),
     filing=(
-        r"(?:file|filed|filing|files)\b(?!\s+(?:date|number))",
+        r"(?:file|filed|filings?|files)\b(?!\s+(?:date|number))",
         r"submi(?:t|ts|tted|tting|ssion)",
         r"(?:bla|nda|maa|snda|sbla|ind)\s+submission",
         r"regulatory\s+submission",
-        r"(?:seek|seeking|apply\s+for|request|requesting)\s+(?:\w+\s+){0,2}(?:approval|authori[sz]ation)",
+        r"(?:seek|seeking|pursue|pursuing|apply\s+for|request|requesting)\s+(?:\w+\s+){0,2}(?:approval|authori[sz]ation)",
         # an application validated or accepted (EMA validation of an MAA, FDA acceptance of a BLA)
         r"(?:application|submission|filing|maa|nda|bla|snda|sbla)\b[^.;]{0,60}?\b(?:validat\w*|accept\w*)",
         r"(?:validation|acceptance)\s+of\s+(?:the\s+|its\s+|our\s+)?(?:\w+\s+){0,3}"
@@ -215,7 +217,7 @@ ENGLISH = Lexicon(
         r"bring\w*\s+(?:[\w-]+\s+){1,12}?to\s+(?:the\s+)?market",
         r"to\s+(?:the\s+)?market\b",
         r"roll[\s-]?out",
-        r"market\s+(?:entry|introduction)",
+        r"market\s+(?:entry|introduction)|first\s+(?:commercial\s+)?sales",
         r"(?:become|be|go)\s+(?:commercially\s+)?available",
         r"(?:hit|reach|enter)\w*\s+(?:the\s+)?(?:pharmacy\s+|store\s+|u\.s\.\s+|us\s+|eu\s+)?(?:market|shelves|pharmacies)|"
         r"market\s+debut",
@@ -238,6 +240,8 @@ ENGLISH = Lexicon(
         r"(?:discuss|meet|engage|consult|align)\w*\s+(?:\w+\s+){0,4}?with\s+(?:the\s+)?(?:u\.s\.\s+)?"
         r"(?:fda|ema|pmda|nmpa|mhra|regulators?|agency|health\s+authorit\w*)",
         r"regulatory\s+(?:feedback|guidance|alignment|clarity|input|interactions?|meetings?|update|path(?:way)?\s+update)",
+        # "FDA feedback on the design", "written minutes from the FDA"
+        r"(?:fda|ema|pmda|agency)\s+(?:feedback|input|guidance|minutes)|minutes\s+(?:\w+\s+){0,2}from\s+(?:the\s+)?(?:fda|ema|agency)",
         r"(?:fda|ema|agency|regulator)(?:'s|’s)?\s+(?:feedback|guidance|input|response|minutes|views?)",
         # the same in the other Latin-script languages: "feedback de la FDA", "Rückmeldung der FDA"
         r"(?:feedback|riscontro|indicazioni|orientations?|rückmeldung|respuesta|retorno|parecer|terugkoppeling)\s+"
@@ -295,7 +299,8 @@ ENGLISH = Lexicon(
         r"announced\s+(?:positive|topline|results|data)",
         # "the meeting was held" recounts; "the congress held in June" names when a future one meets
         r"held(?!\s+(?:in|on|from|during|at|between)\b)",
-        r"presented(?!\s+by)|unveiled|showed|posted|approved|granted|cleared",
+        # ("the data being presented on 13 June": a presentation under way or to come)
+        r"(?<!being )presented(?!\s+by)|unveiled|showed|posted|approved|granted|cleared",
         r"(?:accepted|selected)(?!\s+(?:as\s+|for\s+)(?:an?\s+)?(?:\w+\s+){0,2}?presentation)",
         r"launched|initiated|started|began|submitted|filed|dosed|enrolled|released|issued|published",
         # "hit the endpoint" recounts; "to hit the market", "could hit" look ahead

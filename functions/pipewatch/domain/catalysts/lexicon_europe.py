@@ -62,7 +62,7 @@ FRENCH = Lexicon(
         r"(?<!autorisation de )mise\s+sur\s+le\s+marché|mettre\s+sur\s+le\s+marché",
         r"arrivée\s+sur\s+le\s+marché|disponib\w*\s+en\s+pharmacie",
         # "devrait être disponible en France": a product made available (data are a readout, ranked higher)
-        r"(?:être|sera|seront)\s+disponibles?|mise\s+à\s+disposition",
+        r"(?:être|sera|seront)\s+disponibles?|mise\s+à\s+disposition|mise?\s+en\s+circulation",
         r"(?:arriv|débarqu)\w*\s+en\s+(?:france|europe|pharmacie|officine)|en\s+vente",
         r"entrée\s+sur\s+le\s+marché",
     ),
@@ -76,6 +76,9 @@ FRENCH = Lexicon(
         r"réunion\s+(?:de\s+fin\s+de\s+phase|avec\s+la\s+fda|avec\s+l'ema)",
         r"(?:réunion|échanges?|rencontre|entretien)\s+(?:\w+\s+){0,2}avec\s+(?:la\s+|l'|les\s+)?(?:fda|ema|"
         r"agence|autorités)|avis\s+scientifique",
+        # "rencontrera la FDA au deuxième trimestre"
+        r"rencontr\w*\s+(?:la\s+|l'|les\s+)?(?:fda|ema|agence|autorités)",
+        r"retour\s+(?:de\s+la\s+|de\s+l'|des\s+)(?:fda|ema|agence|autorités)",
     ),
     forward=(
         r"(?:sera|seront|devrait|devraient|doit|doivent|pourrait|pourraient|va|vont)\s+(?:être\s+)?\w+",
@@ -224,7 +227,7 @@ ITALIAN = Lexicon(
     launch=(
         r"lancio|lanciat[oaie]",
         rf"lanciare|lancer\w*|{NOT_AN_AUTHORISATION}commercializza\w*",
-        r"arriv\w*\s+(?:sul\s+mercato|in\s+farmacia)|sul\s+mercato",
+        r"arriv\w*\s+(?:sul\s+mercato|in\s+farmacia|nelle\s+farmacie)|sul\s+mercato",
         r"(?:sarà|saranno|essere)\s+disponibil[ei]|disponibile\s+in\s+(?:italia|farmacia|europa)|in\s+vendita",
         r"ingresso\s+sul\s+mercato|entr\w*\s+sul\s+mercato",
     ),
@@ -236,6 +239,7 @@ ITALIAN = Lexicon(
     ),
     other=(
         r"(?:incontro|riunione|colloquio|confronto)\s+(?:\w+\s+){0,2}con\s+(?:la\s+|l'|l’)?(?:fda|ema|aifa|agenzia)",
+        r"incontrer\w*\s+(?:la\s+|l'|l’)?(?:fda|ema|aifa|agenzia)",
         r"(?:parere|consulenza)\s+scientific[ao]",
     ),
     forward=(
@@ -243,7 +247,7 @@ ITALIAN = Lexicon(
         r"previst\w*|attes[oiae]|prorogat\w*|entro|sarà|saranno|dovrebbe|prevede",
         r"potrebbe|potrebbero|fissat\w*\s+(?:dalla\s+\w+\s+)?(?:al|per|a)",
         # the simple future: "richiederà", "presenteranno"
-        r"\w{3,}(?:erà|irà|eranno|iranno)\b",
+        r"\w{3,}(?:erà|irà|eranno|iranno)\b|darà|daranno|farà|faranno|avrà|avranno",
         # the conditional: "inizierebbe nel 2026"
         r"\w{3,}(?:ebbe|ebbero)\b",
         r"programmat\w*|pianificat\w*|in\s+programma|conta\s+di|punta\s+a|mira\s+a|si\s+aspetta|stima|"
@@ -267,7 +271,7 @@ GERMAN = Lexicon(
         r"(?:abschließen|abschliessen)\s+(?:die\s+)?\w*rekrutierung",
         r"\w*rekrutierung\s+(?:\w+\s+)?abschließen",
         # (die Aufnahme von Patienten: enrolment)
-        r"(?:\w*rekrutierung|einschluss|patienteneinschluss|aufnahme\s+(?:von|der)\s+\w+)\b[^.;]{0,40}?\b(?:abgeschlossen|abschließen|"
+        r"(?:\w*rekrutierung|einschluss|patienteneinschluss|patientenaufnahme|aufnahme\s+(?:von|der)\s+\w+)\b[^.;]{0,40}?\b(?:abgeschlossen|abschließen|"
         r"abschliessen|beendet|vollständig)",
         r"letzte[nr]?\s+patient",
     ),
@@ -297,9 +301,9 @@ GERMAN = Lexicon(
     ),
     congress=(r"präsentiert", r"\w*kongress", r"vorgestellt|\w*symposium|\w*tagung"),
     filing=(
-        r"einreich\w*",
+        r"einreich\w*|eingereicht|einzureichen",
         r"\w*antrag\s+auf",
-        r"\w*zulassungsantrag",
+        r"\w*zulassungsantrag|zulassungs(?:dossier|unterlagen)",
         r"beantrag\w*",
         r"bitte\w*\s+(?:\w+\s+){0,3}?um\s+(?:die\s+)?(?:\w+\s+)?(?:zulassung|grünes\s+licht)",
         r"antrag\s+(?:\w+\s+){0,8}(?:zu\s+)?stellen",

@@ -46,14 +46,15 @@ SPANISH = Lexicon(
     ),
     congress=(r"presentados?\s+en", r"congreso|simposio"),
     filing=(
-        r"presentar\s+(?:la\s+)?solicitud|solicitud\s+de\s+autorización",
+        # (not an application a decision is "about": "la decisión ..., sobre la solicitud de autorización")
+        r"presentar\s+(?:la\s+)?solicitud|(?<!sobre\sla\s)solicitud\s+de\s+autorización",
         r"solicitar\s+la\s+aprobación",
         # "la presentación a registro en la FDA", "pide luz verde"
         r"presentaci[oó]n\s+(?:a|de|del)\s+(?:registro|solicitud|expediente|dossier)|presentar\s+a\s+registro|"
         r"p[ei]d\w*\s+(?:la\s+)?luz\s+verde",
         r"(?:solicit|ped|tramit)\w*\s+(?:la\s+|el\s+)?(?:autorización|registro|aprobación|comercialización)",
         r"solicitud\s+de\s+registro",
-        r"solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
+        r"(?<!sobre\sla\s)solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
         # "presentará ante la FDA", "someterá el expediente", "registrar el fármaco"
         r"present\w*\s+(?:\w+\s+){0,4}?ante\s+(?:la\s+|las\s+|el\s+)?(?:fda|ema|agencia|aemps|autoridades|regulador)",
         # ("somet\w*" alone would read the English "sometime" as a filing)
@@ -90,6 +91,8 @@ SPANISH = Lexicon(
         r"prevista|podría|podrían|pudiera|pudieran|prevén|tiene\s+previsto",
         # the simple future: "presentará", "comenzarán"
         r"\w{3,}(?:ará|erá|irá|arán|erán|irán)\b",
+        # ... and its short irregular forms: "la agencia dará su decisión"
+        r"dará|darán|hará|harán|habrá|tendrá|tendrán|podrá|podrán|saldrá|saldrán|vendrá|vendrán",
         # the conditional: "comenzaría en 2026"
         r"\w{3,}(?:aría|ería|iría|arían|erían|irían)\b",
         r"expectativas?|planificad\w*|programad\w*|proyecta|contempla|prevemos|confía|apunta\s+a|próxim\w*|a\s+más\s+tardar",
@@ -98,6 +101,8 @@ SPANISH = Lexicon(
         r"fueron|fue\s+\w+ado",
         r"recibió|obtuvo|presentó|ha\s+recibido|ha\s+obtenido",
         r"anunció|informó|publicó|completó|inició|lanzó|(?:ha|han)\s+(?:anunciado|presentado|completado|iniciado)",
+        # the preterite of arriving, approving, starting: "entró en el mercado europeo a finales de 2022"
+        r"entró|llegó|aprobó|comenzó|finalizó|logró|alcanzó|solicitó|registró",
     ),
     financial=(
         r"ingresos|tesorería",
@@ -137,7 +142,7 @@ PORTUGUESE = Lexicon(
     congress=(r"apresentados?\s+no", r"congresso|simpósio"),
     filing=(
         r"solicitar\s+(?:a\s+)?aprova\w*|submet\w*|submissão",
-        r"pedido\s+de\s+(?:registro|registo|aprovação|autorização)",
+        r"(?<!sobre\so\s)pedido\s+de\s+(?:registro|registo|aprovação|autorização)",
         r"(?:ped|solicit|requer|protocol)\w*\s+(?:o\s+|a\s+)?(?:registro|registo|autorização)",
         r"protocol\w*\s+(?:o\s+)?pedido",
         r"ped\w*\s+(?:o\s+)?(?:aval|sinal\s+verde)",
@@ -166,7 +171,7 @@ PORTUGUESE = Lexicon(
         r"planej\w*|prevê|deverá|deve|serão",
         r"devem|deverão|pode|poderá|poderão|espera\w*|previst\w*",
         # the simple future: "irá", "começará"
-        r"\w{3,}(?:ará|erá|irá|arão|erão|irão)\b|irá|irão",
+        r"\w{3,}(?:ará|erá|irá|arão|erão|irão)\b|irá|irão|dará|darão|fará|farão|haverá|terá|terão",
         # the conditional: "começaria em 2026"
         r"\w{3,}(?:aria|eria|iria|ariam|eriam|iriam)\b",
         r"expectativas?|programad\w*|estimad\w*|pretende\w*|tem\s+previsto|está\s+previst\w*|próxim\w*",
@@ -175,6 +180,7 @@ PORTUGUESE = Lexicon(
         r"foram|foi",
         r"recebeu|obteve|recebida|aprovad[oa]\s+em",
         r"anunciou|divulgou|publicou|concluiu|iniciou|lançou",
+        r"entrou|chegou|aprovou|começou|apresentou|solicitou|alcançou",
     ),
     financial=(
         r"caixa|receita",

@@ -182,6 +182,9 @@ ORDINALS: dict[int, tuple[str, ...]] = {
 }
 
 QUARTER_WORDS = r"quarter|trimestre|kwartaal|quartals?|vierteljahr(?:es)?"
+# "the last quarter of 2026", "au dernier trimestre de cette année": the fourth, but only with its year after
+# it ("last quarter" alone is the one before)
+LAST_ORDINALS = ("last", "final", "dernier", "ultimo", "último", "letzten", "letzte", "laatste")
 HALF_WORDS = (
     r"half|semestre|helft|jaarhelft|halfjaar|metà|meta|jahreshälfte|halbjahr(?:e?s)?|hälfte|mitad|metade|moitié|"
     r"semester|six\s+months|sei\s+mesi|six\s+mois|seis\s+meses|sechs\s+monate(?:n)?|zes\s+maanden"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from pipewatch.domain.catalysts import implicit_years as iy
 from pipewatch.domain.catalysts import relative_dates as rd
 from pipewatch.domain.catalysts import vocabulary as v
 from pipewatch.domain.catalysts.date_patterns import MONTH_OF, ORDINAL_OF
@@ -101,6 +102,7 @@ class Reference:
 
     today: date | None = None
     fiscal: FiscalYear | None = None
+    year: int | None = None  # with no date: the one year the item's title or URL names (implicit_years.py)
 
 
 _Found = tuple[Precision, Window | None]
@@ -245,41 +247,21 @@ def _ordinal(text: str | None) -> int:
     return ORDINAL_OF.get((text or "").lower(), 1)
 
 
-_BARE_YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
 _IMPLICIT_DAY_OR_MONTH = frozenset({"day_month_first", "day_first", "month", "week_of_month", "half_month"})
-
-
-def _year_named_just_before(m: re.Match[str]) -> int | None:
-    """ "ACR Convergence 2026 in November", "ASH 2018 ... on Sunday, December 2nd": a bare year shortly before
-    an implicit day or month names its year."""
-    found = _BARE_YEAR.findall(m.string[max(0, m.start() - 40) : m.start()])
-    return int(found[-1]) if len(set(found)) == 1 else None
-
-
-def _only_year_in(text: str) -> int | None:
-    """ "a metà settembre ... entro la fine del 2018": with no page date, the one year the text names (None
-    when it names none or several)."""
-    found = set(_BARE_YEAR.findall(text))
-    return int(found.pop()) if len(found) == 1 else None
-
-
-def _year_named_before(m: re.Match[str]) -> int | None:
-    """ "in 2020 ... in the second half of the same year": the last year written before the match."""
-    found = _BARE_YEAR.findall(m.string[: m.start()])
-    return int(found[-1]) if found else None
 
 
 def resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
     g = m.groupdict()
-    year = _year_named_before(m) if g.get("same") else _year(g, ref)
+    year = iy.year_named_before(m) if g.get("same") else _year(g, ref)
     if g.get("jfy") or g.get("jfy2"):
         # "2025年度": a fiscal year, the sponsor's or else the Japanese one
         ref = replace(ref, fiscal=ref.fiscal or _JAPANESE_FISCAL)
         g["fy"] = "fy"
     if year is None and name in _IMPLICIT_DAY_OR_MONTH and not _names_a_year(g):
-        year = _year_named_just_before(m)
-        if year is None and ref.today is None:
-            year = _only_year_in(m.string)
+        year = iy.year_named_just_before(m)
+    if year is None and ref.today is None and name in _IMPLICIT_YEAR_FORMS and not _names_a_year(g):
+        # no page date: the sentence's one year, else the title's or the URL's
+        year = iy.only_year_in(m.string) or ref.year
     if name in _DATE_FORMS:
         return _resolve_date(name, g, year, ref)
     if name in _PERIOD_FORMS:
@@ -304,6 +286,7 @@ _DATE_FORMS = frozenset(
     }
 )
 _PERIOD_FORMS = frozenset({"quarter", "quarter_short", "cjk_quarter", "half", "half_short", "cjk_half"})
+_IMPLICIT_YEAR_FORMS = _IMPLICIT_DAY_OR_MONTH | _PERIOD_FORMS | {"cjk_day", "cjk_month"}
 _CJK_SEASONS: dict[str, tuple[int, int]] = {
     "春": (3, 5), "봄": (3, 5), "夏": (6, 8), "여름": (6, 8), "秋": (9, 11), "가을": (9, 11),
     "冬": (12, 14), "겨울": (12, 14),
@@ -385,7 +368,7 @@ def _resolve_period(name: str, g: dict[str, str | None], year: int | None, ref: 
         if name == "cjk_quarter":
             number = _CJK_NUM[g["q"] or g["qq"] or "1"]
         elif name == "quarter":
-            number = _ordinal(g.get("ord"))
+            number = 4 if (g.get("ord") or "").lower() in v.LAST_ORDINALS else _ordinal(g.get("ord"))
         else:
             number = int(g.get("q") or g.get("q2") or 1)
         return _period(ref, year, 3 * (number - 1) + 1, 3, modifier=mod, fiscal=fiscal, named="quarter")
