@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -99,9 +100,12 @@ def reader(local_stack: Any) -> Iterator[dict[str, Any]]:
     )  # fmt: skip
     for u in (main, older, trial):
         store.put_update(u)
-    store.merge_source(main.update_id, main.model_copy(update={"url": "https://other.example/copy",
-                                                              "update_id": "u-" + "4" * 24,
-                                                              "sources": ("Second outlet",)}))  # fmt: skip
+    store.merge_source(
+        main.update_id,
+        replace(
+            main, url="https://other.example/copy", update_id="u-" + "4" * 24, sources=("Second outlet",)
+        ),
+    )
     calendar = CatalystStore(ddb, settings.table_name)
     for agent in ("brepocitinib", "efgartigimod"):
         assert calendar.save(_catalyst(agent), None)
