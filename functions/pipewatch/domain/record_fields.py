@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -143,6 +143,18 @@ class FieldReader:
         if not isinstance(value, list | tuple) or len(value) != 2:
             raise self._fail(name, "expected a pair of datetimes")
         return self._moment(name, value[0]), self._moment(name, value[1])
+
+    def day(self, name: str) -> date:
+        """A calendar day in ISO 8601 (`2026-07-01`); a datetime is not a day."""
+        value = self._get(name, _REQUIRED)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if not isinstance(value, str):
+            raise self._fail(name, f"expected a date, got {type(value).__name__}")
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise self._fail(name, f"not an ISO 8601 date: {value!r}") from exc
 
     def _moment(self, name: str, value: object) -> datetime:
         """An aware datetime, or ISO 8601 text of one; a naive one is refused (its zone would be a guess)."""

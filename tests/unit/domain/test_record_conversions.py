@@ -219,3 +219,50 @@ def test_given_json_that_is_not_an_object_then_the_record_says_so() -> None:
         SourceState.from_json("[]")
     with pytest.raises(RecordFieldError, match=r"^Feedback\.label: 'liked' is not one of"):
         Feedback.from_json(json.dumps({**json.loads(PINNED_FEEDBACK), "label": "liked"}))
+
+
+PINNED_ENTRY = (
+    '{"catalyst_id":"c-1","agent":"efgartigimod","kind":"readout","trial":"ADAPT-SERON","drug":null,'
+    '"window_start":"2026-07-01","window_end":"2026-09-30","precision":"quarter","phase3":true,'
+    '"indications":["myasthenia_gravis"],"sentences":["Topline results in Q3 2026 \u2013 \u201csoon\u201d."],'
+    '"links":["https://news.example/1"],"stated_on":"2026-03-02","first_seen":"2026-03-02T08:00:00Z",'
+    '"last_confirmed":"2026-03-05T08:00:00.000005Z","state":"due","sequence":2,"version":3,'
+    '"previous_windows":["H1 2026"],"resolved_by":null,"notified":["u-x"],"source":"Wire"}'
+)
+
+
+def test_given_a_calendar_entry_then_its_json_is_as_before_and_reads_back() -> None:
+    from datetime import date
+
+    from pipewatch.domain.catalysts.calendar import CalendarEntry
+
+    entry = CalendarEntry(
+        catalyst_id="c-1",
+        agent="efgartigimod",
+        kind="readout",
+        trial="ADAPT-SERON",
+        window_start=date(2026, 7, 1),
+        window_end=date(2026, 9, 30),
+        precision="quarter",
+        phase3=True,
+        indications=("myasthenia_gravis",),
+        sentences=("Topline results in Q3 2026 \u2013 \u201csoon\u201d.",),
+        links=("https://news.example/1",),
+        stated_on=date(2026, 3, 2),
+        first_seen=datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
+        last_confirmed=datetime(2026, 3, 5, 8, 0, 0, 5, tzinfo=UTC),
+        state="due",
+        sequence=2,
+        version=3,
+        previous_windows=("H1 2026",),
+        notified=("u-x",),
+        source="Wire",
+    )
+    assert entry.to_json() == PINNED_ENTRY
+    assert CalendarEntry.from_json(PINNED_ENTRY) == entry
+    bad = json.dumps({**json.loads(PINNED_ENTRY), "window_end": "2026-09-31"})
+    with pytest.raises(RecordFieldError, match=r"^CalendarEntry\.window_end: not an ISO 8601 date"):
+        CalendarEntry.from_json(bad)
+    naive = json.dumps({**json.loads(PINNED_ENTRY), "first_seen": "2026-03-02T08:00:00"})
+    with pytest.raises(RecordFieldError, match=r"^CalendarEntry\.first_seen: naive datetime"):
+        CalendarEntry.from_json(naive)
