@@ -286,11 +286,11 @@ def test_given_the_domain_models_when_imported_then_only_default_instances_are_b
 def test_given_a_deferred_model_when_first_validated_then_its_validator_is_built() -> None:
     """The deferral is a move, not a removal: the first validation builds the model and its nested ones."""
     statement = (
-        "from pipewatch.domain.catalysts.calendar import Observation; "
-        "Observation.model_json_schema(); import pipewatch.domain.catalysts.models"
+        "from pipewatch.domain.subscribers.records import DigestState; "
+        "DigestState.model_json_schema(); import pipewatch.domain.subscribers.subscriptions"
     )
     built, _ = _models_built_after(statement)
-    assert built == ["Observation"]
+    assert built == ["DigestState"]  # the calendar's Observation was this example: a dataclass now
 
 
 # Loaded neither by the handler's import nor by its service's build (the first call of a live service
