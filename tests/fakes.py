@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -228,8 +228,8 @@ def altered_token(token: str, index: int = 7) -> str:
 
 def readout_entry(cid: str, agent: str, start: date, end: date, sequence: int = 0) -> CalendarEntry:
     """A HAND-MADE entry: AGENT's readout guided for START..END (month precision), stated 2026-10-30."""
-    return CalendarEntry.model_validate(
-        {
+    return CalendarEntry(
+        **{
             "catalyst_id": cid,
             "agent": agent,
             "kind": "readout",
@@ -362,7 +362,7 @@ class InMemoryCatalystStore:
         if (current.version if current else None) != previous_version:
             return False
         fresh = [u for u in updates if u.update_id not in self.updates]  # a stored one is not written again
-        self.entries[entry.catalyst_id] = entry.model_copy(update={"version": (previous_version or 0) + 1})
+        self.entries[entry.catalyst_id] = replace(entry, version=(previous_version or 0) + 1)
         self.updates.update({u.update_id: u for u in fresh})
         self.writes += 1 + len(fresh)
         return True

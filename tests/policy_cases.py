@@ -55,26 +55,24 @@ def alert_update(**overrides: object) -> Update:
         ),
     }
     values.update(overrides)
-    return Update.model_validate(values)
+    return Update(**values)  # type: ignore[arg-type]
 
 
 def _grid_update(agents: tuple[str, ...], indications: tuple[str, ...], event: str, severity: str) -> Update:
-    return Update.model_validate(
-        {
-            "update_id": "u-x",
-            "title": "t",
-            "source_id": "s",
-            "first_seen": datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
-            "classification": Classification.model_validate(
-                {
-                    "relevant": True,
-                    "agents": agents,
-                    "indications": indications,
-                    "event_type": event,
-                    "severity": severity,
-                }
-            ),
-        }
+    return Update(
+        update_id="u-x",
+        title="t",
+        source_id="s",
+        first_seen=datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
+        classification=Classification.from_json_dict(
+            {
+                "relevant": True,
+                "agents": agents,
+                "indications": indications,
+                "event_type": event,
+                "severity": severity,
+            }
+        ),
     )
 
 

@@ -283,25 +283,14 @@ def test_given_the_domain_models_when_imported_then_only_default_instances_are_b
     assert built == sorted(_DEFAULT_INSTANCES)
 
 
-def test_given_the_alert_service_when_built_then_no_model_validator_is_built() -> None:
-    """The alert service's build validates nothing: its models build when the first event is handled."""
-    default = by_module("alert").defaults["service"]
-    statement = (
-        f"import pipewatch.handlers.alert; from pipewatch.handlers import _defaults; _defaults.{default}()"
-    )
-    built, count = _models_built_after(statement, _DEPLOYED_ENV)
-    assert count > 0
-    assert built == []
-
-
 def test_given_a_deferred_model_when_first_validated_then_its_validator_is_built() -> None:
     """The deferral is a move, not a removal: the first validation builds the model and its nested ones."""
     statement = (
-        "from pipewatch.domain.catalysts.calendar import Observation; "
-        "Observation.model_json_schema(); import pipewatch.domain.catalysts.models"
+        "from pipewatch.domain.subscribers.records import DigestState; "
+        "DigestState.model_json_schema(); import pipewatch.domain.subscribers.subscriptions"
     )
     built, _ = _models_built_after(statement)
-    assert built == ["Observation"]
+    assert built == ["DigestState"]  # the calendar's Observation was this example: a dataclass now
 
 
 # Loaded neither by the handler's import nor by its service's build (the first call of a live service
@@ -364,3 +353,71 @@ def test_given_the_console_when_a_page_is_asked_without_a_session_then_no_servic
     ]
     environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV, "POWERTOOLS_SERVICE_NAME": "pipewatch"}
     assert _loaded_after(statement, candidates, environ) == ["pipewatch.services.console_http"]
+
+
+# Issue 28 (cold8models): the records alert and page handle (updates, alerts, calendar entries, feedback) are
+# plain dataclasses, so neither function imports pydantic unless it validates configuration or a
+# subscription. `built` is loaded: the build (or the invocation) did run.
+@pytest.mark.parametrize(
+    ("name", "built"), [("alert", "pipewatch.services.alert"), ("page", "pipewatch.services.reader")]
+)
+def test_cold8models_given_alert_or_page_when_imported_and_built_then_pydantic_stays_unloaded(
+    name: str, built: str
+) -> None:
+    environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
+    assert _loaded_after(_built(name), ["pydantic", built], environ) == [built]
+
+
+# A fresh moto account with the table (pk/sk) and the topic: enough for alert's first invocation (stream
+# decode, render, short link, idempotent publish) and page's sample events. moto itself loads no pydantic.
+_COLD8_MOTO = (
+    "from moto import mock_aws; mock = mock_aws(); mock.start(); import boto3; "
+    "boto3.client('dynamodb').create_table(TableName='pipewatch-test', BillingMode='PAY_PER_REQUEST', "
+    "KeySchema=[{'AttributeName': 'pk', 'KeyType': 'HASH'}, {'AttributeName': 'sk', 'KeyType': 'RANGE'}], "
+    "AttributeDefinitions=[{'AttributeName': 'pk', 'AttributeType': 'S'}, "
+    "{'AttributeName': 'sk', 'AttributeType': 'S'}]); "
+    "boto3.client('sns').create_topic(Name='pipewatch-test'); "
+    "from pathlib import Path; from pipewatch_local.event_sources import LambdaContext"
+)
+
+
+def test_cold8models_given_the_alert_sample_when_first_invoked_then_it_publishes_without_pydantic() -> None:
+    statement = (
+        f"{_COLD8_MOTO}; from pipewatch.handlers import alert; "
+        "answer = alert.handler(json.loads(Path('events/alert_stream.json').read_text()), "
+        "LambdaContext('alert')); assert answer == {'batchItemFailures': []}, answer"
+    )
+    published = "pipewatch.adapters.idempotency_store"  # set up by the first publish: it did publish
+    environ = {**_DEPLOYED_ENV, "POWERTOOLS_SERVICE_NAME": "pipewatch"}
+    assert _loaded_after(statement, ["pydantic", published], environ) == [published]
+
+
+@pytest.mark.parametrize(
+    ("event", "status"), [("page_unsigned_link.json", 403), ("page_short_link.json", 404)]
+)
+def test_cold8models_given_a_page_sample_when_first_invoked_then_pydantic_stays_unloaded(
+    event: str, status: int
+) -> None:
+    statement = (
+        f"{_COLD8_MOTO}; from pipewatch.handlers import page; "
+        f"answer = page.handler(json.loads(Path('events/{event}').read_text()), LambdaContext('page')); "
+        f"assert answer['statusCode'] == {status}, answer"
+    )
+    environ = {**_DEPLOYED_ENV, "POWERTOOLS_SERVICE_NAME": "pipewatch"}
+    assert _loaded_after(statement, ["pydantic", "pipewatch.services.reader"], environ) == [
+        "pipewatch.services.reader"
+    ]
+
+
+def test_cold8models_given_a_route_that_reads_a_subscription_then_its_models_load_then() -> None:
+    """The deferral is a move, not a removal: the first subscription read builds the service and its
+    (validated, pydantic) models."""
+    statement = (
+        "from pipewatch.services.reader import SubscriptionLookup\n"
+        "class Service:\n    def get(self, sid): return None\n"
+        "assert SubscriptionLookup(Service).find('sub-1') is None"
+    )
+    assert _loaded_after(statement, ["pydantic", "pipewatch.services.subscriptions"]) == [
+        "pydantic",
+        "pipewatch.services.subscriptions",
+    ]

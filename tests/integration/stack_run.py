@@ -685,7 +685,7 @@ def _run(workdir: Path) -> StackRun:
             store.put_update(
                 Update(
                     update_id=FAILING_UPDATE, title="Hand-made update that SNS refuses", url="https://example.com/x",
-                    source_id="test", first_seen="2026-11-25T09:00:00+00:00",
+                    source_id="test", first_seen=datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
                     classification=Classification(
                         relevant=True, agents=("brepocitinib",), event_type="regulatory", severity="high"
                     ),

@@ -7,6 +7,7 @@ recorded ALKIVIA guidance."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -98,7 +99,7 @@ def test_given_its_update_already_stored_then_the_entry_still_moves_to_the_new_g
         LOOP[1].title, LOOP[1].summary, published=date(2026, 6, 1), url=LOOP[1].url, source="argenx"
     )
     seen = Observation(
-        catalyst=catalyst.model_copy(update={"agent": "efgartigimod"}),
+        catalyst=replace(catalyst, agent="efgartigimod"),
         update_id=LOOP[1].update_id,
         url=LOOP[1].url,
         source_name="argenx",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -207,10 +208,10 @@ def test_given_a_lost_slip_then_the_check_writes_it_and_never_refolds_its_own_up
 def _decision_entry(ddb: Any) -> CalendarService:
     """The recorded SC efgartigimod PDUFA extension (K-006, myasthenia gravis), folded when it was news."""
     service = _service(ddb)
-    k006 = _recorded("K-006").model_copy(
-        update={"classification": _recorded("K-006").classification.model_copy(
-            update={"indications": ("myasthenia_gravis",)})}
-    )  # fmt: skip
+    recorded = _recorded("K-006")
+    k006 = replace(
+        recorded, classification=replace(recorded.classification, indications=("myasthenia_gravis",))
+    )
     service.observe_update(k006, k006.first_seen)
     return service
 
@@ -222,29 +223,25 @@ def test_given_another_trial_of_the_drug_stopped_then_a_decision_in_another_indi
     row = HEADLINES[
         "A38"
     ]  # recorded: "Argenx discontinues phase 3 UplighTED trials ... in thyroid eye disease"
-    stopped = _update(
+    stopped = replace(_update(
         "A38", row["title"], row["summary"], datetime(2023, 2, 15, tzinfo=UTC), event="trial_status"
-    ).model_copy(
-        update={"classification": Classification(
+    ), classification=Classification(
             relevant=True, agents=("efgartigimod",), indications=("thyroid_eye_disease",),
             event_type="trial_status", severity="high",
-        )}
-    )  # fmt: skip
+        ))  # fmt: skip
     service.observe_update(stopped, stopped.first_seen)
     assert service._store.list()[0].state == "upcoming"
 
 
 def test_given_the_programme_dropped_in_its_indication_then_the_decision_is_withdrawn(ddb: Any) -> None:
     service = _decision_entry(ddb)
-    dropped = _update(
+    dropped = replace(_update(
         "hm-dropped", "argenx discontinues development of efgartigimod in generalized myasthenia gravis",
         "", datetime(2023, 3, 1, tzinfo=UTC), event="pipeline",
-    ).model_copy(
-        update={"classification": Classification(
+    ), classification=Classification(
             relevant=True, agents=("efgartigimod",), indications=("myasthenia_gravis",),
             event_type="pipeline", severity="high",
-        )}
-    )  # fmt: skip
+        ))  # fmt: skip
     service.observe_update(dropped, dropped.first_seen)
     assert service._store.list()[0].state == "withdrawn"
 
@@ -254,19 +251,20 @@ def test_given_an_undated_item_then_an_implicit_year_is_not_guessed_from_the_day
 ) -> None:
     service = _service(ddb)
     row = CATALYSTS["K-021"]  # recorded, undated: "... in the first half of next year."
-    undated = _update(
-        "K-021",
-        "Roivant",
-        row["sentence"],
-        datetime(2025, 9, 17, tzinfo=UTC),
-        first_seen=datetime(2026, 12, 1, tzinfo=UTC),
-    ).model_copy(update={"published": None})
-    brepocitinib = undated.classification.model_copy(update={"agents": ("brepocitinib",)})
-    service.observe_update(undated.model_copy(update={"classification": brepocitinib}), undated.first_seen)
-    assert service._store.list() == []  # "next year" of 2026-12-01 would be 2027: wrong by a year
-    dated = undated.model_copy(
-        update={"published": datetime(2025, 9, 17, tzinfo=UTC), "classification": brepocitinib}
+    undated = replace(
+        _update(
+            "K-021",
+            "Roivant",
+            row["sentence"],
+            datetime(2025, 9, 17, tzinfo=UTC),
+            first_seen=datetime(2026, 12, 1, tzinfo=UTC),
+        ),
+        published=None,
     )
+    brepocitinib = replace(undated.classification, agents=("brepocitinib",))
+    service.observe_update(replace(undated, classification=brepocitinib), undated.first_seen)
+    assert service._store.list() == []  # "next year" of 2026-12-01 would be 2027: wrong by a year
+    dated = replace(undated, published=datetime(2025, 9, 17, tzinfo=UTC), classification=brepocitinib)
     service.observe_update(dated, dated.first_seen)
     (entry,) = service._store.list()
     assert (entry.kind, entry.window_start, entry.window_end) == (

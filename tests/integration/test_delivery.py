@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -435,13 +436,12 @@ def test_given_a_digest_of_a_thousand_long_updates_then_every_part_is_published_
     base = _labelled({"A38"})[0]
     for n in range(1000):
         env["store"].put_update(
-            base.model_copy(
-                update={
-                    "update_id": f"u-long-{n}",
-                    "title": f"Story {n:04d} " + "a long headline about efgartigimod " * 13,
-                    "url": f"https://example.com/story/{n}",
-                    "first_seen": NOW - timedelta(minutes=90) + timedelta(seconds=n),
-                }
+            replace(
+                base,
+                update_id=f"u-long-{n}",
+                title=f"Story {n:04d} " + "a long headline about efgartigimod " * 13,
+                url=f"https://example.com/story/{n}",
+                first_seen=NOW - timedelta(minutes=90) + timedelta(seconds=n),
             )
         )
 

@@ -26,7 +26,7 @@ def _update(update_id: str, **classification: Any) -> Update:
         title=f"Hand-made test update {update_id}",
         url=f"https://example.com/{update_id}",
         source_id="test",
-        classification=Classification.model_validate(
+        classification=Classification.from_json_dict(
             {"relevant": True, "event_type": "regulatory", "severity": "high", "reasons": ["hand-made"]}
             | classification
         ),

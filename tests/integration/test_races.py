@@ -4,6 +4,7 @@ overlapping digest runs, a mode switch. Interleavings are forced deterministical
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -205,7 +206,7 @@ def test_given_overlapping_digest_runs_then_one_sends_and_the_other_skips_cleanl
     subs._clock = lambda: NOW - timedelta(hours=2)
     reader = subs.subscribe({"endpoint": "reader@example.com", "preferences": {"mode": "digest"}})
     inbox = add_shadow_subscriber(settings.topic_arn, "reader", reader.as_output()["filter_policy"])
-    pollkit.store().put_update(_alertable(1).model_copy(update={"first_seen": NOW - timedelta(hours=1)}))
+    pollkit.store().put_update(replace(_alertable(1), first_seen=NOW - timedelta(hours=1)))
     sns = OverlappingDigestSns(client("sns", settings))
     service = build_digest_service(settings, sns_client=sns)
     service.start_invocation(LambdaContext("digest"))
@@ -228,10 +229,10 @@ def test_given_a_switch_from_instant_to_digest_then_the_first_digest_skips_what_
     subs._clock = lambda: NOW - timedelta(hours=5)
     subs.subscribe({"endpoint": "switcher@example.com"})  # instant: alerted as updates arrive
     store = pollkit.store()
-    store.put_update(_alertable(1).model_copy(update={"first_seen": NOW - timedelta(hours=4)}))
+    store.put_update(replace(_alertable(1), first_seen=NOW - timedelta(hours=4)))
     subs._clock = lambda: NOW - timedelta(hours=3)
     record = subs.subscribe({"endpoint": "switcher@example.com", "preferences": {"mode": "digest"}})
-    store.put_update(_alertable(2).model_copy(update={"first_seen": NOW - timedelta(hours=1)}))
+    store.put_update(replace(_alertable(2), first_seen=NOW - timedelta(hours=1)))
     inbox = add_shadow_subscriber(settings.topic_arn, "switcher", record.as_output()["filter_policy"])
     service = build_digest_service(settings)
     service.start_invocation(LambdaContext("digest"))

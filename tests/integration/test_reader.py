@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -62,14 +63,14 @@ def _update(update_id: str, title: str, minutes: int, **extra: Any) -> Update:
 def _catalyst(agent: str) -> CalendarEntry:
     # HAND-MADE: a readout guided for 2H of next year.
     year = datetime.now(UTC).year + 1
-    return CalendarEntry.model_validate(
-        {
+    return CalendarEntry(
+        **{
             "catalyst_id": f"c-{agent}-readout",
             "agent": agent,
             "kind": "readout",
             "drug": agent,
-            "window_start": f"{year}-07-01",
-            "window_end": f"{year}-12-31",
+            "window_start": date(year, 7, 1),
+            "window_end": date(year, 12, 31),
             "precision": "half",
             "sentences": (f"{agent} topline data expected in the second half of {year}.",),
             "stated_on": datetime.now(UTC).date(),
@@ -99,9 +100,12 @@ def reader(local_stack: Any) -> Iterator[dict[str, Any]]:
     )  # fmt: skip
     for u in (main, older, trial):
         store.put_update(u)
-    store.merge_source(main.update_id, main.model_copy(update={"url": "https://other.example/copy",
-                                                              "update_id": "u-" + "4" * 24,
-                                                              "sources": ("Second outlet",)}))  # fmt: skip
+    store.merge_source(
+        main.update_id,
+        replace(
+            main, url="https://other.example/copy", update_id="u-" + "4" * 24, sources=("Second outlet",)
+        ),
+    )
     calendar = CatalystStore(ddb, settings.table_name)
     for agent in ("brepocitinib", "efgartigimod"):
         assert calendar.save(_catalyst(agent), None)

@@ -16,9 +16,9 @@ credentials; `parse-feed` and `diff-trial` run the source parsers and the untrus
 recorded file). Those sites are named in CLI_COMPOSES, pair by pair, and every entry must still occur, so the
 list can only shrink: a new command that needs AWS goes through a builder in pipewatch.composition.
 
-The domain's context packages form a DAG in a fixed order (DOMAIN_ORDER): the kernel (models, limits, text)
-<- watch, trials, subscribers <- ingest <- catalysts <- render. A context imports only from contexts of a
-lower rank (the kernel's modules among themselves), so no edge can close a cycle.
+The domain's context packages form a DAG in a fixed order (DOMAIN_ORDER): the kernel (models, limits, text,
+record_fields) <- watch, trials, subscribers <- ingest <- catalysts <- render. A context imports only from
+contexts of a lower rank (the kernel's modules among themselves), so no edge can close a cycle.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ CLI_COMPOSES: set[tuple[str, str]] = {
     ("commands/diff_trial.py", "pipewatch.adapters.safejson"),
     ("commands/poll.py", "pipewatch_local.dry_run"),
 }
-KERNEL = ("models", "limits", "text")
+KERNEL = ("models", "limits", "text", "record_fields")
 # Rank of each part of the domain: an import must point to a strictly lower rank (kernel modules excepted).
 DOMAIN_ORDER = {
     "kernel": 0,

@@ -6,6 +6,7 @@ and two concurrent writers cannot both alert."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pipewatch.adapters.dynamo import ConditionFailed, from_item, paged, to_item, transact_write, write_if
@@ -29,7 +30,7 @@ def entry_to_item(entry: CalendarEntry) -> dict[str, Any]:
         "agent": entry.agent,
         "state": entry.state,
         "version": entry.version,
-        "entry": entry.model_dump_json(),
+        "entry": entry.to_json(),
     }
 
 
@@ -38,7 +39,7 @@ def entry_from_item(item: dict[str, Any]) -> CalendarEntry:
     # Imported on the first entry read: a digest run with no digest due never reads the calendar.
     from pipewatch.domain.catalysts.calendar import CalendarEntry
 
-    return CalendarEntry.model_validate_json(str(plain["entry"]))
+    return CalendarEntry.from_json(str(plain["entry"]))
 
 
 class CatalystStore:
@@ -78,7 +79,7 @@ class CatalystStore:
         statement's update, written before) does not hold the entry back: the transaction is cancelled whole,
         so it is written again without the stored updates, and the calendar never stays on superseded
         guidance."""
-        stored = entry.model_copy(update={"version": (previous_version or 0) + 1})
+        stored = replace(entry, version=(previous_version or 0) + 1)
         put: dict[str, Any] = {"TableName": self._table, "Item": to_item(entry_to_item(stored))}
         if previous_version is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"

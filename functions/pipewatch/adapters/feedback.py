@@ -36,7 +36,7 @@ class FeedbackTable:
             "kind": "feedback",
             "gsi1pk": GSI_PK,
             "gsi1sk": f"{feedback.at.isoformat()}#{feedback.update_id}#{key['sk']['S']}",
-            "feedback": feedback.model_dump_json(),
+            "feedback": feedback.to_json(),
         }
         return conditional_put(
             self._ddb,
@@ -57,7 +57,7 @@ class FeedbackTable:
     def all(self) -> list[Feedback]:
         """Every answer, oldest first (the export and the report; operator credentials)."""
         return [
-            Feedback.model_validate_json(from_item(i)["feedback"])
+            Feedback.from_json(from_item(i)["feedback"])
             for i in paged(
                 self._ddb.query,
                 TableName=self._table,

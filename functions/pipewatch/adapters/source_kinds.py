@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from pipewatch.adapters import authority_kinds, ctgov, ctgov_changes, ctgov_history, edgar, pubmed, safejson
@@ -228,7 +228,7 @@ def _parse_ctgov_history_file(data: bytes, source_id: str) -> ParsedFile:
         version, study = ctgov_history.parse_history_version(data)
         item = ctgov.study_to_item(study, source_id=source_id)
         extra = {**item.extra, "history_version": str(version)}
-        return ParsedFile([item.model_copy(update={"extra": extra})])
+        return ParsedFile([replace(item, extra=extra)])
     entries = ctgov_history.parse_history(data)
     return ParsedFile([], [f"version {e.version} {e.date} {e.status or '-'}" for e in entries])
 

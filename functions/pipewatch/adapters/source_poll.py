@@ -4,7 +4,7 @@ carries validators and the deadline, what the watchlist gives sources, and the r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipewatch.domain.ingest.polling import SourceResult
@@ -92,15 +92,18 @@ class SourcePoll:
         last_modified: str | None = None,
     ) -> SourceResult:
         merged = {**self.state.cursor, **self.cursor}
-        update: dict[str, Any] = {"cursor": {k: v for k, v in merged.items() if k not in self.dropped}}
-        if etag is not None:
-            update["etag"] = etag
-        if last_modified is not None:
-            update["last_modified"] = last_modified
+        # A new cursor dict: the state read stays as it was (the poll may still fail and keep it).
+        cursor = {k: v for k, v in merged.items() if k not in self.dropped}
+        new_state = replace(
+            self.state,
+            cursor=cursor,
+            etag=self.state.etag if etag is None else etag,
+            last_modified=self.state.last_modified if last_modified is None else last_modified,
+        )
         return SourceResult(
             items=items,
             studies=studies or [],
-            new_state=self.state.model_copy(deep=True, update=update),
+            new_state=new_state,
             not_modified=not_modified,
             requests=self.requests,
             notes=self.notes,

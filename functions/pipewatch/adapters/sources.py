@@ -45,7 +45,7 @@ def poll_source(
         result = spec.poll(poll, watch_inputs(watchlist))
     except PayloadError as exc:
         raise SourceError(config.id, str(exc)) from exc
-    new_state = result.new_state.model_copy(
-        update={"last_attempt": now, "last_success": now, "consecutive_failures": 0, "last_error": ""}
+    new_state = dataclasses.replace(
+        result.new_state, last_attempt=now, last_success=now, consecutive_failures=0, last_error=""
     )
     return dataclasses.replace(result, new_state=new_state, requests=poll.requests)

@@ -326,7 +326,7 @@ class Store:
         item = response.get("Item")
         if not item:
             return SourceState(source_id=source_id)
-        return SourceState.model_validate_json(from_item(item)["state"])
+        return SourceState.from_json(from_item(item)["state"])
 
     def put_source_state(self, state: SourceState) -> None:
         self._ddb.put_item(
@@ -336,7 +336,7 @@ class Store:
                     "pk": f"SOURCE#{state.source_id}",
                     "sk": STATE_SK,
                     "kind": "source_state",
-                    "state": state.model_dump_json(),
+                    "state": state.to_json(),
                     # Listed by the day index's SOURCES partition, so the digest reads every source's health.
                     "gsi1pk": SOURCES_GSI_PK,
                     "gsi1sk": state.source_id,
@@ -354,7 +354,7 @@ class Store:
             KeyConditionExpression="gsi1pk = :p",
             ExpressionAttributeValues={":p": {"S": SOURCES_GSI_PK}},
         )
-        return [SourceState.model_validate_json(from_item(i)["state"]) for i in items]
+        return [SourceState.from_json(from_item(i)["state"]) for i in items]
 
     # -- trial snapshots -------------------------------------------------------------------------------
     def get_snapshot(self, nct_id: str) -> tuple[str, int] | None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipewatch.domain.limits import ITEM_BUDGET_BYTES, item_size, truncate_text
-from pipewatch.domain.models import Classification, TrialChange, Update
+from pipewatch.domain.models import Update
 from pipewatch.errors import RecordRejected
 
 UPDATE_SK = "UPDATE"
@@ -41,32 +41,7 @@ def update_to_item(update: Update) -> dict[str, Any]:
         "pk": f"UPDATE#{update.update_id}",
         "sk": UPDATE_SK,
         "kind": "update",
-        "update_id": update.update_id,
-        "title": update.title,
-        "summary": update.summary,
-        "url": update.url,
-        "source_id": update.source_id,
-        "source_name": update.source_name,
-        "published": iso_or_none(update.published),
-        "doc_type": update.doc_type,
-        "relevant": c.relevant,
-        "agents": list(c.agents),
-        "indications": list(c.indications),
-        "event_type": c.event_type,
-        "severity": c.severity,
-        "reasons": list(c.reasons),
-        # landscape updates only (an own update's item is as before)
-        "tier": c.tier if c.tier != "own" else None,
-        "competitor": c.competitor,
-        "competes_with": list(c.competes_with) or None,
-        "sources": list(update.sources),
-        "change": update.change.model_dump_json() if update.change else None,
-        "first_seen": update.first_seen.isoformat(),
-        "url_shared": True if update.url_shared else None,
-        "story_titles": list(update.story_titles) or None,
-        "story_dates": list(update.story_dates) or None,
-        "escalates": update.escalates or None,
-        "part_of": update.part_of or None,
+        **update.to_item(),
     }
 
 
@@ -99,35 +74,6 @@ def fit_item(
 
 
 def update_from_item(item: dict[str, Any]) -> Update:
-    """Inverse of update_to_item; accepts a plain (deserialised) item, e.g. a stream NewImage."""
-    change_json = item.get("change")
-    return Update(
-        update_id=str(item["update_id"]),
-        title=str(item.get("title", "")),
-        summary=str(item.get("summary", "")),
-        url=str(item.get("url", "")),
-        source_id=str(item.get("source_id", "")),
-        source_name=str(item.get("source_name", "")),
-        published=item.get("published") or None,
-        doc_type=item.get("doc_type", "news"),
-        classification=Classification(
-            relevant=bool(item.get("relevant", True)),
-            agents=tuple(item.get("agents", ())),
-            indications=tuple(item.get("indications", ())),
-            event_type=item.get("event_type"),
-            severity=item.get("severity"),
-            reasons=tuple(item.get("reasons", ())),
-            tier="landscape" if item.get("tier") == "landscape" else "own",
-            competitor=item.get("competitor") or None,
-            competes_with=tuple(item.get("competes_with") or ()),
-        ),
-        sources=tuple(item.get("sources", ())),
-        change=TrialChange.model_validate_json(change_json) if change_json else None,
-        first_seen=item["first_seen"],
-        story_urls=tuple(item.get("story_urls", ())),
-        url_shared=bool(item.get("url_shared", False)),
-        story_titles=tuple(item.get("story_titles", ())),
-        story_dates=tuple(item.get("story_dates", ())),
-        escalates=str(item.get("escalates", "")),
-        part_of=str(item.get("part_of", "")),
-    )
+    """Inverse of update_to_item; accepts a plain (deserialised) item, e.g. a stream NewImage. A bad
+    attribute raises RecordFieldError (a ValueError) naming it."""
+    return Update.from_item(item)

@@ -39,7 +39,7 @@ def table_lines(entries: list[CalendarEntry]) -> list[str]:
 
 
 def entry_output(entry: CalendarEntry) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(entry.model_dump_json())
+    data: dict[str, Any] = json.loads(entry.to_json())
     data["label"] = entry.title()
     data["window"] = entry.window.label()
     return data

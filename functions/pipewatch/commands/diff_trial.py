@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"pipewatch diff-trial: no changes ({old.nct_id})", file=sys.stderr)
         return 0
     for change in changes:
-        record = change.model_dump(include=set(OUTPUT_KEYS))
+        record = {k: v for k, v in change.to_json_dict().items() if k in OUTPUT_KEYS}
         if args.format == "text":
             print(
                 f"[{change.severity.upper()}] {change.event_type}: {change.summary} "

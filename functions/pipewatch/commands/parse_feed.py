@@ -44,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
     for note in parsed.notes:
         print(f"parse-feed: {note}", file=sys.stderr)
     for item in parsed.items:
-        sys.stdout.write(json_line(item.model_dump(mode="json")))
+        sys.stdout.write(json_line(item.to_json_dict()))
     return 0

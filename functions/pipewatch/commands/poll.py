@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"pipewatch poll: {exc}", file=sys.stderr)
         return 1
     for update in report.new_updates:
-        print(update.model_dump_json())
+        print(update.to_json())
     print(json.dumps({k: v for k, v in report.as_dict().items() if k != "outcomes"}), file=sys.stderr)
     return 1 if report.failed else 0
 

@@ -60,49 +60,49 @@ def _strings(record: dict[str, Any], key: str) -> tuple[str, ...]:
 
 
 def _render_line(text: str, args: argparse.Namespace, link_base: str, now: datetime) -> dict[str, Any]:
-    from pydantic import ValidationError
-
     from pipewatch.domain.ingest.ids import update_id
     from pipewatch.domain.models import Classification, FetchedItem, Update
     from pipewatch.domain.text import canonical_url, to_utc
 
     record = parse_object_line(text)
-    title: str = record["title"]
+    title = record["title"]
+    if not isinstance(title, str):
+        raise ValueError('"title" must be a string')
     published = to_utc(optional_text(record, "published")) if record.get("published") else None
     source = optional_text(record, "source")
-    try:
-        classification = Classification(
-            relevant=bool(record.get("relevant", True)),
-            agents=_strings(record, "agents"),
-            indications=_strings(record, "indications"),
-            event_type=record.get("event_type") or "commentary",
-            severity=record.get("severity") or "low",
-            reasons=_strings(record, "reasons"),
-            tier="landscape" if record.get("tier") == "landscape" else "own",
-            competitor=optional_text(record, "competitor") or None,
-            competes_with=_strings(record, "competes_with"),
-        )
-        item = FetchedItem(
-            source_id=source or "stdin",
-            title=title,
-            url=canonical_url(optional_text(record, "url")),
-            published=published,
-        )
-        update = Update(
-            update_id=update_id(item),
-            title=title,
-            summary=optional_text(record, "summary"),
-            url=item.url,
-            source_id=item.source_id,
-            source_name=source,
-            published=published,
-            classification=classification,
-            sources=(source,) if source else (),
-            first_seen=now,
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ValueError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from exc
+    # The event and severity come from the line: checked against the taxonomy's sets (RecordFieldError, a
+    # ValueError naming the field, is the line's error).
+    classification = Classification.from_json_dict(
+        {
+            "relevant": bool(record.get("relevant", True)),
+            "agents": _strings(record, "agents"),
+            "indications": _strings(record, "indications"),
+            "event_type": record.get("event_type") or "commentary",
+            "severity": record.get("severity") or "low",
+            "reasons": _strings(record, "reasons"),
+            "tier": "landscape" if record.get("tier") == "landscape" else "own",
+            "competitor": optional_text(record, "competitor") or None,
+            "competes_with": _strings(record, "competes_with"),
+        }
+    )
+    item = FetchedItem(
+        source_id=source or "stdin",
+        title=title,
+        url=canonical_url(optional_text(record, "url")),
+        published=published,
+    )
+    update = Update(
+        update_id=update_id(item),
+        title=title,
+        summary=optional_text(record, "summary"),
+        url=item.url,
+        source_id=item.source_id,
+        source_name=source,
+        published=published,
+        classification=classification,
+        sources=(source,) if source else (),
+        first_seen=now,
+    )
     return _format(update, args, link_base, now)
 
 

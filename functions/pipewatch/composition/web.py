@@ -28,7 +28,9 @@ def build_reader_service(
     from pipewatch.services.reader import CalendarCatalysts, ReaderService, SubscriptionLookup
 
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
-    subscriptions = build_subscription_service(
+    # Built by the first route that reads a subscription (services/reader.SubscriptionLookup): its models
+    # are pydantic, which a topic-wide page never needs.
+    subscriptions = lambda: build_subscription_service(  # noqa: E731 - the lookup's factory
         settings, dynamodb_client=ddb, sns_client=sns_client, check_watchlist=False
     )
     calendar = CatalystStore(ddb, settings.require("table_name"))

@@ -13,6 +13,7 @@ and sends the same code). Should another update hold the code, the SMS carries t
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pipewatch.domain.render.messages import DEFAULT_LINK_BASE, render_alert
@@ -67,10 +68,10 @@ class AlertService:
             sms_link = self._short_url(links, story_id)
         if update.escalates:
             # A stored story's severity rose: said as "update:" (the headline carries it into every channel).
-            update = update.model_copy(update={"title": f"update: {update.title}"})
+            update = replace(update, title=f"update: {update.title}")
         alert = render_alert(update, link_base=self._link_base, page_link=page_link, sms_link=sms_link)
         if update.escalates:
-            alert = alert.model_copy(update={"subject": f"update: {alert.subject}"})
+            alert = replace(alert, subject=f"update: {alert.subject}")
         message_id = self._publisher.publish_once(update_id=update.update_id, alert=alert)
         logger.info("alert published", extra={"update_id": update.update_id, "message_id": message_id})
         return message_id

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -143,9 +143,7 @@ class CalendarService:
                 if rules.resolves(entry, update, entry.catalyst_id in stated_ids):
                     self._write(entry, rules.resolve(entry, update, now), [])
                 elif rules.withdraws(entry, update):
-                    self._write(
-                        entry, entry.model_copy(update={"state": "withdrawn", "last_confirmed": now}), []
-                    )
+                    self._write(entry, replace(entry, state="withdrawn", last_confirmed=now), [])
         written: list[Update] = []
         room = _Room(self._store)
         chosen = _next_per_entry(stated)
@@ -196,12 +194,8 @@ class CalendarService:
         if actual:
             entry = self._store.get(key) if key else None
             if entry is not None and entry.state in rules.OPEN_STATES:
-                done = entry.model_copy(
-                    update={
-                        "state": "resolved",
-                        "resolved_by": f"registry:{snapshot.nct_id}",
-                        "last_confirmed": now,
-                    }
+                done = replace(
+                    entry, state="resolved", resolved_by=f"registry:{snapshot.nct_id}", last_confirmed=now
                 )
                 self._write(entry, done, [])
             return []
@@ -353,7 +347,7 @@ def _attributed(catalyst: ExtractedCatalyst, agents: tuple[str, ...]) -> Extract
     item classified as about one watched agent, is about that agent."""
     if catalyst.agent is not None or catalyst.drug is not None or len(agents) != 1:
         return catalyst
-    return catalyst.model_copy(update={"agent": agents[0], "drug": agents[0]})
+    return replace(catalyst, agent=agents[0], drug=agents[0])
 
 
 def _outlet(update: Update) -> str:

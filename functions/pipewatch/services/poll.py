@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from pipewatch.domain.ingest.back_catalogue import WatchMarks
@@ -175,18 +176,15 @@ class PollService:
             if not result.not_modified or state.consecutive_failures or state.last_success is None:
                 kept = state if outcome.deferred else result.new_state
                 self._store.put_source_state(
-                    kept.model_copy(
-                        update={
-                            "last_success": now,
-                            "last_attempt": now,
-                            "consecutive_failures": 0,
-                            "last_error": "",
-                            "failing_since": None,
-                            "items_seen": state.items_seen + outcome.fetched,
-                            "last_outage": (state.failing_since, now)
-                            if state.failing_since
-                            else state.last_outage,
-                        }
+                    replace(
+                        kept,
+                        last_success=now,
+                        last_attempt=now,
+                        consecutive_failures=0,
+                        last_error="",
+                        failing_since=None,
+                        items_seen=state.items_seen + outcome.fetched,
+                        last_outage=(state.failing_since, now) if state.failing_since else state.last_outage,
                     )
                 )
             self._healthy(source, state, now)
@@ -209,13 +207,12 @@ class PollService:
         self._metrics.count("SourceFailures", 1, source=source.id)
         if state is None:  # its state could not even be read: writing a blank one would lose validators
             return SourceOutcome(source_id=source.id, ok=False, error=reason)
-        failed = state.model_copy(
-            update={
-                "last_attempt": now,
-                "consecutive_failures": state.consecutive_failures + 1,
-                "last_error": reason[:500],
-                "failing_since": state.failing_since or now,
-            }
+        failed = replace(
+            state,
+            last_attempt=now,
+            consecutive_failures=state.consecutive_failures + 1,
+            last_error=reason[:500],
+            failing_since=state.failing_since or now,
         )
         unhealthy = failed.consecutive_failures >= self._alarm_after
         if unhealthy and failed.consecutive_failures == self._alarm_after:

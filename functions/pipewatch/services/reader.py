@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pipewatch.domain.catalysts.bounds import ICS_BUDGET_BYTES
 from pipewatch.domain.catalysts.ics import entries_for, render_ics_within
@@ -33,9 +34,7 @@ from pipewatch.domain.subscribers.links import (
     Purpose,
     SignedLinks,
 )
-from pipewatch.domain.subscribers.records import SubscriptionRecord
 from pipewatch.domain.subscribers.short_links import is_short_code
-from pipewatch.domain.subscribers.subscriptions import matches
 from pipewatch.observability import logger
 from pipewatch.services.ports import (
     CatalystLister,
@@ -46,7 +45,6 @@ from pipewatch.services.ports import (
     Subscriptions,
     UpdateReader,
 )
-from pipewatch.services.subscriptions import SubscriptionNotFound, SubscriptionService
 
 HTML = "text/html; charset=utf-8"
 ICALENDAR = "text/calendar; charset=utf-8"
@@ -60,6 +58,10 @@ CALENDAR_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
+if TYPE_CHECKING:  # subscriptions are validated models (pydantic): loaded by the routes that read one
+    from pipewatch.domain.subscribers.records import SubscriptionRecord
+    from pipewatch.services.subscriptions import SubscriptionService
+
 
 @dataclass(frozen=True)
 class WebResponse:
@@ -70,19 +72,29 @@ class WebResponse:
 
 
 class SubscriptionLookup:
-    """SubscriptionService as `Subscriptions` (a missing subscription is None, not an error)."""
+    """SubscriptionService as `Subscriptions` (a missing subscription is None, not an error). The service
+    is built by the first route that reads a subscription: a topic-wide page, a feed or a short link never
+    imports the subscription models (pydantic, ~55 ms at a cold start; issue 28)."""
 
-    def __init__(self, service: SubscriptionService) -> None:
-        self._service = service
+    def __init__(self, service: Callable[[], SubscriptionService]) -> None:
+        self._build = service
+        self._service: SubscriptionService | None = None
+
+    def _subscriptions(self) -> SubscriptionService:
+        if self._service is None:
+            self._service = self._build()
+        return self._service
 
     def find(self, subscription_id: str) -> SubscriptionRecord | None:
+        from pipewatch.services.subscriptions import SubscriptionNotFound
+
         try:
-            return self._service.get(subscription_id)
+            return self._subscriptions().get(subscription_id)
         except SubscriptionNotFound:
             return None
 
     def unsubscribe(self, key: str) -> SubscriptionRecord:
-        return self._service.unsubscribe(key)
+        return self._subscriptions().unsubscribe(key)
 
 
 class CalendarCatalysts:
@@ -261,6 +273,8 @@ class ReaderService:
         record = self._subscriptions.find(sid)
         if record is None:
             return _html(410, message_page("Subscription ended", "This feed's subscription was removed."))
+        from pipewatch.domain.subscribers.subscriptions import matches  # loaded with the record it filters by
+
         links = self.links(base_url)
         prefs = record.subscription.preferences
         now = self._clock()

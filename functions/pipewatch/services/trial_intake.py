@@ -9,7 +9,7 @@ they are neither compared (no alert) nor forgotten (the stored snapshot keeps th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -118,7 +118,7 @@ class TrialIntake:
         joined = []
         for update in updates:
             story = stories.find(update) if registry_halt(update) else None
-            joined.append(update.model_copy(update={"part_of": story.update_id}) if story else update)
+            joined.append(replace(update, part_of=story.update_id) if story else update)
         return joined
 
     def _one(

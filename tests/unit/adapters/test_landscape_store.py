@@ -14,7 +14,7 @@ def _update(**classification: object) -> Update:
         update_id="u-1",
         title="Hand-made headline",
         source_id="s",
-        classification=Classification.model_validate(
+        classification=Classification.from_json_dict(
             {"relevant": True, "event_type": "regulatory", "severity": "high", **classification}
         ),
         first_seen=datetime(2026, 11, 25, tzinfo=UTC),

@@ -3,6 +3,7 @@ severity and a digest are all refused by it (by SNS rules: domain/subscribers/fi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ def _alert(severity: str, *, landscape: bool) -> Alert:
         ),
     )
     alert = render_alert(update)
-    return alert.model_copy(update={"tier": "landscape"}) if landscape else alert
+    return replace(alert, tier="landscape") if landscape else alert
 
 
 def _as_received(attributes: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

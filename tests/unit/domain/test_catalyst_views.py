@@ -21,8 +21,8 @@ NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 def _entry(
     cid: str, agent: str, start: date, end: date, state: str, trial: str | None = None, alerted: bool = True
 ) -> CalendarEntry:
-    return CalendarEntry.model_validate(
-        {
+    return CalendarEntry(
+        **{
             "catalyst_id": cid,
             "agent": agent,
             "kind": "readout",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
@@ -87,9 +88,7 @@ def test_given_dated_copies_far_apart_then_they_are_different_stories() -> None:
 
 def test_given_the_same_canonical_url_then_it_is_the_same_story_whatever_else() -> None:
     updates = _labelled()
-    other = updates["A42"].model_copy(
-        update={"url": updates["A38"].url + "?utm_source=x", "update_id": "u-z"}
-    )
+    other = replace(updates["A42"], url=updates["A38"].url + "?utm_source=x", update_id="u-z")
 
     assert same_story(updates["A38"], other)
 
@@ -103,15 +102,15 @@ def test_given_registry_changes_then_they_never_merge_on_words() -> None:
         summary="UplighTED (NCT1): status Recruiting -> Terminated",
     )
     a = _labelled()["A38"]
-    registry = a.model_copy(update={"change": change, "update_id": "t-1", "url": ""})
+    registry = replace(a, change=change, update_id="t-1", url="")
 
     assert not same_story(a, registry)
 
 
 def test_given_several_stored_matches_then_the_earliest_story_is_chosen() -> None:
     updates = _labelled()
-    first = updates["A39"].model_copy(update={"first_seen": NOW - timedelta(hours=2)})
-    second = updates["B28"].model_copy(update={"first_seen": NOW - timedelta(hours=1)})
+    first = replace(updates["A39"], first_seen=NOW - timedelta(hours=2))
+    second = replace(updates["B28"], first_seen=NOW - timedelta(hours=1))
 
     assert StoryIndex([second, first]).find(updates["A38"]) == first
     assert StoryIndex([updates["A42"]]).find(updates["A38"]) is None
@@ -194,7 +193,7 @@ def test_given_4000_distinct_relevant_items_in_one_task_then_each_is_compared_wi
     rng = random.Random(4000)
     vocabulary = [f"term{k}" for k in range(3000)]
     items = [
-        _synthetic(n, rng, vocabulary, (7, 12)).model_copy(update={"url": f"https://example.com/s/{n}"})
+        replace(_synthetic(n, rng, vocabulary, (7, 12)), url=f"https://example.com/s/{n}")
         for n in range(4000)
     ]
     compared = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from pipewatch.domain.models import Classification, Update
@@ -23,7 +24,7 @@ def _update(
         url=f"https://example.com/{n}",
         source_id="s",
         source_name="Wire",
-        classification=Classification.model_validate(
+        classification=Classification.from_json_dict(
             {"relevant": True, "agents": agents, "event_type": event, "severity": severity}
         ),
         first_seen=NOW - timedelta(hours=hours_ago),
@@ -124,8 +125,8 @@ def test_given_nothing_selected_then_there_is_no_digest() -> None:
 
 def _long(n: int) -> Update:
     update = _update(n, ("efgartigimod",), "high", hours_ago=1 + n / 1000)
-    return update.model_copy(
-        update={"title": f"Story {n:04d} " + "efgartigimod long headline words " * 14, "summary": "x" * 300}
+    return replace(
+        update, title=f"Story {n:04d} " + "efgartigimod long headline words " * 14, summary="x" * 300
     )
 
 

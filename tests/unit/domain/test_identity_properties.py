@@ -4,6 +4,7 @@ regulator, another step, another trial, another indication) never join."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -124,16 +125,15 @@ def _headline(step: str, regulator: str, trial: str, indication: str, filler: li
 
 
 def _regulatory(n: int, title: str, indication: str) -> Update:
-    return _update(n, title, event_type="regulatory", severity="high").model_copy(
-        update={
-            "classification": Classification(
-                relevant=True,
-                agents=("efgartigimod",),
-                indications=(indication,),
-                event_type="regulatory",
-                severity="high",
-            )
-        }
+    return replace(
+        _update(n, title, event_type="regulatory", severity="high"),
+        classification=Classification(
+            relevant=True,
+            agents=("efgartigimod",),
+            indications=(indication,),
+            event_type="regulatory",
+            severity="high",
+        ),
     )
 
 
@@ -168,7 +168,7 @@ def test_given_two_items_that_differ_in_a_decisive_part_then_they_never_join(
     a = _regulatory(1, _headline(step, regulator, trial, indication, filler), indication)
     b = _regulatory(2, _headline(*changed.values(), filler), changed["indication"])
 
-    assert same_story(a, a.model_copy(update={"update_id": "u-3", "url": "https://x.example/3"}))
+    assert same_story(a, replace(a, update_id="u-3", url="https://x.example/3"))
     assert not same_story(a, b) and not same_story(b, a)
 
 

@@ -6,6 +6,7 @@ named HAND_MADE.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from pipewatch.config import load_classifier
@@ -147,14 +148,13 @@ def test_given_noise_above_the_familys_ceiling_then_it_does_not_escalate() -> No
         classification=filing,
         first_seen=NOW,
     )
-    noisy = story.model_copy(
-        update={
-            "update_id": "u-noisy",
-            "url": "https://b.example/2",
-            "source_id": "b",
-            "title": "argenx files BLA with FDA for efgartigimod in CIDP",
-            "classification": filing.model_copy(update={"severity": "high"}),
-        }
+    noisy = replace(
+        story,
+        update_id="u-noisy",
+        url="https://b.example/2",
+        source_id="b",
+        title="argenx files BLA with FDA for efgartigimod in CIDP",
+        classification=replace(filing, severity="high"),
     )
 
     (intent,) = _decide((noisy,), [story])
@@ -177,8 +177,8 @@ def test_given_updates_then_each_claims_one_neighbourhood_per_agent_and_registry
     )
 
     assert claim_keys(two) == ["agent#efgartigimod", "agent#brepocitinib"]
-    assert claim_keys(two.model_copy(update={"change": change})) == []
-    assert claim_keys(two.model_copy(update={"classification": Classification(relevant=False)})) == []
+    assert claim_keys(replace(two, change=change)) == []
+    assert claim_keys(replace(two, classification=Classification(relevant=False))) == []
 
 
 def test_given_a_new_story_then_it_is_stored_under_every_agents_claim_which_moves_on() -> None:

@@ -22,7 +22,7 @@ def _update(update_id: str, **classification: Any) -> Update:
         url=f"https://example.com/{update_id}",
         source_id="s",
         source_name="Wire",
-        classification=Classification.model_validate(
+        classification=Classification.from_json_dict(
             {"relevant": True, "event_type": "regulatory", "severity": "high", **classification}
         ),
         first_seen=NOW - timedelta(hours=1),

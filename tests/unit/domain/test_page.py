@@ -30,7 +30,7 @@ HOSTILE = 'Efgartigimod <script>alert(1)</script> <a href="javascript:alert(2)">
 def _update(
     uid: str = "u-" + "a" * 24, title: str = "argenx wins approval for Vyvgart", **kw: object
 ) -> Update:
-    return Update.model_validate(
+    return Update.from_json_dict(
         {
             "update_id": uid,
             "title": title,

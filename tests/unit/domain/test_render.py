@@ -69,7 +69,7 @@ def _update(title: str, **kwargs: object) -> Update:
         "first_seen": NOW,
     }
     values.update(kwargs)
-    return Update.model_validate(values)
+    return Update(**values)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("update", LABELLED, ids=lambda u: u.update_id[2:5])

@@ -3,6 +3,7 @@ HAND-MADE."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from pipewatch.domain.ingest.dedupe import merge_outlet
@@ -45,8 +46,8 @@ def test_given_merged_outlets_then_each_keeps_its_day_and_the_page_lists_link_an
 
 
 def test_given_a_story_stored_before_outlets_kept_their_day_then_the_days_align_from_the_end() -> None:
-    older = STORY.model_copy(
-        update={"sources": ("wire", "a", "b"), "story_urls": ("https://a.example/x", "https://b.example/x")}
+    older = replace(
+        STORY, sources=("wire", "a", "b"), story_urls=("https://a.example/x", "https://b.example/x")
     )
-    older = older.model_copy(update={"story_dates": ("2024-04-05",)})  # only the last merge kept its day
+    older = replace(older, story_dates=("2024-04-05",))  # only the last merge kept its day
     assert outlet_days(older) == ["2024-04-02", "", "2024-04-05"]

@@ -4,6 +4,7 @@ raises and the retry publishes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -73,8 +74,8 @@ def test_given_the_same_record_replayed_then_the_first_message_id_is_returned_an
         _record(APPROVAL, event="REMOVE"),
         {"eventName": "INSERT", "dynamodb": {"NewImage": {"kind": {"S": "state"}}}},
         {"eventName": "INSERT", "dynamodb": {}},
-        _record(APPROVAL.model_copy(update={"classification": Classification(relevant=False)})),
-        _record(APPROVAL.model_copy(update={"classification": Classification(relevant=True)})),
+        _record(replace(APPROVAL, classification=Classification(relevant=False))),
+        _record(replace(APPROVAL, classification=Classification(relevant=True))),
     ],
     ids=["modify", "remove", "state-item", "no-image", "irrelevant", "no-event-type"],
 )
@@ -169,15 +170,14 @@ def test_given_a_calendar_slip_its_story_reported_then_nothing_is_published_agai
     that outlet's story (part_of), whose alert already said it."""
     notifier = RecordingNotifier()
     service, _ = _service(notifier)
-    slip = APPROVAL.model_copy(
-        update={
-            "update_id": "c-slip",
-            "part_of": "u-approval",
-            "classification": APPROVAL.classification.model_copy(update={"event_type": "catalyst_slip"}),
-        }
+    slip = replace(
+        APPROVAL,
+        update_id="c-slip",
+        part_of="u-approval",
+        classification=replace(APPROVAL.classification, event_type="catalyst_slip"),
     )
     assert service.handle_record(_record(slip)) is None
-    assert service.handle_record(_record(slip.model_copy(update={"part_of": ""}))) == "msg-1"
+    assert service.handle_record(_record(replace(slip, part_of=""))) == "msg-1"
     assert len(notifier.sent) == 1
 
 
@@ -185,7 +185,7 @@ def test_given_an_escalation_then_it_says_update_and_links_the_story_it_raises()
     notifier = RecordingNotifier()
     links = _signed()
     service, _ = _service(notifier, links=lambda: links)
-    raised = APPROVAL.model_copy(update={"update_id": "u-approval~high", "escalates": "u-approval"})
+    raised = replace(APPROVAL, update_id="u-approval~high", escalates="u-approval")
     service.handle_record(_record(raised))
     (alert,) = notifier.sent
     assert alert.subject.startswith("update: ") and "update: Argenx wins approval" in alert.sms

@@ -3,6 +3,7 @@ alertable update once through the idempotent Publisher; nothing else is publishe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,9 +19,7 @@ ALERTABLE = Update(
     first_seen=datetime(2026, 12, 1, 6, 0, tzinfo=UTC),
     classification=Classification(relevant=True, agents=("brepocitinib",), event_type="trial_status"),
 )
-IRRELEVANT = ALERTABLE.model_copy(
-    update={"update_id": "u-" + "d" * 24, "classification": Classification(relevant=False)}
-)
+IRRELEVANT = replace(ALERTABLE, update_id="u-" + "d" * 24, classification=Classification(relevant=False))
 
 
 class RecordingPublisher:

@@ -6,6 +6,7 @@ catalyst); the service runs on tests/fakes.py's in-memory catalyst store."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
@@ -57,14 +58,11 @@ def _flood(count: int) -> list[CalendarEntry]:
         start = date(2027, 1, 1) + timedelta(days=n % 365)
         entry = readout_entry(f"c-{n:06d}", "efgartigimod", start, start + timedelta(days=30))
         entries.append(
-            entry.model_copy(
-                update={
-                    "trial": f"NCT{6000000 + n:08d}",
-                    "sentences": tuple(
-                        f"Topline results of NCT{6000000 + n:08d} expected ({k})." for k in range(5)
-                    ),
-                    "links": tuple(f"https://news.example/flood/{n}/{k}" for k in range(5)),
-                }
+            replace(
+                entry,
+                trial=f"NCT{6000000 + n:08d}",
+                sentences=tuple(f"Topline results of NCT{6000000 + n:08d} expected ({k})." for k in range(5)),
+                links=tuple(f"https://news.example/flood/{n}/{k}" for k in range(5)),
             )
         )
     return entries
@@ -102,15 +100,13 @@ def test_given_an_agent_or_a_source_at_its_bound_then_new_entries_are_refused_an
 def test_given_closed_entries_past_their_window_then_the_daily_check_prunes_them_and_keeps_the_rest() -> None:
     store = InMemoryCatalystStore()
     base = readout_entry("c-x", "efgartigimod", date(2026, 1, 1), date(2026, 1, 31))
-    kept_open = base.model_copy(update={"catalyst_id": "c-open", "window_end": date(2027, 1, 31)})
-    resolved_old = base.model_copy(update={"catalyst_id": "c-res", "state": "resolved"})
-    withdrawn_recent = base.model_copy(
-        update={"catalyst_id": "c-wd", "state": "withdrawn", "window_end": NOW.date() - timedelta(days=3)}
+    kept_open = replace(base, catalyst_id="c-open", window_end=date(2027, 1, 31))
+    resolved_old = replace(base, catalyst_id="c-res", state="resolved")
+    withdrawn_recent = replace(
+        base, catalyst_id="c-wd", state="withdrawn", window_end=NOW.date() - timedelta(days=3)
     )
-    overdue_recent = base.model_copy(update={"catalyst_id": "c-od", "state": "overdue"})
-    overdue_old = base.model_copy(
-        update={"catalyst_id": "c-od-old", "state": "overdue", "window_end": date(2025, 10, 31)}
-    )
+    overdue_recent = replace(base, catalyst_id="c-od", state="overdue")
+    overdue_old = replace(base, catalyst_id="c-od-old", state="overdue", window_end=date(2025, 10, 31))
     for entry in (kept_open, resolved_old, withdrawn_recent, overdue_recent, overdue_old):
         store.entries[entry.catalyst_id] = entry
     report = _service(store).check(NOW)
@@ -140,8 +136,7 @@ def test_given_11000_entries_then_cal_stays_under_its_budget_and_says_how_many_a
 
 def test_given_11000_coming_up_then_the_digest_caps_it_with_n_more_and_keeps_its_unsubscribe_footer() -> None:
     entries = [
-        e.model_copy(update={"window_start": NOW.date(), "window_end": NOW.date() + timedelta(days=10)})
-        for e in _flood(FLOOD)
+        replace(e, window_start=NOW.date(), window_end=NOW.date() + timedelta(days=10)) for e in _flood(FLOOD)
     ]
     subscription = Subscription(endpoint="analyst@example.com")
     update = _item("hm-digest", "argenx reports results.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,9 +49,7 @@ def _items(source_id: str, *titles: str) -> list[FetchedItem]:
 
 def _ok(source_id: str, *titles: str, etag: str = '"v2"') -> object:
     def answer(state: SourceState) -> SourceResult:
-        return SourceResult(
-            items=_items(source_id, *titles), new_state=state.model_copy(update={"etag": etag})
-        )
+        return SourceResult(items=_items(source_id, *titles), new_state=replace(state, etag=etag))
 
     return answer
 
@@ -265,7 +263,7 @@ class _Calendar:
 
     def observe_stored(self, updates: Sequence[Update]) -> list[Update]:
         self.calls.append(([u.update_id for u in updates], len(self.store.updates)))
-        return [updates[0].model_copy(update={"update_id": "slip-1", "title": "slip"})]
+        return [replace(updates[0], update_id="slip-1", title="slip")]
 
     def observe_trials(
         self, records: Sequence[tuple[TrialSnapshot, str | None]], now: datetime

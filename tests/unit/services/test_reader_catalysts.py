@@ -26,7 +26,7 @@ def _entry(catalyst_id: str, agent: str, start: date, end: date, **extra: object
         "last_confirmed": SEEN,
         **extra,
     }
-    return CalendarEntry.model_validate(values)
+    return CalendarEntry(**values)
 
 
 class _Calendar:

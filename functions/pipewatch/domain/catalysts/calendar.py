@@ -9,15 +9,15 @@ Pure: `now` is passed in.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Literal, get_args
 
 from pipewatch.domain.catalysts.models import KIND_LABELS, CatalystKind, ExtractedCatalyst, Precision
 from pipewatch.domain.catalysts.windows import Window
 from pipewatch.domain.ingest.ids import catalyst_id, catalyst_update_id
 from pipewatch.domain.models import Classification, Severity, Update
+from pipewatch.domain.record_fields import FieldReader, compact_json, json_datetime, json_object
 
 CatalystState = Literal["upcoming", "due", "resolved", "overdue", "withdrawn"]
 OPEN_STATES: frozenset[str] = frozenset({"upcoming", "due"})
@@ -29,11 +29,11 @@ CALENDAR_SOURCE_ID = "catalyst-calendar"  # the source id of the updates the cal
 _PHASE3 = re.compile(r"\bphase\s*(?:3|iii|2/3|ii/iii|2b/3)\b|\bpivotal\b|\bregistrational\b", re.IGNORECASE)
 
 
-class CalendarEntry(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarEntry:
     """One catalyst as the calendar keeps it. `sequence` rises whenever its window changes (iCalendar
-    SEQUENCE); `version` rises on every write (the store's optimistic lock)."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    SEQUENCE); `version` rises on every write (the store's optimistic lock). A record: a plain dataclass
+    with explicit JSON (the page shows an agent's catalysts without pydantic, issue 28)."""
 
     catalyst_id: str
     agent: str
@@ -73,11 +73,73 @@ class CalendarEntry(BaseModel):
         phase = " Phase 3" if self.phase3 and self.kind in ("readout", "trial_completion") else ""
         return f"{subject}{phase} {KIND_LABELS[self.kind]}"
 
+    def to_json(self) -> str:
+        """Compact JSON, as stored in the entry's item (`entry`); the form pydantic wrote before."""
+        return compact_json(
+            {
+                "catalyst_id": self.catalyst_id,
+                "agent": self.agent,
+                "kind": self.kind,
+                "trial": self.trial,
+                "drug": self.drug,
+                "window_start": self.window_start.isoformat(),
+                "window_end": self.window_end.isoformat(),
+                "precision": self.precision,
+                "phase3": self.phase3,
+                "indications": list(self.indications),
+                "sentences": list(self.sentences),
+                "links": list(self.links),
+                "stated_on": self.stated_on.isoformat(),
+                "first_seen": json_datetime(self.first_seen),
+                "last_confirmed": json_datetime(self.last_confirmed),
+                "state": self.state,
+                "sequence": self.sequence,
+                "version": self.version,
+                "previous_windows": list(self.previous_windows),
+                "resolved_by": self.resolved_by,
+                "notified": list(self.notified),
+                "source": self.source,
+            }
+        )
 
-class Observation(BaseModel):
-    """A catalyst as stated in one stored item."""
+    @classmethod
+    def from_json(cls, text: str) -> CalendarEntry:
+        """Inverse of to_json (absent fields take their defaults); RecordFieldError naming a bad field."""
+        read = FieldReader("CalendarEntry", json_object("CalendarEntry", text))
+        return cls(
+            catalyst_id=read.text("catalyst_id"),
+            agent=read.text("agent"),
+            kind=read.choice("kind", _KINDS),  # type: ignore[arg-type]
+            trial=read.text_or_none("trial"),
+            drug=read.text_or_none("drug"),
+            window_start=read.day("window_start"),
+            window_end=read.day("window_end"),
+            precision=read.choice("precision", _PRECISIONS),  # type: ignore[arg-type]
+            phase3=read.flag("phase3", False),
+            indications=read.texts("indications"),
+            sentences=read.texts("sentences"),
+            links=read.texts("links"),
+            stated_on=read.day("stated_on"),
+            first_seen=read.moment("first_seen"),
+            last_confirmed=read.moment("last_confirmed"),
+            state=read.choice("state", _STATES, "upcoming"),  # type: ignore[arg-type]
+            sequence=read.count("sequence"),
+            version=read.count("version"),
+            previous_windows=read.texts("previous_windows"),
+            resolved_by=read.text_or_none("resolved_by"),
+            notified=read.texts("notified"),
+            source=read.text("source", ""),
+        )
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+
+_KINDS: frozenset[str] = frozenset(get_args(CatalystKind))
+_PRECISIONS: frozenset[str] = frozenset(get_args(Precision))
+_STATES: frozenset[str] = frozenset(get_args(CatalystState))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Observation:
+    """A catalyst as stated in one stored item (built in memory, never read from outside)."""
 
     catalyst: ExtractedCatalyst
     update_id: str
@@ -172,27 +234,24 @@ def observe(
         return _created(key, new, seen, phase3, now)
     if seen.url and seen.url in entry.links and c.sentence in entry.sentences:
         return None, []  # the same statement again (a re-poll or a retry)
-    merged = entry.model_copy(
-        update={
-            "sentences": _remember(entry.sentences, c.sentence),
-            "links": _remember(entry.links, seen.url),
-            "phase3": entry.phase3 or phase3,
-            "indications": tuple(dict.fromkeys((*entry.indications, *seen.indications))),
-            "drug": entry.drug or c.drug,
-            "version": entry.version,
-        }
+    merged = replace(
+        entry,
+        sentences=_remember(entry.sentences, c.sentence),
+        links=_remember(entry.links, seen.url),
+        phase3=entry.phase3 or phase3,
+        indications=tuple(dict.fromkeys((*entry.indications, *seen.indications))),
+        drug=entry.drug or c.drug,
+        version=entry.version,
     )
     over = entry.state in ("resolved", "withdrawn")
     if over and new.start > entry.window_end and seen.stated_on > entry.window_end:
         # stated after the last one's window had closed, for a later window: the next catalyst of its kind
         # (the next filing, the next decision), not a slip of the one that is over
-        again = merged.model_copy(
-            update={"resolved_by": None, "sentences": (c.sentence,), "links": _remember((), seen.url)}
-        )
+        again = replace(merged, resolved_by=None, sentences=(c.sentence,), links=_remember((), seen.url))
         return _moved(again, new, seen, now), []
     same = (new.start, new.end) == (entry.window_start, entry.window_end)
     if same or seen.stated_on < entry.stated_on or over:
-        return merged.model_copy(update={"last_confirmed": now}), []
+        return replace(merged, last_confirmed=now), []
     old = entry.window
     moved_entry = _moved(merged, new, seen, now)
     narrowing = old.start <= new.start and new.end <= old.end  # "2H 2026" -> "December 2026": no slip
@@ -227,23 +286,22 @@ def _created(
     # The first the calendar hears of it is the news that it moved: a slip all the same.
     previous = seen.moved_from
     if previous is not None:
-        created = created.model_copy(update={"previous_windows": (previous.label(),), "sequence": 1})
+        created = replace(created, previous_windows=(previous.label(),), sequence=1)
     return created, [_slip_update(created, seen, previous, now)]
 
 
 def _moved(entry: CalendarEntry, new: Window, seen: Observation, now: datetime) -> CalendarEntry:
     """`entry` with its window moved to `new` (SEQUENCE raised, the old window remembered)."""
-    return entry.model_copy(
-        update={
-            "window_start": new.start,
-            "window_end": new.end,
-            "precision": new.precision,
-            "stated_on": seen.stated_on,
-            "last_confirmed": now,
-            "sequence": entry.sequence + 1,
-            "previous_windows": _remember(entry.previous_windows, entry.window.label(), 10),
-            "state": _state_at(new.start, new.end, now.date()),
-        }
+    return replace(
+        entry,
+        window_start=new.start,
+        window_end=new.end,
+        precision=new.precision,
+        stated_on=seen.stated_on,
+        last_confirmed=now,
+        sequence=entry.sequence + 1,
+        previous_windows=_remember(entry.previous_windows, entry.window.label(), 10),
+        state=_state_at(new.start, new.end, now.date()),
     )
 
 
@@ -355,9 +413,7 @@ def _only_earlier_phases(text: str) -> bool:
 
 
 def resolve(entry: CalendarEntry, update: Update, now: datetime) -> CalendarEntry:
-    return entry.model_copy(
-        update={"state": "resolved", "resolved_by": update.update_id, "last_confirmed": now}
-    )
+    return replace(entry, state="resolved", resolved_by=update.update_id, last_confirmed=now)
 
 
 def withdraws(entry: CalendarEntry, update: Update) -> bool:
@@ -398,7 +454,7 @@ def check(
     if entry.first_seen.astimezone(UTC).date() > entry.window_end + timedelta(days=grace_days):
         # Already overdue when the calendar first heard of it (an old statement): marked, never alerted, as
         # old news is never alerted.
-        return entry.model_copy(update={"state": "overdue"}), []
+        return replace(entry, state="overdue"), []
     if today > entry.window_end + timedelta(days=grace_days):
         # the SEQUENCE too: a window guided again after a slip loop is a new overdue, not the old one's id
         update_id = catalyst_update_id(
@@ -419,10 +475,8 @@ def check(
             source_name="",
             now=now,
         )
-        done = entry.model_copy(
-            update={"state": "overdue", "notified": _remember(entry.notified, update_id, 20)}
-        )
+        done = replace(entry, state="overdue", notified=_remember(entry.notified, update_id, 20))
         return done, [update]
     if entry.state == "upcoming" and today >= entry.window_start:
-        return entry.model_copy(update={"state": "due"}), []
+        return replace(entry, state="due"), []
     return None, []

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pipewatch.domain.catalysts import bounds
 from pipewatch.domain.catalysts.calendar import CalendarEntry
-from pipewatch.domain.subscribers.subscriptions import Preferences
+
+if TYPE_CHECKING:  # a subscription's filter, validated where it came in; the feed only reads its agents
+    from pipewatch.domain.subscribers.subscriptions import Preferences
 
 PRODID = "-//pipewatch//catalyst calendar//EN"
 UID_DOMAIN = "pipewatch.catalysts"

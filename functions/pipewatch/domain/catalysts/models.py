@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 CatalystKind = Literal[
     "readout",
@@ -33,11 +32,11 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
-class ExtractedCatalyst(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtractedCatalyst:
     """One statement that something will happen within a window. `window_start`/`window_end` are None when
-    the text gives no year and the item has no date to resolve it from (still reported: it is a catalyst)."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    the text gives no year and the item has no date to resolve it from (still reported: it is a catalyst).
+    A record, never read from outside: a plain dataclass (no pydantic at a cold start, issue 28)."""
 
     kind: CatalystKind
     drug: str | None = None

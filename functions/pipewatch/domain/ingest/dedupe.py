@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from pipewatch.domain.ingest.identity import (
@@ -177,13 +177,12 @@ def merge_outlet(story: Update, outlet: Update) -> Update:
     if len(story.story_titles) >= MAX_STORY_TITLES:
         return story
     label = outlet.sources[0] if outlet.sources else outlet.source_name or outlet.source_id
-    return story.model_copy(
-        update={
-            "sources": (*story.sources, label),
-            "story_urls": (*story.story_urls, outlet.url or f"id:{outlet.update_id}"),
-            "story_titles": (*story.story_titles, outlet.title[:TITLE_CHARS]),
-            "story_dates": (*story.story_dates, outlet_day(outlet)),
-        }
+    return replace(
+        story,
+        sources=(*story.sources, label),
+        story_urls=(*story.story_urls, outlet.url or f"id:{outlet.update_id}"),
+        story_titles=(*story.story_titles, outlet.title[:TITLE_CHARS]),
+        story_dates=(*story.story_dates, outlet_day(outlet)),
     )
 
 

@@ -19,7 +19,7 @@ decides the rest again from what it then knows, as the poll did before the decid
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from pipewatch.domain.ingest.dedupe import Claim, StoryIndex, claim_keys, higher, outlet_identity
@@ -221,14 +221,13 @@ def escalation_of(story: Update, outlet: Update, now: datetime) -> Update:
     """The record that alerts a story's rise to the outlet's severity: deterministic id (story, severity),
     so a retried or concurrent poll stores (and alerts) it once."""
     severity = outlet.classification.severity or "low"
-    return outlet.model_copy(
-        update={
-            "update_id": escalation_id(story.update_id, severity),
-            "escalates": story.update_id,
-            "first_seen": now,
-            "story_urls": (),
-            "story_titles": (),
-        }
+    return replace(
+        outlet,
+        update_id=escalation_id(story.update_id, severity),
+        escalates=story.update_id,
+        first_seen=now,
+        story_urls=(),
+        story_titles=(),
     )
 
 

@@ -128,7 +128,7 @@ def trial_update(
     return Update(
         update_id=trial_change_id(change, version),
         title=change.summary,
-        summary=snapshot.brief_title,
+        summary=snapshot.brief_title or "",  # pydantic refused None here; a trimmed title is ""
         url=CTGOV_STUDY_URL.format(nct_id=snapshot.nct_id),
         source_id=source_id,
         source_name="ClinicalTrials.gov",

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
-
-from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Update
+from pipewatch.domain.models import EVENT_TYPES, SEVERITIES, SEVERITY_RANK, EventType, Severity, Update
+from pipewatch.domain.record_fields import FieldReader, compact_json, json_datetime, json_object
 from pipewatch.domain.text import plain_text
 
 # Text events only: a headline's label never allows the calendar's own catalyst_slip / catalyst_overdue.
@@ -40,8 +40,10 @@ class FeedbackError(ValueError):
     """A feedback answer that cannot apply (unknown label, or a severity that cannot go further)."""
 
 
-class Feedback(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Feedback:
+    """One reader's answer on one update, with a copy of what was classified. A record, not configuration:
+    a plain dataclass (the page function never imports pydantic for it, issue 28)."""
 
     update_id: str
     subscription_id: str  # "" for a topic-wide link every reader of an alert shares
@@ -56,6 +58,49 @@ class Feedback(BaseModel):
     indications: tuple[str, ...] = ()
     event_type: EventType | None = None
     severity: Severity | None = None
+
+    def to_json(self) -> str:
+        """Compact JSON, as stored in the feedback item (`feedback`); the form pydantic wrote before."""
+        return compact_json(
+            {
+                "update_id": self.update_id,
+                "subscription_id": self.subscription_id,
+                "label": self.label,
+                "at": json_datetime(self.at),
+                "title": self.title,
+                "summary": self.summary,
+                "source": self.source,
+                "url": self.url,
+                "published": json_datetime(self.published),
+                "agents": list(self.agents),
+                "indications": list(self.indications),
+                "event_type": self.event_type,
+                "severity": self.severity,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Feedback:
+        """Inverse of to_json; RecordFieldError (a ValueError) naming a bad field."""
+        read = FieldReader("Feedback", json_object("Feedback", text))
+        return cls(
+            update_id=read.text("update_id"),
+            subscription_id=read.text("subscription_id"),
+            label=read.choice("label", _LABEL_SET),  # type: ignore[arg-type]
+            at=read.moment("at"),
+            title=read.text("title"),
+            summary=read.text("summary", ""),
+            source=read.text("source", ""),
+            url=read.text("url", ""),
+            published=read.moment_or_none("published"),
+            agents=read.texts("agents"),
+            indications=read.texts("indications"),
+            event_type=read.choice_or_none("event_type", EVENT_TYPES),  # type: ignore[arg-type]
+            severity=read.choice_or_none("severity", SEVERITIES),  # type: ignore[arg-type]
+        )
+
+
+_LABEL_SET: frozenset[str] = frozenset(FEEDBACK_LABELS)
 
 
 def parse_label(value: str) -> FeedbackLabel:
