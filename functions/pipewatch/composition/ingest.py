@@ -91,15 +91,15 @@ def build_calendar_service(
 def build_plan_service(
     settings: Settings, *, sqs_client: Any = None, agents_per_task: int = 0, config: ConfigSet | None = None
 ) -> PlanService:
-    """The plan Lambda: watchlist + sources -> poll tasks on the SQS poll queue (no classifier, no HTTP)."""
+    """The plan Lambda: watchlist + sources -> poll tasks on the SQS poll queue (no classifier, no HTTP).
+    Both files are read by the first plan, not here (issue 28)."""
     from pipewatch.adapters.task_queue import SqsTaskQueue
-    from pipewatch.services.plan import DEFAULT_AGENTS_PER_TASK, PlanService
+    from pipewatch.services.plan import PlanService
 
-    config = current_config(settings, config)
-    watchlist, sources = config.watchlist, config.sources
+    files = current_config(settings, config)
     return PlanService(
-        sources=sources,
-        agent_ids=[agent.id for agent in watchlist.agents],
+        sources=lambda: files.sources,
+        agent_ids=lambda: [agent.id for agent in files.watchlist.agents],
         queue=SqsTaskQueue(sqs_client or lazy_client("sqs", settings), settings.require("poll_queue_url")),
-        agents_per_task=agents_per_task or DEFAULT_AGENTS_PER_TASK,
+        agents_per_task=agents_per_task,
     )

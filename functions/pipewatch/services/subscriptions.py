@@ -36,8 +36,6 @@ from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
-from pydantic import ValidationError
-
 from pipewatch.domain.limits import FILTER_POLICIES_PER_TOPIC
 from pipewatch.domain.render.webhooks import SECRET_BYTES, secret_from_bytes
 from pipewatch.domain.subscribers.channels import ChannelKind, channel_subscription_id, mask_url
@@ -92,6 +90,7 @@ class SubscriptionService:
         sns: TopicSubscriptions,
         known_agents: Collection[str] | None = None,
         known_indications: Collection[str] | None = None,
+        known_ids: Callable[[], tuple[Collection[str], Collection[str]]] | None = None,
         sms_countries: Collection[str] | None = None,
         max_filter_policies: int = FILTER_POLICIES_PER_TOPIC,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -104,6 +103,9 @@ class SubscriptionService:
         self._sns = sns
         self._agents = known_agents
         self._indications = known_indications
+        # The watchlist's (agent ids, indication ids), read by the first subscription checked against them,
+        # not when the service is built: listing, unsubscribing, pausing never need the watchlist (issue 28).
+        self._known_ids = known_ids
         self._sms_countries = sms_countries
         self._max_policies = max_filter_policies
         self._clock = clock
@@ -162,8 +164,7 @@ class SubscriptionService:
         *,
         caller: Caller | None = None,
     ) -> SubscriptionRecord:
-        if self._agents is not None and self._indications is not None:
-            subscription.check_known(self._agents, self._indications)
+        self._check_known(subscription)
         attributes = self._sns.attributes(subscription.filter_policy())
         now = self._clock()
         if existing and existing.sns_arn:  # e-mail moved from SNS to SES delivery: SNS must stop sending
@@ -193,10 +194,19 @@ class SubscriptionService:
         )
         return record
 
+    def _check_known(self, subscription: Subscription) -> None:
+        if self._known_ids is not None:
+            self._agents, self._indications = self._known_ids()
+            self._known_ids = None
+        if self._agents is not None and self._indications is not None:
+            subscription.check_known(self._agents, self._indications)
+
     @staticmethod
     def _validate(request: dict[str, Any] | Subscription) -> Subscription:
         if isinstance(request, Subscription):
             return request
+        from pydantic import ValidationError  # a request to validate: the first one imports pydantic
+
         try:
             return Subscription.model_validate(request)
         except ValidationError as exc:  # a clean 400, never an unhandled error
@@ -218,8 +228,7 @@ class SubscriptionService:
                     f"the subscription of {subscription.endpoint} belongs to another caller; ask an admin"
                 )
             return self._subscribe_by_function(subscription, current, caller=caller)
-        if self._agents is not None and self._indications is not None:
-            subscription.check_known(self._agents, self._indications)
+        self._check_known(subscription)
         if subscription.protocol == "sms" and self._sms_countries is not None:
             check_sms_country(subscription.endpoint, self._sms_countries)
         attributes = self._sns.attributes(subscription.filter_policy())  # raises before any write

@@ -1,5 +1,5 @@
 """A live service reads only the configuration files its build uses (issue 28): the catalyst check the
-watchlist, the plan the watchlist and sources; a push of a file it does not use neither is read by it nor
+watchlist, the plan the watchlist and sources (when it first plans, not when built); a push of a file it does not use neither is read by it nor
 rebuilds it, a push of one it uses does. In-memory config source (no moto); hand-made settings."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pipewatch.composition import build_calendar_service, build_plan_service, live_service
 from pipewatch.config import packaged_data_path
 from pipewatch.services.live_config import PACKAGED, LiveConfig
+from pipewatch.services.plan import PlanRequest
 from pipewatch.services.ports import ConfigObject
 from pipewatch.settings import Settings
 from watchlist_edits import with_anifrolumab
@@ -46,13 +47,29 @@ def test_given_the_catalyst_check_when_built_then_only_the_watchlist_is_read() -
     assert service.config_versions() == (PACKAGED, "", "")
 
 
-def test_given_the_plan_when_built_then_the_taxonomy_is_not_read() -> None:
+class AcceptingSqs:
+    """Hand-made SQS client: every message of a batch accepted."""
+
+    def __init__(self) -> None:
+        self.batches = 0
+
+    def send_message_batch(self, **_: Any) -> dict[str, Any]:
+        self.batches += 1
+        return {"Failed": []}
+
+
+def test_given_the_plan_when_built_then_nothing_is_read_and_its_plan_reads_no_taxonomy() -> None:
     source = CountingConfigSource()
+    sqs = AcceptingSqs()
     service: Any = live_service(
-        LiveConfig(source), lambda config: build_plan_service(SETTINGS, sqs_client=object(), config=config)
+        LiveConfig(source), lambda config: build_plan_service(SETTINGS, sqs_client=sqs, config=config)
     )
     service.current()
+    assert source.asked == []  # the first plan reads them, not the build (issue 28)
+    report = service.plan(PlanRequest())
+    assert report.tasks > 0 and sqs.batches > 0
     assert sorted(source.asked) == ["sources.yaml", "watchlist.yaml"]
+    assert service.config_versions() == (PACKAGED, "", PACKAGED)
 
 
 def test_given_a_push_when_the_interval_passes_then_only_a_used_file_rebuilds_the_service() -> None:
