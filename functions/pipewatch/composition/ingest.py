@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pipewatch.adapters.aws import lazy_client
@@ -9,6 +10,7 @@ from pipewatch.composition.live import current_config
 from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
+    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.calendar import CalendarService
     from pipewatch.services.live_config import ConfigSet
     from pipewatch.services.plan import PlanService
@@ -68,6 +70,13 @@ def build_sources_check(settings: Settings, *, fetcher: Any = None) -> SourcesCh
     )
 
 
+def _watchlist_reader(files: ConfigSet) -> Callable[[], Watchlist]:
+    def read_watchlist() -> Watchlist:
+        return files.watchlist
+
+    return read_watchlist
+
+
 def build_calendar_service(
     settings: Settings, *, dynamodb_client: Any = None, watchlist: Any = None, config: ConfigSet | None = None
 ) -> CalendarService:
@@ -76,7 +85,8 @@ def build_calendar_service(
     from pipewatch.adapters.store import Store
     from pipewatch.services.calendar import CalendarService, ExtractorOnFirstUse
 
-    watchlist = watchlist or current_config(settings, config).watchlist
+    if watchlist is None:  # the catalyst check's: read by the first catalyst folded (issue 28)
+        watchlist = _watchlist_reader(current_config(settings, config))
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
     table = settings.require("table_name")
     return CalendarService(

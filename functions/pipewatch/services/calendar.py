@@ -20,10 +20,10 @@ from pipewatch.domain.catalysts.moves import reported_move
 from pipewatch.domain.catalysts.registry import registry_catalyst
 from pipewatch.domain.models import Update
 from pipewatch.domain.trials.model import TrialSnapshot
-from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.observability import logger
 
 if TYPE_CHECKING:
+    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.ports import CatalystExtractor, CatalystRepository, RecentUpdates
 
 _CONFLICT_RETRIES = 2
@@ -60,7 +60,7 @@ class ExtractorOnFirstUse:
     extracts only when it refolds stored updates of the last days (issue 28); the poll's first stored item
     builds it, as its service build did before."""
 
-    def __init__(self, watchlist: Watchlist) -> None:
+    def __init__(self, watchlist: Watchlist | Callable[[], Watchlist]) -> None:
         self._watchlist = watchlist
         self._built: CatalystExtractor | None = None
 
@@ -70,7 +70,7 @@ class ExtractorOnFirstUse:
         if self._built is None:
             from pipewatch.domain.catalysts.extract import Extractor
 
-            self._built = Extractor(self._watchlist)
+            self._built = Extractor(_read(self._watchlist))
         return self._built.extract(title, text, published=published, url=url, source=source)
 
 
@@ -80,7 +80,7 @@ class CalendarService:
         *,
         store: CatalystRepository,
         extractor: CatalystExtractor,
-        watchlist: Watchlist,
+        watchlist: Watchlist | Callable[[], Watchlist],
         grace_days: int = rules.DEFAULT_GRACE_DAYS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         recent: RecentUpdates | None = None,
@@ -95,25 +95,16 @@ class CalendarService:
         self._extractor = extractor
         self._grace_days = grace_days
         self._clock = clock
-        # watched trials that are Phase 3 (or 2/3): their readouts slip and go overdue as "high"
-        self._phase3 = {
-            name.upper()
-            for agent in watchlist.agents
-            for trial in agent.trials
-            if "3" in trial.phase
-            for name in (trial.acronym, trial.nct_id)
-            if name
-        }
-        self._agent_for_nct = watchlist.agent_for_nct
-        self._trial_indications: dict[str, tuple[str, ...]] = {}
-        for agent in watchlist.agents:
-            for trial in agent.trials:
-                for name in (trial.acronym, trial.nct_id):
-                    if name:
-                        known = self._trial_indications.get(name.upper(), ())
-                        self._trial_indications[name.upper()] = tuple(
-                            dict.fromkeys((*known, *trial.indications))
-                        )
+        # The watchlist, or how to read it: read when a catalyst is first folded, not when the service is
+        # built (a daily check with nothing to fold or check never reads it, issue 28).
+        self._watchlist = watchlist
+        self._trials: _WatchedTrials | None = None
+
+    @property
+    def _watched(self) -> _WatchedTrials:
+        if self._trials is None:
+            self._trials = _WatchedTrials.of(_read(self._watchlist))
+        return self._trials
 
     # -- from the poll ------------------------------------------------------------------------------------
     def observe_update(
@@ -160,7 +151,7 @@ class CalendarService:
                 url=update.url,
                 source_name=_outlet(update),
                 stated_on=published,
-                phase3=bool(trial) and trial in self._phase3,
+                phase3=bool(trial) and trial in self._watched.phase3,
                 indications=self._indications(trial, update.classification.indications),
                 reports_move=move is not None,
                 moved_from=move.previous if move else None,
@@ -187,7 +178,7 @@ class CalendarService:
     ) -> list[Update]:
         """A registry record: its ESTIMATED completion is a catalyst, an ACTUAL one fulfils it."""
         now = now or self._clock()
-        agent = self._agent_for_nct(snapshot.nct_id) or agent
+        agent = self._watched.agent_for_nct(snapshot.nct_id) or agent
         found = registry_catalyst(snapshot, agent)
         if found is None or agent is None:
             return []
@@ -218,7 +209,7 @@ class CalendarService:
 
     def _indications(self, trial: str, stated: tuple[str, ...]) -> tuple[str, ...]:
         """A watched trial's indications (ALKIVIA: myositis), else those of the item that stated it."""
-        return self._trial_indications.get(trial.upper(), ()) or stated
+        return self._watched.indications.get(trial.upper(), ()) or stated
 
     def _fold(self, seen: Observation, now: datetime, room: _Room | None) -> list[Update]:
         key = rules.entry_id(seen.catalyst)
@@ -305,6 +296,39 @@ class CalendarService:
             and e.window_end >= start
             and (agents is None or e.agent in agents)
         ]
+
+
+def _read(watchlist: Watchlist | Callable[[], Watchlist]) -> Watchlist:
+    return watchlist() if callable(watchlist) else watchlist
+
+
+@dataclass(frozen=True)
+class _WatchedTrials:
+    """What the calendar needs of the watchlist: its Phase 3 (or 2/3) trials (their readouts slip and go
+    overdue as "high"), the agent of a watched NCT id, the indications of each watched trial."""
+
+    phase3: frozenset[str]
+    agent_for_nct: Callable[[str], str | None]
+    indications: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, watchlist: Watchlist) -> _WatchedTrials:
+        phase3 = frozenset(
+            name.upper()
+            for agent in watchlist.agents
+            for trial in agent.trials
+            if "3" in trial.phase
+            for name in (trial.acronym, trial.nct_id)
+            if name
+        )
+        indications: dict[str, tuple[str, ...]] = {}
+        for agent in watchlist.agents:
+            for trial in agent.trials:
+                for name in (trial.acronym, trial.nct_id):
+                    if name:
+                        known = indications.get(name.upper(), ())
+                        indications[name.upper()] = tuple(dict.fromkeys((*known, *trial.indications)))
+        return cls(phase3, watchlist.agent_for_nct, indications)
 
 
 class _Listing:
