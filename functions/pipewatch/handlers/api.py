@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast, get_args
 from urllib.parse import parse_qs
 
 from pipewatch.domain.subscribers.channels import ChannelUrlError
-from pipewatch.domain.subscribers.subscriptions import Mode, SubscriptionError
+from pipewatch.domain.subscribers.terms import Mode, SubscriptionError
 from pipewatch.errors import SnsSubscriptionError, TopicFull
 from pipewatch.handlers import _defaults
 from pipewatch.handlers._rest import RequestRejected, Response, Router, json_response
