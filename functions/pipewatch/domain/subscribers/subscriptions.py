@@ -28,9 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from pipewatch.domain.limits import FILTER_POLICY_MAX_COMBINATIONS, FILTER_POLICY_MAX_KEYS
 from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Tier, Update
-from pipewatch.domain.subscribers.channels import CHANNEL_KINDS, SubscriptionProtocol
-
 from pipewatch.domain.subscribers import terms
+from pipewatch.domain.subscribers.channels import CHANNEL_KINDS, SubscriptionProtocol
 
 # Defined in terms.py (read without these models, issue 28), named here as ever.
 Mode = terms.Mode
