@@ -13,16 +13,16 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pipewatch.domain.catalysts import bounds
-from pipewatch.domain.catalysts import calendar as rules
-from pipewatch.domain.catalysts.calendar import CALENDAR_SOURCE_ID, CalendarEntry, Observation
-from pipewatch.domain.catalysts.models import ExtractedCatalyst
-from pipewatch.domain.catalysts.moves import reported_move
-from pipewatch.domain.catalysts.registry import registry_catalyst
-from pipewatch.domain.models import Update
-from pipewatch.domain.trials.model import TrialSnapshot
 from pipewatch.observability import logger
 
+# The calendar's rules and records (pydantic models: entries, observations, trial records) and the catalyst
+# cues are imported by the calls that fold or check something, not with the service: the catalyst check
+# builds it at start-up, and a run with nothing stored to fold or check needs none of them (issue 28).
 if TYPE_CHECKING:
+    from pipewatch.domain.catalysts.calendar import CalendarEntry, Observation
+    from pipewatch.domain.catalysts.models import ExtractedCatalyst
+    from pipewatch.domain.models import Update
+    from pipewatch.domain.trials.model import TrialSnapshot
     from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.ports import CatalystExtractor, CatalystRepository, RecentUpdates
 
@@ -81,7 +81,7 @@ class CalendarService:
         store: CatalystRepository,
         extractor: CatalystExtractor,
         watchlist: Watchlist | Callable[[], Watchlist],
-        grace_days: int = rules.DEFAULT_GRACE_DAYS,
+        grace_days: int | None = None,  # None: the calendar rules' default
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         recent: RecentUpdates | None = None,
         refold_days: int = REFOLD_DAYS,
@@ -113,6 +113,10 @@ class CalendarService:
         """Resolve or withdraw the open catalysts this stored update fulfils or stops, then calendar the
         catalysts it states. Returns the calendar updates written (slips). `listing`: the entries read for
         an earlier update of the same batch, read again only once this service has saved since."""
+        from pipewatch.domain.catalysts import calendar as rules
+        from pipewatch.domain.catalysts.calendar import Observation
+        from pipewatch.domain.catalysts.moves import reported_move
+
         now = now or self._clock()
         listing = listing or _Listing(self._store)
         # An undated item resolves no implicit year ("next year", "June 20"): the day it was first seen may be
@@ -177,6 +181,10 @@ class CalendarService:
         self, snapshot: TrialSnapshot, agent: str | None, now: datetime | None = None
     ) -> list[Update]:
         """A registry record: its ESTIMATED completion is a catalyst, an ACTUAL one fulfils it."""
+        from pipewatch.domain.catalysts import calendar as rules
+        from pipewatch.domain.catalysts.calendar import Observation
+        from pipewatch.domain.catalysts.registry import registry_catalyst
+
         now = now or self._clock()
         agent = self._watched.agent_for_nct(snapshot.nct_id) or agent
         found = registry_catalyst(snapshot, agent)
@@ -212,6 +220,8 @@ class CalendarService:
         return self._watched.indications.get(trial.upper(), ()) or stated
 
     def _fold(self, seen: Observation, now: datetime, room: _Room | None) -> list[Update]:
+        from pipewatch.domain.catalysts import calendar as rules
+
         key = rules.entry_id(seen.catalyst)
         if key is None:
             return []
@@ -252,12 +262,18 @@ class CalendarService:
         now = now or self._clock()
         report = CheckReport()
         self._refold(now, report)
-        for entry in self._store.list():
+        entries = self._store.list()
+        if not entries:
+            return report
+        from pipewatch.domain.catalysts import calendar as rules
+
+        grace_days = rules.DEFAULT_GRACE_DAYS if self._grace_days is None else self._grace_days
+        for entry in entries:
             report.checked += 1
-            if bounds.prunable(entry, now.astimezone(UTC).date(), self._grace_days):
+            if bounds.prunable(entry, now.astimezone(UTC).date(), grace_days):
                 report.pruned += int(self._store.delete(entry.catalyst_id, entry.version))
                 continue
-            new_entry, updates = rules.check(entry, now, self._grace_days)
+            new_entry, updates = rules.check(entry, now, grace_days)
             if new_entry is None:
                 continue
             if not self._write(entry, new_entry, updates):
@@ -277,7 +293,12 @@ class CalendarService:
             return
         before = self.writes
         start = now - timedelta(days=self._refold_days)
-        for update in self._recent.updates_between(start, now):
+        recent = self._recent.updates_between(start, now)
+        if not recent:
+            return
+        from pipewatch.domain.catalysts.calendar import CALENDAR_SOURCE_ID
+
+        for update in recent:
             if update.source_id == CALENDAR_SOURCE_ID or update.change is not None:
                 continue  # its own updates; registry changes are folded from the record, not the text
             report.refolded += 1
@@ -288,6 +309,8 @@ class CalendarService:
 
     def upcoming(self, start: date, end: date, agents: set[str] | None = None) -> list[CalendarEntry]:
         """Open catalysts whose window overlaps [start, end], for digests."""
+        from pipewatch.domain.catalysts import calendar as rules
+
         return [
             e
             for e in self._store.list()
@@ -359,6 +382,8 @@ class _Room:
     def full(self, agent: str, source: str) -> str:
         """The bound a new entry of `agent` from `source` would pass ("agent", "source"), or ""."""
         if self._agents is None:
+            from pipewatch.domain.catalysts import calendar as rules
+
             held = [e for e in self._store.list() if e.state in rules.OPEN_STATES]
             self._agents = Counter(e.agent for e in held)
             self._sources = Counter(e.source for e in held if e.source)
@@ -389,6 +414,8 @@ def _next_per_entry(stated: list[ExtractedCatalyst]) -> list[ExtractedCatalyst]:
     """One catalyst per calendar entry from one item: "induction topline in Q3 2025, maintenance data by Q2
     2026" are two readouts of one trial, and folding both would read as a slip within the item; the calendar
     keeps the next one. Nearest windows first (the per-item bound keeps the first ones)."""
+    from pipewatch.domain.catalysts import calendar as rules
+
     chosen: dict[str, ExtractedCatalyst] = {}
     for catalyst in stated:
         key = rules.entry_id(catalyst)
