@@ -25,15 +25,17 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from pipewatch.errors import ConfigError
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
     from pipewatch.domain.watch.classify import Classifier
     from pipewatch.domain.watch.learned import EventModel
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+# pydantic is imported by the first file validated, not with this module: a function builds its live
+# configuration (this module) at start-up but reads a file only on the path that uses it (issue 28).
+ModelT = TypeVar("ModelT", bound="BaseModel")
 
 # An override that starts like a YAML/JSON mapping is the document itself, not a path (sam local invoke can
 # pass text through a declared variable but cannot mount a file into the container).
@@ -90,6 +92,8 @@ def allowed_keys(model: type[BaseModel], keys: list[int | str]) -> list[str]:
 def _model_in(annotation: object) -> type[BaseModel] | None:
     """The one model a field holds (itself, or the item of a tuple, list or optional), else None."""
     from typing import get_args
+
+    from pydantic import BaseModel
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
@@ -163,6 +167,8 @@ def parse_yaml_model(text: str, model: type[ModelT], *, origin: str) -> ModelT:
 def _validated(
     data: object, model: type[ModelT], origin: str, context: dict[str, object] | None = None
 ) -> ModelT:
+    from pydantic import ValidationError
+
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: (top level): expected a mapping, got {type(data).__name__}")
     try:

@@ -99,7 +99,20 @@ def lazy_patterns_of_documents():
 # Imported after the service is built, for a function whose first request imports them on its path (the
 # console's first page: Jinja2 and PyJWT, loaded with the first render and the first session checked), so
 # their module-level patterns are in the table too.
-FIRST_REQUEST_IMPORTS = {"console": ("jinja2", "jwt")}
+# The services of plan, poll, digest, catalyst check and api import the configuration models, the catalyst
+# calendar's rules and the subscription records on first use, not when built (cold8sched, issue 28): their
+# first invocation's imports, recorded here before the warm-up (which compiles what loaded modules hold).
+_CALENDAR = ("pipewatch.domain.catalysts.calendar", "pipewatch.domain.catalysts.moves",
+             "pipewatch.domain.catalysts.registry")  # fmt: skip
+_SUBSCRIBERS = ("pipewatch.domain.subscribers.records", "pipewatch.domain.subscribers.subscriptions")
+FIRST_REQUEST_IMPORTS = {
+    "console": ("jinja2", "jwt"),
+    "plan": ("pipewatch.domain.ingest.polling", "pipewatch.domain.watch.watchlist"),
+    "poll": _CALENDAR,
+    "catalyst_check": (*_CALENDAR, "pipewatch.domain.watch.watchlist"),
+    "digest": _SUBSCRIBERS,
+    "api": (*_SUBSCRIBERS, "pipewatch.handlers.api_models", "pipewatch.domain.watch.watchlist"),
+}
 
 _RECORDER = (
     """
@@ -123,12 +136,12 @@ __import__(module)
 from pipewatch.handlers import _defaults
 built = getattr(_defaults, service)()
 getattr(built, "current", lambda: built)()
+for first_import in filter(None, first_imports.split(",")):
+    __import__(first_import)
 lazy = []
 if reads_documents == "yes":
     warm_up()
     lazy = [p for p in lazy_patterns_of_documents() if (p, 0) not in recorded]
-for first_import in filter(None, first_imports.split(",")):
-    __import__(first_import)
 compiler.compile = _compile
 from pipewatch import regex_table
 

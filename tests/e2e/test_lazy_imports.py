@@ -150,17 +150,32 @@ def test_given_a_publishing_service_when_built_then_idempotency_is_not_loaded(na
     assert _loaded_after(statement, NEVER_AT_BUILD[name], _DEPLOYED_ENV) == []
 
 
-# A live service reads (and imports the model of) only the configuration files it uses; the catalyst check
-# builds its extractor when it first refolds a stored update.
+# A live service reads (and imports the model of) only the configuration files it uses, and when it first
+# uses them (the plan when it plans, the catalyst check when it folds a catalyst: cold8sched, issue 28); the
+# catalyst check builds its extractor when it first refolds a stored update.
 NEVER_AT_LIVE_BUILD = {
     "catalyst_check": [
         "pipewatch.domain.ingest.sources",
         "pipewatch.domain.watch.taxonomy",
+        "pipewatch.domain.watch.watchlist",
         "pipewatch.domain.catalysts.extract",
         "pipewatch.services.ports",  # Protocols: annotations only
         "yaml",
     ],
-    "plan": ["pipewatch.domain.watch.taxonomy", "pipewatch.services.ports", "yaml"],
+    "plan": [
+        "pipewatch.domain.watch.taxonomy",
+        "pipewatch.domain.watch.watchlist",
+        "pipewatch.domain.ingest.sources",
+        "pipewatch.services.ports",
+        "yaml",
+    ],
+}
+# What shows the build ran (so an empty list above is not vacuous): the service's store or queue adapter.
+_BUILT_PROOF = {
+    "catalyst_check": "pipewatch.adapters.catalyst_store",
+    "plan": "pipewatch.adapters.task_queue",
+    "api": "pipewatch.adapters.subscriptions",
+    "poll": "pipewatch.domain.watch.watchlist",
 }
 
 
@@ -174,8 +189,8 @@ def test_given_a_live_service_when_built_then_unused_configuration_stays_unloade
         f"import pipewatch.handlers.{name}; from pipewatch.handlers import _defaults; "
         f"_defaults.{default}().current()"
     )
-    wanted = [*NEVER_AT_LIVE_BUILD[name], "pipewatch.domain.watch.watchlist"]
-    assert _loaded_after(statement, wanted, environ) == ["pipewatch.domain.watch.watchlist"]
+    wanted = [*NEVER_AT_LIVE_BUILD[name], _BUILT_PROOF[name]]
+    assert _loaded_after(statement, wanted, environ) == [_BUILT_PROOF[name]]
 
 
 def test_given_an_idempotent_publisher_when_first_set_up_then_powertools_idempotency_loads() -> None:
@@ -211,9 +226,9 @@ def test_given_the_packaged_data_when_a_service_is_built_then_pyyaml_is_never_im
         f"import pipewatch.handlers.{name}; from pipewatch.handlers import _defaults; "
         f"service = _defaults.{default}(); getattr(service, 'current', lambda: service)()"
     )
-    assert _loaded_after(statement, ["yaml", "pipewatch.domain.watch.watchlist"], environ) == [
-        "pipewatch.domain.watch.watchlist"
-    ]
+    # poll reads the watchlist at build; plan and api when they first use it (the plan's read is checked
+    # by the cold8sched test below)
+    assert _loaded_after(statement, ["yaml", _BUILT_PROOF[name]], environ) == [_BUILT_PROOF[name]]
 
 
 def test_given_an_override_file_when_loaded_then_it_is_still_read_as_yaml() -> None:
@@ -304,6 +319,7 @@ WEB_NEVER_AT_BUILD = {
         "jinja2",
         "pipewatch.domain.watch.taxonomy",
         "pipewatch.domain.ingest.sources",
+        "pipewatch.domain.watch.watchlist",  # read by the first subscription checked (cold8sched)
     ],
     "page": ["cryptography", "jwt", "jinja2", "pipewatch.domain.watch.taxonomy"],
     "console": ["cryptography", "jwt", "jinja2", "pipewatch.domain.watch.taxonomy"],
@@ -329,7 +345,9 @@ def test_given_a_web_handler_when_its_service_is_built_then_per_request_modules_
 ) -> None:
     environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
     # the service's module is loaded: the build did run (the empty rest is not vacuous)
-    built = "pipewatch.services.reader" if name == "page" else "pipewatch.domain.watch.watchlist"
+    built = {"page": "pipewatch.services.reader", "api": "pipewatch.adapters.subscriptions"}.get(
+        name, "pipewatch.domain.watch.watchlist"
+    )
     assert _loaded_after(_built(name), [*WEB_NEVER_AT_BUILD[name], built], environ) == [built]
 
 
@@ -410,14 +428,80 @@ def test_cold8models_given_a_page_sample_when_first_invoked_then_pydantic_stays_
 
 
 def test_cold8models_given_a_route_that_reads_a_subscription_then_its_models_load_then() -> None:
-    """The deferral is a move, not a removal: the first subscription read builds the service and its
-    (validated, pydantic) models."""
+    """The deferral is a move, not a removal: the first subscription read builds the subscription service
+    (whose pydantic models load in turn with the first record it makes or reads)."""
     statement = (
         "from pipewatch.services.reader import SubscriptionLookup\n"
         "class Service:\n    def get(self, sid): return None\n"
         "assert SubscriptionLookup(Service).find('sub-1') is None"
     )
     assert _loaded_after(statement, ["pydantic", "pipewatch.services.subscriptions"]) == [
-        "pydantic",
         "pipewatch.services.subscriptions",
+    ]
+
+
+# -- cold8sched (issue 28): the scheduled functions and the subscription API start without pydantic ---------
+# Importing the handler and building its service (a live service's first call included) loads no pydantic:
+# the schedule event is parsed by hand (handlers/schedule.py), the configuration files are read and
+# validated (pydantic, as ever) by the first call that uses them, the api's request models are imported by
+# the first request with a body, and the record models by the first record made or read.
+_COLD8SCHED_HANDLERS = ["plan", "digest", "catalyst_check", "api"]
+
+
+@pytest.mark.parametrize("name", _COLD8SCHED_HANDLERS)
+def test_cold8sched_given_a_scheduled_or_api_handler_when_imported_and_built_then_no_pydantic(
+    name: str,
+) -> None:
+    environ = dict(_DEPLOYED_ENV)
+    for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES"):
+        environ[override] = ""
+    service_module = {
+        "plan": "pipewatch.services.plan",
+        "digest": "pipewatch.services.digest",
+        "catalyst_check": "pipewatch.services.calendar",
+        "api": "pipewatch.services.subscriptions",
+    }[name]
+    # the service's module is loaded: the build did run (the empty rest is not vacuous)
+    assert _loaded_after(_built(name), ["pydantic", service_module], environ) == [service_module]
+
+
+def test_cold8sched_given_the_plan_when_it_first_plans_then_its_configuration_is_read_with_pydantic() -> None:
+    """The move, not a removal: the first plan reads watchlist and sources, validated by pydantic."""
+    statement = (
+        "from pipewatch.composition import build_plan_service; from pipewatch.settings import Settings; "
+        "from pipewatch.services.plan import PlanRequest\n"
+        "class Sqs:\n"
+        "    def send_message_batch(self, **_): return {'Failed': []}\n"
+        "service = build_plan_service(Settings(poll_queue_url='https://sqs.us-east-1.amazonaws.com/1/q'), "
+        "sqs_client=Sqs())\n"
+        "assert service.plan(PlanRequest()).tasks > 0"
+    )
+    environ = {
+        override: "" for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES")
+    }
+    wanted = ["pydantic", "pipewatch.domain.ingest.sources", "pipewatch.domain.watch.watchlist"]
+    never = ["yaml", "pipewatch.domain.watch.taxonomy"]  # the packaged JSON copies; no taxonomy
+    assert _loaded_after(statement, [*wanted, *never], environ) == wanted
+
+
+def test_cold8sched_given_the_api_when_a_get_lists_no_subscription_then_no_pydantic() -> None:
+    """The api's first GET (router, caller, service, table adapter, answer) with nothing stored: the answer is
+    plain data, so only a record read or a body validated imports the models (a hand-made DynamoDB client
+    answers the query with no item)."""
+    statement = (
+        "import json; from pathlib import Path; from pipewatch.handlers import api; "
+        "from pipewatch.adapters.subscriptions import SubscriptionTable; "
+        "from pipewatch.services.subscriptions import SubscriptionService; "
+        "from pipewatch_local.event_sources import LambdaContext\n"
+        "class Ddb:\n"
+        "    def query(self, **_): return {'Items': []}\n"
+        "service = SubscriptionService(table=SubscriptionTable(Ddb(), 't'), sns=object())\n"
+        "event = json.loads(Path('events/api_list_subscriptions.json').read_text())\n"
+        "answer = api.handler(event, LambdaContext('api'), service=service)\n"
+        "assert answer['statusCode'] == 200 and json.loads(answer['body']) == {'subscriptions': []}, answer"
+    )
+    environ = {**_DEPLOYED_ENV, "POWERTOOLS_SERVICE_NAME": "pipewatch"}
+    candidates = ["pydantic", "pipewatch.domain.subscribers.records", "pipewatch.handlers.api_models"]
+    assert _loaded_after(statement, [*candidates, "pipewatch.adapters.subscriptions"], environ) == [
+        "pipewatch.adapters.subscriptions"
     ]

@@ -29,7 +29,7 @@ def test_the_channel_types_name_exactly_the_registered_kinds() -> None:
 
 
 def test_the_api_offers_and_reports_exactly_the_registered_kinds() -> None:
-    from pipewatch.handlers.api import SubscribeRequest, SubscriptionOut
+    from pipewatch.handlers.api_models import SubscribeRequest, SubscriptionOut
 
     out = SubscriptionOut.model_json_schema()["properties"]["protocol"]
     assert out["enum"] == ["email", "sms", "slack", "teams", "webhook"]  # the committed OpenAPI order

@@ -14,13 +14,17 @@ Table items (single table, not `kind=update`, so the alert stream filter never s
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from pipewatch.adapters.dynamo import ConditionFailed, from_item, paged, to_item, write_if
-from pipewatch.domain.subscribers.records import DigestState, SubscriptionRecord
 from pipewatch.errors import ConcurrentChange, SnsSubscriptionError, TopicFull
+
+# The record models (pydantic) are imported by the first record read, not with the adapter: a function
+# builds it at start-up, and a listing that finds nothing makes no record (issue 28).
+if TYPE_CHECKING:
+    from pipewatch.domain.subscribers.records import DigestState, SubscriptionRecord
 
 SUBSCRIPTION_SK = "SUBSCRIPTION"
 DIGEST_SK = "DIGEST"
@@ -30,6 +34,8 @@ LEGACY_GSI = "gsi1"  # where subscriptions were listed before gsi2 (see `move_to
 
 
 def _record(item: dict[str, Any]) -> SubscriptionRecord:
+    from pipewatch.domain.subscribers.records import SubscriptionRecord
+
     plain = from_item(item)
     record = SubscriptionRecord.model_validate_json(plain["record"])
     return record.model_copy(update={"version": int(plain.get("version", 0))})
@@ -125,6 +131,8 @@ class SubscriptionTable:
             "KeyConditionExpression": "gsi1pk = :p",
             "ExpressionAttributeValues": {":p": {"S": SUBSCRIPTIONS_GSI_PK}},
         }
+        from pipewatch.domain.subscribers.records import SubscriptionRecord
+
         moved = 0
         for item in paged(self._ddb.query, **kwargs):
             self.put(SubscriptionRecord.model_validate_json(from_item(item)["record"]))
@@ -133,6 +141,8 @@ class SubscriptionTable:
 
     # -- digest state ------------------------------------------------------------------------------------
     def get_digest_state(self, subscription_id: str) -> DigestState | None:
+        from pipewatch.domain.subscribers.records import DigestState
+
         item = self._ddb.get_item(TableName=self._table, Key=_digest_key(subscription_id)).get("Item")
         return DigestState.model_validate_json(from_item(item)["state"]) if item else None
 

@@ -5,12 +5,14 @@ are harmless because every store write is conditional)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from pipewatch.domain.ingest.polling import PollTask
 from pipewatch.errors import PipewatchError
+
+if TYPE_CHECKING:
+    from pipewatch.domain.ingest.polling import PollTask
 
 _BATCH = 10  # SQS SendMessageBatch limit
 

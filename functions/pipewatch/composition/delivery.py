@@ -3,6 +3,7 @@ signed links (link-signing keys) they carry."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pipewatch.adapters.aws import lazy_client
@@ -71,6 +72,17 @@ def signed_links(settings: Settings, *, dynamodb_client: Any = None, kms_client:
     return links
 
 
+def _watchlist_ids(files: ConfigSet) -> Callable[[], tuple[list[str], list[str]]]:
+    """The watchlist's agent and indication ids, read when first asked for: by the first subscription
+    checked, so a GET (list, unsubscribe, pause) never reads the watchlist (issue 28)."""
+
+    def known_ids() -> tuple[list[str], list[str]]:
+        watchlist = files.watchlist
+        return [a.id for a in watchlist.agents], [i.id for i in watchlist.indications]
+
+    return known_ids
+
+
 def build_subscription_service(
     settings: Settings,
     *,
@@ -86,19 +98,13 @@ def build_subscription_service(
     from pipewatch.adapters.webhook_http import HttpsPoster
     from pipewatch.services.subscriptions import SubscriptionService
 
-    agents: list[str] | None = None
-    indications: list[str] | None = None
-    if check_watchlist:
-        watchlist = current_config(settings, config).watchlist
-        agents = [a.id for a in watchlist.agents]
-        indications = [i.id for i in watchlist.indications]
+    known_ids = _watchlist_ids(current_config(settings, config)) if check_watchlist else None
     return SubscriptionService(
         table=SubscriptionTable(
             dynamodb_client or lazy_client("dynamodb", settings), settings.require("table_name")
         ),
         sns=SnsSubscriptions(sns_client or lazy_client("sns", settings), settings.require("topic_arn")),
-        known_agents=agents,
-        known_indications=indications,
+        known_ids=known_ids,
         cipher=(
             KmsEnvelopeCipher(kms_client or lazy_client("kms", settings), settings.channels_key_id)
             if settings.channels_key_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pipewatch.adapters.aws import lazy_client
@@ -9,6 +10,7 @@ from pipewatch.composition.live import current_config
 from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
+    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.calendar import CalendarService
     from pipewatch.services.live_config import ConfigSet
     from pipewatch.services.plan import PlanService
@@ -68,6 +70,13 @@ def build_sources_check(settings: Settings, *, fetcher: Any = None) -> SourcesCh
     )
 
 
+def _watchlist_reader(files: ConfigSet) -> Callable[[], Watchlist]:
+    def read_watchlist() -> Watchlist:
+        return files.watchlist
+
+    return read_watchlist
+
+
 def build_calendar_service(
     settings: Settings, *, dynamodb_client: Any = None, watchlist: Any = None, config: ConfigSet | None = None
 ) -> CalendarService:
@@ -76,7 +85,8 @@ def build_calendar_service(
     from pipewatch.adapters.store import Store
     from pipewatch.services.calendar import CalendarService, ExtractorOnFirstUse
 
-    watchlist = watchlist or current_config(settings, config).watchlist
+    if watchlist is None:  # the catalyst check's: read by the first catalyst folded (issue 28)
+        watchlist = _watchlist_reader(current_config(settings, config))
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
     table = settings.require("table_name")
     return CalendarService(
@@ -91,15 +101,15 @@ def build_calendar_service(
 def build_plan_service(
     settings: Settings, *, sqs_client: Any = None, agents_per_task: int = 0, config: ConfigSet | None = None
 ) -> PlanService:
-    """The plan Lambda: watchlist + sources -> poll tasks on the SQS poll queue (no classifier, no HTTP)."""
+    """The plan Lambda: watchlist + sources -> poll tasks on the SQS poll queue (no classifier, no HTTP).
+    Both files are read by the first plan, not here (issue 28)."""
     from pipewatch.adapters.task_queue import SqsTaskQueue
-    from pipewatch.services.plan import DEFAULT_AGENTS_PER_TASK, PlanService
+    from pipewatch.services.plan import PlanService
 
-    config = current_config(settings, config)
-    watchlist, sources = config.watchlist, config.sources
+    files = current_config(settings, config)
     return PlanService(
-        sources=sources,
-        agent_ids=[agent.id for agent in watchlist.agents],
+        sources=lambda: files.sources,
+        agent_ids=lambda: [agent.id for agent in files.watchlist.agents],
         queue=SqsTaskQueue(sqs_client or lazy_client("sqs", settings), settings.require("poll_queue_url")),
-        agents_per_task=agents_per_task or DEFAULT_AGENTS_PER_TASK,
+        agents_per_task=agents_per_task,
     )

@@ -16,14 +16,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from pipewatch.domain.subscribers.subscriptions import Mode
-from pipewatch.handlers.api import (
-    API_TITLE,
-    API_VERSION,
-    ROUTE_DOCS,
-    SubscribeRequest,
-    SubscriptionList,
-    SubscriptionOut,
-)
+from pipewatch.handlers.api import API_TITLE, API_VERSION, ROUTE_DOCS
+from pipewatch.handlers.api_models import SubscribeRequest, SubscriptionList, SubscriptionOut
 
 _SUBSCRIPTION_ID = "subscription id (sub-...) or the endpoint itself"
 

@@ -6,29 +6,23 @@ subscriptions it creates and sees, changes and removes only those; principals ma
 parameter AdminPrincipalArns manage all. A request without a verified caller is refused (403).
 
 Routed by the in-house router (handlers/_rest.py; Powertools' resolver cost ~150 ms of import, ADR 0012),
-requests validated with the pydantic models below and refused the resolver's way (422 with
-`{"statusCode": 422, "detail": [{"loc", "type"}]}`). The same models generate the OpenAPI document
-(`openapi_document()`, built by handlers/_openapi.py with Powertools off the request path, committed as
-docs/openapi.json and checked by a test).
+request bodies validated with the pydantic models of handlers/api_models.py and refused the resolver's way
+(422 with `{"statusCode": 422, "detail": [{"loc", "type"}]}`). Those models are imported by the first
+request with a body (issue 28: a GET, the most common call, validates nothing and answers with plain
+dicts of the same shape). The same models generate the OpenAPI document (`openapi_document()`, built by
+handlers/_openapi.py with Powertools off the request path, committed as docs/openapi.json and checked by a
+test).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Literal, cast, get_args
+from copy import copy
+from typing import TYPE_CHECKING, Any, cast, get_args
 from urllib.parse import parse_qs
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from pipewatch.domain.models import EventType, Severity, Tier
-from pipewatch.domain.subscribers.channels import ChannelKind, ChannelUrlError, SubscriptionProtocol
-from pipewatch.domain.subscribers.records import SubscriptionRecord
-from pipewatch.domain.subscribers.subscriptions import (
-    Mode,
-    SubscriptionError,
-    parse_endpoint,
-    validate_timezone,
-)
+from pipewatch.domain.subscribers.channels import ChannelUrlError
+from pipewatch.domain.subscribers.terms import Mode, SubscriptionError
 from pipewatch.errors import SnsSubscriptionError, TopicFull
 from pipewatch.handlers import _defaults
 from pipewatch.handlers._rest import RequestRejected, Response, Router, json_response
@@ -42,117 +36,47 @@ from pipewatch.services.subscriptions import (
 )
 from pipewatch.settings import get_settings
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from pipewatch.domain.subscribers.records import SubscriptionRecord
+    from pipewatch.handlers.api_models import SubscribeRequest
+
 API_TITLE = "pipewatch subscriptions"
 API_VERSION = "1.0.0"
 
 app = Router(on_unhandled=logger.exception)
 
 
-class SubscribeRequest(BaseModel):
-    """A subscription: where to send, what to send, how. Empty lists mean "any". Subscribing an endpoint
-    that already has a subscription replaces its preferences."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    endpoint: str = Field(
-        default="",
-        description="An email address, or an E.164 phone number for SMS (+ then 8 to 15 digits). "
-        "Leave empty for a slack, teams or webhook subscription (give `channel` and `url`).",
-        examples=["ci.analyst@example.com", "+15555550123"],
-    )
-    channel: ChannelKind | None = Field(
-        default=None,
-        description="slack (incoming-webhook URL), teams (Workflows webhook URL) or webhook (any HTTPS URL, "
-        "signed the Standard Webhooks way, docs/webhook-schema.md).",
-    )
-    url: str = Field(
-        default="",
-        description="The destination URL for `channel`: a credential, stored encrypted and never returned.",
-    )
-    owner: str = Field(
-        default="", description="E-mail address told when the slack/teams/webhook destination keeps failing."
-    )
-    agents: list[str] = Field(
-        default_factory=list, description="Watchlist agent ids, e.g. efgartigimod (case does not matter)."
-    )
-    indications: list[str] = Field(default_factory=list, description="Indication ids, e.g. dermatomyositis.")
-    event_types: list[EventType] = Field(default_factory=list)
-    min_severity: Severity = "low"
-    tiers: list[Tier] = Field(
-        default=["own"],
-        description='"own": news of the agents; add "landscape" for their competitors\' approvals, phase 3 '
-        "results, programme drops and safety events in shared indications.",
-    )
-    mode: Mode = Field(default="instant", description="instant alerts, or one daily digest")
-    digest_hour: int = Field(
-        default=7, ge=0, le=23, strict=True, description="Local hour of the daily digest (an integer, 0-23)."
-    )
-    timezone: str = Field(
-        default="UTC", description="IANA time zone of the digest hour.", examples=["Europe/Brussels"]
-    )
-
-    @field_validator("endpoint")
-    @classmethod
-    def _endpoint(cls, value: str) -> str:
-        return parse_endpoint(value)[1] if value else ""
-
-    @model_validator(mode="after")
-    def _one_destination(self) -> SubscribeRequest:
-        if self.channel and (not self.url or self.endpoint):
-            raise ValueError("a slack/teams/webhook subscription takes `url` and no `endpoint`")
-        if not self.channel and (self.url or not self.endpoint):
-            raise ValueError("give `endpoint` (email or phone), or `channel` and `url`")
-        return self
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        return validate_timezone(value)
-
-    def as_subscription(self) -> dict[str, Any]:
-        data = self.model_dump(exclude={"channel", "url", "owner"})
-        return {"endpoint": data.pop("endpoint"), "preferences": data}
-
-    def preferences(self) -> dict[str, Any]:
-        return dict(self.as_subscription()["preferences"])
+# SubscriptionOut's fields in order (handlers/api_models.py), with the defaults of those that have one: every
+# route answers with this shape, built without pydantic (a test holds it equal to the model's JSON dump).
+_OUT_FIELDS = (
+    "subscription_id",
+    "endpoint",
+    "protocol",
+    "owner",
+    "agents",
+    "indications",
+    "event_types",
+    "min_severity",
+    "tiers",
+    "mode",
+    "digest_hour",
+    "timezone",
+    "status",
+    "paused",
+    "filter_policy",
+    "created_at",
+    "updated_at",
+    "webhook_secret",
+)
+_OUT_DEFAULTS: dict[str, Any] = {"owner": None, "tiers": ["own"], "paused": False, "webhook_secret": None}
 
 
-class SubscriptionOut(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-    subscription_id: str
-    endpoint: str = Field(description="The address; for slack/teams/webhook the masked URL (host only).")
-    protocol: SubscriptionProtocol
-    owner: str | None = None
-    agents: list[str]
-    indications: list[str]
-    event_types: list[EventType]
-    min_severity: Severity
-    tiers: list[Tier] = ["own"]
-    mode: Mode
-    digest_hour: int
-    timezone: str
-    status: Literal["pending", "active", "deleting"]
-    paused: bool = Field(
-        default=False, description="Paused by its owner: nothing is sent; `filter_policy` is kept for resume."
-    )
-    filter_policy: dict[str, Any]
-    created_at: str
-    updated_at: str
-
-    webhook_secret: str | None = Field(
-        default=None,
-        description="The Standard Webhooks signing secret (whsec_...): returned once, by the call that "
-        "created a slack/teams/webhook subscription, never again.",
-    )
-
-    @classmethod
-    def of(cls, record: SubscriptionRecord, webhook_secret: str | None = None) -> SubscriptionOut:
-        return cls.model_validate({**record.as_output(), "webhook_secret": webhook_secret})
-
-
-class SubscriptionList(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-    subscriptions: list[SubscriptionOut]
+def subscription_out(record: SubscriptionRecord, webhook_secret: str | None = None) -> dict[str, Any]:
+    """A subscription as the API answers it (the documented SubscriptionOut, as JSON)."""
+    data = {**record.as_output(), "webhook_secret": webhook_secret}
+    return {name: data[name] if name in data else copy(_OUT_DEFAULTS[name]) for name in _OUT_FIELDS}
 
 
 def _subscriptions() -> SubscriptionService:
@@ -194,6 +118,10 @@ def _subscribe_request() -> SubscribeRequest:
         raise RequestRejected(415, [{"loc": ["body"], "type": "unsupported_content_type"}])
     if data is None:
         raise RequestRejected(422, [{"loc": ["body"], "type": "missing"}])
+    from pydantic import ValidationError
+
+    from pipewatch.handlers.api_models import SubscribeRequest
+
     try:
         return SubscribeRequest.model_validate(data, from_attributes=True)  # the resolver's error types
     except ValidationError as exc:
@@ -209,8 +137,8 @@ def _mode_query() -> Mode | None:
     raise RequestRejected(422, [{"loc": ["query", "mode"], "type": "literal_error"}])
 
 
-def _json(status_code: int, model: BaseModel) -> Response:
-    return json_response(status_code, model.model_dump(mode="json", by_alias=True))
+def _json(status_code: int, record: SubscriptionRecord, webhook_secret: str | None = None) -> Response:
+    return json_response(status_code, subscription_out(record, webhook_secret))
 
 
 # Summaries and documented answers: the OpenAPI document (handlers/_openapi.py) reads them from here.
@@ -260,7 +188,7 @@ ROUTE_DOCS: dict[str, dict[str, Any]] = {
 def list_subscriptions() -> Response:
     mode = _mode_query()
     records = _subscriptions().list(mode, caller=_caller())
-    return _json(200, SubscriptionList(subscriptions=[SubscriptionOut.of(r) for r in records]))
+    return json_response(200, {"subscriptions": [subscription_out(r) for r in records]})
 
 
 @app.post("/subscriptions")
@@ -273,22 +201,22 @@ def subscribe() -> Response:
         )
     else:
         record = _subscriptions().subscribe(request.as_subscription(), caller=_caller())
-    return _json(201, SubscriptionOut.of(record, secret))
+    return _json(201, record, secret)
 
 
 @app.delete("/subscriptions/<subscription_id>")
 def unsubscribe(subscription_id: str) -> Response:
-    return _json(200, SubscriptionOut.of(_subscriptions().unsubscribe(subscription_id, caller=_caller())))
+    return _json(200, _subscriptions().unsubscribe(subscription_id, caller=_caller()))
 
 
 @app.post("/subscriptions/<subscription_id>/pause")
 def pause(subscription_id: str) -> Response:
-    return _json(200, SubscriptionOut.of(_subscriptions().pause(subscription_id, caller=_caller())))
+    return _json(200, _subscriptions().pause(subscription_id, caller=_caller()))
 
 
 @app.post("/subscriptions/<subscription_id>/resume")
 def resume(subscription_id: str) -> Response:
-    return _json(200, SubscriptionOut.of(_subscriptions().resume(subscription_id, caller=_caller())))
+    return _json(200, _subscriptions().resume(subscription_id, caller=_caller()))
 
 
 def _message(status_code: int, message: str) -> Response:

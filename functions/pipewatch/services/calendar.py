@@ -13,17 +13,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pipewatch.domain.catalysts import bounds
-from pipewatch.domain.catalysts import calendar as rules
-from pipewatch.domain.catalysts.calendar import CALENDAR_SOURCE_ID, CalendarEntry, Observation
-from pipewatch.domain.catalysts.models import ExtractedCatalyst
-from pipewatch.domain.catalysts.moves import reported_move
-from pipewatch.domain.catalysts.registry import registry_catalyst
-from pipewatch.domain.models import Update
-from pipewatch.domain.trials.model import TrialSnapshot
-from pipewatch.domain.watch.watchlist import Watchlist
 from pipewatch.observability import logger
 
+# The calendar's rules and records (pydantic models: entries, observations, trial records) and the catalyst
+# cues are imported by the calls that fold or check something, not with the service: the catalyst check
+# builds it at start-up, and a run with nothing stored to fold or check needs none of them (issue 28).
 if TYPE_CHECKING:
+    from pipewatch.domain.catalysts.calendar import CalendarEntry, Observation
+    from pipewatch.domain.catalysts.models import ExtractedCatalyst
+    from pipewatch.domain.models import Update
+    from pipewatch.domain.trials.model import TrialSnapshot
+    from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.ports import CatalystExtractor, CatalystRepository, RecentUpdates
 
 _CONFLICT_RETRIES = 2
@@ -60,7 +60,7 @@ class ExtractorOnFirstUse:
     extracts only when it refolds stored updates of the last days (issue 28); the poll's first stored item
     builds it, as its service build did before."""
 
-    def __init__(self, watchlist: Watchlist) -> None:
+    def __init__(self, watchlist: Watchlist | Callable[[], Watchlist]) -> None:
         self._watchlist = watchlist
         self._built: CatalystExtractor | None = None
 
@@ -70,7 +70,7 @@ class ExtractorOnFirstUse:
         if self._built is None:
             from pipewatch.domain.catalysts.extract import Extractor
 
-            self._built = Extractor(self._watchlist)
+            self._built = Extractor(_read(self._watchlist))
         return self._built.extract(title, text, published=published, url=url, source=source)
 
 
@@ -80,8 +80,8 @@ class CalendarService:
         *,
         store: CatalystRepository,
         extractor: CatalystExtractor,
-        watchlist: Watchlist,
-        grace_days: int = rules.DEFAULT_GRACE_DAYS,
+        watchlist: Watchlist | Callable[[], Watchlist],
+        grace_days: int | None = None,  # None: the calendar rules' default
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         recent: RecentUpdates | None = None,
         refold_days: int = REFOLD_DAYS,
@@ -95,25 +95,16 @@ class CalendarService:
         self._extractor = extractor
         self._grace_days = grace_days
         self._clock = clock
-        # watched trials that are Phase 3 (or 2/3): their readouts slip and go overdue as "high"
-        self._phase3 = {
-            name.upper()
-            for agent in watchlist.agents
-            for trial in agent.trials
-            if "3" in trial.phase
-            for name in (trial.acronym, trial.nct_id)
-            if name
-        }
-        self._agent_for_nct = watchlist.agent_for_nct
-        self._trial_indications: dict[str, tuple[str, ...]] = {}
-        for agent in watchlist.agents:
-            for trial in agent.trials:
-                for name in (trial.acronym, trial.nct_id):
-                    if name:
-                        known = self._trial_indications.get(name.upper(), ())
-                        self._trial_indications[name.upper()] = tuple(
-                            dict.fromkeys((*known, *trial.indications))
-                        )
+        # The watchlist, or how to read it: read when a catalyst is first folded, not when the service is
+        # built (a daily check with nothing to fold or check never reads it, issue 28).
+        self._watchlist = watchlist
+        self._trials: _WatchedTrials | None = None
+
+    @property
+    def _watched(self) -> _WatchedTrials:
+        if self._trials is None:
+            self._trials = _WatchedTrials.of(_read(self._watchlist))
+        return self._trials
 
     # -- from the poll ------------------------------------------------------------------------------------
     def observe_update(
@@ -122,6 +113,10 @@ class CalendarService:
         """Resolve or withdraw the open catalysts this stored update fulfils or stops, then calendar the
         catalysts it states. Returns the calendar updates written (slips). `listing`: the entries read for
         an earlier update of the same batch, read again only once this service has saved since."""
+        from pipewatch.domain.catalysts import calendar as rules
+        from pipewatch.domain.catalysts.calendar import Observation
+        from pipewatch.domain.catalysts.moves import reported_move
+
         now = now or self._clock()
         listing = listing or _Listing(self._store)
         # An undated item resolves no implicit year ("next year", "June 20"): the day it was first seen may be
@@ -158,7 +153,7 @@ class CalendarService:
                 url=update.url,
                 source_name=_outlet(update),
                 stated_on=published,
-                phase3=bool(trial) and trial in self._phase3,
+                phase3=bool(trial) and trial in self._watched.phase3,
                 indications=self._indications(trial, update.classification.indications),
                 reports_move=move is not None,
                 moved_from=move.previous if move else None,
@@ -184,8 +179,12 @@ class CalendarService:
         self, snapshot: TrialSnapshot, agent: str | None, now: datetime | None = None
     ) -> list[Update]:
         """A registry record: its ESTIMATED completion is a catalyst, an ACTUAL one fulfils it."""
+        from pipewatch.domain.catalysts import calendar as rules
+        from pipewatch.domain.catalysts.calendar import Observation
+        from pipewatch.domain.catalysts.registry import registry_catalyst
+
         now = now or self._clock()
-        agent = self._agent_for_nct(snapshot.nct_id) or agent
+        agent = self._watched.agent_for_nct(snapshot.nct_id) or agent
         found = registry_catalyst(snapshot, agent)
         if found is None or agent is None:
             return []
@@ -212,9 +211,11 @@ class CalendarService:
 
     def _indications(self, trial: str, stated: tuple[str, ...]) -> tuple[str, ...]:
         """A watched trial's indications (ALKIVIA: myositis), else those of the item that stated it."""
-        return self._trial_indications.get(trial.upper(), ()) or stated
+        return self._watched.indications.get(trial.upper(), ()) or stated
 
     def _fold(self, seen: Observation, now: datetime, room: _Room | None) -> list[Update]:
+        from pipewatch.domain.catalysts import calendar as rules
+
         key = rules.entry_id(seen.catalyst)
         if key is None:
             return []
@@ -255,12 +256,18 @@ class CalendarService:
         now = now or self._clock()
         report = CheckReport()
         self._refold(now, report)
-        for entry in self._store.list():
+        entries = self._store.list()
+        if not entries:
+            return report
+        from pipewatch.domain.catalysts import calendar as rules
+
+        grace_days = rules.DEFAULT_GRACE_DAYS if self._grace_days is None else self._grace_days
+        for entry in entries:
             report.checked += 1
-            if bounds.prunable(entry, now.astimezone(UTC).date(), self._grace_days):
+            if bounds.prunable(entry, now.astimezone(UTC).date(), grace_days):
                 report.pruned += int(self._store.delete(entry.catalyst_id, entry.version))
                 continue
-            new_entry, updates = rules.check(entry, now, self._grace_days)
+            new_entry, updates = rules.check(entry, now, grace_days)
             if new_entry is None:
                 continue
             if not self._write(entry, new_entry, updates):
@@ -280,7 +287,12 @@ class CalendarService:
             return
         before = self.writes
         start = now - timedelta(days=self._refold_days)
-        for update in self._recent.updates_between(start, now):
+        recent = self._recent.updates_between(start, now)
+        if not recent:
+            return
+        from pipewatch.domain.catalysts.calendar import CALENDAR_SOURCE_ID
+
+        for update in recent:
             if update.source_id == CALENDAR_SOURCE_ID or update.change is not None:
                 continue  # its own updates; registry changes are folded from the record, not the text
             report.refolded += 1
@@ -291,6 +303,8 @@ class CalendarService:
 
     def upcoming(self, start: date, end: date, agents: set[str] | None = None) -> list[CalendarEntry]:
         """Open catalysts whose window overlaps [start, end], for digests."""
+        from pipewatch.domain.catalysts import calendar as rules
+
         return [
             e
             for e in self._store.list()
@@ -299,6 +313,39 @@ class CalendarService:
             and e.window_end >= start
             and (agents is None or e.agent in agents)
         ]
+
+
+def _read(watchlist: Watchlist | Callable[[], Watchlist]) -> Watchlist:
+    return watchlist() if callable(watchlist) else watchlist
+
+
+@dataclass(frozen=True)
+class _WatchedTrials:
+    """What the calendar needs of the watchlist: its Phase 3 (or 2/3) trials (their readouts slip and go
+    overdue as "high"), the agent of a watched NCT id, the indications of each watched trial."""
+
+    phase3: frozenset[str]
+    agent_for_nct: Callable[[str], str | None]
+    indications: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, watchlist: Watchlist) -> _WatchedTrials:
+        phase3 = frozenset(
+            name.upper()
+            for agent in watchlist.agents
+            for trial in agent.trials
+            if "3" in trial.phase
+            for name in (trial.acronym, trial.nct_id)
+            if name
+        )
+        indications: dict[str, tuple[str, ...]] = {}
+        for agent in watchlist.agents:
+            for trial in agent.trials:
+                for name in (trial.acronym, trial.nct_id):
+                    if name:
+                        known = indications.get(name.upper(), ())
+                        indications[name.upper()] = tuple(dict.fromkeys((*known, *trial.indications)))
+        return cls(phase3, watchlist.agent_for_nct, indications)
 
 
 class _Listing:
@@ -329,6 +376,8 @@ class _Room:
     def full(self, agent: str, source: str) -> str:
         """The bound a new entry of `agent` from `source` would pass ("agent", "source"), or ""."""
         if self._agents is None:
+            from pipewatch.domain.catalysts import calendar as rules
+
             held = [e for e in self._store.list() if e.state in rules.OPEN_STATES]
             self._agents = Counter(e.agent for e in held)
             self._sources = Counter(e.source for e in held if e.source)
@@ -359,6 +408,8 @@ def _next_per_entry(stated: list[ExtractedCatalyst]) -> list[ExtractedCatalyst]:
     """One catalyst per calendar entry from one item: "induction topline in Q3 2025, maintenance data by Q2
     2026" are two readouts of one trial, and folding both would read as a slip within the item; the calendar
     keeps the next one. Nearest windows first (the per-item bound keeps the first ones)."""
+    from pipewatch.domain.catalysts import calendar as rules
+
     chosen: dict[str, ExtractedCatalyst] = {}
     for catalyst in stated:
         key = rules.entry_id(catalyst)

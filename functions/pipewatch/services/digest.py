@@ -15,14 +15,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pipewatch.domain.render.messages import DEFAULT_LINK_BASE
-from pipewatch.domain.subscribers.records import DigestState
-from pipewatch.domain.subscribers.subscriptions import digest_due, local_digest_date
 from pipewatch.errors import PipewatchError, PublishError, PublishInProgress
 from pipewatch.observability import logger
 
 if TYPE_CHECKING:
     from pipewatch.domain.models import SourceState
     from pipewatch.domain.subscribers.links import SignedLinks
+    from pipewatch.domain.subscribers.records import DigestState
     from pipewatch.services.ports import CatalystLister, DigestPublisher, DigestSubscriptions, DigestUpdates
 
 # A digest covers at most this far back (a subscriber silent for months gets the last week, not everything).
@@ -104,6 +103,13 @@ class DigestService:
         # A paused subscriber gets no digest (SNS would drop it anyway, and its state must not move on).
         records = [r for r in self._table.list("digest") if r.status == "active" and not r.paused]
         report.subscribers = len(records)
+        if not records:
+            return report
+        # Here, not at the top: the subscription models (pydantic) are needed once there are subscribers,
+        # and the service is built before the first run (issue 28).
+        from pipewatch.domain.subscribers.records import DigestState
+        from pipewatch.domain.subscribers.subscriptions import digest_due, local_digest_date
+
         due: list[tuple[Any, datetime, DigestState | None]] = []
         for record in records:
             state = self._table.get_digest_state(record.subscription_id)

@@ -2,30 +2,41 @@
 
 `plan_tasks` (domain/ingest/polling.py) is the pure decision (which tasks); `PlanService` applies it through a
 `TaskQueue` port (the SQS adapter in Lambda, a list in tests).
+
+The service reads the watchlist and the sources when it plans, not when it is built, and imports the
+planning rules (pydantic models: the poll task, the sources) then too: a function's start-up builds the
+service before its first event, and what only the plan itself needs is paid by the plan (issue 28).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-from pydantic import BaseModel, ConfigDict
-
-from pipewatch.domain.ingest.polling import DEFAULT_AGENTS_PER_TASK, PollTask, plan_tasks
-from pipewatch.domain.ingest.sources import SourcesConfig
-from pipewatch.domain.models import SourceClass
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pipewatch.domain.ingest.polling import DEFAULT_AGENTS_PER_TASK, PollTask, plan_tasks
+    from pipewatch.domain.ingest.sources import SourcesConfig
+    from pipewatch.domain.models import SourceClass
     from pipewatch.services.ports import TaskQueue
 
-__all__ = ["DEFAULT_AGENTS_PER_TASK", "PlanReport", "PlanRequest", "PlanService", "PollTask"]
+__all__ = ["DEFAULT_AGENTS_PER_TASK", "PlanReport", "PlanRequest", "PlanService", "PollTask", "plan_tasks"]
+_FROM_POLLING = ("DEFAULT_AGENTS_PER_TASK", "PollTask", "plan_tasks")
 
 
-class PlanRequest(BaseModel):
-    """The EventBridge Scheduler input of the plan function."""
+def __getattr__(name: str) -> Any:
+    """The planning rules re-exported from domain/ingest/polling.py, imported when first named."""
+    if name in _FROM_POLLING:
+        from pipewatch.domain.ingest import polling
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+        return getattr(polling, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What to plan: one class of sources, or the named sources (every enabled source when neither); the
+    schedule's input, parsed by handlers/schedule.py."""
 
     source_class: SourceClass | None = None
     sources: tuple[str, ...] = ()
@@ -41,30 +52,36 @@ class PlanReport:
 
 
 class PlanService:
+    """`sources` and `agent_ids` are read on each plan (a live configuration answers them from memory once
+    read); `agents_per_task` 0 is the planning rules' default."""
+
     def __init__(
         self,
         *,
-        sources: SourcesConfig,
-        agent_ids: Sequence[str],
+        sources: Callable[[], SourcesConfig],
+        agent_ids: Callable[[], Sequence[str]],
         queue: TaskQueue,
-        agents_per_task: int = DEFAULT_AGENTS_PER_TASK,
+        agents_per_task: int = 0,
     ) -> None:
         self._sources = sources
-        self._agent_ids = list(agent_ids)
+        self._agent_ids = agent_ids
         self._queue = queue
         self._agents_per_task = agents_per_task
 
     def plan(self, request: PlanRequest) -> PlanReport:
-        known = {s.id for s in self._sources.sources}
+        from pipewatch.domain.ingest.polling import DEFAULT_AGENTS_PER_TASK, plan_tasks
+
+        sources = self._sources()
+        known = {s.id for s in sources.sources}
         unknown = sorted(set(request.sources) - known)
         if unknown:
             raise ValueError(f"no such source in the configuration: {', '.join(unknown)}")
         tasks = plan_tasks(
-            self._sources,
-            self._agent_ids,
+            sources,
+            list(self._agent_ids()),
             source_class=request.source_class,
             source_ids=request.sources,
-            agents_per_task=self._agents_per_task,
+            agents_per_task=self._agents_per_task or DEFAULT_AGENTS_PER_TASK,
         )
         sent = self._queue.send(tasks)
         return PlanReport(tasks=sent, sources=sorted({t.source_id for t in tasks}))

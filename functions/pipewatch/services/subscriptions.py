@@ -34,25 +34,20 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from pipewatch.domain.limits import FILTER_POLICIES_PER_TOPIC
-from pipewatch.domain.render.webhooks import SECRET_BYTES, secret_from_bytes
 from pipewatch.domain.subscribers.channels import ChannelKind, channel_subscription_id, mask_url
-from pipewatch.domain.subscribers.records import SubscriptionRecord
-from pipewatch.domain.subscribers.subscriptions import (
-    PAUSED_FILTER_POLICY,
-    Preferences,
-    Subscription,
-    SubscriptionError,
-    check_sms_country,
-    subscription_id_for,
-)
+from pipewatch.domain.subscribers.terms import SubscriptionError
 from pipewatch.errors import ConcurrentChange, SnsSubscriptionError, TopicFull
 from pipewatch.observability import logger
-from pipewatch.services.ports import Encrypter, SubscriptionRecords, TopicSubscriptions
+
+# The subscription models (pydantic) are imported by the calls that make or validate one, not with the
+# service: listing, pausing or removing reads records the table adapter makes (issue 28).
+if TYPE_CHECKING:
+    from pipewatch.domain.subscribers.records import SubscriptionRecord
+    from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription
+    from pipewatch.services.ports import Encrypter, SubscriptionRecords, TopicSubscriptions
 
 
 class SubscriptionNotFound(LookupError):
@@ -92,6 +87,7 @@ class SubscriptionService:
         sns: TopicSubscriptions,
         known_agents: Collection[str] | None = None,
         known_indications: Collection[str] | None = None,
+        known_ids: Callable[[], tuple[Collection[str], Collection[str]]] | None = None,
         sms_countries: Collection[str] | None = None,
         max_filter_policies: int = FILTER_POLICIES_PER_TOPIC,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -104,6 +100,9 @@ class SubscriptionService:
         self._sns = sns
         self._agents = known_agents
         self._indications = known_indications
+        # The watchlist's (agent ids, indication ids), read by the first subscription checked against them,
+        # not when the service is built: listing, unsubscribing, pausing never need the watchlist (issue 28).
+        self._known_ids = known_ids
         self._sms_countries = sms_countries
         self._max_policies = max_filter_policies
         self._clock = clock
@@ -126,6 +125,9 @@ class SubscriptionService:
     ) -> tuple[SubscriptionRecord, str | None]:
         """Create (or change the preferences of) a slack/teams/webhook subscription. Returns the record
         and, when the subscription is new, its webhook signing secret (shown this once, never again)."""
+        from pipewatch.domain.render.webhooks import SECRET_BYTES, secret_from_bytes
+        from pipewatch.domain.subscribers.subscriptions import Preferences, Subscription
+
         if self._cipher is None or self._check_destination is None:
             raise SubscriptionError("chat and webhook subscriptions are not configured on this stack")
         self._check_destination(url)  # ChannelUrlError (a ValueError) names the reason, never the URL
@@ -162,8 +164,9 @@ class SubscriptionService:
         *,
         caller: Caller | None = None,
     ) -> SubscriptionRecord:
-        if self._agents is not None and self._indications is not None:
-            subscription.check_known(self._agents, self._indications)
+        from pipewatch.domain.subscribers.records import SubscriptionRecord
+
+        self._check_known(subscription)
         attributes = self._sns.attributes(subscription.filter_policy())
         now = self._clock()
         if existing and existing.sns_arn:  # e-mail moved from SNS to SES delivery: SNS must stop sending
@@ -193,10 +196,21 @@ class SubscriptionService:
         )
         return record
 
+    def _check_known(self, subscription: Subscription) -> None:
+        if self._known_ids is not None:
+            self._agents, self._indications = self._known_ids()
+            self._known_ids = None
+        if self._agents is not None and self._indications is not None:
+            subscription.check_known(self._agents, self._indications)
+
     @staticmethod
     def _validate(request: dict[str, Any] | Subscription) -> Subscription:
+        from pipewatch.domain.subscribers.subscriptions import Subscription
+
         if isinstance(request, Subscription):
             return request
+        from pydantic import ValidationError  # a request to validate: the first one imports pydantic
+
         try:
             return Subscription.model_validate(request)
         except ValidationError as exc:  # a clean 400, never an unhandled error
@@ -209,6 +223,9 @@ class SubscriptionService:
         self, request: dict[str, Any] | Subscription, *, caller: Caller | None = None
     ) -> SubscriptionRecord:
         """Create or change the endpoint's subscription. `caller` None: an operator (may manage all)."""
+        from pipewatch.domain.subscribers.records import SubscriptionRecord
+        from pipewatch.domain.subscribers.subscriptions import PAUSED_FILTER_POLICY, check_sms_country
+
         subscription = self._validate(request)
         if self._by_function(subscription):
             # SES e-mail (no SNS subscription of its own): the same ownership rule as below.
@@ -218,8 +235,7 @@ class SubscriptionService:
                     f"the subscription of {subscription.endpoint} belongs to another caller; ask an admin"
                 )
             return self._subscribe_by_function(subscription, current, caller=caller)
-        if self._agents is not None and self._indications is not None:
-            subscription.check_known(self._agents, self._indications)
+        self._check_known(subscription)
         if subscription.protocol == "sms" and self._sms_countries is not None:
             check_sms_country(subscription.endpoint, self._sms_countries)
         attributes = self._sns.attributes(subscription.filter_policy())  # raises before any write
@@ -326,6 +342,8 @@ class SubscriptionService:
     def _apply_paused(self, record: SubscriptionRecord, paused: bool) -> str:
         """Give the record's SNS subscription the paused policy or its stored one; returns its ARN ("" for
         records the delivery function serves, and for a paused one SNS no longer holds)."""
+        from pipewatch.domain.subscribers.subscriptions import PAUSED_FILTER_POLICY
+
         if self._by_function(record.subscription) and not record.sns_arn:
             return ""
         attributes = self._sns.attributes(PAUSED_FILTER_POLICY) if paused else record.sns_attributes
@@ -407,6 +425,8 @@ class SubscriptionService:
     def _id(key: str) -> str:
         if key.startswith("sub-"):
             return key
+        from pipewatch.domain.subscribers.subscriptions import subscription_id_for
+
         try:
             return subscription_id_for(key)
         except SubscriptionError as exc:

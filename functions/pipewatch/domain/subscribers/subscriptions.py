@@ -21,16 +21,19 @@ import re
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipewatch.domain.limits import FILTER_POLICY_MAX_COMBINATIONS, FILTER_POLICY_MAX_KEYS
 from pipewatch.domain.models import SEVERITY_RANK, EventType, Severity, Tier, Update
+from pipewatch.domain.subscribers import terms
 from pipewatch.domain.subscribers.channels import CHANNEL_KINDS, SubscriptionProtocol
 
-Mode = Literal["instant", "digest"]
+# Defined in terms.py (read without these models, issue 28), named here as ever.
+Mode = terms.Mode
+SubscriptionError = terms.SubscriptionError
 Protocol = SubscriptionProtocol  # every kind of subscription: domain/subscribers/channels.py CHANNELS
 # Kinds delivered by the delivery function (POST to a URL) rather than by an SNS subscription of their own.
 CHANNEL_PROTOCOLS: frozenset[str] = frozenset(CHANNEL_KINDS)
@@ -46,10 +49,6 @@ _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&
 _DOMAIN_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _TLD = re.compile(r"^[A-Za-z]{2,63}$|^xn--[A-Za-z0-9-]{1,59}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-
-
-class SubscriptionError(ValueError):
-    """A subscription request is invalid; the message says which field and what is accepted."""
 
 
 def validate_email(value: str) -> str:
