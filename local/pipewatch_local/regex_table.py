@@ -4,7 +4,7 @@ For every function of a build output, a fresh interpreter of the runtime's versi
 (the function's code, then the layer, as Lambda's sys.path) records every pattern `re` compiles while it
 imports the handler, builds the handler's default service offline (packaged configuration, lazy clients: no
 AWS call) and then compiles what the first documents would (`WARM_UP`: the date and catalyst cue patterns,
-the classifier's cue index, CJK cues and landscape, every severity rule). Each recorded pattern is compiled
+the classifier's name matcher, cue index, CJK cues and landscape, every severity rule). Each recorded pattern is compiled
 by `re`'s own parser and code generator; an entry is kept only if the pattern object made from it equals
 `re.compile`'s.
 
@@ -84,7 +84,7 @@ def warm_up():
         from pipewatch.config import load_classifier
 
         classifier = load_classifier()
-        classifier._index, classifier._cjk, classifier._landscape
+        classifier._matcher, classifier._index, classifier._cjk, classifier._landscape
         for event in list(classifier._severity_config):
             classifier._severity_rules(event)
 
