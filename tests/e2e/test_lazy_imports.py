@@ -367,9 +367,12 @@ def test_given_the_console_when_a_page_is_asked_without_a_session_then_no_servic
 
 
 # Poll (cold8poll): a poll task reads one source, so building the service imports no source kind's request
-# and parsing code (adapters/source_kinds.py imports it in the kind's poller), and the classifier's name
-# matcher (tries, alias regex, spellings) waits for the first document.
+# and parsing code (adapters/source_kinds.py imports it in the kind's poller); the catalyst calendar waits
+# for the first update stored and the classifier's name matcher (tries, alias regex) for the first document.
 COLD8POLL_NEVER_AT_POLL_BUILD = [
+    "pipewatch.services.calendar",
+    "pipewatch.domain.catalysts.calendar",
+    "pipewatch.adapters.catalyst_store",
     "pipewatch.adapters.authority_kinds",
     "pipewatch.adapters.ctgov",
     "pipewatch.adapters.ctgov_changes",
