@@ -66,6 +66,10 @@ def lazy_patterns(value, depth=0):
 
 def warm_up():
     import inspect
+    # The modules a first stored update imports (the poll builds its catalyst calendar and extractor then),
+    # so that their patterns are warmed below with those of the modules the service build loaded.
+    for first_document_module in ("pipewatch.services.calendar", "pipewatch.domain.catalysts.extract"):
+        __import__(first_document_module)
     for name, loaded in list(sys.modules.items()):
         if not name.startswith("pipewatch.domain."):
             continue
