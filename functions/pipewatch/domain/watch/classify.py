@@ -98,7 +98,7 @@ class Classifier:
             else None
         )
         # Reason lines are formatted when an item first yields their evidence (a cold start formats a few,
-        # not one per alias and field of the watchlist: ~25 ms at 1,000 agents).
+        # not one per alias and field of the watchlist: ~10 ms at 1,000 agents).
         self._reasons = ReasonLines()
         # A feed's name, normalised once per process, not once per item (a source name, never item text).
         self._norm_sources: dict[str, str] = {}
@@ -108,7 +108,7 @@ class Classifier:
     @cached_property
     def _matcher(self) -> Matcher:
         """The watchlist's name matcher (tries, spellings, the alias regex: the largest part of the service
-        build, ~70 ms at 1,000 agents), built for the first document: a poll task whose source answers
+        build, ~50 ms at 1,000 agents), built for the first document: a poll task whose source answers
         "not modified" or holds only registry records classifies nothing."""
         return matcher_for(self.watchlist)
 

@@ -193,7 +193,7 @@ class Matcher:
         # most hits need no string work before the look-up.
         # A hit of several words ("syn 0001" for "SYN-0001") is looked up by its words joined the first time
         # it is seen and then kept here too (`_spelled`): the spellings of every configured term, made up
-        # front, cost ~20 ms at 1,000 agents, and a cold start sees a few of them.
+        # front, cost ~10 ms at 1,000 agents, and a cold start sees a few of them.
         self._words = {f" {key}": found for key, found in self._entries.items()}
         self._words_limit = len(self._words) + _MAX_SPELLINGS_KEPT
         # A leading literal space lets the engine jump from word start to word start (padded text).
