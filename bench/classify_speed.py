@@ -12,9 +12,12 @@ Prints items/second through `Classifier.classify` (the code path of `pipewatch c
 items/second of a single `re.compile(alias alternation).findall` over the same titles and summaries, the
 ratio, the cold build time of `load_classifier()` and the machine's load average. Then the same classifier
 throughput with a watchlist built from tests/fixtures/labeled/headlines_broad_dev.jsonl (one agent per drug,
-60 agents beside the packaged indications; see classify_eval.py) over a corpus of those rows. No asserts.
+60 agents beside the packaged indications; see classify_eval.py) over a corpus of those rows, and with the
+packaged watchlist grown to `--agents` agents (the real ones, then synthetic ones with a generic name and a
+code each, as bench/cold_start.py's large-watchlist poll row makes them; 0 skips it) over the first corpus.
+No asserts.
 
-    .venv/bin/python bench/classify_speed.py [--items N] [--repeat R]
+    .venv/bin/python bench/classify_speed.py [--items N] [--repeat R] [--agents 1000]
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ def main() -> int:
     )
     parser.add_argument("--items", type=int, default=MIN_ITEMS, help=f"corpus size (at least {MIN_ITEMS:,})")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--agents", type=int, default=1000, help="agents of the large run (0: none)")
     args = parser.parse_args()
 
     import_wall, import_cpu = time.perf_counter(), time.process_time()
@@ -139,7 +143,42 @@ def main() -> int:
     )
     print(f"load average before / after: {load_before} / {load()} ({os.cpu_count()} CPUs)")
     broad(max(args.items, MIN_ITEMS), args.repeat)
+    if args.agents:
+        large(args.agents, items, args.repeat)
     return 0
+
+
+def large(agents: int, items: list[tuple[str, str, str]], repeat: int) -> None:
+    """Classifier throughput with the packaged watchlist grown to `agents` agents, on the first corpus."""
+    from pipewatch.config import load_data_file
+    from pipewatch.domain.watch.classify import Classifier
+    from pipewatch.domain.watch.taxonomy import Taxonomy
+    from pipewatch.domain.watch.watchlist import Watchlist
+
+    data = load_data_file("watchlist.yaml", Watchlist).model_dump()
+    data["agents"] = list(data["agents"])
+    for n in range(agents - len(data["agents"])):
+        data["agents"].append(
+            {"id": f"synth_{n:04d}", "name": f"Synthomab {n}", "sponsor": f"Synthetic Bio {n}",
+             "aliases": {"generic": [f"synthomab{n:04d}"], "codes": [f"SYN-{n:04d}"]}}
+        )  # fmt: skip
+    build_wall, build_cpu = time.perf_counter(), time.process_time()
+    classifier = Classifier(Watchlist.model_validate(data), load_data_file("taxonomy.yaml", Taxonomy))
+    classifier.classify("", "")  # the name matcher is built for the first document
+    build_cpu, build_wall = time.process_time() - build_cpu, time.perf_counter() - build_wall
+    classify = classifier.classify
+
+    def run() -> None:
+        for title, summary, source in items:
+            classify(title, summary, source=source)
+
+    run()  # warm-up
+    cpu, wall = best_of(repeat, run)
+    print(
+        f"{len(classifier.watchlist.agents)} agents, first corpus: {len(items) / cpu:>9,.0f} items/s CPU "
+        f"({cpu * 1e6 / len(items):5.1f} us/item)   {len(items) / wall:>9,.0f} items/s wall; "
+        f"validate + build + first document {build_cpu * 1e3:.0f} ms CPU"
+    )
 
 
 def broad(size: int, repeat: int) -> None:

@@ -4,9 +4,9 @@ For every function of a build output, a fresh interpreter of the runtime's versi
 (the function's code, then the layer, as Lambda's sys.path) records every pattern `re` compiles while it
 imports the handler, builds the handler's default service offline (packaged configuration, lazy clients: no
 AWS call) and then compiles what the first documents would (`WARM_UP`: the date and catalyst cue patterns,
-the classifier's cue index, CJK cues and landscape, every severity rule). Each recorded pattern is compiled
-by `re`'s own parser and code generator; an entry is kept only if the pattern object made from it equals
-`re.compile`'s.
+the classifier's name matcher, cue index, CJK cues and landscape, every severity rule). Each recorded
+pattern is compiled by `re`'s own parser and code generator; an entry is kept only if the pattern object made
+from it equals `re.compile`'s.
 
 The classifier's small per-gate-word cue regexes (~1,450, of which a first invocation compiles a few dozen)
 go to the function's lazy table instead (pipewatch.regex_table.LAZY_TABLE: packed per entry, unpacked when
@@ -66,6 +66,10 @@ def lazy_patterns(value, depth=0):
 
 def warm_up():
     import inspect
+    # The modules a first stored update imports (the poll builds its catalyst calendar and extractor then),
+    # so that their patterns are warmed below with those of the modules the service build loaded.
+    for first_document_module in ("pipewatch.services.calendar", "pipewatch.domain.catalysts.extract"):
+        __import__(first_document_module)
     for name, loaded in list(sys.modules.items()):
         if not name.startswith("pipewatch.domain."):
             continue
@@ -84,7 +88,7 @@ def warm_up():
         from pipewatch.config import load_classifier
 
         classifier = load_classifier()
-        classifier._index, classifier._cjk, classifier._landscape
+        classifier._matcher, classifier._index, classifier._cjk, classifier._landscape
         for event in list(classifier._severity_config):
             classifier._severity_rules(event)
 

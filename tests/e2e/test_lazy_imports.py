@@ -505,3 +505,43 @@ def test_cold8sched_given_the_api_when_a_get_lists_no_subscription_then_no_pydan
     assert _loaded_after(statement, [*candidates, "pipewatch.adapters.subscriptions"], environ) == [
         "pipewatch.adapters.subscriptions"
     ]
+
+
+# Poll (cold8poll): a poll task reads one source, so building the service imports no source kind's request
+# and parsing code (adapters/source_kinds.py imports it in the kind's poller); the catalyst calendar waits
+# for the first update stored and the classifier's name matcher (tries, alias regex) for the first document.
+COLD8POLL_NEVER_AT_POLL_BUILD = [
+    "pipewatch.services.calendar",
+    "pipewatch.domain.catalysts.calendar",
+    "pipewatch.adapters.catalyst_store",
+    "pipewatch.adapters.authority_kinds",
+    "pipewatch.adapters.ctgov",
+    "pipewatch.adapters.ctgov_changes",
+    "pipewatch.adapters.ctgov_history",
+    "pipewatch.adapters.ctis",
+    "pipewatch.adapters.edgar",
+    "pipewatch.adapters.pubmed",
+]
+
+
+def test_cold8poll_given_the_poll_service_when_built_then_no_source_adapter_and_no_matcher_load() -> None:
+    statement = (
+        "import pipewatch.handlers.poll; from pipewatch.handlers import _defaults; "
+        "service = _defaults.poll_service().current(); "
+        "assert 'pipewatch.adapters.sources' in sys.modules; "
+        "assert '_matcher' not in vars(service._classifier)"
+    )
+    assert _loaded_after(statement, COLD8POLL_NEVER_AT_POLL_BUILD, _DEPLOYED_ENV) == []
+
+
+def test_cold8poll_given_a_source_kind_when_its_payload_is_first_read_then_its_adapter_loads() -> None:
+    """The move, not a removal: the kind's poller or parser imports its adapter module when it runs."""
+    statement = (
+        "from pipewatch.adapters.source_kinds import SOURCE_KIND_SPECS; "
+        "parse = SOURCE_KIND_SPECS['openfda'].file_parser.parse; "
+        "before = 'pipewatch.adapters.authority_kinds' in sys.modules; "
+        'exec(\'try:\\n    parse(b"{}", "x")\\nexcept Exception:\\n    pass\'); '
+        "assert not before"
+    )
+    wanted = ["pipewatch.adapters.authority_kinds", "pipewatch.adapters.openfda"]
+    assert _loaded_after(statement, wanted) == wanted

@@ -4,6 +4,10 @@ parse-feed choices are derived from ``SOURCE_KIND_SPECS``; nothing else lists th
 
 Adding a kind: its config model in domain/ingest/sources.py (added to the SourceConfig union), its request
 and parsing code in an adapter module, and its spec (poller, file parser) here.
+
+A kind's adapter module is imported by its poller or parser when first called, not with the registry: a poll
+task reads one source, and importing every kind's request and parsing code (ClinicalTrials.gov, PubMed,
+EDGAR, the authorities) was ~10 ms of every poll's cold start (issue 28).
 """
 
 from __future__ import annotations
@@ -11,9 +15,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pipewatch.adapters import authority_kinds, ctgov, ctgov_changes, ctgov_history, edgar, pubmed, safejson
 from pipewatch.adapters.feeds import parse_feed
 from pipewatch.adapters.source_poll import SourcePoll, WatchInputs
 from pipewatch.domain.ingest.polling import SourceResult
@@ -32,6 +35,9 @@ from pipewatch.domain.ingest.sources import (
 )
 from pipewatch.domain.models import FetchedItem
 from pipewatch.errors import SourceError
+
+if TYPE_CHECKING:
+    from pipewatch.adapters.authority_kinds import Parsed
 
 PUBMED_INTERVAL_WITH_KEY = 0.1  # NCBI: 10 requests/second with an API key
 ESUMMARY_BATCH = 200
@@ -96,6 +102,8 @@ def _edgar_contact(poll: SourcePoll, settings: EdgarSettings) -> str:
 
 
 def _poll_edgar(poll: SourcePoll, config: EdgarSource, _watch: WatchInputs) -> SourceResult:
+    from pipewatch.adapters import edgar
+
     settings = config.edgar
     project_url = str(getattr(poll.fetcher, "project_url", ""))
     headers = {"User-Agent": edgar.edgar_user_agent(config.id, _edgar_contact(poll, settings), project_url)}
@@ -128,6 +136,8 @@ def _digest(values: Sequence[str]) -> str:
 
 
 def _poll_pubmed(poll: SourcePoll, config: PubmedSource, watch: WatchInputs) -> SourceResult:
+    from pipewatch.adapters import pubmed
+
     settings = config.pubmed
     terms = watch.terms if settings.use_watchlist else []
     term = pubmed.search_term(settings, terms)
@@ -158,8 +168,12 @@ def _poll_pubmed(poll: SourcePoll, config: PubmedSource, watch: WatchInputs) -> 
 
 
 def _poll_ctgov(poll: SourcePoll, config: CtgovSource, watch: WatchInputs) -> SourceResult:
+    from pipewatch.adapters import ctgov
+
     settings = config.ctgov
     if settings.strategy == "by_change":  # issue 25: one global query per refresh (adapters/ctgov_changes.py)
+        from pipewatch.adapters import ctgov_changes
+
         return ctgov_changes.poll_by_change(poll, config, watch)
     terms = [*(watch.terms if settings.use_watchlist else []), *settings.extra_terms]
     nct_ids = [*(watch.nct_ids if settings.use_watchlist else []), *settings.extra_nct_ids]
@@ -198,23 +212,61 @@ def _parse_feed_file(data: bytes, source_id: str) -> ParsedFile:
 
 
 def _parse_edgar_file(data: bytes, source_id: str) -> ParsedFile:
+    from pipewatch.adapters import edgar
+
     return ParsedFile(edgar.parse_company_atom(data, source_id=source_id))
 
 
 def _parse_pubmed_file(data: bytes, source_id: str) -> ParsedFile:
+    from pipewatch.adapters import pubmed
+
     items, skipped = pubmed.parse_esummary(data, source_id=source_id)
     return ParsedFile(items, [f"skipped uid {uid}" for uid in skipped])
 
 
 def _parse_ctgov_file(data: bytes, source_id: str) -> ParsedFile:
+    from pipewatch.adapters import ctgov
+
     studies, _token = ctgov.parse_studies_page(data)
     return ParsedFile([ctgov.study_to_item(study, source_id=source_id) for study in studies])
 
 
-def _authority_file(
-    parse: Callable[[bytes, str], authority_kinds.Parsed],
-) -> Callable[[bytes, str], ParsedFile]:
-    return lambda data, source_id: ParsedFile(*parse(data, source_id))
+def _authority_file(parser: str) -> Callable[[bytes, str], ParsedFile]:
+    """The recorded-payload parser `parser` of adapters/authority_kinds.py, imported when first called."""
+
+    def parse(data: bytes, source_id: str) -> ParsedFile:
+        from pipewatch.adapters import authority_kinds
+
+        found: Parsed = getattr(authority_kinds, parser)(data, source_id)
+        return ParsedFile(*found)
+
+    return parse
+
+
+def _poll_openfda(poll: SourcePoll, config: OpenFdaSource, watch: WatchInputs) -> SourceResult:
+    from pipewatch.adapters import authority_kinds
+
+    return authority_kinds.poll_openfda(poll, config, watch)
+
+
+def _poll_federal_register(
+    poll: SourcePoll, config: FederalRegisterSource, watch: WatchInputs
+) -> SourceResult:
+    from pipewatch.adapters import authority_kinds
+
+    return authority_kinds.poll_federal_register(poll, config, watch)
+
+
+def _poll_europepmc(poll: SourcePoll, config: EuropePmcSource, watch: WatchInputs) -> SourceResult:
+    from pipewatch.adapters import authority_kinds
+
+    return authority_kinds.poll_europepmc(poll, config, watch)
+
+
+def _poll_ctis(poll: SourcePoll, config: CtisSource, watch: WatchInputs) -> SourceResult:
+    from pipewatch.adapters import authority_kinds
+
+    return authority_kinds.poll_ctis(poll, config, watch)
 
 
 # -- ctgov record history (issue 25): a parse-feed kind that is not a source kind of its own ---------------
@@ -223,6 +275,8 @@ def _authority_file(
 def _parse_ctgov_history_file(data: bytes, source_id: str) -> ParsedFile:
     """A ``/history/<version>`` body -> the study as it stood then; a ``/history`` list -> its versions as
     notes (a version list carries no item of its own)."""
+    from pipewatch.adapters import ctgov, ctgov_history, safejson
+
     doc = safejson.loads(data, "ctgov history")
     if isinstance(doc, dict) and "studyVersion" in doc:
         version, study = ctgov_history.parse_history_version(data)
@@ -251,25 +305,23 @@ SOURCE_KIND_SPECS: dict[str, SourceKindSpec[Any]] = {
     # -- authorities (issue 25): adapters/authority_kinds.py --
     "openfda": SourceKindSpec(
         OpenFdaSource,
-        authority_kinds.poll_openfda,
-        FileParser("openFDA drugsfda JSON", _authority_file(authority_kinds.parse_openfda_file)),
+        _poll_openfda,
+        FileParser("openFDA drugsfda JSON", _authority_file("parse_openfda_file")),
     ),
     "federal-register": SourceKindSpec(
         FederalRegisterSource,
-        authority_kinds.poll_federal_register,
-        FileParser(
-            "Federal Register documents JSON", _authority_file(authority_kinds.parse_federal_register_file)
-        ),
+        _poll_federal_register,
+        FileParser("Federal Register documents JSON", _authority_file("parse_federal_register_file")),
     ),
     "europepmc": SourceKindSpec(
         EuropePmcSource,
-        authority_kinds.poll_europepmc,
-        FileParser("Europe PMC search JSON", _authority_file(authority_kinds.parse_europepmc_file)),
+        _poll_europepmc,
+        FileParser("Europe PMC search JSON", _authority_file("parse_europepmc_file")),
     ),
     "ctis": SourceKindSpec(
         CtisSource,
-        authority_kinds.poll_ctis,
-        FileParser("CTIS retrieve/search JSON", _authority_file(authority_kinds.parse_ctis_file)),
+        _poll_ctis,
+        FileParser("CTIS retrieve/search JSON", _authority_file("parse_ctis_file")),
     ),
 }
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pipewatch.adapters.aws import lazy_client
@@ -10,6 +11,8 @@ from pipewatch.composition.live import current_config
 from pipewatch.settings import Settings
 
 if TYPE_CHECKING:
+    from pipewatch.domain.models import Update
+    from pipewatch.domain.trials.model import TrialSnapshot
     from pipewatch.domain.watch.watchlist import Watchlist
     from pipewatch.services.calendar import CalendarService
     from pipewatch.services.live_config import ConfigSet
@@ -40,7 +43,9 @@ def build_poll_service(
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
     return PollService(
         store=Store(ddb, settings.require("table_name")),
-        calendar=build_calendar_service(settings, dynamodb_client=ddb, watchlist=watchlist),
+        calendar=CalendarOnFirstUse(
+            lambda: build_calendar_service(settings, dynamodb_client=ddb, watchlist=watchlist)
+        ),
         source_poller=poll_source,
         source_environment=settings.source_environment,
         fetcher=fetcher or HttpFetcher.from_settings(settings, sources),
@@ -51,6 +56,31 @@ def build_poll_service(
         alarm_after_failures=settings.source_alarm_failures,
         watch_marks=DynamoWatchMarks(ddb, settings.require("table_name")),
     )
+
+
+class CalendarOnFirstUse:
+    """The catalyst calendar as the poll feeds it (services.ports.CatalystObserver), built when the poll
+    first stores an update or a trial record: most polls store nothing new (an unchanged feed, items stored
+    before), and building it imports the calendar service and its rules (~8 ms of a cold start, issue 28)."""
+
+    __slots__ = ("_build", "_built")
+
+    def __init__(self, build: Callable[[], CalendarService]) -> None:
+        self._build = build
+        self._built: CalendarService | None = None
+
+    def _calendar(self) -> CalendarService:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def observe_stored(self, updates: Sequence[Update]) -> list[Update]:
+        return self._calendar().observe_stored(updates)
+
+    def observe_trials(
+        self, records: Sequence[tuple[TrialSnapshot, str | None]], now: datetime
+    ) -> list[Update]:
+        return self._calendar().observe_trials(records, now)
 
 
 def build_sources_check(settings: Settings, *, fetcher: Any = None) -> SourcesCheck:

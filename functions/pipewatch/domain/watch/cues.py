@@ -33,16 +33,20 @@ def words_regex(patterns: tuple[str, ...]) -> str:
     return r" (?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?= )"
 
 
-_META = frozenset("\\()[]{}?*+.|^$")
+# The characters `split_alternatives` acts on (an escape with the character it escapes, a bracket, a
+# parenthesis, a bar): the scan jumps from one to the next instead of stepping through every character.
+_STRUCTURE = re.compile(r"\\.?|[\[\]()|]", re.DOTALL)
+_FIRST_META = re.compile(r"[\\()\[\]{}?*+.|^$]")
+_PARENTHESIS = re.compile(r"[()]")
 
 
 def split_alternatives(pattern: str) -> list[str] | None:
     """Top-level alternatives of a regex (None if its brackets do not balance)."""
-    parts, depth, start, index, in_class = [], 0, 0, 0, False
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
+    parts: list[str] = []
+    depth, start, in_class = 0, 0, False
+    for token in _STRUCTURE.finditer(pattern):
+        char = token.group()
+        if char[0] == "\\":
             continue
         if in_class:
             in_class = char != "]"
@@ -53,9 +57,8 @@ def split_alternatives(pattern: str) -> list[str] | None:
         elif char == ")":
             depth -= 1
         elif char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
-        index += 1
+            parts.append(pattern[start : token.start()])
+            start = token.end()
     if depth != 0 or in_class:
         return None
     parts.append(pattern[start:])
@@ -72,10 +75,10 @@ def literal_stems(pattern: str) -> list[str] | None:
     for alternative in alternatives:
         if alternative.startswith("(?:"):
             depth, close = 0, -1
-            for index, char in enumerate(alternative):
-                depth += (char == "(") - (char == ")")
+            for paren in _PARENTHESIS.finditer(alternative):
+                depth += 1 if paren.group() == "(" else -1
                 if depth == 0:
-                    close = index
+                    close = paren.start()
                     break
             if close < 0 or alternative[close + 1 : close + 2] in ("?", "*", "{"):
                 return None
@@ -84,13 +87,10 @@ def literal_stems(pattern: str) -> list[str] | None:
                 return None
             stems.extend(inner)
             continue
-        stem = ""
-        for char in alternative:
-            if char in _META:
-                if char in "?*{":
-                    stem = stem[:-1]
-                break
-            stem += char
+        meta = _FIRST_META.search(alternative)
+        stem = alternative if meta is None else alternative[: meta.start()]
+        if meta is not None and meta.group() in "?*{":
+            stem = stem[:-1]
         if not stem.strip():
             return None
         # a trailing space would make the gate swallow the space that starts the next word's cue

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import product
 from typing import TYPE_CHECKING, NamedTuple
 
 from pipewatch.domain.watch.drug_words import DrugWords
@@ -138,7 +137,9 @@ _FieldState = tuple[
 # Priovant"), not a list of partners ("argenx, Roche and J&J; royalties on drug sales").
 _DRUG_WORD_GAP = 5
 _NO_EVIDENCE = Evidence("", "", "", "")
-_MAX_SPELLED_PARTS = 8  # a term of at most this many parts has every spelling in the hit dict
+_MAX_SPELLINGS_KEPT = 50_000  # spellings of several words kept in the hit dict once seen (see `_spelled`)
+# The abbreviation gate entry a spelling carries when one of its words is an abbreviation (see `_scan`).
+_GATE = _Entry(_ABBREVIATION, "abbreviation", "", "", _NO_EVIDENCE, _NO_EVIDENCE, ())
 
 
 class _Found:
@@ -168,8 +169,9 @@ class Matcher:
         self._programs: list[tuple[str, str, tuple[str, ...], bool]] = []
         entries: dict[str, list[_Entry]] = {}
         implied, phases = _trial_indications(watchlist)
+        not_drugs: set[str] = set()  # every alias and company, never a drug word of a list (salience)
         for a_index, agent in enumerate(watchlist.agents):
-            self._add_agent(entries, a_index, agent, implied, phases)
+            self._add_agent(entries, a_index, agent, (implied, phases), not_drugs)
         self._drug_words = DrugWords(watchlist.drug_words, watchlist.not_drug_words)
         for ind in watchlist.indications:
             for term in ind.terms.all():
@@ -189,8 +191,11 @@ class Matcher:
             self._entries.setdefault(key + "s", tuple(found))
         # The same, keyed by a one-word hit as the main scan returns it (with the space before the word), so
         # most hits need no string work before the look-up.
+        # A hit of several words ("syn 0001" for "SYN-0001") is looked up by its words joined the first time
+        # it is seen and then kept here too (`_spelled`): the spellings of every configured term, made up
+        # front, cost ~10 ms at 1,000 agents, and a cold start sees a few of them.
         self._words = {f" {key}": found for key, found in self._entries.items()}
-        self._add_spellings()
+        self._words_limit = len(self._words) + _MAX_SPELLINGS_KEPT
         # A leading literal space lets the engine jump from word start to word start (padded text).
         self._regex = re.compile(rf" (?:{trie_regex(self._bounded)})s?(?= )")
         # Terms that start or end in a script written without spaces (Chinese names) match anywhere.
@@ -199,27 +204,22 @@ class Matcher:
         self._context = re.compile(rf" (?:{context})(?= )")
         self._window = watchlist.trial_context_window
         self._fuzzy = FuzzyMatcher.for_watchlist(watchlist, frozenset(entries))
-        not_drugs = frozenset(
-            match_key(term)
-            for agent in watchlist.agents
-            for term in (
-                *(alias for _, alias in agent.aliases.by_kind()),
-                *(company for program in agent.programs for company in program.companies),
-            )
-        )
-        self._salience = SalienceRules(watchlist.salience, not_drugs)
+        self._salience = SalienceRules(watchlist.salience, frozenset(not_drugs))
 
     def _add_agent(
         self,
         entries: dict[str, list[_Entry]],
         a_index: int,
         agent: Agent,
-        implied: dict[str, tuple[str, ...]],
-        phases: dict[str, int],
+        trials: tuple[dict[str, tuple[str, ...]], dict[str, int]],
+        not_drugs: set[str],
     ) -> None:
-        """The terms of one agent: aliases, NCT ids of its trials, near-misses and program references."""
+        """The terms of one agent: aliases, NCT ids of its trials, near-misses and program references; its
+        aliases and companies go to `not_drugs` too."""
+        implied, phases = trials
         for kind, alias in agent.aliases.by_kind():
             key = match_key(alias)
+            not_drugs.add(key)
             self._add(entries, alias, kind, agent.id, implied=implied.get(key, ()), phase=phases.get(key, 0))
         for trial in agent.trials:  # a watched trial's NCT id names its agent
             if trial.nct_id is not None:
@@ -241,28 +241,21 @@ class Matcher:
                 cue_indications = tuple(dict.fromkeys((*cue_indications, *trial_indications)))
             self._programs.append((key, agent.id, cue_indications, program.sole_program))
             for company in program.companies:
+                not_drugs.add(match_key(company))
                 self._add(entries, company, "company", key)
             for cue in program.cues:
                 self._add(entries, cue, "cue", key)
 
-    def _add_spellings(self) -> None:
-        """Adds to the hit dict every spelling of several words the main scan can return: a space or none at
-        each optional-space mark, a trailing "s" or not. A spelling that holds an abbreviation word also
-        carries the abbreviation gate entry (see `_scan`). Terms with very many marks keep the slow path."""
-        gate = _Entry(_ABBREVIATION, "abbreviation", "", "", _NO_EVIDENCE, _NO_EVIDENCE, ())
-        for trie_key in self._bounded:
-            parts = trie_key.split(OPTIONAL_SPACE)
-            if not 1 < len(parts) <= _MAX_SPELLED_PARTS:
-                continue
-            for glue in product(("", " "), repeat=len(parts) - 1):
-                spelled = parts[0] + "".join(g + part for g, part in zip(glue, parts[1:], strict=True))
-                for text in (spelled, spelled + "s"):
-                    if " " not in text:
-                        continue
-                    meanings = self._entries[text.replace(" ", "")]
-                    if not self._abbrev_words.isdisjoint(text.split()):
-                        meanings = (*meanings, gate)
-                    self._words[f" {text}"] = meanings
+    def _spelled(self, text: str) -> tuple[_Entry, ...]:
+        """The meanings of a hit of several words of the main scan (" syn 0001"): the term its words joined
+        name, and the abbreviation gate entry when one of its words is an abbreviation (see `_scan`). Kept
+        in the hit dict, up to a bound (a term of many words has very many spellings)."""
+        meanings = self._entries.get(text.replace(" ", ""), ())
+        if not self._abbrev_words.isdisjoint(text.split()):
+            meanings = (*meanings, _GATE)
+        if len(self._words) < self._words_limit:
+            self._words[text] = meanings
+        return meanings
 
     def _add(
         self,
@@ -342,10 +335,13 @@ class Matcher:
         maybe_abbreviation = False
         for m in matches:
             text = m.group()
-            meanings = words.get(text)  # a hit of the main scan (every hit of a term of few words)
-            if meanings is None:  # a term of many words, or an unbounded hit (not an ASCII field: no gate)
-                maybe_abbreviation |= not offset or not self._abbrev_words.isdisjoint(text.split())
-                meanings = self._entries.get(text.replace(" ", ""), ())
+            meanings = words.get(text)  # a hit of the main scan (a one-word term, or a spelling seen)
+            if meanings is None:
+                if offset:  # a spelling of several words not seen yet
+                    meanings = self._spelled(text)
+                else:  # an unbounded hit (not an ASCII field: no gate)
+                    maybe_abbreviation = True
+                    meanings = self._entries.get(text.replace(" ", ""), ())
             for entry in meanings:
                 code = entry.code
                 if code == _INDICATION:

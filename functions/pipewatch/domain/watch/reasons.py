@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pipewatch.domain.watch.cues import quote
 from pipewatch.domain.watch.match import Evidence, MatchResult, match_key
-from pipewatch.domain.watch.watchlist import Watchlist
 
 # How a reason names the kind of alias that matched.
 ALIAS_KIND_LABEL = {
@@ -37,23 +36,36 @@ def developer_notes(found: MatchResult) -> list[str]:
     return notes
 
 
-def configured_reasons(watchlist: Watchlist) -> dict[Evidence, str]:
-    """The reason line of every evidence the configuration can yield for an alias, an indication term, an
-    abbreviation or a trial-implied indication, built once (other evidence is formatted per item)."""
-    reasons: dict[Evidence, str] = {}
-    for field in ("title", "summary"):
-        for agent in watchlist.agents:
-            for kind, alias in agent.aliases.by_kind():
-                ev = Evidence(agent.id, kind, alias, field)
-                reasons[ev] = agent_reason(ev)
-                for ind_id in {ind for trial in agent.trials for ind in trial.indications}:
-                    ev = Evidence(ind_id, "trial", alias, field)
-                    reasons[ev] = indication_reason(ev)
-        for ind in watchlist.indications:
-            for term in (*ind.terms.all(), *ind.abbreviations):
-                ev = Evidence(ind.id, "indication", term, field)
-                reasons[ev] = indication_reason(ev)
-    return reasons
+# Reason lines kept per classifier: the configured evidence (aliases, indication terms, abbreviations, trial
+# implications) is a few thousand at most; misspelt words read from text are not, so the memo is bounded.
+_MAX_REASON_LINES = 8192
+
+
+class ReasonLines:
+    """`agent_reason` and `indication_reason`, each line formatted once per evidence (a memo: both are pure,
+    so a line is the same whether it was formatted now or for an earlier item)."""
+
+    __slots__ = ("_agents", "_indications")
+
+    def __init__(self) -> None:
+        self._agents: dict[Evidence, str] = {}
+        self._indications: dict[Evidence, str] = {}
+
+    def agent(self, ev: Evidence) -> str:
+        line = self._agents.get(ev)
+        if line is None:
+            line = agent_reason(ev)
+            if len(self._agents) < _MAX_REASON_LINES:
+                self._agents[ev] = line
+        return line
+
+    def indication(self, ev: Evidence) -> str:
+        line = self._indications.get(ev)
+        if line is None:
+            line = indication_reason(ev)
+            if len(self._indications) < _MAX_REASON_LINES:
+                self._indications[ev] = line
+        return line
 
 
 def agent_reason(ev: Evidence) -> str:

@@ -48,11 +48,11 @@ class Aliases(BaseModel):
         return check_terms(value)
 
     def by_kind(self) -> list[tuple[str, str]]:
-        """(kind, alias) pairs in a stable order."""
-        pairs: list[tuple[str, str]] = []
-        for kind in ("generic", "codes", "brands", "trials", "ambiguous_trials", "other"):
-            pairs.extend((kind, alias) for alias in getattr(self, kind))
-        return pairs
+        """(kind, alias) pairs in a stable order (one comprehension: called per agent at load and build)."""
+        return [(kind, alias) for kind in _ALIAS_KINDS for alias in getattr(self, kind)]
+
+
+_ALIAS_KINDS = ("generic", "codes", "brands", "trials", "ambiguous_trials", "other")
 
 
 class ProgramRef(BaseModel):
@@ -129,9 +129,10 @@ class Agent(BaseModel):
 
     @model_validator(mode="after")
     def _has_a_name(self) -> Agent:
-        if not self.aliases.by_kind():
+        aliases = self.aliases.by_kind()
+        if not aliases:
             raise ValueError(f"agent {self.id!r} has no alias")
-        own = {match_key(alias) for _, alias in self.aliases.by_kind()}
+        own = {match_key(alias) for _, alias in aliases}
         for miss in self.near_misses:
             if match_key(miss) in own:
                 raise ValueError(f"near-miss {miss!r} of agent {self.id!r} is also one of its aliases")
