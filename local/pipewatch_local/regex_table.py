@@ -89,7 +89,7 @@ def warm_up():
 
         classifier = load_classifier()
         classifier._matcher, classifier._index, classifier._cjk, classifier._landscape
-        for event in list(classifier._severity_config):
+        for event in list(classifier._severities.config):
             classifier._severity_rules(event)
 
 def lazy_patterns_of_documents():

@@ -27,14 +27,16 @@ def test_given_a_new_classifier_then_no_cue_regex_is_built_until_a_relevant_docu
     classifier = _classifier()
     built = ("_index", "_cjk")
     assert [name for name in built if name in vars(classifier)] == []
-    assert classifier._severity == {}
+    assert classifier._severities.compiled == {}
     unrelated = classifier.classify("Shares of a biotech rose", "No watched drug is named here")
     assert not unrelated.relevant
     assert [name for name in built if name in vars(classifier)] == []
     approval = classifier.classify("FDA approves efgartigimod for CIDP", "")
     assert approval.event_type == "regulatory"
     assert "_index" in vars(classifier)
-    assert list(classifier._severity) == ["regulatory"]  # only the severity rules of the event scored
+    assert list(classifier._severities.compiled) == [
+        "regulatory"
+    ]  # only the severity rules of the event scored
     assert "_cjk" not in vars(classifier)  # no field in a script without spaces yet
 
 

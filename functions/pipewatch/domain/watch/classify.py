@@ -37,11 +37,11 @@ from pipewatch.domain.watch.cues import (
 )
 from pipewatch.domain.watch.landscape import Landscape
 from pipewatch.domain.watch.match import MAX_FIELD_CHARS, Matcher, MatchResult
-from pipewatch.domain.watch.normalize import padded, trie_regex
+from pipewatch.domain.watch.normalize import padded
 from pipewatch.domain.watch.reasons import ReasonLines, developer_notes, indication_reason
+from pipewatch.domain.watch.severity_table import SeverityTable
 from pipewatch.domain.watch.shared_matcher import matcher_for
 from pipewatch.domain.watch.taxonomy import NOT_IN_A_NOUN_PHRASE, Taxonomy
-from pipewatch.domain.watch.taxonomy import SeverityRule as SeverityConfig
 from pipewatch.domain.watch.watchlist import Watchlist
 
 if TYPE_CHECKING:
@@ -81,18 +81,8 @@ class Classifier:
         self._no_rank = len(self._rank)  # worse than any event
         self._hedge = re.compile(words_regex(taxonomy.hedges)) if taxonomy.hedges else None
         self._window = taxonomy.hedge_window
-        # event -> its severity rules in order (patterns, CJK patterns or a watched trial's phase), compiled
-        # when an item of that event is first scored (`_severity_rules`); and its default rule
-        self._severity_config: dict[str, list[SeverityConfig]] = {}
-        self._severity: dict[str, list[SeverityRule]] = {}
-        self._severity_default: dict[str, tuple[Severity, str]] = {}
-        for rule in taxonomy.severity:
-            if rule.is_default:
-                self._severity_default.setdefault(
-                    rule.event, (rule.severity, f"severity {rule.severity}: {rule.label}")
-                )
-                continue
-            self._severity_config.setdefault(rule.event, []).append(rule)
+        # event -> its severity rules, compiled when an item of that event is first scored; its default rule
+        self._severities = SeverityTable(taxonomy)
         pub = taxonomy.publication
         self._pub_doc_types = frozenset(pub.doc_types)
         self._pub_source = re.compile(words_regex(pub.source_patterns)) if pub.source_patterns else None
@@ -138,22 +128,7 @@ class Classifier:
         return CjkCues(self.taxonomy, self._rank)
 
     def _severity_rules(self, event: EventType) -> list[SeverityRule]:
-        rules = self._severity.get(event)
-        if rules is None:
-            rules = self._severity[event] = [
-                SeverityRule(
-                    compiled(words_regex(rule.all_patterns())) if rule.all_patterns() else None,
-                    compiled("|".join(rule.cjk_patterns)) if rule.cjk_patterns else None,
-                    rule.watched_trial_phase,
-                    rule.severity,
-                    rule.label,
-                    rule.title_only,
-                    rule.plan_is_event,
-                    _start_gate(rule.all_patterns()),
-                )
-                for rule in self._severity_config.get(event, ())
-            ]
-        return rules
+        return self._severities.rules(event)
 
     # ------------------------------------------------------------------------------------------ classify
 
@@ -444,7 +419,7 @@ class Classifier:
         learned = None if model is None else model.predict_found(found, self.cue_spans)
         if learned is None or learned.event == default:
             return default, f"event {default}: no event cue found (default)", None
-        severity = self._severity_default.get(learned.event, ("low", ""))[0]
+        severity = self._severities.defaults.get(learned.event, ("low", ""))[0]
         return learned.event, learned.reason(), (severity, "")
 
     def _explained(self, chosen: Best, field: str, found: MatchResult) -> tuple[EventType, str, Decided]:
@@ -484,7 +459,7 @@ class Classifier:
                 hit = self._severity_hit(rule, text, raw)
                 if hit is not None:
                     return rule.severity, f"severity {rule.severity}: {rule.label} ({quote(hit)} in {field})"
-        default = self._severity_default.get(event)
+        default = self._severities.defaults.get(event)
         if default is None:  # the taxonomy validator guarantees a default; stay total anyway
             return "low", f"severity low: no rule for {event}"
         return default
@@ -507,15 +482,3 @@ class Classifier:
             if cjk is not None:
                 return cjk.group()
         return None
-
-
-def _start_gate(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """A space and one of the literals every alternative of `patterns` starts with, as one trie (see
-    `SeverityRule.gate`); None when some alternative has no literal start (then the rule has no gate)."""
-    stems: list[str] = []
-    for pattern in patterns:
-        found = literal_stems(pattern)
-        if not found:
-            return None
-        stems.extend(found)
-    return compiled(f" (?:{trie_regex(dict.fromkeys(stems))})") if stems else None
