@@ -127,18 +127,10 @@ class Classification:
     competes_with: tuple[str, ...] = ()
 
     def as_output(self) -> dict[str, object]:
-        """The JSON shape `pipewatch classify` prints."""
-        return {
-            "relevant": self.relevant,
-            "agents": list(self.agents),
-            "indications": list(self.indications),
-            "event_type": self.event_type,
-            "severity": self.severity,
-            "tier": self.tier,
-            "competitor": self.competitor,
-            "competes_with": list(self.competes_with),
-            "reasons": list(self.reasons),
-        }
+        """The JSON shape `pipewatch classify` prints: the JSON form with the reasons last."""
+        shape = self.to_json_dict()
+        shape["reasons"] = shape.pop("reasons")
+        return shape
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON form, fields in declaration order (an update's JSON nests it)."""
@@ -156,16 +148,23 @@ class Classification:
 
     @classmethod
     def from_json_dict(cls, data: Mapping[str, Any]) -> Classification:
-        read = FieldReader("Classification", data)
+        return cls.read(FieldReader("Classification", data))
+
+    @classmethod
+    def read(cls, read: FieldReader, *, stored: bool = False) -> Classification:
+        """The classification's fields through `read`: its JSON form, or (`stored`) the flat attributes of an
+        update's DynamoDB item, where an absent `relevant` means relevant and an empty competitor none."""
         return cls(
-            relevant=read.flag("relevant"),
+            relevant=read.flag("relevant", True) if stored else read.flag("relevant"),
             agents=read.texts("agents"),
             indications=read.texts("indications"),
             event_type=read.choice_or_none("event_type", EVENT_TYPES),  # type: ignore[arg-type]
             severity=read.choice_or_none("severity", SEVERITIES),  # type: ignore[arg-type]
             reasons=read.texts("reasons"),
             tier=read.choice("tier", TIERS, "own"),  # type: ignore[arg-type]
-            competitor=read.text_or_none("competitor"),
+            competitor=(read.text_or_none("competitor") or None)
+            if stored
+            else read.text_or_none("competitor"),
             competes_with=read.texts("competes_with"),
         )
 
@@ -305,17 +304,7 @@ class Update:
             source_name=read.text("source_name", ""),
             published=read.moment_or_none("published"),
             doc_type=read.choice("doc_type", DOC_TYPES, "news"),  # type: ignore[arg-type]
-            classification=Classification(
-                relevant=read.flag("relevant", True),
-                agents=read.texts("agents"),
-                indications=read.texts("indications"),
-                event_type=read.choice_or_none("event_type", EVENT_TYPES),  # type: ignore[arg-type]
-                severity=read.choice_or_none("severity", SEVERITIES),  # type: ignore[arg-type]
-                reasons=read.texts("reasons"),
-                tier=read.choice("tier", TIERS, "own"),  # type: ignore[arg-type]
-                competitor=read.text_or_none("competitor") or None,
-                competes_with=read.texts("competes_with"),
-            ),
+            classification=Classification.read(read, stored=True),
             sources=read.texts("sources"),
             change=TrialChange.from_json(change_json) if change_json else None,
             first_seen=read.moment("first_seen"),
