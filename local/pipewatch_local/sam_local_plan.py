@@ -166,6 +166,7 @@ def env_vars_document(outputs: dict[str, str], endpoint: str, sources: dict[str,
                     ("PIPEWATCH_SITE_URL", "SiteUrl"),
                     ("PIPEWATCH_DELIVERY_QUEUE_URL", "DeliveryQueueUrl"),
                     ("PIPEWATCH_CHANNELS_KEY_ID", "ChannelsKeyArn"),
+                    ("PIPEWATCH_CONFIG_BUCKET", "ConfigBucketName"),
                 )
                 if output in outputs
             },

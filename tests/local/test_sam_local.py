@@ -92,6 +92,33 @@ def test_given_the_stack_then_every_env_var_is_declared_in_the_template_and_the_
     assert [(s.id, s.url) for s in loaded.sources] == [("fda-press", "http://172.17.0.1:4321/fda/press.xml")]
 
 
+def test_every_stack_resource_a_function_gets_by_ref_or_getatt_is_passed_from_the_stack_outputs() -> None:
+    """`sam local` cannot resolve !Ref/!GetAtt in a function's environment (it passes the logical id: the
+    functions then read s3://ConfigBucket/...): each such variable must come from the stack's outputs."""
+    outputs = {
+        **OUTPUTS,
+        "LinkKeyArn": "arn:aws:kms:us-east-1:123456789012:key/l",
+        "SiteUrl": "http://172.17.0.1:4000",
+        "DeliveryQueueUrl": "http://172.17.0.1:5000/123456789012/delivery",
+        "ChannelsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/c",
+        "ConfigBucketName": "pipewatch-config-bucket",
+    }
+    values = env_vars_document(outputs, "http://172.17.0.1:5000", {})["Parameters"]
+    assert values["PIPEWATCH_CONFIG_BUCKET"] == "pipewatch-config-bucket"
+    template = _template()
+    by_reference = {
+        name
+        for logical_id, resource in template["Resources"].items()
+        # the console is no step of the run (moto's CloudFormation creates no Cognito pool for it)
+        if logical_id != "ConsoleFunction"
+        for name, value in resource.get("Properties", {}).get("Environment", {}).get("Variables", {}).items()
+        if isinstance(value, dict)
+        and ({"Ref", "Fn::GetAtt"} & set(value))
+        and value.get("Ref") not in template.get("Parameters", {})
+    }
+    assert by_reference <= set(values), sorted(by_reference - set(values))
+
+
 def test_given_a_shell_with_a_real_identity_then_sam_gets_none_of_it() -> None:
     env = sam_environment(
         {"PATH": "/usr/bin", "AWS_PROFILE": "prod", "AWS_SESSION_TOKEN": "tok", "AWS_ACCESS_KEY_ID": "AKIA"},
