@@ -99,7 +99,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "cjk_quarter",
-        rf"(?:{_CJK_YEAR})?(?:(?:第\s*)?(?P<q>[一二三四1-4])\s*(?:季度|四半期|분기)|{_AFTER_CJK_YEAR}[Qq](?P<qq>[1-4])(?!\d))",
+        rf"(?:{_CJK_YEAR})?(?:(?:第\s*)?(?P<q>[一二三四1-4])\s*(?:季度|四半期|분기)|{_AFTER_CJK_YEAR}[Qq](?P<qq>[1-4])(?!\d))"
+        # "3분기 말", "第三季度末": the end of the quarter (its last month, as "by the end of Q3")
+        r"(?:\s*(?P<cmod>말|末|초|初))?",
     ),
     # "下半年", "하반기", "下期", "後半" (second half); "2026年H2"
     (
@@ -110,6 +112,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # "2026年春", "내년 봄": a season
     # "오는 26일": the coming 26th (of this month or the next)
     ("cjk_coming_day", r"오는\s*(?P<d>[0-3]?\d)\s*일"),
+    # the Japanese press's two-digit years: "20年中に承認", "24年度は申請" (not a count: "10年間", "3年後")
+    ("cjk_short_year", r"(?<![\d.,０-９])(?P<y>[1-3]\d)年(?:(?P<jfy>度)|(?=中|内|末|春|夏|秋|冬|上期|下期|前半|後半))"),
     # "2026年3月期" (Japanese): the fiscal year that ends in March 2026; "2026财年": a fiscal year
     ("cjk_fiscal_ending", r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月期"),
     ("cjk_fiscal", r"(?P<y>(?:19|20)\d{2})\s*(?:财年|財年|회계연도)"),
@@ -133,7 +137,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "day_month_first",
         rf"(?:(?P<mod>early|mid|late|end\s+of|by\s+the\s+end\s+of)[\s-]+)?(?:(?:monday|tuesday|wednesday|"
         rf"thursday|friday|saturday|sunday),?\s+)?(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
-        rf"(?!\d|:\d)(?:,?\s+{_YEAR}(?!\d))?",
+        # "Dec. 10-13": a meeting's days
+        rf"(?:\s*[-–]\s*(?P<d2>[0-3]?\d)(?!\d))?(?!\d|:\d)(?:,?\s+{_YEAR}(?!\d))?",
     ),
     (
         "day_first",

@@ -51,7 +51,8 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-]([0-3]\d))?(
 # Other ways news sites put the day in a URL: "...-2025-10-28", "/20210525/", "nid=2025090411090868239" (an
 # id that opens with the day and a time)
 _URL_DAY = re.compile(r"(?<![\d])((?:19|20)\d{2})([-_.]?)(0[1-9]|1[0-2])\2([0-3]\d)(?:(?!\d)|(?=\d{4}))")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+# (and the backtick and acute accent some feeds type for one: "à la fin de l`année 2017")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _NCT = re.compile(r"\bNCT\d{8}\b")
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{2,}(?:[-+][A-Z0-9]+)*\+?)(?![\w-])")
 _CAPITALISED_AFTER_TRIAL = re.compile(

@@ -109,6 +109,9 @@ ENGLISH = Lexicon(
         r"last\s+(?:patient|participant|subject)s?\s+(?:is\s+|are\s+|will\s+be\s+|to\s+be\s+)?(?:\w+\s+){0,3}?"
         r"(?:enrolled|randomi[sz]ed|recruited|screened)",
         r"(?:enrol?lment|recruitment|accrual)\s+(?:\w+\s+){0,3}(?:wrap\s+up|conclude)",
+        # "the remaining 700 patients are expected to be enrolled by December"
+        r"remaining\s+(?:[\d,]+\s+)?(?:patients|participants|subjects)\s+(?:\w+\s+){0,4}?"
+        r"(?:enrolled|randomi[sz]ed|recruited)",
     ),
     trial_completion=(
         r"(?:primary\s+)?completion\s+date",
@@ -140,6 +143,8 @@ ENGLISH = Lexicon(
         r"fpi\b|fpfv\b",
         r"initiation\s+of",
         r"(?:study|trial)\s+start",
+        # "plans to advance VK-2735 into a phase III trial in the third quarter"
+        rf"advanc\w*\s+(?:[\w/-]+\s+){{0,8}}?into\s+(?:a\s+|the\s+|its\s+)?(?:\w+\s+){{0,2}}?{TRIAL}",
     ),
     decision=(
         r"pdufa",

@@ -39,7 +39,7 @@ JAPANESE = Lexicon(
     congress=(r"学会|シンポジウム|ポスター発表|口頭発表",),
     filing=(r"申請|提出",),
     readout=(r"結果|データ|トップライン|成績",),
-    launch=(r"発売|上市|販売(?:を)?(?:開始|始め)|市場投入",),
+    launch=(r"発売|上市|販売(?:を|が)?(?:開始|始め|始ま)|市場投入",),
     approval=(r"承認",),
     other=(r"(?:当局|FDA|EMA|PMDA)との?(?:協議|面談|会議|相談)|対面助言|事前相談",),
     forward=(r"予定|見込|計画|目指|見通し|予想|期待|する方針|めど|メド|想定|目標",),
@@ -49,8 +49,12 @@ JAPANESE = Lexicon(
 
 KOREAN = Lexicon(
     # "환자 모집은 내년 1분기 완료될": the date between the subject (with its particle) and the verb
-    enrollment_complete=(r"(?:환자\s*)?(?:모집|등록)[^.,]{0,8}?(?:완료|마무리)",),
-    trial_completion=(r"임상(?:시험)?[^.,]{0,8}?(?:완료|종료)",),
+    # ("환자 투약을 마무리", "투여를 완료": the last patients dosed, as "complete dosing")
+    enrollment_complete=(
+        r"(?:환자\s*)?(?:모집|등록)[^.,]{0,8}?(?:완료|마무리)",
+        r"(?:투약|투여)\s*(?:을|를)?\s*(?:완료|마무리|마치)",
+    ),
+    trial_completion=(r"임상(?:시험)?[^.,]{0,8}?(?:완료|종료|마무리)",),
     # "임상 3상을 개시", "1상 시험에 착수", "첫 환자 투여", "환자 모집을 시작"
     trial_start=(
         r"(?:임상|시험|[1-3]상)\S*(?:\s+\S+){0,2}?\s*(?:개시|시작|착수|돌입|진입)",

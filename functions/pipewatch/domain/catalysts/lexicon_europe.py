@@ -191,7 +191,9 @@ ITALIAN = Lexicon(
     ),
     trial_start=(
         r"avvio\s+(?:dello|di|del)",
-        r"(?:avviare|iniziare)\s+(?:lo\s+|la\s+|uno\s+)?(?:studio|studi)",
+        r"(?:avviare|iniziare|cominciare|partire)\s+(?:lo\s+|la\s+|uno\s+|una\s+|le\s+)?(?:studio|studi|sperimentazion[ei])",
+        # "entrerà nella fase 3": a trial phase entered
+        r"entr\w*\s+(?:nella|in)\s+fase",
         r"primo\s+paziente",
         r"(?:studio|sperimentazione)\b[^.;]{0,60}?\b(?:avvi|inizi|partir|prender\w*\s+il\s+via)\w*",
     ),

@@ -23,6 +23,7 @@ SPANISH = Lexicon(
         r"inicio\s+del\s+(?:ensayo|estudio)",
         r"(?:iniciar|empezar|comenzar)\s+(?:el\s+|un\s+|los\s+)?(?:ensayos?|estudios?)",
         r"primer\s+paciente",
+        r"entr\w*\s+en\s+(?:la\s+)?(?:fase|etapa)",
         r"(?:ensayo|estudio)\b[^.;]{0,60}?\b(?:comenz|inici|empez|arranc)\w*",
     ),
     decision=(
@@ -128,6 +129,8 @@ PORTUGUESE = Lexicon(
         r"(?:testes|ensaios?|estudos?)\b[^.;]{0,60}?\b(?:começar|iniciar|começam|iniciam)",
         r"(?:começar|iniciar)\s+(?:os\s+|o\s+)?(?:testes|ensaios?|estudos?)",
         r"primeiro\s+paciente",
+        # "entrará na fase final de seus testes": a trial phase entered
+        r"entr\w*\s+na\s+(?:fase|etapa)",
     ),
     decision=(
         r"decisão(?!\s+de\s+\w+(?:ar|er|ir)\b)",

@@ -203,7 +203,9 @@ EARLY = (
     r"inizio|all'inizio\s+del|inizio\s+del|anfang|zu\s+beginn|"
     r"principios\s+de|comienzos\s+de|inicios\s+de|início\s+de|inicio\s+de|começo\s+de|"
     r"início\s+d[oa]|no\s+início\s+d[oa]|começo\s+d[oa]|principios|comienzos|inicios|a\s+principios\s+del|"
-    r"all'inizio\s+dell'|agli\s+inizi\s+del|zu\s+beginn\s+des|anfang\s+des|dès\s+le\s+début\s+d[eu']?"
+    r"all'inizio\s+dell'|agli\s+inizi\s+del|zu\s+beginn\s+des|anfang\s+des|dès\s+le\s+début\s+d[eu']?|"
+    # the Italian "ai primi di dicembre", "agli inizi di marzo", "all'inizio di aprile" (early in the month)
+    r"ai\s+primi\s+di|agli\s+inizi\s+di|all'inizio\s+di|inizio\s+di"
 )
 # "the first months of 2026", "nei primi mesi del 2026", "in den ersten Monaten des Jahres 2026" (early), and
 # "the last months of 2026", "negli ultimi mesi del 2026" (late): a pattern of their own (date_patterns.py),
@@ -232,7 +234,9 @@ END = (
     r"avant\s+la\s+fin\s+d[eu']?|antes\s+de\s+finales\s+de|antes\s+do\s+fim\s+de|"
     r"finales|a\s+finales\s+del|final\s+del|final\s+da|fim\s+da|"
     r"ende\s+des|bis\s+ende\s+des|spätestens\s+ende|fim\s+do|final\s+do|no\s+final\s+do|"
-    r"alla\s+fine\s+del|fine\s+dell'|eind\s+van|à\s+la\s+fin\s+de\s+l'"
+    r"alla\s+fine\s+del|fine\s+dell'|eind\s+van|à\s+la\s+fin\s+de\s+l'|"
+    # "by the conclusion of 2025"; the Italian "alla fine di aprile" (a month: "del" is a year's)
+    r"by\s+the\s+conclusion\s+of|the\s+conclusion\s+of|alla\s+fine\s+di|fine\s+di"
 )
 
 # season -> (first month, last month); winter runs into the next year

@@ -253,7 +253,7 @@ _IMPLICIT_DAY_OR_MONTH = frozenset({"day_month_first", "day_first", "month", "we
 def resolve(name: str, m: re.Match[str], ref: Reference) -> _Found | None:
     g = m.groupdict()
     year = iy.year_named_before(m) if g.get("same") else _year(g, ref)
-    if g.get("jfy") or g.get("jfy2"):
+    if g.get("jfy") or g.get("jfy2") or (g.get("zrel") or "").endswith("度"):
         # "2025年度": a fiscal year, the sponsor's or else the Japanese one
         ref = replace(ref, fiscal=ref.fiscal or _JAPANESE_FISCAL)
         g["fy"] = "fy"
@@ -306,7 +306,18 @@ def _resolve_date(  # noqa: PLR0911 - one return per date form
         return _day(ref, year, int(g["m"] or 1), int(g["d"] or 1))
     if name in ("day_month_first", "day_first"):
         month = _month_number(g["mon"] or "")
-        return None if month is None else _day(ref, year, month, int(g["d"] or 1))
+        if month is None:
+            return None
+        found = _day(ref, year, month, int(g["d"] or 1))
+        last = int(g.get("d2") or 0)
+        if found is None or found[1] is None or last <= found[1].start.day:
+            return found
+        # a span of days in one month ("Dec. 10-13"): vague, from the first day to the last
+        first = found[1].start
+        try:
+            return "vague", Window(first, first.replace(day=last), "vague")
+        except ValueError:  # "Feb. 27-30"
+            return found
     if name in ("month_year", "month", "cjk_month", "iso_month"):
         month = int(g["m"] or 1) if name in ("cjk_month", "iso_month") else _month_number(g["mon"] or "")
         modifier = _cjk_modifier(g["cmod"]) if name == "cjk_month" else _modifier(g.get("mod"))
@@ -360,7 +371,7 @@ def _cjk_modifier(word: str | None) -> Modifier:
 
 def _resolve_period(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
     """A quarter or a half, maybe of a fiscal year, maybe early/mid/late/end."""
-    mod = _modifier(g.get("mod"))
+    mod = _cjk_modifier(g.get("cmod")) if name == "cjk_quarter" else _modifier(g.get("mod"))
     fiscal = bool(g.get("fy") or g.get("fq")) and not g.get("cy")
     if name in ("quarter", "quarter_short", "cjk_quarter"):
         if name == "quarter_short" and (g.get("ql") or "").lower() == "t" and not g.get("y"):
@@ -432,6 +443,7 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
         "year",
         "relative_year",
         "cjk_year",
+        "cjk_short_year",
         "cy",
         "year_attributive",
         "year_label",
