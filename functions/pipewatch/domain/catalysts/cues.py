@@ -99,6 +99,8 @@ SUPERSEDED_BEFORE = re.compile(
     r"\binstead\s+of|\brather\s+than|\bpreviously(?:\s+\w+){0,3}|\boriginally(?:\s+\w+){0,3}|"
     # "which were expected in 2025" (and now are not): an expectation told in the past tense
     r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:expected|anticipated|planned|scheduled|guided)(?:\s+for)?|"
+    # "had been expected to provide a verdict in": the expectation of an earlier day, now overtaken
+    r"\bhad\s+been\s+(?:expected|anticipated|planned|scheduled|slated|due)\s+to\s+(?:[\w-]+\s+){1,5}?(?:in|on|by|at)|"
     r"\bnon\s+plus(?:\s+\w+){0,5}|\bau\s+lieu\s+d[eu']?|\bplutôt\s+qu[e']|\bin\s+plaats\s+van|\binvece\s+(?:che|di)|"
     r"\bstatt|\banstatt|\ben\s+lugar\s+de|\bem\s+vez\s+de|\bno\s+longer(?:\s+\w+){0,4}|"
     # an initial or earlier expectation, now replaced: "pushed back from an initial estimate of", "que
@@ -115,6 +117,14 @@ SUPERSEDED_BEFORE = re.compile(
     # the same in Korean, Chinese and Japanese: "당초 올해 4분기에", "原定于", "当初は"
     r"당초(?:\s*\S+){0,3}?\s*|原(?:定|计划|预计)于?|此前预计|当初(?:は|の)?)\s*"
     r"(?:(?:in|at|for|by|en|au|im|nel|em)\s+)?(?:the\s+|le\s+|du\s+|de\s+)?$",
+    re.IGNORECASE,
+)
+
+# German and Dutch put the verb last: "Die Marktzulassung soll 2023 beantragt werden", "de goedkeuring wordt
+# in 2026 aangevraagd" (an approval noun before the date, the filing verb after it)
+FILING_VERB_AFTER = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:beantrag\w*|eingereicht|einzureichen|aangevraagd|aan\s+te\s+vragen|ingediend|"
+    r"in\s+te\s+dienen)\b",
     re.IGNORECASE,
 )
 

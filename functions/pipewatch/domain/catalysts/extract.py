@@ -19,6 +19,7 @@ from functools import cache
 
 from pipewatch.domain.catalysts import cues, implicit_years
 from pipewatch.domain.catalysts.date_patterns import MONTH_OF
+from pipewatch.domain.catalysts.lexicon import TIERS
 from pipewatch.domain.catalysts.mentions import after, find_mentions
 from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
 from pipewatch.domain.catalysts.vocabulary import alternation
@@ -47,6 +48,10 @@ def _month_start() -> re.Pattern[str]:
 
 # Chinese, Japanese and Korean put the verb after the date: "2026年上半年公布结果", "7월 내 허가"
 _VERB_FINAL_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# A German "dass" clause puts its verb last, after the date: "hofft, dass X, der ... entwickelt wurde, 2027 auf
+# den Markt gebracht werden kann" (the relative clause's "wurde" is not the statement's tense)
+_DASS = re.compile(r"\bdass\b|\bdaß\b", re.IGNORECASE)
+_GLOSS = re.compile(r"[(（][^()（）]{1,30}[)）]")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-]([0-3]\d))?(?=[/-]|$)")
 # Other ways news sites put the day in a URL: "...-2025-10-28", "/20210525/", "nid=2025090411090868239" (an
 # id that opens with the day and a time)
@@ -216,8 +221,11 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
     if verb_final:
         # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data;
         # and its tense: in "<작년에 신청했다> <date> <허가 기대>" the past verb before the date is
-        # another event's
+        # another event's (a short gloss in brackets, "엄지건막류(무지외반증)", does not end the clause)
+        after_text = _GLOSS.sub("", after_text)
         kind, financial = _kind_after(after_text)
+        ahead = _tense_in(next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), ""))
+    if not verb_final and _DASS.search(before):
         ahead = _tense_in(next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), ""))
     for index, clause in enumerate(_clauses_back(before)):
         if ahead is None:
@@ -258,7 +266,16 @@ def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
         # "Topline results, originally expected in Q2, are now anticipated in Q4"; "the first cohort in 2H25
         # and the second in 1H26": the statement's subject, named before the earlier date, gives the kind
         kind = next((k for k in map(_kind_not_recounted, _clauses_back(earlier)) if k), None)
+    if kind == "decision" and cues.FILING_VERB_AFTER.match(after_text) and not _names_decision(before):
+        # "Die Marktzulassung soll im ersten Halbjahr 2023 beantragt werden": the approval is applied for
+        kind = "filing"
     return _Reading(_shown_at_a_meeting(kind, after_text), ahead, financial)
+
+
+def _names_decision(text: str) -> bool:
+    """A decision named as such (PDUFA date, CHMP opinion), not only an approval noun."""
+    return any(kind == "decision" and tier == "decision" and pattern.search(text)
+               for (tier, _), (kind, pattern) in zip(TIERS, cues.KIND_CUES, strict=True))
 
 
 def _without_conditions(text: str) -> str:
@@ -392,19 +409,26 @@ class Extractor:
         sentence: str, mentions: list[Mention], index: int, ref: Reference
     ) -> tuple[CatalystKind, Window | None] | None:
         mention = mentions[index]
+        verb_final_script = bool(_VERB_FINAL_SCRIPT.search(sentence))
         masked = cues.PROTECTED_NAMES.sub(lambda m: m.group(0).replace(" ", "_"), sentence)
         seg_start = mentions[index - 1].end if index else 0
         seg_end = mentions[index + 1].start if index + 1 < len(mentions) else len(masked)
         before, after_text = masked[seg_start : mention.start], masked[mention.end : seg_end]
         if _not_guidance(mention, masked, before, after_text):
             return None
+        if before.strip() and cues.CONDITION.match(_clauses_back(before)[0]) and not verb_final_script:
+            return None  # the date is the condition's, not the statement's
         reading = _read(
             before, after_text, masked[:seg_start], verb_final=bool(_VERB_FINAL_SCRIPT.search(sentence))
         )
         # "to discuss second quarter results", "to publish its results for the third quarter": the date names
         # a reporting period, not a catalyst
         # ("fourth-quarter results in February": the period may be a date of its own, before this one)
-        lead = cues.CLAUSE_BREAK.split(masked[max(0, mention.start - 60) : mention.start])[-1]
+        # ("results for the first half of 2018 on Thursday, 09 August 2018": the clause with words in it)
+        lead = next(
+            (c for c in reversed(cues.CLAUSE_BREAK.split(masked[max(0, mention.start - 80) : mention.start])) if c.strip()),
+            "",
+        )
         period = lead + masked[mention.start : mention.end + 60]
         financial = reading.financial or bool(cues.FINANCIAL.match(period) or cues.FINANCIAL.search(period))
         if reading.kind is None or financial or reading.looks_ahead is False:

@@ -144,7 +144,7 @@ ENGLISH = Lexicon(
         r"initiation\s+of",
         r"(?:study|trial)\s+start",
         # "plans to advance VK-2735 into a phase III trial in the third quarter"
-        rf"advanc\w*\s+(?:[\w/-]+\s+){{0,8}}?into\s+(?:a\s+|the\s+|its\s+)?(?:\w+\s+){{0,2}}?{TRIAL}",
+        rf"advanc\w*\s+(?:[\w/,-]+\s+){{0,8}}?into\s+(?:a\s+|the\s+|its\s+)?(?:\w+\s+){{0,2}}?{TRIAL}",
     ),
     decision=(
         r"pdufa",

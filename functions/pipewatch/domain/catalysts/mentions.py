@@ -22,7 +22,7 @@ _MOVED_FROM = re.compile(
 _RANGE_LINK = re.compile(
     r"\s*(?:to|through|thru|until|till|-|–|—|/|or|and|à|au|a|bis|tot|e|et|y|ou|o|~|至|到|"
     # "im Jahr 2027 oder 2028", "in 2021 of 2022" (Dutch "or"), "내년 말 또는 2024년 초", "或"
-    r"oder|of|또는|혹은|或|或者|または)\s*$"
+    r"oder|of|또는|혹은|이나|거나|或|或者|または)\s*$"
 )
 
 
