@@ -19,7 +19,8 @@ _NUM = v.alternation(list(v.NUMBER_WORDS))
 _MOD = rf"(?P<mod>(?:by\s+)?(?:{v.END})|{v.EARLY}|{v.LATE}|{v.MID})"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
 _YEAR_SLOT = (
-    rf"(?:(?:(?P<cy>calendar|cy)|(?P<fy>fiscal|fy))?(?:\s+year)?\s*{_YEAR}|(?P<rel>{_REL})"
+    # ("à la fin de l'année 2017", "nel secondo semestre dell'anno 2026": the year word before the number)
+    rf"(?:(?:(?P<cy>calendar|cy)|(?P<fy>fiscal|fy))?(?:\s+year)?\s*(?:(?:l'|dell')?(?:année|anno|año|ano|jaar)\s+)?{_YEAR}|(?P<rel>{_REL})"
     rf"|(?P<same>{v.SAME_YEAR}))"
 )
 _ART = r"(?:(?:the|le|la|l'|il|het|de|el|o|der|die|dem|den)\s+)?"
