@@ -114,7 +114,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # "오는 26일": the coming 26th (of this month or the next)
     ("cjk_coming_day", r"오는\s*(?P<d>[0-3]?\d)\s*일"),
     # the Japanese press's two-digit years: "20年中に承認", "24年度は申請" (not a count: "10年間", "3年後")
-    ("cjk_short_year", r"(?<![\d.,０-９])(?P<y>[1-3]\d)年(?:(?P<jfy>度)|(?=中|内|末|春|夏|秋|冬|上期|下期|前半|後半))"),
+    (
+        "cjk_short_year",
+        r"(?<![\d.,０-９])(?P<y>[1-3]\d)年(?:(?P<jfy>度)|(?=中|内|末|春|夏|秋|冬|上期|下期|前半|後半))",
+    ),
     # "2026年3月期" (Japanese): the fiscal year that ends in March 2026; "2026财年": a fiscal year
     ("cjk_fiscal_ending", r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月期"),
     ("cjk_fiscal", r"(?P<y>(?:19|20)\d{2})\s*(?:财年|財年|회계연도)"),

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from pipewatch.domain.catalysts import cues, implicit_years
 from pipewatch.domain.catalysts.date_patterns import MONTH_OF
-from pipewatch.domain.catalysts.lexicon import TIERS
 from pipewatch.domain.catalysts.mentions import after, find_mentions
 from pipewatch.domain.catalysts.models import CatalystKind, ExtractedCatalyst
+from pipewatch.domain.catalysts.reading import clauses_back, denied, not_guidance, read
 from pipewatch.domain.catalysts.vocabulary import alternation
 from pipewatch.domain.catalysts.windows import FiscalYear, Mention, Reference, Window
 from pipewatch.domain.watch.shared_matcher import matcher_for
@@ -48,10 +47,6 @@ def _month_start() -> re.Pattern[str]:
 
 # Chinese, Japanese and Korean put the verb after the date: "2026年上半年公布结果", "7월 내 허가"
 _VERB_FINAL_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-# A German "dass" clause puts its verb last, after the date: "hofft, dass X, der ... entwickelt wurde, 2027 auf
-# den Markt gebracht werden kann" (the relative clause's "wurde" is not the statement's tense)
-_DASS = re.compile(r"\bdass\b|\bdaß\b", re.IGNORECASE)
-_GLOSS = re.compile(r"[(（][^()（）]{1,30}[)）]")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:[/-]([0-3]\d))?(?=[/-]|$)")
 # Other ways news sites put the day in a URL: "...-2025-10-28", "/20210525/", "nid=2025090411090868239" (an
 # id that opens with the day and a time)
@@ -178,157 +173,6 @@ def reference_date(published: date | None, url: str = "") -> date | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Reading:
-    kind: CatalystKind | None
-    looks_ahead: bool | None  # None: no tense cue in the clauses read
-    financial: bool
-
-
-def _clauses_back(text: str) -> list[str]:
-    """The clauses of `text`, nearest (last) first."""
-    return list(reversed(cues.CLAUSE_BREAK.split(text)))
-
-
-def _kind_in(clause: str) -> CatalystKind | None:
-    for kind, pattern in cues.KIND_CUES:
-        if pattern.search(clause):
-            return kind
-    return None
-
-
-def _tense_in(clause: str) -> bool | None:
-    """True if the clause looks ahead, False if it recounts; the cue nearest the end (the date) decides."""
-    ahead = [m.end() for m in cues.FORWARD.finditer(clause)]
-    back = [m.end() for m in cues.PAST.finditer(clause)]
-    if not ahead and not back:
-        return None
-    return max(ahead, default=-1) >= max(back, default=-1)
-
-
-def _kind_after(after_text: str) -> tuple[CatalystKind | None, bool]:
-    first_after = next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), "")
-    kind = _kind_in(first_after)
-    return kind, bool(kind and cues.FINANCIAL.search(first_after))
-
-
-def _read(  # noqa: C901 - one sequence of fallbacks, in reading order
-    before: str, after_text: str, earlier: str = "", *, verb_final: bool = False
-) -> _Reading:
-    kind: CatalystKind | None = None
-    ahead: bool | None = None
-    financial = False
-    if verb_final:
-        # the verb after the date names the event: "RC48在今年6~7月获批上市" is an approval, not data;
-        # and its tense: in "<작년에 신청했다> <date> <허가 기대>" the past verb before the date is
-        # another event's (a short gloss in brackets, "엄지건막류(무지외반증)", does not end the clause)
-        after_text = _GLOSS.sub("", after_text)
-        kind, financial = _kind_after(after_text)
-        ahead = _tense_in(next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), ""))
-    if not verb_final and _DASS.search(before):
-        ahead = _tense_in(next((c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip()), ""))
-    for index, clause in enumerate(_clauses_back(before)):
-        if ahead is None:
-            ahead = _tense_in(clause)
-        if kind is None and not cues.CONDITION.match(clause):
-            # (a condition names another event: "the launch, assuming FDA approval, could come in 2026")
-            financial = financial or bool(cues.FINANCIAL.search(clause))
-            kind = _kind_in(clause) if index == 0 else _kind_not_recounted(clause)
-        if kind is not None and ahead is not None:
-            break
-    if kind is None:
-        # a cue spread over clauses ("enrollment in A and B is expected to begin"), conditions left out
-        kind = _kind_in(_without_conditions(before))
-    if ahead is None and earlier:
-        # "expected to begin in Q4, resulting in topline results by year-end": the tense carries over
-        for clause in _clauses_back(earlier):
-            ahead = _tense_in(clause)
-            if ahead is not None:
-                break
-    if kind is None and earlier and not cues.CLAUSE_BREAK.search(before):
-        # "delayed from Q1 2026 to Q3 2026": the second date shares the first one's clause
-        kind = next((k for k in map(_kind_in, _clauses_back(earlier)[:1]) if k), None)
-    if kind is None or ahead is None:
-        # "2H 2026 readout expected": the cue follows the date
-        # "In 2H 2026, argenx expects ALKIVIA results": the first clause with words in it
-        # (not a condition: in "mi-2021, si toutefois les résultats ... sont concluants" the results are
-        # the condition, not the statement)
-        first_after = next(
-            (c for c in cues.CLAUSE_BREAK.split(after_text) if c.strip() and not cues.CONDITION.match(c)), ""
-        )
-        # "Die Rekrutierung soll bis Mitte 2026 abgeschlossen sein": the cue's words stand either side of the
-        # date, in one clause
-        # (both sides at once first: "vraagt volgende maand om groen licht" asks for approval, a filing)
-        kind = kind or _kind_in(f"{_clauses_back(before)[0]} {first_after}") or _kind_in(first_after)
-        ahead = _tense_in(first_after) if ahead is None else ahead
-        financial = financial or bool(cues.FINANCIAL.search(first_after))
-    if kind is None and ahead and earlier:
-        # "Topline results, originally expected in Q2, are now anticipated in Q4"; "the first cohort in 2H25
-        # and the second in 1H26": the statement's subject, named before the earlier date, gives the kind
-        kind = next((k for k in map(_kind_not_recounted, _clauses_back(earlier)) if k), None)
-    if kind == "decision" and cues.FILING_VERB_AFTER.match(after_text) and not _names_decision(before):
-        # "Die Marktzulassung soll im ersten Halbjahr 2023 beantragt werden": the approval is applied for
-        kind = "filing"
-    return _Reading(_shown_at_a_meeting(kind, after_text), ahead, financial)
-
-
-def _names_decision(text: str) -> bool:
-    """A decision named as such (PDUFA date, CHMP opinion), not only an approval noun."""
-    return any(kind == "decision" and tier == "decision" and pattern.search(text)
-               for (tier, _), (kind, pattern) in zip(TIERS, cues.KIND_CUES, strict=True))
-
-
-def _without_conditions(text: str) -> str:
-    """`text` less its conditional clauses ("assuming FDA approval", "suponiendo la aprobación")."""
-    for clause in cues.CLAUSE_BREAK.split(text):
-        if cues.CONDITION.match(clause):
-            text = text.replace(clause, " ")
-    return text
-
-
-def _shown_at_a_meeting(kind: CatalystKind | None, after_text: str) -> CatalystKind | None:
-    """Data shown at a meeting named in the date's own clause are the meeting: "Erste Daten sollen im Herbst
-    auf einem Kongress vorgestellt werden", "data in June at the ADA Scientific Sessions"."""
-    if kind == "readout" and _kind_in(cues.CLAUSE_BREAK.split(after_text)[0]) == "congress":
-        return "congress"
-    return kind
-
-
-def _kind_not_recounted(clause: str) -> CatalystKind | None:
-    """The kind named by a clause further back, unless that clause recounts a past event: in "Topline
-    results from X, which completed enrollment last year, are expected in Q3" the relative clause is history
-    and the subject gives the kind."""
-    return None if _tense_in(clause) is False else _kind_in(clause)
-
-
-def _denied(clause: str) -> bool:
-    """A negation directly before the statement's verb or kind: "does not expect to", "no plans to file"."""
-    for m in cues.NEGATED.finditer(clause):
-        tail = clause[m.end() : m.end() + 40]
-        if cues.FORWARD.search(tail) or _kind_in(tail):
-            return True
-    return False
-
-
-def _not_guidance(mention: Mention, masked: str, before: str, after_text: str) -> bool:
-    """A date recounted as superseded ("from Sept. 28") or placed before the item ("earlier this year"), an
-    "as of" date, or a dateline."""
-    if cues.SUPERSEDED_BEFORE.search(before[-80:]) or cues.EARLIER_BEFORE.search(before[-30:]):
-        return True
-    if mention.start > len(before) and cues.FROM_BETWEEN_DATES.match(before):
-        return True  # the segment opens right after an earlier date
-    if mention.precision != "day":
-        return False
-    if cues.AS_OF_BEFORE.search(before):
-        return True
-    at_start = not masked[: mention.start].strip(" (*-")
-    return (
-        at_start
-        and bool(cues.DATELINE_AFTER.match(after_text))
-        and not cues.CALENDAR_LINE_AFTER.match(after_text)
-    )
-
-
 class Extractor:
     """Catalysts in items' text, with the watched agents (ids) they concern."""
 
@@ -414,11 +258,9 @@ class Extractor:
         seg_start = mentions[index - 1].end if index else 0
         seg_end = mentions[index + 1].start if index + 1 < len(mentions) else len(masked)
         before, after_text = masked[seg_start : mention.start], masked[mention.end : seg_end]
-        if _not_guidance(mention, masked, before, after_text):
+        if not_guidance(mention, masked, before, after_text, verb_final=verb_final_script):
             return None
-        if before.strip() and cues.CONDITION.match(_clauses_back(before)[0]) and not verb_final_script:
-            return None  # the date is the condition's, not the statement's
-        reading = _read(
+        reading = read(
             before, after_text, masked[:seg_start], verb_final=bool(_VERB_FINAL_SCRIPT.search(sentence))
         )
         # "to discuss second quarter results", "to publish its results for the third quarter": the date names
@@ -426,7 +268,11 @@ class Extractor:
         # ("fourth-quarter results in February": the period may be a date of its own, before this one)
         # ("results for the first half of 2018 on Thursday, 09 August 2018": the clause with words in it)
         lead = next(
-            (c for c in reversed(cues.CLAUSE_BREAK.split(masked[max(0, mention.start - 80) : mention.start])) if c.strip()),
+            (
+                c
+                for c in reversed(cues.CLAUSE_BREAK.split(masked[max(0, mention.start - 80) : mention.start]))
+                if c.strip()
+            ),
             "",
         )
         period = lead + masked[mention.start : mention.end + 60]
@@ -436,7 +282,7 @@ class Extractor:
         # a denied plan: "does not expect to file in 2026"; in verb-final languages the denial follows the
         # date: "2026년 출시 계획이 없다"
         if (
-            _denied(_clauses_back(before)[0] if before.strip() else after_text[:60])
+            denied(clauses_back(before)[0] if before.strip() else after_text[:60])
             or (_VERB_FINAL_SCRIPT.search(sentence) and cues.NEGATED_AFTER.search(after_text[:40]))
             or cues.UNLIKELY_AFTER.match(after_text)
         ):

@@ -308,16 +308,7 @@ def _resolve_date(  # noqa: PLR0911 - one return per date form
         month = _month_number(g["mon"] or "")
         if month is None:
             return None
-        found = _day(ref, year, month, int(g["d"] or 1))
-        last = int(g.get("d2") or 0)
-        if found is None or found[1] is None or last <= found[1].start.day:
-            return found
-        # a span of days in one month ("Dec. 10-13"): vague, from the first day to the last
-        first = found[1].start
-        try:
-            return "vague", Window(first, first.replace(day=last), "vague")
-        except ValueError:  # "Feb. 27-30"
-            return found
+        return _day_span(_day(ref, year, month, int(g["d"] or 1)), int(g.get("d2") or 0))
     if name in ("month_year", "month", "cjk_month", "iso_month"):
         month = int(g["m"] or 1) if name in ("cjk_month", "iso_month") else _month_number(g["mon"] or "")
         modifier = _cjk_modifier(g["cmod"]) if name == "cjk_month" else _modifier(g.get("mod"))
@@ -334,6 +325,17 @@ def _resolve_date(  # noqa: PLR0911 - one return per date form
     if name in ("half_month", "week_of_month"):
         return _part_of_month(name, g, year, ref)
     return None
+
+
+def _day_span(found: _Found | None, last: int) -> _Found | None:
+    """A span of days in one month ("Dec. 10-13"): vague, from the first day to the last."""
+    if found is None or found[1] is None or last <= found[1].start.day:
+        return found
+    opening = found[1].start
+    try:
+        return "vague", Window(opening, opening.replace(day=last), "vague")
+    except ValueError:  # "Feb. 27-30"
+        return found
 
 
 def _part_of_month(name: str, g: dict[str, str | None], year: int | None, ref: Reference) -> _Found | None:
