@@ -77,7 +77,8 @@ KOREAN = Lexicon(
     ),
     forward=(r"예정|전망|계획|목표|것으로|할\s*수\s*있을|내다보|기대|방침|예상|추진|앞두고|노린다",),
     past=(r"완료했|받았|획득했|마쳤|지난",),
-    financial=(r"매출|영업이익|현금|실적",),
+    # (a count of approvals is a statistic, not a drug's event: "하반기에도 신약 허가 건수가 감소할 전망")
+    financial=(r"매출|영업이익|현금|실적|건수",),
 )
 
 ASIAN = (CHINESE, JAPANESE, KOREAN)
