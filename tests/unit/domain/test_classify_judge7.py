@@ -105,6 +105,18 @@ CASES = [
     ("reimbursement", "it", "AIFA approva il rimborso di efgartigimod", "regulatory", "medium"),
     ("approval", "pt", "Anvisa aprova efgartigimod e alerta para doença rara", "regulatory", "high"),
     ("decision date", "ja", "efgartigimod、来月にも承認へ", "regulatory", "medium"),
+    (
+        "program dropped",
+        "nl",
+        "Argenx en partner trekken de stekker uit efgartigimod in pemfigus",
+        "pipeline",
+        "high",
+    ),
+    ("safety", "en", "Regulator advises against the use of efgartigimod in children", "safety", "high"),
+    ("safety", "pt", "Anvisa não recomenda o uso de efgartigimod em idosos", "safety", "high"),
+    ("safety", "es", "La agencia no recomienda el uso de efgartigimod en niños", "safety", "high"),
+    ("safety", "it", "L'agenzia sconsiglia l'uso di efgartigimod nei bambini", "safety", "high"),
+    ("safety", "fr", "L'agence déconseille l'utilisation d'efgartigimod chez l'enfant", "safety", "high"),
 ]
 
 
@@ -139,3 +151,12 @@ def test_data_as_the_reason_still_reads_as_results_when_they_are_the_news() -> N
 def test_a_regulator_asking_for_more_data_without_a_resubmission_is_not_a_rejection() -> None:
     result = CLASSIFIER.classify("FDA asks for more data on efgartigimod during the review")  # hand-made
     assert (result.event_type, result.severity) == ("regulatory", "medium")
+
+
+def test_a_german_study_stopped_with_the_participle_at_the_end_is_high() -> None:
+    result = CLASSIFIER.classify(
+        "Argenx: Aktie fällt",  # hand-made
+        "Die Studie mit efgartigimod wurde nach der Zwischenanalyse wegen schwacher Daten eingestellt.",
+    )
+    assert result.severity == "high"
+    assert result.event_type in ("results", "trial_status", "pipeline")
