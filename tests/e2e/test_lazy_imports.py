@@ -262,20 +262,13 @@ def _models_built_after(statement: str, extra_env: dict[str, str] | None = None)
     return built, count
 
 
-# Models a field holds an instance of as its default (`poll: PollLimits = PollLimits()`): creating that
-# instance, when the owning class is defined, builds them.
+# Models a field holds an instance of as its default (`rules: LandscapeRules = LandscapeRules()`): creating
+# that instance, when the owning class is defined, builds them. The sources' settings blocks default to `{}`
+# validated in place instead (cold9web): none of them is built before sources.yaml is read.
 _DEFAULT_INSTANCES = (
-    "CtgovSettings",
-    "CtisSettings",
-    "EuropePmcSettings",
-    "FederalRegisterSettings",
     "FuzzyNames",
-    "HttpDefaults",
     "LandscapeRules",
-    "OpenFdaSettings",
-    "PollLimits",
     "PublicationRule",
-    "PubmedSettings",
     "QuestionRule",
     "RegistryRule",
     "Salience",
@@ -296,6 +289,20 @@ def test_given_the_domain_models_when_imported_then_only_default_instances_are_b
     built, count = _models_built_after(statement)
     assert count > 20
     assert built == sorted(_DEFAULT_INSTANCES)
+
+
+def test_cold9web_given_the_sources_models_when_imported_then_none_is_built() -> None:
+    """Issue 28 (cold9web): each settings block's validator was built twice (alone, by its default instance
+    at import, and again inside the file's model); now only the file's model builds it, when read."""
+    built, count = _models_built_after("import pipewatch.domain.ingest.sources")
+    assert count > 20
+    assert built == []
+    statement = (
+        "from pipewatch.config import load_data_file; from pipewatch.domain.ingest.sources import "
+        "SourcesConfig; load_data_file('sources.yaml', SourcesConfig)"
+    )
+    built, _ = _models_built_after(statement)
+    assert "SourcesConfig" in built and "CtgovSettings" not in built and "HttpDefaults" not in built
 
 
 def test_given_a_deferred_model_when_first_validated_then_its_validator_is_built() -> None:
