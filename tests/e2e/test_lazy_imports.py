@@ -491,6 +491,36 @@ def test_cold8sched_given_the_plan_when_it_first_plans_then_its_configuration_is
     assert _loaded_after(statement, [*wanted, *never], environ) == wanted
 
 
+def test_cold9web_given_the_news_plan_when_it_first_plans_then_the_watchlist_stays_unread() -> None:
+    """Issue 28 (cold9web): the news cycle (the plan's sample event) plans feeds alone, so it reads and
+    validates sources.yaml only; the registry cycle still reads the watchlist (the agents split its
+    tasks)."""
+    statement = (
+        "import json; from pathlib import Path; from pipewatch.handlers import plan; "
+        "from pipewatch.composition import build_plan_service; from pipewatch.settings import Settings; "
+        "from pipewatch.services.plan import PlanRequest\n"
+        "from pipewatch_local.event_sources import LambdaContext\n"
+        "class Sqs:\n"
+        "    def send_message_batch(self, **_): return {'Failed': []}\n"
+        "service = build_plan_service(Settings(poll_queue_url='https://sqs.us-east-1.amazonaws.com/1/q'), "
+        "sqs_client=Sqs())\n"
+        "event = json.loads(Path('events/plan_news.json').read_text())\n"
+        "answer = plan.handler(event, LambdaContext('plan'), service=service)\n"
+        "assert answer['tasks'] > 0, answer\n"
+        "import sys; loaded = 'pipewatch.domain.watch.watchlist' in sys.modules\n"
+        "assert service.plan(PlanRequest(source_class='registry')).tasks > 0\n"
+        "assert not loaded and 'pipewatch.domain.watch.watchlist' in sys.modules"
+    )
+    environ = {
+        **_DEPLOYED_ENV,
+        "POWERTOOLS_SERVICE_NAME": "pipewatch",
+        **{override: "" for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES")},
+    }
+    assert _loaded_after(statement, ["pipewatch.domain.ingest.sources", "yaml"], environ) == [
+        "pipewatch.domain.ingest.sources"
+    ]
+
+
 def test_cold8sched_given_the_api_when_a_get_lists_no_subscription_then_no_pydantic() -> None:
     """The api's first GET (router, caller, service, table adapter, answer) with nothing stored: the answer is
     plain data, so only a record read or a body validated imports the models (a hand-made DynamoDB client
