@@ -358,6 +358,37 @@ def test_given_a_web_handler_when_its_service_is_built_then_per_request_modules_
     assert _loaded_after(_built(name), [*WEB_NEVER_AT_BUILD[name], built], environ) == [built]
 
 
+# The console's signed-in build (cold9web, issue 28): what only some pages use is imported by them, not
+# with the service the first page (the updates) needs - the subscription models (pydantic classes), the
+# calendar's rules, the feeds' syndication, the watchlist history.
+COLD9WEB_CONSOLE_PAGES_ONLY = [
+    "pipewatch.domain.subscribers.records",
+    "pipewatch.domain.subscribers.subscriptions",
+    "pipewatch.domain.catalysts.calendar",
+    "pipewatch.domain.render.syndication",
+    "pipewatch.services.config_admin",
+]
+
+
+def test_cold9web_given_the_console_when_its_service_is_built_then_page_only_modules_stay_unloaded() -> None:
+    environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
+    wanted = [*COLD9WEB_CONSOLE_PAGES_ONLY, "pipewatch.services.console"]  # the build ran
+    assert _loaded_after(_built("console"), wanted, environ) == ["pipewatch.services.console"]
+
+
+def test_cold9web_given_the_console_when_a_subscription_form_is_read_then_its_models_load() -> None:
+    """The move, not a removal: the subscription pages import the models when they use them."""
+    statement = (
+        f"{_built('console')}; "
+        "prefs = service.current()._preferences({'agents': 'efgartigimod', 'mode': 'digest'}); "
+        "assert prefs.agents == ('efgartigimod',) and prefs.mode == 'digest', prefs"
+    )
+    environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
+    assert _loaded_after(statement, COLD9WEB_CONSOLE_PAGES_ONLY[:2], environ) == [
+        "pipewatch.domain.subscribers.subscriptions"
+    ]
+
+
 def test_given_the_console_when_a_page_is_asked_without_a_session_then_no_service_is_built() -> None:
     """The sign-in redirect needs nothing read: no configuration, no client, no template, no model."""
     statement = (

@@ -68,7 +68,6 @@ def build_console_service(
     from pipewatch.adapters.feedback import FeedbackTable
     from pipewatch.adapters.store import Store
     from pipewatch.config import packaged_data_path
-    from pipewatch.services.config_admin import ConfigAdmin
     from pipewatch.services.console import ConsoleService, Vocabulary
     from pipewatch.services.console_auth import TokenVerifier
     from pipewatch.services.console_web import WatchlistStatus
@@ -78,9 +77,11 @@ def build_console_service(
     issuer = pool_issuer(settings.region, settings.require("cognito_pool_id"))
     applied = current_config(settings, config)
     watchlist, sources = applied.watchlist, applied.sources
-    history = (
-        ConfigAdmin(build_config_store(settings, s3_client=s3_client)) if settings.config_bucket else None
-    )
+    history = None
+    if settings.config_bucket:  # the admins' watchlist page shows the stored versions
+        from pipewatch.services.config_admin import ConfigAdmin
+
+        history = ConfigAdmin(build_config_store(settings, s3_client=s3_client))
     watchlist_status = WatchlistStatus(
         version=applied.read_versions()["watchlist.yaml"],  # read above (only the files the console used)
         history=history,

@@ -9,11 +9,10 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipewatch.observability import logger
 from pipewatch.services import console_views as views
-from pipewatch.services.config_admin import ConfigAdmin
 from pipewatch.services.console_auth import (
     TokenRefused,
     TokenVerifier,
@@ -28,18 +27,19 @@ from pipewatch.services.console_http import (
     ConsoleResponse,
     redirect,
 )
-from pipewatch.services.ports import (
-    CatalystLister,
-    FeedbackLabels,
-    IdentityProvider,
-    KeySource,
-    SourceHealth,
-    UpdateIndex,
-    UpdateLookup,
-)
-from pipewatch.services.subscriptions import (
-    SubscriptionService,
-)
+
+if TYPE_CHECKING:  # annotations only: the ports are Protocols, the history a watchlist page's
+    from pipewatch.services.config_admin import ConfigAdmin
+    from pipewatch.services.ports import (
+        CatalystLister,
+        FeedbackLabels,
+        IdentityProvider,
+        KeySource,
+        SourceHealth,
+        UpdateIndex,
+        UpdateLookup,
+    )
+    from pipewatch.services.subscriptions import SubscriptionService
 
 SIGNIN_COOKIE = "pw_signin"
 PREVIEW_DAYS = 30
