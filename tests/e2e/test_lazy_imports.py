@@ -352,9 +352,11 @@ def test_given_a_web_handler_when_its_service_is_built_then_per_request_modules_
 ) -> None:
     environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
     # the service's module is loaded: the build did run (the empty rest is not vacuous)
-    built = {"page": "pipewatch.services.reader", "api": "pipewatch.adapters.subscriptions"}.get(
-        name, "pipewatch.domain.watch.watchlist"
-    )
+    built = {
+        "page": "pipewatch.services.reader",
+        "api": "pipewatch.adapters.subscriptions",
+        "console": "pipewatch.services.console",  # its watchlist: read by its first filter (cold9web)
+    }[name]
     assert _loaded_after(_built(name), [*WEB_NEVER_AT_BUILD[name], built], environ) == [built]
 
 
@@ -363,6 +365,7 @@ def test_given_a_web_handler_when_its_service_is_built_then_per_request_modules_
 # calendar's rules, the feeds' syndication, the watchlist history.
 COLD9WEB_CONSOLE_PAGES_ONLY = [
     "pipewatch.domain.subscribers.records",
+    "pydantic",  # the configuration (a filter's choices, the watchlist page) and the subscription models
     "pipewatch.domain.subscribers.subscriptions",
     "pipewatch.domain.catalysts.calendar",
     "pipewatch.domain.render.syndication",
@@ -384,9 +387,24 @@ def test_cold9web_given_the_console_when_a_subscription_form_is_read_then_its_mo
         "assert prefs.agents == ('efgartigimod',) and prefs.mode == 'digest', prefs"
     )
     environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
-    assert _loaded_after(statement, COLD9WEB_CONSOLE_PAGES_ONLY[:2], environ) == [
-        "pipewatch.domain.subscribers.subscriptions"
-    ]
+    models = ["pipewatch.domain.subscribers.records", "pipewatch.domain.subscribers.subscriptions"]
+    assert _loaded_after(statement, models, environ) == ["pipewatch.domain.subscribers.subscriptions"]
+
+
+def test_cold9web_given_the_console_when_a_filter_is_first_offered_then_its_configuration_is_read() -> None:
+    """The move, not a removal: the first page with a filter (the updates) reads and validates the watchlist
+    and the sources (pydantic) for the choices it offers."""
+    statement = (
+        f"{_built('console')}; vocabulary = service.current()._vocabulary; "
+        "assert 'efgartigimod' in vocabulary.agents and vocabulary.sources, vocabulary"
+    )
+    environ = {
+        **_DEPLOYED_ENV,
+        **_CONSOLE_ENV,
+        **{override: "" for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES")},
+    }
+    wanted = ["pydantic", "pipewatch.domain.watch.watchlist", "pipewatch.domain.ingest.sources"]
+    assert _loaded_after(statement, [*wanted, "pipewatch.domain.watch.taxonomy"], environ) == wanted
 
 
 def test_given_the_console_when_a_page_is_asked_without_a_session_then_no_service_is_built() -> None:
