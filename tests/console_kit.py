@@ -5,6 +5,7 @@ on the in-memory fakes."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -185,7 +186,8 @@ def console(
     *,
     hosted_ui: bool = False,
     now: datetime = NOW,
-    watchlist: WatchlistStatus | None = None,
+    watchlist: WatchlistStatus | Callable[[], WatchlistStatus] | None = None,
+    vocabulary: Vocabulary | Callable[[], Vocabulary] | None = None,
 ) -> Console:
     stored = list(updates or [])
     index = InMemoryUpdateIndex(stored)
@@ -208,7 +210,8 @@ def console(
         keys=FixedLinkKeys(),
         verifier=TokenVerifier(keys=StaticJwks(), issuer=ISSUER, client_id=CLIENT_ID, clock=lambda: now),
         identity=FakeIdentity({"alice": ("pw-alice", "alice-sub", ("analysts",))}),
-        vocabulary=Vocabulary(agents=AGENTS, indications=("myasthenia_gravis",), sources=("press-wire",)),
+        vocabulary=vocabulary
+        or Vocabulary(agents=AGENTS, indications=("myasthenia_gravis",), sources=("press-wire",)),
         hosted_ui=hosted_ui,
         clock=lambda: now,
         watchlist=watchlist,

@@ -109,8 +109,9 @@ def lazy_patterns_of_documents():
 _CALENDAR = ("pipewatch.domain.catalysts.calendar", "pipewatch.domain.catalysts.moves",
              "pipewatch.domain.catalysts.registry")  # fmt: skip
 _SUBSCRIBERS = ("pipewatch.domain.subscribers.records", "pipewatch.domain.subscribers.subscriptions")
+# The console reads its configuration (the filters' choices) on its first page with a filter (cold9web).
 FIRST_REQUEST_IMPORTS = {
-    "console": ("jinja2", "jwt"),
+    "console": ("jinja2", "jwt", "pipewatch.domain.watch.watchlist", "pipewatch.domain.ingest.sources"),
     "plan": ("pipewatch.domain.ingest.polling", "pipewatch.domain.watch.watchlist"),
     "poll": _CALENDAR,
     "catalyst_check": (*_CALENDAR, "pipewatch.domain.watch.watchlist"),

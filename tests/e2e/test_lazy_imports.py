@@ -262,20 +262,13 @@ def _models_built_after(statement: str, extra_env: dict[str, str] | None = None)
     return built, count
 
 
-# Models a field holds an instance of as its default (`poll: PollLimits = PollLimits()`): creating that
-# instance, when the owning class is defined, builds them.
+# Models a field holds an instance of as its default (`rules: LandscapeRules = LandscapeRules()`): creating
+# that instance, when the owning class is defined, builds them. The sources' settings blocks default to `{}`
+# validated in place instead (cold9web): none of them is built before sources.yaml is read.
 _DEFAULT_INSTANCES = (
-    "CtgovSettings",
-    "CtisSettings",
-    "EuropePmcSettings",
-    "FederalRegisterSettings",
     "FuzzyNames",
-    "HttpDefaults",
     "LandscapeRules",
-    "OpenFdaSettings",
-    "PollLimits",
     "PublicationRule",
-    "PubmedSettings",
     "QuestionRule",
     "RegistryRule",
     "Salience",
@@ -296,6 +289,20 @@ def test_given_the_domain_models_when_imported_then_only_default_instances_are_b
     built, count = _models_built_after(statement)
     assert count > 20
     assert built == sorted(_DEFAULT_INSTANCES)
+
+
+def test_cold9web_given_the_sources_models_when_imported_then_none_is_built() -> None:
+    """Issue 28 (cold9web): each settings block's validator was built twice (alone, by its default instance
+    at import, and again inside the file's model); now only the file's model builds it, when read."""
+    built, count = _models_built_after("import pipewatch.domain.ingest.sources")
+    assert count > 20
+    assert built == []
+    statement = (
+        "from pipewatch.config import load_data_file; from pipewatch.domain.ingest.sources import "
+        "SourcesConfig; load_data_file('sources.yaml', SourcesConfig)"
+    )
+    built, _ = _models_built_after(statement)
+    assert "SourcesConfig" in built and "CtgovSettings" not in built and "HttpDefaults" not in built
 
 
 def test_given_a_deferred_model_when_first_validated_then_its_validator_is_built() -> None:
@@ -345,10 +352,59 @@ def test_given_a_web_handler_when_its_service_is_built_then_per_request_modules_
 ) -> None:
     environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
     # the service's module is loaded: the build did run (the empty rest is not vacuous)
-    built = {"page": "pipewatch.services.reader", "api": "pipewatch.adapters.subscriptions"}.get(
-        name, "pipewatch.domain.watch.watchlist"
-    )
+    built = {
+        "page": "pipewatch.services.reader",
+        "api": "pipewatch.adapters.subscriptions",
+        "console": "pipewatch.services.console",  # its watchlist: read by its first filter (cold9web)
+    }[name]
     assert _loaded_after(_built(name), [*WEB_NEVER_AT_BUILD[name], built], environ) == [built]
+
+
+# The console's signed-in build (cold9web, issue 28): what only some pages use is imported by them, not
+# with the service the first page (the updates) needs - the subscription models (pydantic classes), the
+# calendar's rules, the feeds' syndication, the watchlist history.
+COLD9WEB_CONSOLE_PAGES_ONLY = [
+    "pipewatch.domain.subscribers.records",
+    "pydantic",  # the configuration (a filter's choices, the watchlist page) and the subscription models
+    "pipewatch.domain.subscribers.subscriptions",
+    "pipewatch.domain.catalysts.calendar",
+    "pipewatch.domain.render.syndication",
+    "pipewatch.services.config_admin",
+]
+
+
+def test_cold9web_given_the_console_when_its_service_is_built_then_page_only_modules_stay_unloaded() -> None:
+    environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
+    wanted = [*COLD9WEB_CONSOLE_PAGES_ONLY, "pipewatch.services.console"]  # the build ran
+    assert _loaded_after(_built("console"), wanted, environ) == ["pipewatch.services.console"]
+
+
+def test_cold9web_given_the_console_when_a_subscription_form_is_read_then_its_models_load() -> None:
+    """The move, not a removal: the subscription pages import the models when they use them."""
+    statement = (
+        f"{_built('console')}; "
+        "prefs = service.current()._preferences({'agents': 'efgartigimod', 'mode': 'digest'}); "
+        "assert prefs.agents == ('efgartigimod',) and prefs.mode == 'digest', prefs"
+    )
+    environ = {**_DEPLOYED_ENV, **_CONSOLE_ENV}
+    models = ["pipewatch.domain.subscribers.records", "pipewatch.domain.subscribers.subscriptions"]
+    assert _loaded_after(statement, models, environ) == ["pipewatch.domain.subscribers.subscriptions"]
+
+
+def test_cold9web_given_the_console_when_a_filter_is_first_offered_then_its_configuration_is_read() -> None:
+    """The move, not a removal: the first page with a filter (the updates) reads and validates the watchlist
+    and the sources (pydantic) for the choices it offers."""
+    statement = (
+        f"{_built('console')}; vocabulary = service.current()._vocabulary; "
+        "assert 'efgartigimod' in vocabulary.agents and vocabulary.sources, vocabulary"
+    )
+    environ = {
+        **_DEPLOYED_ENV,
+        **_CONSOLE_ENV,
+        **{override: "" for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES")},
+    }
+    wanted = ["pydantic", "pipewatch.domain.watch.watchlist", "pipewatch.domain.ingest.sources"]
+    assert _loaded_after(statement, [*wanted, "pipewatch.domain.watch.taxonomy"], environ) == wanted
 
 
 def test_given_the_console_when_a_page_is_asked_without_a_session_then_no_service_is_built() -> None:
@@ -482,6 +538,36 @@ def test_cold8sched_given_the_plan_when_it_first_plans_then_its_configuration_is
     wanted = ["pydantic", "pipewatch.domain.ingest.sources", "pipewatch.domain.watch.watchlist"]
     never = ["yaml", "pipewatch.domain.watch.taxonomy"]  # the packaged JSON copies; no taxonomy
     assert _loaded_after(statement, [*wanted, *never], environ) == wanted
+
+
+def test_cold9web_given_the_news_plan_when_it_first_plans_then_the_watchlist_stays_unread() -> None:
+    """Issue 28 (cold9web): the news cycle (the plan's sample event) plans feeds alone, so it reads and
+    validates sources.yaml only; the registry cycle still reads the watchlist (the agents split its
+    tasks)."""
+    statement = (
+        "import json; from pathlib import Path; from pipewatch.handlers import plan; "
+        "from pipewatch.composition import build_plan_service; from pipewatch.settings import Settings; "
+        "from pipewatch.services.plan import PlanRequest\n"
+        "from pipewatch_local.event_sources import LambdaContext\n"
+        "class Sqs:\n"
+        "    def send_message_batch(self, **_): return {'Failed': []}\n"
+        "service = build_plan_service(Settings(poll_queue_url='https://sqs.us-east-1.amazonaws.com/1/q'), "
+        "sqs_client=Sqs())\n"
+        "event = json.loads(Path('events/plan_news.json').read_text())\n"
+        "answer = plan.handler(event, LambdaContext('plan'), service=service)\n"
+        "assert answer['tasks'] > 0, answer\n"
+        "import sys; loaded = 'pipewatch.domain.watch.watchlist' in sys.modules\n"
+        "assert service.plan(PlanRequest(source_class='registry')).tasks > 0\n"
+        "assert not loaded and 'pipewatch.domain.watch.watchlist' in sys.modules"
+    )
+    environ = {
+        **_DEPLOYED_ENV,
+        "POWERTOOLS_SERVICE_NAME": "pipewatch",
+        **{override: "" for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES")},
+    }
+    assert _loaded_after(statement, ["pipewatch.domain.ingest.sources", "yaml"], environ) == [
+        "pipewatch.domain.ingest.sources"
+    ]
 
 
 def test_cold8sched_given_the_api_when_a_get_lists_no_subscription_then_no_pydantic() -> None:

@@ -43,7 +43,7 @@ def built(
 
     def build_console_service(settings: Any, *, config: ConfigSet) -> Any:
         configs.append(config)
-        config.watchlist  # noqa: B018 - the console's build reads the watchlist (its agents' filters)
+        config.watchlist  # noqa: B018 - as its first page with a filter does (the agents it offers)
         return type("Console", (), {"handle": staticmethod(lambda request: request)})()
 
     monkeypatch.setattr(_defaults, "live_config", lambda: live)

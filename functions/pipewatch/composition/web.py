@@ -61,14 +61,15 @@ def build_console_service(
     """The analyst's console: the update indexes, the calendar, source health, feedback and the
     subscription service, behind Cognito sign-in (the local console passes its own identity provider and
     key set: moto's pool, the same token checks). Its watchlist and sources are the live configuration
-    (`config`, or what applies now); with a config bucket, admins see the watchlist's history."""
+    (`config`, or what applies now), read by the first page that shows them (a filter's choices, the
+    watchlist page), not here: a story, the calendar, source health, a feed or an export never reads them
+    (issue 28); with a config bucket, admins see the watchlist's history."""
     from pipewatch.adapters.catalyst_store import CatalystStore
     from pipewatch.adapters.cognito import CognitoIdentity, HttpJwks, pool_issuer
     from pipewatch.adapters.console_index import UpdateIndexTable
     from pipewatch.adapters.feedback import FeedbackTable
     from pipewatch.adapters.store import Store
     from pipewatch.config import packaged_data_path
-    from pipewatch.services.config_admin import ConfigAdmin
     from pipewatch.services.console import ConsoleService, Vocabulary
     from pipewatch.services.console_auth import TokenVerifier
     from pipewatch.services.console_web import WatchlistStatus
@@ -77,15 +78,28 @@ def build_console_service(
     table = settings.require("table_name")
     issuer = pool_issuer(settings.region, settings.require("cognito_pool_id"))
     applied = current_config(settings, config)
-    watchlist, sources = applied.watchlist, applied.sources
-    history = (
-        ConfigAdmin(build_config_store(settings, s3_client=s3_client)) if settings.config_bucket else None
-    )
-    watchlist_status = WatchlistStatus(
-        version=applied.read_versions()["watchlist.yaml"],  # read above (only the files the console used)
-        history=history,
-        packaged_text=packaged_data_path("watchlist.yaml").read_text(encoding="utf-8") if history else "",
-    )
+
+    def vocabulary() -> Vocabulary:
+        watchlist, sources = applied.watchlist, applied.sources
+        return Vocabulary(
+            agents=sorted(a.id for a in watchlist.agents),
+            indications=sorted(i.id for i in watchlist.indications),
+            sources=sorted(s.id for s in sources.sources),
+        )
+
+    def watchlist_status() -> WatchlistStatus:
+        history = None
+        if settings.config_bucket:  # the admins' watchlist page shows the stored versions
+            from pipewatch.services.config_admin import ConfigAdmin
+
+            history = ConfigAdmin(build_config_store(settings, s3_client=s3_client))
+        applied.watchlist  # noqa: B018 - read: its version is the one this console applies
+        return WatchlistStatus(
+            version=applied.read_versions()["watchlist.yaml"],
+            history=history,
+            packaged_text=packaged_data_path("watchlist.yaml").read_text(encoding="utf-8") if history else "",
+        )
+
     link_keys = build_link_keys(settings, dynamodb_client=ddb, kms_client=kms_client)
     links = signed_links(settings, dynamodb_client=ddb, kms_client=kms_client)
 
@@ -119,11 +133,7 @@ def build_console_service(
         ),
         identity=identity
         or CognitoIdentity(domain=settings.require("cognito_domain"), client_id=settings.cognito_client_id),
-        vocabulary=Vocabulary(
-            agents=sorted(a.id for a in watchlist.agents),
-            indications=sorted(i.id for i in watchlist.indications),
-            sources=sorted(s.id for s in sources.sources),
-        ),
+        vocabulary=vocabulary,  # both read by the first page that shows them (a filter, the watchlist)
         hosted_ui=hosted_ui,
         links=subscriber_links,
         failing_after=settings.source_alarm_failures,

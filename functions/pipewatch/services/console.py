@@ -16,14 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from pipewatch.domain.catalysts.calendar import CalendarEntry
 from pipewatch.domain.models import Update
 from pipewatch.domain.render.page import page_headline
-from pipewatch.domain.render.syndication import ATOM_TYPE, JSON_FEED_TYPE, atom_feed, json_feed
-from pipewatch.domain.subscribers.feedback import FEEDBACK_LABELS, FeedbackError, feedback_for
 from pipewatch.observability import logger
 from pipewatch.services import console_views as views
 from pipewatch.services.console_auth import (
@@ -51,6 +48,12 @@ from pipewatch.services.console_signin import SignInPages
 from pipewatch.services.console_subscriptions import SubscriptionPages
 from pipewatch.services.console_watchlist import WatchlistPages
 from pipewatch.services.console_web import Vocabulary
+
+if TYPE_CHECKING:
+    from pipewatch.domain.catalysts.calendar import CalendarEntry
+
+# What only some pages use is imported by them, not with the console (issue 28): the feeds' syndication
+# (feed.atom, feed.json) and the feedback labels (a story and its feedback).
 
 
 class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPages):
@@ -190,6 +193,8 @@ class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPag
         return ConsoleResponse(200, CSV, "", headers, chunks=csv_chunks(self._index, query))
 
     def feed(self, request: ConsoleRequest, fmt: str) -> ConsoleResponse:
+        from pipewatch.domain.render.syndication import ATOM_TYPE, JSON_FEED_TYPE, atom_feed, json_feed
+
         try:
             query = self._query(request)
         except QueryError as exc:
@@ -258,6 +263,8 @@ class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPag
         ]
 
     def story(self, request: ConsoleRequest, viewer: Viewer, update_id: str) -> ConsoleResponse:
+        from pipewatch.domain.subscribers.feedback import FEEDBACK_LABELS
+
         update = self._updates.get_update(update_id[:200])
         if update is None:
             return self._message(request, 404, "Update not found", "This update is not stored.", viewer)
@@ -287,6 +294,8 @@ class ConsoleService(CalendarPages, SubscriptionPages, WatchlistPages, SignInPag
         )
 
     def give_feedback(self, request: ConsoleRequest, viewer: Viewer, update_id: str) -> ConsoleResponse:
+        from pipewatch.domain.subscribers.feedback import FeedbackError, feedback_for
+
         update = self._updates.get_update(update_id[:200])
         if update is None:
             return self._message(request, 404, "Update not found", "This update is not stored.", viewer)

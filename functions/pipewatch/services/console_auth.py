@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pipewatch.services.ports import KeySetSource
 from pipewatch.services.subscriptions import Caller
 
 if TYPE_CHECKING:
     import jwt
+
+    from pipewatch.services.ports import KeySetSource
 
 LEEWAY_SECONDS = 30
 ADMINS = "admins"

@@ -17,10 +17,12 @@ import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from pipewatch.domain.models import EventType, Severity, Update
-from pipewatch.services.ports import UpdateIndex
+
+if TYPE_CHECKING:
+    from pipewatch.services.ports import UpdateIndex
 
 PAGE_SIZE = 50
 # Updates read (after the index) for one page at most: the bench's 10,000 updates take ~40 ms per 1,000.

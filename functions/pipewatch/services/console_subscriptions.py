@@ -9,11 +9,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-if TYPE_CHECKING:
-    from pipewatch.domain.subscribers.channels import ChannelKind
 from pipewatch.domain.models import Update
-from pipewatch.domain.subscribers.records import SubscriptionRecord
-from pipewatch.domain.subscribers.subscriptions import Preferences, SubscriptionError, matches
+from pipewatch.domain.subscribers.terms import SubscriptionError
 from pipewatch.services import console_views as views
 from pipewatch.services.console_auth import (
     Viewer,
@@ -28,6 +25,14 @@ from pipewatch.services.subscriptions import (
     SubscriptionForbidden,
     SubscriptionNotFound,
 )
+
+if TYPE_CHECKING:
+    from pipewatch.domain.subscribers.channels import ChannelKind
+    from pipewatch.domain.subscribers.records import SubscriptionRecord
+    from pipewatch.domain.subscribers.subscriptions import Preferences
+
+# The subscription models (pydantic) are imported by the subscription pages that use them, not with the
+# console: its first page (the updates) never does (issue 28).
 
 
 class SubscriptionPages(ConsoleBase):
@@ -89,6 +94,8 @@ class SubscriptionPages(ConsoleBase):
         return self._page(request, viewer, "subscription.html", status, **context)
 
     def _preferences(self, form: Mapping[str, str]) -> Preferences:
+        from pipewatch.domain.subscribers.subscriptions import Preferences
+
         def listed(name: str) -> list[str]:
             return [v for v in (form.get(name) or "").split(",") if v]
 
@@ -103,6 +110,8 @@ class SubscriptionPages(ConsoleBase):
 
     def preview(self, preferences: Preferences) -> list[Update]:
         """What the filter would have sent in the last PREVIEW_DAYS: the same `matches` the digest uses."""
+        from pipewatch.domain.subscribers.subscriptions import matches
+
         now = self._clock()
         start = now - timedelta(days=PREVIEW_DAYS)
         found = []

@@ -25,13 +25,13 @@ from markupsafe import Markup
 from pipewatch.domain.models import Update
 from pipewatch.domain.render.messages import event_word
 from pipewatch.domain.render.page import outlet_days, outlets, page_headline, safe_href
-from pipewatch.domain.subscribers.records import SubscriptionRecord
-from pipewatch.domain.subscribers.subscriptions import describe
 from pipewatch.domain.text import plain_text
 from pipewatch.services.console_http import STYLESHEET, TEMPLATES
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
+
+    from pipewatch.domain.subscribers.records import SubscriptionRecord
 
 COMPILED_TEMPLATES = "templates/console_compiled"  # written by the build only (see the module's docstring)
 
@@ -39,6 +39,13 @@ COMPILED_TEMPLATES = "templates/console_compiled"  # written by the build only (
 def _outlet_names(update: Update) -> str:
     names = [label for label, _ in outlets(update)]
     return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+
+
+def _described(record: SubscriptionRecord) -> str:
+    """A subscription's filter in words (the subscription pages only: their models load with them)."""
+    from pipewatch.domain.subscribers.subscriptions import describe
+
+    return describe(record.subscription).split(": ", 1)[-1]
 
 
 def stylesheet_for_feeds() -> str:
@@ -78,7 +85,7 @@ def source_environment(loader: BaseLoader | None = None) -> Environment:
         http_url=lambda url: safe_href(url) is not None,
         outlet_count=lambda u: len(outlets(u)),
         outlet_names=_outlet_names,
-        describe=lambda r: describe(r.subscription).split(": ", 1)[-1],
+        describe=_described,
     )
     return env
 

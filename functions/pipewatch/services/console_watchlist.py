@@ -4,12 +4,16 @@ changed. Read-only: pushing and rolling back stay with `pipewatch watchlist push
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pipewatch.errors import ConfigError
 from pipewatch.observability import logger
-from pipewatch.services.config_admin import HistoryEntry
 from pipewatch.services.console_auth import Viewer
 from pipewatch.services.console_http import ConsoleRequest, ConsoleResponse
 from pipewatch.services.console_web import ConsoleBase
+
+if TYPE_CHECKING:
+    from pipewatch.services.config_admin import HistoryEntry
 
 WATCHLIST = "watchlist.yaml"
 HISTORY_LIMIT = 20

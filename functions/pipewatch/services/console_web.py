@@ -9,11 +9,11 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from pipewatch.observability import logger
 from pipewatch.services import console_views as views
-from pipewatch.services.config_admin import ConfigAdmin
 from pipewatch.services.console_auth import (
     TokenRefused,
     TokenVerifier,
@@ -28,18 +28,19 @@ from pipewatch.services.console_http import (
     ConsoleResponse,
     redirect,
 )
-from pipewatch.services.ports import (
-    CatalystLister,
-    FeedbackLabels,
-    IdentityProvider,
-    KeySource,
-    SourceHealth,
-    UpdateIndex,
-    UpdateLookup,
-)
-from pipewatch.services.subscriptions import (
-    SubscriptionService,
-)
+
+if TYPE_CHECKING:  # annotations only: the ports are Protocols, the history a watchlist page's
+    from pipewatch.services.config_admin import ConfigAdmin
+    from pipewatch.services.ports import (
+        CatalystLister,
+        FeedbackLabels,
+        IdentityProvider,
+        KeySource,
+        SourceHealth,
+        UpdateIndex,
+        UpdateLookup,
+    )
+    from pipewatch.services.subscriptions import SubscriptionService
 
 SIGNIN_COOKIE = "pw_signin"
 PREVIEW_DAYS = 30
@@ -79,14 +80,17 @@ class ConsoleBase:
         keys: KeySource,
         verifier: TokenVerifier,
         identity: IdentityProvider,
-        vocabulary: Vocabulary,
+        vocabulary: Vocabulary | Callable[[], Vocabulary],
         hosted_ui: bool = True,
         links: Callable[[str], Mapping[str, str]] | None = None,
         failing_after: int = 3,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         random_bytes: Callable[[int], bytes] = os.urandom,
-        watchlist: WatchlistStatus | None = None,
+        watchlist: WatchlistStatus | Callable[[], WatchlistStatus] | None = None,
     ) -> None:
+        """`vocabulary` and `watchlist` may be given as functions, called by the first page that shows them:
+        both read the watchlist (the vocabulary the sources too), so a page that offers no filter (a story,
+        the calendar, source health, a feed, an export) never reads or validates the configuration."""
         self._index = index
         self._updates = updates
         self._calendar = calendar
@@ -96,13 +100,22 @@ class ConsoleBase:
         self._keys = keys
         self._verifier = verifier
         self._identity = identity
-        self._vocabulary = vocabulary
+        self._vocabulary_of = vocabulary if callable(vocabulary) else lambda: vocabulary
         self._hosted_ui = hosted_ui
         self._links = links
         self._failing_after = failing_after
         self._clock = clock
         self._random_bytes = random_bytes
-        self._watchlist = watchlist or WatchlistStatus()
+        status = watchlist or WatchlistStatus()
+        self._watchlist_of = status if callable(status) else lambda: status
+
+    @cached_property
+    def _vocabulary(self) -> Vocabulary:
+        return self._vocabulary_of()
+
+    @cached_property
+    def _watchlist(self) -> WatchlistStatus:
+        return self._watchlist_of()
 
     # -- plumbing ----------------------------------------------------------------------------------------
     def _csrf_key(self) -> bytes:

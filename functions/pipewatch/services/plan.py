@@ -69,16 +69,20 @@ class PlanService:
         self._agents_per_task = agents_per_task
 
     def plan(self, request: PlanRequest) -> PlanReport:
-        from pipewatch.domain.ingest.polling import DEFAULT_AGENTS_PER_TASK, plan_tasks
+        from pipewatch.domain.ingest.polling import DEFAULT_AGENTS_PER_TASK, needs_agent_ids, plan_tasks
 
         sources = self._sources()
         known = {s.id for s in sources.sources}
         unknown = sorted(set(request.sources) - known)
         if unknown:
             raise ValueError(f"no such source in the configuration: {', '.join(unknown)}")
+        # The watchlist is read (and validated) only when a planned source splits by agent: a news cycle,
+        # every 15 minutes, plans feeds alone (issue 28).
+        split = needs_agent_ids(sources, source_class=request.source_class, source_ids=request.sources)
+        agent_ids = list(self._agent_ids()) if split else []
         tasks = plan_tasks(
             sources,
-            list(self._agent_ids()),
+            agent_ids,
             source_class=request.source_class,
             source_ids=request.sources,
             agents_per_task=self._agents_per_task or DEFAULT_AGENTS_PER_TASK,

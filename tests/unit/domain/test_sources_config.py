@@ -200,3 +200,42 @@ def test_given_a_setting_naming_a_foreign_environment_variable_then_it_is_refuse
     kind = str(raw["kind"])
     settings = {**raw[kind], where: "PIPEWATCH_OK"}
     assert parse_source_config({**raw, kind: settings}).id == raw["id"]
+
+
+def test_cold9web_given_a_left_out_settings_block_when_validated_then_it_is_the_blocks_defaults() -> None:
+    """Issue 28 (cold9web): a left-out block defaults to `{}` validated in place, not to an instance made at
+    class definition; the values (and the dump a poll task carries) are the block's defaults either way,
+    whether the source comes from the file, one source's mapping or the constructor."""
+    from pipewatch.domain.ingest.source_settings import EuropePmcSettings, FederalRegisterSettings
+    from pipewatch.domain.ingest.sources import (
+        CtisSource,
+        FederalRegisterSource,
+        HttpDefaults,
+        OpenFdaSettings,
+        PollLimits,
+        PubmedSettings,
+    )
+
+    hand_made = SourcesConfig.model_validate(
+        {"sources": [{"id": "ct", "kind": "ctgov"}, {"id": "fr", "kind": "federal-register"}]}
+    )
+    assert hand_made.http == HttpDefaults(connect_timeout_s=5.0, max_retries=3)
+    assert hand_made.poll == PollLimits(alert_horizon_days=3.0, max_items_per_poll=500)
+    ctgov, register = hand_made.sources
+    assert isinstance(ctgov, CtgovSource) and isinstance(ctgov.ctgov, CtgovSettings)
+    assert ctgov.ctgov.model_dump() == CtgovSettings().model_dump() and ctgov.ctgov.page_size == 100
+    assert isinstance(register, FederalRegisterSource)
+    assert register.federal_register == FederalRegisterSettings(term="advisory committee")
+    built = {
+        "pubmed": PubmedSource(id="pm", kind="pubmed").pubmed,
+        "openfda": OpenFdaSource(id="fda", kind="openfda").openfda,
+        "europepmc": EuropePmcSource(id="epmc", kind="europepmc").europepmc,
+    }
+    assert built == {
+        "pubmed": PubmedSettings(),
+        "openfda": OpenFdaSettings(),
+        "europepmc": EuropePmcSettings(),
+    }
+    assert CtisSource(id="ctis", kind="ctis", enabled=False).ctis.ct_numbers == ()
+    with pytest.raises(ValueError, match=r"ctis\.ct_numbers"):
+        CtisSource(id="ctis", kind="ctis")  # the block's default still meets the source's own checks

@@ -296,3 +296,32 @@ def test_given_the_config_bucket_fails_then_the_watchlist_page_is_a_503_saying_s
     assert "s3://hand-made-bucket/watchlist.yaml: cannot list versions (AccessDenied)" in extra["reason"]
     assert kit.get("/updates", ADMIN).status == 200 and kit.get("/subscriptions", ADMIN).status == 200
     assert kit.get("/watchlist", ALICE).status == 403
+
+
+def test_cold9web_given_configuration_read_on_first_use_then_only_pages_with_a_filter_read_it() -> None:
+    """Issue 28 (cold9web): the production console gets its vocabulary and watchlist status as functions
+    reading the live configuration; a story, the calendar, source health, a feed or an export never calls
+    them, the first page with a filter calls the vocabulary's once, the watchlist page the status's."""
+    from pipewatch.services.console import Vocabulary
+
+    calls: list[str] = []
+
+    def vocabulary() -> Vocabulary:
+        calls.append("vocabulary")
+        return Vocabulary(agents=("efgartigimod",), indications=("myasthenia_gravis",), sources=("wire",))
+
+    def status() -> WatchlistStatus:
+        calls.append("watchlist")
+        return WatchlistStatus(version="v9")
+
+    kit = console([update(1)], vocabulary=vocabulary, watchlist=status)
+    for path in ("/story/u-000001", "/calendar", "/sources", "/feed.atom", "/updates.csv"):
+        assert kit.get(path, ALICE).status == 200, path
+    assert calls == []
+    assert '<option value="wire"' in kit.get("/updates", ALICE).body
+    assert (
+        kit.get("/agent/efgartigimod", ALICE).status == 200 and kit.get("/agent/other", ALICE).status == 404
+    )
+    assert calls == ["vocabulary"]
+    assert "v9" in kit.get("/watchlist", ADMIN).body
+    assert calls == ["vocabulary", "watchlist"]

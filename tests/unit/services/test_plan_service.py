@@ -56,3 +56,54 @@ def test_given_a_plan_request_then_the_service_enqueues_the_tasks() -> None:
     ).plan(PlanRequest(source_class="registry"))
     assert report.as_dict() == {"tasks": 3, "sources": ["ctgov", "pubmed-q"]}
     assert PollTask.model_validate_json(queue.sent[0].model_dump_json()) == queue.sent[0]
+
+
+class CountedAgents:
+    """The watchlist's agent ids, counting the reads (each read is the watchlist read and validated)."""
+
+    def __init__(self, agents: list[str]) -> None:
+        self.agents = agents
+        self.reads = 0
+
+    def __call__(self) -> list[str]:
+        self.reads += 1
+        return self.agents
+
+
+def test_cold9web_given_no_planned_source_splits_by_agent_then_the_watchlist_is_not_read() -> None:
+    """Issue 28 (cold9web): the news cycle (feeds only) plans the same tasks without the agents, so it does
+    not read the watchlist; a cycle with a source split by agent reads it once."""
+    agents = CountedAgents([f"agent{n}" for n in range(7)])
+    service = PlanService(sources=lambda: SOURCES, agent_ids=agents, queue=ListQueue(), agents_per_task=2)
+    news = service.plan(PlanRequest(source_class="news"))
+    named = service.plan(PlanRequest(sources=("off", "pubmed-q")))  # pubmed with a term: not split
+    assert (news.as_dict(), named.as_dict()) == (
+        {"tasks": 1, "sources": ["feed"]},
+        {"tasks": 2, "sources": ["off", "pubmed-q"]},
+    )
+    assert agents.reads == 0
+    registry = service.plan(PlanRequest(source_class="registry"))
+    assert registry.as_dict() == {"tasks": 5, "sources": ["ctgov", "pubmed-q"]}  # ctgov in 4 parts
+    assert agents.reads == 1
+
+
+def test_cold9web_given_any_request_then_the_tasks_are_those_planned_with_every_agent() -> None:
+    """Skipping the agents never changes a plan: for each request, the service's tasks equal plan_tasks
+    with the full agent list."""
+    agents = [f"agent{n}" for n in range(7)]
+    requests = [
+        PlanRequest(),
+        PlanRequest(source_class="news"),
+        PlanRequest(source_class="registry"),
+        PlanRequest(sources=("off",)),
+        PlanRequest(sources=("ctgov", "feed")),
+    ]
+    for request in requests:
+        queue = ListQueue()
+        PlanService(sources=lambda: SOURCES, agent_ids=lambda: agents, queue=queue, agents_per_task=2).plan(
+            request
+        )
+        expected = plan_tasks(
+            SOURCES, agents, source_class=request.source_class, source_ids=request.sources, agents_per_task=2
+        )
+        assert queue.sent == expected, request

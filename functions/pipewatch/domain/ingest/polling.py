@@ -60,6 +60,28 @@ def splits_by_agent(source: SourceConfig) -> bool:
     return source.splits_by_agent()
 
 
+def _selected(
+    sources: SourcesConfig, source_class: SourceClass | None, source_ids: Iterable[str]
+) -> list[SourceConfig]:
+    """The named sources (enabled or not), else the enabled ones of the class (every class when None)."""
+    wanted = set(source_ids)
+    if wanted:
+        return [source for source in sources.sources if source.id in wanted]
+    return [
+        source
+        for source in sources.sources
+        if source.enabled and not (source_class and source.source_class != source_class)
+    ]
+
+
+def needs_agent_ids(
+    sources: SourcesConfig, *, source_class: SourceClass | None = None, source_ids: Iterable[str] = ()
+) -> bool:
+    """True when a source `plan_tasks` would plan splits by agent: only then do the agents change its tasks
+    (the news sources are feeds, so a news cycle plans without reading the watchlist)."""
+    return any(splits_by_agent(source) for source in _selected(sources, source_class, source_ids))
+
+
 def plan_tasks(
     sources: SourcesConfig,
     agent_ids: Sequence[str],
@@ -71,15 +93,10 @@ def plan_tasks(
     """The poll tasks of one scheduled cycle (pure: same inputs, same tasks, same order)."""
     if agents_per_task < 1:
         raise ValueError("agents_per_task must be at least 1")
-    wanted = set(source_ids)
     agents = sorted(dict.fromkeys(agent_ids))
     chunks = [tuple(agents[i : i + agents_per_task]) for i in range(0, len(agents), agents_per_task)]
     tasks: list[PollTask] = []
-    for source in sources.sources:
-        if wanted and source.id not in wanted:
-            continue
-        if not wanted and (not source.enabled or (source_class and source.source_class != source_class)):
-            continue
+    for source in _selected(sources, source_class, source_ids):
         if splits_by_agent(source) and len(chunks) > 1:
             tasks.extend(
                 PollTask(source_id=source.id, agents=chunk, part=n, parts=len(chunks))
