@@ -74,6 +74,12 @@ class InMemoryStore:
     def get_claims(self, keys: Iterable[str]) -> dict[str, Claim]:
         return {key: self.claims.get(key, Claim(key)) for key in dict.fromkeys(keys)}
 
+    def read_intake(
+        self, update_ids: Sequence[str], claim_keys: Iterable[str]
+    ) -> tuple[set[str], dict[str, Claim]]:
+        """The two reads as the DynamoDB store answers them (a subclass overriding either is followed)."""
+        return self.existing_update_ids(update_ids), self.get_claims(claim_keys)
+
     def get_updates(self, update_ids: Iterable[str]) -> list[Update]:
         return [self.updates[uid] for uid in update_ids if uid in self.updates]
 

@@ -97,7 +97,7 @@ def lazy_patterns_of_documents():
         return []
     from pipewatch.config import load_classifier
 
-    return sorted(load_classifier()._index.by_stem_source.values())
+    return sorted(load_classifier()._index.stem_sources.every().values())
 """
 
 # Imported after the service is built, for a function whose first request imports them on its path (the

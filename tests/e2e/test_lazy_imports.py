@@ -631,3 +631,36 @@ def test_cold8poll_given_a_source_kind_when_its_payload_is_first_read_then_its_a
     )
     wanted = ["pipewatch.adapters.authority_kinds", "pipewatch.adapters.openfda"]
     assert _loaded_after(statement, wanted) == wanted
+
+
+# cold9poll (issue 28): a poll service builds its registry intake (the trial differ, snapshot rules) when a
+# registry source's studies first arrive; a news poll's build and first documents never import it.
+COLD9POLL_NEVER_AT_POLL_BUILD = [
+    "pipewatch.services.trial_intake",
+    "pipewatch.domain.ingest.trial_intake",
+    "pipewatch.domain.trials.diff",
+]
+
+
+def test_cold9poll_given_the_poll_service_when_built_then_the_registry_intake_stays_unloaded() -> None:
+    environ = dict(_DEPLOYED_ENV)
+    for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES"):
+        environ[override] = ""
+    statement = (
+        "import pipewatch.handlers.poll; from pipewatch.handlers import _defaults; "
+        "_defaults.poll_service().current()"
+    )
+    wanted = [*COLD9POLL_NEVER_AT_POLL_BUILD, _BUILT_PROOF["poll"]]
+    assert _loaded_after(statement, wanted, environ) == [_BUILT_PROOF["poll"]]
+
+
+def test_cold9poll_given_a_built_poll_service_when_its_registry_intake_is_asked_for_then_it_loads() -> None:
+    """The move, not a removal: the registry intake a poll service hands a registry result loads then."""
+    environ = dict(_DEPLOYED_ENV)
+    for override in ("PIPEWATCH_WATCHLIST", "PIPEWATCH_TAXONOMY", "PIPEWATCH_SOURCES"):
+        environ[override] = ""
+    statement = (
+        "import pipewatch.handlers.poll; from pipewatch.handlers import _defaults; "
+        "_defaults.poll_service().current()._trials"
+    )
+    assert _loaded_after(statement, COLD9POLL_NEVER_AT_POLL_BUILD, environ) == COLD9POLL_NEVER_AT_POLL_BUILD

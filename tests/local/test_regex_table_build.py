@@ -51,7 +51,7 @@ def test_given_the_poll_then_its_lazy_table_holds_every_cue_word_regex_of_the_cl
 
     lazy = poll_build / "PollFunction" / "pipewatch" / "data" / regex_table.LAZY_TABLE
     _, packed = marshal.loads(lazy.read_bytes())
-    assert {(source, 0) for source in load_classifier()._index.by_stem_source.values()} <= set(packed)
+    assert {(source, 0) for source in load_classifier()._index.stem_sources.every().values()} <= set(packed)
 
 
 def test_given_the_table_then_the_handler_and_its_first_documents_compile_no_pattern_again(

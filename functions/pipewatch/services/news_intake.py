@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pipewatch.domain.ingest.dedupe import Claim
+from pipewatch.domain.ingest.dedupe import Claim, claim_keys
 from pipewatch.domain.ingest.intake import (
     Batch,
     Defer,
@@ -83,13 +83,17 @@ class NewsIntake:
             )
             self._metrics.count("RecordsTrimmed", 1, source=source_id)
         outcome.relevant = len(batch.candidates)
-        known_ids = self._store.existing_update_ids([u.update_id for u in batch.decided])
+        # Which candidates are stored, and the claims of their neighbourhoods, in one read: the claims of
+        # candidates found stored are read too (a few small items), and left out of the run.
+        known_ids, claims = self._store.read_intake(
+            [u.update_id for u in batch.decided], (key for u in batch.decided for key in claim_keys(u))
+        )
         lookup = story_lookup(batch.decided, known_ids, now)
         if lookup is None:
             return  # every candidate is stored already
         run = _Run(source_id, now, first_poll, outcome, stored, lookup, known_ids)
         run.back_catalogue = back_catalogue
-        run.claims = self._store.get_claims(lookup.claim_keys)
+        run.claims = {key: claims[key] for key in dict.fromkeys(lookup.claim_keys)}
         self._read_stories(run)
         self._apply(run, batch.decided)
         if outcome.baselined:

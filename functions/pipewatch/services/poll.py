@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pipewatch.domain.ingest.back_catalogue import WatchMarks
 from pipewatch.domain.ingest.intake import prepare_batch
@@ -31,7 +32,9 @@ from pipewatch.services.ports import (
     UpdateStore,
     WatchMarkStore,
 )
-from pipewatch.services.trial_intake import TrialIntake, TrialIntakeResult
+
+if TYPE_CHECKING:  # imported when a registry source's studies first arrive: a news poll never diffs trials
+    from pipewatch.services.trial_intake import TrialIntake
 
 __all__ = ["PollReport", "PollService", "PollTaskError", "SourceOutcome"]
 
@@ -79,13 +82,23 @@ class PollService:
         self._clock = clock
         self._monotonic = monotonic
         self._news = NewsIntake(store=store, metrics=self._metrics, limits=sources.poll)
-        self._trials = TrialIntake(
-            store=store,
-            metrics=self._metrics,
-            classifier=classifier,
-            watchlist=watchlist,
-            limits=sources.poll,
-        )
+        self._trial_intake: TrialIntake | None = None
+
+    @property
+    def _trials(self) -> TrialIntake:
+        """The registry intake (the trial differ and snapshot rules), built when a registry source's studies
+        or vanished records first arrive: a container polling news never imports it (issue 28)."""
+        if self._trial_intake is None:
+            from pipewatch.services.trial_intake import TrialIntake
+
+            self._trial_intake = TrialIntake(
+                store=self._store,
+                metrics=self._metrics,
+                classifier=self._classifier,
+                watchlist=self._watchlist,
+                limits=self._sources.poll,
+            )
+        return self._trial_intake
 
     def select(
         self, source_ids: Iterable[str] | None = None, source_class: str | None = None
@@ -270,6 +283,8 @@ class PollService:
             return outcome
         for name, value in sorted(result.counts.items()):
             self._metrics.count(name, value, source=source.id)
+        if result.vanished or result.studies:  # a registry's answer: its intake is imported on first use
+            from pipewatch.services.trial_intake import TrialIntakeResult
         if result.vanished:
             gone = TrialIntakeResult()
             try:

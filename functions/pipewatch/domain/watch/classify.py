@@ -256,7 +256,7 @@ class Classifier:
             if index.events is not None:
                 yield from index.events.finditer(text)
             return
-        by_stem = index.by_stem
+        by_stem, sources = index.by_stem, index.stem_sources
         end = 0
         for gate in index.gate.finditer(text):
             start = gate.start()
@@ -265,7 +265,7 @@ class Classifier:
             word = gate.group()
             regex = by_stem.get(word)
             if regex is None:
-                regex = by_stem[word] = compiled(index.by_stem_source[word])
+                regex = by_stem[word] = compiled(sources[word])
             m = regex.match(text, start)
             if m is not None:
                 yield m
