@@ -35,6 +35,7 @@ from pipewatch.domain.watch.cues import (
     title_gate,
     words_regex,
 )
+from pipewatch.domain.watch.governing import Cue, Governing
 from pipewatch.domain.watch.landscape import Landscape
 from pipewatch.domain.watch.match import MAX_FIELD_CHARS, Matcher, MatchResult
 from pipewatch.domain.watch.normalize import padded
@@ -126,6 +127,11 @@ class Classifier:
     def _cjk(self) -> CjkCues:
         """Cues in scripts without spaces: built for the first field that is not ASCII."""
         return CjkCues(self.taxonomy, self._rank)
+
+    @cached_property
+    def _governing(self) -> Governing:
+        """Clause-level rules of application (governing.py): built for the first item they could change."""
+        return Governing(self.taxonomy)
 
     def _severity_rules(self, event: EventType) -> list[SeverityRule]:
         return self._severities.rules(event)
@@ -310,6 +316,22 @@ class Classifier:
                 strong, strong_rank = (rule.event, cue, rule.severity), rule.rank
         return strong, weak
 
+    def _strong_cues(self, text: str, alias_spans: tuple[tuple[int, int], ...]) -> list[Cue]:
+        """Every strong cue of a field that counts as an event (as `_cues` checks them), drug-object verbs
+        included, left to right: for the clause rules (governing.py), on the few titles they could change."""
+        objects = self._object_hits(text, alias_spans) if self._grammar.objects and alias_spans else {}
+        cues: list[Cue] = [(start, start + len(cue), rule, cue) for start, (rule, cue) in objects.items()]
+        for m in self._event_matches(text):
+            rule = self._rule_of[m.lastgroup or "r0"]
+            start = m.start()
+            if rule.weak or start in objects:
+                continue
+            if any(a_start <= start + 1 < a_end for a_start, a_end in alias_spans):
+                continue
+            if not self._not_the_event(rule, text, start, m.group()):
+                cues.append((start, m.end(), rule, m.group()))
+        return sorted(cues, key=lambda cue: cue[0])
+
     @staticmethod
     def _verb_before(rule: ObjectRule, text: str, name_start: int) -> re.Match[str] | None:
         """The rule's verb a few words before a name, tried at word starts only (nearest first)."""
@@ -396,12 +418,15 @@ class Classifier:
             return event, reason, None if severity is None else (severity, text)
         chosen, title_weak = self._cues(found.title, found.title_spans)
         if chosen is None and not raw_title.isascii() and self._cjk.enabled:
-            chosen = self._cjk.best(raw_title)
+            chosen = self._governing.in_clause(self._cjk.best(raw_title), raw_title)
+        elif chosen is not None and self.taxonomy.governs and chosen[0] in self._governing.outranked:
+            cues = self._strong_cues(found.title, found.title_spans)
+            chosen = self._governing.decision(chosen, found.title, cues) or chosen
         field = "title"
         if chosen is None:
             summary_strong, summary_weak = self._cues(found.summary, found.summary_spans)
             if summary_strong is None and not raw_summary.isascii() and self._cjk.enabled:
-                summary_strong = self._cjk.best(raw_summary)
+                summary_strong = self._governing.in_clause(self._cjk.best(raw_summary), raw_summary)
             if summary_strong is not None:
                 chosen, field = summary_strong, "summary"
             elif title_weak is not None:

@@ -259,6 +259,36 @@ class QuestionRule(BaseModel):
         return checked_patterns(value, info)
 
 
+class Governs(BaseModel):
+    """A decision that governs its headline over a cue of an event that outranks it, when that cue stands in
+    a reason clause after the decision ("deprioritizes X months after data", "drops X following a phase 2
+    miss"): the company's decision is the news, the data its reason."""
+
+    model_config = FROZEN
+
+    event: EventType
+    over: tuple[EventType, ...] = Field(min_length=1)
+    reason: tuple[Pattern, ...] = Field(min_length=1)  # words that open a reason clause
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return checked_patterns(value, info)
+
+
+class CjkClause(BaseModel):
+    """A CJK cue of `event` read as `becomes` when its clause (no sentence punctuation between) names one of
+    `before` ahead of it, any number of words away: Korean "임상 1상시험 계획이 식약처의 승인을 받았다" approves a
+    trial plan (a trial start), not a medicine."""
+
+    model_config = FROZEN
+
+    event: EventType
+    becomes: EventType
+    before: tuple[Pattern, ...] = Field(min_length=1)
+    reach: int = Field(default=40, ge=1, le=120)  # characters of the clause looked at before the cue
+
+
 class Taxonomy(BaseModel):
     model_config = FROZEN
 
@@ -280,6 +310,8 @@ class Taxonomy(BaseModel):
     # Japanese puts the hedge after the verb (申請予定, "filing planned"): these cancel a CJK cue they follow.
     cjk_hedges_after: tuple[Pattern, ...] = ()
     cjk_hedge_window: int = Field(default=6, ge=0, le=50)
+    governs: tuple[Governs, ...] = ()
+    cjk_clauses: tuple[CjkClause, ...] = ()
     events: tuple[EventRule, ...] = Field(min_length=1)
     severity: tuple[SeverityRule, ...] = Field(min_length=1)
     publication: PublicationRule = PublicationRule()
