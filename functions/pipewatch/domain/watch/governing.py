@@ -2,8 +2,9 @@
 
 - a decision governs its headline over an outranking cue that stands only in the reason clause after it
   ("deprioritizes X months after data": the company's decision is the news, the data its reason);
-- a CJK cue is read as another event when its clause names a context before it, any number of words away
-  (Korean "임상 1상시험 계획이 식약처의 승인을 받았다": a trial plan approved starts a trial, it approves no medicine).
+- a CJK cue is read as another event when its clause names a context before it, any number of words
+  away (Korean "임상 1상시험 계획이 식약처의 승인을 받았다": a trial plan approved starts a trial; it
+  approves no medicine).
 
 Pure; built on first use (only items whose chosen cue these rules name ever reach them).
 """

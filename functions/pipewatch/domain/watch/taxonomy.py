@@ -278,8 +278,8 @@ class Governs(BaseModel):
 
 class CjkClause(BaseModel):
     """A CJK cue of `event` read as `becomes` when its clause (no sentence punctuation between) names one of
-    `before` ahead of it, any number of words away: Korean "임상 1상시험 계획이 식약처의 승인을 받았다" approves a
-    trial plan (a trial start), not a medicine."""
+    `before` ahead of it, any number of words away: Korean "임상 1상시험 계획이 식약처의 승인을
+    받았다" approves a trial plan (a trial start), not a medicine."""
 
     model_config = FROZEN
 
