@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cached_property
 from typing import NamedTuple
 
 from pipewatch.domain.models import EventType
@@ -42,15 +43,27 @@ class _Clause(NamedTuple):
 
 
 class Governing:
+    """The taxonomy's clause rules, compiled for the first item they could change (cold start: a document
+    whose chosen cue no rule names compiles nothing)."""
+
     def __init__(self, taxonomy: Taxonomy) -> None:
-        self._governs = tuple(
-            _Governs(g.event, frozenset(g.over), re.compile(words_regex(g.reason))) for g in taxonomy.governs
+        self._taxonomy = taxonomy
+        self.outranked = frozenset(event for g in taxonomy.governs for event in g.over)
+        self._clause_events = frozenset(c.event for c in taxonomy.cjk_clauses)
+
+    @cached_property
+    def _governs(self) -> tuple[_Governs, ...]:
+        return tuple(
+            _Governs(g.event, frozenset(g.over), re.compile(words_regex(g.reason)))
+            for g in self._taxonomy.governs
         )
-        self._clauses = tuple(
+
+    @cached_property
+    def _clauses(self) -> tuple[_Clause, ...]:
+        return tuple(
             _Clause(c.event, c.becomes, re.compile("|".join(f"(?:{p})" for p in c.before)), c.reach)
-            for c in taxonomy.cjk_clauses
+            for c in self._taxonomy.cjk_clauses
         )
-        self.outranked = frozenset(event for g in self._governs for event in g.over)
 
     def decision(self, chosen: Best, text: str, cues: Iterable[Cue]) -> Best | None:
         """The governing decision's cue when every cue of the chosen (outranking) event stands after a
@@ -75,7 +88,7 @@ class Governing:
 
     def in_clause(self, chosen: Best | None, raw: str) -> Best | None:
         """A CJK cue read as another event when its clause names that event's context before it."""
-        if chosen is None or not self._clauses:
+        if chosen is None or chosen[0] not in self._clause_events:
             return chosen
         for clause in self._clauses:
             if chosen[0] != clause.event:
