@@ -3,7 +3,9 @@ first halves; every sentence here is hand-made for this test (not recorded; no t
 
 A company's decision governs its headline over data named only in the reason clause after it (taxonomy
 `governs`); a CJK approval whose clause names a trial plan before it, any number of words away, starts a trial
-(taxonomy `cjk_clauses`)."""
+(taxonomy `cjk_clauses`). Kinds of phrasing from the judge8head pool's first half: a trial stopped written
+as a noun (it/es/pt), trials wound down, an IND obtained (en/fr/es/pt), a partner sought for a drug, and a
+lawsuit filed (litigation, not a filing)."""
 
 from __future__ import annotations
 
@@ -70,3 +72,79 @@ def test_a_trial_plan_in_an_earlier_clause_does_not_reach_the_approval() -> None
     # hand-made: the trial plan and the approval are in two clauses
     result = CLASSIFIER.classify("아젠엑스, 임상 계획 발표…efgartigimod 국내 품목 허가 승인")
     assert result.event_type == "regulatory"
+
+
+FAMILIES = [
+    # (family, language, hand-made title, event, severity)
+    (
+        "trial stopped",
+        "it",
+        "Argenx annuncia l'interruzione della fase 3 di efgartigimod",
+        "trial_status",
+        "high",
+    ),
+    (
+        "trial stopped",
+        "es",
+        "Argenx anuncia la interrupción del ensayo de efgartigimod",
+        "trial_status",
+        "high",
+    ),
+    (
+        "trial stopped",
+        "pt",
+        "Argenx anuncia a interrupção do estudo com efgartigimod",
+        "trial_status",
+        "high",
+    ),
+    (
+        "trial stopped",
+        "en",
+        "Argenx will start winding down its efgartigimod trials in pemphigus",
+        "trial_status",
+        "high",
+    ),
+    (
+        "program dropped",
+        "en",
+        "Argenx is winding down its investment in efgartigimod for pemphigus",
+        "pipeline",
+        "high",
+    ),
+    (
+        "IND cleared",
+        "en",
+        "Argenx receives IND clearance for efgartigimod in a new indication",
+        "trial_start",
+        "medium",
+    ),
+    ("IND cleared", "fr", "Argenx a obtenu le statut IND pour efgartigimod", "trial_start", "medium"),
+    ("IND cleared", "es", "Argenx obtiene el IND para efgartigimod", "trial_start", "medium"),
+    ("IND cleared", "pt", "Argenx obteve o IND para efgartigimod", "trial_start", "medium"),
+    (
+        "partner sought",
+        "en",
+        "Argenx is looking for a partner for efgartigimod in Japan",
+        "pipeline",
+        "medium",
+    ),
+    ("partner sought", "fr", "Argenx cherche un partenaire pour efgartigimod", "pipeline", "medium"),
+]
+
+
+@pytest.mark.parametrize(("family", "language", "title", "event", "severity"), FAMILIES)
+def test_hand_made_phrasing(family: str, language: str, title: str, event: str, severity: str) -> None:
+    result = CLASSIFIER.classify(title)
+    assert (result.event_type, result.severity) == (event, severity), (family, language, result.reasons)
+
+
+def test_a_lawsuit_filed_is_not_a_regulatory_filing() -> None:
+    result = CLASSIFIER.classify(
+        "In a lawsuit filed Friday, argenx accuses a rival over efgartigimod"
+    )  # hand-made
+    assert result.event_type != "regulatory"
+
+
+def test_a_trial_started_is_still_a_trial_start() -> None:
+    result = CLASSIFIER.classify("Argenx starts a phase 3 trial of efgartigimod in myositis")  # hand-made
+    assert result.event_type == "trial_start"
