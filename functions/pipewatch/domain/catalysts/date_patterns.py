@@ -118,7 +118,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     # "2026年春", "내년 봄": a season
     # "오는 26일": the coming 26th (of this month or the next)
-    ("cjk_coming_day", r"오는\s*(?P<d>[0-3]?\d)\s*일"),
+    # ... and "20일까지": by the 20th, a deadline in this month or the next (not a count: "최대 30일까지")
+    (
+        "cjk_coming_day",
+        r"오는\s*(?P<d>[0-3]?\d)\s*일|(?<![\d월~\-.])(?<!최대\s)(?<!최대)(?<!약\s)(?P<d2>[1-3]?\d)\s*일(?=\s*까지)",
+    ),
     # the Japanese press's two-digit years: "20年中に承認", "24年度は申請" (not a count: "10年間", "3年後")
     (
         "cjk_short_year",
@@ -152,7 +156,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "day_first",
-        rf"(?<![\d.])(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTHS})\.?(?:,?\s+(?:de\s+)?{_YEAR}(?!\d))?",
+        # (the year may be a relative one after the month: "bis 7. März des kommenden Jahres", "le 3 mars de
+        # l'année prochaine")
+        rf"(?<![\d.])(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTHS})\.?"
+        rf"(?:,?\s+(?:de\s+)?{_YEAR}(?!\d)|\s+(?:des|del|do|de|van)\s+(?P<rel>{_REL_ALONE})\b)?",
     ),
     (
         "week_of_month",
