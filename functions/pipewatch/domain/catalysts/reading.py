@@ -165,6 +165,9 @@ def not_guidance(
         return True
     if before.strip() and not verb_final and cues.CONDITION.match(clauses_back(before)[0]):
         return True
+    own_clause = clauses_back(before)[0] + " " + next(iter(cues.CLAUSE_BREAK.split(after_text)), "")
+    if not verb_final and cues.COUNTERFACTUAL.search(own_clause):
+        return True  # what might have been
     if mention.start > len(before) and cues.FROM_BETWEEN_DATES.match(before):
         return True  # the segment opens right after an earlier date
     if mention.precision != "day":
