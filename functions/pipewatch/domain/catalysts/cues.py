@@ -148,9 +148,10 @@ CONDITION = re.compile(
     r"supponendo|qualora|nel\s+caso|en\s+caso\s+de|au\s+cas\s+où|im\s+falle|salvo|assumindo|supondo|caso|desde\s+que|mits|indien|op\s+voorwaarde)\b",
     re.IGNORECASE,
 )
-# What might have been, not what will be: a conditional perfect in the date's own clause ("would have launched
-# in 2021", "zou het middel al in 2021 op de markt hebben kunnen lanceren", "hätte 2021 eingereicht werden
-# können", "aurait pu être lancé en 2021"). ("could have data in 2026" is no perfect: a participle must follow.)
+# What might have been, not what will be: a conditional perfect in the date's own clause ("would have
+# launched in 2021", "zou het middel al in 2021 op de markt hebben kunnen lanceren", "hätte 2021 eingereicht
+# werden können", "aurait pu être lancé en 2021"). ("could have data in 2026" is no perfect: a participle
+# must follow.)
 COUNTERFACTUAL = re.compile(
     r"\b(?:would|could|might|should)\s+have\s+(?:been|\w+ed|begun|won|brought|made|seen|gotten|got|come)\b|"
     r"\bhätten?\b|\bhebben\s+(?:kunnen|moeten|gekund)\b|\bzijn\s+geweest\b|"
