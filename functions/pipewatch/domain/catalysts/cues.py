@@ -73,7 +73,9 @@ NEGATED = re.compile(
     # Spanish and Italian "no"/"non" only before a verb of planning (alone, "no" is too many other things)
     r"(?<!\w)(?:no|non)\s+(?=(?:prevé|prevede|espera|planea|tiene|intende|pretende|è|está|si|ha|hay|c'è|ci\s+sono|"
     # a denied future or ability: "non riuscirà ad approvarlo a marzo", "no podrá lanzarlo en 2026"
-    r"sarà|saranno|será|serán|potrà|potranno|podrá|podrán|riuscirà|llegará|arriverà|estará|estarán)\b)|"
+    r"sarà|saranno|será|serán|potrà|potranno|podrá|podrán|riuscirà|llegará|arriverà|estará|estarán|se\s+sabe)\b)|"
+    # not known whether it will happen: "aún no se sabe si ... obtener la aprobación este año"
+    r"(?<!\w)(?:unclear|uncertain)\s+(?:whether|if)(?!\w)|"
     # a statement judged unlikely is no guidance: "approval in January is unlikely"
     r"(?<!\w)(?:unlikely|improbab\w*|unwahrscheinlich|peu\s+probable|poco\s+probable|improvável|onwaarschijnlijk)(?!\w)",
     re.IGNORECASE,

@@ -110,6 +110,8 @@ SPANISH = Lexicon(
     financial=(
         r"ingresos|tesorería",
         r"ventas|facturación|beneficio",
+        # a count of applications or approvals is a statistic, not a drug's event ("25 solicitudes este año")
+        r"\d+\s+(?:solicitudes|aprobaciones)\b",
         r"resultados\s+del\s+(?:\w+\s+)?(?:trimestre|semestre)",
         r"beneficio\s+neto|pérdida\s+neta|margen\s+(?:bruto|operativo)|(?:trimestre|ejercicio)\s+cerrado",
     ),
@@ -196,6 +198,8 @@ PORTUGUESE = Lexicon(
     financial=(
         r"caixa|receita",
         r"vendas|faturamento|lucro",
+        # ("há pelo menos 25 pedidos de aprovação para este ano": a statistic)
+        r"\d+\s+(?:pedidos|aprovações)\b",
         r"resultados\s+do\s+(?:\w+\s+)?(?:trimestre|semestre)",
         r"lucro\s+líquido|prejuízo|margem\s+(?:bruta|operacional)|(?:trimestre|exercício)\s+encerrado",
     ),
