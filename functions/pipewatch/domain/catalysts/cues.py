@@ -73,7 +73,9 @@ NEGATED = re.compile(
     # Spanish and Italian "no"/"non" only before a verb of planning (alone, "no" is too many other things)
     r"(?<!\w)(?:no|non)\s+(?=(?:prevé|prevede|espera|planea|tiene|intende|pretende|è|está|si|ha|hay|c'è|ci\s+sono|"
     # a denied future or ability: "non riuscirà ad approvarlo a marzo", "no podrá lanzarlo en 2026"
-    r"sarà|saranno|será|serán|potrà|potranno|podrá|podrán|riuscirà|llegará|arriverà|estará|estarán)\b)|"
+    r"sarà|saranno|será|serán|potrà|potranno|podrá|podrán|riuscirà|llegará|arriverà|estará|estarán|se\s+sabe)\b)|"
+    # not known whether it will happen: "aún no se sabe si ... obtener la aprobación este año"
+    r"(?<!\w)(?:unclear|uncertain)\s+(?:whether|if)(?!\w)|"
     # a statement judged unlikely is no guidance: "approval in January is unlikely"
     r"(?<!\w)(?:unlikely|improbab\w*|unwahrscheinlich|peu\s+probable|poco\s+probable|improvável|onwaarschijnlijk)(?!\w)",
     re.IGNORECASE,
@@ -146,6 +148,17 @@ CONDITION = re.compile(
     r"\s*(?:assuming|subject\s+to|pending|provided\s+(?:that\s+)?|if|upon|suponiendo|supuesta|sujet[oa]\s+a|"
     r"a\s+reserva\s+de|sous\s+réserve\s+d(?:e|u|')|en\s+supposant|si|vorbehaltlich|falls|sofern|unter\s+der\s+voraussetzung|"
     r"supponendo|qualora|nel\s+caso|en\s+caso\s+de|au\s+cas\s+où|im\s+falle|salvo|assumindo|supondo|caso|desde\s+que|mits|indien|op\s+voorwaarde)\b",
+    re.IGNORECASE,
+)
+# What might have been, not what will be: a conditional perfect in the date's own clause ("would have
+# launched in 2021", "zou het middel al in 2021 op de markt hebben kunnen lanceren", "hätte 2021 eingereicht
+# werden können", "aurait pu être lancé en 2021"). ("could have data in 2026" is no perfect: a participle
+# must follow.)
+COUNTERFACTUAL = re.compile(
+    r"\b(?:would|could|might|should)\s+have\s+(?:been|\w+ed|begun|won|brought|made|seen|gotten|got|come)\b|"
+    r"\bhätten?\b|\bhebben\s+(?:kunnen|moeten|gekund)\b|\bzijn\s+geweest\b|"
+    r"\baurai(?:t|ent)\s+(?:pu|dû|été)\b|\bhabría(?:n)?\s+(?:podido|sido|\w+ado|\w+ido)\b|"
+    r"\bavrebbe(?:ro)?\s+(?:potuto|dovuto|\w+ato|\w+uto|\w+ito)\b|\bteria(?:m)?\s+(?:podido|sido|\w+ado|\w+ido)\b",
     re.IGNORECASE,
 )
 DATELINE_AFTER = re.compile(r"^\s*(?:[-–—/]|\(|:\s*[A-Z]|,?\s*/?PRNewswire|,?\s*\(?GLOBE)", re.IGNORECASE)

@@ -36,8 +36,12 @@ _CJK_REL_ALONE = v.alternation(list(rd.CJK_STANDALONE_RELATIVE_YEARS))
 _REL_ALONE = v.alternation(list(rd.STANDALONE_RELATIVE_YEARS))
 _REL_PERIOD = v.alternation(list(rd.RELATIVE_PERIODS))
 _CJK_REL_PERIOD = v.alternation(list(rd.CJK_RELATIVE_PERIODS))
-# a year written with a CJK unit ("2026年", "2026년", "2025年度": a fiscal year) or a relative year word
-_CJK_YEAR = rf"(?:(?P<y>(?:19|20)\d{{2}})\s*[年년](?P<jfy>度)?\s*|(?P<zrel>{_CJK_REL})\s*(?P<jfy2>度)?\s*)"
+# a year written with a CJK unit ("2026年", "2026년", "2025年度": a fiscal year; the Korean press's
+# "'27년", two digits after an apostrophe) or a relative year word
+_CJK_NUMBERED_YEAR = r"(?:19|20)\d{2}|(?<=')[1-3]\d"
+_CJK_YEAR = (
+    rf"(?:(?P<y>{_CJK_NUMBERED_YEAR})\s*[年년](?P<jfy>度)?\s*|(?P<zrel>{_CJK_REL})\s*(?P<jfy2>度)?\s*)"
+)
 _CJK_MONTH_MOD = v.alternation(list(v.CJK_MONTH_MODIFIERS))
 _CJK_YEAR_MOD = v.alternation([k for k in v.CJK_YEAR_MODIFIERS if len(k) == 1 or k[0] not in "연年"])
 # "2026年Q3", "2026년 H2": a Latin quarter or half right after a CJK year
@@ -87,6 +91,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "numeric",
         r"(?<![\d./-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d./-])",
     ),
+    # the German short date, "den 12.01.21": two-digit day, month and year between dots
+    ("numeric", r"(?<![\d./-])(?P<a>[0-3]\d)(?P<sep>\.)(?P<b>[01]\d)\.(?P<y>\d{2})(?![\d./-])"),
     ("cjk_day", rf"(?:{_CJK_YEAR})?(?P<m>1[0-2]|0?[1-9])\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日号일]"),
     # "6~7月", "6월~7월": a span of months
     (
@@ -112,7 +118,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     # "2026年春", "내년 봄": a season
     # "오는 26일": the coming 26th (of this month or the next)
-    ("cjk_coming_day", r"오는\s*(?P<d>[0-3]?\d)\s*일"),
+    # ... and "20일까지": by the 20th, a deadline in this month or the next (not a count: "최대 30일까지")
+    (
+        "cjk_coming_day",
+        r"오는\s*(?P<d>[0-3]?\d)\s*일|(?<![\d월~\-.])(?<!최대\s)(?<!최대)(?<!약\s)(?P<d2>[1-3]?\d)\s*일(?=\s*까지)",
+    ),
     # the Japanese press's two-digit years: "20年中に承認", "24年度は申請" (not a count: "10年間", "3年後")
     (
         "cjk_short_year",
@@ -134,7 +144,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "cjk_year",
-        rf"(?:(?P<y>(?:19|20)\d{{2}})\s*[年년](?P<jfy>度)?|(?P<zrel>{_CJK_REL_ALONE})(?P<jfy2>度)?|"
+        rf"(?:(?P<y>{_CJK_NUMBERED_YEAR})\s*[年년](?P<jfy>度)?|(?P<zrel>{_CJK_REL_ALONE})(?P<jfy2>度)?|"
         rf"(?P<within>{_NOT_COUNTED}年内|연내))",
     ),
     (
@@ -146,7 +156,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "day_first",
-        rf"(?<![\d.])(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTHS})\.?(?:,?\s+(?:de\s+)?{_YEAR}(?!\d))?",
+        # (the year may be a relative one after the month: "bis 7. März des kommenden Jahres", "le 3 mars de
+        # l'année prochaine")
+        rf"(?<![\d.])(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTHS})\.?"
+        rf"(?:,?\s+(?:de\s+)?{_YEAR}(?!\d)|\s+(?:des|del|do|de|van)\s+(?P<rel>{_REL_ALONE})\b)?",
     ),
     (
         "week_of_month",

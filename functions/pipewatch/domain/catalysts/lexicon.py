@@ -319,6 +319,8 @@ ENGLISH = Lexicon(
     financial=(
         r"cash",
         r"runway",
+        # a count of applications or approvals is a statistic ("at least 25 applications this year")
+        r"\d+\s+(?:applications|approvals|domande|approvazioni)\b",
         r"fund\s+(?:our\s+|its\s+)?operat\w*",
         r"operating\s+(?:expenses|plan)",
         r"forecast",

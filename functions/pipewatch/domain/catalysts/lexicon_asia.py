@@ -43,7 +43,8 @@ JAPANESE = Lexicon(
     approval=(r"承認",),
     other=(r"(?:当局|FDA|EMA|PMDA)との?(?:協議|面談|会議|相談)|対面助言|事前相談",),
     forward=(r"予定|見込|計画|目指|見通し|予想|期待|する方針|めど|メド|想定|目標",),
-    past=(r"しました|された|済み",),
+    # (a past copula after the date: "PDUFAの期限日は9月21日であった" recounts a deadline gone by)
+    past=(r"しました|された|済み|であった|だった",),
     financial=(r"売上|業績|決算|現金|利益",),
 )
 

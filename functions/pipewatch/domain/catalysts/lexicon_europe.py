@@ -171,7 +171,8 @@ DUTCH = Lexicon(
     past=(r"zijn\s+gepresenteerd", r"werd|werden|heeft\s+\w+\s+gekregen"),
     financial=(
         r"kasmiddelen|omzet",
-        r"winst|verkoop",
+        # ("een aanvraag ... voor de verkoop in de VS" asks leave to sell: a filing, not sales figures)
+        r"winst|(?<!voor\sde\s)verkoop",
         r"kwartaalcijfers|jaarcijfers|halfjaarcijfers",
         r"nettoverlies|brutomarge|kwartaalresultaten|jaarresultaten",
     ),
@@ -223,6 +224,10 @@ ITALIAN = Lexicon(
         r"richiesta\s+di\s+(?:autorizzazione|approvazione)",
         r"chied\w*\s+(?:il\s+)?via\s+libera|(?:richiesta|domanda)\s+di\s+via\s+libera",
         r"domanda\s+di\s+(?:autorizzazione|approvazione|registrazione)|deposit\w*|sottomett\w*",
+        # the application as the subject of a passive: "la domanda sarà presentata all'EMA", "la richiesta
+        # verrà inoltrata alla FDA"
+        r"(?:domanda|richiesta|dossier)\b[^.;]{0,40}?\b(?:presentat|inoltrat|sottopost)\w*",
+        r"present\w*\s+(?:\w+\s+){0,4}?(?:all'|all’|alla\s+|presso\s+(?:l'|l’|la\s+))\s*(?:ema|fda|aifa|agenzia|autorità)",
     ),
     readout=(r"risultati|dati|esiti", r"analisi\s+(?:ad\s+interim|intermedia|primaria|finale)"),
     # "autorizzazione alla commercializzazione" is the approval, not the launch
@@ -300,6 +305,10 @@ GERMAN = Lexicon(
         # "dürfte 2026 über die Zulassung entscheiden": the decision verb after the date
         r"über\s+(?:die|den|eine)\s+(?:\w+\s+)?(?:zulassung|antrag)\s+(?:\w+\s+)?entscheiden",
         r"\w*erstattung\w*|nutzenbewertung|g-ba|gemeinsame\w*\s+bundesausschuss",
+        # the English loan word as German writes it ("nennt den 12. Januar als Deadline") and a regulator's
+        # assessment as the decision ("von der Behörde beurteilt sein wird")
+        r"als\s+deadline|deadline\s+(?:für|der|des|zur|zum)",
+        r"von\s+der\s+(?:\w+\s+)?(?:behörde|agentur|ema|fda|kommission)\s+(?:\w+\s+){0,2}?(?:beurteilt|bewertet|geprüft)",
     ),
     congress=(r"präsentiert", r"\w*kongress", r"vorgestellt|\w*symposium|\w*tagung"),
     filing=(

@@ -55,6 +55,8 @@ SPANISH = Lexicon(
         r"p[ei]d\w*\s+(?:la\s+)?luz\s+verde",
         r"(?:solicit|ped|tramit)\w*\s+(?:la\s+|el\s+)?(?:autorización|registro|aprobación|comercialización)",
         r"solicitud\s+de\s+registro",
+        # "iniciar el proceso de registro ante la FDA": the registration process a company opens
+        r"proceso\s+de\s+(?:registro|aprobación|autorización)\s+(?:\w+\s+){0,4}?ante",
         r"(?<!sobre\sla\s)solicitud\s+de\s+(?:aprobación|comercialización)|someter|sometimiento",
         # "presentará ante la FDA", "someterá el expediente", "registrar el fármaco"
         r"present\w*\s+(?:\w+\s+){0,4}?ante\s+(?:la\s+|las\s+|el\s+)?(?:fda|ema|agencia|aemps|autoridades|regulador)",
@@ -108,6 +110,8 @@ SPANISH = Lexicon(
     financial=(
         r"ingresos|tesorería",
         r"ventas|facturación|beneficio",
+        # a count of applications or approvals is a statistic, not a drug's event ("25 solicitudes este año")
+        r"\d+\s+(?:solicitudes|aprobaciones)\b",
         r"resultados\s+del\s+(?:\w+\s+)?(?:trimestre|semestre)",
         r"beneficio\s+neto|pérdida\s+neta|margen\s+(?:bruto|operativo)|(?:trimestre|ejercicio)\s+cerrado",
     ),
@@ -149,6 +153,10 @@ PORTUGUESE = Lexicon(
         r"(?:ped|solicit|requer|protocol)\w*\s+(?:o\s+|a\s+)?(?:registro|registo|autorização)",
         r"protocol\w*\s+(?:o\s+)?pedido",
         r"ped\w*\s+(?:o\s+)?(?:aval|sinal\s+verde)",
+        # the application as the subject of a passive: "o pedido deve ser apresentado à Anvisa", "o dossiê
+        # será entregue à FDA"; and "apresentar à Anvisa" (to put to a regulator)
+        r"(?:pedido|solicitação|dossiê|requerimento)\b[^.;]{0,40}?\b(?:apresentad|entregue|protocolad|submetid)\w*",
+        r"apresent\w*\s+(?:\w+\s+){0,4}?(?:à|ao|junto\s+(?:à|ao))\s+(?:anvisa|fda|ema|agência|autoridade)",
     ),
     readout=(r"resultados|dados", r"análise\s+(?:interina|intermediária|primária|final)"),
     # "autorização de comercialização" is the approval, not the launch
@@ -181,6 +189,8 @@ PORTUGUESE = Lexicon(
     ),
     past=(
         r"foram|foi",
+        # an expectation of an earlier day, told in the past: "esperava-se que a agência aprovasse em março"
+        r"esperava-se|previa-se|esperavam-se",
         r"recebeu|obteve|recebida|aprovad[oa]\s+em",
         r"anunciou|divulgou|publicou|concluiu|iniciou|lançou",
         r"entrou|chegou|aprovou|começou|apresentou|solicitou|alcançou",
@@ -188,6 +198,8 @@ PORTUGUESE = Lexicon(
     financial=(
         r"caixa|receita",
         r"vendas|faturamento|lucro",
+        # ("há pelo menos 25 pedidos de aprovação para este ano": a statistic)
+        r"\d+\s+(?:pedidos|aprovações)\b",
         r"resultados\s+do\s+(?:\w+\s+)?(?:trimestre|semestre)",
         r"lucro\s+líquido|prejuízo|margem\s+(?:bruta|operacional)|(?:trimestre|exercício)\s+encerrado",
     ),

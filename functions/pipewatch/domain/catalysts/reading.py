@@ -155,6 +155,16 @@ def denied(clause: str) -> bool:
     return False
 
 
+def _conditional(before: str) -> bool:
+    return bool(before.strip()) and cues.CONDITION.match(clauses_back(before)[0]) is not None
+
+
+def _counterfactual(before: str, after_text: str) -> bool:
+    """What might have been: a conditional perfect in the date's own clause, before or after the date."""
+    own_clause = clauses_back(before)[0] + " " + next(iter(cues.CLAUSE_BREAK.split(after_text)), "")
+    return cues.COUNTERFACTUAL.search(own_clause) is not None
+
+
 def not_guidance(
     mention: Mention, masked: str, before: str, after_text: str, *, verb_final: bool = False
 ) -> bool:
@@ -163,7 +173,7 @@ def not_guidance(
     file in 2019": the statement's date is the second)."""
     if cues.SUPERSEDED_BEFORE.search(before[-80:]) or cues.EARLIER_BEFORE.search(before[-30:]):
         return True
-    if before.strip() and not verb_final and cues.CONDITION.match(clauses_back(before)[0]):
+    if not verb_final and (_conditional(before) or _counterfactual(before, after_text)):
         return True
     if mention.start > len(before) and cues.FROM_BETWEEN_DATES.match(before):
         return True  # the segment opens right after an earlier date

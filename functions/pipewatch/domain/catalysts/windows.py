@@ -463,7 +463,7 @@ def _resolve_year(  # noqa: C901, PLR0911, PLR0912 - one branch per year form, e
             return "year", None
         return _period(ref, year, 1, 12, modifier="", fiscal=fiscal, named="year")
     if name == "cjk_coming_day":
-        return _coming_day(ref, int(g["d"] or 1))
+        return _coming_day(ref, int(g["d"] or g.get("d2") or 1))
     if name == "cjk_fiscal_ending":
         end = _month_end(year or 1, int(g["m"] or 3))
         return "year", Window(add_months(end + timedelta(days=1), -12), end, "year")
