@@ -699,7 +699,7 @@ def test_cold10poll_given_an_item_stating_a_catalyst_when_folded_then_the_calend
     assert _loaded_after(statement, COLD10POLL_CALENDAR_RULES) == COLD10POLL_CALENDAR_RULES
 
 
-def test_cold10poll_given_the_poll_handler_when_imported_and_a_task_read_then_pydantic_stays_unloaded() -> None:
+def test_cold10poll_given_the_poll_handler_when_a_task_is_read_then_pydantic_stays_unloaded() -> None:
     statement = (
         "import pipewatch.handlers.poll; from pipewatch.services.plan import PollTask; "
         'PollTask.from_json(\'{"source_id": "fda-press"}\')'
