@@ -301,7 +301,7 @@ class DemoRun:
         reports = run_cycle(stack, plan, self.events, queue, pump)
         batches = queue.invocations[invocations_before:]
         records = [r for event in batches for r in event["Records"]]
-        tasks = {r["messageId"]: PollTask.model_validate_json(r["body"]) for r in records}
+        tasks = {r["messageId"]: PollTask.from_json(r["body"]) for r in records}
         failed = self._parked_tasks(stack, store, records)
         failed_ids = {f["task"] for f in failed}
         updates_after = store.scan_updates()
@@ -336,7 +336,7 @@ class DemoRun:
             if not messages:
                 break
             for message in messages:
-                task = PollTask.model_validate_json(message["Body"])
+                task = PollTask.from_json(message["Body"])
                 state = store.get_source_state(task.state_id)
                 parked.append(
                     {

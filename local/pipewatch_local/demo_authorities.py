@@ -191,7 +191,7 @@ def run_authorities(fixtures: Path, events: Path, workdir: Path, packaged_watchl
         run_cycle(stack, handlers["plan"], events, queue, stream)
         run = AuthorityRun()
         run.tasks = sorted(
-            PollTask.model_validate_json(r["body"]).state_id for e in queue.invocations for r in e["Records"]
+            PollTask.from_json(r["body"]).state_id for e in queue.invocations for r in e["Records"]
         )
         for update in store.scan_updates():
             run.updates.setdefault(update.source_id, []).append(

@@ -664,3 +664,44 @@ def test_cold9poll_given_a_built_poll_service_when_its_registry_intake_is_asked_
         "_defaults.poll_service().current()._trials"
     )
     assert _loaded_after(statement, COLD9POLL_NEVER_AT_POLL_BUILD, environ) == COLD9POLL_NEVER_AT_POLL_BUILD
+
+
+COLD10POLL_CALENDAR_RULES = ["pipewatch.domain.catalysts.calendar", "pipewatch.domain.catalysts.moves"]
+_COLD10POLL_OBSERVE = (
+    "from datetime import UTC, datetime; "
+    "from pipewatch.domain.models import Classification, Update; "
+    "from pipewatch.services.calendar import CalendarService; "
+    "Empty = type('Empty', (), {'list': lambda self, agent=None: [], "
+    "'extract': lambda self, *a, **k: STATED}); "
+    "update = Update(update_id='u1', title='Hand-made: argenx reports efgartigimod sales', summary='', "
+    "url='https://example.com/u1', source_id='wire', source_name='wire', published=None, "
+    "first_seen=datetime(2026, 12, 8, tzinfo=UTC), classification=Classification(relevant=True, "
+    "agents=('efgartigimod',), event_type='pipeline', severity='medium')); "
+    "CalendarService(store=Empty(), extractor=Empty(), watchlist=None).observe_update(update)"
+)
+
+
+def test_cold10poll_given_an_item_stating_no_catalyst_when_folded_then_the_calendar_rules_stay_unloaded() -> (
+    None
+):
+    statement = "STATED = []; " + _COLD10POLL_OBSERVE
+    assert _loaded_after(statement, COLD10POLL_CALENDAR_RULES) == []
+
+
+def test_cold10poll_given_an_item_stating_a_catalyst_when_folded_then_the_calendar_rules_load() -> None:
+    """The move, not a removal: an item whose text states a catalyst loads the rules to fold it."""
+    statement = (
+        "from pipewatch.domain.catalysts.models import ExtractedCatalyst; "
+        "STATED = [ExtractedCatalyst(kind='readout', drug='efgartigimod', agent='efgartigimod', trial=None, "
+        "window_start=None, window_end=None, precision='year', sentence='Hand-made: data in 2027.')]; "
+        + _COLD10POLL_OBSERVE
+    )
+    assert _loaded_after(statement, COLD10POLL_CALENDAR_RULES) == COLD10POLL_CALENDAR_RULES
+
+
+def test_cold10poll_given_the_poll_handler_when_a_task_is_read_then_pydantic_stays_unloaded() -> None:
+    statement = (
+        "import pipewatch.handlers.poll; from pipewatch.services.plan import PollTask; "
+        'PollTask.from_json(\'{"source_id": "fda-press"}\')'
+    )
+    assert _loaded_after(statement, ["pydantic", "pipewatch.domain.ingest.polling"]) == []

@@ -350,13 +350,8 @@ class Store:
 
     # -- source state ----------------------------------------------------------------------------------
     def get_source_state(self, source_id: str) -> SourceState:
-        response = self._ddb.get_item(
-            TableName=self._table, Key={"pk": {"S": f"SOURCE#{source_id}"}, "sk": {"S": STATE_SK}}
-        )
-        item = response.get("Item")
-        if not item:
-            return SourceState(source_id=source_id)
-        return SourceState.from_json(from_item(item)["state"])
+        response = self._ddb.get_item(TableName=self._table, Key=source_state_key(source_id))
+        return source_state_from_item(source_id, response.get("Item"))
 
     def put_source_state(self, state: SourceState) -> None:
         self._ddb.put_item(
@@ -470,3 +465,14 @@ class Store:
             ConditionExpression="attribute_not_exists(pk)",
         ):
             self.writes += 1
+
+
+def source_state_key(source_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"SOURCE#{source_id}"}, "sk": {"S": STATE_SK}}
+
+
+def source_state_from_item(source_id: str, item: dict[str, Any] | None) -> SourceState:
+    """The state stored in `item` (a blank one for a source never polled: no item)."""
+    if not item:
+        return SourceState(source_id=source_id)
+    return SourceState.from_json(from_item(item)["state"])

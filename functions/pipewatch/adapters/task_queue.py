@@ -34,9 +34,7 @@ class SqsTaskQueue:
     def send(self, tasks: Sequence[PollTask]) -> int:
         sent = 0
         for start in range(0, len(tasks), _BATCH):
-            entries = {
-                str(n): task.model_dump_json() for n, task in enumerate(tasks[start : start + _BATCH], start)
-            }
+            entries = {str(n): task.to_json() for n, task in enumerate(tasks[start : start + _BATCH], start)}
             reason = "SendMessageBatch failed"
             for _attempt in range(2):
                 try:

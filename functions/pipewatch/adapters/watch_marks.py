@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pipewatch.adapters.dynamo import conditional_put
+from pipewatch.adapters.dynamo import batch_get, conditional_put
+from pipewatch.adapters.store import source_state_from_item, source_state_key
 from pipewatch.domain.ingest.back_catalogue import EPOCH
+from pipewatch.domain.models import SourceState
 
 MARKS_PK = "WATCH#agents"
 MARKS_SK = "MARKS"
@@ -26,15 +28,30 @@ class DynamoWatchMarks:
         self._ddb = dynamodb_client
         self._table = table
         self._key = {"pk": {"S": MARKS_PK}, "sk": {"S": MARKS_SK}}
+        # The marks item as read with a source state (read_source_state_with_marks), kept for the next
+        # watched_since only: (item or None,) once read, () when not.
+        self._read_ahead: tuple[dict[str, Any] | None, ...] = ()
 
     def read(self) -> dict[str, datetime] | None:
         item = self._ddb.get_item(TableName=self._table, Key=self._key, ConsistentRead=True).get("Item")
-        if item is None:
-            return None
-        return {k: datetime.fromisoformat(v["S"]) for k, v in item.get("since", {}).get("M", {}).items()}
+        return _marks_of(item)
+
+    def read_source_state_with_marks(self, source_id: str) -> SourceState:
+        """The source's state and the marks item in one BatchGetItem (both consistent, as the marks must
+        be): a container's first poll read them with two GetItems (issue 28). The marks are kept for the
+        next `watched_since`, which then reads nothing."""
+        state_key = source_state_key(source_id)
+        items = list(batch_get(self._ddb, self._table, [state_key, self._key], ConsistentRead=True))
+        state_item = next((i for i in items if i["pk"] == state_key["pk"]), None)
+        self._read_ahead = (next((i for i in items if i["pk"] == self._key["pk"]), None),)
+        return source_state_from_item(source_id, state_item)
 
     def watched_since(self, watchlist: Sequence[str], now: datetime) -> dict[str, datetime]:
-        marks = self.read()
+        if self._read_ahead:
+            marks = _marks_of(self._read_ahead[0])
+            self._read_ahead = ()
+        else:
+            marks = self.read()
         if marks is None:
             created = {a: EPOCH for a in watchlist}
             item = {**self._key, "kind": {"S": "watch_marks"}, "since": {"M": _as_map(created)}}
@@ -75,6 +92,12 @@ class DynamoWatchMarks:
 
 def _chunks(agent_ids: Sequence[str]) -> list[Sequence[str]]:
     return [agent_ids[i : i + AGENTS_PER_UPDATE] for i in range(0, len(agent_ids), AGENTS_PER_UPDATE)]
+
+
+def _marks_of(item: dict[str, Any] | None) -> dict[str, datetime] | None:
+    if item is None:
+        return None
+    return {k: datetime.fromisoformat(v["S"]) for k, v in item.get("since", {}).get("M", {}).items()}
 
 
 def _as_map(marks: dict[str, datetime]) -> dict[str, Any]:

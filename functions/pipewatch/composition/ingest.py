@@ -41,6 +41,7 @@ def build_poll_service(
     config = current_config(settings, config)
     watchlist, taxonomy, sources = config.watchlist, config.taxonomy, config.sources
     ddb = dynamodb_client or lazy_client("dynamodb", settings)
+    marks = DynamoWatchMarks(ddb, settings.require("table_name"))
     return PollService(
         store=Store(ddb, settings.require("table_name")),
         calendar=CalendarOnFirstUse(
@@ -54,7 +55,8 @@ def build_poll_service(
         sources=sources,
         metrics=metrics or PowertoolsMetricsSink(),
         alarm_after_failures=settings.source_alarm_failures,
-        watch_marks=DynamoWatchMarks(ddb, settings.require("table_name")),
+        watch_marks=marks,
+        state_with_marks=marks,  # a container's first poll reads its source's state and the marks at once
     )
 
 

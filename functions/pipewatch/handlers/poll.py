@@ -37,7 +37,7 @@ def handler(
         # source (~80 ms of cold start) to validate one JSON field.
         def record_handler(record: SqsRecord) -> None:
             # a body that is not a task fails this one only
-            task = PollTask.model_validate_json(record["body"])
+            task = PollTask.from_json(record["body"])
             (service or _defaults.poll_service()).poll_task(task, budget_seconds=budget_seconds)
 
         return dict(sqs_partial_response(event, record_handler))

@@ -113,10 +113,6 @@ class CalendarService:
         """Resolve or withdraw the open catalysts this stored update fulfils or stops, then calendar the
         catalysts it states. Returns the calendar updates written (slips). `listing`: the entries read for
         an earlier update of the same batch, read again only once this service has saved since."""
-        from pipewatch.domain.catalysts import calendar as rules
-        from pipewatch.domain.catalysts.calendar import Observation
-        from pipewatch.domain.catalysts.moves import reported_move
-
         now = now or self._clock()
         listing = listing or _Listing(self._store)
         # An undated item resolves no implicit year ("next year", "June 20"): the day it was first seen may be
@@ -129,8 +125,16 @@ class CalendarService:
                 update.title, update.summary, published=dated, url=update.url, source=update.source_name
             )
         ]
-        stated_ids = {rules.entry_id(c) for c in stated}
         held = listing.entries(self._saves_tried) if update.agents else []
+        if not stated and not held:
+            # Most stored items state no catalyst and the calendar holds none of their agents': the rules
+            # (and the moves' patterns) are imported by the first item that needs them (issue 28).
+            return []
+        from pipewatch.domain.catalysts import calendar as rules
+        from pipewatch.domain.catalysts.calendar import Observation
+        from pipewatch.domain.catalysts.moves import reported_move
+
+        stated_ids = {rules.entry_id(c) for c in stated}
         for agent in update.agents:
             # One read for all agents: an entry has one agent, so resolving one agent's entries leaves the
             # others' entries (and versions) as read.

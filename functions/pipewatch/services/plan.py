@@ -26,6 +26,10 @@ _FROM_POLLING = ("DEFAULT_AGENTS_PER_TASK", "PollTask", "plan_tasks")
 
 def __getattr__(name: str) -> Any:
     """The planning rules re-exported from domain/ingest/polling.py, imported when first named."""
+    if name == "PollTask":  # the poll handler's: read without the planning rules (and pydantic)
+        from pipewatch.domain.ingest.poll_task import PollTask
+
+        return PollTask
     if name in _FROM_POLLING:
         from pipewatch.domain.ingest import polling
 

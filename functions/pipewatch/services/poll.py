@@ -29,6 +29,7 @@ from pipewatch.services.ports import (
     Fetcher,
     MetricsSink,
     SourcePoller,
+    SourceStateWithMarks,
     UpdateStore,
     WatchMarkStore,
 )
@@ -65,9 +66,12 @@ class PollService:
         calendar: CatalystObserver | None = None,
         alarm_after_failures: int = 3,
         watch_marks: WatchMarkStore | None = None,
+        state_with_marks: SourceStateWithMarks | None = None,
     ) -> None:
         # When each agent was first watched: an agent added brings no flood (domain/ingest/back_catalogue).
         self._watch_marks = watch_marks
+        # When the marks must be read, they are read with the source's state (one request, not two).
+        self._state_with_marks = state_with_marks if watch_marks is not None else None
         self._marks: dict[str, datetime] = {}
         self._alarm_after = alarm_after_failures
         self._store = store
@@ -170,7 +174,7 @@ class PollService:
         now = self._clock()
         state: SourceState | None = None
         try:
-            state = self._store.get_source_state(state_id or source.id)
+            state = self._read_state(state_id or source.id)
             result = self._poll_source(
                 source,
                 state,
@@ -258,14 +262,21 @@ class PollService:
             )
             self._metrics.count("SourceRecovered", 1, source=source.id)
 
+    def _read_state(self, state_id: str) -> SourceState:
+        if self._state_with_marks is not None and self._marks_missing():
+            return self._state_with_marks.read_source_state_with_marks(state_id)
+        return self._store.get_source_state(state_id)
+
+    def _marks_missing(self) -> bool:
+        return any(agent.id not in self._marks for agent in self._watchlist.agents)
+
     def _marks_for(self, state: SourceState, now: datetime) -> WatchMarks | None:
         """The agents' "watched since" marks (read once per service, that is per watchlist version, and again
         only when an agent has none), with this state's last successful poll."""
         if self._watch_marks is None:
             return None
-        watched = [agent.id for agent in self._watchlist.agents]
-        if any(agent not in self._marks for agent in watched):
-            self._marks = self._watch_marks.watched_since(watched, now)
+        if self._marks_missing():
+            self._marks = self._watch_marks.watched_since([agent.id for agent in self._watchlist.agents], now)
         return WatchMarks(self._marks, state.last_success)
 
     def _store_result(

@@ -55,7 +55,7 @@ def test_given_a_plan_request_then_the_service_enqueues_the_tasks() -> None:
         sources=lambda: SOURCES, agent_ids=lambda: ["a", "b", "c"], queue=queue, agents_per_task=2
     ).plan(PlanRequest(source_class="registry"))
     assert report.as_dict() == {"tasks": 3, "sources": ["ctgov", "pubmed-q"]}
-    assert PollTask.model_validate_json(queue.sent[0].model_dump_json()) == queue.sent[0]
+    assert PollTask.from_json(queue.sent[0].to_json()) == queue.sent[0]
 
 
 class CountedAgents:

@@ -14,45 +14,15 @@ so an unchanged query costs a conditional request and no write.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from pipewatch.domain.ingest.poll_task import PollTask as PollTask  # noqa: PLC0414 - re-exported
 from pipewatch.domain.ingest.sources import SourceConfig, SourcesConfig
 from pipewatch.domain.models import FetchedItem, SourceClass, SourceState
 
 DEFAULT_AGENTS_PER_TASK = 5
-
-
-class PollTask(BaseModel):
-    """One message on the poll queue: poll this source, restricted to these agents' queries."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    source_id: str = Field(min_length=1, max_length=64)
-    agents: tuple[str, ...] = ()  # empty: the whole source (feeds), or all agents when not split
-    part: int = Field(default=0, ge=0)
-    parts: int = Field(default=1, ge=1)
-
-    @property
-    def split(self) -> bool:
-        return self.parts > 1
-
-    @property
-    def state_id(self) -> str:
-        """Where this task's SourceState lives: the source id, or source id + a digest of its agents."""
-        if not self.split:
-            return self.source_id
-        digest = hashlib.sha256("\n".join(self.agents).encode()).hexdigest()[:12]
-        return f"{self.source_id}#q{digest}"
-
-    @property
-    def carries_extras(self) -> bool:
-        """Configured extra terms / NCT ids are queried once per cycle: by the first part only."""
-        return self.part == 0
 
 
 def splits_by_agent(source: SourceConfig) -> bool:

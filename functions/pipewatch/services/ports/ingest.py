@@ -140,6 +140,13 @@ class WatchMarkStore(Protocol):
     def watched_since(self, watchlist: Sequence[str], now: datetime) -> dict[str, datetime]: ...
 
 
+class SourceStateWithMarks(Protocol):
+    """The source's state read together with the watch marks (one request), the marks kept for the
+    WatchMarkStore's next `watched_since` (adapters/watch_marks.py): a container's first poll reads both."""
+
+    def read_source_state_with_marks(self, source_id: str) -> SourceState: ...
+
+
 class WatchMarkEraser(Protocol):
     """Forgets the marks of agents removed from the watchlist (`pipewatch watchlist push`)."""
 
