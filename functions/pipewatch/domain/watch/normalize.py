@@ -28,6 +28,7 @@ _TRANSLATE = str.maketrans(
 )  # fmt: skip
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _POSSESSIVE = re.compile(r"['’ʼ`´](?=s(?![^\W_]))")  # "Roivant's" -> "Roivants" (other apostrophes -> space)
+_POSSESSIVE_MARK = re.compile("['’ʼ`´]")  # a cheap test before the substitution
 # Japanese, Chinese and Korean glue a Latin name to the words around it ("ファイザー、dazukibartの開発中止",
 # "终止dazukibart开发"): a space at each seam between Latin letters or digits and those scripts lets the
 # name match as a word.
@@ -41,6 +42,12 @@ _ASCII_TABLE = bytes(
     byte + 32 if 65 <= byte <= 90 else byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32
     for byte in range(256)
 )
+# Punctuation beyond ASCII that news text is full of (curly quotes, dashes, guillemets, bullets): each is
+# its own NFKD form, not a word character and not in `_SPECIAL`, so a field whose only non-ASCII characters
+# are these needs no mojibake repair, NFKD or combining-mark pass: `_fold` turns each into a space directly
+# (the same result as the full path; tests/unit/domain/test_normalize_fast_path.py checks the set).
+PUNCTUATION_BEYOND_ASCII = "\u2018\u2019\u201c\u201d\u2013\u2014\u2010\u00ab\u00bb\u2022\u00b7"
+_OTHER_BEYOND_ASCII = re.compile(f"[^\\x00-\\x7f{PUNCTUATION_BEYOND_ASCII}]")
 ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
@@ -68,6 +75,10 @@ def _fold(text: str) -> str:
     if len(text) > MAX_FIELD_CHARS:
         text = text[:MAX_FIELD_CHARS]
     if not text.isascii():
+        if _OTHER_BEYOND_ASCII.search(text) is None:  # only common punctuation: as the full path returns
+            if _POSSESSIVE_MARK.search(text):
+                text = _POSSESSIVE.sub("", text)
+            return " ".join(text.encode("ascii", "replace").translate(_ASCII_TABLE).decode("ascii").split())
         text = repair_mojibake(text)
         if _SPECIAL.search(text):
             text = text.translate(_TRANSLATE)
@@ -92,7 +103,11 @@ def _fold(text: str) -> str:
 def padded(text: str) -> str:
     """`normalize(text)` with one space at each end; the common field (ASCII, no apostrophe or backtick, not
     cut) in one expression, exactly as `_fold` treats it."""
-    if text.isascii() and len(text) <= MAX_FIELD_CHARS and "'" not in text and "`" not in text:
+    if text.isascii() and len(text) <= MAX_FIELD_CHARS:
+        if "'" in text:  # as `_fold` does to ASCII text
+            text = text.replace("'s", "s")
+        if "`" in text:
+            text = text.replace("`s", "s")
         return f" {' '.join(text.encode('ascii').translate(_ASCII_TABLE).decode('ascii').split())} "
     return f" {normalize(text)} "
 

@@ -8,7 +8,7 @@ import re
 
 from pipewatch.domain.models import EventType, Severity
 from pipewatch.domain.watch.cue_index import compiled
-from pipewatch.domain.watch.cues import SeverityRule, literal_stems, words_regex
+from pipewatch.domain.watch.cues import SeverityRule, literal_stems, split_alternatives, words_regex
 from pipewatch.domain.watch.normalize import trie_regex
 from pipewatch.domain.watch.taxonomy import SeverityRule as SeverityConfig
 from pipewatch.domain.watch.taxonomy import Taxonomy
@@ -58,8 +58,30 @@ def _start_gate(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     `SeverityRule.gate`); None when some alternative has no literal start (then the rule has no gate)."""
     stems: list[str] = []
     for pattern in patterns:
-        found = literal_stems(pattern)
+        found = _stems_past_lookbehinds(pattern)
         if not found:
             return None
         stems.extend(found)
     return compiled(f" (?:{trie_regex(dict.fromkeys(stems))})") if stems else None
+
+
+def _stems_past_lookbehinds(pattern: str) -> list[str] | None:
+    """`literal_stems` of each top-level alternative read past its leading look-behinds ("(?<!domanda di
+    )approva..."): a look-behind matches no text, so every match still starts with the literal after it.
+    Without this, one such alternative left a whole rule (regulatory "approval", in five languages) with no
+    gate, its ~2,300-character alternation run over every field of every regulatory item (speed10)."""
+    alternatives = split_alternatives(pattern)
+    if alternatives is None:
+        return None
+    stems: list[str] = []
+    for alternative in alternatives:
+        rest = _LEADING_LOOKBEHINDS.sub("", alternative, count=1)
+        found = literal_stems(rest) if rest else None
+        if not found:
+            return None
+        stems.extend(found)
+    return stems
+
+
+# Leading look-behinds without parentheses or escapes inside (literal phrases): longer ones keep no gate.
+_LEADING_LOOKBEHINDS = re.compile(r"^(?:\(\?<[!=][^()\\\[\]|]*\))+")
