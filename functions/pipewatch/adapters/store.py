@@ -133,7 +133,7 @@ class Store:
 
     def existing_update_ids(self, update_ids: Sequence[str]) -> set[str]:
         """Which of these ids are already stored (BatchGetItem; a read, so re-polls cost no writes)."""
-        keys = [{"pk": {"S": f"UPDATE#{uid}"}, "sk": {"S": UPDATE_SK}} for uid in dict.fromkeys(update_ids)]
+        keys = [update_key(uid) for uid in dict.fromkeys(update_ids)]
         found = batch_get(self._ddb, self._table, keys, ProjectionExpression="update_id")
         return {item["update_id"]["S"] for item in found}
 
@@ -144,11 +144,10 @@ class Store:
         from pipewatch.domain.ingest.dedupe import Claim
 
         claims = {key: Claim(key) for key in dict.fromkeys(keys)}
-        claim_keys = [{"pk": {"S": f"CLAIM#{k}"}, "sk": {"S": CLAIM_SK}} for k in claims]
+        claim_keys = [claim_key(k) for k in claims]
         for raw in batch_get(self._ddb, self._table, claim_keys, ConsistentRead=True):
-            item = from_item(raw)
-            key = str(item["pk"]).removeprefix("CLAIM#")
-            claims[key] = Claim(key, int(item.get("version", 0)), tuple(item.get("ids", ())))
+            claim = claim_from_item(raw)
+            claims[claim.key] = claim
         return claims
 
     def read_intake(
@@ -161,8 +160,8 @@ class Store:
         from pipewatch.domain.ingest.dedupe import Claim
 
         claims = {key: Claim(key) for key in dict.fromkeys(claim_keys)}
-        keys = [{"pk": {"S": f"UPDATE#{uid}"}, "sk": {"S": UPDATE_SK}} for uid in dict.fromkeys(update_ids)]
-        keys += [{"pk": {"S": f"CLAIM#{k}"}, "sk": {"S": CLAIM_SK}} for k in claims]
+        keys = [update_key(uid) for uid in dict.fromkeys(update_ids)]
+        keys += [claim_key(k) for k in claims]
         known: set[str] = set()
         for raw in batch_get(
             self._ddb,
@@ -172,19 +171,17 @@ class Store:
             ProjectionExpression="#pk, #uid, #version, #ids",
             ExpressionAttributeNames={"#pk": "pk", "#uid": "update_id", "#version": "version", "#ids": "ids"},
         ):
-            pk = raw["pk"]["S"]
-            if pk.startswith("UPDATE#"):
+            if raw["pk"]["S"].startswith("UPDATE#"):
                 known.add(raw["update_id"]["S"])
                 continue
-            item = from_item(raw)
-            key = pk.removeprefix("CLAIM#")
-            claims[key] = Claim(key, int(item.get("version", 0)), tuple(item.get("ids", ())))
+            claim = claim_from_item(raw)
+            claims[claim.key] = claim
         return known, claims
 
     def get_updates(self, update_ids: Iterable[str]) -> list[Update]:
         """Stored updates by id (strongly consistent: a story another poll stored a moment ago is seen even
         before the day index has it)."""
-        keys = [{"pk": {"S": f"UPDATE#{u}"}, "sk": {"S": UPDATE_SK}} for u in dict.fromkeys(update_ids)]
+        keys = [update_key(u) for u in dict.fromkeys(update_ids)]
         return [
             update_from_item(from_item(i))
             for i in batch_get(self._ddb, self._table, keys, ConsistentRead=True)
@@ -212,7 +209,7 @@ class Store:
             ids = [*[i for i in claim.ids if i != update.update_id], update.update_id][-CLAIM_REMEMBERS:]
             update_claim: dict[str, Any] = {
                 "TableName": self._table,
-                "Key": {"pk": {"S": f"CLAIM#{claim.key}"}, "sk": {"S": CLAIM_SK}},
+                "Key": claim_key(claim.key),
                 "UpdateExpression": "SET version = :next, ids = :ids, kind = :kind",
                 "ExpressionAttributeValues": {
                     ":next": {"N": str(claim.version + 1)},
@@ -241,9 +238,7 @@ class Store:
         return "stored"
 
     def get_update(self, update_id: str) -> Update | None:
-        response = self._ddb.get_item(
-            TableName=self._table, Key={"pk": {"S": f"UPDATE#{update_id}"}, "sk": {"S": UPDATE_SK}}
-        )
+        response = self._ddb.get_item(TableName=self._table, Key=update_key(update_id))
         item = response.get("Item")
         if not item or item.get("kind", {}).get("S") != "update":
             return None
@@ -289,7 +284,7 @@ class Store:
             conditional_update(
                 self._ddb,
                 TableName=self._table,
-                Key={"pk": {"S": f"UPDATE#{story_id}"}, "sk": {"S": UPDATE_SK}},
+                Key=update_key(story_id),
                 UpdateExpression=(
                     "SET sources = list_append(if_not_exists(sources, :empty), :label), "
                     "story_urls = list_append(if_not_exists(story_urls, :empty), :url), "
@@ -465,6 +460,23 @@ class Store:
             ConditionExpression="attribute_not_exists(pk)",
         ):
             self.writes += 1
+
+
+def update_key(update_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"UPDATE#{update_id}"}, "sk": {"S": UPDATE_SK}}
+
+
+def claim_key(key: str) -> dict[str, Any]:
+    return {"pk": {"S": f"CLAIM#{key}"}, "sk": {"S": CLAIM_SK}}
+
+
+def claim_from_item(raw: dict[str, Any]) -> Claim:
+    """A stored claim item (as BatchGetItem returns it) as the domain's Claim."""
+    from pipewatch.domain.ingest.dedupe import Claim
+
+    item = from_item(raw)
+    key = str(item["pk"]).removeprefix("CLAIM#")
+    return Claim(key, int(item.get("version", 0)), tuple(item.get("ids", ())))
 
 
 def source_state_key(source_id: str) -> dict[str, Any]:
